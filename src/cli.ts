@@ -1,0 +1,31 @@
+// vmbackup: the provider layer from a shell. `vmbackup help` lists the verbs.
+import { parseArgs } from './cli/args';
+import { verbs } from './cli/commands';
+import { mask } from './core/secrets';
+
+const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
+  lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator and write .vmbackup/connections.yaml
+  ls                                     pools, hosts and VMs
+  snapshot <vm> [--name N]               snapshot a VM (name or uuid)
+  revert <vm> <snapshot>                 revert a VM to one of its snapshots
+  backup <vm> [--compress]               full backup (a running VM goes through a temporary snapshot)
+  restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
+  backup-pool                            save the pool database (pool-dump-database)
+  catalog                                list backups in the repository
+  verify <backup-id>                     re-hash a backup against its manifest
+  validate <file>...                     check VCB / Oracle VM configuration files
+Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const verb = args.positional.shift();
+  if (!verb || verb === 'help' || args.flags.help) { process.stdout.write(HELP + '\n'); return verb ? 0 : 2; }
+  const fn = verbs[verb];
+  if (!fn) { process.stderr.write(`unknown verb "${verb}"\n${HELP}\n`); return 2; }
+  return fn(args, (data, text) => process.stdout.write((args.flags.json ? JSON.stringify(data, null, 2) : text) + '\n'));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { if (code !== undefined && code !== -1) process.exitCode = code; },
+  (err) => { process.stderr.write(`vmbackup: ${mask((err as Error).message ?? String(err))}\n`); process.exitCode = 1; },
+);

@@ -1,0 +1,95 @@
+// The CLI verbs, each a thin call into the provider layer.
+import * as path from 'node:path';
+import { Args } from './args';
+import { openProvider, terminalContext } from './session';
+import { BackupRepository, CatalogEntry } from '../core/repository';
+import { Provider } from '../core/provider';
+import { VmInfo } from '../core/model';
+
+export type Verb = (args: Args, out: (data: unknown, text: string) => void) => Promise<number>;
+
+const ws = (a: Args) => path.resolve(String(a.flags.workspace ?? process.cwd()));
+const conn = (a: Args) => (typeof a.flags.connection === 'string' ? a.flags.connection : undefined);
+
+async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>): Promise<T> {
+  const p = await openProvider(ws(a), conn(a));
+  try { return await fn(p); } finally { await p.disconnect(); }
+}
+
+async function findVm(p: Provider, nameOrUuid: string): Promise<VmInfo> {
+  const vms = await p.listVms({});
+  const hits = vms.filter((v) => v.uuid === nameOrUuid || v.name === nameOrUuid);
+  if (hits.length !== 1) throw new Error(hits.length ? `"${nameOrUuid}" names ${hits.length} VMs: use the uuid` : `no VM "${nameOrUuid}" on connection "${p.profile.name}"`);
+  return hits[0];
+}
+
+function repoFor(a: Args, p?: Provider): string {
+  const r = a.flags.repository ?? p?.profile.repository ?? 'backups';
+  return path.resolve(ws(a), String(r));
+}
+
+function findBackup(a: Args, id: string): CatalogEntry {
+  const entry = new BackupRepository(repoFor(a)).list().find((e) => e.id === id || e.dir === path.resolve(id));
+  if (!entry) throw new Error(`no backup "${id}" in ${repoFor(a)}`);
+  return entry;
+}
+
+export const verbs: Record<string, Verb> = {
+  ls: (a, out) => withProvider(a, async (p) => {
+    const pools = await p.listPools();
+    const rows: unknown[] = [];
+    const lines: string[] = [];
+    for (const pool of pools) {
+      lines.push(`pool ${pool.name}`);
+      for (const h of await p.listHosts(pool.id)) {
+        lines.push(`  host ${h.name} (${h.address})`);
+        for (const v of await p.listVms({ hostId: h.id })) { rows.push({ pool: pool.name, host: h.name, ...v }); lines.push(`    ${v.name}  ${v.powerState}  ${v.uuid}`); }
+      }
+      for (const v of (await p.listVms({ poolId: pool.id })).filter((v) => !v.hostId)) { rows.push({ pool: pool.name, ...v }); lines.push(`  ${v.name}  ${v.powerState}  ${v.uuid}`); }
+    }
+    out(rows, lines.join('\n'));
+    return 0;
+  }),
+  snapshot: (a, out) => withProvider(a, async (p) => {
+    const vm = await findVm(p, a.positional[0]);
+    const s = await p.snapshot(vm.id, { name: String(a.flags.name ?? `${vm.name} ${new Date().toISOString()}`) }, terminalContext(!!a.flags.json));
+    out(s, `snapshot ${s.name} (${s.uuid}) of ${vm.name}`);
+    return 0;
+  }),
+  revert: (a, out) => withProvider(a, async (p) => {
+    const vm = await findVm(p, a.positional[0]);
+    const snap = (await p.listSnapshots(vm.id)).find((s) => s.uuid === a.positional[1] || s.name === a.positional[1]);
+    if (!snap) throw new Error(`no snapshot "${a.positional[1]}" of ${vm.name}`);
+    await p.revert(snap.id, terminalContext(!!a.flags.json));
+    out({ vm: vm.uuid, snapshot: snap.uuid }, `${vm.name} reverted to ${snap.name}`);
+    return 0;
+  }),
+  backup: (a, out) => withProvider(a, async (p) => {
+    const vm = await findVm(p, a.positional[0]);
+    const e = await p.backupVm(vm.id, { repository: repoFor(a, p), compress: !!a.flags.compress }, terminalContext(!!a.flags.json));
+    out(e, `\nbacked up ${vm.name} to ${e.dir}`);
+    return 0;
+  }),
+  restore: (a, out) => withProvider(a, async (p) => {
+    const entry = findBackup(a, a.positional[0]);
+    const vm = await p.restoreVm(entry, { name: typeof a.flags.name === 'string' ? a.flags.name : undefined, storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined, preserveMacs: !!a.flags['preserve-macs'] }, terminalContext(!!a.flags.json));
+    out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid})`);
+    return 0;
+  }),
+  'backup-pool': (a, out) => withProvider(a, async (p) => {
+    const e = await p.backupPoolMetadata({ repository: repoFor(a, p) }, terminalContext(!!a.flags.json));
+    out(e, `\npool database saved to ${e.dir}`);
+    return 0;
+  }),
+  catalog: async (a, out) => {
+    const list = new BackupRepository(repoFor(a)).list();
+    out(list.map(({ manifest: _m, ...e }) => e), list.map((e) => `${e.id}  ${e.kind}  ${e.label}  ${e.created?.toISOString() ?? ''}`).join('\n'));
+    return 0;
+  },
+  verify: async (a, out) => {
+    const entry = findBackup(a, a.positional[0]);
+    const r = await new BackupRepository(repoFor(a)).verify(entry);
+    out(r, r.ok ? `${entry.id}: OK` : `${entry.id}: ${r.problems.join('; ')}`);
+    return r.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,39 @@
+// Resolves a connection from the workspace file and its password from the environment or a prompt.
+import * as readline from 'node:readline';
+import { loadConnections, passwordFromEnv } from '../core/connections';
+import { ConnectionProfile } from '../core/model';
+import { Provider } from '../core/provider';
+import { createXenProvider } from '../providers/xen/xenProvider';
+import { JobContext } from '../core/job';
+import { formatProgress } from '../core/progress';
+
+export async function openProvider(workspace: string, name?: string): Promise<Provider> {
+  const { connections, errors } = loadConnections(workspace);
+  if (errors.length) throw new Error(`.vmbackup/connections.yaml: ${errors.join('; ')}`);
+  const profile: ConnectionProfile | undefined = name ? connections.find((c) => c.name === name) : connections[0];
+  if (!profile) throw new Error(name ? `no connection named "${name}" in .vmbackup/connections.yaml` : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)');
+  const password = passwordFromEnv(profile.name) ?? (await prompt(`Password for ${profile.username} on ${profile.name}: `));
+  const provider = createXenProvider(profile, { password });
+  await provider.connect();
+  return provider;
+}
+
+function prompt(question: string): Promise<string> {
+  if (!process.stdin.isTTY) return Promise.reject(new Error('no password: set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD'));
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => { if (s.includes(question)) process.stderr.write(s); };
+    rl.question(question, (answer) => { rl.close(); process.stderr.write('\n'); resolve(answer); });
+  });
+}
+
+/** A job context for the terminal: Ctrl-C aborts, progress goes to stderr. */
+export function terminalContext(quiet: boolean): JobContext {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return {
+    signal: controller.signal,
+    progress: (p) => { if (!quiet) process.stderr.write(`\r${formatProgress(p)}\x1b[K`); },
+    log: (l) => { if (!quiet) process.stderr.write(`\n${l}\n`); },
+  };
+}

@@ -1,0 +1,40 @@
+// .vmbackup/connections.yaml: parsed with `yaml`, validated against schemas/connections.schema.json.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { parse, stringify } from 'yaml';
+import schema from '../../schemas/connections.schema.json';
+import { ConnectionProfile } from './model';
+
+export const CONNECTIONS_FILE = path.join('.vmbackup', 'connections.yaml');
+const validateFn = new Ajv({ allErrors: true }).compile(schema);
+
+export function parseConnections(text: string): { connections: ConnectionProfile[]; errors: string[] } {
+  let data: unknown;
+  try { data = parse(text) ?? {}; } catch (err) { return { connections: [], errors: [(err as Error).message] }; }
+  if (!validateFn(data)) {
+    return { connections: [], errors: (validateFn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`) };
+  }
+  const list = (data as { connections?: ConnectionProfile[] }).connections ?? [];
+  const names = new Set<string>();
+  const errors: string[] = [];
+  for (const c of list) { if (names.has(c.name)) errors.push(`duplicate connection name "${c.name}"`); names.add(c.name); }
+  return { connections: errors.length ? [] : list, errors };
+}
+
+export function loadConnections(workspace: string): { connections: ConnectionProfile[]; errors: string[] } {
+  const file = path.join(workspace, CONNECTIONS_FILE);
+  if (!fs.existsSync(file)) return { connections: [], errors: [] };
+  return parseConnections(fs.readFileSync(file, 'utf8'));
+}
+
+export function saveConnections(workspace: string, connections: ConnectionProfile[]): void {
+  const file = path.join(workspace, CONNECTIONS_FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, '# VM Backup Explorer connections. Passwords are not stored here (SecretStorage).\n' + stringify({ connections }));
+}
+
+/** CLI secret lookup: VMBACKUP_PASSWORD_<NAME> (upper-case, non-alphanumerics as _) or VMBACKUP_PASSWORD. */
+export function passwordFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[`VMBACKUP_PASSWORD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? env.VMBACKUP_PASSWORD;
+}

@@ -1,0 +1,44 @@
+// Errors that carry the vendor's own code and params verbatim, and the place they happened.
+
+export interface ErrorContext { connection?: string; pool?: string; host?: string; vm?: string }
+
+/** An error reported by the platform itself (e.g. XAPI's VM_BAD_POWER_STATE). */
+export class VendorError extends Error {
+  constructor(public readonly code: string, public readonly params: string[] = [], public context: ErrorContext = {}) {
+    super(formatVendorMessage(code, params, context));
+    this.name = 'VendorError';
+  }
+  withContext(context: ErrorContext): VendorError {
+    return new VendorError(this.code, this.params, { ...this.context, ...context });
+  }
+}
+
+/** Thrown when the user or a caller aborted the operation. */
+export class CancelledError extends Error {
+  constructor(message = 'Operation cancelled') { super(message); this.name = 'CancelledError'; }
+}
+
+export function describeContext(c: ErrorContext): string {
+  const parts: string[] = [];
+  if (c.connection) parts.push(`connection "${c.connection}"`);
+  if (c.pool) parts.push(`pool "${c.pool}"`);
+  if (c.host) parts.push(`host "${c.host}"`);
+  if (c.vm) parts.push(`VM "${c.vm}"`);
+  return parts.join(', ');
+}
+
+function formatVendorMessage(code: string, params: string[], context: ErrorContext): string {
+  const where = describeContext(context);
+  const detail = params.length ? ` [${params.map((p) => JSON.stringify(p)).join(', ')}]` : '';
+  return `${where ? where + ': ' : ''}${code}${detail}`;
+}
+
+export function isCancel(err: unknown): boolean {
+  if (err instanceof CancelledError) return true;
+  const e = err as { name?: string; code?: string } | undefined;
+  return e?.name === 'AbortError' || e?.name === 'CanceledError' || e?.code === 'ERR_CANCELED' || (err instanceof VendorError && err.code === 'TASK_CANCELLED');
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}

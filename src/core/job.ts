@@ -1,0 +1,87 @@
+// A long operation: state, progress, log, vendor error, cancel.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { ErrorContext, VendorError, isCancel } from './errors';
+import { Progress, formatProgress } from './progress';
+import { mask } from './secrets';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobRecord {
+  id: string; title: string; kind: string; context: ErrorContext; state: JobState;
+  progress?: Progress; log: string[]; result?: unknown;
+  error?: { message: string; code?: string; params?: string[] };
+  created: string; started?: string; finished?: string;
+}
+
+export interface JobContext {
+  signal: AbortSignal;
+  progress(p: Progress): void;
+  log(line: string): void;
+}
+
+export type JobBody<T> = (ctx: JobContext) => Promise<T>;
+
+export class Job<T = unknown> extends EventEmitter {
+  readonly record: JobRecord;
+  private readonly controller = new AbortController();
+  private lastLoggedFraction = -1;
+
+  constructor(title: string, kind: string, context: ErrorContext, readonly hostKey: string) {
+    super();
+    this.record = { id: randomUUID(), title, kind, context, state: 'queued', log: [], created: new Date().toISOString() };
+  }
+
+  get signal(): AbortSignal { return this.controller.signal; }
+  get state(): JobState { return this.record.state; }
+  get finished(): boolean { return !['queued', 'running'].includes(this.record.state); }
+
+  cancel(): void {
+    if (this.finished) return;
+    this.log('cancel requested');
+    this.controller.abort();
+  }
+
+  log(line: string): void {
+    this.record.log.push(`${new Date().toISOString()} ${mask(line)}`);
+    this.emit('change', this);
+  }
+
+  setProgress(p: Progress): void {
+    this.record.progress = p;
+    const f = p.fraction ?? 0;
+    if (f - this.lastLoggedFraction >= 0.25) { this.lastLoggedFraction = f; this.log(formatProgress(p)); }
+    this.emit('change', this);
+  }
+
+  /** Runs the body; never throws: the outcome is in the record and the returned promise of run(). */
+  async execute(body: JobBody<T>): Promise<T> {
+    this.record.state = 'running';
+    this.record.started = new Date().toISOString();
+    this.emit('change', this);
+    try {
+      const result = await body({ signal: this.signal, progress: (p) => this.setProgress(p), log: (l) => this.log(l) });
+      this.record.result = result;
+      this.settle('succeeded');
+      return result;
+    } catch (err) {
+      if (isCancel(err) || this.signal.aborted) {
+        this.settle('cancelled');
+      } else {
+        const e = err as Error;
+        this.record.error = { message: mask(e.message ?? String(err)) };
+        if (err instanceof VendorError) { this.record.error.code = err.code; this.record.error.params = err.params.map(mask); }
+        this.log(`failed: ${this.record.error.message}`);
+        this.settle('failed');
+      }
+      throw err;
+    }
+  }
+
+  private settle(state: JobState): void {
+    this.record.state = state;
+    this.record.finished = new Date().toISOString();
+    this.log(state);
+    this.emit('done', this);
+  }
+}

@@ -1,0 +1,23 @@
+// manifest.json: what a backup directory holds, written by us, read back by the catalog.
+
+export type BackupKind = 'vm' | 'vm-metadata' | 'pool-metadata' | 'host';
+
+export interface ManifestFile { name: string; bytes: number; sha256: string }
+export interface Manifest {
+  format: 'vmbackup-manifest/1';
+  kind: BackupKind;
+  platform: string;
+  created: string;
+  tool: { name: string; version: string };
+  source: { connection: string; pool?: { id: string; name: string }; host?: { id: string; name: string }; vm?: { uuid: string; name: string; powerState?: string } };
+  viaSnapshot?: boolean;
+  files: ManifestFile[];
+}
+
+export const MANIFEST = 'manifest.json';
+export const TOOL = { name: 'vm-backup-explorer', version: '0.1.0' };
+
+export function isManifest(x: unknown): x is Manifest {
+  const m = x as Manifest;
+  return !!m && m.format === 'vmbackup-manifest/1' && Array.isArray(m.files) && typeof m.kind === 'string';
+}

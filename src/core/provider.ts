@@ -1,0 +1,42 @@
+// The one contract every platform implements. No vscode here: the extension, the CLI and the tests share it.
+import { Readable } from 'node:stream';
+import { Capabilities, ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from './model';
+import { JobContext } from './job';
+import { CatalogEntry } from './repository';
+
+export interface Secrets { password: string }
+
+export interface SnapshotOptions { name: string; memory?: boolean }
+export interface BackupOptions { repository: string; compress?: boolean }
+export interface RestoreOptions { storageId?: string; name?: string; preserveMacs?: boolean }
+export interface MetadataRestoreOptions { dryRun: boolean }
+export interface MetadataRestoreResult { dryRun: boolean; suspendedWithoutDisk: VmInfo[] }
+
+export interface Provider {
+  readonly platform: string;
+  readonly profile: ConnectionProfile;
+  readonly capabilities: Capabilities;
+  connect(signal?: AbortSignal): Promise<void>;
+  disconnect(): Promise<void>;
+
+  listPools(): Promise<PoolInfo[]>;
+  listHosts(poolId: string): Promise<HostInfo[]>;
+  listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]>;
+  listSnapshots(vmId: string): Promise<SnapshotInfo[]>;
+  listStorage(): Promise<StorageInfo[]>;
+
+  snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo>;
+  revert(snapshotId: string, ctx: JobContext): Promise<void>;
+  deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void>;
+  backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
+  restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo>;
+  backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
+  restorePoolMetadata(entry: CatalogEntry, opts: MetadataRestoreOptions, ctx: JobContext): Promise<MetadataRestoreResult>;
+  backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
+  resetPowerState(vmId: string, ctx: JobContext): Promise<void>;
+  /** Removes temporary snapshots this tool left behind (e.g. after a crash). Returns their names. */
+  cleanup(ctx: JobContext): Promise<string[]>;
+}
+
+export type ProviderFactory = (profile: ConnectionProfile, secrets: Secrets) => Provider;
+export type { Readable };

@@ -1,0 +1,101 @@
+// A backup repository: one directory per backup, native files + manifest.json. The catalog is rebuilt from disk.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Manifest, MANIFEST, isManifest, BackupKind } from './manifest';
+import { safeName, within } from './safeName';
+import { sha256File } from './verifiedWrite';
+
+export interface CatalogEntry {
+  id: string;            // directory or file path relative to the repository
+  dir: string;           // absolute directory holding the files
+  kind: BackupKind | 'foreign';
+  label: string;
+  vmName?: string; vmUuid?: string; connection?: string;
+  created?: Date;
+  files: Array<{ name: string; bytes: number; sha256?: string }>;
+  manifest?: Manifest;
+}
+
+export interface VerifyResult { ok: boolean; problems: string[] }
+
+export class BackupRepository {
+  constructor(readonly root: string) {}
+
+  /** Creates a fresh directory for a new backup: <root>/<vm or pool>/<timestamp>-<kind>. */
+  newBackupDir(owner: string, kind: BackupKind, when = new Date()): string {
+    const stamp = when.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17);
+    const base = within(this.root, safeName(owner));
+    let dir = path.join(base, `${stamp}-${kind}`);
+    for (let i = 2; fs.existsSync(dir); i++) dir = path.join(base, `${stamp}-${kind}-${i}`);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  writeManifest(dir: string, manifest: Manifest): void {
+    const file = path.join(dir, MANIFEST);
+    fs.writeFileSync(file + '.part', JSON.stringify(manifest, null, 2));
+    fs.renameSync(file + '.part', file);
+  }
+
+  /** Every backup in the repository, ours (manifest.json) or foreign (bare .xva, pool dumps). Newest first. */
+  list(): CatalogEntry[] {
+    if (!fs.existsSync(this.root)) return [];
+    const out: CatalogEntry[] = [];
+    this.walk(this.root, 0, out);
+    return out.sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  }
+
+  async verify(entry: CatalogEntry, signal?: AbortSignal): Promise<VerifyResult> {
+    const problems: string[] = [];
+    if (!entry.manifest) return { ok: false, problems: ['no manifest.json: nothing to verify against'] };
+    for (const f of entry.manifest.files) {
+      const p = within(entry.dir, f.name);
+      if (!fs.existsSync(p)) { problems.push(`${f.name}: missing`); continue; }
+      const size = fs.statSync(p).size;
+      if (size !== f.bytes) problems.push(`${f.name}: ${size} bytes, manifest says ${f.bytes}`);
+      else if ((await sha256File(p, signal)) !== f.sha256) problems.push(`${f.name}: sha256 differs from manifest`);
+    }
+    return { ok: problems.length === 0, problems };
+  }
+
+  private walk(dir: string, depth: number, out: CatalogEntry[]): void {
+    if (depth > 3) return;
+    let names: fs.Dirent[];
+    try { names = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    const manifestEntry = names.find((d) => d.isFile() && d.name === MANIFEST);
+    if (manifestEntry) {
+      const entry = this.fromManifest(dir);
+      if (entry) { out.push(entry); return; }
+    }
+    for (const d of names) {
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) this.walk(full, depth + 1, out);
+      else if (d.isFile() && !d.name.endsWith('.part')) {
+        const foreign = this.foreignFile(full, d.name);
+        if (foreign) out.push(foreign);
+      }
+    }
+  }
+
+  private fromManifest(dir: string): CatalogEntry | undefined {
+    try {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'));
+      if (!isManifest(m)) return undefined;
+      const vm = m.source.vm;
+      return {
+        id: path.relative(this.root, dir), dir, kind: m.kind, manifest: m,
+        label: vm ? vm.name : m.source.pool?.name || m.source.host?.name || m.source.connection,
+        vmName: vm?.name, vmUuid: vm?.uuid, connection: m.source.connection, created: new Date(m.created),
+        files: m.files,
+      };
+    } catch { return undefined; }
+  }
+
+  private foreignFile(full: string, name: string): CatalogEntry | undefined {
+    const lower = name.toLowerCase();
+    const kind = lower.endsWith('.xva') ? 'vm' : /xmldbdump|pool-database|pool-dump/.test(lower) ? 'pool-metadata' : undefined;
+    if (!kind) return undefined;
+    const st = fs.statSync(full);
+    return { id: path.relative(this.root, full), dir: path.dirname(full), kind: 'foreign', label: name, vmName: kind === 'vm' ? name.replace(/\.xva$/i, '') : undefined, created: st.mtime, files: [{ name, bytes: st.size }] };
+  }
+}

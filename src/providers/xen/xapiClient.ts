@@ -1,0 +1,145 @@
+// XAPI over JSON-RPC v2 (POST /jsonrpc) with session handling, pool-master redirection and task polling.
+import { AxiosInstance } from 'axios';
+import { Readable } from 'node:stream';
+import { createHttp } from '../../transport/http';
+import { CancelledError, VendorError } from '../../core/errors';
+import { sleep } from '../../core/retry';
+import { registerSecret } from '../../core/secrets';
+import { parseTaskResult, xapiError } from './xapiErrors';
+
+export type Ref = string;
+export const NULL_REF = 'OpaqueRef:NULL';
+
+export interface XapiClientOptions { url: string; username: string; password: string; thumbprint?: string; taskPollMs?: number; maxReplyBytes?: number }
+
+export interface TaskRecord { status: 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled'; progress: number; result: string; error_info: string[] }
+
+export class XapiClient {
+  private http!: AxiosInstance;
+  private session?: string;
+  private rpcId = 0;
+  url: string;
+
+  constructor(private readonly opts: XapiClientOptions) {
+    registerSecret(opts.password);
+    this.url = opts.url.replace(/\/+$/, '');
+    this.http = this.makeHttp();
+  }
+
+  get sessionRef(): string | undefined { return this.session; }
+
+  async login(): Promise<void> {
+    for (let hops = 0; ; hops++) {
+      try {
+        this.session = await this.rawCall<string>('session.login_with_password', [this.opts.username, this.opts.password, '2.21', 'vm-backup-explorer']);
+        return;
+      } catch (err) {
+        // A pool member refuses logins and names its master: reconnect there (once or twice, never in a loop).
+        if (err instanceof VendorError && err.code === 'HOST_IS_SLAVE' && hops < 2 && err.params[0]) {
+          const current = new URL(this.url);
+          const master = err.params[0];
+          this.url = `${current.protocol}//${master.includes(':') && !master.startsWith('[') ? master : master + (current.port ? ':' + current.port : '')}`;
+          this.http = this.makeHttp();
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async logout(): Promise<void> {
+    if (!this.session) return;
+    const s = this.session;
+    this.session = undefined;
+    await this.rawCall('session.logout', [s]).catch(() => undefined);
+  }
+
+  /** Calls a method with the session prepended; logs in again once if the session expired. */
+  async call<T>(method: string, ...params: unknown[]): Promise<T> {
+    if (!this.session) await this.login();
+    try {
+      return await this.rawCall<T>(method, [this.session, ...params]);
+    } catch (err) {
+      if (err instanceof VendorError && err.code === 'SESSION_INVALID') {
+        await this.login();
+        return this.rawCall<T>(method, [this.session, ...params]);
+      }
+      throw err;
+    }
+  }
+
+  /** Runs Async.<method>, polls the task with progress, cancels it on abort, returns the result refs. */
+  async callAsync(method: string, params: unknown[], signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
+    const task = await this.call<Ref>(`Async.${method}`, ...params);
+    return this.waitTask(task, signal, onProgress);
+  }
+
+  async waitTask(task: Ref, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
+    let cancelSent = false;
+    try {
+      for (;;) {
+        if (signal?.aborted && !cancelSent) { cancelSent = true; await this.call('task.cancel', task).catch(() => undefined); }
+        const rec = await this.call<TaskRecord>('task.get_record', task);
+        onProgress?.(Number(rec.progress) || 0);
+        if (rec.status === 'success') return parseTaskResult(rec.result ?? '');
+        if (rec.status === 'failure') throw xapiError(rec.error_info ?? []);
+        if (rec.status === 'cancelled') throw new CancelledError(`XAPI task ${method(rec)} cancelled`);
+        await sleep(this.opts.taskPollMs ?? 200).catch(() => undefined);
+      }
+    } finally {
+      await this.call('task.destroy', task).catch(() => undefined);
+    }
+  }
+
+  /** GET a data-plane handler as a stream (the caller owns it). Follows the master's 302 with the same query. */
+  async getStream(path: string, query: Record<string, string>, signal?: AbortSignal): Promise<{ stream: Readable; taskRef?: string; length?: number }> {
+    if (!this.session) await this.login();
+    let url = this.resourceUrl(path, query);
+    for (let hops = 0; hops < 3; hops++) {
+      const res = await this.http.get(url, { responseType: 'stream', signal, timeout: 0, maxContentLength: Infinity });
+      if (res.status === 302 && res.headers.location) { res.data.destroy(); url = this.redirected(res.headers.location, query); continue; }
+      if (res.status !== 200) { res.data.destroy(); throw new VendorError(`HTTP_${res.status}`, [path]); }
+      const len = res.headers['content-length'];
+      return { stream: res.data as Readable, taskRef: res.headers['task-id'] as string | undefined, length: len ? Number(len) : undefined };
+    }
+    throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
+  /** PUT a stream with an explicit Content-Length (XAPI rejects chunked uploads with 403). */
+  async putStream(path: string, query: Record<string, string>, body: Readable, length: number, signal?: AbortSignal): Promise<{ taskRef?: string }> {
+    if (!this.session) await this.login();
+    const res = await this.http.put(this.resourceUrl(path, query), body, {
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
+      signal, timeout: 0, maxBodyLength: Infinity, maxContentLength: 1 << 20,
+    });
+    if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [path]);
+    return { taskRef: res.headers['task-id'] as string | undefined };
+  }
+
+  private resourceUrl(path: string, query: Record<string, string>): string {
+    const q = new URLSearchParams({ session_id: this.session ?? '', ...query });
+    return `${this.url}${path}?${q.toString()}`;
+  }
+
+  private redirected(location: string, query: Record<string, string>): string {
+    const target = new URL(location, this.url);
+    for (const [k, v] of Object.entries({ session_id: this.session ?? '', ...query })) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
+    return target.toString();
+  }
+
+  private async rawCall<T>(method: string, params: unknown[]): Promise<T> {
+    const id = ++this.rpcId;
+    const res = await this.http.post('/jsonrpc', { jsonrpc: '2.0', method, params, id }, {
+      headers: { 'Content-Type': 'application/json' }, responseType: 'json', maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
+    });
+    const body = res.data as { result?: T; error?: unknown } | string;
+    if (typeof body !== 'object' || body === null) throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
+    if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
+    if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
+    return body.result as T;
+  }
+
+  private makeHttp(): AxiosInstance { return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint }); }
+}
+
+function method(rec: TaskRecord): string { return (rec as unknown as { name_label?: string }).name_label ?? ''; }

@@ -1,0 +1,240 @@
+// Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
+import { BackupOptions, MetadataRestoreOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
+import { JobContext } from '../../core/job';
+import { BackupRepository, CatalogEntry } from '../../core/repository';
+import { BackupKind, Manifest, TOOL } from '../../core/manifest';
+import { safeName } from '../../core/safeName';
+import { ErrorContext, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
+import { mask } from '../../core/secrets';
+import { NULL_REF, Ref, XapiClient } from './xapiClient';
+import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
+import { xenCapabilities } from './xenCapabilities';
+import { downloadToFile, uploadFile } from './xenTransfer';
+import { WrittenFile } from '../../core/verifiedWrite';
+
+export class XenProvider implements Provider {
+  readonly platform = 'xen';
+  readonly capabilities = xenCapabilities;
+  readonly xapi: XapiClient;
+
+  constructor(readonly profile: ConnectionProfile, secrets: Secrets) {
+    this.xapi = new XapiClient({ url: profile.url, username: profile.username, password: secrets.password, thumbprint: profile.thumbprint });
+  }
+
+  async connect(): Promise<void> { await this.guard(() => this.xapi.login()); }
+  async disconnect(): Promise<void> { await this.xapi.logout(); }
+
+  async listPools(): Promise<PoolInfo[]> {
+    const pools = await this.records<XenPool>('pool');
+    const hosts = await this.records<XenHost>('host');
+    return Object.entries(pools).map(([ref, p]) => ({ id: ref, name: p.name_label || hosts[p.master]?.name_label || this.profile.name, masterHostId: p.master, defaultStorageId: p.default_SR }));
+  }
+
+  async listHosts(poolId: string): Promise<HostInfo[]> {
+    const hosts = await this.records<XenHost>('host');
+    return Object.entries(hosts).map(([ref, h]) => ({ id: ref, poolId, name: h.name_label, address: h.address, enabled: h.enabled, version: h.software_version?.product_version }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** VMs of a host are those resident on it, or (halted) with it as affinity; VMs of a pool that run nowhere are listed under the pool. */
+  async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
+    const [vms, vdis, pools] = await Promise.all([this.records<XenVm>('VM'), this.records<object>('VDI'), this.records<XenPool>('pool')]);
+    const poolId = scope.poolId ?? Object.keys(pools)[0];
+    return Object.entries(vms).filter(([, v]) => isRealVm(v))
+      .filter(([, v]) => !scope.hostId || v.resident_on === scope.hostId || ((!v.resident_on || v.resident_on === NULL_REF) && v.affinity === scope.hostId))
+      .map(([ref, v]) => toVmInfo(ref, v, poolId, (r) => !!vdis[r]))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listSnapshots(vmId: string): Promise<SnapshotInfo[]> {
+    const vms = await this.records<XenVm>('VM');
+    const vm = vms[vmId];
+    if (!vm) throw this.err(new VendorError('HANDLE_INVALID', ['VM', vmId]));
+    return (vm.snapshots ?? []).filter((r) => vms[r]).map((r) => toSnapshotInfo(r, vms[r], vms, vm)).sort((a, b) => a.time.getTime() - b.time.getTime());
+  }
+
+  async listStorage(): Promise<StorageInfo[]> {
+    const [srs, pools] = await Promise.all([this.records<XenSr>('SR'), this.records<XenPool>('pool')]);
+    const def = Object.values(pools)[0]?.default_SR;
+    return Object.entries(srs).filter(([, s]) => s.content_type !== 'iso')
+      .map(([ref, s]) => ({ id: ref, name: s.name_label, type: s.type, shared: s.shared, isDefault: ref === def, freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined }));
+  }
+
+  async snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
+    return this.guard(async () => {
+      const ref = await this.takeSnapshot(vmId, opts.name, false, ctx);
+      const vms = await this.records<XenVm>('VM');
+      return toSnapshotInfo(ref, vms[ref], vms, vms[vmId]);
+    }, await this.vmContext(vmId));
+  }
+
+  async revert(snapshotId: string, ctx: JobContext): Promise<void> {
+    await this.guard(() => this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })), await this.vmContext(snapshotId));
+  }
+
+  async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
+    await this.guard(() => this.destroySnapshot(snapshotId, ctx), await this.vmContext(snapshotId));
+  }
+
+  async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    const context = await this.vmContext(vmId);
+    return this.guard(async () => {
+      const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
+      // XAPI exports only Halted or Suspended VMs: a running one is snapshotted, the snapshot exported, then deleted.
+      const live = !['Halted', 'Suspended'].includes(vm.power_state);
+      let source = vmId;
+      if (live) {
+        ctx.log(`${vm.name_label} is ${vm.power_state}: exporting a temporary snapshot`);
+        source = await this.takeSnapshot(vmId, `vmbackup-temp ${new Date().toISOString()}`, true, ctx);
+      }
+      try {
+        const repo = new BackupRepository(opts.repository);
+        const dir = repo.newBackupDir(vm.name_label, 'vm');
+        try {
+          const file = await downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx);
+          return this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
+        } catch (err) {
+          fs.rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
+      } finally {
+        if (live) await this.destroySnapshot(source, { ...ctx, signal: new AbortController().signal }).catch((e) => ctx.log(`could not delete temporary snapshot: ${(e as Error).message}`));
+      }
+    }, context);
+  }
+
+  async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
+    const xva = entry.files.find((f) => f.name.toLowerCase().endsWith('.xva'));
+    if (!xva) throw new Error(`${entry.label}: the backup holds no .xva file`);
+    return this.guard(async () => {
+      const query: Record<string, string> = { restore: String(!!opts.preserveMacs) };
+      if (opts.storageId) query.sr_id = opts.storageId;
+      const refs = await uploadFile(this.xapi, '/import', query, path.join(entry.dir, path.basename(xva.name)), ctx);
+      const ref = refs[0];
+      if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
+      if (opts.name) await this.xapi.call('VM.set_name_label', ref, opts.name);
+      const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
+      return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
+    }, { vm: entry.vmName });
+  }
+
+  async backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    return this.guard(async () => {
+      const pool = (await this.listPools())[0];
+      const repo = new BackupRepository(opts.repository);
+      const dir = repo.newBackupDir(`pool ${pool.name}`, 'pool-metadata');
+      const file = await this.downloadOrClean(dir, () => downloadToFile(this.xapi, '/pool/xmldbdump', {}, dir, 'pool-database.xml', ctx));
+      return this.record(repo, dir, 'pool-metadata', [file], {}, false);
+    });
+  }
+
+  /** Always a dry run first (the seed's pool-restore-database dry-run=true); for real only when asked. */
+  async restorePoolMetadata(entry: CatalogEntry, opts: MetadataRestoreOptions, ctx: JobContext): Promise<MetadataRestoreResult> {
+    const dump = entry.files[0];
+    if (!dump) throw new Error(`${entry.label}: empty backup`);
+    const file = path.join(entry.dir, path.basename(dump.name));
+    return this.guard(async () => {
+      ctx.log('dry run of the pool database restore');
+      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'true' }, file, ctx);
+      if (opts.dryRun) return { dryRun: true, suspendedWithoutDisk: [] };
+      throwIfAborted(ctx.signal);
+      ctx.log('restoring the pool database');
+      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx);
+      const vms = await this.listVms({});
+      return { dryRun: false, suspendedWithoutDisk: vms.filter((v) => v.suspendDiskMissing) };
+    });
+  }
+
+  async backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    const host = await this.xapi.call<XenHost>('host.get_record', hostId);
+    return this.guard(async () => {
+      const repo = new BackupRepository(opts.repository);
+      const dir = repo.newBackupDir(`host ${host.name_label}`, 'host');
+      const file = await this.downloadOrClean(dir, () => downloadToFile(this.xapi, '/host_backup', { host: hostId }, dir, 'host-backup.tgz', ctx));
+      return this.record(repo, dir, 'host', [file], { host: { id: host.uuid, name: host.name_label } }, false);
+    }, { host: host.name_label });
+  }
+
+  /** The seed's vm-reset-powerstate: a Suspended VM whose suspend disk is gone becomes Halted. */
+  async resetPowerState(vmId: string, ctx: JobContext): Promise<void> {
+    await this.guard(() => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal), await this.vmContext(vmId));
+  }
+
+  async cleanup(ctx: JobContext): Promise<string[]> {
+    const vms = await this.records<XenVm>('VM');
+    const leftovers = Object.entries(vms).filter(([, v]) => v.is_a_snapshot && v.other_config?.[TEMP_TAG] === 'true');
+    for (const [ref, v] of leftovers) { ctx.log(`deleting leftover snapshot ${v.name_label}`); await this.destroySnapshot(ref, ctx); }
+    return leftovers.map(([, v]) => v.name_label);
+  }
+
+  // ---- helpers ----
+
+  private async takeSnapshot(vmId: string, name: string, temporary: boolean, ctx: JobContext): Promise<Ref> {
+    const [ref] = await this.xapi.callAsync('VM.snapshot', [vmId, name], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f, message: 'snapshot' }));
+    await this.xapi.call('VM.add_to_other_config', ref, MADE_BY_TAG, TOOL.name);
+    if (temporary) await this.xapi.call('VM.add_to_other_config', ref, TEMP_TAG, 'true');
+    ctx.log(`snapshot ${name} created`);
+    return ref;
+  }
+
+  /** VM.destroy removes only the record: the snapshot's own disks are destroyed after it. */
+  private async destroySnapshot(ref: Ref, ctx: JobContext): Promise<void> {
+    const snap = await this.xapi.call<XenVm>('VM.get_record', ref);
+    if (!snap.is_a_snapshot) throw new VendorError('OPERATION_NOT_ALLOWED', [`${snap.name_label} is not a snapshot`]);
+    const vdis: Ref[] = [];
+    for (const vbd of snap.VBDs ?? []) {
+      const rec = await this.xapi.call<XenVbd>('VBD.get_record', vbd);
+      if (rec.type === 'Disk' && rec.VDI !== NULL_REF) vdis.push(rec.VDI);
+    }
+    await this.xapi.callAsync('VM.destroy', [ref], ctx.signal);
+    for (const vdi of vdis) await this.xapi.callAsync('VDI.destroy', [vdi], ctx.signal);
+    ctx.log(`snapshot ${snap.name_label} and ${vdis.length} disk(s) deleted`);
+  }
+
+  private async downloadOrClean(dir: string, fn: () => Promise<WrittenFile>): Promise<WrittenFile> {
+    try { return await fn(); } catch (err) { fs.rmSync(dir, { recursive: true, force: true }); throw err; }
+  }
+
+  private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean): Promise<CatalogEntry> {
+    const pool = (await this.listPools())[0];
+    const manifest: Manifest = {
+      format: 'vmbackup-manifest/1', kind, platform: 'xen', created: new Date().toISOString(), tool: TOOL,
+      source: { connection: this.profile.name, pool: pool ? { id: pool.id, name: pool.name } : undefined, ...source }, viaSnapshot,
+      files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
+    };
+    repo.writeManifest(dir, manifest);
+    const entry = repo.list().find((e) => e.dir === dir);
+    if (!entry) throw new Error(`backup written to ${dir} but not found in the catalog`);
+    return entry;
+  }
+
+  private async records<T>(cls: string): Promise<Record<Ref, T>> {
+    return this.guard(() => this.xapi.call<Record<Ref, T>>(`${cls}.get_all_records`));
+  }
+
+  private async vmContext(vmId: string): Promise<ErrorContext> {
+    try {
+      const v = await this.xapi.call<XenVm>('VM.get_record', vmId);
+      const host = v.resident_on && v.resident_on !== NULL_REF ? await this.xapi.call<string>('host.get_name_label', v.resident_on) : undefined;
+      return { vm: v.name_label, host };
+    } catch { return { vm: vmId }; }
+  }
+
+  private err(e: VendorError, extra: ErrorContext = {}): VendorError { return e.withContext({ connection: this.profile.name, ...extra }); }
+
+  private async guard<T>(fn: () => Promise<T>, extra: ErrorContext = {}): Promise<T> {
+    try { return await fn(); } catch (e) {
+      if (e instanceof VendorError) throw this.err(e, extra);
+      if (isCancel(e)) throw e;
+      const code = (e as { code?: string }).code;
+      throw new Error(`${describeContext({ connection: this.profile.name, ...extra })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`);
+    }
+  }
+}
+
+export function createXenProvider(profile: ConnectionProfile, secrets: Secrets): Provider {
+  return new XenProvider(profile, secrets);
+}

@@ -1,0 +1,49 @@
+// Streams between XAPI's HTTP handlers and the backup repository, tied to an XAPI task.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JobContext } from '../../core/job';
+import { ProgressMeter } from '../../core/progress';
+import { WrittenFile, writeVerified } from '../../core/verifiedWrite';
+import { XapiClient } from './xapiClient';
+
+/** GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. */
+export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, totalBytes?: number): Promise<WrittenFile> {
+  const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
+  const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const { stream, length } = await xapi.getStream(handler, { ...query, task_id: task }, ctx.signal);
+    return await writeVerified(stream, path.join(dir, file), {
+      signal: ctx.signal, totalBytes: length ?? totalBytes, onProgress: ctx.progress,
+      // The export can fail after its headers went out: only the task says the stream was complete.
+      confirm: async () => { await xapi.waitTask(task, ctx.signal); },
+    });
+  } catch (err) {
+    await xapi.call('task.cancel', task).catch(() => undefined);
+    await xapi.call('task.destroy', task).catch(() => undefined);
+    throw err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** PUT a file to a handler with its exact Content-Length; returns the task's result refs. */
+export async function uploadFile(xapi: XapiClient, handler: string, query: Record<string, string>, file: string, ctx: JobContext): Promise<string[]> {
+  const size = fs.statSync(file).size;
+  const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
+  const meter = new ProgressMeter(size);
+  const body = fs.createReadStream(file);
+  let last = 0;
+  body.on('data', (c) => { const p = meter.add(c.length); if (Date.now() - last > 250) { last = Date.now(); ctx.progress(p); } });
+  try {
+    await xapi.putStream(handler, { ...query, task_id: task }, body, size, ctx.signal);
+    const result = await xapi.waitTask(task, ctx.signal);
+    ctx.progress(meter.snapshot());
+    return result;
+  } catch (err) {
+    body.destroy();
+    await xapi.call('task.cancel', task).catch(() => undefined);
+    await xapi.call('task.destroy', task).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+// Deterministic virtual disk content, derived from (content key, chunk index) without storing it.
+import { createHash } from 'crypto';
+import { xxh64Hex } from './xxhash64';
+
+export const CHUNK = 1024 * 1024;
+
+export function chunkCount(virtualSize: number): number {
+  return Math.max(1, Math.ceil(virtualSize / CHUNK));
+}
+
+function seedOf(key: string, chunk: number): number {
+  return createHash('sha256').update(`${key}/${chunk}`).digest().readUInt32LE(0) | 1;
+}
+
+/** Small disks are mostly data; big ones (>64 MiB) are sparse so a 2 GiB export stays cheap. */
+export function isZeroChunk(key: string, chunk: number, virtualSize: number): boolean {
+  const n = chunkCount(virtualSize);
+  if (n > 64) return !(chunk < 4 || chunk % 256 === 0);
+  return seedOf(key, chunk) % 5 === 0;
+}
+
+/** Chunk bytes (last chunk may be shorter than 1 MiB when the size is not a multiple). */
+export function chunkData(key: string, chunk: number, virtualSize: number): Buffer {
+  const len = Math.min(CHUNK, virtualSize - chunk * CHUNK);
+  const out = Buffer.alloc(Math.max(0, len));
+  if (isZeroChunk(key, chunk, virtualSize)) return out;
+  let x = seedOf(key, chunk) >>> 0;
+  const words = Math.floor(out.length / 4);
+  for (let i = 0; i < words; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    out.writeUInt32LE(x, i * 4);
+  }
+  return out;
+}
+
+const hashCache = new Map<string, string>();
+
+/** Memoised XXH64 of a generated chunk. */
+export function chunkHash(key: string, chunk: number, virtualSize: number, data?: Buffer): string {
+  const k = `${key}/${chunk}/${virtualSize}`;
+  let h = hashCache.get(k);
+  if (!h) {
+    h = xxh64Hex(data ?? chunkData(key, chunk, virtualSize));
+    if (hashCache.size > 20000) hashCache.clear();
+    hashCache.set(k, h);
+  }
+  return h;
+}

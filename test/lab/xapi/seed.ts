@@ -1,0 +1,77 @@
+// Seeds a realistic pool: hosts with dom0, VMs in mixed power states, templates, a snapshot chain.
+import { addVif, attachDisk, newVdi, vmAllowedOps, vmRecord } from './records';
+import { NULL_REF, XapiStore } from './store';
+
+export interface SeedOptions { hosts: number; vmsPerHost: number; diskBytes: number }
+
+const ROLES = ['web', 'db', 'app', 'cache', 'mail', 'proxy', 'file', 'build', 'ci', 'dns'];
+
+export function seedInventory(store: XapiStore, o: SeedOptions): void {
+  const localSr = store.add('SR', {
+    uuid: '', name_label: 'Local storage', name_description: '', type: 'lvm', content_type: 'user', shared: false,
+    physical_size: 500 * 2 ** 30, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
+  });
+  store.add('SR', {
+    uuid: '', name_label: 'NFS storage', name_description: '', type: 'nfs', content_type: '', shared: true,
+    physical_size: 2 * 2 ** 40, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
+  });
+  store.add('SR', {
+    uuid: '', name_label: 'ISO library', name_description: '', type: 'iso', content_type: 'iso', shared: true,
+    physical_size: 100 * 2 ** 30, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
+  });
+  const net = store.add('network', {
+    uuid: '', name_label: 'Pool-wide network associated with eth0', bridge: 'xenbr0', MTU: 1500, VIFs: [], PIFs: [], other_config: {},
+  });
+  const hosts: string[] = [];
+  for (let h = 1; h <= o.hosts; h++) {
+    const name = `xcp-host-${String(h).padStart(2, '0')}`;
+    hosts.push(store.add('host', {
+      uuid: '', name_label: name, name_description: 'Default install', hostname: name,
+      address: `10.0.${Math.floor(h / 250)}.${(h % 250) + 1}`, enabled: true, resident_VMs: [], control_domain: NULL_REF,
+      software_version: { product_brand: 'XCP-ng', product_version: '8.2.1', platform_name: 'XCP', xapi: '1.20', xen: '4.13.5' },
+      API_version_major: 2, API_version_minor: 21, API_version_vendor: 'XenSource', metrics: NULL_REF, PBDs: [], PIFs: [], host_CPUs: [],
+      other_config: {}, tags: [],
+    }));
+  }
+  store.add('pool', {
+    uuid: '', name_label: 'lab-pool', name_description: '', master: hosts[0], default_SR: localSr, suspend_image_SR: localSr,
+    crash_dump_SR: localSr, ha_enabled: false, other_config: {}, tags: [],
+  });
+
+  let n = 0;
+  hosts.forEach((hostRef, hi) => {
+    const host = store.must('host', hostRef);
+    const dom0 = store.add('VM', vmRecord(`Control domain on host: ${host.hostname}`, {
+      is_control_domain: true, power_state: 'Running', resident_on: hostRef, domid: 0, domain_type: 'pv',
+      memory_static_max: 4294967296, VCPUs_max: 8,
+    }));
+    host.control_domain = dom0;
+    host.resident_VMs.push(dom0);
+    for (let i = 0; i < o.vmsPerHost; i++) {
+      n++;
+      const name = `${ROLES[(n - 1) % ROLES.length]}-${String(Math.ceil(n / ROLES.length)).padStart(2, '0')}`;
+      const state = hi === 0 && i === 2 ? 'Suspended' : i % 2 === 0 ? 'Running' : 'Halted';
+      const vm = store.add('VM', vmRecord(name, {
+        name_description: `${name} (lab)`, power_state: state,
+        resident_on: state === 'Running' ? hostRef : NULL_REF, domid: state === 'Running' ? n : -1,
+        memory_static_max: 2 ** 30 * (1 + (n % 4)), VCPUs_max: 1 + (n % 4), VCPUs_at_startup: 1 + (n % 4),
+        other_config: { 'lab:index': String(n) }, tags: n % 3 === 0 ? ['backup'] : [],
+      }));
+      if (state === 'Running') host.resident_VMs.push(vm);
+      const disks = i === 0 ? 2 : 1;
+      for (let d = 0; d < disks; d++) {
+        const vdi = newVdi(store, `${name} disk ${d}`, localSr, o.diskBytes);
+        attachDisk(store, vm, vdi, String(d));
+      }
+      addVif(store, vm, net, '0', store.newMac());
+      if (state === 'Suspended') {
+        store.must('VM', vm).suspend_VDI = newVdi(store, `Suspend image for ${name}`, localSr, 1024 * 1024, undefined, { type: 'suspend' });
+      }
+    }
+  });
+
+  for (const t of ['Debian Bullseye 11', 'CentOS Stream 9', 'Windows Server 2022 (64-bit)', 'Other install media']) {
+    store.add('VM', vmRecord(t, { is_a_template: true, is_default_template: true, other_config: { default_template: 'true' } }));
+  }
+  for (const [, vm] of store.table('VM')) vm.allowed_operations = vmAllowedOps(vm);
+}

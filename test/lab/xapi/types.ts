@@ -1,0 +1,12 @@
+export interface XapiFaults {
+  /** Destroy the socket after this many body bytes of /export (and /host_backup). */
+  resetExportAtByte?: number;
+  /** Stop sending after this many body bytes (connection stays open). */
+  stallExportAtByte?: number;
+  /** Answer `status` (e.g. 503) on requests to this path. */
+  httpStatus?: { path: string; status: number };
+  /** The next task created for this method (e.g. 'VM.snapshot', 'VM.export', 'VM.import') fails with `error`. */
+  failNextTask?: { method: string; error: string[] };
+  /** Extra delay before answering session.login_with_password. */
+  loginDelayMs?: number;
+}

@@ -1,0 +1,229 @@
+// VM / VDI lifecycle operations with xapi_vm_lifecycle power-state rules.
+import { XapiError } from './errors';
+import { attachDisk, addVif, newVdi, vmAllowedOps, vmRecord } from './records';
+import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
+
+/** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
+export interface PreparedOp { op: string; lockVm?: string; apply: () => unknown }
+
+export function requirePowerState(vmRef: string, vm: Rec, allowed: string[]): void {
+  if (!allowed.includes(vm.power_state)) {
+    throw new XapiError('VM_BAD_POWER_STATE', [vmRef, allowed.map((s) => s.toLowerCase()).join(', '), String(vm.power_state).toLowerCase()]);
+  }
+}
+
+export function requireNoOtherOp(vmRef: string, vm: Rec): void {
+  const running = Object.entries(vm.current_operations as Record<string, string>)[0];
+  if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', ['VM', vmRef, running[1], running[0]]);
+}
+
+function refresh(vm: Rec): void { vm.allowed_operations = vmAllowedOps(vm); }
+
+function setResident(store: XapiStore, vmRef: string, vm: Rec, host: string): void {
+  const old = store.get('host', vm.resident_on);
+  if (old) old.resident_VMs = old.resident_VMs.filter((r: string) => r !== vmRef);
+  vm.resident_on = host;
+  const h = store.get('host', host);
+  if (h) h.resident_VMs.push(vmRef);
+}
+
+function diskVbds(store: XapiStore, vm: Rec): Rec[] {
+  return (vm.VBDs as string[]).map((r) => store.get('VBD', r)).filter((b): b is Rec => !!b && b.type === 'Disk' && b.VDI !== NULL_REF);
+}
+
+export class VmOps {
+  constructor(private store: XapiStore) {}
+
+  private vm(ref: unknown): Rec { return this.store.must('VM', ref); }
+
+  private guardNormal(vmRef: string, vm: Rec, op: string): void {
+    if (vm.is_control_domain) throw new XapiError('OPERATION_NOT_ALLOWED', [`${op} is not allowed on the control domain`]);
+    if (vm.is_a_snapshot && !['revert', 'clone', 'copy', 'export', 'destroy', 'hard_shutdown', 'metadata_export'].includes(op)) {
+      throw new XapiError('VM_IS_SNAPSHOT', [vmRef, op]);
+    }
+    if (vm.is_a_template && !vm.is_a_snapshot && ['snapshot', 'start', 'clean_shutdown', 'hard_shutdown', 'revert', 'checkpoint'].includes(op)) {
+      throw new XapiError('VM_IS_TEMPLATE', [vmRef]);
+    }
+  }
+
+  snapshot(vmRef: string, name: unknown, ignoreVdis: unknown = []): PreparedOp {
+    const vm = this.vm(vmRef);
+    this.guardNormal(vmRef, vm, 'snapshot');
+    requireNoOtherOp(vmRef, vm);
+    const ignored = new Set(Array.isArray(ignoreVdis) ? ignoreVdis.map(String) : []);
+    return { op: 'snapshot', lockVm: vmRef, apply: () => this.doSnapshot(vmRef, String(name), ignored) };
+  }
+
+  doSnapshot(vmRef: string, name: string, ignored = new Set<string>()): string {
+    const s = this.store;
+    const vm = this.vm(vmRef);
+    const when = xapiDate();
+    const snapRef = s.add('VM', vmRecord(name, {
+      ...structuredClone({ ...vm, uuid: '', VBDs: [], VIFs: [], snapshots: [], children: [], current_operations: {} }),
+      name_label: name, is_a_snapshot: true, is_a_template: true, snapshot_of: vmRef, snapshot_time: when,
+      resident_on: NULL_REF, domid: -1, suspend_VDI: NULL_REF, parent: vm.parent, children: [vmRef],
+    }));
+    const snap = this.vm(snapRef);
+    for (const vbd of diskVbds(s, vm)) {
+      if (ignored.has(vbd.VDI)) continue;
+      const src = s.must('VDI', vbd.VDI);
+      const copy = newVdi(s, src.name_label, src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), {
+        is_a_snapshot: true, snapshot_of: vbd.VDI, snapshot_time: when, sm_config: { 'vhd-parent': src.uuid },
+      });
+      src.snapshots.push(copy);
+      attachDisk(s, snapRef, copy, vbd.userdevice);
+    }
+    for (const vifRef of vm.VIFs as string[]) {
+      const vif = s.must('VIF', vifRef);
+      addVif(s, snapRef, vif.network, vif.device, vif.MAC);
+    }
+    // parent/children chain: vm → newest snapshot → older snapshot
+    const oldParent = s.get('VM', vm.parent);
+    if (oldParent) oldParent.children = (oldParent.children as string[]).map((c) => (c === vmRef ? snapRef : c));
+    vm.parent = snapRef;
+    vm.snapshots.push(snapRef);
+    refresh(snap);
+    return snapRef;
+  }
+
+  revert(snapRef: string): PreparedOp {
+    const snap = this.vm(snapRef);
+    if (!snap.is_a_snapshot) throw new XapiError('VM_REVERT_FAILED', [snap.snapshot_of, snapRef]);
+    const vmRef = snap.snapshot_of as string;
+    const vm = this.store.get('VM', vmRef);
+    if (!vm) throw new XapiError('VM_REVERT_FAILED', [vmRef, snapRef]);
+    requireNoOtherOp(vmRef, vm);
+    return { op: 'revert', lockVm: vmRef, apply: () => { this.doRevert(vmRef, snapRef); return ''; } };
+  }
+
+  private doRevert(vmRef: string, snapRef: string): void {
+    const s = this.store;
+    const vm = this.vm(vmRef);
+    const snap = this.vm(snapRef);
+    for (const vbd of diskVbds(s, vm)) {
+      const vdi = s.get('VDI', vbd.VDI);
+      if (vdi) vdi.VBDs = vdi.VBDs.filter((r: string) => s.get('VBD', r)?.VM !== vmRef);
+      s.remove('VBD', s.refByUuid('VBD', vbd.uuid));
+    }
+    vm.VBDs = (vm.VBDs as string[]).filter((r) => s.get('VBD', r));
+    for (const vbd of diskVbds(s, snap)) {
+      const src = s.must('VDI', vbd.VDI);
+      const clone = newVdi(s, src.name_label, src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), { sm_config: { 'vhd-parent': src.uuid } });
+      attachDisk(s, vmRef, clone, vbd.userdevice);
+    }
+    // disk-only snapshot → Halted (a checkpoint would restore Suspended)
+    const state = snap.power_state === 'Suspended' && snap.suspend_VDI !== NULL_REF ? 'Suspended' : 'Halted';
+    if (vm.resident_on !== NULL_REF) setResident(s, vmRef, vm, NULL_REF);
+    vm.power_state = state;
+    vm.domid = -1;
+    vm.parent = snapRef;
+    refresh(vm);
+  }
+
+  destroy(vmRef: string): PreparedOp {
+    const vm = this.vm(vmRef);
+    this.guardNormal(vmRef, vm, 'destroy');
+    if (!vm.is_a_snapshot) requirePowerState(vmRef, vm, ['Halted', 'Suspended']);
+    requireNoOtherOp(vmRef, vm);
+    return { op: 'destroy', lockVm: vmRef, apply: () => { this.doDestroy(vmRef); return ''; } };
+  }
+
+  /** Removes the VM record, its VBDs and VIFs; VDIs stay (as xapi). */
+  private doDestroy(vmRef: string): void {
+    const s = this.store;
+    const vm = this.vm(vmRef);
+    for (const vbdRef of vm.VBDs as string[]) {
+      const vbd = s.get('VBD', vbdRef);
+      const vdi = vbd && s.get('VDI', vbd.VDI);
+      if (vdi) vdi.VBDs = vdi.VBDs.filter((r: string) => r !== vbdRef);
+      s.remove('VBD', vbdRef);
+    }
+    for (const vifRef of vm.VIFs as string[]) {
+      const vif = s.get('VIF', vifRef);
+      const net = vif && s.get('network', vif.network);
+      if (net) net.VIFs = net.VIFs.filter((r: string) => r !== vifRef);
+      s.remove('VIF', vifRef);
+    }
+    const src = s.get('VM', vm.snapshot_of);
+    if (src) {
+      src.snapshots = src.snapshots.filter((r: string) => r !== vmRef);
+      if (src.parent === vmRef) src.parent = vm.parent;
+    }
+    for (const [, other] of s.table('VM')) {
+      if (other.parent === vmRef) other.parent = vm.parent;
+      other.children = (other.children as string[]).filter((c) => c !== vmRef);
+    }
+    const parent = s.get('VM', vm.parent);
+    if (parent) parent.children = [...new Set([...parent.children, ...vm.children])];
+    if (vm.resident_on !== NULL_REF) setResident(s, vmRef, vm, NULL_REF);
+    s.remove('VM', vmRef);
+  }
+
+  private transition(vmRef: string, op: string, allowed: string[], target: string): PreparedOp {
+    const vm = this.vm(vmRef);
+    this.guardNormal(vmRef, vm, op);
+    requirePowerState(vmRef, vm, allowed);
+    requireNoOtherOp(vmRef, vm);
+    return {
+      op, lockVm: vmRef, apply: () => {
+        const v = this.vm(vmRef);
+        requirePowerState(vmRef, v, allowed);
+        v.power_state = target;
+        if (target === 'Running') {
+          setResident(this.store, vmRef, v, this.store.pool().rec.master);
+          v.domid = 100 + this.store.table('VM').size;
+        } else {
+          setResident(this.store, vmRef, v, NULL_REF);
+          v.domid = -1;
+          v.suspend_VDI = NULL_REF;
+        }
+        for (const b of v.VBDs as string[]) { const vbd = this.store.get('VBD', b); if (vbd) vbd.currently_attached = target === 'Running'; }
+        refresh(v);
+        return '';
+      },
+    };
+  }
+
+  start(vmRef: string): PreparedOp { return this.transition(vmRef, 'start', ['Halted'], 'Running'); }
+  cleanShutdown(vmRef: string): PreparedOp { return this.transition(vmRef, 'clean_shutdown', ['Running'], 'Halted'); }
+  hardShutdown(vmRef: string): PreparedOp { return this.transition(vmRef, 'hard_shutdown', ['Paused', 'Suspended', 'Running'], 'Halted'); }
+
+  /** Forces Halted without touching the (possibly missing) suspend image. */
+  powerStateReset(vmRef: string): PreparedOp {
+    const vm = this.vm(vmRef);
+    return {
+      op: 'power_state_reset', apply: () => {
+        if (vm.resident_on !== NULL_REF) setResident(this.store, vmRef, vm, NULL_REF);
+        vm.power_state = 'Halted';
+        vm.domid = -1;
+        vm.suspend_VDI = NULL_REF;
+        refresh(vm);
+        return '';
+      },
+    };
+  }
+
+  setIsATemplate(vmRef: string, value: unknown): PreparedOp {
+    const vm = this.vm(vmRef);
+    if (value === true && !vm.is_a_snapshot) requirePowerState(vmRef, vm, ['Halted']);
+    return { op: 'make_into_template', apply: () => { vm.is_a_template = value === true; refresh(vm); return ''; } };
+  }
+
+  vdiDestroy(vdiRef: string): PreparedOp {
+    const s = this.store;
+    const vdi = s.must('VDI', vdiRef);
+    const inUse = (vdi.VBDs as string[]).some((b) => { const vbd = s.get('VBD', b); return vbd && s.get('VM', vbd.VM); });
+    if (inUse) throw new XapiError('VDI_IN_USE', [vdiRef, 'destroy']);
+    return {
+      op: 'destroy', apply: () => {
+        const sr = s.get('SR', vdi.SR);
+        if (sr) sr.VDIs = sr.VDIs.filter((r: string) => r !== vdiRef);
+        const src = s.get('VDI', vdi.snapshot_of);
+        if (src) src.snapshots = src.snapshots.filter((r: string) => r !== vdiRef);
+        s.remove('VDI', vdiRef);
+        s.vdiContent.delete(vdiRef);
+        return '';
+      },
+    };
+  }
+}
