@@ -5,6 +5,7 @@ import { openProvider, terminalContext } from './session';
 import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
+import { labVerb } from './labVerb';
 
 export type Verb = (args: Args, out: (data: unknown, text: string) => void) => Promise<number>;
 
@@ -35,6 +36,7 @@ function findBackup(a: Args, id: string): CatalogEntry {
 }
 
 export const verbs: Record<string, Verb> = {
+  lab: labVerb,
   ls: (a, out) => withProvider(a, async (p) => {
     const pools = await p.listPools();
     const rows: unknown[] = [];

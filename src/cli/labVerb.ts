@@ -1,0 +1,28 @@
+// `vmbackup lab`: starts the XAPI lab simulator and points the workspace's connections file at it.
+import * as path from 'node:path';
+import { Args } from './args';
+import { startXapiLab } from '../../test/lab/xapi';
+import { loadConnections, saveConnections } from '../core/connections';
+
+export const LAB_CONNECTION = 'lab';
+export const LAB_DEFAULT_PASSWORD = 'lab-secret';
+
+export async function labVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
+  const workspace = path.resolve(String(a.flags.workspace ?? process.cwd()));
+  const password = process.env.VMBACKUP_PASSWORD_LAB ?? LAB_DEFAULT_PASSWORD;
+  const lab = await startXapiLab({
+    port: Number(a.flags.port ?? 0), hosts: Number(a.flags.hosts ?? 3), vmsPerHost: Number(a.flags.vms ?? 4), password,
+    diskBytes: a.flags['disk-mib'] ? Number(a.flags['disk-mib']) * 1024 * 1024 : undefined, taskStepMs: 100,
+  });
+  const others = loadConnections(workspace).connections.filter((c) => c.name !== LAB_CONNECTION);
+  saveConnections(workspace, [...others, { name: LAB_CONNECTION, platform: 'xen', url: lab.url, username: 'root', repository: 'backups' }]);
+  out({ url: lab.url, connection: LAB_CONNECTION, workspace }, [
+    `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
+    `connection "${LAB_CONNECTION}" written to ${path.join(workspace, '.vmbackup', 'connections.yaml')}`,
+    `password: set VMBACKUP_PASSWORD_LAB (the lab accepts "${password === LAB_DEFAULT_PASSWORD ? LAB_DEFAULT_PASSWORD : '<yours>'}")`,
+    'Ctrl-C stops it.',
+  ].join('\n'));
+  await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  await lab.close();
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { startXapiLab, XapiLab } from '../lab/xapi';
+import { saveConnections } from '../../src/core/connections';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '../../../dist/cli.js');
+const PASSWORD = 'cli-lab-pw-41';
+
+describe('vmbackup CLI against the XAPI lab', function () {
+  this.timeout(60_000);
+  let lab: XapiLab; let ws: string;
+  const vmb = (args: string[], env: NodeJS.ProcessEnv = { VMBACKUP_PASSWORD_LAB: PASSWORD }) =>
+    run(process.execPath, [cli, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, ...env } });
+
+  before(async () => {
+    lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-'));
+    saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'backups' }]);
+  });
+  after(() => lab.close());
+
+  it('ls --json lists the VMs with power states', async () => {
+    const { stdout } = await vmb(['ls', '--json']);
+    const rows = JSON.parse(stdout) as Array<{ name: string; powerState: string }>;
+    assert.equal(rows.length, 12);
+    assert.ok(rows.every((r) => ['running', 'halted', 'suspended', 'paused'].includes(r.powerState)));
+  });
+
+  it('backup, catalog and verify work from the shell', async () => {
+    const { stdout: ls } = await vmb(['ls', '--json']);
+    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find((v) => v.powerState === 'halted')!;
+    const { stdout } = await vmb(['backup', vm.uuid, '--json']);
+    const entry = JSON.parse(stdout);
+    assert.equal(entry.vmUuid, vm.uuid);
+    const { stdout: cat } = await vmb(['catalog', '--json']);
+    assert.equal(JSON.parse(cat)[0].id, entry.id);
+    const { stdout: ver } = await vmb(['verify', entry.id, '--json']);
+    assert.deepEqual(JSON.parse(ver), { ok: true, problems: [] });
+  });
+
+  it('fails with exit 1 and the vendor code, never echoing the password, when it is wrong', async () => {
+    const err = await vmb(['ls'], { VMBACKUP_PASSWORD_LAB: 'not-it-99' }).then(() => undefined, (e) => e);
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /connection "lab": SESSION_AUTHENTICATION_FAILED/);
+    assert.ok(!err.stderr.includes('not-it-99'));
+  });
+
+  it('asks for the password in the environment when there is no terminal', async () => {
+    const err = await vmb(['ls'], {}).then(() => undefined, (e) => e);
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /VMBACKUP_PASSWORD/);
+  });
+});
