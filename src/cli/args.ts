@@ -15,4 +15,4 @@ export function parseArgs(argv: string[]): Args {
   return { positional, flags };
 }
 
-const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run', 'yes', 'help']);
+const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run', 'yes', 'help', 'dense']);

@@ -12,7 +12,7 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
   const password = process.env.VMBACKUP_PASSWORD_LAB ?? LAB_DEFAULT_PASSWORD;
   const lab = await startXapiLab({
     port: Number(a.flags.port ?? 0), hosts: Number(a.flags.hosts ?? 3), vmsPerHost: Number(a.flags.vms ?? 4), password,
-    diskBytes: a.flags['disk-mib'] ? Number(a.flags['disk-mib']) * 1024 * 1024 : undefined, taskStepMs: 100,
+    diskBytes: a.flags['disk-mib'] ? Number(a.flags['disk-mib']) * 1024 * 1024 : undefined, taskStepMs: 100, denseDisks: !!a.flags.dense,
   });
   const others = loadConnections(workspace).connections.filter((c) => c.name !== LAB_CONNECTION);
   saveConnections(workspace, [...others, { name: LAB_CONNECTION, platform: 'xen', url: lab.url, username: 'root', repository: 'backups' }]);

@@ -13,6 +13,7 @@ import { seedInventory } from './seed';
 import { XapiStore } from './store';
 import { TaskManager } from './tasks';
 import { XapiFaults } from './types';
+import { setDenseDisks } from './diskContent';
 import { VmOps } from './vmOps';
 
 export { XapiFaults } from './types';
@@ -30,6 +31,8 @@ export interface XapiLabOptions {
   seed?: number;
   /** When set (e.g. '127.0.0.1:8443'), every login answers HOST_IS_SLAVE [slaveOf]. */
   slaveOf?: string;
+  /** Benchmarks: every disk chunk holds data (see diskContent.setDenseDisks). Process-wide. */
+  denseDisks?: boolean;
 }
 
 export interface XapiLab {
@@ -45,6 +48,7 @@ export interface XapiLab {
 export const bigInventory: Pick<XapiLabOptions, 'hosts' | 'vmsPerHost'> = { hosts: 100, vmsPerHost: 100 };
 
 export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> {
+  setDenseDisks(!!opts.denseDisks);
   const store = new XapiStore(opts.seed ?? 42);
   seedInventory(store, { hosts: opts.hosts ?? 3, vmsPerHost: opts.vmsPerHost ?? 4, diskBytes: opts.diskBytes ?? 8 * 1024 * 1024 });
   const faults: XapiFaults = {};
