@@ -18,7 +18,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(env: NodeJS.ProcessEnv = {}): Promise<CodeServer> {
+export async function startCodeServer(env: NodeJS.ProcessEnv = {}, fixedPort?: number): Promise<CodeServer> {
   const bin = path.join(toolsDir, 'node_modules', '.bin', 'code-server');
   if (!fs.existsSync(bin)) throw new Error(`code-server is not installed: run bash test/e2e/setup.sh`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cs-'));
@@ -31,7 +31,7 @@ export async function startCodeServer(env: NodeJS.ProcessEnv = {}): Promise<Code
     'workbench.enableExperiments': false, 'chat.disableAIFeatures': true,
   }));
   fs.writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\n');
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(bin, [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', path.join(dir, 'ud'), '--extensions-dir', path.join(dir, 'ext'),
     '--config', path.join(dir, 'config.yaml'), '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',

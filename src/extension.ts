@@ -1,0 +1,40 @@
+// Thin activation: wires the connection store, job manager, trees and commands together.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { JobManager } from './core/jobManager';
+import { registerCommands } from './commands/registerCommands';
+import { CommandContext, Trees } from './ui/commandContext';
+import { ConnectionStore } from './ui/connectionStore';
+import { BackupsTree } from './views/backupsTree';
+import { InfrastructureTree } from './views/infrastructureTree';
+import { JobsTree } from './views/jobsTree';
+
+export interface VmBackupApi { connections: ConnectionStore; jobs: JobManager; trees: Trees }
+
+export function activate(context: vscode.ExtensionContext): VmBackupApi {
+  const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
+  const historySize = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
+  const jobs = new JobManager({ historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'), maxHistory: Math.max(historySize, 1) });
+  const connections = new ConnectionStore(context.secrets, log);
+  const backups = new BackupsTree(connections);
+  const trees: Trees = { infrastructure: new InfrastructureTree(connections, jobs, backups), backups, jobs: new JobsTree(jobs) };
+  const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
+
+  const updateContext = () => void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
+  updateContext();
+
+  context.subscriptions.push(
+    log, connections, trees.infrastructure, trees.backups, trees.jobs,
+    connections.onDidChange(updateContext),
+    vscode.window.createTreeView('vmbackup.infrastructure', { treeDataProvider: trees.infrastructure, canSelectMany: true, showCollapseAll: true }),
+    vscode.window.createTreeView('vmbackup.backups', { treeDataProvider: trees.backups, canSelectMany: true, showCollapseAll: true }),
+    vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs }),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('vmbackup.jobHistorySize')) trees.jobs.refresh(); }),
+    ...registerCommands(ctx),
+    { dispose: () => jobs.cancelAll() },
+  );
+  log.info(`activated; ${connections.connections.length} connection(s)`);
+  return { connections, jobs, trees };
+}
+
+export function deactivate(): void { /* disposables in context.subscriptions */ }

@@ -1,0 +1,108 @@
+// File-type specific checks that JSON schema cannot express.
+import { propertySchema } from './schemas';
+import { Diagnostic, Entry, LanguageId } from './types';
+
+/** The guide's own caution (VCB guide, appendix A, "構成ファイルの設定" / PASSWORD). */
+export const PASSWORD_CAUTION = 'Caution (VCB guide, appendix A): specifying the password in the configuration file is a security risk — make sure the service console is not used by anyone other than the ESX Server 3 administrators.';
+export const DBBACKUP_CMD_DEFAULT = /^\/opt\/mysql\/meb-[^/\s]+\/bin\/mysqlbackup$/;
+const DATASTORE_PATH = /^\[([^\]]+)\] (.*)$/;
+
+export function duplicateKeys(entries: Entry[]): Diagnostic[] {
+  const first = new Map<string, Entry>();
+  const out: Diagnostic[] = [];
+  for (const e of entries) {
+    const f = first.get(e.key);
+    if (!f) { first.set(e.key, e); continue; }
+    out.push({
+      range: e.keyRange, severity: 'warning', code: 'duplicate-key',
+      message: `Duplicate key ${e.key}: the last assignment wins (first defined on line ${f.keyRange.start.line + 1}).`,
+      data: { key: e.key, firstRange: f.keyRange },
+    });
+  }
+  return out;
+}
+
+export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnostic[] {
+  const out: Diagnostic[] = [...duplicateKeys(entries)];
+  const byKey = new Map<string, Entry>();
+  for (const e of entries) byKey.set(e.key, e);
+
+  for (const e of entries) {
+    const ps = propertySchema(lang, e.key);
+    if ((lang === 'vcb-config-js' || lang === 'backuptools-conf') && e.key === 'PASSWORD' && e.value !== '') {
+      out.push({ range: e.valueRange, severity: 'warning', code: 'plaintext-password', message: `Plaintext password. ${PASSWORD_CAUTION}`, data: { key: e.key, lineRange: e.statementRange } });
+    }
+    if (lang === 'vcb-config-js' && e.key === 'TRANSPORT_MODE' && e.value === 'hotadd') {
+      out.push({ range: e.valueRange, severity: 'information', code: 'hotadd-note', message: 'hotadd is not listed in the VCB guide for ESX 3.5 (san, nbd, nbdssl); it was added by later VCB releases and requires the VCB proxy to be a virtual machine.' });
+    }
+    if (ps?.['x-legacy'] && lang === 'ovm-config') {
+      out.push({ range: e.keyRange, severity: 'information', code: 'legacy-key', message: `${e.key} is a legacy configuration property${ps.enum ? `; its value is always ${ps.enum[0]}` : ''}.`, data: { key: e.key } });
+    }
+    if (lang === 'ovmm-sysconfig' && e.key === 'DBBACKUP_CMD' && !DBBACKUP_CMD_DEFAULT.test(e.value)) {
+      out.push({ range: e.valueRange, severity: 'warning', code: 'dbbackup-cmd-changed', message: 'DBBACKUP_CMD should not be changed: the mysqlbackup path is spelled out so that future MySQL Enterprise Backup package updates can be handled (default /opt/mysql/meb-x.x/bin/mysqlbackup).', data: { key: e.key } });
+    }
+    const allowed = ps?.['x-placeholders'];
+    if (allowed || lang === 'backuptools-conf') {
+      const re = /%([A-Za-z_]+)%/g;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(e.rawValue)) !== null) {
+        if (allowed?.includes(m[0])) continue;
+        const s = e.valueRange.start.offset + m.index;
+        out.push({ range: offsetRange(e, s, s + m[0].length), severity: 'warning', code: 'unknown-placeholder', message: allowed ? `Unknown placeholder ${m[0]} — ${e.key} supports ${allowed.join(', ')}.` : `${e.key} does not support placeholders such as ${m[0]}.`, data: { key: e.key } });
+      }
+    }
+  }
+
+  if (lang === 'vcb-config-js') {
+    const retries = byKey.get('MAX_RETRIES');
+    const backoff = byKey.get('BACKOFF_TIME');
+    if (backoff && (!retries || Number(retries.value) === 0)) {
+      out.push({ range: backoff.keyRange, severity: 'information', code: 'backoff-ignored', message: 'BACKOFF_TIME only takes effect when MAX_RETRIES is greater than 0.' });
+    }
+  }
+
+  if (lang === 'vcb-catalog') out.push(...catalogRules(entries, byKey));
+  return out;
+}
+
+function offsetRange(e: Entry, s: number, end: number): Diagnostic['range'] {
+  const base = e.valueRange.start;
+  // values never span lines in the languages that use placeholders; compute characters on the same line
+  const clampS = Math.min(Math.max(s, base.offset), e.valueRange.end.offset);
+  const clampE = Math.min(Math.max(end, clampS), e.valueRange.end.offset);
+  return {
+    start: { offset: clampS, line: base.line, character: base.character + (clampS - base.offset) },
+    end: { offset: clampE, line: base.line, character: base.character + (clampE - base.offset) },
+  };
+}
+
+function dirOf(key: string, value: string): { ds: string; dir: string } | undefined {
+  const m = DATASTORE_PATH.exec(value.trim());
+  if (!m) return undefined;
+  let p = m[2].trim().replace(/\/+$/, '');
+  if (key === 'config.vmx' || key.endsWith('.diskname')) p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+  return { ds: m[1].trim(), dir: p.replace(/^\/+/, '') };
+}
+
+function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const vmx = byKey.get('config.vmx');
+  const ref = vmx ? dirOf('config.vmx', vmx.value) : undefined;
+  if (vmx && ref) {
+    for (const e of entries) {
+      if (e === vmx || !propertySchema('vcb-catalog', e.key)?.['x-datastorePath']) continue;
+      const d = dirOf(e.key, e.value);
+      if (d && (d.ds !== ref.ds || d.dir !== ref.dir)) {
+        out.push({ range: e.valueRange, severity: 'warning', code: 'datastore-paths-differ', message: `${e.key} points to "[${d.ds}] ${d.dir}" but config.vmx is in "[${ref.ds}] ${ref.dir}"; by default all datastore paths use the same directory on the same datastore.`, data: { key: e.key } });
+      }
+    }
+  }
+  const name = byKey.get('displayname');
+  if (name && vmx) {
+    const base = vmx.value.replace(/^.*[/\]]\s*/, '').replace(/\.vmx$/i, '');
+    if (base && name.value !== base) {
+      out.push({ range: name.valueRange, severity: 'information', code: 'catalog-name-ignored', message: `vcbRestore ignores a changed VM name in the catalog and uses the original name from the .vmx file ("${base}"). Rename the VM afterwards with the VI Client.`, data: { key: 'displayname', vmxName: base } });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+// Shared types for the VCB / Oracle VM file-format layer (no vscode dependency).
+
+export type LanguageId = 'vcb-config-js' | 'backuptools-conf' | 'vcb-catalog' | 'ovm-config' | 'ovmm-sysconfig';
+
+export const LANGUAGE_IDS: readonly LanguageId[] = ['vcb-config-js', 'backuptools-conf', 'vcb-catalog', 'ovm-config', 'ovmm-sysconfig'];
+
+export interface Position { offset: number; line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  message: string;
+  code: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Entry {
+  key: string;
+  keyRange: Range;
+  /** Unquoted / unescaped value. */
+  value: string;
+  /** Text of the value exactly as written (including quotes). */
+  rawValue: string;
+  valueRange: Range;
+  /** 'double' | 'single' | 'none' | 'mixed' — the quoting used. */
+  quote: 'double' | 'single' | 'none' | 'mixed';
+  /** Range of the whole statement (line), used to delete it. */
+  statementRange: Range;
+}
+
+export interface ParseResult {
+  languageId: LanguageId;
+  entries: Entry[];
+  diagnostics: Diagnostic[];
+}
+
+export interface CompletionItem {
+  label: string;
+  kind: 'key' | 'value' | 'placeholder';
+  insertText: string;
+  detail?: string;
+  documentation?: string;
+}
+
+export interface HoverResult { range: Range; contents: string }
+
+export interface QuickFix { title: string; range: Range; newText: string }

@@ -1,0 +1,15 @@
+// Small text helpers for the views.
+export function ageText(when: Date, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - when.getTime()) / 1000));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 129600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+export function durationText(startIso?: string, endIso?: string): string {
+  if (!startIso) return '';
+  const ms = (endIso ? Date.parse(endIso) : Date.now()) - Date.parse(startIso);
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+}

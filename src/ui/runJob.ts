@@ -1,0 +1,56 @@
+// Long operations: a JobManager job + a cancellable notification + a spinner on the node + a Jobs entry.
+import * as vscode from 'vscode';
+import { ErrorContext, describeContext, isCancel } from '../core/errors';
+import { JobBody } from '../core/job';
+import { formatProgress } from '../core/progress';
+import { mask } from '../core/secrets';
+import { CommandContext } from './commandContext';
+
+export interface JobSpec {
+  title: string;
+  kind: string;
+  context: ErrorContext;
+  hostKey: string;
+  /** Ids of the infrastructure nodes the job works on (spinner + progress there). */
+  targets?: string[];
+  /** Trees to refresh when the job ends. */
+  refresh?: Array<'infrastructure' | 'backups'>;
+}
+
+/** Runs a job with progress. Resolves with the result, or undefined when it failed (one message shown) or was cancelled (silent). */
+export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBody<T>): Promise<T | undefined> {
+  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body);
+  if (spec.targets?.length) ctx.trees.infrastructure.markBusy(spec.targets, job);
+  ctx.log.info(mask(`job ${job.record.id} started: ${spec.title}`));
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: spec.title, cancellable: true }, async (progress, token) => {
+      const sub = token.onCancellationRequested(() => job.cancel());
+      let last = 0;
+      const onChange = () => {
+        const p = job.record.progress;
+        if (!p) return;
+        const f = Math.round((p.fraction ?? 0) * 100);
+        progress.report({ message: formatProgress(p), increment: f > last ? f - last : undefined });
+        if (f > last) last = f;
+      };
+      job.on('change', onChange);
+      try { return await done; } finally { job.off('change', onChange); sub.dispose(); }
+    });
+  } catch (err) {
+    if (isCancel(err) || job.state === 'cancelled') { ctx.log.info(`job ${job.record.id} cancelled: ${mask(spec.title)}`); return undefined; }
+    const e = job.record.error;
+    let text = e?.message ?? mask((err as Error)?.message ?? String(err));
+    const where = describeContext(spec.context);
+    if (where && !text.includes(where)) text = `${where}: ${text}`;
+    if (e?.code && !text.includes(e.code)) text += ` (${e.code})`;
+    ctx.log.error(`job ${job.record.id} failed: ${spec.title}: ${text}`);
+    void vscode.window.showErrorMessage(`${spec.title} failed — ${text}`, 'Show Log').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('vmbackup.showJobLog', { kind: 'record', key: `job:${job.record.id}`, record: job.record });
+    });
+    return undefined;
+  } finally {
+    if (spec.refresh?.includes('backups')) ctx.trees.backups.refresh();
+    if (spec.refresh?.includes('infrastructure') && spec.context.connection) ctx.trees.infrastructure.refreshConnection(spec.context.connection);
+    ctx.trees.jobs.refresh();
+  }
+}

@@ -1,0 +1,233 @@
+// Infrastructure: connection → pool → host → VM → snapshots. Lazy, cached per node, paged, errors as nodes.
+import * as vscode from 'vscode';
+import { Job } from '../core/job';
+import { JobManager } from '../core/jobManager';
+import { PowerState, SnapshotInfo } from '../core/model';
+import { formatProgress } from '../core/progress';
+import { mask } from '../core/secrets';
+import { ConnectionStore } from '../ui/connectionStore';
+import { ageText } from '../ui/format';
+import { BackupsTree } from './backupsTree';
+import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
+
+const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
+
+export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, vscode.Disposable {
+  private readonly cache = new Map<string, InfraNode[]>();
+  private readonly shown = new Map<string, number>();
+  private readonly nodes = new Map<string, InfraNode>();
+  /** Object id (VM, host, pool, snapshot, connection key) → job working on it. */
+  private readonly busy = new Map<string, Job>();
+  private readonly emitter = new vscode.EventEmitter<InfraNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+
+  constructor(private readonly connections: ConnectionStore, private readonly jobs: JobManager, private readonly backups: BackupsTree) {
+    this.disposables.push(connections.onDidChange(() => this.refresh()));
+    const onJob = () => this.scheduleRepaint();
+    jobs.on('change', onJob);
+    this.disposables.push({ dispose: () => jobs.off('change', onJob) });
+  }
+
+  /** Shows a spinner and the job's progress on the nodes with these ids until the job ends. */
+  markBusy(ids: string[], job: Job): void {
+    for (const id of ids) this.busy.set(id, job);
+    job.once('done', () => { for (const id of ids) if (this.busy.get(id) === job) this.busy.delete(id); this.scheduleRepaint(); });
+    this.scheduleRepaint();
+  }
+
+  /** Clears the cached children of a node (and below), or everything. */
+  refresh(node?: InfraNode): void {
+    if (!node || node.kind === 'message' || node.kind === 'error' || node.kind === 'loadMore') {
+      const parent = node && node.kind === 'error' ? node.parent : undefined;
+      if (parent) return this.refresh(parent as InfraNode);
+      this.cache.clear(); this.shown.clear(); this.nodes.clear();
+      this.emitter.fire(undefined);
+      return;
+    }
+    for (const key of [...this.cache.keys()]) if (key === node.key || key.startsWith(node.key + '/')) { this.cache.delete(key); this.shown.delete(key); }
+    this.emitter.fire(this.nodes.has(node.key) ? this.nodes.get(node.key) : undefined);
+  }
+
+  /** Drops the cache of the connection a node belongs to (after a job changed the inventory). */
+  refreshConnection(connection: string): void {
+    this.refresh({ kind: 'connection', key: connKey(connection), connection });
+  }
+
+  loadMore(node: LoadMoreNode): void {
+    this.shown.set(node.parentKey, (this.shown.get(node.parentKey) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.emitter.fire(this.nodes.get(node.parentKey));
+  }
+
+  private scheduleRepaint(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.emitter.fire(undefined); }, 200);
+  }
+
+  getTreeItem(node: InfraNode): vscode.TreeItem {
+    const item = this.item(node);
+    const id = busyId(node);
+    const job = id ? this.busy.get(id) : undefined;
+    if (job && !job.finished) {
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      item.description = `${job.record.title}${job.record.progress ? ' · ' + formatProgress(job.record.progress) : ''}`;
+    }
+    return item;
+  }
+
+  private item(node: InfraNode): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'connection': {
+        const profile = this.connections.get(node.connection);
+        const item = new vscode.TreeItem(node.connection, C.Collapsed);
+        item.id = node.key; item.description = profile ? `${profile.username} @ ${profile.url}` : '';
+        item.iconPath = new vscode.ThemeIcon('plug'); item.contextValue = contextValue('connection', profile?.platform);
+        return item;
+      }
+      case 'pool': {
+        const item = new vscode.TreeItem(node.pool.name || node.pool.id, C.Collapsed);
+        item.id = node.key; item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.contextValue = contextValue('pool', 'canMetadataBackup', 'canMetadataRestore', this.platform(node.connection));
+        return item;
+      }
+      case 'host': {
+        const item = new vscode.TreeItem(node.host.name, C.Collapsed);
+        item.id = node.key; item.description = `${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`;
+        item.iconPath = new vscode.ThemeIcon('server'); item.contextValue = contextValue('host', 'canHostBackup', this.platform(node.connection));
+        return item;
+      }
+      case 'vm': {
+        const vm = node.vm;
+        const item = new vscode.TreeItem(vm.name, vm.snapshotCount > 0 ? C.Collapsed : C.None);
+        const last = this.backups.lastBackup(node.connection, vm.uuid);
+        item.id = node.key;
+        item.description = `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`;
+        item.tooltip = new vscode.MarkdownString(`**${vm.name}**\n\nUUID: \`${vm.uuid}\`\n\nPower: ${vm.powerState}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${vm.description}` : ''}`);
+        item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : POWER_ICONS[vm.powerState] ?? 'vm');
+        item.contextValue = contextValue('vm', vm.powerState, 'canSnapshot', 'canBackup', vm.suspendDiskMissing && 'canResetPowerState', this.platform(node.connection));
+        return item;
+      }
+      case 'snapshot': {
+        const s = node.snapshot;
+        const hasChildren = node.all.some((x) => x.parentId === s.id);
+        const item = new vscode.TreeItem(s.name, hasChildren ? C.Expanded : C.None);
+        item.id = node.key; item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
+        item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
+        return item;
+      }
+      case 'error': return errorItem(node, 'vmbackup.refresh');
+      case 'message': {
+        const item = new vscode.TreeItem(node.message, C.None);
+        item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined; item.contextValue = 'message';
+        return item;
+      }
+      case 'loadMore': return loadMoreItem(node);
+    }
+  }
+
+  getParent(): undefined { return undefined; }
+
+  async getChildren(node?: InfraNode): Promise<InfraNode[]> {
+    const key = node ? node.key : '';
+    let all = this.cache.get(key);
+    if (!all) {
+      try { all = await this.load(node); } catch (err) { all = [this.errorNode(key, err, node)]; }
+      this.cache.set(key, all);
+      for (const n of all) this.nodes.set(n.key, n);
+    }
+    const limit = this.shown.get(key) ?? PAGE_SIZE;
+    if (all.length <= limit) return all;
+    return [...all.slice(0, limit), { kind: 'loadMore', key: `${key}/more`, parentKey: key, tree: 'infrastructure' }];
+  }
+
+  private async load(node?: InfraNode): Promise<InfraNode[]> {
+    if (!node) {
+      const errors = this.connections.errors.map((e, i): InfraNode => ({ kind: 'error', key: `err:${i}`, message: `connections.yaml: ${e}` }));
+      return [...errors, ...this.connections.connections.map((c): ConnectionNode => ({ kind: 'connection', key: connKey(c.name), connection: c.name }))];
+    }
+    switch (node.kind) {
+      case 'connection': {
+        const provider = await this.connections.provider(node.connection);
+        const pools = await provider.listPools();
+        if (!pools.length) return [message(node.key, 'No pools')];
+        return pools.map((pool) => ({ kind: 'pool', key: `${node.key}/p:${pool.id}`, connection: node.connection, pool }));
+      }
+      case 'pool': {
+        const provider = await this.connections.provider(node.connection);
+        const [hosts, vms] = await Promise.all([provider.listHosts(node.pool.id), provider.listVms({ poolId: node.pool.id })]);
+        const hostIds = new Set(hosts.map((h) => h.id));
+        const out: InfraNode[] = hosts.map((host) => ({ kind: 'host', key: `${node.key}/h:${host.id}`, connection: node.connection, pool: node.pool, host }));
+        // VMs not resident on a host (halted) appear directly under the pool.
+        for (const vm of vms.filter((v) => !v.hostId || !hostIds.has(v.hostId)).sort(byName)) {
+          out.push({ kind: 'vm', key: `${node.key}/v:${vm.id}`, connection: node.connection, pool: node.pool, vm });
+        }
+        return out.length ? out : [message(node.key, 'No hosts or VMs')];
+      }
+      case 'host': {
+        const provider = await this.connections.provider(node.connection);
+        const vms = (await provider.listVms({ hostId: node.host.id })).sort(byName);
+        if (!vms.length) return [message(node.key, 'No VMs on this host')];
+        return vms.map((vm): VmNode => ({ kind: 'vm', key: `${node.key}/v:${vm.id}`, connection: node.connection, pool: node.pool, host: node.host, vm }));
+      }
+      case 'vm': {
+        const provider = await this.connections.provider(node.connection);
+        const all = await provider.listSnapshots(node.vm.id);
+        if (!all.length) return [message(node.key, 'No snapshots')];
+        const ids = new Set(all.map((s) => s.id));
+        return snapshotNodes(node, all, all.filter((s) => !s.parentId || !ids.has(s.parentId)), node.key);
+      }
+      case 'snapshot':
+        return snapshotNodes(node, node.all, node.all.filter((s) => s.parentId === node.snapshot.id), node.key);
+      default: return [];
+    }
+  }
+
+  private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
+    return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent };
+  }
+
+  private platform(connection: string): string | undefined { return this.connections.get(connection)?.platform; }
+
+  dispose(): void { if (this.timer) clearTimeout(this.timer); for (const d of this.disposables) d.dispose(); }
+}
+
+export const connKey = (name: string) => `c:${name}`;
+
+function snapshotNodes(node: { connection: string; pool: VmNode['pool']; host?: VmNode['host']; vm: VmNode['vm'] }, all: SnapshotInfo[], level: SnapshotInfo[], key: string): InfraNode[] {
+  return [...level].sort((a, b) => a.time.getTime() - b.time.getTime()).map((snapshot) => ({
+    kind: 'snapshot', key: `${key}/s:${snapshot.id}`, connection: node.connection, pool: node.pool, host: node.host, vm: node.vm, snapshot, all,
+  }));
+}
+
+function busyId(node: InfraNode): string | undefined {
+  switch (node.kind) {
+    case 'connection': return node.key;
+    case 'pool': return node.pool.id;
+    case 'host': return node.host.id;
+    case 'vm': return node.vm.id;
+    case 'snapshot': return node.snapshot.id;
+    default: return undefined;
+  }
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+const message = (key: string, text: string): InfraNode => ({ kind: 'message', key: `${key}/msg`, message: text, icon: 'info' });
+
+export function errorItem(node: ErrorNode, retryCommand: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.tooltip = `${node.message}\n\nClick to retry.`;
+  item.contextValue = 'error;canRetry';
+  item.command = { command: retryCommand, title: 'Retry', arguments: [node] };
+  return item;
+}
+
+export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon('ellipsis'); item.contextValue = 'loadMore';
+  item.command = { command: 'vmbackup.loadMore', title: 'Load more', arguments: [node] };
+  return item;
+}

@@ -1,0 +1,62 @@
+// Jobs: running jobs first (progress), then the finished history (state, duration, error code).
+import * as vscode from 'vscode';
+import { JobState } from '../core/job';
+import { JobManager } from '../core/jobManager';
+import { formatProgress } from '../core/progress';
+import { durationText } from '../ui/format';
+import { JobNode } from './nodes';
+
+const STATE_ICONS: Record<JobState, [string, string?]> = {
+  queued: ['clock'], running: ['loading~spin'], succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'], cancelled: ['circle-slash', 'disabledForeground'],
+};
+
+export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<JobNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onJob = () => this.scheduleRefresh();
+
+  constructor(private readonly jobs: JobManager) { jobs.on('change', this.onJob); }
+
+  refresh(): void { this.emitter.fire(undefined); }
+
+  private scheduleRefresh(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.refresh(); }, 200);
+  }
+
+  getTreeItem(node: JobNode): vscode.TreeItem {
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.message); item.contextValue = 'message'; return item;
+    }
+    const r = node.kind === 'job' ? node.job.record : node.record;
+    const item = new vscode.TreeItem(r.title, vscode.TreeItemCollapsibleState.None);
+    item.id = node.key;
+    const [icon, color] = STATE_ICONS[r.state] ?? ['circle-outline'];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    if (node.kind === 'job') {
+      item.description = r.state === 'queued' ? 'queued' : r.progress ? formatProgress(r.progress) : 'running';
+      item.contextValue = `job;${r.state};canCancel;canShowLog`;
+    } else {
+      item.description = [r.state, durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · ');
+      item.contextValue = `job;finished;${r.state};canShowLog`;
+    }
+    item.tooltip = [r.title, r.error?.message, r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
+    item.command = { command: 'vmbackup.showJobLog', title: 'Show log', arguments: [node] };
+    return item;
+  }
+
+  getChildren(node?: JobNode): JobNode[] {
+    if (node) return [];
+    const size = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
+    const running: JobNode[] = this.jobs.jobs.map((job) => ({ kind: 'job', key: `job:${job.record.id}`, job }));
+    const activeIds = new Set(this.jobs.jobs.map((j) => j.record.id));
+    const finished: JobNode[] = this.jobs.finished.filter((r) => !activeIds.has(r.id)).slice(0, Math.max(0, size))
+      .map((record) => ({ kind: 'record', key: `job:${record.id}`, record }));
+    const all = [...running, ...finished];
+    return all.length ? all : [{ kind: 'message', key: 'none', message: 'No jobs yet' }];
+  }
+
+  dispose(): void { if (this.timer) clearTimeout(this.timer); this.jobs.off('change', this.onJob); this.emitter.dispose(); }
+}

@@ -1,0 +1,22 @@
+// npm run test:desktop: the same extension suite in desktop VS Code via @vscode/test-electron (needs to download VS Code).
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { runTests } from '@vscode/test-electron';
+import { startXapiLab } from '../lab/xapi';
+import { repoRoot } from './codeServer';
+import { LAB_CONNECTION, writeLabWorkspace } from './labWorkspace';
+
+async function main(): Promise<void> {
+  const password = 'desktop-lab-pw';
+  const lab = await startXapiLab({ password, taskStepMs: 20 });
+  try {
+    const ws = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-desktop-')), lab.url);
+    await runTests({
+      version: '1.100.3', extensionDevelopmentPath: repoRoot, extensionTestsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'),
+      launchArgs: [ws, '--disable-workspace-trust', '--disable-extensions'],
+      extensionTestsEnv: { [`VMBACKUP_PASSWORD_${LAB_CONNECTION.toUpperCase()}`]: password, VMBACKUP_E2E_LAB_URL: lab.url },
+    });
+  } finally { await lab.close(); }
+}
+main().catch((e) => { console.error(e); process.exitCode = 1; });

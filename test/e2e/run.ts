@@ -1,0 +1,56 @@
+// The extension tests inside a real VS Code (code-server 1.100.3): the mocha suite in the extension host, then a UI script.
+import * as fs from 'node:fs';
+import { format } from 'node:util';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startXapiLab } from '../lab/xapi';
+import { launchBrowser } from './browser';
+import { CodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+import { LAB_CONNECTION, writeLabWorkspace } from './labWorkspace';
+import { uiScript } from './uiScript';
+
+const PASSWORD = 'e2e-lab-pw-5150';
+export const screenshotDir = path.join(repoRoot, 'out', 'e2e');
+
+/** Loads the extension with its test suite; VS Code reports mocha's output and exit code through codeAutomation*. */
+async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> {
+  const browser = await launchBrowser();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const page = await browser.newPage();
+    const exit = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => { process.stdout.write(`${format(...(args ?? []))}\n`); });
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    await page.goto(workbenchUrl(cs, workspace, path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index')));
+    const timeout = new Promise<number>((resolve) => { timer = setTimeout(() => { console.error('extension host suite timed out'); resolve(99); }, 240_000); });
+    return await Promise.race([exit, timeout]);
+  } finally { clearTimeout(timer); await browser.close(); }
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20 });
+  const env = { [`VMBACKUP_PASSWORD_${LAB_CONNECTION.toUpperCase()}`]: PASSWORD, VMBACKUP_E2E_LAB_URL: lab.url };
+  let failed = 0;
+  try {
+    const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url);
+    const cs1 = await startCodeServer(env);
+    try { failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1; } finally { await cs1.stop(); }
+
+    const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url);
+    const cs2 = await startCodeServer(env);
+    try {
+      const r = await uiScript(cs2, ws2, lab, screenshotDir);
+      for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>) console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+      const bad = r.checks.filter((c) => !c.ok).length;
+      console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
+      failed += bad ? 1 : 0;
+    } finally { await cs2.stop(); }
+    const logText = [lab.requests.join('\n')].join('\n');
+    if (logText.includes(PASSWORD)) { console.error('the lab request log holds the password'); failed++; }
+  } finally { await lab.close(); }
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });

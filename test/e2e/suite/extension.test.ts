@@ -1,0 +1,98 @@
+// Runs inside the real VS Code extension host (code-server 1.100.3), against the XAPI lab.
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { VmBackupApi } from '../../../src/extension';
+import type { InfraNode, VmNode, SnapshotNode, PoolNode, BackupNode } from '../../../src/views/nodes';
+import { answer, restorePrompts, waitFor } from './stubs';
+
+const EXT_ID = 'vmbackup.vm-backup-explorer';
+
+async function children(api: VmBackupApi, node?: InfraNode): Promise<InfraNode[]> { return api.trees.infrastructure.getChildren(node); }
+async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
+  const out: BackupNode[] = [];
+  const walk = async (n?: BackupNode) => { for (const c of await api.trees.backups.getChildren(n)) { out.push(c); await walk(c); } };
+  await walk();
+  return out;
+}
+
+describe('VM Backup Explorer in VS Code', () => {
+  let api: VmBackupApi;
+  let pool: PoolNode;
+  let vms: VmNode[];
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<VmBackupApi>(EXT_ID);
+    assert.ok(ext, `extension ${EXT_ID} is loaded`);
+    api = await ext.activate();
+    await waitFor(() => api.connections.connections.length > 0, 'the lab connection from .vmbackup/connections.yaml');
+  });
+  afterEach(() => restorePrompts());
+
+  it('registers its commands and views', async () => {
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['vmbackup.createSnapshot', 'vmbackup.backupVm', 'vmbackup.restoreVm', 'vmbackup.restorePoolMetadata', 'vmbackup.cancelJob']) assert.ok(cmds.includes(c), c);
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON;
+    const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
+    assert.ok(menus.some((m) => m.command === 'vmbackup.createSnapshot' && /canSnapshot/.test(m.when)));
+  });
+
+  it('shows connection → pool → hosts → VMs of the lab, with power states', async () => {
+    const [conn] = await children(api);
+    assert.equal(conn.kind, 'connection');
+    const pools = await children(api, conn);
+    pool = pools.find((n): n is PoolNode => n.kind === 'pool')!;
+    assert.ok(pool, `pool node, got ${JSON.stringify(pools.map((p) => p.kind))}`);
+    const under = await children(api, pool);
+    const hosts = under.filter((n) => n.kind === 'host');
+    assert.equal(hosts.length, 3);
+    vms = [];
+    for (const h of hosts) vms.push(...(await children(api, h)).filter((n): n is VmNode => n.kind === 'vm'));
+    vms.push(...under.filter((n): n is VmNode => n.kind === 'vm'));
+    assert.equal(vms.length, 12);
+    const item = api.trees.infrastructure.getTreeItem(vms.find((v) => v.vm.powerState === 'running')!);
+    assert.match(String(item.contextValue), /(^|;)vm(;|$)/);
+    assert.match(String(item.contextValue), /(^|;)canSnapshot(;|$)/);
+    assert.match(String(item.description), /running/i);
+  });
+
+  it('creates a snapshot from the command and shows it under the VM', async () => {
+    const vm = vms.find((v) => v.vm.powerState === 'running')!;
+    answer({ input: ['e2e snapshot'] });
+    await vscode.commands.executeCommand('vmbackup.createSnapshot', vm);
+    const snaps = await waitFor(async () => {
+      const fresh = (await children(api, vm)).filter((n): n is SnapshotNode => n.kind === 'snapshot');
+      return fresh.some((s) => s.snapshot.name === 'e2e snapshot') ? fresh : undefined;
+    }, 'the new snapshot under the VM');
+    assert.ok(snaps.length >= 1);
+    const finished = api.jobs.finished.find((j) => j.kind === 'snapshot');
+    assert.equal(finished?.state, 'succeeded');
+  });
+
+  it('backs up a VM into the Backups view, then restores it as a new VM', async () => {
+    const vm = vms.find((v) => v.vm.powerState === 'halted')!;
+    await vscode.commands.executeCommand('vmbackup.backupVm', vm);
+    const entry = await waitFor(async () => (await allBackups(api)).find((n) => n.kind === 'backup' && n.entry.vmUuid === vm.vm.uuid), 'the backup in the Backups view');
+    assert.equal(entry.kind, 'backup');
+    const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms({}))).length;
+    answer({ input: ['restored-by-e2e'], pick: [(items) => items[0], (items) => items.find((i) => /no|new/i.test(i.label)) ?? items[0]], confirm: [] });
+    await vscode.commands.executeCommand('vmbackup.restoreVm', entry);
+    const after = await waitFor(async () => {
+      const list = await (await api.connections.provider('lab')).listVms({});
+      return list.length > beforeCount ? list : undefined;
+    }, 'the restored VM');
+    assert.ok(after.some((v) => v.name === 'restored-by-e2e'), after.map((v) => v.name).join());
+    assert.ok(api.jobs.finished.some((j) => j.kind === 'restore' && j.state === 'succeeded') || api.jobs.finished.some((j) => /restore/i.test(j.title) && j.state === 'succeeded'));
+  });
+
+  it('records failures with the vendor code in the Jobs view (snapshot of a snapshot)', async () => {
+    const vm = vms.find((v) => v.vm.snapshotCount >= 2)!;
+    const snap = (await children(api, vm)).find((n): n is SnapshotNode => n.kind === 'snapshot')!;
+    const fake: VmNode = { ...vm, key: vm.key + '/fake', vm: { ...vm.vm, id: snap.snapshot.id, name: snap.snapshot.name } };
+    answer({ input: ['nested'] });
+    await vscode.commands.executeCommand('vmbackup.createSnapshot', fake).then(undefined, () => undefined);
+    const failed = await waitFor(() => api.jobs.finished.find((j) => j.state === 'failed'), 'a failed job');
+    assert.equal(failed.error?.code, 'VM_IS_SNAPSHOT');
+    const jobNodes = api.trees.jobs.getChildren();
+    assert.ok(jobNodes.some((n) => n.kind === 'record' && n.record.id === failed.id));
+  });
+});

@@ -1,0 +1,101 @@
+// Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, the Jobs view.
+import * as path from 'node:path';
+import { XapiLab } from '../lab/xapi';
+import { Page, launchBrowser } from './browser';
+import { CodeServer, workbenchUrl } from './codeServer';
+
+/** Clicks a context-menu entry (the menu is keyboard-driven: focus the item, then Enter). */
+async function clickMenu(page: Page, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await page.waitForTimeout(100);
+  await item.click();
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => { await page.keyboard.press('Enter'); });
+}
+
+export interface Check { name: string; ok: boolean; detail?: string }
+
+const pane = (page: Page, title: string) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+const row = (scope: Page, text: string) => scope.locator('.monaco-list-row', { hasText: text }).first();
+
+async function expand(scope: Page, text: string): Promise<void> {
+  const r = row(scope, text);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
+}
+
+export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, shots: string): Promise<{ checks: Check[] }> {
+  const checks: Check[] = [];
+  const check = async (name: string, fn: () => Promise<void>) => {
+    try { await fn(); checks.push({ name, ok: true }); } catch (e) {
+      checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
+      await page?.screenshot({ path: path.join(shots, `failed-${checks.length}.png`) }).catch(() => undefined);
+    }
+  };
+  const vms = [...lab.store.table('VM').values()].filter((v) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain);
+  const running = vms.find((v) => v.power_state === 'Running')!;
+  const master = lab.store.table('host').get(running.resident_on as string)!;
+  const poolName = String([...lab.store.table('pool').values()][0].name_label);
+  const browser = await launchBrowser();
+  let page: Page;
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(cs, workspace));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    await check('the activity bar has the VM Backup Explorer container', async () => {
+      const icon = page.locator('.activitybar [aria-label^="VM Backup Explorer"]').first();
+      await icon.waitFor({ timeout: 30_000 });
+      await icon.click();
+    });
+    await check('the Infrastructure tree shows the lab pool, a host and its VMs', async () => {
+      const infra = pane(page, 'Infrastructure');
+      await expand(infra, 'lab');
+      await expand(infra, poolName);
+      await expand(infra, String(master.name_label));
+      await row(infra, String(running.name_label)).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(shots, '1-tree.png') });
+    });
+    await check('right-click on a running VM offers Create Snapshot and Back Up VM', async () => {
+      await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: 10_000 });
+      const text = await menu.innerText();
+      if (!/Create Snapshot/.test(text) || !/Back Up VM/.test(text)) throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
+      await page.screenshot({ path: path.join(shots, '2-context-menu.png') });
+      await clickMenu(page, 'Create Snapshot');
+    });
+    await check('Create Snapshot asks for a name and the snapshot appears under the VM', async () => {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('ui snapshot');
+      await input.press('Enter');
+      // The tree refreshes when the job ends: keep the VM expanded until the snapshot row shows.
+      const infra = pane(page, 'Infrastructure');
+      const deadline = Date.now() + 30_000;
+      while (!(await row(infra, 'ui snapshot').isVisible())) {
+        if (Date.now() > deadline) throw new Error('no "ui snapshot" row under the VM');
+        await expand(infra, String(running.name_label)).catch(() => undefined);
+        await page.waitForTimeout(300);
+      }
+      await page.screenshot({ path: path.join(shots, '3-snapshot.png') });
+    });
+    await check('Back Up VM puts the backup in the Backups view and the job in Jobs', async () => {
+      await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
+      await clickMenu(page, 'Back Up VM');
+      await pane(page, 'Jobs').locator('.monaco-list-row', { hasText: /back.?up/i }).first().waitFor({ timeout: 60_000 });
+      const backups = pane(page, 'Backups');
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const t = await backups.first().innerText().catch(() => '');
+        if (t.includes(String(running.name_label))) break;
+        if (Date.now() > deadline) throw new Error(`Backups view: ${t.replace(/\s+/g, ' ').slice(0, 200)}`);
+        for (const r of await backups.locator('.monaco-list-row[aria-expanded="false"]').all()) await r.click().catch(() => undefined);
+        await page.waitForTimeout(500);
+      }
+      await page.screenshot({ path: path.join(shots, '4-backup.png') });
+    });
+  } finally { await browser.close(); }
+  return { checks };
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { LanguageId, validate } from '../../../src/formats';
+import { marked } from './markers';
+
+interface Row { lang: LanguageId; src: string; code: string; severity?: 'error' | 'warning' | 'information'; absent?: boolean }
+
+// ⟦…⟧ marks the exact range the diagnostic must cover.
+const rows: Row[] = [
+  // config.js
+  { lang: 'vcb-config-js', src: 'HOST="h";\nUSERNAME="u";\nPASSWORD=⟦"p"⟧;\n', code: 'plaintext-password', severity: 'warning' },
+  { lang: 'vcb-config-js', src: 'HOST="h";\nPASSWORD="p";\n⟦⟧', code: 'missing-required', severity: 'error' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\n⟦TRANSPORT_MOD⟧="san";\n', code: 'unknown-key', severity: 'warning' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nTRANSPORT_MODE=⟦"hotadd"⟧;\n', code: 'hotadd-note', severity: 'information' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nTRANSPORT_MODE=⟦"lan"⟧;\n', code: 'invalid-value', severity: 'error' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nSNAPSHOT_POLICY=⟦"auto"⟧;\n', code: 'invalid-value' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nVM_LOOKUP_METHOD=⟦"dns"⟧;\n', code: 'invalid-value' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nPREEXISTING_MOUNTPOINT=⟦"keep"⟧;\n', code: 'invalid-value' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nPREEXISTING_VCB_SNAPSHOT=⟦"x"⟧;\n', code: 'invalid-value' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nPORT=⟦70000⟧;\n', code: 'out-of-range' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nPORT=⟦"443x"⟧;\n', code: 'invalid-type' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nMAX_RETRIES=⟦"-1"⟧;\n', code: 'out-of-range' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nMAX_RETRIES="3";\nBACKOFF_TIME=⟦"-5"⟧;\n', code: 'out-of-range' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\n⟦BACKOFF_TIME⟧="5";\n', code: 'backoff-ignored', severity: 'information' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nBACKUPROOT="C:⟦\\v⟧cb";\n', code: 'single-backslash' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nBACKUPROOT="C:\\\\vcb_mnts"; // ok\n/* block */\n', code: 'single-backslash', absent: true },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\nBACKUPROOT=⟦"C:\\\\vcb⟧\n', code: 'unterminated-string' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";PASSWORD="p";\n⟦/* open\n⟧', code: 'unterminated-comment' },
+  { lang: 'vcb-config-js', src: 'HOST="a";\n⟦HOST⟧="b";USERNAME="u";PASSWORD="p";\n', code: 'duplicate-key', severity: 'warning' },
+  { lang: 'vcb-config-js', src: 'HOST = "h" ;USERNAME="u";PASSWORD="p";\n', code: 'space-around-equals', absent: true },
+  // backuptools.conf
+  { lang: 'backuptools-conf', src: 'VCHOST⟦ = ⟧vc.example.com\n', code: 'space-around-equals', severity: 'error' },
+  { lang: 'backuptools-conf', src: 'USERNAME⟦= ⟧root\n', code: 'space-around-equals' },
+  { lang: 'backuptools-conf', src: 'TEMPDIR=⟦/tmp/a b⟧ # comment\n', code: 'unquoted-space', severity: 'error' },
+  { lang: 'backuptools-conf', src: 'TEMPDIR="/tmp/a b" # comment\n', code: 'unquoted-space', absent: true },
+  { lang: 'backuptools-conf', src: 'PASSWORD="pa⟦$server⟧"\n', code: 'unescaped-dollar', severity: 'warning' },
+  { lang: 'backuptools-conf', src: 'PASSWORD=pa\\$server\n', code: 'unescaped-dollar', absent: true },
+  { lang: 'backuptools-conf', src: "PASSWORD='pa$server'\n", code: 'unescaped-dollar', absent: true },
+  { lang: 'backuptools-conf', src: 'TEMPDIR=/tmp\nVMNAMECACHE=⟦${TEMPDIR}⟧/cache\n', code: 'variable-reference', severity: 'information' },
+  { lang: 'backuptools-conf', src: 'VCHOST=⟦`hostname`⟧\n', code: 'command-substitution', severity: 'information' },
+  { lang: 'backuptools-conf', src: 'PASSWORD=⟦secret⟧\n', code: 'plaintext-password', severity: 'warning' },
+  { lang: 'backuptools-conf', src: 'VCHOST=a\n⟦VCHOST⟧=b\n', code: 'duplicate-key', severity: 'warning' },
+  { lang: 'backuptools-conf', src: 'HOST_THUMBPRINT=⟦ab:cd:ef⟧\n', code: 'thumbprint-format', severity: 'error' },
+  { lang: 'backuptools-conf', src: 'HOST_THUMBPRINT="' + Array(20).fill('AB').join(':') + '"\n', code: 'thumbprint-format', absent: true },
+  { lang: 'backuptools-conf', src: 'DSPATH=⟦"[oldvms]%VMNAME%"⟧\n', code: 'datastore-path-format' },
+  { lang: 'backuptools-conf', src: 'DSPATH="[oldvms] %VMNAME%"\n', code: 'datastore-path-format', absent: true },
+  { lang: 'backuptools-conf', src: 'RESOURCEPOOL="/host/⟦%VMHST%⟧/Resources"\n', code: 'unknown-placeholder' },
+  { lang: 'backuptools-conf', src: '⟦VCHOSTT⟧=vc\n', code: 'unknown-key' },
+  { lang: 'backuptools-conf', src: 'FOLDERPATH=⟦\'unterminated\n⟧', code: 'unterminated-quote', severity: 'error' },
+  { lang: 'backuptools-conf', src: 'VCHOST=vc\\\n.example.com # continued\n', code: 'unquoted-space', absent: true },
+  { lang: 'backuptools-conf', src: '⟦echo hi⟧\n', code: 'not-assignment' },
+  // catalog
+  { lang: 'vcb-catalog', src: 'config.vmx= ⟦"[ds1]vm37/vm37.vmx"⟧\n', code: 'datastore-path-format', severity: 'error' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.logdir= ⟦"[ds2] vm37"⟧\n', code: 'datastore-paths-differ', severity: 'warning' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisk.scsi0:0.diskname= ⟦"[ds1] other/vm37.vmdk"⟧\n', code: 'datastore-paths-differ' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.suspenddir= "[ds1] vm37"\nconfig.logdir= "[ds1] vm37/"\ndisk.scsi0:0.diskname= "[ds1] vm37/vm37.vmdk"\n', code: 'datastore-paths-differ', absent: true },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisplayname= ⟦"newname"⟧\n', code: 'catalog-name-ignored', severity: 'information' },
+  { lang: 'vcb-catalog', src: 'host= esx1\n⟦⟧', code: 'missing-required' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\n⟦resourcepol⟧= "/x"\n', code: 'unknown-key' },
+  // ovm .config
+  { lang: 'ovm-config', src: '⟦DBTYPE⟧=MySQL\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'legacy-key', severity: 'information' },
+  { lang: 'ovm-config', src: 'DBHOST=⟦db.example.com⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-value' },
+  { lang: 'ovm-config', src: 'UUID=⟦not-a-uuid⟧\n', code: 'uuid-format' },
+  { lang: 'ovm-config', src: 'LSNR=⟦0⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'out-of-range' },
+  { lang: 'ovm-config', src: 'COREPORT=⟦port⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-type' },
+  { lang: 'ovm-config', src: 'SID⟦ = ⟧ovs\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'space-around-equals' },
+  { lang: 'ovm-config', src: 'SID=ovs\n⟦⟧', code: 'missing-required' },
+  // ovmm
+  { lang: 'ovmm-sysconfig', src: 'DBBACKUP_CMD=⟦/usr/local/bin/mysqlbackup⟧\n', code: 'dbbackup-cmd-changed', severity: 'warning' },
+  { lang: 'ovmm-sysconfig', src: 'DBBACKUP_CMD=/opt/mysql/meb-3.12/bin/mysqlbackup\n', code: 'dbbackup-cmd-changed', absent: true },
+  { lang: 'ovmm-sysconfig', src: 'UUID=⟦123⟧\n', code: 'uuid-format' },
+  { lang: 'ovmm-sysconfig', src: '⟦DBBACKUPS⟧=/x\n', code: 'unknown-key' },
+];
+
+describe('formats: diagnostics table', () => {
+  for (const row of rows) {
+    const m = marked(row.src, '\u0000');
+    it(`${row.lang}: ${row.absent ? 'no ' : ''}${row.code} in ${JSON.stringify(m.text).slice(0, 60)}`, () => {
+      const diags = validate(row.lang, m.text);
+      const hits = diags.filter((d) => d.code === row.code);
+      if (row.absent) { assert.deepEqual(hits, []); return; }
+      const want = m.ranges[0];
+      assert.ok(want, 'row needs a ⟦range⟧');
+      const hit = hits.find((d) => d.range.start.offset === want.start && d.range.end.offset === want.end);
+      assert.ok(hit, `expected ${row.code} at ${JSON.stringify(m.text.slice(want.start, want.end))}; got ${JSON.stringify(diags.map((d) => [d.code, m.text.slice(d.range.start.offset, d.range.end.offset)]))}`);
+      if (row.severity) assert.equal(hit.severity, row.severity);
+      // line/character agree with the offset
+      const before = m.text.slice(0, hit.range.start.offset).split(/\r\n|\n|\r/);
+      assert.equal(hit.range.start.line, before.length - 1);
+      assert.equal(hit.range.start.character, before[before.length - 1].length);
+    });
+  }
+
+  it('valid samples produce no errors or warnings', () => {
+    const ok: Array<[LanguageId, string]> = [
+      ['vcb-config-js', '// VCB\nBACKUPROOT="C:\\\\vcb_mnts";\nHOST="esx.example.com";\nUSERNAME="vcbUser";\nPASSWORD="";\nVM_LOOKUP_METHOD="name";\nPREEXISTING_MOUNTPOINT="delete";\nPORT=443;\n'],
+      ['backuptools-conf', '# comment\nVCHOST="vc.example.com"\nUSERNAME=root\nTEMPDIR=/tmp\n'],
+      ['vcb-catalog', 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost= esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1/Resources"\n'],
+      ['ovm-config', 'SID=ovs\nLSNR=49500\nOVSSCHEMA=ovs\nWLSADMIN=weblogic\nOVSADMIN=admin\nCOREPORT=54321\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\nBUILDID=3.4.6.2105\n'],
+      ['ovmm-sysconfig', 'DBBACKUP=/u01/app/oracle/mysql/dbbackup\nDBBACKUP_CMD=/opt/mysql/meb-4.1/bin/mysqlbackup\n'],
+    ];
+    for (const [lang, text] of ok) {
+      const bad = validate(lang, text).filter((d) => d.severity !== 'information');
+      assert.deepEqual(bad.map((d) => d.code), [], lang);
+    }
+  });
+
+  it('plaintext-password cites the guide caution', () => {
+    const d = validate('backuptools-conf', 'PASSWORD=x\n').find((x) => x.code === 'plaintext-password');
+    assert.match(d!.message, /security risk/);
+    assert.match(d!.message, /administrators/);
+  });
+
+  it('unknown key suggests the closest schema key', () => {
+    const d = validate('backuptools-conf', 'VCHOSTT=vc\n').find((x) => x.code === 'unknown-key');
+    assert.equal(d!.message, 'Unknown key VCHOSTT — did you mean VCHOST?');
+  });
+
+  it('duplicate-key points at the first definition', () => {
+    const d = validate('backuptools-conf', 'VCHOST=a\nVCHOST=b\n').find((x) => x.code === 'duplicate-key');
+    assert.deepEqual((d!.data!.firstRange as { start: { offset: number } }).start.offset, 0);
+  });
+});
