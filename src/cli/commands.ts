@@ -6,6 +6,7 @@ import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { labVerb } from './labVerb';
+import { validateVerb } from './validateVerb';
 
 export type Verb = (args: Args, out: (data: unknown, text: string) => void) => Promise<number>;
 
@@ -37,6 +38,7 @@ function findBackup(a: Args, id: string): CatalogEntry {
 
 export const verbs: Record<string, Verb> = {
   lab: labVerb,
+  validate: validateVerb,
   ls: (a, out) => withProvider(a, async (p) => {
     const pools = await p.listPools();
     const rows: unknown[] = [];

@@ -56,3 +56,32 @@ describe('vmbackup CLI against the XAPI lab', function () {
     assert.match(err.stderr, /VMBACKUP_PASSWORD/);
   });
 });
+
+describe('vmbackup validate', function () {
+  this.timeout(30_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-validate-'));
+  const vmb = (args: string[]) => run(process.execPath, [cli, 'validate', ...args]);
+
+  it('exits 0 on a clean file and 1 with file:line:col diagnostics on a broken one', async () => {
+    const good = path.join(dir, 'good', 'backuptools.conf');
+    fs.mkdirSync(path.dirname(good), { recursive: true });
+    fs.writeFileSync(good, '# ok\nVCHOST="vc.example.com"\n');
+    const ok = await vmb([good]);
+    assert.match(ok.stdout, /OK/);
+    const bad = path.join(dir, 'bad', 'backuptools.conf');
+    fs.mkdirSync(path.dirname(bad), { recursive: true });
+    fs.writeFileSync(bad, '# broken\nVCHOST = vc.example.com\n');
+    const err = await vmb([bad]).then(() => undefined, (e) => e);
+    assert.equal(err.code, 1);
+    assert.match(err.stdout, /backuptools\.conf:2:\d+: error space-around-equals/);
+  });
+
+  it('--json gives the diagnostics with codes and ranges', async () => {
+    const f = path.join(dir, 'ovmm');
+    fs.writeFileSync(f, 'DBBACKUP_CMD=/tmp/evil.sh\n');
+    const r = await vmb([f, '--language', 'ovmm-sysconfig', '--json']).then((x) => x, (e) => e);
+    const data = JSON.parse(r.stdout);
+    assert.equal(data[0].languageId, 'ovmm-sysconfig');
+    assert.ok(data[0].diagnostics.some((d: { code: string }) => d.code === 'dbbackup-cmd-changed'), r.stdout);
+  });
+});
