@@ -77,14 +77,15 @@ export class XapiClient {
   async waitTask(task: Ref, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
     let cancelSent = false;
     try {
-      for (;;) {
+      for (let poll = 0; ; poll++) {
         if (signal?.aborted && !cancelSent) { cancelSent = true; await this.call('task.cancel', task).catch(() => undefined); }
         const rec = await this.call<TaskRecord>('task.get_record', task);
         onProgress?.(Number(rec.progress) || 0);
         if (rec.status === 'success') return parseTaskResult(rec.result ?? '');
         if (rec.status === 'failure') throw xapiError(rec.error_info ?? []);
         if (rec.status === 'cancelled') throw new CancelledError(`XAPI task ${method(rec)} cancelled`);
-        await sleep(this.opts.taskPollMs ?? 200).catch(() => undefined);
+        // Short tasks (and the tail of a finished transfer) settle fast: poll at 25, 50, 100 ms … up to taskPollMs.
+        await sleep(Math.min(this.opts.taskPollMs ?? 500, 25 * 2 ** poll)).catch(() => undefined);
       }
     } finally {
       await this.call('task.destroy', task).catch(() => undefined);
