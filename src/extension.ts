@@ -8,6 +8,8 @@ import { ConnectionStore } from './ui/connectionStore';
 import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
+import { registerLanguageSupport } from './language';
+import { secretKey } from './ui/connectionStore';
 
 export interface VmBackupApi { connections: ConnectionStore; jobs: JobManager; trees: Trees }
 
@@ -33,6 +35,10 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     ...registerCommands(ctx),
     { dispose: () => jobs.cancelAll() },
   );
+  registerLanguageSupport(context, {
+    getConnections: () => connections.connections.map((c) => c.name),
+    storeSecret: (name, password) => context.secrets.store(secretKey(name), password),
+  });
   log.info(`activated; ${connections.connections.length} connection(s)`);
   return { connections, jobs, trees };
 }

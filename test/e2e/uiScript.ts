@@ -1,4 +1,5 @@
 // Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, the Jobs view.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
@@ -95,6 +96,28 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         await page.waitForTimeout(500);
       }
       await page.screenshot({ path: path.join(shots, '4-backup.png') });
+    });
+    await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
+      fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, 'etc', 'backuptools.conf'), '# service console\nTEMPDIR = /var/tmp\n');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('backuptools.conf');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'backuptools.conf' }).first().waitFor({ timeout: 15_000 });
+      await input.press('Enter');
+      await page.locator('.tab', { hasText: 'backuptools.conf' }).waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const markers = page.locator('.markers-panel');
+      await markers.waitFor({ timeout: 15_000 });
+      const deadline = Date.now() + 20_000;
+      let text = '';
+      while (!/space-around-equals|around/i.test(text)) {
+        if (Date.now() > deadline) throw new Error(`Problems panel: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+        await page.waitForTimeout(300);
+        text = await markers.innerText().catch(() => '');
+      }
+      await page.screenshot({ path: path.join(shots, '5-problems.png') });
     });
   } finally { await browser.close(); }
   return { checks };

@@ -1,0 +1,45 @@
+// CodeActionProvider: quick fixes from quickFixesFor() for our diagnostics.
+import * as vscode from 'vscode';
+import { Diagnostic, QuickFix, quickFixesFor, Severity } from '../formats';
+import { fromVsRange, toVsRange, VmBackupDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE, ourLanguage } from './selector';
+import { MOVE_PASSWORD_COMMAND } from './movePassword';
+
+function toFormatDiagnostic(document: vscode.TextDocument, d: VmBackupDiagnostic): Diagnostic {
+  if (d.formatDiagnostic) return d.formatDiagnostic;
+  const severity: Severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'information';
+  const code = typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code ?? '');
+  return { range: fromVsRange(document, d.range), severity, message: d.message, code };
+}
+
+export const codeActionProvider: vscode.CodeActionProvider = {
+  provideCodeActions(document, _range, context) {
+    const lang = ourLanguage(document);
+    if (!lang) return undefined;
+    const text = document.getText();
+    const actions: vscode.CodeAction[] = [];
+    for (const vd of context.diagnostics as readonly VmBackupDiagnostic[]) {
+      if (vd.source !== DIAGNOSTIC_SOURCE) continue;
+      const d = toFormatDiagnostic(document, vd);
+      let fixes: QuickFix[];
+      try { fixes = quickFixesFor(lang, text, d); } catch { fixes = []; }
+      for (const f of fixes) {
+        const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
+        action.diagnostics = [vd];
+        if (fixes.length === 1) action.isPreferred = true;
+        actions.push(action);
+      }
+      if (d.code === 'plaintext-password') {
+        const move = new vscode.CodeAction('Move password to secret storage', vscode.CodeActionKind.QuickFix);
+        move.command = { command: MOVE_PASSWORD_COMMAND, title: move.title, arguments: [document.uri, vd.range] };
+        move.diagnostics = [vd];
+        actions.push(move);
+      }
+    }
+    return actions;
+  },
+};
+
+export const CODE_ACTION_METADATA: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };

@@ -1,0 +1,72 @@
+// Language support inside the real VS Code: diagnostics, completion, hover, quick fixes, detection.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { waitFor } from './stubs';
+
+const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+async function open(rel: string, text: string): Promise<vscode.TextDocument> {
+  const file = path.join(root(), rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  const doc = await vscode.workspace.openTextDocument(file);
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'VM Backup Explorer');
+
+describe('Language support in VS Code', () => {
+  it('backuptools.conf: a space around = is an error on that line, fixed by its quick fix', async () => {
+    const doc = await open('etc/vmware/backuptools.conf', '# VCB service console settings\nVCHOST="vc.example.com"\nTEMPDIR = /var/tmp\n');
+    assert.equal(doc.languageId, 'backuptools-conf');
+    const diag = await waitFor(() => ours(doc.uri).find((d) => d.code === 'space-around-equals'), 'the space-around-equals diagnostic');
+    assert.equal(diag.range.start.line, 2);
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
+    const fix = actions.find((a) => a.kind?.value.startsWith('quickfix') && a.edit);
+    assert.ok(fix, `a quick fix among ${actions.map((a) => a.title).join(', ')}`);
+    await vscode.workspace.applyEdit(fix.edit!);
+    assert.match(doc.getText(), /^TEMPDIR=\/var\/tmp$/m);
+    await waitFor(() => !ours(doc.uri).some((d) => d.code === 'space-around-equals'), 'the diagnostic to go away');
+  });
+
+  it('backuptools.conf: completion offers missing keys, hover documents a key', async () => {
+    const doc = await open('more/backuptools.conf', 'VCHOST="vc"\n\n');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(1, 0));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('TEMPDIR'), labels.join());
+    assert.ok(!labels.includes('VCHOST'), 'keys already present are not offered');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 2));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(text, /VCHOST/);
+  });
+
+  it('a VCB config.js is recognised by content, validated, and a plaintext password is flagged', async () => {
+    const doc0 = await open('VCB/config/config.js', '/* VCB proxy */\nBACKUPROOT="C:\\\\mnt";\nHOST="vc.example.com";\nUSERNAME="backup";\nPASSWORD="s3cret";\nTRANSPORT_MODE="tape";\n');
+    const doc = await waitFor(() => (vscode.workspace.textDocuments.find((d) => d.uri.fsPath === doc0.uri.fsPath && d.languageId === 'vcb-config-js')), 'config.js to get the vcb-config-js language');
+    const diags = await waitFor(() => { const d = ours(doc.uri); return d.length ? d : undefined; }, 'config.js diagnostics');
+    const pw = diags.find((d) => d.code === 'plaintext-password');
+    assert.ok(pw, diags.map((d) => d.code).join());
+    assert.equal(pw.range.start.line, 4);
+    const mode = diags.find((d) => d.range.start.line === 5);
+    assert.ok(mode, 'TRANSPORT_MODE="tape" is reported on its line');
+  });
+
+  it('an ordinary config.js is left alone', async () => {
+    const doc = await open('web/config/config.js', 'module.exports = { port: 8080 };\n');
+    await new Promise((r) => setTimeout(r, 800));
+    assert.notEqual(doc.languageId, 'vcb-config-js');
+    assert.deepEqual(ours(doc.uri), []);
+  });
+
+  it('Oracle VM /etc/sysconfig/ovmm: a changed DBBACKUP_CMD is warned about', async () => {
+    const doc = await open('etc/sysconfig/ovmm', 'RUN_OVMM=YES\nDBBACKUP_CMD=/tmp/mine.sh\n');
+    assert.equal(doc.languageId, 'ovmm-sysconfig');
+    const d = await waitFor(() => ours(doc.uri).find((x) => x.code === 'dbbackup-cmd-changed'), 'dbbackup-cmd-changed');
+    assert.equal(d.range.start.line, 1);
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+  });
+});

@@ -1,0 +1,49 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AddressInfo } from 'node:net';
+import { XapiClient } from '../../src/providers/xen/xapiClient';
+import { normaliseThumbprint } from '../../src/transport/http';
+
+describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
+  this.timeout(30_000);
+  let server: https.Server; let url: string; let sha1: string; let sha256: string;
+  const bodies: string[] = [];
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=xcp-lab'], { stdio: 'ignore' });
+    const cert = fs.readFileSync(path.join(dir, 'c.pem'));
+    const raw = new X509Certificate(cert).raw;
+    sha1 = normaliseThumbprint(createHash('sha1').update(raw).digest('hex'));
+    sha256 = normaliseThumbprint(createHash('sha256').update(raw).digest('hex'));
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert }, (req, res) => {
+      let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => { bodies.push(b); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ jsonrpc: '2.0', result: 'OpaqueRef:s1', id: 1 })); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  const login = (thumbprint?: string) => new XapiClient({ url, username: 'root', password: 'tls-secret-pw', thumbprint }).login();
+
+  it('refuses a self-signed certificate without a pin, before sending the password', async () => {
+    bodies.length = 0;
+    await assert.rejects(login(), /self-signed|self signed/i);
+    assert.deepEqual(bodies, []);
+  });
+  it('accepts it with the matching SHA-1 or SHA-256 thumbprint (any case, with or without colons)', async () => {
+    await login(sha1);
+    await login(sha256.toLowerCase().replace(/:/g, ''));
+    assert.equal(bodies.length, 2);
+  });
+  it('refuses a wrong pin and sends nothing', async () => {
+    bodies.length = 0;
+    await assert.rejects(login('AA:' + sha1.slice(3)), /thumbprint mismatch/);
+    assert.deepEqual(bodies, []);
+  });
+});
