@@ -7,7 +7,7 @@ import { ProgressMeter, Progress } from './progress';
 
 export interface WrittenFile { path: string; bytes: number; sha256: string }
 
-export async function writeVerified(source: Readable, finalPath: string, opts: { signal?: AbortSignal; totalBytes?: number; onProgress?: (p: Progress) => void; confirm?: () => Promise<void> }): Promise<WrittenFile> {
+export async function writeVerified(source: Readable, finalPath: string, opts: { signal?: AbortSignal; totalBytes?: number; onProgress?: (p: Progress) => void; confirm?: () => Promise<void>; check?: Transform }): Promise<WrittenFile> {
   const part = finalPath + '.part';
   const hash = createHash('sha256');
   const meter = new ProgressMeter(opts.totalBytes);
@@ -22,7 +22,8 @@ export async function writeVerified(source: Readable, finalPath: string, opts: {
     },
   });
   try {
-    await pipeline(source, tap, fs.createWriteStream(part, { flags: 'wx' }), { signal: opts.signal });
+    const stages = opts.check ? [source, opts.check, tap] : [source, tap];
+    await pipeline([...stages, fs.createWriteStream(part, { flags: 'wx' })], { signal: opts.signal });
     // The transport may report failure only after the bytes ended (XAPI: the export task); wait for its verdict.
     await opts.confirm?.();
     opts.onProgress?.(meter.snapshot());

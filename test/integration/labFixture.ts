@@ -6,15 +6,16 @@ import { XapiLab, XapiLabOptions, startXapiLab } from '../lab/xapi';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
 import { JobContext } from '../../src/core/job';
 import { Progress } from '../../src/core/progress';
+import { ConnectionProfile } from '../../src/core/model';
 
 export const LAB_PASSWORD = 'lab-secret-Zq9';
 
 export interface Fixture { lab: XapiLab; provider: XenProvider; repo: string; logs: string[]; progress: Progress[] }
 
-export async function startFixture(opts: XapiLabOptions = {}): Promise<Fixture> {
+export async function startFixture(opts: XapiLabOptions = {}, profile: Partial<ConnectionProfile> = {}): Promise<Fixture> {
   const lab = await startXapiLab({ taskStepMs: 5, password: LAB_PASSWORD, ...opts });
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-repo-'));
-  const provider = new XenProvider({ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo }, { password: LAB_PASSWORD });
+  const provider = new XenProvider({ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo, maxRetries: 0, ...profile }, { password: LAB_PASSWORD });
   await provider.connect();
   (provider.xapi as unknown as { opts: { taskPollMs: number } }).opts.taskPollMs = 10;
   return { lab, provider, repo, logs: [], progress: [] };

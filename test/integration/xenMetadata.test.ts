@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Fixture, ctx, startFixture } from './labFixture';
+import { BackupRepository } from '../../src/core/repository';
 
 describe('Xen provider: pool database and host backups (XAPI lab)', () => {
   let f: Fixture;
@@ -45,5 +46,33 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
     assert.equal(entry.kind, 'host');
     assert.equal(entry.manifest?.source.host?.name, host.name);
     assert.ok(entry.files[0].bytes > 0);
+  });
+});
+
+describe('Xen provider: VM metadata export and retries (XAPI lab)', () => {
+  let f: Fixture;
+  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+
+  it('exports only the metadata of a running VM (no snapshot, no disks)', async () => {
+    f = await startFixture();
+    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo, metadataOnly: true }, ctx(f));
+    assert.equal(entry.kind, 'vm-metadata');
+    assert.ok(f.lab.requests.includes('GET /export_metadata'));
+    assert.ok(!f.lab.requests.some((r) => r.includes('VM.snapshot')));
+    assert.ok(entry.files[0].bytes < 1024 * 1024);
+  });
+
+  it('retries a transfer cut by the network, from scratch, and succeeds', async () => {
+    f = await startFixture({}, { maxRetries: 2, backoffSeconds: 0.05 });
+    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    f.lab.faults.resetExportAtByte = 2 * 1024 * 1024;
+    const c = ctx(f);
+    const log = c.log;
+    c.log = (l) => { log(l); if (l.startsWith('retry')) f.lab.faults.resetExportAtByte = undefined; };
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, c);
+    assert.ok(f.logs.some((l) => /^retry 1\/2/.test(l)), f.logs.join('\n'));
+    assert.equal(f.lab.requests.filter((r) => r === 'GET /export').length, 2);
+    assert.deepEqual(await new BackupRepository(f.repo).verify(entry), { ok: true, problems: [] });
   });
 });

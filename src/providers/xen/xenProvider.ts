@@ -9,6 +9,7 @@ import { BackupKind, Manifest, TOOL } from '../../core/manifest';
 import { safeName } from '../../core/safeName';
 import { ErrorContext, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
 import { mask } from '../../core/secrets';
+import { defaultRetryPolicy, withRetry } from '../../core/retry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
@@ -81,6 +82,7 @@ export class XenProvider implements Provider {
 
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const context = await this.vmContext(vmId);
+    if (opts.metadataOnly) return this.guard(() => this.backupVmMetadata(vmId, opts, ctx), context);
     return this.guard(async () => {
       const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
       // XAPI exports only Halted or Suspended VMs: a running one is snapshotted, the snapshot exported, then deleted.
@@ -94,7 +96,7 @@ export class XenProvider implements Provider {
         const repo = new BackupRepository(opts.repository);
         const dir = repo.newBackupDir(vm.name_label, 'vm');
         try {
-          const file = await downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx);
+          const file = await this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx, { tar: !opts.compress }), ctx);
           return this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
         } catch (err) {
           fs.rmSync(dir, { recursive: true, force: true });
@@ -104,6 +106,15 @@ export class XenProvider implements Provider {
         if (live) await this.destroySnapshot(source, { ...ctx, signal: new AbortController().signal }).catch((e) => ctx.log(`could not delete temporary snapshot: ${(e as Error).message}`));
       }
     }, context);
+  }
+
+  /** The seed's `xe vm-export metadata=true`: ova.xml only, allowed in any power state. */
+  private async backupVmMetadata(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
+    const repo = new BackupRepository(opts.repository);
+    const dir = repo.newBackupDir(vm.name_label, 'vm-metadata');
+    const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, `${safeName(vm.name_label)}-metadata.xva`, ctx, { tar: true }), ctx));
+    return this.record(repo, dir, 'vm-metadata', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, false);
   }
 
   async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
@@ -212,7 +223,13 @@ export class XenProvider implements Provider {
   }
 
   private async records<T>(cls: string): Promise<Record<Ref, T>> {
-    return this.guard(() => this.xapi.call<Record<Ref, T>>(`${cls}.get_all_records`));
+    return this.guard(() => this.retry(() => this.xapi.call<Record<Ref, T>>(`${cls}.get_all_records`)));
+  }
+
+  /** Transient network failures are retried with backoff (the profile's maxRetries / backoffSeconds); vendor errors are not. */
+  private retry<T>(fn: () => Promise<T>, ctx?: JobContext): Promise<T> {
+    const policy = { maxRetries: this.profile.maxRetries ?? defaultRetryPolicy.maxRetries, backoffSeconds: this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds };
+    return withRetry(() => fn(), policy, ctx?.signal, (err, attempt, delayMs) => ctx?.log(`retry ${attempt}/${policy.maxRetries} in ${delayMs / 1000} s after: ${(err as Error).message}`));
   }
 
   private async vmContext(vmId: string): Promise<ErrorContext> {

@@ -5,16 +5,17 @@ import { JobContext } from '../../core/job';
 import { ProgressMeter } from '../../core/progress';
 import { WrittenFile, writeVerified } from '../../core/verifiedWrite';
 import { XapiClient } from './xapiClient';
+import { tarEndCheck } from '../../core/tarEndCheck';
 
 /** GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. */
-export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, totalBytes?: number): Promise<WrittenFile> {
+export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { totalBytes?: number; tar?: boolean } = {}): Promise<WrittenFile> {
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
   const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const { stream, length } = await xapi.getStream(handler, { ...query, task_id: task }, ctx.signal);
     return await writeVerified(stream, path.join(dir, file), {
-      signal: ctx.signal, totalBytes: length ?? totalBytes, onProgress: ctx.progress,
+      signal: ctx.signal, totalBytes: length ?? opts.totalBytes, onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
       // The export can fail after its headers went out: only the task says the stream was complete.
       confirm: async () => { await xapi.waitTask(task, ctx.signal); },
     });
