@@ -12,7 +12,10 @@ export class ProgressMeter {
   set(bytesDone: number): Progress {
     this.bytesDone = bytesDone;
     const t = this.now();
-    this.samples.push({ t, b: bytesDone });
+    // Called per network chunk (thousands a second): keep at most one sample per 100 ms, so the window stays tiny.
+    const last = this.samples[this.samples.length - 1];
+    if (last && t - last.t < 100 && this.samples.length > 1) last.b = bytesDone;
+    else this.samples.push({ t, b: bytesDone });
     while (this.samples.length > 2 && t - this.samples[0].t > this.windowMs) this.samples.shift();
     return this.snapshot();
   }
