@@ -5,7 +5,13 @@ import { parse } from './parse';
 import { propertySchema, SCHEMAS } from './schemas';
 import { CompletionItem, LanguageId } from './types';
 
-export function completionsAt(languageId: LanguageId, text: string, offset: number): CompletionItem[] {
+/**
+ * Values known only to a live platform (datastore names, VM folders and resource pools — what `vcbUtil -c vmfolders|resourcepools`
+ * lists) for a key, offered after the schema's own values. The VMware provider fills it; until then nobody passes one.
+ */
+export type LiveValues = (languageId: LanguageId, key: string) => Array<{ value: string; detail?: string }>;
+
+export function completionsAt(languageId: LanguageId, text: string, offset: number, live?: LiveValues): CompletionItem[] {
   try {
     const ctx = cursorContext(languageId, text, offset);
     if (!ctx) return [];
@@ -31,6 +37,7 @@ export function completionsAt(languageId: LanguageId, text: string, offset: numb
     for (const p of ps['x-placeholders'] ?? []) {
       items.push({ label: p, kind: 'placeholder', insertText: p, documentation: p === '%VMNAME%' ? 'Replaced by the base name of the VM\'s .vmx file.' : p === '%VMHOST%' ? 'Replaced by the value assigned to VMHOST.' : undefined });
     }
+    for (const v of live?.(languageId, ctx.key) ?? []) items.push({ label: v.value, kind: 'value', insertText: v.value, detail: v.detail ?? 'from the connection' });
     return items;
   } catch {
     return [];

@@ -4,6 +4,7 @@ export { LANGUAGE_IDS } from './types';
 export { parse } from './parse';
 export { validate } from './validate';
 export { completionsAt } from './completions';
+export type { LiveValues } from './completions';
 export { hoverAt } from './hover';
 export { quickFixesFor } from './quickFixes';
 export { detectLanguage } from './detect';
