@@ -40,7 +40,7 @@ async function throughput(mib: number, kind: 'export' | 'import'): Promise<void>
       } else ref.push((await timed(() => runCommand('curl', ['-sf', '-o', '/dev/null', '-T', xva, url('/import?restore=false')]))).seconds);
     };
     const mine = async () => {
-      const m = await peakRssGrowth(() => timed(() => (kind === 'export' ? p.backupVm(vm.id, { repository: repo }, ctx) : p.restoreVm(first, {}, ctx))));
+      const m = await peakRssGrowth(() => timed((): Promise<unknown> => (kind === 'export' ? p.backupVm(vm.id, { repository: repo }, ctx) : p.restoreVm(first, {}, ctx))));
       ours.push(m.value.seconds); rss = Math.max(rss, m.mib);
       if (kind === 'export') fs.rmSync((m.value.value as { dir: string }).dir, { recursive: true });
     };
