@@ -7,6 +7,8 @@ tools="$root/.vscode-test"
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v rg >/dev/null || need_apt+=(ripgrep)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v curl >/dev/null || need_apt+=(curl)
 for p in libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
