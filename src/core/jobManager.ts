@@ -23,12 +23,12 @@ export class JobManager extends EventEmitter {
   find(id: string): Job | undefined { return this.active.find((j) => j.record.id === id); }
 
   /** Starts a job once a slot on its host is free. The promise settles with the body's outcome. */
-  run<T>(title: string, kind: string, context: ErrorContext, hostKey: string, body: JobBody<T>): { job: Job<T>; done: Promise<T> } {
+  run<T>(title: string, kind: string, context: ErrorContext, hostKey: string, body: JobBody<T>, limit?: number): { job: Job<T>; done: Promise<T> } {
     const job = new Job<T>(title, kind, context, hostKey);
     this.active.push(job);
     job.on('change', () => this.emit('change', job));
     this.emit('change', job);
-    const done = this.acquire(hostKey, job.signal).then(() => job.execute(body)).finally(() => {
+    const done = this.acquire(hostKey, job.signal, limit).then(() => job.execute(body)).finally(() => {
       this.release(hostKey);
       this.active.splice(this.active.indexOf(job), 1);
       this.remember(job.record);
@@ -40,8 +40,9 @@ export class JobManager extends EventEmitter {
 
   cancelAll(): void { for (const j of this.active) j.cancel(); }
 
-  private acquire(key: string, signal: AbortSignal): Promise<void> {
-    const limit = this.options.concurrencyPerHost ?? 2;
+  /** `limit`: the connection's concurrencyPerHost, else the manager's default. */
+  private acquire(key: string, signal: AbortSignal, perHost?: number): Promise<void> {
+    const limit = perHost ?? this.options.concurrencyPerHost ?? 2;
     if ((this.running.get(key) ?? 0) < limit) { this.running.set(key, (this.running.get(key) ?? 0) + 1); return Promise.resolve(); }
     return new Promise((resolve) => {
       const queue = this.waiting.get(key) ?? [];

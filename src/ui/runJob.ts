@@ -19,7 +19,7 @@ export interface JobSpec {
 
 /** Runs a job with progress. Resolves with the result, or undefined when it failed (one message shown) or was cancelled (silent). */
 export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBody<T>): Promise<T | undefined> {
-  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body);
+  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body, spec.context.connection ? ctx.connections.get(spec.context.connection)?.concurrencyPerHost : undefined);
   if (spec.targets?.length) ctx.trees.infrastructure.markBusy(spec.targets, job);
   ctx.log.info(mask(`job ${job.record.id} started: ${spec.title}`));
   try {

@@ -21,6 +21,14 @@ describe('JobManager', () => {
     assert.equal(peak, 2);
   });
 
+  it('takes a per-connection limit over the default', async () => {
+    const jm = new JobManager({ concurrencyPerHost: 1 });
+    let running = 0, peak = 0;
+    const body = async () => { running++; peak = Math.max(peak, running); await sleep(30); running--; };
+    await Promise.all([1, 2, 3].map((i) => jm.run(`j${i}`, 't', {}, 'h1', body, 3).done));
+    assert.equal(peak, 3);
+  });
+
   it('cancels a running job through its AbortSignal', async () => {
     const jm = new JobManager();
     const { job, done } = jm.run('long', 't', {}, 'h', (ctx) => sleep(10_000, ctx.signal));
