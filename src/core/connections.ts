@@ -36,5 +36,10 @@ export function saveConnections(workspace: string, connections: ConnectionProfil
 
 /** CLI secret lookup: VMBACKUP_PASSWORD_<NAME> (upper-case, non-alphanumerics as _) or VMBACKUP_PASSWORD. */
 export function passwordFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env[`VMBACKUP_PASSWORD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? env.VMBACKUP_PASSWORD;
+  return env[passwordEnvName(name)] ?? env.VMBACKUP_PASSWORD;
+}
+
+/** The environment variable that carries one connection's password: VMBACKUP_PASSWORD_<NAME>. */
+export function passwordEnvName(name: string): string {
+  return `VMBACKUP_PASSWORD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }

@@ -64,7 +64,7 @@ export class BackupRepository {
     try { names = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
     const manifestEntry = names.find((d) => d.isFile() && d.name === MANIFEST);
     if (manifestEntry) {
-      const entry = this.fromManifest(dir);
+      const entry = this.entry(dir);
       if (entry) { out.push(entry); return; }
     }
     for (const d of names) {
@@ -77,7 +77,8 @@ export class BackupRepository {
     }
   }
 
-  private fromManifest(dir: string): CatalogEntry | undefined {
+  /** The catalog entry of one backup directory, read from its manifest.json (undefined when it has none). */
+  entry(dir: string): CatalogEntry | undefined {
     try {
       const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'));
       if (!isManifest(m)) return undefined;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { startXapiLab } from '../lab/xapi';
 import { repoRoot, startCodeServer, toolsDir, workbenchUrl } from './codeServer';
-import { LAB_CONNECTION, writeLabWorkspace } from './labWorkspace';
+import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 
 const PASSWORD = process.env.VMBACKUP_PASSWORD_LAB ?? 'lab-secret';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const lab = await startXapiLab({ password: PASSWORD, hosts: 3, vmsPerHost: 4, taskStepMs: 150, diskBytes: 256 * 1024 * 1024 });
   const workspace = writeLabWorkspace(path.join(repoRoot, '.lab', 'demo-workspace'), lab.url);
   // The demo passes the lab password through the environment; the extension moves it into SecretStorage.
-  const cs = await startCodeServer({ [`VMBACKUP_PASSWORD_${LAB_CONNECTION.toUpperCase()}`]: PASSWORD }, Number(process.env.DEMO_PORT ?? 0) || undefined);
+  const cs = await startCodeServer(labPasswordEnv(PASSWORD), Number(process.env.DEMO_PORT ?? 0) || undefined);
   console.log(`\nXAPI lab (XCP-ng simulator): ${lab.url}  (user root, password ${PASSWORD})`);
   console.log(`Workspace: ${workspace}`);
   console.log(`\nOpen VS Code: ${workbenchUrl(cs, workspace)}\n`);

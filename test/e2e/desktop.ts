@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import { runTests } from '@vscode/test-electron';
 import { startXapiLab } from '../lab/xapi';
 import { repoRoot } from './codeServer';
-import { LAB_CONNECTION, writeLabWorkspace } from './labWorkspace';
+import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 
 async function main(): Promise<void> {
   const password = 'desktop-lab-pw';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     await runTests({
       version: '1.100.3', extensionDevelopmentPath: repoRoot, extensionTestsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'),
       launchArgs: [ws, '--disable-workspace-trust', '--disable-extensions'],
-      extensionTestsEnv: { [`VMBACKUP_PASSWORD_${LAB_CONNECTION.toUpperCase()}`]: password, VMBACKUP_E2E_LAB_URL: lab.url },
+      extensionTestsEnv: { ...labPasswordEnv(password), VMBACKUP_E2E_LAB_URL: lab.url } as Record<string, string>,
     });
   } finally { await lab.close(); }
 }

@@ -1,13 +1,15 @@
 // A workspace folder whose connections file points at a running XAPI lab.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { saveConnections } from '../../src/core/connections';
+import { passwordEnvName, saveConnections } from '../../src/core/connections';
+import { LAB_CONNECTION, labProfile } from '../../src/cli/labVerb';
 
-export const LAB_CONNECTION = 'lab';
+/** The environment that hands the lab's password to a headless VS Code or CLI. */
+export const labPasswordEnv = (password: string): NodeJS.ProcessEnv => ({ [passwordEnvName(LAB_CONNECTION)]: password });
 
 export function writeLabWorkspace(dir: string, labUrl: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  saveConnections(dir, [{ name: LAB_CONNECTION, platform: 'xen', url: labUrl, username: 'root', repository: 'backups' }]);
+  saveConnections(dir, [labProfile(labUrl)]);
   fs.mkdirSync(path.join(dir, 'backups'), { recursive: true });
   return dir;
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { startXapiLab } from '../lab/xapi';
 import { launchBrowser } from './browser';
 import { CodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
-import { LAB_CONNECTION, writeLabWorkspace } from './labWorkspace';
+import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 import { uiScript } from './uiScript';
 
 const PASSWORD = 'e2e-lab-pw-5150';
@@ -31,7 +31,7 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
 async function main(): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20 });
-  const env = { [`VMBACKUP_PASSWORD_${LAB_CONNECTION.toUpperCase()}`]: PASSWORD, VMBACKUP_E2E_LAB_URL: lab.url };
+  const env = { ...labPasswordEnv(PASSWORD), VMBACKUP_E2E_LAB_URL: lab.url };
   let failed = 0;
   try {
     const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url);

@@ -69,19 +69,19 @@ export class XenProvider implements Provider {
       const ref = await this.takeSnapshot(vmId, opts.name, false, ctx);
       const vms = await this.records<XenVm>('VM');
       return toSnapshotInfo(ref, vms[ref], vms, vms[vmId]);
-    }, await this.vmContext(vmId));
+    }, () => this.vmContext(vmId));
   }
 
   async revert(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })), await this.vmContext(snapshotId));
+    await this.guard(() => this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })), () => this.vmContext(snapshotId));
   }
 
   async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.destroySnapshot(snapshotId, ctx), await this.vmContext(snapshotId));
+    await this.guard(() => this.destroySnapshot(snapshotId, ctx), () => this.vmContext(snapshotId));
   }
 
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
-    const context = await this.vmContext(vmId);
+    const context = () => this.vmContext(vmId);
     if (opts.metadataOnly) return this.guard(() => this.backupVmMetadata(vmId, opts, ctx), context);
     return this.guard(async () => {
       const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
@@ -95,13 +95,8 @@ export class XenProvider implements Provider {
       try {
         const repo = new BackupRepository(opts.repository);
         const dir = repo.newBackupDir(vm.name_label, 'vm');
-        try {
-          const file = await this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx, { tar: !opts.compress }), ctx);
-          return this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
-        } catch (err) {
-          fs.rmSync(dir, { recursive: true, force: true });
-          throw err;
-        }
+        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx, { tar: !opts.compress }), ctx));
+        return this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
       } finally {
         if (live) await this.destroySnapshot(source, { ...ctx, signal: new AbortController().signal }).catch((e) => ctx.log(`could not delete temporary snapshot: ${(e as Error).message}`));
       }
@@ -171,7 +166,7 @@ export class XenProvider implements Provider {
 
   /** The seed's vm-reset-powerstate: a Suspended VM whose suspend disk is gone becomes Halted. */
   async resetPowerState(vmId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal), await this.vmContext(vmId));
+    await this.guard(() => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal), () => this.vmContext(vmId));
   }
 
   async cleanup(ctx: JobContext): Promise<string[]> {
@@ -217,7 +212,7 @@ export class XenProvider implements Provider {
       files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
     };
     repo.writeManifest(dir, manifest);
-    const entry = repo.list().find((e) => e.dir === dir);
+    const entry = repo.entry(dir);
     if (!entry) throw new Error(`backup written to ${dir} but not found in the catalog`);
     return entry;
   }
@@ -242,14 +237,17 @@ export class XenProvider implements Provider {
 
   private err(e: VendorError, extra: ErrorContext = {}): VendorError { return e.withContext({ connection: this.profile.name, ...extra }); }
 
-  private async guard<T>(fn: () => Promise<T>, extra: ErrorContext = {}): Promise<T> {
+  /** Adds the connection (and, only when something failed, the VM/host it worked on) to the error. */
+  private async guard<T>(fn: () => Promise<T>, extra: ErrorContext | (() => Promise<ErrorContext>) = {}): Promise<T> {
     try { return await fn(); } catch (e) {
-      if (e instanceof VendorError) throw this.err(e, extra);
-      if (isCancel(e)) throw e;
+      if (!(e instanceof VendorError) && isCancel(e)) throw e;
+      const where = typeof extra === 'function' ? await extra() : extra;
+      if (e instanceof VendorError) throw this.err(e, where);
       const code = (e as { code?: string }).code;
-      throw new Error(`${describeContext({ connection: this.profile.name, ...extra })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`);
+      throw new Error(`${describeContext({ connection: this.profile.name, ...where })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`);
     }
   }
+
 }
 
 export function createXenProvider(profile: ConnectionProfile, secrets: Secrets): Provider {

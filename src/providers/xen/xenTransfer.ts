@@ -20,8 +20,7 @@ export async function downloadToFile(xapi: XapiClient, handler: string, query: R
       confirm: async () => { await xapi.waitTask(task, ctx.signal); },
     });
   } catch (err) {
-    await xapi.call('task.cancel', task).catch(() => undefined);
-    await xapi.call('task.destroy', task).catch(() => undefined);
+    await abandonTask(xapi, task);
     throw err;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
@@ -43,8 +42,13 @@ export async function uploadFile(xapi: XapiClient, handler: string, query: Recor
     return result;
   } catch (err) {
     body.destroy();
-    await xapi.call('task.cancel', task).catch(() => undefined);
-    await xapi.call('task.destroy', task).catch(() => undefined);
+    await abandonTask(xapi, task);
     throw err;
   }
+}
+
+/** A transfer that failed must not leave its task behind: cancel it (if still running) and destroy it, best effort. */
+async function abandonTask(xapi: XapiClient, task: string): Promise<void> {
+  await xapi.call('task.cancel', task).catch(() => undefined);
+  await xapi.call('task.destroy', task).catch(() => undefined);
 }
