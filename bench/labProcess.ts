@@ -6,10 +6,11 @@ import * as path from 'node:path';
 
 export interface LabProcess { url: string; workspace: string; stop(): void }
 
-export async function startLabProcess(args: string[], password: string): Promise<LabProcess> {
+export async function startLabProcess(args: string[], password: string, prefix: string[] = []): Promise<LabProcess> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-'));
   const cli = path.resolve(__dirname, '../../dist/cli.js');
-  const child: ChildProcess = spawn(process.execPath, [cli, 'lab', '--workspace', workspace, ...args], { env: { ...process.env, VMBACKUP_PASSWORD_LAB: password }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, ...cmdArgs] = [...prefix, process.execPath, cli, 'lab', '--workspace', workspace, ...args];
+  const child: ChildProcess = spawn(cmd, cmdArgs, { env: { ...process.env, VMBACKUP_PASSWORD_LAB: password }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => { out += d; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]); });

@@ -17,12 +17,30 @@ export async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<{ mib: num
   finally { clearInterval(timer); }
 }
 
-export function runCommand(cmd: string, args: string[]): Promise<void> {
+/** Runs `sh -c script` and returns its wall time and the CPU seconds (user + system) of everything it waited for. */
+export function runMeasured(script: string, args: string[]): Promise<{ seconds: number; cpuSeconds: number }> {
+  const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+    // cutime + cstime (fields 16, 17 of /proc/<sh>/stat) count the children the shell has waited for, in clock ticks.
+    const c = spawn('sh', ['-c', `${script} && cat /proc/$$/stat`, 'sh', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout!.on('data', (d) => { out += d; });
     c.once('error', reject);
+    c.once('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+      if (code !== 0) return reject(new Error(`sh -c ${script} exited with ${code}`));
+      const fields = out.slice(out.lastIndexOf(')') + 2).split(' ');
+      resolve({ seconds, cpuSeconds: (Number(fields[13]) + Number(fields[14])) / 100 });
+    });
   });
+}
+
+/** CPU seconds (user + system) this process spends in fn. */
+export async function cpuTimed<T>(fn: () => Promise<T>): Promise<{ cpuSeconds: number; value: T }> {
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  return { cpuSeconds: (c.user + c.system) / 1e6, value };
 }
 
 export function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }

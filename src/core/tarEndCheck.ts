@@ -1,21 +1,20 @@
-// A pass-through that fails a tar stream which does not end with the end-of-archive marker (two zero 512-byte blocks):
+// Fails a tar stream that does not end with the end-of-archive marker (two zero 512-byte blocks):
 // over a close-delimited HTTP body (XAPI's /export) a connection cut looks like a clean end otherwise.
-import { Transform } from 'node:stream';
+import { StreamCheck } from './observedFile';
 
 export class TruncatedStreamError extends Error {
   readonly code = 'ERR_TRUNCATED_STREAM';
   constructor(what: string) { super(`${what} ended before the end of the archive (connection cut?)`); this.name = 'TruncatedStreamError'; }
 }
 
-export function tarEndCheck(what: string): Transform {
+export function tarEndCheck(what: string): StreamCheck {
   let tail: Buffer = Buffer.alloc(0);
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
+  return {
+    update(chunk: Buffer): void {
       tail = chunk.length >= 1024 ? chunk.subarray(chunk.length - 1024) : Buffer.concat([tail, chunk]).subarray(-1024);
-      cb(null, chunk);
     },
-    flush(cb) {
-      cb(tail.length === 1024 && tail.every((b) => b === 0) ? null : new TruncatedStreamError(what));
+    end(): void {
+      if (tail.length !== 1024 || !tail.every((b) => b === 0)) throw new TruncatedStreamError(what);
     },
-  });
+  };
 }

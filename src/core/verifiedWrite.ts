@@ -1,43 +1,54 @@
 // Streams bytes to <file>.part while hashing; renames to <file> only when told the source succeeded.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProgressMeter, Progress } from './progress';
+import { ObservedFileStream, StreamCheck, syncDir } from './observedFile';
 
 export interface WrittenFile { path: string; bytes: number; sha256: string }
 
-export async function writeVerified(source: Readable, finalPath: string, opts: { signal?: AbortSignal; totalBytes?: number; onProgress?: (p: Progress) => void; confirm?: () => Promise<void>; check?: Transform }): Promise<WrittenFile> {
+export interface WriteVerifiedOptions {
+  signal?: AbortSignal;
+  totalBytes?: number;
+  onProgress?: (p: Progress) => void;
+  /** The transport's verdict after the bytes ended (XAPI: the export task); throws when the stream was not good. */
+  confirm?: () => Promise<void>;
+  /** A check of the content itself (e.g. a tar must end with its end-of-archive marker). */
+  check?: StreamCheck;
+}
+
+export async function writeVerified(source: Readable, finalPath: string, opts: WriteVerifiedOptions): Promise<WrittenFile> {
   const part = finalPath + '.part';
   const hash = createHash('sha256');
   const meter = new ProgressMeter(opts.totalBytes);
   let lastReport = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      const p = meter.add(chunk.length);
-      const now = Date.now();
-      if (now - lastReport > 250) { lastReport = now; opts.onProgress?.(p); }
-      cb(null, chunk);
-    },
+  const sink = new ObservedFileStream(part, (chunk) => {
+    hash.update(chunk);
+    opts.check?.update(chunk);
+    const p = meter.add(chunk.length);
+    const now = Date.now();
+    if (now - lastReport > 250) { lastReport = now; opts.onProgress?.(p); }
   });
   try {
-    const stages = opts.check ? [source, opts.check, tap] : [source, tap];
-    await pipeline([...stages, fs.createWriteStream(part, { flags: 'wx' })], { signal: opts.signal });
-    // The transport may report failure only after the bytes ended (XAPI: the export task); wait for its verdict.
+    await pipeline(source, sink, { signal: opts.signal });
+    opts.check?.end();
     await opts.confirm?.();
     opts.onProgress?.(meter.snapshot());
-    fs.renameSync(part, finalPath);
+    await fs.promises.rename(part, finalPath);
+    await syncDir(path.dirname(finalPath));
     return { path: finalPath, bytes: meter.bytesDone, sha256: hash.digest('hex') };
   } catch (err) {
     source.destroy();
-    fs.rmSync(part, { force: true });
+    sink.destroy();
+    await fs.promises.rm(part, { force: true });
     throw err;
   }
 }
 
 export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(file), new Transform({ transform(c, _e, cb) { hash.update(c); cb(); } }), { signal });
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), new Writable({ write(c: Buffer, _e, cb) { hash.update(c); cb(); } }), { signal });
   return hash.digest('hex');
 }

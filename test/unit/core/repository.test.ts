@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { writeVerified } from '../../../src/core/verifiedWrite';
 import { BackupRepository } from '../../../src/core/repository';
 import { TOOL } from '../../../src/core/manifest';
+import { tarEndCheck } from '../../../src/core/tarEndCheck';
 
 function tmp(): string { return fs.mkdtempSync(path.join(os.tmpdir(), 'repo-')); }
 function chunks(n: number, size = 65536): Readable {
@@ -34,6 +35,22 @@ describe('writeVerified', () => {
     const slow = new Readable({ read() { if (n++ === 5) ac.abort(); setTimeout(() => this.push(Buffer.alloc(1024)), 1); } });
     await assert.rejects(writeVerified(slow, path.join(dir, 'c.xva'), { signal: ac.signal }));
     assert.deepEqual(fs.readdirSync(dir), []);
+  });
+  it('leaves nothing when the content check fails (a tar cut before its end-of-archive marker)', async () => {
+    const dir = tmp();
+    await assert.rejects(writeVerified(chunks(3), path.join(dir, 'd.xva'), { check: tarEndCheck('/export') }), /ended before the end of the archive/);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+  it('writes a hostile stream of tiny chunks byte for byte (many more chunks than one writev takes)', async () => {
+    const dir = tmp();
+    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31) & 0xff));
+    let i = 0;
+    const tiny = new Readable({ read() { for (let k = 0; k < 5000 && i < bytes.length; k++) this.push(bytes.subarray(i, ++i)); if (i >= bytes.length) this.push(null); } });
+    const seen: number[] = [];
+    const f = await writeVerified(tiny, path.join(dir, 'e.bin'), { onProgress: (p) => seen.push(p.bytesDone) });
+    assert.ok(fs.readFileSync(f.path).equals(bytes));
+    assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(seen[seen.length - 1], bytes.length);
   });
 });
 
