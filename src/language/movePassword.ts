@@ -1,7 +1,7 @@
 // Command vmbackup.movePasswordToSecretStorage: stores a plaintext password for a
 // chosen connection, then deletes the line that held it.
 import * as vscode from 'vscode';
-import { Entry, LanguageId, parse } from '../formats';
+import { connectionsForHost, Entry, parse } from '../formats';
 import { ourLanguage } from './selector';
 
 export const MOVE_PASSWORD_COMMAND = 'vmbackup.movePasswordToSecretStorage';
@@ -9,22 +9,6 @@ export const MOVE_PASSWORD_COMMAND = 'vmbackup.movePasswordToSecretStorage';
 export interface SecretDeps {
   getConnections: () => Array<{ name: string; url?: string }>;
   storeSecret: (name: string, password: string) => Thenable<void>;
-}
-
-/** The key naming the server a file's password belongs to (config.js: HOST, backuptools.conf: VCHOST). */
-const HOST_KEY: Partial<Record<LanguageId, string>> = { 'vcb-config-js': 'HOST', 'backuptools-conf': 'VCHOST' };
-
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try { return new URL(url).hostname.toLowerCase(); } catch { return undefined; }
-}
-
-/** Connections whose URL host is the file's HOST / VCHOST (the password's owner), in configuration order. */
-export function connectionsForHost(lang: LanguageId, entries: Entry[], connections: Array<{ name: string; url?: string }>): string[] {
-  const key = HOST_KEY[lang];
-  const host = key ? [...entries].reverse().find((e) => e.key === key)?.value.trim().toLowerCase() : undefined;
-  if (!host) return [];
-  return connections.filter((c) => hostOf(c.url) === host).map((c) => c.name);
 }
 
 export function findPasswordEntry(entries: Entry[], start: number, end: number): Entry | undefined {
