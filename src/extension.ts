@@ -9,7 +9,6 @@ import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
-import { secretKey } from './ui/connectionStore';
 
 export interface VmBackupApi { connections: ConnectionStore; jobs: JobManager; trees: Trees }
 
@@ -36,8 +35,8 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     { dispose: () => jobs.cancelAll() },
   );
   registerLanguageSupport(context, {
-    getConnections: () => connections.connections.map((c) => c.name),
-    storeSecret: (name, password) => context.secrets.store(secretKey(name), password),
+    getConnections: () => connections.connections.map((c) => ({ name: c.name, url: c.url })),
+    storeSecret: (name, password) => connections.storePassword(name, password),
   });
   log.info(`activated; ${connections.connections.length} connection(s)`);
   return { connections, jobs, trees };

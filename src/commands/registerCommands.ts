@@ -11,6 +11,7 @@ import { cleanup } from './cleanup';
 import { createSnapshot } from './createSnapshot';
 import { deleteSnapshot } from './deleteSnapshot';
 import { loadMore } from './loadMore';
+import { openCatalog } from './openCatalog';
 import { openDemoLab } from './openDemoLab';
 import { refresh } from './refresh';
 import { removeConnection } from './removeConnection';
@@ -37,6 +38,7 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.restorePoolMetadata': restorePoolMetadata,
   'vmbackup.backupHost': backupHost,
   'vmbackup.verifyBackup': verifyBackup,
+  'vmbackup.openCatalog': openCatalog,
   'vmbackup.cancelJob': cancelJob,
   'vmbackup.showJobLog': showJobLog,
   'vmbackup.cleanup': cleanup,

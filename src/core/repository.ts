@@ -2,19 +2,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Manifest, MANIFEST, isManifest, BackupKind } from './manifest';
+import { parse } from '../formats/parse';
 import { safeName, within } from './safeName';
 import { sha256File } from './verifiedWrite';
 
 export interface CatalogEntry {
   id: string;            // directory or file path relative to the repository
   dir: string;           // absolute directory holding the files
-  kind: BackupKind | 'foreign';
+  /** 'foreign': a bare file made by another tool; 'vcb': a vcbMounter -t fullvm export directory (catalog + .vmx/.vmdk). */
+  kind: BackupKind | 'foreign' | 'vcb';
   label: string;
   vmName?: string; vmUuid?: string; connection?: string;
   created?: Date;
   files: Array<{ name: string; bytes: number; sha256?: string }>;
   manifest?: Manifest;
+  /** The VCB catalog file of a 'vcb' entry. */
+  catalogFile?: string;
 }
+
+/** Name of the file vcbMounter -t fullvm writes into each backup directory (read by vcbRestore). */
+export const VCB_CATALOG = 'catalog';
 
 export interface VerifyResult { ok: boolean; problems: string[] }
 
@@ -67,6 +74,8 @@ export class BackupRepository {
       const entry = this.entry(dir);
       if (entry) { out.push(entry); return; }
     }
+    const vcb = this.vcbEntry(dir, names);
+    if (vcb) { out.push(vcb); return; }
     for (const d of names) {
       const full = path.join(dir, d.name);
       if (d.isDirectory()) this.walk(full, depth + 1, out);
@@ -90,6 +99,24 @@ export class BackupRepository {
         files: m.files,
       };
     } catch { return undefined; }
+  }
+
+  /** A VCB full-VM export: a catalog file next to the .vmx / .vmdk files vcbMounter wrote. Labelled with the VM name of config.vmx. */
+  private vcbEntry(dir: string, names: fs.Dirent[]): CatalogEntry | undefined {
+    const files = names.filter((d) => d.isFile());
+    const catalog = files.find((d) => d.name === VCB_CATALOG);
+    if (!catalog || !files.some((d) => /\.(vmx|vmdk)$/i.test(d.name))) return undefined;
+    const catalogFile = path.join(dir, catalog.name);
+    let vmxName: string | undefined;
+    try {
+      const vmx = parse('vcb-catalog', fs.readFileSync(catalogFile, 'utf8').slice(0, 1_000_000)).entries.filter((e) => e.key === 'config.vmx').pop();
+      vmxName = vmx?.value.replace(/^.*[/\]]\s*/, '').replace(/\.vmx$/i, '') || undefined;
+    } catch { /* unreadable catalog: fall back to the file names */ }
+    const vmName = vmxName ?? files.find((d) => /\.vmx$/i.test(d.name))?.name.replace(/\.vmx$/i, '') ?? path.basename(dir);
+    const sized = files.map((d) => { try { return { name: d.name, bytes: fs.statSync(path.join(dir, d.name)).size }; } catch { return { name: d.name, bytes: 0 }; } });
+    let created: Date | undefined;
+    try { created = fs.statSync(catalogFile).mtime; } catch { /* gone meanwhile */ }
+    return { id: path.relative(this.root, dir), dir, kind: 'vcb', label: vmName, vmName, created, files: sized, catalogFile };
   }
 
   private foreignFile(full: string, name: string): CatalogEntry | undefined {

@@ -9,3 +9,4 @@ export { hoverAt } from './hover';
 export { quickFixesFor } from './quickFixes';
 export { detectLanguage } from './detect';
 export { SCHEMAS } from './schemas';
+export { connectionsForHost } from './passwordOwner';

@@ -1,5 +1,6 @@
 // File-type specific checks that JSON schema cannot express.
-import { propertySchema } from './schemas';
+import { closest } from './editDistance';
+import { propertySchema, SCHEMAS } from './schemas';
 import { Diagnostic, Entry, LanguageId } from './types';
 
 /** The guide's own caution (VCB guide, appendix A, "構成ファイルの設定" / PASSWORD). */
@@ -97,12 +98,17 @@ function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[]
       }
     }
   }
-  const name = byKey.get('displayname');
-  if (name && vmx) {
-    const base = vmx.value.replace(/^.*[/\]]\s*/, '').replace(/\.vmx$/i, '');
-    if (base && name.value !== base) {
-      out.push({ range: name.valueRange, severity: 'information', code: 'catalog-name-ignored', message: `vcbRestore ignores a changed VM name in the catalog and uses the original name from the .vmx file ("${base}"). Rename the VM afterwards with the VI Client.`, data: { key: 'displayname', vmxName: base } });
-    }
+  const host = byKey.get('host');
+  const pool = byKey.get('resourcepool');
+  const poolHost = pool ? /\/host\/([^/]+)\//.exec(pool.value)?.[1] : undefined;
+  if (host && pool && poolHost && host.value && poolHost.toLowerCase() !== host.value.toLowerCase()) {
+    out.push({ range: pool.valueRange, severity: 'warning', code: 'resourcepool-host-mismatch', message: `resourcepool belongs to host "${poolHost}" but host is "${host.value}": choose a resource pool of the target host (see vcbUtil -c resourcepools).`, data: { key: 'resourcepool', host: host.value, poolHost } });
+  }
+  const known = Object.keys(SCHEMAS['vcb-catalog'].properties);
+  for (const e of entries) {
+    if (propertySchema('vcb-catalog', e.key)) continue;
+    const suggestion = closest(e.key, known);
+    if (suggestion) out.push({ range: e.keyRange, severity: 'information', code: 'unknown-key', message: `Unknown key ${e.key} — did you mean ${suggestion}?`, data: { key: e.key, suggestion } });
   }
   return out;
 }

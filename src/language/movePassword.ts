@@ -1,13 +1,13 @@
 // Command vmbackup.movePasswordToSecretStorage: stores a plaintext password for a
 // chosen connection, then deletes the line that held it.
 import * as vscode from 'vscode';
-import { Entry, parse } from '../formats';
+import { connectionsForHost, Entry, parse } from '../formats';
 import { ourLanguage } from './selector';
 
 export const MOVE_PASSWORD_COMMAND = 'vmbackup.movePasswordToSecretStorage';
 
 export interface SecretDeps {
-  getConnections: () => string[];
+  getConnections: () => Array<{ name: string; url?: string }>;
   storeSecret: (name: string, password: string) => Thenable<void>;
 }
 
@@ -28,12 +28,16 @@ export function registerMovePassword(context: vscode.ExtensionContext, deps?: Pa
     const text = document.getText();
     const start = range ? document.offsetAt(range.start) : document.offsetAt(vscode.window.activeTextEditor?.selection.active ?? new vscode.Position(0, 0));
     const end = range ? document.offsetAt(range.end) : start;
-    const entry = findPasswordEntry(parse(lang, text).entries, start, end);
+    const entries = parse(lang, text).entries;
+    const entry = findPasswordEntry(entries, start, end);
     if (!entry) { void vscode.window.showWarningMessage('No password assignment found here.'); return; }
 
-    const names = deps.getConnections();
-    if (names.length === 0) { void vscode.window.showWarningMessage('No connections are configured to store the password for.'); return; }
-    const name = await vscode.window.showQuickPick(names, { placeHolder: 'Store the password for which connection?' });
+    const connections = deps.getConnections();
+    if (connections.length === 0) { void vscode.window.showWarningMessage('No connections are configured to store the password for.'); return; }
+    // The connection to the file's own host is the owner; ask only when none or several match.
+    const matching = connectionsForHost(lang, entries, connections);
+    const names = [...matching, ...connections.map((c) => c.name).filter((n) => !matching.includes(n))];
+    const name = matching.length === 1 ? matching[0] : await vscode.window.showQuickPick(names, { placeHolder: 'Store the password for which connection?' });
     if (!name) return;
     const versionBefore = document.version;
     await deps.storeSecret(name, entry.value);
@@ -43,9 +47,11 @@ export function registerMovePassword(context: vscode.ExtensionContext, deps?: Pa
       return;
     }
     // Delete the whole line(s) of the statement, including the line break.
+    // (statementRange may already end after the line break; never take the following line with it.)
     const s = document.positionAt(entry.statementRange.start.offset);
     const e = document.positionAt(entry.statementRange.end.offset);
-    const del = new vscode.Range(new vscode.Position(s.line, 0), e.line + 1 < document.lineCount ? new vscode.Position(e.line + 1, 0) : document.lineAt(e.line).range.end);
+    const stop = e.character === 0 && e.line > s.line ? e : e.line + 1 < document.lineCount ? new vscode.Position(e.line + 1, 0) : document.lineAt(e.line).range.end;
+    const del = new vscode.Range(new vscode.Position(s.line, 0), stop);
     const edit = new vscode.WorkspaceEdit();
     edit.delete(document.uri, del);
     const ok = await vscode.workspace.applyEdit(edit);

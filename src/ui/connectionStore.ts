@@ -103,12 +103,22 @@ export class ConnectionStore implements vscode.Disposable {
 
   async add(profile: ConnectionProfile, password: string): Promise<void> {
     const root = this.requireRoot();
-    registerSecret(password);
-    await this.secrets.store(secretKey(profile.name), password);
+    await this.storePassword(profile.name, password);
     saveConnections(root, [...this.profiles.filter((p) => p.name !== profile.name), profile]);
-    this.forget(profile.name);
     this.reload();
     this.emitter.fire();
+  }
+
+  /** Replaces a connection's stored password (e.g. moved out of a VCB file); the next use reconnects with it. */
+  async storePassword(name: string, password: string): Promise<void> {
+    registerSecret(password);
+    await this.secrets.store(secretKey(name), password);
+    this.forget(name);
+  }
+
+  /** Whether SecretStorage holds exactly this password for the connection (compares without handing the secret out). */
+  async storedPasswordIs(name: string, candidate: string): Promise<boolean> {
+    return (await this.secrets.get(secretKey(name))) === candidate;
   }
 
   async remove(name: string): Promise<void> {

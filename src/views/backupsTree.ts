@@ -79,10 +79,11 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
         const bytes = e.files.reduce((n, f) => n + f.bytes, 0);
         const item = new vscode.TreeItem(e.created ? e.created.toLocaleString() : e.label, C.None);
         item.id = node.key;
-        item.description = `${e.kind === 'foreign' ? 'foreign ' + (isPoolEntry(e) ? 'pool dump' : 'xva') : e.kind} · ${formatBytes(bytes)}`;
+        item.description = `${e.kind === 'foreign' ? 'foreign ' + (isPoolEntry(e) ? 'pool dump' : 'xva') : e.kind === 'vcb' ? 'VCB full VM' : e.kind} · ${formatBytes(bytes)}`;
         item.tooltip = `${e.label}\n${path.join(node.root, e.id)}${e.connection ? '\nconnection: ' + e.connection : ''}`;
-        item.iconPath = new vscode.ThemeIcon(e.manifest ? 'archive' : 'file-binary');
+        item.iconPath = new vscode.ThemeIcon(e.manifest ? 'archive' : e.kind === 'vcb' ? 'file-directory' : 'file-binary');
         item.contextValue = entryContext(e);
+        if (e.catalogFile) { item.command = { command: 'vmbackup.openCatalog', title: 'Open Catalog', arguments: [node] }; return item; }
         const target = e.manifest ? vscode.Uri.file(path.join(e.dir, MANIFEST)) : vscode.Uri.file(path.join(node.root, e.id));
         item.command = e.manifest ? { command: 'vscode.open', title: 'Open manifest', arguments: [target] } : { command: 'revealFileInOS', title: 'Reveal', arguments: [target] };
         return item;
@@ -137,5 +138,6 @@ export function entryContext(e: CatalogEntry): string {
   const verify = !!e.manifest && 'canVerify';
   if (isPoolEntry(e)) return contextValue('backup', 'pool-metadata', 'canRestoreMetadata', verify);
   if (e.kind === 'host') return contextValue('backup', 'host', verify);
+  if (e.kind === 'vcb') return contextValue('backup', 'vcb', !!e.catalogFile && 'canOpenCatalog');
   return contextValue('backup', 'vm', e.kind !== 'vm-metadata' && 'canRestore', verify);
 }

@@ -69,4 +69,23 @@ describe('Language support in VS Code', () => {
     assert.equal(d.range.start.line, 1);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
   });
+
+  it('changing vmbackup.vcbConfigGlobs re-checks an open document: language and diagnostics follow the setting', async () => {
+    const config = () => vscode.workspace.getConfiguration('vmbackup');
+    const doc0 = await open('glob-case/proxy-settings.txt', 'HOST="vc.example.com";\nUSERNAME="backup";\nPASSWORD="";\nTRANSPORT_MODE="tape";\n');
+    const current = () => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === doc0.uri.fsPath);
+    assert.notEqual(doc0.languageId, 'vcb-config-js');
+    assert.deepEqual(ours(doc0.uri), []);
+    try {
+      await config().update('vcbConfigGlobs', ['**/glob-case/*.txt'], vscode.ConfigurationTarget.Workspace);
+      await waitFor(() => current()?.languageId === 'vcb-config-js', 'the document to become vcb-config-js');
+      const d = await waitFor(() => ours(doc0.uri).find((x) => x.code === 'invalid-value'), 'TRANSPORT_MODE="tape" to be reported');
+      assert.equal(d.range.start.line, 3);
+      await config().update('vcbConfigGlobs', [], vscode.ConfigurationTarget.Workspace);
+      await waitFor(() => current()?.languageId === 'plaintext', 'the document to get its ordinary language back');
+      await waitFor(() => ours(doc0.uri).length === 0, 'its diagnostics to go away');
+    } finally {
+      await config().update('vcbConfigGlobs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });

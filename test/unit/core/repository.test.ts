@@ -75,3 +75,46 @@ describe('BackupRepository', () => {
     assert.match(bad.problems[0], /bytes, manifest says/);
   });
 });
+
+describe('BackupRepository: VCB full-VM export directories', () => {
+  function vcbDir(root: string, rel: string, files: Record<string, string>): string {
+    const dir = path.join(root, rel);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  it('lists a directory with a catalog and the .vmx/.vmdk files as one vcb entry named after config.vmx', () => {
+    const root = tmp();
+    const files = {
+      catalog: 'config.vmx= "[storage1] vm37/vm37.vmx"\nhost=esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"\n',
+      'vm37.vmx': 'displayName = "vm37"\n', 'scsi0-0-0-vm37.vmdk': 'x'.repeat(1000), 'vm37.nvram': 'n',
+    };
+    const dir = vcbDir(root, 'vcb/vm37-export', files);
+    const list = new BackupRepository(root).list();
+    assert.equal(list.length, 1);
+    const [e] = list;
+    assert.equal(e.kind, 'vcb');
+    assert.equal(e.label, 'vm37');
+    assert.equal(e.vmName, 'vm37');
+    assert.equal(e.id, path.join('vcb', 'vm37-export'));
+    assert.equal(e.catalogFile, path.join(dir, 'catalog'));
+    assert.deepEqual(e.files.map((f) => [f.name, f.bytes]).sort(), Object.entries(files).map(([n, t]) => [n, Buffer.byteLength(t)]).sort());
+    assert.equal(e.manifest, undefined);
+  });
+
+  it('falls back to the .vmx file name when the catalog has no config.vmx', () => {
+    const root = tmp();
+    vcbDir(root, 'b', { catalog: 'host=esx1\n', 'web-01.vmx': '', 'web-01.vmdk': '' });
+    assert.equal(new BackupRepository(root).list()[0].label, 'web-01');
+  });
+
+  it('a file named catalog without VM files is not a VCB backup; VCB entries sit beside ours and foreign files', () => {
+    const root = tmp();
+    vcbDir(root, 'notes', { catalog: 'config.vmx= "[a] b/b.vmx"\n' });
+    vcbDir(root, 'vcb/db', { catalog: 'config.vmx= "[a] db/db.vmx"\n', 'db.vmdk': '' });
+    fs.writeFileSync(path.join(root, 'old.xva'), 'xva');
+    const kinds = new BackupRepository(root).list().map((e) => `${e.kind}:${e.label}`).sort();
+    assert.deepEqual(kinds, ['foreign:old.xva', 'vcb:db']);
+  });
+});

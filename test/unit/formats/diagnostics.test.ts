@@ -53,9 +53,12 @@ const rows: Row[] = [
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.logdir= ⟦"[ds2] vm37"⟧\n', code: 'datastore-paths-differ', severity: 'warning' },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisk.scsi0:0.diskname= ⟦"[ds1] other/vm37.vmdk"⟧\n', code: 'datastore-paths-differ' },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.suspenddir= "[ds1] vm37"\nconfig.logdir= "[ds1] vm37/"\ndisk.scsi0:0.diskname= "[ds1] vm37/vm37.vmdk"\n', code: 'datastore-paths-differ', absent: true },
-  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisplayname= ⟦"newname"⟧\n', code: 'catalog-name-ignored', severity: 'information' },
+  // real catalogs write key= "value" or key=value (host=… and resourcepool= "…" as in the 2007 blog post cited in the schema)
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx2.example.com\nresourcepool= ⟦"/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"⟧\n', code: 'resourcepool-host-mismatch', severity: 'warning' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"\n', code: 'resourcepool-host-mismatch', absent: true },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nsomething.unconfirmed= "x"\n', code: 'unknown-key', absent: true },
   { lang: 'vcb-catalog', src: 'host= esx1\n⟦⟧', code: 'missing-required' },
-  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\n⟦resourcepol⟧= "/x"\n', code: 'unknown-key' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\n⟦resourcepol⟧= "/x"\n', code: 'unknown-key', severity: 'information' },
   // ovm .config
   { lang: 'ovm-config', src: '⟦DBTYPE⟧=MySQL\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'legacy-key', severity: 'information' },
   { lang: 'ovm-config', src: 'DBHOST=⟦db.example.com⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-value' },
@@ -94,7 +97,7 @@ describe('formats: diagnostics table', () => {
     const ok: Array<[LanguageId, string]> = [
       ['vcb-config-js', '// VCB\nBACKUPROOT="C:\\\\vcb_mnts";\nHOST="esx.example.com";\nUSERNAME="vcbUser";\nPASSWORD="";\nVM_LOOKUP_METHOD="name";\nPREEXISTING_MOUNTPOINT="delete";\nPORT=443;\n'],
       ['backuptools-conf', '# comment\nVCHOST="vc.example.com"\nUSERNAME=root\nTEMPDIR=/tmp\n'],
-      ['vcb-catalog', 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost= esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1/Resources"\n'],
+      ['vcb-catalog', 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.suspenddir= "[ds1] vm37/"\ndisk.scsi0:0.diskname= "[ds1] vm37/vm37.vmdk"\nhost=esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"\n'],
       ['ovm-config', 'SID=ovs\nLSNR=49500\nOVSSCHEMA=ovs\nWLSADMIN=weblogic\nOVSADMIN=admin\nCOREPORT=54321\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\nBUILDID=3.4.6.2105\n'],
       ['ovmm-sysconfig', 'DBBACKUP=/u01/app/oracle/mysql/dbbackup\nDBBACKUP_CMD=/opt/mysql/meb-4.1/bin/mysqlbackup\n'],
     ];

@@ -36,4 +36,15 @@ describe('formats: parsers keep exact offsets and unescape values', () => {
     const o = parse('ovm-config', 'DBTYPE=MySQL\nUUID=x\n');
     assert.deepEqual(o.entries.map((e) => [e.key, e.value]), [['DBTYPE', 'MySQL'], ['UUID', 'x']]);
   });
+  it('catalog: the two line forms seen in real catalogs (key= "value" and key=value)', () => {
+    const text = 'config.vmx= "[storage1] vm37/vm37.vmx"\nhost=myserver.mydomain\nresourcepool= "/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources"\n';
+    const r = parse('vcb-catalog', text);
+    assert.deepEqual(r.diagnostics, []);
+    assert.deepEqual(r.entries.map((e) => [e.key, e.value, e.quote]), [
+      ['config.vmx', '[storage1] vm37/vm37.vmx', 'double'],
+      ['host', 'myserver.mydomain', 'none'],
+      ['resourcepool', '/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources', 'double'],
+    ]);
+    assert.equal(text.slice(r.entries[2].valueRange.start.offset, r.entries[2].valueRange.end.offset)[0], '"');
+  });
 });

@@ -13,7 +13,7 @@ const expected: Record<string, Record<string, { default?: string | number; enum?
     MAX_RETRIES: { default: 0 }, BACKOFF_TIME: { default: 10 },
   },
   'backuptools-conf': { VCHOST: {}, USERNAME: {}, PASSWORD: {}, VMNAMECACHE: {}, TEMPDIR: {}, HOST_THUMBPRINT: {}, DSPATH: {}, VMHOST: {}, RESOURCEPOOL: {}, FOLDERPATH: {} },
-  'vcb-catalog': { 'config.vmx': {}, 'config.suspenddir': {}, 'config.logdir': {}, folderpath: {}, resourcepool: {}, host: {}, displayname: {} },
+  'vcb-catalog': { 'config.vmx': {}, 'config.suspenddir': {}, 'config.logdir': {}, resourcepool: {}, host: {} },
   'ovm-config': {
     DBTYPE: { default: 'MySQL', enum: ['MySQL'] }, DBHOST: { default: 'localhost', enum: ['localhost'] }, SID: { default: 'ovs' }, LSNR: { default: 49500 },
     OVSSCHEMA: { default: 'ovs' }, APEX: { default: 'None' }, WLSADMIN: { default: 'weblogic' }, OVSADMIN: { default: 'admin' }, COREPORT: { default: 54321 }, UUID: {}, BUILDID: {},
@@ -40,5 +40,11 @@ describe('formats: schemas cover every seed key', () => {
   });
   it('disk.scsi*.diskname is a catalog pattern property', () => {
     assert.ok(Object.keys(SCHEMAS['vcb-catalog'].patternProperties ?? {}).some((p) => new RegExp(p).test('disk.scsi0:1.diskname')));
+  });
+  it('the catalog schema names its sources and lists no unconfirmed key', () => {
+    const s = SCHEMAS['vcb-catalog'];
+    assert.match(s.description ?? '', /カタログファイルの編集/);
+    assert.match(s.description ?? '', /resourcepool= /);
+    assert.deepEqual(Object.keys(s.properties).sort(), ['config.logdir', 'config.suspenddir', 'config.vmx', 'host', 'resourcepool']);
   });
 });
