@@ -44,12 +44,11 @@ export function seedInventory(store: XapiStore, o: SeedOptions): void {
       other_config: {}, tags: [],
     }));
   }
-  const localSrs = hosts.map((h, i) => (i === 0 ? masterLocal : addSr(store, 'Local storage', 'lvm', false, 500 * 2 ** 30)));
+  const localSrs = hosts.map((_h, i) => (i === 0 ? masterLocal : addSr(store, 'Local storage', 'lvm', false, 500 * 2 ** 30)));
   hosts.forEach((h, i) => { plug(store, localSrs[i], h); plug(store, nfs, h); plug(store, iso, h); });
-  const localSr = masterLocal;
   store.add('pool', {
-    uuid: '', name_label: 'lab-pool', name_description: '', master: hosts[0], default_SR: localSr, suspend_image_SR: localSr,
-    crash_dump_SR: localSr, ha_enabled: false, other_config: {}, tags: [],
+    uuid: '', name_label: 'lab-pool', name_description: '', master: hosts[0], default_SR: masterLocal, suspend_image_SR: masterLocal,
+    crash_dump_SR: masterLocal, ha_enabled: false, other_config: {}, tags: [],
   });
 
   let n = 0;
