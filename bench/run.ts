@@ -1,4 +1,5 @@
-// npm run bench: throughput and memory of the Xen provider against `curl` on the same lab endpoint, inventory at scale.
+// npm run bench: throughput and memory of the Xen provider against `curl` on the same lab endpoint, inventory at scale,
+// extension activation in a real VS Code against a no-op extension.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +9,8 @@ import { startLabProcess } from './labProcess';
 import { cpuTimed, median, peakRssGrowth, runMeasured, timed } from './measure';
 import { pinCpus } from './cpuPinning';
 import { extraBenches } from './extra';
+import { activationBench } from './activation';
+import { repoRoot } from '../test/e2e/codeServer';
 
 const PASSWORD = 'bench-lab-pw';
 const EXPORT_MIB = Number(process.env.BENCH_EXPORT_MIB ?? 2048);
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
   await inventory(100, 100, 'pool');
   await inventory(5, 2000, 'host');
   rows.push(...(await extraBenches()));
+  rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVM Backup Explorer bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}; ${pinning.note}`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join('  |  '));

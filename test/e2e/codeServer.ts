@@ -56,10 +56,10 @@ export async function startCodeServer(env: NodeJS.ProcessEnv = {}, fixedPort?: n
   };
 }
 
-/** The page address that loads our extension in development mode (and optionally its test suite). */
-export function workbenchUrl(cs: CodeServer, workspace: string, testsPath?: string): string {
+/** The page address that loads our extension (or another one) in development mode, and optionally its test suite. */
+export function workbenchUrl(cs: CodeServer, workspace: string, testsPath?: string, extensionPath = repoRoot): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${cs.port}${p}`;
-  const payload: string[][] = [['extensionDevelopmentPath', remote(repoRoot)]];
+  const payload: string[][] = [['extensionDevelopmentPath', remote(extensionPath)]];
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   return `${cs.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }

@@ -72,7 +72,7 @@ describe('Xen provider: VM metadata export and retries (XAPI lab)', () => {
     c.log = (l) => { log(l); if (l.startsWith('retry')) f.lab.faults.resetExportAtByte = undefined; };
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, c);
     assert.ok(f.logs.some((l) => /^retry 1\/2/.test(l)), f.logs.join('\n'));
-    assert.equal(f.lab.requests.filter((r) => r === 'GET /export').length, 2);
+    assert.equal(f.lab.hosts[0].requests.filter((r) => r === 'GET /export').length, 2, 'the master got one request per attempt');
     assert.deepEqual(await new BackupRepository(f.repo).verify(entry), { ok: true, problems: [] });
   });
 });

@@ -6,6 +6,7 @@ import { CancelledError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
+import { MAX_REDIRECTS, REDIRECTING_PUTS, redirectTarget } from './handlerRedirect';
 
 export type Ref = string;
 export const NULL_REF = 'OpaqueRef:NULL';
@@ -92,13 +93,13 @@ export class XapiClient {
     }
   }
 
-  /** GET a data-plane handler as a stream (the caller owns it). Follows the master's 302 with the same query. */
+  /** GET a data-plane handler as a stream (the caller owns it). Follows 302s (see handlerRedirect) with the same query. */
   async getStream(path: string, query: Record<string, string>, signal?: AbortSignal): Promise<{ stream: Readable; taskRef?: string; length?: number }> {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
-    for (let hops = 0; hops < 3; hops++) {
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const res = await this.http.get(url, { responseType: 'stream', signal, timeout: 0, maxContentLength: Infinity });
-      if (res.status === 302 && res.headers.location) { res.data.destroy(); url = this.redirected(res.headers.location, query); continue; }
+      if (res.status === 302) { res.data.destroy(); url = redirectTarget(url, res.headers.location, path); continue; }
       if (res.status !== 200) { res.data.destroy(); throw new VendorError(`HTTP_${res.status}`, [path]); }
       const len = res.headers['content-length'];
       return { stream: res.data as Readable, taskRef: res.headers['task-id'] as string | undefined, length: len ? Number(len) : undefined };
@@ -106,10 +107,18 @@ export class XapiClient {
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
   }
 
-  /** PUT a stream with an explicit Content-Length (XAPI rejects chunked uploads with 403). */
+  /**
+   * PUT a stream with an explicit Content-Length (XAPI rejects chunked uploads with 403). A consumed stream
+   * cannot be sent again, so for handlers that may redirect the 302 is discovered first (see probeRedirects).
+   */
   async putStream(path: string, query: Record<string, string>, body: Readable, length: number, signal?: AbortSignal): Promise<{ taskRef?: string }> {
+    // Before the first await: a caller's 'data' listener (progress) would otherwise start the stream flowing
+    // while we log in or probe, and those bytes would be lost. Sending it (pipe) resumes it.
+    body.pause();
     if (!this.session) await this.login();
-    const res = await this.http.put(this.resourceUrl(path, query), body, {
+    let url = this.resourceUrl(path, query);
+    if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
+    const res = await this.http.put(url, body, {
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
       signal, timeout: 0, maxBodyLength: Infinity, maxContentLength: 1 << 20,
     });
@@ -117,15 +126,28 @@ export class XapiClient {
     return { taskRef: res.headers['task-id'] as string | undefined };
   }
 
+  /**
+   * Xen Orchestra's probe: an empty PUT to the handler reveals a 302 before the body is streamed. It is sent
+   * without task_id so that the caller's task is not touched (an un-redirected probe is an empty import that
+   * fails in a task of the handler's own); the final URL keeps the whole original query.
+   */
+  private async probeRedirects(url: string, path: string, signal?: AbortSignal): Promise<string> {
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const probe = new URL(url);
+      probe.searchParams.delete('task_id');
+      const res = await this.http.put(probe.toString(), '', {
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' }, signal, responseType: 'stream',
+      });
+      (res.data as Readable).destroy();
+      if (res.status !== 302) return url;
+      url = redirectTarget(url, res.headers.location, path);
+    }
+    throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
   private resourceUrl(path: string, query: Record<string, string>): string {
     const q = new URLSearchParams({ session_id: this.session ?? '', ...query });
     return `${this.url}${path}?${q.toString()}`;
-  }
-
-  private redirected(location: string, query: Record<string, string>): string {
-    const target = new URL(location, this.url);
-    for (const [k, v] of Object.entries({ session_id: this.session ?? '', ...query })) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
-    return target.toString();
   }
 
   private async rawCall<T>(method: string, params: unknown[]): Promise<T> {

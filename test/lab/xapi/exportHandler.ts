@@ -9,6 +9,7 @@ import { buildOva, OvaDisk } from './ovaXml';
 import { RpcContext } from './rpc';
 import { tarEntry, tarHeader, tarPadding, tarTrailer } from './tar';
 import { requirePowerState } from './vmOps';
+import { redirectIfElsewhere, vmSrs } from './placement';
 import { XapiFaults } from './types';
 
 function* xvaParts(store: RpcContext['store'], xml: string, disks: OvaDisk[], onProgress: (p: number) => void): Generator<Buffer> {
@@ -60,6 +61,8 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
   authenticate(ctx, req, q);
   const vmRef = lookupVm(ctx, q);
   const vm = ctx.store.must('VM', vmRef);
+  // Before any task is touched: the host that sees the VM's SRs completes the caller's task.
+  if (redirectIfElsewhere(ctx, req, res, vmSrs(ctx.store, vmRef), q)) return;
   const task = handlerTask(ctx, q, `Export of VM: ${vm.uuid}`);
   try {
     if (!vm.is_a_snapshot && !vm.is_a_template) requirePowerState(vmRef, vm, ['Halted', 'Suspended']);

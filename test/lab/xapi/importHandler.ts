@@ -9,17 +9,20 @@ import { RpcContext } from './rpc';
 import { NULL_REF, Rec } from './store';
 import { TarParser } from './tar';
 import { xxh64Hex } from './xxhash64';
+import { redirectIfElsewhere } from './placement';
 import { parseXmlRpcValue } from './xmlrpcValue';
 
 interface OvaObj { class: string; id: string; snapshot: Rec }
 
 export function handleImport(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
-  if (/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return httpError(res, 403, 'chunked transfer-encoding not supported');
-  if (req.headers['content-length'] === undefined) return httpError(res, 400, 'Content-Length required');
   authenticate(ctx, req, q);
   const s = ctx.store;
   const srId = q.get('sr_id') ?? s.pool().rec.default_SR;
   if (!s.get('SR', srId)) throw new XapiError(srId === NULL_REF ? 'DEFAULT_SR_NOT_FOUND' : 'HANDLE_INVALID', srId === NULL_REF ? [srId] : ['SR', srId]);
+  // import.ml: an SR this host cannot see → 302 to one that can, answered before the body is read.
+  if (redirectIfElsewhere(ctx, req, res, [srId], q)) return;
+  if (/chunked/i.test(String(req.headers['transfer-encoding'] ?? ''))) return httpError(res, 403, 'chunked transfer-encoding not supported');
+  if (req.headers['content-length'] === undefined) return httpError(res, 400, 'Content-Length required');
   const restore = q.get('restore') === 'true';
   const force = q.get('force') === 'true';
   const task = handlerTask(ctx, q, 'VM import');

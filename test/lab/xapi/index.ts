@@ -1,5 +1,6 @@
 // XAPI (XCP-ng 8.2.1) lab simulator entry point.
-import { createServer, IncomingMessage, ServerResponse } from 'http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { createServer as createTlsServer } from 'https';
 import { AddressInfo } from 'net';
 import { XapiError } from './errors';
 import { handleDbDump } from './dbDumpHandler';
@@ -9,7 +10,8 @@ import { httpError } from './httpCommon';
 import { handleImport } from './importHandler';
 import { handleJsonRpc } from './jsonrpc';
 import { RpcContext } from './rpc';
-import { seedInventory } from './seed';
+import { hostAddress, seedInventory } from './seed';
+import { sendRedirect } from './placement';
 import { XapiStore } from './store';
 import { TaskManager } from './tasks';
 import { XapiFaults } from './types';
@@ -33,15 +35,26 @@ export interface XapiLabOptions {
   slaveOf?: string;
   /** Benchmarks: every disk chunk holds data (see diskContent.setDenseDisks). Process-wide. */
   denseDisks?: boolean;
+  /**
+   * Serve HTTPS: host i uses tls[min(i, tls.length - 1)] (XCP-ng hosts each have their own certificate).
+   * Redirects then say `https`, as xapi's do; without TLS the lab says `http`.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer }[];
 }
 
+/** One listener per pool host, at the host's `address` and the lab's common port. */
+export interface LabHost { ref: string; address: string; url: string; requests: string[] }
+
 export interface XapiLab {
+  /** The master's URL. */
   url: string;
   port: number;
+  /** Every host (master first) with the requests its listener received. */
+  hosts: LabHost[];
   close(): Promise<void>;
   faults: XapiFaults;
   store: XapiStore;
-  /** "METHOD path" and RPC method names only (never params). */
+  /** "METHOD path" and RPC method names only (never params), from every host's listener. */
   requests: string[];
 }
 
@@ -60,38 +73,80 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     ops.doSnapshot(withSnaps[0], `${withSnaps[1].name_label} before upgrade`);
     ops.doSnapshot(withSnaps[0], `${withSnaps[1].name_label} nightly`);
   }
+  const scheme = opts.tls ? 'https' : 'http';
+  let port = opts.port ?? 0;
+  const hostRefs = [...store.table('host').keys()];
   const ctx: RpcContext = {
     store, tasks: new TaskManager(store, opts.taskStepMs ?? 50, faults), ops, faults,
     username: opts.username ?? 'root', password: opts.password ?? 'lab-secret', slaveOf: opts.slaveOf,
     sessions: new Map(), log: requests,
+    hostBaseUrl: (ref) => `${scheme}://${store.must('host', ref).address}:${port}`,
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const route = async (hctx: RpcContext, hostLog: string[], req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const u = new URL(req.url ?? '/', 'http://lab');
     const path = u.pathname.replace(/\/+$/, '') || '/';
     requests.push(`${req.method} ${path}`);
+    hostLog.push(`${req.method} ${path}`);
     if (faults.httpStatus && faults.httpStatus.path === path) return httpError(res, faults.httpStatus.status, 'injected fault');
+    if (faults.redirect && faults.redirect.path === path) return sendRedirect(res, `${faults.redirect.location}?${u.search.slice(1)}`);
     const q = u.searchParams;
-    if (path === '/jsonrpc' && req.method === 'POST') return handleJsonRpc(ctx, req, res);
-    if (path === '/export' && req.method === 'GET') return handleExport(ctx, req, res, q);
-    if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(ctx, req, res, q);
-    if (path === '/import' && req.method === 'PUT') return handleImport(ctx, req, res, q);
-    if (path === '/pool/xmldbdump') return handleDbDump(ctx, req, res, q);
-    if (path === '/host_backup' && req.method === 'GET') return handleHostBackup(ctx, req, res, q);
+    if (path === '/jsonrpc' && req.method === 'POST') return handleJsonRpc(hctx, req, res);
+    if (path === '/export' && req.method === 'GET') return handleExport(hctx, req, res, q);
+    if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(hctx, req, res, q);
+    if (path === '/import' && req.method === 'PUT') return handleImport(hctx, req, res, q);
+    if (path === '/pool/xmldbdump') return handleDbDump(hctx, req, res, q);
+    if (path === '/host_backup' && req.method === 'GET') return handleHostBackup(hctx, req, res, q);
     return httpError(res, 404, `no handler for ${req.method} ${path}`);
   };
-  const server = createServer((req, res) => {
-    route(req, res).catch((e: unknown) => {
-      if (e instanceof XapiError) {
-        const status = e.code === 'SESSION_INVALID' || e.code === 'SESSION_AUTHENTICATION_FAILED' || e.code === 'HOST_IS_SLAVE' ? 401 : 500;
-        httpError(res, status, e.toArray().join(' '));
-      } else httpError(res, 500, String(e));
-    });
+  const makeServer = (i: number, hctx: RpcContext, hostLog: string[]): Server => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      route(hctx, hostLog, req, res).catch((e: unknown) => {
+        if (e instanceof XapiError) {
+          const status = e.code === 'SESSION_INVALID' || e.code === 'SESSION_AUTHENTICATION_FAILED' || e.code === 'HOST_IS_SLAVE' ? 401 : 500;
+          httpError(res, status, e.toArray().join(' '));
+        } else httpError(res, 500, String(e));
+      });
+    };
+    const id = opts.tls?.[Math.min(i, opts.tls.length - 1)];
+    return id ? createTlsServer({ key: id.key, cert: id.cert }, handler) : createServer(handler);
+  };
+  const listen = (srv: Server, address: string, p: number): Promise<void> => new Promise((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(p, address, () => { srv.removeListener('error', reject); resolve(); });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const closeAll = (servers: Server[]): Promise<void> => Promise.all(servers.map((srv) => new Promise<void>((resolve) => {
+    srv.closeAllConnections(); srv.close(() => resolve());
+  }))).then(() => undefined);
+
+  // The master takes a port (or the given one); every member listens on its own loopback address, same port.
+  // Members answer logins with HOST_IS_SLAVE [master address], serve the handlers for what they see, and
+  // accept the pool-wide sessions.
+  const masterAddress = store.must('host', store.pool().rec.master).address as string;
+  let servers: Server[] = [];
+  let hosts: LabHost[] = [];
+  for (let attempt = 0; ; attempt++) {
+    servers = []; hosts = [];
+    try {
+      for (let i = 0; i < hostRefs.length; i++) {
+        const address = hostAddress(i);
+        const hostLog: string[] = [];
+        const hctx: RpcContext = i === 0 ? { ...ctx, localHost: hostRefs[0] } : { ...ctx, localHost: hostRefs[i], slaveOf: opts.slaveOf ?? masterAddress };
+        const srv = makeServer(i, hctx, hostLog);
+        await listen(srv, address, port);
+        servers.push(srv);
+        if (i === 0) port = (srv.address() as AddressInfo).port;
+        hosts.push({ ref: hostRefs[i], address, url: `${scheme}://${address}:${port}`, requests: hostLog });
+      }
+      break;
+    } catch (e) {
+      await closeAll(servers);
+      if (opts.port || attempt >= 5) throw e;
+      port = 0; // a member's address had that port taken: start over on another one
+    }
+  }
   return {
-    url: `http://127.0.0.1:${port}`, port, faults, store, requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: hosts[0].url, port, faults, store, requests, hosts,
+    close: () => closeAll(servers),
   };
 }

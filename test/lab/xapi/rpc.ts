@@ -13,6 +13,10 @@ export interface RpcContext {
   username: string;
   password: string;
   slaveOf?: string;
+  /** The host whose listener received the request (the master when unset). */
+  localHost?: string;
+  /** `<scheme>://<address>:<port>` of a host's listener (for 302 redirects). */
+  hostBaseUrl: (hostRef: string) => string;
   sessions: Map<string, { user: string; alive: boolean }>;
   log: string[];
 }
@@ -131,7 +135,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
       throw e;
     }
   }
-  if (method === 'system.listMethods') return ['session.login_with_password', 'session.logout', ...['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'VIF', 'network', 'task'].map((c) => `${c}.get_all_records`)];
+  if (method === 'system.listMethods') return ['session.login_with_password', 'session.logout', ...['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task'].map((c) => `${c}.get_all_records`)];
   checkSession(ctx, params[0]);
   if (method === 'session.logout') { arity(method, params, 1); ctx.sessions.get(String(params[0]))!.alive = false; return ''; }
   if (method === 'session.get_uuid') return ctx.store.must('session', params[0]).uuid;

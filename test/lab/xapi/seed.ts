@@ -6,19 +6,30 @@ export interface SeedOptions { hosts: number; vmsPerHost: number; diskBytes: num
 
 const ROLES = ['web', 'db', 'app', 'cache', 'mail', 'proxy', 'file', 'build', 'ci', 'dns'];
 
+/** Host i (0-based) listens on its own loopback address; the master (i = 0) on 127.0.0.1. */
+export function hostAddress(i: number): string {
+  return `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+}
+
+function addSr(store: XapiStore, name: string, type: string, shared: boolean, size: number, contentType = 'user'): string {
+  return store.add('SR', {
+    uuid: '', name_label: name, name_description: '', type, content_type: contentType, shared,
+    physical_size: size, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
+  });
+}
+
+/** Plugs an SR into a host (a PBD): only hosts with an attached PBD see the SR. */
+function plug(store: XapiStore, sr: string, host: string): void {
+  const pbd = store.add('PBD', { uuid: '', host, SR: sr, device_config: {}, currently_attached: true, other_config: {} });
+  store.must('SR', sr).PBDs.push(pbd);
+  store.must('host', host).PBDs.push(pbd);
+}
+
 export function seedInventory(store: XapiStore, o: SeedOptions): void {
-  const localSr = store.add('SR', {
-    uuid: '', name_label: 'Local storage', name_description: '', type: 'lvm', content_type: 'user', shared: false,
-    physical_size: 500 * 2 ** 30, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
-  });
-  store.add('SR', {
-    uuid: '', name_label: 'NFS storage', name_description: '', type: 'nfs', content_type: '', shared: true,
-    physical_size: 2 * 2 ** 40, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
-  });
-  store.add('SR', {
-    uuid: '', name_label: 'ISO library', name_description: '', type: 'iso', content_type: 'iso', shared: true,
-    physical_size: 100 * 2 ** 30, physical_utilisation: 0, virtual_allocation: 0, VDIs: [], PBDs: [], other_config: {}, tags: [],
-  });
+  // Every host has its own non-shared "Local storage" (the master's is the pool default); NFS and ISO are shared.
+  const masterLocal = addSr(store, 'Local storage', 'lvm', false, 500 * 2 ** 30);
+  const nfs = addSr(store, 'NFS storage', 'nfs', true, 2 * 2 ** 40, '');
+  const iso = addSr(store, 'ISO library', 'iso', true, 100 * 2 ** 30, 'iso');
   const net = store.add('network', {
     uuid: '', name_label: 'Pool-wide network associated with eth0', bridge: 'xenbr0', MTU: 1500, VIFs: [], PIFs: [], other_config: {},
   });
@@ -27,15 +38,17 @@ export function seedInventory(store: XapiStore, o: SeedOptions): void {
     const name = `xcp-host-${String(h).padStart(2, '0')}`;
     hosts.push(store.add('host', {
       uuid: '', name_label: name, name_description: 'Default install', hostname: name,
-      address: `10.0.${Math.floor(h / 250)}.${(h % 250) + 1}`, enabled: true, resident_VMs: [], control_domain: NULL_REF,
+      address: hostAddress(h - 1), enabled: true, resident_VMs: [], control_domain: NULL_REF,
       software_version: { product_brand: 'XCP-ng', product_version: '8.2.1', platform_name: 'XCP', xapi: '1.20', xen: '4.13.5' },
       API_version_major: 2, API_version_minor: 21, API_version_vendor: 'XenSource', metrics: NULL_REF, PBDs: [], PIFs: [], host_CPUs: [],
       other_config: {}, tags: [],
     }));
   }
+  const localSrs = hosts.map((_h, i) => (i === 0 ? masterLocal : addSr(store, 'Local storage', 'lvm', false, 500 * 2 ** 30)));
+  hosts.forEach((h, i) => { plug(store, localSrs[i], h); plug(store, nfs, h); plug(store, iso, h); });
   store.add('pool', {
-    uuid: '', name_label: 'lab-pool', name_description: '', master: hosts[0], default_SR: localSr, suspend_image_SR: localSr,
-    crash_dump_SR: localSr, ha_enabled: false, other_config: {}, tags: [],
+    uuid: '', name_label: 'lab-pool', name_description: '', master: hosts[0], default_SR: masterLocal, suspend_image_SR: masterLocal,
+    crash_dump_SR: masterLocal, ha_enabled: false, other_config: {}, tags: [],
   });
 
   let n = 0;
@@ -60,12 +73,12 @@ export function seedInventory(store: XapiStore, o: SeedOptions): void {
       if (state === 'Running') host.resident_VMs.push(vm);
       const disks = i === 0 ? 2 : 1;
       for (let d = 0; d < disks; d++) {
-        const vdi = newVdi(store, `${name} disk ${d}`, localSr, o.diskBytes);
+        const vdi = newVdi(store, `${name} disk ${d}`, localSrs[hi], o.diskBytes);
         attachDisk(store, vm, vdi, String(d));
       }
       addVif(store, vm, net, '0', store.newMac());
       if (state === 'Suspended') {
-        store.must('VM', vm).suspend_VDI = newVdi(store, `Suspend image for ${name}`, localSr, 1024 * 1024, undefined, { type: 'suspend' });
+        store.must('VM', vm).suspend_VDI = newVdi(store, `Suspend image for ${name}`, localSrs[hi], 1024 * 1024, undefined, { type: 'suspend' });
       }
     }
   });

@@ -3,7 +3,7 @@ import { NULL_REF, XapiError } from './errors';
 
 export type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const CLASSES = ['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'VIF', 'network', 'task', 'session'] as const;
+export const CLASSES = ['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task', 'session'] as const;
 const CANONICAL = new Map<string, string>(CLASSES.map((c) => [c.toLowerCase(), c]));
 
 export function canonicalClass(name: string): string | undefined {

@@ -7,6 +7,8 @@ export interface XapiFaults {
   httpStatus?: { path: string; status: number };
   /** The next task created for this method (e.g. 'VM.snapshot', 'VM.export', 'VM.import') fails with `error`. */
   failNextTask?: { method: string; error: string[] };
+  /** Answer 302 to `location?<same query>` on requests to this path (redirect loops, scheme changes). */
+  redirect?: { path: string; location: string };
   /** Extra delay before answering session.login_with_password. */
   loginDelayMs?: number;
 }

@@ -1,0 +1,34 @@
+// Where a data-plane handler's 302 may take us. XAPI's master answers /export, /import (and the raw-VDI
+// handlers) with `302 Location: https://<host address>/<same path>?<same query>` when another host sees the
+// SRs; the query carries session_id and task_id, so the target must be at least as trustworthy as the master.
+import { VendorError } from '../../core/errors';
+
+/** At most this many 302s per request (XO's value); a loop ends in TOO_MANY_REDIRECTS. */
+export const MAX_REDIRECTS = 3;
+
+/** PUT handlers that may redirect (import.ml, import_raw_vdi.ml). /pool/xmldbdump and /host_restore act on the host that receives them. */
+export const REDIRECTING_PUTS = new Set(['/import', '/import_raw_vdi']);
+
+/**
+ * The URL to follow a 302 to, with every query parameter of the original request that the Location dropped.
+ *
+ * Policy: https → http is refused. The request carries the session (`session_id`) in its query; XAPI itself
+ * only ever redirects to `https://`, so a downgrade means something on the path rewrote it, and following it
+ * would hand the session to anyone on the network. http → https (the usual case against a master reached on
+ * port 80) is allowed: the target is then verified exactly like the master — the caller sends the request
+ * through the same axios instance, whose https agent verifies certificates by default, or enforces the
+ * connection's pinned thumbprint on every peer (a member with its own self-signed certificate is refused).
+ * Only http(s) targets are followed. Errors name the target's origin only, never the query (it holds the session).
+ */
+export function redirectTarget(from: string, location: unknown, handler: string): string {
+  if (typeof location !== 'string' || location === '') throw new VendorError('HTTP_302', [handler, 'redirect without a Location']);
+  const src = new URL(from);
+  let dst: URL;
+  try { dst = new URL(location, src); } catch { throw new VendorError('REDIRECT_REFUSED', [handler, 'unparsable Location']); }
+  if (dst.protocol !== 'https:' && dst.protocol !== 'http:') throw new VendorError('REDIRECT_REFUSED', [handler, `${dst.protocol} is not http(s)`]);
+  if (src.protocol === 'https:' && dst.protocol === 'http:') {
+    throw new VendorError('REDIRECT_REFUSED', [handler, `${src.origin} redirected to ${dst.origin}: refusing to downgrade https to http (the query carries the session)`]);
+  }
+  for (const [k, v] of src.searchParams) if (!dst.searchParams.has(k)) dst.searchParams.set(k, v);
+  return dst.toString();
+}
