@@ -3,7 +3,7 @@ import * as readline from 'node:readline';
 import { loadConnections, passwordFromEnv } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
-import { createXenProvider } from '../providers/xen/xenProvider';
+import { createProvider } from '../providers';
 import { JobContext } from '../core/job';
 import { formatProgress } from '../core/progress';
 
@@ -13,7 +13,7 @@ export async function openProvider(workspace: string, name?: string): Promise<Pr
   const profile: ConnectionProfile | undefined = name ? connections.find((c) => c.name === name) : connections[0];
   if (!profile) throw new Error(name ? `no connection named "${name}" in .vmbackup/connections.yaml` : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)');
   const password = passwordFromEnv(profile.name) ?? (await prompt(`Password for ${profile.username} on ${profile.name}: `));
-  const provider = createXenProvider(profile, { password });
+  const provider = await createProvider(profile, { password });
   await provider.connect();
   return provider;
 }

@@ -6,7 +6,7 @@ import { CancelledError, VendorError } from '../core/errors';
 import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
 import { mask, registerSecret } from '../core/secrets';
-import { createXenProvider } from '../providers/xen/xenProvider';
+import { createProvider } from '../providers';
 
 export const secretKey = (name: string) => `vmbackup.password.${name}`;
 
@@ -72,7 +72,7 @@ export class ConnectionStore implements vscode.Disposable {
     const profile = this.get(name);
     if (!profile) throw new Error(`connection "${name}" is not defined in ${CONNECTIONS_FILE}`);
     const password = await this.password(profile);
-    const provider = createXenProvider(profile, { password });
+    const provider = await createProvider(profile, { password });
     this.log.info(mask(`connecting to "${name}" (${profile.url}) as ${profile.username}`));
     try {
       await provider.connect();
