@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   await inventory(100, 100, 'pool');
   await inventory(5, 2000, 'host');
   rows.push(...(await extraBenches()));
+  pinning.release();
   rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVM Backup Explorer bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}; ${pinning.note}`);
