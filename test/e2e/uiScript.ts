@@ -1,5 +1,5 @@
 // Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, cancel from the
-// progress notification, a restore from the Backups view, the Jobs view and the Problems panel.
+// progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
@@ -129,6 +129,17 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         if (temps.length) throw new Error(`temporary snapshot(s) left: ${temps.map((v) => v.name_label).join(', ')}`);
       } finally { lab.faults.stallExportAtByte = undefined; }
     });
+    await check('multi-select: Ctrl+click two VMs, right-click, Back Up VM: two separate jobs in Jobs', async () => {
+      const halted = vms.filter((v) => v.power_state === 'Halted').map((v) => String(v.name_label)).sort((a, b) => a.localeCompare(b)).slice(0, 2);
+      const infra = pane(page, 'Infrastructure');
+      await row(infra, halted[0]).click();
+      await row(infra, halted[1]).click({ modifiers: ['Control'] });
+      await row(infra, halted[1]).click({ button: 'right' });
+      await clickMenu(page, 'Back Up VM');
+      const jobs = pane(page, 'Jobs');
+      for (const name of halted) await jobs.locator('.monaco-list-row', { hasText: `Back up ${name}` }).filter({ hasText: 'succeeded' }).first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: path.join(shots, '7-multi-backup.png') });
+    });
     await check('Restore VM from the Backups view (right-click, pickers) puts the restored VM in the Infrastructure tree', async () => {
       const backups = pane(page, 'Backups');
       await expand(backups, String(running.name_label));
@@ -139,7 +150,7 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       const quick = page.locator('.quick-input-widget');
       const input = quick.locator('input').first();
       await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(shots, '7-restore-storage.png') });
+      await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
       await input.press('Enter');
       await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
       await input.fill('ui-restored');
@@ -155,7 +166,7 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         await page.mouse.wheel(0, 200);
         await page.waitForTimeout(300);
       }
-      await page.screenshot({ path: path.join(shots, '8-restored.png') });
+      await page.screenshot({ path: path.join(shots, '9-restored.png') });
       if (![...lab.store.table('VM').values()].some((v) => v.name_label === 'ui-restored' && !v.is_a_snapshot)) throw new Error('the lab has no VM "ui-restored"');
     });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
@@ -178,7 +189,7 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         await page.waitForTimeout(300);
         text = await markers.innerText().catch(() => '');
       }
-      await page.screenshot({ path: path.join(shots, '9-problems.png') });
+      await page.screenshot({ path: path.join(shots, '10-problems.png') });
     });
   } finally { await browser.close(); }
   return { checks };
