@@ -7,9 +7,11 @@ import { confirm, connectionForBackup, pickBackups } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { BackupEntryNode, PoolNode, isNode } from '../views/nodes';
 
+// A dry run checks the dump against the pool (the hosts' NICs); it cannot promise that suspend disks survive, so
+// nothing is claimed about them unless the provider names VMs.
 const describe = (r: MetadataRestoreResult) => r.suspendedWithoutDisk.length
-  ? `${r.suspendedWithoutDisk.length} VM(s) would come back Suspended without their suspend disk: ${r.suspendedWithoutDisk.map((v) => v.name).join(', ')}.`
-  : 'No VM would lose its suspend disk.';
+  ? `passed; ${r.suspendedWithoutDisk.length} VM(s) would come back Suspended without their suspend disk: ${r.suspendedWithoutDisk.map((v) => v.name).join(', ')}.`
+  : 'passed. VMs that come back Suspended without their suspend disk are offered a power-state reset afterwards.';
 
 export async function restorePoolMetadata(ctx: CommandContext, node?: BackupEntryNode | PoolNode): Promise<void> {
   const pool = isNode(node, 'pool') ? node : undefined;

@@ -113,7 +113,9 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const s = node.snapshot;
         const hasChildren = node.all.some((x) => x.parentId === s.id);
         const item = new vscode.TreeItem(s.name, hasChildren ? C.Expanded : C.None);
-        item.id = node.key; item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        // VS Code keeps the view state of a known id: a snapshot that was a leaf would stay collapsed once it gets a
+        // child, hiding the snapshot just taken. A parent gets its own id, so it opens expanded.
+        item.id = hasChildren ? `${node.key}/parent` : node.key; item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
         item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
         item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
         return item;

@@ -9,7 +9,7 @@ import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 
 async function main(): Promise<void> {
   const password = 'desktop-lab-pw';
-  const lab = await startXapiLab({ password, taskStepMs: 20 });
+  const lab = await startXapiLab({ password, taskStepMs: 20, faultControl: true });
   try {
     const ws = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-desktop-')), lab.url);
     await runTests({

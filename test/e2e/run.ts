@@ -30,7 +30,7 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
 
 async function main(): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20 });
+  const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20, faultControl: true });
   const env = { ...labPasswordEnv(PASSWORD), VMBACKUP_E2E_LAB_URL: lab.url };
   let failed = 0;
   try {

@@ -1,4 +1,5 @@
-// Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, the Jobs view.
+// Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, cancel from the
+// progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
@@ -13,6 +14,12 @@ async function clickMenu(page: Page, label: string): Promise<void> {
   await page.waitForTimeout(100);
   await item.click();
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => { await page.keyboard.press('Enter'); });
+}
+
+function filesBelow(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))).sort();
 }
 
 export interface Check { name: string; ok: boolean; detail?: string }
@@ -97,6 +104,71 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       }
       await page.screenshot({ path: path.join(shots, '4-backup.png') });
     });
+    await check('the Cancel button of the progress notification cancels a running backup: cancelled in Jobs, nothing left behind', async () => {
+      const repo = path.join(workspace, 'backups');
+      const before = filesBelow(repo);
+      lab.faults.stallExportAtByte = 1024 * 1024;   // the export stops sending and keeps the connection open
+      try {
+        await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
+        await clickMenu(page, 'Back Up VM');
+        const toast = page.locator('.notification-toast', { hasText: `Back up ${running.name_label}` }).first();
+        await toast.waitFor({ timeout: 30_000 });
+        const deadline = Date.now() + 60_000;
+        while (!filesBelow(repo).some((f) => f.endsWith('.part'))) {
+          if (Date.now() > deadline) throw new Error('the export never started writing its .part file');
+          await page.waitForTimeout(200);
+        }
+        await page.screenshot({ path: path.join(shots, '5-backup-progress.png') });
+        await toast.hover();
+        await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+        await pane(page, 'Jobs').locator('.monaco-list-row', { hasText: `Back up ${running.name_label}` }).filter({ hasText: 'cancelled' }).first().waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: path.join(shots, '6-cancelled.png') });
+        const after = filesBelow(repo);
+        if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the repository changed: ${after.filter((f) => !before.includes(f)).join(', ')}`);
+        const temps = [...lab.store.table('VM').values()].filter((v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary'] === 'true');
+        if (temps.length) throw new Error(`temporary snapshot(s) left: ${temps.map((v) => v.name_label).join(', ')}`);
+      } finally { lab.faults.stallExportAtByte = undefined; }
+    });
+    await check('multi-select: Ctrl+click two VMs, right-click, Back Up VM: two separate jobs in Jobs', async () => {
+      const halted = vms.filter((v) => v.power_state === 'Halted').map((v) => String(v.name_label)).sort((a, b) => a.localeCompare(b)).slice(0, 2);
+      const infra = pane(page, 'Infrastructure');
+      await row(infra, halted[0]).click();
+      await row(infra, halted[1]).click({ modifiers: ['Control'] });
+      await row(infra, halted[1]).click({ button: 'right' });
+      await clickMenu(page, 'Back Up VM');
+      const jobs = pane(page, 'Jobs');
+      for (const name of halted) await jobs.locator('.monaco-list-row', { hasText: `Back up ${name}` }).filter({ hasText: 'succeeded' }).first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: path.join(shots, '7-multi-backup.png') });
+    });
+    await check('Restore VM from the Backups view (right-click, pickers) puts the restored VM in the Infrastructure tree', async () => {
+      const backups = pane(page, 'Backups');
+      await expand(backups, String(running.name_label));
+      const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
+      await entry.waitFor({ timeout: 30_000 });
+      await entry.click({ button: 'right' });
+      await clickMenu(page, 'Restore VM');
+      const quick = page.locator('.quick-input-widget');
+      const input = quick.locator('input').first();
+      await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
+      await input.press('Enter');
+      await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
+      await input.fill('ui-restored');
+      await input.press('Enter');
+      await quick.locator('.quick-input-title', { hasText: 'Preserve MAC addresses?' }).waitFor({ timeout: 10_000 });
+      await input.press('Enter');
+      // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
+      const infra = pane(page, 'Infrastructure');
+      const deadline = Date.now() + 90_000;
+      while (!(await row(infra, 'ui-restored').isVisible())) {
+        if (Date.now() > deadline) throw new Error(`no "ui-restored" row in the Infrastructure tree: ${(await infra.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+        await infra.locator('.monaco-list').first().hover();
+        await page.mouse.wheel(0, 200);
+        await page.waitForTimeout(300);
+      }
+      await page.screenshot({ path: path.join(shots, '9-restored.png') });
+      if (![...lab.store.table('VM').values()].some((v) => v.name_label === 'ui-restored' && !v.is_a_snapshot)) throw new Error('the lab has no VM "ui-restored"');
+    });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
       fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'etc', 'backuptools.conf'), '# service console\nTEMPDIR = /var/tmp\n');
@@ -117,7 +189,7 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         await page.waitForTimeout(300);
         text = await markers.innerText().catch(() => '');
       }
-      await page.screenshot({ path: path.join(shots, '5-problems.png') });
+      await page.screenshot({ path: path.join(shots, '10-problems.png') });
     });
   } finally { await browser.close(); }
   return { checks };

@@ -150,6 +150,35 @@ describe('XAPI lab simulator', function () {
     assert.equal(lab.store.table('VM').size, before + 1);
   });
 
+  it('hard_shutdown of a Suspended VM destroys its suspend image (as xapi); a database restored from before points at a missing disk', async () => {
+    const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
+    const [ref, vm] = [...lab.store.table('VM')].find(([, v]) => v.power_state === 'Suspended')!;
+    const image = vm.suspend_VDI as string;
+    assert.ok(lab.store.get('VDI', image), 'the suspended VM has its suspend image');
+    const r = await rpc(lab, 'VM.hard_shutdown', [sid, ref]);
+    assert.equal(r.error, undefined);
+    assert.equal(vm.power_state, 'Halted');
+    assert.equal(lab.store.get('VDI', image), undefined, 'the suspend image is destroyed');
+    const body = dump.body.toString();
+    const put = await req(lab, 'PUT', `/pool/xmldbdump?session_id=${sid}&dry_run=false`, body, { 'content-length': String(Buffer.byteLength(body)) });
+    assert.equal(put.status, 200);
+    assert.equal(lab.store.must('VM', ref).power_state, 'Suspended');
+    assert.equal(lab.store.must('VM', ref).suspend_VDI, image);
+    assert.equal(lab.store.get('VDI', image), undefined);
+  });
+
+  it('PUT /lab/faults switches faults only when the lab was started with faultControl', async () => {
+    assert.equal((await req(lab, 'PUT', '/lab/faults', '{"stallExportAtByte":5}')).status, 404);
+    const ctl = await startXapiLab({ faultControl: true });
+    try {
+      assert.equal((await req(ctl, 'PUT', '/lab/faults', '{"stallExportAtByte":5}')).status, 204);
+      assert.deepEqual({ ...ctl.faults }, { stallExportAtByte: 5 });
+      assert.equal((await req(ctl, 'PUT', '/lab/faults', '{}')).status, 204);
+      assert.deepEqual({ ...ctl.faults }, {});
+      assert.equal((await req(ctl, 'PUT', '/lab/faults', '{nope')).status, 400);
+    } finally { await ctl.close(); }
+  });
+
   it('xmldbdump dry-run changes nothing', async () => {
     const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
     assert.match(dump.body.toString(), /<database><manifest>/);

@@ -48,6 +48,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     clearInterval(t);
     assert.equal(job.state, 'cancelled');
     assert.deepEqual(filesBelow(f.repo), []);
+    assert.deepEqual(fs.readdirSync(f.repo), [], 'not even the VM folder of its first backup');
     assert.deepEqual(tempSnapshots(), []);
   });
 

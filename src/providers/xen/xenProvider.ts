@@ -201,7 +201,12 @@ export class XenProvider implements Provider {
   }
 
   private async downloadOrClean(dir: string, fn: () => Promise<WrittenFile>): Promise<WrittenFile> {
-    try { return await fn(); } catch (err) { fs.rmSync(dir, { recursive: true, force: true }); throw err; }
+    try { return await fn(); } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      // The VM's folder too when this was its first backup (rmdir refuses a folder that still holds other backups).
+      try { fs.rmdirSync(path.dirname(dir)); } catch { /* not empty */ }
+      throw err;
+    }
   }
 
   private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean): Promise<CatalogEntry> {

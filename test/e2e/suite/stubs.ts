@@ -1,19 +1,39 @@
-// Scripted answers for the UI prompts a command shows (like vscode-azuretools' TestUserInput).
+// Scripted answers for the UI prompts a command shows (like vscode-azuretools' TestUserInput), and a record of the messages shown.
 import * as vscode from 'vscode';
 
 type Win = Record<string, unknown>;
 const originals = new Map<string, unknown>();
 
-/** Replaces window prompts; each call takes the next scripted answer (a function gets the prompt's items). */
-export function answer(script: { input?: string[]; pick?: Array<(items: readonly vscode.QuickPickItem[]) => unknown>; confirm?: string[] }): void {
+/** A scripted answer to a message: the button to press, or a function of the message and its buttons. */
+export type Reply = string | ((message: string, items: string[]) => string | undefined);
+export interface Shown { level: 'info' | 'warning' | 'error'; message: string; modal: boolean; detail?: string; items: string[] }
+
+/** Every message shown since the last answer() call, in order. */
+export const shown: Shown[] = [];
+
+/**
+ * Replaces window prompts; each call takes the next scripted answer (a function gets the prompt's items).
+ * Warning and information messages take the next `confirm` reply; error messages are only recorded.
+ */
+export function answer(script: { input?: string[]; pick?: Array<(items: readonly vscode.QuickPickItem[]) => unknown>; confirm?: Reply[] }): void {
   const w = vscode.window as unknown as Win;
   const keep = (k: string) => { if (!originals.has(k)) originals.set(k, w[k]); };
-  keep('showInputBox'); keep('showQuickPick'); keep('showWarningMessage'); keep('showInformationMessage');
+  keep('showInputBox'); keep('showQuickPick'); keep('showWarningMessage'); keep('showInformationMessage'); keep('showErrorMessage');
   const input = [...(script.input ?? [])], pick = [...(script.pick ?? [])], confirm = [...(script.confirm ?? [])];
+  shown.length = 0;
+  const message = (level: Shown['level'], reply: boolean) => async (text: string, ...rest: unknown[]) => {
+    const options = rest[0] && typeof rest[0] === 'object' && !('title' in (rest[0] as object)) ? rest[0] as vscode.MessageOptions : undefined;
+    const items = rest.map((r) => (typeof r === 'string' ? r : (r as vscode.MessageItem | undefined)?.title)).filter((r): r is string => typeof r === 'string');
+    shown.push({ level, message: text, modal: !!options?.modal, detail: options?.detail, items });
+    if (!reply) return undefined;
+    const next = confirm.shift();
+    return typeof next === 'function' ? next(text, items) : next;
+  };
   w.showInputBox = async () => input.shift();
   w.showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => { const f = pick.shift(); return f ? f(await items) : undefined; };
-  w.showWarningMessage = async () => confirm.shift();
-  w.showInformationMessage = async () => confirm.shift();
+  w.showWarningMessage = message('warning', true);
+  w.showInformationMessage = message('info', true);
+  w.showErrorMessage = message('error', false);
 }
 
 export function restorePrompts(): void {

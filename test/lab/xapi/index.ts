@@ -40,6 +40,11 @@ export interface XapiLabOptions {
    * Redirects then say `https`, as xapi's do; without TLS the lab says `http`.
    */
   tls?: { key: string | Buffer; cert: string | Buffer }[];
+  /**
+   * Test-only: `PUT /lab/faults` with a JSON XapiFaults body replaces the fault set, so a test in another process
+   * (the extension host of the e2e suite) can switch faults. Off unless set; never part of XAPI.
+   */
+  faultControl?: boolean;
 }
 
 /** One listener per pool host, at the host's `address` and the lab's common port. */
@@ -56,6 +61,16 @@ export interface XapiLab {
   store: XapiStore;
   /** "METHOD path" and RPC method names only (never params), from every host's listener. */
   requests: string[];
+}
+
+async function replaceFaults(faults: XapiFaults, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parts: Buffer[] = [];
+  for await (const c of req) parts.push(c as Buffer);
+  let next: XapiFaults;
+  try { next = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as XapiFaults; } catch { return httpError(res, 400, 'JSON body expected'); }
+  for (const k of Object.keys(faults) as Array<keyof XapiFaults>) delete faults[k];
+  Object.assign(faults, next);
+  res.writeHead(204); res.end();
 }
 
 export const bigInventory: Pick<XapiLabOptions, 'hosts' | 'vmsPerHost'> = { hosts: 100, vmsPerHost: 100 };
@@ -91,6 +106,7 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     if (faults.httpStatus && faults.httpStatus.path === path) return httpError(res, faults.httpStatus.status, 'injected fault');
     if (faults.redirect && faults.redirect.path === path) return sendRedirect(res, `${faults.redirect.location}?${u.search.slice(1)}`);
     const q = u.searchParams;
+    if (opts.faultControl && path === '/lab/faults' && req.method === 'PUT') return replaceFaults(faults, req, res);
     if (path === '/jsonrpc' && req.method === 'POST') return handleJsonRpc(hctx, req, res);
     if (path === '/export' && req.method === 'GET') return handleExport(hctx, req, res, q);
     if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(hctx, req, res, q);

@@ -186,7 +186,19 @@ export class VmOps {
 
   start(vmRef: string): PreparedOp { return this.transition(vmRef, 'start', ['Halted'], 'Running'); }
   cleanShutdown(vmRef: string): PreparedOp { return this.transition(vmRef, 'clean_shutdown', ['Running'], 'Halted'); }
-  hardShutdown(vmRef: string): PreparedOp { return this.transition(vmRef, 'hard_shutdown', ['Paused', 'Suspended', 'Running'], 'Halted'); }
+  /** As xapi's Xapi_vm.hard_shutdown: a Suspended VM's suspend image is destroyed (its memory state is discarded). */
+  hardShutdown(vmRef: string): PreparedOp {
+    const prepared = this.transition(vmRef, 'hard_shutdown', ['Paused', 'Suspended', 'Running'], 'Halted');
+    return {
+      ...prepared, apply: () => {
+        const vm = this.vm(vmRef);
+        const image = vm.power_state === 'Suspended' ? vm.suspend_VDI : NULL_REF;
+        const out = prepared.apply();
+        if (image !== NULL_REF && this.store.get('VDI', image)) this.dropVdi(image);
+        return out;
+      },
+    };
+  }
 
   /** Forces Halted without touching the (possibly missing) suspend image. */
   powerStateReset(vmRef: string): PreparedOp {
@@ -214,16 +226,17 @@ export class VmOps {
     const vdi = s.must('VDI', vdiRef);
     const inUse = (vdi.VBDs as string[]).some((b) => { const vbd = s.get('VBD', b); return vbd && s.get('VM', vbd.VM); });
     if (inUse) throw new XapiError('VDI_IN_USE', [vdiRef, 'destroy']);
-    return {
-      op: 'destroy', apply: () => {
-        const sr = s.get('SR', vdi.SR);
-        if (sr) sr.VDIs = sr.VDIs.filter((r: string) => r !== vdiRef);
-        const src = s.get('VDI', vdi.snapshot_of);
-        if (src) src.snapshots = src.snapshots.filter((r: string) => r !== vdiRef);
-        s.remove('VDI', vdiRef);
-        s.vdiContent.delete(vdiRef);
-        return '';
-      },
-    };
+    return { op: 'destroy', apply: () => { this.dropVdi(vdiRef); return ''; } };
+  }
+
+  private dropVdi(vdiRef: string): void {
+    const s = this.store;
+    const vdi = s.must('VDI', vdiRef);
+    const sr = s.get('SR', vdi.SR);
+    if (sr) sr.VDIs = sr.VDIs.filter((r: string) => r !== vdiRef);
+    const src = s.get('VDI', vdi.snapshot_of);
+    if (src) src.snapshots = src.snapshots.filter((r: string) => r !== vdiRef);
+    s.remove('VDI', vdiRef);
+    s.vdiContent.delete(vdiRef);
   }
 }
