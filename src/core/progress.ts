@@ -32,6 +32,35 @@ export class ProgressMeter {
   }
 }
 
+/**
+ * Reports a meter's progress at most once per `intervalMs` (a transfer brings thousands of chunks a second), and once
+ * more `intervalMs` after the last chunk, so a transfer that stalls shows the bytes that did arrive.
+ */
+export class ThrottledProgress {
+  private last = 0;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(readonly meter: ProgressMeter, private readonly report?: (p: Progress) => void, private readonly intervalMs = 250) {}
+
+  add(bytes: number): void {
+    this.meter.add(bytes);
+    if (!this.report) return;
+    const wait = this.intervalMs - (Date.now() - this.last);
+    if (wait <= 0) this.emit();
+    else if (!this.timer) { this.timer = setTimeout(() => this.emit(), wait); this.timer.unref(); }
+  }
+
+  /** The final figure (and no report after it). */
+  finish(): void { this.emit(); this.stop(); }
+
+  stop(): void { clearTimeout(this.timer); this.timer = undefined; }
+
+  private emit(): void {
+    this.stop();
+    this.last = Date.now();
+    this.report?.(this.meter.snapshot());
+  }
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProgressMeter, Progress } from './progress';
+import { ProgressMeter, Progress, ThrottledProgress } from './progress';
 import { ObservedFileStream, StreamCheck, syncDir } from './observedFile';
 
 export interface WrittenFile { path: string; bytes: number; sha256: string }
@@ -22,24 +22,22 @@ export interface WriteVerifiedOptions {
 export async function writeVerified(source: Readable, finalPath: string, opts: WriteVerifiedOptions): Promise<WrittenFile> {
   const part = finalPath + '.part';
   const hash = createHash('sha256');
-  const meter = new ProgressMeter(opts.totalBytes);
-  let lastReport = 0;
+  const progress = new ThrottledProgress(new ProgressMeter(opts.totalBytes), opts.onProgress);
   const sink = new ObservedFileStream(part, (chunk) => {
     hash.update(chunk);
     opts.check?.update(chunk);
-    const p = meter.add(chunk.length);
-    const now = Date.now();
-    if (now - lastReport > 250) { lastReport = now; opts.onProgress?.(p); }
+    progress.add(chunk.length);
   });
   try {
     await pipeline(source, sink, { signal: opts.signal });
     opts.check?.end();
     await opts.confirm?.();
-    opts.onProgress?.(meter.snapshot());
+    progress.finish();
     await fs.promises.rename(part, finalPath);
     await syncDir(path.dirname(finalPath));
-    return { path: finalPath, bytes: meter.bytesDone, sha256: hash.digest('hex') };
+    return { path: finalPath, bytes: progress.meter.bytesDone, sha256: hash.digest('hex') };
   } catch (err) {
+    progress.stop();
     source.destroy();
     sink.destroy();
     await fs.promises.rm(part, { force: true });

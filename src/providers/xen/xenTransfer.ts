@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
-import { ProgressMeter } from '../../core/progress';
+import { ProgressMeter, ThrottledProgress } from '../../core/progress';
 import { WrittenFile, writeVerified } from '../../core/verifiedWrite';
 import { XapiClient } from './xapiClient';
 import { tarEndCheck } from '../../core/tarEndCheck';
@@ -31,16 +31,16 @@ export async function downloadToFile(xapi: XapiClient, handler: string, query: R
 export async function uploadFile(xapi: XapiClient, handler: string, query: Record<string, string>, file: string, ctx: JobContext): Promise<string[]> {
   const size = fs.statSync(file).size;
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
-  const meter = new ProgressMeter(size);
+  const progress = new ThrottledProgress(new ProgressMeter(size), ctx.progress);
   const body = fs.createReadStream(file);
-  let last = 0;
-  body.on('data', (c) => { const p = meter.add(c.length); if (Date.now() - last > 250) { last = Date.now(); ctx.progress(p); } });
+  body.on('data', (c) => progress.add(c.length));
   try {
     await xapi.putStream(handler, { ...query, task_id: task }, body, size, ctx.signal);
     const result = await xapi.waitTask(task, ctx.signal);
-    ctx.progress(meter.snapshot());
+    progress.finish();
     return result;
   } catch (err) {
+    progress.stop();
     body.destroy();
     await abandonTask(xapi, task);
     throw err;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ProgressMeter, formatProgress } from '../../../src/core/progress';
+import { ProgressMeter, formatProgress, ThrottledProgress } from '../../../src/core/progress';
 
 describe('ProgressMeter', () => {
   it('computes rate and ETA from samples', () => {
@@ -20,5 +20,22 @@ describe('ProgressMeter', () => {
     const p = m.set(2048);
     assert.equal(p.etaSeconds, undefined);
     assert.equal(p.rateBytesPerSec, 2048);
+  });
+});
+
+describe('ThrottledProgress', () => {
+  it('reports at most once per interval, then the last bytes of a transfer that stalls, and nothing after finish', async () => {
+    const seen: number[] = [];
+    const p = new ThrottledProgress(new ProgressMeter(1000), (x) => seen.push(x.bytesDone), 40);
+    for (let i = 0; i < 100; i++) p.add(1); // a burst well inside one interval
+    assert.deepEqual(seen, [1]);
+    await new Promise((r) => setTimeout(r, 120)); // the transfer stalls: the trailing report shows all 100 bytes
+    assert.deepEqual(seen, [1, 100]);
+    p.add(5);
+    p.finish();
+    assert.equal(seen[seen.length - 1], 105);
+    const count = seen.length;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(seen.length, count);
   });
 });
