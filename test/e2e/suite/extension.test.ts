@@ -2,18 +2,13 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
-import type { InfraNode, VmNode, SnapshotNode, PoolNode, BackupNode } from '../../../src/views/nodes';
+import type { InfraNode, VmNode, SnapshotNode, PoolNode } from '../../../src/views/nodes';
 import { answer, restorePrompts, waitFor } from './stubs';
+import { allBackups } from './trees';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
 
 async function children(api: VmBackupApi, node?: InfraNode): Promise<InfraNode[]> { return api.trees.infrastructure.getChildren(node); }
-async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
-  const out: BackupNode[] = [];
-  const walk = async (n?: BackupNode) => { for (const c of await api.trees.backups.getChildren(n)) { out.push(c); await walk(c); } };
-  await walk();
-  return out;
-}
 
 describe('VM Backup Explorer in VS Code', () => {
   let api: VmBackupApi;

@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { XenProvider } from '../../../src/providers/xen/xenProvider';
 import type { XapiFaults } from '../../lab/xapi/types';
-import type { BackupEntryNode, BackupNode, InfraNode, PoolNode, RunningJobNode, SnapshotNode, VmNode } from '../../../src/views/nodes';
+import type { BackupEntryNode, InfraNode, PoolNode, RunningJobNode, SnapshotNode, VmNode } from '../../../src/views/nodes';
 import { isPoolEntry } from '../../../src/views/backupsTree';
 import { answer, restorePrompts, shown, waitFor } from './stubs';
+import { allBackups } from './trees';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
 /** Waits for transfers: generous for a slow 2-core CI machine (the mocha timeout of this suite is above it). */
@@ -70,12 +71,7 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
 
   async function backupNodes(): Promise<BackupEntryNode[]> {
     api.trees.backups.refresh();
-    const out: BackupEntryNode[] = [];
-    const walk = async (n?: BackupNode) => {
-      for (const c of api.trees.backups.getChildren(n)) { if (c.kind === 'backup') out.push(c); await walk(c); }
-    };
-    await walk();
-    return out;
+    return (await allBackups(api)).filter((c): c is BackupEntryNode => c.kind === 'backup');
   }
 
   const temporarySnapshots = async () => Object.values(await (await xapi()).call<Record<string, { is_a_snapshot: boolean; other_config: Record<string, string>; name_label: string }>>('VM.get_all_records'))

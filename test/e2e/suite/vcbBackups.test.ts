@@ -4,15 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
-import type { BackupEntryNode, BackupNode } from '../../../src/views/nodes';
+import type { BackupEntryNode } from '../../../src/views/nodes';
 import { waitFor } from './stubs';
+import { allBackups } from './trees';
 
-async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
-  const out: BackupNode[] = [];
-  const walk = async (n?: BackupNode) => { for (const c of await api.trees.backups.getChildren(n)) { out.push(c); await walk(c); } };
-  await walk();
-  return out;
-}
 
 describe('VCB backups in the Backups view', () => {
   it('lists a vcbMounter export directory and opens its catalog as vcb-catalog with diagnostics', async () => {
