@@ -85,6 +85,22 @@ function dirOf(key: string, value: string): { ds: string; dir: string } | undefi
   return { ds: m[1].trim(), dir: p.replace(/^\/+/, '') };
 }
 
+/**
+ * The guide's note (カタログファイルの編集): a VM name changed in the catalog is not taken by vcbRestore, which restores
+ * under the name in the .vmx file. The real key of the catalog's display-name entry is not confirmed by any source we
+ * found, so the usual spellings are recognised; the rule speaks only when that name differs from config.vmx's file name.
+ */
+const NAME_KEY = /^(display[._]?name|vm[._]?name|name)$/i;
+
+function vmNameChangeRule(entries: Entry[], vmx: Entry | undefined): Diagnostic[] {
+  const vmxName = vmx ? /([^/\]]+)\.vmx$/i.exec(vmx.value.trim())?.[1] : undefined;
+  if (!vmxName) return [];
+  return entries.filter((e) => NAME_KEY.test(e.key) && e.value.trim() && e.value.trim() !== vmxName).map((e): Diagnostic => ({
+    range: e.valueRange, severity: 'information', code: 'vm-name-change-ignored', data: { key: e.key },
+    message: `vcbRestore does not take a VM name changed in the catalog: it restores the VM under the name in its .vmx file (${vmxName}.vmx). Rename the VM after the restore (VCB guide, editing the catalog file).`,
+  }));
+}
+
 function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const vmx = byKey.get('config.vmx');
@@ -98,6 +114,7 @@ function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[]
       }
     }
   }
+  out.push(...vmNameChangeRule(entries, vmx));
   const host = byKey.get('host');
   const pool = byKey.get('resourcepool');
   const poolHost = pool ? /\/host\/([^/]+)\//.exec(pool.value)?.[1] : undefined;

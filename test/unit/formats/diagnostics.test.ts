@@ -57,6 +57,9 @@ const rows: Row[] = [
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx2.example.com\nresourcepool= ⟦"/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"⟧\n', code: 'resourcepool-host-mismatch', severity: 'warning' },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx1.example.com\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx1.example.com/Resources"\n', code: 'resourcepool-host-mismatch', absent: true },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nsomething.unconfirmed= "x"\n', code: 'unknown-key', absent: true },
+  // the guide: a VM name changed in the catalog is ignored by vcbRestore (the .vmx's name is used)
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisplayname= ⟦"vm37-restored"⟧\n', code: 'vm-name-change-ignored', severity: 'information' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\ndisplayName= "vm37"\n', code: 'vm-name-change-ignored', absent: true },
   { lang: 'vcb-catalog', src: 'host= esx1\n⟦⟧', code: 'missing-required' },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\n⟦resourcepol⟧= "/x"\n', code: 'unknown-key', severity: 'information' },
   // ovm .config
