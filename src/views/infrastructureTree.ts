@@ -18,14 +18,16 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   private readonly nodes = new Map<string, InfraNode>();
   /** Object id (VM, host, pool, snapshot, connection key) → job working on it. */
   private readonly busy = new Map<string, Job>();
-  private readonly emitter = new vscode.EventEmitter<InfraNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<InfraNode | InfraNode[] | undefined>();
+  /** Ids of the objects whose nodes must be repainted (a job's spinner and progress came or went). */
+  private readonly repaintIds = new Set<string>();
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
 
   constructor(private readonly connections: ConnectionStore, private readonly jobs: JobManager, private readonly backups: BackupsTree) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
-    const onJob = () => this.scheduleRepaint();
+    const onJob = () => this.scheduleRepaint(this.busy.keys());
     jobs.on('change', onJob);
     this.disposables.push({ dispose: () => jobs.off('change', onJob) });
   }
@@ -33,8 +35,8 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   /** Shows a spinner and the job's progress on the nodes with these ids until the job ends. */
   markBusy(ids: string[], job: Job): void {
     for (const id of ids) this.busy.set(id, job);
-    job.once('done', () => { for (const id of ids) if (this.busy.get(id) === job) this.busy.delete(id); this.scheduleRepaint(); });
-    this.scheduleRepaint();
+    job.once('done', () => { for (const id of ids) if (this.busy.get(id) === job) this.busy.delete(id); this.scheduleRepaint(ids); });
+    this.scheduleRepaint(ids);
   }
 
   /** Clears the cached children of a node (and below), or everything. */
@@ -60,9 +62,19 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     this.emitter.fire(this.nodes.get(node.parentKey));
   }
 
-  private scheduleRepaint(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.emitter.fire(undefined); }, 200);
+  /**
+   * Repaints only the nodes of these objects, at most every 200 ms. Never the whole tree: that drops the handles of
+   * every node, and a context menu opened meanwhile would run its command without its node (a picker instead).
+   */
+  private scheduleRepaint(ids: Iterable<string>): void {
+    for (const id of ids) this.repaintIds.add(id);
+    if (this.timer || !this.repaintIds.size) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const nodes = [...this.nodes.values()].filter((n) => { const id = busyId(n); return id !== undefined && this.repaintIds.has(id); });
+      this.repaintIds.clear();
+      if (nodes.length) this.emitter.fire(nodes);
+    }, 200);
   }
 
   getTreeItem(node: InfraNode): vscode.TreeItem {
@@ -102,7 +114,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const vm = node.vm;
         const item = new vscode.TreeItem(vm.name, vm.snapshotCount > 0 ? C.Collapsed : C.None);
         const last = this.backups.lastBackup(node.connection, vm.uuid);
-        item.id = node.key;
+        item.id = itemId(node.key, vm.snapshotCount > 0);
         item.description = `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`;
         item.tooltip = new vscode.MarkdownString(`**${vm.name}**\n\nUUID: \`${vm.uuid}\`\n\nPower: ${vm.powerState}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${vm.description}` : ''}`);
         item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : POWER_ICONS[vm.powerState] ?? 'vm');
@@ -113,9 +125,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const s = node.snapshot;
         const hasChildren = node.all.some((x) => x.parentId === s.id);
         const item = new vscode.TreeItem(s.name, hasChildren ? C.Expanded : C.None);
-        // VS Code keeps the view state of a known id: a snapshot that was a leaf would stay collapsed once it gets a
-        // child, hiding the snapshot just taken. A parent gets its own id, so it opens expanded.
-        item.id = hasChildren ? `${node.key}/parent` : node.key; item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        item.id = itemId(node.key, hasChildren); item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
         item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
         item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
         return item;
@@ -214,6 +224,12 @@ function busyId(node: InfraNode): string | undefined {
     default: return undefined;
   }
 }
+
+/**
+ * VS Code keeps the view state of a known id: a VM or snapshot that was a leaf keeps its leaf state once it gets its
+ * first snapshot, hiding the snapshot just taken. A node with children gets an id of its own.
+ */
+const itemId = (key: string, hasChildren: boolean) => (hasChildren ? `${key}/parent` : key);
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 const message = (key: string, text: string): InfraNode => ({ kind: 'message', key: `${key}/msg`, message: text, icon: 'info' });
