@@ -11,5 +11,8 @@ export function writeLabWorkspace(dir: string, labUrl: string): string {
   fs.mkdirSync(dir, { recursive: true });
   saveConnections(dir, [labProfile(labUrl)]);
   fs.mkdirSync(path.join(dir, 'backups'), { recursive: true });
+  // The demo's workspace lives inside this repository (.lab/): don't offer to open the parent git repository.
+  fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'git.openRepositoryInParentFolders': 'never' }, null, 2));
   return dir;
 }
