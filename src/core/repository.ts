@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Manifest, MANIFEST, isManifest, BackupKind } from './manifest';
 import { parse } from '../formats/parse';
+import { vmNameOfVmx } from '../formats/vmxName';
 import { safeName, within } from './safeName';
 import { sha256File } from './verifiedWrite';
 
@@ -110,7 +111,7 @@ export class BackupRepository {
     let vmxName: string | undefined;
     try {
       const vmx = parse('vcb-catalog', fs.readFileSync(catalogFile, 'utf8').slice(0, 1_000_000)).entries.filter((e) => e.key === 'config.vmx').pop();
-      vmxName = vmx?.value.replace(/^.*[/\]]\s*/, '').replace(/\.vmx$/i, '') || undefined;
+      vmxName = vmx ? vmNameOfVmx(vmx.value) : undefined;
     } catch { /* unreadable catalog: fall back to the file names */ }
     const vmName = vmxName ?? files.find((d) => /\.vmx$/i.test(d.name))?.name.replace(/\.vmx$/i, '') ?? path.basename(dir);
     const sized = files.map((d) => { try { return { name: d.name, bytes: fs.statSync(path.join(dir, d.name)).size }; } catch { return { name: d.name, bytes: 0 }; } });

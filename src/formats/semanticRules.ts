@@ -1,5 +1,6 @@
 // File-type specific checks that JSON schema cannot express.
 import { closest } from './editDistance';
+import { vmNameOfVmx } from './vmxName';
 import { propertySchema, SCHEMAS } from './schemas';
 import { Diagnostic, Entry, LanguageId } from './types';
 
@@ -88,16 +89,16 @@ function dirOf(key: string, value: string): { ds: string; dir: string } | undefi
 /**
  * The guide's note (カタログファイルの編集): a VM name changed in the catalog is not taken by vcbRestore, which restores
  * under the name in the .vmx file. The real key of the catalog's display-name entry is not confirmed by any source we
- * found, so the usual spellings are recognised; the rule speaks only when that name differs from config.vmx's file name.
+ * found, so the usual spellings are recognised; the rule speaks only when that name differs from the VM name of config.vmx.
  */
 const NAME_KEY = /^(display[._]?name|vm[._]?name|name)$/i;
 
 function vmNameChangeRule(entries: Entry[], vmx: Entry | undefined): Diagnostic[] {
-  const vmxName = vmx ? /([^/\]]+)\.vmx$/i.exec(vmx.value.trim())?.[1] : undefined;
+  const vmxName = vmx ? vmNameOfVmx(vmx.value) : undefined;
   if (!vmxName) return [];
   return entries.filter((e) => NAME_KEY.test(e.key) && e.value.trim() && e.value.trim() !== vmxName).map((e): Diagnostic => ({
     range: e.valueRange, severity: 'information', code: 'vm-name-change-ignored', data: { key: e.key },
-    message: `vcbRestore does not take a VM name changed in the catalog: it restores the VM under the name in its .vmx file (${vmxName}.vmx). Rename the VM after the restore (VCB guide, editing the catalog file).`,
+    message: `vcbRestore does not take a VM name changed in the catalog: it restores the VM under the name of its .vmx file (${vmxName}). Rename the VM after the restore (VCB guide, editing the catalog file).`,
   }));
 }
 
