@@ -41,10 +41,6 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((e) => { if (ourLanguage(e.document)) schedule(e.document); }),
-    // Settings that decide which files are ours re-check every open document.
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('vmbackup.vcbConfigGlobs')) for (const d of vscode.workspace.textDocuments) schedule(d);
-    }),
     vscode.workspace.onDidCloseTextDocument((document) => {
       const key = document.uri.toString();
       const t = timers.get(key);
