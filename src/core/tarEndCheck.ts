@@ -1,6 +1,6 @@
 // Fails a tar stream that does not end with the end-of-archive marker (two zero 512-byte blocks):
 // over a close-delimited HTTP body (XAPI's /export) a connection cut looks like a clean end otherwise.
-import { StreamCheck } from './observedFile';
+import { StreamCheck } from './verifiedWrite';
 
 export class TruncatedStreamError extends Error {
   readonly code = 'ERR_TRUNCATED_STREAM';
@@ -8,13 +8,19 @@ export class TruncatedStreamError extends Error {
 }
 
 export function tarEndCheck(what: string): StreamCheck {
-  let tail: Buffer = Buffer.alloc(0);
+  // A copy, not a view: the bytes an update sees live in a buffer that is reused once they are written.
+  const tail = Buffer.alloc(1024);
+  let have = 0;
   return {
     update(chunk: Buffer): void {
-      tail = chunk.length >= 1024 ? chunk.subarray(chunk.length - 1024) : Buffer.concat([tail, chunk]).subarray(-1024);
+      if (chunk.length >= tail.length) { chunk.copy(tail, 0, chunk.length - tail.length); have = tail.length; return; }
+      const keep = Math.min(have, tail.length - chunk.length);
+      tail.copy(tail, 0, have - keep, have);
+      chunk.copy(tail, keep);
+      have = keep + chunk.length;
     },
     end(): void {
-      if (tail.length !== 1024 || !tail.every((b) => b === 0)) throw new TruncatedStreamError(what);
+      if (have !== tail.length || !tail.every((b) => b === 0)) throw new TruncatedStreamError(what);
     },
   };
 }

@@ -1,16 +1,22 @@
-// Streams bytes to <file>.part while hashing; renames to <file> only when told the source succeeded.
+// Receives bytes into <file>.part while hashing; renames to <file> only when the source and the checks agreed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BodySink } from './bodySink';
 import { ProgressMeter, Progress, ThrottledProgress } from './progress';
-import { ObservedFileStream, StreamCheck, syncDir } from './observedFile';
+import { SlabFile, syncDir } from './slabFile';
 
 export interface WrittenFile { path: string; bytes: number; sha256: string }
 
-export interface WriteVerifiedOptions {
-  signal?: AbortSignal;
+/**
+ * Looks at a stream's bytes as they pass; `end` throws when what passed is not a whole, valid stream. A chunk is
+ * only valid during `update` (its memory is reused): keep a copy, never a view.
+ */
+export interface StreamCheck { update(chunk: Buffer): void; end(): void }
+
+export interface ReceiveOptions {
   totalBytes?: number;
   onProgress?: (p: Progress) => void;
   /** The transport's verdict after the bytes ended (XAPI: the export task); throws when the stream was not good. */
@@ -19,27 +25,36 @@ export interface WriteVerifiedOptions {
   check?: StreamCheck;
 }
 
-export async function writeVerified(source: Readable, finalPath: string, opts: WriteVerifiedOptions): Promise<WrittenFile> {
+/** What a transfer fills: the sink, and a way to say the size once the source announced it. */
+export interface Receiving { sink: BodySink; setTotal(bytes: number | undefined): void }
+
+/**
+ * Runs `fill` (a download into the sink), then the checks and `confirm`; only then fsyncs, renames the .part to
+ * `finalPath` and fsyncs the directory. Any failure (including the signal `fill` was given) removes the .part.
+ */
+export async function receiveVerified(finalPath: string, opts: ReceiveOptions, fill: (r: Receiving) => Promise<void>): Promise<WrittenFile> {
   const part = finalPath + '.part';
   const hash = createHash('sha256');
   const progress = new ThrottledProgress(new ProgressMeter(opts.totalBytes), opts.onProgress);
-  const sink = new ObservedFileStream(part, (chunk) => {
-    hash.update(chunk);
-    opts.check?.update(chunk);
-    progress.add(chunk.length);
+  const sink = await SlabFile.create(part, (bytes) => {
+    hash.update(bytes);
+    opts.check?.update(bytes);
+    progress.add(bytes.length);
   });
+  let closed = false;
   try {
-    await pipeline(source, sink, { signal: opts.signal });
+    await fill({ sink, setTotal: (bytes) => { if (bytes !== undefined) progress.meter.bytesTotal = bytes; } });
     opts.check?.end();
     await opts.confirm?.();
+    closed = true;
+    await sink.close(true);
     progress.finish();
     await fs.promises.rename(part, finalPath);
     await syncDir(path.dirname(finalPath));
-    return { path: finalPath, bytes: progress.meter.bytesDone, sha256: hash.digest('hex') };
+    return { path: finalPath, bytes: sink.bytesWritten, sha256: hash.digest('hex') };
   } catch (err) {
     progress.stop();
-    source.destroy();
-    sink.destroy();
+    if (!closed) await sink.close(false).catch(() => undefined);
     await fs.promises.rm(part, { force: true });
     throw err;
   }

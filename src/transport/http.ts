@@ -3,23 +3,9 @@ import axios, { AxiosInstance } from 'axios';
 import * as https from 'node:https';
 import * as http from 'node:http';
 import * as tls from 'node:tls';
-import { createHash } from 'node:crypto';
+import { connectPinned } from './pinnedTls';
 
 export interface HttpOptions { baseURL: string; thumbprint?: string; timeoutMs?: number }
-
-export function normaliseThumbprint(t: string): string {
-  return t.replace(/[^0-9a-f]/gi, '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
-
-/** Certificate check used when a thumbprint is pinned: the peer certificate must hash to it (SHA-1 or SHA-256). */
-export function pinnedCheck(thumbprint: string) {
-  const want = normaliseThumbprint(thumbprint);
-  return (_host: string, cert: tls.PeerCertificate): Error | undefined => {
-    const raw = cert.raw;
-    const got = [createHash('sha1').update(raw).digest('hex'), createHash('sha256').update(raw).digest('hex')].map(normaliseThumbprint);
-    return got.includes(want) ? undefined : new Error(`Certificate thumbprint mismatch: expected ${want}, server presented ${got[1]}`);
-  };
-}
 
 export function createHttp(opts: HttpOptions): AxiosInstance {
   const httpsAgent = opts.thumbprint
@@ -39,19 +25,8 @@ export function createHttp(opts: HttpOptions): AxiosInstance {
   });
 }
 
-/** Hands the socket to the request only after the pin matched, so no byte (a password) is sent to an unpinned peer. */
+/** The agent's sockets come from connectPinned: the request is written only after the pin matched. */
 function enforcePin(agent: https.Agent, thumbprint: string): void {
-  const check = pinnedCheck(thumbprint);
   type Create = (options: tls.ConnectionOptions, cb: (err: Error | null, s?: tls.TLSSocket) => void) => tls.TLSSocket | undefined;
-  (agent as unknown as { createConnection: Create }).createConnection = (options, cb) => {
-    const socket = tls.connect({ ...options, rejectUnauthorized: false });
-    const onError = (err: Error) => cb(err);
-    socket.once('error', onError);
-    socket.once('secureConnect', () => {
-      socket.removeListener('error', onError);
-      const err = check('', socket.getPeerCertificate());
-      if (err) { socket.destroy(); cb(err); } else cb(null, socket);
-    });
-    return undefined;
-  };
+  (agent as unknown as { createConnection: Create }).createConnection = (options, cb) => { connectPinned(options, thumbprint, cb); return undefined; };
 }

@@ -7,12 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../src/providers/xen/xapiClient';
-import { normaliseThumbprint } from '../../src/transport/http';
+import { rawGet } from '../../src/transport/rawGet';
+import { normaliseThumbprint } from '../../src/transport/pinnedTls';
 
 describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
   this.timeout(30_000);
   let server: https.Server; let url: string; let sha1: string; let sha256: string;
   const bodies: string[] = [];
+  const gets: string[] = [];
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-'));
@@ -22,6 +24,7 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
     sha1 = normaliseThumbprint(createHash('sha1').update(raw).digest('hex'));
     sha256 = normaliseThumbprint(createHash('sha256').update(raw).digest('hex'));
     server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert }, (req, res) => {
+      if (req.url?.startsWith('/export')) { gets.push(req.url); res.end(EXPORT_BODY); return; }
       let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => { bodies.push(b); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ jsonrpc: '2.0', result: 'OpaqueRef:s1', id: 1 })); });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -46,4 +49,19 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
     await assert.rejects(login('AA:' + sha1.slice(3)), /thumbprint mismatch/);
     assert.deepEqual(bodies, []);
   });
+
+  it('downloads (rawGet, the export path) under the same rules: refused without a pin or with a wrong one, read with the right one', async () => {
+    gets.length = 0;
+    const sink = () => { const parts: Buffer[] = []; let space = Buffer.alloc(1 << 16); return { parts, space: () => space, commit: (n: number) => { parts.push(Buffer.from(space.subarray(0, n))); space = Buffer.alloc(1 << 16); return undefined; } }; };
+    await assert.rejects(rawGet(`${url}/export?ref=x`, {}, () => sink()), /self-signed|self signed/i);
+    await assert.rejects(rawGet(`${url}/export?ref=x`, { thumbprint: 'AA:' + sha1.slice(3) }, () => sink()), /thumbprint mismatch/);
+    assert.deepEqual(gets, [], 'nothing was asked of an unverified peer');
+    const ok = sink();
+    const r = await rawGet(`${url}/export?ref=x`, { thumbprint: sha256 }, () => ok);
+    assert.equal(r.head.status, 200);
+    assert.ok(Buffer.concat(ok.parts).equals(EXPORT_BODY));
+    assert.deepEqual(gets, ['/export?ref=x']);
+  });
 });
+
+const EXPORT_BODY = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 13) & 0xff));

@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import { Fixture, ctx, filesBelow, startFixture } from './labFixture';
 import { readTarEntryNames } from './tarNames';
 import { BackupRepository } from '../../src/core/repository';
-import { normaliseThumbprint } from '../../src/transport/http';
+import { normaliseThumbprint } from '../../src/transport/pinnedTls';
 import { XapiLab } from '../lab/xapi';
 
 /** A halted VM whose disks are on the local SR of lab host `i` (only that host sees it). */

@@ -2,6 +2,9 @@
 import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
+import { rawGet } from '../../transport/rawGet';
+import { ResponseHead } from '../../transport/responseHead';
+import { BodySink } from '../../core/bodySink';
 import { CancelledError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
@@ -93,16 +96,22 @@ export class XapiClient {
     }
   }
 
-  /** GET a data-plane handler as a stream (the caller owns it). Follows 302s (see handlerRedirect) with the same query. */
-  async getStream(path: string, query: Record<string, string>, signal?: AbortSignal): Promise<{ stream: Readable; taskRef?: string; length?: number }> {
+  /**
+   * GET a data-plane handler into `sink` (see rawGet: the bytes are read straight into the sink's memory). Follows
+   * 302s (see handlerRedirect) with the same query and the same TLS policy; `onHead` sees the 200's head first.
+   */
+  async receive(path: string, query: Record<string, string>, sink: BodySink, signal?: AbortSignal, onHead?: (head: ResponseHead) => void): Promise<void> {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const res = await this.http.get(url, { responseType: 'stream', signal, timeout: 0, maxContentLength: Infinity });
-      if (res.status === 302) { res.data.destroy(); url = redirectTarget(url, res.headers.location, path); continue; }
-      if (res.status !== 200) { res.data.destroy(); throw new VendorError(`HTTP_${res.status}`, [path]); }
-      const len = res.headers['content-length'];
-      return { stream: res.data as Readable, taskRef: res.headers['task-id'] as string | undefined, length: len ? Number(len) : undefined };
+      const { head } = await rawGet(url, { thumbprint: this.opts.thumbprint, signal }, (h) => {
+        if (h.status !== 200) return undefined;
+        onHead?.(h);
+        return sink;
+      });
+      if (head.status === 302) { url = redirectTarget(url, head.headers.location, path); continue; }
+      if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [path]);
+      return;
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
   }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { ProgressMeter, ThrottledProgress } from '../../core/progress';
-import { WrittenFile, writeVerified } from '../../core/verifiedWrite';
+import { WrittenFile, receiveVerified } from '../../core/verifiedWrite';
 import { XapiClient } from './xapiClient';
 import { tarEndCheck } from '../../core/tarEndCheck';
 
@@ -13,12 +13,11 @@ export async function downloadToFile(xapi: XapiClient, handler: string, query: R
   const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const { stream, length } = await xapi.getStream(handler, { ...query, task_id: task }, ctx.signal);
-    return await writeVerified(stream, path.join(dir, file), {
-      signal: ctx.signal, totalBytes: length ?? opts.totalBytes, onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
+    return await receiveVerified(path.join(dir, file), {
+      totalBytes: opts.totalBytes, onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
       // The export can fail after its headers went out: only the task says the stream was complete.
       confirm: async () => { await xapi.waitTask(task, ctx.signal); },
-    });
+    }, ({ sink, setTotal }) => xapi.receive(handler, { ...query, task_id: task }, sink, ctx.signal, (head) => setTotal(head.contentLength)));
   } catch (err) {
     await abandonTask(xapi, task);
     throw err;

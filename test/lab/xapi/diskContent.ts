@@ -27,7 +27,19 @@ export function isZeroChunk(key: string, chunk: number, virtualSize: number): bo
 /** Chunk bytes (last chunk may be shorter than 1 MiB when the size is not a multiple). */
 export function chunkData(key: string, chunk: number, virtualSize: number): Buffer {
   const len = Math.min(CHUNK, virtualSize - chunk * CHUNK);
-  if (dense && len === CHUNK) chunk = 0;
+  if (dense && len === CHUNK) {
+    // Every full chunk of a dense disk is chunk 0: generate it once, so the lab serves at memory speed and a
+    // benchmark measures the client, not the lab's generator. (Callers only read it: sockets copy it out.)
+    let c = denseChunks.get(key);
+    if (!c) { c = generate(key, 0, virtualSize, CHUNK); denseChunks.set(key, c); }
+    return c;
+  }
+  return generate(key, chunk, virtualSize, len);
+}
+
+const denseChunks = new Map<string, Buffer>();
+
+function generate(key: string, chunk: number, virtualSize: number, len: number): Buffer {
   const out = Buffer.alloc(Math.max(0, len));
   if (isZeroChunk(key, chunk, virtualSize)) return out;
   let x = seedOf(key, chunk) >>> 0;

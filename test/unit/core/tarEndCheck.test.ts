@@ -18,4 +18,17 @@ describe('tarEndCheck', () => {
     assert.throws(() => feed('/export', Buffer.alloc(100)), /ended before/);
     assert.throws(() => feed('/export', Buffer.alloc(2048), Buffer.alloc(1, 7)), /ended before/);
   });
+  it('keeps its own copy of the tail: the caller reuses the memory of a chunk once it is written', () => {
+    const check = tarEndCheck('x');
+    const slab = Buffer.alloc(1500);
+    check.update(slab.subarray(0, 1200)); // ends with 1024 zero bytes …
+    slab.fill(9); // … which the next read then overwrites in place
+    check.update(Buffer.alloc(0));
+    assert.doesNotThrow(() => check.end());
+    const cut = tarEndCheck('x');
+    const mem = Buffer.alloc(2000, 5);
+    cut.update(mem.subarray(0, 1500));
+    mem.fill(0);
+    assert.throws(() => cut.end(), /ended before/);
+  });
 });

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FIRST_SLAB_SHORTER_BY, SLAB_BYTES, SlabFile } from '../../../src/core/slabFile';
+
+describe('SlabFile', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slab-'));
+
+  it('writes full slabs at their offsets while the next one fills, and makes the reader wait when every slab is in flight', async () => {
+    const file = path.join(tmp(), 'f.bin');
+    const seen: Buffer[] = [];
+    const f = await SlabFile.create(file, (b) => seen.push(Buffer.from(b)), { slabBytes: 8, slabs: 2 });
+    const data = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+    let waits = 0;
+    for (let i = 0; i < data.length;) {
+      const space = f.space();
+      assert.ok(space.length > 0 && space.length <= 8);
+      const k = Math.min(space.length, 5, data.length - i);
+      data.copy(space, 0, i, i + k);
+      i += k;
+      const w = f.commit(k);
+      if (w) { waits++; await w; }
+    }
+    assert.equal(f.bytesWritten, data.length);
+    await f.close(true);
+    assert.equal(fs.readFileSync(file, 'latin1'), data.toString('latin1'));
+    assert.equal(Buffer.concat(seen).toString('latin1'), data.toString('latin1'), 'the observer saw every byte once, in order');
+    assert.ok(waits >= 3, `with 2 slabs of 8 bytes the reader waited for writes (${waits})`);
+  });
+
+  it('creates its file exclusively', async () => {
+    const file = path.join(tmp(), 'g.bin');
+    fs.writeFileSync(file, 'x');
+    await assert.rejects(SlabFile.create(file, () => undefined), /EEXIST/);
+  });
+  it('ends its first write short of a page boundary, so no write starts on one (see FIRST_SLAB_SHORTER_BY)', async () => {
+    const file = path.join(tmp(), 'h.bin');
+    const f = await SlabFile.create(file, () => undefined);
+    assert.equal(f.space().length, SLAB_BYTES - FIRST_SLAB_SHORTER_BY);
+    assert.equal((SLAB_BYTES - FIRST_SLAB_SHORTER_BY) % 4096 !== 0, true);
+    f.space().fill(1);
+    await f.commit(SLAB_BYTES - FIRST_SLAB_SHORTER_BY);
+    assert.equal(f.space().length, SLAB_BYTES, 'the slabs after it are whole');
+    f.space().fill(2, 0, 10);
+    await f.commit(10);
+    await f.close(false);
+    const got = fs.readFileSync(file);
+    assert.equal(got.length, SLAB_BYTES - FIRST_SLAB_SHORTER_BY + 10);
+    assert.equal(got[got.length - 11], 1);
+    assert.equal(got[got.length - 1], 2);
+  });
+});
