@@ -52,9 +52,11 @@ async function throughput(mib: number, kind: 'export' | 'import'): Promise<void>
     const runs: Array<[string, () => Promise<void>]> = [['ours', mine], ...Object.entries(refs).map(([name, run]): [string, () => Promise<void>] => [name, async () => {
       const r = await run(); (wall[name] ??= []).push(r.seconds); (cpu[name] ??= []).push(r.cpuSeconds);
     }])];
-    // Rotate who goes first, and start each run with no dirty pages left by the one before (`sync`, not measured):
-    // otherwise whoever follows a plain `curl -o` pays for its 2 GiB of writeback.
-    for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < runs.length; i++) { await runMeasured('sync', []); await runs[(r + i) % runs.length][1](); }
+    // Every order of the runners in turn (so each one follows each other one equally often: what a run leaves
+    // behind in the page cache and the allocator costs the next one), and each run starts with no dirty pages
+    // left by the one before (`sync`, not measured): otherwise whoever follows a plain `curl -o` pays for its writeback.
+    const orders = permutations(runs);
+    for (let r = 0; r < Math.max(ROUNDS, orders.length); r++) for (const [, run] of orders[r % orders.length]) { await runMeasured('sync', []); await run(); }
     const mbps = (s: number) => (bytes / 2 ** 20 / s).toFixed(0) + ' MiB/s';
     const perGib = (s: number) => (s / (bytes / 2 ** 30)).toFixed(2) + ' s';
     const size = `${kind} ${(bytes / 2 ** 20).toFixed(0)} MiB XVA`;
@@ -65,6 +67,11 @@ async function throughput(mib: number, kind: 'export' | 'import'): Promise<void>
     rows.push([`${kind}: peak RSS growth`, `${rss.toFixed(1)} MiB`, 'goal < 64 MiB']);
     await p.disconnect();
   } finally { lab.stop(); fs.rmSync(repo, { recursive: true, force: true }); }
+}
+
+function permutations<T>(xs: T[]): T[][] {
+  if (xs.length <= 1) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
 /** 10,000 VMs either way: 100 hosts of 100 (list the pool), or 5 hosts of 2,000, half running, so one host has 1,000. */

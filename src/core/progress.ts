@@ -4,6 +4,7 @@ export interface Progress { bytesDone: number; bytesTotal?: number; fraction?: n
 
 export class ProgressMeter {
   private samples: Array<{ t: number; b: number }> = [];
+  private fractions: Array<{ t: number; f: number }> = [];
   bytesDone = 0;
   constructor(public bytesTotal?: number, private readonly windowMs = 3000, private readonly now: () => number = Date.now) {}
 
@@ -20,22 +21,38 @@ export class ProgressMeter {
     return this.snapshot();
   }
 
+  /**
+   * The source's own measure of how far it is (0..1), for transfers whose size is not known in advance (XAPI's
+   * /export has no Content-Length; its task's progress counts the disk blocks it has read, zero blocks included).
+   * Without a byte total, the fraction and the ETA come from it.
+   */
+  setFraction(fraction: number): void {
+    const t = this.now();
+    const f = Math.min(1, Math.max(0, fraction));
+    const last = this.fractions[this.fractions.length - 1];
+    if (last && f < last.f) return;
+    this.fractions.push({ t, f });
+    while (this.fractions.length > 2 && t - this.fractions[0].t > this.windowMs) this.fractions.shift();
+  }
+
   snapshot(): Progress {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     const dt = first && last ? (last.t - first.t) / 1000 : 0;
     const rate = dt > 0 ? (last.b - first.b) / dt : undefined;
     const total = this.bytesTotal;
-    const fraction = total ? Math.min(1, this.bytesDone / total) : undefined;
-    const eta = total && rate ? Math.max(0, (total - this.bytesDone) / rate) : undefined;
-    return { bytesDone: this.bytesDone, bytesTotal: total, fraction, rateBytesPerSec: rate, etaSeconds: eta };
+    if (total) {
+      const eta = rate ? Math.max(0, (total - this.bytesDone) / rate) : undefined;
+      return { bytesDone: this.bytesDone, bytesTotal: total, fraction: Math.min(1, this.bytesDone / total), rateBytesPerSec: rate, etaSeconds: eta };
+    }
+    const f0 = this.fractions[0];
+    const f1 = this.fractions[this.fractions.length - 1];
+    if (!f1) return { bytesDone: this.bytesDone, rateBytesPerSec: rate };
+    const speed = f0 && f1.t > f0.t ? (f1.f - f0.f) / ((f1.t - f0.t) / 1000) : 0;
+    return { bytesDone: this.bytesDone, fraction: f1.f, rateBytesPerSec: rate, etaSeconds: speed > 0 ? Math.max(0, (1 - f1.f) / speed) : undefined };
   }
 }
 
-/**
- * Reports a meter's progress at most once per `intervalMs` (a transfer brings thousands of chunks a second), and once
- * more `intervalMs` after the last chunk, so a transfer that stalls shows the bytes that did arrive.
- */
 export class ThrottledProgress {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +65,8 @@ export class ThrottledProgress {
     if (wait <= 0) this.emit();
     else if (!this.timer) { this.timer = setTimeout(() => this.emit(), wait); this.timer.unref(); }
   }
+
+  setFraction(fraction: number): void { this.meter.setFraction(fraction); }
 
   /** The final figure (and no report after it). */
   finish(): void { this.emit(); this.stop(); }
@@ -69,7 +88,8 @@ export function formatBytes(n: number): string {
 }
 
 export function formatProgress(p: Progress): string {
-  const parts = [p.bytesTotal ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone)];
+  const done = p.bytesTotal ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
+  const parts = [p.fraction !== undefined && !p.bytesTotal ? `${done} (${Math.floor(p.fraction * 100)} %)` : done];
   if (p.rateBytesPerSec) parts.push(`${formatBytes(p.rateBytesPerSec)}/s`);
   if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);
   if (p.message) parts.unshift(p.message);

@@ -25,8 +25,8 @@ export interface ReceiveOptions {
   check?: StreamCheck;
 }
 
-/** What a transfer fills: the sink, and a way to say the size once the source announced it. */
-export interface Receiving { sink: BodySink; setTotal(bytes: number | undefined): void }
+/** What a transfer fills: the sink, the size once the source announced it, or else the source's own progress (0..1). */
+export interface Receiving { sink: BodySink; setTotal(bytes: number | undefined): void; setFraction(fraction: number): void }
 
 /**
  * Runs `fill` (a download into the sink), then the checks and `confirm`; only then fsyncs, renames the .part to
@@ -43,7 +43,7 @@ export async function receiveVerified(finalPath: string, opts: ReceiveOptions, f
   });
   let closed = false;
   try {
-    await fill({ sink, setTotal: (bytes) => { if (bytes !== undefined) progress.meter.bytesTotal = bytes; } });
+    await fill({ sink, setTotal: (bytes) => { if (bytes !== undefined) progress.meter.bytesTotal = bytes; }, setFraction: (f) => progress.setFraction(f) });
     opts.check?.end();
     await opts.confirm?.();
     closed = true;

@@ -52,6 +52,25 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     assert.deepEqual(tempSnapshots(), []);
   });
 
+  it('an export (no Content-Length) reports the XAPI task\'s progress as its fraction while the bytes stream', async () => {
+    f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
+    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const jobs = new JobManager();
+    const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) => f.provider.backupVm(vm.id, { repository: f.repo }, c));
+    const seen: Array<{ bytesDone: number; fraction?: number; bytesTotal?: number }> = [];
+    const t = setInterval(() => {
+      const p = job.record.progress;
+      if (p) seen.push(p);
+      if (p?.fraction !== undefined && p.fraction > 0) job.cancel();
+    }, 20);
+    await assert.rejects(done);
+    clearInterval(t);
+    const withFraction = seen.filter((p) => p.fraction !== undefined && p.fraction > 0);
+    assert.ok(withFraction.length > 0, 'a fraction was reported');
+    assert.ok(withFraction.every((p) => p.bytesTotal === undefined && p.fraction! < 1 && p.bytesDone > 0));
+    assert.ok(f.lab.requests.includes('task.get_progress'));
+  });
+
   it('a connection reset at a random offset never leaves a backup that looks complete', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     for (const at of [1, 700_000, 1_048_576 + 512, 5_000_003]) {

@@ -32,6 +32,9 @@ export class XapiClient {
 
   get sessionRef(): string | undefined { return this.session; }
 
+  /** How often a task is polled while it runs. */
+  get taskPollMs(): number { return this.opts.taskPollMs ?? 500; }
+
   async login(): Promise<void> {
     for (let hops = 0; ; hops++) {
       try {
@@ -89,7 +92,7 @@ export class XapiClient {
         if (rec.status === 'failure') throw xapiError(rec.error_info ?? []);
         if (rec.status === 'cancelled') throw new CancelledError(`XAPI task ${method(rec)} cancelled`);
         // Short tasks (and the tail of a finished transfer) settle fast: poll at 25, 50, 100 ms … up to taskPollMs.
-        await sleep(Math.min(this.opts.taskPollMs ?? 500, 25 * 2 ** poll)).catch(() => undefined);
+        await sleep(Math.min(this.taskPollMs, 25 * 2 ** poll)).catch(() => undefined);
       }
     } finally {
       await this.call('task.destroy', task).catch(() => undefined);

@@ -8,16 +8,25 @@ import { XapiClient } from './xapiClient';
 import { tarEndCheck } from '../../core/tarEndCheck';
 
 /** GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. */
-export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { totalBytes?: number; tar?: boolean } = {}): Promise<WrittenFile> {
+export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { tar?: boolean } = {}): Promise<WrittenFile> {
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
   const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await receiveVerified(path.join(dir, file), {
-      totalBytes: opts.totalBytes, onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
+      onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
       // The export can fail after its headers went out: only the task says the stream was complete.
       confirm: async () => { await xapi.waitTask(task, ctx.signal); },
-    }, ({ sink, setTotal }) => xapi.receive(handler, { ...query, task_id: task }, sink, ctx.signal, (head) => setTotal(head.contentLength)));
+    }, async ({ sink, setTotal, setFraction }) => {
+      // /export sends no Content-Length: the task's progress (the share of disk blocks read) gives the fraction and ETA.
+      let sized = false;
+      const poll = setInterval(() => {
+        if (!sized) xapi.call<number>('task.get_progress', task).then((f) => setFraction(Number(f)), () => undefined);
+      }, xapi.taskPollMs);
+      try {
+        await xapi.receive(handler, { ...query, task_id: task }, sink, ctx.signal, (head) => { sized = head.contentLength !== undefined; setTotal(head.contentLength); });
+      } finally { clearInterval(poll); }
+    });
   } catch (err) {
     await abandonTask(xapi, task);
     throw err;
