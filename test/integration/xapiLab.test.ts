@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startXapiLab, XapiLab } from '../lab/xapi';
-import { xxh64Hex } from '../lab/xapi/xxhash64';
+import { loadXxh64, xxh64Hex } from '../lab/xapi/xxhash64';
 
 function req(lab: XapiLab, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -37,6 +37,15 @@ function readTar(buf: Buffer): { name: string; data: Buffer }[] {
   }
   return out;
 }
+
+describe('lab XXH64 (the .xxhash sidecars)', () => {
+  it('gives the reference digests (xxHash test vectors, seed 0)', async () => {
+    await loadXxh64();
+    assert.equal(xxh64Hex(Buffer.alloc(0)), 'EF46DB3751D8E999');
+    assert.equal(xxh64Hex(Buffer.from('abc')), '44BC2CF5AD770999');
+    assert.equal(xxh64Hex(Buffer.from('Nobody inspects the spammish repetition')), 'FBCEA83C8A378BF1');
+  });
+});
 
 describe('XAPI lab simulator', function () {
   this.timeout(20000);

@@ -21,6 +21,7 @@ import { VmOps } from './vmOps';
 export { XapiFaults } from './types';
 export { XapiStore } from './store';
 export { xxh64Hex } from './xxhash64';
+import { loadXxh64 } from './xxhash64';
 
 export interface XapiLabOptions {
   port?: number;
@@ -76,6 +77,7 @@ async function replaceFaults(faults: XapiFaults, req: IncomingMessage, res: Serv
 export const bigInventory: Pick<XapiLabOptions, 'hosts' | 'vmsPerHost'> = { hosts: 100, vmsPerHost: 100 };
 
 export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> {
+  await loadXxh64();
   setDenseDisks(!!opts.denseDisks);
   const store = new XapiStore(opts.seed ?? 42);
   seedInventory(store, { hosts: opts.hosts ?? 3, vmsPerHost: opts.vmsPerHost ?? 4, diskBytes: opts.diskBytes ?? 8 * 1024 * 1024 });
