@@ -14,7 +14,7 @@ import { repoRoot } from '../test/e2e/codeServer';
 
 const PASSWORD = 'bench-lab-pw';
 const EXPORT_MIB = Number(process.env.BENCH_EXPORT_MIB ?? 2048);
-const IMPORT_MIB = Number(process.env.BENCH_IMPORT_MIB ?? 256);
+const IMPORT_MIB = Number(process.env.BENCH_IMPORT_MIB ?? 2048);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const rows: Array<[string, string, string]> = [];
 const pinning = pinCpus();

@@ -3,6 +3,7 @@ import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
 import { rawGet } from '../../transport/rawGet';
+import { rawPut } from '../../transport/rawPut';
 import { ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
 import { CancelledError, VendorError } from '../../core/errors';
@@ -120,22 +121,16 @@ export class XapiClient {
   }
 
   /**
-   * PUT a stream with an explicit Content-Length (XAPI rejects chunked uploads with 403). A consumed stream
-   * cannot be sent again, so for handlers that may redirect the 302 is discovered first (see probeRedirects).
+   * PUT a file with its exact Content-Length (XAPI rejects chunked uploads with 403), from reused buffers (rawPut).
+   * A sent body cannot be sent again, so for handlers that may redirect the 302 is discovered first (probeRedirects).
    */
-  async putStream(path: string, query: Record<string, string>, body: Readable, length: number, signal?: AbortSignal): Promise<{ taskRef?: string }> {
-    // Before the first await: a caller's 'data' listener (progress) would otherwise start the stream flowing
-    // while we log in or probe, and those bytes would be lost. Sending it (pipe) resumes it.
-    body.pause();
+  async putFile(path: string, query: Record<string, string>, file: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<{ taskRef?: string }> {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
-    const res = await this.http.put(url, body, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
-      signal, timeout: 0, maxBodyLength: Infinity, maxContentLength: 1 << 20,
-    });
-    if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [path]);
-    return { taskRef: res.headers['task-id'] as string | undefined };
+    const head = await rawPut(url, file, { thumbprint: this.opts.thumbprint, signal, onBytes });
+    if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [path]);
+    return { taskRef: head.headers['task-id'] };
   }
 
   /**
