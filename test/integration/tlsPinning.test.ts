@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../src/providers/xen/xapiClient';
 import { rawGet } from '../../src/transport/rawGet';
+import { rawPut } from '../../src/transport/rawPut';
 import { normaliseThumbprint } from '../../src/transport/pinnedTls';
 
 describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
@@ -15,6 +16,7 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
   let server: https.Server; let url: string; let sha1: string; let sha256: string;
   const bodies: string[] = [];
   const gets: string[] = [];
+  const puts: Buffer[] = [];
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-'));
@@ -25,6 +27,7 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
     sha256 = normaliseThumbprint(createHash('sha256').update(raw).digest('hex'));
     server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert }, (req, res) => {
       if (req.url?.startsWith('/export')) { gets.push(req.url); res.end(EXPORT_BODY); return; }
+      if (req.method === 'PUT') { const parts: Buffer[] = []; req.on('data', (d) => parts.push(d)); req.on('end', () => { puts.push(Buffer.concat(parts)); res.end(); }); return; }
       let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => { bodies.push(b); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ jsonrpc: '2.0', result: 'OpaqueRef:s1', id: 1 })); });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -61,6 +64,18 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
     assert.equal(r.head.status, 200);
     assert.ok(Buffer.concat(ok.parts).equals(EXPORT_BODY));
     assert.deepEqual(gets, ['/export?ref=x']);
+  });
+
+  it('uploads (rawPut, the import path) under the same rules', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-put-')), 'x.xva');
+    fs.writeFileSync(file, EXPORT_BODY);
+    puts.length = 0;
+    await assert.rejects(rawPut(`${url}/import?sr_id=x`, file), /self-signed|self signed/i);
+    await assert.rejects(rawPut(`${url}/import?sr_id=x`, file, { thumbprint: 'AA:' + sha1.slice(3) }), /thumbprint mismatch/);
+    assert.equal(puts.length, 0, 'nothing was sent to an unverified peer');
+    assert.equal((await rawPut(`${url}/import?sr_id=x`, file, { thumbprint: sha1 })).status, 200);
+    assert.equal(puts.length, 1);
+    assert.ok(puts[0].equals(EXPORT_BODY));
   });
 });
 
