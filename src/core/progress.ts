@@ -53,6 +53,10 @@ export class ProgressMeter {
   }
 }
 
+/**
+ * Reports a meter's progress at most once per `intervalMs` (a transfer brings thousands of chunks a second), and once
+ * more `intervalMs` after the last chunk, so a transfer that stalls shows the bytes that did arrive.
+ */
 export class ThrottledProgress {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;

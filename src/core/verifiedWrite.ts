@@ -17,7 +17,6 @@ export interface WrittenFile { path: string; bytes: number; sha256: string }
 export interface StreamCheck { update(chunk: Buffer): void; end(): void }
 
 export interface ReceiveOptions {
-  totalBytes?: number;
   onProgress?: (p: Progress) => void;
   /** The transport's verdict after the bytes ended (XAPI: the export task); throws when the stream was not good. */
   confirm?: () => Promise<void>;
@@ -35,7 +34,7 @@ export interface Receiving { sink: BodySink; setTotal(bytes: number | undefined)
 export async function receiveVerified(finalPath: string, opts: ReceiveOptions, fill: (r: Receiving) => Promise<void>): Promise<WrittenFile> {
   const part = finalPath + '.part';
   const hash = createHash('sha256');
-  const progress = new ThrottledProgress(new ProgressMeter(opts.totalBytes), opts.onProgress);
+  const progress = new ThrottledProgress(new ProgressMeter(), opts.onProgress);
   const sink = await SlabFile.create(part, (bytes) => {
     hash.update(bytes);
     opts.check?.update(bytes);

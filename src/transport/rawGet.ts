@@ -5,11 +5,9 @@
 import { BodySink } from '../core/bodySink';
 import { openSocket } from './openSocket';
 import { ResponseHead } from './responseHead';
-import { BodyReader, ResponseResult } from './responseReader';
+import { BodyReader, ResponseResult, requestHead } from './responseReader';
 
-export interface RawGetOptions { thumbprint?: string; signal?: AbortSignal; userAgent?: string }
-
-export type RawGetResult = ResponseResult;
+export interface RawGetOptions { thumbprint?: string; signal?: AbortSignal }
 
 /**
  * GETs `url` in HTTP/1.0 (so never a chunked reply). `sinkFor(head)` decides where the body goes: a sink, or
@@ -17,9 +15,9 @@ export type RawGetResult = ResponseResult;
  * complete: the declared Content-Length, or the server's close when it declared none (XAPI's /export). A body
  * cut short of its Content-Length rejects with code ERR_TRUNCATED_STREAM.
  */
-export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<RawGetResult> {
+export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<ResponseResult> {
   const u = new URL(url);
   const reader = new BodyReader(sinkFor);
   const socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-  return reader.run(socket, `GET ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\nUser-Agent: ${opts.userAgent ?? 'vm-backup-explorer'}\r\nAccept: */*\r\n\r\n`, opts.signal);
+  return reader.run(socket, requestHead('GET', u, { Accept: '*/*' }), opts.signal);
 }

@@ -8,14 +8,13 @@ import { BodySink } from '../core/bodySink';
 import { CancelledError } from '../core/errors';
 import { openSocket } from './openSocket';
 import { MalformedReplyError, ResponseHead } from './responseHead';
-import { BodyReader } from './responseReader';
+import { BodyReader, requestHead } from './responseReader';
 
 export interface RawPutOptions {
   thumbprint?: string;
   signal?: AbortSignal;
   /** Called as the socket takes bytes of the body. */
   onBytes?: (n: number) => void;
-  userAgent?: string;
 }
 
 const BUFFER_BYTES = 1 << 20;
@@ -37,7 +36,7 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
     const size = (await fh.stat()).size;
     const reader = new BodyReader((head) => (head.status === 200 ? discard(MAX_REPLY_BYTES) : undefined), true);
     socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-    const reply = reader.run(socket, `PUT ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\nUser-Agent: ${opts.userAgent ?? 'vm-backup-explorer'}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`, opts.signal);
+    const reply = reader.run(socket, requestHead('PUT', u, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }), opts.signal);
     const sent = sendFile(socket, fh, size, opts);
     sent.catch(() => undefined); // awaited below, unless the reply ended the upload first
     reply.catch(() => undefined);

@@ -8,6 +8,12 @@ import { MAX_HEAD_BYTES, MalformedReplyError, ResponseHead, parseResponseHead } 
 
 export interface ResponseResult { head: ResponseHead; bodyBytes: number }
 
+/** The head of an HTTP/1.0 request (1.0: the reply is never chunked, and ends when its length or the connection does). */
+export function requestHead(method: 'GET' | 'PUT', url: URL, headers: Record<string, string> = {}): string {
+  const fields = { Host: url.host, 'User-Agent': 'vm-backup-explorer', ...headers };
+  return `${method} ${url.pathname}${url.search} HTTP/1.0\r\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+}
+
 /**
  * The read loop. Node asks `buffer()` for the next read's memory right after each callback, so a sink's space
  * may only change through a commit made inside the callback. Bytes that did not land in the sink's space (the body
@@ -118,12 +124,11 @@ export class BodyReader {
   private onEnd(): void {
     this.ended = true;
     if (!this.parsed) return this.fail(premature('connection closed before the response head'));
-    if (this.remaining !== Infinity && this.remaining > 0 && !this.copying) {
-      return this.fail(Object.assign(new Error(`body ended ${this.remaining} bytes short of its Content-Length`), { code: 'ERR_TRUNCATED_STREAM' }));
-    }
+    // With a write still pending, the pause that waits for it finishes (and checks the length) once it settles.
     if (!this.pending) this.finish();
   }
 
+  /** The response is over (the server closed, or the body is complete): resolves, or rejects a body cut short. */
   private finish(): void {
     const s = this.settle;
     if (!s) return;

@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../src/providers/xen/xapiClient';
 import { rawGet } from '../../src/transport/rawGet';
 import { rawPut } from '../../src/transport/rawPut';
+import { collector } from '../unit/transport/loopback';
 import { normaliseThumbprint } from '../../src/transport/pinnedTls';
 
 describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
@@ -55,14 +56,13 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
 
   it('downloads (rawGet, the export path) under the same rules: refused without a pin or with a wrong one, read with the right one', async () => {
     gets.length = 0;
-    const sink = () => { const parts: Buffer[] = []; let space = Buffer.alloc(1 << 16); return { parts, space: () => space, commit: (n: number) => { parts.push(Buffer.from(space.subarray(0, n))); space = Buffer.alloc(1 << 16); return undefined; } }; };
-    await assert.rejects(rawGet(`${url}/export?ref=x`, {}, () => sink()), /self-signed|self signed/i);
-    await assert.rejects(rawGet(`${url}/export?ref=x`, { thumbprint: 'AA:' + sha1.slice(3) }, () => sink()), /thumbprint mismatch/);
+    await assert.rejects(rawGet(`${url}/export?ref=x`, {}, () => collector()), /self-signed|self signed/i);
+    await assert.rejects(rawGet(`${url}/export?ref=x`, { thumbprint: 'AA:' + sha1.slice(3) }, () => collector()), /thumbprint mismatch/);
     assert.deepEqual(gets, [], 'nothing was asked of an unverified peer');
-    const ok = sink();
+    const ok = collector();
     const r = await rawGet(`${url}/export?ref=x`, { thumbprint: sha256 }, () => ok);
     assert.equal(r.head.status, 200);
-    assert.ok(Buffer.concat(ok.parts).equals(EXPORT_BODY));
+    assert.ok(ok.bytes().equals(EXPORT_BODY));
     assert.deepEqual(gets, ['/export?ref=x']);
   });
 

@@ -1,50 +1,22 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { createHash } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import { rawGet } from '../../../src/transport/rawGet';
 import { MalformedReplyError, parseResponseHead } from '../../../src/transport/responseHead';
-import { BodySink } from '../../../src/core/bodySink';
 import { CancelledError } from '../../../src/core/errors';
+import { collector, loopbackServer } from './loopback';
 
 /** A server that answers every connection with `reply(socket, request)`: whatever bytes a hostile peer might send. */
 async function rawServer(reply: (s: net.Socket, request: string) => void): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const requests: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
+  const server = await loopbackServer((s) => {
     let req = '';
     s.on('data', (d) => {
       req += d.toString('latin1');
       if (req.includes('\r\n\r\n')) { requests.push(req); reply(s, req); }
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-  };
-}
-
-/** Collects the body; `spaceBytes` limits each space, `slow` makes every commit wait (backpressure). */
-function collector(opts: { spaceBytes?: number; slow?: boolean } = {}): BodySink & { bytes(): Buffer; commits: number } {
-  const parts: Buffer[] = [];
-  let buf = Buffer.alloc(opts.spaceBytes ?? 65536);
-  const sink = {
-    commits: 0,
-    space: () => buf,
-    commit(n: number) {
-      sink.commits++;
-      parts.push(Buffer.from(buf.subarray(0, n)));
-      buf = Buffer.alloc(opts.spaceBytes ?? 65536); // a new space each time: a stale one would lose bytes
-      return opts.slow ? new Promise<void>((r) => setTimeout(r, 1)) : undefined;
-    },
-    bytes: () => Buffer.concat(parts),
-  };
-  return sink;
+  return { ...server, requests };
 }
 
 function pattern(n: number): Buffer { return Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff)); }

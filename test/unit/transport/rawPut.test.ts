@@ -3,20 +3,16 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AddressInfo } from 'node:net';
 import { rawPut } from '../../../src/transport/rawPut';
 import { CancelledError } from '../../../src/core/errors';
+import { loopbackServer } from './loopback';
 
-interface Upload { head: string; body: Buffer; closedEarly: boolean }
+interface Upload { head: string; body: Buffer }
 
 /** A server that reads the request head, then hands the socket to `serve` with what it has of the body. */
 async function uploadServer(serve: (s: net.Socket, up: Upload, contentLength: number) => void): Promise<{ url: string; uploads: Upload[]; close(): Promise<void> }> {
   const uploads: Upload[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
+  const server = await loopbackServer((s) => {
     let buf = Buffer.alloc(0);
     let up: Upload | undefined;
     s.on('data', (d: Buffer) => {
@@ -24,18 +20,12 @@ async function uploadServer(serve: (s: net.Socket, up: Upload, contentLength: nu
       buf = Buffer.concat([buf, d]);
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
-      up = { head: buf.subarray(0, end).toString('latin1'), body: buf.subarray(end + 4), closedEarly: false };
+      up = { head: buf.subarray(0, end).toString('latin1'), body: buf.subarray(end + 4) };
       uploads.push(up);
-      const cl = Number(/content-length: (\d+)/i.exec(up.head)?.[1] ?? -1);
-      serve(s, up, cl);
+      serve(s, up, Number(/content-length: (\d+)/i.exec(up.head)?.[1] ?? -1));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    uploads,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-  };
+  return { ...server, uploads };
 }
 
 /** Replies once the whole body has arrived. */
