@@ -159,6 +159,19 @@ describe('XAPI lab simulator', function () {
     assert.equal(lab.store.table('VM').size, before + 1);
   });
 
+  it('import verifies every disk chunk against its .xxhash sidecar: one flipped byte fails the task with IMPORT_ERROR and creates no VM', async () => {
+    const chunk = readTar(xva).find((e) => /^Ref:\d+\/\d{8}$/.test(e.name) && e.data.length > 0)!;
+    const bad = Buffer.from(xva);
+    bad[chunk.data.byteOffset - xva.byteOffset + 1000] ^= 0x40;
+    const before = lab.store.table('VM').size;
+    const r = await req(lab, 'PUT', `/import?session_id=${sid}`, bad, { 'content-length': String(bad.length) });
+    const rec = (await rpc(lab, 'task.get_record', [sid, String(r.headers['task-id'])])).result;
+    assert.equal(rec.status, 'failure');
+    assert.equal(rec.error_info[0], 'IMPORT_ERROR');
+    assert.match(rec.error_info[1], new RegExp(`checksum mismatch on ${chunk.name.replace('/', '\\/')}`));
+    assert.equal(lab.store.table('VM').size, before);
+  });
+
   it('hard_shutdown of a Suspended VM destroys its suspend image (as xapi); a database restored from before points at a missing disk', async () => {
     const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
     const [ref, vm] = [...lab.store.table('VM')].find(([, v]) => v.power_state === 'Suspended')!;

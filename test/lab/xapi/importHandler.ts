@@ -7,12 +7,15 @@ import { authenticate, handlerTask, httpError } from './httpCommon';
 import { addVif, attachDisk, newVdi, vmAllowedOps, vmRecord } from './records';
 import { RpcContext } from './rpc';
 import { NULL_REF, Rec } from './store';
-import { TarParser } from './tar';
-import { xxh64Hex } from './xxhash64';
+import { collectEntry, skipEntry, TarParser } from './tar';
+import { xxh64Stream } from './xxhash64';
 import { redirectIfElsewhere } from './placement';
 import { parseXmlRpcValue } from './xmlrpcValue';
 
 interface OvaObj { class: string; id: string; snapshot: Rec }
+
+/** ova.xml describes a VM, its disks and networks: kilobytes. More is not an XVA. */
+const MAX_OVA_XML_BYTES = 16 << 20;
 
 export function handleImport(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
   authenticate(ctx, req, q);
@@ -34,26 +37,33 @@ export function handleImport(ctx: RpcContext, req: IncomingMessage, res: ServerR
   let error: string[] | undefined;
   const expected = Number(req.headers['content-length']);
   let received = 0;
-  const parser = new TarParser((h, data) => {
-    if (error) return;
+  // ova.xml first, then per disk `Ref:N/00000000` chunks (hashed as they stream) each followed by its `.xxhash` sidecar.
+  const parser = new TarParser((h) => {
+    if (error) return skipEntry();
     if (h.name === 'ova.xml') {
-      try {
-        const v = parseXmlRpcValue(data.toString('utf8')) as { objects: OvaObj[] };
-        objects = v.objects;
-      } catch (e) { error = ['IMPORT_ERROR', `invalid ova.xml: ${String(e)}`]; }
-      return;
+      return collectEntry(MAX_OVA_XML_BYTES, (data) => {
+        try {
+          objects = (parseXmlRpcValue(data.toString('utf8')) as { objects: OvaObj[] }).objects;
+        } catch (e) { error = ['IMPORT_ERROR', `invalid ova.xml: ${String(e)}`]; }
+      });
     }
-    if (!objects) { error = ['IMPORT_ERROR', 'ova.xml must be the first entry']; return; }
+    if (!objects) { error = ['IMPORT_ERROR', 'ova.xml must be the first entry']; return skipEntry(); }
     const m = /^(Ref:\d+)\/(\d{8})(\.xxhash|\.checksum)?$/.exec(h.name);
-    if (!m) return;
+    if (!m) return skipEntry();
+    const key = `${m[1]}/${m[2]}`;
     if (m[3] === '.xxhash') {
-      const want = data.toString('ascii').trim().toUpperCase();
-      const got = hashes.get(`${m[1]}/${m[2]}`);
-      if (got !== want && !force) error = ['IMPORT_ERROR', `checksum mismatch on ${m[1]}/${m[2]}: expected ${want}, got ${got ?? 'nothing'}`];
-    } else if (!m[3]) {
-      hashes.set(`${m[1]}/${m[2]}`, xxh64Hex(data));
-      ctx.tasks.progress(task, expected > 0 ? received / expected : 0.5);
+      return collectEntry(64, (data) => {
+        const want = data.toString('ascii').trim().toUpperCase();
+        const got = hashes.get(key);
+        if (got !== want && !force) error = ['IMPORT_ERROR', `checksum mismatch on ${key}: expected ${want}, got ${got ?? 'nothing'}`];
+      });
     }
+    if (m[3]) return skipEntry();
+    const hash = xxh64Stream();
+    return {
+      data: (c) => hash.update(c),
+      end: () => { hashes.set(key, hash.hex()); ctx.tasks.progress(task, expected > 0 ? received / expected : 0.5); },
+    };
   });
 
   const finish = (): void => {
