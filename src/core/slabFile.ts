@@ -13,12 +13,21 @@ const SLABS = 8;
  * the host has to fault in). On other systems the offset costs one partial page per slab.
  */
 export const FIRST_SLAB_SHORTER_BY = 512;
+/**
+ * Every this many bytes written, an fdatasync starts in the background (it does not hold the reader up), so the
+ * disk writes while the network reads instead of all at once at the end: the final fsync of a 2 GiB export went
+ * from about 1 s to almost nothing, and the export from 0.8 to 0.9–1.0 of `curl -o`'s speed, which does not fsync
+ * (bench, 2026-11-23; 32, 64 and 128 MiB measured alike, 256 MiB less well). It also keeps a backup from filling
+ * the page cache with dirty pages that the kernel would throttle the next writer for.
+ */
+export const FLUSH_EVERY_BYTES = 64 << 20;
 
 /**
  * Bytes arrive in the current slab (`space()` / `commit()`); a full slab is written at its file offset while the
  * next one fills; when every slab is in flight, `commit` returns a promise and the reader waits (backpressure).
- * `observe` sees each committed run of bytes once, in order (hash, content checks, progress). `close(true)` writes
- * the rest and fsyncs: once it resolves, the bytes are on disk, not only in the page cache.
+ * `observe` sees each committed run of bytes once, in order (hash, content checks, progress). Written bytes are
+ * flushed to disk as the file grows (FLUSH_EVERY_BYTES). `close(true)` writes the rest and fsyncs: once it
+ * resolves, the bytes are on disk, not only in the page cache.
  */
 export class SlabFile implements BodySink {
   private readonly free: Buffer[];
@@ -30,16 +39,19 @@ export class SlabFile implements BodySink {
   private readonly inFlight = new Set<Promise<void>>();
   private failed: unknown;
   private waiter?: { resolve: () => void; reject: (e: unknown) => void };
+  /** The background fdatasync, if one runs; and where the file stood when the last one started. */
+  private flushing?: Promise<void>;
+  private flushedTo = 0;
 
-  private constructor(private readonly fh: fs.promises.FileHandle, private readonly observe: (bytes: Buffer) => void, slabBytes: number, slabs: number) {
+  private constructor(private readonly fh: fs.promises.FileHandle, private readonly observe: (bytes: Buffer) => void, slabBytes: number, slabs: number, private readonly flushEvery: number) {
     this.free = Array.from({ length: slabs }, () => Buffer.allocUnsafeSlow(slabBytes));
     this.current = this.free.pop()!;
     this.cap = slabBytes > 4 * FIRST_SLAB_SHORTER_BY ? slabBytes - FIRST_SLAB_SHORTER_BY : slabBytes;
   }
 
   /** Creates `file`, which must not exist yet. */
-  static async create(file: string, observe: (bytes: Buffer) => void, opts: { slabBytes?: number; slabs?: number } = {}): Promise<SlabFile> {
-    return new SlabFile(await fs.promises.open(file, 'wx'), observe, opts.slabBytes ?? SLAB_BYTES, Math.max(2, opts.slabs ?? SLABS));
+  static async create(file: string, observe: (bytes: Buffer) => void, opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number } = {}): Promise<SlabFile> {
+    return new SlabFile(await fs.promises.open(file, 'wx'), observe, opts.slabBytes ?? SLAB_BYTES, Math.max(2, opts.slabs ?? SLABS), opts.flushEveryBytes ?? FLUSH_EVERY_BYTES);
   }
 
   get bytesWritten(): number { return this.offset + this.fill; }
@@ -65,6 +77,7 @@ export class SlabFile implements BodySink {
     try {
       if (!this.failed && this.fill > 0) this.submit();
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      await this.flushing;
       if (this.failed) throw this.failed;
       if (durable) await this.fh.sync();
     } finally {
@@ -84,6 +97,16 @@ export class SlabFile implements BodySink {
       const w = this.waiter; this.waiter = undefined; w?.reject(err);
     }).finally(() => { this.inFlight.delete(write); });
     this.inFlight.add(write);
+    if (!this.flushing && this.offset - this.flushedTo >= this.flushEvery) this.flush();
+  }
+
+  /** Starts an fdatasync of what is written so far; an error in it (the disk's EIO) fails the file like a write's. */
+  private flush(): void {
+    this.flushedTo = this.offset;
+    this.flushing = this.fh.datasync().catch((err) => {
+      this.failed ??= err;
+      const w = this.waiter; this.waiter = undefined; w?.reject(err);
+    }).finally(() => { this.flushing = undefined; });
   }
 }
 

@@ -50,4 +50,48 @@ describe('SlabFile', () => {
     assert.equal(got[got.length - 11], 1);
     assert.equal(got[got.length - 1], 2);
   });
+
+  /** Counts (or fails) FileHandle.datasync for the duration of `fn`. */
+  async function withDatasync(replace: (original: () => Promise<void>) => Promise<void>, fn: () => Promise<void>): Promise<void> {
+    const probe = await fs.promises.open(os.tmpdir(), 'r');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    proto.datasync = function (this: unknown) { return replace(() => original.call(this)); };
+    try { await fn(); } finally { proto.datasync = original; }
+  }
+
+  async function writeThrough(f: SlabFile, data: Buffer): Promise<void> {
+    for (let i = 0; i < data.length;) {
+      const space = f.space();
+      const k = Math.min(space.length, data.length - i);
+      data.copy(space, 0, i, i + k);
+      i += k;
+      await f.commit(k);
+    }
+  }
+
+  it('flushes to disk as the file grows (fdatasync in the background), not only at close', async () => {
+    const file = path.join(tmp(), 'i.bin');
+    const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i & 0xff));
+    let flushes = 0;
+    await withDatasync(async (original) => { flushes++; await original(); }, async () => {
+      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 32 * 1024 });
+      await writeThrough(f, data);
+      const before = flushes;
+      await f.close(true);
+      assert.ok(before >= 2, `${before} flushes while 200,000 bytes were written, one every 32 KiB at most`);
+    });
+    assert.deepEqual(fs.readFileSync(file), data);
+  });
+
+  it('a failed flush (the disk\'s EIO) fails the file, as a failed write does', async () => {
+    const file = path.join(tmp(), 'j.bin');
+    await withDatasync(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })), async () => {
+      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 8192 });
+      let closed = false;
+      await assert.rejects(writeThrough(f, Buffer.alloc(100_000)).then(() => { closed = true; return f.close(true); }), /EIO/);
+      if (!closed) await assert.rejects(f.close(false), /EIO/, 'close reports the failure too');
+    });
+  });
 });
