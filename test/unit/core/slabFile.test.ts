@@ -34,9 +34,9 @@ describe('SlabFile', () => {
     fs.writeFileSync(file, 'x');
     await assert.rejects(SlabFile.create(file, () => undefined), /EEXIST/);
   });
-  it('ends its first write short of a page boundary, so no write starts on one (see FIRST_SLAB_SHORTER_BY)', async () => {
+  it('through the page cache, ends its first write short of a page boundary, so no write starts on one (see FIRST_SLAB_SHORTER_BY)', async () => {
     const file = path.join(tmp(), 'h.bin');
-    const f = await SlabFile.create(file, () => undefined);
+    const f = await SlabFile.create(file, () => undefined, { direct: false });
     assert.equal(f.space().length, SLAB_BYTES - FIRST_SLAB_SHORTER_BY);
     assert.equal((SLAB_BYTES - FIRST_SLAB_SHORTER_BY) % 4096 !== 0, true);
     f.space().fill(1);
@@ -71,12 +71,12 @@ describe('SlabFile', () => {
     }
   }
 
-  it('flushes to disk as the file grows (fdatasync in the background), not only at close', async () => {
+  it('through the page cache, flushes to disk as the file grows (fdatasync in the background), not only at close', async () => {
     const file = path.join(tmp(), 'i.bin');
     const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i & 0xff));
     let flushes = 0;
     await withDatasync(async (original) => { flushes++; await original(); }, async () => {
-      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 32 * 1024 });
+      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 32 * 1024, direct: false });
       await writeThrough(f, data);
       const before = flushes;
       await f.close(true);
@@ -88,10 +88,83 @@ describe('SlabFile', () => {
   it('a failed flush (the disk\'s EIO) fails the file, as a failed write does', async () => {
     const file = path.join(tmp(), 'j.bin');
     await withDatasync(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })), async () => {
-      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 8192 });
+      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 8192, direct: false });
       let closed = false;
       await assert.rejects(writeThrough(f, Buffer.alloc(100_000)).then(() => { closed = true; return f.close(true); }), /EIO/);
       if (!closed) await assert.rejects(f.close(false), /EIO/, 'close reports the failure too');
     });
+  });
+
+  const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 12)) & 0xff));
+
+  it('on Linux writes around the page cache (O_DIRECT) from aligned slabs, and a file of any size comes out exact', async function () {
+    if (process.platform !== 'linux') this.skip(); // O_DIRECT is Linux's; elsewhere the page-cache path above is the one
+    for (const size of [0, 1, 4095, 4096, 3 * 8192 + 1234, 100_000]) {
+      const file = path.join(tmp(), `d${size}.bin`);
+      const data = pattern(size);
+      const seen: Buffer[] = [];
+      const f = await SlabFile.create(file, (b) => seen.push(Buffer.from(b)), { slabBytes: 8192, slabs: 3 });
+      assert.equal(f.direct, true, `${os.tmpdir()} takes O_DIRECT`);
+      assert.equal(f.space().length, 8192, 'direct slabs are whole from the first one');
+      await writeThrough(f, data);
+      assert.equal(f.bytesWritten, size);
+      await f.close(true);
+      assert.deepEqual(fs.readFileSync(file), data, `${size} bytes, no padding left at the end`);
+      assert.deepEqual(Buffer.concat(seen), data);
+    }
+  });
+
+  /** A file handle whose writes fail with `err`; everything else is the real handle's. */
+  function failingWrites(fh: fs.promises.FileHandle, err: Error): fs.promises.FileHandle {
+    return new Proxy(fh, {
+      get: (t, k) => {
+        if (k === 'write') return () => Promise.reject(err);
+        const v = Reflect.get(t, k) as unknown;
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+  }
+
+  /** Makes fs.promises.open refuse O_DIRECT as tmpfs did before Linux 6.6: at open (after creating the file, as Linux does) or at the first write. */
+  async function refusingDirect(at: 'open' | 'write', fn: () => Promise<void>): Promise<void> {
+    const open = fs.promises.open;
+    const direct = fs.constants.O_DIRECT ?? 0x4000;
+    const einval = () => Object.assign(new Error('EINVAL: invalid argument'), { code: 'EINVAL' });
+    (fs.promises as { open: unknown }).open = async (file: string, flags: string | number, mode?: number) => {
+      if (typeof flags !== 'number' || !(flags & direct)) return open(file, flags, mode);
+      const fh = await open(file, flags & ~direct, mode);
+      if (at === 'open') { await fh.close(); throw einval(); }
+      return failingWrites(fh, einval());
+    };
+    try { await fn(); } finally { (fs.promises as { open: unknown }).open = open; }
+  }
+
+  for (const at of ['open', 'write'] as const) {
+    it(`falls back to the page cache where the file system refuses O_DIRECT (at ${at})`, async () => {
+      const file = path.join(tmp(), 'fallback.bin');
+      const data = pattern(50_000);
+      await refusingDirect(at, async () => {
+        const f = await SlabFile.create(file, () => undefined, { slabBytes: 8192, slabs: 3 });
+        assert.equal(f.direct, false);
+        await writeThrough(f, data);
+        await f.close(true);
+      });
+      assert.deepEqual(fs.readFileSync(file), data);
+    });
+  }
+
+  it('a refusal other than EINVAL is an error, and leaves no file behind', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'x.bin');
+    const open = fs.promises.open;
+    (fs.promises as { open: unknown }).open = async (f: string, flags: string | number, mode?: number) => {
+      const fh = await open(f, typeof flags === 'number' ? flags & ~(fs.constants.O_DIRECT ?? 0) : flags, mode);
+      return failingWrites(fh, Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    };
+    try {
+      if (process.platform === 'linux') await assert.rejects(SlabFile.create(file, () => undefined, { slabBytes: 8192 }), /ENOSPC/);
+      else await SlabFile.create(file, () => undefined, { slabBytes: 8192 }).then((f) => f.close(false));
+    } finally { (fs.promises as { open: unknown }).open = open; }
+    if (process.platform === 'linux') assert.deepEqual(fs.readdirSync(dir), []);
   });
 });

@@ -1,0 +1,44 @@
+// Files written around the page cache (O_DIRECT), from memory aligned for it, where the platform and the file system
+// take that; ordinary writes where they do not.
+import * as fs from 'node:fs';
+
+/** The one piece of the WebAssembly API used here (the compile target's lib has no WebAssembly types). */
+declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer } };
+
+/** Offsets, lengths and memory of direct writes are multiples of this (a page; covers 512- and 4096-byte sectors). */
+export const DIRECT_ALIGN = 4096;
+
+/**
+ * `count` buffers of `bytes` each, page-aligned: a WebAssembly memory is mapped whole pages at a time, where a
+ * Buffer's memory comes from malloc and is only 16-byte aligned, which O_DIRECT refuses (EINVAL).
+ */
+export function alignedBuffers(count: number, bytes: number): Buffer[] {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((count * bytes) / 65536) });
+  return Array.from({ length: count }, (_, i) => Buffer.from(memory.buffer, i * bytes, bytes));
+}
+
+export interface OpenedFile { fh: fs.promises.FileHandle; direct: boolean }
+
+/**
+ * Creates `file` (it must not exist) for writing. Direct when `wantDirect`, the platform has O_DIRECT (Linux) and a
+ * first write of `probe` (DIRECT_ALIGN bytes of aligned memory) is taken; tmpfs and some FUSE file systems refuse it
+ * (EINVAL), and the file is then written through the page cache as usual.
+ */
+export async function createForWriting(file: string, wantDirect: boolean, probe: Buffer): Promise<OpenedFile> {
+  const O_DIRECT = fs.constants.O_DIRECT;
+  if (!wantDirect || !O_DIRECT) return { fh: await fs.promises.open(file, 'wx'), direct: false };
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_DIRECT, 0o666);
+    await fh.write(probe, 0, DIRECT_ALIGN, 0);
+    await fh.truncate(0);
+    return { fh, direct: true };
+  } catch (err) {
+    await fh?.close();
+    const refused = (err as NodeJS.ErrnoException).code === 'EINVAL';
+    // Linux creates the file before it refuses O_DIRECT on it: ours either way, since O_EXCL came first.
+    if (fh || refused) await fs.promises.rm(file, { force: true });
+    if (!refused) throw err;
+    return { fh: await fs.promises.open(file, 'wx'), direct: false };
+  }
+}
