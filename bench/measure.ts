@@ -43,4 +43,8 @@ export async function cpuTimed<T>(fn: () => Promise<T>): Promise<{ cpuSeconds: n
   return { cpuSeconds: (c.user + c.system) / 1e6, value };
 }
 
-export function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
