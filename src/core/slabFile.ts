@@ -7,20 +7,19 @@ export const SLAB_BYTES = 1 << 20;
 const SLABS = 8;
 /**
  * Written through the page cache only: the first slab holds this many bytes less, so that no write starts on a
- * page boundary. Measured on Linux 6.18
- * (ext4) in a VM that hands free memory back to its host (virtio-balloon free page reporting, as WSL2 and
- * Firecracker do): page-aligned 1 MiB writes cost 2–3 s of kernel CPU per GiB in the page-cache copy, in about
+ * page boundary. Measured on Linux 6.18 (ext4) in a VM that hands free memory back to its host (virtio-balloon free
+ * page reporting, as WSL2 and Firecracker do): page-aligned 1 MiB writes cost 2–3 s of kernel CPU per GiB in the page-cache copy, in about
  * half the runs, against 0.7 s for the same writes offset by 512 bytes, every run (the offset writes fill the page
  * cache in small pages, as curl's 16 KiB writes do; aligned ones get large folios, whose fresh high-order memory
  * the host has to fault in). On other systems the offset costs one partial page per slab.
  */
 export const FIRST_SLAB_SHORTER_BY = 512;
 /**
- * Written through the page cache only: every this many bytes written, an fdatasync starts in the background (it does not hold the reader up), so the
- * disk writes while the network reads instead of all at once at the end: the final fsync of a 2 GiB export went
- * from about 1 s to almost nothing, and the export from 0.8 to 0.9–1.0 of `curl -o`'s speed, which does not fsync
- * (bench, 2026-11-23; 32, 64 and 128 MiB measured alike, 256 MiB less well). It also keeps a backup from filling
- * the page cache with dirty pages that the kernel would throttle the next writer for.
+ * Written through the page cache only: every this many bytes written, an fdatasync starts in the background (it
+ * does not hold the reader up), so the disk writes while the network reads instead of all at once at the end: the
+ * final fsync of a 2 GiB export went from about 1 s to almost nothing, and the export from 0.8 to 0.9–1.0 of
+ * `curl -o`'s speed, which does not fsync (2026-11-23; 32, 64 and 128 MiB measured alike, 256 MiB less well). It
+ * also keeps a backup from filling the page cache with dirty pages that the kernel would throttle the next writer for.
  */
 export const FLUSH_EVERY_BYTES = 64 << 20;
 
@@ -114,10 +113,7 @@ export class SlabFile implements BodySink {
     const write = writeAll(this.fh, slab, length, position).then(() => {
       this.free.push(slab);
       const w = this.waiter; this.waiter = undefined; w?.resolve();
-    }, (err) => {
-      this.failed ??= err;
-      const w = this.waiter; this.waiter = undefined; w?.reject(err);
-    }).finally(() => { this.inFlight.delete(write); });
+    }, (err) => this.fail(err)).finally(() => { this.inFlight.delete(write); });
     this.inFlight.add(write);
     if (!this.direct && !this.flushing && this.offset - this.flushedTo >= this.flushEvery) this.flush();
   }
@@ -125,10 +121,13 @@ export class SlabFile implements BodySink {
   /** Starts an fdatasync of what is written so far; an error in it (the disk's EIO) fails the file like a write's. */
   private flush(): void {
     this.flushedTo = this.offset;
-    this.flushing = this.fh.datasync().catch((err) => {
-      this.failed ??= err;
-      const w = this.waiter; this.waiter = undefined; w?.reject(err);
-    }).finally(() => { this.flushing = undefined; });
+    this.flushing = this.fh.datasync().catch((err) => this.fail(err)).finally(() => { this.flushing = undefined; });
+  }
+
+  /** The first error is the file's: every later commit and the close reject with it; a waiting reader stops. */
+  private fail(err: unknown): void {
+    this.failed ??= err;
+    const w = this.waiter; this.waiter = undefined; w?.reject(err);
   }
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIRST_SLAB_SHORTER_BY, SLAB_BYTES, SlabFile } from '../../../src/core/slabFile';
+import { isLocalDiskFs } from '../../../src/core/directFile';
 
 describe('SlabFile', () => {
   const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slab-'));
@@ -98,7 +99,8 @@ describe('SlabFile', () => {
   const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 12)) & 0xff));
 
   it('on Linux writes around the page cache (O_DIRECT) from aligned slabs, and a file of any size comes out exact', async function () {
-    if (process.platform !== 'linux') this.skip(); // O_DIRECT is Linux's; elsewhere the page-cache path above is the one
+    // O_DIRECT is Linux's, for local disks; elsewhere the page-cache path above is the one.
+    if (process.platform !== 'linux' || !isLocalDiskFs(Number((await fs.promises.statfs(os.tmpdir())).type))) this.skip();
     for (const size of [0, 1, 4095, 4096, 3 * 8192 + 1234, 100_000]) {
       const file = path.join(tmp(), `d${size}.bin`);
       const data = pattern(size);
@@ -125,7 +127,7 @@ describe('SlabFile', () => {
     });
   }
 
-  /** Makes fs.promises.open refuse O_DIRECT as tmpfs did before Linux 6.6: at open (after creating the file, as Linux does) or at the first write. */
+  /** Makes fs.promises.open refuse O_DIRECT, as tmpfs did before Linux 6.6 and some file systems and mount options still do: at open (after creating the file, as Linux does) or at the first write. */
   async function refusingDirect(at: 'open' | 'write', fn: () => Promise<void>): Promise<void> {
     const open = fs.promises.open;
     const direct = fs.constants.O_DIRECT ?? 0x4000;
@@ -138,6 +140,11 @@ describe('SlabFile', () => {
     };
     try { await fn(); } finally { (fs.promises as { open: unknown }).open = open; }
   }
+
+  it('writes direct only on local disk file systems: not NFS, SMB, FUSE or tmpfs', () => {
+    for (const local of [0xef53, 0x58465342, 0x9123683e]) assert.equal(isLocalDiskFs(local), true, local.toString(16));
+    for (const other of [0x6969, 0xff534d42, 0xfe534d42, 0x65735546, 0x01021994]) assert.equal(isLocalDiskFs(other), false, other.toString(16));
+  });
 
   for (const at of ['open', 'write'] as const) {
     it(`falls back to the page cache where the file system refuses O_DIRECT (at ${at})`, async () => {
