@@ -11,10 +11,13 @@ export const DIRECT_ALIGN = 4096;
 
 /**
  * `count` buffers of `bytes` each, page-aligned: a WebAssembly memory is mapped whole pages at a time, where a
- * Buffer's memory comes from malloc and is only 16-byte aligned, which O_DIRECT refuses (EINVAL).
+ * Buffer's memory comes from malloc and is only 16-byte aligned, which O_DIRECT refuses (EINVAL). Undefined where no
+ * such memory can be had (no WebAssembly, as under --jitless; V8's address space for them exhausted).
  */
-export function alignedBuffers(count: number, bytes: number): Buffer[] {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((count * bytes) / 65536) });
+export function alignedBuffers(count: number, bytes: number): Buffer[] | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined;
+  let memory: { buffer: ArrayBuffer };
+  try { memory = new WebAssembly.Memory({ initial: Math.ceil((count * bytes) / 65536) }); } catch { return undefined; }
   return Array.from({ length: count }, (_, i) => Buffer.from(memory.buffer, i * bytes, bytes));
 }
 

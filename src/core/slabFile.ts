@@ -64,9 +64,9 @@ export class SlabFile implements BodySink {
   static async create(file: string, observe: (bytes: Buffer) => void, opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number; direct?: boolean } = {}): Promise<SlabFile> {
     const slabBytes = opts.slabBytes ?? SLAB_BYTES;
     const count = Math.max(2, opts.slabs ?? SLABS);
-    const canDirect = (opts.direct ?? true) && slabBytes % DIRECT_ALIGN === 0;
-    const slabs = canDirect ? alignedBuffers(count, slabBytes) : Array.from({ length: count }, () => Buffer.allocUnsafeSlow(slabBytes));
-    const { fh, direct } = await createForWriting(file, canDirect, slabs[0]);
+    const aligned = (opts.direct ?? true) && slabBytes % DIRECT_ALIGN === 0 ? alignedBuffers(count, slabBytes) : undefined;
+    const slabs = aligned ?? Array.from({ length: count }, () => Buffer.allocUnsafeSlow(slabBytes));
+    const { fh, direct } = await createForWriting(file, aligned !== undefined, slabs[0]);
     return new SlabFile(fh, observe, slabs, direct, opts.flushEveryBytes ?? FLUSH_EVERY_BYTES);
   }
 

@@ -141,6 +141,21 @@ describe('SlabFile', () => {
     try { await fn(); } finally { (fs.promises as { open: unknown }).open = open; }
   }
 
+  it('goes through the page cache when no aligned memory can be had (no WebAssembly, as under --jitless)', async () => {
+    const g = globalThis as { WebAssembly?: unknown };
+    const saved = g.WebAssembly;
+    const file = path.join(tmp(), 'nowasm.bin');
+    const data = pattern(20_000);
+    delete g.WebAssembly;
+    try {
+      const f = await SlabFile.create(file, () => undefined, { slabBytes: 8192, slabs: 3 });
+      assert.equal(f.direct, false);
+      await writeThrough(f, data);
+      await f.close(true);
+    } finally { g.WebAssembly = saved; }
+    assert.deepEqual(fs.readFileSync(file), data);
+  });
+
   it('writes direct only on local disk file systems: not NFS, SMB, FUSE or tmpfs', () => {
     for (const local of [0xef53, 0x58465342, 0x9123683e]) assert.equal(isLocalDiskFs(local), true, local.toString(16));
     for (const other of [0x6969, 0xff534d42, 0xfe534d42, 0x65735546, 0x01021994]) assert.equal(isLocalDiskFs(other), false, other.toString(16));
