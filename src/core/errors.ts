@@ -13,6 +13,15 @@ export class VendorError extends Error {
   }
 }
 
+/**
+ * A stream that ended before it was whole (short of its Content-Length, or a tar without its end marker): over HTTP a
+ * cut connection can look like a clean end. Worth a retry (see retry.ts).
+ */
+export class TruncatedStreamError extends Error {
+  readonly code = 'ERR_TRUNCATED_STREAM';
+  constructor(message: string) { super(message); this.name = 'TruncatedStreamError'; }
+}
+
 /** Thrown when the user or a caller aborted the operation. */
 export class CancelledError extends Error {
   constructor(message = 'Operation cancelled') { super(message); this.name = 'CancelledError'; }

@@ -1,11 +1,7 @@
 // Fails a tar stream that does not end with the end-of-archive marker (two zero 512-byte blocks):
 // over a close-delimited HTTP body (XAPI's /export) a connection cut looks like a clean end otherwise.
 import { StreamCheck } from './verifiedWrite';
-
-export class TruncatedStreamError extends Error {
-  readonly code = 'ERR_TRUNCATED_STREAM';
-  constructor(what: string) { super(`${what} ended before the end of the archive (connection cut?)`); this.name = 'TruncatedStreamError'; }
-}
+import { TruncatedStreamError } from './errors';
 
 export function tarEndCheck(what: string): StreamCheck {
   // A copy, not a view: the bytes an update sees live in a buffer that is reused once they are written.
@@ -20,7 +16,7 @@ export function tarEndCheck(what: string): StreamCheck {
       have = keep + chunk.length;
     },
     end(): void {
-      if (have !== tail.length || !tail.every((b) => b === 0)) throw new TruncatedStreamError(what);
+      if (have !== tail.length || !tail.every((b) => b === 0)) throw new TruncatedStreamError(`${what} ended before the end of the archive (connection cut?)`);
     },
   };
 }

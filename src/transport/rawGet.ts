@@ -13,7 +13,7 @@ export interface RawGetOptions { thumbprint?: string; signal?: AbortSignal }
  * GETs `url` in HTTP/1.0 (so never a chunked reply). `sinkFor(head)` decides where the body goes: a sink, or
  * undefined to drop the connection after the head (a redirect, an error status). Resolves when the body is
  * complete: the declared Content-Length, or the server's close when it declared none (XAPI's /export). A body
- * cut short of its Content-Length rejects with code ERR_TRUNCATED_STREAM.
+ * cut short of its Content-Length rejects with a TruncatedStreamError.
  */
 export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<ResponseResult> {
   const u = new URL(url);

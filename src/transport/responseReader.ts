@@ -3,7 +3,7 @@
 // is the server's short reply).
 import * as net from 'node:net';
 import { BodySink } from '../core/bodySink';
-import { CancelledError } from '../core/errors';
+import { CancelledError, TruncatedStreamError } from '../core/errors';
 import { MAX_HEAD_BYTES, MalformedReplyError, ResponseHead, parseResponseHead } from './responseHead';
 
 export interface ResponseResult { head: ResponseHead; bodyBytes: number }
@@ -132,7 +132,7 @@ export class BodyReader {
   private finish(): void {
     const s = this.settle;
     if (!s) return;
-    if (this.remaining !== Infinity && this.remaining > 0) return this.fail(Object.assign(new Error(`body ended ${this.remaining} bytes short of its Content-Length`), { code: 'ERR_TRUNCATED_STREAM' }));
+    if (this.remaining !== Infinity && this.remaining > 0) return this.fail(new TruncatedStreamError(`body ended ${this.remaining} bytes short of its Content-Length`));
     this.settle = undefined;
     if (!this.keepOpen) this.socket?.destroy();
     s.resolve({ head: this.parsed!, bodyBytes: this.bodyBytes });
