@@ -64,11 +64,13 @@ async function throughput(mib: number, kind: 'export' | 'import'): Promise<void>
         (wall[name] ??= []).push(m.seconds); (cpu[name] ??= []).push(m.cpuSeconds); rss = Math.max(rss, m.rssMib ?? 0);
       }
     }
-    const mbps = (s: number) => (bytes / 2 ** 20 / s).toFixed(0) + ' MiB/s';
+    const rate = (s: number) => (bytes / 2 ** 20 / s).toFixed(0);
+    const mbps = (s: number) => `${rate(s)} MiB/s`;
+    /** Slowest to fastest round. */
+    const range = (xs: number[]) => `${rate(Math.max(...xs))}–${mbps(Math.min(...xs))}`;
     const perGib = (s: number) => (s / (bytes / 2 ** 30)).toFixed(2) + ' s';
     const size = `${kind} ${(bytes / 2 ** 20).toFixed(0)} MiB XVA`;
     for (const name of Object.keys(refs)) {
-      const range = (xs: number[]) => `${mbps(Math.max(...xs)).split(' ')[0]}–${mbps(Math.min(...xs))}`;
       rows.push([`${size}: ours / ${name}`, `${mbps(median(wall.ours))} / ${mbps(median(wall[name]))}`, `ratio ${(median(wall[name]) / median(wall.ours)).toFixed(2)} (goal ≥ 0.95); rounds ${range(wall.ours)} / ${range(wall[name])}`]);
     }
     rows.push([`${kind}: CPU per GiB, ours / ${Object.keys(refs)[0]}`, `${perGib(median(cpu.ours))} / ${perGib(median(cpu[Object.keys(refs)[0]]))}`, kind === 'export' ? 'ours also hashes every byte (sha256) and fsyncs' : '']);

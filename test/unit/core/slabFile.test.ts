@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIRST_SLAB_SHORTER_BY, SLAB_BYTES, SlabFile } from '../../../src/core/slabFile';
 import { isLocalDiskFs } from '../../../src/core/directFile';
+import { pattern } from '../pattern';
 
 describe('SlabFile', () => {
   const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slab-'));
@@ -96,8 +97,6 @@ describe('SlabFile', () => {
     });
   });
 
-  const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 12)) & 0xff));
-
   it('on Linux writes around the page cache (O_DIRECT) from aligned slabs, and a file of any size comes out exact', async function () {
     // O_DIRECT is Linux's, for local disks; elsewhere the page-cache path above is the one.
     if (process.platform !== 'linux' || !isLocalDiskFs(Number((await fs.promises.statfs(os.tmpdir())).type))) this.skip();
@@ -129,15 +128,22 @@ describe('SlabFile', () => {
 
   /** Makes fs.promises.open refuse O_DIRECT, as tmpfs did before Linux 6.6 and some file systems and mount options still do: at open (after creating the file, as Linux does) or at the first write. */
   async function refusingDirect(at: 'open' | 'write', fn: () => Promise<void>): Promise<void> {
-    const open = fs.promises.open;
     const direct = fs.constants.O_DIRECT ?? 0x4000;
     const einval = () => Object.assign(new Error('EINVAL: invalid argument'), { code: 'EINVAL' });
-    (fs.promises as { open: unknown }).open = async (file: string, flags: string | number, mode?: number) => {
+    await withOpen((open) => async (file, flags, mode) => {
       if (typeof flags !== 'number' || !(flags & direct)) return open(file, flags, mode);
       const fh = await open(file, flags & ~direct, mode);
       if (at === 'open') { await fh.close(); throw einval(); }
       return failingWrites(fh, einval());
-    };
+    }, fn);
+  }
+
+  type Open = (file: string, flags: string | number, mode?: number) => Promise<fs.promises.FileHandle>;
+
+  /** Runs `fn` with fs.promises.open replaced by what `replace` makes of the real one. */
+  async function withOpen(replace: (open: Open) => Open, fn: () => Promise<void>): Promise<void> {
+    const open = fs.promises.open;
+    (fs.promises as { open: unknown }).open = replace(open);
     try { await fn(); } finally { (fs.promises as { open: unknown }).open = open; }
   }
 
@@ -178,15 +184,13 @@ describe('SlabFile', () => {
   it('a refusal other than EINVAL is an error, and leaves no file behind', async () => {
     const dir = tmp();
     const file = path.join(dir, 'x.bin');
-    const open = fs.promises.open;
-    (fs.promises as { open: unknown }).open = async (f: string, flags: string | number, mode?: number) => {
+    await withOpen((open) => async (f, flags, mode) => {
       const fh = await open(f, typeof flags === 'number' ? flags & ~(fs.constants.O_DIRECT ?? 0) : flags, mode);
       return failingWrites(fh, Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
-    };
-    try {
+    }, async () => {
       if (process.platform === 'linux') await assert.rejects(SlabFile.create(file, () => undefined, { slabBytes: 8192 }), /ENOSPC/);
       else await SlabFile.create(file, () => undefined, { slabBytes: 8192 }).then((f) => f.close(false));
-    } finally { (fs.promises as { open: unknown }).open = open; }
+    });
     if (process.platform === 'linux') assert.deepEqual(fs.readdirSync(dir), []);
   });
 });

@@ -5,6 +5,7 @@ import { rawGet } from '../../../src/transport/rawGet';
 import { MalformedReplyError, parseResponseHead } from '../../../src/transport/responseHead';
 import { CancelledError } from '../../../src/core/errors';
 import { collector, loopbackServer } from './loopback';
+import { pattern } from '../pattern';
 
 /** A server that answers every connection with `reply(socket, request)`: whatever bytes a hostile peer might send. */
 async function rawServer(reply: (s: net.Socket, request: string) => void): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
@@ -19,7 +20,6 @@ async function rawServer(reply: (s: net.Socket, request: string) => void): Promi
   return { ...server, requests };
 }
 
-function pattern(n: number): Buffer { return Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff)); }
 
 describe('parseResponseHead (replies are hostile)', () => {
   const head = (s: string) => parseResponseHead(Buffer.from(s, 'latin1'));

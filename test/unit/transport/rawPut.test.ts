@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { rawPut } from '../../../src/transport/rawPut';
 import { CancelledError } from '../../../src/core/errors';
 import { loopbackServer } from './loopback';
+import { pattern } from '../pattern';
 
 interface Upload { head: string; body: Buffer }
 
@@ -40,8 +41,6 @@ function file(bytes: Buffer): string {
   fs.writeFileSync(f, bytes);
   return f;
 }
-
-const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 11 + (i >> 10)) & 0xff));
 
 describe('rawPut: a file uploaded from reused buffers', function () {
   this.timeout(20_000);
