@@ -8,12 +8,13 @@ import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
 import { ageText } from '../ui/format';
 import { BackupsTree } from './backupsTree';
+import { ChildrenCache } from './childrenCache';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
 
 const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
 
 export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, vscode.Disposable {
-  private readonly cache = new Map<string, InfraNode[]>();
+  private readonly cache = new ChildrenCache<InfraNode>();
   private readonly shown = new Map<string, number>();
   private readonly nodes = new Map<string, InfraNode>();
   /** Object id (VM, host, pool, snapshot, connection key) → job working on it. */
@@ -44,11 +45,12 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     if (!node || node.kind === 'message' || node.kind === 'error' || node.kind === 'loadMore') {
       const parent = node && node.kind === 'error' ? node.parent : undefined;
       if (parent) return this.refresh(parent as InfraNode);
-      this.cache.clear(); this.shown.clear(); this.nodes.clear();
+      this.cache.invalidate(); this.shown.clear(); this.nodes.clear();
       this.emitter.fire(undefined);
       return;
     }
-    for (const key of [...this.cache.keys()]) if (key === node.key || key.startsWith(node.key + '/')) { this.cache.delete(key); this.shown.delete(key); }
+    this.cache.invalidate(node.key);
+    for (const key of [...this.shown.keys()]) if (key === node.key || key.startsWith(node.key + '/')) this.shown.delete(key);
     this.emitter.fire(this.nodes.has(node.key) ? this.nodes.get(node.key) : undefined);
   }
 
@@ -144,12 +146,12 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   async getChildren(node?: InfraNode): Promise<InfraNode[]> {
     const key = node ? node.key : '';
-    let all = this.cache.get(key);
-    if (!all) {
-      try { all = await this.load(node); } catch (err) { all = [this.errorNode(key, err, node)]; }
-      this.cache.set(key, all);
-      for (const n of all) this.nodes.set(n.key, n);
-    }
+    const all = await this.cache.get(key, async () => {
+      let children: InfraNode[];
+      try { children = await this.load(node); } catch (err) { children = [this.errorNode(key, err, node)]; }
+      for (const n of children) this.nodes.set(n.key, n);
+      return children;
+    });
     const limit = this.shown.get(key) ?? PAGE_SIZE;
     if (all.length <= limit) return all;
     return [...all.slice(0, limit), { kind: 'loadMore', key: `${key}/more`, parentKey: key, tree: 'infrastructure' }];

@@ -1,6 +1,7 @@
 // POST /jsonrpc: JSON-RPC v2 and v1 envelopes; malformed → HTTP 500 HTML.
 import { IncomingMessage, ServerResponse } from 'http';
 import { XapiError } from './errors';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dispatch, RpcContext } from './rpc';
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -41,6 +42,8 @@ export async function handleJsonRpc(ctx: RpcContext, req: IncomingMessage, res: 
       : { result: null, error: err.toArray(), id: msg.id };
   }
   const body = JSON.stringify(out);
+  const slow = ctx.faults.slowNextReply;
+  if (slow && slow.method === msg.method) { ctx.faults.slowNextReply = undefined; await delay(slow.ms); }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

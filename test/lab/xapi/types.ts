@@ -11,4 +11,6 @@ export interface XapiFaults {
   redirect?: { path: string; location: string };
   /** Extra delay before answering session.login_with_password. */
   loginDelayMs?: number;
+  /** The next call of this JSON-RPC method is answered late: read when it arrives, sent `ms` later (a slow link). */
+  slowNextReply?: { method: string; ms: number };
 }
