@@ -15,9 +15,9 @@ export const REDIRECTING_PUTS = new Set(['/import', '/import_raw_vdi']);
  * Policy: https → http is refused. The request carries the session (`session_id`) in its query; XAPI itself
  * only ever redirects to `https://`, so a downgrade means something on the path rewrote it, and following it
  * would hand the session to anyone on the network. http → https (the usual case against a master reached on
- * port 80) is allowed: the target is then verified exactly like the master — the caller sends the request
- * through the same axios instance, whose https agent verifies certificates by default, or enforces the
- * connection's pinned thumbprint on every peer (a member with its own self-signed certificate is refused).
+ * port 80) is allowed: the target is then verified like the master — against the CAs by default, or, on a
+ * connection that pins the master's thumbprint, against the thumbprint the master reports for that member's own
+ * certificate (XapiClient.pinFor): an impostor at the member's address is refused before it gets a byte.
  * Only http(s) targets are followed. Errors name the target's origin only, never the query (it holds the session).
  */
 export function redirectTarget(from: string, location: unknown, handler: string): string {

@@ -11,6 +11,7 @@ import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
 import { MAX_REDIRECTS, REDIRECTING_PUTS, redirectTarget } from './handlerRedirect';
+import { memberThumbprint } from './memberThumbprint';
 
 export type Ref = string;
 export const NULL_REF = 'OpaqueRef:NULL';
@@ -21,6 +22,7 @@ export interface TaskRecord { status: 'pending' | 'success' | 'failure' | 'cance
 
 export class XapiClient {
   private http!: AxiosInstance;
+  private readonly memberHttp = new Map<string, AxiosInstance>();
   private session?: string;
   private rpcId = 0;
   url: string;
@@ -108,7 +110,7 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const { head } = await rawGet(url, { thumbprint: this.opts.thumbprint, signal }, (h) => {
+      const { head } = await rawGet(url, { thumbprint: await this.pinFor(url), signal }, (h) => {
         if (h.status !== 200) return undefined;
         onHead?.(h);
         return sink;
@@ -128,7 +130,7 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
-    const head = await rawPut(url, file, { thumbprint: this.opts.thumbprint, signal, onBytes });
+    const head = await rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes });
     if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [path]);
     return { taskRef: head.headers['task-id'] };
   }
@@ -142,7 +144,7 @@ export class XapiClient {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const probe = new URL(url);
       probe.searchParams.delete('task_id');
-      const res = await this.http.put(probe.toString(), '', {
+      const res = await this.httpPinned(await this.pinFor(url)).put(probe.toString(), '', {
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' }, signal, responseType: 'stream',
       });
       (res.data as Readable).destroy();
@@ -150,6 +152,27 @@ export class XapiClient {
       url = redirectTarget(url, res.headers.location, path);
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
+  /**
+   * The thumbprint a data-plane URL is pinned to: none when certificates are verified against CAs; the connection's
+   * for the master; for another pool host (a 302 led there) the thumbprint of that host's own certificate as the
+   * master reports it (memberThumbprint), else the connection's (a pool that shares one certificate).
+   */
+  private async pinFor(url: string): Promise<string | undefined> {
+    const pin = this.opts.thumbprint;
+    if (!pin) return undefined;
+    const target = new URL(url);
+    if (target.host === new URL(this.url).host) return pin;
+    return (await memberThumbprint(this, target.hostname.replace(/^\[(.*)\]$/, '$1'))) ?? pin;
+  }
+
+  /** The axios instance for requests pinned to `pin` (the connection's instance for the connection's pin). */
+  private httpPinned(pin: string | undefined): AxiosInstance {
+    if (pin === this.opts.thumbprint) return this.http;
+    let http = this.memberHttp.get(pin ?? '');
+    if (!http) { http = createHttp({ baseURL: this.url, thumbprint: pin }); this.memberHttp.set(pin ?? '', http); }
+    return http;
   }
 
   private resourceUrl(path: string, query: Record<string, string>): string {

@@ -37,10 +37,12 @@ export interface XapiLabOptions {
   /** Benchmarks: every disk chunk holds data (see diskContent.setDenseDisks). Process-wide. */
   denseDisks?: boolean;
   /**
-   * Serve HTTPS: host i uses tls[min(i, tls.length - 1)] (XCP-ng hosts each have their own certificate).
-   * Redirects then say `https`, as xapi's do; without TLS the lab says `http`.
+   * Serve HTTPS: host i uses tls[min(i, tls.length - 1)] (XCP-ng hosts each have their own certificate), and
+   * host.get_server_certificate reports that certificate — or `reported`, to play an impostor at the host's address
+   * whose certificate is not the one xapi installed. Redirects then say `https`, as xapi's do; without TLS the lab
+   * says `http` and reports no certificate.
    */
-  tls?: { key: string | Buffer; cert: string | Buffer }[];
+  tls?: { key: string | Buffer; cert: string | Buffer; reported?: string | Buffer }[];
   /**
    * Test-only: `PUT /lab/faults` with a JSON XapiFaults body replaces the fault set, so a test in another process
    * (the extension host of the e2e suite) can switch faults. Off unless set; never part of XAPI.
@@ -98,6 +100,10 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     username: opts.username ?? 'root', password: opts.password ?? 'lab-secret', slaveOf: opts.slaveOf,
     sessions: new Map(), log: requests,
     hostBaseUrl: (ref) => `${scheme}://${store.must('host', ref).address}:${port}`,
+    serverCertificate: (ref) => {
+      const id = opts.tls?.[Math.min(hostRefs.indexOf(ref), opts.tls.length - 1)];
+      return id ? String(id.reported ?? id.cert) : '';
+    },
   };
 
   const route = async (hctx: RpcContext, hostLog: string[], req: IncomingMessage, res: ServerResponse): Promise<void> => {

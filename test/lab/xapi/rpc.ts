@@ -17,6 +17,8 @@ export interface RpcContext {
   localHost?: string;
   /** `<scheme>://<address>:<port>` of a host's listener (for 302 redirects). */
   hostBaseUrl: (hostRef: string) => string;
+  /** host.get_server_certificate: the PEM of the certificate installed on a host ('' without TLS). */
+  serverCertificate: (hostRef: string) => string;
   sessions: Map<string, { user: string; alive: boolean }>;
   log: string[];
 }
@@ -139,6 +141,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
   checkSession(ctx, params[0]);
   if (method === 'session.logout') { arity(method, params, 1); ctx.sessions.get(String(params[0]))!.alive = false; return ''; }
   if (method === 'session.get_uuid') return ctx.store.must('session', params[0]).uuid;
+  if (method === 'host.get_server_certificate') { arity(method, params, 2); ctx.store.must('host', params[1]); return ctx.serverCertificate(String(params[1])); }
 
   const isAsync = method.startsWith('Async.');
   const base = isAsync ? method.slice(6) : method;
