@@ -6,11 +6,12 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { Fixture, ctx, filesBelow, startFixture } from './labFixture';
+import { Fixture, LAB_PASSWORD, ctx, filesBelow, startFixture } from './labFixture';
 import { readTarEntryNames } from './tarNames';
 import { BackupRepository } from '../../src/core/repository';
 import { normaliseThumbprint } from '../../src/transport/pinnedTls';
-import { XapiLab } from '../lab/xapi';
+import { XapiLab, startXapiLab } from '../lab/xapi';
+import { XenProvider } from '../../src/providers/xen/xenProvider';
 
 /** A halted VM whose disks are on the local SR of lab host `i` (only that host sees it). */
 function haltedVmOn(lab: XapiLab, i: number): { ref: string; uuid: string; sr: string } {
@@ -141,6 +142,22 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       assert.match(String(err?.message), new RegExp(`expected ${member.sha256}, 127\\.0\\.0\\.2 presented ${impostor.sha256}`));
       assert.deepEqual(f.lab.hosts[1].requests, [], 'not even the request line (it holds the session)');
       assert.deepEqual(filesBelow(f.repo), []);
+    });
+
+    it('a connection pinned to a member it names refuses the master HOST_IS_SLAVE points at, and says what to change', async () => {
+      const master = selfSigned(dir, 'master'); const member = selfSigned(dir, 'member');
+      f = await startFixture({ tls: [master] }, { thumbprint: master.sha256 });
+      const memberLab = await startXapiLab({ tls: [member], slaveOf: `127.0.0.1:${f.lab.port}`, password: LAB_PASSWORD });
+      try {
+        const before = f.lab.requests.length;
+        const p = new XenProvider({ name: 'via-member', platform: 'xen', url: memberLab.url, username: 'root', thumbprint: member.sha256 }, { password: LAB_PASSWORD });
+        const err = await p.connect().then(() => undefined, (e: Error) => e);
+        assert.match(String(err?.message), new RegExp(`thumbprint mismatch: expected ${member.sha256}, 127\\.0\\.0\\.1 presented ${master.sha256}`));
+        assert.match(String(err?.message), new RegExp(`127\\.0\\.0\\.1:${memberLab.port} is a pool member \\(HOST_IS_SLAVE\\) whose master is 127\\.0\\.0\\.1:${f.lab.port}: point the connection's url at the master and pin the master's certificate`));
+        assert.match(String(err?.message), /^connection "via-member"/);
+        assert.ok(!String(err?.message).includes(LAB_PASSWORD));
+        assert.equal(f.lab.requests.length, before, 'the master was sent nothing (the password would have been the first thing)');
+      } finally { await memberLab.close(); }
     });
 
     it('refuses a 302 from https to http: the session would travel in clear', async () => {

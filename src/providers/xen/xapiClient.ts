@@ -39,6 +39,7 @@ export class XapiClient {
   get taskPollMs(): number { return this.opts.taskPollMs ?? 500; }
 
   async login(): Promise<void> {
+    let member: string | undefined;
     for (let hops = 0; ; hops++) {
       try {
         this.session = await this.rawCall<string>('session.login_with_password', [this.opts.username, this.opts.password, '2.21', 'vm-backup-explorer']);
@@ -48,9 +49,14 @@ export class XapiClient {
         if (err instanceof VendorError && err.code === 'HOST_IS_SLAVE' && hops < 2 && err.params[0]) {
           const current = new URL(this.url);
           const master = err.params[0];
+          member = current.host;
           this.url = `${current.protocol}//${master.includes(':') && !master.startsWith('[') ? master : master + (current.port ? ':' + current.port : '')}`;
           this.http = this.makeHttp();
           continue;
+        }
+        // The pin was taken from the member the connection names; the master has a certificate of its own.
+        if (member && this.opts.thumbprint && err instanceof Error && /thumbprint mismatch/.test(err.message)) {
+          throw new Error(`${err.message} — ${member} is a pool member (HOST_IS_SLAVE) whose master is ${new URL(this.url).host}: point the connection's url at the master and pin the master's certificate`);
         }
         throw err;
       }
