@@ -13,6 +13,7 @@ import { deleteSnapshot } from './deleteSnapshot';
 import { loadMore } from './loadMore';
 import { openCatalog } from './openCatalog';
 import { openDemoLab } from './openDemoLab';
+import { pinCertificate } from './pinCertificate';
 import { refresh } from './refresh';
 import { removeConnection } from './removeConnection';
 import { resetPowerState } from './resetPowerState';
@@ -45,6 +46,7 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.resetPowerState': resetPowerState,
   'vmbackup.openDemoLab': openDemoLab,
   'vmbackup.loadMore': loadMore,
+  'vmbackup.pinCertificate': pinCertificate,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { parse, stringify } from 'yaml';
+import { isMap, isSeq, parse, parseDocument, stringify } from 'yaml';
 import schema from '../../schemas/connections.schema.json';
 import { ConnectionProfile } from './model';
 
@@ -32,6 +32,23 @@ export function saveConnections(workspace: string, connections: ConnectionProfil
   const file = path.join(workspace, CONNECTIONS_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, '# VM Backup Explorer connections. Passwords are not stored here (SecretStorage).\n' + stringify({ connections }));
+}
+
+/**
+ * Sets one key of one connection in connections.yaml, keeping the file's comments and layout (yaml's Document API).
+ * The result must still validate; otherwise nothing is written.
+ */
+export function setConnectionKey(workspace: string, name: string, key: 'thumbprint', value: string): void {
+  const file = path.join(workspace, CONNECTIONS_FILE);
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  const list = doc.get('connections');
+  const item = isSeq(list) ? list.items.find((c) => isMap(c) && c.get('name') === name) : undefined;
+  if (!isMap(item)) throw new Error(`${CONNECTIONS_FILE}: no connection named "${name}"`);
+  item.set(key, value);
+  const text = doc.toString();
+  const checked = parseConnections(text);
+  if (checked.errors.length) throw new Error(`${CONNECTIONS_FILE}: ${checked.errors.join('; ')}`);
+  fs.writeFileSync(file, text);
 }
 
 /** CLI secret lookup: VMBACKUP_PASSWORD_<NAME> (upper-case, non-alphanumerics as _) or VMBACKUP_PASSWORD. */

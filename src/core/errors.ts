@@ -22,6 +22,15 @@ export class TruncatedStreamError extends Error {
   constructor(message: string) { super(message); this.name = 'TruncatedStreamError'; }
 }
 
+/**
+ * A server certificate that did not verify against the CAs, with the thumbprint the server presented: the user may
+ * check it on the host and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
+ */
+export class UntrustedCertificateError extends Error {
+  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string) { super(message); this.name = 'UntrustedCertificateError'; }
+  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint); }
+}
+
 /** Thrown when the user or a caller aborted the operation. */
 export class CancelledError extends Error {
   constructor(message = 'Operation cancelled') { super(message); this.name = 'CancelledError'; }

@@ -1,7 +1,7 @@
 // Connections from the workspace's .vmbackup/connections.yaml; passwords only in SecretStorage; cached connected providers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONNECTIONS_FILE, loadConnections, passwordFromEnv, saveConnections } from '../core/connections';
+import { CONNECTIONS_FILE, loadConnections, passwordFromEnv, saveConnections, setConnectionKey } from '../core/connections';
 import { CancelledError, VendorError } from '../core/errors';
 import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
@@ -105,6 +105,14 @@ export class ConnectionStore implements vscode.Disposable {
     const root = this.requireRoot();
     await this.storePassword(profile.name, password);
     saveConnections(root, [...this.profiles.filter((p) => p.name !== profile.name), profile]);
+    this.reload();
+    this.emitter.fire();
+  }
+
+  /** Pins a certificate thumbprint on a connection in connections.yaml (comments kept); the next use reconnects with it. */
+  pinThumbprint(name: string, thumbprint: string): void {
+    setConnectionKey(this.requireRoot(), name, 'thumbprint', thumbprint);
+    this.forget(name);
     this.reload();
     this.emitter.fire();
   }

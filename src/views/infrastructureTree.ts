@@ -1,5 +1,6 @@
 // Infrastructure: connection → pool → host → VM → snapshots. Lazy, cached per node, paged, errors as nodes.
 import * as vscode from 'vscode';
+import { UntrustedCertificateError } from '../core/errors';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { PowerState, SnapshotInfo } from '../core/model';
@@ -200,7 +201,9 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   }
 
   private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
-    return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent };
+    const untrusted = err instanceof UntrustedCertificateError && parent && 'connection' in parent
+      ? { connection: parent.connection, host: err.host, thumbprint: err.thumbprint } : undefined;
+    return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent, untrusted };
   }
 
   private platform(connection: string): string | undefined { return this.connections.get(connection)?.platform; }
@@ -240,7 +243,7 @@ export function errorItem(node: ErrorNode, retryCommand: string): vscode.TreeIte
   const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   item.tooltip = `${node.message}\n\nClick to retry.`;
-  item.contextValue = 'error;canRetry';
+  item.contextValue = node.untrusted ? 'error;canRetry;canPinCertificate' : 'error;canRetry';
   item.command = { command: retryCommand, title: 'Retry', arguments: [node] };
   return item;
 }

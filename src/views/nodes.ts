@@ -11,7 +11,11 @@ export interface HostNode { kind: 'host'; key: string; connection: string; pool:
 export interface VmNode { kind: 'vm'; key: string; connection: string; pool: PoolInfo; host?: HostInfo; vm: VmInfo }
 export interface SnapshotNode { kind: 'snapshot'; key: string; connection: string; pool: PoolInfo; host?: HostInfo; vm: VmInfo; snapshot: SnapshotInfo; all: SnapshotInfo[] }
 /** A level that failed to load: the vendor's message and a retry action on the parent. */
-export interface ErrorNode { kind: 'error'; key: string; message: string; parent?: InfraNode | BackupNode }
+export interface ErrorNode {
+  kind: 'error'; key: string; message: string; parent?: InfraNode | BackupNode;
+  /** A connection failed on a certificate the CAs do not vouch for: the one its host presented, to check and pin. */
+  untrusted?: { connection: string; host: string; thumbprint: string };
+}
 export interface MessageNode { kind: 'message'; key: string; message: string; icon?: string }
 export interface LoadMoreNode { kind: 'loadMore'; key: string; parentKey: string; tree: 'infrastructure' | 'backups' }
 

@@ -40,8 +40,18 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
 
   it('refuses a self-signed certificate without a pin, before sending the password', async () => {
     bodies.length = 0;
-    await assert.rejects(login(), /self-signed|self signed/i);
+    const err = await login().then(() => undefined, (e: Error & { code?: string }) => e);
+    assert.match(String(err?.message), /self-signed|self signed/i);
+    assert.equal(err?.code, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'Node\'s code, verbatim');
     assert.deepEqual(bodies, []);
+  });
+  it('says which certificate the host presented and how to check it there before pinning it (nothing sent)', async () => {
+    bodies.length = 0;
+    const err = await login().then(() => undefined, (e: Error) => e);
+    assert.ok(String(err?.message).includes(`${new URL(url).host} presented a certificate with SHA-256 ${sha256}.`), String(err?.message));
+    assert.match(String(err?.message), /openssl x509 -noout -fingerprint -sha256 -in \/etc\/xensource\/xapi-ssl\.pem/);
+    assert.deepEqual(bodies, [], 'neither the login nor the certificate probe sent anything');
+    assert.ok(!String(err?.message).includes('tls-secret-pw'));
   });
   it('accepts it with the matching SHA-1 or SHA-256 thumbprint (any case, with or without colons)', async () => {
     await login(sha1);

@@ -2,11 +2,12 @@
 import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
+import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
 import { rawGet } from '../../transport/rawGet';
 import { rawPut } from '../../transport/rawPut';
 import { ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
-import { CancelledError, VendorError } from '../../core/errors';
+import { CancelledError, UntrustedCertificateError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
@@ -54,6 +55,7 @@ export class XapiClient {
           this.http = this.makeHttp();
           continue;
         }
+        if (!this.opts.thumbprint && isUntrustedCertificate(err)) throw await this.howToPin(err as Error & { code: string });
         // The pin was taken from the member the connection names; the master has a certificate of its own.
         if (member && this.opts.thumbprint && err instanceof Error && /thumbprint mismatch/.test(err.message)) {
           throw new Error(`${err.message} — ${member} is a pool member (HOST_IS_SLAVE) whose master is ${new URL(this.url).host}: point the connection's url at the master and pin the master's certificate`);
@@ -158,6 +160,19 @@ export class XapiClient {
       url = redirectTarget(url, res.headers.location, path);
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
+  /**
+   * A certificate that does not verify against the CAs (XCP-ng's self-signed one): the error says which certificate
+   * the host presented and how to check it on the host before pinning it. The code stays Node's.
+   */
+  private async howToPin(err: Error & { code: string }): Promise<Error> {
+    const thumbprint = await presentedThumbprint(this.url);
+    if (!thumbprint) return err;
+    const host = new URL(this.url).host;
+    const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
+      + `(on the host: openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem), pin it as the connection's thumbprint`;
+    return new UntrustedCertificateError(message, err.code, host, thumbprint);
   }
 
   /**

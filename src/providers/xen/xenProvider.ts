@@ -7,7 +7,7 @@ import { JobContext } from '../../core/job';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { BackupKind, Manifest, TOOL } from '../../core/manifest';
 import { safeName } from '../../core/safeName';
-import { ErrorContext, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
+import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
 import { mask } from '../../core/secrets';
 import { defaultRetryPolicy, withRetry } from '../../core/retry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
@@ -249,7 +249,8 @@ export class XenProvider implements Provider {
       const where = typeof extra === 'function' ? await extra() : extra;
       if (e instanceof VendorError) throw this.err(e, where);
       const code = (e as { code?: string }).code;
-      throw new Error(`${describeContext({ connection: this.profile.name, ...where })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`);
+      const message = `${describeContext({ connection: this.profile.name, ...where })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`;
+      throw e instanceof UntrustedCertificateError ? e.withMessage(message) : new Error(message);
     }
   }
 

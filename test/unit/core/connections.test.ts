@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { parseConnections, passwordFromEnv } from '../../../src/core/connections';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CONNECTIONS_FILE, parseConnections, passwordFromEnv, setConnectionKey } from '../../../src/core/connections';
 
 describe('connections.yaml', () => {
   it('accepts a valid file', () => {
@@ -21,5 +24,34 @@ describe('connections.yaml', () => {
   it('reads passwords from the environment only', () => {
     assert.equal(passwordFromEnv('my-lab', { VMBACKUP_PASSWORD_MY_LAB: 'p1', VMBACKUP_PASSWORD: 'p2' }), 'p1');
     assert.equal(passwordFromEnv('other', { VMBACKUP_PASSWORD: 'p2' }), 'p2');
+  });
+
+  describe('setConnectionKey (Pin This Certificate)', () => {
+    const SHA = 'AB:'.repeat(31) + 'AB';
+    const TEXT = '# our pools\nconnections:\n  - name: a   # the master\n    platform: xen\n    url: https://a\n    username: root\n  - name: b\n    platform: xen\n    url: https://b\n    username: root\n';
+    let ws: string;
+    beforeEach(() => {
+      ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-conn-'));
+      fs.mkdirSync(path.join(ws, '.vmbackup'));
+      fs.writeFileSync(path.join(ws, CONNECTIONS_FILE), TEXT);
+    });
+    afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
+    const read = () => fs.readFileSync(path.join(ws, CONNECTIONS_FILE), 'utf8');
+
+    it('sets the key on that connection only and keeps the comments', () => {
+      setConnectionKey(ws, 'b', 'thumbprint', SHA);
+      const text = read();
+      assert.match(text, /^# our pools\n/);
+      assert.match(text, /- name: a +# the master\n/);
+      const { connections, errors } = parseConnections(text);
+      assert.deepEqual(errors, []);
+      assert.equal(connections.find((c) => c.name === 'b')?.thumbprint, SHA);
+      assert.equal(connections.find((c) => c.name === 'a')?.thumbprint, undefined);
+    });
+    it('refuses an unknown connection and a value the schema refuses, and then writes nothing', () => {
+      assert.throws(() => setConnectionKey(ws, 'c', 'thumbprint', SHA), /no connection named "c"/);
+      assert.throws(() => setConnectionKey(ws, 'a', 'thumbprint', 'not a thumbprint'), /thumbprint/);
+      assert.equal(read(), TEXT);
+    });
   });
 });

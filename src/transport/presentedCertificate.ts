@@ -1,0 +1,34 @@
+// What certificate an https server presents, for the error that tells the user how to pin it. Nothing is sent.
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { sha256Thumbprint } from './pinnedTls';
+
+/** Node's codes for a certificate that did not verify against the CAs (a self-signed XCP-ng host's is the usual one). */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isUntrustedCertificate(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNTRUSTED.has(code);
+}
+
+/**
+ * The SHA-256 thumbprint of the certificate an https URL's server presents: a TLS handshake without verification,
+ * closed as soon as the certificate is read, before anything is written. undefined if the handshake fails or times out.
+ */
+export function presentedThumbprint(url: string, timeoutMs = 5_000): Promise<string | undefined> {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port: Number(u.port) || 443, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
+    const done = (thumbprint?: string) => { clearTimeout(timer); socket.destroy(); resolve(thumbprint); };
+    const timer = setTimeout(() => done(), timeoutMs);
+    socket.once('error', () => done());
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate()?.raw;
+      done(raw?.length ? sha256Thumbprint(raw) : undefined);
+    });
+  });
+}
