@@ -7,9 +7,13 @@ import { startXapiLab } from '../lab/xapi';
 import { launchBrowser } from './browser';
 import { CodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
 import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
+import { passwordEnvName } from '../../src/core/connections';
+import { selfSignedFront } from './selfSignedFront';
 import { uiScript } from './uiScript';
 
 const PASSWORD = 'e2e-lab-pw-5150';
+/** The UI script's second connection: the lab behind a self-signed https front. */
+const TLS_CONNECTION = 'lab-tls';
 export const screenshotDir = path.join(repoRoot, 'out', 'e2e');
 
 /** Loads the extension with its test suite; VS Code reports mocha's output and exit code through codeAutomation*. */
@@ -31,7 +35,8 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
 async function main(): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20, faultControl: true });
-  const env = { ...labPasswordEnv(PASSWORD), VMBACKUP_E2E_LAB_URL: lab.url };
+  const front = await selfSignedFront(lab.url);
+  const env = { ...labPasswordEnv(PASSWORD), [passwordEnvName(TLS_CONNECTION)]: PASSWORD, VMBACKUP_E2E_LAB_URL: lab.url };
   let failed = 0;
   try {
     const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url);
@@ -41,7 +46,7 @@ async function main(): Promise<void> {
     const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url);
     const cs2 = await startCodeServer(env);
     try {
-      const r = await uiScript(cs2, ws2, lab, screenshotDir);
+      const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front });
       for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>) console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
       const bad = r.checks.filter((c) => !c.ok).length;
       console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
     } finally { await cs2.stop(); }
     const logText = [lab.requests.join('\n')].join('\n');
     if (logText.includes(PASSWORD)) { console.error('the lab request log holds the password'); failed++; }
-  } finally { await lab.close(); }
+  } finally { await front.close(); await lab.close(); }
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
 import { CodeServer, workbenchUrl } from './codeServer';
+import { SelfSignedFront } from './selfSignedFront';
+import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
 
 /** Clicks a context-menu entry (the menu is keyboard-driven: focus the item, then Enter). */
 async function clickMenu(page: Page, label: string): Promise<void> {
@@ -33,7 +35,7 @@ async function expand(scope: Page, text: string): Promise<void> {
   if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
 }
 
-export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, shots: string): Promise<{ checks: Check[] }> {
+export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, shots: string, tls: { name: string; front: SelfSignedFront }): Promise<{ checks: Check[] }> {
   const checks: Check[] = [];
   const check = async (name: string, fn: () => Promise<void>) => {
     try { await fn(); checks.push({ name, ok: true }); } catch (e) {
@@ -190,6 +192,30 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         text = await markers.innerText().catch(() => '');
       }
       await page.screenshot({ path: path.join(shots, '10-problems.png') });
+    });
+    await check('a connection to a self-signed host: right-click its error, Pin This Certificate…, confirm: pinned, and its pool shows', async () => {
+      const infra = pane(page, 'Infrastructure');
+      await infra.locator('.pane-header').hover();
+      await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
+      // A connection added to the file while VS Code runs (the store watches connections.yaml).
+      const { connections } = loadConnections(workspace);
+      saveConnections(workspace, [...connections, { name: tls.name, platform: 'xen', url: tls.front.url, username: 'root' }]);
+      await expand(infra, tls.name);
+      const error = infra.locator('.monaco-list-row', { hasText: 'DEPTH_ZERO_SELF_SIGNED_CERT' }).first();
+      await error.waitFor({ timeout: 30_000 });
+      await error.click({ button: 'right' });
+      await page.screenshot({ path: path.join(shots, '11-pin-menu.png') });
+      await clickMenu(page, 'Pin This Certificate');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 10_000 });
+      const text = await dialog.innerText();
+      if (!text.includes(tls.front.sha256)) throw new Error(`the confirmation does not show the thumbprint: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+      await page.screenshot({ path: path.join(shots, '12-pin-confirm.png') });
+      await dialog.locator('.monaco-button', { hasText: 'Pin Certificate' }).click();
+      await row(infra, 'lab-pool').waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(shots, '13-pinned.png') });
+      const pinned = loadConnections(workspace).connections.find((c) => c.name === tls.name)?.thumbprint;
+      if (pinned !== tls.front.sha256) throw new Error(`${CONNECTIONS_FILE} has thumbprint ${pinned}`);
     });
   } finally { await browser.close(); }
   return { checks };

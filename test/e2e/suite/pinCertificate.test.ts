@@ -1,40 +1,16 @@
 // A connection whose host has a self-signed certificate (every XCP-ng host's, out of the box): the tree shows the error
 // with the thumbprint the host presented, and "Pin This Certificate…" pins it in connections.yaml after a confirmation.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE, passwordEnvName } from '../../../src/core/connections';
 import type { ConnectionNode, ErrorNode, InfraNode } from '../../../src/views/nodes';
+import { selfSignedFront } from '../selfSignedFront';
 import { answer, restorePrompts, shown, waitFor } from './stubs';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
-
-/** An https front for the lab with a fresh self-signed certificate, like a stock XCP-ng host (stunnel in front of xapi). */
-async function selfSignedFront(labUrl: string): Promise<{ url: string; sha256: string; close: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=xcp-e2e'], { stdio: 'ignore' });
-  const cert = fs.readFileSync(path.join(dir, 'c.pem'));
-  const sha256 = createHash('sha256').update(new X509Certificate(cert).raw).digest('hex').toUpperCase().match(/../g)!.join(':');
-  const lab = new URL(labUrl);
-  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert }, (req, res) => {
-    const up = http.request({ host: lab.hostname, port: lab.port, method: req.method, path: req.url, headers: req.headers }, (r) => { res.writeHead(r.statusCode ?? 502, r.headers); r.pipe(res); });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, sha256,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); fs.rmSync(dir, { recursive: true, force: true }); }),
-  };
-}
 
 describe('Pin This Certificate in VS Code', function () {
   this.timeout(60_000);
