@@ -12,11 +12,16 @@ export interface OpenSocketOptions {
   signal?: AbortSignal;
 }
 
+/** Where a socket to an http(s) URL connects: the host without IPv6 brackets, the port, and the TLS server name (SNI: not for an IP). */
+export function socketTarget(url: URL): { host: string; port: number; servername?: string } {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return net.isIP(host) ? { host, port } : { host, port, servername: host };
+}
+
 /** Resolves once the socket is connected (and, for https, verified or pin-checked); nothing has been sent yet. */
 export function openSocket(url: URL, opts: OpenSocketOptions): Promise<net.Socket> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const https = url.protocol === 'https:';
-  const port = Number(url.port) || (https ? 443 : 80);
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new CancelledError());
     let socket: net.Socket | undefined;
@@ -26,7 +31,7 @@ export function openSocket(url: URL, opts: OpenSocketOptions): Promise<net.Socke
       opts.signal?.removeEventListener('abort', onAbort);
       if (err || !s) reject(err ?? new Error('no socket')); else resolve(s);
     };
-    const base = { host, port, onread: opts.onread, ...(net.isIP(host) ? {} : { servername: host }) };
+    const base = { ...socketTarget(url), onread: opts.onread };
     if (https && opts.thumbprint) { socket = connectPinned(base, opts.thumbprint, settle); return; }
     const s: net.Socket = https ? tls.connect({ ...base, rejectUnauthorized: true }) : net.connect(base);
     socket = s;

@@ -1,6 +1,6 @@
 // What certificate an https server presents, for the error that tells the user how to pin it. Nothing is sent.
-import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { socketTarget } from './openSocket';
 import { sha256Thumbprint } from './pinnedTls';
 
 /** Node's codes for a certificate that did not verify against the CAs (a self-signed XCP-ng host's is the usual one). */
@@ -19,10 +19,8 @@ export function isUntrustedCertificate(err: unknown): boolean {
  * closed as soon as the certificate is read, before anything is written. undefined if the handshake fails or times out.
  */
 export function presentedThumbprint(url: string, timeoutMs = 5_000): Promise<string | undefined> {
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return new Promise((resolve) => {
-    const socket = tls.connect({ host, port: Number(u.port) || 443, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
+    const socket = tls.connect({ ...socketTarget(new URL(url)), rejectUnauthorized: false });
     const done = (thumbprint?: string) => { clearTimeout(timer); socket.destroy(); resolve(thumbprint); };
     const timer = setTimeout(() => done(), timeoutMs);
     socket.once('error', () => done());

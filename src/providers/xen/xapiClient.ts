@@ -2,6 +2,7 @@
 import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
+import { socketTarget } from '../../transport/openSocket';
 import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
 import { rawGet } from '../../transport/rawGet';
 import { rawPut } from '../../transport/rawPut';
@@ -185,7 +186,7 @@ export class XapiClient {
     if (!pin) return undefined;
     const target = new URL(url);
     if (target.host === new URL(this.url).host) return pin;
-    return (await memberThumbprint(this, target.hostname.replace(/^\[(.*)\]$/, '$1'))) ?? pin;
+    return (await memberThumbprint(this, socketTarget(target).host)) ?? pin;
   }
 
   /** The axios instance for requests pinned to `pin` (the connection's instance for the connection's pin). */
