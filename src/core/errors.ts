@@ -24,11 +24,11 @@ export class TruncatedStreamError extends Error {
 
 /**
  * A server certificate that did not verify against the CAs, with the thumbprint the server presented: the user may
- * check it on the host and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
+ * check it on the host (`howToCheck`, the platform's own command) and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
  */
 export class UntrustedCertificateError extends Error {
-  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string) { super(message); this.name = 'UntrustedCertificateError'; }
-  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint); }
+  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string, readonly howToCheck: string) { super(message); this.name = 'UntrustedCertificateError'; }
+  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint, this.howToCheck); }
 }
 
 /** Thrown when the user or a caller aborted the operation. */

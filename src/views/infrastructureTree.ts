@@ -202,7 +202,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
     const untrusted = err instanceof UntrustedCertificateError && parent && 'connection' in parent
-      ? { connection: parent.connection, host: err.host, thumbprint: err.thumbprint } : undefined;
+      ? { connection: parent.connection, host: err.host, thumbprint: err.thumbprint, howToCheck: err.howToCheck } : undefined;
     return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent, untrusted };
   }
 

@@ -14,7 +14,7 @@ export interface SnapshotNode { kind: 'snapshot'; key: string; connection: strin
 export interface ErrorNode {
   kind: 'error'; key: string; message: string; parent?: InfraNode | BackupNode;
   /** A connection failed on a certificate the CAs do not vouch for: the one its host presented, to check and pin. */
-  untrusted?: { connection: string; host: string; thumbprint: string };
+  untrusted?: { connection: string; host: string; thumbprint: string; howToCheck: string };
 }
 export interface MessageNode { kind: 'message'; key: string; message: string; icon?: string }
 export interface LoadMoreNode { kind: 'loadMore'; key: string; parentKey: string; tree: 'infrastructure' | 'backups' }

@@ -16,6 +16,9 @@ import { MAX_REDIRECTS, REDIRECTING_PUTS, redirectTarget } from './handlerRedire
 import { memberThumbprint } from './memberThumbprint';
 
 export type Ref = string;
+
+/** Prints, on an XCP-ng / Citrix Hypervisor host, the SHA-256 thumbprint of the certificate xapi serves. */
+const SHOW_XAPI_CERTIFICATE = 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem';
 export const NULL_REF = 'OpaqueRef:NULL';
 
 export interface XapiClientOptions { url: string; username: string; password: string; thumbprint?: string; taskPollMs?: number; maxReplyBytes?: number }
@@ -172,8 +175,8 @@ export class XapiClient {
     if (!thumbprint) return err;
     const host = new URL(this.url).host;
     const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
-      + `(on the host: openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem), pin it as the connection's thumbprint`;
-    return new UntrustedCertificateError(message, err.code, host, thumbprint);
+      + `(on the host: ${SHOW_XAPI_CERTIFICATE}), pin it as the connection's thumbprint`;
+    return new UntrustedCertificateError(message, err.code, host, thumbprint, SHOW_XAPI_CERTIFICATE);
   }
 
   /**

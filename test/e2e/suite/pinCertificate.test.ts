@@ -36,7 +36,10 @@ describe('Pin This Certificate in VS Code', function () {
       assert.equal(err?.kind, 'error');
       assert.match(err.message, /^connection "lab-tls": DEPTH_ZERO_SELF_SIGNED_CERT self[- ]signed certificate/);
       assert.ok(err.message.includes(`presented a certificate with SHA-256 ${front.sha256}`), err.message);
-      assert.deepEqual(err.untrusted, { connection: 'lab-tls', host: new URL(front.url).host, thumbprint: front.sha256 });
+      assert.deepEqual(err.untrusted, {
+        connection: 'lab-tls', host: new URL(front.url).host, thumbprint: front.sha256,
+        howToCheck: 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem',
+      });
       assert.match(String(infra.getTreeItem(err).contextValue), /(^|;)canPinCertificate(;|$)/);
 
       answer({ confirm: ['Pin Certificate'] });
