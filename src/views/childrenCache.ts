@@ -27,7 +27,11 @@ export class ChildrenCache<T> {
   /** Forgets `key` and every key below it (`key/…`), or everything. */
   invalidate(key?: string): void {
     this.generation++;
-    if (key === undefined) { this.entries.clear(); return; }
-    for (const k of [...this.entries.keys()]) if (k === key || k.startsWith(key + '/')) this.entries.delete(k);
+    if (key === undefined) this.entries.clear(); else forgetBelow(this.entries, key);
   }
+}
+
+/** Deletes `key` and every key below it (`key/…`) from a map keyed by tree node keys. */
+export function forgetBelow(map: Map<string, unknown>, key: string): void {
+  for (const k of [...map.keys()]) if (k === key || k.startsWith(key + '/')) map.delete(k);
 }

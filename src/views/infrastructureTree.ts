@@ -9,7 +9,7 @@ import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
 import { ageText } from '../ui/format';
 import { BackupsTree } from './backupsTree';
-import { ChildrenCache } from './childrenCache';
+import { ChildrenCache, forgetBelow } from './childrenCache';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
 
 const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
@@ -51,7 +51,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       return;
     }
     this.cache.invalidate(node.key);
-    for (const key of [...this.shown.keys()]) if (key === node.key || key.startsWith(node.key + '/')) this.shown.delete(key);
+    forgetBelow(this.shown, node.key);
     this.emitter.fire(this.nodes.has(node.key) ? this.nodes.get(node.key) : undefined);
   }
 

@@ -1,4 +1,5 @@
 // Method dispatcher shared by the JSON-RPC front end: sessions, generic accessors, ops, Async twins.
+import { setTimeout as delay } from 'node:timers/promises';
 import { XapiError } from './errors';
 import { canonicalClass, XapiStore } from './store';
 import { TaskManager } from './tasks';
@@ -23,7 +24,6 @@ export interface RpcContext {
   log: string[];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function arity(method: string, args: unknown[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
@@ -129,11 +129,11 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
   ctx.log.push(method);
   if (method === 'session.login_with_password') {
     arity(method, params, 2, 4);
-    if (ctx.faults.loginDelayMs) await sleep(ctx.faults.loginDelayMs);
+    if (ctx.faults.loginDelayMs) await delay(ctx.faults.loginDelayMs);
     try {
       return login(ctx, String(params[0]), String(params[1]));
     } catch (e) {
-      if (e instanceof XapiError && e.code === 'SESSION_AUTHENTICATION_FAILED') await sleep(200);
+      if (e instanceof XapiError && e.code === 'SESSION_AUTHENTICATION_FAILED') await delay(200);
       throw e;
     }
   }
