@@ -1,6 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
@@ -10,7 +8,7 @@ import { XapiClient } from '../../src/providers/xen/xapiClient';
 import { rawGet } from '../../src/transport/rawGet';
 import { rawPut } from '../../src/transport/rawPut';
 import { collector } from '../unit/transport/loopback';
-import { normaliseThumbprint } from '../../src/transport/pinnedTls';
+import { selfSigned } from '../lab/selfSigned';
 
 describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
   this.timeout(30_000);
@@ -20,13 +18,9 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
   const puts: Buffer[] = [];
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=xcp-lab'], { stdio: 'ignore' });
-    const cert = fs.readFileSync(path.join(dir, 'c.pem'));
-    const raw = new X509Certificate(cert).raw;
-    sha1 = normaliseThumbprint(createHash('sha1').update(raw).digest('hex'));
-    sha256 = normaliseThumbprint(createHash('sha256').update(raw).digest('hex'));
-    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert }, (req, res) => {
+    const id = selfSigned('xcp-lab');
+    ({ sha1, sha256 } = id);
+    server = https.createServer({ key: id.key, cert: id.cert }, (req, res) => {
       if (req.url?.startsWith('/export')) { gets.push(req.url); res.end(EXPORT_BODY); return; }
       if (req.method === 'PUT') { const parts: Buffer[] = []; req.on('data', (d) => parts.push(d)); req.on('end', () => { puts.push(Buffer.concat(parts)); res.end(); }); return; }
       let b = ''; req.on('data', (d) => (b += d)); req.on('end', () => { bodies.push(b); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ jsonrpc: '2.0', result: 'OpaqueRef:s1', id: 1 })); });

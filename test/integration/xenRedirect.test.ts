@@ -1,16 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
-import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { Fixture, LAB_PASSWORD, ctx, filesBelow, startFixture } from './labFixture';
 import { readTarEntryNames } from './tarNames';
 import { BackupRepository } from '../../src/core/repository';
-import { normaliseThumbprint } from '../../src/transport/pinnedTls';
 import { XapiLab, startXapiLab } from '../lab/xapi';
+import { selfSigned } from '../lab/selfSigned';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
 
 /** A halted VM whose disks are on the local SR of lab host `i` (only that host sees it). */
@@ -24,13 +21,6 @@ function haltedVmOn(lab: XapiLab, i: number): { ref: string; uuid: string; sr: s
 }
 
 const count = (log: string[], line: string): number => log.filter((r) => r === line).length;
-
-function selfSigned(dir: string, name: string): { key: Buffer; cert: Buffer; sha256: string } {
-  const key = path.join(dir, `${name}.key`); const crt = path.join(dir, `${name}.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', `/CN=${name}`], { stdio: 'ignore' });
-  const cert = fs.readFileSync(crt);
-  return { key: fs.readFileSync(key), cert, sha256: normaliseThumbprint(createHash('sha256').update(new X509Certificate(cert).raw).digest('hex')) };
-}
 
 describe('XAPI 302 redirects on the data-plane handlers (lab with one listener per host)', function () {
   this.timeout(60_000);
@@ -105,11 +95,9 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
   });
 
   describe('HTTPS lab (pinned self-signed certificates)', () => {
-    let dir: string;
-    before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-redirect-tls-')); });
 
     it('follows the 302 to a member over https when the member presents the pinned certificate', async () => {
-      const id = selfSigned(dir, 'pool');
+      const id = selfSigned('pool');
       f = await startFixture({ tls: [id] }, { thumbprint: id.sha256 });
       assert.match(f.lab.url, /^https:/);
       const vm = haltedVmOn(f.lab, 1);
@@ -120,7 +108,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
 
     it('follows 302s to members with their own self-signed certificates: each member\'s thumbprint comes from the pinned master', async () => {
       // XCP-ng and Citrix Hypervisor make one certificate per host; the user pins only the master's.
-      const master = selfSigned(dir, 'master'); const member1 = selfSigned(dir, 'member1'); const member2 = selfSigned(dir, 'member2');
+      const master = selfSigned('master'); const member1 = selfSigned('member1'); const member2 = selfSigned('member2');
       f = await startFixture({ tls: [master, member1, member2] }, { thumbprint: master.sha256 });
       const vm = haltedVmOn(f.lab, 1);
       const entry = await f.provider.backupVm(vm.ref, { repository: f.repo }, ctx(f));
@@ -134,7 +122,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
     });
 
     it('refuses an impostor at a member\'s address (not the certificate the master reports), before sending it anything', async () => {
-      const master = selfSigned(dir, 'master'); const member = selfSigned(dir, 'member'); const impostor = selfSigned(dir, 'impostor');
+      const master = selfSigned('master'); const member = selfSigned('member'); const impostor = selfSigned('impostor');
       f = await startFixture({ tls: [master, { ...impostor, reported: member.cert }] }, { thumbprint: master.sha256 });
       const vm = haltedVmOn(f.lab, 1);
       const err = await f.provider.backupVm(vm.ref, { repository: f.repo }, ctx(f)).then(() => undefined, (e: Error) => e);
@@ -145,7 +133,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
     });
 
     it('a connection pinned to a member it names refuses the master HOST_IS_SLAVE points at, and says what to change', async () => {
-      const master = selfSigned(dir, 'master'); const member = selfSigned(dir, 'member');
+      const master = selfSigned('master'); const member = selfSigned('member');
       f = await startFixture({ tls: [master] }, { thumbprint: master.sha256 });
       const memberLab = await startXapiLab({ tls: [member], slaveOf: `127.0.0.1:${f.lab.port}`, password: LAB_PASSWORD });
       try {
@@ -161,7 +149,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
     });
 
     it('refuses a 302 from https to http: the session would travel in clear', async () => {
-      const id = selfSigned(dir, 'pool');
+      const id = selfSigned('pool');
       f = await startFixture({ tls: [id] }, { thumbprint: id.sha256 });
       const seen: string[] = [];
       const plain = http.createServer((req, res) => { seen.push(req.url ?? ''); res.end(); });

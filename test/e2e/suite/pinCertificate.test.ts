@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE, passwordEnvName } from '../../../src/core/connections';
 import type { ConnectionNode, ErrorNode, InfraNode } from '../../../src/views/nodes';
-import { selfSignedFront } from '../selfSignedFront';
+import { SelfSignedFront, selfSignedFront } from '../selfSignedFront';
 import { answer, restorePrompts, shown, waitFor } from './stubs';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
@@ -21,18 +21,35 @@ describe('Pin This Certificate in VS Code', function () {
   });
   afterEach(() => restorePrompts());
 
-  it('shows the self-signed certificate\'s thumbprint on the connection\'s error, pins it after a confirmation, and the pool appears', async () => {
+  /** Runs `body` with connection `name` in the workspace, to a fresh self-signed https front of the lab; removes both after. */
+  async function withSelfSignedConnection(name: string, body: (front: SelfSignedFront) => Promise<void>): Promise<void> {
     const labUrl = process.env.VMBACKUP_E2E_LAB_URL!;
     const password = process.env[passwordEnvName('lab')]!;
     assert.ok(labUrl && password, 'the e2e runner hands over the lab URL and password');
     const front = await selfSignedFront(labUrl);
-    const infra = api.trees.infrastructure;
     try {
-      await api.connections.add({ name: 'lab-tls', platform: 'xen', url: front.url, username: 'root' }, password);
+      await api.connections.add({ name, platform: 'xen', url: front.url, username: 'root' }, password);
+      await body(front);
+    } finally {
+      await api.connections.remove(name).catch(() => undefined);
+      api.trees.infrastructure.refresh();
+      await front.close();
+    }
+  }
+
+  /** What the Infrastructure tree shows under connection `name` (from its cache, unless refreshed). */
+  async function childrenOf(name: string): Promise<InfraNode[]> {
+    const infra = api.trees.infrastructure;
+    const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === name);
+    assert.ok(conn, `connection "${name}" is in the tree`);
+    return infra.getChildren(conn);
+  }
+
+  it('shows the self-signed certificate\'s thumbprint on the connection\'s error, pins it after a confirmation, and the pool appears', async () => {
+    await withSelfSignedConnection('lab-tls', async (front) => {
+      const infra = api.trees.infrastructure;
       infra.refresh();
-      const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === 'lab-tls');
-      assert.ok(conn, 'the new connection is in the tree');
-      const [err] = await infra.getChildren(conn) as ErrorNode[];
+      const [err] = await childrenOf('lab-tls') as ErrorNode[];
       assert.equal(err?.kind, 'error');
       assert.match(err.message, /^connection "lab-tls": DEPTH_ZERO_SELF_SIGNED_CERT self[- ]signed certificate/);
       assert.ok(err.message.includes(`presented a certificate with SHA-256 ${front.sha256}`), err.message);
@@ -56,32 +73,19 @@ describe('Pin This Certificate in VS Code', function () {
       assert.equal(api.connections.get('lab-tls')?.thumbprint, front.sha256);
       assert.equal(api.connections.get('lab')?.thumbprint, undefined, 'the other connection is untouched');
 
-      const again = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === 'lab-tls')!;
-      const pools = await infra.getChildren(again) as InfraNode[];
+      const pools = await childrenOf('lab-tls');
       assert.deepEqual(pools.map((n) => n.kind), ['pool'], JSON.stringify(pools));
-    } finally {
-      await api.connections.remove('lab-tls').catch(() => undefined);
-      infra.refresh();
-      await front.close();
-    }
+    });
   });
 
   it('a declined confirmation pins nothing', async () => {
-    const front = await selfSignedFront(process.env.VMBACKUP_E2E_LAB_URL!);
-    try {
-      await api.connections.add({ name: 'lab-tls-2', platform: 'xen', url: front.url, username: 'root' }, process.env[passwordEnvName('lab')]!);
-      const infra = api.trees.infrastructure;
-      infra.refresh();
-      const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === 'lab-tls-2')!;
-      const [err] = await infra.getChildren(conn) as ErrorNode[];
+    await withSelfSignedConnection('lab-tls-2', async () => {
+      api.trees.infrastructure.refresh();
+      const [err] = await childrenOf('lab-tls-2') as ErrorNode[];
       answer({ confirm: [undefined as unknown as string] });
       await vscode.commands.executeCommand('vmbackup.pinCertificate', err);
       assert.equal(shown.length, 1);
       assert.equal(api.connections.get('lab-tls-2')?.thumbprint, undefined);
-    } finally {
-      await api.connections.remove('lab-tls-2').catch(() => undefined);
-      api.trees.infrastructure.refresh();
-      await front.close();
-    }
+    });
   });
 });

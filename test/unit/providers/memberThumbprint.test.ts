@@ -1,10 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { memberThumbprint } from '../../../src/providers/xen/memberThumbprint';
+import { selfSigned } from '../../lab/selfSigned';
 
 /** A fake master answering host.get_all_records and host.get_server_certificate, recording the calls. */
 function master(hosts: Record<string, unknown>, certificate: unknown) {
@@ -22,12 +19,7 @@ function master(hosts: Record<string, unknown>, certificate: unknown) {
 
 describe('memberThumbprint (a pool member\'s certificate, as the pinned master reports it)', () => {
   let pem: string;
-  before(() => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-member-cert-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k'), '-out', path.join(dir, 'c'), '-days', '1', '-subj', '/CN=member'], { stdio: 'ignore' });
-    pem = fs.readFileSync(path.join(dir, 'c'), 'utf8');
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => { pem = selfSigned('member').cert.toString('utf8'); });
   const hosts = { 'OpaqueRef:h1': { address: '10.0.0.1', name_label: 'xcp-01' }, 'OpaqueRef:h2': { address: '10.0.0.2', name_label: 'xcp-02' } };
 
   it('finds the host by its address and hashes the DER of its certificate (SHA-256, colon-separated upper case)', async () => {
