@@ -8,7 +8,9 @@ import { handleExport, handleExportMetadata } from './exportHandler';
 import { handleHostBackup } from './hostBackupHandler';
 import { httpError } from './httpCommon';
 import { handleImport } from './importHandler';
+import { EventHub, XAPI_EVENT_QUEUE_BYTES } from './events';
 import { handleJsonRpc } from './jsonrpc';
+import { handleXmlRpc } from './xmlrpcHandler';
 import { RpcContext } from './rpc';
 import { hostAddress, seedInventory } from './seed';
 import { sendRedirect } from './placement';
@@ -48,6 +50,8 @@ export interface XapiLabOptions {
    * (the extension host of the e2e suite) can switch faults. Off unless set; never part of XAPI.
    */
   faultControl?: boolean;
+  /** Bytes the deprecated event.next queue keeps before dropping the oldest (EVENTS_LOST); xapi's 10,000,000. */
+  eventQueueBytes?: number;
 }
 
 /** One listener per pool host, at the host's `address` and the lab's common port. */
@@ -95,10 +99,13 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   const scheme = opts.tls ? 'https' : 'http';
   let port = opts.port ?? 0;
   const hostRefs = [...store.table('host').keys()];
+  const sessions: RpcContext['sessions'] = new Map();
+  const events = new EventHub(store, (s) => sessions.get(s)?.alive === true, opts.eventQueueBytes ?? XAPI_EVENT_QUEUE_BYTES);
   const ctx: RpcContext = {
+    events,
     store, tasks: new TaskManager(store, opts.taskStepMs ?? 50, faults), ops, faults,
     username: opts.username ?? 'root', password: opts.password ?? 'lab-secret', slaveOf: opts.slaveOf,
-    sessions: new Map(), log: requests,
+    sessions, log: requests,
     hostBaseUrl: (ref) => `${scheme}://${store.must('host', ref).address}:${port}`,
     serverCertificate: (ref) => {
       const id = opts.tls?.[Math.min(hostRefs.indexOf(ref), opts.tls.length - 1)];
@@ -116,6 +123,8 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     const q = u.searchParams;
     if (opts.faultControl && path === '/lab/faults' && req.method === 'PUT') return replaceFaults(faults, req, res);
     if (path === '/jsonrpc' && req.method === 'POST') return handleJsonRpc(hctx, req, res);
+    // XML-RPC: xapi serves it on POST / (XenAPI.py posts to /RPC2, xen-api to /xmlrpc)
+    if ((path === '/' || path === '/RPC2' || path === '/xmlrpc') && req.method === 'POST') return handleXmlRpc(hctx, req, res);
     if (path === '/export' && req.method === 'GET') return handleExport(hctx, req, res, q);
     if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(hctx, req, res, q);
     if (path === '/import' && req.method === 'PUT') return handleImport(hctx, req, res, q);
@@ -171,6 +180,6 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   }
   return {
     url: hosts[0].url, port, faults, store, requests, hosts,
-    close: () => closeAll(servers),
+    close: () => { events.close(); return closeAll(servers); },
   };
 }

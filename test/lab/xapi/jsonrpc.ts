@@ -4,7 +4,8 @@ import { XapiError } from './errors';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dispatch, RpcContext } from './rpc';
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The whole request body as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));

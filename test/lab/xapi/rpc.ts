@@ -1,7 +1,11 @@
-// Method dispatcher shared by the JSON-RPC front end: sessions, generic accessors, ops, Async twins.
+// Method dispatcher shared by the JSON-RPC and XML-RPC front ends (xapi's api_server.ml serves both from one
+// dispatcher): sessions, events, generic accessors, ops, Async twins. Only what the XenAPI datamodel declares is
+// served (anything else is MESSAGE_METHOD_UNKNOWN), and system.listMethods lists exactly that.
 import { setTimeout as delay } from 'node:timers/promises';
+import { dmClass, fieldType, message } from './datamodel';
 import { XapiError } from './errors';
-import { canonicalClass, XapiStore } from './store';
+import { EventHub } from './events';
+import { canonicalClass, CLASSES, NULL_REF, XapiStore, xapiDate } from './store';
 import { TaskManager } from './tasks';
 import { PreparedOp, VmOps } from './vmOps';
 import { XapiFaults } from './types';
@@ -22,6 +26,8 @@ export interface RpcContext {
   serverCertificate: (hostRef: string) => string;
   sessions: Map<string, { user: string; alive: boolean }>;
   log: string[];
+  /** event.from / event.next / event.inject (events.ts). */
+  events: EventHub;
 }
 
 
@@ -36,14 +42,26 @@ export function checkSession(ctx: RpcContext, ref: unknown): void {
   if (!s || !s.alive) throw new XapiError('SESSION_INVALID', [String(ref)]);
 }
 
-export function login(ctx: RpcContext, user: string, pwd: string): string {
+/** A local login as xapi_session.ml records it: this_host is the host that served it, the user is the local root. */
+export function login(ctx: RpcContext, user: string, pwd: string, originator = ''): string {
   if (ctx.slaveOf) throw new XapiError('HOST_IS_SLAVE', [ctx.slaveOf]);
   if (user !== ctx.username || pwd !== ctx.password) {
     throw new XapiError('SESSION_AUTHENTICATION_FAILED', [user, 'Authentication failure']);
   }
-  const ref = ctx.store.add('session', { uuid: '', this_user: user, last_active: '', pool: true, other_config: {} });
+  const ref = ctx.store.add('session', {
+    uuid: '', this_host: ctx.localHost ?? ctx.store.pool().rec.master, this_user: NULL_REF, last_active: xapiDate(),
+    pool: false, other_config: {}, is_local_superuser: true, auth_user_name: user, originator,
+  });
   ctx.sessions.set(ref, { user, alive: true });
   return ref;
+}
+
+/** session.logout: the session row goes (xapi destroys it) and calls blocked in events on it end SESSION_INVALID. */
+function logout(ctx: RpcContext, ref: string): void {
+  const s = ctx.sessions.get(ref);
+  if (s) s.alive = false;
+  ctx.store.remove('session', ref);
+  ctx.events.sessionDeleted(ref);
 }
 
 /** Operations that have an Async twin. Returns a PreparedOp after synchronous validation. */
@@ -59,16 +77,59 @@ function prepareOp(ctx: RpcContext, method: string, a: unknown[]): PreparedOp | 
     case 'VM.hard_shutdown': arity(method, a, 2); return o.hardShutdown(ref);
     case 'VM.power_state_reset': arity(method, a, 2); return o.powerStateReset(ref);
     case 'VM.set_is_a_template': arity(method, a, 3); return o.setIsATemplate(ref, a[2]);
+    case 'VM.clone': arity(method, a, 3); return o.clone(ref, a[2]);
+    case 'VM.copy': arity(method, a, 4); return o.copy(ref, a[2], a[3]);
     case 'VDI.destroy': arity(method, a, 2); return o.vdiDestroy(ref);
     default: return undefined;
   }
+}
+
+/** Methods prepareOp serves, with their Async twins. */
+const OPS = ['VM.snapshot', 'VM.revert', 'VM.destroy', 'VM.start', 'VM.clean_shutdown', 'VM.hard_shutdown', 'VM.power_state_reset', 'VM.set_is_a_template', 'VM.clone', 'VM.copy', 'VDI.destroy'];
+/** Methods served by name in dispatch (no Async twin: session, task and event methods have none). */
+const NAMED = [
+  'session.login_with_password', 'session.logout', 'session.get_uuid', 'session.get_record', 'session.get_this_host', 'session.get_this_user',
+  'session.get_last_active', 'session.get_pool', 'session.get_auth_user_name', 'session.get_is_local_superuser', 'session.get_originator', 'session.get_other_config',
+  'event.from', 'event.next', 'event.register', 'event.unregister', 'event.inject', 'event.get_current_id',
+  'task.create', 'task.cancel', 'task.destroy', 'host.get_server_certificate',
+];
+const GENERIC = /^(get_all_records|get_all|get_record|get_by_uuid|get_by_name_label|(get|set|add_to|remove_from|add|remove)_(.+))$/;
+
+/** True when genericCall can serve `name` on `cls`: the datamodel declares it and it is a field accessor. */
+function genericServed(cls: string, name: string): boolean {
+  if (cls === 'session' || cls === 'event' || !message(cls, name)) return false;
+  const m = GENERIC.exec(name);
+  if (!m) return false;
+  return !m[3] || fieldType(cls, m[3]) !== undefined;
+}
+
+/** Everything dispatch answers, as system.listMethods reports it. */
+export function servedMethods(): string[] {
+  const out = new Set<string>([...NAMED, ...OPS, ...OPS.map((m) => `Async.${m}`), 'system.listMethods']);
+  for (const cls of CLASSES) {
+    for (const m of dmClass(cls)?.messages ?? []) if (genericServed(cls, m.name)) out.add(`${cls}.${m.name}`);
+  }
+  return [...out].sort();
+}
+
+/** The datamodel result type of `method` (for XML-RPC marshalling); undefined when the datamodel has none. */
+export function resultType(method: string): string | undefined {
+  if (method.startsWith('Async.')) return 'task ref';
+  if (method === 'system.listMethods') return 'string set';
+  const dot = method.indexOf('.');
+  const cls = canonicalClass(method.slice(0, dot)) ?? method.slice(0, dot);
+  const name = method.slice(dot + 1);
+  const m = message(cls, name);
+  if (m) return m.result;
+  const g = /^get_(.+)$/.exec(name);
+  return g ? fieldType(cls, g[1]) : undefined;
 }
 
 function genericCall(ctx: RpcContext, method: string, a: unknown[]): { found: boolean; value?: unknown; mutate?: () => unknown } {
   const dot = method.indexOf('.');
   const cls = canonicalClass(method.slice(0, dot));
   const name = method.slice(dot + 1);
-  if (!cls || cls === 'session') return { found: false };
+  if (!cls || !genericServed(cls, name)) return { found: false };
   const s = ctx.store;
   const t = s.table(cls);
   if (name === 'get_all_records') { arity(method, a, 1); return { found: true, value: Object.fromEntries(t) }; }
@@ -82,8 +143,6 @@ function genericCall(ctx: RpcContext, method: string, a: unknown[]): { found: bo
   const m = /^(get|set|add_to|remove_from|add|remove)_(.+)$/.exec(name);
   if (!m) return { found: false };
   const [, verb, field] = m;
-  const probe = t.values().next().value as Record<string, unknown> | undefined;
-  if (probe && !(field in probe)) return { found: false };
   if (verb === 'get') { arity(method, a, 2); return { found: true, value: s.must(cls, a[1])[field] }; }
   if (verb === 'set') {
     arity(method, a, 3);
@@ -125,22 +184,71 @@ function taskCall(ctx: RpcContext, method: string, a: unknown[]): { found: boole
   }
 }
 
+function sessionCall(ctx: RpcContext, method: string, a: unknown[]): { found: boolean; value?: unknown } {
+  const self = String(a[0]);
+  switch (method) {
+    case 'session.logout': arity(method, a, 1); logout(ctx, self); return { found: true, value: '' };
+    case 'session.get_record': arity(method, a, 2); return { found: true, value: ctx.store.must('session', a[1]) };
+    case 'session.get_uuid': case 'session.get_this_host': case 'session.get_this_user': case 'session.get_last_active':
+    case 'session.get_pool': case 'session.get_auth_user_name': case 'session.get_is_local_superuser': case 'session.get_originator':
+    case 'session.get_other_config':
+      arity(method, a, 2);
+      return { found: true, value: ctx.store.must('session', a[1])[method.slice('session.get_'.length)] };
+    default: return { found: false };
+  }
+}
+
+async function eventCall(ctx: RpcContext, method: string, a: unknown[]): Promise<{ found: boolean; value?: unknown }> {
+  const ev = ctx.events;
+  const session = String(a[0]);
+  switch (method) {
+    case 'event.from': arity(method, a, 4); return { found: true, value: await ev.from(session, a[1], a[2], a[3]) };
+    case 'event.next': arity(method, a, 1); return { found: true, value: await ev.next(session) };
+    case 'event.register': arity(method, a, 2); ev.register(session, a[1]); return { found: true, value: '' };
+    case 'event.unregister': arity(method, a, 2); ev.unregister(session, a[1]); return { found: true, value: '' };
+    case 'event.get_current_id': arity(method, a, 1); return { found: true, value: ev.currentId() };
+    case 'event.inject': {
+      arity(method, a, 3);
+      const cls = canonicalClass(String(a[1]));
+      if (!cls || cls === 'session') throw new XapiError('HANDLE_INVALID', [String(a[1]), String(a[2])]);
+      return { found: true, value: ev.inject(cls, a[2]) };
+    }
+    default: return { found: false };
+  }
+}
+
 export async function dispatch(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
+  try {
+    return await dispatchInner(ctx, method, params);
+  } finally {
+    ctx.events.schedule(); // in-place changes the call made become events
+  }
+}
+
+async function dispatchInner(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
   ctx.log.push(method);
   if (method === 'session.login_with_password') {
     arity(method, params, 2, 4);
     if (ctx.faults.loginDelayMs) await delay(ctx.faults.loginDelayMs);
     try {
-      return login(ctx, String(params[0]), String(params[1]));
+      return login(ctx, String(params[0]), String(params[1]), params[3] === undefined ? '' : String(params[3]));
     } catch (e) {
       if (e instanceof XapiError && e.code === 'SESSION_AUTHENTICATION_FAILED') await delay(200);
       throw e;
     }
   }
-  if (method === 'system.listMethods') return ['session.login_with_password', 'session.logout', ...['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task'].map((c) => `${c}.get_all_records`)];
+  if (method === 'system.listMethods') return servedMethods();
   checkSession(ctx, params[0]);
-  if (method === 'session.logout') { arity(method, params, 1); ctx.sessions.get(String(params[0]))!.alive = false; return ''; }
-  if (method === 'session.get_uuid') return ctx.store.must('session', params[0]).uuid;
+  if (method.startsWith('session.')) {
+    const sc = sessionCall(ctx, method, params);
+    if (sc.found) return sc.value;
+    throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);
+  }
+  if (method.startsWith('event.')) {
+    const ec = await eventCall(ctx, method, params);
+    if (ec.found) return ec.value;
+    throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);
+  }
   if (method === 'host.get_server_certificate') { arity(method, params, 2); ctx.store.must('host', params[1]); return ctx.serverCertificate(String(params[1])); }
 
   const isAsync = method.startsWith('Async.');
@@ -152,17 +260,10 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
     ctx.tasks.run(task, { method: base, lock: op.lockVm ? { cls: 'VM', ref: op.lockVm, op: op.op } : undefined, work: op.apply });
     return task;
   }
+  if (isAsync) throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);
   const tc = taskCall(ctx, base, params);
   if (tc.found) return tc.value;
   const g = genericCall(ctx, base, params);
-  if (g.found) {
-    if (g.mutate) {
-      if (!isAsync) return g.mutate();
-      const task = ctx.tasks.create(`Async.${base}`);
-      ctx.tasks.run(task, { method: base, steps: 1, work: g.mutate });
-      return task;
-    }
-    if (!isAsync) return g.value;
-  }
+  if (g.found) return g.mutate ? g.mutate() : g.value;
   throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);
 }

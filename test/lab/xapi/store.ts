@@ -1,5 +1,6 @@
 // In-memory XAPI object store: classes keyed by ref, a uuid index, and the seeded inventory.
 import { NULL_REF, XapiError } from './errors';
+import { withDefaults } from './datamodel';
 
 export type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,14 +41,25 @@ export class Rng {
   }
 }
 
+/** A removed row, kept (as xapi's database keeps deleted rows) so event.from can report its deletion. */
+export interface Tombstone { cls: string; ref: string; ctime: number; dtime: number }
+
 export class XapiStore {
   readonly tables = new Map<string, Map<string, Rec>>();
   private readonly byUuid = new Map<string, { cls: string; ref: string }>();
   /** VDI ref → key that determines its generated content (shared by snapshots/clones). */
   readonly vdiContent = new Map<string, string>();
+  /**
+   * ref → database generation at creation / last modification: xapi's `__ctime` / `__mtime` row stats
+   * (ocaml/database/db_cache_types.ml), which event.from compares with its token.
+   */
   readonly ctime = new Map<string, number>();
+  readonly mtime = new Map<string, number>();
+  readonly tombstones: Tombstone[] = [];
   readonly rng: Rng;
-  private clock = 1;
+  private gen = 0;
+  /** Called after every add, remove and touch (the event hub schedules a sweep for in-place changes). */
+  onChange?: () => void;
 
   constructor(seed: number) {
     this.rng = new Rng(seed);
@@ -60,20 +72,54 @@ export class XapiStore {
     return t;
   }
 
-  /** Adds a record; assigns uuid and ref unless present. */
+  /** The current database generation (the last one used). */
+  generation(): number { return this.gen; }
+
+  /**
+   * Adds a record; assigns uuid and ref unless present. Fields the XenAPI datamodel declares and `rec` lacks get
+   * their datamodel defaults (datamodel.ts), so every record has the full field set xapi sends.
+   */
   add(cls: string, rec: Rec, ref?: string): string {
+    withDefaults(cls, rec);
     if (!rec.uuid) rec.uuid = this.rng.uuid();
     const r = ref ?? `OpaqueRef:${this.rng.uuid()}`;
     this.table(cls).set(r, rec);
     this.byUuid.set(rec.uuid, { cls, ref: r });
-    this.ctime.set(r, this.clock++);
+    const g = ++this.gen;
+    this.ctime.set(r, g);
+    this.mtime.set(r, g);
+    this.onChange?.();
     return r;
   }
 
   remove(cls: string, ref: string): void {
     const rec = this.table(cls).get(ref);
-    if (rec) this.byUuid.delete(rec.uuid);
+    if (!rec) return;
+    this.byUuid.delete(rec.uuid);
     this.table(cls).delete(ref);
+    this.tombstones.push({ cls, ref, ctime: this.ctime.get(ref) ?? 0, dtime: ++this.gen });
+    this.ctime.delete(ref);
+    this.mtime.delete(ref);
+    this.onChange?.();
+  }
+
+  /** Tells the event hub that records changed in place (a task's progress, a field set by a handler). */
+  notify(): void { this.onChange?.(); }
+
+  /** Records that a row changed in place (found by the event hub's sweep): a new generation, no onChange. */
+  markModified(ref: string): number {
+    const g = ++this.gen;
+    this.mtime.set(ref, g);
+    return g;
+  }
+
+  /** Marks a row modified (a new generation, as Db_cache_impl.touch_row); returns that generation. */
+  touch(cls: string, ref: string): number {
+    this.must(cls, ref);
+    const g = ++this.gen;
+    this.mtime.set(ref, g);
+    this.onChange?.();
+    return g;
   }
 
   get(cls: string, ref: string): Rec | undefined {

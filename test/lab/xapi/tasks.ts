@@ -2,7 +2,7 @@
 import { EPOCH } from './records';
 import { NULL_REF, XapiStore, xapiDate } from './store';
 import { XapiError } from './errors';
-import { toXmlRpcValue } from './xmlrpcValue';
+import { valueXml } from './xmlrpcCodec';
 import { XapiFaults } from './types';
 
 export interface TaskRun {
@@ -32,6 +32,7 @@ export class TaskManager {
   progress(ref: string, p: number): void {
     const t = this.get(ref);
     if (t && t.status === 'pending') t.progress = Math.min(0.99, Math.max(t.progress, p));
+    this.store.notify();
   }
 
   /** Consumes faults.failNextTask if it targets `method`. */
@@ -50,8 +51,9 @@ export class TaskManager {
     t.status = 'success';
     t.progress = 1;
     t.finished = xapiDate();
-    t.result = result === undefined || result === '' ? '' : toXmlRpcValue(result);
+    t.result = result === undefined || result === '' ? '' : valueXml(result);
     t.allowed_operations = [];
+    this.store.notify();
   }
 
   fail(ref: string, error: string[]): void {
@@ -61,6 +63,7 @@ export class TaskManager {
     t.finished = xapiDate();
     t.error_info = error;
     t.allowed_operations = [];
+    this.store.notify();
   }
 
   cancel(ref: string): void {
@@ -70,6 +73,7 @@ export class TaskManager {
     t.finished = xapiDate();
     t.error_info = ['TASK_CANCELLED', ref];
     t.allowed_operations = [];
+    this.store.notify();
   }
 
   /** Runs `work` after `steps` progress ticks; honours cancellation and injected failures. */
@@ -77,8 +81,8 @@ export class TaskManager {
     const steps = r.steps ?? 4;
     const injected = this.takeInjectedFailure(r.method);
     const lockRec = r.lock ? this.store.get(r.lock.cls, r.lock.ref) : undefined;
-    if (lockRec && r.lock) lockRec.current_operations[ref] = r.lock.op;
-    const unlock = (): void => { if (lockRec) delete lockRec.current_operations[ref]; };
+    if (lockRec && r.lock) { lockRec.current_operations[ref] = r.lock.op; this.store.notify(); }
+    const unlock = (): void => { if (lockRec) { delete lockRec.current_operations[ref]; this.store.notify(); } };
     let i = 0;
     const tick = (): void => {
       if (!this.isPending(ref)) { unlock(); return; }

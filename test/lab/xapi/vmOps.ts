@@ -1,6 +1,6 @@
 // VM / VDI lifecycle operations with xapi_vm_lifecycle power-state rules.
 import { XapiError } from './errors';
-import { attachDisk, addVif, newVdi, vmAllowedOps, vmRecord } from './records';
+import { attachDisk, addVif, EPOCH, newVdi, vmAllowedOps, vmRecord } from './records';
 import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
 
 /** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
@@ -55,35 +55,85 @@ export class VmOps {
   }
 
   doSnapshot(vmRef: string, name: string, ignored = new Set<string>()): string {
+    return this.copyVm(vmRef, name, 'snapshot', ignored);
+  }
+
+  /** VM.clone: a new top-level VM whose disks are VDI.clones of the source's (xapi_vm_clone.ml, Disk_op_clone). */
+  clone(vmRef: string, name: unknown): PreparedOp {
+    const vm = this.vm(vmRef);
+    this.guardNormal(vmRef, vm, 'clone');
+    if (!vm.is_a_template) requirePowerState(vmRef, vm, ['Halted', 'Suspended']);
+    requireNoOtherOp(vmRef, vm);
+    return { op: 'clone', lockVm: vmRef, apply: () => this.copyVm(vmRef, String(name), 'clone') };
+  }
+
+  /** VM.copy: as clone, but full copies of the disks, into `sr` (the source disks' SR when NULL). */
+  copy(vmRef: string, name: unknown, sr: unknown): PreparedOp {
+    const vm = this.vm(vmRef);
+    this.guardNormal(vmRef, vm, 'copy');
+    if (!vm.is_a_template) requirePowerState(vmRef, vm, ['Halted', 'Suspended']);
+    requireNoOtherOp(vmRef, vm);
+    const target = sr === NULL_REF || sr === '' ? undefined : String(sr);
+    if (target) this.store.must('SR', target);
+    return { op: 'copy', lockVm: vmRef, apply: () => this.copyVm(vmRef, String(name), 'copy', new Set(), target) };
+  }
+
+  /**
+   * xapi_vm_clone.ml copy_vm_record + clone: the new VM's record, disks, VIFs.
+   * - snapshot: Halted, is_a_snapshot, is_a_template, snapshot_of, snapshot_info {disk-snapshot-type: crash_consistent,
+   *   power-state-at-snapshot: <source power state>}, other_config as is, VIF MACs kept, parent chain updated;
+   * - clone/copy: top level (parent NULL), Suspended only when the source is, a template when the source is,
+   *   snapshot_info {}, other_config with a fresh mac_seed, new MACs.
+   * Every kind drops default_template/xensource_internal from other_config, records base_template_name when the
+   * source is a template, resets version to 0 and is_default_template to false, and copies bios_strings and tags.
+   */
+  private copyVm(vmRef: string, name: string, kind: 'snapshot' | 'clone' | 'copy', ignored = new Set<string>(), targetSr?: string): string {
     const s = this.store;
     const vm = this.vm(vmRef);
+    const isSnap = kind === 'snapshot';
     const when = xapiDate();
-    const snapRef = s.add('VM', vmRecord(name, {
-      ...structuredClone({ ...vm, uuid: '', VBDs: [], VIFs: [], snapshots: [], children: [], current_operations: {} }),
-      name_label: name, is_a_snapshot: true, is_a_template: true, snapshot_of: vmRef, snapshot_time: when,
-      resident_on: NULL_REF, domid: -1, suspend_VDI: NULL_REF, parent: vm.parent, children: [vmRef],
+    const other: Record<string, string> = { ...vm.other_config };
+    if (!isSnap) other.mac_seed = s.rng.uuid();
+    delete other.default_template;
+    delete other.xensource_internal;
+    if (vm.is_a_template && !('base_template_name' in other)) other.base_template_name = vm.name_label;
+    const powerState = !isSnap && vm.power_state === 'Suspended' ? 'Suspended' : 'Halted';
+    const newRef = s.add('VM', vmRecord(name, {
+      ...structuredClone({ ...vm, uuid: '', VBDs: [], VIFs: [], VUSBs: [], VGPUs: [], snapshots: [], children: [], current_operations: {}, consoles: [], crash_dumps: [], attached_PCIs: [] }),
+      name_label: name, power_state: powerState, is_a_snapshot: isSnap, is_a_template: isSnap || vm.is_a_template,
+      is_default_template: false, snapshot_of: isSnap ? vmRef : NULL_REF, snapshot_time: isSnap ? when : EPOCH,
+      snapshot_info: isSnap ? { 'disk-snapshot-type': 'crash_consistent', 'power-state-at-snapshot': vm.power_state } : {},
+      other_config: other, parent: isSnap ? vm.parent : NULL_REF, resident_on: NULL_REF, domid: -1, suspend_VDI: NULL_REF,
+      version: 0, ha_always_run: false, appliance: NULL_REF,
     }));
-    const snap = this.vm(snapRef);
+    const copy = this.vm(newRef);
     for (const vbd of diskVbds(s, vm)) {
       if (ignored.has(vbd.VDI)) continue;
       const src = s.must('VDI', vbd.VDI);
-      const copy = newVdi(s, src.name_label, src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), {
-        is_a_snapshot: true, snapshot_of: vbd.VDI, snapshot_time: when, sm_config: { 'vhd-parent': src.uuid },
-      });
-      src.snapshots.push(copy);
-      attachDisk(s, snapRef, copy, vbd.userdevice);
+      const disk = newVdi(s, src.name_label, kind === 'copy' && targetSr ? targetSr : src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), isSnap
+        ? { is_a_snapshot: true, snapshot_of: vbd.VDI, snapshot_time: when, sm_config: { 'vhd-parent': src.uuid } }
+        : kind === 'clone' ? { sm_config: { 'vhd-parent': src.uuid } } : {});
+      if (isSnap) src.snapshots.push(disk);
+      attachDisk(s, newRef, disk, vbd.userdevice, { owner: '' });
     }
     for (const vifRef of vm.VIFs as string[]) {
       const vif = s.must('VIF', vifRef);
-      addVif(s, snapRef, vif.network, vif.device, vif.MAC);
+      addVif(s, newRef, vif.network, vif.device, isSnap ? vif.MAC : s.newMac());
     }
-    // parent/children chain: vm → newest snapshot → older snapshot
-    const oldParent = s.get('VM', vm.parent);
-    if (oldParent) oldParent.children = (oldParent.children as string[]).map((c) => (c === vmRef ? snapRef : c));
-    vm.parent = snapRef;
-    vm.snapshots.push(snapRef);
-    refresh(snap);
-    return snapRef;
+    if (powerState === 'Suspended' && vm.suspend_VDI !== NULL_REF && s.get('VDI', vm.suspend_VDI)) {
+      const img = s.must('VDI', vm.suspend_VDI);
+      copy.suspend_VDI = newVdi(s, img.name_label, img.SR, img.virtual_size, s.vdiContent.get(vm.suspend_VDI), { type: 'suspend' });
+    }
+    if (isSnap) {
+      // parent/children chain: vm → newest snapshot → older snapshot
+      const oldParent = s.get('VM', vm.parent);
+      if (oldParent) oldParent.children = (oldParent.children as string[]).map((c) => (c === vmRef ? newRef : c));
+      copy.children = [vmRef];
+      vm.parent = newRef;
+      vm.snapshots.push(newRef);
+    }
+    refresh(copy);
+    return newRef;
   }
 
   revert(snapRef: string): PreparedOp {
