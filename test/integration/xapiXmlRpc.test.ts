@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { startXapiLab, XapiLab } from '../lab/xapi';
+import { dmClass } from '../lab/xapi/datamodel';
 import { labCall, labLogin, labRpc } from './labRpc';
 
 const call = (method: string, ...params: string[]): string =>
@@ -70,6 +71,24 @@ describe('XAPI lab XML-RPC and method surface', function () {
     for (const m of ['VM.set_power_state', 'Async.VM.set_name_label', 'session.get_all_records', 'VM.frobnicate']) {
       assert.equal((await labRpc(lab.url, m, [sid])).error?.message, 'MESSAGE_METHOD_UNKNOWN', m);
     }
+  });
+
+  it('every record carries every datamodel field; allowed/current_operations on every class that has them', async () => {
+    for (const cls of ['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network']) {
+      const dm = dmClass(cls)!;
+      const all: Record<string, Record<string, unknown>> = await labCall(lab, `${cls}.get_all_records`, sid);
+      for (const [ref, rec] of Object.entries(all)) {
+        for (const f of dm.fields) assert.ok(f.name in rec, `${cls} ${ref} lacks ${f.name}`);
+      }
+      if (dm.fields.some((f) => f.name === 'allowed_operations') && cls !== 'network') {
+        assert.ok(Object.values(all).some((r) => (r.allowed_operations as string[]).length > 0), `${cls} allowed_operations all empty`);
+      }
+    }
+    const vdi = (Object.values(await labCall(lab, 'VDI.get_all_records', sid)) as Record<string, unknown>[])[0];
+    assert.equal(vdi.managed, true);
+    assert.equal(vdi.parent, 'OpaqueRef:NULL');
+    const vm = (Object.values(await labCall(lab, 'VM.get_all_records', sid)) as Record<string, unknown>[])[0];
+    assert.deepEqual([vm.VUSBs, vm.VGPUs, vm.version, vm.bios_strings], [[], [], 0, {}]);
   });
 
   it('session records: get_record, get_this_host, get_this_user as xapi keeps them', async () => {

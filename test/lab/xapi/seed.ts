@@ -1,5 +1,5 @@
 // Seeds a realistic pool: hosts with dom0, VMs in mixed power states, templates, a snapshot chain.
-import { addVif, attachDisk, newVdi, vmAllowedOps, vmRecord } from './records';
+import { addVif, allowedOps, attachDisk, newVdi, vmRecord } from './records';
 import { NULL_REF, XapiStore } from './store';
 
 export interface SeedOptions { hosts: number; vmsPerHost: number; diskBytes: number }
@@ -86,5 +86,7 @@ export function seedInventory(store: XapiStore, o: SeedOptions): void {
   for (const t of ['Debian Bullseye 11', 'CentOS Stream 9', 'Windows Server 2022 (64-bit)', 'Other install media']) {
     store.add('VM', vmRecord(t, { is_a_template: true, is_default_template: true, other_config: { default_template: 'true' } }));
   }
-  for (const [, vm] of store.table('VM')) vm.allowed_operations = vmAllowedOps(vm);
+  for (const cls of ['pool', 'host', 'SR', 'network', 'VM', 'VBD', 'VIF', 'VDI']) {
+    for (const [, rec] of store.table(cls)) rec.allowed_operations = allowedOps(store, cls, rec);
+  }
 }

@@ -1,6 +1,6 @@
 // VM / VDI lifecycle operations with xapi_vm_lifecycle power-state rules.
 import { XapiError } from './errors';
-import { attachDisk, addVif, EPOCH, newVdi, vmAllowedOps, vmRecord } from './records';
+import { attachDisk, addVif, EPOCH, newVdi, refreshVmAllowedOps, vmRecord } from './records';
 import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
 
 /** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
@@ -17,7 +17,6 @@ export function requireNoOtherOp(vmRef: string, vm: Rec): void {
   if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', ['VM', vmRef, running[1], running[0]]);
 }
 
-function refresh(vm: Rec): void { vm.allowed_operations = vmAllowedOps(vm); }
 
 function setResident(store: XapiStore, vmRef: string, vm: Rec, host: string): void {
   const old = store.get('host', vm.resident_on);
@@ -132,7 +131,7 @@ export class VmOps {
       vm.parent = newRef;
       vm.snapshots.push(newRef);
     }
-    refresh(copy);
+    refreshVmAllowedOps(s, newRef);
     return newRef;
   }
 
@@ -167,7 +166,7 @@ export class VmOps {
     vm.power_state = state;
     vm.domid = -1;
     vm.parent = snapRef;
-    refresh(vm);
+    refreshVmAllowedOps(s, vmRef);
   }
 
   destroy(vmRef: string): PreparedOp {
@@ -228,7 +227,7 @@ export class VmOps {
           v.suspend_VDI = NULL_REF;
         }
         for (const b of v.VBDs as string[]) { const vbd = this.store.get('VBD', b); if (vbd) vbd.currently_attached = target === 'Running'; }
-        refresh(v);
+        refreshVmAllowedOps(this.store, vmRef);
         return '';
       },
     };
@@ -259,7 +258,7 @@ export class VmOps {
         vm.power_state = 'Halted';
         vm.domid = -1;
         vm.suspend_VDI = NULL_REF;
-        refresh(vm);
+        refreshVmAllowedOps(this.store, vmRef);
         return '';
       },
     };
@@ -268,7 +267,7 @@ export class VmOps {
   setIsATemplate(vmRef: string, value: unknown): PreparedOp {
     const vm = this.vm(vmRef);
     if (value === true && !vm.is_a_snapshot) requirePowerState(vmRef, vm, ['Halted']);
-    return { op: 'make_into_template', apply: () => { vm.is_a_template = value === true; refresh(vm); return ''; } };
+    return { op: 'make_into_template', apply: () => { vm.is_a_template = value === true; refreshVmAllowedOps(this.store, vmRef); return ''; } };
   }
 
   vdiDestroy(vdiRef: string): PreparedOp {
