@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startXapiLab, XapiLab } from '../lab/xapi';
+import { labCall, labLogin } from '../integration/labRpc';
 
 // xen-api is ESM only; tsc compiles import() to require() under CommonJS, so import it through Function.
 const esmImport = new Function('s', 'return import(s)') as (s: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,16 +31,10 @@ async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
   }
 }
 
-/** One JSON-RPC call with its own session: "our own calls", not xen-api's. */
+/** One call with its own JSON-RPC session: "our own calls", not xen-api's. */
 async function ourCall(lab: XapiLab, method: string, ...params: unknown[]): Promise<unknown> {
-  const rpc = async (m: string, p: unknown[]): Promise<unknown> => {
-    const r = await fetch(`${lab.url}/jsonrpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: m, params: p, id: 1 }) });
-    const j = await r.json() as { result?: unknown; error?: { message: string; data: string[] } };
-    if (j.error) throw new Error(`${j.error.message} ${j.error.data.join(' ')}`);
-    return j.result;
-  };
-  const session = await rpc('session.login_with_password', ['root', PASSWORD]);
-  try { return await rpc(method, [session, ...params]); } finally { await rpc('session.logout', [session]); }
+  const session = await labLogin(lab, PASSWORD);
+  try { return await labCall(lab, method, session, ...params); } finally { await labCall(lab, 'session.logout', session); }
 }
 
 describe('third-party client: Xen Orchestra xen-api', function () {

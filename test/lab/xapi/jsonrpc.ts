@@ -15,7 +15,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function malformed(res: ServerResponse, why: string): void {
-  const body = `<html><body><h1>HTTP 500 internal server error</h1>An unexpected error occurred; please wait a while and try again. If the problem persists, please contact your support representative.<h1> Additional information </h1>Jsonrpc.Malformed_method_request("${why.replace(/[<>&"]/g, '')}")</body></html>`;
+  internalErrorPage(res, `Jsonrpc.Malformed_method_request("${why.replace(/[<>&"]/g, '')}")`);
+}
+
+/** xapi's HTTP 500 page for a request its RPC front end cannot parse; `info` goes under "Additional information". */
+export function internalErrorPage(res: ServerResponse, info: string): void {
+  const body = `<html><body><h1>HTTP 500 internal server error</h1>An unexpected error occurred; please wait a while and try again. If the problem persists, please contact your support representative.<h1> Additional information </h1>${info}</body></html>`;
   res.writeHead(500, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

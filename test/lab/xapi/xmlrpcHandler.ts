@@ -3,7 +3,7 @@
 import { IncomingMessage, ServerResponse } from 'http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { XapiError } from './errors';
-import { readBody } from './jsonrpc';
+import { internalErrorPage, readBody } from './jsonrpc';
 import { dispatch, resultType, RpcContext } from './rpc';
 import { failureResponse, marshal, parseMethodCall, successResponse, XmlRpcParseError } from './xmlrpcCodec';
 
@@ -14,10 +14,7 @@ export async function handleXmlRpc(ctx: RpcContext, req: IncomingMessage, res: S
     call = parseMethodCall(text);
   } catch (e) {
     if (!(e instanceof XmlRpcParseError)) throw e;
-    const body = `<html><body><h1>HTTP 500 internal server error</h1>An unexpected error occurred; please wait a while and try again. If the problem persists, please contact your support representative.<h1> Additional information </h1>Xml_parse_failure</body></html>`;
-    res.writeHead(500, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-    return;
+    return internalErrorPage(res, 'Xml_parse_failure');
   }
   let body: string;
   try {
