@@ -30,7 +30,7 @@ describe('XAPI lab XML-RPC and method surface', function () {
       const r = await post(lab, path, call('VM.get_record', sid, vm));
       assert.equal(r.status, 200);
       assert.equal(r.type, 'text/xml');
-      assert.match(r.text, /^<methodResponse><params><param><value><struct><member><name>Status<\/name><value>Success<\/value><\/member><member><name>Value<\/name>/);
+      assert.match(r.text, /^<\?xml version="1.0"\?><methodResponse><params><param><value><struct><member><name>Status<\/name><value>Success<\/value><\/member><member><name>Value<\/name>/);
     }
     const r = await post(lab, '/', call('VM.get_record', sid, vm));
     const rec = lab.store.must('VM', vm);
@@ -43,6 +43,15 @@ describe('XAPI lab XML-RPC and method surface', function () {
     const task = await labCall(lab, 'task.create', sid, 't', '');
     const t = await post(lab, '/', call('task.get_progress', sid, task));
     assert.match(t.text, /<name>Value<\/name><value><double>0<\/double><\/value>/);
+  });
+
+  it('event.from over XML-RPC: snapshots typed by their class, valid_ref_counts as <i4>; control characters dropped', async () => {
+    const vm = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain)![0];
+    await labCall(lab, 'VM.set_name_description', sid, vm, 'bell\u0007here');
+    const r = await post(lab, '/', `<methodCall><methodName>event.from</methodName><params><param><value>${sid}</value></param><param><value><array><data><value>vm/${vm}</value></data></array></value></param><param><value></value></param><param><value><double>0.1</double></value></param></params></methodCall>`);
+    assert.ok(r.text.includes(`<member><name>vm</name><value><i4>${lab.store.table('VM').size}</i4></value></member>`));
+    assert.ok(r.text.includes(`<member><name>memory_static_max</name><value>${lab.store.must('VM', vm).memory_static_max}</value></member>`));
+    assert.ok(r.text.includes('<member><name>name_description</name><value>bellhere</value></member>'));
   });
 
   it('a failure is Status=Failure with ErrorDescription [code, params…]; a malformed call is HTTP 500', async () => {

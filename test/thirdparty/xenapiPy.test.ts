@@ -31,6 +31,11 @@ describe('third-party client: XenAPI.py over XML-RPC', function () {
     assert.deepStrictEqual(out.async, { status: 'success', progress: 1.0, result_name: 'py-async', result_is_snapshot: true });
     assert.deepStrictEqual(out.handle_invalid, ['HANDLE_INVALID', 'VM', 'OpaqueRef:00000000-0000-0000-0000-000000000000']);
     assert.strictEqual(out.bad_power_state[0], 'VM_BAD_POWER_STATE');
+    assert.match(out.event_from.token, /^\d{20},\d{20}$/);
+    assert.strictEqual(out.event_from.vm_count, lab.store.table('VM').size); // <i4>: a Python int
+    assert.strictEqual(out.event_from.has_vm_mods, true);
+    assert.strictEqual(out.event_from.memory_type, 'str');
+    assert.strictEqual(out.event_from.progress_type, 'float');
     assert.strictEqual(out.this_host_is_master, true);
     assert.strictEqual(out.lists_event_from, true);
     assert.strictEqual(out.after_logout.Status, 'Failure');

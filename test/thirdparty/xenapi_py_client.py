@@ -58,6 +58,7 @@ out['async'] = {
     'result_name': x.VM.get_name_label(result_ref), 'result_is_snapshot': x.VM.get_is_a_snapshot(result_ref),
 }
 x.task.destroy(task)
+x.task.create('left for events', '')
 
 try:
     x.VM.get_record('OpaqueRef:00000000-0000-0000-0000-000000000000')
@@ -70,6 +71,15 @@ try:
     out['bad_power_state'] = None
 except XenAPI.Failure as f:
     out['bad_power_state'] = f.details
+
+batch = x.event.__getattr__('from')(['vm', 'task'], '', 0.1)  # `from` is a Python keyword
+vm_events = [e for e in batch['events'] if e['class'] == 'vm' and e['operation'] == 'mod']
+task_events = [e for e in batch['events'] if e['class'] == 'task']
+out['event_from'] = {
+    'token': batch['token'], 'vm_count': batch['valid_ref_counts']['vm'], 'has_vm_mods': len(vm_events) > 0,
+    'memory_type': type(vm_events[0]['snapshot']['memory_static_max']).__name__,
+    'progress_type': type(task_events[0]['snapshot']['progress']).__name__ if task_events else None,
+}
 
 this_host = x.session.get_this_host(session.handle)
 out['this_host_is_master'] = this_host == x.pool.get_master(x.pool.get_all()[0])

@@ -2,10 +2,12 @@
 // strings, refs and enums as untyped `<value>text</value>`, 64-bit `int` as a decimal string, `float` as <double>,
 // `bool` as <boolean>0|1</boolean>, `datetime` as <dateTime.iso8601>, sets as <array><data>, maps and records as
 // <struct>, `void` as the empty string. Types come from the XenAPI datamodel (datamodel.ts); a value whose type the
-// datamodel does not give is marshalled by its JavaScript shape (integral number → int, else double).
+// datamodel does not give is marshalled by its JavaScript shape (integral number → int, else double). Replies start
+// with `<?xml version="1.0"?>` as ocaml-rpc's add_response writes them.
 // XML is parsed and written by fast-xml-parser.
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { fieldType } from './datamodel';
+import { canonicalClass } from './store';
 
 type XNode = Record<string, unknown>;
 const parser = new XMLParser({
@@ -74,7 +76,8 @@ export function parseMethodCall(xml: string): { method: string; params: unknown[
   return { method: text(kids(name, 'methodName')).trim(), params };
 }
 
-const t = (s: string): XNode => ({ '#text': s });
+/** Text content; like ocaml-rpc's `encode`, control characters other than tab, LF and CR are dropped. */
+const t = (s: string): XNode => ({ '#text': s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '') }); // eslint-disable-line no-control-regex
 const el = (tag: string, children: XNode[]): XNode => ({ [tag]: children });
 const value = (children: XNode[]): XNode => el('value', children);
 
@@ -125,39 +128,38 @@ export function marshal(v: unknown, type?: string): XNode {
   return byShape(v);
 }
 
-/** An event (xapi's Event_types.event): its snapshot is a record of the event's class. */
+/** An event (xapi's Event_types.event): its snapshot is a record of the event's class (lower-case on the wire). */
 function eventNode(ev: Record<string, unknown>): XNode {
   const cls = String(ev.class ?? '');
   const members = Object.entries(ev).filter(([, x]) => x !== undefined).map(([k, x]) => {
-    const node = k === 'snapshot' ? recordNode(canonicalForSnapshot(cls), x as Record<string, unknown>) : k === 'id' ? value([t(String(x))]) : marshal(x);
+    const node = k === 'snapshot' ? recordNode(canonicalClass(cls) ?? cls, x as Record<string, unknown>) : k === 'id' ? value([t(String(x))]) : marshal(x);
     return el('member', [el('name', [t(k)]), node]);
   });
   return value([el('struct', members)]);
 }
 
-let canonicalForSnapshot: (lc: string) => string = (lc) => lc;
-/** Lets the store tell the codec how `vm` maps to `VM` (event classes are lower-case on the wire). */
-export function setClassResolver(f: (lc: string) => string): void { canonicalForSnapshot = f; }
-
 /** The body xapi sends for `event.from`: {events: event record set, valid_ref_counts: (string -> int) map, token}. */
 export function eventBatchNode(batch: { events: unknown[]; valid_ref_counts: Record<string, number>; token: string }): XNode {
   return value([el('struct', [
     el('member', [el('name', [t('events')]), marshal(batch.events, 'event record set')]),
-    el('member', [el('name', [t('valid_ref_counts')]), marshal(batch.valid_ref_counts, '(string -> int) map')]),
+    // int32 counts (xapi_event.ml folds them with Int32.add): ocaml-rpc writes Int32 as <i4>
+    el('member', [el('name', [t('valid_ref_counts')]), value([el('struct', Object.entries(batch.valid_ref_counts).map(([k, n]) => member(k, value([el('i4', [t(String(n))])]))))])]),
     el('member', [el('name', [t('token')]), marshal(batch.token, 'string')]),
   ])]);
 }
 
 function member(name: string, node: XNode): XNode { return el('member', [el('name', [t(name)]), node]); }
 
-/** A `<methodResponse>` carrying xapi's {Status: Success, Value} struct. */
+const XML_DECL = '<?xml version="1.0"?>';
+
+/** A `<methodResponse>` carrying xapi's {Status: Success, Value} struct (ocaml-rpc `add_response`). */
 export function successResponse(valueNode: XNode): string {
-  return builder.build([el('methodResponse', [el('params', [el('param', [value([el('struct', [member('Status', value([t('Success')])), member('Value', valueNode)])])])])])]);
+  return XML_DECL + builder.build([el('methodResponse', [el('params', [el('param', [value([el('struct', [member('Status', value([t('Success')])), member('Value', valueNode)])])])])])]);
 }
 
 /** A `<methodResponse>` carrying xapi's {Status: Failure, ErrorDescription: [code, params…]} struct. */
 export function failureResponse(errorDescription: string[]): string {
-  return builder.build([el('methodResponse', [el('params', [el('param', [value([el('struct', [member('Status', value([t('Failure')])), member('ErrorDescription', marshal(errorDescription, 'string set'))])])])])])]);
+  return XML_DECL + builder.build([el('methodResponse', [el('params', [el('param', [value([el('struct', [member('Status', value([t('Failure')])), member('ErrorDescription', marshal(errorDescription, 'string set'))])])])])])]);
 }
 
 /** One XML-RPC `<value>` as text (task.result carries one, e.g. `<value>OpaqueRef:…</value>`). */
