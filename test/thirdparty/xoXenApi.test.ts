@@ -5,7 +5,6 @@ import * as assert from 'assert';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { labCall, labLogin } from '../integration/labRpc';
 
@@ -88,17 +87,28 @@ describe('third-party client: Xen Orchestra xen-api', function () {
 
   it('getResource /export/ streams the XVA and its task settles; putResource /import/ with a length settles', async () => {
     const [ref] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted' && !v.is_a_snapshot)!;
-    const res = await xapi.getResource('/export/', { query: { ref, use_compression: 'false' } });
+    const res = await xapi.getResource('/export/', { query: { ref } });
     const file = join(dir, 'vm.xva');
-    // undici (under xen-api) can crash on a close-delimited body read slowly: read it at once into a file
-    await pipeline(res.body, createWriteStream(file));
+    // undici (under xen-api) asserts `!this.paused` when a close-delimited body (xapi's export has no length) ends
+    // while its reader applies back-pressure (seen here with pipeline() into a file). Work around it in the test:
+    // take every chunk as it comes (never pause the body) and let the file stream queue the writes.
+    const out = createWriteStream(file);
+    await new Promise<void>((resolve, reject) => {
+      res.body.on('data', (c: Buffer) => { out.write(c); });
+      res.body.on('end', () => out.end(resolve));
+      res.body.on('error', reject);
+      out.on('error', reject);
+    });
     await res.task;
     const size = statSync(file).size;
     assert.ok(size > 2 * 1024 * 1024);
     const body = Object.assign(createReadStream(file), { length: size });
-    const before = lab.store.table('VM').size;
+    const before = new Set(lab.store.table('VM').keys());
     const result = await xapi.putResource(body, '/import/', {});
-    assert.ok(lab.store.table('VM').size > before, `import created a VM (task result ${String(result)})`);
+    const created = [...lab.store.table('VM').keys()].filter((r) => !before.has(r));
+    assert.equal(created.length, 1);
+    // the task result (an XML-RPC array of the imported VM refs) as xen-api parses it
+    assert.deepEqual(result, created);
   });
 
   it('errors keep xapi codes and params: HANDLE_INVALID, SESSION_AUTHENTICATION_FAILED', async () => {
