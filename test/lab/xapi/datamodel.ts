@@ -54,15 +54,28 @@ function zeroOf(cls: string, type: string): unknown {
   return '';
 }
 
+const defaultsCache = new Map<string, [string, unknown][]>();
+
+/** Each field of `cls` with its default value (computed once per class). */
+function defaultsOf(cls: string): [string, unknown][] {
+  let d = defaultsCache.get(cls);
+  if (!d) {
+    d = [];
+    for (const f of dmClass(cls)?.fields ?? []) {
+      const v = f.default !== undefined ? parseDefault(f.type, f.default) : zeroOf(cls, f.type);
+      if (v !== undefined) d.push([f.name, v]);
+    }
+    defaultsCache.set(cls, d);
+  }
+  return d;
+}
+
 /** Fills every datamodel field missing from `rec` with its default (in place); returns `rec`. */
 export function withDefaults<T extends Record<string, unknown>>(cls: string, rec: T): T {
-  const c = dmClass(cls);
-  if (!c) return rec;
   const r = rec as Record<string, unknown>;
-  for (const f of c.fields) {
-    if (f.name in r) continue;
-    const v = f.default !== undefined ? parseDefault(f.type, f.default) : zeroOf(cls, f.type);
-    if (v !== undefined) r[f.name] = v;
+  for (const [name, v] of defaultsOf(cls)) {
+    if (name in r) continue;
+    r[name] = Array.isArray(v) ? [...v] : v !== null && typeof v === 'object' ? { ...v } : v;
   }
   return rec;
 }
