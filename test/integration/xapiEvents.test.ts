@@ -93,6 +93,19 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     assert.deepEqual(await labCall(lab, 'VM.get_current_operations', sid, vm), {});
   });
 
+  it('an Async.VDI.destroy holds the VDI in current_operations; a second destroy meanwhile is OTHER_OPERATION_IN_PROGRESS', async () => {
+    const vm = halted();
+    const snap = await labCall(lab, 'VM.snapshot', sid, vm, 'for its disk');
+    const vbd = lab.store.must('VM', snap).VBDs[0];
+    const vdi = lab.store.must('VBD', vbd).VDI;
+    await labCall(lab, 'VM.destroy', sid, snap);
+    const task = await labCall(lab, 'Async.VDI.destroy', sid, vdi);
+    assert.deepEqual(await labCall(lab, 'VDI.get_current_operations', sid, vdi), { [task]: 'destroy' });
+    await assert.rejects(labCall(lab, 'VDI.destroy', sid, vdi), new RegExp(`OTHER_OPERATION_IN_PROGRESS VDI ${vdi} destroy ${task}`));
+    while ((await labCall(lab, 'task.get_status', sid, task)) === 'pending') await new Promise((r) => setTimeout(r, 10));
+    await assert.rejects(labCall(lab, 'VDI.get_record', sid, vdi), /HANDLE_INVALID VDI/);
+  });
+
   it('deprecated event.next: SESSION_NOT_REGISTERED, then queued events of the registered classes, then EVENTS_LOST', async () => {
     const s2 = await labLogin(lab);
     await assert.rejects(labCall(lab, 'event.next', s2), new RegExp(`SESSION_NOT_REGISTERED ${s2}`));

@@ -257,7 +257,8 @@ async function dispatchInner(ctx: RpcContext, method: string, params: unknown[])
   if (op) {
     if (!isAsync) return op.apply();
     const task = ctx.tasks.create(`Async.${base}`);
-    ctx.tasks.run(task, { method: base, lock: op.lockVm ? { cls: 'VM', ref: op.lockVm, op: op.op } : undefined, work: op.apply });
+    const lock = op.lockVm ? { cls: 'VM', ref: op.lockVm, op: op.op } : op.lockVdi ? { cls: 'VDI', ref: op.lockVdi, op: op.op } : undefined;
+    ctx.tasks.run(task, { method: base, lock, work: op.apply });
     return task;
   }
   if (isAsync) throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);

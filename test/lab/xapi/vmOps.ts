@@ -4,7 +4,8 @@ import { attachDisk, addVif, EPOCH, newVdi, refreshVmAllowedOps, vmRecord } from
 import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
 
 /** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
-export interface PreparedOp { op: string; lockVm?: string; apply: () => unknown }
+/** `lockVm` / `lockVdi`: the object whose current_operations carry the task while it runs. */
+export interface PreparedOp { op: string; lockVm?: string; lockVdi?: string; apply: () => unknown }
 
 export function requirePowerState(vmRef: string, vm: Rec, allowed: string[]): void {
   if (!allowed.includes(vm.power_state)) {
@@ -275,7 +276,9 @@ export class VmOps {
     const vdi = s.must('VDI', vdiRef);
     const inUse = (vdi.VBDs as string[]).some((b) => { const vbd = s.get('VBD', b); return vbd && s.get('VM', vbd.VM); });
     if (inUse) throw new XapiError('VDI_IN_USE', [vdiRef, 'destroy']);
-    return { op: 'destroy', apply: () => { this.dropVdi(vdiRef); return ''; } };
+    const running = Object.entries(vdi.current_operations as Record<string, string>)[0];
+    if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', ['VDI', vdiRef, running[1], running[0]]);
+    return { op: 'destroy', lockVdi: vdiRef, apply: () => { this.dropVdi(vdiRef); return ''; } };
   }
 
   private dropVdi(vdiRef: string): void {
