@@ -13,9 +13,10 @@ export function requirePowerState(vmRef: string, vm: Rec, allowed: string[]): vo
   }
 }
 
-export function requireNoOtherOp(vmRef: string, vm: Rec): void {
-  const running = Object.entries(vm.current_operations as Record<string, string>)[0];
-  if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', ['VM', vmRef, running[1], running[0]]);
+/** OTHER_OPERATION_IN_PROGRESS [class, ref, op, task] while a task holds the object (its current_operations). */
+export function requireNoOtherOp(ref: string, rec: Rec, cls = 'VM'): void {
+  const running = Object.entries(rec.current_operations as Record<string, string>)[0];
+  if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', [cls, ref, running[1], running[0]]);
 }
 
 
@@ -276,8 +277,7 @@ export class VmOps {
     const vdi = s.must('VDI', vdiRef);
     const inUse = (vdi.VBDs as string[]).some((b) => { const vbd = s.get('VBD', b); return vbd && s.get('VM', vbd.VM); });
     if (inUse) throw new XapiError('VDI_IN_USE', [vdiRef, 'destroy']);
-    const running = Object.entries(vdi.current_operations as Record<string, string>)[0];
-    if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', ['VDI', vdiRef, running[1], running[0]]);
+    requireNoOtherOp(vdiRef, vdi, 'VDI');
     return { op: 'destroy', lockVdi: vdiRef, apply: () => { this.dropVdi(vdiRef); return ''; } };
   }
 
