@@ -3,6 +3,8 @@
 // xapi's error shapes and HOST_IS_SLAVE redirection reach it as they do from a real pool.
 import * as assert from 'assert';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startXapiLab, XapiLab } from '../lab/xapi';
@@ -126,5 +128,63 @@ describe('third-party client: Xen Orchestra xen-api', function () {
       assert.strictEqual(member._url.hostname, lab.hosts[0].address);
       assert.strictEqual(member.pool.$ref, lab.store.pool().ref);
     } finally { await member.disconnect(); }
+  });
+});
+
+/**
+ * A front for the lab that plays a host without JSON-RPC (XenServer < 7.3): POST /jsonrpc answers 200 text/xml, which
+ * is how xen-api's json-rpc transport recognises such a host (packages/xen-api/transports/json-rpc.mjs) before it
+ * falls back to XML-RPC for good; everything else is passed to the lab. Test scaffolding, not lab behaviour.
+ */
+async function xmlRpcOnlyFront(lab: XapiLab): Promise<{ url: string; close: () => Promise<void> }> {
+  const target = new URL(lab.url);
+  const srv = http.createServer((req, res) => {
+    if (req.url?.startsWith('/jsonrpc')) { req.resume(); res.writeHead(200, { 'content-type': 'text/xml', 'content-length': 0 }); res.end(); return; }
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => { srv.closeAllConnections(); srv.close(() => resolve()); }),
+  };
+}
+
+describe('third-party client: Xen Orchestra xen-api over XML-RPC (a host without JSON-RPC)', function () {
+  this.timeout(180_000);
+  let lab: XapiLab;
+  let front: { url: string; close: () => Promise<void> };
+  let xapi: XoClient;
+  before(async () => {
+    lab = await startXapiLab({ hosts: 1, vmsPerHost: 3, password: PASSWORD, taskStepMs: 10 });
+    front = await xmlRpcOnlyFront(lab);
+    xapi = await client(front.url);
+    await xapi.connect();
+    await xapi.objectsFetched;
+  });
+  after(async () => {
+    await xapi?.disconnect();
+    await front?.close();
+    await lab?.close();
+  });
+
+  it('talks XML-RPC only, fills its cache through event.from, settles callAsync and sees changes and errors', async () => {
+    assert.ok(lab.requests.includes('POST /xmlrpc'));
+    const vms = Object.values(xapi.objects.all).filter((o: any) => o.$type === 'VM'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(vms.length, lab.store.table('VM').size);
+    const [ref, rec] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running')!;
+    // XML-RPC typing reaches xen-api's parser: 64-bit ints arrive as strings, booleans as booleans
+    assert.equal(xapi.getObjectByRef(ref).memory_static_max, String(rec.memory_static_max));
+    assert.equal(xapi.getObjectByRef(ref).is_a_template, false);
+    const snapRef = await xapi.callAsync('VM.snapshot', ref, 'xo-xml-snap');
+    const snap = await until('the snapshot in the cache', () => xapi.getObjectByRef(snapRef, undefined));
+    assert.equal(snap.snapshot_info['power-state-at-snapshot'], 'Running');
+    await ourCall(lab, 'VM.add_to_other_config', ref, 'seen-over', 'xml-rpc');
+    await until('the mod event', () => xapi.getObjectByRef(ref).other_config['seen-over'] === 'xml-rpc');
+    await assert.rejects(xapi.call('VM.get_record', 'OpaqueRef:nope'), (e: any) => e.code === 'HANDLE_INVALID' && e.params[1] === 'OpaqueRef:nope'); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 });
