@@ -70,14 +70,14 @@ describe('XAPI lab XML-RPC and method surface', function () {
     for (const m of ['VM.get_all_records', 'VM.get_VUSBs', 'VDI.get_managed', 'session.get_record', 'event.from', 'VM.clone', 'Async.VM.copy', 'task.get_status']) {
       assert.ok(methods.includes(m), m);
     }
-    for (const m of ['session.get_all_records', 'VM.set_power_state', 'Async.VM.set_name_label', 'Async.task.create']) assert.ok(!methods.includes(m), m);
+    for (const m of ['session.get_all_records', 'VM.set_power_state', 'Async.VM.set_name_label', 'Async.VM.set_is_a_template', 'Async.task.create']) assert.ok(!methods.includes(m), m);
     // every listed method is served (an arity or session complaint, never MESSAGE_METHOD_UNKNOWN)...
     for (const m of methods.filter((x) => x !== 'session.logout')) {
       const r = await labRpc(lab.url, m, [sid]);
       assert.notEqual(r.error?.message, 'MESSAGE_METHOD_UNKNOWN', m);
     }
     // ...and what is not listed is not
-    for (const m of ['VM.set_power_state', 'Async.VM.set_name_label', 'session.get_all_records', 'VM.frobnicate']) {
+    for (const m of ['VM.set_power_state', 'Async.VM.set_name_label', 'Async.VM.set_is_a_template', 'session.get_all_records', 'VM.frobnicate']) {
       assert.equal((await labRpc(lab.url, m, [sid])).error?.message, 'MESSAGE_METHOD_UNKNOWN', m);
     }
   });

@@ -84,8 +84,9 @@ function prepareOp(ctx: RpcContext, method: string, a: unknown[]): PreparedOp | 
   }
 }
 
-/** Methods prepareOp serves, with their Async twins. */
+/** Methods prepareOp serves; all but field setters have an Async twin (ocaml/doc/wire-protocol.md). */
 const OPS = ['VM.snapshot', 'VM.revert', 'VM.destroy', 'VM.start', 'VM.clean_shutdown', 'VM.hard_shutdown', 'VM.power_state_reset', 'VM.set_is_a_template', 'VM.clone', 'VM.copy', 'VDI.destroy'];
+const hasAsync = (m: string): boolean => !/\.(get|set|add_to|remove_from)_/.test(m);
 /** Methods served by name in dispatch (no Async twin: session, task and event methods have none). */
 const NAMED = [
   'session.login_with_password', 'session.logout', 'session.get_uuid', 'session.get_record', 'session.get_this_host', 'session.get_this_user',
@@ -105,7 +106,7 @@ function genericServed(cls: string, name: string): boolean {
 
 /** Everything dispatch answers, as system.listMethods reports it. */
 export function servedMethods(): string[] {
-  const out = new Set<string>([...NAMED, ...OPS, ...OPS.map((m) => `Async.${m}`), 'system.listMethods']);
+  const out = new Set<string>([...NAMED, ...OPS, ...OPS.filter(hasAsync).map((m) => `Async.${m}`), 'system.listMethods']);
   for (const cls of CLASSES) {
     for (const m of dmClass(cls)?.messages ?? []) if (genericServed(cls, m.name)) out.add(`${cls}.${m.name}`);
   }
@@ -253,7 +254,7 @@ async function dispatchInner(ctx: RpcContext, method: string, params: unknown[])
 
   const isAsync = method.startsWith('Async.');
   const base = isAsync ? method.slice(6) : method;
-  const op = prepareOp(ctx, base, params);
+  const op = isAsync && !hasAsync(base) ? undefined : prepareOp(ctx, base, params);
   if (op) {
     if (!isAsync) return op.apply();
     const task = ctx.tasks.create(`Async.${base}`);
