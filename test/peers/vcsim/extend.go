@@ -1,0 +1,227 @@
+package main
+
+// vSphere methods that govmomi 0.24.2's simulator does not implement, served in front of its /sdk handler, written
+// from the vSphere Web Services API reference (vim25): VirtualMachineSnapshot.RenameSnapshot,
+// VirtualMachine.ConsolidateVMDisks_Task and Task.CancelTask. Everything else, and every request without a valid
+// session (so NotAuthenticated and ManagedObjectNotFound come from vcsim itself), passes through unchanged.
+// The simulator's Go methods cannot be extended by wrapping its objects (its own code type-asserts
+// *simulator.VirtualMachine on registry lookups), hence the HTTP layer.
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+type moref struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:",chardata"`
+}
+
+type soapCall struct {
+	XMLName     xml.Name
+	This        moref   `xml:"_this"`
+	Name        *string `xml:"name"`
+	Description *string `xml:"description"`
+}
+
+type extensions struct {
+	next   http.Handler
+	taskMs int
+	mu     sync.Mutex
+	cancel map[string]func() // running cancellable tasks by moref value
+}
+
+func extend(next http.Handler, taskMs int) http.Handler {
+	x := &extensions{next: next, taskMs: taskMs, cancel: map[string]func(){}}
+	return http.HandlerFunc(x.serve)
+}
+
+func (x *extensions) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
+		x.next.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+	_ = r.Body.Close()
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	call, ok := parseCall(body)
+	if !ok || !x.authenticated(r) || !x.dispatch(w, call) {
+		x.next.ServeHTTP(w, r)
+	}
+}
+
+// dispatch answers the extension methods; false leaves the request to vcsim (unknown method or object).
+func (x *extensions) dispatch(w http.ResponseWriter, c *soapCall) bool {
+	obj := simulator.Map.Get(types.ManagedObjectReference{Type: c.This.Type, Value: c.This.Value})
+	switch c.XMLName.Local {
+	case "RenameSnapshot":
+		snap, ok := obj.(*simulator.VirtualMachineSnapshot)
+		if !ok {
+			return false
+		}
+		renameSnapshot(snap, c.Name, c.Description)
+		writeResponse(w, "RenameSnapshot", "")
+	case "ConsolidateVMDisks_Task":
+		vm, ok := obj.(*simulator.VirtualMachine)
+		if !ok {
+			return false
+		}
+		task := x.consolidate(vm)
+		writeResponse(w, "ConsolidateVMDisks_Task", fmt.Sprintf(`<returnval type="Task">%s</returnval>`, task.Value))
+	case "CancelTask":
+		task, ok := obj.(*simulator.Task)
+		if !ok {
+			return false
+		}
+		x.mu.Lock()
+		cancel := x.cancel[task.Self.Value]
+		x.mu.Unlock()
+		switch {
+		case cancel != nil:
+			cancel()
+			writeResponse(w, "CancelTask", "")
+		case task.Info.State == types.TaskInfoStateSuccess || task.Info.State == types.TaskInfoStateError:
+			// API reference, Task.CancelTask: InvalidState "if the task is already completed".
+			writeFault(w, "The operation is not allowed in the current state.", "InvalidState")
+		default:
+			// API reference, Task.CancelTask: NotSupported "if the task is not cancelable".
+			writeFault(w, "The operation is not supported on the object.", "NotSupported")
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// consolidate runs ConsolidateVMDisks_Task asynchronously in 20 progress steps over taskMs; cancelable, and a
+// cancelled task ends in state error with RequestCanceled (as vSphere reports a cancelled task). On success the
+// VM's runtime.consolidationNeeded becomes false.
+func (x *extensions) consolidate(vm *simulator.VirtualMachine) types.ManagedObjectReference {
+	stop := make(chan struct{})
+	var once sync.Once
+	step := time.Duration(x.taskMs) * time.Millisecond / 20
+	task := simulator.CreateTask(vm, "consolidateVMDisks", func(t *simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		for i := 1; i <= 20; i++ {
+			select {
+			case <-stop:
+				simulator.Map.WithLock(t, func() {
+					simulator.Map.Update(t, []types.PropertyChange{{Name: "info.cancelled", Val: true}})
+				})
+				return nil, &types.RequestCanceled{}
+			case <-time.After(step):
+			}
+			progress := int32(i * 5)
+			simulator.Map.WithLock(t, func() {
+				simulator.Map.Update(t, []types.PropertyChange{{Name: "info.progress", Val: progress}})
+			})
+		}
+		simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(false) })
+		return nil, nil
+	})
+	task.Info.Cancelable = true
+	x.mu.Lock()
+	x.cancel[task.Self.Value] = func() { once.Do(func() { close(stop) }) }
+	x.mu.Unlock()
+	go func() {
+		task.Run()
+		x.mu.Lock()
+		delete(x.cancel, task.Self.Value)
+		x.mu.Unlock()
+	}()
+	return task.Self
+}
+
+func renameSnapshot(snap *simulator.VirtualMachineSnapshot, name, description *string) {
+	vm, ok := simulator.Map.Get(snap.Vm).(*simulator.VirtualMachine)
+	if !ok {
+		return
+	}
+	simulator.Map.WithLock(vm, func() {
+		if vm.Snapshot == nil {
+			return
+		}
+		if node := findSnapshot(vm.Snapshot.RootSnapshotList, snap.Self); node != nil {
+			if name != nil {
+				node.Name = *name
+			}
+			if description != nil {
+				node.Description = *description
+			}
+		}
+	})
+}
+
+func findSnapshot(list []types.VirtualMachineSnapshotTree, ref types.ManagedObjectReference) *types.VirtualMachineSnapshotTree {
+	for i := range list {
+		if list[i].Snapshot == ref {
+			return &list[i]
+		}
+		if n := findSnapshot(list[i].ChildSnapshotList, ref); n != nil {
+			return n
+		}
+	}
+	return nil
+}
+
+// authenticated asks vcsim itself whether the request's session is valid: CurrentTime needs a session there.
+func (x *extensions) authenticated(r *http.Request) bool {
+	probe := httptest.NewRequest(http.MethodPost, "/sdk", strings.NewReader(envelope(
+		`<CurrentTime xmlns="urn:vim25"><_this type="ServiceInstance">ServiceInstance</_this></CurrentTime>`)))
+	for _, c := range r.Cookies() {
+		probe.AddCookie(c)
+	}
+	probe.Header.Set("Content-Type", "text/xml")
+	rec := httptest.NewRecorder()
+	x.next.ServeHTTP(rec, probe)
+	return rec.Code == http.StatusOK
+}
+
+func parseCall(body []byte) (*soapCall, bool) {
+	var env struct {
+		Body struct {
+			Inner []byte `xml:",innerxml"`
+		} `xml:"Body"`
+	}
+	if xml.Unmarshal(body, &env) != nil {
+		return nil, false
+	}
+	var c soapCall
+	if xml.Unmarshal(bytes.TrimSpace(env.Body.Inner), &c) != nil {
+		return nil, false
+	}
+	return &c, true
+}
+
+func envelope(body string) string {
+	return xml.Header + `<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>` +
+		body + `</soapenv:Body></soapenv:Envelope>`
+}
+
+func writeResponse(w http.ResponseWriter, method, inner string) {
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, envelope(fmt.Sprintf(`<%sResponse xmlns="urn:vim25">%s</%sResponse>`, method, inner, method)))
+}
+
+func writeFault(w http.ResponseWriter, message, fault string) {
+	var msg bytes.Buffer
+	_ = xml.EscapeText(&msg, []byte(message))
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(w, envelope(fmt.Sprintf(`<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>%s</faultstring><detail><%sFault xmlns="urn:vim25" xsi:type="%s"></%sFault></detail></soapenv:Fault>`,
+		msg.String(), fault, fault, fault)))
+}

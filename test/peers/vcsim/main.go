@@ -1,0 +1,98 @@
+// vcsim launcher for VM Backup Explorer's tests: VMware's own vSphere simulator (govmomi `simulator`, Debian's
+// golang-github-vmware-govmomi-dev 0.24.2) on loopback, with a fixed inventory sized by flags, TLS with a certificate
+// made at start (its thumbprints printed, so pinning can be tested), and a few vSphere methods 0.24.2 lacks
+// (see extend.go and README.md). Prints one JSON line {"url","sha1","sha256","pid"} when ready; SIGTERM/SIGINT
+// shut it down cleanly (model.Remove() before s.Close(), or the govcsim-* temp directories stay behind).
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+func main() {
+	listen := flag.String("l", "127.0.0.1:0", "listen address (port 0: any free port)")
+	username := flag.String("username", "user", "login user name")
+	password := flag.String("password", "pass", "login password")
+	esx := flag.Bool("esx", false, "a standalone ESX (HostAgent, ha-datacenter) instead of a vCenter")
+	dc := flag.Int("dc", 1, "datacenters")
+	cluster := flag.Int("cluster", 1, "clusters per datacenter")
+	clusterHost := flag.Int("cluster-host", 3, "hosts per cluster")
+	host := flag.Int("host", 1, "standalone hosts per datacenter")
+	pool := flag.Int("pool", 0, "child resource pools per cluster")
+	vm := flag.Int("vm", 2, "VMs per resource pool (each cluster's root pool and each standalone host's)")
+	ds := flag.Int("ds", 1, "local datastores per datacenter")
+	folder := flag.Int("folder", 0, "datacenters placed inside a folder")
+	pg := flag.Int("pg", 1, "distributed port groups per datacenter")
+	taskMs := flag.Int("task-ms", 0, "how long the launcher's ConsolidateVMDisks_Task runs (ms), in 20 progress steps")
+	needsConsolidation := flag.String("consolidation-needed", "", "comma-separated VM names whose runtime.consolidationNeeded starts true")
+	tlsOn := flag.Bool("tls", true, "serve https with a self-signed certificate made at start")
+	flag.Parse()
+	log.SetOutput(os.Stderr)
+
+	var model *simulator.Model
+	if *esx {
+		model = simulator.ESX()
+		model.Datastore = *ds
+		model.Machine = *vm
+	} else {
+		model = simulator.VPX()
+		model.Datacenter, model.Cluster, model.ClusterHost, model.Host = *dc, *cluster, *clusterHost, *host
+		model.Pool, model.Machine, model.Datastore, model.Folder, model.Portgroup = *pool, *vm, *ds, *folder, *pg
+	}
+	if err := model.Create(); err != nil {
+		log.Fatalf("vcsim: create model: %v", err)
+	}
+	markConsolidationNeeded(*needsConsolidation)
+
+	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*username, *password)}
+	var thumbs thumbprints
+	if *tlsOn {
+		cfg, t, err := selfSignedTLS()
+		if err != nil {
+			log.Fatalf("vcsim: certificate: %v", err)
+		}
+		model.Service.TLS, thumbs = cfg, t
+	}
+	s := model.Service.NewServer()
+	// Set before the URL is printed, so before any client can connect.
+	s.Config.Handler = extend(s.Config.Handler, *taskMs)
+
+	u := *s.URL
+	u.User = nil
+	ready, _ := json.Marshal(map[string]interface{}{"url": u.String(), "sha1": thumbs.sha1, "sha256": thumbs.sha256, "pid": os.Getpid()})
+	fmt.Println(string(ready))
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	<-stop
+	model.Remove()
+	s.Close()
+}
+
+// markConsolidationNeeded sets runtime.consolidationNeeded on the named VMs: a fixture, since 0.24.2 never sets it.
+func markConsolidationNeeded(names string) {
+	if names == "" {
+		return
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(names, ",") {
+		want[n] = true
+	}
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		vm := e.(*simulator.VirtualMachine)
+		if want[vm.Name] {
+			simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(true) })
+		}
+	}
+}
