@@ -1,0 +1,162 @@
+// vim25 SOAP client at https://<host>/sdk over the project's transport (axios; TLS verified, or pinned to a SHA-1 /
+// SHA-256 thumbprint): RetrieveServiceContent, Login / Logout with the `vmware_soap_session` cookie, and `invoke`
+// for any method. Faults come back as VendorErrors with the vendor's fault type verbatim (vimFaults.ts).
+import { AxiosInstance } from 'axios';
+import { createHttp } from '../../transport/http';
+import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
+import { UntrustedCertificateError, VendorError } from '../../core/errors';
+import { registerSecret } from '../../core/secrets';
+import { envelope, el } from './vimSoap';
+import { soapFaultError } from './vimFaults';
+import { SOAP_ENV_NS, XmlElement, child, malformed, parseXml } from './vimXml';
+import { MoRef, asMoRef, asObject, decodeValue, optString } from './vimValue';
+
+/** On an ESXi host, prints the SHA-256 thumbprint of the certificate hostd serves (vCenter: its machine SSL certificate). */
+const SHOW_ESXI_CERTIFICATE = 'openssl x509 -noout -fingerprint -sha256 -in /etc/vmware/ssl/rui.crt';
+const SERVICE_INSTANCE: MoRef = { type: 'ServiceInstance', value: 'ServiceInstance' };
+const SESSION_COOKIE = 'vmware_soap_session';
+
+export interface VimClientOptions {
+  /** https://host[:port] (no /sdk). */
+  url: string; username: string; password: string;
+  /** SHA-1 or SHA-256 of the server certificate, to accept a self-signed one (VCB's HOST_THUMBPRINT form). */
+  thumbprint?: string;
+  /** Largest reply accepted, bytes (default 64 MiB): a bigger one fails as a transport error, nothing is kept. */
+  maxReplyBytes?: number;
+  timeoutMs?: number;
+}
+
+/** The ServiceContent fields this client uses (vim.ServiceInstanceContent). */
+export interface ServiceContent {
+  rootFolder: MoRef; propertyCollector: MoRef; viewManager: MoRef; sessionManager: MoRef; searchIndex?: MoRef;
+  about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
+}
+
+export class VimClient {
+  private readonly http: AxiosInstance;
+  private cookie?: string;
+  private serviceContent?: ServiceContent;
+  readonly url: string;
+
+  constructor(private readonly opts: VimClientOptions) {
+    registerSecret(opts.password);
+    this.url = opts.url.replace(/\/+$/, '').replace(/\/sdk$/, '');
+    this.http = createHttp({ baseURL: this.url, thumbprint: opts.thumbprint, timeoutMs: opts.timeoutMs });
+  }
+
+  /** The ServiceContent read at connect (throws before connect). */
+  get content(): ServiceContent {
+    if (!this.serviceContent) throw new Error('vSphere client used before connect()');
+    return this.serviceContent;
+  }
+
+  get loggedIn(): boolean { return this.cookie !== undefined; }
+
+  /** RetrieveServiceContent then Login. InvalidLogin (wrong user or password) is thrown verbatim. */
+  async connect(signal?: AbortSignal): Promise<void> {
+    this.serviceContent = await this.retrieveServiceContent(signal);
+    await this.login(signal);
+  }
+
+  async retrieveServiceContent(signal?: AbortSignal): Promise<ServiceContent> {
+    const res = await this.post('RetrieveServiceContent', SERVICE_INSTANCE, '', signal);
+    const rv = asObject(decodeValue(returnval(res, 'RetrieveServiceContent')), 'ServiceContent');
+    const about = asObject(rv.about, 'ServiceContent.about');
+    return {
+      rootFolder: asMoRef(rv.rootFolder, 'rootFolder'), propertyCollector: asMoRef(rv.propertyCollector, 'propertyCollector'),
+      viewManager: asMoRef(rv.viewManager, 'viewManager'), sessionManager: asMoRef(rv.sessionManager, 'sessionManager'),
+      searchIndex: rv.searchIndex ? asMoRef(rv.searchIndex, 'searchIndex') : undefined,
+      about: {
+        apiType: optString(about.apiType, 'about.apiType') ?? '', apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',
+        fullName: optString(about.fullName, 'about.fullName') ?? '', instanceUuid: optString(about.instanceUuid, 'about.instanceUuid'),
+      },
+    };
+  }
+
+  /** SessionManager.Login; the reply's `vmware_soap_session` cookie is sent with every later call. */
+  async login(signal?: AbortSignal): Promise<void> {
+    this.cookie = undefined;
+    const args = el('userName', this.opts.username) + el('password', this.opts.password);
+    await this.post('Login', this.content.sessionManager, args, signal);
+    if (!this.cookie) throw new VendorError('NotAuthenticated', [`Login succeeded but the server set no ${SESSION_COOKIE} cookie`]);
+  }
+
+  /** SessionManager.Logout; failures are ignored (the session may already be gone). */
+  async logout(): Promise<void> {
+    if (!this.cookie || !this.serviceContent) return;
+    await this.post('Logout', this.content.sessionManager, '').catch(() => undefined);
+    this.cookie = undefined;
+  }
+
+  /**
+   * Calls `method` on `self` with `args` (escaped XML, see vimSoap) and returns the `<method>Response` element.
+   * A NotAuthenticated fault (an expired session) logs in again once and repeats the call.
+   */
+  async invoke(method: string, self: MoRef, args = '', signal?: AbortSignal): Promise<XmlElement> {
+    if (!this.cookie) await this.connect(signal);
+    try {
+      return await this.post(method, self, args, signal);
+    } catch (err) {
+      if (err instanceof VendorError && err.code === 'NotAuthenticated' && this.cookie) {
+        await this.login(signal);
+        return this.post(method, self, args, signal);
+      }
+      throw err;
+    }
+  }
+
+  private async post(method: string, self: MoRef, args: string, signal?: AbortSignal): Promise<XmlElement> {
+    const max = this.opts.maxReplyBytes ?? 64 * 1024 * 1024;
+    let res;
+    try {
+      res = await this.http.post('/sdk', envelope(method, self, args), {
+        headers: {
+          'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `urn:vim25/${this.serviceContent?.about.apiVersion || '6.5'}`,
+          ...(this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {}),
+        },
+        responseType: 'text', transformResponse: (d: unknown) => d, maxContentLength: max, signal,
+      });
+    } catch (err) {
+      if (!this.opts.thumbprint && isUntrustedCertificate(err)) throw await this.howToPin(err as Error & { code: string });
+      throw err;
+    }
+    const cookie = sessionCookie(res.headers['set-cookie']);
+    if (cookie) this.cookie = cookie;
+    const text = typeof res.data === 'string' ? res.data : '';
+    if (!/^\s*</.test(text)) throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]);
+    const doc = parseXml(text);
+    const body = doc.ns === SOAP_ENV_NS && doc.name === 'Envelope' ? child(doc, 'Body') : undefined;
+    if (!body || body.ns !== SOAP_ENV_NS) throw malformed(`reply to ${method} is not a SOAP envelope`);
+    const fault = body.children.find((c) => c.name === 'Fault' && c.ns === SOAP_ENV_NS);
+    if (fault) throw soapFaultError(fault);
+    if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
+    const response = body.children[0];
+    if (!response || response.name !== `${method}Response`) throw malformed(`reply to ${method} has no ${method}Response`);
+    return response;
+  }
+
+  /** A self-signed certificate: say which one the server presented and how to check it before pinning (as the Xen client does). */
+  private async howToPin(err: Error & { code: string }): Promise<Error> {
+    const thumbprint = await presentedThumbprint(this.url);
+    if (!thumbprint) return err;
+    const host = new URL(this.url).host;
+    const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
+      + `(on an ESXi host: ${SHOW_ESXI_CERTIFICATE}), pin it as the connection's thumbprint`;
+    return new UntrustedCertificateError(message, err.code, host, thumbprint, SHOW_ESXI_CERTIFICATE);
+  }
+}
+
+/** The `<returnval>` of a response (throws MALFORMED_REPLY if missing). */
+export function returnval(response: XmlElement, method: string): XmlElement {
+  const rv = child(response, 'returnval');
+  if (!rv) throw malformed(`${method}Response has no returnval`);
+  return rv;
+}
+
+function sessionCookie(header: string[] | string | undefined): string | undefined {
+  for (const line of Array.isArray(header) ? header : header ? [header] : []) {
+    const m = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=("?)([^";]*)\\1`).exec(line);
+    if (m) return m[2];
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+// A namespace-aware element tree for vim25 SOAP replies, built with saxes (xmlns on): attributes and element names
+// are resolved by namespace URI, so `xsi:type` is found whatever prefix the server binds it to (vcsim writes
+// `XMLSchema-instance:type` with its own xmlns, see test/peers/vcsim/README.md). saxes expands no DTD entities, so
+// entity bombs fail as malformed; depth and element count are bounded so a hostile reply fails cleanly.
+import { SaxesParser } from 'saxes';
+import { VendorError } from '../../core/errors';
+
+export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+/** One element: local name, namespace URI, unqualified attributes, xsi:type (local part), children, text (leaves). */
+export interface XmlElement {
+  name: string;
+  ns: string;
+  attrs: Record<string, string>;
+  /** The xsi:type's local part (`xsd:string` → `string`, `VirtualMachineSnapshot` as is), if any. */
+  xsiType?: string;
+  children: XmlElement[];
+  text: string;
+}
+
+export interface XmlLimits { maxDepth?: number; maxElements?: number }
+
+/** A reply that is not what a vim25 server sends (not XML, too deep, wrong shape). Code `MALFORMED_REPLY`. */
+export function malformed(detail: string): VendorError { return new VendorError('MALFORMED_REPLY', [detail.slice(0, 300)]); }
+
+/** Parses a whole document; throws MALFORMED_REPLY on anything that is not well-formed or exceeds the limits. */
+export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
+  const maxDepth = limits.maxDepth ?? 64;
+  const maxElements = limits.maxElements ?? 5_000_000;
+  const parser = new SaxesParser({ xmlns: true, position: false });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let count = 0;
+  parser.on('opentag', (tag) => {
+    if (stack.length >= maxDepth) throw malformed(`XML nested deeper than ${maxDepth}`);
+    if (++count > maxElements) throw malformed(`XML has more than ${maxElements} elements`);
+    const el: XmlElement = { name: tag.local ?? tag.name, ns: tag.uri ?? '', attrs: {}, children: [], text: '' };
+    for (const a of Object.values(tag.attributes)) {
+      if (a.uri === XSI_NS && a.local === 'type') el.xsiType = a.value.slice(a.value.indexOf(':') + 1);
+      else if (!a.uri) el.attrs[a.local] = a.value;
+    }
+    if (stack.length) stack[stack.length - 1].children.push(el); else root = el;
+    stack.push(el);
+  });
+  parser.on('text', (t) => { if (stack.length) stack[stack.length - 1].text += t; });
+  parser.on('closetag', () => { stack.pop(); });
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    if (err instanceof VendorError) throw err;
+    throw malformed(`not well-formed XML: ${(err as Error).message}`);
+  }
+  if (!root) throw malformed('empty reply');
+  return root;
+}
+
+/** The first child with this local name. */
+export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  return el?.children.find((c) => c.name === name);
+}
+
+/** Every child with this local name. */
+export function childrenNamed(el: XmlElement | undefined, name: string): XmlElement[] {
+  return el ? el.children.filter((c) => c.name === name) : [];
+}
+
+/** The text of the first child with this local name ('' when absent). */
+export function childText(el: XmlElement | undefined, name: string): string {
+  return child(el, name)?.text ?? '';
+}

@@ -1,0 +1,20 @@
+// The whole vSphere inventory in one paged PropertyCollector retrieval from the root folder, and one VM's record.
+import { VimClient } from './vimClient';
+import { retrieveFromContainer, retrieveObject } from './vimPropertyCollector';
+import { INVENTORY_SPECS, VM_SPEC, VsphereInventory, VsphereVm, toInventory, toVm } from './vmwareRecords';
+import { VendorError } from '../../core/errors';
+
+export interface InventoryOptions { maxObjects?: number; signal?: AbortSignal; onPage?: (objectsSoFar: number) => void }
+
+/** Datacenters, clusters, hosts, resource pools, folders, VMs (templates included, see `template`), datastores, networks. */
+export async function readInventory(client: VimClient, opts: InventoryOptions = {}): Promise<VsphereInventory> {
+  const objects = await retrieveFromContainer(client, client.content.rootFolder, INVENTORY_SPECS, { maxObjects: opts.maxObjects ?? 1000, signal: opts.signal, onPage: opts.onPage });
+  return toInventory(objects);
+}
+
+/** One VM's record (datacenterId left empty: the caller knows it from the inventory). ManagedObjectNotFound if gone. */
+export async function readVm(client: VimClient, vmId: string, signal?: AbortSignal): Promise<VsphereVm> {
+  const o = await retrieveObject(client, { type: 'VirtualMachine', value: vmId }, VM_SPEC.pathSet, signal);
+  if (!o) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
+  return toVm(o, '');
+}
