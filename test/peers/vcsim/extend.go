@@ -32,6 +32,8 @@ type soapCall struct {
 	This        moref   `xml:"_this"`
 	Name        *string `xml:"name"`
 	Description *string `xml:"description"`
+	MaxObjects  *int    `xml:"options>maxObjects"`
+	Token       string  `xml:"token"`
 }
 
 type extensions struct {
@@ -39,10 +41,12 @@ type extensions struct {
 	taskMs int
 	mu     sync.Mutex
 	cancel map[string]func() // running cancellable tasks by moref value
+	pages  map[string][][]byte // RetrievePropertiesEx results not yet fetched, by token
+	tokens int
 }
 
 func extend(next http.Handler, taskMs int) http.Handler {
-	x := &extensions{next: next, taskMs: taskMs, cancel: map[string]func(){}}
+	x := &extensions{next: next, taskMs: taskMs, cancel: map[string]func(){}, pages: map[string][][]byte{}}
 	return http.HandlerFunc(x.serve)
 }
 
@@ -59,15 +63,36 @@ func (x *extensions) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	call, ok := parseCall(body)
-	if !ok || !x.authenticated(r) || !x.dispatch(w, call) {
+	if !ok || !x.authenticated(r) || !x.dispatch(w, r, body, call) {
 		x.next.ServeHTTP(w, r)
 	}
 }
 
 // dispatch answers the extension methods; false leaves the request to vcsim (unknown method or object).
-func (x *extensions) dispatch(w http.ResponseWriter, c *soapCall) bool {
+func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byte, c *soapCall) bool {
 	obj := simulator.Map.Get(types.ManagedObjectReference{Type: c.This.Type, Value: c.This.Value})
 	switch c.XMLName.Local {
+	case "RetrievePropertiesEx":
+		if c.MaxObjects == nil || *c.MaxObjects <= 0 {
+			return false
+		}
+		return x.retrievePaged(w, r, body, *c.MaxObjects)
+	case "ContinueRetrievePropertiesEx":
+		x.mu.Lock()
+		rest, ok := x.pages[c.Token]
+		delete(x.pages, c.Token)
+		x.mu.Unlock()
+		if !ok {
+			// API reference, ContinueRetrievePropertiesEx: InvalidArgument "if the token is not valid".
+			writeFault(w, "A specified parameter was not correct: token", "InvalidArgument")
+			return true
+		}
+		x.writePage(w, "ContinueRetrievePropertiesEx", rest)
+	case "CancelRetrievePropertiesEx":
+		x.mu.Lock()
+		delete(x.pages, c.Token)
+		x.mu.Unlock()
+		writeResponse(w, "CancelRetrievePropertiesEx", "")
 	case "RenameSnapshot":
 		snap, ok := obj.(*simulator.VirtualMachineSnapshot)
 		if !ok {
@@ -224,4 +249,85 @@ func writeFault(w http.ResponseWriter, message, fault string) {
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = io.WriteString(w, envelope(fmt.Sprintf(`<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>%s</faultstring><detail><%sFault xmlns="urn:vim25" xsi:type="%s"></%sFault></detail></soapenv:Fault>`,
 		msg.String(), fault, fault, fault)))
+}
+
+// retrievePaged serves RetrievePropertiesEx with options.maxObjects the way the API reference describes it (0.24.2
+// ignores maxObjects and never pages): vcsim answers the whole result, and it is handed out maxObjects at a time,
+// each page but the last with a token for ContinueRetrievePropertiesEx.
+func (x *extensions) retrievePaged(w http.ResponseWriter, r *http.Request, body []byte, max int) bool {
+	rec := httptest.NewRecorder()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	x.next.ServeHTTP(rec, r)
+	objects, ok := splitObjects(rec.Body.Bytes())
+	if rec.Code != http.StatusOK || !ok {
+		copyRecorded(w, rec)
+		return true
+	}
+	var pages [][]byte
+	for len(objects) > 0 {
+		n := max
+		if n > len(objects) {
+			n = len(objects)
+		}
+		pages = append(pages, bytes.Join(objects[:n], nil))
+		objects = objects[n:]
+	}
+	if len(pages) == 0 {
+		copyRecorded(w, rec)
+		return true
+	}
+	x.writePage(w, "RetrievePropertiesEx", pages)
+	return true
+}
+
+// writePage answers with pages[0], and a token for the remaining pages if any.
+func (x *extensions) writePage(w http.ResponseWriter, method string, pages [][]byte) {
+	token := ""
+	if len(pages) > 1 {
+		x.mu.Lock()
+		x.tokens++
+		token = fmt.Sprintf("vcsim-page-%d", x.tokens)
+		x.pages[token] = pages[1:]
+		x.mu.Unlock()
+		token = "<token>" + token + "</token>"
+	}
+	writeResponse(w, method, "<returnval>"+token+string(pages[0])+"</returnval>")
+}
+
+// splitObjects returns each <objects> element of a RetrievePropertiesEx reply as raw bytes.
+func splitObjects(reply []byte) ([][]byte, bool) {
+	dec := xml.NewDecoder(bytes.NewReader(reply))
+	var out [][]byte
+	depth, start := 0, int64(-1)
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out, true
+		}
+		if err != nil {
+			return nil, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if t.Name.Local == "objects" && depth == 5 { // Envelope > Body > Response > returnval > objects
+				start = before
+			}
+		case xml.EndElement:
+			if t.Name.Local == "objects" && depth == 5 && start >= 0 {
+				out = append(out, append([]byte(nil), reply[start:dec.InputOffset()]...))
+				start = -1
+			}
+			depth--
+		}
+	}
+}
+
+func copyRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }

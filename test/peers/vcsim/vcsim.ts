@@ -1,6 +1,7 @@
 // Starts and stops VMware's simulator (the launcher in this folder, built by build.sh) for tests, on loopback with an
 // ephemeral port. A machine where it cannot be built fails the tests that need it: they never skip.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 
@@ -80,6 +81,6 @@ export function expectedCounts(opts: VcsimOptions = {}): { datacenters: number; 
 function repoRoot(): string {
   // out/test/peers/vcsim (compiled) or test/peers/vcsim (ts-node): walk up to the folder with package.json.
   let dir = __dirname;
-  while (!require('node:fs').existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
   return dir;
 }

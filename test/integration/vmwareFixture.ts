@@ -1,0 +1,24 @@
+// Starts VMware's simulator (test/peers/vcsim) and a connected vim25 client pinned to its certificate.
+import { Vcsim, VcsimOptions, startVcsim } from '../peers/vcsim/vcsim';
+import { VimClient } from '../../src/providers/vmware/vimClient';
+
+export const VCSIM_PASSWORD = 'vc-secret-Pq7';
+
+export interface VmwareFixture { sim: Vcsim; client: VimClient }
+
+export async function startVmwareFixture(opts: VcsimOptions = {}): Promise<VmwareFixture> {
+  const sim = await startVcsim({ username: 'administrator@vsphere.local', password: VCSIM_PASSWORD, ...opts });
+  const client = newClient(sim);
+  await client.connect();
+  return { sim, client };
+}
+
+export function newClient(sim: Vcsim, over: Partial<ConstructorParameters<typeof VimClient>[0]> = {}): VimClient {
+  return new VimClient({ url: sim.baseUrl, username: 'administrator@vsphere.local', password: VCSIM_PASSWORD, thumbprint: sim.sha256, ...over });
+}
+
+export async function stopVmwareFixture(f: VmwareFixture | undefined): Promise<void> {
+  if (!f) return;
+  await f.client.logout().catch(() => undefined);
+  await f.sim.close();
+}
