@@ -10,6 +10,7 @@ export type VimValue = string | number | boolean | MoRef | VimObject | VimValue[
 export interface VimObject { _type?: string; [field: string]: VimValue | undefined }
 
 const NUMERIC = new Set(['int', 'long', 'short', 'byte', 'float', 'double']);
+const PRIMITIVE = new Set(['string', 'boolean', 'dateTime', 'base64Binary', 'anyURI', 'anyType', ...NUMERIC]);
 
 /**
  * Decodes one value element. `ArrayOf…` types become arrays; an element with a plain `type` attribute and no children
@@ -25,6 +26,8 @@ export function decodeValue(el: XmlElement): VimValue {
       if (!Number.isFinite(n)) throw malformed(`${el.name}: "${el.text}" is not a number`);
       return n;
     }
+    // A data object with no fields set (e.g. a fault `<fault xsi:type="RequestCanceled"/>`) keeps its type.
+    if (el.xsiType && el.text === '' && !PRIMITIVE.has(el.xsiType)) return { _type: el.xsiType };
     return el.text;
   }
   const obj: VimObject = el.xsiType ? { _type: el.xsiType } : {};

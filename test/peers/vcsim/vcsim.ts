@@ -47,7 +47,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   if (opts.consolidationNeeded?.length) args.push('-consolidation-needed', opts.consolidationNeeded.join(','));
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => { if (stderr.length < 200) stderr.push(d.toString()); });
+  child.stderr!.on('data', (d: Buffer) => { if (stderr.length < 200) stderr.push(d.toString()); if (process.env.VCSIM_STDERR) process.stderr.write(d); });
   const ready = await new Promise<{ url: string; sha1: string; sha256: string; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vcsim did not start within 120 s: ${stderr.join('')}`)); }, 120_000);
     const lines = readline.createInterface({ input: child.stdout! });
