@@ -45,12 +45,11 @@ describe('vSphere snapshots (vcsim)', function () {
     assert.equal(vm.currentSnapshotId, a, 'You are here: the reverted-to snapshot');
     assert.deepEqual(flattenSnapshots(vm.snapshots).filter((s) => s.isCurrent).map((s) => s.id), [a]);
 
-    // vcsim 0.24.2 panics when the removed snapshot is the current one and a root (snapshot.go:134, README): revert to the child first.
-    await revertToSnapshot(f.client, b);
-    assert.equal((await readVm(f.client, vmId)).currentSnapshotId, b);
+    // The current snapshot, a root with a child (vcsim 0.24.2 panics here without the launcher's forgetCurrentRoot).
     await removeSnapshot(f.client, a, { removeChildren: false, consolidate: true });
     vm = await readVm(f.client, vmId);
     assert.deepEqual(flattenSnapshots(vm.snapshots).map((s) => s.id), [b], 'the child stays when removeChildren is false');
+    assert.equal(vm.currentSnapshotId, undefined, 'a removed root leaves no current snapshot');
 
     const c = await createSnapshot(f.client, vmId, { name: 'third', memory: false, quiesce: false });
     assert.equal(flattenSnapshots((await readVm(f.client, vmId)).snapshots).length, 2);
@@ -67,8 +66,6 @@ describe('vSphere snapshots (vcsim)', function () {
     await createSnapshot(f.client, vmId, { name: 'child', memory: false, quiesce: false });
     await createSnapshot(f.client, vmId, { name: 'grandchild', memory: false, quiesce: false });
     assert.equal(flattenSnapshots((await readVm(f.client, vmId)).snapshots).length, 3);
-    const [child] = (await readVm(f.client, vmId)).snapshots[0].children;
-    await revertToSnapshot(f.client, child.id); // the current snapshot is then not the removed root (see above)
     await removeSnapshot(f.client, root, { removeChildren: true });
     assert.deepEqual((await readVm(f.client, vmId)).snapshots, []);
   });

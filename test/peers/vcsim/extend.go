@@ -93,6 +93,11 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 		delete(x.pages, c.Token)
 		x.mu.Unlock()
 		writeResponse(w, "CancelRetrievePropertiesEx", "")
+	case "RemoveSnapshot_Task":
+		if snap, ok := obj.(*simulator.VirtualMachineSnapshot); ok {
+			forgetCurrentRoot(snap)
+		}
+		return false // vcsim removes it
 	case "RenameSnapshot":
 		snap, ok := obj.(*simulator.VirtualMachineSnapshot)
 		if !ok {
@@ -185,6 +190,28 @@ func renameSnapshot(snap *simulator.VirtualMachineSnapshot, name, description *s
 			}
 			if description != nil {
 				node.Description = *description
+			}
+		}
+	})
+}
+
+// forgetCurrentRoot works around a 0.24.2 panic (snapshot.go:134: removing the current snapshot when it is a root
+// with children sets snapshot.currentSnapshot to a nil parent, which Map.Update cannot assign; the request's
+// connection is dropped). A removed current snapshot's parent becomes current (API reference, RemoveSnapshot_Task);
+// a root has none, so the VM is left without a current snapshot before vcsim removes it.
+func forgetCurrentRoot(snap *simulator.VirtualMachineSnapshot) {
+	vm, ok := simulator.Map.Get(snap.Vm).(*simulator.VirtualMachine)
+	if !ok {
+		return
+	}
+	simulator.Map.WithLock(vm, func() {
+		if vm.Snapshot == nil || vm.Snapshot.CurrentSnapshot == nil || *vm.Snapshot.CurrentSnapshot != snap.Self {
+			return
+		}
+		for _, root := range vm.Snapshot.RootSnapshotList {
+			if root.Snapshot == snap.Self {
+				vm.Snapshot.CurrentSnapshot = nil
+				return
 			}
 		}
 	})
