@@ -120,4 +120,14 @@ describe('vSphere task cancel (vcsim, a slow ConsolidateVMDisks_Task)', function
     assert.ok(seen.some((p) => p > 0 && p < 1), 'progress was reported before the cancel');
     assert.equal((await readVm(f.client, vmId)).consolidationNeeded, true);
   });
+
+  it('a task that makes no progress for idleMs fails with TASK_IDLE and is cancelled on the server', async () => {
+    const vmId = await vmByName(f.client, 'DC0_H0_VM0');
+    // The launcher's task moves every 3 s (60 s in 20 steps); an idle limit of 0.3 s is exceeded between two steps.
+    const err = await consolidateDisks(f.client, vmId, { pollMs: 50, idleMs: 300 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof VendorError && err.code === 'TASK_IDLE', String(err));
+    const task = { type: 'Task', value: err.params[0].split(' ')[0] };
+    const ended = await waitForTask(f.client, task, { pollMs: 50 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(ended instanceof VendorError && ended.code === 'RequestCanceled', String(ended));
+  });
 });

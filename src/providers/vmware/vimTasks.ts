@@ -16,7 +16,7 @@ export interface TaskWaitOptions {
   onProgress?: (fraction: number) => void;
   /** Longest pause between polls, ms (default 500; starts at 25 and doubles). */
   pollMs?: number;
-  /** Fail if the task's state and progress did not change for this long, ms (default 30 min). */
+  /** Fail with TASK_IDLE (after sending CancelTask) if the task's state and progress did not change for this long, ms (default 30 min). */
   idleMs?: number;
 }
 
@@ -53,7 +53,11 @@ export async function waitForTask(client: VimClient, task: MoRef, opts: TaskWait
     if (state !== 'queued' && state !== 'running') throw malformed(`TaskInfo.state "${state ?? ''}"`);
     const now = `${state}/${progress ?? ''}`;
     if (now !== last) { last = now; lastChange = Date.now(); }
-    else if (Date.now() - lastChange > idleMs) throw new VendorError('TASK_IDLE', [`${task.value} made no progress for ${Math.round(idleMs / 1000)} s`]);
+    else if (Date.now() - lastChange > idleMs) {
+      // A stuck task is not left running behind the caller's back: ask the server to cancel it (best effort).
+      if (!cancelSent) await client.invoke('CancelTask', task).catch(() => undefined);
+      throw new VendorError('TASK_IDLE', [`${task.value} made no progress for ${Math.round(idleMs / 1000)} s`]);
+    }
     await sleep(Math.min(pollMs, 25 * 2 ** poll), cancelSent ? undefined : opts.signal).catch(() => undefined);
   }
 }
