@@ -27,16 +27,25 @@ export interface RetrieveOptions {
  * RetrievePropertiesEx then ContinueRetrievePropertiesEx while a token comes back, DestroyView (also on failure).
  */
 export async function retrieveFromContainer(client: VimClient, container: MoRef, specs: PropertySpec[], opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
-  const types = [...new Set(specs.map((s) => s.type))].map((t) => el('type', t)).join('');
-  const viewRes = await client.invoke('CreateContainerView', client.content.viewManager, morEl('container', container) + types + el('recursive', true), opts.signal);
-  const view = asMoRef(decodeValue(child(viewRes, 'returnval') ?? missing('CreateContainerView')), 'CreateContainerView.returnval');
+  const view = await createContainerView(client, container, specs, opts.signal);
   try {
-    const objectSet = `<objectSet>${morEl('obj', view)}${el('skip', true)}<selectSet xsi:type="TraversalSpec">${el('name', 'traverseView')}`
-      + `${el('type', 'ContainerView')}${el('path', 'view')}${el('skip', false)}</selectSet></objectSet>`;
-    return await retrievePaged(client, propSets(specs) + objectSet, opts);
+    return await retrievePaged(client, propSets(specs) + viewObjectSet(view), opts);
   } finally {
     await client.invoke('DestroyView', view).catch(() => undefined);
   }
+}
+
+/** ViewManager.CreateContainerView of the spec's types below `container`, recursive; the caller destroys it (DestroyView). */
+export async function createContainerView(client: VimClient, container: MoRef, specs: PropertySpec[], signal?: AbortSignal): Promise<MoRef> {
+  const types = [...new Set(specs.map((s) => s.type))].map((t) => el('type', t)).join('');
+  const res = await client.invoke('CreateContainerView', client.content.viewManager, morEl('container', container) + types + el('recursive', true), signal);
+  return asMoRef(decodeValue(child(res, 'returnval') ?? missing('CreateContainerView')), 'CreateContainerView.returnval');
+}
+
+/** The ObjectSpec that selects every object of a ContainerView (the view itself skipped). */
+export function viewObjectSet(view: MoRef): string {
+  return `<objectSet>${morEl('obj', view)}${el('skip', true)}<selectSet xsi:type="TraversalSpec">${el('name', 'traverseView')}`
+    + `${el('type', 'ContainerView')}${el('path', 'view')}${el('skip', false)}</selectSet></objectSet>`;
 }
 
 /** The given properties of one object (undefined if the server returned nothing for it). */
@@ -80,7 +89,8 @@ function objectContent(o: XmlElement): ObjectContent {
   return { obj, props, missing: missingPaths };
 }
 
-function propSets(specs: PropertySpec[]): string {
+/** PropertyFilterSpec.propSet elements for the specs. */
+export function propSets(specs: PropertySpec[]): string {
   return specs.map((s) => `<propSet>${el('type', s.type)}${s.pathSet.map((p) => el('pathSet', p)).join('')}</propSet>`).join('');
 }
 

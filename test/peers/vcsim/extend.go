@@ -159,7 +159,10 @@ func (x *extensions) consolidate(vm *simulator.VirtualMachine) types.ManagedObje
 				simulator.Map.Update(t, []types.PropertyChange{{Name: "info.progress", Val: progress}})
 			})
 		}
-		simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(false) })
+		// Through Map.Update, so WaitForUpdatesEx watchers see the change.
+		simulator.Map.WithLock(vm, func() {
+			simulator.Map.Update(vm, []types.PropertyChange{{Name: "runtime.consolidationNeeded", Val: types.NewBool(false)}})
+		})
 		return nil, nil
 	})
 	task.Info.Cancelable = true
@@ -191,6 +194,7 @@ func renameSnapshot(snap *simulator.VirtualMachineSnapshot, name, description *s
 			if description != nil {
 				node.Description = *description
 			}
+			simulator.Map.Update(vm, []types.PropertyChange{{Name: "snapshot.rootSnapshotList", Val: vm.Snapshot.RootSnapshotList}})
 		}
 	})
 }

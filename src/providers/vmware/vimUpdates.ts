@@ -1,0 +1,73 @@
+// Live changes of the inventory (vSphere API reference: PropertyCollector.CreatePropertyCollector, CreateFilter,
+// WaitForUpdatesEx, CancelWaitForUpdates, DestroyPropertyCollector; the loop govmomi's property/wait.go runs):
+// a private collector with one filter over a ContainerView; the first answer is every object ('enter'), then each
+// answer carries what changed since `version`.
+import { VimClient, returnval } from './vimClient';
+import { PropertySpec, createContainerView, propSets, viewObjectSet } from './vimPropertyCollector';
+import { el } from './vimSoap';
+import { XmlElement, child, childText, childrenNamed, malformed } from './vimXml';
+import { MoRef, VimValue, asMoRef, decodeValue } from './vimValue';
+
+/** One property change: op assign | add | remove | indirectRemove; `val` absent when the property became unset. */
+export interface PropertyChange { name: string; op: string; val?: VimValue }
+/** What happened to one object: it entered the view (with all its properties), changed, or left. */
+export interface ObjectUpdate { kind: 'enter' | 'modify' | 'leave'; obj: MoRef; changes: PropertyChange[] }
+
+export interface WatchOptions {
+  signal: AbortSignal;
+  /** WaitForUpdatesEx options.maxWaitSeconds: how long one call may wait on the server (default 30, below the HTTP timeout). */
+  maxWaitSeconds?: number;
+}
+
+/**
+ * Calls `onUpdates` with each batch of changes of the given properties of every object below `container`, until
+ * `signal` aborts (then resolves: CancelWaitForUpdates ends the pending call, the collector and the view are destroyed).
+ * Errors of the server (e.g. NotAuthenticated) reject after the same clean-up.
+ */
+export async function watchContainer(client: VimClient, container: MoRef, specs: PropertySpec[], onUpdates: (updates: ObjectUpdate[]) => void, opts: WatchOptions): Promise<void> {
+  const pcRes = await client.invoke('CreatePropertyCollector', client.content.propertyCollector);
+  const pc = asMoRef(decodeValue(returnval(pcRes, 'CreatePropertyCollector')), 'CreatePropertyCollector.returnval');
+  let view: MoRef | undefined;
+  const onAbort = () => { void client.invoke('CancelWaitForUpdates', pc).catch(() => undefined); };
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    view = await createContainerView(client, container, specs);
+    await client.invoke('CreateFilter', pc, `<spec>${propSets(specs)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`);
+    let version = '';
+    while (!opts.signal.aborted) {
+      const options = `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}</options>`;
+      let res: XmlElement;
+      try {
+        res = await client.invoke('WaitForUpdatesEx', pc, el('version', version) + options);
+      } catch (err) {
+        // CancelWaitForUpdates makes the pending call fail with RequestCanceled: that is our own stop.
+        if (opts.signal.aborted) break;
+        throw err;
+      }
+      const set = child(res, 'returnval');
+      if (!set) continue; // maxWaitSeconds passed with no change
+      const next = childText(set, 'version');
+      if (!next) throw malformed('WaitForUpdatesEx: UpdateSet without version');
+      version = next;
+      const updates = childrenNamed(set, 'filterSet').flatMap((f) => childrenNamed(f, 'objectSet').map(objectUpdate));
+      if (updates.length) onUpdates(updates);
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+    if (view) await client.invoke('DestroyView', view).catch(() => undefined);
+    await client.invoke('DestroyPropertyCollector', pc).catch(() => undefined);
+  }
+}
+
+function objectUpdate(o: XmlElement): ObjectUpdate {
+  const kind = childText(o, 'kind');
+  if (kind !== 'enter' && kind !== 'modify' && kind !== 'leave') throw malformed(`ObjectUpdate.kind "${kind}"`);
+  const obj = asMoRef(decodeValue(child(o, 'obj') ?? malformedThrow('ObjectUpdate.obj')), 'ObjectUpdate.obj');
+  const changes = childrenNamed(o, 'changeSet').map((c) => {
+    const val = child(c, 'val');
+    return { name: childText(c, 'name'), op: childText(c, 'op'), ...(val ? { val: decodeValue(val) } : {}) };
+  });
+  return { kind, obj, changes };
+}
+
+function malformedThrow(what: string): never { throw malformed(`${what} missing`); }
