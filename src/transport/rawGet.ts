@@ -7,7 +7,11 @@ import { openSocket } from './openSocket';
 import { ResponseHead } from './responseHead';
 import { BodyReader, ResponseResult, requestHead } from './responseReader';
 
-export interface RawGetOptions { thumbprint?: string; signal?: AbortSignal }
+export interface RawGetOptions {
+  thumbprint?: string; signal?: AbortSignal;
+  /** Extra request headers (e.g. vSphere's session Cookie); a value with CR or LF is refused (no header injection). */
+  headers?: Record<string, string>;
+}
 
 /**
  * GETs `url` in HTTP/1.0 (so never a chunked reply). `sinkFor(head)` decides where the body goes: a sink, or
@@ -17,7 +21,8 @@ export interface RawGetOptions { thumbprint?: string; signal?: AbortSignal }
  */
 export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<ResponseResult> {
   const u = new URL(url);
+  for (const [k, v] of Object.entries(opts.headers ?? {})) if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
   const reader = new BodyReader(sinkFor);
   const socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-  return reader.run(socket, requestHead('GET', u, { Accept: '*/*' }), opts.signal);
+  return reader.run(socket, requestHead('GET', u, { Accept: '*/*', ...opts.headers }), opts.signal);
 }

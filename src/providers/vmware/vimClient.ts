@@ -52,6 +52,14 @@ export class VimClient {
 
   get loggedIn(): boolean { return this.cookie !== undefined; }
 
+  /**
+   * What a data-plane request (the datastore's `/folder` HTTP interface) needs: the same TLS pin and the session
+   * cookie. The cookie is a secret: never logged.
+   */
+  dataPlane(): { thumbprint?: string; headers: Record<string, string> } {
+    return { thumbprint: this.opts.thumbprint, headers: this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {} };
+  }
+
   /** RetrieveServiceContent then Login. InvalidLogin (wrong user or password) is thrown verbatim. */
   async connect(signal?: AbortSignal): Promise<void> {
     this.serviceContent = await this.retrieveServiceContent(signal);

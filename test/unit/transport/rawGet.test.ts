@@ -58,6 +58,14 @@ describe('rawGet: a body read straight into the caller\'s buffers', function () 
     assert.match(srv.requests[0], /^GET \/export\?ref=OpaqueRef:1&session_id=s%20x HTTP\/1\.0\r\nHost: 127\.0\.0\.1:\d+\r\n/);
   });
 
+  it('sends extra headers (a session cookie) and refuses one with CR or LF before connecting', async () => {
+    srv = await rawServer((s) => { s.end('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok'); });
+    await rawGet(`${srv.url}/folder/x?dsName=d`, { headers: { Cookie: 'vmware_soap_session=abc' } }, () => collector());
+    assert.match(srv.requests[0], /\r\nCookie: vmware_soap_session=abc\r\n/);
+    await assert.rejects(rawGet(`${srv.url}/x`, { headers: { Cookie: 'a=b\r\nX-Evil: 1' } }, () => collector()), /CR or LF/);
+    assert.equal(srv.requests.length, 1);
+  });
+
   it('copies body bytes that came in the same packet as the head, even into tiny spaces with a wait on every commit', async () => {
     const body = pattern(200_000);
     srv = await rawServer((s) => { s.end(Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), body])); });
