@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -54,6 +56,7 @@ func main() {
 		log.Fatalf("vcsim: create model: %v", err)
 	}
 	markConsolidationNeeded(*needsConsolidation)
+	fixFileLayout()
 
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*username, *password)}
 	var thumbs thumbprints
@@ -94,5 +97,52 @@ func markConsolidationNeeded(names string) {
 		if want[vm.Name] {
 			simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(true) })
 		}
+	}
+}
+
+var datastorePath = regexp.MustCompile(`^\[([^\]]+)\] ?(.*)$`)
+
+// fixFileLayout corrects each VM's layoutEx.file: 0.24.2's Model.Create gives VMs the VmPathName "[LocalDS_0]"
+// first, so the layout names "[LocalDS_0] <vm>.vmx", "[LocalDS_0] <vm>.nvram", "[LocalDS_0] disk1.vmdk"… at the
+// datastore root, where nothing is (virtual_machine.go addFileLayoutEx), and lists the disks twice. vSphere lists
+// each of the VM's real files once (API reference: VirtualMachineFileLayoutEx): an entry whose file is missing is
+// moved into the VM's directory if the file is there, else dropped; duplicates are dropped.
+func fixFileLayout() {
+	dirs := map[string]string{}
+	for _, e := range simulator.Map.All("Datastore") {
+		ds := e.(*simulator.Datastore)
+		dirs[ds.Name] = ds.Info.GetDatastoreInfo().Url
+	}
+	exists := func(name string) bool {
+		m := datastorePath.FindStringSubmatch(name)
+		if m == nil || dirs[m[1]] == "" {
+			return true // not ours to judge
+		}
+		_, err := os.Stat(filepath.Join(dirs[m[1]], m[2]))
+		return err == nil
+	}
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		vm := e.(*simulator.VirtualMachine)
+		simulator.Map.WithLock(vm, func() {
+			if vm.LayoutEx == nil || vm.Config == nil {
+				return
+			}
+			vmx := datastorePath.FindStringSubmatch(vm.Config.Files.VmPathName)
+			seen := map[string]bool{}
+			kept := vm.LayoutEx.File[:0]
+			for _, f := range vm.LayoutEx.File {
+				if !exists(f.Name) && vmx != nil {
+					if m := datastorePath.FindStringSubmatch(f.Name); m != nil {
+						f.Name = "[" + m[1] + "] " + filepath.Join(filepath.Dir(vmx[2]), m[2])
+					}
+				}
+				if !exists(f.Name) || seen[f.Name] {
+					continue
+				}
+				seen[f.Name] = true
+				kept = append(kept, f)
+			}
+			vm.LayoutEx.File = kept
+		})
 	}
 }

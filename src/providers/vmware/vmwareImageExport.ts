@@ -1,0 +1,77 @@
+// The image-backup read leg every VADP tool follows on ESX(i) (seeds/acronis-vm-backup-steps.ja.txt; VCB's
+// `vcbMounter -t fullvm`, seeds/vmware-vcb-esx35-vm-backup-guide.ja.txt): a memory-less temporary snapshot, quiesced
+// when VMware Tools run in the guest; the VM's configuration, NVRAM and base disks read through the datastore HTTP
+// interface while the VM runs on the snapshot's delta; then the snapshot removed with consolidation — also when the
+// read failed or was cancelled. Writes into a directory only; the repository, manifest and catalog entry are the
+// caller's (not built yet for vSphere).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JobContext } from '../../core/job';
+import { safeName, within } from '../../core/safeName';
+import { throwIfAborted } from '../../core/errors';
+import { WrittenFile } from '../../core/verifiedWrite';
+import { VimClient } from './vimClient';
+import { readVm } from './vmwareInventory';
+import { SNAPSHOT_PREFIX } from './vmwareRecords';
+import { createSnapshot, removeSnapshot } from './vmwareSnapshots';
+import { DatastorePath, VmFile, downloadDatastoreFile, parseDatastorePath, readVmFiles } from './vmwareFiles';
+
+/** File types that make up the VM's image (VirtualMachineFileLayoutExFileType). */
+const IMAGE_TYPES = new Set(['config', 'nvram', 'diskDescriptor', 'diskExtent']);
+/** A snapshot's delta disk (`name-000001.vmdk`, `-delta`, `-sesparse`) or a CBT map (`-ctk`): not part of the base image. */
+const NOT_BASE_DISK = /-\d{6}(-delta|-sesparse)?\.vmdk$|-ctk\.vmdk$/;
+
+export interface ExportedFile extends WrittenFile { datastorePath: string; type: string }
+export interface ImageExport { snapshotName: string; quiesced: boolean; files: ExportedFile[] }
+
+/** The files of the image: config, NVRAM, base disk descriptors and extents (no delta, log, swap or snapshot state). */
+export function imageFiles(files: VmFile[]): VmFile[] {
+  const seen = new Set<string>();
+  return files.filter((f) => IMAGE_TYPES.has(f.type) && !NOT_BASE_DISK.test(f.name) && !seen.has(f.name) && seen.add(f.name));
+}
+
+/**
+ * Exports the VM's image into `dir/<datastore>/<path on datastore>`. On failure or cancel the files this call wrote
+ * are removed (never anything else) and the temporary snapshot is removed in every case; a snapshot that cannot be
+ * removed is reported (the error names it) rather than hidden.
+ */
+export async function exportVmImage(client: VimClient, vmId: string, datacenterPath: string, dir: string, ctx: JobContext): Promise<ImageExport> {
+  const vm = await readVm(client, vmId, ctx.signal);
+  const quiesce = vm.powerState === 'poweredOn' && vm.toolsRunningStatus === 'guestToolsRunning';
+  const snapshotName = `${SNAPSHOT_PREFIX}temp ${new Date().toISOString()}`;
+  ctx.log(`temporary snapshot "${snapshotName}" (no memory, quiesce ${quiesce})`);
+  const snapshotId = await createSnapshot(client, vmId, { name: snapshotName, description: 'VM Backup Explorer: temporary, removed after the export', memory: false, quiesce }, { signal: ctx.signal });
+  const written: string[] = [];
+  let failure: unknown;
+  try {
+    const { files } = await readVmFiles(client, vmId, ctx.signal);
+    const result: ExportedFile[] = [];
+    for (const f of imageFiles(files)) {
+      throwIfAborted(ctx.signal);
+      const where = parseDatastorePath(f.name);
+      const target = localDir(dir, where);
+      await fs.promises.mkdir(target, { recursive: true });
+      ctx.log(`reading ${f.name}`);
+      const file = await downloadDatastoreFile(client, datacenterPath, where, target, ctx);
+      written.push(file.path);
+      result.push({ ...file, datastorePath: f.name, type: f.type });
+    }
+    return { snapshotName, quiesced: quiesce, files: result };
+  } catch (err) {
+    failure = err;
+    await Promise.all(written.map((p) => fs.promises.rm(p, { force: true })));
+    throw err;
+  } finally {
+    // Not tied to ctx.signal: a cancelled export must still remove its snapshot.
+    ctx.log(`removing the temporary snapshot "${snapshotName}" (consolidate)`);
+    await removeSnapshot(client, snapshotId, { removeChildren: false, consolidate: true }).catch((err: unknown) => {
+      ctx.log(`the temporary snapshot "${snapshotName}" (${snapshotId}) could not be removed: ${(err as Error).message}`);
+      if (!failure) throw err;
+    });
+  }
+}
+
+/** `dir/<datastore>/<dir on the datastore>`: the datastore name made safe; the path was checked by parseDatastorePath. */
+function localDir(dir: string, where: DatastorePath): string {
+  return within(dir, path.join(safeName(where.datastore), path.posix.dirname(where.path)));
+}
