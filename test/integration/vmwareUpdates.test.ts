@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ObjectUpdate, watchContainer } from '../../src/providers/vmware/vimUpdates';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
-import { createSnapshot, renameSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { consolidateDisks, createSnapshot, renameSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
 
 /** Waits (generously: the machine is shared) until `pred` holds. */
@@ -14,7 +14,7 @@ async function until(what: string, pred: () => boolean): Promise<void> {
 describe('vSphere live updates: WaitForUpdatesEx (vcsim)', function () {
   this.timeout(300_000);
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture(); });
+  before(async () => { f = await startVmwareFixture({ consolidationNeeded: ['DC0_H0_VM1'] }); });
   after(async () => { await stopVmwareFixture(f); });
 
   it('every VM enters first, then snapshot, power and rename changes arrive; an abort ends the watch cleanly', async () => {
@@ -22,7 +22,7 @@ describe('vSphere live updates: WaitForUpdatesEx (vcsim)', function () {
     const vm = inv.vms[0];
     const seen: ObjectUpdate[] = [];
     const ac = new AbortController();
-    const watching = watchContainer(f.client, f.client.content.rootFolder, [{ type: 'VirtualMachine', pathSet: ['name', 'runtime.powerState', 'snapshot'] }],
+    const watching = watchContainer(f.client, f.client.content.rootFolder, [{ type: 'VirtualMachine', pathSet: ['name', 'runtime.powerState', 'runtime.consolidationNeeded', 'snapshot'] }],
       (u) => seen.push(...u), { signal: ac.signal, maxWaitSeconds: 1 });
     const changed = (name: RegExp) => seen.some((u) => u.kind === 'modify' && u.obj.value === vm.id && u.changes.some((c) => name.test(c.name)));
 
@@ -37,6 +37,11 @@ describe('vSphere live updates: WaitForUpdatesEx (vcsim)', function () {
     const before = seen.length;
     await renameSnapshot(f.client, snap, { name: 'renamed' });
     await until('the rename', () => seen.slice(before).some((u) => u.obj.value === vm.id && u.changes.some((c) => c.name.startsWith('snapshot'))));
+
+    const other = inv.vms.find((v) => v.name === 'DC0_H0_VM1')!;
+    await consolidateDisks(f.client, other.id, { pollMs: 20 });
+    await until('consolidationNeeded false', () => seen.some((u) => u.kind === 'modify' && u.obj.value === other.id
+      && u.changes.some((c) => c.name === 'runtime.consolidationNeeded' && c.val === false)));
 
     ac.abort();
     await watching; // resolves: CancelWaitForUpdates, collector and view destroyed

@@ -12,6 +12,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -159,9 +160,10 @@ func (x *extensions) consolidate(vm *simulator.VirtualMachine) types.ManagedObje
 				simulator.Map.Update(t, []types.PropertyChange{{Name: "info.progress", Val: progress}})
 			})
 		}
-		// Through Map.Update, so WaitForUpdatesEx watchers see the change.
+		// Through Map.Update, so WaitForUpdatesEx watchers see the change. The value is a bool, not a *bool:
+		// mo.assignValue dereferences the field's type and panics on a pointer value.
 		simulator.Map.WithLock(vm, func() {
-			simulator.Map.Update(vm, []types.PropertyChange{{Name: "runtime.consolidationNeeded", Val: types.NewBool(false)}})
+			simulator.Map.Update(vm, []types.PropertyChange{{Name: "runtime.consolidationNeeded", Val: false}})
 		})
 		return nil, nil
 	})
@@ -170,6 +172,12 @@ func (x *extensions) consolidate(vm *simulator.VirtualMachine) types.ManagedObje
 	x.cancel[task.Self.Value] = func() { once.Do(func() { close(stop) }) }
 	x.mu.Unlock()
 	go func() {
+		// A panic here would kill the whole simulator (no net/http recover on this goroutine).
+		defer func() {
+			if r := recover(); r != nil {
+				log.Printf("vcsim launcher: %s panicked: %v", task.Self.Value, r)
+			}
+		}()
 		task.Run()
 		x.mu.Lock()
 		delete(x.cancel, task.Self.Value)
