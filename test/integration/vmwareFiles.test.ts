@@ -8,25 +8,25 @@ import { JobContext } from '../../src/core/job';
 import { downloadDatastoreFile, parseDatastorePath, readVmFiles } from '../../src/providers/vmware/vmwareFiles';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
-import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
 const ctx = (signal = new AbortController().signal, onProgress: (fraction?: number) => void = () => undefined): JobContext =>
   ({ signal, log: () => undefined, progress: (p) => onProgress(p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined)) });
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('vSphere datastore files: /folder downloads (vcsim)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this);
   let f: VmwareFixture;
   let inv: VsphereInventory;
   let out: string;
   let dsDir: string;
   before(async () => {
-    f = await startVmwareFixture();
+    f = fixture();
     inv = await readInventory(f.client);
     dsDir = inv.datastores[0].url!; // vcsim's datastore is a local directory (its summary.url)
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-files-'));
   });
-  after(async () => { await stopVmwareFixture(f); fs.rmSync(out, { recursive: true, force: true }); });
+  after(() => { fs.rmSync(out, { recursive: true, force: true }); });
 
   it("lists the VM's files and downloads its .vmx byte for byte", async () => {
     const vm = inv.vms.find((v) => v.name === 'DC0_H0_VM0')!;

@@ -22,3 +22,15 @@ export async function stopVmwareFixture(f: VmwareFixture | undefined): Promise<v
   await f.client.logout().catch(() => undefined);
   await f.sim.close();
 }
+
+/**
+ * One simulator and a connected client for a mocha suite (generous timeout: the first suite of a run may build the
+ * launcher); the returned getter gives the fixture inside the suite's tests and hooks.
+ */
+export function vcsimSuite(suite: Mocha.Suite, opts: VcsimOptions = {}): () => VmwareFixture {
+  suite.timeout(300_000);
+  let f: VmwareFixture | undefined;
+  before(async () => { f = await startVmwareFixture(opts); });
+  after(async () => { await stopVmwareFixture(f); });
+  return () => f!;
+}

@@ -9,7 +9,7 @@ import { exportVmImage, imageFiles } from '../../src/providers/vmware/vmwareImag
 import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
-import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
 function jobCtx(signal = new AbortController().signal, onFraction: (f: number) => void = () => undefined): JobContext & { logs: string[] } {
   const logs: string[] = [];
@@ -19,13 +19,14 @@ const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 const filesBelow = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))).sort();
 
 describe('vSphere image export: temporary snapshot, /folder reads, snapshot removed (vcsim)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this);
   let f: VmwareFixture;
   let inv: VsphereInventory;
   let dsDir: string;
-  const out = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-export-'));
-  before(async () => { f = await startVmwareFixture(); inv = await readInventory(f.client); dsDir = inv.datastores[0].url!; });
-  after(async () => { await stopVmwareFixture(f); });
+  const made: string[] = [];
+  const out = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-export-')); made.push(d); return d; };
+  after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+  before(async () => { f = fixture(); inv = await readInventory(f.client); dsDir = inv.datastores[0].url!; });
   const vmNamed = (name: string) => inv.vms.find((v) => v.name === name)!;
 
   it('exports a running VM: config, NVRAM, disk descriptor and extent, hashed; no snapshot left', async () => {

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { expectedCounts } from '../peers/vcsim/vcsim';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
-import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
 describe('vSphere inventory (vcsim)', function () {
-  this.timeout(300_000);
   const sized = { dc: 2, cluster: 2, clusterHost: 2, host: 1, pool: 1, vm: 3, ds: 2, consolidationNeeded: ['DC0_H0_VM1'] };
+  const fixture = vcsimSuite(this, sized);
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture(sized); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('reads every datacenter, cluster, host, VM and datastore the launcher was told to make', async () => {
     const inv = await readInventory(f.client);
@@ -59,10 +58,9 @@ describe('vSphere inventory (vcsim)', function () {
 });
 
 describe('vSphere inventory of a standalone ESX (vcsim -esx)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this, { esx: true, vm: 3 });
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture({ esx: true, vm: 3 }); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('is one ha-datacenter with one host and no cluster', async () => {
     assert.equal(f.client.content.about.apiType, 'HostAgent');

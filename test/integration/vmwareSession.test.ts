@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { UntrustedCertificateError, VendorError } from '../../src/core/errors';
-import { VmwareFixture, VCSIM_PASSWORD, newClient, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, VCSIM_PASSWORD, newClient, vcsimSuite } from './vmwareFixture';
 
 describe('vSphere client: session and TLS (vcsim)', function () {
-  this.timeout(300_000); // the first test of a run may build the launcher
+  const fixture = vcsimSuite(this);
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture(); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('reads the ServiceContent and logs in with the vmware_soap_session cookie', async () => {
     assert.equal(f.client.content.about.apiType, 'VirtualCenter');

@@ -7,7 +7,7 @@ import {
 } from '../../src/providers/vmware/vmwareSnapshots';
 import { waitForTask } from '../../src/providers/vmware/vimTasks';
 import { VimClient } from '../../src/providers/vmware/vimClient';
-import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
 async function vmByName(client: VimClient, name: string): Promise<string> {
   const vm = (await readInventory(client)).vms.find((v) => v.name === name);
@@ -16,10 +16,9 @@ async function vmByName(client: VimClient, name: string): Promise<string> {
 }
 
 describe('vSphere snapshots (vcsim)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this, { consolidationNeeded: ['DC0_H0_VM1'] });
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture({ consolidationNeeded: ['DC0_H0_VM1'] }); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('create, a child, rename, revert, remove one, remove all: each changes the tree the inventory shows', async () => {
     const vmId = await vmByName(f.client, 'DC0_H0_VM0');
@@ -104,10 +103,9 @@ async function createSnapshotTask(client: VimClient, vmId: string) {
 }
 
 describe('vSphere task cancel (vcsim, a slow ConsolidateVMDisks_Task)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this, { taskMs: 60_000, consolidationNeeded: ['DC0_H0_VM0'] });
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture({ taskMs: 60_000, consolidationNeeded: ['DC0_H0_VM0'] }); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('an abort sends CancelTask; the task ends RequestCanceled and the VM still needs consolidation', async () => {
     const vmId = await vmByName(f.client, 'DC0_H0_VM0');

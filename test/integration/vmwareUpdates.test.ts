@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { ObjectUpdate, watchContainer } from '../../src/providers/vmware/vimUpdates';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
 import { consolidateDisks, createSnapshot, renameSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
-import { VmwareFixture, startVmwareFixture, stopVmwareFixture } from './vmwareFixture';
+import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
 /** Waits (generously: the machine is shared) until `pred` holds. */
 async function until(what: string, pred: () => boolean): Promise<void> {
@@ -12,10 +12,9 @@ async function until(what: string, pred: () => boolean): Promise<void> {
 }
 
 describe('vSphere live updates: WaitForUpdatesEx (vcsim)', function () {
-  this.timeout(300_000);
+  const fixture = vcsimSuite(this, { consolidationNeeded: ['DC0_H0_VM1'] });
   let f: VmwareFixture;
-  before(async () => { f = await startVmwareFixture({ consolidationNeeded: ['DC0_H0_VM1'] }); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => { f = fixture(); });
 
   it('every VM enters first, then snapshot, power and rename changes arrive; an abort ends the watch cleanly', async () => {
     const inv = await readInventory(f.client);
