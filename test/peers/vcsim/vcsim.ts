@@ -55,6 +55,10 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`vcsim exited (${code}) before it was ready: ${stderr.join('')}`)); });
   });
   const baseUrl = ready.url.replace(/\/sdk$/, '');
+  // A test run that ends without close() (a crash, a timeout) still stops its simulator, which then cleans up.
+  const onExit = () => { child.kill('SIGTERM'); };
+  process.once('exit', onExit);
+  child.once('exit', () => process.removeListener('exit', onExit));
   return { ...ready, baseUrl, close: () => stop(child) };
 }
 
