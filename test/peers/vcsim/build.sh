@@ -13,9 +13,10 @@ gocode=/usr/share/gocode
 if ! command -v go >/dev/null 2>&1 || [ ! -d "$gocode/src/github.com/vmware/govmomi/simulator" ]; then
   echo "vcsim: installing golang-go golang-github-vmware-govmomi-dev (apt)" >&2
   export DEBIAN_FRONTEND=noninteractive
+  sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo -n"
   # Other jobs may hold the dpkg lock for a while: wait for it rather than fail.
-  apt-get -o DPkg::Lock::Timeout=600 update -q >&2
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends golang-go golang-github-vmware-govmomi-dev >&2
+  $sudo_ apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+  $sudo_ apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends golang-go golang-github-vmware-govmomi-dev </dev/null >&2
 fi
 
 if [ -x "$bin" ] && [ -z "$(find "$here" -name '*.go' -newer "$bin" -print -quit)" ]; then
