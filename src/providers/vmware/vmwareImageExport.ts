@@ -12,7 +12,7 @@ import { throwIfAborted } from '../../core/errors';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
-import { SNAPSHOT_PREFIX } from './vmwareRecords';
+import { TEMPORARY_DESCRIPTION, TEMPORARY_PREFIX } from './vmwareRecords';
 import { createSnapshot, removeSnapshot } from './vmwareSnapshots';
 import { DatastorePath, VmFile, downloadDatastoreFile, parseDatastorePath, readVmFiles } from './vmwareFiles';
 
@@ -38,9 +38,9 @@ export function imageFiles(files: VmFile[]): VmFile[] {
 export async function exportVmImage(client: VimClient, vmId: string, datacenterPath: string, dir: string, ctx: JobContext): Promise<ImageExport> {
   const vm = await readVm(client, vmId, ctx.signal);
   const quiesce = vm.powerState === 'poweredOn' && vm.toolsRunningStatus === 'guestToolsRunning';
-  const snapshotName = `${SNAPSHOT_PREFIX}temp ${new Date().toISOString()}`;
+  const snapshotName = `${TEMPORARY_PREFIX}${new Date().toISOString()}`;
   ctx.log(`temporary snapshot "${snapshotName}" (no memory, quiesce ${quiesce})`);
-  const snapshotId = await createSnapshot(client, vmId, { name: snapshotName, description: 'VM Backup Explorer: temporary, removed after the export', memory: false, quiesce }, { signal: ctx.signal });
+  const snapshotId = await createSnapshot(client, vmId, { name: snapshotName, description: TEMPORARY_DESCRIPTION, memory: false, quiesce }, { signal: ctx.signal });
   const written: string[] = [];
   let failure: unknown;
   try {

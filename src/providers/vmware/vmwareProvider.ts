@@ -12,7 +12,7 @@ import { VimClient } from './vimClient';
 import { readInventory, readVm } from './vmwareInventory';
 import { createSnapshot, removeSnapshot, revertToSnapshot } from './vmwareSnapshots';
 import { TaskWaitOptions } from './vimTasks';
-import { VsphereInventory, VsphereVm, flattenSnapshots, toHostInfo, toPoolInfo, toSnapshotInfo, toStorageInfo, toVmInfo } from './vmwareRecords';
+import { MADE_BY, VsphereInventory, VsphereVm, flattenSnapshots, isTemporarySnapshot, toHostInfo, toPoolInfo, toSnapshotInfo, toStorageInfo, toVmInfo } from './vmwareRecords';
 import { vmwareCapabilities } from './vmwareCapabilities';
 
 /** Snapshot options on vSphere: `quiesce` needs VMware Tools running in the guest; `memory` applies to a powered-on VM. */
@@ -64,7 +64,8 @@ export class VmwareProvider implements Provider {
       const vm = await readVm(this.vim, vmId, ctx.signal);
       const memory = !!opts.memory && vm.powerState === 'poweredOn';
       ctx.log(`CreateSnapshot_Task "${opts.name}" (memory ${memory}, quiesce ${!!opts.quiesce})`);
-      const id = await createSnapshot(this.vim, vmId, { name: opts.name, description: opts.description, memory, quiesce: !!opts.quiesce }, this.wait(ctx));
+      const description = opts.description ? `${MADE_BY}: ${opts.description}` : MADE_BY;
+      const id = await createSnapshot(this.vim, vmId, { name: opts.name, description, memory, quiesce: !!opts.quiesce }, this.wait(ctx));
       this.invalidate();
       const created = flattenSnapshots((await readVm(this.vim, vmId)).snapshots).find((s) => s.id === id);
       if (!created) throw new VendorError('ManagedObjectNotFound', [`VirtualMachineSnapshot:${id}`]);
@@ -88,8 +89,25 @@ export class VmwareProvider implements Provider {
   backupHost(): Promise<CatalogEntry> { return this.unsupported('host (dom0) backup is a XAPI operation; not supported on vSphere'); }
   resetPowerState(): Promise<void> { return this.unsupported('power-state reset is a XAPI operation; not supported on vSphere'); }
 
-  /** The tool makes no temporary vSphere snapshots yet (no backup path), so there is nothing of its own to remove. */
-  async cleanup(): Promise<string[]> { return []; }
+  /**
+   * Removes the temporary export snapshots a crashed or killed export left behind (both marks: name and description,
+   * see isTemporarySnapshot), with consolidation; never a user's snapshot. Returns their names.
+   */
+  async cleanup(ctx: JobContext): Promise<string[]> {
+    return this.guard(async () => {
+      this.invalidate();
+      const removed: string[] = [];
+      for (const vm of (await this.inventory()).vms) {
+        for (const s of flattenSnapshots(vm.snapshots).filter(isTemporarySnapshot)) {
+          ctx.log(`removing the temporary snapshot "${s.name}" of ${vm.name}`);
+          await removeSnapshot(this.vim, s.id, { removeChildren: false, consolidate: true }, this.wait(ctx));
+          removed.push(s.name);
+        }
+      }
+      this.invalidate();
+      return removed;
+    });
+  }
 
   private async unsupported(what: string): Promise<never> {
     throw new VendorError('NOT_SUPPORTED', [what], { connection: this.profile.name });

@@ -144,8 +144,19 @@ export function powerState(s: string): PowerState {
   return s === 'poweredOn' ? 'running' : s === 'poweredOff' ? 'halted' : s === 'suspended' ? 'suspended' : 'unknown';
 }
 
-/** Prefix of the snapshots this tool makes (its temporary backup snapshots are named so). */
-export const SNAPSHOT_PREFIX = 'vmbackup-';
+/**
+ * How this tool marks its snapshots (vSphere snapshots have no tags or other_config): a description that starts with
+ * MADE_BY for every snapshot it makes, and TEMPORARY_DESCRIPTION exactly, with a name starting TEMPORARY_PREFIX, for the
+ * temporary snapshot of an export — the only ones cleanup may remove.
+ */
+export const MADE_BY = 'Made by VM Backup Explorer';
+export const TEMPORARY_PREFIX = 'vmbackup-temp ';
+export const TEMPORARY_DESCRIPTION = `${MADE_BY}: temporary snapshot of an export, removed after it`;
+
+/** A temporary export snapshot of this tool (both marks), never a user's snapshot. */
+export function isTemporarySnapshot(s: VsphereSnapshot): boolean {
+  return s.name.startsWith(TEMPORARY_PREFIX) && s.description === TEMPORARY_DESCRIPTION;
+}
 
 /** Model mappings: a datacenter is listed where the model has pools (a container of hosts). */
 export function toPoolInfo(dc: VsphereDatacenter): PoolInfo { return { id: dc.id, name: dc.name }; }
@@ -160,7 +171,7 @@ export function toVmInfo(v: VsphereVm): VmInfo {
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
-  return { id: s.id, uuid: `${s.vmId}/${s.snapshotId}`, vmId: s.vmId, name: s.name, time: s.createTime, parentId: s.parentId, madeByUs: s.name.startsWith(SNAPSHOT_PREFIX), isCurrent: s.isCurrent };
+  return { id: s.id, uuid: `${s.vmId}/${s.snapshotId}`, vmId: s.vmId, name: s.name, time: s.createTime, parentId: s.parentId, madeByUs: s.description.startsWith(MADE_BY), isCurrent: s.isCurrent };
 }
 export function toStorageInfo(d: VsphereDatastore): StorageInfo {
   return { id: d.id, name: d.name, type: d.type, shared: d.multipleHostAccess, freeBytes: d.freeBytes, isDefault: false };
