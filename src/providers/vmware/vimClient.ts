@@ -2,13 +2,15 @@
 // SHA-256 thumbprint): RetrieveServiceContent, Login / Logout with the `vmware_soap_session` cookie, and `invoke`
 // for any method. Faults come back as VendorErrors with the vendor's fault type verbatim (vimFaults.ts).
 import { AxiosInstance } from 'axios';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createHttp } from '../../transport/http';
 import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
 import { UntrustedCertificateError, VendorError } from '../../core/errors';
 import { registerSecret } from '../../core/secrets';
 import { envelope, el } from './vimSoap';
 import { soapFaultError } from './vimFaults';
-import { SOAP_ENV_NS, XmlElement, child, malformed, parseXml } from './vimXml';
+import { SOAP_ENV_NS, XmlElement, XmlTreeBuilder, child, malformed } from './vimXml';
 import { MoRef, asMoRef, asObject, decodeValue, optString } from './vimValue';
 
 /** On an ESXi host, prints the SHA-256 thumbprint of the certificate hostd serves (vCenter: its machine SSL certificate). */
@@ -21,7 +23,7 @@ export interface VimClientOptions {
   url: string; username: string; password: string;
   /** SHA-1 or SHA-256 of the server certificate, to accept a self-signed one (VCB's HOST_THUMBPRINT form). */
   thumbprint?: string;
-  /** Largest reply accepted, bytes (default 64 MiB): a bigger one fails as a transport error, nothing is kept. */
+  /** Largest reply accepted, bytes (default 64 MiB): a bigger one fails with MALFORMED_REPLY as soon as it passes the limit. */
   maxReplyBytes?: number;
   timeoutMs?: number;
 }
@@ -114,7 +116,6 @@ export class VimClient {
   }
 
   private async post(method: string, self: MoRef, args: string, signal?: AbortSignal): Promise<XmlElement> {
-    const max = this.opts.maxReplyBytes ?? 64 * 1024 * 1024;
     let res;
     try {
       res = await this.http.post('/sdk', envelope(method, self, args), {
@@ -122,7 +123,7 @@ export class VimClient {
           'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `urn:vim25/${this.serviceContent?.about.apiVersion || '6.5'}`,
           ...(this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {}),
         },
-        responseType: 'text', transformResponse: (d: unknown) => d, maxContentLength: max, signal,
+        responseType: 'stream', signal,
       });
     } catch (err) {
       if (!this.opts.thumbprint && isUntrustedCertificate(err)) throw await this.howToPin(err as Error & { code: string });
@@ -130,9 +131,10 @@ export class VimClient {
     }
     const cookie = sessionCookie(res.headers['set-cookie']);
     if (cookie) this.cookie = cookie;
-    const text = typeof res.data === 'string' ? res.data : '';
-    if (!/^\s*</.test(text)) throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]);
-    const doc = parseXml(text);
+    const stream = res.data as Readable;
+    // vim25 answers 200, or 500 with a SOAP fault; anything else (a proxy's error page…) is not read.
+    if (res.status !== 200 && res.status !== 500) { stream.destroy(); throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]); }
+    const doc = await this.parseReply(stream, method);
     const body = doc.ns === SOAP_ENV_NS && doc.name === 'Envelope' ? child(doc, 'Body') : undefined;
     if (!body || body.ns !== SOAP_ENV_NS) throw malformed(`reply to ${method} is not a SOAP envelope`);
     const fault = body.children.find((c) => c.name === 'Fault' && c.ns === SOAP_ENV_NS);
@@ -141,6 +143,28 @@ export class VimClient {
     const response = body.children[0];
     if (!response || response.name !== `${method}Response`) throw malformed(`reply to ${method} has no ${method}Response`);
     return response;
+  }
+
+  /**
+   * Parses the reply while it arrives (a large inventory's network time and parse time overlap), and stops reading
+   * once it passes maxReplyBytes (default 64 MiB) or is not well-formed: nothing more of it is kept.
+   */
+  private async parseReply(stream: Readable, method: string): Promise<XmlElement> {
+    const max = this.opts.maxReplyBytes ?? 64 * 1024 * 1024;
+    const tree = new XmlTreeBuilder();
+    const utf8 = new StringDecoder('utf8');
+    let bytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > max) throw new VendorError('MALFORMED_REPLY', [`reply to ${method} exceeds maxReplyBytes (${max})`]);
+        tree.write(utf8.write(chunk));
+      }
+      tree.write(utf8.end());
+      return tree.close();
+    } finally {
+      stream.destroy();
+    }
   }
 
   /** A self-signed certificate: say which one the server presented and how to check it before pinning (as the Xen client does). */

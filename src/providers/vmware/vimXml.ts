@@ -24,35 +24,58 @@ export interface XmlLimits { maxDepth?: number; maxElements?: number }
 /** A reply that is not what a vim25 server sends (not XML, too deep, wrong shape). Code `MALFORMED_REPLY`. */
 export function malformed(detail: string): VendorError { return new VendorError('MALFORMED_REPLY', [detail.slice(0, 300)]); }
 
-/** Parses a whole document; throws MALFORMED_REPLY on anything that is not well-formed or exceeds the limits. */
-export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
-  const maxDepth = limits.maxDepth ?? 64;
-  const maxElements = limits.maxElements ?? 5_000_000;
-  const parser = new SaxesParser({ xmlns: true, position: false });
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  let count = 0;
-  parser.on('opentag', (tag) => {
-    if (stack.length >= maxDepth) throw malformed(`XML nested deeper than ${maxDepth}`);
-    if (++count > maxElements) throw malformed(`XML has more than ${maxElements} elements`);
-    const el: XmlElement = { name: tag.local ?? tag.name, ns: tag.uri ?? '', attrs: {}, children: [], text: '' };
-    for (const a of Object.values(tag.attributes)) {
-      if (a.uri === XSI_NS && a.local === 'type') el.xsiType = a.value.slice(a.value.indexOf(':') + 1);
-      else if (!a.uri) el.attrs[a.local] = a.value;
-    }
-    if (stack.length) stack[stack.length - 1].children.push(el); else root = el;
-    stack.push(el);
-  });
-  parser.on('text', (t) => { if (stack.length) stack[stack.length - 1].text += t; });
-  parser.on('closetag', () => { stack.pop(); });
-  try {
-    parser.write(text).close();
-  } catch (err) {
-    if (err instanceof VendorError) throw err;
-    throw malformed(`not well-formed XML: ${(err as Error).message}`);
+/**
+ * Builds the element tree from text written piece by piece (a reply parsed while it arrives); close() returns the root.
+ * Throws MALFORMED_REPLY on anything that is not well-formed or exceeds the limits.
+ */
+export class XmlTreeBuilder {
+  private readonly parser = new SaxesParser({ xmlns: true, position: false });
+  private readonly stack: XmlElement[] = [];
+  private root?: XmlElement;
+  private count = 0;
+
+  constructor(limits: XmlLimits = {}) {
+    const maxDepth = limits.maxDepth ?? 64;
+    const maxElements = limits.maxElements ?? 5_000_000;
+    const stack = this.stack;
+    this.parser.on('opentag', (tag) => {
+      if (stack.length >= maxDepth) throw malformed(`XML nested deeper than ${maxDepth}`);
+      if (++this.count > maxElements) throw malformed(`XML has more than ${maxElements} elements`);
+      const el: XmlElement = { name: tag.local ?? tag.name, ns: tag.uri ?? '', attrs: {}, children: [], text: '' };
+      const attributes = tag.attributes;
+      for (const k in attributes) {
+        const a = attributes[k];
+        if (a.uri === XSI_NS && a.local === 'type') el.xsiType = a.value.slice(a.value.indexOf(':') + 1);
+        else if (!a.uri && !a.prefix && k !== 'xmlns') el.attrs[a.local] = a.value;
+      }
+      if (stack.length) stack[stack.length - 1].children.push(el); else this.root = el;
+      stack.push(el);
+    });
+    this.parser.on('text', (t) => { if (stack.length) stack[stack.length - 1].text += t; });
+    this.parser.on('closetag', () => { stack.pop(); });
   }
-  if (!root) throw malformed('empty reply');
-  return root;
+
+  write(text: string): void { this.guard(() => this.parser.write(text)); }
+
+  close(): XmlElement {
+    this.guard(() => this.parser.close());
+    if (!this.root) throw malformed('empty reply');
+    return this.root;
+  }
+
+  private guard(fn: () => void): void {
+    try { fn(); } catch (err) {
+      if (err instanceof VendorError) throw err;
+      throw malformed(`not well-formed XML: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Parses a whole document (see XmlTreeBuilder). */
+export function parseXml(text: string, limits: XmlLimits = {}): XmlElement {
+  const b = new XmlTreeBuilder(limits);
+  b.write(text);
+  return b.close();
 }
 
 /** The first child with this local name. */
