@@ -1,0 +1,48 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { saveConnections } from '../../src/core/connections';
+import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '../../../dist/cli.js');
+const PASSWORD = 'vc-cli-pw-77';
+
+describe('vmbackup CLI against vcsim (platform vmware)', function () {
+  this.timeout(300_000);
+  let sim: Vcsim; let ws: string;
+  const vmb = (args: string[]) => run(process.execPath, [cli, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, VMBACKUP_PASSWORD_VC: PASSWORD } });
+
+  before(async () => {
+    sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-vc-'));
+    saveConnections(ws, [{ name: 'vc', platform: 'vmware', url: sim.baseUrl, username: 'administrator@vsphere.local', thumbprint: sim.sha256, repository: 'backups' }]);
+  });
+  after(async () => { await sim?.close(); fs.rmSync(ws, { recursive: true, force: true }); });
+
+  it('ls --json lists every VM with its datacenter and host', async () => {
+    const { stdout } = await vmb(['ls', '--json']);
+    const rows = JSON.parse(stdout) as Array<{ pool: string; host: string; name: string; powerState: string }>;
+    assert.equal(rows.length, expectedCounts().vms);
+    assert.ok(rows.every((r) => r.pool === 'DC0' && r.host && r.powerState === 'running'));
+  });
+
+  it('snapshot and revert from the shell', async () => {
+    const { stdout } = await vmb(['snapshot', 'DC0_H0_VM0', '--name', 'from the shell', '--json']);
+    assert.equal(JSON.parse(stdout).name, 'from the shell');
+    const { stdout: reverted } = await vmb(['revert', 'DC0_H0_VM0', 'from the shell']);
+    assert.match(reverted, /DC0_H0_VM0 reverted to from the shell/);
+  });
+
+  it('backup is refused with one line naming the connection, exit code 1, no password', async () => {
+    const err = await vmb(['backup', 'DC0_H0_VM0']).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+    assert.ok(err, 'the backup must fail');
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /connection "vc".*NOT_SUPPORTED/);
+    assert.ok(!(err.stderr + err.stdout).includes(PASSWORD));
+    assert.ok(!fs.existsSync(path.join(ws, 'backups')) || fs.readdirSync(path.join(ws, 'backups')).length === 0, 'nothing is left in the repository');
+  });
+});
