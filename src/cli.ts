@@ -13,7 +13,8 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   backup-pool                            save the pool database (pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash a backup against its manifest
-  validate <file>... [--language ID]     check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
+  validate <file>... [--language ID] [--encoding ENC]
+                                         check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
 Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
 
 async function main(argv: string[]): Promise<number> {

@@ -1,22 +1,29 @@
 // `vmbackup validate <file>…`: the editor's checks for VCB and Oracle VM configuration files, for scripts and CI.
+// Files are decoded as their reader decodes them (--encoding overrides the per-type default, e.g. cp932 for a
+// config.js from a Japanese Windows proxy); file text in the output never reaches the terminal raw.
 import * as fs from 'node:fs';
 import { Args } from './args';
-import { LANGUAGE_IDS, LanguageId, detectLanguage, validate } from '../formats';
+import { LANGUAGE_IDS, LanguageId, detectLanguage, sniffText, isKnownEncoding, validateBytes } from '../formats';
+import { escapeControlChars } from '../core/controlChars';
 
 export async function validateVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   const forced = typeof a.flags.language === 'string' ? (a.flags.language as LanguageId) : undefined;
   if (forced && !LANGUAGE_IDS.includes(forced)) throw new Error(`--language must be one of ${LANGUAGE_IDS.join(', ')}`);
+  const encoding = typeof a.flags.encoding === 'string' ? a.flags.encoding : undefined;
+  if (encoding !== undefined && !isKnownEncoding(encoding)) throw new Error(`--encoding: unknown encoding "${escapeControlChars(encoding)}" (e.g. cp932, windows-1252, utf8, utf16le)`);
   if (!a.positional.length) throw new Error('validate: name at least one file');
   const results = a.positional.map((file) => {
-    const text = fs.readFileSync(file, 'utf8');
-    const languageId = forced ?? detectLanguage(file, text);
+    const bytes = fs.readFileSync(file);
+    const languageId = forced ?? detectLanguage(file, sniffText(bytes));
     if (!languageId) return { file, languageId: null, diagnostics: [], error: 'unknown file type (use --language)' };
-    return { file, languageId, diagnostics: validate(languageId, text) };
+    const r = validateBytes(languageId, bytes, encoding);
+    return { file, languageId, encoding: r.encoding, diagnostics: r.diagnostics };
   });
   const lines: string[] = [];
   for (const r of results) {
-    if ('error' in r && r.error) lines.push(`${r.file}: ${r.error}`);
-    for (const d of r.diagnostics) lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+    const name = escapeControlChars(r.file);
+    if ('error' in r && r.error) lines.push(`${name}: ${r.error}`);
+    for (const d of r.diagnostics) lines.push(`${name}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${escapeControlChars(d.message)}`);
   }
   const errors = results.filter((r) => ('error' in r && r.error) || r.diagnostics.some((d) => d.severity === 'error')).length;
   out(results, lines.length ? lines.join('\n') : `${results.length} file(s) OK`);

@@ -11,7 +11,7 @@ export function parse(languageId: LanguageId, text: string): ParseResult {
     case 'backuptools-conf': return parseShell(t, 'backuptools-conf');
     case 'ovmm-sysconfig': return parseShell(t, 'ovmm-sysconfig');
     case 'vcb-catalog': return parseKeyValue(t, 'vcb-catalog', { keyPattern: /^[A-Za-z_][A-Za-z0-9_.:* -]*$/, allowSpaces: true });
-    case 'ovm-config': return parseKeyValue(t, 'ovm-config', { keyPattern: /^[A-Za-z_][A-Za-z0-9_.]*$/, allowSpaces: false });
+    case 'ovm-config': return parseKeyValue(t, 'ovm-config', { keyPattern: /^[A-Za-z_][A-Za-z0-9_.]*$/, allowSpaces: false, shellRead: true });
     default: return { languageId, entries: [], diagnostics: [] };
   }
 }

@@ -1,111 +1,175 @@
-// Parser for VCB config.js: JScript global assignments NAME="value"; with // and /* */ comments.
+// Parser for VCB config.js: a JScript file that VCB runs (Windows Script Host) to set global variables.
+// acorn (ECMAScript 5, script mode) decides what is valid JScript; its AST is mapped onto key/value entries with offsets.
+import { Node, parse as acornParse } from 'acorn';
 import { TextIndex } from './text';
 import { Diagnostic, Entry, ParseResult } from './types';
+import { quoteForMessage } from '../core/controlChars';
 
-const ID_START = /[A-Za-z_$]/;
-const ID_PART = /[A-Za-z0-9_$]/;
-const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', '"': '"', "'": "'" };
+const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+/** Globals JScript defines, which a value may read without a ReferenceError. */
+const JSCRIPT_GLOBALS = new Set(['undefined', 'NaN', 'Infinity', 'WScript', 'ActiveXObject', 'Math', 'String', 'Number', 'Boolean', 'Date', 'Object', 'Array', 'RegExp', 'Enumerator', 'GetObject', 'ScriptEngine', 'parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURIComponent', 'decodeURIComponent', 'isNaN', 'isFinite']);
+const MAX_SYNTAX_ERRORS = 100;
 
-export function parseConfigJs(text: string): ParseResult {
-  const ix = new TextIndex(text);
-  const entries: Entry[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const diag = (s: number, e: number, severity: Diagnostic['severity'], code: string, message: string, data?: Record<string, unknown>) =>
-    diagnostics.push({ range: ix.range(s, e), severity, code, message, ...(data ? { data } : {}) });
-  let i = 0;
-  const n = text.length;
+type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-  const skipTrivia = (stopAtNewline = false): void => {
-    while (i < n) {
-      const c = text[i];
-      if (c === '\n' && stopAtNewline) return;
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\uFEFF' || c === '\f' || c === '\v') { i++; continue; }
-      if (c === '/' && text[i + 1] === '/') { while (i < n && text[i] !== '\n') i++; continue; }
-      if (c === '/' && text[i + 1] === '*') {
-        const end = text.indexOf('*/', i + 2);
-        if (end < 0) { diag(i, n, 'error', 'unterminated-comment', 'Unterminated /* comment.'); i = n; return; }
-        i = end + 2; continue;
-      }
-      return;
+interface Ctx { text: string; ix: TextIndex; diagnostics: Diagnostic[]; entries: Entry[]; defined: Map<string, string | undefined> }
+
+function lineEnd(text: string, pos: number): number {
+  let e = pos;
+  while (e < text.length && text[e] !== '\n' && text[e] !== '\r') e++;
+  return e;
+}
+
+/** Parses with acorn; on a syntax error reports it, blanks the rest of that line and tries again (WSH itself stops at the first). */
+function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
+  let masked = text;
+  let lastPos = -1;
+  for (let attempt = 0; attempt < MAX_SYNTAX_ERRORS; attempt++) {
+    try {
+      return acornParse(masked, { ecmaVersion: 5, sourceType: 'script', allowReserved: true, allowReturnOutsideFunction: false }) as AnyNode;
+    } catch (err) {
+      const e = err as SyntaxError & { pos?: number; raisedAt?: number };
+      if (typeof e.pos !== 'number') return undefined;
+      let pos = e.pos;
+      let code = 'syntax-error';
+      let message = e.message.replace(/\s*\(\d+:\d+\)$/, '');
+      const raisedAt = typeof e.raisedAt === 'number' ? e.raisedAt : pos + 1;
+      if (/Assigning to rvalue/.test(message)) {
+        const op = masked.slice(pos, raisedAt).search(/--|\+\+/);
+        if (op >= 0) { pos += op; message = `Invalid left-hand side expression in postfix operation: "${masked.slice(pos, pos + 2)}" after a value is a decrement/increment in JScript, not a comment (comments are // or /* */)`; }
+      } else if (masked[pos] === '#') {
+        code = 'hash-comment';
+        message = 'Invalid character "#": "#" does not start a comment in JScript (use //)';
+      } else if (/Unterminated string/.test(message)) code = 'unterminated-string';
+      else if (/Unterminated comment/.test(message)) code = 'unterminated-comment';
+      let end = code === 'unterminated-comment' ? text.length : lineEnd(text, pos);
+      while (end > pos + 1 && /\s/.test(text[end - 1])) end--;
+      ctx.diagnostics.push({
+        range: ctx.ix.range(pos, Math.max(end, pos + 1)), severity: 'error', code,
+        message: `JScript syntax error: ${message}. Windows Script Host runs none of config.js when it has a syntax error.`,
+      });
+      // Blank from the error to the end of its line (the whole line when that makes no progress) and go on.
+      let from = pos === lastPos ? masked.lastIndexOf('\n', pos - 1) + 1 : pos;
+      if (code === 'unterminated-comment') from = pos;
+      const to = code === 'unterminated-comment' ? masked.length : Math.max(lineEnd(masked, pos), pos + 1);
+      masked = masked.slice(0, from) + masked.slice(from, to).replace(/[^\n\r]/g, ' ') + masked.slice(to);
+      lastPos = pos;
     }
-  };
-  const skipToStatementEnd = (): void => {
-    while (i < n && text[i] !== ';' && text[i] !== '\n') i++;
-    if (text[i] === ';') i++;
-  };
+  }
+  return undefined;
+}
 
-  while (true) {
-    skipTrivia();
-    if (i >= n) break;
-    const stmtStart = i;
-    if (text[i] === ';') { i++; continue; }
-    if (!ID_START.test(text[i])) {
-      const s = i; skipToStatementEnd();
-      diag(s, Math.max(i, s + 1), 'error', 'syntax-error', 'Expected an assignment NAME="value";');
-      continue;
-    }
-    let ks = i;
-    while (i < n && ID_PART.test(text[i])) i++;
-    let key = text.slice(ks, i);
-    if (key === 'var') {
-      skipTrivia();
-      if (i < n && ID_START.test(text[i])) { ks = i; while (i < n && ID_PART.test(text[i])) i++; key = text.slice(ks, i); }
-    }
-    const ke = i;
-    skipTrivia();
-    if (text[i] !== '=') {
-      const s = i; skipToStatementEnd();
-      diag(ks, ke, 'error', 'syntax-error', `Expected "=" after ${key}.`);
-      void s; continue;
+/** Warnings for backslashes that JScript turns into something else than a backslash (raw = the literal as written). */
+function checkEscapes(ctx: Ctx, raw: string, start: number, key: string, value: string): void {
+  if (!raw.includes('\\')) return;
+  const pathLike = key === 'BACKUPROOT' || /^[A-Za-z]:/.test(value) || /\\\\/.test(raw);
+  for (let i = 1; i < raw.length - 1; i++) {
+    if (raw[i] !== '\\') continue;
+    const nx = raw[i + 1];
+    if (nx === '\\' || nx === '"' || nx === "'" || nx === '\n' || nx === '\r') { i++; continue; }
+    const s = start + i;
+    if (nx in JS_ESCAPES) {
+      if (pathLike) ctx.diagnostics.push({ range: ctx.ix.range(s, s + 2), severity: 'warning', code: 'single-backslash', message: `"\\${nx}" is a JScript escape sequence, not a path separator — double the backslash ("\\\\${nx}").` });
+    } else if (!(nx === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) && !(nx === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6)))) {
+      ctx.diagnostics.push({ range: ctx.ix.range(s, s + 2), severity: 'warning', code: 'single-backslash', message: `Single backslash before "${quoteForMessage(nx)}" is dropped by JScript — backslashes must be doubled ("\\\\").` });
     }
     i++;
-    skipTrivia(true);
-    const vs = i;
-    let value = '';
-    let quote: Entry['quote'] = 'none';
-    if (text[i] === '"' || text[i] === "'") {
-      const q = text[i];
-      quote = q === '"' ? 'double' : 'single';
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (c === q) { i++; closed = true; break; }
-        if (c === '\n' || c === '\r') break;
-        if (c === '\\') {
-          const nx = text[i + 1];
-          if (nx === undefined) { i++; break; }
-          if (nx in JS_ESCAPES) {
-            if (nx !== '\\' && nx !== '"' && nx !== "'" && (key === 'BACKUPROOT' || /^[A-Za-z]:/.test(value))) {
-              diag(i, i + 2, 'warning', 'single-backslash', `"\\${nx}" is a JScript escape sequence, not a path separator — double the backslash ("\\\\${nx}").`);
-            }
-            value += JS_ESCAPES[nx]; i += 2; continue;
-          }
-          if (nx === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) { value += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16)); i += 4; continue; }
-          if (nx === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)); i += 6; continue; }
-          diag(i, i + 2, 'warning', 'single-backslash', `Single backslash before "${nx}" is dropped by JScript — backslashes must be doubled ("\\\\").`);
-          value += nx; i += 2; continue;
-        }
-        value += c; i++;
-      }
-      if (!closed) diag(vs, i, 'error', 'unterminated-string', 'Unterminated string literal.');
-    } else {
-      while (i < n && text[i] !== ';' && text[i] !== '\n' && text[i] !== '\r' && !(text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*'))) i++;
-      let e = i;
-      while (e > vs && /\s/.test(text[e - 1])) e--;
-      value = text.slice(vs, e);
-      i = e;
-      if (value === '') diag(ke, vs, 'error', 'syntax-error', `Missing value for ${key}.`);
-      else if (!/^-?\d+(\.\d+)?$/.test(value) && !/^(true|false)$/.test(value)) diag(vs, e, 'warning', 'unquoted-value', `Value of ${key} should be a double-quoted string.`);
-    }
-    const ve = i;
-    skipTrivia(true);
-    if (text[i] === ';') i++;
-    else diag(ve > vs ? ve - 1 : vs, ve, 'information', 'missing-semicolon', 'Statement should end with ";".');
-    entries.push({
-      key, keyRange: ix.range(ks, ke), value, rawValue: text.slice(vs, ve), valueRange: ix.range(vs, ve), quote,
-      statementRange: ix.lineRange(stmtStart, i),
-    });
   }
-  return { languageId: 'vcb-config-js', entries, diagnostics };
+}
+
+/** The value JScript computes for an expression made of literals, "+" and earlier variables; undefined if not evaluated here. */
+function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
+  switch (node.type) {
+    case 'Literal':
+      if (typeof node.value === 'string') { checkEscapes(ctx, String(node.raw), node.start, key, node.value); return node.value; }
+      if (node.value === null) return 'null';
+      if (typeof node.value === 'number' || typeof node.value === 'boolean') return String(node.value);
+      return undefined;
+    case 'Identifier': {
+      if (ctx.defined.has(node.name)) return ctx.defined.get(node.name);
+      if (JSCRIPT_GLOBALS.has(node.name)) return undefined;
+      const name = quoteForMessage(node.name, 40);
+      ctx.diagnostics.push({
+        range: ctx.ix.range(node.start, node.end), severity: 'error', code: 'unquoted-value',
+        message: `${name} is not defined: JScript stops with a ReferenceError ("'${name}' is undefined"; node: "ReferenceError: ${name} is not defined") when VCB loads config.js — quote the value: ${key}="${name}";`,
+        data: { key },
+      });
+      return undefined;
+    }
+    case 'BinaryExpression': {
+      const l = evaluate(ctx, node.left, key), r = evaluate(ctx, node.right, key);
+      if (node.operator !== '+' || l === undefined || r === undefined) return undefined;
+      const lit = (n: AnyNode) => n.type === 'Literal' && typeof n.value === 'number';
+      return lit(node.left) && lit(node.right) ? String(Number(l) + Number(r)) : l + r;
+    }
+    case 'UnaryExpression':
+      if (node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') return String(-node.argument.value);
+      evaluate(ctx, node.argument, key);
+      return undefined;
+    case 'UpdateExpression':
+      evaluate(ctx, node.argument, key);
+      return undefined;
+    case 'AssignmentExpression':
+      return assignment(ctx, node, node.start);
+    default:
+      return undefined;
+  }
+}
+
+/** The range an entry's statement covers: its whole line(s) when nothing else is on them (for "remove this line"). */
+function statementRange(ctx: Ctx, start: number, end: number): Entry['statementRange'] {
+  const { text, ix } = ctx;
+  let ls = start;
+  while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
+  const le = lineEnd(text, end);
+  const rest = text.slice(end, le);
+  if (/^\s*$/.test(text.slice(ls, start)) && /^\s*(\/\/.*)?$/.test(rest)) return ix.lineRange(start, end);
+  return ix.range(start, end);
+}
+
+function addEntry(ctx: Ctx, key: string, keyNode: AnyNode, valueNode: AnyNode, value: string | undefined, stmt: AnyNode): void {
+  const { ix, text } = ctx;
+  const v = valueNode;
+  ctx.entries.push({
+    key, keyRange: ix.range(keyNode.start, keyNode.end), value: value ?? text.slice(v.start, v.end), rawValue: text.slice(v.start, v.end),
+    valueRange: ix.range(v.start, v.end), quote: v.type === 'Literal' && typeof v.value === 'string' ? (text[v.start] === "'" ? 'single' : 'double') : 'none',
+    statementRange: statementRange(ctx, stmt.start, stmt.end),
+    ...(value === undefined ? { unevaluated: true } : {}),
+  });
+  ctx.defined.set(key, value);
+}
+
+function innermostValue(node: AnyNode): AnyNode {
+  let n = node;
+  while (n.type === 'AssignmentExpression' && n.operator === '=') n = n.right;
+  return n;
+}
+
+function assignment(ctx: Ctx, node: AnyNode, stmtStart: number): string | undefined {
+  if (node.operator !== '=' || node.left.type !== 'Identifier') { evaluate(ctx, node.right, ''); return undefined; }
+  const key: string = node.left.name;
+  const value = evaluate(ctx, node.right, key);
+  addEntry(ctx, key, node.left, innermostValue(node.right), value, { start: stmtStart, end: node.end } as AnyNode);
+  return value;
+}
+
+export function parseConfigJs(text: string): ParseResult {
+  const ctx: Ctx = { text, ix: new TextIndex(text), diagnostics: [], entries: [], defined: new Map() };
+  const program = parseRecovering(text, ctx);
+  for (const stmt of (program?.body ?? []) as AnyNode[]) {
+    if (stmt.type === 'ExpressionStatement') {
+      const exprs: AnyNode[] = stmt.expression.type === 'SequenceExpression' ? stmt.expression.expressions : [stmt.expression];
+      for (const ex of exprs) {
+        if (ex.type === 'AssignmentExpression') assignment(ctx, ex, exprs.length === 1 ? stmt.start : ex.start);
+        else evaluate(ctx, ex, '');
+      }
+    } else if (stmt.type === 'VariableDeclaration') {
+      for (const d of stmt.declarations as AnyNode[]) {
+        if (d.id.type !== 'Identifier' || !d.init) continue;
+        const value = evaluate(ctx, d.init, d.id.name);
+        addEntry(ctx, d.id.name, d.id, innermostValue(d.init), value, stmt.declarations.length === 1 ? stmt : d);
+      }
+    }
+  }
+  return { languageId: 'vcb-config-js', entries: ctx.entries, diagnostics: ctx.diagnostics, ...(ctx.diagnostics.some((d) => d.severity === 'error' && d.code !== 'unquoted-value') ? { syntaxErrors: true } : {}) };
 }

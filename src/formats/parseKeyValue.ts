@@ -1,12 +1,19 @@
 // Parser for simple line-oriented key=value files (VCB catalog, Oracle VM Manager .config).
 import { TextIndex } from './text';
 import { Diagnostic, Entry, LanguageId, ParseResult } from './types';
+import { crlfMessage, describeInvisible } from './parseShell';
+import { quoteForMessage } from '../core/controlChars';
 
 export interface KeyValueOptions {
   /** Characters allowed in a key. */
   keyPattern: RegExp;
   /** Whether spaces around "=" are legal (catalog: yes; .config: no — warning). */
   allowSpaces: boolean;
+  /**
+   * Oracle VM .config: read line by line and, by admins' scripts, word by word by a shell (S9:
+   * ``for i in `cat .config`; do export $i; done``): no trailing comments, and a CR of a Windows line ending stays in the value.
+   */
+  shellRead?: boolean;
 }
 
 export function parseKeyValue(text: string, languageId: LanguageId, opts: KeyValueOptions): ParseResult {
@@ -37,11 +44,24 @@ export function parseKeyValue(text: string, languageId: LanguageId, opts: KeyVal
     while (ve > vs && /\s/.test(line[ve - 1])) ve--;
     const ks = lineStart + lead, ke = lineStart + keyEnd;
     if (key === '' || !opts.keyPattern.test(key)) {
-      diagnostics.push({ range: ix.range(ks, Math.max(ke, ks + 1)), severity: 'error', code: 'syntax-error', message: key === '' ? 'Missing key before "=".' : `Invalid key "${key}".` });
+      const odd = /[\uFEFF\u3000\u00A0\u2000-\u200D\u2060]/.exec(key);
+      diagnostics.push({ range: ix.range(ks, Math.max(ke, ks + 1)), severity: 'error', code: odd?.[0] === '\uFEFF' ? 'bom' : 'syntax-error', message: key === '' ? 'Missing key before "=".' : `Invalid key "${quoteForMessage(key)}"${odd ? `: it contains ${describeInvisible(odd[0])}` : ''}.`, ...(odd ? { data: { offset: ks + odd.index, ch: odd[0] } } : {}) });
       if (key === '') continue;
+    }
+    if (opts.shellRead && m[1] === '\r\n') {
+      diagnostics.push({ range: ix.range(lineEnd, lineEnd + 1), severity: 'error', code: 'crlf', message: crlfMessage(key), data: { eol: 'lf' } });
     }
     if (!opts.allowSpaces && (keyEnd !== eq || (vs !== eq + 1 && vs < line.length))) {
       diagnostics.push({ range: ix.range(ke, lineStart + vs), severity: 'warning', code: 'space-around-equals', message: `Write ${key}=value without spaces around "=".`, data: { key } });
+    }
+    if (opts.shellRead && line[vs] !== '"' && line[vs] !== "'") {
+      const hash = /\s+#/.exec(line.slice(vs, ve));
+      if (hash) {
+        const cs = vs + hash.index;
+        diagnostics.push({ range: ix.range(lineStart + cs + hash[0].length - 1, lineStart + ve), severity: 'warning', code: 'trailing-comment', data: { key, commentRange: ix.range(lineStart + cs, lineStart + ve) },
+          message: `This file has no trailing comments: ${key}'s value would be "${quoteForMessage(line.slice(vs, ve), 60)}", and a shell loop that exports each word (for i in \`cat .config\`; do export $i; done) runs export with "#" — put the comment on a line of its own.` });
+        ve = cs;
+      }
     }
     const raw = line.slice(vs, ve);
     let value = raw;

@@ -1,6 +1,7 @@
 // Parser for Bourne-shell style KEY=value files (backuptools.conf, /etc/sysconfig/ovmm).
 import { TextIndex } from './text';
 import { Diagnostic, Entry, LanguageId, ParseResult } from './types';
+import { quoteForMessage } from '../core/controlChars';
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const WELL_KNOWN_ENV = new Set(['HOME', 'USER', 'PATH', 'HOSTNAME', 'PWD', 'LOGNAME', 'SHELL']);
@@ -114,15 +115,65 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
     return { value, quote };
   };
 
+  /** The rest of the line as bash's command words (up to a comment or the end of the line): [start, end). */
+  const commandWords = (from: number): { end: number; first: string } => {
+    i = from; skipRestOfLine();
+    let e = i;
+    const hash = text.slice(from, e).search(/[ \t]#/);
+    if (hash >= 0) e = from + hash;
+    while (e > from && (isBlank(text[e - 1]) || text[e - 1] === '\r')) e--;
+    const first = /^\S+/.exec(text.slice(from, e))?.[0] ?? '';
+    return { end: e, first };
+  };
+  const invisibleIn = (s: number, e: number): { offset: number; ch: string } | undefined => {
+    INVISIBLE.lastIndex = 0;
+    const m = INVISIBLE.exec(text.slice(s, e));
+    return m ? { offset: s + m.index, ch: m[0] } : undefined;
+  };
+  const push = (key: string, ks: number, ke: number, vs: number, ve: number, value: string, quote: Entry['quote'], stmtStart: number): Entry => {
+    const e: Entry = { key, keyRange: ix.range(ks, ke), value, rawValue: text.slice(vs, ve), valueRange: ix.range(vs, ve), quote, statementRange: ix.lineRange(stmtStart, ve) };
+    entries.push(e);
+    defined.add(key);
+    return e;
+  };
+
+  let afterComment = false;
   while (i < n) {
-    // start of a statement
-    while (i < n && (isBlank(text[i]) || isEol(text[i]) || text[i] === ';' || continuation())) { if (i < n && (isBlank(text[i]) || isEol(text[i]) || text[i] === ';')) i++; }
+    // Between statements: blanks, ';', newlines. bash reads a CR as an ordinary character (a word, or part of one).
+    while (i < n) {
+      const c = text[i];
+      if (c === '\n') { afterComment = false; i++; continue; }
+      if (c === '\r') {
+        if (!afterComment) {
+          const last = entries[entries.length - 1];
+          diag(i, i + 1, 'error', 'crlf', crlfMessage(last && last.valueRange.end.offset === i ? last.key : undefined), { eol: 'lf' });
+        }
+        i++; continue;
+      }
+      if (isBlank(c) || c === ';') { i++; continue; }
+      if (continuation()) continue;
+      break;
+    }
     if (i >= n) break;
     const stmtStart = i;
-    if (text[i] === '#') { skipRestOfLine(); continue; }
+    if (text[i] === '#') { skipRestOfLine(); afterComment = true; continue; }
+    if (INVISIBLE_AT.test(text[i])) {
+      const ch = text[i];
+      const { end } = commandWords(i);
+      const what = describeInvisible(ch);
+      const shown = `<U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>` + quoteForMessage(text.slice(stmtStart + 1, end), 60);
+      diag(stmtStart, stmtStart + 1, 'error', ch === '\uFEFF' ? 'bom' : 'invisible-character',
+        ch === '\uFEFF' && stmtStart === 0
+          ? `Line 1 starts with ${what} (bytes EF BB BF): bash does not skip it, so it runs "${shown}" as a command ("command not found") and nothing on this line is assigned — save the file without BOM.`
+          : `Line starts with ${what}, which bash does not treat as a blank: it runs "${shown}" as a command and nothing on this line is assigned.`,
+        { offset: stmtStart, ch });
+      continue;
+    }
     NAME.lastIndex = i;
     let m = NAME.exec(text);
+    let exported = false;
     if (m && m[0] === 'export' && isBlank(text[i + 6])) {
+      exported = true;
       i += 6; skipBlanks();
       NAME.lastIndex = i; m = NAME.exec(text);
     }
@@ -131,59 +182,95 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       diag(s, Math.max(i, s + 1), 'warning', 'not-assignment', 'Not a KEY=value assignment; the shell will run this as a command.');
       continue;
     }
-    const ks = i, ke = i + m[0].length;
-    const key = m[0];
-    i = ke;
-    if (text[i] !== '=') {
-      const afterKey = i;
+    if (text[i + m[0].length] !== '=') {
+      const ks = i, ke = i + m[0].length, key = m[0];
+      i = ke;
       skipBlanks();
       if (text[i] === '=') {
         let eqEnd = i + 1;
         while (isBlank(text[eqEnd])) eqEnd++;
-        diag(afterKey, eqEnd, 'error', 'space-around-equals', `Spaces around "=" make the shell run "${key}" as a command instead of assigning it — write ${key}=value.`, { key });
+        diag(ke, eqEnd, 'error', 'space-around-equals', `Spaces around "=": bash runs "${key}" as a command (with "=" and the value as its arguments) instead of assigning it, and ${key} stays unset — write ${key}=value.`, { key });
         i = eqEnd;
         const vs = i;
         const w = readWord();
-        const ve = i;
-        entries.push({ key, keyRange: ix.range(ks, ke), value: w.value, rawValue: text.slice(vs, ve), valueRange: ix.range(vs, ve), quote: w.quote, statementRange: ix.lineRange(stmtStart, ve) });
-        defined.add(key);
+        push(key, ks, ke, vs, i, w.value, w.quote, stmtStart);
         skipRestOfLine();
         continue;
       }
-      i = afterKey; skipRestOfLine();
+      i = ke; skipRestOfLine();
       diag(ks, Math.max(ke, Math.min(i, n)), 'warning', 'not-assignment', `"${key}" is not an assignment; the shell will run it as a command.`);
       continue;
     }
-    i++; // '='
-    const vs = i;
-    if (isBlank(text[i])) {
-      let e = i; while (isBlank(text[e])) e++;
-      if (!isEol(text[e]) && text[e] !== '#' && text[e] !== ';') {
-        diag(ke, e, 'error', 'space-around-equals', `A space after "=" assigns an empty value and runs the rest as a command — write ${key}=value.`, { key });
-        i = e;
+    // One or more assignments (bash: A=1 B=2 sets both); words after them make it a command that gets them in its environment only.
+    const statement: Entry[] = [];
+    for (;;) {
+      const ks = i, ke = i + m![0].length, key = m![0];
+      i = ke + 1; // past '='
+      if (isBlank(text[i])) {
+        let e = i; while (isBlank(text[e])) e++;
+        if (!isEol(text[e]) && text[e] !== '#' && text[e] !== ';') {
+          const cmd = commandWords(e);
+          diag(ke, e, 'error', 'space-around-equals', `A blank after "=" ends the assignment: bash runs "${quoteForMessage(cmd.first, 40)}" as a command with ${key} empty in its environment only, and ${key} stays unset — write ${key}=value.`, { key });
+          statement.push(push(key, ks, ke, e, cmd.end, text.slice(e, cmd.end), 'none', stmtStart));
+          break;
+        }
       }
+      const vs = i;
+      const w = readWord();
+      const ve = i;
+      let j = i; while (isBlank(text[j])) j++;
+      if (isEol(text[j]) || text[j] === '#' || text[j] === ';' || text[j] === '&' || text[j] === '|') {
+        const inv = w.quote !== 'single' && w.quote !== 'double' ? invisibleIn(vs, ve) : undefined;
+        if (inv) diag(inv.offset, inv.offset + 1, 'warning', 'invisible-character', `The value of ${key} contains ${describeInvisible(inv.ch)}: bash does not treat it as a blank, so it is part of the value.`, { key, offset: inv.offset, ch: inv.ch });
+        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart));
+        i = j;
+        if (text[i] === '#') { skipRestOfLine(); afterComment = true; }
+        break;
+      }
+      NAME.lastIndex = j;
+      const next = NAME.exec(text);
+      if (next && text[j + next[0].length] === '=') {
+        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart));
+        i = j; m = next;
+        continue;
+      }
+      if (exported) { statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart)); skipRestOfLine(); break; }
+      // A=value word…: bash runs `word` as a command; every assignment of this statement is in its environment only.
+      const cmd = commandWords(j);
+      const inv = invisibleIn(vs, ve);
+      const why = inv ? `${describeInvisible(inv.ch)} in the value is not a blank to bash${text[inv.offset + 1] === '#' ? ', so the "#" after it does not start a comment' : ''}, and ` : 'an unquoted blank ends the value: ';
+      const keys = [...statement.map((e) => e.key), key].join(', ');
+      diag(vs, cmd.end, 'error', 'unquoted-space',
+        `Unquoted space in the value of ${key}: ${why}bash runs "${quoteForMessage(cmd.first, 40)}" as a command, with ${keys} set only in that command's environment — ${keys} ${statement.length ? 'stay' : 'stays'} unset. ${inv ? 'Replace it with an ordinary space, or quote the value.' : 'Quote the value.'}`,
+        inv ? { key, offset: inv.offset, ch: inv.ch } : { key });
+      statement.push(push(key, ks, ke, vs, cmd.end, text.slice(vs, cmd.end), 'none', stmtStart));
+      break;
     }
-    const realVs = i;
-    const w = readWord();
-    let ve = i;
-    // anything else on the line other than a comment makes this a different statement
-    let j = i; while (isBlank(text[j])) j++;
-    if (!isEol(text[j]) && text[j] !== '#' && text[j] !== ';' && text[j] !== '&' && text[j] !== '|') {
-      i = j; skipRestOfLine();
-      let e = i;
-      const hash = text.slice(j, e).search(/\s#/);
-      if (hash >= 0) e = j + hash;
-      while (e > j && isBlank(text[e - 1])) e--;
-      diag(realVs, e, 'error', 'unquoted-space', `Unquoted space in the value of ${key}: the shell assigns only the first word and runs the rest as a command — quote the value.`, { key });
-      ve = e;
-      entries.push({ key, keyRange: ix.range(ks, ke), value: text.slice(realVs, e), rawValue: text.slice(realVs, e), valueRange: ix.range(realVs, e), quote: 'none', statementRange: ix.lineRange(stmtStart, e) });
-    } else {
-      entries.push({ key, keyRange: ix.range(ks, ke), value: w.value, rawValue: text.slice(realVs, ve), valueRange: ix.range(realVs, ve), quote: w.quote, statementRange: ix.lineRange(stmtStart, ve) });
-    }
-    void vs;
-    defined.add(key);
     skipBlanks();
-    if (text[i] === '#') skipRestOfLine();
+    if (text[i] === '#') { skipRestOfLine(); afterComment = true; }
   }
   return { languageId, entries, diagnostics };
+}
+
+/** Characters that look like a blank (or nothing) but are not one to bash. */
+const INVISIBLE = /[\uFEFF\u3000\u00A0\u2000-\u200D\u2060\u202F\u205F]/g;
+const INVISIBLE_AT = /[\uFEFF\u3000\u00A0\u2000-\u200D\u2060\u202F\u205F]/;
+
+/** Names an invisible character in a message. */
+export function describeInvisible(ch: string): string {
+  switch (ch) {
+    case '\uFEFF': return 'a UTF-8 byte order mark (U+FEFF)';
+    case '\u3000': return 'a full-width space (U+3000 IDEOGRAPHIC SPACE)';
+    case '\u00A0': return 'a non-breaking space (U+00A0)';
+    case '\u200B': return 'a zero-width space (U+200B)';
+    case '\r': return 'a carriage return (CR)';
+    default: return `an invisible character (U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  }
+}
+
+/** The CRLF message: bash keeps the CR of a Windows line ending in the value (or runs $'\r' on a blank line). */
+export function crlfMessage(key: string | undefined): string {
+  return key
+    ? `Windows line ending (CR LF): bash keeps the carriage return, so ${key}'s value ends with "\\r" — convert the file to LF line endings.`
+    : 'Windows line ending (CR LF): bash reads the carriage return as part of the line (a value ending in "\\r", or a command named $\'\\r\' on a blank line) — convert the file to LF line endings.';
 }

@@ -4,6 +4,7 @@ import { closest } from './editDistance';
 import { propertySchema, SCHEMAS } from './schemas';
 import { TextIndex } from './text';
 import { Diagnostic, Entry, LanguageId } from './types';
+import { quoteForMessage } from '../core/controlChars';
 
 const compiled = new Map<LanguageId, ValidateFunction>();
 let ajv: Ajv | undefined;
@@ -23,11 +24,21 @@ function keyFromPointer(p: string): string {
   return seg.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry[]): Diagnostic[] {
+/**
+ * ajv over the entries (the last assignment of a key wins), each error mapped to the key's or value's range.
+ * Entries whose value is not evaluated here (config.js expressions) count as present but are not checked; when the
+ * file cannot run at all (`syntaxErrors`), missing keys are not reported.
+ */
+export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry[], syntaxErrors = false): Diagnostic[] {
   const ix = new TextIndex(text);
   const data: Record<string, unknown> = Object.create(null);
   const last = new Map<string, Entry>();
-  for (const e of entries) { data[e.key] = e.value; last.set(e.key, e); }
+  const present = new Set<string>();
+  for (const e of entries) {
+    present.add(e.key);
+    if (e.unevaluated) { delete data[e.key]; last.delete(e.key); continue; }
+    data[e.key] = e.value; last.set(e.key, e);
+  }
   const validate = validatorFor(lang);
   validate({ ...data });
   const out: Diagnostic[] = [];
@@ -36,8 +47,9 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
   for (const err of (validate.errors ?? []) as ErrorObject[]) {
     if (err.keyword === 'required') {
       const key = String((err.params as { missingProperty?: string }).missingProperty ?? '');
+      if (syntaxErrors || present.has(key)) continue;
       const eof = ix.range(text.length, text.length);
-      out.push({ range: eof, severity: 'error', code: 'missing-required', message: `Missing required key ${key} (it has no default value).`, data: { key } });
+      out.push({ range: eof, severity: 'error', code: 'missing-required', message: `Missing required key ${key} (it has no default value${lang === 'vcb-config-js' ? '; VCB guide, table 2-1' : ''}).`, data: { key } });
       continue;
     }
     if (err.keyword === 'additionalProperties') {
@@ -46,7 +58,7 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
       seenUnknown.add(key);
       const suggestion = closest(key, schemaKeys);
       for (const e of entries.filter((x) => x.key === key)) {
-        out.push({ range: e.keyRange, severity: 'warning', code: 'unknown-key', message: suggestion ? `Unknown key ${key} — did you mean ${suggestion}?` : `Unknown key ${key}.`, data: suggestion ? { key, suggestion } : { key } });
+        out.push({ range: e.keyRange, severity: 'warning', code: 'unknown-key', message: suggestion ? `Unknown key ${quoteForMessage(key)} — did you mean ${suggestion}?` : `Unknown key ${quoteForMessage(key)}.`, data: suggestion ? { key, suggestion } : { key } });
       }
       continue;
     }
@@ -58,7 +70,7 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
     switch (err.keyword) {
       case 'enum': {
         const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? ps?.enum ?? []).map(String);
-        out.push({ range, severity: 'error', code: 'invalid-value', message: `Invalid value "${entry.value}" for ${key}. Allowed values: ${allowed.join(', ')}.`, data: { key, allowed } });
+        out.push({ range, severity: 'error', code: 'invalid-value', message: `Invalid value "${quoteForMessage(entry.value)}" for ${key}. Allowed values: ${allowed.join(', ')}.`, data: { key, allowed } });
         break;
       }
       case 'pattern': {
@@ -67,10 +79,10 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
         break;
       }
       case 'type':
-        out.push({ range, severity: 'error', code: 'invalid-type', message: `${key} must be ${err.params && (err.params as { type?: string }).type === 'integer' ? 'an integer' : 'of type ' + String((err.params as { type?: string }).type)} (got "${entry.value}").`, data: { key } });
+        out.push({ range, severity: 'error', code: 'invalid-type', message: `${key} must be ${err.params && (err.params as { type?: string }).type === 'integer' ? 'an integer' : 'of type ' + String((err.params as { type?: string }).type)} (got "${quoteForMessage(entry.value)}").`, data: { key } });
         break;
       case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-        out.push({ range, severity: 'error', code: 'out-of-range', message: `${key} must be between ${ps?.minimum ?? '-∞'} and ${ps?.maximum ?? '∞'} (got ${entry.value}).`, data: { key } });
+        out.push({ range, severity: 'error', code: 'out-of-range', message: `${key} must be between ${ps?.minimum ?? '-∞'} and ${ps?.maximum ?? '∞'} (got ${quoteForMessage(entry.value)}).`, data: { key } });
         break;
       case 'minLength':
         out.push({ range, severity: 'error', code: 'empty-value', message: `${key} must not be empty.`, data: { key } });
@@ -84,9 +96,20 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
 
 function formatMessage(code: string, key: string, value: string): string {
   switch (code) {
-    case 'thumbprint-format': return `${key} must be the SHA-1 thumbprint exactly as printed by "openssl x509 -fingerprint -sha1": 20 uppercase hexadecimal pairs separated by colons (XX:XX:…).`;
-    case 'datastore-path-format': return `${key} must be a datastore path "[<datastore_name>] <path_on_datastore>" (got "${value}").`;
+    case 'thumbprint-format': return thumbprintMessage(key, value);
+    case 'datastore-path-format': return `${key} must be a datastore path "[<datastore_name>] <path_on_datastore>" (got "${quoteForMessage(value)}").`;
     case 'uuid-format': return `${key} must be a UUID (32 hexadecimal digits, optionally in 8-4-4-4-12 form).`;
     default: return `${key} has an invalid format.`;
   }
+}
+
+/** What is wrong with a thumbprint, in the terms of openssl's output (openssl prints "SHA1 Fingerprint=…", and SHA-256 unless -sha1 is given). */
+function thumbprintMessage(key: string, value: string): string {
+  const base = `${key} must be the SHA-1 thumbprint exactly as printed by "openssl x509 -noout -in /etc/vmware/ssl/rui.crt -fingerprint -sha1": 20 uppercase hexadecimal pairs separated by colons (XX:XX:…)`;
+  const prefix = /^\s*(SHA-?1|SHA-?256|MD5)?\s*Fingerprint\s*=/i.exec(value);
+  const hex = value.slice(prefix ? prefix[0].length : 0).replace(/[^0-9a-fA-F]/g, '');
+  if (prefix) return `${base}: remove the "${prefix[0].trim()}" prefix that openssl prints before it.`;
+  if (hex.length === 64) return `${base}: this is a SHA-256 thumbprint (32 pairs) — newer openssl prints SHA-256 unless -sha1 is given; run the command with -sha1.`;
+  if (hex.length === 40 && /[a-f]/.test(value)) return `${base}: the thumbprint is compared case-sensitively — write the letters in upper case.`;
+  return `${base}.`;
 }

@@ -18,6 +18,8 @@ export interface PropertySchema {
   'x-placeholders'?: string[];
   'x-enumDescriptions'?: Record<string, string>;
   'x-legacy'?: boolean;
+  /** The value a legacy key always has in the release the schema follows. */
+  'x-legacyValue'?: string;
   'x-secret'?: boolean;
   'x-datastorePath'?: boolean;
 }

@@ -3,9 +3,13 @@ import { closest } from './editDistance';
 import { vmNameOfVmx } from './vmxName';
 import { propertySchema, SCHEMAS } from './schemas';
 import { Diagnostic, Entry, LanguageId } from './types';
+import { quoteForMessage } from '../core/controlChars';
 
-/** The guide's own caution (VCB guide, appendix A, "構成ファイルの設定" / PASSWORD). */
-export const PASSWORD_CAUTION = 'Caution (VCB guide, appendix A): specifying the password in the configuration file is a security risk — make sure the service console is not used by anyone other than the ESX Server 3 administrators.';
+/** The guide's own caution (VCB guide, appendix A, "構成ファイルの設定" / PASSWORD), for the service console's backuptools.conf. */
+export const PASSWORD_CAUTION = 'Caution (VCB guide, appendix A): specifying the password in the configuration file is a security risk — make sure the service console is not used by anyone other than the ESX Server 3 administrators (and keep the file mode 0600, root only; VMSA-2008-0014).';
+/** The VCB proxy's own options for config.js (VMSA-2008-0014 §f; VCB 1.x documentation): a Windows file, not the service console. */
+export const PROXY_PASSWORD_CAUTION = 'Anyone who can read config.js on the VCB proxy can read it: restrict the file to the proxy\'s administrators (NTFS permissions), or remove PASSWORD and let VCB read it from the registry (HKLM\\SOFTWARE\\VMware, Inc.\\VMware Consolidated Backup\\Password) or prompt for it (VMSA-2008-0014).';
+export const REGISTRY_PASSWORD_KEY = 'HKLM\\SOFTWARE\\VMware, Inc.\\VMware Consolidated Backup\\Password';
 export const DBBACKUP_CMD_DEFAULT = /^\/opt\/mysql\/meb-[^/\s]+\/bin\/mysqlbackup$/;
 const DATASTORE_PATH = /^\[([^\]]+)\] (.*)$/;
 
@@ -32,13 +36,13 @@ export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnos
   for (const e of entries) {
     const ps = propertySchema(lang, e.key);
     if ((lang === 'vcb-config-js' || lang === 'backuptools-conf') && e.key === 'PASSWORD' && e.value !== '') {
-      out.push({ range: e.valueRange, severity: 'warning', code: 'plaintext-password', message: `Plaintext password. ${PASSWORD_CAUTION}`, data: { key: e.key, lineRange: e.statementRange } });
+      out.push({ range: e.valueRange, severity: 'warning', code: 'plaintext-password', message: `Plaintext password. ${lang === 'vcb-config-js' ? PROXY_PASSWORD_CAUTION : PASSWORD_CAUTION}`, data: { key: e.key, lineRange: e.statementRange } });
     }
     if (lang === 'vcb-config-js' && e.key === 'TRANSPORT_MODE' && e.value === 'hotadd') {
       out.push({ range: e.valueRange, severity: 'information', code: 'hotadd-note', message: 'hotadd is not listed in the VCB guide for ESX 3.5 (san, nbd, nbdssl); it was added by later VCB releases and requires the VCB proxy to be a virtual machine.' });
     }
     if (ps?.['x-legacy'] && lang === 'ovm-config') {
-      out.push({ range: e.keyRange, severity: 'information', code: 'legacy-key', message: `${e.key} is a legacy configuration property${ps.enum ? `; its value is always ${ps.enum[0]}` : ''}.`, data: { key: e.key } });
+      out.push({ range: e.keyRange, severity: 'information', code: 'legacy-key', message: `${e.key} is a legacy configuration property in Oracle VM 3.4${ps['x-legacyValue'] ? `; its value is always ${ps['x-legacyValue']}` : ''}.`, data: { key: e.key } });
     }
     if (lang === 'ovmm-sysconfig' && e.key === 'DBBACKUP_CMD' && !DBBACKUP_CMD_DEFAULT.test(e.value)) {
       out.push({ range: e.valueRange, severity: 'warning', code: 'dbbackup-cmd-changed', message: 'DBBACKUP_CMD should not be changed: the mysqlbackup path is spelled out so that future MySQL Enterprise Backup package updates can be handled (default /opt/mysql/meb-x.x/bin/mysqlbackup).', data: { key: e.key } });
@@ -63,8 +67,40 @@ export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnos
     }
   }
 
+  if (lang === 'vcb-config-js') out.push(...passwordSource(byKey));
+  if (lang === 'ovm-config') out.push(...ovmRelease(entries));
   if (lang === 'vcb-catalog') out.push(...catalogRules(entries, byKey));
   return out;
+}
+
+/**
+ * Where VCB gets the password when config.js has none (VMSA-2008-0014 §f: the registry, or a prompt) or needs none
+ * (USERNAME "__sspi__": the Windows account that runs the backup). Information only: such a file is valid.
+ */
+function passwordSource(byKey: Map<string, Entry>): Diagnostic[] {
+  const user = byKey.get('USERNAME');
+  const password = byKey.get('PASSWORD');
+  if (user && !user.unevaluated && user.value.toLowerCase() === '__sspi__') {
+    return [{ range: user.valueRange, severity: 'information', code: 'password-source', message: 'USERNAME "__sspi__": VCB logs in with the Windows account that runs the backup (SSPI), so no PASSWORD is needed.', data: { key: 'USERNAME' } }];
+  }
+  if (password || !user) return [];
+  return [{ range: user.keyRange, severity: 'information', code: 'password-source', message: `No PASSWORD in config.js: VCB reads it from the registry (${REGISTRY_PASSWORD_KEY}) or prompts for it (VMSA-2008-0014).`, data: { key: 'USERNAME' } }];
+}
+
+/**
+ * Values that only an older Oracle VM release writes into .config (3.2: an Oracle Database on another host, listener
+ * 1521, APEX port 8080 — docs.oracle.com/cd/E35328_01): information saying which release's rules these checks follow.
+ */
+function ovmRelease(entries: Entry[]): Diagnostic[] {
+  const older = entries.find((e) => {
+    const v = e.value.trim();
+    return (e.key === 'DBHOST' && v !== '' && v.toLowerCase() !== 'localhost') || (e.key === 'DBTYPE' && v !== '' && v !== 'MySQL') || (e.key === 'APEX' && /^\d+$/.test(v));
+  });
+  if (!older) return [];
+  return [{
+    range: older.valueRange, severity: 'information', code: 'older-release', data: { key: older.key },
+    message: `${older.key}=${quoteForMessage(older.value, 60)} is from an Oracle VM Manager release before 3.3 (e.g. 3.2 with its database on another host). These checks follow the Oracle VM 3.4 guide (§12.1.1), where DBTYPE, DBHOST and APEX are legacy properties (MySQL on localhost); for this file the older release's documentation applies.`,
+  }];
 }
 
 function offsetRange(e: Entry, s: number, end: number): Diagnostic['range'] {
@@ -81,7 +117,7 @@ function offsetRange(e: Entry, s: number, end: number): Diagnostic['range'] {
 function dirOf(key: string, value: string): { ds: string; dir: string } | undefined {
   const m = DATASTORE_PATH.exec(value.trim());
   if (!m) return undefined;
-  let p = m[2].trim().replace(/\/+$/, '');
+  let p = m[2].trim().replace(/\\/g, '/').replace(/\/+$/, '');
   if (key === 'config.vmx' || key.endsWith('.diskname')) p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
   return { ds: m[1].trim(), dir: p.replace(/^\/+/, '') };
 }
@@ -102,6 +138,18 @@ function vmNameChangeRule(entries: Entry[], vmx: Entry | undefined): Diagnostic[
   }));
 }
 
+/**
+ * Whether a resource pool's compute resource (`…/host/<cr>/Resources`) can belong to `host`. A standalone host's
+ * compute resource is named after the host (FQDN or IP as added to VirtualCenter, or its short name); a DRS cluster's
+ * pool names the cluster instead (govc/vcsim: `/DC0/host/DC0_C0/Resources` holds hosts `DC0_C0_H0`…), and which hosts
+ * a cluster has is not in the file — so only a host-like name (with a dot) that differs is a mismatch.
+ */
+function poolOfHost(cr: string, host: string): boolean {
+  const a = cr.toLowerCase(), b = host.toLowerCase();
+  if (a === b || a === b.split('.')[0] || a.split('.')[0] === b) return true;
+  return !a.includes('.');
+}
+
 function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const vmx = byKey.get('config.vmx');
@@ -115,11 +163,16 @@ function catalogRules(entries: Entry[], byKey: Map<string, Entry>): Diagnostic[]
       }
     }
   }
+  for (const e of entries) {
+    if (!propertySchema('vcb-catalog', e.key)?.['x-datastorePath'] || !e.value.includes('\\')) continue;
+    out.push({ range: e.valueRange, severity: 'warning', code: 'datastore-path-backslash', data: { key: e.key },
+      message: `${e.key} uses "\\" as a separator: a datastore path is "[<datastore_name>] <folder>/<file>" with "/" — vcbRestore on the ESX service console takes "\\" as part of the name.` });
+  }
   out.push(...vmNameChangeRule(entries, vmx));
   const host = byKey.get('host');
   const pool = byKey.get('resourcepool');
   const poolHost = pool ? /\/host\/([^/]+)\//.exec(pool.value)?.[1] : undefined;
-  if (host && pool && poolHost && host.value && poolHost.toLowerCase() !== host.value.toLowerCase()) {
+  if (host && pool && poolHost && host.value && !poolOfHost(poolHost, host.value.trim())) {
     out.push({ range: pool.valueRange, severity: 'warning', code: 'resourcepool-host-mismatch', message: `resourcepool belongs to host "${poolHost}" but host is "${host.value}": choose a resource pool of the target host (see vcbUtil -c resourcepools).`, data: { key: 'resourcepool', host: host.value, poolHost } });
   }
   const known = Object.keys(SCHEMAS['vcb-catalog'].properties);

@@ -29,12 +29,16 @@ export interface Entry {
   quote: 'double' | 'single' | 'none' | 'mixed';
   /** Range of the whole statement (line), used to delete it. */
   statementRange: Range;
+  /** Set when the value is an expression this layer does not evaluate (config.js): `value` is then its source text, not checked against the schema. */
+  unevaluated?: boolean;
 }
 
 export interface ParseResult {
   languageId: LanguageId;
   entries: Entry[];
   diagnostics: Diagnostic[];
+  /** The reading program stops before running anything (config.js syntax error): "missing key" checks are moot then. */
+  syntaxErrors?: boolean;
 }
 
 export interface CompletionItem {
