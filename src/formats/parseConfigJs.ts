@@ -43,7 +43,7 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       } else if (/Unterminated string/.test(message)) code = 'unterminated-string';
       else if (/Unterminated comment/.test(message)) code = 'unterminated-comment';
       let end = code === 'unterminated-comment' ? text.length : lineEnd(text, pos);
-      while (end > pos + 1 && /\s/.test(text[end - 1])) end--;
+      while (code !== 'unterminated-comment' && end > pos + 1 && /\s/.test(text[end - 1])) end--;
       ctx.diagnostics.push({
         range: ctx.ix.range(pos, Math.max(end, pos + 1)), severity: 'error', code,
         message: `JScript syntax error: ${message}. Windows Script Host runs none of config.js when it has a syntax error.`,
@@ -145,11 +145,11 @@ function innermostValue(node: AnyNode): AnyNode {
   return n;
 }
 
-function assignment(ctx: Ctx, node: AnyNode, stmtStart: number): string | undefined {
+function assignment(ctx: Ctx, node: AnyNode, stmtStart: number, stmtEnd = node.end): string | undefined {
   if (node.operator !== '=' || node.left.type !== 'Identifier') { evaluate(ctx, node.right, ''); return undefined; }
   const key: string = node.left.name;
   const value = evaluate(ctx, node.right, key);
-  addEntry(ctx, key, node.left, innermostValue(node.right), value, { start: stmtStart, end: node.end } as AnyNode);
+  addEntry(ctx, key, node.left, innermostValue(node.right), value, { start: stmtStart, end: stmtEnd } as AnyNode);
   return value;
 }
 
@@ -160,7 +160,9 @@ export function parseConfigJs(text: string): ParseResult {
     if (stmt.type === 'ExpressionStatement') {
       const exprs: AnyNode[] = stmt.expression.type === 'SequenceExpression' ? stmt.expression.expressions : [stmt.expression];
       for (const ex of exprs) {
-        if (ex.type === 'AssignmentExpression') assignment(ctx, ex, exprs.length === 1 ? stmt.start : ex.start);
+        if (ex.type === 'AssignmentExpression') {
+          if (exprs.length === 1) assignment(ctx, ex, stmt.start, stmt.end); else assignment(ctx, ex, ex.start);
+        }
         else evaluate(ctx, ex, '');
       }
     } else if (stmt.type === 'VariableDeclaration') {

@@ -42,10 +42,18 @@ function fixes(lang: LanguageId, text: string, d: Diagnostic): QuickFix[] {
     }
     case 'space-around-equals':
       return [{ title: 'Remove spaces around "="', range: r, newText: '=' }];
-    case 'unquoted-space':
-      return [{ title: 'Quote the value', range: r, newText: '"' + under.replace(/(["\\`])/g, '\\$1') + '"' }];
-    case 'unquoted-value':
-      return lang === 'vcb-config-js' ? [{ title: 'Quote the value', range: r, newText: quoteValue(lang, under) }] : [];
+    case 'unquoted-space': {
+      const quote: QuickFix = { title: 'Quote the value', range: r, newText: '"' + under.replace(/(["\\`])/g, '\\$1') + '"' };
+      const at = typeof d.data?.offset === 'number' ? d.data.offset : -1;
+      return at >= 0 ? [{ title: `Replace U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} with an ordinary space`, range: ix.range(at, at + 1), newText: ' ' }, quote] : [quote];
+    }
+    case 'unquoted-value': {
+      if (lang !== 'vcb-config-js') return [];
+      // A value of several words (HOST=esx host;) is quoted whole; an annotation after it ("--…", "//…") is not.
+      const rest = /^[ \t]+[\w.:\\ \t-]*?(?=[ \t]*(;|\r|\n|$))/.exec(text.slice(r.end.offset));
+      const to = rest && !rest[0].includes('--') ? r.end.offset + rest[0].length : r.end.offset;
+      return [{ title: 'Quote the value', range: ix.range(r.start.offset, to), newText: quoteValue(lang, text.slice(r.start.offset, to)) }];
+    }
     case 'unescaped-dollar':
       return under.startsWith('$') ? [{ title: 'Escape "$" as "\\$"', range: ix.range(r.start.offset, r.start.offset + 1), newText: '\\$' }] : [];
     case 'single-backslash':
@@ -53,7 +61,25 @@ function fixes(lang: LanguageId, text: string, d: Diagnostic): QuickFix[] {
     case 'thumbprint-format': {
       if (!entry) return [];
       const n = normaliseThumbprint(entry.value);
-      return n ? [{ title: `Normalise thumbprint to ${n}`, range: entry.valueRange, newText: quoteValue(lang, n, entry.quote) }] : [];
+      const prefix = /^\s*([\w-]*\s*Fingerprint)\s*=/i.exec(entry.value);
+      const title = prefix ? `Remove "${prefix[0].trim()}" (keep ${n})` : `Normalise thumbprint to ${n}`;
+      return n ? [{ title, range: entry.valueRange, newText: quoteValue(lang, n, entry.quote) }] : [];
+    }
+    case 'crlf':
+      return [{ title: 'Convert to LF', range: ix.range(0, text.length), newText: text.replace(/\r\n?/g, '\n'), eol: 'lf' }];
+    case 'bom': case 'invisible-character': {
+      const at = typeof d.data?.offset === 'number' ? d.data.offset : r.start.offset;
+      const ch = text[at];
+      if (ch === '\uFEFF') return [{ title: 'Remove the byte order mark', range: ix.range(at, at + 1), newText: '' }];
+      return /[\u3000\u00A0\u2000-\u200D\u2060\u202F\u205F]/.test(ch ?? '') ? [{ title: `Replace U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} with an ordinary space`, range: ix.range(at, at + 1), newText: /[\u200B-\u200D\u2060]/.test(ch) ? '' : ' ' }] : [];
+    }
+    case 'hash-comment':
+      return under.startsWith('#') ? [{ title: 'Change "#" to "//"', range: ix.range(r.start.offset, r.start.offset + 1), newText: '//' }] : [];
+    case 'datastore-path-backslash':
+      return entry ? [{ title: 'Use "/" as the separator', range: entry.valueRange, newText: entry.rawValue.replace(/\\/g, '/') }] : [];
+    case 'trailing-comment': {
+      const cr = d.data?.commentRange as Range | undefined;
+      return cr ? [{ title: 'Remove the trailing comment', range: ix.range(cr.start.offset, cr.end.offset), newText: '' }] : [];
     }
     case 'datastore-path-format': {
       if (!entry) return [];

@@ -51,4 +51,8 @@ export interface CompletionItem {
 
 export interface HoverResult { range: Range; contents: string }
 
-export interface QuickFix { title: string; range: Range; newText: string }
+export interface QuickFix {
+  title: string; range: Range; newText: string;
+  /** Set when the fix is "convert the whole file to LF": an editor applies it as an end-of-line change (VS Code keeps a document's EOL on edits). */
+  eol?: 'lf';
+}

@@ -64,7 +64,9 @@ const rows: Row[] = [
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\n⟦resourcepol⟧= "/x"\n', code: 'unknown-key', severity: 'information' },
   // ovm .config
   { lang: 'ovm-config', src: '⟦DBTYPE⟧=MySQL\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'legacy-key', severity: 'information' },
-  { lang: 'ovm-config', src: 'DBHOST=⟦db.example.com⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-value' },
+  // Oracle VM 3.2 wrote a remote database host: information saying which release's rules apply, not an error (issue #13, kind 6)
+  { lang: 'ovm-config', src: 'DBHOST=⟦db.example.com⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'older-release', severity: 'information' },
+  { lang: 'ovm-config', src: 'DBHOST=db.example.com\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-value', absent: true },
   { lang: 'ovm-config', src: 'UUID=⟦not-a-uuid⟧\n', code: 'uuid-format' },
   { lang: 'ovm-config', src: 'LSNR=⟦0⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'out-of-range' },
   { lang: 'ovm-config', src: 'COREPORT=⟦port⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'invalid-type' },

@@ -15,7 +15,7 @@ const expected: Record<string, Record<string, { default?: string | number; enum?
   'backuptools-conf': { VCHOST: {}, USERNAME: {}, PASSWORD: {}, VMNAMECACHE: {}, TEMPDIR: {}, HOST_THUMBPRINT: {}, DSPATH: {}, VMHOST: {}, RESOURCEPOOL: {}, FOLDERPATH: {} },
   'vcb-catalog': { 'config.vmx': {}, 'config.suspenddir': {}, 'config.logdir': {}, resourcepool: {}, host: {} },
   'ovm-config': {
-    DBTYPE: { default: 'MySQL', enum: ['MySQL'] }, DBHOST: { default: 'localhost', enum: ['localhost'] }, SID: { default: 'ovs' }, LSNR: { default: 49500 },
+    DBTYPE: { default: 'MySQL' }, DBHOST: { default: 'localhost' }, SID: { default: 'ovs' }, LSNR: { default: 49500 },
     OVSSCHEMA: { default: 'ovs' }, APEX: { default: 'None' }, WLSADMIN: { default: 'weblogic' }, OVSADMIN: { default: 'admin' }, COREPORT: { default: 54321 }, UUID: {}, BUILDID: {},
   },
   'ovmm-sysconfig': { DBBACKUP: { default: '/u01/app/oracle/mysql/dbbackup' }, DBBACKUP_CMD: { default: '/opt/mysql/meb-x.x/bin/mysqlbackup' }, UUID: {} },
@@ -35,8 +35,9 @@ describe('formats: schemas cover every seed key', () => {
       }
     });
   }
-  it('config.js requires exactly the keys without defaults', () => {
-    assert.deepEqual(SCHEMAS['vcb-config-js'].required, ['HOST', 'USERNAME', 'PASSWORD']);
+  it('config.js requires the keys without defaults except PASSWORD (registry / prompt, VMSA-2008-0014; __sspi__)', () => {
+    assert.deepEqual(SCHEMAS['vcb-config-js'].required, ['HOST', 'USERNAME']);
+    assert.equal(SCHEMAS['vcb-config-js'].properties.PASSWORD.default, undefined);
   });
   it('disk.scsi*.diskname is a catalog pattern property', () => {
     assert.ok(Object.keys(SCHEMAS['vcb-catalog'].patternProperties ?? {}).some((p) => new RegExp(p).test('disk.scsi0:1.diskname')));
