@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { JobManager } from './core/jobManager';
 import { registerCommands } from './commands/registerCommands';
 import { CommandContext, Trees } from './ui/commandContext';
-import { ConnectionStore } from './ui/connectionStore';
+import { ConnectionStore, secretKey } from './ui/connectionStore';
+import { ConnectionProfile } from './core/model';
 import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
@@ -35,8 +36,11 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     { dispose: () => jobs.cancelAll() },
   );
   registerLanguageSupport(context, {
-    getConnections: () => connections.connections.map((c) => ({ name: c.name, url: c.url })),
+    getConnections: () => connections.connections.map((c) => ({ name: c.name, url: c.url, platform: c.platform })),
     storeSecret: (name, password) => connections.storePassword(name, password),
+    hasSecret: async (name) => (await context.secrets.get(secretKey(name))) !== undefined,
+    // The platform comes from the file (vmware for VCB files); connections.schema.json accepts it.
+    createConnection: (draft, password) => connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
   });
   log.info(`activated; ${connections.connections.length} connection(s)`);
   return { connections, jobs, trees };

@@ -1,14 +1,18 @@
 // Command vmbackup.movePasswordToSecretStorage: stores a plaintext password for a
 // chosen connection, then deletes the line that held it.
 import * as vscode from 'vscode';
-import { connectionsForHost, Entry, parse } from '../formats';
+import { connectionDraft, ConnectionRef, connectionsForHost, Entry, fileHost, FILE_PLATFORM, parse } from '../formats';
 import { ourLanguage } from './selector';
 
 export const MOVE_PASSWORD_COMMAND = 'vmbackup.movePasswordToSecretStorage';
 
 export interface SecretDeps {
-  getConnections: () => Array<{ name: string; url?: string }>;
+  getConnections: () => ConnectionRef[];
   storeSecret: (name: string, password: string) => Thenable<void>;
+  /** Whether SecretStorage already holds a password for the connection (then the user is told whose it replaces). */
+  hasSecret?: (name: string) => Thenable<boolean>;
+  /** Adds a connection (pre-filled from the file) to connections.yaml and stores its password. */
+  createConnection?: (draft: { name: string; platform: string; url: string; username: string }, password: string) => Thenable<void>;
 }
 
 export function findPasswordEntry(entries: Entry[], start: number, end: number): Entry | undefined {
@@ -32,15 +36,39 @@ export function registerMovePassword(context: vscode.ExtensionContext, deps?: Pa
     const entry = findPasswordEntry(entries, start, end);
     if (!entry) { void vscode.window.showWarningMessage('No password assignment found here.'); return; }
 
+    // Only a connection of the file's platform whose host is the file's HOST / VCHOST may own the password
+    // (issue #13: a VCB password once went into an XCP-ng pool's SecretStorage).
     const connections = deps.getConnections();
-    if (connections.length === 0) { void vscode.window.showWarningMessage('No connections are configured to store the password for.'); return; }
-    // The connection to the file's own host is the owner; ask only when none or several match.
+    const platform = FILE_PLATFORM[lang] ?? '?';
+    const host = fileHost(lang, entries);
     const matching = connectionsForHost(lang, entries, connections);
-    const names = [...matching, ...connections.map((c) => c.name).filter((n) => !matching.includes(n))];
-    const name = matching.length === 1 ? matching[0] : await vscode.window.showQuickPick(names, { placeHolder: 'Store the password for which connection?' });
-    if (!name) return;
     const versionBefore = document.version;
-    await deps.storeSecret(name, entry.value);
+    let name: string | undefined;
+    if (matching.length === 0) {
+      const draft = connectionDraft(lang, entries, connections.map((c) => c.name));
+      if (!draft || !deps.createConnection) {
+        void vscode.window.showWarningMessage(host
+          ? `No ${platform} connection has host ${host}; nothing was stored. Add one (platform: ${platform}, url: https://${host}) and run this again.`
+          : 'The file names no host (HOST / VCHOST), so no connection can own its password; nothing was stored.');
+        return;
+      }
+      const create = `Create connection "${draft.name}"`;
+      const choice = await vscode.window.showInformationMessage(
+        `No ${platform} connection has host ${host}. Create connection "${draft.name}" (${platform}, ${draft.url}, user ${draft.username}) with this password?`,
+        { modal: true }, create);
+      if (choice !== create) return;
+      await deps.createConnection(draft, entry.value);
+      name = draft.name;
+    } else {
+      name = matching.length === 1 ? matching[0] : await vscode.window.showQuickPick(matching, { placeHolder: `Store the password for which ${platform} connection of ${host}?` });
+      if (!name) return;
+      if (deps.hasSecret && (await deps.hasSecret(name))) {
+        const replace = `Replace ${name}'s password`;
+        const ok = await vscode.window.showWarningMessage(`Connection "${name}" (${host}) already has a stored password. Replace it with the one from this file?`, { modal: true }, replace);
+        if (ok !== replace) return;
+      }
+      await deps.storeSecret(name, entry.value);
+    }
 
     if (document.version !== versionBefore) {
       void vscode.window.showWarningMessage(`Password stored for ${name}, but the file changed meanwhile; remove the line yourself.`);

@@ -1,5 +1,6 @@
-// "Move password to secret storage" inside the real VS Code: the plaintext PASSWORD of a VCB file whose
-// HOST / VCHOST is the lab's host goes into the lab connection's SecretStorage and leaves the file.
+// "Move password to secret storage" inside the real VS Code (issue #13): the plaintext PASSWORD of a VCB file whose
+// HOST / VCHOST is the lab's host must not go into the lab (an XCP-ng pool); a VMware connection pre-filled from the
+// file is created for it instead, and the file left behind validates.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -7,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { passwordEnvName } from '../../../src/core/connections';
-import { answer, restorePrompts, waitFor } from './stubs';
+import { answer, restorePrompts, shown, waitFor } from './stubs';
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'VM Backup Explorer');
 
@@ -33,7 +34,7 @@ describe('Move password to secret storage in VS Code', () => {
   });
 
   for (const c of cases) {
-    it(`${c.lang}: stores the password for the connection of the file's host and removes the line and the diagnostic`, async () => {
+    it(`${c.lang}: never stores a VCB password into the XCP-ng lab pool; creates a VMware connection for the file's host instead, and the file left behind validates`, async () => {
       const pw = `moved-${randomBytes(6).toString('hex')}`;
       const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, c.rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -46,16 +47,47 @@ describe('Move password to secret storage in VS Code', () => {
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
       const move = actions.find((a) => a.title === 'Move password to secret storage');
       assert.ok(move?.command, `the action is offered among: ${actions.map((a) => a.title).join(', ')}`);
-      // The host decides the connection: a connection picker must not be needed (it would answer nothing).
-      answer({ pick: [] });
+      const before = api.connections.connections.map((x) => x.name);
+      // The lab is an XCP-ng pool on the file's host: it must not be offered (a picker would answer nothing);
+      // the only question is whether to create a VMware connection pre-filled from the file.
+      answer({ pick: [], confirm: [(_m, items) => items.find((i) => i.startsWith('Create connection'))] });
       await vscode.commands.executeCommand(move.command.command, ...(move.command.arguments ?? []));
+      assert.ok(shown.some((m) => m.modal && new RegExp(`No vmware connection has host ${lab.host.replace(/\./g, '\\.')}`).test(m.message)), JSON.stringify(shown));
 
-      assert.ok(!/^PASSWORD=/m.test(doc.getText()), 'the PASSWORD line is gone');
-      assert.ok(!doc.getText().includes(pw), 'the password is nowhere in the file');
-      assert.match(doc.getText(), c.lang === 'vcb-config-js' ? /^USERNAME="root";\nTRANSPORT_MODE="nbd";$/m : /^USERNAME=root\nTEMPDIR=\/tmp$/m);
-      assert.equal(await api.connections.storedPasswordIs(lab.name, pw), true, `SecretStorage of "${lab.name}" holds the moved password`);
-      await waitFor(() => !ours(doc.uri).some((d) => d.code === 'plaintext-password'), 'the plaintext-password diagnostic to go away');
-      await doc.save();
+      const created = api.connections.connections.find((x) => !before.includes(x.name));
+      try {
+        assert.ok(created, 'a new connection was added');
+        assert.equal(created.platform, 'vmware');
+        assert.equal(new URL(created.url).hostname, lab.host);
+        assert.equal(created.username, 'root');
+        assert.equal(await api.connections.storedPasswordIs(created.name, pw), true, 'the new connection holds the moved password');
+        assert.equal(await api.connections.storedPasswordIs(lab.name, pw), false, 'the XCP-ng pool\'s password is untouched');
+        assert.ok(!/^PASSWORD=/m.test(doc.getText()), 'the PASSWORD line is gone');
+        assert.ok(!doc.getText().includes(pw), 'the password is nowhere in the file');
+        assert.match(doc.getText(), c.lang === 'vcb-config-js' ? /^USERNAME="root";\nTRANSPORT_MODE="nbd";$/m : /^USERNAME=root\nTEMPDIR=\/tmp$/m);
+        // The file left behind validates cleanly: no PASSWORD is not an error (VCB reads the registry or prompts).
+        await waitFor(() => !ours(doc.uri).some((d) => d.code === 'plaintext-password'), 'the plaintext-password diagnostic to go away');
+        assert.deepEqual(ours(doc.uri).filter((d) => d.severity !== vscode.DiagnosticSeverity.Information).map((d) => d.message), []);
+        await doc.save();
+      } finally {
+        if (created) await api.connections.remove(created.name);
+      }
     });
   }
+
+  it('declining leaves the file, the lab pool and the connections as they were', async () => {
+    const pw = `kept-${randomBytes(6).toString('hex')}`;
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'move-pw-decline/etc/vmware/backuptools.conf');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, cases[1].text(lab.host, pw));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const diag = await waitFor(() => ours(doc.uri).find((d) => d.code === 'plaintext-password'), 'the plaintext-password diagnostic');
+    const before = api.connections.connections.map((x) => x.name);
+    answer({ pick: [], confirm: [undefined as unknown as string] });
+    await vscode.commands.executeCommand('vmbackup.movePasswordToSecretStorage', doc.uri, diag.range);
+    assert.deepEqual(api.connections.connections.map((x) => x.name), before);
+    assert.ok(doc.getText().includes(pw));
+    assert.equal(await api.connections.storedPasswordIs(lab.name, pw), false);
+  });
 });
