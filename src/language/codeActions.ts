@@ -4,6 +4,7 @@ import { Diagnostic, QuickFix, quickFixesFor, Severity } from '../formats';
 import { fromVsRange, toVsRange, VmBackupDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE, ourLanguage } from './selector';
 import { MOVE_PASSWORD_COMMAND } from './movePassword';
+import { REOPEN_WITH_ENCODING } from './encodingCheck';
 
 function toFormatDiagnostic(document: vscode.TextDocument, d: VmBackupDiagnostic): Diagnostic {
   if (d.formatDiagnostic) return d.formatDiagnostic;
@@ -26,10 +27,24 @@ export const codeActionProvider: vscode.CodeActionProvider = {
       for (const f of fixes) {
         const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
         action.edit = new vscode.WorkspaceEdit();
-        action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
+        // VS Code keeps a document's line endings on edits: "Convert to LF" is an end-of-line change.
+        if (f.eol === 'lf') action.edit.set(document.uri, [vscode.TextEdit.setEndOfLine(vscode.EndOfLine.LF)]);
+        else action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
         action.diagnostics = [vd];
         if (fixes.length === 1) action.isPreferred = true;
         actions.push(action);
+      }
+      if (d.code === 'encoding-mismatch') {
+        const reopen = new vscode.CodeAction(`Reopen with Encoding (${String(d.data?.vscodeEncoding ?? '')})`, vscode.CodeActionKind.QuickFix);
+        reopen.command = { command: REOPEN_WITH_ENCODING, title: reopen.title };
+        reopen.diagnostics = [vd];
+        actions.push(reopen);
+      }
+      if (d.code === 'bom-hidden') {
+        const save = new vscode.CodeAction('Save with Encoding… (UTF-8 without BOM)', vscode.CodeActionKind.QuickFix);
+        save.command = { command: 'workbench.action.editor.changeEncoding', title: save.title };
+        save.diagnostics = [vd];
+        actions.push(save);
       }
       if (d.code === 'plaintext-password') {
         const move = new vscode.CodeAction('Move password to secret storage', vscode.CodeActionKind.QuickFix);

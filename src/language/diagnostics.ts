@@ -4,13 +4,14 @@ import { validate } from '../formats';
 import type { Diagnostic as FormatDiagnostic } from '../formats';
 import { toVsDiagnostic, VmBackupDiagnostic } from './convert';
 import { ourLanguage } from './selector';
+import { encodingDiagnostics } from './encodingCheck';
 
 export function diagnosticsFor(document: vscode.TextDocument): VmBackupDiagnostic[] {
   const lang = ourLanguage(document);
   if (!lang) return [];
   let found: FormatDiagnostic[];
   try {
-    found = validate(lang, document.getText());
+    found = [...encodingDiagnostics(document, lang), ...validate(lang, document.getText())];
   } catch {
     return [];
   }
@@ -40,6 +41,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
   context.subscriptions.push(
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
+    vscode.workspace.onDidSaveTextDocument(refresh),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('vmbackup.configJsEncoding')) for (const d of vscode.workspace.textDocuments) refresh(d); }),
     vscode.workspace.onDidChangeTextDocument((e) => { if (ourLanguage(e.document)) schedule(e.document); }),
     vscode.workspace.onDidCloseTextDocument((document) => {
       const key = document.uri.toString();

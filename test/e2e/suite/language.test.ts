@@ -88,4 +88,35 @@ describe('Language support in VS Code', () => {
       await config().update('vcbConfigGlobs', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
+
+  // Issue #13, kind 2: a config.js saved as "ANSI" by Japanese Notepad (Shift_JIS) that VS Code opened as UTF-8.
+  it('a Shift_JIS config.js opened as UTF-8 is flagged with a Reopen with Encoding fix', async () => {
+    const file = path.join(root(), 'sjis/VMware Consolidated Backup Framework/config/config.js');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // "// 設定" and BACKUPROOT="E:\\バックアップ" in Shift_JIS
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('// '), Buffer.from([0x90, 0xdd, 0x92, 0xe8]), Buffer.from('\r\nBACKUPROOT="E:\\\\'), Buffer.from([0x83, 0x6f, 0x83, 0x62, 0x83, 0x4e, 0x83, 0x41, 0x83, 0x62, 0x83, 0x76]), Buffer.from('";\r\nHOST="vc01.example.test";\r\nUSERNAME="vcbuser";\r\n')]));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'vcb-config-js');
+    const d = await waitFor(() => ours(doc.uri).find((x) => x.code === 'encoding-mismatch'), 'the encoding-mismatch diagnostic');
+    assert.match(d.message, /cp932/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const reopen = actions.find((a) => a.command?.command === 'workbench.action.reopenWithEncoding');
+    assert.ok(reopen, actions.map((a) => a.title).join(', '));
+    assert.match(reopen.title, /shiftjis/);
+    const loud = ours(doc.uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(loud.map((x) => x.message), [], 'the file itself is valid');
+  });
+
+  it('backuptools.conf with CRLF: an error per line, and Convert to LF fixes the file', async () => {
+    const doc = await open('crlf/etc/vmware/backuptools.conf', 'VCHOST=vc01.example.test\r\nUSERNAME=vcbuser\r\n');
+    const d = await waitFor(() => ours(doc.uri).find((x) => x.code === 'crlf'), 'the crlf diagnostic');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+    const fix = actions.find((a) => a.title === 'Convert to LF');
+    assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
+    await vscode.workspace.applyEdit(fix.edit);
+    assert.equal(doc.eol, vscode.EndOfLine.LF);
+    await waitFor(() => !ours(doc.uri).some((x) => x.code === 'crlf'), 'the crlf diagnostics to go away');
+  });
 });
