@@ -23,3 +23,20 @@ export function makeLargeBackuptoolsConf(lines: number): string {
 export function benchValidateBackuptools(lines = 2000): number {
   return validate('backuptools-conf', makeLargeBackuptoolsConf(lines)).length;
 }
+
+/** The 20-line block of the 50,000-line field case (C34): a commented config.js repeated, so every key repeats. */
+const CONFIG_JS_BLOCK = [
+  '// ---------------------------------------------------------------', '// Backup root: each job gets its own sub-folder named after',
+  '// the VM and the kind of backup; the folder must exist and have', '// room for the largest exported VM.',
+  'BACKUPROOT="C:\\\\mnt";', 'HOST="vc01.example.test";', 'PORT=443;', 'USERNAME="vcbuser";', 'PASSWORD="";',
+  '// Transport: san, nbd or nbdssl', '// (see the VCB guide, table 2-1)', 'TRANSPORT_MODE="nbd";', 'SNAPSHOT_POLICY="automatic";',
+  'VM_LOOKUP_METHOD="ipaddr";', 'PREEXISTING_MOUNTPOINT="fail";', 'PREEXISTING_VCB_SNAPSHOT="fail";', 'MAX_RETRIES=0;', 'BACKOFF_TIME=10;',
+  '/* end of block */', '',
+];
+
+/** A config.js of `lines` lines like the field case C34 (a duplicate-key warning for every repeated key). */
+export function makeLargeConfigJs(lines = 50000): string {
+  const out: string[] = [];
+  while (out.length < lines) out.push(...CONFIG_JS_BLOCK);
+  return out.slice(0, lines).join('\n') + '\n';
+}

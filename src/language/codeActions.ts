@@ -6,6 +6,17 @@ import { DIAGNOSTIC_SOURCE, ourLanguage } from './selector';
 import { MOVE_PASSWORD_COMMAND } from './movePassword';
 import { REOPEN_WITH_ENCODING } from './encodingCheck';
 
+/** Sets a document's line endings to LF (what bash needs), as the status bar's CRLF/LF switch does. */
+export const CONVERT_TO_LF_COMMAND = 'vmbackup.convertToLf';
+
+export function registerConvertToLf(): vscode.Disposable {
+  return vscode.commands.registerCommand(CONVERT_TO_LF_COMMAND, async (uri: vscode.Uri) => {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    return editor.edit((b) => b.setEndOfLine(vscode.EndOfLine.LF));
+  });
+}
+
 function toFormatDiagnostic(document: vscode.TextDocument, d: VmBackupDiagnostic): Diagnostic {
   if (d.formatDiagnostic) return d.formatDiagnostic;
   const severity: Severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'information';
@@ -26,10 +37,12 @@ export const codeActionProvider: vscode.CodeActionProvider = {
       try { fixes = quickFixesFor(lang, text, d); } catch { fixes = []; }
       for (const f of fixes) {
         const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
-        action.edit = new vscode.WorkspaceEdit();
-        // VS Code keeps a document's line endings on edits: "Convert to LF" is an end-of-line change.
-        if (f.eol === 'lf') action.edit.set(document.uri, [vscode.TextEdit.setEndOfLine(vscode.EndOfLine.LF)]);
-        else action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
+        // VS Code keeps a document's line endings on edits: "Convert to LF" is an end-of-line change (a command).
+        if (f.eol === 'lf') action.command = { command: CONVERT_TO_LF_COMMAND, title: f.title, arguments: [document.uri] };
+        else {
+          action.edit = new vscode.WorkspaceEdit();
+          action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
+        }
         action.diagnostics = [vd];
         if (fixes.length === 1) action.isPreferred = true;
         actions.push(action);

@@ -2,7 +2,7 @@
 // hover, quick fixes, language auto-detection and the related commands.
 import * as vscode from 'vscode';
 import { registerAutoDetect } from './autoDetect';
-import { CODE_ACTION_METADATA, codeActionProvider } from './codeActions';
+import { CODE_ACTION_METADATA, codeActionProvider, registerConvertToLf } from './codeActions';
 import { COMPLETION_TRIGGERS, completionProvider } from './completion';
 import { registerDiagnostics } from './diagnostics';
 import { hoverProvider } from './hover';
@@ -24,5 +24,6 @@ export function registerLanguageSupport(context: vscode.ExtensionContext, deps?:
     vscode.languages.registerCompletionItemProvider(LANGUAGE_SELECTOR, completionProvider, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(LANGUAGE_SELECTOR, hoverProvider),
     vscode.languages.registerCodeActionsProvider(LANGUAGE_SELECTOR, codeActionProvider, CODE_ACTION_METADATA),
+    registerConvertToLf(),
   );
 }

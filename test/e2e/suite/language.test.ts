@@ -114,8 +114,8 @@ describe('Language support in VS Code', () => {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
     const fix = actions.find((a) => a.title === 'Convert to LF');
-    assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
-    await vscode.workspace.applyEdit(fix.edit);
+    assert.ok(fix?.command, actions.map((a) => a.title).join(', '));
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     assert.equal(doc.eol, vscode.EndOfLine.LF);
     await waitFor(() => !ours(doc.uri).some((x) => x.code === 'crlf'), 'the crlf diagnostics to go away');
   });
