@@ -3,7 +3,7 @@
 import { Node, parse as acornParse } from 'acorn';
 import { TextIndex } from './text';
 import { Diagnostic, Entry, ParseResult } from './types';
-import { quoteForMessage } from '../core/controlChars';
+import { escapeControlChars, quoteForMessage } from '../core/controlChars';
 
 const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 /** Globals JScript defines, which a value may read without a ReferenceError. */
@@ -32,7 +32,7 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       if (typeof e.pos !== 'number') return undefined;
       let pos = e.pos;
       let code = 'syntax-error';
-      let message = e.message.replace(/\s*\(\d+:\d+\)$/, '');
+      let message = escapeControlChars(e.message.replace(/\s*\(\d+:\d+\)$/, ''));
       const raisedAt = typeof e.raisedAt === 'number' ? e.raisedAt : pos + 1;
       if (/Assigning to rvalue/.test(message)) {
         const op = masked.slice(pos, raisedAt).search(/--|\+\+/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LanguageId, validate } from '../../../src/formats';
+import { LanguageId, validate, validateBytes } from '../../../src/formats';
 import { marked } from './markers';
 
 interface Row { lang: LanguageId; src: string; code: string; severity?: 'error' | 'warning' | 'information'; absent?: boolean }
@@ -48,6 +48,29 @@ const rows: Row[] = [
   { lang: 'backuptools-conf', src: 'FOLDERPATH=⟦\'unterminated\n⟧', code: 'unterminated-quote', severity: 'error' },
   { lang: 'backuptools-conf', src: 'VCHOST=vc\\\n.example.com # continued\n', code: 'unquoted-space', absent: true },
   { lang: 'backuptools-conf', src: '⟦echo hi⟧\n', code: 'not-assignment' },
+  // issue #13, other files of the field cases' kinds
+  { lang: 'vcb-config-js', src: 'var HOST = "h", USERNAME = \'u\'\nBACKUPROOT = "C:\\\\" + "mnt"; PORT=443\n', code: 'syntax-error', absent: true },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u";\nHOST=⟦localhost⟧;\n', code: 'unquoted-value', severity: 'error' },
+  { lang: 'vcb-config-js', src: 'HOST="h";\nUSERNAME="u";   -- the ⟦backup user⟧\n', code: 'syntax-error', severity: 'error' },
+  { lang: 'vcb-config-js', src: '⟦# VCB settings⟧\nHOST="h";USERNAME="u";\n', code: 'hash-comment', severity: 'error' },
+  { lang: 'vcb-config-js', src: 'HOST="h";USERNAME="u"; -- x\n', code: 'missing-required', absent: true },
+  { lang: 'vcb-config-js', src: 'HOST="h";\n⟦USERNAME⟧="EXAMPLE\\\\svc";\n', code: 'password-source', severity: 'information' },
+  { lang: 'vcb-config-js', src: 'HOST="h";\nUSERNAME="__SSPI__";\n', code: 'missing-required', absent: true },
+  { lang: 'backuptools-conf', src: 'VCHOST=vc USERNAME=root TEMPDIR=/tmp\n', code: 'unquoted-space', absent: true },
+  { lang: 'backuptools-conf', src: 'export VCHOST=vc USERNAME=root\n', code: 'unquoted-space', absent: true },
+  { lang: 'backuptools-conf', src: 'VCHOST=vc TEMPDIR=⟦/tmp/my vcb⟧\n', code: 'unquoted-space', severity: 'error' },
+  { lang: 'ovmm-sysconfig', src: 'DBBACKUP=/u01/backup⟦\r⟧\n', code: 'crlf', severity: 'error' },
+  { lang: 'ovmm-sysconfig', src: '# comment\r\nDBBACKUP="/u01/backup"\n', code: 'crlf', absent: true },
+  { lang: 'ovm-config', src: 'SID=ovs⟦\r⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'crlf', severity: 'error' },
+  { lang: 'ovmm-sysconfig', src: '⟦\uFEFF⟧DBBACKUP=/u01/backup\n', code: 'bom', severity: 'error' },
+  { lang: 'backuptools-conf', src: 'TEMPDIR=/tmp⟦\u00A0⟧\n', code: 'invisible-character', severity: 'warning' },
+  { lang: 'backuptools-conf', src: '⟦\u3000⟧VCHOST=vc\n', code: 'invisible-character', severity: 'error' },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx02.example.com\nresourcepool= "/DC1/host/Cluster01/Resources"\n', code: 'resourcepool-host-mismatch', absent: true },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nhost=esx02\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx02.example.com/Resources"\n', code: 'resourcepool-host-mismatch', absent: true },
+  { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.logdir= ⟦"[ds1] vm37\\logs"⟧\n', code: 'datastore-path-backslash', severity: 'warning' },
+  { lang: 'ovm-config', src: 'DBTYPE=⟦SE⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'older-release', severity: 'information' },
+  { lang: 'ovm-config', src: 'SID=ovs ⟦# the SID⟧\nUUID=0004fb00000100009e6f2b4bd8f5b6e5\n', code: 'trailing-comment', severity: 'warning' },
+  { lang: 'backuptools-conf', src: 'HOST_THUMBPRINT=⟦"SHA256 Fingerprint=' + Array(32).fill('AB').join(':') + '"⟧\n', code: 'thumbprint-format', severity: 'error' },
   // catalog
   { lang: 'vcb-catalog', src: 'config.vmx= ⟦"[ds1]vm37/vm37.vmx"⟧\n', code: 'datastore-path-format', severity: 'error' },
   { lang: 'vcb-catalog', src: 'config.vmx= "[ds1] vm37/vm37.vmx"\nconfig.logdir= ⟦"[ds2] vm37"⟧\n', code: 'datastore-paths-differ', severity: 'warning' },
@@ -110,6 +133,24 @@ describe('formats: diagnostics table', () => {
       const bad = validate(lang, text).filter((d) => d.severity !== 'information');
       assert.deepEqual(bad.map((d) => d.code), [], lang);
     }
+  });
+
+  it('decoding as the reader does: a cp932 trail byte 0x5C is no backslash; UTF-8 BOM in config.js is one error; undecodable bytes one diagnostic', () => {
+    // "表" is 0x95 0x5C in Shift_JIS: read as windows-1252 the 0x5C would escape the closing quote.
+    const sjis = Buffer.concat([Buffer.from('HOST="h";USERNAME="u";BACKUPROOT="E:\\\\'), Buffer.from([0x95, 0x5c]), Buffer.from('";\n')]);
+    assert.deepEqual(validateBytes('vcb-config-js', sjis, 'cp932').diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), []);
+    assert.ok(validateBytes('vcb-config-js', sjis, 'windows-1252').diagnostics.some((d) => d.severity === 'error'));
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('HOST="h";\nUSERNAME="u";\n')]);
+    assert.deepEqual(validateBytes('vcb-config-js', bom).diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), ['utf8-bom']);
+    assert.deepEqual(validateBytes('vcb-config-js', bom, 'utf8').diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), []);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('HOST="h";USERNAME="u";\n', 'utf16le').swap16()]);
+    assert.deepEqual(validateBytes('vcb-config-js', be).diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), []);
+    const bad = Buffer.concat([Buffer.from('HOST="h";USERNAME="u";// '), Buffer.from([0x81, 0x20, 0x85, 0x20, 0xa0]), Buffer.from('\n')]);
+    assert.deepEqual(validateBytes('vcb-config-js', bad, 'cp932').diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), ['undecodable']);
+  });
+
+  it('a control character in a file never reaches a message raw', () => {
+    for (const d of validate('vcb-config-js', 'HOST="h";USERNAME="u";\nTRANSPORT_MODE="\u001b[31mred\u0007";\nX\u202eY="1";\n')) assert.doesNotMatch(d.message, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/, d.message);
   });
 
   it('plaintext-password cites the guide caution', () => {
