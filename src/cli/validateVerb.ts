@@ -26,6 +26,28 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
     for (const d of r.diagnostics) lines.push(`${name}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${escapeControlChars(d.message)}`);
   }
   const errors = results.filter((r) => ('error' in r && r.error) || r.diagnostics.some((d) => d.severity === 'error')).length;
-  out(results, lines.length ? lines.join('\n') : `${results.length} file(s) OK`);
+  if (a.flags.json) writeJson(results, (chunk) => process.stdout.write(chunk));
+  else out(results, lines.length ? lines.join('\n') : `${results.length} file(s) OK`);
   return errors ? 1 : 0;
+}
+
+/**
+ * Writes `JSON.stringify(results, null, 2)` in pieces: a 50,000-line file has tens of thousands of diagnostics, and one
+ * string of all of them (plus its copy into a Buffer) doubled the CLI's peak memory.
+ */
+export function writeJson(results: ReadonlyArray<{ diagnostics: readonly unknown[] } & Record<string, unknown>>, write: (chunk: string) => void): void {
+  const indent = (json: string, by: string) => json.replace(/\n/g, '\n' + by);
+  write('[');
+  results.forEach((r, i) => {
+    const { diagnostics, ...rest } = r;
+    const head = Object.entries(rest).map(([k, v]) => `\n    ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2) ?? 'null', '    ')},`).join('');
+    write(`${i ? ',' : ''}\n  {${head}\n    "diagnostics": [`);
+    let chunk = '';
+    diagnostics.forEach((d, j) => {
+      chunk += `${j ? ',' : ''}\n      ${indent(JSON.stringify(d, null, 2), '      ')}`;
+      if (chunk.length > 1 << 16) { write(chunk); chunk = ''; }
+    });
+    write(`${chunk}${diagnostics.length ? '\n    ' : ''}]\n  }`);
+  });
+  write(results.length ? '\n]\n' : ']\n');
 }

@@ -120,22 +120,26 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
 function statementRange(ctx: Ctx, start: number, end: number): Entry['statementRange'] {
   const { text, ix } = ctx;
   let ls = start;
-  while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
-  const le = lineEnd(text, end);
-  const rest = text.slice(end, le);
-  if (/^\s*$/.test(text.slice(ls, start)) && /^\s*(\/\/.*)?$/.test(rest)) return ix.lineRange(start, end);
-  return ix.range(start, end);
+  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) { ls--; if (!isBlankCode(text.charCodeAt(ls))) return ix.range(start, end); }
+  let e = end;
+  while (e < text.length && isBlankCode(text.charCodeAt(e))) e++;
+  if (e < text.length && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13 && !text.startsWith('//', e)) return ix.range(start, end);
+  return ix.lineRange(start, end);
 }
+
+const isBlankCode = (c: number) => c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 
 function addEntry(ctx: Ctx, key: string, keyNode: AnyNode, valueNode: AnyNode, value: string | undefined, stmt: AnyNode): void {
   const { ix, text } = ctx;
   const v = valueNode;
-  ctx.entries.push({
-    key, keyRange: ix.range(keyNode.start, keyNode.end), value: value ?? text.slice(v.start, v.end), rawValue: text.slice(v.start, v.end),
-    valueRange: ix.range(v.start, v.end), quote: v.type === 'Literal' && typeof v.value === 'string' ? (text[v.start] === "'" ? 'single' : 'double') : 'none',
+  const raw = text.slice(v.start, v.end);
+  const entry: Entry = {
+    key, keyRange: ix.range(keyNode.start, keyNode.end), value: value ?? raw, rawValue: raw,
+    valueRange: ix.range(v.start, v.end), quote: v.type === 'Literal' && typeof v.value === 'string' ? (text.charCodeAt(v.start) === 39 ? 'single' : 'double') : 'none',
     statementRange: statementRange(ctx, stmt.start, stmt.end),
-    ...(value === undefined ? { unevaluated: true } : {}),
-  });
+  };
+  if (value === undefined) entry.unevaluated = true;
+  ctx.entries.push(entry);
   ctx.defined.set(key, value);
 }
 
