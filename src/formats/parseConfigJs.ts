@@ -9,6 +9,8 @@ const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b',
 /** Globals JScript defines, which a value may read without a ReferenceError. */
 const JSCRIPT_GLOBALS = new Set(['undefined', 'NaN', 'Infinity', 'WScript', 'ActiveXObject', 'Math', 'String', 'Number', 'Boolean', 'Date', 'Object', 'Array', 'RegExp', 'Enumerator', 'GetObject', 'ScriptEngine', 'parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURIComponent', 'decodeURIComponent', 'isNaN', 'isFinite']);
 const MAX_SYNTAX_ERRORS = 100;
+/** Characters acorn may parse in total for one file while recovering from syntax errors. */
+const PARSE_BUDGET_CHARS = 8_000_000;
 
 type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,7 +26,9 @@ function lineEnd(text: string, pos: number): number {
 function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
   let masked = text;
   let lastPos = -1;
-  for (let attempt = 0; attempt < MAX_SYNTAX_ERRORS; attempt++) {
+  // Each error costs a parse of the whole file: bound the work (WSH itself reports only the first error).
+  const attempts = Math.max(3, Math.min(MAX_SYNTAX_ERRORS, Math.floor(PARSE_BUDGET_CHARS / Math.max(1, text.length))));
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       return acornParse(masked, { ecmaVersion: 5, sourceType: 'script', allowReserved: true, allowReturnOutsideFunction: false }) as AnyNode;
     } catch (err) {
@@ -56,6 +60,8 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       lastPos = pos;
     }
   }
+  const ix = ctx.ix;
+  ctx.diagnostics.push({ range: ix.range(0, 0), severity: 'information', code: 'more-syntax-errors', message: `Further JScript syntax errors are not shown (the first ${attempts} are); Windows Script Host stops at the first.` });
   return undefined;
 }
 

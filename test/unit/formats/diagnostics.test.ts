@@ -149,6 +149,14 @@ describe('formats: diagnostics table', () => {
     assert.deepEqual(validateBytes('vcb-config-js', bad, 'cp932').diagnostics.filter((d) => d.severity !== 'information').map((d) => d.code), ['undecodable']);
   });
 
+  it('a config.js with a syntax error on every line reports a bounded number of them, and says so', () => {
+    const text = Array.from({ length: 20000 }, (_, i) => `HOST="h${i}";  # note`).join('\n');
+    const d = validate('vcb-config-js', text);
+    assert.ok(d.filter((x) => x.code === 'hash-comment').length >= 3);
+    assert.ok(d.length <= 101, `${d.length} diagnostics`);
+    assert.ok(d.some((x) => x.code === 'more-syntax-errors'));
+  });
+
   it('a control character in a file never reaches a message raw', () => {
     for (const d of validate('vcb-config-js', 'HOST="h";USERNAME="u";\nTRANSPORT_MODE="\u001b[31mred\u0007";\nX\u202eY="1";\n')) assert.doesNotMatch(d.message, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/, d.message);
   });
