@@ -163,6 +163,11 @@ function assignment(ctx: Ctx, node: AnyNode, stmtStart: number, stmtEnd = node.e
   return value;
 }
 
+/**
+ * Entries of a config.js (assignments `NAME = <expression>;` and `var NAME = …`, in order) with exact ranges; values are
+ * what JScript computes for literals, `+` and earlier variables (others are `unevaluated`). Diagnostics: syntax errors
+ * (acorn, ES5), reads of undefined identifiers (a ReferenceError when WSH runs it), backslash escapes in paths.
+ */
 export function parseConfigJs(text: string): ParseResult {
   const ctx: Ctx = { text, ix: new TextIndex(text), diagnostics: [], entries: [], defined: new Map() };
   const program = parseRecovering(text, ctx);

@@ -1,7 +1,7 @@
 // Assigns our languages to documents the static filename patterns miss
 // (config/config.js that looks like VCB, vmbackup.vcbConfigGlobs, catalog files).
 import * as vscode from 'vscode';
-import { detectLanguage, LanguageId, SCHEMAS } from '../formats';
+import { detectLanguage, LanguageId, looksLikeVcbCatalog as hasCatalogVmxLine, SCHEMAS } from '../formats';
 import { matchesAnyGlob } from './glob';
 
 function baseName(p: string): string {
@@ -41,6 +41,8 @@ export function languageToAssign(document: vscode.TextDocument): LanguageId | un
   // Extra globs may name files not called config.js too.
   if (document.uri.scheme === 'file' && matchesConfigGlobs(document, path)) return 'vcb-config-js';
   if (base === 'catalog' && document.languageId !== 'vcb-catalog' && looksLikeVcbCatalog(document.getText())) return 'vcb-catalog';
+  // An edited copy of a catalog (for vcbRestore -a), named anything: recognised by its config.vmx= line.
+  if (document.languageId === 'plaintext' && hasCatalogVmxLine(document.getText())) return 'vcb-catalog';
   return undefined;
 }
 

@@ -119,4 +119,11 @@ describe('Language support in VS Code', () => {
     assert.equal(doc.eol, vscode.EndOfLine.LF);
     await waitFor(() => !ours(doc.uri).some((x) => x.code === 'crlf'), 'the crlf diagnostics to go away');
   });
+
+  it('an edited copy of a catalog (vcbRestore -a), named anything, is recognised by its config.vmx line', async () => {
+    const doc0 = await open('vmimages/my-alt-catalog', 'config.vmx= "[storage1] web01/web01.vmx"\nhost=esx02.example.test\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx01.example.test/Resources"\n');
+    const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === doc0.uri.fsPath && d.languageId === 'vcb-catalog'), 'the copy to get the vcb-catalog language');
+    const d = await waitFor(() => ours(doc.uri).find((x) => x.code === 'resourcepool-host-mismatch'), 'resourcepool-host-mismatch');
+    assert.equal(d.range.start.line, 2);
+  });
 });
