@@ -1,5 +1,5 @@
 // Where the real-world configuration files of issue #13 live: <repo>/../shared/field-cases/config-files (CI lays a copy
-// of shared/ beside the clone). VMBACKUP_SHARED_DIR points elsewhere (e.g. a worktree whose parent has no shared/).
+// of shared/ beside the clone).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -13,12 +13,15 @@ function repoRoot(): string {
   return dir;
 }
 
-/** The field-case folder; throws (the suite fails loudly) when it is missing. */
+/**
+ * The field-case folder: `<repo>/../shared` (CI, and a clone beside shared/), else `<repo>/../../shared` (a worktree
+ * one level deeper, e.g. /work/wt/<name>), or VMBACKUP_SHARED_DIR. Throws (the suite fails loudly) when none has it.
+ */
 export function fieldCasesDir(): string {
-  const shared = process.env.VMBACKUP_SHARED_DIR ? path.resolve(process.env.VMBACKUP_SHARED_DIR) : path.resolve(repoRoot(), '..', 'shared');
-  const dir = path.join(shared, 'field-cases', 'config-files');
-  if (!fs.existsSync(path.join(dir, 'expected.md'))) {
-    throw new Error(`field cases not found: ${dir} (CI keeps shared/ beside the clone; set VMBACKUP_SHARED_DIR to another shared/ folder)`);
-  }
+  const root = repoRoot();
+  const candidates = process.env.VMBACKUP_SHARED_DIR ? [path.resolve(process.env.VMBACKUP_SHARED_DIR)] : [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')];
+  const dirs = candidates.map((shared) => path.join(shared, 'field-cases', 'config-files'));
+  const dir = dirs.find((d) => fs.existsSync(path.join(d, 'expected.md')));
+  if (!dir) throw new Error(`field cases not found in ${dirs.join(' or ')} (CI keeps shared/ beside the clone; set VMBACKUP_SHARED_DIR to another shared/ folder)`);
   return dir;
 }
