@@ -120,6 +120,14 @@ export function decodeFile(bytes: Uint8Array, languageId: LanguageId, encoding?:
       message: `Bytes on line ${p.line + 1} are not valid ${enc}: ${READER[languageId]} will not read them as you meant. Check the file's encoding${wsh ? ' (vmbackup.configJsEncoding / --encoding: the ANSI code page of the VCB proxy, e.g. cp932 on Japanese Windows)' : ' (--encoding)'}.`,
     });
   }
+  const nonAscii = wsh && utf8 && !(encoding ?? '').trim().match(/^utf-?8$/i) ? text.search(/[^\u0000-\u007f\uFEFF]/) : -1;
+  if (nonAscii >= 0) {
+    const ix = new TextIndex(text);
+    diagnostics.push({
+      range: ix.range(nonAscii, nonAscii + 1), severity: 'information', code: 'utf8-config-js',
+      message: 'This config.js is UTF-8 without a byte order mark: Windows Script Host reads it in the proxy\'s ANSI code page, so non-ASCII characters arrive intact only where that code page is UTF-8 (65001). Save it as Unicode (UTF-16) or in the proxy\'s code page, or set vmbackup.configJsEncoding / --encoding to utf8 if the proxy uses UTF-8.',
+    });
+  }
   const explicitUtf8 = utf8 && (encoding ?? '').trim() !== '' && (encoding ?? '').trim() !== 'auto';
   if (wsh && !explicitUtf8 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     const junk = utf8 ? 1 : iconv.decode(buf.subarray(0, 3), enc).length;

@@ -36,6 +36,7 @@ export function encodingDiagnostics(document: vscode.TextDocument, lang: Languag
   if (hasBom && bomDiag) out.push({ ...bomDiag, range: at0, code: 'bom-hidden', message: `${bomDiag.message} (VS Code does not show the BOM: use "Save with Encoding" and choose UTF-8 without BOM.)` });
   const seen = document.getText().replace(/\r\n/g, '\n');
   const read = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  if (seen === read && !hasBom) out.push(...decoded.diagnostics.filter((d) => d.code === 'utf8-config-js' || d.code === 'undecodable'));
   if (seen !== read) {
     const target = VSCODE_ENCODING[decoded.encoding] ?? decoded.encoding;
     out.push({
