@@ -30,7 +30,6 @@ function keyFromPointer(p: string): string {
  * file cannot run at all (`syntaxErrors`), missing keys are not reported.
  */
 export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry[], syntaxErrors = false): Diagnostic[] {
-  const ix = new TextIndex(text);
   const data: Record<string, unknown> = Object.create(null);
   const last = new Map<string, Entry>();
   const present = new Set<string>();
@@ -48,7 +47,7 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
     if (err.keyword === 'required') {
       const key = String((err.params as { missingProperty?: string }).missingProperty ?? '');
       if (syntaxErrors || present.has(key)) continue;
-      const eof = ix.range(text.length, text.length);
+      const eof = new TextIndex(text).range(text.length, text.length);
       out.push({ range: eof, severity: 'error', code: 'missing-required', message: `Missing required key ${key} (it has no default value${lang === 'vcb-config-js' ? '; VCB guide, table 2-1' : ''}).`, data: { key } });
       continue;
     }
