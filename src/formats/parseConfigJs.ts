@@ -135,15 +135,28 @@ function statementRange(ctx: Ctx, start: number, end: number): Entry['statementR
 
 const isBlankCode = (c: number) => c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 
+/**
+ * An entry whose value and statement ranges are computed when first read: a 50,000-line config.js has 30,000 entries,
+ * and most ranges are never asked for (allocation, not parsing, was the larger cost).
+ */
+class ConfigJsEntry implements Entry {
+  private vr?: Entry['valueRange'];
+  private sr?: Entry['statementRange'];
+  unevaluated?: boolean;
+  constructor(
+    private readonly ctx: Ctx, readonly key: string, readonly keyRange: Entry['keyRange'], readonly value: string, readonly rawValue: string,
+    readonly quote: Entry['quote'], private readonly vs: number, private readonly ve: number, private readonly ss: number, private readonly se: number,
+  ) {}
+  get valueRange(): Entry['valueRange'] { return (this.vr ??= this.ctx.ix.range(this.vs, this.ve)); }
+  get statementRange(): Entry['statementRange'] { return (this.sr ??= statementRange(this.ctx, this.ss, this.se)); }
+}
+
 function addEntry(ctx: Ctx, key: string, keyNode: AnyNode, valueNode: AnyNode, value: string | undefined, stmt: AnyNode): void {
   const { ix, text } = ctx;
   const v = valueNode;
   const raw = text.slice(v.start, v.end);
-  const entry: Entry = {
-    key, keyRange: ix.range(keyNode.start, keyNode.end), value: value ?? raw, rawValue: raw,
-    valueRange: ix.range(v.start, v.end), quote: v.type === 'Literal' && typeof v.value === 'string' ? (text.charCodeAt(v.start) === 39 ? 'single' : 'double') : 'none',
-    statementRange: statementRange(ctx, stmt.start, stmt.end),
-  };
+  const quote: Entry['quote'] = v.type === 'Literal' && typeof v.value === 'string' ? (text.charCodeAt(v.start) === 39 ? 'single' : 'double') : 'none';
+  const entry = new ConfigJsEntry(ctx, key, ix.range(keyNode.start, keyNode.end), value ?? raw, raw, quote, v.start, v.end, stmt.start, stmt.end);
   if (value === undefined) entry.unevaluated = true;
   ctx.entries.push(entry);
   ctx.defined.set(key, value);
