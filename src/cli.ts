@@ -8,7 +8,10 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   ls                                     pools, hosts and VMs
   snapshot <vm> [--name N]               snapshot a VM (name or uuid)
   revert <vm> <snapshot>                 revert a VM to one of its snapshots
-  backup <vm> [--compress]               full backup (a running VM goes through a temporary snapshot)
+  backup <vm> [--compress]               full backup (a running VM goes through a temporary snapshot);
+                                         exit 3: backed up, but something is left for cleanup (named)
+  cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
+                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it
   restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
   backup-pool                            save the pool database (pool-dump-database)
   catalog                                list backups in the repository

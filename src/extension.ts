@@ -17,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
   const historySize = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
   const jobs = new JobManager({ historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'), maxHistory: Math.max(historySize, 1) });
+  if (jobs.historyProblem) { log.warn(jobs.historyProblem); void vscode.window.showWarningMessage(jobs.historyProblem); }
   const connections = new ConnectionStore(context.secrets, log);
   const backups = new BackupsTree(connections);
   const trees: Trees = { infrastructure: new InfrastructureTree(connections, jobs, backups), backups, jobs: new JobsTree(jobs) };

@@ -6,7 +6,11 @@ import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { labVerb } from './labVerb';
+import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
+
+/** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
+export const EXIT_WARNINGS = 3;
 
 export type Verb = (args: Args, out: (data: unknown, text: string) => void) => Promise<number>;
 
@@ -70,9 +74,16 @@ export const verbs: Record<string, Verb> = {
   }),
   backup: (a, out) => withProvider(a, async (p) => {
     const vm = await findVm(p, a.positional[0]);
-    const e = await p.backupVm(vm.id, { repository: repoFor(a, p), compress: !!a.flags.compress }, terminalContext(!!a.flags.json));
-    out(e, `\nbacked up ${vm.name} to ${e.dir}`);
-    return 0;
+    const ctx = terminalContext(!!a.flags.json);
+    const e = await p.backupVm(vm.id, { repository: repoFor(a, p), compress: !!a.flags.compress }, ctx);
+    if (!ctx.warnings.length) { out(e, `\nbacked up ${vm.name} to ${e.dir}`); return 0; }
+    out({ ...e, warnings: ctx.warnings }, `\nbacked up ${vm.name} to ${e.dir}, with warnings:\n${ctx.warnings.map((w) => `  ${w}`).join('\n')}`);
+    return EXIT_WARNINGS;
+  }),
+  cleanup: (a, out) => withProvider(a, async (p) => {
+    const items = await p.cleanup({ repository: repoFor(a, p), dryRun: !!a.flags['dry-run'] }, terminalContext(true));
+    out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
+    return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
   }),
   restore: (a, out) => withProvider(a, async (p) => {
     const entry = findBackup(a, a.positional[0]);

@@ -27,13 +27,15 @@ function prompt(question: string): Promise<string> {
   });
 }
 
-/** A job context for the terminal: Ctrl-C aborts, progress goes to stderr. */
-export function terminalContext(quiet: boolean): JobContext {
+/** A job context for the terminal: Ctrl-C aborts, progress goes to stderr, warnings are kept for the verb's last line. */
+export function terminalContext(quiet: boolean): JobContext & { warnings: string[] } {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  const warnings: string[] = [];
   return {
-    signal: controller.signal,
+    signal: controller.signal, warnings,
     progress: (p) => { if (!quiet) process.stderr.write(`\r${formatProgress(p)}\x1b[K`); },
     log: (l) => { if (!quiet) process.stderr.write(`\n${l}\n`); },
+    warn: (l) => { warnings.push(l); if (!quiet) process.stderr.write(`\nwarning: ${l}\n`); },
   };
 }

@@ -5,11 +5,14 @@ import { ErrorContext, VendorError, isCancel } from './errors';
 import { Progress, formatProgress } from './progress';
 import { mask } from './secrets';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `succeeded-with-warnings`: the job's result is good, but something it should have tidied is left (its `warnings` say what). */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'succeeded-with-warnings' | 'failed' | 'cancelled';
 
 export interface JobRecord {
   id: string; title: string; kind: string; context: ErrorContext; state: JobState;
   progress?: Progress; log: string[]; result?: unknown;
+  /** What the job could not tidy up (e.g. a temporary snapshot's disk left for cleanup); makes it succeeded-with-warnings. */
+  warnings?: string[];
   error?: { message: string; code?: string; params?: string[] };
   created: string; started?: string; finished?: string;
 }
@@ -18,6 +21,13 @@ export interface JobContext {
   signal: AbortSignal;
   progress(p: Progress): void;
   log(line: string): void;
+  /** Something is left undone although the result is good: the job ends succeeded-with-warnings, naming it. */
+  warn?(line: string): void;
+}
+
+/** Reports a warning through the context, or as a log line when the context takes no warnings. */
+export function warn(ctx: JobContext, line: string): void {
+  if (ctx.warn) ctx.warn(line); else ctx.log(`warning: ${line}`);
 }
 
 export type JobBody<T> = (ctx: JobContext) => Promise<T>;
@@ -47,6 +57,11 @@ export class Job<T = unknown> extends EventEmitter {
     this.emit('change', this);
   }
 
+  warn(line: string): void {
+    (this.record.warnings ??= []).push(mask(line));
+    this.log(`warning: ${line}`);
+  }
+
   setProgress(p: Progress): void {
     this.record.progress = p;
     const f = p.fraction ?? 0;
@@ -60,9 +75,9 @@ export class Job<T = unknown> extends EventEmitter {
     this.record.started = new Date().toISOString();
     this.emit('change', this);
     try {
-      const result = await body({ signal: this.signal, progress: (p) => this.setProgress(p), log: (l) => this.log(l) });
+      const result = await body({ signal: this.signal, progress: (p) => this.setProgress(p), log: (l) => this.log(l), warn: (l) => this.warn(l) });
       this.record.result = result;
-      this.settle('succeeded');
+      this.settle(this.record.warnings?.length ? 'succeeded-with-warnings' : 'succeeded');
       return result;
     } catch (err) {
       if (isCancel(err) || this.signal.aborted) {

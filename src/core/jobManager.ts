@@ -12,10 +12,14 @@ export class JobManager extends EventEmitter {
   private readonly waiting = new Map<string, Array<() => void>>();
   private readonly running = new Map<string, number>();
   private history: JobRecord[] = [];
+  /** Set when the history file could not be read: it was kept aside (renamed) and the manager started empty. Say it once. */
+  readonly historyProblem?: string;
 
   constructor(private readonly options: JobManagerOptions = {}) {
     super();
-    this.history = loadHistory(options.historyFile);
+    const loaded = loadHistory(options.historyFile);
+    this.history = loaded.history;
+    this.historyProblem = loaded.problem;
   }
 
   get jobs(): Job[] { return [...this.active]; }
@@ -70,10 +74,26 @@ export class JobManager extends EventEmitter {
   }
 }
 
-function loadHistory(file?: string): JobRecord[] {
-  if (!file || !fs.existsSync(file)) return [];
+/**
+ * Reads the persisted history. A file that is not a JSON array of records is never overwritten: it is renamed to
+ * `<file>.corrupt-<time>` and the problem is returned so the caller can say so once.
+ */
+function loadHistory(file?: string): { history: JobRecord[]; problem?: string } {
+  if (!file || !fs.existsSync(file)) return { history: [] };
+  let reason: string;
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return Array.isArray(data) ? data : [];
-  } catch { return []; }
+    if (Array.isArray(data) && data.every(isRecord)) return { history: data };
+    reason = Array.isArray(data) ? 'it holds entries that are not job records' : 'it is not a list of jobs';
+  } catch (e) { reason = (e as Error).message; }
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '')}`;
+  try { fs.renameSync(file, aside); } catch (e) {
+    return { history: [], problem: `job history ${file} is unreadable (${reason}) and could not be kept aside (${(e as Error).message}); starting with an empty history` };
+  }
+  return { history: [], problem: `job history ${file} was unreadable (${reason}): kept as ${aside}, starting with an empty history` };
+}
+
+function isRecord(x: unknown): x is JobRecord {
+  const r = x as JobRecord;
+  return !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.state === 'string' && typeof r.title === 'string' && Array.isArray(r.log);
 }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { Capabilities, ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from './model';
 import { JobContext } from './job';
 import { CatalogEntry } from './repository';
+import { CleanupItem, CleanupOptions } from './cleanupReport';
 
 export interface Secrets { password: string }
 
@@ -34,8 +35,12 @@ export interface Provider {
   restorePoolMetadata(entry: CatalogEntry, opts: MetadataRestoreOptions, ctx: JobContext): Promise<MetadataRestoreResult>;
   backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
   resetPowerState(vmId: string, ctx: JobContext): Promise<void>;
-  /** Removes temporary snapshots this tool left behind (e.g. after a crash). Returns their names. */
-  cleanup(ctx: JobContext): Promise<string[]>;
+  /**
+   * Removes what this tool left behind (e.g. after a crash): only objects the repository's ownership journal names
+   * and the platform confirms, and the named leftovers of the jobs' folders. With `dryRun`, lists them. One item per
+   * object, with why it was (or would be, or was not) deleted.
+   */
+  cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]>;
 }
 
 export type ProviderFactory = (profile: ConnectionProfile, secrets: Secrets) => Provider;

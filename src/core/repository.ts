@@ -24,19 +24,44 @@ export interface CatalogEntry {
 /** Name of the file vcbMounter -t fullvm writes into each backup directory (read by vcbRestore). */
 export const VCB_CATALOG = 'catalog';
 
+/** mkdir of the final name only: true when this call made it, false when it already existed. */
+function makeOwnDir(dir: string): boolean {
+  try { fs.mkdirSync(dir); return true; } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
 export interface VerifyResult { ok: boolean; problems: string[] }
 
 export class BackupRepository {
   constructor(readonly root: string) {}
 
-  /** Creates a fresh directory for a new backup: <root>/<vm or pool>/<timestamp>-<kind>. */
+  /**
+   * Creates a fresh directory for a new backup: <root>/<vm or pool>/<timestamp>-<kind>[-N]. The final name is made
+   * with a non-recursive mkdir, so two jobs (or processes) never get the same folder: EEXIST moves on to the next suffix.
+   */
   newBackupDir(owner: string, kind: BackupKind, when = new Date()): string {
+    for (const dir of this.backupDirNames(owner, kind, when)) if (makeOwnDir(dir)) return dir;
+    throw new Error('unreachable');
+  }
+
+  /** As newBackupDir, with `reserve(dir)` awaited before each attempt (the journal records the folder before it exists). */
+  async reserveBackupDir(owner: string, kind: BackupKind, reserve: (dir: string) => Promise<void>, when = new Date()): Promise<string> {
+    for (const dir of this.backupDirNames(owner, kind, when)) {
+      await reserve(dir);
+      if (makeOwnDir(dir)) return dir;
+    }
+    throw new Error('unreachable');
+  }
+
+  private *backupDirNames(owner: string, kind: BackupKind, when: Date): Generator<string> {
     const stamp = when.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17);
     const base = within(this.root, safeName(owner));
-    let dir = path.join(base, `${stamp}-${kind}`);
-    for (let i = 2; fs.existsSync(dir); i++) dir = path.join(base, `${stamp}-${kind}-${i}`);
-    fs.mkdirSync(dir, { recursive: true });
-    return dir;
+    fs.mkdirSync(base, { recursive: true });
+    yield path.join(base, `${stamp}-${kind}`);
+    for (let i = 2; i < 10_000; i++) yield path.join(base, `${stamp}-${kind}-${i}`);
+    throw new Error(`${base}: no free backup folder name for ${stamp}-${kind}`);
   }
 
   writeManifest(dir: string, manifest: Manifest): void {

@@ -1,7 +1,7 @@
 // Long operations: a JobManager job + a cancellable notification + a spinner on the node + a Jobs entry.
 import * as vscode from 'vscode';
 import { ErrorContext, describeContext, isCancel } from '../core/errors';
-import { JobBody } from '../core/job';
+import { JobBody, JobRecord } from '../core/job';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
 import { CommandContext } from './commandContext';
@@ -35,7 +35,7 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
       };
       job.on('change', onChange);
       try { return await done; } finally { job.off('change', onChange); sub.dispose(); }
-    });
+    }).then((result) => { if (job.record.warnings?.length) showWarnings(ctx, spec.title, job.record); return result; });
   } catch (err) {
     if (isCancel(err) || job.state === 'cancelled') { ctx.log.info(`job ${job.record.id} cancelled: ${mask(spec.title)}`); return undefined; }
     const e = job.record.error;
@@ -44,13 +44,22 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
     if (where && !text.includes(where)) text = `${where}: ${text}`;
     if (e?.code && !text.includes(e.code)) text += ` (${e.code})`;
     ctx.log.error(`job ${job.record.id} failed: ${spec.title}: ${text}`);
-    void vscode.window.showErrorMessage(`${spec.title} failed — ${text}`, 'Show Log').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('vmbackup.showJobLog', { kind: 'record', key: `job:${job.record.id}`, record: job.record });
-    });
+    void vscode.window.showErrorMessage(`${spec.title} failed — ${text}`, 'Show Log').then((pick) => { if (pick) showLog(job.record); });
     return undefined;
   } finally {
     if (spec.refresh?.includes('backups')) ctx.trees.backups.refresh();
     if (spec.refresh?.includes('infrastructure') && spec.context.connection) ctx.trees.infrastructure.refreshConnection(spec.context.connection);
     ctx.trees.jobs.refresh();
   }
+}
+
+function showLog(record: JobRecord): void {
+  void vscode.commands.executeCommand('vmbackup.showJobLog', { kind: 'record', key: `job:${record.id}`, record });
+}
+
+/** A job that succeeded with warnings: one message naming what is left. */
+function showWarnings(ctx: CommandContext, title: string, record: JobRecord): void {
+  const warnings = (record.warnings ?? []).join('; ');
+  ctx.log.warn(`job ${record.id} succeeded with warnings: ${title}: ${warnings}`);
+  void vscode.window.showWarningMessage(`${title} succeeded with warnings — ${warnings}`, 'Show Log').then((pick) => { if (pick) showLog(record); });
 }

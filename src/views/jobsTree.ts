@@ -7,7 +7,7 @@ import { durationText } from '../ui/format';
 import { JobNode } from './nodes';
 
 const STATE_ICONS: Record<JobState, [string, string?]> = {
-  queued: ['clock'], running: ['loading~spin'], succeeded: ['pass', 'testing.iconPassed'],
+  queued: ['clock'], running: ['loading~spin'], succeeded: ['pass', 'testing.iconPassed'], 'succeeded-with-warnings': ['warning', 'problemsWarningIcon.foreground'],
   failed: ['error', 'testing.iconFailed'], cancelled: ['circle-slash', 'disabledForeground'],
 };
 
@@ -39,10 +39,10 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       item.description = r.state === 'queued' ? 'queued' : r.progress ? formatProgress(r.progress) : 'running';
       item.contextValue = `job;${r.state};canCancel;canShowLog`;
     } else {
-      item.description = [r.state, durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · ');
+      item.description = [r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · ');
       item.contextValue = `job;finished;${r.state};canShowLog`;
     }
-    item.tooltip = [r.title, r.error?.message, r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
+    item.tooltip = [r.title, r.error?.message, ...(r.warnings ?? []), r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
     item.command = { command: 'vmbackup.showJobLog', title: 'Show log', arguments: [node] };
     return item;
   }

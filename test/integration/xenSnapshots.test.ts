@@ -31,14 +31,14 @@ describe('Xen provider: snapshots (XAPI lab)', () => {
     assert.ok(f.lab.store.table('VM').has(vm.id));
   });
 
-  it('cleanup removes temporary snapshots left by an interrupted backup, and only those', async () => {
+  it('cleanup never deletes a snapshot only because its other_config says temporary: it lists it as kept', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
-    const [tmp] = await f.provider.xapi.callAsync('VM.snapshot', [vm.id, 'vmbackup-temp crashed']);
-    await f.provider.xapi.call('VM.add_to_other_config', tmp, 'vmbackup:temporary', 'true');
+    const [tagged] = await f.provider.xapi.callAsync('VM.snapshot', [vm.id, 'vmbackup-temp crashed']);
+    await f.provider.xapi.call('VM.add_to_other_config', tagged, 'vmbackup:temporary', 'true');
     const keep = await f.provider.snapshot(vm.id, { name: 'user snapshot' }, ctx(f));
-    const removed = await f.provider.cleanup(ctx(f));
-    assert.deepEqual(removed, ['vmbackup-temp crashed']);
-    assert.ok(!f.lab.store.table('VM').has(tmp));
-    assert.ok(f.lab.store.table('VM').has(keep.id));
+    const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
+    assert.ok(f.lab.store.table('VM').has(tagged) && f.lab.store.table('VM').has(keep.id));
+    assert.deepEqual(items.map((i) => [i.action, i.what.startsWith('snapshot "vmbackup-temp crashed"')]), [['kept', true]]);
+    assert.match(items[0].why, /no journal entry names it/);
   });
 });

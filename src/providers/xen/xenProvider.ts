@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { BackupOptions, MetadataRestoreOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
-import { JobContext } from '../../core/job';
+import { JobContext, warn } from '../../core/job';
+import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
+import { Journal, JournalEntry } from '../../core/journal';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { BackupKind, Manifest, TOOL } from '../../core/manifest';
 import { safeName } from '../../core/safeName';
@@ -11,10 +13,16 @@ import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, 
 import { mask } from '../../core/secrets';
 import { defaultRetryPolicy, withRetry } from '../../core/retry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
+import { cleanupJournal, settleEntry, unjournalledTagged } from './cleanup';
+import { setOtherConfigKey, stripToolKeys } from './toolKeys';
+import { snapshotUuids, takeTemporarySnapshot, temporarySnapshotName } from './temporarySnapshot';
 import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { WrittenFile } from '../../core/verifiedWrite';
+
+/** Attempts after the first at deleting a temporary snapshot's disk that is in use (VDI_IN_USE), with doubling backoff. */
+const DELETE_RETRIES = 3;
 
 export class XenProvider implements Provider {
   readonly platform = 'xen';
@@ -66,7 +74,7 @@ export class XenProvider implements Provider {
 
   async snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
     return this.guard(async () => {
-      const ref = await this.takeSnapshot(vmId, opts.name, false, ctx);
+      const ref = await this.takeSnapshot(vmId, opts.name, ctx);
       const vms = await this.records<XenVm>('VM');
       return toSnapshotInfo(ref, vms[ref], vms, vms[vmId]);
     }, () => this.vmContext(vmId));
@@ -87,18 +95,25 @@ export class XenProvider implements Provider {
       const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
       // XAPI exports only Halted or Suspended VMs: a running one is snapshotted, the snapshot exported, then deleted.
       const live = !['Halted', 'Suspended'].includes(vm.power_state);
-      let source = vmId;
-      if (live) {
-        ctx.log(`${vm.name_label} is ${vm.power_state}: exporting a temporary snapshot`);
-        source = await this.takeSnapshot(vmId, `vmbackup-temp ${new Date().toISOString()}`, true, ctx);
-      }
+      const journal = new Journal(opts.repository);
+      await this.sweepJournal(journal, ctx);
+      // The intent is on disk before VM.snapshot; from then on the finally settles whatever the journal names.
+      const entry = await journal.begin({ connection: this.profile.name, platform: 'xen', vm: { id: vmId, uuid: vm.uuid, name: vm.name_label }, before: live ? await snapshotUuids(this.xapi, vm) : [] },
+        live ? (marker) => temporarySnapshotName(marker) : undefined);
       try {
+        let source = vmId;
+        if (live) {
+          ctx.log(`${vm.name_label} is ${vm.power_state}: exporting a temporary snapshot`);
+          source = await takeTemporarySnapshot(this.xapi, journal, entry, ctx);
+        }
         const repo = new BackupRepository(opts.repository);
-        const dir = repo.newBackupDir(vm.name_label, 'vm');
-        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, `${safeName(vm.name_label)}.xva`, ctx, { tar: !opts.compress }), ctx));
-        return this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
+        const name = `${safeName(vm.name_label)}.xva`;
+        const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [name] }); });
+        await journal.update(entry, { folderMade: true });
+        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, name, ctx, { tar: !opts.compress }), ctx));
+        return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
       } finally {
-        if (live) await this.destroySnapshot(source, { ...ctx, signal: new AbortController().signal }).catch((e) => ctx.log(`could not delete temporary snapshot: ${(e as Error).message}`));
+        await this.settleOwn(journal, entry, ctx);
       }
     }, context);
   }
@@ -121,6 +136,7 @@ export class XenProvider implements Provider {
       const refs = await uploadFile(this.xapi, '/import', query, path.join(entry.dir, path.basename(xva.name)), ctx);
       const ref = refs[0];
       if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
+      await stripToolKeys(this.xapi, ref);
       if (opts.name) await this.xapi.call('VM.set_name_label', ref, opts.name);
       const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
       return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
@@ -169,22 +185,56 @@ export class XenProvider implements Provider {
     await this.guard(() => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal), () => this.vmContext(vmId));
   }
 
-  async cleanup(ctx: JobContext): Promise<string[]> {
-    const vms = await this.records<XenVm>('VM');
-    const leftovers = Object.entries(vms).filter(([, v]) => v.is_a_snapshot && v.other_config?.[TEMP_TAG] === 'true');
-    for (const [ref, v] of leftovers) { ctx.log(`deleting leftover snapshot ${v.name_label}`); await this.destroySnapshot(ref, ctx); }
-    return leftovers.map(([, v]) => v.name_label);
+  /**
+   * Deletes what the repository's journal names for this connection and the pool confirms (see settleEntry), for
+   * jobs that no longer run; busy objects are skipped. Snapshots that only carry the tool's tag are listed, never
+   * deleted. One item per object.
+   */
+  async cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
+    return this.guard(async () => {
+      const journal = new Journal(opts.repository);
+      const items = await cleanupJournal(this.xapi, journal, this.profile.name, { dryRun: !!opts.dryRun, retries: DELETE_RETRIES, backoffMs: this.backoffMs, retryBusy: false });
+      items.push(...unjournalledTagged(await this.records<XenVm>('VM'), journal.list().entries));
+      for (const i of items) ctx.log(cleanupLine(i));
+      return items;
+    });
   }
 
   // ---- helpers ----
 
-  private async takeSnapshot(vmId: string, name: string, temporary: boolean, ctx: JobContext): Promise<Ref> {
+  /** A user's snapshot: tagged as made by this tool (idempotently), without the temporary tag a VM may pass on to it. */
+  private async takeSnapshot(vmId: string, name: string, ctx: JobContext): Promise<Ref> {
     const [ref] = await this.xapi.callAsync('VM.snapshot', [vmId, name], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f, message: 'snapshot' }));
-    await this.xapi.call('VM.add_to_other_config', ref, MADE_BY_TAG, TOOL.name);
-    if (temporary) await this.xapi.call('VM.add_to_other_config', ref, TEMP_TAG, 'true');
+    try {
+      await setOtherConfigKey(this.xapi, 'VM', ref, MADE_BY_TAG, TOOL.name);
+      await this.xapi.call('VM.remove_from_other_config', ref, TEMP_TAG);
+    } catch (e) { ctx.log(`snapshot ${name} created, but its tags could not be set: ${(e as Error).message}`); }
     ctx.log(`snapshot ${name} created`);
     return ref;
   }
+
+  /** A backup's own journal entry, in its finally: what could not be deleted becomes a warning, and stays for cleanup. */
+  private async settleOwn(journal: Journal, entry: JournalEntry, ctx: JobContext): Promise<void> {
+    try {
+      const items = await settleEntry(this.xapi, journal, entry, [], { dryRun: false, retries: DELETE_RETRIES, backoffMs: this.backoffMs, retryBusy: true });
+      for (const i of items) {
+        if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
+        else ctx.log(cleanupLine(i));
+      }
+    } catch (e) {
+      warn(ctx, `the temporary snapshot could not be deleted (${(e as Error).message}): journal entry ${entry.id} keeps it for Clean Up`);
+    } finally { journal.release(entry); }
+  }
+
+  /** The next run removes what killed runs left (abandoned journal entries of this connection); never fatal. */
+  private async sweepJournal(journal: Journal, ctx: JobContext): Promise<void> {
+    try {
+      const items = await cleanupJournal(this.xapi, journal, this.profile.name, { dryRun: false, retries: 0, backoffMs: this.backoffMs, retryBusy: false });
+      for (const i of items.filter((x) => x.action !== 'kept')) ctx.log(`leftover of an earlier run: ${cleanupLine(i)}`);
+    } catch (e) { ctx.log(`leftovers of earlier runs not cleaned up: ${(e as Error).message}`); }
+  }
+
+  private get backoffMs(): number { return (this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds) * 1000; }
 
   /** VM.destroy removes only the record: the snapshot's own disks are destroyed after it. */
   private async destroySnapshot(ref: Ref, ctx: JobContext): Promise<void> {

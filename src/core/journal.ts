@@ -1,0 +1,165 @@
+// The ownership journal: what this tool is about to create on a platform, written durably before it is created.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** Where a repository keeps its journal: `<repository>/.vmbackup/journal/`, one JSON file per job. */
+export function journalDir(repository: string): string { return path.join(repository, '.vmbackup', 'journal'); }
+
+/**
+ * One object the tool made on a platform (a disk of a temporary snapshot). `id` is the platform's reference at the
+ * time; `uuid` its stable identity; `parent` the reference of what it was made from (the disk it is a snapshot of).
+ */
+export interface JournalObject { id: string; uuid: string; parent?: string }
+
+/**
+ * - intent: written before the platform was asked to create anything; `created` may exist without being recorded.
+ * - created: the platform returned; `created` names it.
+ * - deleting: deletion began; `created` and `disks` name everything that has to go.
+ * - leftover: deletion ended with objects still there (`disks` / `created` say which); cleanup takes over.
+ * Completion (nothing the job made is left on the platform; a complete backup folder stays, it is the product) is
+ * recorded by removing the entry: unlink + fsync of the folder.
+ */
+export type JournalState = 'intent' | 'created' | 'deleting' | 'leftover';
+
+/** One job's record. Platform-neutral: the provider fills `created`/`disks` with its own references and uuids. */
+export interface JournalEntry {
+  format: 'vmbackup-journal/1';
+  /** The journal id (a random uuid, also the file name). */
+  id: string;
+  /** A random per-job nonce, put in the name of what the job creates (its only trace when the process died before the platform answered). */
+  marker: string;
+  connection: string;
+  platform: string;
+  /** The VM the job works on: reference, uuid and name at intent time. */
+  vm: { id: string; uuid: string; name: string };
+  /** ISO time of the intent (this machine's clock). */
+  intentAt: string;
+  /** The process that writes the entry: an entry is abandoned once its owner is gone (see isAbandoned). */
+  owner: { host: string; pid: number };
+  state: JournalState;
+  /** Uuids of the VM's snapshots before the intent: anything in this list existed before the job and is never its own. */
+  before: string[];
+  /** The exact name asked for (it holds `marker`). */
+  name?: string;
+  /** What the platform created: reference and uuid. */
+  created?: { id: string; uuid: string };
+  /** The disks of `created`, recorded before anything is deleted. */
+  disks: JournalObject[];
+  /**
+   * Backup folder of the job (absolute), recorded before the mkdir that makes it; `folderMade` once that mkdir
+   * succeeded (until then the folder may be another job's). `files`: the names the job writes there (and `<name>.part`).
+   */
+  folder?: string;
+  folderMade?: boolean;
+  files: string[];
+  updatedAt: string;
+}
+
+/** Entries of jobs that run in this process (an entry of a live job is never abandoned). */
+const live = new Set<string>();
+
+/**
+ * The journal of one repository. Every write is write + fsync + rename + fsync of the folder, so after a crash an
+ * entry is either the old or the new version, never a torn one.
+ */
+export class Journal {
+  readonly dir: string;
+  constructor(readonly repository: string) { this.dir = journalDir(repository); }
+
+  /**
+   * Records an intent before anything is created; `nameFor` turns the job's marker into the name the created object
+   * will carry. The entry stays "live" (never taken for abandoned) until `release`.
+   */
+  async begin(fields: Pick<JournalEntry, 'connection' | 'platform' | 'vm' | 'before'>, nameFor?: (marker: string) => string): Promise<JournalEntry> {
+    const marker = randomBytes(9).toString('base64url');
+    const entry: JournalEntry = {
+      format: 'vmbackup-journal/1', id: randomUUID(), marker, name: nameFor?.(marker),
+      intentAt: new Date().toISOString(), owner: { host: os.hostname(), pid: process.pid }, state: 'intent',
+      disks: [], files: [], updatedAt: '', ...fields,
+    };
+    live.add(entry.id);
+    await this.write(entry);
+    return entry;
+  }
+
+  /** Writes `entry` with `changes` applied (and returns it). */
+  async update(entry: JournalEntry, changes: Partial<JournalEntry>): Promise<JournalEntry> {
+    Object.assign(entry, changes);
+    await this.write(entry);
+    return entry;
+  }
+
+  /** The job no longer runs in this process (its entry may now be taken over by cleanup if not done). */
+  release(entry: JournalEntry): void { live.delete(entry.id); }
+
+  /** Records completion: the entry's file goes (unlink + fsync), then the journal folders if nothing else is in them. */
+  async complete(entry: JournalEntry): Promise<void> {
+    await fs.promises.rm(this.file(entry.id), { force: true });
+    await syncFolder(this.dir).catch(() => undefined);
+    for (const d of [this.dir, path.dirname(this.dir)]) {
+      try { await fs.promises.rmdir(d); } catch { break; /* not empty (another job's entry, or the user's files) */ }
+    }
+  }
+
+  /** Every readable entry; unreadable files are returned by name in `unreadable` (never deleted). */
+  list(): { entries: JournalEntry[]; unreadable: string[] } {
+    let names: string[];
+    try { names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json')); } catch { return { entries: [], unreadable: [] }; }
+    const entries: JournalEntry[] = [];
+    const unreadable: string[] = [];
+    for (const n of names) {
+      try {
+        const e = JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as JournalEntry;
+        if (e?.format !== 'vmbackup-journal/1' || `${e.id}.json` !== n) throw new Error('not a journal entry');
+        entries.push(e);
+      } catch { unreadable.push(n); }
+    }
+    return { entries: entries.sort((a, b) => a.intentAt.localeCompare(b.intentAt)), unreadable };
+  }
+
+  private file(id: string): string { return path.join(this.dir, `${id}.json`); }
+
+  private async write(entry: JournalEntry): Promise<void> {
+    entry.updatedAt = new Date().toISOString();
+    const final = this.file(entry.id);
+    const tmp = `${final}.${process.pid}.tmp`;
+    for (let attempt = 0; ; attempt++) {
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      try {
+        const fh = await fs.promises.open(tmp, 'w');
+        try { await fh.writeFile(JSON.stringify(entry, null, 1)); await fh.sync(); } finally { await fh.close(); }
+        break;
+      } catch (e) {
+        // Another job's `complete` removed the empty folder between the mkdir and the open: make it again.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw e;
+      }
+    }
+    await fs.promises.rename(tmp, final);
+    await syncFolder(this.dir);
+  }
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  const d = await fs.promises.open(dir, 'r');
+  try { await d.sync(); } finally { await d.close(); }
+}
+
+/** How long an entry of another machine may go without an update before it counts as abandoned. */
+export const FOREIGN_OWNER_STALE_MS = 24 * 3600_000;
+
+/**
+ * Whether no process works on `entry` any more: its owner is not a live job of this process, not a running process
+ * of this machine, and (for another machine) silent for FOREIGN_OWNER_STALE_MS. A live job's snapshot is never
+ * taken for a leftover.
+ */
+export function isAbandoned(entry: JournalEntry, now = Date.now()): boolean {
+  if (entry.owner.host !== os.hostname()) return now - Date.parse(entry.updatedAt) > FOREIGN_OWNER_STALE_MS;
+  if (entry.owner.pid === process.pid) return !live.has(entry.id);
+  return !processAlive(entry.owner.pid);
+}
+
+function processAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
