@@ -33,7 +33,12 @@ export async function settleEntry(xapi: XapiClient, journal: Journal, entry: Jou
   const act = opts.dryRun ? 'would delete' : 'deleted';
   const items: CleanupItem[] = [];
   let disks: JournalObject[] = [...entry.disks];
-  for (const found of await findSnapshots(xapi, entry)) {
+  const snapshots = await findSnapshots(xapi, entry);
+  if (!snapshots.length && !entry.created && entry.name && await snapshotRunning(xapi, entry.vm.uuid)) {
+    // The job died while VM.snapshot ran: its snapshot may appear yet. The entry stays for the next cleanup.
+    return [{ action: 'skipped', what: `snapshot "${entry.name}"`, why: `${why}; a snapshot of that VM is still in progress (VM.current_operations): left for the next cleanup` }];
+  }
+  for (const found of snapshots) {
     if ('problem' in found) { items.push({ action: 'kept', what: found.what, why: `${why} names it, but ${found.problem}: not ours` }); continue; }
     const what = `snapshot "${found.rec.name_label}" (${found.rec.uuid})`;
     const proof = `${why}; the pool confirms it is a snapshot of that VM made after the intent (${entry.created ? 'uuid recorded' : 'found by the job\'s marker'})`;
@@ -116,6 +121,14 @@ async function notOurs(xapi: XapiClient, rec: XenVm, entry: JournalEntry): Promi
     if (of !== entry.vm.uuid) return `it is a snapshot of another VM (${rec.snapshot_of})`;
   }
   return undefined;
+}
+
+/** Whether the VM is being snapshotted now: xapi holds the VM's `snapshot` (or `checkpoint`) operation while VM.snapshot runs. */
+async function snapshotRunning(xapi: XapiClient, vmUuid: string): Promise<boolean> {
+  const vm = await byUuid(xapi, 'VM', vmUuid);
+  if (!vm) return false;
+  const ops = await xapi.call<Record<string, string> | null>('VM.get_current_operations', vm);
+  return Object.values(ops ?? {}).some((op) => op === 'snapshot' || op === 'checkpoint');
 }
 
 async function snapshotDisks(xapi: XapiClient, snap: XenVm): Promise<JournalObject[]> {

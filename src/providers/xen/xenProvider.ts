@@ -92,11 +92,11 @@ export class XenProvider implements Provider {
     const context = () => this.vmContext(vmId);
     if (opts.metadataOnly) return this.guard(() => this.backupVmMetadata(vmId, opts, ctx), context);
     return this.guard(async () => {
+      const journal = new Journal(opts.repository);
+      await this.sweepJournal(journal, ctx);
       const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
       // XAPI exports only Halted or Suspended VMs: a running one is snapshotted, the snapshot exported, then deleted.
       const live = !['Halted', 'Suspended'].includes(vm.power_state);
-      const journal = new Journal(opts.repository);
-      await this.sweepJournal(journal, ctx);
       // The intent is on disk before VM.snapshot; from then on the finally settles whatever the journal names.
       const entry = await journal.begin({ connection: this.profile.name, platform: 'xen', vm: { id: vmId, uuid: vm.uuid, name: vm.name_label }, before: live ? await snapshotUuids(this.xapi, vm) : [] },
         live ? (marker) => temporarySnapshotName(marker) : undefined);
