@@ -38,7 +38,8 @@ export async function cleanJobFolder(repository: string, entry: JournalEntry, ot
   for (const d of [folder, path.dirname(folder)]) {
     if (d === path.resolve(repository)) break;
     let empty = false;
-    try { empty = fs.readdirSync(d).every((n) => dryRun && items.some((i) => i.what === `file ${path.join(d, n)}`)); } catch { break; }
+    // In a dry run nothing went: a folder counts as empty when all it holds would go.
+    try { empty = fs.readdirSync(d).every((n) => dryRun && items.some((i) => i.what === `file ${path.join(d, n)}` || i.what === `folder ${path.join(d, n)}`)); } catch { break; }
     if (!empty) { if (d === folder) items.push({ action: 'kept', what: `folder ${d}`, why: `${why}, but it holds files the job did not name` }); break; }
     items.push({ action: dryRun ? 'would delete' : 'deleted', what: `folder ${d}`, why: d === folder ? `${why}; empty` : 'empty VM folder above it' });
     if (!dryRun) { try { await fs.promises.rmdir(d); } catch { break; } }
