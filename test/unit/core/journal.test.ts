@@ -10,6 +10,18 @@ import { JobManager } from '../../../src/core/jobManager';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
 const vm = { id: 'OpaqueRef:vm', uuid: 'vm-uuid', name: 'web' };
+/** A repository with one backup folder holding `files`, and a (released) journal entry of the job that made it and names web.xva. */
+async function killedJob(files: Record<string, string>): Promise<{ repo: string; dir: string; e: JournalEntry }> {
+  const repo = tmp();
+  const dir = new BackupRepository(repo).newBackupDir('web', 'vm');
+  for (const [n, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, n), text);
+  const j = new Journal(repo);
+  const e = await j.begin({ connection: 'lab', platform: 'xen', vm, before: [] });
+  await j.update(e, { folder: dir, folderMade: true, files: ['web.xva'] });
+  j.release(e);
+  return { repo, dir, e };
+}
+
 /** The pid of a process that has ended. */
 const deadPid = () => spawnSync(process.execPath, ['-e', 'console.log(process.pid)']).stdout.toString().trim();
 
@@ -52,12 +64,7 @@ describe('Ownership journal', () => {
   });
 
   it('a killed job\'s folder: its .part and unmanifested file go, the folders too when empty; nothing else', async () => {
-    const repo = tmp();
-    const j = new Journal(repo);
-    const dir = new BackupRepository(repo).newBackupDir('web', 'vm');
-    fs.writeFileSync(path.join(dir, 'web.xva.part'), 'half');
-    const e = await j.begin({ connection: 'lab', platform: 'xen', vm, before: [] });
-    await j.update(e, { folder: dir, folderMade: true, files: ['web.xva'] });
+    const { repo, dir, e } = await killedJob({ 'web.xva.part': 'half' });
     const dry = await cleanJobFolder(repo, e, [e], true);
     assert.deepEqual(dry.map((i) => i.action), ['would delete', 'would delete', 'would delete']);
     assert.ok(fs.existsSync(path.join(dir, 'web.xva.part')), 'a dry run deletes nothing');
@@ -67,24 +74,14 @@ describe('Ownership journal', () => {
   });
 
   it('a killed job\'s folder that holds a file it did not name is kept (only its own files go)', async () => {
-    const repo = tmp();
-    const dir = new BackupRepository(repo).newBackupDir('web', 'vm');
-    fs.writeFileSync(path.join(dir, 'web.xva.part'), 'half');
-    fs.writeFileSync(path.join(dir, 'notes.txt'), 'the user\'s');
-    const e = await new Journal(repo).begin({ connection: 'lab', platform: 'xen', vm, before: [] });
-    Object.assign(e, { folder: dir, folderMade: true, files: ['web.xva'] });
+    const { repo, dir, e } = await killedJob({ 'web.xva.part': 'half', 'notes.txt': 'the user\'s' });
     const items = await cleanJobFolder(repo, e, [e], false);
     assert.deepEqual(items.map((i) => i.action), ['deleted', 'kept']);
     assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
   });
 
   it('a complete backup (manifest.json) of a killed job stays whole; a folder whose mkdir was not confirmed loses no file', async () => {
-    const repo = tmp();
-    const dir = new BackupRepository(repo).newBackupDir('web', 'vm');
-    fs.writeFileSync(path.join(dir, 'web.xva'), 'x');
-    fs.writeFileSync(path.join(dir, 'manifest.json'), '{}');
-    const e = await new Journal(repo).begin({ connection: 'lab', platform: 'xen', vm, before: [] });
-    Object.assign(e, { folder: dir, folderMade: true, files: ['web.xva'] });
+    const { repo, e } = await killedJob({ 'web.xva': 'x', 'manifest.json': '{}' });
     assert.deepEqual(await cleanJobFolder(repo, e, [e], false), []);
     const other = new BackupRepository(repo).newBackupDir('web', 'vm');
     fs.writeFileSync(path.join(other, 'web.xva.part'), 'another job\'s');
