@@ -98,6 +98,24 @@ export class Journal {
   async complete(entry: JournalEntry): Promise<void> {
     await fs.promises.rm(this.file(entry.id), { force: true });
     await syncFolder(this.dir).catch(() => undefined);
+    await this.removeEmptyFolders();
+  }
+
+  /**
+   * The half-written `<id>.json.<pid>.tmp` files of processes that died during a journal write (the entry itself is
+   * the old version, or absent: the write never happened). Removed unless `dryRun`.
+   */
+  async removeDeadWrites(dryRun: boolean): Promise<string[]> {
+    let names: string[];
+    try { names = fs.readdirSync(this.dir); } catch { return []; }
+    const dead = names.filter((n) => { const m = /^[0-9a-f-]{36}\.json\.(\d+)\.tmp$/.exec(n); return !!m && Number(m[1]) !== process.pid && !processAlive(Number(m[1])); });
+    if (dryRun) return dead.map((n) => path.join(this.dir, n));
+    for (const n of dead) await fs.promises.rm(path.join(this.dir, n), { force: true });
+    if (dead.length) await this.removeEmptyFolders();
+    return dead.map((n) => path.join(this.dir, n));
+  }
+
+  private async removeEmptyFolders(): Promise<void> {
     for (const d of [this.dir, path.dirname(this.dir)]) {
       try { await fs.promises.rmdir(d); } catch { break; /* not empty (another job's entry, or the user's files) */ }
     }

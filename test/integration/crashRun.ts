@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { XapiLab } from '../lab/xapi';
 import { BackupRepository } from '../../src/core/repository';
 import { MANIFEST } from '../../src/core/manifest';
@@ -70,8 +71,31 @@ export function repositoryLeftovers(repo: string): string[] {
 }
 
 /**
+ * Why a stored XVA is not a whole archive (undefined when it is): gzip that does not end with its trailer and CRC,
+ * or a tar whose entries run past the end or that lacks the end-of-archive marker. Checked independently of the
+ * product's own checks (test code: the lab's small disks are read whole).
+ */
+export function xvaProblem(file: string): string | undefined {
+  let data = fs.readFileSync(file);
+  if (data[0] === 0x1f && data[1] === 0x8b) {
+    try { data = zlib.gunzipSync(data); } catch (e) { return `gzip: ${(e as Error).message}`; }
+  }
+  let off = 0;
+  for (;;) {
+    if (off + 512 > data.length) return `tar: cut inside a header at ${off}`;
+    const header = data.subarray(off, off + 512);
+    if (header.every((b) => b === 0)) {
+      return off + 1024 <= data.length && data.subarray(off + 512, off + 1024).every((b) => b === 0) ? undefined : 'tar: no end-of-archive marker';
+    }
+    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    off += 512 + Math.ceil(size / 512) * 512;
+    if (off > data.length) return `tar: entry ${header.subarray(0, 100).toString('latin1').replace(/\0.*$/s, '')} runs past the end`;
+  }
+}
+
+/**
  * Files stored in the repository that are not complete, verified backups: a file in a folder without manifest.json,
- * or a backup whose verify fails.
+ * a backup whose verify fails, or an XVA that is not a whole archive (xvaProblem).
  */
 export async function incompleteStored(repo: string): Promise<string[]> {
   const out: string[] = [];
@@ -80,6 +104,10 @@ export async function incompleteStored(repo: string): Promise<string[]> {
     if (e.kind === 'foreign') { out.push(`file without manifest ${e.id}`); continue; }
     const v = await r.verify(e);
     if (!v.ok) out.push(`${e.id}: ${v.problems.join('; ')}`);
+    for (const f of e.files.filter((x) => x.name.toLowerCase().endsWith('.xva'))) {
+      const problem = xvaProblem(path.join(e.dir, f.name));
+      if (problem) out.push(`${e.id}/${f.name}: ${problem}`);
+    }
   }
   const walk = (dir: string): void => {
     const names = fs.readdirSync(dir, { withFileTypes: true });

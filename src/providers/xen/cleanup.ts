@@ -74,6 +74,7 @@ export async function settleEntry(xapi: XapiClient, journal: Journal, entry: Jou
 export async function cleanupJournal(xapi: XapiClient, journal: Journal, connection: string, opts: SettleOptions): Promise<CleanupItem[]> {
   const { entries, unreadable } = journal.list();
   const items: CleanupItem[] = unreadable.map((n) => ({ action: 'kept', what: `journal file ${n}`, why: 'unreadable: nothing is deleted on its word' }));
+  for (const f of await journal.removeDeadWrites(opts.dryRun)) items.push({ action: opts.dryRun ? 'would delete' : 'deleted', what: `file ${f}`, why: 'a journal write its process never finished (the process is gone)' });
   for (const e of entries.filter((x) => x.connection === connection && x.platform === 'xen')) {
     if (!isAbandoned(e)) { items.push({ action: 'kept', what: `journal entry ${e.id}`, why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running` }); continue; }
     try { items.push(...await settleEntry(xapi, journal, e, entries, opts)); } catch (err) {
@@ -123,7 +124,11 @@ async function notOurs(xapi: XapiClient, rec: XenVm, entry: JournalEntry): Promi
   return undefined;
 }
 
-/** Whether the VM is being snapshotted now: xapi holds the VM's `snapshot` (or `checkpoint`) operation while VM.snapshot runs. */
+/**
+ * Whether the VM is being snapshotted now: xapi holds the VM's `snapshot` (or `checkpoint`) operation in
+ * current_operations while VM.snapshot runs (xapi-project/xen-api ocaml/xapi/message_forwarding.ml: VM.snapshot runs
+ * inside `with_vm_operation ~op:`snapshot`).
+ */
 async function snapshotRunning(xapi: XapiClient, vmUuid: string): Promise<boolean> {
   const vm = await byUuid(xapi, 'VM', vmUuid);
   if (!vm) return false;

@@ -136,7 +136,7 @@ export class XenProvider implements Provider {
       const refs = await uploadFile(this.xapi, '/import', query, path.join(entry.dir, path.basename(xva.name)), ctx);
       const ref = refs[0];
       if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
-      await stripToolKeys(this.xapi, ref);
+      await stripToolKeys(this.xapi, ref).catch((e) => warn(ctx, `the restored VM keeps the tool's vmbackup:* keys: ${(e as Error).message}`));
       if (opts.name) await this.xapi.call('VM.set_name_label', ref, opts.name);
       const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
       return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);

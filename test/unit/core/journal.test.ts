@@ -54,6 +54,19 @@ describe('Ownership journal', () => {
     assert.deepEqual(fs.readdirSync(repo), []);
   });
 
+  it('a journal write cut by kill -9 (<id>.json.<pid>.tmp of a dead process) is removed; a live process\'s is not', async () => {
+    const repo = tmp();
+    fs.mkdirSync(journalDir(repo), { recursive: true });
+    const dead = path.join(journalDir(repo), `0b8e2d4c-1111-4222-8333-944455556666.json.${deadPid()}.tmp`);
+    const mine = path.join(journalDir(repo), `0b8e2d4c-1111-4222-8333-944455556667.json.${process.pid}.tmp`);
+    fs.writeFileSync(dead, '{"half'); fs.writeFileSync(mine, '{"half');
+    const j = new Journal(repo);
+    assert.deepEqual(await j.removeDeadWrites(true), [dead]);
+    assert.ok(fs.existsSync(dead), 'a dry run deletes nothing');
+    assert.deepEqual(await j.removeDeadWrites(false), [dead]);
+    assert.deepEqual([fs.existsSync(dead), fs.existsSync(mine)], [false, true]);
+  });
+
   it('an unreadable journal file is reported, never deleted', async () => {
     const repo = tmp();
     fs.mkdirSync(journalDir(repo), { recursive: true });
