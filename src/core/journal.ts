@@ -103,7 +103,8 @@ export class Journal {
 
   /**
    * The half-written `<id>.json.<pid>.tmp` files of processes that died during a journal write (the entry itself is
-   * the old version, or absent: the write never happened). Removed unless `dryRun`.
+   * the old version, or absent: the write never happened). Removed unless `dryRun`, and then the journal's folders
+   * if empty (a kill between an entry's unlink and the folders' rmdir leaves them).
    */
   async removeDeadWrites(dryRun: boolean): Promise<string[]> {
     let names: string[];
@@ -111,10 +112,11 @@ export class Journal {
     const dead = names.filter((n) => { const m = /^[0-9a-f-]{36}\.json\.(\d+)\.tmp$/.exec(n); return !!m && Number(m[1]) !== process.pid && !processAlive(Number(m[1])); });
     if (dryRun) return dead.map((n) => path.join(this.dir, n));
     for (const n of dead) await fs.promises.rm(path.join(this.dir, n), { force: true });
-    if (dead.length) await this.removeEmptyFolders();
+    await this.removeEmptyFolders();
     return dead.map((n) => path.join(this.dir, n));
   }
 
+  /** The journal's folders go when nothing is in them (rmdir: never recursive). */
   private async removeEmptyFolders(): Promise<void> {
     for (const d of [this.dir, path.dirname(this.dir)]) {
       try { await fs.promises.rmdir(d); } catch { break; /* not empty (another job's entry, or the user's files) */ }

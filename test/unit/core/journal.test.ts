@@ -65,6 +65,9 @@ describe('Ownership journal', () => {
     assert.ok(fs.existsSync(dead), 'a dry run deletes nothing');
     assert.deepEqual(await j.removeDeadWrites(false), [dead]);
     assert.deepEqual([fs.existsSync(dead), fs.existsSync(mine)], [false, true]);
+    fs.rmSync(mine);
+    await j.removeDeadWrites(false);
+    assert.deepEqual(fs.readdirSync(repo), [], 'an empty journal folder (a kill right after an entry\'s completion) goes too');
   });
 
   it('an unreadable journal file is reported, never deleted', async () => {
