@@ -6,17 +6,13 @@ import type { VmBackupApi } from '../../../src/extension';
 import type { XenProvider } from '../../../src/providers/xen/xenProvider';
 import type { ConnectionNode, FinishedJobNode } from '../../../src/views/nodes';
 import { Journal } from '../../../src/core/journal';
-import { answer, restorePrompts, shown, waitFor } from './stubs';
+import { answer, labApi, restorePrompts, shown } from './stubs';
 
-const EXT_ID = 'vmbackup.vm-backup-explorer';
 
 describe('Ownership in VS Code: Clean Up and succeeded-with-warnings', function () {
   this.timeout(120_000);
   let api: VmBackupApi;
-  before(async () => {
-    api = await vscode.extensions.getExtension<VmBackupApi>(EXT_ID)!.activate();
-    await waitFor(() => api.connections.connections.length > 0, 'the lab connection');
-  });
+  before(async () => { api = await labApi(); });
   afterEach(() => restorePrompts());
 
   it('Clean Up on a connection deletes the snapshot a dead job\'s journal entry names, keeps one that only carries vmbackup:temporary, and says so', async () => {

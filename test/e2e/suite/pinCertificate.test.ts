@@ -8,17 +8,13 @@ import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE, passwordEnvName } from '../../../src/core/connections';
 import type { ConnectionNode, ErrorNode, InfraNode } from '../../../src/views/nodes';
 import { SelfSignedFront, selfSignedFront } from '../selfSignedFront';
-import { answer, restorePrompts, shown, waitFor } from './stubs';
+import { answer, labApi, restorePrompts, shown } from './stubs';
 
-const EXT_ID = 'vmbackup.vm-backup-explorer';
 
 describe('Pin This Certificate in VS Code', function () {
   this.timeout(60_000);
   let api: VmBackupApi;
-  before(async () => {
-    api = await vscode.extensions.getExtension<VmBackupApi>(EXT_ID)!.activate();
-    await waitFor(() => api.connections.connections.length > 0, 'the lab connection');
-  });
+  before(async () => { api = await labApi(); });
   afterEach(() => restorePrompts());
 
   /** Runs `body` with connection `name` in the workspace, to a fresh self-signed https front of the lab; removes both after. */

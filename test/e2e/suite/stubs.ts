@@ -1,5 +1,6 @@
 // Scripted answers for the UI prompts a command shows (like vscode-azuretools' TestUserInput), and a record of the messages shown.
 import * as vscode from 'vscode';
+import type { VmBackupApi } from '../../../src/extension';
 
 type Win = Record<string, unknown>;
 const originals = new Map<string, unknown>();
@@ -49,4 +50,11 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The activated extension's API, once the lab connection of the e2e workspace is loaded. */
+export async function labApi(): Promise<VmBackupApi> {
+  const api = await vscode.extensions.getExtension<VmBackupApi>('vmbackup.vm-backup-explorer')!.activate();
+  await waitFor(() => api.connections.connections.length > 0, 'the lab connection');
+  return api;
 }
