@@ -100,9 +100,9 @@ describe('vSphere provider (vcsim)', function () {
     assert.equal(ours.madeByUs, true);
     assert.equal((await p.listSnapshots(vm.id)).find((s) => s.id === lookalike)!.madeByUs, false);
     const ctx = jobCtx();
-    assert.deepEqual(await p.cleanup(ctx), [`${TEMPORARY_PREFIX}2026-01-01T00:00:00Z`]);
+    assert.deepEqual((await p.cleanup({ repository: '/nonexistent' }, ctx)).map((i) => [i.action, i.what]), [['deleted', `snapshot "${TEMPORARY_PREFIX}2026-01-01T00:00:00Z" of VM "${vm.name}"`]]);
     assert.deepEqual((await p.listSnapshots(vm.id)).map((s) => s.name), [`${TEMPORARY_PREFIX}but mine`, 'user asked for it']);
-    assert.deepEqual(await p.cleanup(jobCtx()), []);
+    assert.deepEqual(await p.cleanup({ repository: '/nonexistent' }, jobCtx()), []);
   });
 
   it('refuses the Xen-only operations and the backup path with a clear error naming the connection', async () => {

@@ -6,6 +6,7 @@ import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInf
 import { MetadataRestoreResult, Provider, Secrets, SnapshotOptions } from '../../core/provider';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
+import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
 import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel } from '../../core/errors';
 import { mask } from '../../core/secrets';
 import { VimClient } from './vimClient';
@@ -91,21 +92,24 @@ export class VmwareProvider implements Provider {
 
   /**
    * Removes the temporary export snapshots a crashed or killed export left behind (both marks: name and description,
-   * see isTemporarySnapshot), with consolidation; never a user's snapshot. Returns their names.
+   * see isTemporarySnapshot), with consolidation; never a user's snapshot. With `dryRun`, lists them. One item each.
    */
-  async cleanup(ctx: JobContext): Promise<string[]> {
+  async cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
     return this.guard(async () => {
       this.invalidate();
-      const removed: string[] = [];
+      const items: CleanupItem[] = [];
       for (const vm of (await this.inventory()).vms) {
         for (const s of flattenSnapshots(vm.snapshots).filter(isTemporarySnapshot)) {
-          ctx.log(`removing the temporary snapshot "${s.name}" of ${vm.name}`);
-          await removeSnapshot(this.vim, s.id, { removeChildren: false, consolidate: true }, this.wait(ctx));
-          removed.push(s.name);
+          const item: CleanupItem = { action: opts.dryRun ? 'would delete' : 'deleted', what: `snapshot "${s.name}" of VM "${vm.name}"`, why: 'a temporary export snapshot: its name and description are the export\'s own' };
+          if (!opts.dryRun) {
+            ctx.log(`removing the temporary snapshot "${s.name}" of ${vm.name}`);
+            await removeSnapshot(this.vim, s.id, { removeChildren: false, consolidate: true }, this.wait(ctx));
+          }
+          items.push(item);
         }
       }
       this.invalidate();
-      return removed;
+      return items;
     });
   }
 
