@@ -23,6 +23,15 @@ export class TruncatedStreamError extends Error {
 }
 
 /**
+ * A stream whose content is wrong (an XVA chunk that does not match its checksum, a gzip stream whose CRC does not
+ * match, a broken tar header): not a network accident, so not retried.
+ */
+export class CorruptStreamError extends Error {
+  readonly code = 'ERR_CORRUPT_STREAM';
+  constructor(message: string) { super(message); this.name = 'CorruptStreamError'; }
+}
+
+/**
  * A server certificate that did not verify against the CAs, with the thumbprint the server presented: the user may
  * check it on the host (`howToCheck`, the platform's own command) and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
  */

@@ -6,6 +6,7 @@ import { parse } from '../formats/parse';
 import { vmNameOfVmx } from '../formats/vmxName';
 import { safeName, within } from './safeName';
 import { sha256File } from './verifiedWrite';
+import { storedContentCheck } from './storedContentCheck';
 
 export interface CatalogEntry {
   id: string;            // directory or file path relative to the repository
@@ -86,7 +87,15 @@ export class BackupRepository {
       if (!fs.existsSync(p)) { problems.push(`${f.name}: missing`); continue; }
       const size = fs.statSync(p).size;
       if (size !== f.bytes) problems.push(`${f.name}: ${size} bytes, manifest says ${f.bytes}`);
-      else if ((await sha256File(p, signal)) !== f.sha256) problems.push(`${f.name}: sha256 differs from manifest`);
+      else {
+        // One read: the hash against the manifest, and the file's own structure (an XVA's tar, chunk checksums, gzip CRC).
+        try {
+          if ((await sha256File(p, signal, await storedContentCheck(p, f.name))) !== f.sha256) problems.push(`${f.name}: sha256 differs from manifest`);
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          problems.push(`${f.name}: ${(err as Error).message}`);
+        }
+      }
     }
     return { ok: problems.length === 0, problems };
   }

@@ -50,7 +50,7 @@ export class SlabFile implements BodySink {
   private flushedTo = 0;
 
   private constructor(
-    private readonly fh: fs.promises.FileHandle, private readonly observe: (bytes: Buffer) => void, slabs: Buffer[],
+    private readonly fh: fs.promises.FileHandle, private readonly observe: (bytes: Buffer) => Promise<void> | void, slabs: Buffer[],
     /** Written around the page cache (O_DIRECT): whole aligned slabs, the last one padded, then cut to size. */
     readonly direct: boolean, private readonly flushEvery: number,
   ) {
@@ -61,7 +61,7 @@ export class SlabFile implements BodySink {
   }
 
   /** Creates `file`, which must not exist yet; direct unless `direct: false` or the file system refuses it. */
-  static async create(file: string, observe: (bytes: Buffer) => void, opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number; direct?: boolean } = {}): Promise<SlabFile> {
+  static async create(file: string, observe: (bytes: Buffer) => Promise<void> | void, opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number; direct?: boolean } = {}): Promise<SlabFile> {
     const slabBytes = opts.slabBytes ?? SLAB_BYTES;
     const count = Math.max(2, opts.slabs ?? SLABS);
     const aligned = (opts.direct ?? true) && slabBytes % DIRECT_ALIGN === 0 ? alignedBuffers(count, slabBytes) : undefined;
@@ -77,8 +77,15 @@ export class SlabFile implements BodySink {
   commit(n: number): Promise<void> | undefined {
     if (this.failed) return Promise.reject(this.failed);
     if (n <= 0) return undefined;
-    this.observe(this.current.subarray(this.fill, this.fill + n));
+    const observed = this.observe(this.current.subarray(this.fill, this.fill + n));
     this.fill += n;
+    const slab = this.advance();
+    if (!observed) return slab;
+    return slab ? Promise.all([observed, slab]).then(() => undefined) : observed;
+  }
+
+  /** After a commit: a full slab is written; a promise when no free slab is left (wait for a write to end). */
+  private advance(): Promise<void> | undefined {
     if (this.fill < this.cap) return undefined;
     this.submit();
     this.current = this.free.pop()!;

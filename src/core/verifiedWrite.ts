@@ -11,10 +11,11 @@ import { SlabFile, syncDir } from './slabFile';
 export interface WrittenFile { path: string; bytes: number; sha256: string }
 
 /**
- * Looks at a stream's bytes as they pass; `end` throws when what passed is not a whole, valid stream. A chunk is
- * only valid during `update` (its memory is reused): keep a copy, never a view.
+ * Looks at a stream's bytes as they pass; `end` throws (or rejects) when what passed is not a whole, valid stream. A
+ * chunk is only valid during `update` (its memory is reused): keep a copy, never a view. `update` may return a
+ * promise to say "read nothing more until it settles" (a check that works behind the stream, e.g. an inflater).
  */
-export interface StreamCheck { update(chunk: Buffer): void; end(): void }
+export interface StreamCheck { update(chunk: Buffer): Promise<void> | void; end(): Promise<void> | void }
 
 export interface ReceiveOptions {
   onProgress?: (p: Progress) => void;
@@ -37,13 +38,13 @@ export async function receiveVerified(finalPath: string, opts: ReceiveOptions, f
   const progress = new ThrottledProgress(new ProgressMeter(), opts.onProgress);
   const sink = await SlabFile.create(part, (bytes) => {
     hash.update(bytes);
-    opts.check?.update(bytes);
     progress.add(bytes.length);
+    return opts.check?.update(bytes);
   });
   let closed = false;
   try {
     await fill({ sink, setTotal: (bytes) => { if (bytes !== undefined) progress.meter.bytesTotal = bytes; }, setFraction: (f) => progress.setFraction(f) });
-    opts.check?.end();
+    await opts.check?.end();
     await opts.confirm?.();
     closed = true;
     await sink.close(true);
@@ -59,8 +60,16 @@ export async function receiveVerified(finalPath: string, opts: ReceiveOptions, f
   }
 }
 
-export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
+/** The sha256 of a file, read once; `check` (if any) sees the same bytes and ends (throws) after the last. */
+export async function sha256File(file: string, signal?: AbortSignal, check?: StreamCheck): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), new Writable({ write(c: Buffer, _e, cb) { hash.update(c); cb(); } }), { signal });
+  const sink = new Writable({
+    write(c: Buffer, _e, cb) {
+      hash.update(c);
+      try { Promise.resolve(check?.update(c)).then(() => cb(), cb); } catch (err) { cb(err as Error); }
+    },
+  });
+  await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), sink, { signal });
+  await check?.end();
   return hash.digest('hex');
 }

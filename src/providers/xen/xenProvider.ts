@@ -20,6 +20,7 @@ import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm
 import { xenCapabilities } from './xenCapabilities';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { WrittenFile } from '../../core/verifiedWrite';
+import { xvaCheck } from '../../core/xvaStreamCheck';
 
 /** Attempts after the first at deleting a temporary snapshot's disk that is in use (VDI_IN_USE), with doubling backoff. */
 const DELETE_RETRIES = 3;
@@ -110,7 +111,7 @@ export class XenProvider implements Provider {
         const name = `${safeName(vm.name_label)}.xva`;
         const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [name] }); });
         await journal.update(entry, { folderMade: true });
-        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, name, ctx, { tar: !opts.compress }), ctx));
+        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress ? 'gzip' : undefined) }), ctx));
         return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
       } finally {
         await this.settleOwn(journal, entry, ctx);
@@ -123,7 +124,7 @@ export class XenProvider implements Provider {
     const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
     const repo = new BackupRepository(opts.repository);
     const dir = repo.newBackupDir(vm.name_label, 'vm-metadata');
-    const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, `${safeName(vm.name_label)}-metadata.xva`, ctx, { tar: true }), ctx));
+    const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, `${safeName(vm.name_label)}-metadata.xva`, ctx, { check: () => xvaCheck(`the metadata export of ${vm.name_label}`) }), ctx));
     return this.record(repo, dir, 'vm-metadata', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, false);
   }
 

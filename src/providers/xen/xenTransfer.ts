@@ -3,18 +3,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { ProgressMeter, ThrottledProgress } from '../../core/progress';
-import { WrittenFile, receiveVerified } from '../../core/verifiedWrite';
+import { StreamCheck, WrittenFile, receiveVerified } from '../../core/verifiedWrite';
 import { XapiClient } from './xapiClient';
-import { tarEndCheck } from '../../core/tarEndCheck';
 
-/** GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. */
-export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { tar?: boolean } = {}): Promise<WrittenFile> {
+/**
+ * GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. `check` makes the
+ * content check for this try (a fresh one per call: see xvaCheck), run on the bytes as they land.
+ */
+export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { check?: () => Promise<StreamCheck> } = {}): Promise<WrittenFile> {
+  const check = await opts.check?.();
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
   const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await receiveVerified(path.join(dir, file), {
-      onProgress: ctx.progress, check: opts.tar ? tarEndCheck(handler) : undefined,
+      onProgress: ctx.progress, check,
       // The export can fail after its headers went out: only the task says the stream was complete.
       confirm: async () => { await xapi.waitTask(task, ctx.signal); },
     }, async ({ sink, setTotal, setFraction }) => {

@@ -3,10 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Receiving, receiveVerified } from '../../../src/core/verifiedWrite';
 import { BackupRepository } from '../../../src/core/repository';
 import { TOOL } from '../../../src/core/manifest';
-import { tarEndCheck } from '../../../src/core/tarEndCheck';
+import { xvaCheck } from '../../../src/core/xvaStreamCheck';
+import { loadXxh64, sampleXva } from './xvaSample';
 
 function tmp(): string { return fs.mkdtempSync(path.join(os.tmpdir(), 'repo-')); }
 function chunks(n: number, size = 65536): Buffer[] { return Array.from({ length: n }, (_, i) => Buffer.alloc(size, i + 1)); }
@@ -49,9 +51,11 @@ describe('receiveVerified', () => {
     await assert.rejects(receiveVerified(path.join(dir, 'c.xva'), {}, feed(chunks(100), { failAfter: 3_500_000 })), /reset/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
-  it('leaves nothing when the content check fails (a tar cut before its end-of-archive marker)', async () => {
+  it('leaves nothing when the content check fails (an XVA cut before its end-of-archive marker)', async () => {
     const dir = tmp();
-    await assert.rejects(receiveVerified(path.join(dir, 'd.xva'), { check: tarEndCheck('/export') }, feed(chunks(3))), /ended before the end of the archive/);
+    await loadXxh64();
+    const xva = sampleXva();
+    await assert.rejects(receiveVerified(path.join(dir, 'd.xva'), { check: await xvaCheck('/export') }, feed([xva.subarray(0, xva.length - 1024)])), /\/export ended at byte \d+, before the end-of-archive marker/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
   it('writes tiny chunks byte for byte and reports the last byte', async () => {
@@ -77,7 +81,8 @@ describe('BackupRepository', () => {
     const repo = new BackupRepository(root);
     const dir = repo.newBackupDir('../evil/$(vm)', 'vm');
     assert.ok(dir.startsWith(root + path.sep));
-    const f = await receiveVerified(path.join(dir, 'vm.xva'), {}, feed(chunks(2)));
+    await loadXxh64();
+    const f = await receiveVerified(path.join(dir, 'vm.xva'), {}, feed([sampleXva()]));
     repo.writeManifest(dir, { format: 'vmbackup-manifest/1', kind: 'vm', platform: 'xen', created: '2026-01-02T00:00:00Z', tool: TOOL, source: { connection: 'lab', vm: { uuid: 'u1', name: 'evil' } }, files: [{ name: 'vm.xva', bytes: f.bytes, sha256: f.sha256 }] });
     fs.writeFileSync(path.join(root, 'old-export.xva'), 'x');
     fs.utimesSync(path.join(root, 'old-export.xva'), new Date('2020-01-01'), new Date('2020-01-01'));
@@ -91,7 +96,27 @@ describe('BackupRepository', () => {
     assert.equal(bad.ok, false);
     assert.match(bad.problems[0], /bytes, manifest says/);
   });
+
+  it('verify checks the XVA itself, not only the sha256 the manifest recorded (a backup stored damaged)', async () => {
+    const root = tmp();
+    const repo = new BackupRepository(root);
+    await loadXxh64();
+    for (const [name, body] of [['flipped.xva', flipByte(sampleXva(), 5000)], ['gz.xva', gzipSync(sampleXva().subarray(0, 600_000))]] as const) {
+      const dir = repo.newBackupDir(name, 'vm');
+      fs.writeFileSync(path.join(dir, name), body);
+      // The manifest agrees with the file: it was written from the same (bad) bytes.
+      repo.writeManifest(dir, { format: 'vmbackup-manifest/1', kind: 'vm', platform: 'xen', created: '2026-01-02T00:00:00Z', tool: TOOL, source: { connection: 'lab', vm: { uuid: 'u1', name } }, files: [{ name, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') }] });
+    }
+    const results = await Promise.all(repo.list().map(async (e) => [e.vmName, await repo.verify(e)] as const));
+    const byName = Object.fromEntries(results);
+    assert.equal(byName['flipped.xva'].ok, false);
+    assert.match(byName['flipped.xva'].problems[0], /^flipped\.xva: flipped\.xva: Ref:1\/00000000: checksum mismatch/);
+    assert.equal(byName['gz.xva'].ok, false);
+    assert.match(byName['gz.xva'].problems[0], /gz\.xva: gz\.xva ended at byte 600000, inside Ref:\d\/\d+/);
+  });
 });
+
+function flipByte(b: Buffer, at: number): Buffer { const c = Buffer.from(b); c[at] ^= 0x40; return c; }
 
 describe('BackupRepository: VCB full-VM export directories', () => {
   function vcbDir(root: string, rel: string, files: Record<string, string>): string {

@@ -12,7 +12,7 @@ describe('SlabFile', () => {
   it('writes full slabs at their offsets while the next one fills, and makes the reader wait when every slab is in flight', async () => {
     const file = path.join(tmp(), 'f.bin');
     const seen: Buffer[] = [];
-    const f = await SlabFile.create(file, (b) => seen.push(Buffer.from(b)), { slabBytes: 8, slabs: 2 });
+    const f = await SlabFile.create(file, (b) => { seen.push(Buffer.from(b)); }, { slabBytes: 8, slabs: 2 });
     const data = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
     let waits = 0;
     for (let i = 0; i < data.length;) {
@@ -105,7 +105,7 @@ describe('SlabFile', () => {
       const file = path.join(tmp(), `d${size}.bin`);
       const data = pattern(size);
       const seen: Buffer[] = [];
-      const f = await SlabFile.create(file, (b) => seen.push(Buffer.from(b)), { slabBytes: 8192, slabs: 3 });
+      const f = await SlabFile.create(file, (b) => { seen.push(Buffer.from(b)); }, { slabBytes: 8192, slabs: 3 });
       assert.equal(f.direct, true, `${os.tmpdir()} takes O_DIRECT`);
       assert.equal(f.space().length, 8192, 'direct slabs are whole from the first one');
       await writeThrough(f, data);
