@@ -23,6 +23,22 @@ export class TruncatedStreamError extends Error {
 }
 
 /**
+ * A data-plane handler answered something else than 200 (and, for XAPI, its task said nothing more: see
+ * xenTransfer). `code` is `HTTP_<status>`; `response.status` lets retry.ts treat a 5xx (but 501) as transient.
+ * `where` is the origin (scheme, host, port) that answered, never the URL's query (it holds the session).
+ */
+export class HttpStatusError extends Error {
+  readonly code: string;
+  readonly response: { status: number };
+  constructor(readonly status: number, readonly path: string, readonly where: string) {
+    super(`HTTP ${status} from ${where} on ${path}`);
+    this.name = 'HttpStatusError';
+    this.code = `HTTP_${status}`;
+    this.response = { status };
+  }
+}
+
+/**
  * A stream whose content is wrong (an XVA chunk that does not match its checksum, a gzip stream whose CRC does not
  * match, a broken tar header): not a network accident, so not retried.
  */

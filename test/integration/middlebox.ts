@@ -10,6 +10,12 @@ export interface MiddleboxFault {
   drop?: [number, number];
   /** XOR this reply byte with 0x01. */
   flip?: number;
+  /** Destroy the client's socket after this many reply bytes (a reset), closing the lab's side too. */
+  resetAt?: number;
+  /** Answer `HTTP/1.0 <status>` itself, without asking the lab (a proxy's own error page). */
+  status?: number;
+  /** The fault applies to this many exports, then the middlebox passes everything (default: every export). */
+  times?: number;
 }
 
 export interface Middlebox { url: string; fault: MiddleboxFault; close(): Promise<void> }
@@ -23,7 +29,13 @@ export async function startMiddlebox(target: string): Promise<Middlebox> {
     sockets.add(client); sockets.add(upstream);
     let isExport: boolean | undefined;
     let sent = 0;
-    client.on('data', (d) => { isExport ??= d.toString('latin1').startsWith('GET /export?'); upstream.write(d); });
+    client.on('data', (d) => {
+      if (isExport === undefined) {
+        isExport = d.toString('latin1').startsWith('GET /export?') && (fault.times === undefined || fault.times-- > 0);
+        if (isExport && fault.status) { client.end(`HTTP/1.0 ${fault.status} Proxy Error\r\ncontent-length: 0\r\n\r\n`); upstream.destroy(); return; }
+      }
+      upstream.write(d);
+    });
     upstream.on('data', (d: Buffer) => {
       const from = sent;
       sent += d.length;
@@ -34,6 +46,11 @@ export async function startMiddlebox(target: string): Promise<Middlebox> {
         const [a, b] = fault.drop;
         const keep = [out.subarray(0, Math.max(0, Math.min(out.length, a - from))), out.subarray(Math.max(0, Math.min(out.length, b - from)))];
         out = Buffer.concat(keep);
+      }
+      if (fault.resetAt !== undefined && sent >= fault.resetAt) {
+        client.write(out.subarray(0, Math.max(0, fault.resetAt - from)), () => { client.resetAndDestroy(); upstream.destroy(); });
+        isExport = false;
+        return;
       }
       if (fault.cutAt !== undefined && sent >= fault.cutAt) {
         client.end(out.subarray(0, Math.max(0, fault.cutAt - from)));

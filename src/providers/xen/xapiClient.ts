@@ -8,12 +8,13 @@ import { rawGet } from '../../transport/rawGet';
 import { rawPut } from '../../transport/rawPut';
 import { ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
-import { CancelledError, UntrustedCertificateError, VendorError } from '../../core/errors';
+import { CancelledError, HttpStatusError, UntrustedCertificateError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
 import { MAX_REDIRECTS, REDIRECTING_PUTS, redirectTarget } from './handlerRedirect';
 import { memberThumbprint } from './memberThumbprint';
+import { checkReply } from './replyShape';
 
 export type Ref = string;
 
@@ -128,7 +129,7 @@ export class XapiClient {
         return sink;
       });
       if (head.status === 302) { url = redirectTarget(url, head.headers.location, path); continue; }
-      if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [path]);
+      if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
       return;
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
@@ -143,7 +144,7 @@ export class XapiClient {
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
     const head = await rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes });
-    if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [path]);
+    if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
     return { taskRef: head.headers['task-id'] };
   }
 
@@ -214,6 +215,7 @@ export class XapiClient {
     if (typeof body !== 'object' || body === null) throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
     if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
     if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
+    checkReply(method, body.result, new URL(this.url).host);
     return body.result as T;
   }
 

@@ -288,7 +288,10 @@ export class XenProvider implements Provider {
       const v = await this.xapi.call<XenVm>('VM.get_record', vmId);
       const host = v.resident_on && v.resident_on !== NULL_REF ? await this.xapi.call<string>('host.get_name_label', v.resident_on) : undefined;
       return { vm: v.name_label, host };
-    } catch { return { vm: vmId }; }
+    } catch {
+      // The record itself may be what failed (a malformed reply): the name alone may still be readable.
+      return { vm: await this.xapi.call<string>('VM.get_name_label', vmId).catch(() => vmId) };
+    }
   }
 
   private err(e: VendorError, extra: ErrorContext = {}): VendorError { return e.withContext({ connection: this.profile.name, ...extra }); }

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { ProgressMeter, ThrottledProgress } from '../../core/progress';
 import { StreamCheck, WrittenFile, receiveVerified } from '../../core/verifiedWrite';
-import { XapiClient } from './xapiClient';
+import { TaskRecord, XapiClient } from './xapiClient';
+import { xapiError } from './xapiErrors';
+import { HttpStatusError } from '../../core/errors';
+import { sleep } from '../../core/retry';
 
 /**
  * GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. `check` makes the
@@ -31,8 +34,9 @@ export async function downloadToFile(xapi: XapiClient, handler: string, query: R
       } finally { clearInterval(poll); }
     });
   } catch (err) {
+    const verdict = await taskVerdict(xapi, task, err);
     await abandonTask(xapi, task);
-    throw err;
+    throw verdict;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
@@ -50,9 +54,29 @@ export async function uploadFile(xapi: XapiClient, handler: string, query: Recor
     return result;
   } catch (err) {
     progress.stop();
+    const verdict = await taskVerdict(xapi, task, err);
     await abandonTask(xapi, task);
-    throw err;
+    throw verdict;
   }
+}
+
+/** How long a handler's task may take to record why it refused, after its non-200 answer. */
+const VERDICT_POLLS = 8;
+
+/**
+ * A handler that answers non-200 before any data (xapi: an HTTP 500 for VM_BAD_POWER_STATE, a handler exception)
+ * records the reason in its task (TaskHelper.failed): that error_info, xapi's code verbatim, is the error, and is
+ * final. When the task says nothing (still pending, or gone), the HTTP status stays the error (a 5xx is retried).
+ */
+async function taskVerdict(xapi: XapiClient, task: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof HttpStatusError)) return err;
+  for (let poll = 0; poll < VERDICT_POLLS; poll++) {
+    const rec = await xapi.call<TaskRecord>('task.get_record', task).catch(() => undefined);
+    if (rec?.status === 'failure') return xapiError(rec.error_info ?? []);
+    if (!rec || rec.status !== 'pending') break;
+    await sleep(Math.min(xapi.taskPollMs, 25 * 2 ** poll));
+  }
+  return err;
 }
 
 /** A transfer that failed must not leave its task behind: cancel it (if still running) and destroy it, best effort. */
