@@ -32,3 +32,28 @@ export function redirectTarget(from: string, location: unknown, handler: string)
   for (const [k, v] of src.searchParams) if (!dst.searchParams.has(k)) dst.searchParams.set(k, v);
   return dst.toString();
 }
+
+/** The one XAPI call a redirect check needs (XapiClient has it). */
+export interface HostLister { call<T>(method: string, ...params: unknown[]): Promise<T> }
+
+/**
+ * Refuses a redirect target that is not a host of this pool. XAPI redirects a handler only to another pool host
+ * (importexport.ml: `Http.Url.set_uri` on the address of the host it chose, `host.address`), on the port the master
+ * listens on; the query carries the session, so a Location that names anything else — a rewritten reply, a proxy
+ * in between, a compromised member — must not be sent it. Allowed: the connection's own host, or the `address` of a
+ * host in host.get_all_records (asked of the master over the connection), on the connection's port or the target
+ * scheme's default one (a master reached on port 80 redirects to https on 443). Errors name the target's origin.
+ */
+export async function assertPoolHost(xapi: HostLister, connectionUrl: string, target: string, handler: string): Promise<void> {
+  const conn = new URL(connectionUrl);
+  const dst = new URL(target);
+  const port = (u: URL) => Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
+  const bare = (u: URL) => u.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const portOk = port(dst) === port(conn) || !dst.port;
+  if (portOk && bare(dst) === bare(conn)) return;
+  const hosts = await xapi.call<Record<string, { address?: unknown; name_label?: unknown }>>('host.get_all_records');
+  const member = Object.values(hosts ?? {}).find((h) => typeof h?.address === 'string' && h.address.toLowerCase() === bare(dst));
+  if (member && portOk) return;
+  const why = member ? `port ${port(dst)} is not the pool's (${port(conn)})` : `${bare(dst)} is not the address of a host of this pool`;
+  throw new VendorError('REDIRECT_REFUSED', [handler, `${dst.origin}: ${why}; the request carries the session, so it is not sent there`]);
+}

@@ -12,7 +12,7 @@ import { CancelledError, HttpStatusError, UntrustedCertificateError, VendorError
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
-import { MAX_REDIRECTS, REDIRECTING_PUTS, redirectTarget } from './handlerRedirect';
+import { MAX_REDIRECTS, REDIRECTING_PUTS, assertPoolHost, redirectTarget } from './handlerRedirect';
 import { memberThumbprint } from './memberThumbprint';
 import { checkReply } from './replyShape';
 
@@ -128,7 +128,7 @@ export class XapiClient {
         onHead?.(h);
         return sink;
       });
-      if (head.status === 302) { url = redirectTarget(url, head.headers.location, path); continue; }
+      if (head.status === 302) { url = await this.follow(url, head.headers.location, path); continue; }
       if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
       return;
     }
@@ -162,9 +162,16 @@ export class XapiClient {
       });
       (res.data as Readable).destroy();
       if (res.status !== 302) return url;
-      url = redirectTarget(url, res.headers.location, path);
+      url = await this.follow(url, res.headers.location, path);
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
+  /** The URL a 302 leads to (redirectTarget), once it is known to be a host of this pool (assertPoolHost). */
+  private async follow(from: string, location: unknown, path: string): Promise<string> {
+    const next = redirectTarget(from, location, path);
+    await assertPoolHost(this, this.url, next, path);
+    return next;
   }
 
   /**
