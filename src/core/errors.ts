@@ -38,6 +38,21 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** A data stream on which nothing moved for longer than the connection's idle limit. Worth a retry (retry.ts). */
+export class StalledError extends Error {
+  readonly code = 'ERR_STREAM_STALLED';
+  constructor(message: string) { super(message); this.name = 'StalledError'; }
+}
+
+/**
+ * A platform task still running at the connection's deadline: it was cancelled. `task` is the task's name as the
+ * platform shows it (XAPI: name_label, e.g. "Async.VM.snapshot"). Not retried.
+ */
+export class TaskDeadlineError extends Error {
+  readonly code = 'TASK_DEADLINE_EXCEEDED';
+  constructor(message: string) { super(message); this.name = 'TaskDeadlineError'; }
+}
+
 /**
  * A stream whose content is wrong (an XVA chunk that does not match its checksum, a gzip stream whose CRC does not
  * match, a broken tar header): not a network accident, so not retried.

@@ -17,6 +17,10 @@ export interface ConnectionProfile {
   backoffSeconds?: number;
   /** Concurrent data-plane operations per host. */
   concurrencyPerHost?: number;
+  /** A data stream (export, upload) on which nothing moves this many seconds fails, and its task is cancelled. Default 300. */
+  idleTimeoutSeconds?: number;
+  /** A platform task still pending after this many minutes is cancelled and the job fails. Default 60. */
+  taskDeadlineMinutes?: number;
 }
 
 export interface PoolInfo { id: string; name: string; masterHostId?: string; defaultStorageId?: string }

@@ -9,7 +9,7 @@ export function isTransient(err: unknown): boolean {
   if (isCancel(err) || err instanceof VendorError) return false;
   const e = err as { code?: string; response?: { status?: number } };
   if (e.response?.status !== undefined) return e.response.status >= 500 && e.response.status !== 501;
-  return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'EAI_AGAIN', 'ERR_TRUNCATED_STREAM'].includes(e.code ?? '');
+  return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'EAI_AGAIN', 'ERR_TRUNCATED_STREAM', 'ERR_STREAM_STALLED'].includes(e.code ?? '');
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (err: unknown, attempt: number, delayMs: number) => void): Promise<T> {

@@ -6,11 +6,14 @@ import { BodySink } from '../core/bodySink';
 import { openSocket } from './openSocket';
 import { ResponseHead } from './responseHead';
 import { BodyReader, ResponseResult, requestHead } from './responseReader';
+import { idleWatch } from './idleWatch';
 
 export interface RawGetOptions {
   thumbprint?: string; signal?: AbortSignal;
   /** Extra request headers (e.g. vSphere's session Cookie); a value with CR or LF is refused (no header injection). */
   headers?: Record<string, string>;
+  /** Fail with a StalledError when no byte arrives for this long (waits on the sink's disk writes excepted). */
+  idleMs?: number;
 }
 
 /**
@@ -23,6 +26,8 @@ export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: R
   const u = new URL(url);
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
   const reader = new BodyReader(sinkFor);
-  const socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
+  const idle = reader.idle = idleWatch(opts.idleMs, `GET ${u.pathname} from ${u.origin}`, (err) => reader.fail(err));
+  let socket;
+  try { socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread }); } catch (err) { idle.stop(); throw err; }
   return reader.run(socket, requestHead('GET', u, { Accept: '*/*', ...opts.headers }), opts.signal);
 }

@@ -9,12 +9,15 @@ import { CancelledError } from '../core/errors';
 import { openSocket } from './openSocket';
 import { MalformedReplyError, ResponseHead } from './responseHead';
 import { BodyReader, requestHead } from './responseReader';
+import { idleWatch } from './idleWatch';
 
 export interface RawPutOptions {
   thumbprint?: string;
   signal?: AbortSignal;
   /** Called as the socket takes bytes of the body. */
   onBytes?: (n: number) => void;
+  /** Fail with a StalledError when the peer takes no byte and sends none for this long. */
+  idleMs?: number;
 }
 
 const BUFFER_BYTES = 1 << 20;
@@ -35,7 +38,10 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
   try {
     const size = (await fh.stat()).size;
     const reader = new BodyReader((head) => (head.status === 200 ? discard(MAX_REPLY_BYTES) : undefined), true);
-    socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
+    const idle = reader.idle = idleWatch(opts.idleMs, `PUT ${u.pathname} to ${u.origin}`, (err) => reader.fail(err));
+    try { socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread }); } catch (err) { idle.stop(); throw err; }
+    const onBytes = opts.onBytes;
+    opts = { ...opts, onBytes: (n) => { idle.touch(); onBytes?.(n); } };
     const reply = reader.run(socket, requestHead('PUT', u, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }), opts.signal);
     const sent = sendFile(socket, fh, size, opts);
     sent.catch(() => undefined); // awaited below, unless the reply ended the upload first

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import { BodySink } from '../core/bodySink';
 import { CancelledError, TruncatedStreamError } from '../core/errors';
 import { MAX_HEAD_BYTES, MalformedReplyError, ResponseHead, parseResponseHead } from './responseHead';
+import { IdleWatch } from './idleWatch';
 
 export interface ResponseResult { head: ResponseHead; bodyBytes: number }
 
@@ -35,6 +36,9 @@ export class BodyReader {
   private pending: Promise<void> | undefined;
   private settle?: { resolve: (r: ResponseResult) => void; reject: (e: unknown) => void };
 
+  /** Told of every read and of every wait on the sink (see idleWatch); set by the caller before `run`. */
+  idle?: IdleWatch;
+
   /** `keepOpen`: the caller closes the socket (rawPut: its body may still be going when the reply is complete). */
   constructor(private readonly sinkFor: (head: ResponseHead) => BodySink | undefined, private readonly keepOpen = false) {}
 
@@ -42,6 +46,7 @@ export class BodyReader {
     buffer: () => (!this.sink ? this.scratch.subarray(this.headLen) : this.copying ? this.scratch : this.sink.space()),
     callback: (n: number, buf: Uint8Array): boolean => {
       if (!this.settle) return false;
+      this.idle?.touch();
       try {
         if (!this.sink) return this.readHead(n);
         if (buf.buffer === this.scratch.buffer) return this.copyIn(Buffer.from(buf.subarray(0, n)));
@@ -114,7 +119,9 @@ export class BodyReader {
   /** Reading stays stopped until `wait` settles; then the body is complete, or reading goes on. */
   private pause(wait: Promise<void>): void {
     this.pending = wait;
+    this.idle?.hold(true);
     wait.then(() => {
+      this.idle?.hold(false);
       if (this.pending !== wait) return;
       this.pending = undefined;
       if (this.remaining === 0 || this.ended) this.finish(); else this.socket?.resume();
@@ -132,15 +139,18 @@ export class BodyReader {
   private finish(): void {
     const s = this.settle;
     if (!s) return;
+    this.idle?.stop();
     if (this.remaining !== Infinity && this.remaining > 0) return this.fail(new TruncatedStreamError(`body ended ${this.remaining} bytes short of its Content-Length`));
     this.settle = undefined;
     if (!this.keepOpen) this.socket?.destroy();
     s.resolve({ head: this.parsed!, bodyBytes: this.bodyBytes });
   }
 
-  private fail(err: unknown): void {
+  /** Ends the response with an error (also from outside: the idle limit). */
+  fail(err: unknown): void {
     const s = this.settle;
     if (!s) return;
+    this.idle?.stop();
     this.settle = undefined;
     this.socket?.destroy();
     s.reject(err);

@@ -8,7 +8,7 @@ import { rawGet } from '../../transport/rawGet';
 import { rawPut } from '../../transport/rawPut';
 import { ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
-import { CancelledError, HttpStatusError, UntrustedCertificateError, VendorError } from '../../core/errors';
+import { CancelledError, HttpStatusError, TaskDeadlineError, UntrustedCertificateError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
@@ -22,7 +22,13 @@ export type Ref = string;
 const SHOW_XAPI_CERTIFICATE = 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem';
 export const NULL_REF = 'OpaqueRef:NULL';
 
-export interface XapiClientOptions { url: string; username: string; password: string; thumbprint?: string; taskPollMs?: number; maxReplyBytes?: number }
+export interface XapiClientOptions {
+  url: string; username: string; password: string; thumbprint?: string; taskPollMs?: number; maxReplyBytes?: number;
+  /** A data stream (export, import, dumps) on which nothing moves this long fails (StalledError). Default: none. */
+  idleTimeoutMs?: number;
+  /** A task still pending this long after we began to wait for it is cancelled (TaskDeadlineError). Default: none. */
+  taskDeadlineMs?: number;
+}
 
 export interface TaskRecord { status: 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled'; progress: number; result: string; error_info: string[] }
 
@@ -97,8 +103,14 @@ export class XapiClient {
     return this.waitTask(task, signal, onProgress);
   }
 
+  /**
+   * Polls a task to its end: its result refs, or its error_info as a VendorError. On abort it is cancelled; once it
+   * has been pending for the connection's task deadline (taskDeadlineMs, from the start of this wait) it is
+   * cancelled too and the wait fails with a TaskDeadlineError naming it. The task is destroyed in every case.
+   */
   async waitTask(task: Ref, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
     let cancelSent = false;
+    const deadline = this.opts.taskDeadlineMs ? Date.now() + this.opts.taskDeadlineMs : Infinity;
     try {
       for (let poll = 0; ; poll++) {
         if (signal?.aborted && !cancelSent) { cancelSent = true; await this.call('task.cancel', task).catch(() => undefined); }
@@ -107,12 +119,21 @@ export class XapiClient {
         if (rec.status === 'success') return parseTaskResult(rec.result ?? '');
         if (rec.status === 'failure') throw xapiError(rec.error_info ?? []);
         if (rec.status === 'cancelled') throw new CancelledError(`XAPI task ${method(rec)} cancelled`);
+        if (Date.now() >= deadline && !signal?.aborted) {
+          await this.call('task.cancel', task).catch(() => undefined);
+          throw this.deadlineError(rec, task);
+        }
         // Short tasks (and the tail of a finished transfer) settle fast: poll at 25, 50, 100 ms … up to taskPollMs.
         await sleep(Math.min(this.taskPollMs, 25 * 2 ** poll)).catch(() => undefined);
       }
     } finally {
       await this.call('task.destroy', task).catch(() => undefined);
     }
+  }
+
+  private deadlineError(rec: TaskRecord, task: Ref): TaskDeadlineError {
+    const minutes = (this.opts.taskDeadlineMs ?? 0) / 60_000;
+    return new TaskDeadlineError(`XAPI task "${method(rec) || task}" still ${rec.status} after ${+minutes.toFixed(3)} min (the connection's taskDeadlineMinutes): cancelled it`);
   }
 
   /**
@@ -123,7 +144,7 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const { head } = await rawGet(url, { thumbprint: await this.pinFor(url), signal }, (h) => {
+      const { head } = await rawGet(url, { thumbprint: await this.pinFor(url), signal, idleMs: this.opts.idleTimeoutMs }, (h) => {
         if (h.status !== 200) return undefined;
         onHead?.(h);
         return sink;
@@ -143,7 +164,7 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
-    const head = await rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes });
+    const head = await rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs });
     if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
     return { taskRef: head.headers['task-id'] };
   }

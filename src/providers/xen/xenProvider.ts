@@ -21,6 +21,7 @@ import { xenCapabilities } from './xenCapabilities';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { xvaCheck } from '../../core/xvaStreamCheck';
+import { streamLimits } from './streamLimits';
 
 /** Attempts after the first at deleting a temporary snapshot's disk that is in use (VDI_IN_USE), with doubling backoff. */
 const DELETE_RETRIES = 3;
@@ -31,7 +32,7 @@ export class XenProvider implements Provider {
   readonly xapi: XapiClient;
 
   constructor(readonly profile: ConnectionProfile, secrets: Secrets) {
-    this.xapi = new XapiClient({ url: profile.url, username: profile.username, password: secrets.password, thumbprint: profile.thumbprint });
+    this.xapi = new XapiClient({ url: profile.url, username: profile.username, password: secrets.password, thumbprint: profile.thumbprint, ...streamLimits(profile) });
   }
 
   async connect(): Promise<void> { await this.guard(() => this.xapi.login()); }
