@@ -2,6 +2,7 @@
 import { parseArgs } from './cli/args';
 import { verbs } from './cli/commands';
 import { mask } from './core/secrets';
+import { printable, printableJson, printableLines } from './cli/printable';
 
 const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
   lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator and write .vmbackup/connections.yaml
@@ -25,11 +26,11 @@ async function main(argv: string[]): Promise<number> {
   const verb = args.positional.shift();
   if (!verb || verb === 'help' || args.flags.help) { process.stdout.write(HELP + '\n'); return verb ? 0 : 2; }
   const fn = verbs[verb];
-  if (!fn) { process.stderr.write(`unknown verb "${verb}"\n${HELP}\n`); return 2; }
-  return fn(args, (data, text) => process.stdout.write((args.flags.json ? JSON.stringify(data, null, 2) : text) + '\n'));
+  if (!fn) { process.stderr.write(`unknown verb "${printable(verb)}"\n${HELP}\n`); return 2; }
+  return fn(args, (data, text) => process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n'));
 }
 
 main(process.argv.slice(2)).then(
   (code) => { if (code !== undefined && code !== -1) process.exitCode = code; },
-  (err) => { process.stderr.write(`vmbackup: ${mask((err as Error).message ?? String(err))}\n`); process.exitCode = 1; },
+  (err) => { process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`); process.exitCode = 1; },
 );

@@ -22,3 +22,22 @@ describe('safeName', () => {
     assert.equal(within('/repo', 'a/b'), path.resolve('/repo/a/b'));
   });
 });
+
+describe('safeName cuts whole characters', () => {
+  const codePoints = (s: string) => [...s].length;
+  it('never splits a surrogate pair, a combining sequence or an emoji sequence, and stays within 80 code points and 200 bytes', () => {
+    for (const unit of ['😀', 'e\u0301', '👩‍👩‍👧', '🇯🇵', 'Å', '漢']) {
+      for (const prefix of ['', 'a', 'ab', 'abc']) {
+        const s = safeName(prefix + unit.repeat(100));
+        assert.ok(codePoints(s) <= 80 && Buffer.byteLength(s) <= 200, `${prefix}${unit}: ${codePoints(s)} code points, ${Buffer.byteLength(s)} bytes`);
+        assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'no lone surrogate');
+        const rest = s.slice(prefix.length);
+        assert.equal(rest, unit.normalize('NFKC').repeat(rest.length / unit.normalize('NFKC').length), `${JSON.stringify(unit)} cut whole`);
+      }
+    }
+  });
+  it('drops C1 and bidirectional controls (a name must not reorder how its path is shown)', () => {
+    assert.equal(safeName('vm\u202Egpj.exe'), 'vmgpj.exe');
+    assert.equal(safeName('a\u2066b\u2069c\u009bd\u200fe'), 'abcde');
+  });
+});
