@@ -1,6 +1,19 @@
 // Minimal argv parsing: positionals plus --flag / --flag=value / --flag value.
 export interface Args { positional: string[]; flags: Record<string, string | true> }
 
+/** Flags that never take a value. */
+const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run', 'yes', 'help', 'dense']);
+/**
+ * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
+ * may be called "--x"; `--name=--x` says the same).
+ */
+const VALUED = new Set(['name', 'sr', 'connection', 'workspace', 'repository', 'language', 'port', 'hosts', 'vms', 'disk-mib']);
+
+/**
+ * `--flag=value` always; `--flag value` for a VALUED flag whatever the value looks like, and for an unknown flag when
+ * the value does not start with `--`; a BOOLEAN flag never takes the next argument. A VALUED flag at the end of the
+ * line is an error (it would otherwise silently become `true`).
+ */
 export function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
@@ -9,10 +22,11 @@ export function parseArgs(argv: string[]): Args {
     if (!a.startsWith('--')) { positional.push(a); continue; }
     const [k, v] = a.slice(2).split(/=(.*)/s, 2);
     if (v !== undefined) flags[k] = v;
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !BOOLEAN.has(k)) flags[k] = argv[++i];
+    else if (VALUED.has(k)) {
+      if (argv[i + 1] === undefined) throw new Error(`--${k} needs a value`);
+      flags[k] = argv[++i];
+    } else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !BOOLEAN.has(k)) flags[k] = argv[++i];
     else flags[k] = true;
   }
   return { positional, flags };
 }
-
-const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run', 'yes', 'help', 'dense']);

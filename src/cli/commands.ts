@@ -1,7 +1,9 @@
 // The CLI verbs, each a thin call into the provider layer.
 import * as path from 'node:path';
 import { Args } from './args';
-import { openProvider, terminalContext } from './session';
+import { connectionProfile, openProvider, terminalContext } from './session';
+import { backupVms } from './backupVerb';
+import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
@@ -10,7 +12,6 @@ import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
-export const EXIT_WARNINGS = 3;
 
 export type Verb = (args: Args, out: (data: unknown, text: string) => void) => Promise<number>;
 
@@ -29,16 +30,32 @@ async function findVm(p: Provider, nameOrUuid: string): Promise<VmInfo> {
   return hits[0];
 }
 
-function repoFor(a: Args, p?: Provider): string {
-  const r = a.flags.repository ?? p?.profile.repository ?? 'backups';
-  return path.resolve(ws(a), String(r));
+/**
+ * The repository a verb works in: --repository, else the connection's `repository:` (as the extension does), else
+ * `backups` — for every verb, also those that need no connection to the host (catalog, verify).
+ */
+function repoFor(a: Args): string {
+  let r: string | true | undefined = a.flags.repository;
+  if (r === undefined) {
+    try { r = connectionProfile(ws(a), conn(a)).repository; } catch { /* no connections file: the default */ }
+  }
+  return path.resolve(ws(a), String(r ?? 'backups'));
 }
 
 function findBackup(a: Args, id: string): CatalogEntry {
-  const entry = new BackupRepository(repoFor(a)).list().find((e) => e.id === id || e.dir === path.resolve(id));
-  if (!entry) throw new Error(`no backup "${id}" in ${repoFor(a)}`);
+  const repo = repoFor(a);
+  const entry = new BackupRepository(repo).list().find((e) => e.id === id || e.dir === path.resolve(id));
+  if (!entry) throw new Error(`no backup "${id}" in ${repo}`);
   return entry;
 }
+
+/** `backup <vm>…`: one job per VM, at most the connection's concurrencyPerHost at once on each host. */
+const backupVerb: Verb = (a, out) => withProvider(a, async (p) => {
+  const vms = [];
+  for (const name of a.positional) vms.push(await findVm(p, name));
+  if (!vms.length) throw new Error('backup: name at least one VM');
+  return backupVms(p, vms, { repository: repoFor(a), compress: !!a.flags.compress }, !!a.flags.json, out);
+});
 
 export const verbs: Record<string, Verb> = {
   lab: labVerb,
@@ -72,16 +89,9 @@ export const verbs: Record<string, Verb> = {
     out({ vm: vm.uuid, snapshot: snap.uuid }, `${vm.name} reverted to ${snap.name}`);
     return 0;
   }),
-  backup: (a, out) => withProvider(a, async (p) => {
-    const vm = await findVm(p, a.positional[0]);
-    const ctx = terminalContext(!!a.flags.json);
-    const e = await p.backupVm(vm.id, { repository: repoFor(a, p), compress: !!a.flags.compress }, ctx);
-    if (!ctx.warnings.length) { out(e, `\nbacked up ${vm.name} to ${e.dir}`); return 0; }
-    out({ ...e, warnings: ctx.warnings }, `\nbacked up ${vm.name} to ${e.dir}, with warnings:\n${ctx.warnings.map((w) => `  ${w}`).join('\n')}`);
-    return EXIT_WARNINGS;
-  }),
+  backup: backupVerb,
   cleanup: (a, out) => withProvider(a, async (p) => {
-    const items = await p.cleanup({ repository: repoFor(a, p), dryRun: !!a.flags['dry-run'] }, terminalContext(true));
+    const items = await p.cleanup({ repository: repoFor(a), dryRun: !!a.flags['dry-run'] }, terminalContext(true));
     out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
     return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
   }),
@@ -92,7 +102,7 @@ export const verbs: Record<string, Verb> = {
     return 0;
   }),
   'backup-pool': (a, out) => withProvider(a, async (p) => {
-    const e = await p.backupPoolMetadata({ repository: repoFor(a, p) }, terminalContext(!!a.flags.json));
+    const e = await p.backupPoolMetadata({ repository: repoFor(a) }, terminalContext(!!a.flags.json));
     out(e, `\npool database saved to ${e.dir}`);
     return 0;
   }),

@@ -6,13 +6,20 @@ import { Provider } from '../core/provider';
 import { createProvider } from '../providers';
 import { JobContext } from '../core/job';
 import { formatProgress } from '../core/progress';
+import { printable } from './printable';
 
-export async function openProvider(workspace: string, name?: string): Promise<Provider> {
+/** The connection `name` (else the first) of the workspace's connections.yaml; nothing is contacted. */
+export function connectionProfile(workspace: string, name?: string): ConnectionProfile {
   const { connections, errors } = loadConnections(workspace);
   if (errors.length) throw new Error(`.vmbackup/connections.yaml: ${errors.join('; ')}`);
   const profile: ConnectionProfile | undefined = name ? connections.find((c) => c.name === name) : connections[0];
   if (!profile) throw new Error(name ? `no connection named "${name}" in .vmbackup/connections.yaml` : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)');
-  const password = passwordFromEnv(profile.name) ?? (await prompt(`Password for ${profile.username} on ${profile.name}: `));
+  return profile;
+}
+
+export async function openProvider(workspace: string, name?: string): Promise<Provider> {
+  const profile = connectionProfile(workspace, name);
+  const password = passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
   const provider = await createProvider(profile, { password });
   await provider.connect();
   return provider;
@@ -34,8 +41,8 @@ export function terminalContext(quiet: boolean): JobContext & { warnings: string
   const warnings: string[] = [];
   return {
     signal: controller.signal, warnings,
-    progress: (p) => { if (!quiet) process.stderr.write(`\r${formatProgress(p)}\x1b[K`); },
-    log: (l) => { if (!quiet) process.stderr.write(`\n${l}\n`); },
-    warn: (l) => { warnings.push(l); if (!quiet) process.stderr.write(`\nwarning: ${l}\n`); },
+    progress: (p) => { if (!quiet) process.stderr.write(`\r${printable(formatProgress(p))}\x1b[K`); },
+    log: (l) => { if (!quiet) process.stderr.write(`\n${printable(l)}\n`); },
+    warn: (l) => { warnings.push(l); if (!quiet) process.stderr.write(`\nwarning: ${printable(l)}\n`); },
   };
 }

@@ -7,19 +7,30 @@ import schema from '../../schemas/connections.schema.json';
 import { ConnectionProfile } from './model';
 
 export const CONNECTIONS_FILE = path.join('.vmbackup', 'connections.yaml');
-const validateFn = new Ajv({ allErrors: true }).compile(schema);
+// errorMessage: the text the YAML extension (yaml-language-server) shows for a key; ajv only has to accept the keyword.
+const validateFn = new Ajv({ allErrors: true }).addKeyword({ keyword: 'errorMessage', schemaType: 'string' }).compile(schema);
 
 export function parseConnections(text: string): { connections: ConnectionProfile[]; errors: string[] } {
   let data: unknown;
   try { data = parse(text) ?? {}; } catch (err) { return { connections: [], errors: [(err as Error).message] }; }
   if (!validateFn(data)) {
-    return { connections: [], errors: (validateFn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`) };
+    return { connections: [], errors: (validateFn.errors ?? []).map((e) => passwordHint(e.instancePath, data) ?? `${e.instancePath || '/'} ${e.message}`) };
   }
   const list = (data as { connections?: ConnectionProfile[] }).connections ?? [];
   const names = new Set<string>();
   const errors: string[] = [];
   for (const c of list) { if (names.has(c.name)) errors.push(`duplicate connection name "${c.name}"`); names.add(c.name); }
   return { connections: errors.length ? [] : list, errors };
+}
+
+/** A `password:` key gets where passwords go instead of ajv's "must NOT be valid". */
+function passwordHint(at: string, data: unknown): string | undefined {
+  const m = /^\/connections\/(\d+)\/password$/.exec(at);
+  if (!m) return undefined;
+  const name = (data as { connections?: Array<{ name?: unknown }> }).connections?.[Number(m[1])]?.name;
+  const env = typeof name === 'string' && name ? passwordEnvName(name) : 'VMBACKUP_PASSWORD_<NAME>';
+  return `${at}: passwords are not kept in connections.yaml — remove this key. In VS Code the extension asks once and keeps it in SecretStorage; `
+    + `the CLI reads ${env} or VMBACKUP_PASSWORD, else prompts on a terminal`;
 }
 
 export function loadConnections(workspace: string): { connections: ConnectionProfile[]; errors: string[] } {

@@ -14,6 +14,9 @@ describe('connections.yaml', () => {
     const r = parseConnections('connections:\n  - name: lab\n    platform: xen\n    url: https://x\n    username: root\n    password: secret\n    thumbprint: nope\n');
     assert.equal(r.connections.length, 0);
     assert.ok(r.errors.some((e) => e.includes('password')), r.errors.join());
+    // It says where passwords go, with the variable for this very connection.
+    assert.ok(r.errors.some((e) => /^\/connections\/0\/password: passwords are not kept in connections\.yaml.*SecretStorage.*VMBACKUP_PASSWORD_LAB or VMBACKUP_PASSWORD, else prompts/.test(e)), r.errors.join('\n'));
+    assert.ok(!r.errors.join().includes('secret'), 'the password itself is not repeated');
     assert.ok(r.errors.some((e) => e.includes('thumbprint')), r.errors.join());
   });
   it('reports YAML syntax errors and duplicate names', () => {
