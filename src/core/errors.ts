@@ -67,8 +67,14 @@ export class CorruptStreamError extends Error {
  * check it on the host (`howToCheck`, the platform's own command) and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
  */
 export class UntrustedCertificateError extends Error {
-  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string, readonly howToCheck: string) { super(message); this.name = 'UntrustedCertificateError'; }
-  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint, this.howToCheck); }
+  /**
+   * `host`/`thumbprint`: the certificate to pin as the connection's. `member`: when the refusal came from another
+   * pool host than the one the connection names (a 302 led there), that host and what it presented: pinning `thumbprint`
+   * makes the client trust each member's certificate as the master reports it (host.get_server_certificate).
+   */
+  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string, readonly howToCheck: string,
+    readonly member?: { name: string; address: string; thumbprint: string }) { super(message); this.name = 'UntrustedCertificateError'; }
+  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint, this.howToCheck, this.member); }
 }
 
 /** Thrown when the user or a caller aborted the operation. */

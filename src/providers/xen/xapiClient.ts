@@ -15,6 +15,7 @@ import { parseTaskResult, xapiError } from './xapiErrors';
 import { MAX_REDIRECTS, REDIRECTING_PUTS, assertPoolHost, redirectTarget } from './handlerRedirect';
 import { memberThumbprint } from './memberThumbprint';
 import { checkReply } from './replyShape';
+import { memberCertificateError } from './memberCertificate';
 
 export type Ref = string;
 
@@ -144,11 +145,11 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const { head } = await rawGet(url, { thumbprint: await this.pinFor(url), signal, idleMs: this.opts.idleTimeoutMs }, (h) => {
+      const { head } = await this.onMember(url, rawGet(url, { thumbprint: await this.pinFor(url), signal, idleMs: this.opts.idleTimeoutMs }, (h) => {
         if (h.status !== 200) return undefined;
         onHead?.(h);
         return sink;
-      });
+      }));
       if (head.status === 302) { url = await this.follow(url, head.headers.location, path); continue; }
       if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
       return;
@@ -164,7 +165,7 @@ export class XapiClient {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
-    const head = await rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs });
+    const head = await this.onMember(url, rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs }));
     if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
     return { taskRef: head.headers['task-id'] };
   }
@@ -178,14 +179,25 @@ export class XapiClient {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const probe = new URL(url);
       probe.searchParams.delete('task_id');
-      const res = await this.httpPinned(await this.pinFor(url)).put(probe.toString(), '', {
+      const res = await this.onMember(url, this.httpPinned(await this.pinFor(url)).put(probe.toString(), '', {
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' }, signal, responseType: 'stream',
-      });
+      }));
       (res.data as Readable).destroy();
       if (res.status !== 302) return url;
       url = await this.follow(url, res.headers.location, path);
     }
     throw new VendorError('TOO_MANY_REDIRECTS', [path]);
+  }
+
+  /**
+   * A transfer to another pool host than the connection's (a 302 led there) refused by that host's certificate:
+   * the error names the member and carries what Pin This Certificate… needs (memberCertificateError).
+   */
+  private async onMember<T>(url: string, transfer: Promise<T>): Promise<T> {
+    try { return await transfer; } catch (err) {
+      if (new URL(url).host === new URL(this.url).host || !isUntrustedCertificate(err)) throw err;
+      throw await memberCertificateError(this, this.url, url, err as Error & { code: string }, SHOW_XAPI_CERTIFICATE);
+    }
   }
 
   /** The URL a 302 leads to (redirectTarget), once it is known to be a host of this pool (assertPoolHost). */
