@@ -9,14 +9,14 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   ls                                     pools, hosts and VMs
   snapshot <vm> [--name N]               snapshot a VM (name or uuid)
   revert <vm> <snapshot>                 revert a VM to one of its snapshots
-  backup <vm> [--compress]               full backup (a running VM goes through a temporary snapshot);
+  backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot), concurrencyPerHost at once;
                                          exit 3: backed up, but something is left for cleanup (named)
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
                                          (temporary snapshots, their disks, unfinished files); --dry-run lists it
   restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
   backup-pool                            save the pool database (pool-dump-database)
   catalog                                list backups in the repository
-  verify <backup-id>                     re-hash a backup against its manifest
+  verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
 Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;

@@ -54,7 +54,7 @@ const backupVerb: Verb = (a, out) => withProvider(a, async (p) => {
   const vms = [];
   for (const name of a.positional) vms.push(await findVm(p, name));
   if (!vms.length) throw new Error('backup: name at least one VM');
-  return backupVms(p, vms, { repository: repoFor(a), compress: !!a.flags.compress }, !!a.flags.json, out);
+  return backupVms(p, vms, { repository: repoFor(a), compress: a.flags.compress === 'zstd' ? 'zstd' : !!a.flags.compress }, !!a.flags.json, out);
 });
 
 export const verbs: Record<string, Verb> = {

@@ -8,7 +8,7 @@ import { CleanupItem, CleanupOptions } from './cleanupReport';
 export interface Secrets { password: string }
 
 export interface SnapshotOptions { name: string; memory?: boolean }
-export interface BackupOptions { repository: string; compress?: boolean; /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean }
+export interface BackupOptions { repository: string; /** true: gzip (XAPI's use_compression=true); 'zstd' where the platform has it. */ compress?: boolean | 'zstd'; /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean }
 export interface RestoreOptions { storageId?: string; name?: string; preserveMacs?: boolean }
 export interface MetadataRestoreOptions { dryRun: boolean }
 export interface MetadataRestoreResult { dryRun: boolean; suspendedWithoutDisk: VmInfo[] }

@@ -20,7 +20,7 @@ import { createHash, Hash } from 'node:crypto';
 import xxhash from 'xxhash-wasm';
 import { CorruptStreamError, TruncatedStreamError } from './errors';
 import { StreamCheck } from './verifiedWrite';
-import { gzipStreamCheck } from './compressedStreamCheck';
+import { gzipStreamCheck, zstdStreamCheck } from './compressedStreamCheck';
 
 const BLOCK = 512;
 /** ova.xml is kilobytes; a sidecar is 16 (XXH64) or 40 (SHA-1) characters. */
@@ -227,10 +227,12 @@ function octal(h: Buffer, from: number, len: number): number | undefined {
 }
 
 /**
- * The check for an XVA as it is stored or streamed: the XVA check itself, behind a gzip check when the export was
- * compressed (`use_compression=true`). `what` names the stream in errors.
+ * The check for an XVA as it is stored or streamed: the XVA check itself, behind a gzip or zstd check when the export
+ * was compressed (`use_compression=true` / `zstd`). `what` names the stream in errors.
  */
-export async function xvaCheck(what: string, compression?: 'gzip'): Promise<StreamCheck> {
+export async function xvaCheck(what: string, compression?: 'gzip' | 'zstd'): Promise<StreamCheck> {
   const xva = await xvaStreamCheck(what);
-  return compression === 'gzip' ? gzipStreamCheck(what, xva) : xva;
+  if (compression === 'gzip') return gzipStreamCheck(what, xva);
+  if (compression === 'zstd') return zstdStreamCheck(what, xva);
+  return xva;
 }

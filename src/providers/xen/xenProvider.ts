@@ -112,7 +112,7 @@ export class XenProvider implements Provider {
         const name = `${safeName(vm.name_label)}.xva`;
         const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [name] }); });
         await journal.update(entry, { folderMade: true });
-        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: 'true' } : {}) }, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress ? 'gzip' : undefined) }), ctx));
+        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}) }, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
         return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
       } finally {
         await this.settleOwn(journal, entry, ctx);

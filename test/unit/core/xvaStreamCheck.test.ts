@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { gzipSync } from 'node:zlib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { xvaCheck, xvaStreamCheck } from '../../../src/core/xvaStreamCheck';
 import { tarEntry, tarHeader, tarTrailer } from '../../lab/xapi/tar';
 import { loadXxh64, sampleXva, xvaEntries } from './xvaSample';
 
 /** Feeds `bytes` in pieces of `piece` bytes through one reused buffer (as the slabs are), then ends the check. */
-async function run(bytes: Buffer, opts: { piece?: number; gzip?: boolean } = {}): Promise<void> {
-  const check = await xvaCheck('/export', opts.gzip ? 'gzip' : undefined);
+async function run(bytes: Buffer, opts: { piece?: number; gzip?: boolean; zstd?: boolean } = {}): Promise<void> {
+  const check = await xvaCheck('/export', opts.gzip ? 'gzip' : opts.zstd ? 'zstd' : undefined);
   const piece = opts.piece ?? 65536;
   const mem = Buffer.alloc(piece);
   for (let at = 0; at < bytes.length; at += piece) {
@@ -94,5 +96,15 @@ describe('xvaStreamCheck: an XVA checked while it streams (stream_vdi.ml chunks 
     const flipped = Buffer.from(xva);
     flipped[2048 + 10] ^= 1;
     await assert.rejects(run(gzipSync(flipped), { gzip: true }), corrupt(/checksum mismatch/));
+  });
+
+  it('zstd (use_compression=zstd): passes a whole stream, fails one cut inside its frame, and checks the XVA inside', async () => {
+    // sampleXva() compressed by the zstd 1.5 CLI (`zstd -19 --check`), kept beside this test (Node 20 has no zstd).
+    const zst = fs.readFileSync(path.resolve(__dirname, '../../../../test/unit/core/sample-xva.zst'));
+    for (const piece of [65536, 100, 7]) await run(zst, { zstd: true, piece });
+    for (const at of [4, 20, Math.floor(zst.length / 2), zst.length - 5]) await assert.rejects(run(zst.subarray(0, at), { zstd: true }), truncated, `cut at ${at}`);
+    const garbled = Buffer.from(zst);
+    garbled[Math.floor(zst.length / 2)] ^= 0xff;
+    await assert.rejects(run(garbled, { zstd: true }), (e: Error & { code?: string }) => e.code === 'ERR_CORRUPT_STREAM' || e.code === 'ERR_TRUNCATED_STREAM');
   });
 });
