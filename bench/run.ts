@@ -98,14 +98,16 @@ async function inventory(hosts: number, vmsPerHost: number, what: 'pool' | 'host
   } finally { lab.stop(); }
 }
 
+/** BENCH_ONLY=export,import,…: only those rows (export, import, inventory, extra, activation); all when unset. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'export,import,inventory,extra,activation').split(',').map((x) => x.trim()));
+
 async function main(): Promise<void> {
-  await throughput(EXPORT_MIB, 'export');
-  await throughput(IMPORT_MIB, 'import');
-  await inventory(100, 100, 'pool');
-  await inventory(5, 2000, 'host');
-  rows.push(...(await extraBenches()));
+  if (ONLY.has('export')) await throughput(EXPORT_MIB, 'export');
+  if (ONLY.has('import')) await throughput(IMPORT_MIB, 'import');
+  if (ONLY.has('inventory')) { await inventory(100, 100, 'pool'); await inventory(5, 2000, 'host'); }
+  if (ONLY.has('extra')) rows.push(...(await extraBenches()));
   pinning.release();
-  rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));
+  if (ONLY.has('activation')) rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVM Backup Explorer bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}; ${pinning.note}`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join('  |  '));
