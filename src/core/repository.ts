@@ -89,12 +89,9 @@ export class BackupRepository {
       if (size !== f.bytes) problems.push(`${f.name}: ${size} bytes, manifest says ${f.bytes}`);
       else {
         // One read: the hash against the manifest, and the file's own structure (an XVA's tar, chunk checksums, gzip CRC).
-        try {
-          if ((await sha256File(p, signal, await storedContentCheck(p, f.name))) !== f.sha256) problems.push(`${f.name}: sha256 differs from manifest`);
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          problems.push(`${f.name}: ${(err as Error).message}`);
-        }
+        const { sha256, problem } = await sha256File(p, signal, await storedContentCheck(p, f.name));
+        if (sha256 !== f.sha256) problems.push(`${f.name}: sha256 differs from manifest`);
+        if (problem) problems.push(`${f.name}: ${problem.message}`);
       }
     }
     return { ok: problems.length === 0, problems };

@@ -60,16 +60,22 @@ export async function receiveVerified(finalPath: string, opts: ReceiveOptions, f
   }
 }
 
-/** The sha256 of a file, read once; `check` (if any) sees the same bytes and ends (throws) after the last. */
-export async function sha256File(file: string, signal?: AbortSignal, check?: StreamCheck): Promise<string> {
+/**
+ * The sha256 of a file, read once; `check` (if any) sees the same bytes and then ends. What the check found wrong is
+ * returned, not thrown (the hash is computed to the end either way, so both can be reported); read errors throw.
+ */
+export async function sha256File(file: string, signal?: AbortSignal, check?: StreamCheck): Promise<{ sha256: string; problem?: Error }> {
   const hash = createHash('sha256');
+  let problem: Error | undefined;
   const sink = new Writable({
     write(c: Buffer, _e, cb) {
       hash.update(c);
-      try { Promise.resolve(check?.update(c)).then(() => cb(), cb); } catch (err) { cb(err as Error); }
+      if (!check || problem) return cb();
+      const fail = (err: unknown) => { problem = err as Error; cb(); };
+      try { Promise.resolve(check.update(c)).then(() => cb(), fail); } catch (err) { fail(err); }
     },
   });
   await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), sink, { signal });
-  await check?.end();
-  return hash.digest('hex');
+  if (check && !problem) { try { await check.end(); } catch (err) { problem = err as Error; } }
+  return { sha256: hash.digest('hex'), problem };
 }

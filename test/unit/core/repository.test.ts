@@ -110,9 +110,18 @@ describe('BackupRepository', () => {
     const results = await Promise.all(repo.list().map(async (e) => [e.vmName, await repo.verify(e)] as const));
     const byName = Object.fromEntries(results);
     assert.equal(byName['flipped.xva'].ok, false);
+    assert.deepEqual(byName['flipped.xva'].problems.length, 1, 'the manifest agrees: only the content check finds it');
     assert.match(byName['flipped.xva'].problems[0], /^flipped\.xva: flipped\.xva: Ref:1\/00000000: checksum mismatch/);
     assert.equal(byName['gz.xva'].ok, false);
     assert.match(byName['gz.xva'].problems[0], /gz\.xva: gz\.xva ended at byte 600000, inside Ref:\d\/\d+/);
+    // Damaged after it was stored: both the manifest's hash and the content check say so.
+    const good = sampleXva();
+    const dir = repo.newBackupDir('later', 'vm');
+    fs.writeFileSync(path.join(dir, 'later.xva'), flipByte(good, 3000));
+    repo.writeManifest(dir, { format: 'vmbackup-manifest/1', kind: 'vm', platform: 'xen', created: '2026-01-03T00:00:00Z', tool: TOOL, source: { connection: 'lab', vm: { uuid: 'u2', name: 'later' } }, files: [{ name: 'later.xva', bytes: good.length, sha256: createHash('sha256').update(good).digest('hex') }] });
+    const later = await repo.verify(repo.entry(dir)!);
+    assert.equal(later.problems[0], 'later.xva: sha256 differs from manifest');
+    assert.match(later.problems[1], /^later\.xva: later\.xva: Ref:1\/00000000: checksum mismatch/);
   });
 });
 
