@@ -7,7 +7,7 @@ const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run',
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
  * may be called "--x"; `--name=--x` says the same).
  */
-const VALUED = new Set(['name', 'sr', 'connection', 'workspace', 'repository', 'language', 'port', 'hosts', 'vms', 'disk-mib']);
+const VALUED = new Set(['name', 'sr', 'connection', 'workspace', 'repository', 'language', 'encoding', 'port', 'hosts', 'vms', 'disk-mib']);
 
 /**
  * `--flag=value` always; `--flag value` for a VALUED flag whatever the value looks like, and for an unknown flag when
