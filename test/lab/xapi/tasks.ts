@@ -14,6 +14,9 @@ export interface TaskRun {
 }
 
 export class TaskManager {
+  /** Releases the object a running task holds (its current_operations entry), by task ref. */
+  private readonly unlocks = new Map<string, () => void>();
+
   constructor(private store: XapiStore, private stepMs: number, private faults: XapiFaults) {}
 
   create(label: string, description = ''): string {
@@ -73,6 +76,8 @@ export class TaskManager {
     t.finished = xapiDate();
     t.error_info = ['TASK_CANCELLED', ref];
     t.allowed_operations = [];
+    // The cancelled operation unwinds and with_vm_operation's cleanup drops it from current_operations.
+    this.unlocks.get(ref)?.();
     this.store.notify();
   }
 
@@ -82,7 +87,8 @@ export class TaskManager {
     const injected = this.takeInjectedFailure(r.method);
     const lockRec = r.lock ? this.store.get(r.lock.cls, r.lock.ref) : undefined;
     if (lockRec && r.lock) { lockRec.current_operations[ref] = r.lock.op; this.store.notify(); }
-    const unlock = (): void => { if (lockRec) { delete lockRec.current_operations[ref]; this.store.notify(); } };
+    const unlock = (): void => { this.unlocks.delete(ref); if (lockRec) { delete lockRec.current_operations[ref]; this.store.notify(); } };
+    this.unlocks.set(ref, unlock);
     let i = 0;
     const tick = (): void => {
       if (!this.isPending(ref)) { unlock(); return; }
