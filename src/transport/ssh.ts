@@ -1,0 +1,275 @@
+// SSH to a hypervisor or manager host: pinned host key, commands with quoted arguments, SFTP downloads to disk.
+import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { CancelledError, describeContext, throwIfAborted } from '../core/errors';
+import { Progress } from '../core/progress';
+import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
+import { TruncatedStreamError } from '../core/errors';
+import { IdleLimit, IdleTimeoutError } from './idleLimit';
+import { shellCommand } from './shellQuote';
+import { normaliseSshFingerprint, sshFingerprint, untrustedHostKey } from './sshHostKey';
+
+export interface SshOptions {
+  /** The connection's name, for messages only. */
+  label?: string;
+  host: string;
+  /** Default 22. */
+  port?: number;
+  username: string;
+  /** Password authentication; never logged nor put in a message. */
+  password?: string;
+  /** OpenSSH or PEM private key (key authentication), with its passphrase if it has one. */
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  /**
+   * The pinned host-key fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints it). Without one every connection is
+   * refused with the presented fingerprint (first contact); a different key is refused too.
+   */
+  hostKey?: string;
+  /** Handshake and authentication limit, ms (default 30 000). */
+  readyTimeoutMs?: number;
+}
+
+export interface ExecOptions {
+  signal?: AbortSignal;
+  /** Fails (and kills the remote command) when neither stdout nor stderr moved for this long, ms. Default 10 min. */
+  idleMs?: number;
+  /** Bytes written to the command's stdin, which is then closed (it is closed at once without). */
+  stdin?: string | Buffer;
+  /** stdout and stderr are each cut off beyond this (a reply is hostile until read). Default 16 MiB. */
+  maxOutputBytes?: number;
+}
+
+/** A finished remote command: its output (UTF-8) and exit status; `code` is null when a signal ended it. */
+export interface ExecResult { stdout: string; stderr: string; code: number | null; signal?: string }
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** Fails when no read completed for this long, ms. Default 5 min. */
+  idleMs?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** A command that exited non-zero (execOk): the command's program name, exit code and the end of its stderr. */
+export class RemoteCommandError extends Error {
+  constructor(where: string, readonly program: string, readonly code: number | null, readonly signal: string | undefined, readonly stderr: string) {
+    super(`${where}: ${program} ${code === null ? `killed by ${signal ?? 'a signal'}` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-2000)}` : ''}`);
+    this.name = 'RemoteCommandError';
+  }
+}
+
+const READ_CHUNK = 64 * 1024;
+const MAX_IN_FLIGHT = 16;
+
+/**
+ * One authenticated SSH connection. Commands run as `sh -c` lines built only by shellQuote (every argument, the
+ * program too); each one first prints its shell's pid, which sshd made a session and process-group leader
+ * (OpenSSH session.c do_exec_no_pty: setsid), so a cancelled command is ended with its whole group.
+ */
+export class SshSession {
+  private constructor(private readonly client: Client, readonly where: string) {}
+
+  /**
+   * Connects and authenticates (password and/or key). The host key is checked before authentication: unpinned or
+   * different → UntrustedCertificateError with the presented fingerprint (code SSH_HOST_KEY_UNKNOWN / _MISMATCH).
+   * @throws Error naming connection and host for refused authentication (ssh2 level `client-authentication`),
+   * unreachable hosts and timeouts; CancelledError when `signal` aborted.
+   */
+  static async connect(opts: SshOptions, signal?: AbortSignal): Promise<SshSession> {
+    throwIfAborted(signal);
+    const port = opts.port ?? 22;
+    const where = describeContext({ connection: opts.label, host: `${opts.host}:${port}` });
+    const pinned = opts.hostKey ? normaliseSshFingerprint(opts.hostKey) : undefined;
+    let hostKeyError: Error | undefined;
+    const client = new Client();
+    const config: ConnectConfig = {
+      host: opts.host, port, username: opts.username, password: opts.password, privateKey: opts.privateKey, passphrase: opts.passphrase,
+      readyTimeout: opts.readyTimeoutMs ?? 30_000, keepaliveInterval: 15_000, keepaliveCountMax: 4,
+      tryKeyboard: false,
+      hostVerifier: (key: Buffer) => {
+        const presented = sshFingerprint(key);
+        if (pinned && presented === pinned) return true;
+        hostKeyError = untrustedHostKey(where, opts.host, presented, pinned);
+        return false;
+      },
+    };
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => { client.end(); reject(new CancelledError()); };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      client.once('ready', () => { signal?.removeEventListener('abort', onAbort); resolve(); });
+      client.once('error', (err: Error & { level?: string }) => {
+        signal?.removeEventListener('abort', onAbort);
+        client.end();
+        if (hostKeyError) reject(hostKeyError);
+        else if (err.level === 'client-authentication') reject(new Error(`${where}: SSH authentication refused for user "${opts.username}"`));
+        else reject(new Error(`${where}: SSH connection failed: ${err.message}`));
+      });
+      client.connect(config);
+    });
+    client.on('error', () => undefined); // after ready, failures surface through the channel in use
+    return new SshSession(client, where);
+  }
+
+  /**
+   * Runs argv (each element quoted by shellQuote; nothing is interpreted by the remote shell) and collects its
+   * output and exit status. Abort or the idle limit kill the remote process group (TERM, then KILL) before the
+   * promise rejects with CancelledError / IdleTimeoutError.
+   */
+  async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    throwIfAborted(opts.signal);
+    const line = `printf '%s\\n' "$$"; exec ${shellCommand(argv)}`;
+    const max = opts.maxOutputBytes ?? 16 * 1024 * 1024;
+    const channel = await this.channel(line);
+    return new Promise<ExecResult>((resolve, reject) => {
+      const out = new Collector(max); const err = new Collector(max);
+      let pidText = ''; let pid: string | undefined;
+      let failure: Error | undefined; let exit: { code: number | null; signal?: string } | undefined;
+      const stopWith = (e: Error) => {
+        if (failure || exit) return;
+        failure = e;
+        idle.stop();
+        if (pid) this.killGroup(pid).finally(() => channel.close());
+        // No pid yet: kill as soon as it arrives (see the data handler).
+      };
+      const idle = new IdleLimit(opts.idleMs ?? 600_000, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, opts.idleMs ?? 600_000)));
+      const onAbort = () => stopWith(new CancelledError());
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      channel.on('data', (chunk: Buffer) => {
+        idle.touch();
+        if (pid === undefined) {
+          const nl = chunk.indexOf(0x0a);
+          if (nl < 0) { pidText += chunk.toString('latin1'); return; }
+          pidText += chunk.subarray(0, nl).toString('latin1');
+          pid = /^\d+$/.test(pidText) ? pidText : '';
+          if (failure && pid) this.killGroup(pid).finally(() => channel.close());
+          chunk = chunk.subarray(nl + 1);
+        }
+        out.add(chunk);
+      });
+      channel.stderr.on('data', (chunk: Buffer) => { idle.touch(); err.add(chunk); });
+      channel.on('exit', (code: number | null, signal?: string) => { exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined }; });
+      channel.on('close', () => {
+        idle.stop();
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (failure) reject(failure);
+        else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
+      });
+      if (opts.stdin !== undefined) channel.end(opts.stdin); else channel.end();
+    });
+  }
+
+  /** exec, then RemoteCommandError unless the exit code is 0. */
+  async execOk(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.exec(argv, opts);
+    if (r.code !== 0) throw new RemoteCommandError(this.where, argv[0], r.code, r.signal, r.stderr);
+    return r;
+  }
+
+  /**
+   * Copies a remote file over SFTP into `finalPath` through `finalPath.part`: read straight into the write slabs
+   * (several reads in flight), hashed (sha256) while it streams, fsync'd, then renamed (receiveVerified). The size
+   * read at open must be the size received (TruncatedStreamError otherwise: the file changed or the read was cut).
+   * Abort, the idle limit or any error remove the .part; nothing is held in memory beyond the slabs.
+   */
+  async download(remotePath: string, finalPath: string, opts: DownloadOptions = {}): Promise<WrittenFile> {
+    throwIfAborted(opts.signal);
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((e, s) => e ? reject(new Error(`${this.where}: SFTP refused: ${e.message}`)) : resolve(s)));
+    const idleMs = opts.idleMs ?? 300_000;
+    let stopped: Error | undefined;
+    const stop = (e: Error) => { if (!stopped) { stopped = e; sftp.end(); } };
+    const idle = new IdleLimit(idleMs, () => stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)));
+    const onAbort = () => stop(new CancelledError());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (e: unknown) => stopped ?? (e instanceof Error ? new Error(`${this.where}: SFTP ${JSON.stringify(remotePath)}: ${e.message}`) : e);
+    try {
+      return await receiveVerified(finalPath, { onProgress: opts.onProgress }, async ({ sink, setTotal }) => {
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((e) => { throw fail(e); });
+        try {
+          const size = (await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => { throw fail(e); })).size;
+          setTotal(size);
+          let position = 0;
+          for (;;) {
+            if (stopped) throw stopped;
+            const n = await readInto(sftp, handle, sink.space(), position).catch((e) => { throw fail(e); });
+            if (stopped) throw stopped;
+            idle.touch();
+            if (n === 0) break;
+            position += n;
+            const pending = sink.commit(n);
+            if (pending) await pending;
+          }
+          if (size !== undefined && position !== size) throw new TruncatedStreamError(`${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`);
+        } finally {
+          if (!stopped) await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+        }
+      });
+    } finally {
+      idle.stop();
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (!stopped) sftp.end();
+    }
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.client.once('close', () => resolve());
+      this.client.end();
+      setTimeout(resolve, 2000).unref();
+    });
+  }
+
+  private channel(line: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => this.client.exec(line, (e, ch) => e ? reject(new Error(`${this.where}: SSH exec refused: ${e.message}`)) : resolve(ch)));
+  }
+
+  /**
+   * TERM to the group, up to 5 s for it to go, then KILL. Best effort: the connection may be gone. Through `env kill`
+   * (procps or util-linux): dash's builtin kill takes no negative pid, the external one takes `-- -pgid`.
+   */
+  private async killGroup(pid: string): Promise<void> {
+    const g = `-${pid}`;
+    const script = `env kill -s TERM -- ${g} 2>/dev/null; i=0; while [ $i -lt 5 ] && env kill -s 0 -- ${g} 2>/dev/null; do sleep 1; i=$((i+1)); done; env kill -s KILL -- ${g} 2>/dev/null; exit 0`;
+    try {
+      const ch = await this.channel(script);
+      await new Promise<void>((resolve) => { ch.on('close', () => resolve()); ch.resume(); ch.stderr.resume(); ch.end(); });
+    } catch { /* connection lost: the remote sshd ends the session's processes' channel anyway */ }
+  }
+}
+
+/** Keeps up to `max` bytes of a stream, noting that more came. */
+class Collector {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  private cut = false;
+  constructor(private readonly max: number) {}
+  add(chunk: Buffer): void {
+    const room = this.max - this.bytes;
+    if (room <= 0) { this.cut = true; return; }
+    const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : Buffer.from(chunk);
+    if (chunk.length > room) this.cut = true;
+    this.chunks.push(part); this.bytes += part.length;
+  }
+  text(): string { return Buffer.concat(this.chunks).toString('utf8') + (this.cut ? '\n[output cut]' : ''); }
+}
+
+function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
+}
+
+/**
+ * Fills `space` from `position` with up to MAX_IN_FLIGHT reads at once; returns the bytes that landed contiguously
+ * from its start (a short read ends the run: what follows it is read again next time). 0 means end of file.
+ */
+async function readInto(sftp: SFTPWrapper, handle: Buffer, space: Buffer, position: number): Promise<number> {
+  const reads: Array<Promise<number>> = [];
+  for (let off = 0; off < space.length && reads.length < MAX_IN_FLIGHT; off += READ_CHUNK) {
+    const len = Math.min(READ_CHUNK, space.length - off);
+    reads.push(new Promise((resolve, reject) => sftp.read(handle, space, off, len, position + off, (e, n) => e ? reject(e) : resolve(n))));
+  }
+  const got = await Promise.all(reads);
+  let total = 0;
+  for (let i = 0; i < got.length; i++) {
+    total += got[i];
+    if (got[i] < Math.min(READ_CHUNK, space.length - i * READ_CHUNK)) break;
+  }
+  return total;
+}
