@@ -1,0 +1,36 @@
+// VM actions through the Manager, each a Manager job followed to its end: start, stop, cold clone into a repository.
+import { FollowOptions, OvmClient, idSegment } from './ovmClient';
+import { OvmVm, SimpleId } from './ovmRecords';
+
+export interface CloneOptions {
+  serverPoolId: string;
+  /** Where the clone's disks and vm.cfg go (a backup repository); the VM's own repository without. */
+  repositoryId?: string;
+  createTemplate?: boolean;
+}
+
+/** Follow options with the VM named in any error. */
+function about(vm: OvmVm, f: FollowOptions): FollowOptions { return { ...f, context: { vm: vm.name, ...f.context } }; }
+
+/** `PUT Vm/{id}/start` (python-ovmclient VmManager.start), followed. */
+export async function startVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Promise<void> {
+  await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/start`, undefined, undefined, f.signal), about(vm, f));
+}
+
+/** `PUT Vm/{id}/stop` (a clean shutdown), followed. */
+export async function stopVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Promise<void> {
+  await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/stop`, undefined, undefined, f.signal), about(vm, f));
+}
+
+/**
+ * Cold clone: `PUT Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate=` (python-ovmclient VmManager.clone,
+ * protocols.md §2.5). The VM must be STOPPED: otherwise the Manager's job fails with OVMRU_005002E, raised verbatim as
+ * a VendorError naming connection, host and VM. Returns the new VM's id (the job's `resultId`).
+ */
+export async function cloneVm(c: OvmClient, vm: OvmVm, o: CloneOptions, f: FollowOptions = {}): Promise<SimpleId> {
+  const query: Record<string, string | boolean> = { serverPoolId: o.serverPoolId, createTemplate: o.createTemplate ?? false };
+  if (o.repositoryId) query.repositoryId = o.repositoryId;
+  const done = await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal), about(vm, f));
+  if (!done.resultId) throw new Error(`clone of VM "${vm.name}": the Manager's job succeeded without a resultId`);
+  return done.resultId;
+}

@@ -1,0 +1,200 @@
+// Oracle VM Manager 3.4 REST lab: https://127.0.0.1:<port>/ovm/core/wsapi/rest, Basic then the session cookie, JSON.
+// What each behaviour follows (or that it is assumed) is in README.md.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, Server } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { selfSigned } from '../selfSigned';
+import { JobFault, JobRunner } from './jobs';
+import { AnyObj, ManagerRunState, OVM_TYPES, OvmType, Ref, VmObj, WS_TYPE_PREFIX } from './model';
+import { OvmStore, SEED, SeedOptions, seed } from './store';
+import { VmOps } from './vmOps';
+
+export { SEED } from './store';
+export const REST_BASE = '/ovm/core/wsapi/rest';
+
+export interface OvmLabOptions extends SeedOptions {
+  username?: string;
+  password?: string;
+  /** Time per job step, ms (default 20). */
+  jobStepMs?: number;
+  /** Start with managerRunState STARTING for this long, ms (then RUNNING). */
+  startingMs?: number;
+}
+
+/** A canned HTTP reply for the next request whose "METHOD path" matches: the lab's fault injection. */
+export interface HttpFault { match: RegExp; status: number; body: string; times?: number }
+
+export interface OvmLab {
+  /** The REST base URI, https://127.0.0.1:<port>/ovm/core/wsapi/rest. */
+  url: string; port: number;
+  /** SHA-256 thumbprint of the lab's self-signed certificate (colon hex, as `openssl x509 -fingerprint -sha256`). */
+  thumbprint: string;
+  store: OvmStore; jobs: JobRunner;
+  /** "METHOD path[?query] auth" per request, auth being basic | cookie | none; never a password. */
+  requests: string[];
+  httpFaults: HttpFault[];
+  /** The Manager restarts: STARTING for `ms`, then RUNNING (vmapi-rest-managerstate). */
+  restartManager(ms: number): void;
+  addJobFault(f: JobFault): void;
+  close(): Promise<void>;
+}
+
+export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
+  const username = opts.username ?? 'admin';
+  const password = opts.password ?? 'Welcome1';
+  const store = new OvmStore(opts);
+  seed(store);
+  const setState = (s: ManagerRunState) => { store.manager().managerRunState = s; };
+  const jobs = new JobRunner(store, opts.jobStepMs ?? 20, () => store.manager().managerRunState === 'RUNNING');
+  const ops = new VmOps(store);
+  const sessions = new Set<string>();
+  const requests: string[] = [];
+  const httpFaults: HttpFault[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const restartManager = (ms: number) => {
+    setState('STARTING');
+    const t = setTimeout(() => { timers.delete(t); setState('RUNNING'); }, ms); timers.add(t);
+  };
+  if (opts.startingMs) restartManager(opts.startingMs);
+
+  const cert = selfSigned('ovm-manager.lab');
+  const server: Server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    handle(req, res).catch((err: Error) => { if (!res.headersSent) send(res, 500, errorBody('GEN_000000', `java.lang.RuntimeException: ${err.message}`, 'GENERAL_ERROR')); });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://lab');
+    const auth = authenticate(req, res);
+    requests.push(`${req.method} ${url.pathname}${url.search} ${auth ?? 'none'}`);
+    if (!auth) { res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="weblogic"', 'Content-Type': 'text/html' }); res.end('<html><body>Error 401--Unauthorized</body></html>'); return; }
+    const fault = httpFaults.find((f) => f.match.test(`${req.method} ${url.pathname}`));
+    if (fault) {
+      if (fault.times !== undefined && --fault.times <= 0) httpFaults.splice(httpFaults.indexOf(fault), 1);
+      res.writeHead(fault.status, { 'Content-Type': 'application/json' }); res.end(fault.body); return;
+    }
+    const raw = await readBody(req);
+    let body: unknown;
+    if (raw.length) {
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, errorBody('GEN_000031', 'GEN_000031:An error occurred parsing the JSON request', 'GENERAL_JSON_PARSING_ERROR'));
+      }
+    }
+    void body;
+    if (!url.pathname.startsWith(REST_BASE + '/')) return notFound(res, url.pathname);
+    const parts = url.pathname.slice(REST_BASE.length + 1).split('/').map(decodeURIComponent);
+    const type = parts[0] as OvmType;
+    if (!OVM_TYPES.includes(type)) return notFound(res, url.pathname);
+    const host = req.headers.host ?? '127.0.0.1';
+    const out = (status: number, value: unknown) => send(res, status, JSON.stringify(render(value, store, host)));
+    const job = (plan: Parameters<JobRunner['start']>[0]) => out(200, jobs.start(plan));
+
+    if (req.method === 'GET') {
+      if (parts.length === 1) return out(200, store.all(type));
+      if (parts.length === 2 && parts[1] === 'id') return out(200, store.all(type).map((o) => o.id));
+      const obj = store.get(type, parts[1]);
+      if (!obj) return notFound(res, url.pathname);
+      if (parts.length === 2) return out(200, obj);
+      if (parts.length === 3) {
+        const kids = children(store, obj, parts[2] as OvmType);
+        return kids ? out(200, kids) : notFound(res, url.pathname);
+      }
+      return notFound(res, url.pathname);
+    }
+    const obj = parts[1] !== undefined ? store.get(type, parts[1]) : undefined;
+    if (!obj) return notFound(res, url.pathname);
+    if (req.method === 'PUT' && type === 'Job' && parts[2] === 'abort') { jobs.abort(obj.id.value); return out(200, obj); }
+    if (type === 'Vm') {
+      const vm = obj as VmObj;
+      if (req.method === 'DELETE' && parts.length === 2) return job(ops.remove(vm));
+      if (req.method === 'PUT' && (parts[2] === 'start' || parts[2] === 'stop' || parts[2] === 'kill')) return job(ops.power(vm, parts[2]));
+      if (req.method === 'PUT' && parts[2] === 'clone') {
+        const pool = url.searchParams.get('serverPoolId');
+        if (!pool || !store.get('ServerPool', pool)) return send(res, 400, errorBody('GEN_000032', `GEN_000032:Missing or invalid query parameter serverPoolId`, 'GENERAL_INVALID_PARAMETER')); // *assumed* code
+        return job(ops.clone(vm, pool, url.searchParams.get('repositoryId') ?? undefined, url.searchParams.get('createTemplate') === 'true'));
+      }
+    }
+    return notFound(res, url.pathname);
+  }
+
+  /** Basic creates a session (cookie JSESSIONID, WebLogic's); the cookie alone is enough afterwards. */
+  function authenticate(req: IncomingMessage, res: ServerResponse): 'basic' | 'cookie' | undefined {
+    const cookie = /(?:^|;\s*)JSESSIONID=([0-9a-f]+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (cookie && sessions.has(cookie)) return 'cookie';
+    const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return undefined;
+    const [u, ...rest] = Buffer.from(m[1], 'base64').toString('utf8').split(':');
+    if (!same(u, username) || !same(rest.join(':'), password)) return undefined;
+    const sid = randomBytes(16).toString('hex');
+    sessions.add(sid);
+    res.setHeader('Set-Cookie', `JSESSIONID=${sid}; path=/; secure; HttpOnly`);
+    return 'basic';
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}${REST_BASE}`, port, thumbprint: cert.sha256, store, jobs, requests, httpFaults,
+    restartManager, addJobFault: (f) => jobs.faults.push(f),
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a); const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The error body of a real OVM 3.4.6 400 (platform-facts.md §3.1): message, errorCode, cause null, wsErrorCode. */
+export function errorBody(errorCode: string, message: string, wsErrorCode: string): string {
+  return JSON.stringify({ message, errorCode, cause: null, wsErrorCode });
+}
+
+/** *assumed*: a 404 in the same four-key shape (no public capture of one). */
+function notFound(res: ServerResponse, p: string): void {
+  send(res, 404, errorBody('OVMAPI_WS_0001E', `OVMAPI_WS_0001E Object not found: ${p}`, 'OBJECT_NOT_FOUND'));
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of req) { n += (c as Buffer).length; if (n > 4 * 1024 * 1024) throw new Error('request body too large'); parts.push(c as Buffer); }
+  return Buffer.concat(parts);
+}
+
+/** Child collections (vmapi-rest-uri-mapping: GET /{Type}/{id}/{ChildType}). */
+function children(store: OvmStore, obj: AnyObj, child: OvmType): AnyObj[] | undefined {
+  const listField: Partial<Record<string, string>> = {
+    'ServerPool/Server': 'serverIds', 'ServerPool/Vm': 'vmIds', 'Server/Vm': 'vmIds', 'Server/Repository': 'repositoryIds',
+    'Repository/VirtualDisk': 'virtualDiskIds', 'Repository/Vm': 'vmIds', 'Vm/VmDiskMapping': 'vmDiskMappingIds',
+  };
+  const field = listField[`${obj.id.type}/${child}`];
+  if (!field) return undefined;
+  return ((obj as unknown as Record<string, Ref[]>)[field] ?? []).map((r) => store.get(r.type, r.value)).filter((o): o is AnyObj => o !== undefined);
+}
+
+/** Every stored Ref becomes a SimpleId {type, value, uri, name} with the uri on the request's host (fog-oracle mocks). */
+function render(value: unknown, store: OvmStore, host: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => render(v, store, host));
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 2 && typeof o.type === 'string' && typeof o.value === 'string' && OVM_TYPES.includes(o.type as OvmType)) {
+      const r = o as unknown as Ref;
+      return { type: WS_TYPE_PREFIX + r.type, value: r.value, uri: `https://${host}${REST_BASE}/${r.type}/${encodeURIComponent(r.value)}`, name: store.name(r) };
+    }
+    return Object.fromEntries(keys.map((k) => [k, render(o[k], store, host)]));
+  }
+  return value;
+}
+
+export type { VmObj };
