@@ -5,7 +5,7 @@ export type PowerState = 'running' | 'halted' | 'suspended' | 'paused' | 'unknow
 export interface ConnectionProfile {
   /** Unique, user-chosen connection name. */
   name: string;
-  platform: 'xen' | 'vmware';
+  platform: 'xen' | 'vmware' | 'oraclevm';
   /** Base URL of the management endpoint, e.g. https://xcp-master.example. */
   url: string;
   username: string;

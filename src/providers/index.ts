@@ -5,6 +5,7 @@ import { ProviderFactory, Provider, Secrets } from '../core/provider';
 const FACTORIES: Record<ConnectionProfile['platform'], () => Promise<ProviderFactory>> = {
   xen: async () => (await import('./xen/xenProvider')).createXenProvider,
   vmware: async () => (await import('./vmware/vmwareProvider')).createVmwareProvider,
+  oraclevm: async () => (await import('./oraclevm/oracleVmProvider')).createOracleVmProvider,
 };
 
 export async function createProvider(profile: ConnectionProfile, secrets: Secrets): Promise<Provider> {

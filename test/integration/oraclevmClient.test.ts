@@ -41,9 +41,9 @@ describe('Oracle VM Manager client against the REST lab', function () {
   });
 
   it('waits while the Manager is STARTING, and says so once', async () => {
-    lab.restartManager(300);
+    lab.setManagerState('STARTING');
     const states: string[] = [];
-    const m = await c.waitUntilRunning({ onWait: (s) => states.push(s) });
+    const m = await c.waitUntilRunning({ onWait: (s) => { states.push(s); lab.setManagerState('RUNNING'); } });
     assert.equal(m.managerRunState, 'RUNNING');
     assert.deepEqual(states, ['STARTING']);
   });
@@ -91,7 +91,9 @@ describe('Oracle VM Manager client against the REST lab', function () {
     assert.equal(clone.repositoryId?.value, backupRepo().id.value);
     assert.equal(clone.vmRunState, 'STOPPED');
     assert.equal(backupRepo().virtualDiskIds.length, 1);
-    assert.ok(progress.includes('Cloning virtual disk 1 of 1'), progress.join(' | '));
+    // Each poll sees the job's latest message: which intermediate ones are seen depends on timing, the last one does not.
+    assert.ok(progress.every((m) => [`Checking ${SEED.hostile}`, 'Cloning virtual disk 1 of 1', `Creating ${SEED.hostile}.0`].includes(m)), progress.join(' | '));
+    assert.equal(progress[progress.length - 1], `Creating ${SEED.hostile}.0`);
   });
 
   it('a job that fails mid-way is reported with its code, and the Manager leaves nothing in the backup repository', async () => {
@@ -107,12 +109,15 @@ describe('Oracle VM Manager client against the REST lab', function () {
 
   it('cancel aborts the Manager job: CancelledError, the job FAILURE abortedByUser, nothing left in the backup repository', async () => {
     await lab.close();
-    lab = await startOvmLab({ password: PASSWORD, jobStepMs: 200 });
+    lab = await startOvmLab({ password: PASSWORD, jobStepMs: 300 });
     c = client();
     const vm = await vmNamed(SEED.running);
     await stopVm(c, vm);
     const ac = new AbortController();
-    const p = cloneVm(c, vm, { serverPoolId: vm.serverPoolId!.value, repositoryId: backupRepo().id.value }, { signal: ac.signal, onProgress: (m) => { if (m.startsWith('Cloning virtual disk 1')) ac.abort(); } });
+    const p = cloneVm(c, vm, { serverPoolId: vm.serverPoolId!.value, repositoryId: backupRepo().id.value }, { signal: ac.signal });
+    // Cancel once the Manager has the job (its steps take 300 ms each; abort is honoured before the next one).
+    while (!lab.store.jobs().some((j) => j.name.startsWith('Clone Vm'))) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
     await assert.rejects(p, CancelledError);
     const job = lab.store.jobs().find((j) => j.name.startsWith('Clone Vm'))!;
     assert.deepEqual([job.jobRunState, job.summaryDone, job.abortedByUser], ['FAILURE', true, true]);
@@ -157,9 +162,13 @@ describe('Oracle VM Manager client against the REST lab', function () {
 
   it('lab: a clone made while the Manager is STARTING waits (CREATED) until it is RUNNING', async () => {
     const vm = lab.store.vmByName(SEED.stopped) as VmObj;
-    lab.restartManager(400);
+    lab.setManagerState('STARTING');
     const job = await c.write('PUT', `Vm/${vm.id.value}/clone`, { serverPoolId: vm.serverPoolId!.value, createTemplate: false });
     assert.equal(job.jobRunState, 'CREATED');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lab.store.get<VmObj>('Vm', vm.id.value)!.vmRunState, 'STOPPED');
+    assert.equal(lab.store.jobs().find((j) => j.id.value === job.id.value)!.jobRunState, 'CREATED', 'not run while STARTING');
+    lab.setManagerState('RUNNING');
     const done = await c.followJob(job);
     assert.equal(done.jobRunState, 'SUCCESS');
     assert.equal((lab.store.get<VmObj>('Vm', done.resultId!.value)!.repositoryId!.value), (lab.store.repoByName(SEED.repository) as RepositoryObj).id.value);

@@ -36,6 +36,8 @@ export interface OvmLab {
   httpFaults: HttpFault[];
   /** The Manager restarts: STARTING for `ms`, then RUNNING (vmapi-rest-managerstate). */
   restartManager(ms: number): void;
+  /** Sets managerRunState now (tests flip it when the client says it waits: no timing). */
+  setManagerState(state: ManagerRunState): void;
   addJobFault(f: JobFault): void;
   close(): Promise<void>;
 }
@@ -135,7 +137,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   const port = (server.address() as AddressInfo).port;
   return {
     url: `https://127.0.0.1:${port}${REST_BASE}`, port, thumbprint: cert.sha256, store, jobs, requests, httpFaults,
-    restartManager, addJobFault: (f) => jobs.faults.push(f),
+    restartManager, setManagerState: setState, addJobFault: (f) => jobs.faults.push(f),
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
