@@ -4,6 +4,7 @@ import { CancelledError, describeContext, throwIfAborted } from '../core/errors'
 import { Progress } from '../core/progress';
 import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
 import { TruncatedStreamError } from '../core/errors';
+import { ChannelSlots } from './channelSlots';
 import { IdleLimit, IdleTimeoutError } from './idleLimit';
 import { shellCommand } from './shellQuote';
 import { normaliseSshFingerprint, sshFingerprint, untrustedHostKey } from './sshHostKey';
@@ -66,6 +67,8 @@ const MAX_IN_FLIGHT = 16;
  * (OpenSSH session.c do_exec_no_pty: setsid), so a cancelled command is ended with its whole group.
  */
 export class SshSession {
+  /** Channels at once: 6, below OpenSSH's default MaxSessions of 10 (freed late, see openExec); kills bypass it. */
+  private readonly slots = new ChannelSlots(6);
   private constructor(private readonly client: Client, readonly where: string) {}
 
   /**
@@ -118,8 +121,11 @@ export class SshSession {
     throwIfAborted(opts.signal);
     const line = `printf '%s\\n' "$$"; exec ${shellCommand(argv)}`;
     const max = opts.maxOutputBytes ?? 16 * 1024 * 1024;
-    const channel = await this.channel(line);
-    return new Promise<ExecResult>((resolve, reject) => {
+    // Listeners go on in the exec callback itself: ssh2 may parse the command's output and its exit-status in the
+    // same read as the channel's confirmation, and an `exit` emitted before an await resumed would be lost.
+    const release = await this.slots.acquire();
+    return new Promise<ExecResult>((resolve, reject) => this.openExec(line, (e, channel) => {
+      if (e) { release(); reject(new Error(`${this.where}: SSH exec refused: ${e.message}`)); return; }
       const out = new Collector(max); const err = new Collector(max);
       let pidText = ''; let pid: string | undefined;
       let failure: Error | undefined; let exit: { code: number | null; signal?: string } | undefined;
@@ -148,13 +154,14 @@ export class SshSession {
       channel.stderr.on('data', (chunk: Buffer) => { idle.touch(); err.add(chunk); });
       channel.on('exit', (code: number | null, signal?: string) => { exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined }; });
       channel.on('close', () => {
+        release();
         idle.stop();
         opts.signal?.removeEventListener('abort', onAbort);
         if (failure) reject(failure);
         else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
       });
       if (opts.stdin !== undefined) channel.end(opts.stdin); else channel.end();
-    });
+    }));
   }
 
   /** exec, then RemoteCommandError unless the exit code is 0. */
@@ -172,7 +179,12 @@ export class SshSession {
    */
   async download(remotePath: string, finalPath: string, opts: DownloadOptions = {}): Promise<WrittenFile> {
     throwIfAborted(opts.signal);
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((e, s) => e ? reject(new Error(`${this.where}: SFTP refused: ${e.message}`)) : resolve(s)));
+    const release = await this.slots.acquire();
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((e, s) => {
+      if (e) { release(); reject(new Error(`${this.where}: SFTP refused: ${e.message}`)); return; }
+      s.once('close', release);
+      resolve(s);
+    }));
     const idleMs = opts.idleMs ?? 300_000;
     let stopped: Error | undefined;
     const stop = (e: Error) => { if (!stopped) { stopped = e; sftp.end(); } };
@@ -217,8 +229,23 @@ export class SshSession {
     });
   }
 
-  private channel(line: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => this.client.exec(line, (e, ch) => e ? reject(new Error(`${this.where}: SSH exec refused: ${e.message}`)) : resolve(ch)));
+  /**
+   * client.exec, retried while sshd answers "open failed": its session slots (MaxSessions) are freed a little after
+   * the channels closed, so a burst can meet them still taken. `ready` runs synchronously in ssh2's callback.
+   */
+  private openExec(line: string, ready: (e: Error | undefined, ch: ClientChannel) => void, attempt = 0): void {
+    this.client.exec(line, (e, ch) => {
+      if (e && /open failed/i.test(e.message) && attempt < 20) { setTimeout(() => this.openExec(line, ready, attempt + 1), 50 * (attempt + 1)).unref(); return; }
+      ready(e ?? undefined, ch);
+    });
+  }
+
+  /** Runs a line of our own (no output kept) until its channel closes; listeners attached in the exec callback. */
+  private runQuietly(line: string): Promise<void> {
+    return new Promise((resolve, reject) => this.openExec(line, (e, ch) => {
+      if (e) { reject(e); return; }
+      ch.on('close', () => resolve()); ch.resume(); ch.stderr.resume(); ch.end();
+    }));
   }
 
   /**
@@ -229,8 +256,7 @@ export class SshSession {
     const g = `-${pid}`;
     const script = `env kill -s TERM -- ${g} 2>/dev/null; i=0; while [ $i -lt 5 ] && env kill -s 0 -- ${g} 2>/dev/null; do sleep 1; i=$((i+1)); done; env kill -s KILL -- ${g} 2>/dev/null; exit 0`;
     try {
-      const ch = await this.channel(script);
-      await new Promise<void>((resolve) => { ch.on('close', () => resolve()); ch.resume(); ch.stderr.resume(); ch.end(); });
+      await this.runQuietly(script);
     } catch { /* connection lost: the remote sshd ends the session's processes' channel anyway */ }
   }
 }

@@ -95,6 +95,12 @@ describe('SSH transport against OpenSSH', function () {
       assert.equal((await s.exec(['true'])).code, 0);
     });
 
+    it('reports the exit code of quick commands run at once (exit-status parsed with the channel confirmation)', async () => {
+      const codes = Array.from({ length: 40 }, (_, i) => i % 7);
+      const results = await Promise.all(codes.map((n) => s.exec(['sh', '-c', `exit ${n}`])));
+      assert.deepEqual(results.map((r) => r.code), codes);
+    });
+
     it('passes stdin and closes it', async () => {
       const r = await s.exec(['cat'], { stdin: 'line1\nline2' });
       assert.equal(r.stdout, 'line1\nline2');
