@@ -3,6 +3,7 @@ import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { CancelledError, describeContext, throwIfAborted } from '../core/errors';
 import { Progress } from '../core/progress';
 import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
+import { BodySink } from '../core/bodySink';
 import { TruncatedStreamError } from '../core/errors';
 import { ChannelSlots } from './channelSlots';
 import { IdleLimit, IdleTimeoutError } from './idleLimit';
@@ -59,7 +60,7 @@ export class RemoteCommandError extends Error {
 }
 
 const READ_CHUNK = 64 * 1024;
-const MAX_IN_FLIGHT = 16;
+const READ_DEPTH = 64;
 
 /**
  * One authenticated SSH connection. Commands run as `sh -c` lines built only by shellQuote (every argument, the
@@ -172,8 +173,8 @@ export class SshSession {
   }
 
   /**
-   * Copies a remote file over SFTP into `finalPath` through `finalPath.part`: read straight into the write slabs
-   * (several reads in flight), hashed (sha256) while it streams, fsync'd, then renamed (receiveVerified). The size
+   * Copies a remote file over SFTP into `finalPath` through `finalPath.part`: 4 MiB of reads in flight (pumpFile),
+   * copied into the write slabs in order, hashed (sha256) while it streams, fsync'd, then renamed (receiveVerified). The size
    * read at open must be the size received (TruncatedStreamError otherwise: the file changed or the read was cut).
    * Abort, the idle limit or any error remove the .part; nothing is held in memory beyond the slabs.
    */
@@ -198,17 +199,7 @@ export class SshSession {
         try {
           const size = (await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => { throw fail(e); })).size;
           setTotal(size);
-          let position = 0;
-          for (;;) {
-            if (stopped) throw stopped;
-            const n = await readInto(sftp, handle, sink.space(), position).catch((e) => { throw fail(e); });
-            if (stopped) throw stopped;
-            idle.touch();
-            if (n === 0) break;
-            position += n;
-            const pending = sink.commit(n);
-            if (pending) await pending;
-          }
+          const position = await pumpFile(sftp, handle, sink, () => { if (stopped) throw stopped; idle.touch(); }).catch((e) => { throw fail(e); });
           if (size !== undefined && position !== size) throw new TruncatedStreamError(`${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`);
         } finally {
           if (!stopped) await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
@@ -282,20 +273,44 @@ function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => vo
 }
 
 /**
- * Fills `space` from `position` with up to MAX_IN_FLIGHT reads at once; returns the bytes that landed contiguously
- * from its start (a short read ends the run: what follows it is read again next time). 0 means end of file.
+ * Reads a remote file from its start into `sink` with up to READ_DEPTH reads of READ_CHUNK in flight (4 MiB): the bytes
+ * in flight, not the request size, set the speed (loopback OpenSSH, 256 MiB: 1 MiB in flight 21–23 MiB/s, 4 MiB
+ * 102–108 MiB/s, 2026-11-29). Reads land in a small pool of buffers and are copied into the sink's slabs in file
+ * order. A short read ends the run: reads issued past it are dropped and reading resumes where it stopped (0 = end of
+ * file). `beat` runs after each read (throws to stop). Returns the bytes read.
  */
-async function readInto(sftp: SFTPWrapper, handle: Buffer, space: Buffer, position: number): Promise<number> {
-  const reads: Array<Promise<number>> = [];
-  for (let off = 0; off < space.length && reads.length < MAX_IN_FLIGHT; off += READ_CHUNK) {
-    const len = Math.min(READ_CHUNK, space.length - off);
-    reads.push(new Promise((resolve, reject) => sftp.read(handle, space, off, len, position + off, (e, n) => e ? reject(e) : resolve(n))));
-  }
-  const got = await Promise.all(reads);
-  let total = 0;
-  for (let i = 0; i < got.length; i++) {
-    total += got[i];
-    if (got[i] < Math.min(READ_CHUNK, space.length - i * READ_CHUNK)) break;
-  }
-  return total;
+async function pumpFile(sftp: SFTPWrapper, handle: Buffer, sink: BodySink, beat: () => void): Promise<number> {
+  type Read = { buf: Buffer; done: Promise<number> };
+  const pool: Buffer[] = [];
+  let pending: Read[] = [];
+  let next = 0; let position = 0;
+  const issue = () => {
+    while (pending.length < READ_DEPTH) {
+      const buf = pool.pop() ?? Buffer.allocUnsafe(READ_CHUNK);
+      const at = next; next += READ_CHUNK;
+      const done = new Promise<number>((resolve, reject) => sftp.read(handle, buf, 0, READ_CHUNK, at, (e, n) => e ? reject(e) : resolve(n)));
+      done.catch(() => undefined); // awaited in order below, or dropped after a short read
+      pending.push({ buf, done });
+    }
+  };
+  try {
+    for (;;) {
+      issue();
+      const head = pending.shift()!;
+      const n = await head.done;
+      beat();
+      if (n === 0) return position;
+      for (let off = 0; off < n;) {
+        const space = sink.space();
+        const k = Math.min(space.length, n - off);
+        head.buf.copy(space, 0, off, off + k);
+        off += k;
+        const wait = sink.commit(k);
+        if (wait) await wait;
+      }
+      position += n;
+      if (n < READ_CHUNK) { pending = []; next = position; } // its successors may still be filling: not reused
+      else pool.push(head.buf);
+    }
+  } finally { pending = []; }
 }
