@@ -60,7 +60,7 @@ export class RemoteCommandError extends Error {
 }
 
 const READ_CHUNK = 64 * 1024;
-const READ_DEPTH = 64;
+const READ_DEPTH = 128;
 
 /**
  * One authenticated SSH connection. Commands run as `sh -c` lines built only by shellQuote (every argument, the
@@ -173,7 +173,7 @@ export class SshSession {
   }
 
   /**
-   * Copies a remote file over SFTP into `finalPath` through `finalPath.part`: 4 MiB of reads in flight (pumpFile),
+   * Copies a remote file over SFTP into `finalPath` through `finalPath.part`: 8 MiB of reads in flight (pumpFile),
    * copied into the write slabs in order, hashed (sha256) while it streams, fsync'd, then renamed (receiveVerified). The size
    * read at open must be the size received (TruncatedStreamError otherwise: the file changed or the read was cut).
    * Abort, the idle limit or any error remove the .part; nothing is held in memory beyond the slabs.
@@ -273,9 +273,11 @@ function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => vo
 }
 
 /**
- * Reads a remote file from its start into `sink` with up to READ_DEPTH reads of READ_CHUNK in flight (4 MiB): the bytes
- * in flight, not the request size, set the speed (loopback OpenSSH, 256 MiB: 1 MiB in flight 21–23 MiB/s, 4 MiB
- * 102–108 MiB/s, 2026-11-29). Reads land in a small pool of buffers and are copied into the sink's slabs in file
+ * Reads a remote file from its start into `sink` with up to READ_DEPTH reads of READ_CHUNK in flight (8 MiB): the bytes
+ * in flight, not the request size, set the speed (loopback OpenSSH, 2 shared cores under load 11, 2026-11-29: raw reads
+ * 21–23 MiB/s at 1 MiB in flight, 102–108 at 4 MiB; whole downloads of 512 MiB with sha256 and fsync 22 MiB/s at 1 MiB,
+ * 39–51 at 4 MiB, 48–116 at 8 MiB, 47–48 at 16 MiB; scp 63–190 in the same runs). Reads land in a small pool of
+ * buffers and are copied into the sink's slabs in file
  * order. A short read ends the run: reads issued past it are dropped and reading resumes where it stopped (0 = end of
  * file). `beat` runs after each read (throws to stop). Returns the bytes read.
  */
