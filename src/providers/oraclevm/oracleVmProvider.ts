@@ -4,6 +4,7 @@ import { JobContext } from '../../core/job';
 import { Capabilities, ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { BackupOptions, MetadataRestoreOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
 import { CatalogEntry } from '../../core/repository';
+import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
 import { listRepositories, listServerPools, listServers, listVms } from './ovmInventory';
@@ -65,7 +66,7 @@ export class OracleVmProvider implements Provider {
   backupHost(_h: string, _o: BackupOptions, _c: JobContext): Promise<CatalogEntry> { return this.refuse('host backup', 'Oracle recommends reinstalling and rediscovering an Oracle VM Server rather than backing it up (guide §12)'); }
   resetPowerState(_vmId: string, _c: JobContext): Promise<void> { return this.refuse('reset power state', 'a XAPI operation'); }
   /** Nothing to clean: this provider makes no temporary objects yet. */
-  async cleanup(_c: JobContext): Promise<string[]> { return []; }
+  async cleanup(_o: CleanupOptions, _c: JobContext): Promise<CleanupItem[]> { return []; }
 
   private refuse<T>(what: string, why: string, context: ErrorContext = {}): Promise<T> {
     return Promise.reject(new VendorError(NOT_SUPPORTED, [`${what}: ${why}`], { connection: this.profile.name, ...context }));
