@@ -4,6 +4,8 @@ import { Diagnostic, Entry, LanguageId, ParseResult } from './types';
 import { quoteForMessage } from '../core/controlChars';
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** bash's declaration builtins (their NAME=value arguments are assignments, not a command's environment). */
+const DECLARATION_BUILTINS = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
 const WELL_KNOWN_ENV = new Set(['HOME', 'USER', 'PATH', 'HOSTNAME', 'PWD', 'LOGNAME', 'SHELL']);
 
 function isBlank(c: string | undefined): boolean { return c === ' ' || c === '\t'; }
@@ -25,6 +27,12 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
     return false;
   };
   const skipBlanks = (): void => { while (i < n && (isBlank(text[i]) || continuation())) { if (isBlank(text[i])) i++; } };
+  /** The offset after the blanks (and backslash-newline continuations, which bash removes) from `at`. */
+  const blanksFrom = (at: number): number => {
+    const save = i; i = at;
+    while (i < n && (isBlank(text[i]) || continuation())) { if (isBlank(text[i])) i++; }
+    const e = i; i = save; return e;
+  };
   const skipRestOfLine = (): void => { while (i < n && !isEol(text[i])) { if (!continuation()) i++; } };
 
   /** Parses one shell word starting at i; returns the unescaped value. */
@@ -137,6 +145,42 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
     return e;
   };
 
+  /**
+   * `export` / `readonly` / `declare` / `typeset` / `local` at i: bash's declaration builtins take every following word as
+   * an argument — NAME=value assigns (no command runs after it), NAME alone only marks the variable, an option (-x) is
+   * skipped, anything else is "not a valid identifier". `local` outside a function assigns nothing.
+   */
+  const declaration = (builtin: string, stmtStart: number): void => {
+    const bs = i;
+    i += builtin.length;
+    if (builtin === 'local') {
+      skipRestOfLine();
+      diag(bs, bs + builtin.length, 'warning', 'local-outside-function', '"local" only works inside a shell function: bash reading this file prints "local: can only be used in a function" and assigns nothing on this line — remove "local".');
+      return;
+    }
+    for (;;) {
+      i = blanksFrom(i);
+      const c = text[i];
+      if (i >= n || isEol(c) || c === ';' || c === '#' || c === '&' || c === '|') return;
+      const ws = i;
+      if (c === '-' || c === '+') { while (i < n && !isBlank(text[i]) && !isEol(text[i]) && text[i] !== ';') i++; continue; }
+      NAME.lastIndex = i;
+      const name = NAME.exec(text);
+      if (name && text[i + name[0].length] === '=') {
+        const ke = i + name[0].length;
+        i = ke + 1;
+        const vs = i;
+        const w = readWord();
+        push(name[0], ws, ke, vs, i, w.value, w.quote, stmtStart);
+        continue;
+      }
+      const ne = name ? i + name[0].length : i;
+      if (name && (isBlank(text[ne]) || isEol(text[ne]) || text[ne] === ';' || text[ne] === '\\')) { i = ne; continue; }
+      readWord();
+      diag(ws, Math.max(i, ws + 1), 'error', 'not-identifier', `${builtin}: "${quoteForMessage(text.slice(ws, i), 40)}" is not a valid identifier — bash prints that error and assigns nothing for this word.`);
+    }
+  };
+
   let afterComment = false;
   while (i < n) {
     // Between statements: blanks, ';', newlines. bash reads a CR as an ordinary character (a word, or part of one).
@@ -171,11 +215,9 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
     }
     NAME.lastIndex = i;
     let m = NAME.exec(text);
-    let exported = false;
-    if (m && m[0] === 'export' && isBlank(text[i + 6])) {
-      exported = true;
-      i += 6; skipBlanks();
-      NAME.lastIndex = i; m = NAME.exec(text);
+    if (m && DECLARATION_BUILTINS.has(m[0]) && text[i + m[0].length] !== '=') {
+      const after = text[i + m[0].length];
+      if (isBlank(after) || isEol(after) || after === ';' || after === '\\') { declaration(m[0], stmtStart); continue; }
     }
     if (!m) {
       const s = i; skipRestOfLine();
@@ -218,7 +260,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       const vs = i;
       const w = readWord();
       const ve = i;
-      let j = i; while (isBlank(text[j])) j++;
+      const j = blanksFrom(i);
       if (isEol(text[j]) || text[j] === '#' || text[j] === ';' || text[j] === '&' || text[j] === '|') {
         const inv = w.quote !== 'single' && w.quote !== 'double' ? invisibleIn(vs, ve) : undefined;
         if (inv) diag(inv.offset, inv.offset + 1, 'warning', 'invisible-character', `The value of ${key} contains ${describeInvisible(inv.ch)}: bash does not treat it as a blank, so it is part of the value.`, { key, offset: inv.offset, ch: inv.ch });
@@ -234,7 +276,6 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
         i = j; m = next;
         continue;
       }
-      if (exported) { statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart)); skipRestOfLine(); break; }
       // A=value word…: bash runs `word` as a command; every assignment of this statement is in its environment only.
       const cmd = commandWords(j);
       const inv = invisibleIn(vs, ve);
