@@ -56,7 +56,10 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       let from = pos === lastPos ? masked.lastIndexOf('\n', pos - 1) + 1 : pos;
       if (code === 'unterminated-comment') from = pos;
       const to = code === 'unterminated-comment' ? masked.length : Math.max(lineEnd(masked, pos), pos + 1);
-      masked = masked.slice(0, from) + masked.slice(from, to).replace(/[^\n\r]/g, ' ') + masked.slice(to);
+      const next = masked.slice(0, from) + masked.slice(from, to).replace(/[^\n\r]/g, ' ') + masked.slice(to);
+      // Nothing left to blank (an error at the end of the file): parsing again would report the same error again.
+      if (next === masked) return undefined;
+      masked = next;
       lastPos = pos;
     }
   }
@@ -83,6 +86,17 @@ function checkEscapes(ctx: Ctx, raw: string, start: number, key: string, value: 
   }
 }
 
+/** A read of the undeclared `name` at [start, end): a ReferenceError when WSH runs config.js; `written` is the value to quote. */
+function reportUndefined(ctx: Ctx, name: string, start: number, end: number, key: string, written: string): void {
+  const n = quoteForMessage(name, 40);
+  const w = quoteForMessage(written, 60);
+  ctx.diagnostics.push({
+    range: ctx.ix.range(start, end), severity: 'error', code: 'unquoted-value',
+    message: `${n} is not defined: JScript stops with a ReferenceError ("'${n}' is undefined"; node: "ReferenceError: ${n} is not defined") when VCB loads config.js — quote the value: ${key ? key + '=' : ''}"${w}";`,
+    data: { key },
+  });
+}
+
 /** The value JScript computes for an expression made of literals, "+" and earlier variables; undefined if not evaluated here. */
 function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
   switch (node.type) {
@@ -94,12 +108,7 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
     case 'Identifier': {
       if (ctx.defined.has(node.name)) return ctx.defined.get(node.name);
       if (JSCRIPT_GLOBALS.has(node.name)) return undefined;
-      const name = quoteForMessage(node.name, 40);
-      ctx.diagnostics.push({
-        range: ctx.ix.range(node.start, node.end), severity: 'error', code: 'unquoted-value',
-        message: `${name} is not defined: JScript stops with a ReferenceError ("'${name}' is undefined"; node: "ReferenceError: ${name} is not defined") when VCB loads config.js — quote the value: ${key}="${name}";`,
-        data: { key },
-      });
+      reportUndefined(ctx, node.name, node.start, node.end, key, node.name);
       return undefined;
     }
     case 'BinaryExpression': {
@@ -110,7 +119,40 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
     }
     case 'UnaryExpression':
       if (node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') return String(-node.argument.value);
-      evaluate(ctx, node.argument, key);
+      // `typeof NAME` of an undeclared NAME is "undefined", not a ReferenceError.
+      if (!(node.operator === 'typeof' && node.argument.type === 'Identifier')) evaluate(ctx, node.argument, key);
+      return undefined;
+    case 'MemberExpression': {
+      // HOST = vc01.example.test; reads the undeclared vc01: one error on the whole dotted name, quoted whole by the fix.
+      let root: AnyNode = node;
+      while (root.type === 'MemberExpression' && !root.computed) root = root.object;
+      if (root.type === 'Identifier' && !ctx.defined.has(root.name) && !JSCRIPT_GLOBALS.has(root.name)) {
+        reportUndefined(ctx, root.name, node.start, node.end, key, ctx.text.slice(node.start, node.end));
+        return undefined;
+      }
+      evaluate(ctx, node.object, key);
+      if (node.computed) evaluate(ctx, node.property, key);
+      return undefined;
+    }
+    case 'CallExpression': case 'NewExpression':
+      evaluate(ctx, node.callee, key);
+      for (const a of node.arguments as AnyNode[]) evaluate(ctx, a, key);
+      return undefined;
+    // Only what always runs: the branch taken and the right side of && / || may never be read.
+    case 'ConditionalExpression':
+      evaluate(ctx, node.test, key);
+      return undefined;
+    case 'LogicalExpression':
+      evaluate(ctx, node.left, key);
+      return undefined;
+    case 'SequenceExpression':
+      for (const x of node.expressions as AnyNode[]) evaluate(ctx, x, key);
+      return undefined;
+    case 'ArrayExpression':
+      for (const x of node.elements as AnyNode[]) if (x) evaluate(ctx, x, key);
+      return undefined;
+    case 'ObjectExpression':
+      for (const p of node.properties as AnyNode[]) evaluate(ctx, p.value, key);
       return undefined;
     case 'UpdateExpression':
       evaluate(ctx, node.argument, key);
