@@ -73,6 +73,8 @@ function fixes(lang: LanguageId, text: string, d: Diagnostic): QuickFix[] {
       if (ch === '\uFEFF') return [{ title: 'Remove the byte order mark', range: ix.range(at, at + 1), newText: '' }];
       return /[\u3000\u00A0\u2000-\u200D\u2060\u202F\u205F]/.test(ch ?? '') ? [{ title: `Replace U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} with an ordinary space`, range: ix.range(at, at + 1), newText: /[\u200B-\u200D\u2060]/.test(ch) ? '' : ' ' }] : [];
     }
+    case 'control-character':
+      return /^[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]$/.test(under) ? [{ title: 'Remove the control character', range: r, newText: '' }] : [];
     case 'hash-comment':
       return under.startsWith('#') ? [{ title: 'Change "#" to "//"', range: ix.range(r.start.offset, r.start.offset + 1), newText: '//' }] : [];
     case 'datastore-path-backslash':

@@ -3,7 +3,7 @@ import { closest } from './editDistance';
 import { vmNameOfVmx } from './vmxName';
 import { propertySchema, SCHEMAS } from './schemas';
 import { Diagnostic, Entry, LanguageId } from './types';
-import { quoteForMessage } from '../core/controlChars';
+import { escapeControlChars, quoteForMessage } from '../core/controlChars';
 
 /** The guide's own caution (VCB guide, appendix A, "構成ファイルの設定" / PASSWORD), for the service console's backuptools.conf. */
 export const PASSWORD_CAUTION = 'Caution (VCB guide, appendix A): specifying the password in the configuration file is a security risk — make sure the service console is not used by anyone other than the ESX Server 3 administrators (and keep the file mode 0600, root only; VMSA-2008-0014).';
@@ -11,6 +11,8 @@ export const PASSWORD_CAUTION = 'Caution (VCB guide, appendix A): specifying the
 export const PROXY_PASSWORD_CAUTION = 'Anyone who can read config.js on the VCB proxy can read it: restrict the file to the proxy\'s administrators (NTFS permissions), or remove PASSWORD and let VCB read it from the registry (HKLM\\SOFTWARE\\VMware, Inc.\\VMware Consolidated Backup\\Password) or prompt for it (VMSA-2008-0014).';
 export const REGISTRY_PASSWORD_KEY = 'HKLM\\SOFTWARE\\VMware, Inc.\\VMware Consolidated Backup\\Password';
 export const DBBACKUP_CMD_DEFAULT = /^\/opt\/mysql\/meb-[^/\s]+\/bin\/mysqlbackup$/;
+/** Control characters (not tab, CR, LF) and bidirectional controls written raw into a value. */
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const DATASTORE_PATH = /^\[([^\]]+)\] (.*)$/;
 
 export function duplicateKeys(entries: Entry[]): Diagnostic[] {
@@ -46,6 +48,11 @@ export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnos
     }
     if (lang === 'ovmm-sysconfig' && e.key === 'DBBACKUP_CMD' && !DBBACKUP_CMD_DEFAULT.test(e.value)) {
       out.push({ range: e.valueRange, severity: 'warning', code: 'dbbackup-cmd-changed', message: 'DBBACKUP_CMD should not be changed: the mysqlbackup path is spelled out so that future MySQL Enterprise Backup package updates can be handled (default /opt/mysql/meb-x.x/bin/mysqlbackup).', data: { key: e.key } });
+    }
+    const ctl = RAW_CONTROL.exec(e.rawValue);
+    if (ctl) {
+      const s = e.valueRange.start.offset + ctl.index;
+      out.push({ range: offsetRange(e, s, s + 1), severity: 'warning', code: 'control-character', message: `The value of ${e.key} contains the control character ${escapeControlChars(ctl[0])} (U+${ctl[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}), written into the file as it is: it becomes part of the value (a pasted terminal escape, or a byte of another encoding?) — remove it.`, data: { key: e.key } });
     }
     const allowed = ps?.['x-placeholders'];
     if (allowed || lang === 'backuptools-conf') {
