@@ -14,7 +14,7 @@ const PARSE_BUDGET_CHARS = 8_000_000;
 
 type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Ctx { text: string; ix: TextIndex; diagnostics: Diagnostic[]; entries: Entry[]; defined: Map<string, string | undefined> }
+interface Ctx { text: string; ix: TextIndex; diagnostics: Diagnostic[]; entries: Entry[]; defined: Map<string, string | undefined>; selfRead?: boolean }
 
 function lineEnd(text: string, pos: number): number {
   let e = pos;
@@ -106,6 +106,7 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
       if (typeof node.value === 'number' || typeof node.value === 'boolean') return String(node.value);
       return undefined;
     case 'Identifier': {
+      if (node.name === key) ctx.selfRead = true;
       if (ctx.defined.has(node.name)) return ctx.defined.get(node.name);
       if (JSCRIPT_GLOBALS.has(node.name)) return undefined;
       reportUndefined(ctx, node.name, node.start, node.end, key, node.name);
@@ -185,6 +186,7 @@ class ConfigJsEntry implements Entry {
   private vr?: Entry['valueRange'];
   private sr?: Entry['statementRange'];
   unevaluated?: boolean;
+  selfReference?: boolean;
   constructor(
     private readonly ctx: Ctx, readonly key: string, readonly keyRange: Entry['keyRange'], readonly value: string, readonly rawValue: string,
     readonly quote: Entry['quote'], private readonly vs: number, private readonly ve: number, private readonly ss: number, private readonly se: number,
@@ -200,6 +202,7 @@ function addEntry(ctx: Ctx, key: string, keyNode: AnyNode, valueNode: AnyNode, v
   const quote: Entry['quote'] = v.type === 'Literal' && typeof v.value === 'string' ? (text.charCodeAt(v.start) === 39 ? 'single' : 'double') : 'none';
   const entry = new ConfigJsEntry(ctx, key, ix.range(keyNode.start, keyNode.end), value ?? raw, raw, quote, v.start, v.end, stmt.start, stmt.end);
   if (value === undefined) entry.unevaluated = true;
+  if (ctx.selfRead) entry.selfReference = true;
   ctx.entries.push(entry);
   ctx.defined.set(key, value);
 }
@@ -213,6 +216,7 @@ function innermostValue(node: AnyNode): AnyNode {
 function assignment(ctx: Ctx, node: AnyNode, stmtStart: number, stmtEnd = node.end): string | undefined {
   if (node.operator !== '=' || node.left.type !== 'Identifier') { evaluate(ctx, node.right, ''); return undefined; }
   const key: string = node.left.name;
+  ctx.selfRead = false;
   const value = evaluate(ctx, node.right, key);
   addEntry(ctx, key, node.left, innermostValue(node.right), value, { start: stmtStart, end: stmtEnd } as AnyNode);
   return value;
@@ -238,6 +242,7 @@ export function parseConfigJs(text: string): ParseResult {
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations as AnyNode[]) {
         if (d.id.type !== 'Identifier' || !d.init) continue;
+        ctx.selfRead = false;
         const value = evaluate(ctx, d.init, d.id.name);
         addEntry(ctx, d.id.name, d.id, innermostValue(d.init), value, stmt.declarations.length === 1 ? stmt : d);
       }

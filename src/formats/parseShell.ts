@@ -140,6 +140,10 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
   };
   const push = (key: string, ks: number, ke: number, vs: number, ve: number, value: string, quote: Entry['quote'], stmtStart: number): Entry => {
     const e: Entry = { key, keyRange: ix.range(ks, ke), value, rawValue: text.slice(vs, ve), valueRange: ix.range(vs, ve), quote, statementRange: ix.lineRange(stmtStart, ve) };
+    // $KEY / ${KEY} in the value (reported by reportVar as it was read): a deliberate re-assignment such as A=$A:x.
+    for (let k = diagnostics.length - 1; k >= 0 && diagnostics[k].range.start.offset >= vs; k--) {
+      if (diagnostics[k].code === 'variable-reference' && diagnostics[k].data?.name === key) e.selfReference = true;
+    }
     entries.push(e);
     defined.add(key);
     return e;

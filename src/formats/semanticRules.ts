@@ -21,6 +21,7 @@ export function duplicateKeys(entries: Entry[]): Diagnostic[] {
   for (const e of entries) {
     const f = first.get(e.key);
     if (!f) { first.set(e.key, e); continue; }
+    if (e.selfReference) continue;
     out.push({
       range: e.keyRange, severity: 'warning', code: 'duplicate-key',
       message: `Duplicate key ${e.key}: the last assignment wins (first defined on line ${f.keyRange.start.line + 1}).`,
@@ -103,10 +104,21 @@ function ovmRelease(entries: Entry[]): Diagnostic[] {
     const v = e.value.trim();
     return (e.key === 'DBHOST' && v !== '' && v.toLowerCase() !== 'localhost') || (e.key === 'DBTYPE' && v !== '' && v !== 'MySQL') || (e.key === 'APEX' && /^\d+$/.test(v));
   });
+  // BUILDID (x.y.z.build) says which release wrote the file: it names the release when it is older than 3.4.
+  const build = entries.filter((e) => e.key === 'BUILDID').pop();
+  const bm = build ? /^(\d+)\.(\d+)\./.exec(build.value.trim()) : null;
+  const release = bm && (Number(bm[1]) < 3 || (Number(bm[1]) === 3 && Number(bm[2]) < 4)) ? `${bm[1]}.${bm[2]}` : undefined;
+  const rules = 'These checks follow the Oracle VM 3.4 guide (§12.1.1), where DBTYPE, DBHOST and APEX are legacy properties (MySQL on localhost)';
+  if (release && build) {
+    return [{
+      range: (older ?? build).valueRange, severity: 'information', code: 'older-release', data: { key: (older ?? build).key },
+      message: `BUILDID=${quoteForMessage(build.value, 40)}: this .config was written by Oracle VM Manager ${release}${older ? ` (${older.key}=${quoteForMessage(older.value, 60)})` : ''}. ${rules}; for this file the Oracle VM ${release} documentation applies.`,
+    }];
+  }
   if (!older) return [];
   return [{
     range: older.valueRange, severity: 'information', code: 'older-release', data: { key: older.key },
-    message: `${older.key}=${quoteForMessage(older.value, 60)} is from an Oracle VM Manager release before 3.3 (e.g. 3.2 with its database on another host). These checks follow the Oracle VM 3.4 guide (§12.1.1), where DBTYPE, DBHOST and APEX are legacy properties (MySQL on localhost); for this file the older release's documentation applies.`,
+    message: `${older.key}=${quoteForMessage(older.value, 60)} is from an Oracle VM Manager release before 3.4 (e.g. 3.2 with its database on another host). ${rules}; for this file the older release's documentation applies.`,
   }];
 }
 

@@ -31,6 +31,8 @@ export interface Entry {
   statementRange: Range;
   /** Set when the value is an expression this layer does not evaluate (config.js): `value` is then its source text, not checked against the schema. */
   unevaluated?: boolean;
+  /** The value reads the key's earlier value (`A = A + "x"`, `A=$A:x`): a deliberate re-assignment, not a duplicate. */
+  selfReference?: boolean;
 }
 
 export interface ParseResult {

@@ -42,6 +42,10 @@ const rows: Row[] = [
   // config.js: node says "ReferenceError: vc01 is not defined" for an unquoted dotted host name.
   { name: 'unquoted dotted host name (fixture)', lang: 'vcb-config-js', text: fixture('config-host-unquoted-dotted.js'), want: ['unquoted-value@2:8'] },
   { name: 'undeclared name as a call argument', lang: 'vcb-config-js', text: 'HOST="h";USERNAME="u";\nBACKUPROOT = String(vcb_mnts);\n', want: ['unquoted-value@2:21'] },
+  // A value that reads the key's earlier value re-assigns it on purpose (node / bash compute both): no duplicate-key.
+  { name: 'config.js BACKUPROOT = BACKUPROOT + "\\vcb"', lang: 'vcb-config-js', text: 'HOST="h";USERNAME="u";\nBACKUPROOT = "D:\\\\mnt";\nBACKUPROOT = BACKUPROOT + "\\\\vcb";\n', values: { BACKUPROOT: 'D:\\mnt\\vcb' } },
+  { name: 'shell TEMPDIR=$TEMPDIR/vcb', lang: 'backuptools-conf', text: 'TEMPDIR=/tmp\nTEMPDIR="${TEMPDIR}/vcb"\n', values: { TEMPDIR: '${TEMPDIR}/vcb' } },
+  { name: 'a real duplicate is still one', lang: 'backuptools-conf', text: 'TEMPDIR=/tmp\nTEMPDIR=/var/tmp\n', want: ['duplicate-key@2:1'] },
   // A control character pasted raw into a value.
   { name: 'ESC in a shell value', lang: 'backuptools-conf', text: 'VCHOST=vc01\u001b[31m\n', want: ['control-character@1:12'] },
   { name: 'BEL in a config.js string', lang: 'vcb-config-js', text: 'HOST="vc\u000701";USERNAME="u";\n', want: ['control-character@1:9'] },
@@ -68,6 +72,17 @@ describe('formats: kinds of real-file faults beyond the field cases', () => {
     const fixed = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
     assert.match(fixed, /HOST = "vc01\.example\.test";/);
     assert.deepEqual(validate('vcb-config-js', fixed).filter((x) => x.severity === 'error'), []);
+  });
+
+  it('an Oracle VM .config names the release its BUILDID says (3.2, 3.3), not "before 3.3"', () => {
+    const cfg = (build: string, apex: string) => `DBTYPE=MySQL\nDBHOST=localhost\nSID=ovs\nLSNR=49500\nOVSSCHEMA=ovs\nAPEX=${apex}\nWLSADMIN=weblogic\nOVSADMIN=admin\nCOREPORT=54321\nUUID=0004fb00000100001a2b3c4d5e6f7a8b\nBUILDID=${build}\n`;
+    const release = (text: string) => validate('ovm-config', text).filter((d) => d.code === 'older-release');
+    const r33 = release(cfg('3.3.1.1065', '8080'));
+    assert.equal(r33.length, 1);
+    assert.match(r33[0].message, /Oracle VM Manager 3\.3 .*Oracle VM 3\.3 documentation applies/);
+    assert.doesNotMatch(r33[0].message, /before 3\.3/);
+    assert.match(release(cfg('3.2.8.735', 'None'))[0]?.message ?? '', /written by Oracle VM Manager 3\.2/);
+    assert.deepEqual(release(cfg('3.4.6.2105', 'None')), []);
   });
 
   it('Remove the control character leaves a clean value', () => {
