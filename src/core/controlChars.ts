@@ -17,6 +17,7 @@ export function escapeControlChars(s: string, keepNewlines = false): string {
 
 /** A piece of foreign text for a one-line message: escaped, and cut to `max` characters with an ellipsis. */
 export function quoteForMessage(s: string, max = 80): string {
-  const e = escapeControlChars(s);
+  // Characters that look like a space or like nothing are shown as \uXXXX too: "[storage1]\u00a0web01" says why it is wrong.
+  const e = escapeControlChars(s).replace(/[\u00a0\u2000-\u200d\u2060\u202f\u205f\u3000\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return e.length > max ? e.slice(0, max) + '…' : e;
 }

@@ -1,6 +1,7 @@
 // File-type specific checks that JSON schema cannot express.
 import { closest } from './editDistance';
 import { vmNameOfVmx } from './vmxName';
+import { describeInvisible } from './parseShell';
 import { propertySchema, SCHEMAS } from './schemas';
 import { Diagnostic, Entry, LanguageId } from './types';
 import { escapeControlChars, quoteForMessage } from '../core/controlChars';
@@ -13,6 +14,10 @@ export const REGISTRY_PASSWORD_KEY = 'HKLM\\SOFTWARE\\VMware, Inc.\\VMware Conso
 export const DBBACKUP_CMD_DEFAULT = /^\/opt\/mysql\/meb-[^/\s]+\/bin\/mysqlbackup$/;
 /** Control characters (not tab, CR, LF) and bidirectional controls written raw into a value. */
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Characters that look like a blank or like nothing (see parseShell's INVISIBLE). */
+const INVISIBLE_IN_VALUE = /[\uFEFF\u3000\u00A0\u2000-\u200D\u2060\u202F\u205F]/;
+/** Who reads each file, for messages. */
+const READER: Record<LanguageId, string> = { 'vcb-config-js': 'JScript', 'backuptools-conf': 'bash', 'ovmm-sysconfig': 'bash', 'vcb-catalog': 'vcbRestore', 'ovm-config': 'the shell that reads .config' };
 const DATASTORE_PATH = /^\[([^\]]+)\] (.*)$/;
 
 export function duplicateKeys(entries: Entry[]): Diagnostic[] {
@@ -49,6 +54,12 @@ export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnos
     }
     if (lang === 'ovmm-sysconfig' && e.key === 'DBBACKUP_CMD' && !DBBACKUP_CMD_DEFAULT.test(e.value)) {
       out.push({ range: e.valueRange, severity: 'warning', code: 'dbbackup-cmd-changed', message: 'DBBACKUP_CMD should not be changed: the mysqlbackup path is spelled out so that future MySQL Enterprise Backup package updates can be handled (default /opt/mysql/meb-x.x/bin/mysqlbackup).', data: { key: e.key } });
+    }
+    // The shell parser reports these itself (where bash splits or keeps them); elsewhere the reader keeps them in the value.
+    const inv = lang === 'backuptools-conf' || lang === 'ovmm-sysconfig' ? null : INVISIBLE_IN_VALUE.exec(e.rawValue);
+    if (inv) {
+      const s = e.valueRange.start.offset + inv.index;
+      out.push({ range: offsetRange(e, s, s + 1), severity: 'warning', code: 'invisible-character', message: `The value of ${e.key} contains ${describeInvisible(inv[0])}: ${READER[lang]} keeps it as part of the value, where it looks like ${/[\u200b-\u200d\u2060\ufeff]/.test(inv[0]) ? 'nothing' : 'an ordinary space'}.`, data: { key: e.key, offset: s, ch: inv[0] } });
     }
     const ctl = RAW_CONTROL.exec(e.rawValue);
     if (ctl) {

@@ -46,6 +46,9 @@ const rows: Row[] = [
   { name: 'config.js BACKUPROOT = BACKUPROOT + "\\vcb"', lang: 'vcb-config-js', text: 'HOST="h";USERNAME="u";\nBACKUPROOT = "D:\\\\mnt";\nBACKUPROOT = BACKUPROOT + "\\\\vcb";\n', values: { BACKUPROOT: 'D:\\mnt\\vcb' } },
   { name: 'shell TEMPDIR=$TEMPDIR/vcb', lang: 'backuptools-conf', text: 'TEMPDIR=/tmp\nTEMPDIR="${TEMPDIR}/vcb"\n', values: { TEMPDIR: '${TEMPDIR}/vcb' } },
   { name: 'a real duplicate is still one', lang: 'backuptools-conf', text: 'TEMPDIR=/tmp\nTEMPDIR=/var/tmp\n', want: ['duplicate-key@2:1'] },
+  // Invisible characters kept in a value by readers other than bash (JScript, vcbRestore, the .config loop).
+  { name: 'config.js: NBSP after a host name, ZWSP in a user name', lang: 'vcb-config-js', text: 'HOST="vc01.example.test\u00a0";\nUSERNAME="\u200badmin";\n', want: ['invisible-character@1:24', 'invisible-character@2:11'] },
+  { name: 'Oracle VM .config: ZWSP after a value', lang: 'ovm-config', text: 'SID=ovs\u200b\nLSNR=49500\nUUID=0004fb00000100001a2b3c4d5e6f7a8b\n', want: ['invisible-character@1:8'] },
   // A control character pasted raw into a value.
   { name: 'ESC in a shell value', lang: 'backuptools-conf', text: 'VCHOST=vc01\u001b[31m\n', want: ['control-character@1:12'] },
   { name: 'BEL in a config.js string', lang: 'vcb-config-js', text: 'HOST="vc\u000701";USERNAME="u";\n', want: ['control-character@1:9'] },
@@ -83,6 +86,17 @@ describe('formats: kinds of real-file faults beyond the field cases', () => {
     assert.doesNotMatch(r33[0].message, /before 3\.3/);
     assert.match(release(cfg('3.2.8.735', 'None'))[0]?.message ?? '', /written by Oracle VM Manager 3\.2/);
     assert.deepEqual(release(cfg('3.4.6.2105', 'None')), []);
+  });
+
+  it('a catalog datastore path with a non-breaking space: the message shows it, the fix leaves a valid path', () => {
+    const text = 'config.vmx= "[storage1]\u00a0web01/web01.vmx"\nconfig.suspenddir= "[storage1] web01/"\nconfig.logdir= "[storage1] web01/"\ndisk.scsi0:0.diskname= "[storage1] web01/web01.vmdk"\nhost=esx01\n';
+    const ds = validate('vcb-catalog', text);
+    assert.match(ds.find((d) => d.code === 'datastore-path-format')?.message ?? '', /\[storage1\]\\u00a0web01/);
+    const inv = ds.find((d) => d.code === 'invisible-character')!;
+    assert.match(inv.message, /non-breaking space \(U\+00A0\)/);
+    const [fix] = quickFixesFor('vcb-catalog', text, inv);
+    const fixed = text.slice(0, fix.range.start.offset) + fix.newText + text.slice(fix.range.end.offset);
+    assert.deepEqual(validate('vcb-catalog', fixed).filter((d) => d.severity !== 'information').map(at), []);
   });
 
   it('Remove the control character leaves a clean value', () => {
