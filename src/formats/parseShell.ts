@@ -36,8 +36,9 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
   const skipRestOfLine = (): void => { while (i < n && !isEol(text[i])) { if (!continuation()) i++; } };
 
   /** Parses one shell word starting at i; returns the unescaped value. */
-  const readWord = (): { value: string; quote: Entry['quote'] } => {
+  const readWord = (): { value: string; quote: Entry['quote']; computed: boolean } => {
     let value = '';
+    let computed = false;
     const kinds = new Set<string>();
     const dollar = (): void => {
       const ds = i;
@@ -62,7 +63,21 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
         value += text.slice(ds, i); return;
       }
       if (nx === '(') {
+        // $(…) / $((…)): one word up to the matching ")", blanks and nesting included (bash reads it whole).
+        let depth = 0, k = i + 1, q = '';
+        for (; k < n; k++) {
+          const d = text[k];
+          if (q) { if (d === '\\' && q === '"') k++; else if (d === q) q = ''; continue; }
+          if (d === '\\') { k++; continue; }
+          if (d === "'" || d === '"') { q = d; continue; }
+          if (d === '(') depth++;
+          else if (d === ')' && --depth === 0) break;
+        }
+        if (k >= n) { diag(ds, n, 'error', 'unterminated-substitution', 'Unterminated $(...) command substitution.'); value += text.slice(ds); i = n; computed = true; return; }
+        i = k + 1;
         diag(ds, ds + 2, 'information', 'command-substitution', 'Command substitution $(...) is executed by the shell when the file is read; it is not evaluated here.');
+        value += text.slice(ds, i); computed = true;
+        return;
       }
       value += '$'; i++;
     };
@@ -80,7 +95,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       if (i >= n) { diag(bs, n, 'error', 'unterminated-quote', 'Unterminated backquote command substitution.'); value += text.slice(bs); i = n; return; }
       i++;
       diag(bs, i, 'information', 'command-substitution', 'Backquote command substitution is executed by the shell when the file is read; it is not evaluated here.');
-      value += text.slice(bs, i);
+      value += text.slice(bs, i); computed = true;
     };
     while (i < n) {
       const c = text[i];
@@ -120,7 +135,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       value += c; i++; kinds.add('none');
     }
     const quote: Entry['quote'] = kinds.size === 0 ? 'none' : kinds.size > 1 ? 'mixed' : ([...kinds][0] as Entry['quote']);
-    return { value, quote };
+    return { value, quote, computed };
   };
 
   /** The rest of the line as bash's command words (up to a comment or the end of the line): [start, end). */
@@ -138,8 +153,10 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
     const m = INVISIBLE.exec(text.slice(s, e));
     return m ? { offset: s + m.index, ch: m[0] } : undefined;
   };
-  const push = (key: string, ks: number, ke: number, vs: number, ve: number, value: string, quote: Entry['quote'], stmtStart: number): Entry => {
+  const push = (key: string, ks: number, ke: number, vs: number, ve: number, value: string, quote: Entry['quote'], stmtStart: number, computed = false): Entry => {
     const e: Entry = { key, keyRange: ix.range(ks, ke), value, rawValue: text.slice(vs, ve), valueRange: ix.range(vs, ve), quote, statementRange: ix.lineRange(stmtStart, ve) };
+    // A command's output: not written in the file, and not checked against the schema here.
+    if (computed) { e.computed = true; e.unevaluated = true; }
     // $KEY / ${KEY} in the value (reported by reportVar as it was read): a deliberate re-assignment such as A=$A:x.
     for (let k = diagnostics.length - 1; k >= 0 && diagnostics[k].range.start.offset >= vs; k--) {
       if (diagnostics[k].code === 'variable-reference' && diagnostics[k].data?.name === key) e.selfReference = true;
@@ -175,7 +192,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
         i = ke + 1;
         const vs = i;
         const w = readWord();
-        push(name[0], ws, ke, vs, i, w.value, w.quote, stmtStart);
+        push(name[0], ws, ke, vs, i, w.value, w.quote, stmtStart, w.computed);
         continue;
       }
       const ne = name ? i + name[0].length : i;
@@ -239,7 +256,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
         i = eqEnd;
         const vs = i;
         const w = readWord();
-        push(key, ks, ke, vs, i, w.value, w.quote, stmtStart);
+        push(key, ks, ke, vs, i, w.value, w.quote, stmtStart, w.computed);
         skipRestOfLine();
         continue;
       }
@@ -268,7 +285,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       if (isEol(text[j]) || text[j] === '#' || text[j] === ';' || text[j] === '&' || text[j] === '|') {
         const inv = w.quote !== 'single' && w.quote !== 'double' ? invisibleIn(vs, ve) : undefined;
         if (inv) diag(inv.offset, inv.offset + 1, 'warning', 'invisible-character', `The value of ${key} contains ${describeInvisible(inv.ch)}: bash does not treat it as a blank, so it is part of the value.`, { key, offset: inv.offset, ch: inv.ch });
-        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart));
+        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart, w.computed));
         i = j;
         if (text[i] === '#') { skipRestOfLine(); afterComment = true; }
         break;
@@ -276,7 +293,7 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       NAME.lastIndex = j;
       const next = NAME.exec(text);
       if (next && text[j + next[0].length] === '=') {
-        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart));
+        statement.push(push(key, ks, ke, vs, ve, w.value, w.quote, stmtStart, w.computed));
         i = j; m = next;
         continue;
       }

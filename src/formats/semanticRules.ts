@@ -43,7 +43,7 @@ export function semanticDiagnostics(lang: LanguageId, entries: Entry[]): Diagnos
 
   for (const e of entries) {
     const ps = propertySchema(lang, e.key);
-    if ((lang === 'vcb-config-js' || lang === 'backuptools-conf') && e.key === 'PASSWORD' && e.value !== '') {
+    if ((lang === 'vcb-config-js' || lang === 'backuptools-conf') && e.key === 'PASSWORD' && e.value !== '' && !e.computed) {
       out.push({ range: e.valueRange, severity: 'warning', code: 'plaintext-password', message: `Plaintext password. ${lang === 'vcb-config-js' ? PROXY_PASSWORD_CAUTION : PASSWORD_CAUTION}`, data: { key: e.key, lineRange: e.statementRange } });
     }
     if (lang === 'vcb-config-js' && e.key === 'TRANSPORT_MODE' && e.value === 'hotadd') {

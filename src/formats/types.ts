@@ -33,6 +33,8 @@ export interface Entry {
   unevaluated?: boolean;
   /** The value reads the key's earlier value (`A = A + "x"`, `A=$A:x`): a deliberate re-assignment, not a duplicate. */
   selfReference?: boolean;
+  /** The value is the output of a command run when the file is read (`$(…)`, backquotes): nothing secret is written in the file. */
+  computed?: boolean;
 }
 
 export interface ParseResult {

@@ -16,6 +16,8 @@ interface Row {
   want?: string[];
   /** Entries as bash / JScript leave them (key → value). */
   values?: Record<string, string>;
+  /** Codes that must not be reported at all. */
+  absent?: string[];
   /** Keys that must NOT be entries (bash assigns nothing). */
   unset?: string[];
 }
@@ -28,6 +30,11 @@ const rows: Row[] = [
     values: { VCHOST: 'vc01.example.test', USERNAME: 'vcbadmin', TEMPDIR: '/vmfs/volumes/storage1/vcb tmp' } },
   { name: 'continuation inside a value', lang: 'ovmm-sysconfig', text: 'DBBACKUP=/u01/app/oracle/\\\nmysql/dbbackup\n', values: { DBBACKUP: '/u01/app/oracle/mysql/dbbackup' } },
   { name: 'A=1 \\ + B=2 on the next line', lang: 'backuptools-conf', text: 'VCHOST=vc01 \\\n\tUSERNAME=root\n', values: { VCHOST: 'vc01', USERNAME: 'root' } },
+  // $(…) is one word up to its ")" (bash -n accepts these; `env -i bash -c 'set -a; . ./f; env'` sets all four).
+  { name: 'command substitutions with blanks', lang: 'backuptools-conf', text: 'VCHOST=$(hostname -f)\nUSERNAME=`whoami`\nTEMPDIR=$(dirname "$(mktemp -u)")/vcb\n',
+    values: { VCHOST: '$(hostname -f)', TEMPDIR: '$(dirname "$(mktemp -u)")/vcb' } },
+  { name: 'a password read from a file is no plaintext password', lang: 'backuptools-conf', text: 'PASSWORD="$(cat /root/.vcbpw)"\n', absent: ['plaintext-password'] },
+  { name: 'unterminated $(', lang: 'backuptools-conf', text: 'VCHOST=$(hostname -f\n', want: ['unterminated-substitution@1:8'] },
   // readonly / declare / export: their NAME=value arguments are assignments; a bare NAME only marks it.
   { name: 'readonly NAME=value assigns', lang: 'backuptools-conf', text: 'readonly VCHOST=vc01.example.test\n', values: { VCHOST: 'vc01.example.test' } },
   { name: 'export A=1 B="x y" C', lang: 'backuptools-conf', text: 'export VCHOST=vc01 TEMPDIR="/tmp/vcb tmp" USERNAME\n', values: { VCHOST: 'vc01', TEMPDIR: '/tmp/vcb tmp' } },
@@ -61,6 +68,7 @@ describe('formats: kinds of real-file faults beyond the field cases', () => {
       const ds = validate(row.lang, row.text);
       const got = ds.filter((d) => d.severity !== 'information').map(at);
       assert.deepEqual(got.filter((g) => !(row.want ?? []).includes(g)).filter((g) => !g.startsWith('unknown-key') && !g.startsWith('plaintext-password')), [], `unexpected: ${JSON.stringify(ds.map((d) => [at(d), d.message]))}`);
+      for (const a of row.absent ?? []) assert.ok(!ds.some((d) => d.code === a), `${a} reported: ${JSON.stringify(ds.map(at))}`);
       for (const w of row.want ?? []) assert.ok(ds.map(at).includes(w), `missing ${w}: ${JSON.stringify(ds.map(at))}`);
       const entries = parse(row.lang, row.text).entries;
       for (const [k, v] of Object.entries(row.values ?? {})) assert.equal(entries.filter((e) => e.key === k).pop()?.value, v, k);
