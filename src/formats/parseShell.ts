@@ -252,7 +252,8 @@ export function parseShell(text: string, languageId: LanguageId = 'backuptools-c
       if (text[i] === '=') {
         let eqEnd = i + 1;
         while (isBlank(text[eqEnd])) eqEnd++;
-        diag(ke, eqEnd, 'error', 'space-around-equals', `Spaces around "=": bash runs "${key}" as a command (with "=" and the value as its arguments) instead of assigning it, and ${key} stays unset — write ${key}=value.`, { key });
+        const args = text.slice(i, commandWords(i).end);
+        diag(ke, eqEnd, 'error', 'space-around-equals', `Spaces around "=": bash runs "${key}" as a command (with "${quoteForMessage(args, 40)}" as its arguments) instead of assigning it, and ${key} stays unset — write ${key}=value.`, { key });
         i = eqEnd;
         const vs = i;
         const w = readWord();

@@ -107,6 +107,12 @@ describe('formats: kinds of real-file faults beyond the field cases', () => {
     assert.deepEqual(validate('vcb-catalog', fixed).filter((d) => d.severity !== 'information').map(at), []);
   });
 
+  it('A =b and A = b: the message shows the arguments bash passes to the command A', () => {
+    const msg = (text: string) => validate('backuptools-conf', text).find((d) => d.code === 'space-around-equals')?.message ?? '';
+    assert.match(msg('USERNAME =root\n'), /runs "USERNAME" as a command \(with "=root" as its arguments\)/);
+    assert.match(msg('VCHOST = vc01 # host\n'), /with "= vc01" as its arguments/);
+  });
+
   it('Remove the control character leaves a clean value', () => {
     const text = 'VCHOST=vc01\u0007.example.test\n';
     const d = validate('backuptools-conf', text).find((x) => x.code === 'control-character')!;
