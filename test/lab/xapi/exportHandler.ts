@@ -1,38 +1,17 @@
-// GET /export (streamed XVA, HTTP/1.0, no Content-Length) and GET /export_metadata.
+// GET /export (streamed XVA, HTTP/1.0, no Content-Length) and GET /export_metadata, as ocaml/xapi/export.ml serves them.
 import { IncomingMessage, ServerResponse } from 'http';
 import { Readable, Transform, TransformCallback } from 'stream';
 import { createGzip } from 'zlib';
-import { chunkCount, chunkData, chunkHash, isZeroChunk, CHUNK } from './diskContent';
 import { XapiError } from './errors';
 import { authenticate, handlerTask, httpError } from './httpCommon';
 import { buildOva, OvaDisk } from './ovaXml';
 import { RpcContext } from './rpc';
-import { tarEntry, tarHeader, tarPadding, tarTrailer } from './tar';
+import { tarEntry, tarPadding, tarTrailer } from './tar';
+import { XAPI_KEEPALIVE_MS, xvaParts } from './xvaStream';
+import { createZstd } from './zstd';
 import { requirePowerState } from './vmOps';
 import { redirectIfElsewhere, vmSrs } from './placement';
 import { XapiFaults } from './types';
-
-function* xvaParts(store: RpcContext['store'], xml: string, disks: OvaDisk[], onProgress: (p: number) => void): Generator<Buffer> {
-  yield tarEntry('ova.xml', Buffer.from(xml, 'utf8'));
-  const total = disks.reduce((n, d) => n + chunkCount(d.size), 0) || 1;
-  let done = 0;
-  for (const d of disks) {
-    const key = store.vdiContent.get(d.vdiRef) ?? d.vdiRef;
-    const n = chunkCount(d.size);
-    for (let c = 0; c < n; c++) {
-      done++;
-      if (c !== 0 && c !== n - 1 && isZeroChunk(key, c, d.size)) continue;
-      const data = chunkData(key, c, d.size);
-      const padded = data.length === CHUNK ? data : Buffer.concat([data, Buffer.alloc(CHUNK - data.length)]);
-      const name = `${d.id}/${String(c).padStart(8, '0')}`;
-      yield tarHeader(name, CHUNK);
-      yield padded;
-      yield tarEntry(`${name}.xxhash`, Buffer.from(chunkHash(key, c, d.size, padded), 'ascii'));
-      onProgress(done / total);
-    }
-  }
-  yield tarTrailer();
-}
 
 /** Counts body bytes and applies reset/stall faults. */
 export class FaultGate extends Transform {
@@ -57,6 +36,12 @@ function lookupVm(ctx: RpcContext, q: URLSearchParams): string {
   return ctx.store.resolve('VM', id);
 }
 
+/** export.ml handler: `use_compression` true|gzip → gzip, zstd → zstd, anything else → none. */
+function compressionOf(q: URLSearchParams): 'gzip' | 'zstd' | undefined {
+  const c = q.get('use_compression');
+  return c === 'true' || c === 'gzip' ? 'gzip' : c === 'zstd' ? 'zstd' : undefined;
+}
+
 export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
   authenticate(ctx, req, q);
   const vmRef = lookupVm(ctx, q);
@@ -71,7 +56,10 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
     return httpError(res, 500, (e as XapiError).toArray().join(' '), { 'task-id': task });
   }
   const injected = ctx.tasks.takeInjectedFailure('VM.export');
-  const { xml, disks } = buildOva(ctx.store, vmRef);
+  // export.ml: preserve_power_state only when the query says `true`; the export itself is never a snapshot.
+  const preservePowerState = q.get('preserve_power_state') === 'true';
+  const { xml, disks } = buildOva(ctx.store, vmRef, { preservePowerState });
+  const compression = compressionOf(q);
   const sock = req.socket;
   sock.write(
     'HTTP/1.0 200 OK\r\n' +
@@ -82,10 +70,11 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
   );
   vm.current_operations[task] = 'export';
   const cleanup = (): void => { delete vm.current_operations[task]; };
-  const src = Readable.from(xvaParts(ctx.store, xml, disks, (p) => ctx.tasks.progress(task, p)), { objectMode: false });
+  const src = Readable.from(xvaParts(ctx.store, xml, disks, {
+    keepAliveMs: ctx.faults.exportKeepAliveMs ?? XAPI_KEEPALIVE_MS, pause: ctx.faults.pauseExport,
+    onProgress: (p) => ctx.tasks.progress(task, p),
+  }), { objectMode: false });
   const gate = new FaultGate(ctx.faults, () => sock.destroy());
-  const gz = q.get('use_compression') === 'true' || q.get('use_compression') === 'gzip';
-  (gz ? src.pipe(createGzip()).pipe(gate) : src.pipe(gate)).pipe(sock);
   let finished = false;
   gate.on('end', () => {
     finished = true;
@@ -97,15 +86,30 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
     src.destroy();
     if (!finished) { cleanup(); ctx.tasks.fail(task, ['VM_EXPORT_FAILED', 'connection closed']); }
   });
+  const start = (squeeze?: Transform): void => { (squeeze ? src.pipe(squeeze).pipe(gate) : src.pipe(gate)).pipe(sock); };
+  if (compression === 'zstd') createZstd().then(start, () => sock.destroy());
+  else start(compression === 'gzip' ? createGzip() : undefined);
 }
 
+/**
+ * export.ml metadata_handler: ova.xml only (Content-Length known), with snapshot metadata (`export_snapshots`,
+ * default true) and power state preserved; `all=true` exports every VM that is not a default template
+ * (`include_dom0`, default true). A snapshot's metadata may be exported: check_snapshot in xapi_vm_lifecycle.ml
+ * lists `metadata_export` among a snapshot's allowed operations.
+ */
 export function handleExportMetadata(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
   authenticate(ctx, req, q);
-  const vmRef = lookupVm(ctx, q);
-  const task = handlerTask(ctx, q, 'Export of VM metadata');
-  const { xml } = buildOva(ctx.store, vmRef);
+  const flag = (k: string, d: boolean): boolean => (q.has(k) ? q.get(k) === 'true' : d);
+  let vms: string[];
+  if (flag('all', false)) {
+    const includeDom0 = flag('include_dom0', true);
+    vms = [...ctx.store.table('VM')].filter(([, v]) => !(v.is_default_template || (v.is_a_template && v.other_config?.default_template === 'true')))
+      .filter(([, v]) => includeDom0 || !v.is_control_domain).map(([r]) => r);
+  } else vms = [lookupVm(ctx, q)];
+  const task = handlerTask(ctx, q, 'VM.export_metadata');
+  const { xml } = buildOva(ctx.store, vms, { withSnapshotMetadata: flag('export_snapshots', true), preservePowerState: true });
   const body = Buffer.concat([tarEntry('ova.xml', Buffer.from(xml, 'utf8')), tarTrailer()]);
-  res.writeHead(200, { 'task-id': task, 'content-type': 'application/octet-stream', 'content-length': body.length });
+  res.writeHead(200, { 'task-id': task, 'content-type': 'application/octet-stream', 'content-length': body.length, 'Content-Disposition': 'attachment; filename="export.xva"' });
   res.end(body);
   ctx.tasks.succeed(task, '');
 }

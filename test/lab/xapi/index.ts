@@ -5,6 +5,7 @@ import { AddressInfo } from 'net';
 import { XapiError } from './errors';
 import { handleDbDump } from './dbDumpHandler';
 import { handleExport, handleExportMetadata } from './exportHandler';
+import { handleExportRawVdi } from './exportRawVdiHandler';
 import { handleHostBackup } from './hostBackupHandler';
 import { httpError } from './httpCommon';
 import { handleImport } from './importHandler';
@@ -127,6 +128,7 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     if ((path === '/' || path === '/RPC2' || path === '/xmlrpc') && req.method === 'POST') return handleXmlRpc(hctx, req, res);
     if (path === '/export' && req.method === 'GET') return handleExport(hctx, req, res, q);
     if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(hctx, req, res, q);
+    if (path === '/export_raw_vdi' && req.method === 'GET') return handleExportRawVdi(hctx, req, res, q);
     if (path === '/import' && req.method === 'PUT') return handleImport(hctx, req, res, q);
     if (path === '/pool/xmldbdump') return handleDbDump(hctx, req, res, q);
     if (path === '/host_backup' && req.method === 'GET') return handleHostBackup(hctx, req, res, q);

@@ -1,6 +1,13 @@
 export interface XapiFaults {
   /** Destroy the socket after this many body bytes of /export (and /host_backup). */
   resetExportAtByte?: number;
+  /**
+   * The source disk of /export pauses this long before chunk `atChunk` of the first disk (a slow SR): xapi then
+   * writes a zero-length keep-alive chunk entry (stream_vdi.ml send_one, timeout_workaround).
+   */
+  pauseExport?: { atChunk: number; ms: number };
+  /** Idle time after which /export writes a keep-alive entry: xapi's is 5 s (stream_vdi.ml); tests shorten it. */
+  exportKeepAliveMs?: number;
   /** Stop sending after this many body bytes (connection stays open). */
   stallExportAtByte?: number;
   /** Answer `status` (e.g. 503) on requests to this path. */
