@@ -8,8 +8,18 @@ import { CleanupItem, CleanupOptions } from './cleanupReport';
 export interface Secrets { password: string }
 
 export interface SnapshotOptions { name: string; memory?: boolean }
-export interface BackupOptions { repository: string; /** true: gzip (XAPI's use_compression=true); 'zstd' where the platform has it. */ compress?: boolean | 'zstd'; /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean }
-export interface RestoreOptions { storageId?: string; name?: string; preserveMacs?: boolean }
+export interface BackupOptions {
+  repository: string; /** true: gzip (XAPI's use_compression=true); 'zstd' where the platform has it. */ compress?: boolean | 'zstd';
+  /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean;
+  /** Keep a Suspended VM's memory (XAPI `preserve_power_state=true`, export.ml): default on. */
+  preservePowerState?: boolean;
+}
+/**
+ * How a VM backup comes back. By default as a new VM (new uuid, new MAC addresses). `preserveMacs` keeps the
+ * backed-up MAC addresses on the new VM. `replaceOriginal` is XAPI's full restore (`restore=true`, import.ml): the
+ * original VM (which must be Halted) is replaced, keeping the backed-up uuid and MAC addresses.
+ */
+export interface RestoreOptions { storageId?: string; name?: string; preserveMacs?: boolean; replaceOriginal?: boolean }
 export interface MetadataRestoreOptions { dryRun: boolean }
 export interface MetadataRestoreResult { dryRun: boolean; suspendedWithoutDisk: VmInfo[] }
 

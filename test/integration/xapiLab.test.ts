@@ -150,7 +150,8 @@ describe('XAPI lab simulator', function () {
     });
     assert.equal(chunked, 403);
     const before = lab.store.table('VM').size;
-    const r = await req(lab, 'PUT', `/import?session_id=${sid}&restore=true`, xva, { 'content-length': String(xva.length) });
+    // Not restore=true: xapi's full restore next to the same, halted original answers VM_TO_IMPORT_IS_NOT_NEWER_VERSION.
+    const r = await req(lab, 'PUT', `/import?session_id=${sid}`, xva, { 'content-length': String(xva.length) });
     assert.equal(r.status, 200);
     const task = String(r.headers['task-id']);
     const rec = (await rpc(lab, 'task.get_record', [sid, task])).result;

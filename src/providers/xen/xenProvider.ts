@@ -19,6 +19,7 @@ import { snapshotUuids, takeTemporarySnapshot, temporarySnapshotName } from './t
 import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
 import { downloadToFile, uploadFile } from './xenTransfer';
+import { restoreXva, vmMacs } from './xenRestore';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { xvaCheck } from '../../core/xvaStreamCheck';
 import { streamLimits } from './streamLimits';
@@ -112,8 +113,12 @@ export class XenProvider implements Provider {
         const name = `${safeName(vm.name_label)}.xva`;
         const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [name] }); });
         await journal.update(entry, { folderMade: true });
-        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', { ref: source, ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}) }, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
-        return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, live);
+        // export.ml: without preserve_power_state a Suspended VM is written Halted and its memory left out.
+        const preservePowerState = opts.preservePowerState !== false;
+        const query = { ref: source, ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}), ...(preservePowerState ? { preserve_power_state: 'true' } : {}) };
+        const macs = await vmMacs(this.xapi, vmId);
+        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', query, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
+        return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state, macs } }, live, { preservePowerState });
       } finally {
         await this.settleOwn(journal, entry, ctx);
       }
@@ -133,14 +138,11 @@ export class XenProvider implements Provider {
     const xva = entry.files.find((f) => f.name.toLowerCase().endsWith('.xva'));
     if (!xva) throw new Error(`${entry.label}: the backup holds no .xva file`);
     return this.guard(async () => {
-      const query: Record<string, string> = { restore: String(!!opts.preserveMacs) };
-      if (opts.storageId) query.sr_id = opts.storageId;
-      const refs = await uploadFile(this.xapi, '/import', query, path.join(entry.dir, path.basename(xva.name)), ctx);
-      const ref = refs[0];
-      if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
+      const ref = await restoreXva(this.xapi, entry, path.join(entry.dir, path.basename(xva.name)), opts, ctx);
       await stripToolKeys(this.xapi, ref).catch((e) => warn(ctx, `the restored VM keeps the tool's vmbackup:* keys: ${(e as Error).message}`));
-      if (opts.name) await this.xapi.call('VM.set_name_label', ref, opts.name);
       const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
+      ctx.log(vm.power_state === 'Suspended' ? `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`
+        : `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`);
       return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
     }, { vm: entry.vmName });
   }
@@ -261,12 +263,12 @@ export class XenProvider implements Provider {
     }
   }
 
-  private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean): Promise<CatalogEntry> {
+  private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean, extra: Partial<Manifest> = {}): Promise<CatalogEntry> {
     const pool = (await this.listPools())[0];
     const manifest: Manifest = {
       format: 'vmbackup-manifest/1', kind, platform: 'xen', created: new Date().toISOString(), tool: TOOL,
       source: { connection: this.profile.name, pool: pool ? { id: pool.id, name: pool.name } : undefined, ...source }, viaSnapshot,
-      files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
+      files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })), ...extra,
     };
     repo.writeManifest(dir, manifest);
     const entry = repo.entry(dir);

@@ -1,6 +1,7 @@
 // Method dispatcher shared by the JSON-RPC and XML-RPC front ends (xapi's api_server.ml serves both from one
 // dispatcher): sessions, events, generic accessors, ops, Async twins. Only what the XenAPI datamodel declares is
 // served (anything else is MESSAGE_METHOD_UNKNOWN), and system.listMethods lists exactly that.
+import { vifCreate, vifDestroy } from './vifOps';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dmClass, fieldType, message } from './datamodel';
 import { XapiError } from './errors';
@@ -92,7 +93,7 @@ const NAMED = [
   'session.login_with_password', 'session.logout', 'session.get_uuid', 'session.get_record', 'session.get_this_host', 'session.get_this_user',
   'session.get_last_active', 'session.get_pool', 'session.get_auth_user_name', 'session.get_is_local_superuser', 'session.get_originator', 'session.get_other_config',
   'event.from', 'event.next', 'event.register', 'event.unregister', 'event.inject', 'event.get_current_id',
-  'task.create', 'task.cancel', 'task.destroy', 'host.get_server_certificate',
+  'task.create', 'task.cancel', 'task.destroy', 'host.get_server_certificate', 'VIF.create', 'VIF.destroy',
 ];
 const GENERIC = /^(get_all_records|get_all|get_record|get_by_uuid|get_by_name_label|(get|set|add_to|remove_from|add|remove)_(.+))$/;
 
@@ -179,6 +180,8 @@ function taskCall(ctx: RpcContext, method: string, a: unknown[]): { found: boole
   const tm = ctx.tasks;
   switch (method) {
     case 'task.create': arity(method, a, 3); return { found: true, value: tm.create(String(a[1]), String(a[2])) };
+    case 'VIF.create': arity(method, a, 2); return { found: true, value: vifCreate(ctx.store, a[1]) };
+    case 'VIF.destroy': arity(method, a, 2); return { found: true, value: vifDestroy(ctx.store, a[1]) };
     case 'task.cancel': arity(method, a, 2); ctx.store.must('task', a[1]); tm.cancel(String(a[1])); return { found: true, value: '' };
     case 'task.destroy': arity(method, a, 2); ctx.store.must('task', a[1]); ctx.store.remove('task', String(a[1])); return { found: true, value: '' };
     default: return { found: false };

@@ -1,0 +1,103 @@
+// Restore of an XVA backup through XAPI's /import, ending with a normal VM named after the backed-up VM.
+import { CatalogEntry } from '../../core/repository';
+import { JobContext } from '../../core/job';
+import { RestoreOptions } from '../../core/provider';
+import { VendorError } from '../../core/errors';
+import { NULL_REF, Ref, XapiClient } from './xapiClient';
+import { XenVm } from './xenRecords';
+import { uploadFile } from './xenTransfer';
+
+/** The VIF fields a restore reads and re-creates. */
+interface XenVif { device: string; MAC: string; network: Ref; MTU: string | number; other_config: Record<string, string>; qos_algorithm_type?: string; qos_algorithm_params?: Record<string, string> }
+
+/** MAC address per VIF device of a VM (recorded in the manifest at backup time). */
+export async function vmMacs(xapi: XapiClient, vmRef: Ref): Promise<{ device: string; mac: string }[]> {
+  const vm = await xapi.call<{ VIFs: Ref[] }>('VM.get_record', vmRef);
+  const out: { device: string; mac: string }[] = [];
+  for (const vif of vm.VIFs ?? []) {
+    const rec = await xapi.call<XenVif>('VIF.get_record', vif);
+    out.push({ device: String(rec.device), mac: String(rec.MAC) });
+  }
+  return out.sort((a, b) => a.device.localeCompare(b.device));
+}
+
+async function vmByUuid(xapi: XapiClient, uuid: string | undefined): Promise<{ ref: Ref; vm: XenVm } | undefined> {
+  if (!uuid) return undefined;
+  try {
+    const ref = await xapi.call<Ref>('VM.get_by_uuid', uuid);
+    return { ref, vm: await xapi.call<XenVm>('VM.get_record', ref) };
+  } catch (e) {
+    if (e instanceof VendorError && (e.code === 'UUID_INVALID' || e.code === 'HANDLE_INVALID')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Imports `file` (the entry's .xva) and makes it the VM the user asked for; returns the new VM's ref.
+ * - As a new VM (default): `/import` without `restore` (import.ml: new uuid, new MACs). With `preserveMacs`, each
+ *   VIF is re-created with the MAC recorded in the manifest; while the original still exists in the pool, a warning
+ *   says that both must never run at the same time.
+ * - `replaceOriginal`: XAPI's full restore (`restore=true`). The original must be Halted (import.ml refuses with
+ *   VM_BAD_POWER_STATE otherwise; checked here first to say so before the upload). A backup exported directly keeps
+ *   the original's uuid and xapi replaces it only when the import is newer (VM_TO_IMPORT_IS_NOT_NEWER_VERSION), so
+ *   `force=true` is sent after the caller verified the file; a backup exported from a temporary snapshot carries the
+ *   snapshot's uuid, so xapi creates a VM beside the original, whose record is then destroyed as import.ml's Replace
+ *   does (VIFs, VBDs, VM; its disks stay and are named in the log).
+ * Either way: export.ml writes a snapshot with is_a_template kept true, so the import of a running VM's backup is a
+ * template: it is turned into a normal VM, and named after the backed-up VM (or `opts.name`), not the snapshot.
+ */
+export async function restoreXva(xapi: XapiClient, entry: CatalogEntry, file: string, opts: RestoreOptions, ctx: JobContext): Promise<Ref> {
+  const source = entry.manifest?.source.vm;
+  const original = await vmByUuid(xapi, source?.uuid);
+  const query: Record<string, string> = {};
+  if (opts.storageId) query.sr_id = opts.storageId;
+  if (opts.replaceOriginal) {
+    if (original && original.vm.power_state !== 'Halted') {
+      throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({ vm: original.vm.name_label });
+    }
+    query.restore = 'true';
+    if (original && !entry.manifest?.viaSnapshot) query.force = 'true';
+  } else if (opts.preserveMacs && !source?.macs) {
+    throw new Error(`${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`);
+  }
+  const [ref] = await uploadFile(xapi, '/import', query, file, ctx);
+  if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
+  const vm = await xapi.call<XenVm>('VM.get_record', ref);
+  if (vm.is_a_template) {
+    await xapi.call('VM.set_is_a_template', ref, false);
+    ctx.log('the backup was exported from a snapshot (a template in XAPI): the restored VM is made a normal VM');
+  }
+  const name = opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? source?.name ?? entry.vmName;
+  if (name && name !== vm.name_label) await xapi.call('VM.set_name_label', ref, name);
+  // A direct backup carried the original's uuid: xapi replaced it. One from a temporary snapshot did not.
+  const stillThere = original && original.ref !== ref ? await xapi.call<XenVm>('VM.get_record', original.ref).catch(() => undefined) : undefined;
+  if (opts.replaceOriginal && original && stillThere) await destroyOriginal(xapi, original.ref, stillThere, ctx);
+  if (!opts.replaceOriginal && opts.preserveMacs && source?.macs) {
+    if (original) ctx.log(`warning: the original VM "${original.vm.name_label}" still exists in the pool with the same MAC addresses: never run both at the same time`);
+    await setMacs(xapi, ref, source.macs);
+  }
+  return ref;
+}
+
+/** import.ml Replace: the original's VIFs and VBDs, then its record; its disks are left (listed in the log). */
+async function destroyOriginal(xapi: XapiClient, ref: Ref, vm: XenVm, ctx: JobContext): Promise<void> {
+  const vbds = await Promise.all((vm.VBDs ?? []).map((b) => xapi.call<{ VDI: Ref; type: string }>('VBD.get_record', b)));
+  await xapi.callAsync('VM.destroy', [ref], ctx.signal);
+  const disks = vbds.filter((b) => b.type === 'Disk' && b.VDI !== NULL_REF).map((b) => b.VDI);
+  ctx.log(`replaced the original VM "${vm.name_label}"${disks.length ? `; its ${disks.length} disk(s) stay in their SR: ${disks.join(', ')}` : ''}`);
+}
+
+/** Re-creates each VIF whose MAC differs from the recorded one (a VIF's MAC is fixed at VIF.create). */
+async function setMacs(xapi: XapiClient, vmRef: Ref, macs: { device: string; mac: string }[]): Promise<void> {
+  const vm = await xapi.call<{ VIFs: Ref[] }>('VM.get_record', vmRef);
+  for (const vifRef of vm.VIFs ?? []) {
+    const vif = await xapi.call<XenVif>('VIF.get_record', vifRef);
+    const want = macs.find((m) => m.device === String(vif.device))?.mac;
+    if (!want || want.toLowerCase() === String(vif.MAC).toLowerCase()) continue;
+    await xapi.call('VIF.destroy', vifRef);
+    await xapi.call('VIF.create', {
+      device: String(vif.device), network: vif.network, VM: vmRef, MAC: want, MTU: String(vif.MTU ?? 1500),
+      other_config: vif.other_config ?? {}, qos_algorithm_type: vif.qos_algorithm_type ?? '', qos_algorithm_params: vif.qos_algorithm_params ?? {},
+    });
+  }
+}
