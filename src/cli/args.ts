@@ -2,7 +2,7 @@
 export interface Args { positional: string[]; flags: Record<string, string | true> }
 
 /** Flags that never take a value. */
-const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'compress', 'dry-run', 'yes', 'help', 'dense']);
+const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'replace-original', 'no-preserve-power-state', 'compress', 'dry-run', 'yes', 'help', 'dense']);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
  * may be called "--x"; `--name=--x` says the same).

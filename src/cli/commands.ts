@@ -54,7 +54,7 @@ const backupVerb: Verb = (a, out) => withProvider(a, async (p) => {
   const vms = [];
   for (const name of a.positional) vms.push(await findVm(p, name));
   if (!vms.length) throw new Error('backup: name at least one VM');
-  return backupVms(p, vms, { repository: repoFor(a), compress: a.flags.compress === 'zstd' ? 'zstd' : !!a.flags.compress }, !!a.flags.json, out);
+  return backupVms(p, vms, { repository: repoFor(a), compress: a.flags.compress === 'zstd' ? 'zstd' : !!a.flags.compress, preservePowerState: !a.flags['no-preserve-power-state'] }, !!a.flags.json, out);
 });
 
 export const verbs: Record<string, Verb> = {
@@ -95,12 +95,19 @@ export const verbs: Record<string, Verb> = {
     out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
     return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
   }),
-  restore: (a, out) => withProvider(a, async (p) => {
+  restore: (a, out) => {
     const entry = findBackup(a, a.positional[0]);
-    const vm = await p.restoreVm(entry, { name: typeof a.flags.name === 'string' ? a.flags.name : undefined, storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined, preserveMacs: !!a.flags['preserve-macs'] }, terminalContext(!!a.flags.json));
-    out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid})`);
-    return 0;
-  }),
+    const replaceOriginal = !!a.flags['replace-original'];
+    // Replacing the original destroys its record: only with an explicit confirmation.
+    if (replaceOriginal && !a.flags.yes) {
+      throw new Error(`--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`);
+    }
+    return withProvider(a, async (p) => {
+      const vm = await p.restoreVm(entry, { name: typeof a.flags.name === 'string' ? a.flags.name : undefined, storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined, preserveMacs: !!a.flags['preserve-macs'], replaceOriginal }, terminalContext(!!a.flags.json));
+      out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
+      return 0;
+    });
+  },
   'backup-pool': (a, out) => withProvider(a, async (p) => {
     const e = await p.backupPoolMetadata({ repository: repoFor(a) }, terminalContext(!!a.flags.json));
     out(e, `\npool database saved to ${e.dir}`);

@@ -1,10 +1,11 @@
-// Restore a VM backup: target SR, name, preserve MACs.
+// Restore a VM backup: as a new VM (MACs kept only when asked) or replacing the original; target SR; name.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
 import { formatBytes } from '../core/progress';
 import { entryContext } from '../views/backupsTree';
 import { CommandContext } from '../ui/commandContext';
 import { connectionForBackup, pickBackups } from '../ui/pickers';
+import { pickRestoreMode } from '../ui/restoreMode';
 import { runJob } from '../ui/runJob';
 import { BackupEntryNode, isNode } from '../views/nodes';
 
@@ -15,20 +16,20 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
     : (await pickBackups(ctx, 'Restore VM from backup', (e) => canRestore({ kind: 'backup', key: '', root: '', entry: e, connections: [] })))[0];
   const connection = await connectionForBackup(ctx, n);
   const provider = await ctx.connections.provider(connection);
+  const base = n.entry.vmName ?? n.entry.label;
+  const original = n.entry.vmUuid ? (await provider.listVms({})).find((v) => v.uuid === n.entry.vmUuid) : undefined;
+  const mode = await pickRestoreMode(n.entry.label, original);
   const storage = await provider.listStorage();
   const sr = await vscode.window.showQuickPick(
     storage.sort((a, b) => Number(b.isDefault) - Number(a.isDefault)).map((s) => ({ label: s.name, description: `${s.type}${s.shared ? ' · shared' : ''}${s.isDefault ? ' · default' : ''}${s.freeBytes !== undefined ? ' · ' + formatBytes(s.freeBytes) + ' free' : ''}`, value: s })),
     { title: `Restore "${n.entry.label}": target storage`, ignoreFocusOut: true });
   if (!sr) throw new CancelledError();
-  const base = n.entry.vmName ?? n.entry.label;
-  const name = await vscode.window.showInputBox({ title: 'Name of the restored VM', value: `${base} (restored)`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
-  if (!name) throw new CancelledError();
-  const macs = await vscode.window.showQuickPick([
-    { label: 'No', description: 'new MAC addresses (safe while the original VM exists)', value: false },
-    { label: 'Yes', description: 'keep the original MAC addresses', value: true },
-  ], { title: 'Preserve MAC addresses?', ignoreFocusOut: true });
-  if (!macs) throw new CancelledError();
-  const vm = await runJob(ctx, { title: `Restore ${base} as "${name}"`, kind: 'restore-vm', context: { connection, vm: base }, hostKey: `${connection}/restore`, refresh: ['infrastructure'] },
-    (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name.trim(), preserveMacs: macs.value }, job));
-  if (vm) void vscode.window.showInformationMessage(`Restored "${vm.name}" on "${connection}" (${sr.value.name}).`);
+  // Replacing keeps the original's name; a new VM is named by the user.
+  const name = mode.replaceOriginal ? undefined
+    : await vscode.window.showInputBox({ title: 'Name of the restored VM', value: `${base} (restored)`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+  if (!mode.replaceOriginal && !name) throw new CancelledError();
+  const title = mode.replaceOriginal ? `Replace ${base} with its backup` : `Restore ${base} as "${name}"`;
+  const vm = await runJob(ctx, { title, kind: 'restore-vm', context: { connection, vm: base }, hostKey: `${connection}/restore`, refresh: ['infrastructure'] },
+    (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job));
+  if (vm) void vscode.window.showInformationMessage(`Restored "${vm.name}" on "${connection}" (${sr.value.name}): ${vm.powerState === 'suspended' ? 'Suspended, with its memory: resume it to go on' : 'Halted'}.`);
 }

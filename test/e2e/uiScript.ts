@@ -151,13 +151,14 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       await clickMenu(page, 'Restore VM');
       const quick = page.locator('.quick-input-widget');
       const input = quick.locator('input').first();
+      await quick.locator('.quick-input-title', { hasText: 'as a new VM or replace the original?' }).waitFor({ timeout: 30_000 });
+      await quick.locator('.monaco-list-row', { hasText: 'Replace the original VM' }).waitFor({ timeout: 10_000 });
+      await input.press('Enter'); // New VM (the first choice)
       await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
       await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
       await input.press('Enter');
       await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
       await input.fill('ui-restored');
-      await input.press('Enter');
-      await quick.locator('.quick-input-title', { hasText: 'Preserve MAC addresses?' }).waitFor({ timeout: 10_000 });
       await input.press('Enter');
       // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
       const infra = pane(page, 'Infrastructure');
@@ -169,7 +170,7 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
         await page.waitForTimeout(300);
       }
       await page.screenshot({ path: path.join(shots, '9-restored.png') });
-      if (![...lab.store.table('VM').values()].some((v) => v.name_label === 'ui-restored' && !v.is_a_snapshot)) throw new Error('the lab has no VM "ui-restored"');
+      if (![...lab.store.table('VM').values()].some((v) => v.name_label === 'ui-restored' && !v.is_a_snapshot && !v.is_a_template)) throw new Error('the lab has no VM "ui-restored" (a template would be hidden from the tree)');
     });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
       fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });

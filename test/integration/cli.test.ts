@@ -43,6 +43,23 @@ describe('vmbackup CLI against the XAPI lab', function () {
     assert.deepEqual(JSON.parse(ver), { ok: true, problems: [] });
   });
 
+  it('restore: as a new VM keeping MACs when asked; replacing the original only with --yes', async () => {
+    const { stdout: ls } = await vmb(['ls', '--json']);
+    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find((v) => v.powerState === 'halted')!;
+    const entry = JSON.parse((await vmb(['backup', vm.uuid, '--json'])).stdout);
+    const macs = (uuid: string) => { const v = [...lab.store.table('VM').values()].find((x) => x.uuid === uuid)!; return v.VIFs.map((r: string) => lab.store.get('VIF', r)!.MAC); };
+    const { stdout, stderr } = await vmb(['restore', entry.id, '--name', 'copy', '--preserve-macs']);
+    const uuid = /\(([0-9a-f-]{36})\), halted$/m.exec(stdout)?.[1];
+    assert.ok(uuid && uuid !== vm.uuid, stdout);
+    assert.deepEqual(macs(uuid), macs(vm.uuid));
+    assert.match(stderr, /still exists in the pool with the same MAC addresses/);
+    const refused = await vmb(['restore', entry.id, '--replace-original']).then(() => undefined, (e) => e);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /add --yes to confirm/);
+    const { stdout: replaced } = await vmb(['restore', entry.id, '--replace-original', '--yes']);
+    assert.match(replaced, new RegExp(`\\(${vm.uuid}\\), halted`));
+  });
+
   it('fails with exit 1 and the vendor code, never echoing the password, when it is wrong', async () => {
     const err = await vmb(['ls'], { VMBACKUP_PASSWORD_LAB: 'not-it-99' }).then(() => undefined, (e) => e);
     assert.equal(err.code, 1);

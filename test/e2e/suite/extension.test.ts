@@ -69,7 +69,7 @@ describe('VM Backup Explorer in VS Code', () => {
     const entry = await waitFor(async () => (await allBackups(api)).find((n) => n.kind === 'backup' && n.entry.vmUuid === vm.vm.uuid), 'the backup in the Backups view');
     assert.equal(entry.kind, 'backup');
     const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms({}))).length;
-    answer({ input: ['restored-by-e2e'], pick: [(items) => items[0], (items) => items.find((i) => /no|new/i.test(i.label)) ?? items[0]], confirm: [] });
+    answer({ input: ['restored-by-e2e'], pick: [(items) => items.find((i) => i.label === 'New VM'), (items) => items[0]], confirm: [] });
     await vscode.commands.executeCommand('vmbackup.restoreVm', entry);
     const after = await waitFor(async () => {
       const list = await (await api.connections.provider('lab')).listVms({});
