@@ -1,27 +1,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startXapiLab, XapiLab } from '../lab/xapi';
+import { req, rpc } from './labHttp';
 import { loadXxh64, xxh64Hex } from '../lab/xapi/xxhash64';
-
-function req(lab: XapiLab, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const r = http.request(`${lab.url}${path}`, { method, headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
-      res.on('error', reject);
-    });
-    r.on('error', reject);
-    if (body !== undefined) r.write(body);
-    r.end();
-  });
-}
-
-async function rpc(lab: XapiLab, method: string, params: unknown[], v2 = true): Promise<any> {
-  const env = v2 ? { jsonrpc: '2.0', method, params, id: 1 } : { method, params, id: 'x' };
-  const r = await req(lab, 'POST', '/jsonrpc', JSON.stringify(env), { 'content-type': 'application/json' });
-  return JSON.parse(r.body.toString());
-}
 
 /** Independent tar reader. */
 function readTar(buf: Buffer): { name: string; data: Buffer }[] {
@@ -173,23 +154,6 @@ describe('XAPI lab simulator', function () {
     assert.equal(lab.store.table('VM').size, before);
   });
 
-  it('hard_shutdown of a Suspended VM destroys its suspend image (as xapi); a database restored from before points at a missing disk', async () => {
-    const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
-    const [ref, vm] = [...lab.store.table('VM')].find(([, v]) => v.power_state === 'Suspended')!;
-    const image = vm.suspend_VDI as string;
-    assert.ok(lab.store.get('VDI', image), 'the suspended VM has its suspend image');
-    const r = await rpc(lab, 'VM.hard_shutdown', [sid, ref]);
-    assert.equal(r.error, undefined);
-    assert.equal(vm.power_state, 'Halted');
-    assert.equal(lab.store.get('VDI', image), undefined, 'the suspend image is destroyed');
-    const body = dump.body.toString();
-    const put = await req(lab, 'PUT', `/pool/xmldbdump?session_id=${sid}&dry_run=false`, body, { 'content-length': String(Buffer.byteLength(body)) });
-    assert.equal(put.status, 200);
-    assert.equal(lab.store.must('VM', ref).power_state, 'Suspended');
-    assert.equal(lab.store.must('VM', ref).suspend_VDI, image);
-    assert.equal(lab.store.get('VDI', image), undefined);
-  });
-
   it('PUT /lab/faults switches faults only when the lab was started with faultControl', async () => {
     assert.equal((await req(lab, 'PUT', '/lab/faults', '{"stallExportAtByte":5}')).status, 404);
     const ctl = await startXapiLab({ faultControl: true });
@@ -202,13 +166,4 @@ describe('XAPI lab simulator', function () {
     } finally { await ctl.close(); }
   });
 
-  it('xmldbdump dry-run changes nothing', async () => {
-    const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
-    assert.match(dump.body.toString(), /<database><manifest>/);
-    const size = lab.store.table('VM').size;
-    const cut = dump.body.toString().replace(/<table name="VM">[\s\S]*?<\/table>/, '<table name="VM"></table>');
-    const r = await req(lab, 'PUT', `/pool/xmldbdump?session_id=${sid}&dry_run=true`, cut, { 'content-length': String(Buffer.byteLength(cut)) });
-    assert.equal(r.status, 200);
-    assert.equal(lab.store.table('VM').size, size);
-  });
 });

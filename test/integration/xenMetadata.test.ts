@@ -31,7 +31,11 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
     const dryRuns = f.lab.requests.filter((r) => r === 'PUT /pool/xmldbdump').length;
     assert.equal(dryRuns, 1);
 
-    const real = await f.provider.restorePoolMetadata(entry, { dryRun: false }, ctx(f));
+    const logs: string[] = [];
+    const sessionBefore = f.provider.xapi.sessionRef;
+    const real = await f.provider.restorePoolMetadata(entry, { dryRun: false }, { ...ctx(f), log: (l) => logs.push(l) });
+    assert.notEqual(f.provider.xapi.sessionRef, sessionBefore, 'the toolstack restart ended the session: logged in again');
+    assert.ok(logs.some((l) => /restarting its toolstack/.test(l)) && logs.some((l) => /logged in again/.test(l)), logs.join('\n'));
     assert.equal(f.lab.requests.filter((r) => r === 'PUT /pool/xmldbdump').length, 3, 'a dry run again, then the real restore');
     assert.ok((await f.provider.listVms({})).some((v) => v.uuid === halted.uuid));
     const stuck = real.suspendedWithoutDisk.find((v) => v.uuid === suspended.uuid);

@@ -20,6 +20,7 @@ import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm
 import { xenCapabilities } from './xenCapabilities';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { restoreXva, vmMacs } from './xenRestore';
+import { waitForToolstackRestart } from './toolstackRestart';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { xvaCheck } from '../../core/xvaStreamCheck';
 import { streamLimits } from './streamLimits';
@@ -169,6 +170,7 @@ export class XenProvider implements Provider {
       throwIfAborted(ctx.signal);
       ctx.log('restoring the pool database');
       await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx);
+      await waitForToolstackRestart(this.xapi, ctx.signal, ctx.log);
       const vms = await this.listVms({});
       return { dryRun: false, suspendedWithoutDisk: vms.filter((v) => v.suspendDiskMissing) };
     });

@@ -20,6 +20,7 @@ import { TaskManager } from './tasks';
 import { XapiFaults } from './types';
 import { setDenseDisks } from './diskContent';
 import { VmOps } from './vmOps';
+import { setToolstack, Toolstack, ToolstackTiming } from './toolstack';
 
 export { XapiFaults } from './types';
 export { XapiStore } from './store';
@@ -53,6 +54,11 @@ export interface XapiLabOptions {
   faultControl?: boolean;
   /** Bytes the deprecated event.next queue keeps before dropping the oldest (EVENTS_LOST); xapi's 10,000,000. */
   eventQueueBytes?: number;
+  /**
+   * After a real pool database restore: the fuse before the toolstack restarts (xapi: 30 s, constants.ml
+   * db_restore_fuse_time) and how long it answers nothing. Default { fuseMs: 100, downMs: 500 }.
+   */
+  toolstack?: ToolstackTiming;
 }
 
 /** One listener per pool host, at the host's `address` and the lab's common port. */
@@ -90,6 +96,8 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   seedInventory(store, { hosts: opts.hosts ?? 3, vmsPerHost: opts.vmsPerHost ?? 4, diskBytes: opts.diskBytes ?? 8 * 1024 * 1024 });
   const faults: XapiFaults = {};
   const requests: string[] = [];
+  const toolstack = new Toolstack(opts.toolstack ?? { fuseMs: 100, downMs: 500 });
+  setToolstack(store, toolstack);
   const ops = new VmOps(store);
   // one VM with a two-snapshot chain
   const withSnaps = [...store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted');
@@ -115,6 +123,7 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   };
 
   const route = async (hctx: RpcContext, hostLog: string[], req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (toolstack.down) { req.socket.destroy(); return; } // restarting: nothing answers
     const u = new URL(req.url ?? '/', 'http://lab');
     const path = u.pathname.replace(/\/+$/, '') || '/';
     requests.push(`${req.method} ${path}`);
@@ -180,8 +189,10 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
       port = 0; // a member's address had that port taken: start over on another one
     }
   }
+  // The restart ends every session and connection (clients see the connection drop and log in again).
+  toolstack.onRestart = () => { ctx.sessions.clear(); for (const srv of servers) srv.closeAllConnections(); };
   return {
     url: hosts[0].url, port, faults, store, requests, hosts,
-    close: () => { events.close(); return closeAll(servers); },
+    close: () => { events.close(); toolstack.stop(); return closeAll(servers); },
   };
 }
