@@ -3,8 +3,6 @@
 // WebAssembly (installs offline, no native build). Each piece is compressed as its own zstd frame: a stream of
 // concatenated frames is one valid zstd stream (RFC 8878 §3.1), so nothing is held beyond one piece.
 import { Transform, TransformCallback } from 'stream';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ZstdCodec } = require('zstd-codec') as { ZstdCodec: { run(cb: (z: ZstdModule) => void): void } };
 
 interface ZstdStreaming { compress(data: Uint8Array, level: number): Uint8Array; decompress(data: Uint8Array): Uint8Array }
 interface ZstdModule { Streaming: new () => ZstdStreaming }
@@ -12,7 +10,9 @@ interface ZstdModule { Streaming: new () => ZstdStreaming }
 let codec: Promise<ZstdStreaming> | undefined;
 /** The zstd codec, initialised once per process. */
 export function zstdCodec(): Promise<ZstdStreaming> {
-  codec ??= new Promise((resolve) => ZstdCodec.run((z) => resolve(new z.Streaming())));
+  // Loaded on first use only (it is large, and external to the CLI bundle: build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  codec ??= new Promise((resolve) => (require('zstd-codec') as { ZstdCodec: { run(cb: (z: ZstdModule) => void): void } }).ZstdCodec.run((z) => resolve(new z.Streaming())));
   return codec;
 }
 
