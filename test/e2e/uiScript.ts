@@ -132,7 +132,14 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       } finally { lab.faults.stallExportAtByte = undefined; }
     });
     await check('multi-select: Ctrl+click two VMs, right-click, Back Up VM: two separate jobs in Jobs', async () => {
-      const halted = vms.filter((v) => v.power_state === 'Halted').map((v) => String(v.name_label)).sort((a, b) => a.localeCompare(b)).slice(0, 2);
+      // The extension suite before restored the pool database in this same lab: as xapi does, that dropped the member
+      // hosts, so only VMs whose disks the master sees can still be exported.
+      const master = lab.store.pool().rec.master;
+      const masterSees = (v: Record<string, any>) => (v.VBDs as string[]).every((b) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const sr = lab.store.get('VDI', lab.store.get('VBD', b)?.VDI)?.SR;
+        return !sr || (lab.store.get('SR', sr)?.PBDs as string[] ?? []).some((p) => lab.store.get('PBD', p)?.host === master);
+      });
+      const halted = vms.filter((v) => v.power_state === 'Halted' && masterSees(v)).map((v) => String(v.name_label)).sort((a, b) => a.localeCompare(b)).slice(0, 2);
       const infra = pane(page, 'Infrastructure');
       await row(infra, halted[0]).click();
       await row(infra, halted[1]).click({ modifiers: ['Control'] });

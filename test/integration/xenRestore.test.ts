@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Fixture, ctx, startFixture } from './labFixture';
 
 /** Restore semantics against the lab that writes and reads XVAs as export.ml / import.ml do (issue #11 items 8–10). */
@@ -52,6 +54,19 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const err = await f.provider.restoreVm(live, { replaceOriginal: true }, ctx(f)).then(() => undefined, (e: Error) => e);
     assert.match(String(err?.message), /VM_BAD_POWER_STATE/);
     assert.equal(labVm(running.uuid).power_state, 'Running');
+  });
+
+  it('does not replace the original with a backup that fails verification (force=true would skip xapi\'s checksums)', async () => {
+    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
+    const file = path.join(entry.dir, entry.files[0].name);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
+    fs.closeSync(fd);
+    const err = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f)).then(() => undefined, (e: Error) => e);
+    assert.match(String(err?.message), /fails verification: .*sha256 differs/);
+    assert.ok(f.lab.store.get('VM', vm.id), 'the original is untouched');
+    assert.ok(!f.lab.requests.includes('PUT /import'));
   });
 
   it('replaces a halted original from the backup of its temporary snapshot: one VM left, named as before, same MACs', async () => {

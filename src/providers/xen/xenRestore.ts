@@ -1,5 +1,5 @@
 // Restore of an XVA backup through XAPI's /import, ending with a normal VM named after the backed-up VM.
-import { CatalogEntry } from '../../core/repository';
+import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { JobContext } from '../../core/job';
 import { RestoreOptions } from '../../core/provider';
 import { VendorError } from '../../core/errors';
@@ -40,7 +40,7 @@ async function vmByUuid(xapi: XapiClient, uuid: string | undefined): Promise<{ r
  * - `replaceOriginal`: XAPI's full restore (`restore=true`). The original must be Halted (import.ml refuses with
  *   VM_BAD_POWER_STATE otherwise; checked here first to say so before the upload). A backup exported directly keeps
  *   the original's uuid and xapi replaces it only when the import is newer (VM_TO_IMPORT_IS_NOT_NEWER_VERSION), so
- *   `force=true` is sent after the caller verified the file; a backup exported from a temporary snapshot carries the
+ *   `force=true` is sent once the backup verified against its manifest (force also skips xapi's checksum checks); a backup exported from a temporary snapshot carries the
  *   snapshot's uuid, so xapi creates a VM beside the original, whose record is then destroyed as import.ml's Replace
  *   does (VIFs, VBDs, VM; its disks stay and are named in the log).
  * Either way: export.ml writes a snapshot with is_a_template kept true, so the import of a running VM's backup is a
@@ -56,7 +56,12 @@ export async function restoreXva(xapi: XapiClient, entry: CatalogEntry, file: st
       throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({ vm: original.vm.name_label });
     }
     query.restore = 'true';
-    if (original && !entry.manifest?.viaSnapshot) query.force = 'true';
+    if (original && !entry.manifest?.viaSnapshot) {
+      // force=true also makes xapi ignore checksum failures (import.ml): the backup is checked here first.
+      const check = await new BackupRepository(entry.dir).verify(entry, ctx.signal);
+      if (!check.ok) throw new Error(`${entry.label}: not replacing "${original.vm.name_label}" with a backup that fails verification: ${check.problems.join('; ')}`);
+      query.force = 'true';
+    }
   } else if (opts.preserveMacs && !source?.macs) {
     throw new Error(`${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`);
   }
