@@ -98,6 +98,7 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     assert.match(xml, /<name>memory_static_max<\/name><value>\d+<\/value>/);
     assert.match(xml, /<name>is_a_template<\/name><value><boolean>1<\/boolean><\/value>/);
     assert.doesNotMatch(xml, /<i4>|<int>/);
+    assert.match(xml, /<name>snapshot_time<\/name><value><dateTime\.iso8601>19700101T00:00:00Z<\/dateTime\.iso8601><\/value>/);
   });
 
   it('keeps a suspended VM\'s memory only with preserve_power_state=true', async () => {

@@ -27,6 +27,7 @@ function fromValue(v: unknown): unknown {
   if ('boolean' in n) return String(n.boolean) === '1';
   if ('double' in n) return Number(n.double);
   if ('string' in n) return String(n.string ?? '');
+  if ('dateTime.iso8601' in n) return String(n['dateTime.iso8601']);
   if ('#text' in n) return String(n['#text']);
   throw new Error(`unexpected XML-RPC value ${JSON.stringify(v).slice(0, 80)}`);
 }

@@ -11,7 +11,7 @@ import { NULL_REF } from './store';
 import { collectEntry, skipEntry, TarParser } from './tar';
 import { xxh64Stream } from './xxhash64';
 import { redirectIfElsewhere } from './placement';
-import { parseXmlRpcValue } from './xmlrpcValue';
+import { parseValueDocument } from './xmlrpcCodec';
 
 /** ova.xml describes a VM, its disks and networks: kilobytes. More is not an XVA. */
 const MAX_OVA_XML_BYTES = 16 << 20;
@@ -66,7 +66,7 @@ export function handleImport(ctx: RpcContext, req: IncomingMessage, res: ServerR
       if (h.name !== 'ova.xml') { fail(['IMPORT_ERROR_UNEXPECTED_FILE', 'ova.xml', h.name]); return skipEntry(); }
       return collectEntry(MAX_OVA_XML_BYTES, (data) => {
         try {
-          objects = (parseXmlRpcValue(data.toString('utf8')) as { objects: OvaObj[] }).objects;
+          objects = (parseValueDocument(data.toString('utf8')) as { objects: OvaObj[] }).objects;
           if (!Array.isArray(objects)) throw new Error('no objects');
         } catch (e) { fail(['IMPORT_ERROR', `invalid ova.xml: ${String(e)}`]); return; }
         // import.ml prechecks every object before a disk is read: a refusal fails the task at once.

@@ -3,7 +3,8 @@
 // becomes OpaqueRef:NULL (lookup) or is dropped from sets (filter), so no dangling pointer leaves the pool.
 import { EPOCH } from './records';
 import { NULL_REF, Rec, XapiStore } from './store';
-import { toXmlRpcValue } from './xmlrpcValue';
+import { valueXml } from './xmlrpcCodec';
+import { xmlEscape } from './xmlrpcValue';
 
 /** A disk whose chunks follow ova.xml: `id` is its `Ref:N`, `vdiRef` the lab's VDI. */
 export interface OvaDisk { id: string; vdiRef: string; size: number }
@@ -120,17 +121,19 @@ export function buildOva(store: XapiStore, vmRefs: string | string[], o: OvaOpti
       disks.push({ id: t.lookup(v), vdiRef: v, size: vdi.virtual_size });
     }
   }
-  const objects = CLASS_ORDER.flatMap((cls) => t.order.filter((x) => x.cls === cls))
-    .map(({ cls, ref }) => ({ class: cls, id: t.lookup(ref), snapshot: exportedRecord(cls, store.must(cls, ref), t, o) }));
+  // Each record is marshalled by its datamodel field types (API.rpc_of_<class>_t): int as a decimal string, float as
+  // <double> even when integral, datetime as <dateTime.iso8601>, bool as <boolean>.
+  const member = (name: string, valueXmlText: string): string => `<member><name>${xmlEscape(name)}</name>${valueXmlText}</member>`;
+  const objects = CLASS_ORDER.flatMap((cls) => t.order.filter((x) => x.cls === cls)).map(({ cls, ref }) => `<value><struct>${
+    member('class', valueXml(cls, 'string'))}${member('id', valueXml(t.lookup(ref), 'string'))}${
+    member('snapshot', valueXml(exportedRecord(cls, store.must(cls, ref), t, o), `${cls} record`))}</struct></value>`);
   const master = store.must('host', store.pool().rec.master);
-  const value = {
-    version: {
-      hostname: master.hostname, date: new Date().toISOString().slice(0, 10), product_version: '8.2.1',
-      product_brand: 'XCP-ng', build_number: 'release/yangtze/master/58', xapi_major: 1, xapi_minor: 20, export_vsn: 2,
-    },
-    objects,
-  };
-  return { xml: toXmlRpcValue(value), disks };
+  // importexport.ml rpc_of_version: strings, and xapi_major/xapi_minor/export_vsn as ints.
+  const version = valueXml({
+    hostname: master.hostname, date: new Date().toISOString().slice(0, 10), product_version: '8.2.1',
+    product_brand: 'XCP-ng', build_number: 'release/yangtze/master/58', xapi_major: 1, xapi_minor: 20, export_vsn: 2,
+  });
+  return { xml: `<value><struct>${member('version', version)}${member('objects', `<value><array><data>${objects.join('')}</data></array></value>`)}</struct></value>`, disks };
 }
 
 export { NULL_REF };

@@ -76,6 +76,15 @@ export function parseMethodCall(xml: string): { method: string; params: unknown[
   return { method: text(kids(name, 'methodName')).trim(), params };
 }
 
+/** Parses a document holding one XML-RPC `<value>` (an XVA's ova.xml); throws XmlRpcParseError when it is not one. */
+export function parseValueDocument(xml: string): unknown {
+  let doc: XNode[];
+  try { doc = parser.parse(xml) as XNode[]; } catch (e) { throw new XmlRpcParseError(String(e)); }
+  const v = child(doc, 'value');
+  if (!v) throw new XmlRpcParseError('no value');
+  return decodeValue(kids(v, 'value'));
+}
+
 /** Text content; like ocaml-rpc's `encode`, control characters other than tab, LF and CR are dropped. */
 const t = (s: string): XNode => ({ '#text': s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '') }); // eslint-disable-line no-control-regex
 const el = (tag: string, children: XNode[]): XNode => ({ [tag]: children });
