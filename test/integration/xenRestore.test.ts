@@ -82,6 +82,14 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.equal([...f.lab.store.table('VM').values()].filter((v) => v.name_label === vm.name && !v.is_a_snapshot).length, 1);
   });
 
+  it('restores a zstd-compressed backup (import.ml reads zstd as it reads gzip)', async () => {
+    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo, compress: 'zstd' }, ctx(f));
+    const restored = await f.provider.restoreVm(entry, { name: 'from zstd' }, ctx(f));
+    assert.equal(labVm(restored.uuid).name_label, 'from zstd');
+    assert.equal(labVm(restored.uuid).VBDs.length, labVm(vm.uuid).VBDs.length);
+  });
+
   it('keeps a suspended VM\'s memory by default (preserve_power_state, in the manifest) and says it comes back Suspended', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'suspended')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));

@@ -3,6 +3,7 @@
 import { IncomingMessage, ServerResponse } from 'http';
 import { createGunzip } from 'zlib';
 import { Writable } from 'stream';
+import { Decompress } from 'fzstd';
 import { XapiError } from './errors';
 import { authenticate, handlerTask } from './httpCommon';
 import { createImportedVm, OvaObj, precheckImport } from './importObjects';
@@ -128,6 +129,14 @@ export function handleImport(ctx: RpcContext, req: IncomingMessage, res: ServerR
         gun.on('error', () => fail(['IMPORT_ERROR_PREMATURE_EOF']));
         gun.pipe(sink);
         sink = gun;
+      } else if (c[0] === 0x28 && c[1] === 0xb5 && c[2] === 0x2f && c[3] === 0xfd) {
+        // zstd (import.ml reads a zstd-compressed XVA as well): fzstd decodes as the bytes arrive.
+        const tarSink = sink;
+        const unz = new Decompress((chunk) => { tarSink.write(Buffer.from(chunk)); });
+        sink = new Writable({
+          write(chunk: Buffer, _e, cb) { try { unz.push(chunk); } catch (e) { fail(['IMPORT_ERROR', `zstd: ${String(e)}`]); } cb(); },
+          final(cb) { try { unz.push(new Uint8Array(0), true); } catch { fail(['IMPORT_ERROR_PREMATURE_EOF']); } tarSink.end(); cb(); },
+        });
       }
     }
     if (!sink.write(c)) { req.pause(); sink.once('drain', () => req.resume()); }
