@@ -31,6 +31,8 @@ export interface VmInfo {
   memoryBytes?: number; vcpus?: number; snapshotCount: number;
   /** Set when the VM is Suspended and its suspend disk is missing (e.g. after a pool DB restore). */
   suspendDiskMissing?: boolean;
+  /** Operations running on the VM now (XAPI `current_operations`: clean_shutdown, snapshot, export…); absent when idle. */
+  operations?: string[];
 }
 export interface SnapshotInfo {
   id: string; uuid: string; vmId: string; name: string; time: Date;

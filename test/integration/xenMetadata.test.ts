@@ -20,10 +20,10 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
   it('restores with a dry run first; the dry run changes nothing; the real run brings VMs back and exposes Suspended VMs without a suspend disk', async () => {
     const entry = await f.provider.backupPoolMetadata({ repository: f.repo }, ctx(f));
     const halted = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
-    f.lab.store.table('VM').delete(halted.id);
+    f.lab.store.remove('VM', halted.id);
     const suspended = (await f.provider.listVms({})).find((v) => v.powerState === 'suspended')!;
     const suspendVdi = f.lab.store.table('VM').get(suspended.id)!.suspend_VDI as string;
-    f.lab.store.table('VDI').delete(suspendVdi);   // the host was reinstalled: its local SR is gone
+    f.lab.store.remove('VDI', suspendVdi);   // the host was reinstalled: its local SR is gone (removed as xapi's database would: an event)
 
     const dry = await f.provider.restorePoolMetadata(entry, { dryRun: true }, ctx(f));
     assert.equal(dry.dryRun, true);

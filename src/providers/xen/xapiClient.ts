@@ -98,6 +98,17 @@ export class XapiClient {
     }
   }
 
+  /**
+   * Calls a method in the current session (logging in first if there is none) without the re-login of `call`: a
+   * SESSION_INVALID reaches the caller. The event loop needs that: after a new session it must reload its records, as
+   * Xen Orchestra's `_watchEvents` does (packages/xen-api/index.mjs: "a session failure should break the loop and
+   * trigger a complete refetch"). `signal` aborts the HTTP request (a blocked event.from).
+   */
+  async callInSession<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+    if (!this.session) await this.login();
+    return this.rawCall<T>(method, [this.session, ...params], signal);
+  }
+
   /** Runs Async.<method>, polls the task with progress, cancels it on abort, returns the result refs. */
   async callAsync(method: string, params: unknown[], signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
     const task = await this.call<Ref>(`Async.${method}`, ...params);
@@ -246,10 +257,10 @@ export class XapiClient {
     return `${this.url}${path}?${q.toString()}`;
   }
 
-  private async rawCall<T>(method: string, params: unknown[]): Promise<T> {
+  private async rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
     const id = ++this.rpcId;
     const res = await this.http.post('/jsonrpc', { jsonrpc: '2.0', method, params, id }, {
-      headers: { 'Content-Type': 'application/json' }, responseType: 'json', maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
+      headers: { 'Content-Type': 'application/json' }, responseType: 'json', signal, maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
     });
     const body = res.data as { result?: T; error?: unknown } | string;
     if (typeof body !== 'object' || body === null) throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);

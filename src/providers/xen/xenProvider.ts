@@ -18,6 +18,9 @@ import { setOtherConfigKey, stripToolKeys } from './toolKeys';
 import { snapshotUuids, takeTemporarySnapshot, temporarySnapshotName } from './temporarySnapshot';
 import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
+import { CachedClass, XenRecordCache } from './recordCache';
+import { toInventoryChange } from './inventoryChange';
+import { InventoryListener, LiveInventory } from '../../core/inventoryEvents';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { restoreXva, vmMacs } from './xenRestore';
 import { waitForToolstackRestart } from './toolstackRestart';
@@ -28,7 +31,7 @@ import { streamLimits } from './streamLimits';
 /** Attempts after the first at deleting a temporary snapshot's disk that is in use (VDI_IN_USE), with doubling backoff. */
 const DELETE_RETRIES = 3;
 
-export class XenProvider implements Provider {
+export class XenProvider implements Provider, LiveInventory {
   readonly platform = 'xen';
   readonly capabilities = xenCapabilities;
   readonly xapi: XapiClient;
@@ -38,42 +41,59 @@ export class XenProvider implements Provider {
   }
 
   async connect(): Promise<void> { await this.guard(() => this.xapi.login()); }
-  async disconnect(): Promise<void> { await this.xapi.logout(); }
+  async disconnect(): Promise<void> { this.recordCache.stop(); await this.xapi.logout(); }
 
+  /** Pools, hosts, VMs, snapshots and storage are read from the connection's record cache (recordCache.ts), made current first. */
   async listPools(): Promise<PoolInfo[]> {
-    const pools = await this.records<XenPool>('pool');
-    const hosts = await this.records<XenHost>('host');
-    return Object.entries(pools).map(([ref, p]) => ({ id: ref, name: p.name_label || hosts[p.master]?.name_label || this.profile.name, masterHostId: p.master, defaultStorageId: p.default_SR }));
+    const c = await this.inventory();
+    const hosts = c.all<XenHost>('host');
+    return Object.entries(c.all<XenPool>('pool')).map(([ref, p]) => ({ id: ref, name: p.name_label || hosts[p.master]?.name_label || this.profile.name, masterHostId: p.master, defaultStorageId: p.default_SR }));
   }
 
   async listHosts(poolId: string): Promise<HostInfo[]> {
-    const hosts = await this.records<XenHost>('host');
+    const hosts = (await this.inventory()).all<XenHost>('host');
     return Object.entries(hosts).map(([ref, h]) => ({ id: ref, poolId, name: h.name_label, address: h.address, enabled: h.enabled, version: h.software_version?.product_version }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** VMs of a host are those resident on it, or (halted) with it as affinity; VMs of a pool that run nowhere are listed under the pool. */
+  /**
+   * VMs of a host are those resident on it, or (halted) with it as affinity, read through the cache's placement index
+   * (no scan of the pool); VMs of a pool that run nowhere are listed under the pool.
+   */
   async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
-    const [vms, vdis, pools] = await Promise.all([this.records<XenVm>('VM'), this.records<object>('VDI'), this.records<XenPool>('pool')]);
-    const poolId = scope.poolId ?? Object.keys(pools)[0];
-    return Object.entries(vms).filter(([, v]) => isRealVm(v))
-      .filter(([, v]) => !scope.hostId || v.resident_on === scope.hostId || ((!v.resident_on || v.resident_on === NULL_REF) && v.affinity === scope.hostId))
-      .map(([ref, v]) => toVmInfo(ref, v, poolId, (r) => !!vdis[r]))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const c = await this.inventory();
+    const vms = c.all<XenVm>('VM');
+    const vdis = c.all<object>('VDI');
+    const poolId = scope.poolId ?? Object.keys(c.all('pool'))[0];
+    const refs = scope.hostId ? c.vmsPlacedOn(scope.hostId) : Object.keys(vms).filter((r) => isRealVm(vms[r]));
+    return refs.map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r])).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listSnapshots(vmId: string): Promise<SnapshotInfo[]> {
-    const vms = await this.records<XenVm>('VM');
+    const vms = (await this.inventory()).all<XenVm>('VM');
     const vm = vms[vmId];
     if (!vm) throw this.err(new VendorError('HANDLE_INVALID', ['VM', vmId]));
     return (vm.snapshots ?? []).filter((r) => vms[r]).map((r) => toSnapshotInfo(r, vms[r], vms, vm)).sort((a, b) => a.time.getTime() - b.time.getTime());
   }
 
   async listStorage(): Promise<StorageInfo[]> {
-    const [srs, pools] = await Promise.all([this.records<XenSr>('SR'), this.records<XenPool>('pool')]);
-    const def = Object.values(pools)[0]?.default_SR;
-    return Object.entries(srs).filter(([, s]) => s.content_type !== 'iso')
+    const c = await this.inventory();
+    const def = Object.values(c.all<XenPool>('pool'))[0]?.default_SR;
+    return Object.entries(c.all<XenSr>('SR')).filter(([, s]) => s.content_type !== 'iso')
       .map(([ref, s]) => ({ id: ref, name: s.name_label, type: s.type, shared: s.shared, isDefault: ref === def, freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined }));
+  }
+
+  /**
+   * Live inventory (core/inventoryEvents.ts): the record cache's event loop runs while someone watches, and each batch
+   * of XAPI events is reported in the neutral model's terms (inventoryChange.ts). A reload is reported as `all`.
+   */
+  watch(listener: InventoryListener): () => void {
+    return this.recordCache.watch((changes, reloaded) => {
+      if (reloaded) return listener({ vms: [], childrenOf: [], all: true });
+      const vdis = this.recordCache.all<object>('VDI');
+      const change = toInventoryChange(changes, Object.keys(this.recordCache.all('pool'))[0] ?? '', (r) => !!vdis[r]);
+      if (change.vms.length || change.childrenOf.length) listener(change);
+    });
   }
 
   async snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
@@ -171,6 +191,7 @@ export class XenProvider implements Provider {
       ctx.log('restoring the pool database');
       await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx);
       await waitForToolstackRestart(this.xapi, ctx.signal, ctx.log);
+      this.recordCache.invalidate();
       const vms = await this.listVms({});
       return { dryRun: false, suspendedWithoutDisk: vms.filter((v) => v.suspendDiskMissing) };
     });
@@ -278,8 +299,19 @@ export class XenProvider implements Provider {
     return entry;
   }
 
-  private async records<T>(cls: string): Promise<Record<Ref, T>> {
-    return this.guard(() => this.retry(() => this.xapi.call<Record<Ref, T>>(`${cls}.get_all_records`)));
+  /** One record cache per connection (provider): loaded on first use, kept current by XAPI events (recordCache.ts). */
+  private cacheOfConnection?: XenRecordCache;
+  private get recordCache(): XenRecordCache { return (this.cacheOfConnection ??= new XenRecordCache(this.xapi)); }
+
+  /** The cache, loaded and caught up with the events since (so a caller sees what it just changed itself). */
+  private async inventory(): Promise<XenRecordCache> {
+    await this.guard(() => this.retry(() => this.recordCache.current()));
+    return this.recordCache;
+  }
+
+  /** Every record of a class, from the cache (the cache's own object: read it, do not change it). */
+  private async records<T>(cls: CachedClass): Promise<Record<Ref, T>> {
+    return (await this.inventory()).all<T>(cls);
   }
 
   /** Transient network failures are retried with backoff (the profile's maxRetries / backoffSeconds); vendor errors are not. */

@@ -6,7 +6,7 @@ export interface XenVm {
   uuid: string; name_label: string; name_description: string; power_state: string;
   is_a_template: boolean; is_control_domain: boolean; is_a_snapshot: boolean; snapshot_of: Ref; snapshots: Ref[];
   snapshot_time: string; parent: Ref; children: Ref[]; resident_on: Ref; affinity?: Ref; VBDs: Ref[];
-  other_config: Record<string, string>; suspend_VDI: Ref; memory_static_max: string | number; VCPUs_max: string | number;
+  other_config: Record<string, string>; suspend_VDI: Ref; current_operations?: Record<Ref, string>; memory_static_max: string | number; VCPUs_max: string | number;
 }
 export interface XenHost { uuid: string; name_label: string; address: string; enabled: boolean; software_version?: Record<string, string> }
 export interface XenPool { uuid: string; name_label: string; master: Ref; default_SR: Ref }
@@ -36,6 +36,7 @@ export function toVmInfo(ref: Ref, v: XenVm, poolId: string, vdiExists: (r: Ref)
     hostId: v.resident_on && v.resident_on !== NULL_REF ? v.resident_on : undefined,
     memoryBytes: Number(v.memory_static_max) || undefined, vcpus: Number(v.VCPUs_max) || undefined,
     snapshotCount: (v.snapshots ?? []).length,
+    operations: Object.values(v.current_operations ?? {}).length ? Object.values(v.current_operations ?? {}) : undefined,
     suspendDiskMissing: state === 'suspended' && (!v.suspend_VDI || v.suspend_VDI === NULL_REF || !vdiExists(v.suspend_VDI)),
   };
 }

@@ -1,0 +1,199 @@
+// One connection's XAPI records, loaded once and kept current by event.from, the way Xen Orchestra keeps its objects
+// (vatesfr/xen-orchestra packages/xen-api/index.mjs `_watchEvents`, `_refreshCachedRecords`, `_processEvents`) on
+// the event API of ocaml/xapi/xapi_event.ml (`from`: tokens over database generations, blocking up to a timeout).
+import { VendorError, isCancel } from '../../core/errors';
+import { sleep } from '../../core/retry';
+import { NULL_REF, Ref } from './xapiClient';
+import { XenVm, isRealVm } from './xenRecords';
+
+/** The classes the cache holds, as `<class>.get_all_records` names them (event.from takes them case-insensitively). */
+export const CACHED_CLASSES = ['pool', 'host', 'VM', 'VDI', 'VBD', 'SR', 'PBD', 'VIF', 'network', 'task'] as const;
+export type CachedClass = (typeof CACHED_CLASSES)[number];
+
+/** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
+export interface RecordChange { cls: string; op: 'add' | 'mod' | 'del'; ref: Ref; record?: unknown; previous?: unknown }
+/** `reloaded`: every table was fetched again (EVENTS_LOST, a new session, a failure of the event call); `changes` is empty then. */
+export type RecordListener = (changes: RecordChange[], reloaded: boolean) => void;
+
+/** What the cache needs from an XapiClient. */
+export interface XapiEventSource {
+  readonly sessionRef?: string;
+  call<T>(method: string, ...params: unknown[]): Promise<T>;
+  callInSession<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;
+  login(): Promise<void>;
+}
+
+export interface RecordCacheOptions {
+  /** event.from's timeout, seconds (xapi blocks up to it when nothing changes). Below the HTTP timeout (60 s). */
+  timeoutSeconds?: number;
+  /** First delay after a failure of the event call, doubled up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Told about each failure of the loop (it reloads and continues). */
+  onError?: (err: unknown) => void;
+}
+
+interface EventFromResult { events: Array<{ class: string; operation: 'add' | 'mod' | 'del'; ref: Ref; snapshot?: unknown }>; token: string }
+
+type Table = Record<Ref, unknown>;
+const lower = (cls: string) => cls.toLowerCase();
+const isRef = (r: Ref | undefined): r is Ref => !!r && r !== NULL_REF;
+
+/**
+ * Where a real VM is listed: the host it runs on, else (halted) its affinity host, else NULL_REF (the pool).
+ * The same rule as XenProvider.listVms's scope.
+ */
+export function placement(v: XenVm): Ref {
+  return isRef(v.resident_on) ? v.resident_on : isRef(v.affinity) ? v.affinity! : NULL_REF;
+}
+
+/**
+ * Records of CACHED_CLASSES by class and ref, plus an index of real VMs by placement (a host's VMs without a scan).
+ * `load()` fetches every class once, in parallel, after taking an event.inject token (taken first, so that nothing
+ * that changes during the fetch is missed: XO's "compute the initial token ... before the initial fetch").
+ * `catchUp()` applies what changed since (event.from with timeout 0); `watch()` keeps applying it as it happens
+ * (event.from blocking up to timeoutSeconds) until the listener is removed or `stop()`. On EVENTS_LOST or a new
+ * session the tables are fetched again (XO's `continue mainLoop`); on another failure (a connection reset) after a
+ * delay that doubles up to maxBackoffMs.
+ */
+export class XenRecordCache {
+  private readonly tables = new Map<string, Table>();
+  private readonly byPlacement = new Map<Ref, Set<Ref>>();
+  private readonly listeners = new Set<RecordListener>();
+  private token = '';
+  private loading?: Promise<void>;
+  private catching?: Promise<void>;
+  private loop?: Promise<void>;
+  private abort = new AbortController();
+  /** How many times every table was fetched (1 after the first load). */
+  loads = 0;
+
+  constructor(private readonly xapi: XapiEventSource, private readonly opts: RecordCacheOptions = {}) {}
+
+  /** The first load (shared by concurrent callers); a failed one is tried again by the next call. */
+  load(): Promise<void> {
+    const again = this.loads > 0;
+    this.loading ??= this.reload().then(() => { if (again) this.emit([], true); }).catch((err) => { this.loading = undefined; throw err; });
+    return this.loading;
+  }
+
+  /**
+   * Forgets the records: the next read fetches every table again and watchers are told (`reloaded`). For a change
+   * no event reports reliably, such as a pool database restore (xapi restarts on the restored database).
+   */
+  invalidate(): void { this.loading = undefined; }
+
+  /** Loads if needed, then applies what changed since the last event call (one round trip, nothing when idle). */
+  async current(): Promise<void> {
+    await this.load();
+    // Also when watched: the loop may still be one answer behind a write this process just made.
+    return this.catchUp();
+  }
+
+  /** Every record of a class by ref (the cache's own object: read it, do not change it). */
+  all<T>(cls: CachedClass): Record<Ref, T> { return (this.tables.get(lower(cls)) ?? {}) as Record<Ref, T>; }
+
+  get<T>(cls: CachedClass, ref: Ref): T | undefined { return this.all<T>(cls)[ref]; }
+
+  /** Refs of the real VMs listed under a host (resident, or halted with it as affinity); NULL_REF: placed nowhere. */
+  vmsPlacedOn(host: Ref): Ref[] { return [...(this.byPlacement.get(host) ?? [])]; }
+
+  /** Calls `listener` after each batch of changes is applied; starts the event loop. Returns the unsubscribe. */
+  watch(listener: RecordListener): () => void {
+    this.listeners.add(listener);
+    if (!this.loop || this.abort.signal.aborted) {
+      if (this.abort.signal.aborted) this.abort = new AbortController(); // a stopped loop ends by itself
+      const loop: Promise<void> = this.run(this.abort.signal).finally(() => { if (this.loop === loop) this.loop = undefined; });
+      this.loop = loop;
+    }
+    return () => { this.listeners.delete(listener); if (!this.listeners.size) this.stop(); };
+  }
+
+  /** Ends the event loop (its blocked event.from is aborted); the records stay as they are. */
+  stop(): void { this.abort.abort(); }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const base = this.opts.backoffMs ?? 250;
+    let delay = base;
+    let reload = false;
+    while (!signal.aborted) {
+      const session = this.xapi.sessionRef;
+      try {
+        if (reload) { await this.reload(); this.emit([], true); reload = false; } else await this.load();
+        if (signal.aborted) return;
+        const r = await this.xapi.callInSession<EventFromResult>('event.from', [CACHED_CLASSES, this.token, this.opts.timeoutSeconds ?? 30], signal);
+        this.apply(r);
+        delay = base;
+      } catch (err) {
+        if (signal.aborted || (isCancel(err) && !(err instanceof VendorError))) return;
+        this.opts.onError?.(err);
+        reload = true;
+        const code = err instanceof VendorError ? err.code : undefined;
+        // A session that died under the blocked call (logout, xapi restart): a new one, then reload at once.
+        if (code === 'SESSION_INVALID' && this.xapi.sessionRef === session) { await this.xapi.login().catch((e) => this.opts.onError?.(e)); continue; }
+        if (code === 'EVENTS_LOST' || code === 'SESSION_INVALID') continue;
+        await sleep(delay, signal).catch(() => undefined);
+        delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? 30_000);
+      }
+    }
+  }
+
+  private catchUp(): Promise<void> {
+    this.catching ??= this.xapi.call<EventFromResult>('event.from', CACHED_CLASSES, this.token, 0)
+      .then((r) => this.apply(r))
+      .catch(async (err) => { if (err instanceof VendorError && err.code === 'EVENTS_LOST') { await this.reload(); this.emit([], true); } else throw err; })
+      .finally(() => { this.catching = undefined; });
+    return this.catching;
+  }
+
+  /** Fetches every table (in parallel) after an event.inject token on the pool (XO's order: token, then records). */
+  private async reload(): Promise<void> {
+    const pools = await this.xapi.call<Table>('pool.get_all_records');
+    const pool = Object.keys(pools)[0];
+    const token = pool ? await this.xapi.call<string>('event.inject', 'pool', pool) : '';
+    const fetched = await Promise.all(CACHED_CLASSES.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))));
+    this.tables.clear();
+    this.byPlacement.clear();
+    CACHED_CLASSES.forEach((c, i) => this.tables.set(lower(c), Object.assign(Object.create(null) as Table, fetched[i])));
+    for (const [ref, v] of Object.entries(this.all<XenVm>('VM'))) this.place(ref, undefined, v);
+    this.token = token;
+    this.loads++;
+  }
+
+  /**
+   * Applies one event.from answer unless a later one was applied already (the loop and a catch-up may overlap; each
+   * event carries the object's record as it was when the answer was made, so the later answer holds the newer state).
+   * Tokens are xapi's `%020Ld,%020Ld` and compare as strings.
+   */
+  private apply(r: EventFromResult): void {
+    if (r.token <= this.token) return;
+    this.token = r.token;
+    const changes: RecordChange[] = [];
+    for (const ev of r.events ?? []) {
+      const table = this.tables.get(lower(ev.class));
+      if (!table) continue;
+      const previous = table[ev.ref];
+      if (ev.operation === 'del') {
+        if (previous === undefined) continue;
+        delete table[ev.ref];
+      } else {
+        table[ev.ref] = ev.snapshot;
+      }
+      if (lower(ev.class) === 'vm') this.place(ev.ref, previous as XenVm | undefined, table[ev.ref] as XenVm | undefined);
+      changes.push({ cls: lower(ev.class), op: previous === undefined ? 'add' : ev.operation, ref: ev.ref, record: table[ev.ref], previous });
+    }
+    if (changes.length) this.emit(changes, false);
+  }
+
+  private place(ref: Ref, before: XenVm | undefined, after: XenVm | undefined): void {
+    const from = before && isRealVm(before) ? placement(before) : undefined;
+    const to = after && isRealVm(after) ? placement(after) : undefined;
+    if (from === to) return;
+    if (from !== undefined) this.byPlacement.get(from)?.delete(ref);
+    if (to !== undefined) { let s = this.byPlacement.get(to); if (!s) this.byPlacement.set(to, (s = new Set())); s.add(ref); }
+  }
+
+  private emit(changes: RecordChange[], reloaded: boolean): void {
+    for (const l of [...this.listeners]) { try { l(changes, reloaded); } catch (err) { this.opts.onError?.(err); } }
+  }
+}

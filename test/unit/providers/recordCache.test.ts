@@ -1,0 +1,167 @@
+// The Xen record cache against the XAPI lab: one load, then event.from keeps it current (add/mod/del), and it
+// reloads after EVENTS_LOST, a dropped session and a connection reset.
+import { strict as assert } from 'node:assert';
+import { XapiLab, startXapiLab } from '../../lab/xapi';
+import { labCall, labLogin } from '../../integration/labRpc';
+import { XapiClient, NULL_REF } from '../../../src/providers/xen/xapiClient';
+import { RecordChange, XenRecordCache, XapiEventSource } from '../../../src/providers/xen/recordCache';
+import { VendorError } from '../../../src/core/errors';
+import { XenVm } from '../../../src/providers/xen/xenRecords';
+
+const PASSWORD = 'cache-lab-pw';
+
+/** Resolves with the first batch (or reload) for which `pred` holds; rejects after a generous readiness wait. */
+function until(cache: XenRecordCache, pred: (changes: RecordChange[], reloaded: boolean) => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`never saw: ${what}`)); }, 20_000);
+    const stop = cache.watch((c, r) => { if (pred(c, r)) { clearTimeout(timer); stop(); resolve(); } });
+  });
+}
+
+describe('XenRecordCache (XAPI lab events)', function () {
+  this.timeout(60_000);
+  let lab: XapiLab;
+  let client: XapiClient;
+  let other: string;
+  let cache: XenRecordCache | undefined;
+  let keepAlive: (() => void) | undefined;
+
+  beforeEach(async () => {
+    lab = await startXapiLab({ hosts: 3, vmsPerHost: 4, taskStepMs: 5, password: PASSWORD });
+    client = new XapiClient({ url: lab.url, username: 'root', password: PASSWORD });
+    await client.login();
+    other = await labLogin(lab, PASSWORD); // another client, as xe or XenCenter would be
+  });
+  afterEach(async () => { keepAlive?.(); keepAlive = undefined; cache?.stop(); await client.logout(); await lab.close(); });
+
+  const realVms = () => [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot);
+  const newCache = (source: XapiEventSource = client) => (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
+
+  it('loads every class once, in parallel, and indexes VMs by the host they are listed under', async () => {
+    const c = newCache();
+    await c.load();
+    await c.load();
+    assert.equal(c.loads, 1);
+    for (const cls of ['pool', 'host', 'VM', 'VDI', 'VBD', 'SR', 'PBD', 'VIF', 'network', 'task']) {
+      assert.equal(lab.requests.filter((r) => r === `${cls}.get_all_records`).length, 1, cls);
+      assert.equal(Object.keys(c.all(cls as never)).length, lab.store.table(cls).size, cls);
+    }
+    for (const host of lab.store.table('host').keys()) {
+      const expected = realVms().filter(([, v]) => v.resident_on === host || ((v.resident_on ?? NULL_REF) === NULL_REF && v.affinity === host)).map(([r]) => r).sort();
+      assert.deepEqual(c.vmsPlacedOn(host).sort(), expected);
+    }
+  });
+
+  it('applies add, mod and del events made by another session, and moves a started VM to its host', async () => {
+    const c = newCache();
+    await c.load();
+    keepAlive = c.watch(() => undefined);
+    const [vm] = realVms().find(([, v]) => v.power_state === 'Halted')!;
+
+    const added = until(c, (ch) => ch.some((x) => x.cls === 'vm' && x.op === 'add' && (x.record as XenVm).name_label === 'made by xe'), 'add');
+    const snap: string = await labCall(lab, 'VM.snapshot', other, vm, 'made by xe');
+    await added;
+    assert.equal(c.get<XenVm>('VM', snap)?.snapshot_of, vm);
+    assert.ok(c.get<XenVm>('VM', vm)?.snapshots.includes(snap), 'the VM row changed too');
+
+    const renamed = until(c, (ch) => ch.some((x) => x.op === 'mod' && x.ref === vm), 'mod');
+    await labCall(lab, 'VM.set_name_label', other, vm, 'renamed by xe');
+    await renamed;
+    assert.equal(c.get<XenVm>('VM', vm)?.name_label, 'renamed by xe');
+
+    const deleted = until(c, (ch) => ch.some((x) => x.op === 'del' && x.ref === snap), 'del');
+    await labCall(lab, 'VM.destroy', other, snap);
+    await deleted;
+    assert.equal(c.get('VM', snap), undefined);
+
+    const started = until(c, () => c.get<XenVm>('VM', vm)?.power_state === 'Running', 'start');
+    await labCall(lab, 'VM.start', other, vm, false, false);
+    await started;
+    const host = lab.store.must('VM', vm).resident_on as string;
+    assert.notEqual(host, NULL_REF);
+    assert.ok(c.vmsPlacedOn(host).includes(vm));
+    assert.ok(!c.vmsPlacedOn(NULL_REF).includes(vm));
+    assert.equal(c.loads, 1, 'no reload');
+  });
+
+  it('catches up without a loop: current() applies what changed since the load in one event.from', async () => {
+    const c = newCache();
+    await c.load();
+    const [vm] = realVms()[0];
+    await labCall(lab, 'VM.set_name_label', other, vm, 'changed meanwhile');
+    await c.current();
+    assert.equal(c.get<XenVm>('VM', vm)?.name_label, 'changed meanwhile');
+    assert.equal(lab.requests.filter((r) => r === 'VM.get_all_records').length, 1);
+  });
+
+  it('reloads after EVENTS_LOST and goes on applying events', async () => {
+    let lose = true;
+    const source: XapiEventSource = {
+      get sessionRef() { return client.sessionRef; },
+      call: (m, ...p) => client.call(m, ...p),
+      login: () => client.login(),
+      callInSession: async (m, p, s) => {
+        if (m === 'event.from' && lose) { lose = false; throw new VendorError('EVENTS_LOST', []); }
+        return client.callInSession(m, p, s);
+      },
+    };
+    const c = newCache(source);
+    await c.load();
+    const reloaded = until(c, (_ch, r) => r, 'reload');
+    keepAlive = c.watch(() => undefined);
+    await reloaded;
+    assert.equal(c.loads, 2);
+    const [vm] = realVms()[0];
+    const renamed = until(c, () => c.get<XenVm>('VM', vm)?.name_label === 'after the loss', 'mod after reload');
+    await labCall(lab, 'VM.set_name_label', other, vm, 'after the loss');
+    await renamed;
+  });
+
+  it('after its session is dropped (logout wakes the blocked event.from with SESSION_INVALID), logs in again and reloads', async () => {
+    const c = newCache();
+    await c.load();
+    keepAlive = c.watch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200)); // the loop is blocked in event.from
+    const dropped = client.sessionRef!;
+    const reloaded = until(c, (_ch, r) => r, 'reload');
+    await labCall(lab, 'session.logout', dropped);
+    await reloaded;
+    assert.notEqual(client.sessionRef, dropped);
+    assert.equal(c.loads, 2);
+    const [vm] = realVms()[1];
+    const renamed = until(c, () => c.get<XenVm>('VM', vm)?.name_label === 'after the drop', 'mod after re-login');
+    await labCall(lab, 'VM.set_name_label', other, vm, 'after the drop');
+    await renamed;
+  });
+
+  it('after a connection reset, waits (backoff), reloads and continues; stop() ends the loop', async () => {
+    let resets = 2;
+    let calls = 0;
+    const source: XapiEventSource = {
+      get sessionRef() { return client.sessionRef; },
+      call: (m, ...p) => client.call(m, ...p),
+      login: () => client.login(),
+      callInSession: async (m, p, s) => {
+        if (m === 'event.from') { calls++; if (resets-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); }
+        return client.callInSession(m, p, s);
+      },
+    };
+    const errors: unknown[] = [];
+    const c = (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20, onError: (e) => errors.push(e) }));
+    await c.load();
+    const [vm] = realVms()[2];
+    const reloadedTwice = until(c, (_ch, r) => r && c.loads === 3, 'two reloads');
+    keepAlive = c.watch(() => undefined);
+    await reloadedTwice;
+    assert.equal(errors.length, 2);
+    assert.match(String((errors[0] as Error).message), /socket hang up/);
+    const renamed = until(c, () => c.get<XenVm>('VM', vm)?.name_label === 'after the reset', 'mod after reset');
+    await labCall(lab, 'VM.set_name_label', other, vm, 'after the reset');
+    await renamed;
+    assert.equal(c.loads, 3, 'one reload per failure, none after: ' + errors.map(String).join('; '));
+    c.stop();
+    const before = calls;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(calls, before, 'no event.from after stop');
+  });
+});
