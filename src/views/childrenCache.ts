@@ -24,6 +24,12 @@ export class ChildrenCache<T> {
     }
   }
 
+  /**
+   * Forgets nothing, but a load under way is not kept: the inventory changed in place (an event updated nodes that are
+   * cached already) and that load may have read it before the change.
+   */
+  touch(): void { this.generation++; }
+
   /** Forgets `key` and every key below it (`key/…`), or everything. */
   invalidate(key?: string): void {
     this.generation++;

@@ -4,6 +4,7 @@ import { UntrustedCertificateError } from '../core/errors';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { PowerState, SnapshotInfo } from '../core/model';
+import { InventoryChange, isLiveInventory } from '../core/inventoryEvents';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
@@ -26,6 +27,8 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
+  /** Connection name → the provider whose inventory events the tree follows, and how to stop following them. */
+  private readonly live = new Map<string, { provider: unknown; stop: () => void }>();
 
   constructor(private readonly connections: ConnectionStore, private readonly jobs: JobManager, private readonly backups: BackupsTree) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
@@ -118,7 +121,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const item = new vscode.TreeItem(vm.name, vm.snapshotCount > 0 ? C.Collapsed : C.None);
         const last = this.backups.lastBackup(node.connection, vm.uuid);
         item.id = itemId(node.key, vm.snapshotCount > 0);
-        item.description = `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`;
+        item.description = `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`;
         item.tooltip = new vscode.MarkdownString(`**${vm.name}**\n\nUUID: \`${vm.uuid}\`\n\nPower: ${vm.powerState}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${vm.description}` : ''}`);
         item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : POWER_ICONS[vm.powerState] ?? 'vm');
         item.contextValue = contextValue('vm', vm.powerState, 'canSnapshot', 'canBackup', vm.suspendDiskMissing && 'canResetPowerState', this.platform(node.connection));
@@ -166,6 +169,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     switch (node.kind) {
       case 'connection': {
         const provider = await this.connections.provider(node.connection);
+        this.follow(node.connection, provider);
         const pools = await provider.listPools();
         if (!pools.length) return [message(node.key, 'No pools')];
         return pools.map((pool) => ({ kind: 'pool', key: `${node.key}/p:${pool.id}`, connection: node.connection, pool }));
@@ -200,6 +204,44 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     }
   }
 
+  /** Follows a connection's inventory events (once per provider): the nodes they concern repaint by themselves. */
+  private follow(connection: string, provider: unknown): void {
+    const current = this.live.get(connection);
+    if (current?.provider === provider || !isLiveInventory(provider)) return;
+    current?.stop();
+    this.live.set(connection, { provider, stop: provider.watch((change) => this.applyChange(connection, change)) });
+  }
+
+  /**
+   * Repaints only what an event changed: a VM's node (its row: power state, busy, snapshot count) with the new VmInfo;
+   * the children of a pool, host or VM whose children changed (a new VM, a VM that moved, a new snapshot). A reload of
+   * the records (EVENTS_LOST, a new session) reloads the connection's subtree.
+   */
+  applyChange(connection: string, change: InventoryChange): void {
+    if (change.all) return this.refreshConnection(connection);
+    const byId = new Map(change.vms.map((v) => [v.id, v]));
+    const rows: InfraNode[] = [];
+    const parents = new Set(change.childrenOf);
+    const reload = new Set<InfraNode>();
+    for (const node of [...this.nodes.values()]) {
+      if (!('connection' in node) || node.connection !== connection) continue;
+      const id = busyId(node);
+      if (node.kind === 'vm' && byId.has(node.vm.id)) {
+        const vm = byId.get(node.vm.id)!;
+        // A VM that gets its first snapshot (or loses its last) changes its item id (itemId): its parent lists it again.
+        const parent = (node.vm.snapshotCount > 0) !== (vm.snapshotCount > 0) ? this.nodes.get(node.key.slice(0, node.key.lastIndexOf('/v:'))) : undefined;
+        node.vm = vm;
+        if (parent) reload.add(parent); else if (!parents.has(vm.id)) rows.push(node);
+      }
+      if (id !== undefined && parents.has(id) && (node.kind === 'pool' || node.kind === 'host' || node.kind === 'vm')) reload.add(node);
+    }
+    for (const node of reload) this.refresh(node);
+    if (!rows.length) return;
+    // A listing under way may have read the VMs before this change: it must not be cached (ChildrenCache.touch).
+    this.cache.touch();
+    this.emitter.fire(rows);
+  }
+
   private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
     const untrusted = err instanceof UntrustedCertificateError && parent && 'connection' in parent
       ? { connection: parent.connection, host: err.host, thumbprint: err.thumbprint, howToCheck: err.howToCheck } : undefined;
@@ -208,7 +250,12 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   private platform(connection: string): string | undefined { return this.connections.get(connection)?.platform; }
 
-  dispose(): void { if (this.timer) clearTimeout(this.timer); for (const d of this.disposables) d.dispose(); }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const l of this.live.values()) l.stop();
+    this.live.clear();
+    for (const d of this.disposables) d.dispose();
+  }
 }
 
 export const connKey = (name: string) => `c:${name}`;

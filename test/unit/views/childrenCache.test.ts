@@ -81,4 +81,21 @@ describe('ChildrenCache (tree children)', () => {
     assert.deepEqual(await cache.get('k', inv.loadNow), ['v2']);
     assert.equal(inv.loads(), 4, 'the racing answer was not cached');
   });
+
+  it('touch() keeps what is cached but does not keep a load that raced with an in-place change (an event repainted a VM row)', async () => {
+    // The tree lists a host (load starts, reads the VMs), an event changes a VM's power state and the tree updates the
+    // cached VM node in place (touch), then the load answers with the VM as it was. Kept, it would show the old state.
+    const inv = gatedInventory(['vm1 halted']);
+    const cache = new ChildrenCache<string>();
+    assert.deepEqual(await cache.get('c:lab/p:1', inv.loadNow), ['vm1 halted']);
+    const host = cache.get('c:lab/p:1/h:1', inv.load);
+    await inv.started(2);
+    inv.set(['vm1 running']);
+    cache.touch();
+    await inv.open();
+    await inv.open();
+    assert.deepEqual(await host, ['vm1 running'], 'the stale answer is replaced by a second load');
+    assert.deepEqual(await cache.get('c:lab/p:1', inv.loadNow), ['vm1 halted'], 'touch forgets nothing that is cached');
+    assert.equal(inv.loads(), 3);
+  });
 });
