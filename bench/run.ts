@@ -1,4 +1,4 @@
-// npm run bench: throughput and memory of the Xen provider against `curl` on the same lab endpoint, inventory at scale,
+// npm run bench: throughput and memory of the Xen provider against `curl` on the same lab endpoint, the live inventory at scale,
 // extension activation in a real VS Code against a no-op extension.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import { cpuTimed, median, peakRssGrowth, runMeasured, timed } from './measure';
 import { pinCpus } from './cpuPinning';
 import { extraBenches } from './extra';
 import { activationBench } from './activation';
+import { liveInventoryBenches } from './liveInventory';
 import { repoRoot } from '../test/e2e/codeServer';
 
 const PASSWORD = 'bench-lab-pw';
@@ -84,27 +85,13 @@ function permutations<T>(xs: T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
-/** 10,000 VMs either way: 100 hosts of 100 (list the pool), or 5 hosts of 2,000, half running, so one host has 1,000. */
-async function inventory(hosts: number, vmsPerHost: number, what: 'pool' | 'host'): Promise<void> {
-  const lab = await startLabProcess(['--hosts', String(hosts), '--vms', String(vmsPerHost)], PASSWORD, pinning.labPrefix);
-  try {
-    const p = await connect(lab.url, os.tmpdir());
-    const pool = (await p.listPools())[0];
-    const host = (await p.listHosts(pool.id))[0];
-    await p.listVms({ poolId: pool.id }); // warm-up (JIT, session)
-    const t = await timed(() => (what === 'pool' ? p.listVms({ poolId: pool.id }) : p.listVms({ hostId: host.id })));
-    rows.push([`inventory: list ${what === 'pool' ? `the pool (${t.value.length} VMs on ${hosts} hosts)` : `one host (${t.value.length} resident VMs; pool of ${hosts * vmsPerHost})`}`, `${(t.seconds * 1000).toFixed(0)} ms`, '']);
-    await p.disconnect();
-  } finally { lab.stop(); }
-}
-
 /** BENCH_ONLY=export,import,…: only those rows (export, import, inventory, extra, activation); all when unset. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'export,import,inventory,extra,activation').split(',').map((x) => x.trim()));
 
 async function main(): Promise<void> {
   if (ONLY.has('export')) await throughput(EXPORT_MIB, 'export');
   if (ONLY.has('import')) await throughput(IMPORT_MIB, 'import');
-  if (ONLY.has('inventory')) { await inventory(100, 100, 'pool'); await inventory(5, 2000, 'host'); }
+  if (ONLY.has('inventory')) rows.push(...(await liveInventoryBenches(pinning.labPrefix, ROUNDS)));
   if (ONLY.has('extra')) rows.push(...(await extraBenches()));
   pinning.release();
   if (ONLY.has('activation')) rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));

@@ -83,10 +83,16 @@ export class XenRecordCache {
    */
   invalidate(): void { this.loading = undefined; }
 
-  /** Loads if needed, then applies what changed since the last event call (one round trip, nothing when idle). */
-  async current(): Promise<void> {
+  /**
+   * Loads if needed, then applies what changed since the last event call (one event.from round trip, without
+   * blocking). Skipped when this call's load just fetched everything, and with `live` while the event loop runs (the
+   * tree's reads: the loop brings changes as they happen, and a read must not wait for a round trip). Without `live`
+   * (reads right after a write of this process: a snapshot just taken) the loop may still be one answer behind.
+   */
+  async current(live = false): Promise<void> {
+    const loads = this.loads;
     await this.load();
-    // Also when watched: the loop may still be one answer behind a write this process just made.
+    if (this.loads !== loads || (live && this.loop && !this.abort.signal.aborted)) return;
     return this.catchUp();
   }
 

@@ -303,15 +303,18 @@ export class XenProvider implements Provider, LiveInventory {
   private cacheOfConnection?: XenRecordCache;
   private get recordCache(): XenRecordCache { return (this.cacheOfConnection ??= new XenRecordCache(this.xapi)); }
 
-  /** The cache, loaded and caught up with the events since (so a caller sees what it just changed itself). */
-  private async inventory(): Promise<XenRecordCache> {
-    await this.guard(() => this.retry(() => this.recordCache.current()));
+  /**
+   * The cache, loaded and caught up with the events since; the list methods (`live`) do not wait for the catch-up
+   * while the event loop runs (someone watches: the tree), the write paths do (they read what they just changed).
+   */
+  private async inventory(live = true): Promise<XenRecordCache> {
+    await this.guard(() => this.retry(() => this.recordCache.current(live)));
     return this.recordCache;
   }
 
-  /** Every record of a class, from the cache (the cache's own object: read it, do not change it). */
+  /** Every record of a class, from the cache made current (the cache's own object: read it, do not change it). */
   private async records<T>(cls: CachedClass): Promise<Record<Ref, T>> {
-    return (await this.inventory()).all<T>(cls);
+    return (await this.inventory(false)).all<T>(cls);
   }
 
   /** Transient network failures are retried with backoff (the profile's maxRetries / backoffSeconds); vendor errors are not. */
