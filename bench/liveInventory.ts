@@ -105,9 +105,9 @@ async function eventLatency(url: string, n: number): Promise<Row> {
   return [`live inventory: a VM renamed by another session → provider listener, 10,000-VM pool (median of ${n})`, `${median(fromReply).toFixed(2)} ms after the lab's answer`, `goal < 50 ms; max ${Math.max(...fromReply).toFixed(2)} ms; end to end from sending the change ${median(endToEnd).toFixed(0)} ms (the lab's sweep)`];
 }
 
-/** After the first load, expanding a host of 1,000 VMs (10 hosts × 1,000): median of `n` listVms({ hostId }). */
+/** After the first load, expanding a host of about 1,000 VMs (5 hosts × 2,000, half of them running): median of `n` listVms({ hostId }). */
 async function expandHost(n: number, prefix: string[]): Promise<Row> {
-  const lab = await startLabProcess(['--hosts', '10', '--vms', '1000'], PASSWORD, prefix);
+  const lab = await startLabProcess(['--hosts', '5', '--vms', '2000'], PASSWORD, prefix);
   try {
     const p = await connect(lab.url);
     const pool = (await p.listPools())[0];
@@ -126,7 +126,8 @@ export async function liveInventoryBenches(prefix: string[] = [], rounds = 5): P
 }
 
 if (require.main === module) {
-  liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5)).then((rows) => {
+  const only = process.env.BENCH_ONLY === 'expand' ? expandHost(20, []).then((r) => [r]) : liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5));
+  only.then((rows) => {
     console.log(`live inventory bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}`);
     for (const r of rows) console.log(r.join('  |  '));
   }).catch((e) => { console.error(e); process.exitCode = 1; });

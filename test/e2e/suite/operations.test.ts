@@ -223,26 +223,25 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
     assert.doesNotMatch(String(api.trees.infrastructure.getTreeItem(after).contextValue), /canResetPowerState/);
   });
 
-  it('a VM listing that was under way when a snapshot job ended does not hide the new snapshot', async () => {
+  it('a VM listing made just before a snapshot job ended does not hide the new snapshot', async () => {
     // The UI check once saw this: the tree expands a VM (the listing is read), the snapshot job ends and refreshes the
     // tree, then the listing answers with the snapshots from before. It was cached and hid the snapshot for good.
+    // With the live record cache a listing no longer waits on the network (the first load aside): it answers from the
+    // cache before the job ends, and the job's end (and the snapshot's XAPI event) must drop that answer.
     const vm = (await tree()).vms.find((v) => v.vm.powerState === 'halted' && v.vm.snapshotCount === 0)!;
     assert.ok(vm, 'a halted VM without snapshots');
     const since = new Set(api.jobs.finished.map((r) => r.id));
-    await setFaults({ slowNextReply: { method: 'VM.get_all_records', ms: 2_000 } });
-    let listedAt = 0;
-    const listing = api.trees.infrastructure.getChildren(vm).then((children) => { listedAt = Date.now(); return children; });
-    await new Promise((r) => setTimeout(r, 300));
+    const listing = api.trees.infrastructure.getChildren(vm);
     answer({ input: ['race snapshot'] });
     await vscode.commands.executeCommand('vmbackup.createSnapshot', vm);
     const job = api.jobs.finished.find((r) => !since.has(r.id) && r.kind === 'snapshot');
     assert.equal(job?.state, 'succeeded', JSON.stringify(job));
-    const endedAt = Date.now();
     const names = (children: InfraNode[]) => children.filter((c): c is SnapshotNode => c.kind === 'snapshot').map((c) => c.snapshot.name);
     try {
-      assert.deepEqual(names(await listing), ['race snapshot'], 'the listing that straddled the job shows the new snapshot');
-      assert.ok(listedAt > endedAt, 'the slow listing answered after the job had ended (the race was exercised)');
-      assert.deepEqual(names(await api.trees.infrastructure.getChildren(vm)), ['race snapshot'], 'and the tree keeps showing it');
+      await listing;
+      // What VS Code asks next, without a refresh by the test: a cached stale answer would keep the snapshot hidden.
+      assert.deepEqual(names(await api.trees.infrastructure.getChildren(vm)), ['race snapshot'], 'the tree shows the new snapshot');
+      assert.deepEqual(names(await api.trees.infrastructure.getChildren(vm)), ['race snapshot'], 'and keeps showing it');
     } finally {
       const provider = await api.connections.provider('lab');
       for (const s of await provider.listSnapshots(vm.vm.id)) if (s.name === 'race snapshot') await provider.deleteSnapshot(s.id, { signal: new AbortController().signal, progress: () => undefined, log: () => undefined });

@@ -35,6 +35,13 @@ describe('XenRecordCache (XAPI lab events)', function () {
   afterEach(async () => { keepAlive?.(); keepAlive = undefined; cache?.stop(); await client.logout(); await lab.close(); });
 
   const realVms = () => [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot);
+  /** The lab client, with `before` run ahead of each event.from of the loop (it throws to play a failure). */
+  const failingEventFrom = (before: () => void): XapiEventSource => ({
+    get sessionRef() { return client.sessionRef; },
+    call: (m, ...p) => client.call(m, ...p),
+    login: () => client.login(),
+    callInSession: async (m, p, s) => { if (m === 'event.from') before(); return client.callInSession(m, p, s); },
+  });
   const newCache = (source: XapiEventSource = client) => (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
 
   it('loads every class once, in parallel, and indexes VMs by the host they are listed under', async () => {
@@ -96,16 +103,7 @@ describe('XenRecordCache (XAPI lab events)', function () {
 
   it('reloads after EVENTS_LOST and goes on applying events', async () => {
     let lose = true;
-    const source: XapiEventSource = {
-      get sessionRef() { return client.sessionRef; },
-      call: (m, ...p) => client.call(m, ...p),
-      login: () => client.login(),
-      callInSession: async (m, p, s) => {
-        if (m === 'event.from' && lose) { lose = false; throw new VendorError('EVENTS_LOST', []); }
-        return client.callInSession(m, p, s);
-      },
-    };
-    const c = newCache(source);
+    const c = newCache(failingEventFrom(() => { if (lose) { lose = false; throw new VendorError('EVENTS_LOST', []); } }));
     await c.load();
     const reloaded = until(c, (_ch, r) => r, 'reload');
     keepAlive = c.watch(() => undefined);
@@ -137,15 +135,7 @@ describe('XenRecordCache (XAPI lab events)', function () {
   it('after a connection reset, waits (backoff), reloads and continues; stop() ends the loop', async () => {
     let resets = 2;
     let calls = 0;
-    const source: XapiEventSource = {
-      get sessionRef() { return client.sessionRef; },
-      call: (m, ...p) => client.call(m, ...p),
-      login: () => client.login(),
-      callInSession: async (m, p, s) => {
-        if (m === 'event.from') { calls++; if (resets-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); }
-        return client.callInSession(m, p, s);
-      },
-    };
+    const source = failingEventFrom(() => { calls++; if (resets-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); });
     const errors: unknown[] = [];
     const c = (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20, onError: (e) => errors.push(e) }));
     await c.load();
