@@ -1,13 +1,10 @@
 // The live tree inside the real VS Code (issue #16): a power change made in the lab by another client (as xe would)
 // repaints that VM's node — or the host it moves under — by itself: no refresh command, not the whole tree.
 import { strict as assert } from 'node:assert';
-import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { HostNode, InfraNode, PoolNode, VmNode } from '../../../src/views/nodes';
 import { passwordEnvName } from '../../../src/core/connections';
-import { waitFor } from './stubs';
-
-const EXT_ID = 'vmbackup.vm-backup-explorer';
+import { labApi, waitFor } from './stubs';
 
 /** JSON-RPC to the lab as another client (its own session), from the extension host. */
 async function xe(method: string, ...params: unknown[]): Promise<unknown> {
@@ -23,12 +20,7 @@ describe('Live tree in VS Code (XAPI events)', function () {
   this.timeout(120_000);
   let api: VmBackupApi;
 
-  before(async () => {
-    const ext = vscode.extensions.getExtension<VmBackupApi>(EXT_ID);
-    assert.ok(ext);
-    api = await ext.activate();
-    await waitFor(() => api.connections.connections.length > 0, 'the lab connection');
-  });
+  before(async () => { api = await labApi(); });
 
   it('a VM shut down by another client repaints by itself (its node or its host), and the tree shows it halted', async () => {
     const infra = api.trees.infrastructure;
