@@ -126,7 +126,7 @@ export async function liveInventoryBenches(prefix: string[] = [], rounds = 5): P
 }
 
 if (require.main === module) {
-  const only = process.env.BENCH_ONLY === 'expand' ? expandHost(20, []).then((r) => [r]) : liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5));
+  const only = process.env.BENCH_LIVE === 'expand' ? expandHost(20, []).then((r) => [r]) : liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5));
   only.then((rows) => {
     console.log(`live inventory bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}`);
     for (const r of rows) console.log(r.join('  |  '));
