@@ -13,6 +13,8 @@ import { CliRun, incompleteStored, killWhen, newObjects, poolObjects, repository
 
 const PASSWORD = 'soak-lab-pw';
 const RUN_LIMIT_MS = Number(process.env.SOAK_RUN_LIMIT_S ?? 30) * 1000;
+/** The connections' idle limit: a stalled export must fail on it (and, with retries, be tried again) well inside RUN_LIMIT_MS. */
+const IDLE_LIMIT_S = 3;
 let seed = Number(process.env.SOAK_SEED ?? 11);
 /** mulberry32: a seeded generator, so a campaign can be replayed (SOAK_SEED). */
 function random(): number {
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   const lab = await startXapiLab({ password: PASSWORD, hosts: 1, vmsPerHost: 6, diskBytes: 6 * 1024 * 1024, taskStepMs: 10 });
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-soak-'));
   const repo = path.join(ws, 'backups');
-  const base: ConnectionProfile = { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'backups', maxRetries: 0, backoffSeconds: 0.05 };
+  const base: ConnectionProfile = { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'backups', maxRetries: 0, backoffSeconds: 0.05, idleTimeoutSeconds: IDLE_LIMIT_S };
   saveConnections(ws, [base, { ...base, name: 'lab-retry', maxRetries: 2 }]);
   const running = [...lab.store.table('VM')].filter(([, v]) => v.power_state === 'Running' && !v.is_control_domain).map(([ref, v]) => ({ ref, uuid: v.uuid as string }));
   const baseline = poolObjects(lab);
