@@ -6,7 +6,7 @@ import { formatBytes } from '../core/progress';
 import { BackupRepository, CatalogEntry } from '../core/repository';
 import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
-import { errorItem, loadMoreItem } from './infrastructureTree';
+import { errorItem, loadMoreItem } from './treeItems';
 import { BackupEntryNode, BackupNode, LoadMoreNode, PAGE_SIZE, RepositoryNode, contextValue } from './nodes';
 
 const POOL_GROUP = 'Pool metadata';

@@ -11,6 +11,7 @@ import { ConnectionStore } from '../ui/connectionStore';
 import { ageText } from '../ui/format';
 import { BackupsTree } from './backupsTree';
 import { ChildrenCache, forgetBelow } from './childrenCache';
+import { errorItem, loadMoreItem } from './treeItems';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
 
 const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
@@ -285,19 +286,3 @@ const itemId = (key: string, hasChildren: boolean) => (hasChildren ? `${key}/par
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 const message = (key: string, text: string): InfraNode => ({ kind: 'message', key: `${key}/msg`, message: text, icon: 'info' });
-
-export function errorItem(node: ErrorNode, retryCommand: string): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-  item.tooltip = `${node.message}\n\nClick to retry.`;
-  item.contextValue = node.untrusted ? 'error;canRetry;canPinCertificate' : 'error;canRetry';
-  item.command = { command: retryCommand, title: 'Retry', arguments: [node] };
-  return item;
-}
-
-export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
-  const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-  item.iconPath = new vscode.ThemeIcon('ellipsis'); item.contextValue = 'loadMore';
-  item.command = { command: 'vmbackup.loadMore', title: 'Load more', arguments: [node] };
-  return item;
-}
