@@ -9,7 +9,7 @@ export interface Manifest {
   platform: string;
   created: string;
   tool: { name: string; version: string };
-  source: { connection: string; pool?: { id: string; name: string }; host?: { id: string; name: string }; vm?: { uuid: string; name: string; powerState?: string; /** MAC address per VIF device, as backed up. */ macs?: { device: string; mac: string }[] } };
+  source: { connection: string; pool?: { id: string; name: string }; host?: { id: string; name: string }; vm?: { uuid: string; name: string; powerState?: string; /** MAC address per VIF device, as backed up. */ macs?: { device: string; mac: string }[]; /** The platform's own id of the VM (vSphere: its moref). */ id?: string } };
   /** The export kept a Suspended VM's memory (XAPI preserve_power_state): it comes back Suspended. */
   preservePowerState?: boolean;
   viaSnapshot?: boolean;

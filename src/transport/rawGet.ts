@@ -5,7 +5,7 @@
 import { BodySink } from '../core/bodySink';
 import { openSocket } from './openSocket';
 import { ResponseHead } from './responseHead';
-import { BodyReader, ResponseResult, requestHead } from './responseReader';
+import { BodyReader, ResponseResult, checkHeaders, requestHead } from './responseReader';
 import { idleWatch } from './idleWatch';
 
 export interface RawGetOptions {
@@ -24,7 +24,7 @@ export interface RawGetOptions {
  */
 export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<ResponseResult> {
   const u = new URL(url);
-  for (const [k, v] of Object.entries(opts.headers ?? {})) if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
+  checkHeaders(opts.headers);
   const reader = new BodyReader(sinkFor);
   const idle = reader.idle = idleWatch(opts.idleMs, `GET ${u.pathname} from ${u.origin}`, (err) => reader.fail(err));
   let socket;

@@ -8,12 +8,14 @@ import { BodySink } from '../core/bodySink';
 import { CancelledError } from '../core/errors';
 import { openSocket } from './openSocket';
 import { MalformedReplyError, ResponseHead } from './responseHead';
-import { BodyReader, requestHead } from './responseReader';
+import { BodyReader, checkHeaders, requestHead } from './responseReader';
 import { idleWatch } from './idleWatch';
 
 export interface RawPutOptions {
   thumbprint?: string;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. vSphere's session Cookie); a value with CR or LF is refused (no header injection). */
+  headers?: Record<string, string>;
   /** Called as the socket takes bytes of the body. */
   onBytes?: (n: number) => void;
   /** Fail with a StalledError when the peer takes no byte and sends none for this long. */
@@ -33,6 +35,7 @@ const MAX_REPLY_BYTES = 1 << 20;
  */
 export async function rawPut(url: string, file: string, opts: RawPutOptions = {}): Promise<ResponseHead> {
   const u = new URL(url);
+  checkHeaders(opts.headers);
   const fh = await fs.promises.open(file, 'r');
   let socket: net.Socket | undefined;
   try {
@@ -42,7 +45,7 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
     try { socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread }); } catch (err) { idle.stop(); throw err; }
     const onBytes = opts.onBytes;
     opts = { ...opts, onBytes: (n) => { idle.touch(); onBytes?.(n); } };
-    const reply = reader.run(socket, requestHead('PUT', u, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }), opts.signal);
+    const reply = reader.run(socket, requestHead('PUT', u, { ...opts.headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }), opts.signal);
     const sent = sendFile(socket, fh, size, opts);
     sent.catch(() => undefined); // awaited below, unless the reply ended the upload first
     reply.catch(() => undefined);

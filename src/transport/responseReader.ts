@@ -9,6 +9,11 @@ import { IdleWatch } from './idleWatch';
 
 export interface ResponseResult { head: ResponseHead; bodyBytes: number }
 
+/** Refuses header names or values with CR or LF (no header injection from a hostile value). */
+export function checkHeaders(headers: Record<string, string> = {}): void {
+  for (const [k, v] of Object.entries(headers)) if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
+}
+
 /** The head of an HTTP/1.0 request (1.0: the reply is never chunked, and ends when its length or the connection does). */
 export function requestHead(method: 'GET' | 'PUT', url: URL, headers: Record<string, string> = {}): string {
   const fields = { Host: url.host, 'User-Agent': 'vm-backup-explorer', ...headers };

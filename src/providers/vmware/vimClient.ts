@@ -30,7 +30,7 @@ export interface VimClientOptions {
 
 /** The ServiceContent fields this client uses (vim.ServiceInstanceContent). */
 export interface ServiceContent {
-  rootFolder: MoRef; propertyCollector: MoRef; viewManager: MoRef; sessionManager: MoRef; searchIndex?: MoRef;
+  rootFolder: MoRef; propertyCollector: MoRef; viewManager: MoRef; sessionManager: MoRef; searchIndex?: MoRef; fileManager?: MoRef;
   about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
 }
 
@@ -76,6 +76,7 @@ export class VimClient {
       rootFolder: asMoRef(rv.rootFolder, 'rootFolder'), propertyCollector: asMoRef(rv.propertyCollector, 'propertyCollector'),
       viewManager: asMoRef(rv.viewManager, 'viewManager'), sessionManager: asMoRef(rv.sessionManager, 'sessionManager'),
       searchIndex: rv.searchIndex ? asMoRef(rv.searchIndex, 'searchIndex') : undefined,
+      fileManager: rv.fileManager ? asMoRef(rv.fileManager, 'fileManager') : undefined,
       about: {
         apiType: optString(about.apiType, 'about.apiType') ?? '', apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',
         fullName: optString(about.fullName, 'about.fullName') ?? '', instanceUuid: optString(about.instanceUuid, 'about.instanceUuid'),

@@ -1,10 +1,11 @@
 import { Capabilities } from '../../core/model';
 
 /**
- * What the vSphere provider does today: inventory and snapshots (memory snapshots of running VMs). Image backup,
- * restore and the Xen-only metadata/host backups are not offered (issue #12 builds backup and restore next).
+ * What the vSphere provider does today: inventory, snapshots (memory snapshots of running VMs), image backup of a VM
+ * and its restore to the original or another datastore. Incremental (CBT) backups and the Xen-only metadata/host
+ * backups are not offered.
  */
 export const vmwareCapabilities: Capabilities = {
-  snapshots: true, memorySnapshots: true, fullBackup: false, incrementalBackup: false, metadataBackup: false,
-  hostBackup: false, restoreToAlternateLocation: false, metadataRestoreDryRun: false,
+  snapshots: true, memorySnapshots: true, fullBackup: true, incrementalBackup: false, metadataBackup: false,
+  hostBackup: false, restoreToAlternateLocation: true, metadataRestoreDryRun: false,
 };

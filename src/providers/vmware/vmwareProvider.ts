@@ -1,23 +1,33 @@
-// VMware vSphere (vCenter or standalone ESX/ESXi) behind the common Provider contract, for what fits it today:
-// connect, the inventory (a datacenter is listed where the contract has pools), snapshots (create with memory and
-// quiesce where they apply, revert, delete). Backup, restore and the Xen-only operations are refused with a clear
-// VendorError (NOT_SUPPORTED) naming the connection.
+// VMware vSphere (vCenter or standalone ESX/ESXi) behind the common Provider contract: connect, the inventory (a
+// datacenter is listed where the contract has pools), snapshots (create with memory and quiesce where they apply,
+// revert, delete), image backup of a VM (vmwareBackup.ts) and its restore to the original or another place
+// (vmwareRestore.ts). The Xen-only operations are refused with a clear VendorError (NOT_SUPPORTED) naming the connection.
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
-import { MetadataRestoreResult, Provider, Secrets, SnapshotOptions } from '../../core/provider';
+import { BackupOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
 import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
 import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel } from '../../core/errors';
 import { mask } from '../../core/secrets';
+import { safeName } from '../../core/safeName';
 import { VimClient } from './vimClient';
 import { readInventory, readVm } from './vmwareInventory';
-import { createSnapshot, removeSnapshot, revertToSnapshot } from './vmwareSnapshots';
+import { createSnapshot, removeSnapshot, revertToSnapshot, setPower } from './vmwareSnapshots';
+import { backupVmImage } from './vmwareBackup';
+import { RestorePlace, restoreVmImage } from './vmwareRestore';
 import { TaskWaitOptions } from './vimTasks';
-import { MADE_BY, VsphereInventory, VsphereVm, flattenSnapshots, isTemporarySnapshot, toHostInfo, toPoolInfo, toSnapshotInfo, toStorageInfo, toVmInfo } from './vmwareRecords';
+import { MADE_BY, VsphereDatastore, VsphereInventory, VsphereVm, flattenSnapshots, isTemporarySnapshot, toHostInfo, toPoolInfo, toSnapshotInfo, toStorageInfo, toVmInfo } from './vmwareRecords';
 import { vmwareCapabilities } from './vmwareCapabilities';
 
 /** Snapshot options on vSphere: `quiesce` needs VMware Tools running in the guest; `memory` applies to a powered-on VM. */
 export interface VmwareSnapshotOptions extends SnapshotOptions { quiesce?: boolean; description?: string }
+
+/**
+ * Restore options on vSphere. `storageId` is the target datastore (moref or name; default: the one the VM was backed
+ * up from); the placement fields are morefs (default: the backed-up VM's host if it is in the target datacenter, that
+ * host's root resource pool, the datacenter's root VM folder). `powerOn` powers the VM on once registered.
+ */
+export interface VmwareRestoreOptions extends RestoreOptions { hostId?: string; resourcePoolId?: string; folderId?: string; powerOn?: boolean }
 
 /** How long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
 const INVENTORY_TTL_MS = 3_000;
@@ -83,8 +93,49 @@ export class VmwareProvider implements Provider {
     await this.guard(async () => { await removeSnapshot(this.vim, snapshotId, { removeChildren: false, consolidate: true }, this.wait(ctx)); this.invalidate(); }, () => this.snapshotContext(snapshotId));
   }
 
-  backupVm(): Promise<CatalogEntry> { return this.unsupported('VM backup is not implemented for vSphere yet'); }
-  restoreVm(): Promise<VmInfo> { return this.unsupported('VM restore is not implemented for vSphere yet'); }
+  /**
+   * Image backup (the seed's pipeline, vmwareBackup.ts) into `opts.repository`. Only full VM images: metadataOnly and
+   * compress have no vSphere form here and are refused (NOT_SUPPORTED) rather than ignored.
+   */
+  async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    if (opts.metadataOnly) return this.unsupported('a metadata-only VM backup is a XAPI export; on vSphere the image backup holds the .vmx');
+    if (opts.compress) return this.unsupported('compressed VM backups are not made on vSphere (the files are kept as the datastore holds them)');
+    return this.guard(async () => {
+      this.invalidate();
+      const inv = await this.inventory();
+      const vm = inv.vms.find((v) => v.id === vmId);
+      if (!vm) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
+      const datacenter = inv.datacenters.find((d) => d.id === vm.datacenterId);
+      if (!datacenter) throw new VendorError('ManagedObjectNotFound', [`the datacenter of ${vm.name}`]);
+      const host = inv.hosts.find((h) => h.id === vm.hostId);
+      try {
+        return await backupVmImage(this.vim, { connection: this.profile.name, datacenter, host, vm }, opts.repository, ctx);
+      } finally { this.invalidate(); }
+    }, () => this.vmContext(vmId));
+  }
+
+  /**
+   * Restores a vSphere image backup (vmwareRestore.ts). When the backed-up VM is still registered on this connection
+   * the restored one is a copy (new uuid and MACs: uuid.action = "create") unless `preserveMacs`.
+   */
+  async restoreVm(entry: CatalogEntry, opts: VmwareRestoreOptions, ctx: JobContext): Promise<VmInfo> {
+    const m = entry.manifest;
+    if (!m || m.platform !== 'vmware' || m.kind !== 'vm') return this.unsupported(`${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`);
+    return this.guard(async () => {
+      this.invalidate();
+      const inv = await this.inventory();
+      const place = this.restorePlace(inv, entry, opts);
+      const name = opts.name || m.source.vm?.name || entry.label;
+      const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
+      const copy = !!original && !opts.preserveMacs;
+      const vmId = await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
+      this.invalidate();
+      if (opts.powerOn) { ctx.log(`powering on ${name}`); await setPower(this.vim, vmId, true, this.wait(ctx)); }
+      const vm = await readVm(this.vim, vmId, ctx.signal);
+      return toVmInfo({ ...vm, datacenterId: place.datacenter.id });
+    }, async () => ({ vm: opts.name || entry.vmName }));
+  }
+
   backupPoolMetadata(): Promise<CatalogEntry> { return this.unsupported('pool database backup is a XAPI operation; not supported on vSphere'); }
   restorePoolMetadata(): Promise<MetadataRestoreResult> { return this.unsupported('pool database restore is a XAPI operation; not supported on vSphere'); }
   backupHost(): Promise<CatalogEntry> { return this.unsupported('host (dom0) backup is a XAPI operation; not supported on vSphere'); }
@@ -111,6 +162,30 @@ export class VmwareProvider implements Provider {
       this.invalidate();
       return items;
     });
+  }
+
+  /** The target of a restore from the options, else where the backup came from (see VmwareRestoreOptions). */
+  private restorePlace(inv: VsphereInventory, entry: CatalogEntry, opts: VmwareRestoreOptions): RestorePlace {
+    const m = entry.manifest!;
+    const byIdOrName = (d: VsphereDatastore) => d.id === opts.storageId || d.name === opts.storageId;
+    // The backup holds `<datastore>/<dir>/<file>`: by default the VM goes back to the datastore of its .vmx.
+    const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
+    const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
+    const datastore = opts.storageId ? inv.datastores.find(byIdOrName) : inv.datastores.find(fromSource);
+    if (!datastore) throw new VendorError('NOT_FOUND', [opts.storageId ? `datastore ${opts.storageId}` : `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`]);
+    const datacenter = inv.datacenters.find((d) => d.id === datastore.datacenterId);
+    if (!datacenter) throw new VendorError('NOT_FOUND', [`the datacenter of datastore ${datastore.name}`]);
+    const hostId = opts.hostId ?? inv.hosts.find((h) => h.id === m.source.host?.id && h.datacenterId === datacenter.id)?.id;
+    const host = inv.hosts.find((h) => h.id === hostId);
+    if (hostId && !host) throw new VendorError('NOT_FOUND', [`host ${hostId}`]);
+    const isRoot = (p: { parentId: string }) => !inv.resourcePools.some((q) => q.id === p.parentId);
+    const pool = opts.resourcePoolId ? inv.resourcePools.find((p) => p.id === opts.resourcePoolId)
+      : inv.resourcePools.find((p) => isRoot(p) && p.datacenterId === datacenter.id && (!host || p.parentId === host.computeResourceId));
+    if (!pool) throw new VendorError('NOT_FOUND', [opts.resourcePoolId ? `resource pool ${opts.resourcePoolId}` : `a resource pool in ${datacenter.name}`]);
+    const folder = opts.folderId ? inv.folders.find((f) => f.id === opts.folderId)
+      : inv.folders.find((f) => f.parentId === datacenter.id && f.childType.includes('VirtualMachine'));
+    if (!folder) throw new VendorError('NOT_FOUND', [opts.folderId ? `folder ${opts.folderId}` : `the VM folder of ${datacenter.name}`]);
+    return { datacenter, datastore, folderId: folder.id, resourcePoolId: pool.id, hostId };
   }
 
   private async unsupported(what: string): Promise<never> {

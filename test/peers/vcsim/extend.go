@@ -15,10 +15,13 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -35,6 +38,7 @@ type soapCall struct {
 	Description *string `xml:"description"`
 	MaxObjects  *int    `xml:"options>maxObjects"`
 	Token       string  `xml:"token"`
+	Path        *string `xml:"path"`
 }
 
 type extensions struct {
@@ -113,6 +117,11 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 		}
 		task := x.consolidate(vm)
 		writeResponse(w, "ConsolidateVMDisks_Task", fmt.Sprintf(`<returnval type="Task">%s</returnval>`, task.Value))
+	case "RegisterVM_Task":
+		if c.Path != nil {
+			registrationFiles(*c.Path, c.Name)
+		}
+		return false // vcsim registers it
 	case "CancelTask":
 		task, ok := obj.(*simulator.Task)
 		if !ok {
@@ -136,6 +145,37 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 		return false
 	}
 	return true
+}
+
+// registrationFiles creates, next to a .vmx being registered, the empty `vmware.log` and `<name>.nvram` vcsim 0.24.2
+// opens on RegisterVM_Task (virtual_machine.go create → createFile with register=true: NotFound without them), when
+// they are missing. vSphere registers a VM from its .vmx alone (API reference, Folder.RegisterVM_Task: "path — a
+// datastore path to the virtual machine"); the log is the VM's own output and the NVRAM file is created at power-on.
+func registrationFiles(dsPath string, name *string) {
+	var p object.DatastorePath
+	if !p.FromString(dsPath) || path.Ext(p.Path) != ".vmx" {
+		return
+	}
+	vmName := path.Dir(p.Path)
+	if name != nil && *name != "" {
+		vmName = *name
+	}
+	for _, e := range simulator.Map.All("Datastore") {
+		ds, ok := e.(*simulator.Datastore)
+		if !ok || ds.Name != p.Datastore {
+			continue
+		}
+		vmx := path.Join(ds.Info.GetDatastoreInfo().Url, p.Path)
+		if _, err := os.Stat(vmx); err != nil {
+			continue
+		}
+		for _, f := range []string{"vmware.log", vmName + ".nvram"} {
+			file := path.Join(path.Dir(vmx), path.Base(f))
+			if _, err := os.Stat(file); os.IsNotExist(err) {
+				_ = os.WriteFile(file, nil, 0o600)
+			}
+		}
+	}
 }
 
 // consolidate runs ConsolidateVMDisks_Task asynchronously in 20 progress steps over taskMs; cancelable, and a
