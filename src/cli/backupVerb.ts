@@ -2,23 +2,25 @@
 import { BackupOptions, Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { JobManager } from '../core/jobManager';
+import { concurrencyPerHost } from '../core/concurrency';
 import { CatalogEntry } from '../core/repository';
 import { terminalContext } from './session';
 import { EXIT_WARNINGS } from './exitCodes';
 
 /**
  * Backs up `vms`, each as a job keyed by its host (a VM that runs nowhere: by its pool), at most the profile's
- * concurrencyPerHost at once per host (JobManager's default when unset). One VM prints its catalog entry, as before;
+ * concurrencyPerHost at once per host (else the platform's default, core/concurrency.ts, else JobManager's). One VM prints its catalog entry, as before;
  * several print one line (or one JSON object with the job's times) per VM. Exit 1 when any failed, else EXIT_WARNINGS when a
  * job succeeded with warnings (e.g. a temporary snapshot's disk left for Clean Up); Ctrl-C cancels all.
  */
 export async function backupVms(p: Provider, vms: VmInfo[], opts: BackupOptions, quiet: boolean, out: (data: unknown, text: string) => void): Promise<number> {
-  const jobs = new JobManager({ concurrencyPerHost: p.profile.concurrencyPerHost });
+  const limit = concurrencyPerHost(p.profile);
+  const jobs = new JobManager({ concurrencyPerHost: limit });
   const terminal = terminalContext(quiet);
   terminal.signal.addEventListener('abort', () => jobs.cancelAll(), { once: true });
   const runs = vms.map((vm) => jobs.run(`Back up ${vm.name}`, 'backup', { connection: p.profile.name, vm: vm.name }, vm.hostId ?? `pool:${vm.poolId}`,
     (ctx) => p.backupVm(vm.id, opts, { ...ctx, progress: terminal.progress, log: (l) => { ctx.log(l); terminal.log(vms.length > 1 ? `${vm.name}: ${l}` : l); } }),
-    p.profile.concurrencyPerHost));
+    limit));
   const settled = await Promise.allSettled(runs.map((r) => r.done));
   if (vms.length === 1) {
     const [only] = settled;

@@ -1,6 +1,7 @@
 // Long operations: a JobManager job + a cancellable notification + a spinner on the node + a Jobs entry.
 import * as vscode from 'vscode';
 import { ErrorContext, describeContext, isCancel } from '../core/errors';
+import { concurrencyPerHost } from '../core/concurrency';
 import { JobBody, JobRecord } from '../core/job';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
@@ -19,7 +20,7 @@ export interface JobSpec {
 
 /** Runs a job with progress. Resolves with the result, or undefined when it failed (one message shown) or was cancelled (silent). */
 export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBody<T>): Promise<T | undefined> {
-  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body, spec.context.connection ? ctx.connections.get(spec.context.connection)?.concurrencyPerHost : undefined);
+  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body, concurrencyPerHost(spec.context.connection ? ctx.connections.get(spec.context.connection) : undefined));
   if (spec.targets?.length) ctx.trees.infrastructure.markBusy(spec.targets, job);
   ctx.log.info(mask(`job ${job.record.id} started: ${spec.title}`));
   try {

@@ -66,10 +66,24 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
 
   it('a file that cannot be read fails the export with the vendor status, removes what was written and the snapshot', async () => {
     const vm = vmNamed('DC0_C0_RP0_VM1');
-    fs.rmSync(path.join(dsDir, vm.name, 'disk1.vmdk'));
+    const dir = out();
+    const ctx = jobCtx();
+    // Gone once the export decided to read it (after the snapshot, whose layout refresh would no longer list it).
+    const log = ctx.log;
+    ctx.log = (l) => { log(l); if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`) fs.rmSync(path.join(dsDir, vm.name, 'disk1.vmdk')); };
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof VendorError && err.code === 'HTTP_404', String(err));
+    assert.deepEqual(err.params, [`[LocalDS_0] ${vm.name}/disk1.vmdk`]);
+    assert.deepEqual(filesBelow(dir), []);
+    assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
+  });
+
+  it('a disk the server no longer lists among the VM\'s files fails the export (INCOMPLETE_IMAGE), nothing left', async () => {
+    const vm = vmNamed('DC0_H0_VM1');
+    fs.rmSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'));
     const dir = out();
     const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx()).then(() => undefined, (e: unknown) => e);
-    assert.ok(err instanceof VendorError && err.code === 'HTTP_404', String(err));
+    assert.ok(err instanceof VendorError && err.code === 'INCOMPLETE_IMAGE', String(err));
     assert.deepEqual(filesBelow(dir), []);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
   });

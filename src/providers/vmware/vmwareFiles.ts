@@ -30,9 +30,13 @@ export function parseDatastorePath(p: string): DatastorePath {
 /** One file of a VM (VirtualMachine.layoutEx.file): type config | nvram | diskDescriptor | diskExtent | snapshotData | log | swap …; size in bytes. */
 export interface VmFile { key: number; name: string; type: string; size: number; accessible: boolean }
 
-/** The VM's files as the server lists them (layoutEx.file), and its .vmx path (config.files.vmPathName). */
-export async function readVmFiles(client: VimClient, vmId: string, signal?: AbortSignal): Promise<{ vmx: string; files: VmFile[] }> {
-  const o = await retrieveObject(client, { type: 'VirtualMachine', value: vmId }, ['layoutEx.file', 'config.files.vmPathName'], signal);
+/**
+ * The VM's files as the server lists them (layoutEx.file), its .vmx path (config.files.vmPathName), and for each of its
+ * disks the file keys of the base disk (layoutEx.disk[].chain[0].fileKey: VirtualMachineFileLayoutExDiskLayout, whose
+ * chain runs from the base disk to the running delta — vSphere API reference).
+ */
+export async function readVmFiles(client: VimClient, vmId: string, signal?: AbortSignal): Promise<{ vmx: string; files: VmFile[]; baseDiskKeys: number[][] }> {
+  const o = await retrieveObject(client, { type: 'VirtualMachine', value: vmId }, ['layoutEx.file', 'layoutEx.disk', 'config.files.vmPathName'], signal);
   if (!o) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
   const files = asList(o.props['layoutEx.file']).map((v) => {
     const f = asObject(v, 'FileLayoutExFileInfo');
@@ -41,7 +45,11 @@ export async function readVmFiles(client: VimClient, vmId: string, signal?: Abor
       size: optNumber(f.size, 'file size') ?? 0, accessible: f.accessible === undefined ? true : f.accessible === true || f.accessible === 'true',
     };
   });
-  return { vmx: optString(o.props['config.files.vmPathName'], 'config.files.vmPathName') ?? '', files };
+  const baseDiskKeys = asList(o.props['layoutEx.disk']).map((v) => {
+    const base = asList(asObject(v, 'FileLayoutExDiskLayout').chain)[0];
+    return asList(asObject(base, 'FileLayoutExDiskUnit').fileKey).map((k) => optNumber(k, 'disk unit fileKey') ?? -1);
+  });
+  return { vmx: optString(o.props['config.files.vmPathName'], 'config.files.vmPathName') ?? '', files, baseDiskKeys };
 }
 
 /** The `/folder` URL of a datastore file (each path segment percent-encoded). */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { safeName, within } from '../../core/safeName';
-import { throwIfAborted } from '../../core/errors';
+import { VendorError, throwIfAborted } from '../../core/errors';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
@@ -44,9 +44,11 @@ export async function exportVmImage(client: VimClient, vmId: string, datacenterP
   const written: string[] = [];
   let failure: unknown;
   try {
-    const { files } = await readVmFiles(client, vmId, ctx.signal);
+    const { files, baseDiskKeys } = await readVmFiles(client, vmId, ctx.signal);
+    const image = imageFiles(files);
+    checkBaseDisks(image, baseDiskKeys);
     const result: ExportedFile[] = [];
-    for (const f of imageFiles(files)) {
+    for (const f of image) {
       throwIfAborted(ctx.signal);
       const where = parseDatastorePath(f.name);
       const target = localDir(dir, where);
@@ -68,6 +70,18 @@ export async function exportVmImage(client: VimClient, vmId: string, datacenterP
       ctx.log(`the temporary snapshot "${snapshotName}" (${snapshotId}) could not be removed: ${(err as Error).message}`);
       if (!failure) throw err;
     });
+  }
+}
+
+/**
+ * Every file of every base disk (descriptor and extents, by layoutEx key) must be among the files read, or the backup
+ * would look complete without a disk: INCOMPLETE_IMAGE names the first one that is not.
+ */
+export function checkBaseDisks(image: VmFile[], baseDiskKeys: number[][]): void {
+  const keys = new Set(image.map((f) => f.key));
+  for (const disk of baseDiskKeys) {
+    const missing = disk.find((k) => !keys.has(k));
+    if (missing !== undefined) throw new VendorError('INCOMPLETE_IMAGE', [`file key ${missing} of a base disk is not among the VM's files (layoutEx.file)`]);
   }
 }
 

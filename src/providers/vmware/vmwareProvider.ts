@@ -94,12 +94,13 @@ export class VmwareProvider implements Provider {
   }
 
   /**
-   * Image backup (the seed's pipeline, vmwareBackup.ts) into `opts.repository`. Only full VM images: metadataOnly and
-   * compress have no vSphere form here and are refused (NOT_SUPPORTED) rather than ignored.
+   * Image backup (the seed's pipeline, vmwareBackup.ts) into `opts.repository`. A metadata-only backup has no vSphere
+   * form here and is refused (NOT_SUPPORTED); `compress` does not apply (the files are kept as the datastore holds
+   * them, as vcbMounter -t fullvm does) and is said so in the job log.
    */
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     if (opts.metadataOnly) return this.unsupported('a metadata-only VM backup is a XAPI export; on vSphere the image backup holds the .vmx');
-    if (opts.compress) return this.unsupported('compressed VM backups are not made on vSphere (the files are kept as the datastore holds them)');
+    if (opts.compress) ctx.log('compression does not apply to a vSphere image backup: the files are kept as the datastore holds them');
     return this.guard(async () => {
       this.invalidate();
       const inv = await this.inventory();

@@ -70,8 +70,17 @@ func (x *extensions) serve(w http.ResponseWriter, r *http.Request) {
 	call, ok := parseCall(body)
 	if !ok || !x.authenticated(r) || !x.dispatch(w, r, body, call) {
 		x.next.ServeHTTP(w, r)
+		if ok && refreshesLayout[call.XMLName.Local] {
+			fixFileLayout()
+		}
 	}
 }
+
+// refreshesLayout: methods after which 0.24.2 rebuilds a VM's layoutEx.file (snapshot.go and folder.go call
+// RefreshStorageInfo) with the VM's files at the datastore root — virtual_machine.go RefreshStorageInfo names each file
+// by its bare name, dropping the VM's directory — so they are corrected again, as at start (main.go fixFileLayout).
+// vcsim's tasks end before the call returns, so the layout is fixed before the client can read it.
+var refreshesLayout = map[string]bool{"CreateSnapshot_Task": true, "RemoveSnapshot_Task": true, "RemoveAllSnapshots_Task": true, "RevertToSnapshot_Task": true, "RegisterVM_Task": true}
 
 // dispatch answers the extension methods; false leaves the request to vcsim (unknown method or object).
 func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byte, c *soapCall) bool {

@@ -128,7 +128,8 @@ func fixFileLayout() {
 				return
 			}
 			vmx := datastorePath.FindStringSubmatch(vm.Config.Files.VmPathName)
-			seen := map[string]bool{}
+			seen := map[string]int32{}
+			same := map[int32]int32{} // a dropped duplicate's key → the kept entry's key
 			kept := vm.LayoutEx.File[:0]
 			for _, f := range vm.LayoutEx.File {
 				if !exists(f.Name) && vmx != nil {
@@ -136,13 +137,29 @@ func fixFileLayout() {
 						f.Name = "[" + m[1] + "] " + filepath.Join(filepath.Dir(vmx[2]), m[2])
 					}
 				}
-				if !exists(f.Name) || seen[f.Name] {
+				if !exists(f.Name) {
 					continue
 				}
-				seen[f.Name] = true
+				if key, dup := seen[f.Name]; dup {
+					same[f.Key] = key
+					continue
+				}
+				seen[f.Name] = f.Key
 				kept = append(kept, f)
 			}
 			vm.LayoutEx.File = kept
+			// layoutEx.disk names its files by key (API reference: VirtualMachineFileLayoutExDiskUnit.fileKey): a
+			// duplicate's key now names the kept entry; a missing file's key stays, naming nothing, as it should.
+			for i := range vm.LayoutEx.Disk {
+				for j := range vm.LayoutEx.Disk[i].Chain {
+					keys := vm.LayoutEx.Disk[i].Chain[j].FileKey
+					for k, key := range keys {
+						if to, ok := same[key]; ok {
+							keys[k] = to
+						}
+					}
+				}
+			}
 		})
 	}
 }
