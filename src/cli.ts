@@ -9,13 +9,14 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   ls                                     pools, hosts and VMs
   snapshot <vm> [--name N]               snapshot a VM (name or uuid)
   revert <vm> <snapshot>                 revert a VM to one of its snapshots
-  backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot), concurrencyPerHost at once;
+  backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
                                          a suspended VM keeps its memory unless --no-preserve-power-state;
                                          exit 3: backed up, but something is left for cleanup (named)
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
                                          (temporary snapshots, their disks, unfinished files); --dry-run lists it
   restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
-                                         restore as a new VM (new MAC addresses unless --preserve-macs)
+                                         restore as a new VM (new MAC addresses unless --preserve-macs);
+                                         --sr: Xen SR ref, vSphere datastore moref or name
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
   backup-pool                            save the pool database (pool-dump-database)

@@ -38,6 +38,9 @@ export function uploadOrder(files: ManifestFile[]): ManifestFile[] {
   const names = new Set<string>();
   for (const f of files) {
     const base = path.posix.basename(f.name);
+    // The name goes into a datastore URL and path: a manifest is a file anyone could have written.
+    // eslint-disable-next-line no-control-regex
+    if (base === '.' || base === '..' || !base || /[\u0000-\u001f\u007f\\]/.test(base)) throw new VendorError('INVALID_BACKUP', [`unsafe file name ${JSON.stringify(f.name)} in the manifest`]);
     if (names.has(base)) throw new VendorError('NOT_SUPPORTED', [`two files named ${base} (disks on several datastores): restore puts every file into one directory`]);
     names.add(base);
   }
