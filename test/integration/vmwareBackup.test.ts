@@ -192,6 +192,14 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     assert.deepEqual(registered.datastoreIds, [target.id]);
   });
 
+  it('replacing the original is refused (NOT_SUPPORTED) before anything is uploaded', async () => {
+    const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
+    const err = await p.restoreVm(entry, { replaceOriginal: true }, jobCtx()).then(() => undefined, (x: unknown) => x);
+    assert.ok(err instanceof VendorError && err.code === 'NOT_SUPPORTED', String(err));
+    assert.match(err.message, /connection "vc"/);
+    assert.equal(fs.existsSync(path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0_2')), false);
+  });
+
   it('a restore cancelled mid-upload removes the directory it made and registers nothing', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
     const before = (await readInventory(f.client)).vms.length;

@@ -117,11 +117,13 @@ export class VmwareProvider implements Provider {
 
   /**
    * Restores a vSphere image backup (vmwareRestore.ts). When the backed-up VM is still registered on this connection
-   * the restored one is a copy (new uuid and MACs: uuid.action = "create") unless `preserveMacs`.
+   * the restored one is a copy (new uuid and MACs: uuid.action = "create") unless `preserveMacs`. `replaceOriginal` is
+   * refused (NOT_SUPPORTED).
    */
   async restoreVm(entry: CatalogEntry, opts: VmwareRestoreOptions, ctx: JobContext): Promise<VmInfo> {
     const m = entry.manifest;
     if (!m || m.platform !== 'vmware' || m.kind !== 'vm') return this.unsupported(`${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`);
+    if (opts.replaceOriginal) return this.unsupported('replacing the original VM is not implemented for vSphere: restore as a new VM (the original is never written into)');
     return this.guard(async () => {
       this.invalidate();
       const inv = await this.inventory();
