@@ -7,6 +7,7 @@ import { JobManager } from '../../src/core/jobManager';
 import { Journal, journalDir } from '../../src/core/journal';
 import { saveConnections } from '../../src/core/connections';
 import { attachDisk } from '../lab/xapi/records';
+import { BackupRepository } from '../../src/core/repository';
 import { CLI, incompleteStored, killWhen, newObjects, poolObjects, repositoryLeftovers, startCli, tasksSettled, touchedObjects } from './crashRun';
 
 const snapshotsOf = (f: Fixture, vmRef: string) => [...f.lab.store.table('VM')].filter(([, v]) => v.is_a_snapshot && v.snapshot_of === vmRef);
@@ -211,6 +212,20 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
       assert.deepEqual(await incompleteStored(repo), []);
     });
   }
+
+  it('item 3: a pool database backup killed while its dump streams — Clean Up removes its .part and its folder, and only those', async () => {
+    f.lab.faults.stallDbDump = true;
+    const killed = await killWhen(startCli(ws, ['backup-pool'], LAB_PASSWORD), () => fs.existsSync(repo) && repositoryLeftovers(repo).some((l) => l.startsWith('part file')));
+    assert.ok(killed, 'killed while the dump streamed');
+    f.lab.faults.stallDbDump = false;
+    const complete = await startCli(ws, ['backup-pool'], LAB_PASSWORD).exited;
+    assert.equal(complete.code, 0, complete.stderr);
+    const real = await startCli(ws, ['cleanup'], LAB_PASSWORD).exited;
+    assert.equal(real.code, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /^deleted: file .*pool-database\.xml\.part/m);
+    assert.deepEqual(repositoryLeftovers(repo), [], 'no .part, no empty folder, no journal entry');
+    assert.equal(new BackupRepository(repo).list().filter((e) => e.kind === 'pool-metadata').length, 1, 'the complete dump stays');
+  });
 
   it('item 3: the next backup run removes what a killed run left', async () => {
     const [vmRef, vm] = runningWithDisks(f, 2);

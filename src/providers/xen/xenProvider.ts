@@ -149,10 +149,10 @@ export class XenProvider implements Provider, LiveInventory {
   /** The seed's `xe vm-export metadata=true`: ova.xml only, allowed in any power state. */
   private async backupVmMetadata(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
-    const repo = new BackupRepository(opts.repository);
-    const dir = repo.newBackupDir(vm.name_label, 'vm-metadata');
-    const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, `${safeName(vm.name_label)}-metadata.xva`, ctx, { check: () => xvaCheck(`the metadata export of ${vm.name_label}`) }), ctx));
-    return this.record(repo, dir, 'vm-metadata', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, false);
+    const name = `${safeName(vm.name_label)}-metadata.xva`;
+    return this.journalledDownload(opts.repository, { id: vmId, uuid: vm.uuid, name: vm.name_label }, vm.name_label, 'vm-metadata', name,
+      (dir) => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, name, ctx, { check: () => xvaCheck(`the metadata export of ${vm.name_label}`) }), ctx),
+      { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, ctx);
   }
 
   async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
@@ -171,10 +171,8 @@ export class XenProvider implements Provider, LiveInventory {
   async backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     return this.guard(async () => {
       const pool = (await this.listPools())[0];
-      const repo = new BackupRepository(opts.repository);
-      const dir = repo.newBackupDir(`pool ${pool.name}`, 'pool-metadata');
-      const file = await this.downloadOrClean(dir, () => downloadToFile(this.xapi, '/pool/xmldbdump', {}, dir, 'pool-database.xml', ctx));
-      return this.record(repo, dir, 'pool-metadata', [file], {}, false);
+      return this.journalledDownload(opts.repository, { id: pool.id, uuid: '', name: `pool ${pool.name}` }, `pool ${pool.name}`, 'pool-metadata', 'pool-database.xml',
+        (dir) => downloadToFile(this.xapi, '/pool/xmldbdump', {}, dir, 'pool-database.xml', ctx), {}, ctx);
     });
   }
 
@@ -200,10 +198,8 @@ export class XenProvider implements Provider, LiveInventory {
   async backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const host = await this.xapi.call<XenHost>('host.get_record', hostId);
     return this.guard(async () => {
-      const repo = new BackupRepository(opts.repository);
-      const dir = repo.newBackupDir(`host ${host.name_label}`, 'host');
-      const file = await this.downloadOrClean(dir, () => downloadToFile(this.xapi, '/host_backup', { host: hostId }, dir, 'host-backup.tgz', ctx));
-      return this.record(repo, dir, 'host', [file], { host: { id: host.uuid, name: host.name_label } }, false);
+      return this.journalledDownload(opts.repository, { id: hostId, uuid: host.uuid, name: `host ${host.name_label}` }, `host ${host.name_label}`, 'host', 'host-backup.tgz',
+        (dir) => downloadToFile(this.xapi, '/host_backup', { host: hostId }, dir, 'host-backup.tgz', ctx), { host: { id: host.uuid, name: host.name_label } }, ctx);
     }, { host: host.name_label });
   }
 
@@ -238,6 +234,25 @@ export class XenProvider implements Provider, LiveInventory {
     } catch (e) { ctx.log(`snapshot ${name} created, but its tags could not be set: ${(e as Error).message}`); }
     ctx.log(`snapshot ${name} created`);
     return ref;
+  }
+
+  /**
+   * A backup that makes nothing on the pool (VM metadata, pool database, host): its folder and file are journalled as a
+   * VM backup's are — the folder recorded before its mkdir, the entry completed once the manifest is written — so what
+   * a killed run left (`<file>.part`, an empty folder) is found and removed by the next Clean Up, and nothing else.
+   * `subject`: what is backed up (the journal's `vm` slot: reference, uuid, name); `owner`: the repository folder's name.
+   */
+  private async journalledDownload(repository: string, subject: JournalEntry['vm'], owner: string, kind: BackupKind, fileName: string,
+    download: (dir: string) => Promise<WrittenFile>, source: Partial<Manifest['source']>, ctx: JobContext): Promise<CatalogEntry> {
+    const journal = new Journal(repository);
+    const entry = await journal.begin({ connection: this.profile.name, platform: 'xen', vm: subject, before: [] });
+    try {
+      const repo = new BackupRepository(repository);
+      const dir = await repo.reserveBackupDir(owner, kind, async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [fileName] }); });
+      await journal.update(entry, { folderMade: true });
+      const file = await this.downloadOrClean(dir, () => download(dir));
+      return await this.record(repo, dir, kind, [file], source, false);
+    } finally { await this.settleOwn(journal, entry, ctx); }
   }
 
   /** A backup's own journal entry, in its finally: what could not be deleted becomes a warning, and stays for cleanup. */

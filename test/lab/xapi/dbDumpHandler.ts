@@ -113,6 +113,7 @@ export function handleDbDump(ctx: RpcContext, req: IncomingMessage, res: ServerR
   if (req.method === 'GET') {
     const body = dumpXml(ctx.store);
     res.writeHead(200, { 'task-id': task, 'content-type': 'text/xml', connection: 'close' });
+    if (ctx.faults.stallDbDump) { res.write(body.slice(0, body.length >> 1)); return; }
     res.end(body);
     ctx.tasks.succeed(task, '');
     return;

@@ -10,6 +10,8 @@ export interface XapiFaults {
   exportKeepAliveMs?: number;
   /** Stop sending after this many body bytes (connection stays open). */
   stallExportAtByte?: number;
+  /** GET /pool/xmldbdump sends the first half of the dump and then nothing (connection stays open): a test-only fault. */
+  stallDbDump?: boolean;
   /** Answer `status` (e.g. 503) on requests to this path. */
   httpStatus?: { path: string; status: number };
   /** The next task created for this method (e.g. 'VM.snapshot', 'VM.export', 'VM.import') fails with `error`. */
