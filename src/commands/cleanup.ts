@@ -1,5 +1,6 @@
 // Remove what this tool left behind on a connection: only what the repository's journal names and the pool confirms.
 import * as vscode from 'vscode';
+import { escapeControlChars as esc } from '../core/controlChars';
 import { cleanupSummary } from '../core/cleanupReport';
 import { CommandContext } from '../ui/commandContext';
 import { pickConnection } from '../ui/pickers';
@@ -13,5 +14,5 @@ export async function cleanup(ctx: CommandContext, node?: ConnectionNode): Promi
   const provider = await ctx.connections.provider(connection);
   const items = await runJob(ctx, { title: `Clean up temporary snapshots on "${connection}"`, kind: 'cleanup', context: { connection }, hostKey: `${connection}/cleanup`, targets: [`c:${connection}`], refresh: ['infrastructure'] },
     (job) => provider.cleanup({ repository }, job));
-  if (items) void vscode.window.showInformationMessage(cleanupSummary(items, connection));
+  if (items) void vscode.window.showInformationMessage(esc(cleanupSummary(items, connection)));
 }

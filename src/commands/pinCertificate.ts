@@ -1,20 +1,16 @@
-// Pin the certificate a connection's host presented (shown on the error node of a connection that failed TLS).
+// Pin the certificate a connection's host presented: offered on the error node of a connection that failed TLS, on a
+// job that failed on a (pool member's) certificate — its notification and its entry in the Jobs view.
+import { pinConfirmation } from '../core/pinRequest';
 import { CommandContext } from '../ui/commandContext';
 import { confirm } from '../ui/pickers';
-import { ErrorNode, isNode } from '../views/nodes';
+import { ErrorNode, JobNode, pinRequestOf } from '../views/nodes';
 
-export async function pinCertificate(ctx: CommandContext, node?: ErrorNode): Promise<void> {
-  const untrusted = isNode(node, 'error') ? node.untrusted : undefined;
-  if (!untrusted) throw new Error('Pin Certificate works on a connection that failed on its certificate (right-click its error in the Infrastructure view)');
-  const { connection, host, thumbprint, howToCheck } = untrusted;
-  await confirm(
-    `Pin the certificate of ${host} for connection "${connection}"?`,
-    `SHA-256 ${thumbprint}\n\nPin it only if it is the host's own certificate: on the host, `
-      + `${howToCheck} must print the same. `
-      + `The thumbprint is written to .vmbackup/connections.yaml; certificates are then no longer checked against the CAs for this connection.`,
-    'Pin Certificate',
-  );
-  ctx.connections.pinThumbprint(connection, thumbprint);
-  ctx.log.info(`connection "${connection}": pinned the certificate of ${host}, SHA-256 ${thumbprint}`);
+export async function pinCertificate(ctx: CommandContext, node?: ErrorNode | JobNode): Promise<void> {
+  const req = pinRequestOf(node);
+  if (!req) throw new Error('Pin Certificate works on a connection or a job that failed on its certificate (right-click its error in the Infrastructure view, or the failed job in the Jobs view)');
+  const { message, detail } = pinConfirmation(req);
+  await confirm(message, detail, 'Pin Certificate');
+  ctx.connections.pinThumbprint(req.connection, req.thumbprint);
+  ctx.log.info(`connection "${req.connection}": pinned the certificate of ${req.host}, SHA-256 ${req.thumbprint}`);
   ctx.trees.infrastructure.refresh();
 }

@@ -1,5 +1,6 @@
 // Restore pool metadata: dry run first, then "Restore for real", then offer to reset VMs suspended without disk.
 import * as vscode from 'vscode';
+import { escapeControlChars as esc } from '../core/controlChars';
 import { MetadataRestoreResult } from '../core/provider';
 import { isPoolEntry } from '../views/backupsTree';
 import { CommandContext } from '../ui/commandContext';
@@ -26,8 +27,8 @@ export async function restorePoolMetadata(ctx: CommandContext, node?: BackupEntr
     `Dry run: ${describe(dry)}\n\nThe pool database is replaced; changes made since the backup are lost.`, 'Restore for real');
   const result = await runJob(ctx, { ...spec, title: `Restore pool metadata of "${connection}"`, refresh: ['infrastructure'] }, (job) => provider.restorePoolMetadata(n.entry, { dryRun: false }, job));
   if (!result) return;
-  if (!result.suspendedWithoutDisk.length) { void vscode.window.showInformationMessage(`Pool metadata of "${connection}" restored.`); return; }
-  const names = result.suspendedWithoutDisk.map((v) => v.name).join(', ');
+  if (!result.suspendedWithoutDisk.length) { void vscode.window.showInformationMessage(esc(`Pool metadata of "${connection}" restored.`)); return; }
+  const names = result.suspendedWithoutDisk.map((v) => esc(v.name)).join(', ');
   const answer = await vscode.window.showWarningMessage(`Pool metadata restored. ${result.suspendedWithoutDisk.length} VM(s) are Suspended without their suspend disk: ${names}. Reset their power state to Halted?`, 'Reset Power State');
   if (answer !== 'Reset Power State') return;
   for (const vm of result.suspendedWithoutDisk) {

@@ -1,5 +1,6 @@
 // Restore a VM backup: as a new VM (MACs kept only when asked) or replacing the original; target SR; name.
 import * as vscode from 'vscode';
+import { escapeControlChars as esc } from '../core/controlChars';
 import { CancelledError } from '../core/errors';
 import { formatBytes } from '../core/progress';
 import { entryContext } from '../views/backupsTree';
@@ -31,5 +32,5 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
   const title = mode.replaceOriginal ? `Replace ${base} with its backup` : `Restore ${base} as "${name}"`;
   const vm = await runJob(ctx, { title, kind: 'restore-vm', context: { connection, vm: base }, hostKey: `${connection}/restore`, refresh: ['infrastructure'] },
     (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job));
-  if (vm) void vscode.window.showInformationMessage(`Restored "${vm.name}" on "${connection}" (${sr.value.name}): ${vm.powerState === 'suspended' ? 'Suspended, with its memory: resume it to go on' : 'Halted'}.`);
+  if (vm) void vscode.window.showInformationMessage(`Restored "${esc(vm.name)}" on "${esc(connection)}" (${esc(sr.value.name)}): ${vm.powerState === 'suspended' ? 'Suspended, with its memory: resume it to go on' : 'Halted'}.`);
 }

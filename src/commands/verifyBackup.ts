@@ -1,5 +1,6 @@
 // Verify backups against their manifest (sizes + SHA-256); the result is shown because the user asked for it.
 import * as vscode from 'vscode';
+import { escapeControlChars as esc } from '../core/controlChars';
 import { BackupRepository } from '../core/repository';
 import { CommandContext } from '../ui/commandContext';
 import { pickBackups, selection } from '../ui/pickers';
@@ -18,7 +19,7 @@ export async function verifyBackup(ctx: CommandContext, node?: BackupEntryNode, 
         return r;
       });
     if (!result) continue;
-    if (result.ok) void vscode.window.showInformationMessage(`Backup ${label} verified: ${n.entry.files.length} file(s) match the manifest.`);
-    else void vscode.window.showErrorMessage(`Backup ${label} is damaged: ${result.problems.join('; ')}`);
+    if (result.ok) void vscode.window.showInformationMessage(`Backup ${esc(label)} verified: ${n.entry.files.length} file(s) match the manifest.`);
+    else void vscode.window.showErrorMessage(esc(`Backup ${label} is damaged: ${result.problems.join('; ')}`));
   }
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { ErrorContext, VendorError, isCancel } from './errors';
 import { Progress, formatProgress } from './progress';
+import { PinRequest, pinRequestFromError } from './pinRequest';
 import { mask } from './secrets';
 
 /** `succeeded-with-warnings`: the job's result is good, but something it should have tidied is left (its `warnings` say what). */
@@ -13,7 +14,8 @@ export interface JobRecord {
   progress?: Progress; log: string[]; result?: unknown;
   /** What the job could not tidy up (e.g. a temporary snapshot's disk left for cleanup); makes it succeeded-with-warnings. */
   warnings?: string[];
-  error?: { message: string; code?: string; params?: string[] };
+  /** `untrusted`: the failure was a refused certificate (or SSH host key) the user may pin (PinRequest). */
+  error?: { message: string; code?: string; params?: string[]; untrusted?: PinRequest };
   created: string; started?: string; finished?: string;
 }
 
@@ -86,6 +88,8 @@ export class Job<T = unknown> extends EventEmitter {
         const e = err as Error;
         this.record.error = { message: mask(e.message ?? String(err)) };
         if (err instanceof VendorError) { this.record.error.code = err.code; this.record.error.params = err.params.map(mask); }
+        const untrusted = pinRequestFromError(err, this.record.context.connection);
+        if (untrusted) { this.record.error.code = (err as { code?: string }).code; this.record.error.untrusted = untrusted; }
         this.log(`failed: ${this.record.error.message}`);
         this.settle('failed');
       }

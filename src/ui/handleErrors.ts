@@ -1,5 +1,6 @@
 // One error policy for every command: user cancel → silent; anything else → logged (masked) + one message.
 import * as vscode from 'vscode';
+import { escapeControlChars } from '../core/controlChars';
 import { VendorError, isCancel } from '../core/errors';
 import { mask } from '../core/secrets';
 
@@ -15,7 +16,7 @@ export async function handleErrors<T>(log: vscode.LogOutputChannel, command: str
     if (isCancel(err)) { log.debug(`${command}: cancelled`); return undefined; }
     const text = errorText(err);
     log.error(`${command}: ${text}${err instanceof VendorError ? '' : (err as Error)?.stack ? '\n' + mask((err as Error).stack!) : ''}`);
-    void vscode.window.showErrorMessage(text);
+    void vscode.window.showErrorMessage(escapeControlChars(text));
     return undefined;
   }
 }

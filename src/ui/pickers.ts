@@ -5,17 +5,23 @@ import { Job, JobRecord } from '../core/job';
 import { CatalogEntry } from '../core/repository';
 import { BackupEntryNode, HostNode, PoolNode, SnapshotNode, VmNode } from '../views/nodes';
 import { CommandContext } from './commandContext';
+import { escapeControlChars as esc } from '../core/controlChars';
+
+/** A quick-pick item as shown: its label, description and detail (vendor names) with control characters escaped. */
+function shown<I extends vscode.QuickPickItem>(i: I): I {
+  return { ...i, label: esc(i.label), description: i.description === undefined ? undefined : esc(i.description), detail: i.detail === undefined ? undefined : esc(i.detail) };
+}
 
 async function pick<T>(items: Array<vscode.QuickPickItem & { value: T }>, title: string, placeHolder?: string): Promise<T> {
   if (!items.length) throw new Error(`${title}: nothing to choose from`);
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  const chosen = await vscode.window.showQuickPick(items.map(shown), { title: esc(title), placeHolder, matchOnDescription: true, ignoreFocusOut: true });
   if (!chosen) throw new CancelledError();
   return chosen.value;
 }
 
 async function pickMany<T>(items: Array<vscode.QuickPickItem & { value: T }>, title: string): Promise<T[]> {
   if (!items.length) throw new Error(`${title}: nothing to choose from`);
-  const chosen = await vscode.window.showQuickPick(items, { title, canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
+  const chosen = await vscode.window.showQuickPick(items.map(shown), { title: esc(title), canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
   if (!chosen?.length) throw new CancelledError();
   return chosen.map((c) => c.value);
 }
@@ -94,7 +100,7 @@ export async function connectionForBackup(ctx: CommandContext, node: BackupEntry
 }
 
 export async function confirm(message: string, detail: string, action: string): Promise<void> {
-  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  const answer = await vscode.window.showWarningMessage(esc(message), { modal: true, detail: esc(detail, true) }, action);
   if (answer !== action) throw new CancelledError();
 }
 

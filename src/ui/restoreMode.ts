@@ -1,5 +1,6 @@
 // The two real ways back for a VM backup (XAPI import.ml): a new VM, or xapi's full restore over the original.
 import * as vscode from 'vscode';
+import { escapeControlChars as esc } from '../core/controlChars';
 import { CancelledError } from '../core/errors';
 import { VmInfo } from '../core/model';
 
@@ -25,11 +26,11 @@ export async function pickRestoreMode(label: string, original: VmInfo | undefine
       value: { preserveMacs: false, replaceOriginal: true },
     },
   ];
-  const mode = await vscode.window.showQuickPick(items, { title: `Restore "${label}": as a new VM or replace the original?`, ignoreFocusOut: true });
+  const mode = await vscode.window.showQuickPick(items, { title: esc(`Restore "${label}": as a new VM or replace the original?`), ignoreFocusOut: true });
   if (!mode) throw new CancelledError();
   if (mode.value.replaceOriginal && original) {
     const ok = await vscode.window.showWarningMessage(
-      `Replace the VM "${original.name}" with this backup?`,
+      esc(`Replace the VM "${original.name}" with this backup?`),
       { modal: true, detail: 'XAPI full restore: the original VM record is destroyed (its disks stay in their SR) and the backup takes its place with its uuid and MAC addresses. The original must be halted.' },
       'Replace');
     if (ok !== 'Replace') throw new CancelledError();

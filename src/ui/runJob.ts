@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import { ErrorContext, describeContext, isCancel } from '../core/errors';
 import { concurrencyPerHost } from '../core/concurrency';
+import { escapeControlChars } from '../core/controlChars';
 import { JobBody, JobRecord } from '../core/job';
+import { PIN_ACTION, SHOW_LOG_ACTION, failureActions } from '../core/pinRequest';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
 import { CommandContext } from './commandContext';
@@ -45,7 +47,10 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
     if (where && !text.includes(where)) text = `${where}: ${text}`;
     if (e?.code && !text.includes(e.code)) text += ` (${e.code})`;
     ctx.log.error(`job ${job.record.id} failed: ${spec.title}: ${text}`);
-    void vscode.window.showErrorMessage(`${spec.title} failed — ${text}`, 'Show Log').then((pick) => { if (pick) showLog(job.record); });
+    void vscode.window.showErrorMessage(`${escapeControlChars(spec.title)} failed — ${escapeControlChars(text)}`, ...failureActions(e)).then((pick) => {
+      if (pick === PIN_ACTION) void vscode.commands.executeCommand('vmbackup.pinCertificate', { kind: 'record', key: `job:${job.record.id}`, record: job.record });
+      else if (pick === SHOW_LOG_ACTION) showLog(job.record);
+    });
     return undefined;
   } finally {
     if (spec.refresh?.includes('backups')) ctx.trees.backups.refresh();
@@ -62,5 +67,5 @@ function showLog(record: JobRecord): void {
 function showWarnings(ctx: CommandContext, title: string, record: JobRecord): void {
   const warnings = (record.warnings ?? []).join('; ');
   ctx.log.warn(`job ${record.id} succeeded with warnings: ${title}: ${warnings}`);
-  void vscode.window.showWarningMessage(`${title} succeeded with warnings — ${warnings}`, 'Show Log').then((pick) => { if (pick) showLog(record); });
+  void vscode.window.showWarningMessage(`${escapeControlChars(title)} succeeded with warnings — ${escapeControlChars(warnings)}`, SHOW_LOG_ACTION).then((pick) => { if (pick) showLog(record); });
 }

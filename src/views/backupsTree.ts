@@ -8,6 +8,7 @@ import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
 import { errorItem, loadMoreItem } from './treeItems';
 import { BackupEntryNode, BackupNode, LoadMoreNode, PAGE_SIZE, RepositoryNode, contextValue } from './nodes';
+import { escapeControlChars as esc } from '../core/controlChars';
 
 const POOL_GROUP = 'Pool metadata';
 const HOST_GROUP = 'Host backups';
@@ -68,7 +69,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
         return item;
       }
       case 'backupGroup': {
-        const item = new vscode.TreeItem(node.label, C.Collapsed);
+        const item = new vscode.TreeItem(esc(node.label), C.Collapsed);
         item.id = node.key; item.description = `${node.entries.length}`;
         item.iconPath = new vscode.ThemeIcon(node.label === POOL_GROUP ? 'server-environment' : node.label === HOST_GROUP ? 'server' : 'vm');
         item.contextValue = 'backupGroup';
@@ -77,10 +78,10 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
       case 'backup': {
         const e = node.entry;
         const bytes = e.files.reduce((n, f) => n + f.bytes, 0);
-        const item = new vscode.TreeItem(e.created ? e.created.toLocaleString() : e.label, C.None);
+        const item = new vscode.TreeItem(e.created ? e.created.toLocaleString() : esc(e.label), C.None);
         item.id = node.key;
         item.description = `${e.kind === 'foreign' ? 'foreign ' + (isPoolEntry(e) ? 'pool dump' : 'xva') : e.kind === 'vcb' ? 'VCB full VM' : e.kind} · ${formatBytes(bytes)}`;
-        item.tooltip = `${e.label}\n${path.join(node.root, e.id)}${e.connection ? '\nconnection: ' + e.connection : ''}`;
+        item.tooltip = esc(`${e.label}\n${path.join(node.root, e.id)}${e.connection ? '\nconnection: ' + e.connection : ''}`, true);
         item.iconPath = new vscode.ThemeIcon(e.manifest ? 'archive' : e.kind === 'vcb' ? 'file-directory' : 'file-binary');
         item.contextValue = entryContext(e);
         if (e.catalogFile) { item.command = { command: 'vmbackup.openCatalog', title: 'Open Catalog', arguments: [node] }; return item; }
@@ -90,7 +91,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
       }
       case 'error': return errorItem(node, 'vmbackup.refresh');
       case 'message': {
-        const item = new vscode.TreeItem(node.message, C.None);
+        const item = new vscode.TreeItem(esc(node.message), C.None);
         item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info'); item.contextValue = 'message';
         return item;
       }

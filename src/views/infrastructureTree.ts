@@ -1,6 +1,6 @@
 // Infrastructure: connection → pool → host → VM → snapshots. Lazy, cached per node, paged, errors as nodes.
 import * as vscode from 'vscode';
-import { UntrustedCertificateError } from '../core/errors';
+import { pinRequestFromError } from '../core/pinRequest';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { PowerState, SnapshotInfo } from '../core/model';
@@ -13,6 +13,7 @@ import { BackupsTree } from './backupsTree';
 import { ChildrenCache, forgetBelow } from './childrenCache';
 import { errorItem, loadMoreItem } from './treeItems';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
+import { escapeControlChars as esc } from '../core/controlChars';
 
 const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
 
@@ -90,7 +91,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     const job = id ? this.busy.get(id) : undefined;
     if (job && !job.finished) {
       item.iconPath = new vscode.ThemeIcon('loading~spin');
-      item.description = `${job.record.title}${job.record.progress ? ' · ' + formatProgress(job.record.progress) : ''}`;
+      item.description = `${esc(job.record.title)}${job.record.progress ? ' · ' + formatProgress(job.record.progress) : ''}`;
     }
     return item;
   }
@@ -106,24 +107,24 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         return item;
       }
       case 'pool': {
-        const item = new vscode.TreeItem(node.pool.name || node.pool.id, C.Collapsed);
+        const item = new vscode.TreeItem(esc(node.pool.name || node.pool.id), C.Collapsed);
         item.id = node.key; item.iconPath = new vscode.ThemeIcon('server-environment');
         item.contextValue = contextValue('pool', 'canMetadataBackup', 'canMetadataRestore', this.platform(node.connection));
         return item;
       }
       case 'host': {
-        const item = new vscode.TreeItem(node.host.name, C.Collapsed);
-        item.id = node.key; item.description = `${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`;
+        const item = new vscode.TreeItem(esc(node.host.name), C.Collapsed);
+        item.id = node.key; item.description = esc(`${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`);
         item.iconPath = new vscode.ThemeIcon('server'); item.contextValue = contextValue('host', 'canHostBackup', this.platform(node.connection));
         return item;
       }
       case 'vm': {
         const vm = node.vm;
-        const item = new vscode.TreeItem(vm.name, vm.snapshotCount > 0 ? C.Collapsed : C.None);
+        const item = new vscode.TreeItem(esc(vm.name), vm.snapshotCount > 0 ? C.Collapsed : C.None);
         const last = this.backups.lastBackup(node.connection, vm.uuid);
         item.id = itemId(node.key, vm.snapshotCount > 0);
-        item.description = `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`;
-        item.tooltip = new vscode.MarkdownString(`**${vm.name}**\n\nUUID: \`${vm.uuid}\`\n\nPower: ${vm.powerState}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${vm.description}` : ''}`);
+        item.description = esc(`${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`);
+        item.tooltip = new vscode.MarkdownString(`**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`);
         item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : POWER_ICONS[vm.powerState] ?? 'vm');
         item.contextValue = contextValue('vm', vm.powerState, 'canSnapshot', 'canBackup', vm.suspendDiskMissing && 'canResetPowerState', this.platform(node.connection));
         return item;
@@ -131,7 +132,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       case 'snapshot': {
         const s = node.snapshot;
         const hasChildren = node.all.some((x) => x.parentId === s.id);
-        const item = new vscode.TreeItem(s.name, hasChildren ? C.Expanded : C.None);
+        const item = new vscode.TreeItem(esc(s.name), hasChildren ? C.Expanded : C.None);
         item.id = itemId(node.key, hasChildren); item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
         item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
         item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
@@ -139,7 +140,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       }
       case 'error': return errorItem(node, 'vmbackup.refresh');
       case 'message': {
-        const item = new vscode.TreeItem(node.message, C.None);
+        const item = new vscode.TreeItem(esc(node.message), C.None);
         item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined; item.contextValue = 'message';
         return item;
       }
@@ -244,8 +245,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   }
 
   private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
-    const untrusted = err instanceof UntrustedCertificateError && parent && 'connection' in parent
-      ? { connection: parent.connection, host: err.host, thumbprint: err.thumbprint, howToCheck: err.howToCheck } : undefined;
+    const untrusted = pinRequestFromError(err, parent && 'connection' in parent ? parent.connection : undefined);
     return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent, untrusted };
   }
 

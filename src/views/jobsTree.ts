@@ -5,6 +5,7 @@ import { JobManager } from '../core/jobManager';
 import { formatProgress } from '../core/progress';
 import { durationText } from '../ui/format';
 import { JobNode } from './nodes';
+import { escapeControlChars as esc } from '../core/controlChars';
 
 const STATE_ICONS: Record<JobState, [string, string?]> = {
   queued: ['clock'], running: ['loading~spin'], succeeded: ['pass', 'testing.iconPassed'], 'succeeded-with-warnings': ['warning', 'problemsWarningIcon.foreground'],
@@ -31,7 +32,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       const item = new vscode.TreeItem(node.message); item.contextValue = 'message'; return item;
     }
     const r = node.kind === 'job' ? node.job.record : node.record;
-    const item = new vscode.TreeItem(r.title, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(esc(r.title), vscode.TreeItemCollapsibleState.None);
     item.id = node.key;
     const [icon, color] = STATE_ICONS[r.state] ?? ['circle-outline'];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -39,10 +40,10 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       item.description = r.state === 'queued' ? 'queued' : r.progress ? formatProgress(r.progress) : 'running';
       item.contextValue = `job;${r.state};canCancel;canShowLog`;
     } else {
-      item.description = [r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · ');
-      item.contextValue = `job;finished;${r.state};canShowLog`;
+      item.description = esc([r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · '));
+      item.contextValue = `job;finished;${r.state};canShowLog${r.error?.untrusted ? ';canPinCertificate' : ''}`;
     }
-    item.tooltip = [r.title, r.error?.message, ...(r.warnings ?? []), r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
+    item.tooltip = [...[r.title, r.error?.message, ...(r.warnings ?? [])].map((t) => t && esc(t)), r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
     item.command = { command: 'vmbackup.showJobLog', title: 'Show log', arguments: [node] };
     return item;
   }

@@ -2,6 +2,7 @@
 import { HostInfo, PoolInfo, SnapshotInfo, VmInfo } from '../core/model';
 import { CatalogEntry } from '../core/repository';
 import { Job, JobRecord } from '../core/job';
+import { PinRequest } from '../core/pinRequest';
 
 export const PAGE_SIZE = 200;
 
@@ -14,7 +15,7 @@ export interface SnapshotNode { kind: 'snapshot'; key: string; connection: strin
 export interface ErrorNode {
   kind: 'error'; key: string; message: string; parent?: InfraNode | BackupNode;
   /** A connection failed on a certificate the CAs do not vouch for: the one its host presented, to check and pin. */
-  untrusted?: { connection: string; host: string; thumbprint: string; howToCheck: string };
+  untrusted?: PinRequest;
 }
 export interface MessageNode { kind: 'message'; key: string; message: string; icon?: string }
 export interface LoadMoreNode { kind: 'loadMore'; key: string; parentKey: string; tree: 'infrastructure' | 'backups' }
@@ -37,4 +38,15 @@ export function contextValue(...tokens: Array<string | false | undefined>): stri
 
 export function isNode<K extends string>(x: unknown, kind: K): x is { kind: K } {
   return !!x && typeof x === 'object' && (x as { kind?: unknown }).kind === kind;
+}
+
+/**
+ * The certificate a node offers to pin: an error node of a connection refused on its certificate, or a job (running
+ * or finished) that failed on one (its record's error.untrusted). Undefined for anything else.
+ */
+export function pinRequestOf(node: unknown): PinRequest | undefined {
+  if (isNode(node, 'error')) return (node as ErrorNode).untrusted;
+  if (isNode(node, 'record')) return (node as FinishedJobNode).record.error?.untrusted;
+  if (isNode(node, 'job')) return (node as RunningJobNode).job.record.error?.untrusted;
+  return undefined;
 }
