@@ -8,12 +8,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE } from '../../../src/core/connections';
-import type { ConnectionNode, FinishedJobNode, InfraNode, VmNode } from '../../../src/views/nodes';
+import type { FinishedJobNode, VmNode } from '../../../src/views/nodes';
 import { XapiLab, startXapiLab } from '../../lab/xapi';
 import { selfSigned } from '../../lab/selfSigned';
 import { startRpcRewriter } from '../../integration/rpcRewriter';
 import { haltedVmOn } from '../../integration/labPlacement';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
+import { vmNodes } from './trees';
 
 const PASSWORD = 'member-cert-e2e-Px7';
 
@@ -31,17 +32,7 @@ describe('Pin This Certificate… on a job failed on a pool member\'s certificat
   });
 
   async function vmNode(connection: string, uuid: string): Promise<VmNode> {
-    const infra = api.trees.infrastructure;
-    const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === connection);
-    assert.ok(conn, `connection "${connection}" is in the tree`);
-    const found: VmNode[] = [];
-    const walk = async (n: InfraNode, depth: number) => {
-      for (const c of await infra.getChildren(n)) {
-        if (c.kind === 'vm') found.push(c);
-        if ((c.kind === 'pool' || c.kind === 'host') && depth < 3) await walk(c, depth + 1);
-      }
-    };
-    await walk(conn, 0);
+    const found = await vmNodes(api, connection);
     const vm = found.find((n) => n.vm.uuid === uuid);
     assert.ok(vm, `VM ${uuid} is in the tree: ${JSON.stringify(found.map((n) => n.vm.uuid))}`);
     return vm;
@@ -54,7 +45,6 @@ describe('Pin This Certificate… on a job failed on a pool member\'s certificat
     front = await startRpcRewriter(lab.url, { host: '127.0.0.5', port: lab.port });
     const repository = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-member-'));
     await api.connections.add({ name: 'lab-member', platform: 'xen', url: front.url, username: 'root', repository, maxRetries: 0 }, PASSWORD);
-    api.trees.infrastructure.refresh();
     const target = haltedVmOn(lab, 1);
     const node = await vmNode('lab-member', target.uuid);
 

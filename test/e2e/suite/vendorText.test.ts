@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { XenProvider } from '../../../src/providers/xen/xenProvider';
-import type { ConnectionNode, InfraNode, VmNode } from '../../../src/views/nodes';
 import { answer, labApi, restorePrompts, shown } from './stubs';
+import { vmNodes } from './trees';
 
 describe('Vendor text in VS Code: control characters escaped', function () {
   this.timeout(60_000);
@@ -12,20 +12,7 @@ describe('Vendor text in VS Code: control characters escaped', function () {
   before(async () => { api = await labApi(); });
   afterEach(() => restorePrompts());
 
-  async function vms(): Promise<VmNode[]> {
-    const infra = api.trees.infrastructure;
-    infra.refresh();
-    const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === 'lab')!;
-    const found: VmNode[] = [];
-    const walk = async (n: InfraNode, depth: number) => {
-      for (const c of await infra.getChildren(n)) {
-        if (c.kind === 'vm') found.push(c);
-        if ((c.kind === 'pool' || c.kind === 'host') && depth < 3) await walk(c, depth + 1);
-      }
-    };
-    await walk(conn, 0);
-    return found;
-  }
+  const vms = () => vmNodes(api, 'lab');
 
   it('a VM named with ESC and U+202E shows escaped in the Infrastructure tree, its tooltip and the VM picker', async () => {
     const xapi = ((await api.connections.provider('lab')) as unknown as XenProvider).xapi;
