@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { XenProvider } from '../../../src/providers/xen/xenProvider';
-import { answer, labApi, restorePrompts, shown } from './stubs';
+import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
 import { vmNodes } from './trees';
 
 describe('Vendor text in VS Code: control characters escaped', function () {
@@ -20,9 +20,9 @@ describe('Vendor text in VS Code: control characters escaped', function () {
     assert.ok(victim, 'the lab has a halted VM');
     const original = victim.vm.name;
     try {
-      await xapi.call('VM.set_name_label', [victim.vm.id, 'evil\u001b[31m\u202egpj.exe']);
-      const node = (await vms()).find((n) => n.vm.uuid === victim.vm.uuid)!;
-      assert.equal(node.vm.name, 'evil\u001b[31m\u202egpj.exe', 'the model keeps the name as the vendor has it');
+      await xapi.call('VM.set_name_label', victim.vm.id, 'evil\u001b[31m\u202egpj.exe');
+      // The tree repaints from the pool's event stream: wait for the new name (raw in the model, as the vendor has it).
+      const node = await waitFor(async () => (await vms()).find((n) => n.vm.uuid === victim.vm.uuid && n.vm.name === 'evil\u001b[31m\u202egpj.exe'), 'the renamed VM in the tree', 30_000);
       const item = api.trees.infrastructure.getTreeItem(node);
       assert.equal(item.label, 'evil\\e[31m\\u202egpj.exe');
       const tooltip = (item.tooltip as vscode.MarkdownString).value;
@@ -42,7 +42,7 @@ describe('Vendor text in VS Code: control characters escaped', function () {
       assert.ok(labels.every((l) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(l)), JSON.stringify(labels));
       assert.equal(shown.filter((s) => s.level === 'error').length, 0, JSON.stringify(shown));
     } finally {
-      await xapi.call('VM.set_name_label', [victim.vm.id, original]);
+      await xapi.call('VM.set_name_label', victim.vm.id, original);
       api.trees.infrastructure.refresh();
     }
   });
