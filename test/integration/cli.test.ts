@@ -1,21 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
 
-const run = promisify(execFile);
-const cli = path.resolve(__dirname, '../../../dist/cli.js');
 const PASSWORD = 'cli-lab-pw-41';
 
 describe('vmbackup CLI against the XAPI lab', function () {
   this.timeout(60_000);
   let lab: XapiLab; let ws: string;
   const vmb = (args: string[], env: NodeJS.ProcessEnv = { VMBACKUP_PASSWORD_LAB: PASSWORD }) =>
-    run(process.execPath, [cli, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, ...env } });
+    runCli(args, { ws, env });
 
   before(async () => {
     lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
@@ -77,7 +74,7 @@ describe('vmbackup CLI against the XAPI lab', function () {
 describe('vmbackup validate', function () {
   this.timeout(30_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-validate-'));
-  const vmb = (args: string[]) => run(process.execPath, [cli, 'validate', ...args]);
+  const vmb = (args: string[]) => runCli(['validate', ...args]);
 
   it('exits 0 on a clean file and 1 with file:line:col diagnostics on a broken one', async () => {
     const good = path.join(dir, 'good', 'backuptools.conf');

@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
 import { ConnectionProfile } from '../../src/core/model';
 
-const run = promisify(execFile);
-const cli = path.resolve(__dirname, '../../../dist/cli.js');
 const PASSWORD = 'cli-verbs-pw-7';
 /** Raw control characters that must never reach a terminal from vendor text. */
 const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -17,7 +14,7 @@ const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f
 describe('vmbackup CLI: vendor text escaped, the connection\'s repository, concurrencyPerHost, values that look like flags', function () {
   this.timeout(120_000);
   let lab: XapiLab; let ws: string;
-  const vmb = (args: string[]) => run(process.execPath, [cli, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, VMBACKUP_PASSWORD_LAB: PASSWORD } });
+  const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD_LAB: PASSWORD } });
   const profile = (extra: Partial<ConnectionProfile> = {}) => saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'elsewhere', ...extra }]);
   const halted = () => [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Halted').map(([, v]) => [v.uuid as string, v] as const);
 

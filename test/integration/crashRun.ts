@@ -8,7 +8,8 @@ import { XapiLab } from '../lab/xapi';
 import { BackupRepository } from '../../src/core/repository';
 import { MANIFEST } from '../../src/core/manifest';
 
-export const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+export { CLI } from './cliRun';
+import { CLI } from './cliRun';
 
 export interface CliRun { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> }
 

@@ -1,16 +1,13 @@
 // `vmbackup validate` as a user runs it (issue #13): bytes decoded as the reader does, --encoding, control characters
 // escaped on the terminal, --json parseable, catalogs recognised by content.
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from './cliRun';
 
-const run = promisify(execFile);
-const cli = path.resolve(__dirname, '../../../dist/cli.js');
 type Out = { code?: number; stdout: string; stderr: string };
-const vmb = (args: string[]): Promise<Out> => run(process.execPath, [cli, 'validate', ...args], { maxBuffer: 64 << 20 }).then((r) => ({ code: 0, ...r }), (e) => e as Out);
+const vmb = (args: string[]): Promise<Out> => runCli(['validate', ...args], { maxBuffer: 64 << 20 }).then((r) => ({ code: 0, ...r }), (e) => e as Out);
 
 describe('vmbackup validate on real-world files', function () {
   this.timeout(30_000);

@@ -1,20 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from './cliRun';
 import { saveConnections } from '../../src/core/connections';
 import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
 
-const run = promisify(execFile);
-const cli = path.resolve(__dirname, '../../../dist/cli.js');
 const PASSWORD = 'vc-cli-pw-77';
 
 describe('vmbackup CLI against vcsim (platform vmware)', function () {
   this.timeout(300_000);
   let sim: Vcsim; let ws: string;
-  const vmb = (args: string[]) => run(process.execPath, [cli, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, VMBACKUP_PASSWORD_VC: PASSWORD } });
+  const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD_VC: PASSWORD } });
 
   before(async () => {
     sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
