@@ -10,11 +10,12 @@ export interface IdleWatch {
 }
 
 /**
- * Calls `onIdle` with a StalledError once `idleMs` have passed without a `touch` and outside a `hold`. `what` names
- * the stream in the error (method, path, origin — never the query, which holds the session). Checked a few times per
- * limit, not per byte; the timer does not keep the process alive.
+ * The one idle watchdog of the transports: calls `onIdle` once `idleMs` have passed without a `touch` and outside a
+ * `hold` (0, undefined or Infinity: never). `touch` only stores a time, so it is cheap on a per-read hot path; the
+ * check runs a few times per limit (so it fires between `idleMs` and 1.25 × `idleMs`), and its timer does not keep the
+ * process alive. After firing, or after `stop`, nothing more happens.
  */
-export function idleWatch(idleMs: number | undefined, what: string, onIdle: (err: StalledError) => void): IdleWatch {
+export function watchIdle(idleMs: number | undefined, onIdle: () => void): IdleWatch {
   if (!idleMs || idleMs <= 0 || !Number.isFinite(idleMs)) return { touch: () => undefined, hold: () => undefined, stop: () => undefined };
   let last = Date.now();
   let held = false;
@@ -22,7 +23,7 @@ export function idleWatch(idleMs: number | undefined, what: string, onIdle: (err
     if (held) { last = Date.now(); return; }
     if (Date.now() - last < idleMs) return;
     clearInterval(timer);
-    onIdle(new StalledError(`${what}: no data moved for ${idleMs / 1000} s (the connection's idleTimeoutSeconds)`));
+    onIdle();
   }, Math.max(10, Math.min(1000, idleMs / 4)));
   timer.unref();
   return {
@@ -30,4 +31,12 @@ export function idleWatch(idleMs: number | undefined, what: string, onIdle: (err
     hold: (on) => { held = on; last = Date.now(); },
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * A data stream's idle limit (watchIdle): `onIdle` gets a StalledError naming the stream (method, path, origin —
+ * never the query, which holds the session) and the connection's idleTimeoutSeconds.
+ */
+export function idleWatch(idleMs: number | undefined, what: string, onIdle: (err: StalledError) => void): IdleWatch {
+  return watchIdle(idleMs, () => onIdle(new StalledError(`${what}: no data moved for ${(idleMs ?? 0) / 1000} s (the connection's idleTimeoutSeconds)`)));
 }

@@ -6,7 +6,8 @@ import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
 import { BodySink } from '../core/bodySink';
 import { TruncatedStreamError } from '../core/errors';
 import { ChannelSlots } from './channelSlots';
-import { IdleLimit, IdleTimeoutError } from './idleLimit';
+import { IdleTimeoutError } from './idleLimit';
+import { watchIdle } from './idleWatch';
 import { shellCommand } from './shellQuote';
 import { normaliseSshFingerprint, sshFingerprint, untrustedHostKey } from './sshHostKey';
 
@@ -137,7 +138,8 @@ export class SshSession {
         if (pid) this.killGroup(pid).finally(() => channel.close());
         // No pid yet: kill as soon as it arrives (see the data handler).
       };
-      const idle = new IdleLimit(opts.idleMs ?? 600_000, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, opts.idleMs ?? 600_000)));
+      const idleMs = opts.idleMs ?? 600_000;
+      const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, idleMs)));
       const onAbort = () => stopWith(new CancelledError());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       channel.on('data', (chunk: Buffer) => {
@@ -189,7 +191,7 @@ export class SshSession {
     const idleMs = opts.idleMs ?? 300_000;
     let stopped: Error | undefined;
     const stop = (e: Error) => { if (!stopped) { stopped = e; sftp.end(); } };
-    const idle = new IdleLimit(idleMs, () => stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)));
+    const idle = watchIdle(idleMs, () => stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)));
     const onAbort = () => stop(new CancelledError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (e: unknown) => stopped ?? (e instanceof Error ? new Error(`${this.where}: SFTP ${JSON.stringify(remotePath)}: ${e.message}`) : e);
