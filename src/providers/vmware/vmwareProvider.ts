@@ -2,13 +2,13 @@
 // datacenter is listed where the contract has pools), snapshots (create with memory and quiesce where they apply,
 // revert, delete), image backup of a VM (vmwareBackup.ts) and its restore to the original or another place
 // (vmwareRestore.ts). The Xen-only operations are refused with a clear VendorError (NOT_SUPPORTED) naming the connection.
+import { withErrorContext } from '../../core/withErrorContext';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { BackupOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
 import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
-import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel } from '../../core/errors';
-import { mask } from '../../core/secrets';
+import { ErrorContext, VendorError } from '../../core/errors';
 import { safeName } from '../../core/safeName';
 import { VimClient } from './vimClient';
 import { readInventory, readVm } from './vmwareInventory';
@@ -228,17 +228,11 @@ export class VmwareProvider implements Provider {
     return { pool: inv.datacenters.find((d) => d.id === vm.datacenterId)?.name, host: inv.hosts.find((h) => h.id === vm.hostId)?.name, vm: vm.name };
   }
 
-  /** Vendor errors get the connection and place; other errors become one line naming them (passwords masked). */
-  private async guard<T>(fn: () => Promise<T>, extra: () => Promise<ErrorContext> = async () => ({})): Promise<T> {
-    try { return await fn(); } catch (e) {
-      if (!(e instanceof VendorError) && isCancel(e)) throw e;
-      const where = { connection: this.profile.name, ...(await extra()) };
-      if (e instanceof VendorError) throw e.withContext(where);
-      const code = (e as { code?: string }).code;
-      const message = `${describeContext(where)}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`;
-      throw e instanceof UntrustedCertificateError ? e.withMessage(message) : new Error(message);
-    }
+  /** Vendor errors get the connection and place; other errors become one line naming them (withErrorContext). */
+  private guard<T>(fn: () => Promise<T>, extra: () => Promise<ErrorContext> = async () => ({})): Promise<T> {
+    return withErrorContext(this.profile.name, fn, extra);
   }
+
 }
 
 export function createVmwareProvider(profile: ConnectionProfile, secrets: Secrets): Provider {

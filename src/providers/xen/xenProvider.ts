@@ -1,4 +1,5 @@
 // Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
+import { withErrorContext } from '../../core/withErrorContext';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
@@ -9,8 +10,7 @@ import { Journal, JournalEntry } from '../../core/journal';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { BackupKind, Manifest, TOOL } from '../../core/manifest';
 import { safeName } from '../../core/safeName';
-import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
-import { mask } from '../../core/secrets';
+import { ErrorContext, VendorError, throwIfAborted } from '../../core/errors';
 import { defaultRetryPolicy, withRetry } from '../../core/retry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { cleanupJournal, settleEntry, unjournalledTagged } from './cleanup';
@@ -351,17 +351,11 @@ export class XenProvider implements Provider, LiveInventory {
 
   private err(e: VendorError, extra: ErrorContext = {}): VendorError { return e.withContext({ connection: this.profile.name, ...extra }); }
 
-  /** Adds the connection (and, only when something failed, the VM/host it worked on) to the error. */
-  private async guard<T>(fn: () => Promise<T>, extra: ErrorContext | (() => Promise<ErrorContext>) = {}): Promise<T> {
-    try { return await fn(); } catch (e) {
-      if (!(e instanceof VendorError) && isCancel(e)) throw e;
-      const where = typeof extra === 'function' ? await extra() : extra;
-      if (e instanceof VendorError) throw this.err(e, where);
-      const code = (e as { code?: string }).code;
-      const message = `${describeContext({ connection: this.profile.name, ...where })}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`;
-      throw e instanceof UntrustedCertificateError ? e.withMessage(message) : new Error(message);
-    }
+  /** Adds the connection (and, only when something failed, the VM/host it worked on) to the error (withErrorContext). */
+  private guard<T>(fn: () => Promise<T>, extra: ErrorContext | (() => Promise<ErrorContext>) = {}): Promise<T> {
+    return withErrorContext(this.profile.name, fn, extra);
   }
+
 
 }
 
