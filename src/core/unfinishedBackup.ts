@@ -1,5 +1,5 @@
 // What a failed, cancelled or killed backup leaves behind is removed, so nothing that looks complete stays: its own
-// fresh directory (made by BackupRepository.newBackupDir for this run) and, when that was the VM's first backup, the
+// fresh directory (made by BackupRepository.newBackupDir or reserveBackupDir for this run) and, when that was the VM's first backup, the
 // VM's folder, which is only removed when empty.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,4 @@
 // Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
-import { withErrorContext } from '../../core/withErrorContext';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { BackupOptions, MetadataRestoreOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
@@ -26,6 +24,8 @@ import { restoreXva, vmMacs } from './xenRestore';
 import { waitForToolstackRestart } from './toolstackRestart';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { xvaCheck } from '../../core/xvaStreamCheck';
+import { withErrorContext } from '../../core/withErrorContext';
+import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { streamLimits } from './streamLimits';
 
 /** Attempts after the first at deleting a temporary snapshot's disk that is in use (VDI_IN_USE), with doubling backoff. */
@@ -138,7 +138,7 @@ export class XenProvider implements Provider, LiveInventory {
         const preservePowerState = opts.preservePowerState !== false;
         const query = { ref: source, ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}), ...(preservePowerState ? { preserve_power_state: 'true' } : {}) };
         const macs = await vmMacs(this.xapi, vmId);
-        const file = await this.downloadOrClean(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', query, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
+        const file = await removeIfUnfinished(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', query, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
         return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state, macs } }, live, { preservePowerState });
       } finally {
         await this.settleOwn(journal, entry, ctx);
@@ -250,7 +250,7 @@ export class XenProvider implements Provider, LiveInventory {
       const repo = new BackupRepository(repository);
       const dir = await repo.reserveBackupDir(owner, kind, async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [fileName] }); });
       await journal.update(entry, { folderMade: true });
-      const file = await this.downloadOrClean(dir, () => download(dir));
+      const file = await removeIfUnfinished(dir, () => download(dir));
       return await this.record(repo, dir, kind, [file], source, false);
     } finally { await this.settleOwn(journal, entry, ctx); }
   }
@@ -292,14 +292,7 @@ export class XenProvider implements Provider, LiveInventory {
     ctx.log(`snapshot ${snap.name_label} and ${vdis.length} disk(s) deleted`);
   }
 
-  private async downloadOrClean(dir: string, fn: () => Promise<WrittenFile>): Promise<WrittenFile> {
-    try { return await fn(); } catch (err) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      // The VM's folder too when this was its first backup (rmdir refuses a folder that still holds other backups).
-      try { fs.rmdirSync(path.dirname(dir)); } catch { /* not empty */ }
-      throw err;
-    }
-  }
+
 
   private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean, extra: Partial<Manifest> = {}): Promise<CatalogEntry> {
     const pool = (await this.listPools())[0];
