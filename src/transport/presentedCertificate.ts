@@ -2,6 +2,7 @@
 import * as tls from 'node:tls';
 import { socketTarget } from './openSocket';
 import { sha256Thumbprint } from './pinnedTls';
+import { UntrustedCertificateError } from '../core/errors';
 
 /** Node's codes for a certificate that did not verify against the CAs (a self-signed XCP-ng host's is the usual one). */
 const UNTRUSTED = new Set([
@@ -29,4 +30,18 @@ export function presentedThumbprint(url: string, timeoutMs = 5_000): Promise<str
       done(raw?.length ? sha256Thumbprint(raw) : undefined);
     });
   });
+}
+
+/**
+ * Node's error for a certificate of `url` that did not verify, as an UntrustedCertificateError saying which certificate
+ * the host presented (SHA-256) and how to check it there — `${where}: ${howToCheck}`, e.g. "on the host: openssl …" —
+ * before pinning it as the connection's thumbprint. The code stays Node's. `err` itself when no certificate could be read.
+ */
+export async function untrustedCertificateError(url: string, err: Error & { code: string }, where: string, howToCheck: string): Promise<Error> {
+  const thumbprint = await presentedThumbprint(url);
+  if (!thumbprint) return err;
+  const host = new URL(url).host;
+  const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
+    + `(${where}: ${howToCheck}), pin it as the connection's thumbprint`;
+  return new UntrustedCertificateError(message, err.code, host, thumbprint, howToCheck);
 }

@@ -5,8 +5,8 @@ import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createHttp } from '../../transport/http';
-import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
-import { UntrustedCertificateError, VendorError } from '../../core/errors';
+import { isUntrustedCertificate, untrustedCertificateError } from '../../transport/presentedCertificate';
+import { VendorError } from '../../core/errors';
 import { registerSecret } from '../../core/secrets';
 import { envelope, el } from './vimSoap';
 import { soapFaultError } from './vimFaults';
@@ -169,14 +169,10 @@ export class VimClient {
   }
 
   /** A self-signed certificate: say which one the server presented and how to check it before pinning (as the Xen client does). */
-  private async howToPin(err: Error & { code: string }): Promise<Error> {
-    const thumbprint = await presentedThumbprint(this.url);
-    if (!thumbprint) return err;
-    const host = new URL(this.url).host;
-    const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
-      + `(on an ESXi host: ${SHOW_ESXI_CERTIFICATE}), pin it as the connection's thumbprint`;
-    return new UntrustedCertificateError(message, err.code, host, thumbprint, SHOW_ESXI_CERTIFICATE);
+  private howToPin(err: Error & { code: string }): Promise<Error> {
+    return untrustedCertificateError(this.url, err, 'on an ESXi host', SHOW_ESXI_CERTIFICATE);
   }
+
 }
 
 /** The `<returnval>` of a response (throws MALFORMED_REPLY if missing). */

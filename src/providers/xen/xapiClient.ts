@@ -3,12 +3,12 @@ import { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
 import { socketTarget } from '../../transport/openSocket';
-import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
+import { isUntrustedCertificate, untrustedCertificateError } from '../../transport/presentedCertificate';
 import { rawGet } from '../../transport/rawGet';
 import { rawPut } from '../../transport/rawPut';
 import { ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
-import { CancelledError, HttpStatusError, TaskDeadlineError, UntrustedCertificateError, VendorError } from '../../core/errors';
+import { CancelledError, HttpStatusError, TaskDeadlineError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { registerSecret } from '../../core/secrets';
 import { parseTaskResult, xapiError } from './xapiErrors';
@@ -222,14 +222,10 @@ export class XapiClient {
    * A certificate that does not verify against the CAs (XCP-ng's self-signed one): the error says which certificate
    * the host presented and how to check it on the host before pinning it. The code stays Node's.
    */
-  private async howToPin(err: Error & { code: string }): Promise<Error> {
-    const thumbprint = await presentedThumbprint(this.url);
-    if (!thumbprint) return err;
-    const host = new URL(this.url).host;
-    const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
-      + `(on the host: ${SHOW_XAPI_CERTIFICATE}), pin it as the connection's thumbprint`;
-    return new UntrustedCertificateError(message, err.code, host, thumbprint, SHOW_XAPI_CERTIFICATE);
+  private howToPin(err: Error & { code: string }): Promise<Error> {
+    return untrustedCertificateError(this.url, err, 'on the host', SHOW_XAPI_CERTIFICATE);
   }
+
 
   /**
    * The thumbprint a data-plane URL is pinned to: none when certificates are verified against CAs; the connection's
