@@ -21,7 +21,20 @@ function perPass(lang: LanguageId, text: string, passes: number): number {
 /** Peak RSS (MiB) of `vmbackup validate <file> --language … --json`, output discarded, as the kernel counts it. */
 function cliPeakRss(file: string, lang: LanguageId): number | undefined {
   const root = path.resolve(__dirname, '..', '..');
-  const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'maxRssHook.js'), path.join(root, 'dist', 'cli.js'), 'validate', file, '--language', lang, '--json'], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      path.join(__dirname, 'maxRssHook.js'),
+      path.join(root, 'dist', 'cli.js'),
+      'validate',
+      file,
+      '--language',
+      lang,
+      '--json',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 },
+  );
   const m = /MAXRSS_KIB (\d+)/.exec(String(r.stderr));
   return m ? Number(m[1]) / 1024 : undefined;
 }
@@ -30,15 +43,29 @@ export async function extraBenches(): Promise<Array<[string, string, string]>> {
   const conf = makeLargeBackuptoolsConf(2000);
   const js = makeLargeConfigJs(50000);
   const rows: Array<[string, string, string]> = [
-    ['validate a 2,000-line backuptools.conf (median of 20)', `${perPass('backuptools-conf', conf, 20).toFixed(1)} ms`, 'goal < 10 ms per pass'],
-    ['validate a 50,000-line config.js, 29,988 duplicate keys (acorn; median of 10)', `${perPass('vcb-config-js', js, 10).toFixed(1)} ms`, 'goal < 150 ms per pass'],
+    [
+      'validate a 2,000-line backuptools.conf (median of 20)',
+      `${perPass('backuptools-conf', conf, 20).toFixed(1)} ms`,
+      'goal < 10 ms per pass',
+    ],
+    [
+      'validate a 50,000-line config.js, 29,988 duplicate keys (acorn; median of 10)',
+      `${perPass('vcb-config-js', js, 10).toFixed(1)} ms`,
+      'goal < 150 ms per pass',
+    ],
   ];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-'));
   try {
     const file = path.join(tmp, 'config.js');
     fs.writeFileSync(file, js);
     const rss = cliPeakRss(file, 'vcb-config-js');
-    rows.push(['CLI `validate` of that config.js with --json: peak RSS', rss === undefined ? 'not measured (dist/cli.js missing?)' : `${rss.toFixed(0)} MiB`, 'goal < 150 MB']);
-  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+    rows.push([
+      'CLI `validate` of that config.js with --json: peak RSS',
+      rss === undefined ? 'not measured (dist/cli.js missing?)' : `${rss.toFixed(0)} MiB`,
+      'goal < 150 MB',
+    ]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   return rows;
 }

@@ -4,16 +4,27 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export interface LabProcess { url: string; workspace: string; stop(): void }
+export interface LabProcess {
+  url: string;
+  workspace: string;
+  stop(): void;
+}
 
 export async function startLabProcess(args: string[], password: string, prefix: string[] = []): Promise<LabProcess> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-'));
   const cli = path.resolve(__dirname, '../../dist/cli.js');
   const [cmd, ...cmdArgs] = [...prefix, process.execPath, cli, 'lab', '--workspace', workspace, ...args];
-  const child: ChildProcess = spawn(cmd, cmdArgs, { env: { ...process.env, VMBACKUP_PASSWORD_LAB: password }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(cmd, cmdArgs, {
+    env: { ...process.env, VMBACKUP_PASSWORD_LAB: password },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => { out += d; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
     child.once('exit', (c) => reject(new Error(`lab exited with ${c}`)));
   });
   return { url, workspace, stop: () => child.kill('SIGTERM') };

@@ -23,18 +23,32 @@ function curlAllRecords(url: string, session: string): Promise<number> {
   const args = ['-sf', '--parallel', '--parallel-max', String(CACHED_CLASSES.length)];
   CACHED_CLASSES.forEach((cls, i) => {
     if (i) args.push('--next');
-    args.push('-o', '/dev/null', '-H', 'Content-Type: application/json', '--data-binary', JSON.stringify({ jsonrpc: '2.0', method: `${cls}.get_all_records`, params: [session], id: i }), `${url}/jsonrpc`);
+    args.push(
+      '-o',
+      '/dev/null',
+      '-H',
+      'Content-Type: application/json',
+      '--data-binary',
+      JSON.stringify({ jsonrpc: '2.0', method: `${cls}.get_all_records`, params: [session], id: i }),
+      `${url}/jsonrpc`,
+    );
   });
   const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const c = spawn('curl', args, { stdio: 'ignore' });
     c.once('error', reject);
-    c.once('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t) / 1e9) : reject(new Error(`curl exited with ${code}`))));
+    c.once('exit', (code) =>
+      code === 0 ? resolve(Number(process.hrtime.bigint() - t) / 1e9) : reject(new Error(`curl exited with ${code}`)),
+    );
   });
 }
 
 async function jsonRpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const r = await fetch(`${url}/jsonrpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) });
+  const r = await fetch(`${url}/jsonrpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+  });
   return ((await r.json()) as { result: unknown }).result;
 }
 
@@ -46,7 +60,11 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
   try {
     const ref = await connect(lab.url);
     const session = ref.xapi.sessionRef!;
-    const ours: number[] = []; const curl: number[] = []; let rss = 0; let heap = 0; let vms = 0;
+    const ours: number[] = [];
+    const curl: number[] = [];
+    let rss = 0;
+    let heap = 0;
+    let vms = 0;
     await curlAllRecords(lab.url, session); // warm-up of the lab (JIT) for both
     await (await connect(lab.url)).listPools();
     for (let r = 0; r < rounds; r++) {
@@ -55,23 +73,42 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
         global.gc?.();
         const heap0 = process.memoryUsage().heapUsed;
         const m = await peakRssGrowth(() => timed(() => p.listPools()));
-        ours.push(m.value.seconds); rss = Math.max(rss, m.mib);
+        ours.push(m.value.seconds);
+        rss = Math.max(rss, m.mib);
         vms = (await p.listVms({})).length;
         global.gc?.();
         heap = Math.max(heap, (process.memoryUsage().heapUsed - heap0) / 2 ** 20);
         await p.disconnect();
       };
-      const theirs = async () => { curl.push(await curlAllRecords(lab.url, session)); };
-      if (r % 2) { await mine(); await theirs(); } else { await theirs(); await mine(); }
+      const theirs = async () => {
+        curl.push(await curlAllRecords(lab.url, session));
+      };
+      if (r % 2) {
+        await mine();
+        await theirs();
+      } else {
+        await theirs();
+        await mine();
+      }
     }
     const rows: Row[] = [
-      [`live inventory: first load, ${vms} VMs / 100 hosts (10 classes): ours / curl (median of ${rounds})`, `${ms(median(ours))} / ${ms(median(curl))}`, `ratio ${(median(ours) / median(curl)).toFixed(2)} (goal ≤ 1.2); rounds ${ours.map((s) => (s * 1000).toFixed(0)).join(', ')} / ${curl.map((s) => (s * 1000).toFixed(0)).join(', ')} ms`],
-      [`live inventory: memory of the records of ${vms} VMs`, `${heap.toFixed(1)} MiB heap retained`, `peak RSS growth during the load ${rss.toFixed(1)} MiB (goal < 200 MiB)`],
+      [
+        `live inventory: first load, ${vms} VMs / 100 hosts (10 classes): ours / curl (median of ${rounds})`,
+        `${ms(median(ours))} / ${ms(median(curl))}`,
+        `ratio ${(median(ours) / median(curl)).toFixed(2)} (goal ≤ 1.2); rounds ${ours.map((s) => (s * 1000).toFixed(0)).join(', ')} / ${curl.map((s) => (s * 1000).toFixed(0)).join(', ')} ms`,
+      ],
+      [
+        `live inventory: memory of the records of ${vms} VMs`,
+        `${heap.toFixed(1)} MiB heap retained`,
+        `peak RSS growth during the load ${rss.toFixed(1)} MiB (goal < 200 MiB)`,
+      ],
     ];
     rows.push(await eventLatency(lab.url, 20));
     await ref.disconnect();
     return rows;
-  } finally { lab.stop(); }
+  } finally {
+    lab.stop();
+  }
 }
 
 /**
@@ -83,26 +120,41 @@ async function eventLatency(url: string, n: number): Promise<Row> {
   const p = await connect(url);
   const vm = (await p.listVms({}))[0];
   const other = await jsonRpc(url, 'session.login_with_password', ['root', PASSWORD, '2.21', 'bench']);
-  const fromReply: number[] = []; const endToEnd: number[] = [];
+  const fromReply: number[] = [];
+  const endToEnd: number[] = [];
   let replied = 0n;
   const call = p.xapi.callInSession.bind(p.xapi);
-  p.xapi.callInSession = async <T>(m: string, params: unknown[], signal?: AbortSignal): Promise<T> => { const r = await call<T>(m, params, signal); replied = process.hrtime.bigint(); return r; };
+  p.xapi.callInSession = async <T>(m: string, params: unknown[], signal?: AbortSignal): Promise<T> => {
+    const r = await call<T>(m, params, signal);
+    replied = process.hrtime.bigint();
+    return r;
+  };
   let waiting: { name: string; t0: bigint; done: () => void } | undefined;
   const stop = p.watch((c) => {
     const hit = c.vms.find((v) => v.id === vm.id);
     if (!waiting || hit?.name !== waiting.name) return;
     const now = process.hrtime.bigint();
-    fromReply.push(Number(now - replied) / 1e6); endToEnd.push(Number(now - waiting.t0) / 1e6);
-    const d = waiting.done; waiting = undefined; d();
+    fromReply.push(Number(now - replied) / 1e6);
+    endToEnd.push(Number(now - waiting.t0) / 1e6);
+    const d = waiting.done;
+    waiting = undefined;
+    d();
   });
   await new Promise((r) => setTimeout(r, 500)); // the loop is blocked in event.from
   for (let i = 0; i < n; i++) {
     const name = `bench event ${i}`;
-    await new Promise<void>((done) => { waiting = { name, t0: process.hrtime.bigint(), done }; void jsonRpc(url, 'VM.set_name_label', [other, vm.id, name]); });
+    await new Promise<void>((done) => {
+      waiting = { name, t0: process.hrtime.bigint(), done };
+      void jsonRpc(url, 'VM.set_name_label', [other, vm.id, name]);
+    });
   }
   stop();
   await p.disconnect();
-  return [`live inventory: a VM renamed by another session → provider listener, 10,000-VM pool (median of ${n})`, `${median(fromReply).toFixed(2)} ms after the lab's answer`, `goal < 50 ms; max ${Math.max(...fromReply).toFixed(2)} ms; end to end from sending the change ${median(endToEnd).toFixed(0)} ms (the lab's sweep)`];
+  return [
+    `live inventory: a VM renamed by another session → provider listener, 10,000-VM pool (median of ${n})`,
+    `${median(fromReply).toFixed(2)} ms after the lab's answer`,
+    `goal < 50 ms; max ${Math.max(...fromReply).toFixed(2)} ms; end to end from sending the change ${median(endToEnd).toFixed(0)} ms (the lab's sweep)`,
+  ];
 }
 
 /** After the first load, expanding a host of about 1,000 VMs (5 hosts × 2,000, half of them running): median of `n` listVms({ hostId }). */
@@ -113,12 +165,23 @@ async function expandHost(n: number, prefix: string[]): Promise<Row> {
     const pool = (await p.listPools())[0];
     const host = (await p.listHosts(pool.id))[0];
     const stop = p.watch(() => undefined); // as in the extension: the tree follows the events
-    const times: number[] = []; let count = 0;
-    for (let i = 0; i < n; i++) { const t = await timed(() => p.listVms({ hostId: host.id })); times.push(t.seconds); count = t.value.length; }
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const t = await timed(() => p.listVms({ hostId: host.id }));
+      times.push(t.seconds);
+      count = t.value.length;
+    }
     stop();
     await p.disconnect();
-    return [`live inventory: expand a host of ${count} VMs after the first load (pool of 10,000; median of ${n})`, ms(median(times)), `goal < 20 ms; the event loop runs (no round trip); max ${ms(Math.max(...times))}`];
-  } finally { lab.stop(); }
+    return [
+      `live inventory: expand a host of ${count} VMs after the first load (pool of 10,000; median of ${n})`,
+      ms(median(times)),
+      `goal < 20 ms; the event loop runs (no round trip); max ${ms(Math.max(...times))}`,
+    ];
+  } finally {
+    lab.stop();
+  }
 }
 
 export async function liveInventoryBenches(prefix: string[] = [], rounds = 5): Promise<Row[]> {
@@ -126,9 +189,19 @@ export async function liveInventoryBenches(prefix: string[] = [], rounds = 5): P
 }
 
 if (require.main === module) {
-  const only = process.env.BENCH_LIVE === 'expand' ? expandHost(20, []).then((r) => [r]) : liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5));
-  only.then((rows) => {
-    console.log(`live inventory bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}`);
-    for (const r of rows) console.log(r.join('  |  '));
-  }).catch((e) => { console.error(e); process.exitCode = 1; });
+  const only =
+    process.env.BENCH_LIVE === 'expand'
+      ? expandHost(20, []).then((r) => [r])
+      : liveInventoryBenches([], Number(process.env.BENCH_ROUNDS ?? 5));
+  only
+    .then((rows) => {
+      console.log(
+        `live inventory bench — ${new Date().toISOString()} — ${os.cpus().length} CPUs, node ${process.version}`,
+      );
+      for (const r of rows) console.log(r.join('  |  '));
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
 }

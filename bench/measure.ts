@@ -12,9 +12,16 @@ export async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<{ mib: num
   global.gc?.();
   const base = process.memoryUsage().rss;
   let peak = base;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-  try { const value = await fn(); peak = Math.max(peak, process.memoryUsage().rss); return { mib: (peak - base) / 2 ** 20, value }; }
-  finally { clearInterval(timer); }
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { mib: (peak - base) / 2 ** 20, value };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Runs `sh -c script` and returns its wall time and the CPU seconds (user + system) of everything it waited for. */
@@ -22,9 +29,13 @@ export function runMeasured(script: string, args: string[]): Promise<{ seconds: 
   const t = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     // cutime + cstime (fields 16, 17 of /proc/<sh>/stat) count the children the shell has waited for, in clock ticks.
-    const c = spawn('sh', ['-c', `${script} && cat /proc/$$/stat`, 'sh', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn('sh', ['-c', `${script} && cat /proc/$$/stat`, 'sh', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    c.stdout!.on('data', (d) => { out += d; });
+    c.stdout!.on('data', (d) => {
+      out += d;
+    });
     c.once('error', reject);
     c.once('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - t) / 1e9;

@@ -7,7 +7,12 @@ import * as path from 'node:path';
 import { startVcsim } from '../test/peers/vcsim/vcsim';
 import { VimClient } from '../src/providers/vmware/vimClient';
 import { envelope } from '../src/providers/vmware/vimSoap';
-import { createContainerView, propSets, retrieveFromContainer, viewObjectSet } from '../src/providers/vmware/vimPropertyCollector';
+import {
+  createContainerView,
+  propSets,
+  retrieveFromContainer,
+  viewObjectSet,
+} from '../src/providers/vmware/vimPropertyCollector';
 import { INVENTORY_SPECS, toInventory } from '../src/providers/vmware/vmwareRecords';
 import { median, peakRssGrowth, runMeasured, timed } from './measure';
 
@@ -25,16 +30,33 @@ async function main(): Promise<void> {
     // curl's request: the same RetrievePropertiesEx (no maxObjects: one reply) on a view made for it.
     const view = await createContainerView(client, root, INVENTORY_SPECS);
     const body = path.join(dir, 'request.xml');
-    fs.writeFileSync(body, envelope('RetrievePropertiesEx', client.content.propertyCollector, `<specSet>${propSets(INVENTORY_SPECS)}${viewObjectSet(view)}</specSet><options></options>`));
+    fs.writeFileSync(
+      body,
+      envelope(
+        'RetrievePropertiesEx',
+        client.content.propertyCollector,
+        `<specSet>${propSets(INVENTORY_SPECS)}${viewObjectSet(view)}</specSet><options></options>`,
+      ),
+    );
     const cookie = client.dataPlane().headers.Cookie;
-    const ours: number[] = []; const curl: number[] = [];
-    let objects = 0; let rss = 0;
+    const ours: number[] = [];
+    const curl: number[] = [];
+    let objects = 0;
+    let rss = 0;
     const inventory = async () => toInventory(await retrieveFromContainer(client, root, INVENTORY_SPECS));
     rss = (await peakRssGrowth(inventory)).mib; // first, on a fresh heap, and untimed (its sampling and forced GC)
     for (let i = 0; i < ROUNDS; i++) {
       const r = await timed(inventory);
-      ours.push(r.seconds); objects = r.value.vms.length;
-      curl.push((await runMeasured('curl -sSk -o /dev/null -X POST -H "Content-Type: text/xml" -H "Cookie: $1" --data-binary @"$2" "$3"', [cookie, body, sim.url])).seconds);
+      ours.push(r.seconds);
+      objects = r.value.vms.length;
+      curl.push(
+        (
+          await runMeasured(
+            'curl -sSk -o /dev/null -X POST -H "Content-Type: text/xml" -H "Cookie: $1" --data-binary @"$2" "$3"',
+            [cookie, body, sim.url],
+          )
+        ).seconds,
+      );
     }
     const rows = [
       ['vcsim start', `${VMS} VMs`, `${started.seconds.toFixed(2)} s`],
@@ -51,4 +73,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => { console.error(err); process.exitCode = 1; });
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

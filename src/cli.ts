@@ -29,13 +29,26 @@ Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const verb = args.positional.shift();
-  if (!verb || verb === 'help' || args.flags.help) { process.stdout.write(HELP + '\n'); return verb ? 0 : 2; }
+  if (!verb || verb === 'help' || args.flags.help) {
+    process.stdout.write(HELP + '\n');
+    return verb ? 0 : 2;
+  }
   const fn = verbs[verb];
-  if (!fn) { process.stderr.write(`unknown verb "${printable(verb)}"\n${HELP}\n`); return 2; }
-  return fn(args, (data, text) => process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n'));
+  if (!fn) {
+    process.stderr.write(`unknown verb "${printable(verb)}"\n${HELP}\n`);
+    return 2;
+  }
+  return fn(args, (data, text) =>
+    process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n'),
+  );
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { if (code !== undefined && code !== -1) process.exitCode = code; },
-  (err) => { process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`); process.exitCode = 1; },
+  (code) => {
+    if (code !== undefined && code !== -1) process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`);
+    process.exitCode = 1;
+  },
 );

@@ -11,28 +11,57 @@ import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
 
-export interface VmBackupApi { connections: ConnectionStore; jobs: JobManager; trees: Trees }
+export interface VmBackupApi {
+  connections: ConnectionStore;
+  jobs: JobManager;
+  trees: Trees;
+}
 
 export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
   const historySize = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
-  const jobs = new JobManager({ historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'), maxHistory: Math.max(historySize, 1) });
-  if (jobs.historyProblem) { log.warn(jobs.historyProblem); void vscode.window.showWarningMessage(jobs.historyProblem); }
+  const jobs = new JobManager({
+    historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'),
+    maxHistory: Math.max(historySize, 1),
+  });
+  if (jobs.historyProblem) {
+    log.warn(jobs.historyProblem);
+    void vscode.window.showWarningMessage(jobs.historyProblem);
+  }
   const connections = new ConnectionStore(context.secrets, log);
   const backups = new BackupsTree(connections);
-  const trees: Trees = { infrastructure: new InfrastructureTree(connections, jobs, backups), backups, jobs: new JobsTree(jobs) };
+  const trees: Trees = {
+    infrastructure: new InfrastructureTree(connections, jobs, backups),
+    backups,
+    jobs: new JobsTree(jobs),
+  };
   const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
 
-  const updateContext = () => void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
+  const updateContext = () =>
+    void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
   updateContext();
 
   context.subscriptions.push(
-    log, connections, trees.infrastructure, trees.backups, trees.jobs,
+    log,
+    connections,
+    trees.infrastructure,
+    trees.backups,
+    trees.jobs,
     connections.onDidChange(updateContext),
-    vscode.window.createTreeView('vmbackup.infrastructure', { treeDataProvider: trees.infrastructure, canSelectMany: true, showCollapseAll: true }),
-    vscode.window.createTreeView('vmbackup.backups', { treeDataProvider: trees.backups, canSelectMany: true, showCollapseAll: true }),
+    vscode.window.createTreeView('vmbackup.infrastructure', {
+      treeDataProvider: trees.infrastructure,
+      canSelectMany: true,
+      showCollapseAll: true,
+    }),
+    vscode.window.createTreeView('vmbackup.backups', {
+      treeDataProvider: trees.backups,
+      canSelectMany: true,
+      showCollapseAll: true,
+    }),
     vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs }),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('vmbackup.jobHistorySize')) trees.jobs.refresh(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vmbackup.jobHistorySize')) trees.jobs.refresh();
+    }),
     ...registerCommands(ctx),
     { dispose: () => jobs.cancelAll() },
   );
@@ -41,10 +70,13 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     storeSecret: (name, password) => connections.storePassword(name, password),
     hasSecret: async (name) => (await context.secrets.get(secretKey(name))) !== undefined,
     // The platform comes from the file (vmware for VCB files); connections.schema.json accepts it.
-    createConnection: (draft, password) => connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
+    createConnection: (draft, password) =>
+      connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
   });
   log.info(`activated; ${connections.connections.length} connection(s)`);
   return { connections, jobs, trees };
 }
 
-export function deactivate(): void { /* disposables in context.subscriptions */ }
+export function deactivate(): void {
+  /* disposables in context.subscriptions */
+}

@@ -1,13 +1,39 @@
 // Minimal argv parsing: positionals plus --flag / --flag=value / --flag value.
-export interface Args { positional: string[]; flags: Record<string, string | true> }
+export interface Args {
+  positional: string[];
+  flags: Record<string, string | true>;
+}
 
 /** Flags that never take a value. */
-const BOOLEAN = new Set(['json', 'live', 'preserve-macs', 'replace-original', 'no-preserve-power-state', 'compress', 'dry-run', 'yes', 'help', 'dense']);
+const BOOLEAN = new Set([
+  'json',
+  'live',
+  'preserve-macs',
+  'replace-original',
+  'no-preserve-power-state',
+  'compress',
+  'dry-run',
+  'yes',
+  'help',
+  'dense',
+]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
  * may be called "--x"; `--name=--x` says the same).
  */
-const VALUED = new Set(['name', 'sr', 'connection', 'workspace', 'repository', 'language', 'encoding', 'port', 'hosts', 'vms', 'disk-mib']);
+const VALUED = new Set([
+  'name',
+  'sr',
+  'connection',
+  'workspace',
+  'repository',
+  'language',
+  'encoding',
+  'port',
+  'hosts',
+  'vms',
+  'disk-mib',
+]);
 
 /**
  * `--flag=value` always; `--flag value` for a VALUED flag whatever the value looks like, and for an unknown flag when
@@ -19,7 +45,10 @@ export function parseArgs(argv: string[]): Args {
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) { positional.push(a); continue; }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
     const [k, v] = a.slice(2).split(/=(.*)/s, 2);
     if (v !== undefined) flags[k] = v;
     else if (VALUED.has(k)) {

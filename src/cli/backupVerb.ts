@@ -13,29 +13,69 @@ import { EXIT_WARNINGS } from './exitCodes';
  * several print one line (or one JSON object with the job's times) per VM. Exit 1 when any failed, else EXIT_WARNINGS when a
  * job succeeded with warnings (e.g. a temporary snapshot's disk left for Clean Up); Ctrl-C cancels all.
  */
-export async function backupVms(p: Provider, vms: VmInfo[], opts: BackupOptions, quiet: boolean, out: (data: unknown, text: string) => void): Promise<number> {
+export async function backupVms(
+  p: Provider,
+  vms: VmInfo[],
+  opts: BackupOptions,
+  quiet: boolean,
+  out: (data: unknown, text: string) => void,
+): Promise<number> {
   const limit = concurrencyPerHost(p.profile);
   const jobs = new JobManager({ concurrencyPerHost: limit });
   const terminal = terminalContext(quiet);
   terminal.signal.addEventListener('abort', () => jobs.cancelAll(), { once: true });
-  const runs = vms.map((vm) => jobs.run(`Back up ${vm.name}`, 'backup', { connection: p.profile.name, vm: vm.name }, vm.hostId ?? `pool:${vm.poolId}`,
-    (ctx) => p.backupVm(vm.id, opts, { ...ctx, progress: terminal.progress, log: (l) => { ctx.log(l); terminal.log(vms.length > 1 ? `${vm.name}: ${l}` : l); } }),
-    limit));
+  const runs = vms.map((vm) =>
+    jobs.run(
+      `Back up ${vm.name}`,
+      'backup',
+      { connection: p.profile.name, vm: vm.name },
+      vm.hostId ?? `pool:${vm.poolId}`,
+      (ctx) =>
+        p.backupVm(vm.id, opts, {
+          ...ctx,
+          progress: terminal.progress,
+          log: (l) => {
+            ctx.log(l);
+            terminal.log(vms.length > 1 ? `${vm.name}: ${l}` : l);
+          },
+        }),
+      limit,
+    ),
+  );
   const settled = await Promise.allSettled(runs.map((r) => r.done));
   if (vms.length === 1) {
     const [only] = settled;
     if (only.status === 'rejected') throw only.reason;
     const warnings = runs[0].job.record.warnings ?? [];
-    if (!warnings.length) { out(only.value, `\nbacked up ${vms[0].name} to ${only.value.dir}`); return 0; }
-    out({ ...only.value, warnings }, `\nbacked up ${vms[0].name} to ${only.value.dir}, with warnings:\n${warnings.map((w) => `  ${w}`).join('\n')}`);
+    if (!warnings.length) {
+      out(only.value, `\nbacked up ${vms[0].name} to ${only.value.dir}`);
+      return 0;
+    }
+    out(
+      { ...only.value, warnings },
+      `\nbacked up ${vms[0].name} to ${only.value.dir}, with warnings:\n${warnings.map((w) => `  ${w}`).join('\n')}`,
+    );
     return EXIT_WARNINGS;
   }
   const rows = settled.map((s, i) => ({
-    vm: vms[i].name, uuid: vms[i].uuid, state: runs[i].job.state, started: runs[i].job.record.started, finished: runs[i].job.record.finished,
+    vm: vms[i].name,
+    uuid: vms[i].uuid,
+    state: runs[i].job.state,
+    started: runs[i].job.record.started,
+    finished: runs[i].job.record.finished,
     ...(s.status === 'fulfilled' ? { entry: s.value as CatalogEntry } : { error: (s.reason as Error).message }),
     ...(runs[i].job.record.warnings?.length ? { warnings: runs[i].job.record.warnings } : {}),
   }));
-  out(rows, rows.map((r) => ('entry' in r ? `backed up ${r.vm} to ${r.entry!.dir}${r.warnings ? `, with warnings: ${r.warnings.join('; ')}` : ''}` : `FAILED ${r.vm}: ${r.error}`)).join('\n'));
+  out(
+    rows,
+    rows
+      .map((r) =>
+        'entry' in r
+          ? `backed up ${r.vm} to ${r.entry!.dir}${r.warnings ? `, with warnings: ${r.warnings.join('; ')}` : ''}`
+          : `FAILED ${r.vm}: ${r.error}`,
+      )
+      .join('\n'),
+  );
   if (!rows.every((r) => 'entry' in r)) return 1;
   return rows.some((r) => r.warnings) ? EXIT_WARNINGS : 0;
 }

@@ -17,18 +17,29 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
   const workspace = path.resolve(String(a.flags.workspace ?? process.cwd()));
   const password = process.env[passwordEnvName(LAB_CONNECTION)] ?? LAB_DEFAULT_PASSWORD;
   const lab = await startXapiLab({
-    port: Number(a.flags.port ?? 0), hosts: Number(a.flags.hosts ?? 3), vmsPerHost: Number(a.flags.vms ?? 4), password,
-    diskBytes: a.flags['disk-mib'] ? Number(a.flags['disk-mib']) * 1024 * 1024 : undefined, taskStepMs: 100, denseDisks: !!a.flags.dense,
+    port: Number(a.flags.port ?? 0),
+    hosts: Number(a.flags.hosts ?? 3),
+    vmsPerHost: Number(a.flags.vms ?? 4),
+    password,
+    diskBytes: a.flags['disk-mib'] ? Number(a.flags['disk-mib']) * 1024 * 1024 : undefined,
+    taskStepMs: 100,
+    denseDisks: !!a.flags.dense,
   });
   const others = loadConnections(workspace).connections.filter((c) => c.name !== LAB_CONNECTION);
   saveConnections(workspace, [...others, labProfile(lab.url)]);
-  out({ url: lab.url, connection: LAB_CONNECTION, workspace }, [
-    `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
-    `connection "${LAB_CONNECTION}" written to ${path.join(workspace, '.vmbackup', 'connections.yaml')}`,
-    `password: set VMBACKUP_PASSWORD_LAB (the lab accepts "${password === LAB_DEFAULT_PASSWORD ? LAB_DEFAULT_PASSWORD : '<yours>'}")`,
-    'Ctrl-C stops it.',
-  ].join('\n'));
-  await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  out(
+    { url: lab.url, connection: LAB_CONNECTION, workspace },
+    [
+      `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
+      `connection "${LAB_CONNECTION}" written to ${path.join(workspace, '.vmbackup', 'connections.yaml')}`,
+      `password: set VMBACKUP_PASSWORD_LAB (the lab accepts "${password === LAB_DEFAULT_PASSWORD ? LAB_DEFAULT_PASSWORD : '<yours>'}")`,
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   await lab.close();
   return 0;
 }

@@ -13,24 +13,37 @@ export function connectionProfile(workspace: string, name?: string): ConnectionP
   const { connections, errors } = loadConnections(workspace);
   if (errors.length) throw new Error(`.vmbackup/connections.yaml: ${errors.join('; ')}`);
   const profile: ConnectionProfile | undefined = name ? connections.find((c) => c.name === name) : connections[0];
-  if (!profile) throw new Error(name ? `no connection named "${name}" in .vmbackup/connections.yaml` : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)');
+  if (!profile)
+    throw new Error(
+      name
+        ? `no connection named "${name}" in .vmbackup/connections.yaml`
+        : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)',
+    );
   return profile;
 }
 
 export async function openProvider(workspace: string, name?: string): Promise<Provider> {
   const profile = connectionProfile(workspace, name);
-  const password = passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
+  const password =
+    passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
   const provider = await createProvider(profile, { password });
   await provider.connect();
   return provider;
 }
 
 function prompt(question: string): Promise<string> {
-  if (!process.stdin.isTTY) return Promise.reject(new Error('no password: set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD'));
+  if (!process.stdin.isTTY)
+    return Promise.reject(new Error('no password: set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD'));
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => { if (s.includes(question)) process.stderr.write(s); };
-    rl.question(question, (answer) => { rl.close(); process.stderr.write('\n'); resolve(answer); });
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      if (s.includes(question)) process.stderr.write(s);
+    };
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
   });
 }
 
@@ -40,9 +53,17 @@ export function terminalContext(quiet: boolean): JobContext & { warnings: string
   process.once('SIGINT', () => controller.abort());
   const warnings: string[] = [];
   return {
-    signal: controller.signal, warnings,
-    progress: (p) => { if (!quiet) process.stderr.write(`\r${printable(formatProgress(p))}\x1b[K`); },
-    log: (l) => { if (!quiet) process.stderr.write(`\n${printable(l)}\n`); },
-    warn: (l) => { warnings.push(l); if (!quiet) process.stderr.write(`\nwarning: ${printable(l)}\n`); },
+    signal: controller.signal,
+    warnings,
+    progress: (p) => {
+      if (!quiet) process.stderr.write(`\r${printable(formatProgress(p))}\x1b[K`);
+    },
+    log: (l) => {
+      if (!quiet) process.stderr.write(`\n${printable(l)}\n`);
+    },
+    warn: (l) => {
+      warnings.push(l);
+      if (!quiet) process.stderr.write(`\nwarning: ${printable(l)}\n`);
+    },
   };
 }

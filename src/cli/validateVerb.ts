@@ -10,7 +10,10 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
   const forced = typeof a.flags.language === 'string' ? (a.flags.language as LanguageId) : undefined;
   if (forced && !LANGUAGE_IDS.includes(forced)) throw new Error(`--language must be one of ${LANGUAGE_IDS.join(', ')}`);
   const encoding = typeof a.flags.encoding === 'string' ? a.flags.encoding : undefined;
-  if (encoding !== undefined && !isKnownEncoding(encoding)) throw new Error(`--encoding: unknown encoding "${escapeControlChars(encoding)}" (e.g. cp932, windows-1252, utf8, utf16le)`);
+  if (encoding !== undefined && !isKnownEncoding(encoding))
+    throw new Error(
+      `--encoding: unknown encoding "${escapeControlChars(encoding)}" (e.g. cp932, windows-1252, utf8, utf16le)`,
+    );
   if (!a.positional.length) throw new Error('validate: name at least one file');
   const results = a.positional.map((file) => {
     const bytes = fs.readFileSync(file);
@@ -23,9 +26,14 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
   for (const r of results) {
     const name = escapeControlChars(r.file);
     if ('error' in r && r.error) lines.push(`${name}: ${r.error}`);
-    for (const d of r.diagnostics) lines.push(`${name}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${escapeControlChars(d.message)}`);
+    for (const d of r.diagnostics)
+      lines.push(
+        `${name}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${escapeControlChars(d.message)}`,
+      );
   }
-  const errors = results.filter((r) => ('error' in r && r.error) || r.diagnostics.some((d) => d.severity === 'error')).length;
+  const errors = results.filter(
+    (r) => ('error' in r && r.error) || r.diagnostics.some((d) => d.severity === 'error'),
+  ).length;
   if (a.flags.json) writeJson(results, (chunk) => process.stdout.write(chunk));
   else out(results, lines.length ? lines.join('\n') : `${results.length} file(s) OK`);
   return errors ? 1 : 0;
@@ -35,17 +43,25 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
  * Writes `JSON.stringify(results, null, 2)` in pieces: a 50,000-line file has tens of thousands of diagnostics, and one
  * string of all of them (plus its copy into a Buffer) doubled the CLI's peak memory.
  */
-export function writeJson(results: ReadonlyArray<{ diagnostics: readonly unknown[] } & Record<string, unknown>>, write: (chunk: string) => void): void {
+export function writeJson(
+  results: ReadonlyArray<{ diagnostics: readonly unknown[] } & Record<string, unknown>>,
+  write: (chunk: string) => void,
+): void {
   const indent = (json: string, by: string) => json.replace(/\n/g, '\n' + by);
   write('[');
   results.forEach((r, i) => {
     const { diagnostics, ...rest } = r;
-    const head = Object.entries(rest).map(([k, v]) => `\n    ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2) ?? 'null', '    ')},`).join('');
+    const head = Object.entries(rest)
+      .map(([k, v]) => `\n    ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2) ?? 'null', '    ')},`)
+      .join('');
     write(`${i ? ',' : ''}\n  {${head}\n    "diagnostics": [`);
     let chunk = '';
     diagnostics.forEach((d, j) => {
       chunk += `${j ? ',' : ''}\n      ${indent(JSON.stringify(d, null, 2), '      ')}`;
-      if (chunk.length > 1 << 16) { write(chunk); chunk = ''; }
+      if (chunk.length > 1 << 16) {
+        write(chunk);
+        chunk = '';
+      }
     });
     write(`${chunk}${diagnostics.length ? '\n    ' : ''}]\n  }`);
   });

@@ -10,6 +10,16 @@ export async function backupHost(ctx: CommandContext, node?: HostNode): Promise<
   const n = isNode(node, 'host') ? node : await pickHost(ctx);
   const repository = requireRepository(ctx, n.connection);
   const provider = await ctx.connections.provider(n.connection);
-  await runJob(ctx, { title: `Back up host ${n.host.name}`, kind: 'backup-host', context: errorContext(n), hostKey: hostKey(n), targets: [n.host.id], refresh: ['backups'] },
-    (job) => provider.backupHost(n.host.id, { repository }, job));
+  await runJob(
+    ctx,
+    {
+      title: `Back up host ${n.host.name}`,
+      kind: 'backup-host',
+      context: errorContext(n),
+      hostKey: hostKey(n),
+      targets: [n.host.id],
+      refresh: ['backups'],
+    },
+    (job) => provider.backupHost(n.host.id, { repository }, job),
+  );
 }

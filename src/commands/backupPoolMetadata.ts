@@ -10,6 +10,16 @@ export async function backupPoolMetadata(ctx: CommandContext, node?: PoolNode): 
   const n = isNode(node, 'pool') ? node : await pickPool(ctx);
   const repository = requireRepository(ctx, n.connection);
   const provider = await ctx.connections.provider(n.connection);
-  await runJob(ctx, { title: `Back up pool metadata of ${n.pool.name}`, kind: 'backup-pool-metadata', context: errorContext(n), hostKey: hostKey(n), targets: [n.pool.id], refresh: ['backups'] },
-    (job) => provider.backupPoolMetadata({ repository }, job));
+  await runJob(
+    ctx,
+    {
+      title: `Back up pool metadata of ${n.pool.name}`,
+      kind: 'backup-pool-metadata',
+      context: errorContext(n),
+      hostKey: hostKey(n),
+      targets: [n.pool.id],
+      refresh: ['backups'],
+    },
+    (job) => provider.backupPoolMetadata({ repository }, job),
+  );
 }

@@ -9,10 +9,22 @@ import { VmNode } from '../views/nodes';
 export async function backupVm(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
   let vms = selection<VmNode>('vm', node, selected);
   if (!vms.length) vms = await pickVms(ctx, 'Back up VMs');
-  await Promise.all(vms.map(async (n) => {
-    const repository = requireRepository(ctx, n.connection);
-    const provider = await ctx.connections.provider(n.connection);
-    return runJob(ctx, { title: `Back up ${n.vm.name}`, kind: 'backup-vm', context: errorContext(n), hostKey: hostKey(n), targets: [n.vm.id], refresh: ['backups', 'infrastructure'] },
-      (job) => provider.backupVm(n.vm.id, { repository, compress: true }, job));
-  }));
+  await Promise.all(
+    vms.map(async (n) => {
+      const repository = requireRepository(ctx, n.connection);
+      const provider = await ctx.connections.provider(n.connection);
+      return runJob(
+        ctx,
+        {
+          title: `Back up ${n.vm.name}`,
+          kind: 'backup-vm',
+          context: errorContext(n),
+          hostKey: hostKey(n),
+          targets: [n.vm.id],
+          refresh: ['backups', 'infrastructure'],
+        },
+        (job) => provider.backupVm(n.vm.id, { repository, compress: true }, job),
+      );
+    }),
+  );
 }

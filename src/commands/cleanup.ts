@@ -9,10 +9,22 @@ import { runJob } from '../ui/runJob';
 import { ConnectionNode, isNode } from '../views/nodes';
 
 export async function cleanup(ctx: CommandContext, node?: ConnectionNode): Promise<void> {
-  const connection = isNode(node, 'connection') ? node.connection : await pickConnection(ctx, 'Clean up temporary snapshots on');
+  const connection = isNode(node, 'connection')
+    ? node.connection
+    : await pickConnection(ctx, 'Clean up temporary snapshots on');
   const repository = requireRepository(ctx, connection);
   const provider = await ctx.connections.provider(connection);
-  const items = await runJob(ctx, { title: `Clean up temporary snapshots on "${connection}"`, kind: 'cleanup', context: { connection }, hostKey: `${connection}/cleanup`, targets: [`c:${connection}`], refresh: ['infrastructure'] },
-    (job) => provider.cleanup({ repository }, job));
+  const items = await runJob(
+    ctx,
+    {
+      title: `Clean up temporary snapshots on "${connection}"`,
+      kind: 'cleanup',
+      context: { connection },
+      hostKey: `${connection}/cleanup`,
+      targets: [`c:${connection}`],
+      refresh: ['infrastructure'],
+    },
+    (job) => provider.cleanup({ repository }, job),
+  );
   if (items) void vscode.window.showInformationMessage(esc(cleanupSummary(items, connection)));
 }

@@ -8,7 +8,8 @@ export async function openCatalog(ctx: CommandContext, node?: BackupEntryNode): 
   const [n] = selection<BackupEntryNode>('backup', node, undefined).filter((x) => !!x.entry.catalogFile);
   const entry = (n ?? (await pickBackups(ctx, 'Open the catalog of', (e) => !!e.catalogFile))[0]).entry;
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(entry.catalogFile!));
-  const typed = doc.languageId === 'vcb-catalog' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'vcb-catalog');
+  const typed =
+    doc.languageId === 'vcb-catalog' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'vcb-catalog');
   await vscode.window.showTextDocument(typed);
   return typed;
 }

@@ -8,7 +8,12 @@ const CANDIDATES = ['docs/lab.md', 'docs/demo-lab.md', 'test/lab/README.md', 'RE
 export async function openDemoLab(ctx: CommandContext): Promise<void> {
   for (const rel of CANDIDATES) {
     const uri = vscode.Uri.joinPath(ctx.extensionUri, rel);
-    if (fs.existsSync(uri.fsPath)) { await vscode.commands.executeCommand('markdown.showPreview', uri); return; }
+    if (fs.existsSync(uri.fsPath)) {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+      return;
+    }
   }
-  throw new Error('The demo lab documentation is not part of this build: run `npm run lab` in the extension repository');
+  throw new Error(
+    'The demo lab documentation is not part of this build: run `npm run lab` in the extension repository',
+  );
 }

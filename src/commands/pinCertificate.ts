@@ -7,7 +7,10 @@ import { ErrorNode, JobNode, pinRequestOf } from '../views/nodes';
 
 export async function pinCertificate(ctx: CommandContext, node?: ErrorNode | JobNode): Promise<void> {
   const req = pinRequestOf(node);
-  if (!req) throw new Error('Pin Certificate works on a connection or a job that failed on its certificate (right-click its error in the Infrastructure view, or the failed job in the Jobs view)');
+  if (!req)
+    throw new Error(
+      'Pin Certificate works on a connection or a job that failed on its certificate (right-click its error in the Infrastructure view, or the failed job in the Jobs view)',
+    );
   const { message, detail } = pinConfirmation(req);
   await confirm(message, detail, 'Pin Certificate');
   ctx.connections.pinThumbprint(req.connection, req.thumbprint);

@@ -51,5 +51,6 @@ export const COMMANDS: Record<string, Handler> = {
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, (...args: unknown[]) => handleErrors(ctx.log, id, () => handler(ctx, ...args))));
+    vscode.commands.registerCommand(id, (...args: unknown[]) => handleErrors(ctx.log, id, () => handler(ctx, ...args))),
+  );
 }

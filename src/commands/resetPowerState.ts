@@ -7,11 +7,30 @@ import { VmNode } from '../views/nodes';
 
 export async function resetPowerState(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
   let vms = selection<VmNode>('vm', node, selected).filter((n) => n.vm.suspendDiskMissing);
-  if (!vms.length) vms = await pickVms(ctx, 'Reset power state of VMs whose suspend disk is missing', (n) => !!n.vm.suspendDiskMissing);
-  await confirm(`Reset the power state of ${vms.map((n) => `"${n.vm.name}"`).join(', ')} to Halted?`, 'Their suspend disk is missing, so the suspended memory state cannot be resumed and is discarded.', 'Reset');
+  if (!vms.length)
+    vms = await pickVms(
+      ctx,
+      'Reset power state of VMs whose suspend disk is missing',
+      (n) => !!n.vm.suspendDiskMissing,
+    );
+  await confirm(
+    `Reset the power state of ${vms.map((n) => `"${n.vm.name}"`).join(', ')} to Halted?`,
+    'Their suspend disk is missing, so the suspended memory state cannot be resumed and is discarded.',
+    'Reset',
+  );
   for (const n of vms) {
     const provider = await ctx.connections.provider(n.connection);
-    await runJob(ctx, { title: `Reset power state of ${n.vm.name}`, kind: 'reset-power-state', context: errorContext(n), hostKey: hostKey(n), targets: [n.vm.id], refresh: ['infrastructure'] },
-      (job) => provider.resetPowerState(n.vm.id, job));
+    await runJob(
+      ctx,
+      {
+        title: `Reset power state of ${n.vm.name}`,
+        kind: 'reset-power-state',
+        context: errorContext(n),
+        hostKey: hostKey(n),
+        targets: [n.vm.id],
+        refresh: ['infrastructure'],
+      },
+      (job) => provider.resetPowerState(n.vm.id, job),
+    );
   }
 }

@@ -13,8 +13,14 @@ import { BackupEntryNode, isNode } from '../views/nodes';
 const canRestore = (n: BackupEntryNode) => /(^|;)canRestore(;|$)/.test(entryContext(n.entry));
 
 export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Promise<void> {
-  const n = isNode(node, 'backup') && canRestore(node) ? node
-    : (await pickBackups(ctx, 'Restore VM from backup', (e) => canRestore({ kind: 'backup', key: '', root: '', entry: e, connections: [] })))[0];
+  const n =
+    isNode(node, 'backup') && canRestore(node)
+      ? node
+      : (
+          await pickBackups(ctx, 'Restore VM from backup', (e) =>
+            canRestore({ kind: 'backup', key: '', root: '', entry: e, connections: [] }),
+          )
+        )[0];
   const connection = await connectionForBackup(ctx, n);
   const provider = await ctx.connections.provider(connection);
   const base = n.entry.vmName ?? n.entry.label;
@@ -22,15 +28,40 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
   const mode = await pickRestoreMode(n.entry.label, original);
   const storage = await provider.listStorage();
   const sr = await vscode.window.showQuickPick(
-    storage.sort((a, b) => Number(b.isDefault) - Number(a.isDefault)).map((s) => ({ label: s.name, description: `${s.type}${s.shared ? ' · shared' : ''}${s.isDefault ? ' · default' : ''}${s.freeBytes !== undefined ? ' · ' + formatBytes(s.freeBytes) + ' free' : ''}`, value: s })),
-    { title: `Restore "${n.entry.label}": target storage`, ignoreFocusOut: true });
+    storage
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
+      .map((s) => ({
+        label: s.name,
+        description: `${s.type}${s.shared ? ' · shared' : ''}${s.isDefault ? ' · default' : ''}${s.freeBytes !== undefined ? ' · ' + formatBytes(s.freeBytes) + ' free' : ''}`,
+        value: s,
+      })),
+    { title: `Restore "${n.entry.label}": target storage`, ignoreFocusOut: true },
+  );
   if (!sr) throw new CancelledError();
   // Replacing keeps the original's name; a new VM is named by the user.
-  const name = mode.replaceOriginal ? undefined
-    : await vscode.window.showInputBox({ title: 'Name of the restored VM', value: `${base} (restored)`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+  const name = mode.replaceOriginal
+    ? undefined
+    : await vscode.window.showInputBox({
+        title: 'Name of the restored VM',
+        value: `${base} (restored)`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Required'),
+      });
   if (!mode.replaceOriginal && !name) throw new CancelledError();
   const title = mode.replaceOriginal ? `Replace ${base} with its backup` : `Restore ${base} as "${name}"`;
-  const vm = await runJob(ctx, { title, kind: 'restore-vm', context: { connection, vm: base }, hostKey: `${connection}/restore`, refresh: ['infrastructure'] },
-    (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job));
-  if (vm) void vscode.window.showInformationMessage(`Restored "${esc(vm.name)}" on "${esc(connection)}" (${esc(sr.value.name)}): ${vm.powerState === 'suspended' ? 'Suspended, with its memory: resume it to go on' : 'Halted'}.`);
+  const vm = await runJob(
+    ctx,
+    {
+      title,
+      kind: 'restore-vm',
+      context: { connection, vm: base },
+      hostKey: `${connection}/restore`,
+      refresh: ['infrastructure'],
+    },
+    (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job),
+  );
+  if (vm)
+    void vscode.window.showInformationMessage(
+      `Restored "${esc(vm.name)}" on "${esc(connection)}" (${esc(sr.value.name)}): ${vm.powerState === 'suspended' ? 'Suspended, with its memory: resume it to go on' : 'Halted'}.`,
+    );
 }

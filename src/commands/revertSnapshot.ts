@@ -7,9 +7,22 @@ import { SnapshotNode, isNode } from '../views/nodes';
 
 export async function revertSnapshot(ctx: CommandContext, node?: SnapshotNode): Promise<void> {
   const n = isNode(node, 'snapshot') ? node : (await pickSnapshots(ctx, 'Revert', false))[0];
-  await confirm(`Revert "${n.vm.name}" to snapshot "${n.snapshot.name}"?`,
-    `The VM's current disks and state since ${n.snapshot.time.toLocaleString()} are lost unless you snapshot it first.`, 'Revert');
+  await confirm(
+    `Revert "${n.vm.name}" to snapshot "${n.snapshot.name}"?`,
+    `The VM's current disks and state since ${n.snapshot.time.toLocaleString()} are lost unless you snapshot it first.`,
+    'Revert',
+  );
   const provider = await ctx.connections.provider(n.connection);
-  await runJob(ctx, { title: `Revert ${n.vm.name} to ${n.snapshot.name}`, kind: 'revert', context: errorContext(n), hostKey: hostKey(n), targets: [n.vm.id, n.snapshot.id], refresh: ['infrastructure'] },
-    (job) => provider.revert(n.snapshot.id, job));
+  await runJob(
+    ctx,
+    {
+      title: `Revert ${n.vm.name} to ${n.snapshot.name}`,
+      kind: 'revert',
+      context: errorContext(n),
+      hostKey: hostKey(n),
+      targets: [n.vm.id, n.snapshot.id],
+      refresh: ['infrastructure'],
+    },
+    (job) => provider.revert(n.snapshot.id, job),
+  );
 }

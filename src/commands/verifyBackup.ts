@@ -7,19 +7,34 @@ import { pickBackups, selection } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { BackupEntryNode } from '../views/nodes';
 
-export async function verifyBackup(ctx: CommandContext, node?: BackupEntryNode, selected?: BackupEntryNode[]): Promise<void> {
+export async function verifyBackup(
+  ctx: CommandContext,
+  node?: BackupEntryNode,
+  selected?: BackupEntryNode[],
+): Promise<void> {
   let list = selection<BackupEntryNode>('backup', node, selected).filter((n) => !!n.entry.manifest);
   if (!list.length) list = await pickBackups(ctx, 'Verify backups', (e) => !!e.manifest, true);
   for (const n of list) {
     const label = `${n.entry.label} (${n.entry.created?.toLocaleString() ?? n.entry.id})`;
-    const result = await runJob(ctx, { title: `Verify ${label}`, kind: 'verify', context: { connection: n.entry.connection, vm: n.entry.vmName }, hostKey: `local:${n.root}` },
+    const result = await runJob(
+      ctx,
+      {
+        title: `Verify ${label}`,
+        kind: 'verify',
+        context: { connection: n.entry.connection, vm: n.entry.vmName },
+        hostKey: `local:${n.root}`,
+      },
       async (job) => {
         const r = await new BackupRepository(n.root).verify(n.entry, job.signal);
         for (const p of r.problems) job.log(p);
         return r;
-      });
+      },
+    );
     if (!result) continue;
-    if (result.ok) void vscode.window.showInformationMessage(`Backup ${esc(label)} verified: ${n.entry.files.length} file(s) match the manifest.`);
+    if (result.ok)
+      void vscode.window.showInformationMessage(
+        `Backup ${esc(label)} verified: ${n.entry.files.length} file(s) match the manifest.`,
+      );
     else void vscode.window.showErrorMessage(esc(`Backup ${label} is damaged: ${result.problems.join('; ')}`));
   }
 }

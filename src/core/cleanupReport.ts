@@ -19,12 +19,19 @@ export interface CleanupOptions {
 }
 
 /** One line per item: `deleted: snapshot "x" (uuid) — journal entry …; the pool confirms …`. */
-export function cleanupLine(item: CleanupItem): string { return `${item.action}: ${item.what} — ${item.why}`; }
+export function cleanupLine(item: CleanupItem): string {
+  return `${item.action}: ${item.what} — ${item.why}`;
+}
 
 /** One sentence for a finished cleanup: how many objects were deleted (or would be), skipped, kept. */
 export function cleanupSummary(items: CleanupItem[], connection: string): string {
   const n = (a: CleanupItem['action']) => items.filter((i) => i.action === a).length;
   if (!items.length) return `Nothing left behind on "${connection}".`;
-  const parts = [n('deleted') && `deleted ${n('deleted')}`, n('would delete') && `would delete ${n('would delete')}`, n('skipped') && `skipped ${n('skipped')} (busy or in use, left for the next cleanup)`, n('kept') && `kept ${n('kept')} (not proven ours)`].filter(Boolean);
+  const parts = [
+    n('deleted') && `deleted ${n('deleted')}`,
+    n('would delete') && `would delete ${n('would delete')}`,
+    n('skipped') && `skipped ${n('skipped')} (busy or in use, left for the next cleanup)`,
+    n('kept') && `kept ${n('kept')} (not proven ours)`,
+  ].filter(Boolean);
   return `Clean up on "${connection}": ${parts.join(', ')}.`;
 }

@@ -29,22 +29,34 @@ export function zstdStreamCheck(what: string, inner: StreamCheck): StreamCheck {
   let failed: unknown;
   const zstd = new Decompress((piece) => {
     if (failed) return;
-    try { void inner.update(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)); } catch (err) { failed = err; }
+    try {
+      void inner.update(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+    } catch (err) {
+      failed = err;
+    }
   });
   const push = (chunk: Uint8Array, final: boolean): void => {
     if (failed) throw failed;
-    try { zstd.push(chunk, final); } catch (err) { failed ??= zstdError(what, err as Error & { code?: number }); }
+    try {
+      zstd.push(chunk, final);
+    } catch (err) {
+      failed ??= zstdError(what, err as Error & { code?: number });
+    }
     if (failed) throw failed;
   };
   return {
     update: (chunk) => push(Buffer.from(chunk), false),
-    async end() { push(new Uint8Array(0), true); await inner.end(); },
+    async end() {
+      push(new Uint8Array(0), true);
+      await inner.end();
+    },
   };
 }
 
 function zstdError(what: string, err: Error & { code?: number }): Error {
   // fzstd's code 5: "unexpected EOF" — the input stopped inside a frame.
-  if (err.code === 5) return new TruncatedStreamError(`${what}: the zstd stream ended before its end (connection cut?)`);
+  if (err.code === 5)
+    return new TruncatedStreamError(`${what}: the zstd stream ended before its end (connection cut?)`);
   return new CorruptStreamError(`${what}: the zstd stream is damaged (${err.message})`);
 }
 
@@ -63,16 +75,29 @@ export function gzipStreamCheck(what: string, inner: StreamCheck): StreamCheck {
   });
   gunzip.on('data', (piece: Buffer) => {
     if (failed) return;
-    try { void inner.update(piece); } catch (err) { failed = err; gunzip.destroy(); }
+    try {
+      void inner.update(piece);
+    } catch (err) {
+      failed = err;
+      gunzip.destroy();
+    }
   });
-  gunzip.on('error', (err: NodeJS.ErrnoException) => { failed ??= zlibError(what, err); });
-  const check = (): void => { if (failed) throw failed; };
+  gunzip.on('error', (err: NodeJS.ErrnoException) => {
+    failed ??= zlibError(what, err);
+  });
+  const check = (): void => {
+    if (failed) throw failed;
+  };
   return {
     update(chunk: Buffer): Promise<void> | void {
       check();
       if (gunzip.write(Buffer.from(chunk))) return;
       return new Promise<void>((resolve) => {
-        const go = (): void => { gunzip.off('drain', go); gunzip.off('close', go); resolve(); };
+        const go = (): void => {
+          gunzip.off('drain', go);
+          gunzip.off('close', go);
+          resolve();
+        };
         gunzip.on('drain', go);
         gunzip.on('close', go);
       }).then(check);
@@ -89,6 +114,7 @@ export function gzipStreamCheck(what: string, inner: StreamCheck): StreamCheck {
 
 function zlibError(what: string, err: NodeJS.ErrnoException): Error {
   // zlib says "unexpected end of file" (Z_BUF_ERROR) when the input stops before the gzip trailer.
-  if (err.code === 'Z_BUF_ERROR') return new TruncatedStreamError(`${what}: the gzip stream ended before its end (connection cut?)`);
+  if (err.code === 'Z_BUF_ERROR')
+    return new TruncatedStreamError(`${what}: the gzip stream ended before its end (connection cut?)`);
   return new CorruptStreamError(`${what}: the gzip stream is damaged (${err.code ?? ''} ${err.message})`);
 }

@@ -8,5 +8,5 @@ const PLATFORM_DEFAULT: Partial<Record<ConnectionProfile['platform'], number>> =
 
 /** The per-host limit for jobs on `profile`'s connection (undefined: the JobManager's default). */
 export function concurrencyPerHost(profile: ConnectionProfile | undefined): number | undefined {
-  return profile ? profile.concurrencyPerHost ?? PLATFORM_DEFAULT[profile.platform] : undefined;
+  return profile ? (profile.concurrencyPerHost ?? PLATFORM_DEFAULT[profile.platform]) : undefined;
 }

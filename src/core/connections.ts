@@ -8,18 +8,32 @@ import { ConnectionProfile } from './model';
 
 export const CONNECTIONS_FILE = path.join('.vmbackup', 'connections.yaml');
 // errorMessage: the text the YAML extension (yaml-language-server) shows for a key; ajv only has to accept the keyword.
-const validateFn = new Ajv({ allErrors: true }).addKeyword({ keyword: 'errorMessage', schemaType: 'string' }).compile(schema);
+const validateFn = new Ajv({ allErrors: true })
+  .addKeyword({ keyword: 'errorMessage', schemaType: 'string' })
+  .compile(schema);
 
 export function parseConnections(text: string): { connections: ConnectionProfile[]; errors: string[] } {
   let data: unknown;
-  try { data = parse(text) ?? {}; } catch (err) { return { connections: [], errors: [(err as Error).message] }; }
+  try {
+    data = parse(text) ?? {};
+  } catch (err) {
+    return { connections: [], errors: [(err as Error).message] };
+  }
   if (!validateFn(data)) {
-    return { connections: [], errors: (validateFn.errors ?? []).map((e) => passwordHint(e.instancePath, data) ?? `${e.instancePath || '/'} ${e.message}`) };
+    return {
+      connections: [],
+      errors: (validateFn.errors ?? []).map(
+        (e) => passwordHint(e.instancePath, data) ?? `${e.instancePath || '/'} ${e.message}`,
+      ),
+    };
   }
   const list = (data as { connections?: ConnectionProfile[] }).connections ?? [];
   const names = new Set<string>();
   const errors: string[] = [];
-  for (const c of list) { if (names.has(c.name)) errors.push(`duplicate connection name "${c.name}"`); names.add(c.name); }
+  for (const c of list) {
+    if (names.has(c.name)) errors.push(`duplicate connection name "${c.name}"`);
+    names.add(c.name);
+  }
   return { connections: errors.length ? [] : list, errors };
 }
 
@@ -29,8 +43,10 @@ function passwordHint(at: string, data: unknown): string | undefined {
   if (!m) return undefined;
   const name = (data as { connections?: Array<{ name?: unknown }> }).connections?.[Number(m[1])]?.name;
   const env = typeof name === 'string' && name ? passwordEnvName(name) : 'VMBACKUP_PASSWORD_<NAME>';
-  return `${at}: passwords are not kept in connections.yaml — remove this key. In VS Code the extension asks once and keeps it in SecretStorage; `
-    + `the CLI reads ${env} or VMBACKUP_PASSWORD, else prompts on a terminal`;
+  return (
+    `${at}: passwords are not kept in connections.yaml — remove this key. In VS Code the extension asks once and keeps it in SecretStorage; ` +
+    `the CLI reads ${env} or VMBACKUP_PASSWORD, else prompts on a terminal`
+  );
 }
 
 export function loadConnections(workspace: string): { connections: ConnectionProfile[]; errors: string[] } {
@@ -42,7 +58,10 @@ export function loadConnections(workspace: string): { connections: ConnectionPro
 export function saveConnections(workspace: string, connections: ConnectionProfile[]): void {
   const file = path.join(workspace, CONNECTIONS_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, '# VM Backup Explorer connections. Passwords are not stored here (SecretStorage).\n' + stringify({ connections }));
+  fs.writeFileSync(
+    file,
+    '# VM Backup Explorer connections. Passwords are not stored here (SecretStorage).\n' + stringify({ connections }),
+  );
 }
 
 /**

@@ -24,7 +24,10 @@ const hexEscape = (c: string): string => {
  * rest — for messages about a file's text. `hex`: every one as `\xHH`/`\uHHHH` (`\x1b`, `\u202e`) — the CLI's output.
  * `keepNewlines`: leave `\n` as is, for multi-line text whose line breaks are ours.
  */
-export interface EscapeOptions { style?: 'named' | 'hex'; keepNewlines?: boolean }
+export interface EscapeOptions {
+  style?: 'named' | 'hex';
+  keepNewlines?: boolean;
+}
 
 /**
  * `s` with every C0/C1 control character, DEL, line/paragraph separator and bidirectional control replaced by a
@@ -44,12 +47,18 @@ export function escapeControlChars(s: string, options: EscapeOptions | boolean =
  * escapes too: the same data, shown as plain text.
  */
 export function escapeControlCharsInJson(data: unknown): string {
-  return JSON.stringify(data, null, 2).replace(CONTROL_UNESCAPED_BY_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(data, null, 2).replace(
+    CONTROL_UNESCAPED_BY_JSON,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A piece of foreign text for a one-line message: escaped, and cut to `max` characters with an ellipsis. */
 export function quoteForMessage(s: string, max = 80): string {
   // Characters that look like a space or like nothing are shown as \uXXXX too: "[storage1]\u00a0web01" says why it is wrong.
-  const e = escapeControlChars(s).replace(/[\u00a0\u2000-\u200d\u2060\u202f\u205f\u3000\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const e = escapeControlChars(s).replace(
+    /[\u00a0\u2000-\u200d\u2060\u202f\u205f\u3000\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return e.length > max ? e.slice(0, max) + '…' : e;
 }

@@ -17,7 +17,11 @@ export const DIRECT_ALIGN = 4096;
 export function alignedBuffers(count: number, bytes: number): Buffer[] | undefined {
   if (typeof WebAssembly === 'undefined') return undefined;
   let memory: { buffer: ArrayBuffer };
-  try { memory = new WebAssembly.Memory({ initial: Math.ceil((count * bytes) / 65536) }); } catch { return undefined; }
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil((count * bytes) / 65536) });
+  } catch {
+    return undefined;
+  }
   return Array.from({ length: count }, (_, i) => Buffer.from(memory.buffer, i * bytes, bytes));
 }
 
@@ -39,7 +43,10 @@ export function isLocalDiskFs(type: number): boolean {
   return LOCAL_DISK_FS.has(type >>> 0);
 }
 
-export interface OpenedFile { fh: fs.promises.FileHandle; direct: boolean }
+export interface OpenedFile {
+  fh: fs.promises.FileHandle;
+  direct: boolean;
+}
 
 /**
  * Creates `file` (it must not exist) for writing. Direct when `wantDirect`, the platform has O_DIRECT (Linux), the
@@ -48,11 +55,16 @@ export interface OpenedFile { fh: fs.promises.FileHandle; direct: boolean }
  */
 export async function createForWriting(file: string, wantDirect: boolean, probe: Buffer): Promise<OpenedFile> {
   const O_DIRECT = fs.constants.O_DIRECT;
-  const local = wantDirect && O_DIRECT ? isLocalDiskFs(Number((await fs.promises.statfs(path.dirname(file))).type)) : false;
+  const local =
+    wantDirect && O_DIRECT ? isLocalDiskFs(Number((await fs.promises.statfs(path.dirname(file))).type)) : false;
   if (!local) return { fh: await fs.promises.open(file, 'wx'), direct: false };
   let fh: fs.promises.FileHandle | undefined;
   try {
-    fh = await fs.promises.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_DIRECT, 0o666);
+    fh = await fs.promises.open(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_DIRECT,
+      0o666,
+    );
     await fh.write(probe, 0, DIRECT_ALIGN, 0);
     await fh.truncate(0);
     return { fh, direct: true };

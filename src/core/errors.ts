@@ -1,10 +1,19 @@
 // Errors that carry the vendor's own code and params verbatim, and the place they happened.
 
-export interface ErrorContext { connection?: string; pool?: string; host?: string; vm?: string }
+export interface ErrorContext {
+  connection?: string;
+  pool?: string;
+  host?: string;
+  vm?: string;
+}
 
 /** An error reported by the platform itself (e.g. XAPI's VM_BAD_POWER_STATE). */
 export class VendorError extends Error {
-  constructor(public readonly code: string, public readonly params: string[] = [], public context: ErrorContext = {}) {
+  constructor(
+    public readonly code: string,
+    public readonly params: string[] = [],
+    public context: ErrorContext = {},
+  ) {
     super(formatVendorMessage(code, params, context));
     this.name = 'VendorError';
   }
@@ -19,7 +28,10 @@ export class VendorError extends Error {
  */
 export class TruncatedStreamError extends Error {
   readonly code = 'ERR_TRUNCATED_STREAM';
-  constructor(message: string) { super(message); this.name = 'TruncatedStreamError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'TruncatedStreamError';
+  }
 }
 
 /**
@@ -30,7 +42,11 @@ export class TruncatedStreamError extends Error {
 export class HttpStatusError extends Error {
   readonly code: string;
   readonly response: { status: number };
-  constructor(readonly status: number, readonly path: string, readonly where: string) {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    readonly where: string,
+  ) {
     super(`HTTP ${status} from ${where} on ${path}`);
     this.name = 'HttpStatusError';
     this.code = `HTTP_${status}`;
@@ -41,7 +57,10 @@ export class HttpStatusError extends Error {
 /** A data stream on which nothing moved for longer than the connection's idle limit. Worth a retry (retry.ts). */
 export class StalledError extends Error {
   readonly code = 'ERR_STREAM_STALLED';
-  constructor(message: string) { super(message); this.name = 'StalledError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'StalledError';
+  }
 }
 
 /**
@@ -50,7 +69,10 @@ export class StalledError extends Error {
  */
 export class TaskDeadlineError extends Error {
   readonly code = 'TASK_DEADLINE_EXCEEDED';
-  constructor(message: string) { super(message); this.name = 'TaskDeadlineError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskDeadlineError';
+  }
 }
 
 /**
@@ -59,7 +81,10 @@ export class TaskDeadlineError extends Error {
  */
 export class CorruptStreamError extends Error {
   readonly code = 'ERR_CORRUPT_STREAM';
-  constructor(message: string) { super(message); this.name = 'CorruptStreamError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptStreamError';
+  }
 }
 
 /**
@@ -72,14 +97,28 @@ export class UntrustedCertificateError extends Error {
    * pool host than the one the connection names (a 302 led there), that host and what it presented: pinning `thumbprint`
    * makes the client trust each member's certificate as the master reports it (host.get_server_certificate).
    */
-  constructor(message: string, readonly code: string, readonly host: string, readonly thumbprint: string, readonly howToCheck: string,
-    readonly member?: { name: string; address: string; thumbprint: string }) { super(message); this.name = 'UntrustedCertificateError'; }
-  withMessage(message: string): UntrustedCertificateError { return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint, this.howToCheck, this.member); }
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly host: string,
+    readonly thumbprint: string,
+    readonly howToCheck: string,
+    readonly member?: { name: string; address: string; thumbprint: string },
+  ) {
+    super(message);
+    this.name = 'UntrustedCertificateError';
+  }
+  withMessage(message: string): UntrustedCertificateError {
+    return new UntrustedCertificateError(message, this.code, this.host, this.thumbprint, this.howToCheck, this.member);
+  }
 }
 
 /** Thrown when the user or a caller aborted the operation. */
 export class CancelledError extends Error {
-  constructor(message = 'Operation cancelled') { super(message); this.name = 'CancelledError'; }
+  constructor(message = 'Operation cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
 }
 
 export function describeContext(c: ErrorContext): string {
@@ -100,7 +139,12 @@ function formatVendorMessage(code: string, params: string[], context: ErrorConte
 export function isCancel(err: unknown): boolean {
   if (err instanceof CancelledError) return true;
   const e = err as { name?: string; code?: string } | undefined;
-  return e?.name === 'AbortError' || e?.name === 'CanceledError' || e?.code === 'ERR_CANCELED' || (err instanceof VendorError && err.code === 'TASK_CANCELLED');
+  return (
+    e?.name === 'AbortError' ||
+    e?.name === 'CanceledError' ||
+    e?.code === 'ERR_CANCELED' ||
+    (err instanceof VendorError && err.code === 'TASK_CANCELLED')
+  );
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {

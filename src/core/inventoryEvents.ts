@@ -10,12 +10,18 @@ import { VmInfo } from './model';
  *   host; a snapshot added, removed or renamed. Their children are listed again.
  * - `all`: the cache was reloaded (first load, EVENTS_LOST, a new session): anything may have changed.
  */
-export interface InventoryChange { vms: VmInfo[]; childrenOf: string[]; all?: boolean }
+export interface InventoryChange {
+  vms: VmInfo[];
+  childrenOf: string[];
+  all?: boolean;
+}
 
 export type InventoryListener = (change: InventoryChange) => void;
 
 /** A provider whose inventory stays current by itself. `watch` returns the function that stops listening. */
-export interface LiveInventory { watch(listener: InventoryListener): () => void }
+export interface LiveInventory {
+  watch(listener: InventoryListener): () => void;
+}
 
 export function isLiveInventory(x: unknown): x is LiveInventory {
   return !!x && typeof (x as { watch?: unknown }).watch === 'function';

@@ -10,13 +10,21 @@ import { mask } from './secrets';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'succeeded-with-warnings' | 'failed' | 'cancelled';
 
 export interface JobRecord {
-  id: string; title: string; kind: string; context: ErrorContext; state: JobState;
-  progress?: Progress; log: string[]; result?: unknown;
+  id: string;
+  title: string;
+  kind: string;
+  context: ErrorContext;
+  state: JobState;
+  progress?: Progress;
+  log: string[];
+  result?: unknown;
   /** What the job could not tidy up (e.g. a temporary snapshot's disk left for cleanup); makes it succeeded-with-warnings. */
   warnings?: string[];
   /** `untrusted`: the failure was a refused certificate (or SSH host key) the user may pin (PinRequest). */
   error?: { message: string; code?: string; params?: string[]; untrusted?: PinRequest };
-  created: string; started?: string; finished?: string;
+  created: string;
+  started?: string;
+  finished?: string;
 }
 
 export interface JobContext {
@@ -29,7 +37,8 @@ export interface JobContext {
 
 /** Reports a warning through the context, or as a log line when the context takes no warnings. */
 export function warn(ctx: JobContext, line: string): void {
-  if (ctx.warn) ctx.warn(line); else ctx.log(`warning: ${line}`);
+  if (ctx.warn) ctx.warn(line);
+  else ctx.log(`warning: ${line}`);
 }
 
 export type JobBody<T> = (ctx: JobContext) => Promise<T>;
@@ -39,14 +48,33 @@ export class Job<T = unknown> extends EventEmitter {
   private readonly controller = new AbortController();
   private lastLoggedFraction = -1;
 
-  constructor(title: string, kind: string, context: ErrorContext, readonly hostKey: string) {
+  constructor(
+    title: string,
+    kind: string,
+    context: ErrorContext,
+    readonly hostKey: string,
+  ) {
     super();
-    this.record = { id: randomUUID(), title, kind, context, state: 'queued', log: [], created: new Date().toISOString() };
+    this.record = {
+      id: randomUUID(),
+      title,
+      kind,
+      context,
+      state: 'queued',
+      log: [],
+      created: new Date().toISOString(),
+    };
   }
 
-  get signal(): AbortSignal { return this.controller.signal; }
-  get state(): JobState { return this.record.state; }
-  get finished(): boolean { return !['queued', 'running'].includes(this.record.state); }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get state(): JobState {
+    return this.record.state;
+  }
+  get finished(): boolean {
+    return !['queued', 'running'].includes(this.record.state);
+  }
 
   cancel(): void {
     if (this.finished) return;
@@ -67,7 +95,10 @@ export class Job<T = unknown> extends EventEmitter {
   setProgress(p: Progress): void {
     this.record.progress = p;
     const f = p.fraction ?? 0;
-    if (f - this.lastLoggedFraction >= 0.25) { this.lastLoggedFraction = f; this.log(formatProgress(p)); }
+    if (f - this.lastLoggedFraction >= 0.25) {
+      this.lastLoggedFraction = f;
+      this.log(formatProgress(p));
+    }
     this.emit('change', this);
   }
 
@@ -77,7 +108,12 @@ export class Job<T = unknown> extends EventEmitter {
     this.record.started = new Date().toISOString();
     this.emit('change', this);
     try {
-      const result = await body({ signal: this.signal, progress: (p) => this.setProgress(p), log: (l) => this.log(l), warn: (l) => this.warn(l) });
+      const result = await body({
+        signal: this.signal,
+        progress: (p) => this.setProgress(p),
+        log: (l) => this.log(l),
+        warn: (l) => this.warn(l),
+      });
       this.record.result = result;
       this.settle(this.record.warnings?.length ? 'succeeded-with-warnings' : 'succeeded');
       return result;
@@ -87,9 +123,15 @@ export class Job<T = unknown> extends EventEmitter {
       } else {
         const e = err as Error;
         this.record.error = { message: mask(e.message ?? String(err)) };
-        if (err instanceof VendorError) { this.record.error.code = err.code; this.record.error.params = err.params.map(mask); }
+        if (err instanceof VendorError) {
+          this.record.error.code = err.code;
+          this.record.error.params = err.params.map(mask);
+        }
         const untrusted = pinRequestFromError(err, this.record.context.connection);
-        if (untrusted) { this.record.error.code = (err as { code?: string }).code; this.record.error.untrusted = untrusted; }
+        if (untrusted) {
+          this.record.error.code = (err as { code?: string }).code;
+          this.record.error.untrusted = untrusted;
+        }
         this.log(`failed: ${this.record.error.message}`);
         this.settle('failed');
       }

@@ -5,7 +5,11 @@ import * as path from 'node:path';
 import { ErrorContext } from './errors';
 import { Job, JobBody, JobRecord } from './job';
 
-export interface JobManagerOptions { historyFile?: string; concurrencyPerHost?: number; maxHistory?: number }
+export interface JobManagerOptions {
+  historyFile?: string;
+  concurrencyPerHost?: number;
+  maxHistory?: number;
+}
 
 export class JobManager extends EventEmitter {
   private readonly active: Job[] = [];
@@ -22,39 +26,72 @@ export class JobManager extends EventEmitter {
     this.historyProblem = loaded.problem;
   }
 
-  get jobs(): Job[] { return [...this.active]; }
-  get finished(): JobRecord[] { return [...this.history]; }
-  find(id: string): Job | undefined { return this.active.find((j) => j.record.id === id); }
+  get jobs(): Job[] {
+    return [...this.active];
+  }
+  get finished(): JobRecord[] {
+    return [...this.history];
+  }
+  find(id: string): Job | undefined {
+    return this.active.find((j) => j.record.id === id);
+  }
 
   /** Starts a job once a slot on its host is free. The promise settles with the body's outcome. */
-  run<T>(title: string, kind: string, context: ErrorContext, hostKey: string, body: JobBody<T>, limit?: number): { job: Job<T>; done: Promise<T> } {
+  run<T>(
+    title: string,
+    kind: string,
+    context: ErrorContext,
+    hostKey: string,
+    body: JobBody<T>,
+    limit?: number,
+  ): { job: Job<T>; done: Promise<T> } {
     const job = new Job<T>(title, kind, context, hostKey);
     this.active.push(job);
     job.on('change', () => this.emit('change', job));
     this.emit('change', job);
-    const done = this.acquire(hostKey, job.signal, limit).then(() => job.execute(body)).finally(() => {
-      this.release(hostKey);
-      this.active.splice(this.active.indexOf(job), 1);
-      this.remember(job.record);
-      this.emit('change', job);
-    });
+    const done = this.acquire(hostKey, job.signal, limit)
+      .then(() => job.execute(body))
+      .finally(() => {
+        this.release(hostKey);
+        this.active.splice(this.active.indexOf(job), 1);
+        this.remember(job.record);
+        this.emit('change', job);
+      });
     done.catch(() => undefined);
     return { job, done };
   }
 
-  cancelAll(): void { for (const j of this.active) j.cancel(); }
+  cancelAll(): void {
+    for (const j of this.active) j.cancel();
+  }
 
   /** `limit`: the connection's concurrencyPerHost, else the manager's default. */
   private acquire(key: string, signal: AbortSignal, perHost?: number): Promise<void> {
     const limit = perHost ?? this.options.concurrencyPerHost ?? 2;
-    if ((this.running.get(key) ?? 0) < limit) { this.running.set(key, (this.running.get(key) ?? 0) + 1); return Promise.resolve(); }
+    if ((this.running.get(key) ?? 0) < limit) {
+      this.running.set(key, (this.running.get(key) ?? 0) + 1);
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const queue = this.waiting.get(key) ?? [];
-      const start = () => { this.running.set(key, (this.running.get(key) ?? 0) + 1); resolve(); };
+      const start = () => {
+        this.running.set(key, (this.running.get(key) ?? 0) + 1);
+        resolve();
+      };
       queue.push(start);
       this.waiting.set(key, queue);
       // A job cancelled while queued still runs its body, which sees the aborted signal and ends as cancelled at once.
-      signal.addEventListener('abort', () => { const i = queue.indexOf(start); if (i >= 0) { queue.splice(i, 1); start(); } }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          const i = queue.indexOf(start);
+          if (i >= 0) {
+            queue.splice(i, 1);
+            start();
+          }
+        },
+        { once: true },
+      );
     });
   }
 
@@ -85,15 +122,32 @@ function loadHistory(file?: string): { history: JobRecord[]; problem?: string } 
     const data = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (Array.isArray(data) && data.every(isRecord)) return { history: data };
     reason = Array.isArray(data) ? 'it holds entries that are not job records' : 'it is not a list of jobs';
-  } catch (e) { reason = (e as Error).message; }
-  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '')}`;
-  try { fs.renameSync(file, aside); } catch (e) {
-    return { history: [], problem: `job history ${file} is unreadable (${reason}) and could not be kept aside (${(e as Error).message}); starting with an empty history` };
+  } catch (e) {
+    reason = (e as Error).message;
   }
-  return { history: [], problem: `job history ${file} was unreadable (${reason}): kept as ${aside}, starting with an empty history` };
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '')}`;
+  try {
+    fs.renameSync(file, aside);
+  } catch (e) {
+    return {
+      history: [],
+      problem: `job history ${file} is unreadable (${reason}) and could not be kept aside (${(e as Error).message}); starting with an empty history`,
+    };
+  }
+  return {
+    history: [],
+    problem: `job history ${file} was unreadable (${reason}): kept as ${aside}, starting with an empty history`,
+  };
 }
 
 function isRecord(x: unknown): x is JobRecord {
   const r = x as JobRecord;
-  return !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.state === 'string' && typeof r.title === 'string' && Array.isArray(r.log);
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.id === 'string' &&
+    typeof r.state === 'string' &&
+    typeof r.title === 'string' &&
+    Array.isArray(r.log)
+  );
 }

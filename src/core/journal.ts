@@ -5,13 +5,19 @@ import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Where a repository keeps its journal: `<repository>/.vmbackup/journal/`, one JSON file per job. */
-export function journalDir(repository: string): string { return path.join(repository, '.vmbackup', 'journal'); }
+export function journalDir(repository: string): string {
+  return path.join(repository, '.vmbackup', 'journal');
+}
 
 /**
  * One object the tool made on a platform (a disk of a temporary snapshot). `id` is the platform's reference at the
  * time; `uuid` its stable identity; `parent` the reference of what it was made from (the disk it is a snapshot of).
  */
-export interface JournalObject { id: string; uuid: string; parent?: string }
+export interface JournalObject {
+  id: string;
+  uuid: string;
+  parent?: string;
+}
 
 /**
  * - intent: written before the platform was asked to create anything; `created` may exist without being recorded.
@@ -66,18 +72,31 @@ const live = new Set<string>();
  */
 export class Journal {
   readonly dir: string;
-  constructor(readonly repository: string) { this.dir = journalDir(repository); }
+  constructor(readonly repository: string) {
+    this.dir = journalDir(repository);
+  }
 
   /**
    * Records an intent before anything is created; `nameFor` turns the job's marker into the name the created object
    * will carry. The entry stays "live" (never taken for abandoned) until `release`.
    */
-  async begin(fields: Pick<JournalEntry, 'connection' | 'platform' | 'vm' | 'before'>, nameFor?: (marker: string) => string): Promise<JournalEntry> {
+  async begin(
+    fields: Pick<JournalEntry, 'connection' | 'platform' | 'vm' | 'before'>,
+    nameFor?: (marker: string) => string,
+  ): Promise<JournalEntry> {
     const marker = randomBytes(9).toString('base64url');
     const entry: JournalEntry = {
-      format: 'vmbackup-journal/1', id: randomUUID(), marker, name: nameFor?.(marker),
-      intentAt: new Date().toISOString(), owner: { host: os.hostname(), pid: process.pid }, state: 'intent',
-      disks: [], files: [], updatedAt: '', ...fields,
+      format: 'vmbackup-journal/1',
+      id: randomUUID(),
+      marker,
+      name: nameFor?.(marker),
+      intentAt: new Date().toISOString(),
+      owner: { host: os.hostname(), pid: process.pid },
+      state: 'intent',
+      disks: [],
+      files: [],
+      updatedAt: '',
+      ...fields,
     };
     live.add(entry.id);
     await this.write(entry);
@@ -92,7 +111,9 @@ export class Journal {
   }
 
   /** The job no longer runs in this process (its entry may now be taken over by cleanup if not done). */
-  release(entry: JournalEntry): void { live.delete(entry.id); }
+  release(entry: JournalEntry): void {
+    live.delete(entry.id);
+  }
 
   /** Records completion: the entry's file goes (unlink + fsync), then the journal folders if nothing else is in them. */
   async complete(entry: JournalEntry): Promise<void> {
@@ -108,8 +129,15 @@ export class Journal {
    */
   async removeDeadWrites(dryRun: boolean): Promise<string[]> {
     let names: string[];
-    try { names = fs.readdirSync(this.dir); } catch { return []; }
-    const dead = names.filter((n) => { const m = /^[0-9a-f-]{36}\.json\.(\d+)\.tmp$/.exec(n); return !!m && Number(m[1]) !== process.pid && !processAlive(Number(m[1])); });
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const dead = names.filter((n) => {
+      const m = /^[0-9a-f-]{36}\.json\.(\d+)\.tmp$/.exec(n);
+      return !!m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+    });
     if (dryRun) return dead.map((n) => path.join(this.dir, n));
     for (const n of dead) await fs.promises.rm(path.join(this.dir, n), { force: true });
     await this.removeEmptyFolders();
@@ -119,14 +147,22 @@ export class Journal {
   /** The journal's folders go when nothing is in them (rmdir: never recursive). */
   private async removeEmptyFolders(): Promise<void> {
     for (const d of [this.dir, path.dirname(this.dir)]) {
-      try { await fs.promises.rmdir(d); } catch { break; /* not empty (another job's entry, or the user's files) */ }
+      try {
+        await fs.promises.rmdir(d);
+      } catch {
+        break; /* not empty (another job's entry, or the user's files) */
+      }
     }
   }
 
   /** Every readable entry; unreadable files are returned by name in `unreadable` (never deleted). */
   list(): { entries: JournalEntry[]; unreadable: string[] } {
     let names: string[];
-    try { names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json')); } catch { return { entries: [], unreadable: [] }; }
+    try {
+      names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+    } catch {
+      return { entries: [], unreadable: [] };
+    }
     const entries: JournalEntry[] = [];
     const unreadable: string[] = [];
     for (const n of names) {
@@ -134,12 +170,16 @@ export class Journal {
         const e = JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as JournalEntry;
         if (e?.format !== 'vmbackup-journal/1' || `${e.id}.json` !== n) throw new Error('not a journal entry');
         entries.push(e);
-      } catch { unreadable.push(n); }
+      } catch {
+        unreadable.push(n);
+      }
     }
     return { entries: entries.sort((a, b) => a.intentAt.localeCompare(b.intentAt)), unreadable };
   }
 
-  private file(id: string): string { return path.join(this.dir, `${id}.json`); }
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
 
   private async write(entry: JournalEntry): Promise<void> {
     entry.updatedAt = new Date().toISOString();
@@ -149,7 +189,12 @@ export class Journal {
       await fs.promises.mkdir(this.dir, { recursive: true });
       try {
         const fh = await fs.promises.open(tmp, 'w');
-        try { await fh.writeFile(JSON.stringify(entry, null, 1)); await fh.sync(); } finally { await fh.close(); }
+        try {
+          await fh.writeFile(JSON.stringify(entry, null, 1));
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
         break;
       } catch (e) {
         // Another job's `complete` removed the empty folder between the mkdir and the open: make it again.
@@ -163,7 +208,11 @@ export class Journal {
 
 async function syncFolder(dir: string): Promise<void> {
   const d = await fs.promises.open(dir, 'r');
-  try { await d.sync(); } finally { await d.close(); }
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
 }
 
 /** How long an entry of another machine may go without an update before it counts as abandoned. */
@@ -181,5 +230,10 @@ export function isAbandoned(entry: JournalEntry, now = Date.now()): boolean {
 }
 
 function processAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -2,14 +2,29 @@
 
 export type BackupKind = 'vm' | 'vm-metadata' | 'pool-metadata' | 'host';
 
-export interface ManifestFile { name: string; bytes: number; sha256: string }
+export interface ManifestFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
 export interface Manifest {
   format: 'vmbackup-manifest/1';
   kind: BackupKind;
   platform: string;
   created: string;
   tool: { name: string; version: string };
-  source: { connection: string; pool?: { id: string; name: string }; host?: { id: string; name: string }; vm?: { uuid: string; name: string; powerState?: string; /** MAC address per VIF device, as backed up. */ macs?: { device: string; mac: string }[]; /** The platform's own id of the VM (vSphere: its moref). */ id?: string } };
+  source: {
+    connection: string;
+    pool?: { id: string; name: string };
+    host?: { id: string; name: string };
+    vm?: {
+      uuid: string;
+      name: string;
+      powerState?: string;
+      /** MAC address per VIF device, as backed up. */ macs?: { device: string; mac: string }[];
+      /** The platform's own id of the VM (vSphere: its moref). */ id?: string;
+    };
+  };
   /** The export kept a Suspended VM's memory (XAPI preserve_power_state): it comes back Suspended. */
   preservePowerState?: boolean;
   viaSnapshot?: boolean;

@@ -23,22 +23,54 @@ export interface ConnectionProfile {
   taskDeadlineMinutes?: number;
 }
 
-export interface PoolInfo { id: string; name: string; masterHostId?: string; defaultStorageId?: string }
-export interface HostInfo { id: string; poolId: string; name: string; address: string; enabled: boolean; version?: string }
+export interface PoolInfo {
+  id: string;
+  name: string;
+  masterHostId?: string;
+  defaultStorageId?: string;
+}
+export interface HostInfo {
+  id: string;
+  poolId: string;
+  name: string;
+  address: string;
+  enabled: boolean;
+  version?: string;
+}
 export interface VmInfo {
-  id: string; uuid: string; name: string; powerState: PowerState;
-  hostId?: string; poolId: string; description?: string;
-  memoryBytes?: number; vcpus?: number; snapshotCount: number;
+  id: string;
+  uuid: string;
+  name: string;
+  powerState: PowerState;
+  hostId?: string;
+  poolId: string;
+  description?: string;
+  memoryBytes?: number;
+  vcpus?: number;
+  snapshotCount: number;
   /** Set when the VM is Suspended and its suspend disk is missing (e.g. after a pool DB restore). */
   suspendDiskMissing?: boolean;
   /** Operations running on the VM now (XAPI `current_operations`: clean_shutdown, snapshot, export…); absent when idle. */
   operations?: string[];
 }
 export interface SnapshotInfo {
-  id: string; uuid: string; vmId: string; name: string; time: Date;
-  parentId?: string; madeByUs: boolean; isCurrent: boolean;
+  id: string;
+  uuid: string;
+  vmId: string;
+  name: string;
+  time: Date;
+  parentId?: string;
+  madeByUs: boolean;
+  isCurrent: boolean;
 }
-export interface StorageInfo { id: string; name: string; type: string; shared: boolean; freeBytes?: number; isDefault: boolean }
+export interface StorageInfo {
+  id: string;
+  name: string;
+  type: string;
+  shared: boolean;
+  freeBytes?: number;
+  isDefault: boolean;
+}
 
 export interface Capabilities {
   snapshots: boolean;

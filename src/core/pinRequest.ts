@@ -10,7 +10,10 @@ import { escapeControlChars } from './controlChars';
  * own SHA-256 — shown so the user can check it; the pin is still `thumbprint` (the master's, see UntrustedCertificateError).
  */
 export interface PinRequest {
-  connection: string; host: string; thumbprint: string; howToCheck: string;
+  connection: string;
+  host: string;
+  thumbprint: string;
+  howToCheck: string;
   member?: { name: string; address: string; thumbprint: string };
 }
 
@@ -35,13 +38,14 @@ export function pinConfirmation(req: PinRequest): { message: string; detail: str
   const host = escapeControlChars(req.host);
   const m = req.member;
   const member = m
-    ? `Pool member ${escapeControlChars(m.name)} (${escapeControlChars(m.address)}) refused the transfer with a certificate of SHA-256 ${m.thumbprint}; `
-      + `on it, ${req.howToCheck} must print that. Pinning the connection's certificate below makes the client trust each member's certificate as the master reports it.\n\n`
+    ? `Pool member ${escapeControlChars(m.name)} (${escapeControlChars(m.address)}) refused the transfer with a certificate of SHA-256 ${m.thumbprint}; ` +
+      `on it, ${req.howToCheck} must print that. Pinning the connection's certificate below makes the client trust each member's certificate as the master reports it.\n\n`
     : '';
   return {
     message: `Pin the certificate of ${host} for connection "${escapeControlChars(req.connection)}"?`,
-    detail: `${member}SHA-256 ${req.thumbprint}\n\nPin it only if it is the host's own certificate: on the host, `
-      + `${req.howToCheck} must print the same. `
-      + `The thumbprint is written to .vmbackup/connections.yaml; certificates are then no longer checked against the CAs for this connection.`,
+    detail:
+      `${member}SHA-256 ${req.thumbprint}\n\nPin it only if it is the host's own certificate: on the host, ` +
+      `${req.howToCheck} must print the same. ` +
+      `The thumbprint is written to .vmbackup/connections.yaml; certificates are then no longer checked against the CAs for this connection.`,
   };
 }

@@ -1,14 +1,27 @@
 // Byte progress with rate and ETA, sampled over a sliding window.
 
-export interface Progress { bytesDone: number; bytesTotal?: number; fraction?: number; rateBytesPerSec?: number; etaSeconds?: number; message?: string }
+export interface Progress {
+  bytesDone: number;
+  bytesTotal?: number;
+  fraction?: number;
+  rateBytesPerSec?: number;
+  etaSeconds?: number;
+  message?: string;
+}
 
 export class ProgressMeter {
   private samples: Array<{ t: number; b: number }> = [];
   private fractions: Array<{ t: number; f: number }> = [];
   bytesDone = 0;
-  constructor(public bytesTotal?: number, private readonly windowMs = 3000, private readonly now: () => number = Date.now) {}
+  constructor(
+    public bytesTotal?: number,
+    private readonly windowMs = 3000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  add(bytes: number): Progress { return this.set(this.bytesDone + bytes); }
+  add(bytes: number): Progress {
+    return this.set(this.bytesDone + bytes);
+  }
 
   set(bytesDone: number): Progress {
     this.bytesDone = bytesDone;
@@ -43,13 +56,24 @@ export class ProgressMeter {
     const total = this.bytesTotal;
     if (total) {
       const eta = rate ? Math.max(0, (total - this.bytesDone) / rate) : undefined;
-      return { bytesDone: this.bytesDone, bytesTotal: total, fraction: Math.min(1, this.bytesDone / total), rateBytesPerSec: rate, etaSeconds: eta };
+      return {
+        bytesDone: this.bytesDone,
+        bytesTotal: total,
+        fraction: Math.min(1, this.bytesDone / total),
+        rateBytesPerSec: rate,
+        etaSeconds: eta,
+      };
     }
     const f0 = this.fractions[0];
     const f1 = this.fractions[this.fractions.length - 1];
     if (!f1) return { bytesDone: this.bytesDone, rateBytesPerSec: rate };
     const speed = f0 && f1.t > f0.t ? (f1.f - f0.f) / ((f1.t - f0.t) / 1000) : 0;
-    return { bytesDone: this.bytesDone, fraction: f1.f, rateBytesPerSec: rate, etaSeconds: speed > 0 ? Math.max(0, (1 - f1.f) / speed) : undefined };
+    return {
+      bytesDone: this.bytesDone,
+      fraction: f1.f,
+      rateBytesPerSec: rate,
+      etaSeconds: speed > 0 ? Math.max(0, (1 - f1.f) / speed) : undefined,
+    };
   }
 }
 
@@ -60,22 +84,37 @@ export class ProgressMeter {
 export class ThrottledProgress {
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
-  constructor(readonly meter: ProgressMeter, private readonly report?: (p: Progress) => void, private readonly intervalMs = 250) {}
+  constructor(
+    readonly meter: ProgressMeter,
+    private readonly report?: (p: Progress) => void,
+    private readonly intervalMs = 250,
+  ) {}
 
   add(bytes: number): void {
     this.meter.add(bytes);
     if (!this.report) return;
     const wait = this.intervalMs - (Date.now() - this.last);
     if (wait <= 0) this.emit();
-    else if (!this.timer) { this.timer = setTimeout(() => this.emit(), wait); this.timer.unref(); }
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.emit(), wait);
+      this.timer.unref();
+    }
   }
 
-  setFraction(fraction: number): void { this.meter.setFraction(fraction); }
+  setFraction(fraction: number): void {
+    this.meter.setFraction(fraction);
+  }
 
   /** The final figure (and no report after it). */
-  finish(): void { this.emit(); this.stop(); }
+  finish(): void {
+    this.emit();
+    this.stop();
+  }
 
-  stop(): void { clearTimeout(this.timer); this.timer = undefined; }
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 
   private emit(): void {
     this.stop();
@@ -87,7 +126,10 @@ export class ThrottledProgress {
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
   return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
 }
 

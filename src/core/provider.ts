@@ -5,11 +5,17 @@ import { JobContext } from './job';
 import { CatalogEntry } from './repository';
 import { CleanupItem, CleanupOptions } from './cleanupReport';
 
-export interface Secrets { password: string }
+export interface Secrets {
+  password: string;
+}
 
-export interface SnapshotOptions { name: string; memory?: boolean }
+export interface SnapshotOptions {
+  name: string;
+  memory?: boolean;
+}
 export interface BackupOptions {
-  repository: string; /** true: gzip (XAPI's use_compression=true); 'zstd' where the platform has it. */ compress?: boolean | 'zstd';
+  repository: string;
+  /** true: gzip (XAPI's use_compression=true); 'zstd' where the platform has it. */ compress?: boolean | 'zstd';
   /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean;
   /** Keep a Suspended VM's memory (XAPI `preserve_power_state=true`, export.ml): default on. */
   preservePowerState?: boolean;
@@ -19,9 +25,19 @@ export interface BackupOptions {
  * backed-up MAC addresses on the new VM. `replaceOriginal` is XAPI's full restore (`restore=true`, import.ml): the
  * original VM (which must be Halted) is replaced, keeping the backed-up uuid and MAC addresses.
  */
-export interface RestoreOptions { storageId?: string; name?: string; preserveMacs?: boolean; replaceOriginal?: boolean }
-export interface MetadataRestoreOptions { dryRun: boolean }
-export interface MetadataRestoreResult { dryRun: boolean; suspendedWithoutDisk: VmInfo[] }
+export interface RestoreOptions {
+  storageId?: string;
+  name?: string;
+  preserveMacs?: boolean;
+  replaceOriginal?: boolean;
+}
+export interface MetadataRestoreOptions {
+  dryRun: boolean;
+}
+export interface MetadataRestoreResult {
+  dryRun: boolean;
+  suspendedWithoutDisk: VmInfo[];
+}
 
 export interface Provider {
   readonly platform: string;
@@ -42,7 +58,11 @@ export interface Provider {
   backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
   restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo>;
   backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
-  restorePoolMetadata(entry: CatalogEntry, opts: MetadataRestoreOptions, ctx: JobContext): Promise<MetadataRestoreResult>;
+  restorePoolMetadata(
+    entry: CatalogEntry,
+    opts: MetadataRestoreOptions,
+    ctx: JobContext,
+  ): Promise<MetadataRestoreResult>;
   backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
   resetPowerState(vmId: string, ctx: JobContext): Promise<void>;
   /**

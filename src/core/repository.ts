@@ -9,12 +9,14 @@ import { sha256File } from './verifiedWrite';
 import { storedContentCheck } from './storedContentCheck';
 
 export interface CatalogEntry {
-  id: string;            // directory or file path relative to the repository
-  dir: string;           // absolute directory holding the files
+  id: string; // directory or file path relative to the repository
+  dir: string; // absolute directory holding the files
   /** 'foreign': a bare file made by another tool; 'vcb': a vcbMounter -t fullvm export directory (catalog + .vmx/.vmdk). */
   kind: BackupKind | 'foreign' | 'vcb';
   label: string;
-  vmName?: string; vmUuid?: string; connection?: string;
+  vmName?: string;
+  vmUuid?: string;
+  connection?: string;
   created?: Date;
   files: Array<{ name: string; bytes: number; sha256?: string }>;
   manifest?: Manifest;
@@ -27,13 +29,19 @@ export const VCB_CATALOG = 'catalog';
 
 /** mkdir of the final name only: true when this call made it, false when it already existed. */
 function makeOwnDir(dir: string): boolean {
-  try { fs.mkdirSync(dir); return true; } catch (e) {
+  try {
+    fs.mkdirSync(dir);
+    return true;
+  } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   }
 }
 
-export interface VerifyResult { ok: boolean; problems: string[] }
+export interface VerifyResult {
+  ok: boolean;
+  problems: string[];
+}
 
 export class BackupRepository {
   constructor(readonly root: string) {}
@@ -48,7 +56,12 @@ export class BackupRepository {
   }
 
   /** As newBackupDir, with `reserve(dir)` awaited before each attempt (the journal records the folder before it exists). */
-  async reserveBackupDir(owner: string, kind: BackupKind, reserve: (dir: string) => Promise<void>, when = new Date()): Promise<string> {
+  async reserveBackupDir(
+    owner: string,
+    kind: BackupKind,
+    reserve: (dir: string) => Promise<void>,
+    when = new Date(),
+  ): Promise<string> {
     for (const dir of this.backupDirNames(owner, kind, when)) {
       await reserve(dir);
       if (makeOwnDir(dir)) return dir;
@@ -84,7 +97,10 @@ export class BackupRepository {
     if (!entry.manifest) return { ok: false, problems: ['no manifest.json: nothing to verify against'] };
     for (const f of entry.manifest.files) {
       const p = within(entry.dir, f.name);
-      if (!fs.existsSync(p)) { problems.push(`${f.name}: missing`); continue; }
+      if (!fs.existsSync(p)) {
+        problems.push(`${f.name}: missing`);
+        continue;
+      }
       const size = fs.statSync(p).size;
       if (size !== f.bytes) problems.push(`${f.name}: ${size} bytes, manifest says ${f.bytes}`);
       else {
@@ -100,14 +116,24 @@ export class BackupRepository {
   private walk(dir: string, depth: number, out: CatalogEntry[]): void {
     if (depth > 3) return;
     let names: fs.Dirent[];
-    try { names = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      names = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     const manifestEntry = names.find((d) => d.isFile() && d.name === MANIFEST);
     if (manifestEntry) {
       const entry = this.entry(dir);
-      if (entry) { out.push(entry); return; }
+      if (entry) {
+        out.push(entry);
+        return;
+      }
     }
     const vcb = this.vcbEntry(dir, names);
-    if (vcb) { out.push(vcb); return; }
+    if (vcb) {
+      out.push(vcb);
+      return;
+    }
     for (const d of names) {
       const full = path.join(dir, d.name);
       if (d.isDirectory()) this.walk(full, depth + 1, out);
@@ -125,12 +151,20 @@ export class BackupRepository {
       if (!isManifest(m)) return undefined;
       const vm = m.source.vm;
       return {
-        id: path.relative(this.root, dir), dir, kind: m.kind, manifest: m,
+        id: path.relative(this.root, dir),
+        dir,
+        kind: m.kind,
+        manifest: m,
         label: vm ? vm.name : m.source.pool?.name || m.source.host?.name || m.source.connection,
-        vmName: vm?.name, vmUuid: vm?.uuid, connection: m.source.connection, created: new Date(m.created),
+        vmName: vm?.name,
+        vmUuid: vm?.uuid,
+        connection: m.source.connection,
+        created: new Date(m.created),
         files: m.files,
       };
-    } catch { return undefined; }
+    } catch {
+      return undefined;
+    }
   }
 
   /** A VCB full-VM export: a catalog file next to the .vmx / .vmdk files vcbMounter wrote. Labelled with the VM name of config.vmx. */
@@ -141,21 +175,57 @@ export class BackupRepository {
     const catalogFile = path.join(dir, catalog.name);
     let vmxName: string | undefined;
     try {
-      const vmx = parse('vcb-catalog', fs.readFileSync(catalogFile, 'utf8').slice(0, 1_000_000)).entries.filter((e) => e.key === 'config.vmx').pop();
+      const vmx = parse('vcb-catalog', fs.readFileSync(catalogFile, 'utf8').slice(0, 1_000_000))
+        .entries.filter((e) => e.key === 'config.vmx')
+        .pop();
       vmxName = vmx ? vmNameOfVmx(vmx.value) : undefined;
-    } catch { /* unreadable catalog: fall back to the file names */ }
-    const vmName = vmxName ?? files.find((d) => /\.vmx$/i.test(d.name))?.name.replace(/\.vmx$/i, '') ?? path.basename(dir);
-    const sized = files.map((d) => { try { return { name: d.name, bytes: fs.statSync(path.join(dir, d.name)).size }; } catch { return { name: d.name, bytes: 0 }; } });
+    } catch {
+      /* unreadable catalog: fall back to the file names */
+    }
+    const vmName =
+      vmxName ?? files.find((d) => /\.vmx$/i.test(d.name))?.name.replace(/\.vmx$/i, '') ?? path.basename(dir);
+    const sized = files.map((d) => {
+      try {
+        return { name: d.name, bytes: fs.statSync(path.join(dir, d.name)).size };
+      } catch {
+        return { name: d.name, bytes: 0 };
+      }
+    });
     let created: Date | undefined;
-    try { created = fs.statSync(catalogFile).mtime; } catch { /* gone meanwhile */ }
-    return { id: path.relative(this.root, dir), dir, kind: 'vcb', label: vmName, vmName, created, files: sized, catalogFile };
+    try {
+      created = fs.statSync(catalogFile).mtime;
+    } catch {
+      /* gone meanwhile */
+    }
+    return {
+      id: path.relative(this.root, dir),
+      dir,
+      kind: 'vcb',
+      label: vmName,
+      vmName,
+      created,
+      files: sized,
+      catalogFile,
+    };
   }
 
   private foreignFile(full: string, name: string): CatalogEntry | undefined {
     const lower = name.toLowerCase();
-    const kind = lower.endsWith('.xva') ? 'vm' : /xmldbdump|pool-database|pool-dump/.test(lower) ? 'pool-metadata' : undefined;
+    const kind = lower.endsWith('.xva')
+      ? 'vm'
+      : /xmldbdump|pool-database|pool-dump/.test(lower)
+        ? 'pool-metadata'
+        : undefined;
     if (!kind) return undefined;
     const st = fs.statSync(full);
-    return { id: path.relative(this.root, full), dir: path.dirname(full), kind: 'foreign', label: name, vmName: kind === 'vm' ? name.replace(/\.xva$/i, '') : undefined, created: st.mtime, files: [{ name, bytes: st.size }] };
+    return {
+      id: path.relative(this.root, full),
+      dir: path.dirname(full),
+      kind: 'foreign',
+      label: name,
+      vmName: kind === 'vm' ? name.replace(/\.xva$/i, '') : undefined,
+      created: st.mtime,
+      files: [{ name, bytes: st.size }],
+    };
   }
 }

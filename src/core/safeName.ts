@@ -12,7 +12,7 @@ export function safeName(name: string, fallback = 'unnamed'): string {
     .normalize('NFKC')
     // C0, DEL, C1 and the bidirectional controls (which reorder how a path is shown: U+202E makes "gpj.exe" look like "exe.jpg").
     .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[\/\\:*?"'<>|`$(){};&!#%~^\[\]=,]+/g, '_')
+    .replace(/[/\\:*?"'<>|`$(){};&!#%~^[\]=,]+/g, '_')
     .replace(/\s+/g, ' ')
     .replace(/^[.\s_-]+|[.\s]+$/g, '');
   const cut = cutAtCharacters(cleaned, MAX_NAME_CODE_POINTS, MAX_NAME_BYTES).replace(/[.\s]+$/, '');

@@ -50,9 +50,12 @@ export class SlabFile implements BodySink {
   private flushedTo = 0;
 
   private constructor(
-    private readonly fh: fs.promises.FileHandle, private readonly observe: (bytes: Buffer) => Promise<void> | void, slabs: Buffer[],
+    private readonly fh: fs.promises.FileHandle,
+    private readonly observe: (bytes: Buffer) => Promise<void> | void,
+    slabs: Buffer[],
     /** Written around the page cache (O_DIRECT): whole aligned slabs, the last one padded, then cut to size. */
-    readonly direct: boolean, private readonly flushEvery: number,
+    readonly direct: boolean,
+    private readonly flushEvery: number,
   ) {
     this.free = slabs;
     this.current = this.free.pop()!;
@@ -61,18 +64,27 @@ export class SlabFile implements BodySink {
   }
 
   /** Creates `file`, which must not exist yet; direct unless `direct: false` or the file system refuses it. */
-  static async create(file: string, observe: (bytes: Buffer) => Promise<void> | void, opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number; direct?: boolean } = {}): Promise<SlabFile> {
+  static async create(
+    file: string,
+    observe: (bytes: Buffer) => Promise<void> | void,
+    opts: { slabBytes?: number; slabs?: number; flushEveryBytes?: number; direct?: boolean } = {},
+  ): Promise<SlabFile> {
     const slabBytes = opts.slabBytes ?? SLAB_BYTES;
     const count = Math.max(2, opts.slabs ?? SLABS);
-    const aligned = (opts.direct ?? true) && slabBytes % DIRECT_ALIGN === 0 ? alignedBuffers(count, slabBytes) : undefined;
+    const aligned =
+      (opts.direct ?? true) && slabBytes % DIRECT_ALIGN === 0 ? alignedBuffers(count, slabBytes) : undefined;
     const slabs = aligned ?? Array.from({ length: count }, () => Buffer.allocUnsafeSlow(slabBytes));
     const { fh, direct } = await createForWriting(file, aligned !== undefined, slabs[0]);
     return new SlabFile(fh, observe, slabs, direct, opts.flushEveryBytes ?? FLUSH_EVERY_BYTES);
   }
 
-  get bytesWritten(): number { return this.offset + this.fill; }
+  get bytesWritten(): number {
+    return this.offset + this.fill;
+  }
 
-  space(): Buffer { return this.current.subarray(this.fill, this.cap); }
+  space(): Buffer {
+    return this.current.subarray(this.fill, this.cap);
+  }
 
   commit(n: number): Promise<void> | undefined {
     if (this.failed) return Promise.reject(this.failed);
@@ -92,7 +104,9 @@ export class SlabFile implements BodySink {
     this.cap = this.current.length;
     if (this.free.length > 0) return undefined;
     // The last free slab is now current: wait until a write gives one back.
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
   }
 
   /** Writes what is left, waits for every write, then (if `durable`) fsyncs, and closes. Rejects if a write failed. */
@@ -111,16 +125,26 @@ export class SlabFile implements BodySink {
   }
 
   private submit(): void {
-    const slab = this.current; const position = this.offset;
+    const slab = this.current;
+    const position = this.offset;
     // A direct write is whole aligned blocks: the last, short slab goes out padded with zeros (cut off at close).
     const length = this.direct ? Math.ceil(this.fill / DIRECT_ALIGN) * DIRECT_ALIGN : this.fill;
     slab.fill(0, this.fill, length);
     this.offset += this.fill;
     this.fill = 0;
-    const write = writeAll(this.fh, slab, length, position).then(() => {
-      this.free.push(slab);
-      const w = this.waiter; this.waiter = undefined; w?.resolve();
-    }, (err) => this.fail(err)).finally(() => { this.inFlight.delete(write); });
+    const write = writeAll(this.fh, slab, length, position)
+      .then(
+        () => {
+          this.free.push(slab);
+          const w = this.waiter;
+          this.waiter = undefined;
+          w?.resolve();
+        },
+        (err) => this.fail(err),
+      )
+      .finally(() => {
+        this.inFlight.delete(write);
+      });
     this.inFlight.add(write);
     if (!this.direct && !this.flushing && this.offset - this.flushedTo >= this.flushEvery) this.flush();
   }
@@ -128,13 +152,20 @@ export class SlabFile implements BodySink {
   /** Starts an fdatasync of what is written so far; an error in it (the disk's EIO) fails the file like a write's. */
   private flush(): void {
     this.flushedTo = this.offset;
-    this.flushing = this.fh.datasync().catch((err) => this.fail(err)).finally(() => { this.flushing = undefined; });
+    this.flushing = this.fh
+      .datasync()
+      .catch((err) => this.fail(err))
+      .finally(() => {
+        this.flushing = undefined;
+      });
   }
 
   /** The first error is the file's: every later commit and the close reject with it; a waiting reader stops. */
   private fail(err: unknown): void {
     this.failed ??= err;
-    const w = this.waiter; this.waiter = undefined; w?.reject(err);
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(err);
   }
 }
 
@@ -150,5 +181,9 @@ async function writeAll(fh: fs.promises.FileHandle, buf: Buffer, length: number,
 /** fsync a directory so a rename inside it survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
   const fh = await fs.promises.open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }

@@ -12,7 +12,11 @@ export async function storedContentCheck(file: string, name: string): Promise<St
   if (!name.toLowerCase().endsWith('.xva')) return undefined;
   const head = Buffer.alloc(4);
   const fh = await fs.promises.open(file, 'r');
-  let n = 0;
-  try { n = (await fh.read(head, 0, 4, 0)).bytesRead; } finally { await fh.close(); }
+  let n: number;
+  try {
+    n = (await fh.read(head, 0, 4, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
   return xvaCheck(name, compressionOf(head.subarray(0, n)));
 }

@@ -9,9 +9,15 @@ import * as path from 'node:path';
  * and its parent only when that is then empty, and rethrows.
  */
 export async function removeIfUnfinished<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  try { return await fn(); } catch (err) {
+  try {
+    return await fn();
+  } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
-    try { fs.rmdirSync(path.dirname(dir)); } catch { /* not empty: it holds other backups */ }
+    try {
+      fs.rmdirSync(path.dirname(dir));
+    } catch {
+      /* not empty: it holds other backups */
+    }
     throw err;
   }
 }

@@ -8,8 +8,14 @@ import { mask } from './secrets';
  * masked, and an UntrustedCertificateError keeps its type (the pin action needs its thumbprint). A cancellation passes
  * through unchanged. `place` is asked for only when something failed (it may cost a call to the platform).
  */
-export async function withErrorContext<T>(connection: string, fn: () => Promise<T>, place: ErrorContext | (() => Promise<ErrorContext>) = {}): Promise<T> {
-  try { return await fn(); } catch (e) {
+export async function withErrorContext<T>(
+  connection: string,
+  fn: () => Promise<T>,
+  place: ErrorContext | (() => Promise<ErrorContext>) = {},
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
     if (!(e instanceof VendorError) && isCancel(e)) throw e;
     const where = { connection, ...(typeof place === 'function' ? await place() : place) };
     if (e instanceof VendorError) throw e.withContext(where);

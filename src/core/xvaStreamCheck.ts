@@ -32,14 +32,23 @@ const SIDECAR_NAME = /^(.+\/\d{8})\.(xxhash|checksum)$/;
 type Xxh = Awaited<ReturnType<typeof xxhash>>;
 let wasm: Promise<Xxh> | undefined;
 /** The XXH64 WebAssembly module, instantiated once per process. */
-function loadXxhash(): Promise<Xxh> { return (wasm ??= xxhash()); }
+function loadXxhash(): Promise<Xxh> {
+  return (wasm ??= xxhash());
+}
 
 type Kind = 'xxhash' | 'checksum';
 
-interface Entry { name: string; size: number }
+interface Entry {
+  name: string;
+  size: number;
+}
 
 /** What the check found: entries seen and disk chunks whose checksum matched. */
-export interface XvaSummary { entries: number; chunks: number; checksums: Kind | 'none' }
+export interface XvaSummary {
+  entries: number;
+  chunks: number;
+  checksums: Kind | 'none';
+}
 
 /**
  * A StreamCheck for a whole XVA: tar structure (every header's checksum, sizes, padding, the end-of-archive marker,
@@ -72,16 +81,22 @@ class XvaCheck implements StreamCheck {
   private sidecarBytes = 0;
   private lastSuffix = new Map<string, string>();
 
-  constructor(private readonly what: string, private readonly wasm: Xxh) {}
+  constructor(
+    private readonly what: string,
+    private readonly wasm: Xxh,
+  ) {}
 
-  summary(): XvaSummary { return { entries: this.entries, chunks: this.chunks, checksums: this.kind ?? 'none' }; }
+  summary(): XvaSummary {
+    return { entries: this.entries, chunks: this.chunks, checksums: this.kind ?? 'none' };
+  }
 
   update(chunk: Buffer): void {
     let at = 0;
     while (at < chunk.length) {
       if (this.ended) {
         // tar pads an archive to its record size with zeros; anything else after the marker is not this archive.
-        for (; at < chunk.length; at++) if (chunk[at] !== 0) this.corrupt(`data after the end-of-archive marker at byte ${this.offset + at}`);
+        for (; at < chunk.length; at++)
+          if (chunk[at] !== 0) this.corrupt(`data after the end-of-archive marker at byte ${this.offset + at}`);
         break;
       }
       if (this.entry && this.dataLeft > 0) {
@@ -91,7 +106,8 @@ class XvaCheck implements StreamCheck {
         if ((this.dataLeft -= n) === 0) this.endEntry();
       } else if (this.padLeft > 0) {
         const n = Math.min(this.padLeft, chunk.length - at);
-        for (let i = at; i < at + n; i++) if (chunk[i] !== 0) this.corrupt(`non-zero tar padding at byte ${this.offset + i}`);
+        for (let i = at; i < at + n; i++)
+          if (chunk[i] !== 0) this.corrupt(`non-zero tar padding at byte ${this.offset + i}`);
         at += n;
         this.padLeft -= n;
       } else {
@@ -106,7 +122,11 @@ class XvaCheck implements StreamCheck {
 
   end(): void {
     if (!this.ended) {
-      const where = this.entry ? `inside ${this.entry.name}` : this.awaiting ? `before the checksum of ${this.awaiting.name}` : 'before the end-of-archive marker';
+      const where = this.entry
+        ? `inside ${this.entry.name}`
+        : this.awaiting
+          ? `before the checksum of ${this.awaiting.name}`
+          : 'before the end-of-archive marker';
       throw new TruncatedStreamError(`${this.what} ended at byte ${this.offset}, ${where} (connection cut?)`);
     }
   }
@@ -145,7 +165,8 @@ class XvaCheck implements StreamCheck {
     const chunk = CHUNK_NAME.exec(e.name);
     if (!chunk) return;
     const last = this.lastSuffix.get(chunk[1]);
-    if (last !== undefined && chunk[2] <= last) this.corrupt(`chunk ${e.name} after ${chunk[1]}/${last} (numbers must increase)`);
+    if (last !== undefined && chunk[2] <= last)
+      this.corrupt(`chunk ${e.name} after ${chunk[1]}/${last} (numbers must increase)`);
     this.lastSuffix.set(chunk[1], chunk[2]);
     if (this.kind !== 'checksum') this.xxh = this.wasm.create64();
     if (this.kind !== 'xxhash') this.sha = createHash('sha1');
@@ -182,7 +203,10 @@ class XvaCheck implements StreamCheck {
     const kind: Kind = name.endsWith('.xxhash') ? 'xxhash' : 'checksum';
     const computed = chunk[kind];
     if (computed === undefined) this.corrupt(`${name}: the archive mixes .xxhash and .checksum entries`);
-    if (text !== computed) this.corrupt(`${chunk.name}: checksum mismatch (${name} says ${JSON.stringify(text.slice(0, 64))}, the data hashes to ${computed})`);
+    if (text !== computed)
+      this.corrupt(
+        `${chunk.name}: checksum mismatch (${name} says ${JSON.stringify(text.slice(0, 64))}, the data hashes to ${computed})`,
+      );
     this.kind = kind;
     this.awaiting = undefined;
     this.chunks++;
@@ -222,7 +246,10 @@ function cstring(h: Buffer, from: number, to: number): string {
 
 /** An octal field: digits, padded with spaces or NULs. Undefined when it holds anything else. */
 function octal(h: Buffer, from: number, len: number): number | undefined {
-  const text = h.toString('latin1', from, from + len).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const text = h
+    .toString('latin1', from, from + len)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   return /^[0-7]{1,12}$/.test(text) ? parseInt(text, 8) : undefined;
 }
 

@@ -11,19 +11,34 @@ import { CompletionItem, LanguageId } from './types';
  */
 export type LiveValues = (languageId: LanguageId, key: string) => Array<{ value: string; detail?: string }>;
 
-export function completionsAt(languageId: LanguageId, text: string, offset: number, live?: LiveValues): CompletionItem[] {
+export function completionsAt(
+  languageId: LanguageId,
+  text: string,
+  offset: number,
+  live?: LiveValues,
+): CompletionItem[] {
   try {
     const ctx = cursorContext(languageId, text, offset);
     if (!ctx) return [];
     const schema = SCHEMAS[languageId];
     if (ctx.kind === 'key') {
-      const present = new Set(parse(languageId, text).entries.filter((e) => !(e.keyRange.start.offset <= offset && offset <= e.keyRange.end.offset)).map((e) => e.key));
+      const present = new Set(
+        parse(languageId, text)
+          .entries.filter((e) => !(e.keyRange.start.offset <= offset && offset <= e.keyRange.end.offset))
+          .map((e) => e.key),
+      );
       return Object.entries(schema.properties)
         .filter(([k]) => !present.has(k) && k.toUpperCase().startsWith(ctx.prefix.toUpperCase()))
         .map(([k, ps]) => ({
-          label: k, kind: 'key' as const,
+          label: k,
+          kind: 'key' as const,
           insertText: assignment(languageId, k, ps.default !== undefined ? String(ps.default) : ''),
-          detail: ps.default !== undefined ? `default: ${ps.default}` : (schema.required ?? []).includes(k) ? 'required' : undefined,
+          detail:
+            ps.default !== undefined
+              ? `default: ${ps.default}`
+              : (schema.required ?? []).includes(k)
+                ? 'required'
+                : undefined,
           documentation: ps.description,
         }));
     }
@@ -31,13 +46,37 @@ export function completionsAt(languageId: LanguageId, text: string, offset: numb
     if (!ps) return [];
     const items: CompletionItem[] = [];
     for (const v of ps.enum ?? []) {
-      items.push({ label: v, kind: 'value', insertText: v, detail: v === ps.default ? 'default' : undefined, documentation: ps['x-enumDescriptions']?.[v] });
+      items.push({
+        label: v,
+        kind: 'value',
+        insertText: v,
+        detail: v === ps.default ? 'default' : undefined,
+        documentation: ps['x-enumDescriptions']?.[v],
+      });
     }
-    if (!ps.enum && ps.default !== undefined) items.push({ label: String(ps.default), kind: 'value', insertText: String(ps.default), detail: 'default', documentation: ps.description });
+    if (!ps.enum && ps.default !== undefined)
+      items.push({
+        label: String(ps.default),
+        kind: 'value',
+        insertText: String(ps.default),
+        detail: 'default',
+        documentation: ps.description,
+      });
     for (const p of ps['x-placeholders'] ?? []) {
-      items.push({ label: p, kind: 'placeholder', insertText: p, documentation: p === '%VMNAME%' ? 'Replaced by the base name of the VM\'s .vmx file.' : p === '%VMHOST%' ? 'Replaced by the value assigned to VMHOST.' : undefined });
+      items.push({
+        label: p,
+        kind: 'placeholder',
+        insertText: p,
+        documentation:
+          p === '%VMNAME%'
+            ? "Replaced by the base name of the VM's .vmx file."
+            : p === '%VMHOST%'
+              ? 'Replaced by the value assigned to VMHOST.'
+              : undefined,
+      });
     }
-    for (const v of live?.(languageId, ctx.key) ?? []) items.push({ label: v.value, kind: 'value', insertText: v.value, detail: v.detail ?? 'from the connection' });
+    for (const v of live?.(languageId, ctx.key) ?? [])
+      items.push({ label: v.value, kind: 'value', insertText: v.value, detail: v.detail ?? 'from the connection' });
     return items;
   } catch {
     return [];

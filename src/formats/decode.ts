@@ -40,14 +40,23 @@ export interface DecodedFile {
 }
 
 const MAGIC: Array<[string, string]> = [
-  ['KDMV', 'a VMDK sparse extent'], ['COWD', 'a VMFS sparse (COWD) disk'], ['PK\u0003\u0004', 'a ZIP archive'],
-  ['\u001f\u008b', 'a gzip file'], ['\u007fELF', 'an ELF executable'], ['MZ', 'a Windows executable'], ['%PDF', 'a PDF document'],
+  ['KDMV', 'a VMDK sparse extent'],
+  ['COWD', 'a VMFS sparse (COWD) disk'],
+  ['PK\u0003\u0004', 'a ZIP archive'],
+  ['\u001f\u008b', 'a gzip file'],
+  ['\u007fELF', 'an ELF executable'],
+  ['MZ', 'a Windows executable'],
+  ['%PDF', 'a PDF document'],
 ];
 
 /** True when an encoding name is one iconv-lite knows, or "auto". */
 export function isKnownEncoding(name: string): boolean {
   if (name === 'auto') return true;
-  try { return iconv.encodingExists(name); } catch { return false; }
+  try {
+    return iconv.encodingExists(name);
+  } catch {
+    return false;
+  }
 }
 
 const decodesCleanly = (buf: Buffer, enc: string): boolean => !iconv.decode(buf, enc).includes('\uFFFD');
@@ -80,7 +89,8 @@ function magicName(bytes: Uint8Array): string | undefined {
 
 function countUtf8Replacement(bytes: Uint8Array): number {
   let n = 0;
-  for (let i = 0; i + 2 < bytes.length; i++) if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) n++;
+  for (let i = 0; i + 2 < bytes.length; i++)
+    if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) n++;
   return n;
 }
 
@@ -94,18 +104,32 @@ export function decodeFile(bytes: Uint8Array, languageId: LanguageId, encoding?:
   const at0 = { start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };
   let enc = encoding && encoding.trim() ? encoding.trim() : DEFAULT_ENCODING[languageId];
   if (!isKnownEncoding(enc)) {
-    diagnostics.push({ range: at0, severity: 'warning', code: 'unknown-encoding', message: `Unknown encoding "${enc}"; decoded as ${DEFAULT_ENCODING[languageId]}.` });
+    diagnostics.push({
+      range: at0,
+      severity: 'warning',
+      code: 'unknown-encoding',
+      message: `Unknown encoding "${enc}"; decoded as ${DEFAULT_ENCODING[languageId]}.`,
+    });
     enc = DEFAULT_ENCODING[languageId];
   }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const wsh = languageId === 'vcb-config-js';
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) && (wsh || /^(utf-?16|auto)/i.test(enc))) {
+  if (
+    buf.length >= 2 &&
+    ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) &&
+    (wsh || /^(utf-?16|auto)/i.test(enc))
+  ) {
     enc = buf[0] === 0xff ? 'utf16le' : 'utf16be';
     return { text: iconv.decode(buf, enc, { stripBOM: true }), encoding: enc, diagnostics, binary: false };
   }
   if (looksBinary(buf)) {
     const what = magicName(buf);
-    diagnostics.push({ range: at0, severity: 'error', code: 'binary-file', message: `Not a text file (it contains NUL or control bytes${what ? `; it looks like ${what}` : ''}): ${READER[languageId]} cannot read it as a ${languageId} file.` });
+    diagnostics.push({
+      range: at0,
+      severity: 'error',
+      code: 'binary-file',
+      message: `Not a text file (it contains NUL or control bytes${what ? `; it looks like ${what}` : ''}): ${READER[languageId]} cannot read it as a ${languageId} file.`,
+    });
     return { text: '', encoding: enc, diagnostics, binary: true };
   }
   if (enc === 'auto') enc = autoAnsi(buf);
@@ -116,16 +140,22 @@ export function decodeFile(bytes: Uint8Array, languageId: LanguageId, encoding?:
     const ix = new TextIndex(text);
     const p = ix.position(bad);
     diagnostics.push({
-      range: ix.range(bad, bad + 1), severity: wsh ? 'warning' : 'information', code: 'undecodable',
+      range: ix.range(bad, bad + 1),
+      severity: wsh ? 'warning' : 'information',
+      code: 'undecodable',
       message: `Bytes on line ${p.line + 1} are not valid ${enc}: ${READER[languageId]} will not read them as you meant. Check the file's encoding${wsh ? ' (vmbackup.configJsEncoding / --encoding: the ANSI code page of the VCB proxy, e.g. cp932 on Japanese Windows)' : ' (--encoding)'}.`,
     });
   }
-  const nonAscii = wsh && utf8 && !(encoding ?? '').trim().match(/^utf-?8$/i) ? text.search(/[^\u0000-\u007f\uFEFF]/) : -1;
+  const nonAscii =
+    wsh && utf8 && !(encoding ?? '').trim().match(/^utf-?8$/i) ? text.search(/[^\u0000-\u007f\uFEFF]/) : -1;
   if (nonAscii >= 0) {
     const ix = new TextIndex(text);
     diagnostics.push({
-      range: ix.range(nonAscii, nonAscii + 1), severity: 'information', code: 'utf8-config-js',
-      message: 'This config.js is UTF-8 without a byte order mark: Windows Script Host reads it in the proxy\'s ANSI code page, so non-ASCII characters arrive intact only where that code page is UTF-8 (65001). Save it as Unicode (UTF-16) or in the proxy\'s code page, or set vmbackup.configJsEncoding / --encoding to utf8 if the proxy uses UTF-8.',
+      range: ix.range(nonAscii, nonAscii + 1),
+      severity: 'information',
+      code: 'utf8-config-js',
+      message:
+        "This config.js is UTF-8 without a byte order mark: Windows Script Host reads it in the proxy's ANSI code page, so non-ASCII characters arrive intact only where that code page is UTF-8 (65001). Save it as Unicode (UTF-16) or in the proxy's code page, or set vmbackup.configJsEncoding / --encoding to utf8 if the proxy uses UTF-8.",
     });
   }
   const explicitUtf8 = utf8 && (encoding ?? '').trim() !== '' && (encoding ?? '').trim() !== 'auto';
@@ -133,7 +163,9 @@ export function decodeFile(bytes: Uint8Array, languageId: LanguageId, encoding?:
     const junk = utf8 ? 1 : iconv.decode(buf.subarray(0, 3), enc).length;
     const ix = new TextIndex(text);
     diagnostics.push({
-      range: ix.range(0, junk), severity: 'error', code: 'utf8-bom',
+      range: ix.range(0, junk),
+      severity: 'error',
+      code: 'utf8-bom',
       message: `The file starts with a UTF-8 byte order mark (EF BB BF). Windows Script Host reads config.js in the ANSI code page${utf8 ? '' : ` (${enc})`}, so these bytes are text before the first key and JScript stops with a syntax error on line 1: save it as ANSI, or as Unicode (UTF-16).`,
       data: { bomLength: junk },
     });

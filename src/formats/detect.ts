@@ -1,7 +1,8 @@
 // Which of the supported file formats a path (and its content) is.
 import { LanguageId } from './types';
 
-const VCB_KEYS = /^\s*(?:var\s+)?(TRANSPORT_MODE|BACKUPROOT|SNAPSHOT_POLICY|VM_LOOKUP_METHOD|PREEXISTING_MOUNTPOINT|PREEXISTING_VCB_SNAPSHOT)\s*=/m;
+const VCB_KEYS =
+  /^\s*(?:var\s+)?(TRANSPORT_MODE|BACKUPROOT|SNAPSHOT_POLICY|VM_LOOKUP_METHOD|PREEXISTING_MOUNTPOINT|PREEXISTING_VCB_SNAPSHOT)\s*=/m;
 /** A catalog line naming the VM's .vmx: what vcbRestore needs, and what an edited copy (`vcbRestore -a <file>`) keeps. */
 const CATALOG_LINE = /^[\s\uFEFF]*config\.vmx\s*=\s*"?\s*\[/m;
 

@@ -1,5 +1,16 @@
 // Entry point of the file-format layer (shared by the extension, the CLI and tests; no vscode import).
-export type { LanguageId, Diagnostic, Severity, Range, Position, Entry, ParseResult, CompletionItem, HoverResult, QuickFix } from './types';
+export type {
+  LanguageId,
+  Diagnostic,
+  Severity,
+  Range,
+  Position,
+  Entry,
+  ParseResult,
+  CompletionItem,
+  HoverResult,
+  QuickFix,
+} from './types';
 export { LANGUAGE_IDS } from './types';
 export { parse } from './parse';
 export { validate } from './validate';

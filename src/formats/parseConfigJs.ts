@@ -7,14 +7,46 @@ import { escapeControlChars, quoteForMessage } from '../core/controlChars';
 
 const JS_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
 /** Globals JScript defines, which a value may read without a ReferenceError. */
-const JSCRIPT_GLOBALS = new Set(['undefined', 'NaN', 'Infinity', 'WScript', 'ActiveXObject', 'Math', 'String', 'Number', 'Boolean', 'Date', 'Object', 'Array', 'RegExp', 'Enumerator', 'GetObject', 'ScriptEngine', 'parseInt', 'parseFloat', 'escape', 'unescape', 'encodeURIComponent', 'decodeURIComponent', 'isNaN', 'isFinite']);
+const JSCRIPT_GLOBALS = new Set([
+  'undefined',
+  'NaN',
+  'Infinity',
+  'WScript',
+  'ActiveXObject',
+  'Math',
+  'String',
+  'Number',
+  'Boolean',
+  'Date',
+  'Object',
+  'Array',
+  'RegExp',
+  'Enumerator',
+  'GetObject',
+  'ScriptEngine',
+  'parseInt',
+  'parseFloat',
+  'escape',
+  'unescape',
+  'encodeURIComponent',
+  'decodeURIComponent',
+  'isNaN',
+  'isFinite',
+]);
 const MAX_SYNTAX_ERRORS = 100;
 /** Characters acorn may parse in total for one file while recovering from syntax errors. */
 const PARSE_BUDGET_CHARS = 8_000_000;
 
 type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Ctx { text: string; ix: TextIndex; diagnostics: Diagnostic[]; entries: Entry[]; defined: Map<string, string | undefined>; selfRead?: boolean }
+interface Ctx {
+  text: string;
+  ix: TextIndex;
+  diagnostics: Diagnostic[];
+  entries: Entry[];
+  defined: Map<string, string | undefined>;
+  selfRead?: boolean;
+}
 
 function lineEnd(text: string, pos: number): number {
   let e = pos;
@@ -30,7 +62,12 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
   const attempts = Math.max(3, Math.min(MAX_SYNTAX_ERRORS, Math.floor(PARSE_BUDGET_CHARS / Math.max(1, text.length))));
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      return acornParse(masked, { ecmaVersion: 5, sourceType: 'script', allowReserved: true, allowReturnOutsideFunction: false }) as AnyNode;
+      return acornParse(masked, {
+        ecmaVersion: 5,
+        sourceType: 'script',
+        allowReserved: true,
+        allowReturnOutsideFunction: false,
+      }) as AnyNode;
     } catch (err) {
       const e = err as SyntaxError & { pos?: number; raisedAt?: number };
       if (typeof e.pos !== 'number') return undefined;
@@ -40,7 +77,10 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       const raisedAt = typeof e.raisedAt === 'number' ? e.raisedAt : pos + 1;
       if (/Assigning to rvalue/.test(message)) {
         const op = masked.slice(pos, raisedAt).search(/--|\+\+/);
-        if (op >= 0) { pos += op; message = `Invalid left-hand side expression in postfix operation: "${masked.slice(pos, pos + 2)}" after a value is a decrement/increment in JScript, not a comment (comments are // or /* */)`; }
+        if (op >= 0) {
+          pos += op;
+          message = `Invalid left-hand side expression in postfix operation: "${masked.slice(pos, pos + 2)}" after a value is a decrement/increment in JScript, not a comment (comments are // or /* */)`;
+        }
       } else if (masked[pos] === '#') {
         code = 'hash-comment';
         message = 'Invalid character "#": "#" does not start a comment in JScript (use //)';
@@ -49,7 +89,9 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
       let end = code === 'unterminated-comment' ? text.length : lineEnd(text, pos);
       while (code !== 'unterminated-comment' && end > pos + 1 && /\s/.test(text[end - 1])) end--;
       ctx.diagnostics.push({
-        range: ctx.ix.range(pos, Math.max(end, pos + 1)), severity: 'error', code,
+        range: ctx.ix.range(pos, Math.max(end, pos + 1)),
+        severity: 'error',
+        code,
         message: `JScript syntax error: ${message}. Windows Script Host runs none of config.js when it has a syntax error.`,
       });
       // Blank from the error to the end of its line (the whole line when that makes no progress) and go on.
@@ -64,7 +106,12 @@ function parseRecovering(text: string, ctx: Ctx): AnyNode | undefined {
     }
   }
   const ix = ctx.ix;
-  ctx.diagnostics.push({ range: ix.range(0, 0), severity: 'information', code: 'more-syntax-errors', message: `Further JScript syntax errors are not shown (the first ${attempts} are); Windows Script Host stops at the first.` });
+  ctx.diagnostics.push({
+    range: ix.range(0, 0),
+    severity: 'information',
+    code: 'more-syntax-errors',
+    message: `Further JScript syntax errors are not shown (the first ${attempts} are); Windows Script Host stops at the first.`,
+  });
   return undefined;
 }
 
@@ -75,12 +122,29 @@ function checkEscapes(ctx: Ctx, raw: string, start: number, key: string, value: 
   for (let i = 1; i < raw.length - 1; i++) {
     if (raw[i] !== '\\') continue;
     const nx = raw[i + 1];
-    if (nx === '\\' || nx === '"' || nx === "'" || nx === '\n' || nx === '\r') { i++; continue; }
+    if (nx === '\\' || nx === '"' || nx === "'" || nx === '\n' || nx === '\r') {
+      i++;
+      continue;
+    }
     const s = start + i;
     if (nx in JS_ESCAPES) {
-      if (pathLike) ctx.diagnostics.push({ range: ctx.ix.range(s, s + 2), severity: 'warning', code: 'single-backslash', message: `"\\${nx}" is a JScript escape sequence, not a path separator — double the backslash ("\\\\${nx}").` });
-    } else if (!(nx === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) && !(nx === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6)))) {
-      ctx.diagnostics.push({ range: ctx.ix.range(s, s + 2), severity: 'warning', code: 'single-backslash', message: `Single backslash before "${quoteForMessage(nx)}" is dropped by JScript — backslashes must be doubled ("\\\\").` });
+      if (pathLike)
+        ctx.diagnostics.push({
+          range: ctx.ix.range(s, s + 2),
+          severity: 'warning',
+          code: 'single-backslash',
+          message: `"\\${nx}" is a JScript escape sequence, not a path separator — double the backslash ("\\\\${nx}").`,
+        });
+    } else if (
+      !(nx === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) &&
+      !(nx === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6)))
+    ) {
+      ctx.diagnostics.push({
+        range: ctx.ix.range(s, s + 2),
+        severity: 'warning',
+        code: 'single-backslash',
+        message: `Single backslash before "${quoteForMessage(nx)}" is dropped by JScript — backslashes must be doubled ("\\\\").`,
+      });
     }
     i++;
   }
@@ -91,7 +155,9 @@ function reportUndefined(ctx: Ctx, name: string, start: number, end: number, key
   const n = quoteForMessage(name, 40);
   const w = quoteForMessage(written, 60);
   ctx.diagnostics.push({
-    range: ctx.ix.range(start, end), severity: 'error', code: 'unquoted-value',
+    range: ctx.ix.range(start, end),
+    severity: 'error',
+    code: 'unquoted-value',
     message: `${n} is not defined: JScript stops with a ReferenceError ("'${n}' is undefined"; node: "ReferenceError: ${n} is not defined") when VCB loads config.js — quote the value: ${key ? key + '=' : ''}"${w}";`,
     data: { key },
   });
@@ -101,7 +167,10 @@ function reportUndefined(ctx: Ctx, name: string, start: number, end: number, key
 function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
   switch (node.type) {
     case 'Literal':
-      if (typeof node.value === 'string') { checkEscapes(ctx, String(node.raw), node.start, key, node.value); return node.value; }
+      if (typeof node.value === 'string') {
+        checkEscapes(ctx, String(node.raw), node.start, key, node.value);
+        return node.value;
+      }
       if (node.value === null) return 'null';
       if (typeof node.value === 'number' || typeof node.value === 'boolean') return String(node.value);
       return undefined;
@@ -113,13 +182,15 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
       return undefined;
     }
     case 'BinaryExpression': {
-      const l = evaluate(ctx, node.left, key), r = evaluate(ctx, node.right, key);
+      const l = evaluate(ctx, node.left, key),
+        r = evaluate(ctx, node.right, key);
       if (node.operator !== '+' || l === undefined || r === undefined) return undefined;
       const lit = (n: AnyNode) => n.type === 'Literal' && typeof n.value === 'number';
       return lit(node.left) && lit(node.right) ? String(Number(l) + Number(r)) : l + r;
     }
     case 'UnaryExpression':
-      if (node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') return String(-node.argument.value);
+      if (node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number')
+        return String(-node.argument.value);
       // `typeof NAME` of an undeclared NAME is "undefined", not a ReferenceError.
       if (!(node.operator === 'typeof' && node.argument.type === 'Identifier')) evaluate(ctx, node.argument, key);
       return undefined;
@@ -135,7 +206,8 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
       if (node.computed) evaluate(ctx, node.property, key);
       return undefined;
     }
-    case 'CallExpression': case 'NewExpression':
+    case 'CallExpression':
+    case 'NewExpression':
       evaluate(ctx, node.callee, key);
       for (const a of node.arguments as AnyNode[]) evaluate(ctx, a, key);
       return undefined;
@@ -169,10 +241,14 @@ function evaluate(ctx: Ctx, node: AnyNode, key: string): string | undefined {
 function statementRange(ctx: Ctx, start: number, end: number): Entry['statementRange'] {
   const { text, ix } = ctx;
   let ls = start;
-  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) { ls--; if (!isBlankCode(text.charCodeAt(ls))) return ix.range(start, end); }
+  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) {
+    ls--;
+    if (!isBlankCode(text.charCodeAt(ls))) return ix.range(start, end);
+  }
   let e = end;
   while (e < text.length && isBlankCode(text.charCodeAt(e))) e++;
-  if (e < text.length && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13 && !text.startsWith('//', e)) return ix.range(start, end);
+  if (e < text.length && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13 && !text.startsWith('//', e))
+    return ix.range(start, end);
   return ix.lineRange(start, end);
 }
 
@@ -188,19 +264,54 @@ class ConfigJsEntry implements Entry {
   unevaluated?: boolean;
   selfReference?: boolean;
   constructor(
-    private readonly ctx: Ctx, readonly key: string, readonly keyRange: Entry['keyRange'], readonly value: string, readonly rawValue: string,
-    readonly quote: Entry['quote'], private readonly vs: number, private readonly ve: number, private readonly ss: number, private readonly se: number,
+    private readonly ctx: Ctx,
+    readonly key: string,
+    readonly keyRange: Entry['keyRange'],
+    readonly value: string,
+    readonly rawValue: string,
+    readonly quote: Entry['quote'],
+    private readonly vs: number,
+    private readonly ve: number,
+    private readonly ss: number,
+    private readonly se: number,
   ) {}
-  get valueRange(): Entry['valueRange'] { return (this.vr ??= this.ctx.ix.range(this.vs, this.ve)); }
-  get statementRange(): Entry['statementRange'] { return (this.sr ??= statementRange(this.ctx, this.ss, this.se)); }
+  get valueRange(): Entry['valueRange'] {
+    return (this.vr ??= this.ctx.ix.range(this.vs, this.ve));
+  }
+  get statementRange(): Entry['statementRange'] {
+    return (this.sr ??= statementRange(this.ctx, this.ss, this.se));
+  }
 }
 
-function addEntry(ctx: Ctx, key: string, keyNode: AnyNode, valueNode: AnyNode, value: string | undefined, stmt: AnyNode): void {
+function addEntry(
+  ctx: Ctx,
+  key: string,
+  keyNode: AnyNode,
+  valueNode: AnyNode,
+  value: string | undefined,
+  stmt: AnyNode,
+): void {
   const { ix, text } = ctx;
   const v = valueNode;
   const raw = text.slice(v.start, v.end);
-  const quote: Entry['quote'] = v.type === 'Literal' && typeof v.value === 'string' ? (text.charCodeAt(v.start) === 39 ? 'single' : 'double') : 'none';
-  const entry = new ConfigJsEntry(ctx, key, ix.range(keyNode.start, keyNode.end), value ?? raw, raw, quote, v.start, v.end, stmt.start, stmt.end);
+  const quote: Entry['quote'] =
+    v.type === 'Literal' && typeof v.value === 'string'
+      ? text.charCodeAt(v.start) === 39
+        ? 'single'
+        : 'double'
+      : 'none';
+  const entry = new ConfigJsEntry(
+    ctx,
+    key,
+    ix.range(keyNode.start, keyNode.end),
+    value ?? raw,
+    raw,
+    quote,
+    v.start,
+    v.end,
+    stmt.start,
+    stmt.end,
+  );
   if (value === undefined) entry.unevaluated = true;
   if (ctx.selfRead) entry.selfReference = true;
   ctx.entries.push(entry);
@@ -214,7 +325,10 @@ function innermostValue(node: AnyNode): AnyNode {
 }
 
 function assignment(ctx: Ctx, node: AnyNode, stmtStart: number, stmtEnd = node.end): string | undefined {
-  if (node.operator !== '=' || node.left.type !== 'Identifier') { evaluate(ctx, node.right, ''); return undefined; }
+  if (node.operator !== '=' || node.left.type !== 'Identifier') {
+    evaluate(ctx, node.right, '');
+    return undefined;
+  }
   const key: string = node.left.name;
   ctx.selfRead = false;
   const value = evaluate(ctx, node.right, key);
@@ -232,12 +346,13 @@ export function parseConfigJs(text: string): ParseResult {
   const program = parseRecovering(text, ctx);
   for (const stmt of (program?.body ?? []) as AnyNode[]) {
     if (stmt.type === 'ExpressionStatement') {
-      const exprs: AnyNode[] = stmt.expression.type === 'SequenceExpression' ? stmt.expression.expressions : [stmt.expression];
+      const exprs: AnyNode[] =
+        stmt.expression.type === 'SequenceExpression' ? stmt.expression.expressions : [stmt.expression];
       for (const ex of exprs) {
         if (ex.type === 'AssignmentExpression') {
-          if (exprs.length === 1) assignment(ctx, ex, stmt.start, stmt.end); else assignment(ctx, ex, ex.start);
-        }
-        else evaluate(ctx, ex, '');
+          if (exprs.length === 1) assignment(ctx, ex, stmt.start, stmt.end);
+          else assignment(ctx, ex, ex.start);
+        } else evaluate(ctx, ex, '');
       }
     } else if (stmt.type === 'VariableDeclaration') {
       for (const d of stmt.declarations as AnyNode[]) {
@@ -248,5 +363,12 @@ export function parseConfigJs(text: string): ParseResult {
       }
     }
   }
-  return { languageId: 'vcb-config-js', entries: ctx.entries, diagnostics: ctx.diagnostics, ...(ctx.diagnostics.some((d) => d.severity === 'error' && d.code !== 'unquoted-value') ? { syntaxErrors: true } : {}) };
+  return {
+    languageId: 'vcb-config-js',
+    entries: ctx.entries,
+    diagnostics: ctx.diagnostics,
+    ...(ctx.diagnostics.some((d) => d.severity === 'error' && d.code !== 'unquoted-value')
+      ? { syntaxErrors: true }
+      : {}),
+  };
 }

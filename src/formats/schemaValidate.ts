@@ -29,14 +29,24 @@ function keyFromPointer(p: string): string {
  * Entries whose value is not evaluated here (config.js expressions) count as present but are not checked; when the
  * file cannot run at all (`syntaxErrors`), missing keys are not reported.
  */
-export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry[], syntaxErrors = false): Diagnostic[] {
+export function schemaDiagnostics(
+  lang: LanguageId,
+  text: string,
+  entries: Entry[],
+  syntaxErrors = false,
+): Diagnostic[] {
   const data: Record<string, unknown> = Object.create(null);
   const last = new Map<string, Entry>();
   const present = new Set<string>();
   for (const e of entries) {
     present.add(e.key);
-    if (e.unevaluated) { delete data[e.key]; last.delete(e.key); continue; }
-    data[e.key] = e.value; last.set(e.key, e);
+    if (e.unevaluated) {
+      delete data[e.key];
+      last.delete(e.key);
+      continue;
+    }
+    data[e.key] = e.value;
+    last.set(e.key, e);
   }
   const validate = validatorFor(lang);
   validate({ ...data });
@@ -48,7 +58,13 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
       const key = String((err.params as { missingProperty?: string }).missingProperty ?? '');
       if (syntaxErrors || present.has(key)) continue;
       const eof = new TextIndex(text).range(text.length, text.length);
-      out.push({ range: eof, severity: 'error', code: 'missing-required', message: `Missing required key ${key} (it has no default value${lang === 'vcb-config-js' ? '; VCB guide, table 2-1' : ''}).`, data: { key } });
+      out.push({
+        range: eof,
+        severity: 'error',
+        code: 'missing-required',
+        message: `Missing required key ${key} (it has no default value${lang === 'vcb-config-js' ? '; VCB guide, table 2-1' : ''}).`,
+        data: { key },
+      });
       continue;
     }
     if (err.keyword === 'additionalProperties') {
@@ -57,7 +73,15 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
       seenUnknown.add(key);
       const suggestion = closest(key, schemaKeys);
       for (const e of entries.filter((x) => x.key === key)) {
-        out.push({ range: e.keyRange, severity: 'warning', code: 'unknown-key', message: suggestion ? `Unknown key ${quoteForMessage(key)} — did you mean ${suggestion}?` : `Unknown key ${quoteForMessage(key)}.`, data: suggestion ? { key, suggestion } : { key } });
+        out.push({
+          range: e.keyRange,
+          severity: 'warning',
+          code: 'unknown-key',
+          message: suggestion
+            ? `Unknown key ${quoteForMessage(key)} — did you mean ${suggestion}?`
+            : `Unknown key ${quoteForMessage(key)}.`,
+          data: suggestion ? { key, suggestion } : { key },
+        });
       }
       continue;
     }
@@ -69,7 +93,13 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
     switch (err.keyword) {
       case 'enum': {
         const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? ps?.enum ?? []).map(String);
-        out.push({ range, severity: 'error', code: 'invalid-value', message: `Invalid value "${quoteForMessage(entry.value)}" for ${key}. Allowed values: ${allowed.join(', ')}.`, data: { key, allowed } });
+        out.push({
+          range,
+          severity: 'error',
+          code: 'invalid-value',
+          message: `Invalid value "${quoteForMessage(entry.value)}" for ${key}. Allowed values: ${allowed.join(', ')}.`,
+          data: { key, allowed },
+        });
         break;
       }
       case 'pattern': {
@@ -78,16 +108,43 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
         break;
       }
       case 'type':
-        out.push({ range, severity: 'error', code: 'invalid-type', message: `${key} must be ${err.params && (err.params as { type?: string }).type === 'integer' ? 'an integer' : 'of type ' + String((err.params as { type?: string }).type)} (got "${quoteForMessage(entry.value)}").`, data: { key } });
+        out.push({
+          range,
+          severity: 'error',
+          code: 'invalid-type',
+          message: `${key} must be ${err.params && (err.params as { type?: string }).type === 'integer' ? 'an integer' : 'of type ' + String((err.params as { type?: string }).type)} (got "${quoteForMessage(entry.value)}").`,
+          data: { key },
+        });
         break;
-      case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-        out.push({ range, severity: 'error', code: 'out-of-range', message: `${key} must be between ${ps?.minimum ?? '-∞'} and ${ps?.maximum ?? '∞'} (got ${quoteForMessage(entry.value)}).`, data: { key } });
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        out.push({
+          range,
+          severity: 'error',
+          code: 'out-of-range',
+          message: `${key} must be between ${ps?.minimum ?? '-∞'} and ${ps?.maximum ?? '∞'} (got ${quoteForMessage(entry.value)}).`,
+          data: { key },
+        });
         break;
       case 'minLength':
-        out.push({ range, severity: 'error', code: 'empty-value', message: `${key} must not be empty.`, data: { key } });
+        out.push({
+          range,
+          severity: 'error',
+          code: 'empty-value',
+          message: `${key} must not be empty.`,
+          data: { key },
+        });
         break;
       default:
-        out.push({ range, severity: 'error', code: 'invalid-value', message: `${key}: ${err.message ?? 'invalid value'}.`, data: { key } });
+        out.push({
+          range,
+          severity: 'error',
+          code: 'invalid-value',
+          message: `${key}: ${err.message ?? 'invalid value'}.`,
+          data: { key },
+        });
     }
   }
   return out;
@@ -95,10 +152,14 @@ export function schemaDiagnostics(lang: LanguageId, text: string, entries: Entry
 
 function formatMessage(code: string, key: string, value: string): string {
   switch (code) {
-    case 'thumbprint-format': return thumbprintMessage(key, value);
-    case 'datastore-path-format': return `${key} must be a datastore path "[<datastore_name>] <path_on_datastore>" (got "${quoteForMessage(value)}").`;
-    case 'uuid-format': return `${key} must be a UUID (32 hexadecimal digits, optionally in 8-4-4-4-12 form).`;
-    default: return `${key} has an invalid format.`;
+    case 'thumbprint-format':
+      return thumbprintMessage(key, value);
+    case 'datastore-path-format':
+      return `${key} must be a datastore path "[<datastore_name>] <path_on_datastore>" (got "${quoteForMessage(value)}").`;
+    case 'uuid-format':
+      return `${key} must be a UUID (32 hexadecimal digits, optionally in 8-4-4-4-12 form).`;
+    default:
+      return `${key} has an invalid format.`;
   }
 }
 
@@ -108,7 +169,9 @@ function thumbprintMessage(key: string, value: string): string {
   const prefix = /^\s*(SHA-?1|SHA-?256|MD5)?\s*Fingerprint\s*=/i.exec(value);
   const hex = value.slice(prefix ? prefix[0].length : 0).replace(/[^0-9a-fA-F]/g, '');
   if (prefix) return `${base}: remove the "${prefix[0].trim()}" prefix that openssl prints before it.`;
-  if (hex.length === 64) return `${base}: this is a SHA-256 thumbprint (32 pairs) — newer openssl prints SHA-256 unless -sha1 is given; run the command with -sha1.`;
-  if (hex.length === 40 && /[a-f]/.test(value)) return `${base}: the thumbprint is compared case-sensitively — write the letters in upper case.`;
+  if (hex.length === 64)
+    return `${base}: this is a SHA-256 thumbprint (32 pairs) — newer openssl prints SHA-256 unless -sha1 is given; run the command with -sha1.`;
+  if (hex.length === 40 && /[a-f]/.test(value))
+    return `${base}: the thumbprint is compared case-sensitively — write the letters in upper case.`;
   return `${base}.`;
 }

@@ -45,7 +45,11 @@ export function propertySchema(lang: LanguageId, key: string): PropertySchema | 
   if (!s) return undefined;
   if (Object.prototype.hasOwnProperty.call(s.properties, key)) return s.properties[key];
   for (const [pat, ps] of Object.entries(s.patternProperties ?? {})) {
-    try { if (new RegExp(pat).test(key)) return ps; } catch { /* ignore */ }
+    try {
+      if (new RegExp(pat).test(key)) return ps;
+    } catch {
+      /* ignore */
+    }
   }
   return undefined;
 }

@@ -12,10 +12,12 @@ export class TextIndex {
   }
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0, hi = this.lineStarts.length - 1;
+    let lo = 0,
+      hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid; else hi = mid - 1;
+      if (this.lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
     }
     return { offset: o, line: lo, character: o - this.lineStarts[lo] };
   }
@@ -34,7 +36,9 @@ export class TextIndex {
     if (this.text[e] === '\n') e++;
     return this.range(s, e);
   }
-  get length(): number { return this.text.length; }
+  get length(): number {
+    return this.text.length;
+  }
 }
 
 export function textOf(text: string, r: Range): string {

@@ -2,10 +2,23 @@
 
 export type LanguageId = 'vcb-config-js' | 'backuptools-conf' | 'vcb-catalog' | 'ovm-config' | 'ovmm-sysconfig';
 
-export const LANGUAGE_IDS: readonly LanguageId[] = ['vcb-config-js', 'backuptools-conf', 'vcb-catalog', 'ovm-config', 'ovmm-sysconfig'];
+export const LANGUAGE_IDS: readonly LanguageId[] = [
+  'vcb-config-js',
+  'backuptools-conf',
+  'vcb-catalog',
+  'ovm-config',
+  'ovmm-sysconfig',
+];
 
-export interface Position { offset: number; line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  offset: number;
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -53,10 +66,15 @@ export interface CompletionItem {
   documentation?: string;
 }
 
-export interface HoverResult { range: Range; contents: string }
+export interface HoverResult {
+  range: Range;
+  contents: string;
+}
 
 export interface QuickFix {
-  title: string; range: Range; newText: string;
+  title: string;
+  range: Range;
+  newText: string;
   /** Set when the fix is "convert the whole file to LF": an editor applies it as an end-of-line change (VS Code keeps a document's EOL on edits). */
   eol?: 'lf';
 }

@@ -7,17 +7,29 @@ import { TextIndex } from './text';
 import { Diagnostic, LanguageId } from './types';
 import { escapeControlChars } from '../core/controlChars';
 
-const byPosition = (a: Diagnostic, b: Diagnostic) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset;
+const byPosition = (a: Diagnostic, b: Diagnostic) =>
+  a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset;
 
 export function validate(languageId: LanguageId, text: string): Diagnostic[] {
   const t = typeof text === 'string' ? text : String(text ?? '');
   try {
     const parsed = parse(languageId, t);
-    const all = [...parsed.diagnostics, ...schemaDiagnostics(languageId, t, parsed.entries, parsed.syntaxErrors), ...semanticDiagnostics(languageId, parsed.entries)];
+    const all = [
+      ...parsed.diagnostics,
+      ...schemaDiagnostics(languageId, t, parsed.entries, parsed.syntaxErrors),
+      ...semanticDiagnostics(languageId, parsed.entries),
+    ];
     return all.sort(byPosition);
   } catch (err) {
     const ix = new TextIndex(t);
-    return [{ range: ix.range(0, 0), severity: 'information', code: 'internal-error', message: `Validation failed: ${escapeControlChars(err instanceof Error ? err.message : String(err))}` }];
+    return [
+      {
+        range: ix.range(0, 0),
+        severity: 'information',
+        code: 'internal-error',
+        message: `Validation failed: ${escapeControlChars(err instanceof Error ? err.message : String(err))}`,
+      },
+    ];
   }
 }
 
@@ -39,5 +51,9 @@ export function validateBytes(languageId: LanguageId, bytes: Uint8Array, encodin
   if (decoded.binary) return { text: decoded.text, encoding: decoded.encoding, diagnostics: decoded.diagnostics };
   const bom = decoded.diagnostics.find((d) => d.code === 'utf8-bom');
   const seen = bom ? ' '.repeat(bom.range.end.offset) + decoded.text.slice(bom.range.end.offset) : decoded.text;
-  return { text: decoded.text, encoding: decoded.encoding, diagnostics: [...decoded.diagnostics, ...validate(languageId, seen)].sort(byPosition) };
+  return {
+    text: decoded.text,
+    encoding: decoded.encoding,
+    diagnostics: [...decoded.diagnostics, ...validate(languageId, seen)].sort(byPosition),
+  };
 }

@@ -40,7 +40,8 @@ export function languageToAssign(document: vscode.TextDocument): LanguageId | un
   if (document.languageId === 'vcb-config-js') return undefined;
   // Extra globs may name files not called config.js too.
   if (document.uri.scheme === 'file' && matchesConfigGlobs(document, path)) return 'vcb-config-js';
-  if (base === 'catalog' && document.languageId !== 'vcb-catalog' && looksLikeVcbCatalog(document.getText())) return 'vcb-catalog';
+  if (base === 'catalog' && document.languageId !== 'vcb-catalog' && looksLikeVcbCatalog(document.getText()))
+    return 'vcb-catalog';
   // An edited copy of a catalog (for vcbRestore -a), named anything: recognised by its config.vmx= line.
   if (document.languageId === 'plaintext' && hasCatalogVmxLine(document.getText())) return 'vcb-catalog';
   return undefined;
@@ -51,37 +52,53 @@ const assignedByGlob = new Set<string>();
 
 async function maybeAssign(document: vscode.TextDocument): Promise<void> {
   let lang: LanguageId | undefined;
-  try { lang = languageToAssign(document); } catch { return; }
+  try {
+    lang = languageToAssign(document);
+  } catch {
+    return;
+  }
   const path = document.uri.fsPath || document.uri.path;
   if (lang && document.languageId !== lang) {
     const byGlob = lang === 'vcb-config-js' && detectLanguage(path, document.getText()) !== 'vcb-config-js';
     try {
       await vscode.languages.setTextDocumentLanguage(document, lang);
       if (byGlob) assignedByGlob.add(document.uri.toString());
-    } catch { /* document closed meanwhile */ }
+    } catch {
+      /* document closed meanwhile */
+    }
     return;
   }
   // A glob that no longer matches gives the document its ordinary language back.
   const key = document.uri.toString();
   if (document.languageId === 'vcb-config-js' && assignedByGlob.has(key) && !matchesConfigGlobs(document, path)) {
     assignedByGlob.delete(key);
-    try { await vscode.languages.setTextDocumentLanguage(document, /\.js$/i.test(path) ? 'javascript' : 'plaintext'); } catch { /* closed */ }
+    try {
+      await vscode.languages.setTextDocumentLanguage(document, /\.js$/i.test(path) ? 'javascript' : 'plaintext');
+    } catch {
+      /* closed */
+    }
   }
 }
 
 export function registerAutoDetect(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((d) => { void maybeAssign(d); }),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      void maybeAssign(d);
+    }),
     // Changing the globs re-runs detection on every open document (diagnostics follow the language change).
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('vmbackup.vcbConfigGlobs')) for (const d of vscode.workspace.textDocuments) void maybeAssign(d);
+      if (e.affectsConfiguration('vmbackup.vcbConfigGlobs'))
+        for (const d of vscode.workspace.textDocuments) void maybeAssign(d);
     }),
   );
   for (const d of vscode.workspace.textDocuments) void maybeAssign(d);
   context.subscriptions.push(
     vscode.commands.registerCommand('vmbackup.validateAsVcbConfig', async () => {
       const editor = vscode.window.activeTextEditor;
-      if (!editor) { void vscode.window.showInformationMessage('Open a file to validate it as a VCB config.js.'); return; }
+      if (!editor) {
+        void vscode.window.showInformationMessage('Open a file to validate it as a VCB config.js.');
+        return;
+      }
       assignedByGlob.delete(editor.document.uri.toString());
       await vscode.languages.setTextDocumentLanguage(editor.document, 'vcb-config-js');
     }),

@@ -19,7 +19,12 @@ export function registerConvertToLf(): vscode.Disposable {
 
 function toFormatDiagnostic(document: vscode.TextDocument, d: VmBackupDiagnostic): Diagnostic {
   if (d.formatDiagnostic) return d.formatDiagnostic;
-  const severity: Severity = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'information';
+  const severity: Severity =
+    d.severity === vscode.DiagnosticSeverity.Error
+      ? 'error'
+      : d.severity === vscode.DiagnosticSeverity.Warning
+        ? 'warning'
+        : 'information';
   const code = typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code ?? '');
   return { range: fromVsRange(document, d.range), severity, message: d.message, code };
 }
@@ -34,11 +39,16 @@ export const codeActionProvider: vscode.CodeActionProvider = {
       if (vd.source !== DIAGNOSTIC_SOURCE) continue;
       const d = toFormatDiagnostic(document, vd);
       let fixes: QuickFix[];
-      try { fixes = quickFixesFor(lang, text, d); } catch { fixes = []; }
+      try {
+        fixes = quickFixesFor(lang, text, d);
+      } catch {
+        fixes = [];
+      }
       for (const f of fixes) {
         const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
         // VS Code keeps a document's line endings on edits: "Convert to LF" is an end-of-line change (a command).
-        if (f.eol === 'lf') action.command = { command: CONVERT_TO_LF_COMMAND, title: f.title, arguments: [document.uri] };
+        if (f.eol === 'lf')
+          action.command = { command: CONVERT_TO_LF_COMMAND, title: f.title, arguments: [document.uri] };
         else {
           action.edit = new vscode.WorkspaceEdit();
           action.edit.replace(document.uri, toVsRange(document, f.range), f.newText);
@@ -48,7 +58,10 @@ export const codeActionProvider: vscode.CodeActionProvider = {
         actions.push(action);
       }
       if (d.code === 'encoding-mismatch') {
-        const reopen = new vscode.CodeAction(`Reopen with Encoding (${String(d.data?.vscodeEncoding ?? '')})`, vscode.CodeActionKind.QuickFix);
+        const reopen = new vscode.CodeAction(
+          `Reopen with Encoding (${String(d.data?.vscodeEncoding ?? '')})`,
+          vscode.CodeActionKind.QuickFix,
+        );
         reopen.command = { command: REOPEN_WITH_ENCODING, title: reopen.title };
         reopen.diagnostics = [vd];
         actions.push(reopen);
@@ -70,4 +83,6 @@ export const codeActionProvider: vscode.CodeActionProvider = {
   },
 };
 
-export const CODE_ACTION_METADATA: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+export const CODE_ACTION_METADATA: vscode.CodeActionProviderMetadata = {
+  providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+};

@@ -16,7 +16,11 @@ export const completionProvider: vscode.CompletionItemProvider = {
     const lang = ourLanguage(document);
     if (!lang) return undefined;
     let items: CompletionItem[];
-    try { items = completionsAt(lang, document.getText(), document.offsetAt(position)); } catch { return undefined; }
+    try {
+      items = completionsAt(lang, document.getText(), document.offsetAt(position));
+    } catch {
+      return undefined;
+    }
     return items.map((c) => {
       const item = new vscode.CompletionItem(c.label, KIND[c.kind] ?? vscode.CompletionItemKind.Text);
       item.insertText = c.insertText;

@@ -9,17 +9,26 @@ export function toVsRange(document: vscode.TextDocument, range: Range): vscode.R
 
 export function toVsSeverity(severity: Severity): vscode.DiagnosticSeverity {
   switch (severity) {
-    case 'error': return vscode.DiagnosticSeverity.Error;
-    case 'warning': return vscode.DiagnosticSeverity.Warning;
-    default: return vscode.DiagnosticSeverity.Information;
+    case 'error':
+      return vscode.DiagnosticSeverity.Error;
+    case 'warning':
+      return vscode.DiagnosticSeverity.Warning;
+    default:
+      return vscode.DiagnosticSeverity.Information;
   }
 }
 
 /** vscode diagnostic that remembers the format-layer diagnostic it came from (for quick fixes). */
-export interface VmBackupDiagnostic extends vscode.Diagnostic { formatDiagnostic?: Diagnostic }
+export interface VmBackupDiagnostic extends vscode.Diagnostic {
+  formatDiagnostic?: Diagnostic;
+}
 
 export function toVsDiagnostic(document: vscode.TextDocument, d: Diagnostic): VmBackupDiagnostic {
-  const out: VmBackupDiagnostic = new vscode.Diagnostic(toVsRange(document, d.range), d.message, toVsSeverity(d.severity));
+  const out: VmBackupDiagnostic = new vscode.Diagnostic(
+    toVsRange(document, d.range),
+    d.message,
+    toVsSeverity(d.severity),
+  );
   out.code = d.code;
   out.source = DIAGNOSTIC_SOURCE;
   out.formatDiagnostic = d;

@@ -6,7 +6,15 @@ import { decodeFile, LanguageId, validate } from '../formats';
 import type { Diagnostic } from '../formats';
 
 /** VS Code's encoding ids (TextDocument.encoding) for iconv-lite's names. */
-const VSCODE_ENCODING: Record<string, string> = { cp932: 'shiftjis', shift_jis: 'shiftjis', 'windows-1252': 'windows1252', utf8: 'utf8', utf16le: 'utf16le', utf16be: 'utf16be', 'euc-jp': 'eucjp' };
+const VSCODE_ENCODING: Record<string, string> = {
+  cp932: 'shiftjis',
+  shift_jis: 'shiftjis',
+  'windows-1252': 'windows1252',
+  utf8: 'utf8',
+  utf16le: 'utf16le',
+  utf16be: 'utf16be',
+  'euc-jp': 'eucjp',
+};
 export const REOPEN_WITH_ENCODING = 'workbench.action.reopenWithEncoding';
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -26,22 +34,40 @@ export function encodingDiagnostics(document: vscode.TextDocument, lang: Languag
   try {
     if (fs.statSync(document.uri.fsPath).size > MAX_BYTES) return [];
     bytes = fs.readFileSync(document.uri.fsPath);
-  } catch { return []; }
+  } catch {
+    return [];
+  }
   const decoded = decodeFile(bytes, lang, configuredEncoding(lang, document.uri));
   if (decoded.binary) return [];
   const at0 = { start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };
   const out: Diagnostic[] = [];
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const bomDiag = decoded.diagnostics.find((d) => d.code === 'utf8-bom') ?? (hasBom ? validate(lang, decoded.text).find((d) => d.range.start.offset === 0 && (d.code === 'bom' || d.code === 'syntax-error')) : undefined);
-  if (hasBom && bomDiag) out.push({ ...bomDiag, range: at0, code: 'bom-hidden', message: `${bomDiag.message} (VS Code does not show the BOM: use "Save with Encoding" and choose UTF-8 without BOM.)` });
+  const bomDiag =
+    decoded.diagnostics.find((d) => d.code === 'utf8-bom') ??
+    (hasBom
+      ? validate(lang, decoded.text).find(
+          (d) => d.range.start.offset === 0 && (d.code === 'bom' || d.code === 'syntax-error'),
+        )
+      : undefined);
+  if (hasBom && bomDiag)
+    out.push({
+      ...bomDiag,
+      range: at0,
+      code: 'bom-hidden',
+      message: `${bomDiag.message} (VS Code does not show the BOM: use "Save with Encoding" and choose UTF-8 without BOM.)`,
+    });
   const seen = document.getText().replace(/\r\n/g, '\n');
   const read = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  if (seen === read && !hasBom) out.push(...decoded.diagnostics.filter((d) => d.code === 'utf8-config-js' || d.code === 'undecodable'));
+  if (seen === read && !hasBom)
+    out.push(...decoded.diagnostics.filter((d) => d.code === 'utf8-config-js' || d.code === 'undecodable'));
   if (seen !== read) {
     const target = VSCODE_ENCODING[decoded.encoding] ?? decoded.encoding;
     out.push({
-      range: at0, severity: 'warning', code: 'encoding-mismatch', data: { vscodeEncoding: target },
-      message: `VS Code opened this file as ${document.encoding}, but ${lang === 'vcb-config-js' ? 'Windows Script Host' : 'its reader'} decodes it as ${decoded.encoding}: what you see is not what VCB reads. Reopen it with the encoding ${target}${lang === 'vcb-config-js' ? ' (vmbackup.configJsEncoding sets the proxy\'s ANSI code page)' : ''}.`,
+      range: at0,
+      severity: 'warning',
+      code: 'encoding-mismatch',
+      data: { vscodeEncoding: target },
+      message: `VS Code opened this file as ${document.encoding}, but ${lang === 'vcb-config-js' ? 'Windows Script Host' : 'its reader'} decodes it as ${decoded.encoding}: what you see is not what VCB reads. Reopen it with the encoding ${target}${lang === 'vcb-config-js' ? " (vmbackup.configJsEncoding sets the proxy's ANSI code page)" : ''}.`,
     });
   }
   return out;

@@ -8,12 +8,19 @@ export function globToRegExp(glob: string): RegExp {
     if (c === '*') {
       if (g[i + 1] === '*') {
         i++;
-        if (g[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
+        if (g[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
       } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
-    else if (c === '{') { inGroup = true; re += '(?:'; }
-    else if (c === '}' && inGroup) { inGroup = false; re += ')'; }
-    else if (c === ',' && inGroup) re += '|';
+    else if (c === '{') {
+      inGroup = true;
+      re += '(?:';
+    } else if (c === '}' && inGroup) {
+      inGroup = false;
+      re += ')';
+    } else if (c === ',' && inGroup) re += '|';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp('^' + re + '$', 'i');
@@ -25,7 +32,11 @@ export function matchesAnyGlob(globs: readonly string[], paths: readonly string[
   return globs.some((g) => {
     if (typeof g !== 'string' || !g.trim()) return false;
     let rx: RegExp;
-    try { rx = globToRegExp(g.trim()); } catch { return false; }
+    try {
+      rx = globToRegExp(g.trim());
+    } catch {
+      return false;
+    }
     return norm.some((p) => rx.test(p));
   });
 }

@@ -9,7 +9,11 @@ export const hoverProvider: vscode.HoverProvider = {
     const lang = ourLanguage(document);
     if (!lang) return undefined;
     let h: HoverResult | undefined;
-    try { h = hoverAt(lang, document.getText(), document.offsetAt(position)); } catch { return undefined; }
+    try {
+      h = hoverAt(lang, document.getText(), document.offsetAt(position));
+    } catch {
+      return undefined;
+    }
     if (!h) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(h.contents), toVsRange(document, h.range));
   },

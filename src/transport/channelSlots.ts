@@ -18,7 +18,8 @@ export class ChannelSlots {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next(); else this.used--;
+      if (next) next();
+      else this.used--;
     };
   }
 }

@@ -5,7 +5,11 @@ import * as http from 'node:http';
 import * as tls from 'node:tls';
 import { connectPinned } from './pinnedTls';
 
-export interface HttpOptions { baseURL: string; thumbprint?: string; timeoutMs?: number }
+export interface HttpOptions {
+  baseURL: string;
+  thumbprint?: string;
+  timeoutMs?: number;
+}
 
 export function createHttp(opts: HttpOptions): AxiosInstance {
   const httpsAgent = opts.thumbprint
@@ -27,6 +31,12 @@ export function createHttp(opts: HttpOptions): AxiosInstance {
 
 /** The agent's sockets come from connectPinned: the request is written only after the pin matched. */
 function enforcePin(agent: https.Agent, thumbprint: string): void {
-  type Create = (options: tls.ConnectionOptions, cb: (err: Error | null, s?: tls.TLSSocket) => void) => tls.TLSSocket | undefined;
-  (agent as unknown as { createConnection: Create }).createConnection = (options, cb) => { connectPinned(options, thumbprint, cb); return undefined; };
+  type Create = (
+    options: tls.ConnectionOptions,
+    cb: (err: Error | null, s?: tls.TLSSocket) => void,
+  ) => tls.TLSSocket | undefined;
+  (agent as unknown as { createConnection: Create }).createConnection = (options, cb) => {
+    connectPinned(options, thumbprint, cb);
+    return undefined;
+  };
 }

@@ -16,19 +16,31 @@ export interface IdleWatch {
  * process alive. After firing, or after `stop`, nothing more happens.
  */
 export function watchIdle(idleMs: number | undefined, onIdle: () => void): IdleWatch {
-  if (!idleMs || idleMs <= 0 || !Number.isFinite(idleMs)) return { touch: () => undefined, hold: () => undefined, stop: () => undefined };
+  if (!idleMs || idleMs <= 0 || !Number.isFinite(idleMs))
+    return { touch: () => undefined, hold: () => undefined, stop: () => undefined };
   let last = Date.now();
   let held = false;
-  const timer = setInterval(() => {
-    if (held) { last = Date.now(); return; }
-    if (Date.now() - last < idleMs) return;
-    clearInterval(timer);
-    onIdle();
-  }, Math.max(10, Math.min(1000, idleMs / 4)));
+  const timer = setInterval(
+    () => {
+      if (held) {
+        last = Date.now();
+        return;
+      }
+      if (Date.now() - last < idleMs) return;
+      clearInterval(timer);
+      onIdle();
+    },
+    Math.max(10, Math.min(1000, idleMs / 4)),
+  );
   timer.unref();
   return {
-    touch: () => { last = Date.now(); },
-    hold: (on) => { held = on; last = Date.now(); },
+    touch: () => {
+      last = Date.now();
+    },
+    hold: (on) => {
+      held = on;
+      last = Date.now();
+    },
     stop: () => clearInterval(timer),
   };
 }
@@ -38,5 +50,9 @@ export function watchIdle(idleMs: number | undefined, onIdle: () => void): IdleW
  * never the query, which holds the session) and the connection's idleTimeoutSeconds.
  */
 export function idleWatch(idleMs: number | undefined, what: string, onIdle: (err: StalledError) => void): IdleWatch {
-  return watchIdle(idleMs, () => onIdle(new StalledError(`${what}: no data moved for ${(idleMs ?? 0) / 1000} s (the connection's idleTimeoutSeconds)`)));
+  return watchIdle(idleMs, () =>
+    onIdle(
+      new StalledError(`${what}: no data moved for ${(idleMs ?? 0) / 1000} s (the connection's idleTimeoutSeconds)`),
+    ),
+  );
 }

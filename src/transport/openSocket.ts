@@ -25,18 +25,28 @@ export function openSocket(url: URL, opts: OpenSocketOptions): Promise<net.Socke
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new CancelledError());
     let socket: net.Socket | undefined;
-    const onAbort = () => { socket?.destroy(); reject(new CancelledError()); };
+    const onAbort = () => {
+      socket?.destroy();
+      reject(new CancelledError());
+    };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const settle = (err: Error | null, s?: net.Socket) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (err || !s) reject(err ?? new Error('no socket')); else resolve(s);
+      if (err || !s) reject(err ?? new Error('no socket'));
+      else resolve(s);
     };
     const base = { ...socketTarget(url), onread: opts.onread };
-    if (https && opts.thumbprint) { socket = connectPinned(base, opts.thumbprint, settle); return; }
+    if (https && opts.thumbprint) {
+      socket = connectPinned(base, opts.thumbprint, settle);
+      return;
+    }
     const s: net.Socket = https ? tls.connect({ ...base, rejectUnauthorized: true }) : net.connect(base);
     socket = s;
     const onError = (err: Error) => settle(err);
     s.once('error', onError);
-    s.once(https ? 'secureConnect' : 'connect', () => { s.removeListener('error', onError); settle(null, s); });
+    s.once(https ? 'secureConnect' : 'connect', () => {
+      s.removeListener('error', onError);
+      settle(null, s);
+    });
   });
 }

@@ -3,7 +3,10 @@ import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 
 export function normaliseThumbprint(t: string): string {
-  return t.replace(/[^0-9a-f]/gi, '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  return t
+    .replace(/[^0-9a-f]/gi, '')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
 }
 
 /** The SHA-256 thumbprint of a certificate (its DER bytes), as normaliseThumbprint writes it. */
@@ -17,7 +20,9 @@ export function pinnedCheck(thumbprint: string, peer = 'server') {
   return (cert: tls.PeerCertificate): Error | undefined => {
     const raw = cert.raw;
     const got = [normaliseThumbprint(createHash('sha1').update(raw).digest('hex')), sha256Thumbprint(raw)];
-    return got.includes(want) ? undefined : new Error(`Certificate thumbprint mismatch: expected ${want}, ${peer} presented ${got[1]}`);
+    return got.includes(want)
+      ? undefined
+      : new Error(`Certificate thumbprint mismatch: expected ${want}, ${peer} presented ${got[1]}`);
   };
 }
 
@@ -26,7 +31,11 @@ export function pinnedCheck(thumbprint: string, peer = 'server') {
  * password, a session in a URL) is ever sent to an unpinned peer. Node skips its own checks here
  * (rejectUnauthorized false), which is why the pin must be enforced before anyone writes.
  */
-export function connectPinned(options: tls.ConnectionOptions, thumbprint: string, cb: (err: Error | null, socket?: tls.TLSSocket) => void): tls.TLSSocket {
+export function connectPinned(
+  options: tls.ConnectionOptions,
+  thumbprint: string,
+  cb: (err: Error | null, socket?: tls.TLSSocket) => void,
+): tls.TLSSocket {
   const check = pinnedCheck(thumbprint, options.host ?? options.servername);
   const socket = tls.connect({ ...options, rejectUnauthorized: false });
   const onError = (err: Error) => cb(err);
@@ -34,7 +43,10 @@ export function connectPinned(options: tls.ConnectionOptions, thumbprint: string
   socket.once('secureConnect', () => {
     socket.removeListener('error', onError);
     const err = check(socket.getPeerCertificate());
-    if (err) { socket.destroy(); cb(err); } else cb(null, socket);
+    if (err) {
+      socket.destroy();
+      cb(err);
+    } else cb(null, socket);
   });
   return socket;
 }

@@ -6,8 +6,14 @@ import { UntrustedCertificateError } from '../core/errors';
 
 /** Node's codes for a certificate that did not verify against the CAs (a self-signed XCP-ng host's is the usual one). */
 const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 export function isUntrustedCertificate(err: unknown): boolean {
@@ -22,7 +28,11 @@ export function isUntrustedCertificate(err: unknown): boolean {
 export function presentedThumbprint(url: string, timeoutMs = 5_000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = tls.connect({ ...socketTarget(new URL(url)), rejectUnauthorized: false });
-    const done = (thumbprint?: string) => { clearTimeout(timer); socket.destroy(); resolve(thumbprint); };
+    const done = (thumbprint?: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(thumbprint);
+    };
     const timer = setTimeout(() => done(), timeoutMs);
     socket.once('error', () => done());
     socket.once('secureConnect', () => {
@@ -37,11 +47,17 @@ export function presentedThumbprint(url: string, timeoutMs = 5_000): Promise<str
  * the host presented (SHA-256) and how to check it there — `${where}: ${howToCheck}`, e.g. "on the host: openssl …" —
  * before pinning it as the connection's thumbprint. The code stays Node's. `err` itself when no certificate could be read.
  */
-export async function untrustedCertificateError(url: string, err: Error & { code: string }, where: string, howToCheck: string): Promise<Error> {
+export async function untrustedCertificateError(
+  url: string,
+  err: Error & { code: string },
+  where: string,
+  howToCheck: string,
+): Promise<Error> {
   const thumbprint = await presentedThumbprint(url);
   if (!thumbprint) return err;
   const host = new URL(url).host;
-  const message = `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own `
-    + `(${where}: ${howToCheck}), pin it as the connection's thumbprint`;
+  const message =
+    `${err.message} — ${host} presented a certificate with SHA-256 ${thumbprint}. If that is the host's own ` +
+    `(${where}: ${howToCheck}), pin it as the connection's thumbprint`;
   return new UntrustedCertificateError(message, err.code, host, thumbprint, howToCheck);
 }

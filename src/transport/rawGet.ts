@@ -9,7 +9,8 @@ import { BodyReader, ResponseResult, checkHeaders, requestHead } from './respons
 import { idleWatch } from './idleWatch';
 
 export interface RawGetOptions {
-  thumbprint?: string; signal?: AbortSignal;
+  thumbprint?: string;
+  signal?: AbortSignal;
   /** Extra request headers (e.g. vSphere's session Cookie); a value with CR or LF is refused (no header injection). */
   headers?: Record<string, string>;
   /** Fail with a StalledError when no byte arrives for this long (waits on the sink's disk writes excepted). */
@@ -22,12 +23,21 @@ export interface RawGetOptions {
  * complete: the declared Content-Length, or the server's close when it declared none (XAPI's /export). A body
  * cut short of its Content-Length rejects with a TruncatedStreamError.
  */
-export async function rawGet(url: string, opts: RawGetOptions, sinkFor: (head: ResponseHead) => BodySink | undefined): Promise<ResponseResult> {
+export async function rawGet(
+  url: string,
+  opts: RawGetOptions,
+  sinkFor: (head: ResponseHead) => BodySink | undefined,
+): Promise<ResponseResult> {
   const u = new URL(url);
   checkHeaders(opts.headers);
   const reader = new BodyReader(sinkFor);
-  const idle = reader.idle = idleWatch(opts.idleMs, `GET ${u.pathname} from ${u.origin}`, (err) => reader.fail(err));
+  const idle = (reader.idle = idleWatch(opts.idleMs, `GET ${u.pathname} from ${u.origin}`, (err) => reader.fail(err)));
   let socket;
-  try { socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread }); } catch (err) { idle.stop(); throw err; }
+  try {
+    socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
+  } catch (err) {
+    idle.stop();
+    throw err;
+  }
   return reader.run(socket, requestHead('GET', u, { Accept: '*/*', ...opts.headers }), opts.signal);
 }

@@ -41,11 +41,30 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
   try {
     const size = (await fh.stat()).size;
     const reader = new BodyReader((head) => (head.status === 200 ? discard(MAX_REPLY_BYTES) : undefined), true);
-    const idle = reader.idle = idleWatch(opts.idleMs, `PUT ${u.pathname} to ${u.origin}`, (err) => reader.fail(err));
-    try { socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread }); } catch (err) { idle.stop(); throw err; }
+    const idle = (reader.idle = idleWatch(opts.idleMs, `PUT ${u.pathname} to ${u.origin}`, (err) => reader.fail(err)));
+    try {
+      socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
+    } catch (err) {
+      idle.stop();
+      throw err;
+    }
     const onBytes = opts.onBytes;
-    opts = { ...opts, onBytes: (n) => { idle.touch(); onBytes?.(n); } };
-    const reply = reader.run(socket, requestHead('PUT', u, { ...opts.headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) }), opts.signal);
+    opts = {
+      ...opts,
+      onBytes: (n) => {
+        idle.touch();
+        onBytes?.(n);
+      },
+    };
+    const reply = reader.run(
+      socket,
+      requestHead('PUT', u, {
+        ...opts.headers,
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(size),
+      }),
+      opts.signal,
+    );
     const sent = sendFile(socket, fh, size, opts);
     sent.catch(() => undefined); // awaited below, unless the reply ended the upload first
     reply.catch(() => undefined);
@@ -69,18 +88,32 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
 }
 
 /** Reads the file into reused buffers and writes them to the socket, at most BUFFERS in flight. */
-async function sendFile(socket: net.Socket, fh: fs.promises.FileHandle, size: number, opts: RawPutOptions): Promise<void> {
+async function sendFile(
+  socket: net.Socket,
+  fh: fs.promises.FileHandle,
+  size: number,
+  opts: RawPutOptions,
+): Promise<void> {
   const free = Array.from({ length: BUFFERS }, () => Buffer.allocUnsafeSlow(BUFFER_BYTES));
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
-  const settled = () => { const w = wake; wake = undefined; w?.(); };
-  const onClose = () => { failed ??= Object.assign(new Error('connection closed before the upload was complete'), { code: 'ECONNRESET' }); settled(); };
+  const settled = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onClose = () => {
+    failed ??= Object.assign(new Error('connection closed before the upload was complete'), { code: 'ECONNRESET' });
+    settled();
+  };
   socket.once('close', onClose);
   const waitFor = async (ready: () => boolean) => {
     while (!ready()) {
       if (failed) throw failed;
       if (opts.signal?.aborted) throw new CancelledError();
-      await new Promise<void>((r) => { wake = r; });
+      await new Promise<void>((r) => {
+        wake = r;
+      });
     }
     if (failed) throw failed;
   };
@@ -94,7 +127,11 @@ async function sendFile(socket: net.Socket, fh: fs.promises.FileHandle, size: nu
       if (bytesRead === 0) throw new Error(`${size - pos} bytes short: the file shrank while it was uploaded`);
       pos += bytesRead;
       socket.write(buf.subarray(0, bytesRead), (err) => {
-        if (err) failed ??= err; else { opts.onBytes?.(bytesRead); free.push(buf); }
+        if (err) failed ??= err;
+        else {
+          opts.onBytes?.(bytesRead);
+          free.push(buf);
+        }
         settled();
       });
     }

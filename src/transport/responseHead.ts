@@ -13,7 +13,10 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 
 /** An error about the shape of a reply (not the network, not the vendor): never worth a retry. */
 export class MalformedReplyError extends Error {
-  constructor(message: string) { super(message); this.name = 'MalformedReplyError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedReplyError';
+  }
 }
 
 const STATUS = /^HTTP\/1\.[01] ([1-9]\d\d)(?: [^\r\n]*)?$/;
@@ -27,17 +30,20 @@ export function parseResponseHead(bytes: Buffer): ResponseHead {
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const f = FIELD.exec(line);
-    if (!f || /[\0\r\n]/.test(f[2])) throw new MalformedReplyError(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (!f || /[\0\r\n]/.test(f[2]))
+      throw new MalformedReplyError(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
     const name = f[1].toLowerCase();
     headers[name] = name in headers ? `${headers[name]}, ${f[2]}` : f[2];
   }
   const te = headers['transfer-encoding'];
   // We ask in HTTP/1.0, which has no chunked encoding; a server that uses one anyway cannot be read as raw bytes.
-  if (te !== undefined && te.toLowerCase() !== 'identity') throw new MalformedReplyError(`unexpected transfer-encoding "${te}" in a reply to an HTTP/1.0 request`);
+  if (te !== undefined && te.toLowerCase() !== 'identity')
+    throw new MalformedReplyError(`unexpected transfer-encoding "${te}" in a reply to an HTTP/1.0 request`);
   const cl = headers['content-length'];
   if (cl === undefined) return { status: Number(m[1]), headers };
   const values = new Set(cl.split(',').map((v) => v.trim()));
   const [only] = values;
-  if (values.size !== 1 || !/^\d{1,15}$/.test(only)) throw new MalformedReplyError(`invalid content-length "${cl.slice(0, 40)}"`);
+  if (values.size !== 1 || !/^\d{1,15}$/.test(only))
+    throw new MalformedReplyError(`invalid content-length "${cl.slice(0, 40)}"`);
   return { status: Number(m[1]), headers, contentLength: Number(only) };
 }

@@ -7,17 +7,23 @@ import { CancelledError, TruncatedStreamError } from '../core/errors';
 import { MAX_HEAD_BYTES, MalformedReplyError, ResponseHead, parseResponseHead } from './responseHead';
 import { IdleWatch } from './idleWatch';
 
-export interface ResponseResult { head: ResponseHead; bodyBytes: number }
+export interface ResponseResult {
+  head: ResponseHead;
+  bodyBytes: number;
+}
 
 /** Refuses header names or values with CR or LF (no header injection from a hostile value). */
 export function checkHeaders(headers: Record<string, string> = {}): void {
-  for (const [k, v] of Object.entries(headers)) if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
+  for (const [k, v] of Object.entries(headers))
+    if (/[\r\n]/.test(k + v)) throw new TypeError(`header ${JSON.stringify(k)} contains CR or LF`);
 }
 
 /** The head of an HTTP/1.0 request (1.0: the reply is never chunked, and ends when its length or the connection does). */
 export function requestHead(method: 'GET' | 'PUT', url: URL, headers: Record<string, string> = {}): string {
   const fields = { Host: url.host, 'User-Agent': 'vm-backup-explorer', ...headers };
-  return `${method} ${url.pathname}${url.search} HTTP/1.0\r\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `${method} ${url.pathname}${url.search} HTTP/1.0\r\n${Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 /**
@@ -45,7 +51,10 @@ export class BodyReader {
   idle?: IdleWatch;
 
   /** `keepOpen`: the caller closes the socket (rawPut: its body may still be going when the reply is complete). */
-  constructor(private readonly sinkFor: (head: ResponseHead) => BodySink | undefined, private readonly keepOpen = false) {}
+  constructor(
+    private readonly sinkFor: (head: ResponseHead) => BodySink | undefined,
+    private readonly keepOpen = false,
+  ) {}
 
   readonly onread: net.OnReadOpts = {
     buffer: () => (!this.sink ? this.scratch.subarray(this.headLen) : this.copying ? this.scratch : this.sink.space()),
@@ -56,7 +65,10 @@ export class BodyReader {
         if (!this.sink) return this.readHead(n);
         if (buf.buffer === this.scratch.buffer) return this.copyIn(Buffer.from(buf.subarray(0, n)));
         return this.deliver(n);
-      } catch (err) { this.fail(err); return false; }
+      } catch (err) {
+        this.fail(err);
+        return false;
+      }
     },
   };
 
@@ -66,12 +78,20 @@ export class BodyReader {
       const onAbort = () => this.fail(new CancelledError());
       signal?.addEventListener('abort', onAbort, { once: true });
       this.settle = {
-        resolve: (r) => { signal?.removeEventListener('abort', onAbort); resolve(r); },
-        reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
+        resolve: (r) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       };
       socket.on('error', (err) => this.fail(err));
       socket.on('end', () => this.onEnd());
-      socket.on('close', () => { if (!this.ended) this.fail(premature('connection closed before the response was complete')); });
+      socket.on('close', () => {
+        if (!this.ended) this.fail(premature('connection closed before the response was complete'));
+      });
       if (signal?.aborted) return onAbort();
       socket.write(request);
     });
@@ -82,12 +102,16 @@ export class BodyReader {
     this.headLen += n;
     const end = this.scratch.subarray(0, this.headLen).indexOf('\r\n\r\n', from);
     if (end < 0) {
-      if (this.headLen === this.scratch.length) throw new MalformedReplyError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
+      if (this.headLen === this.scratch.length)
+        throw new MalformedReplyError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
       return true;
     }
     this.parsed = parseResponseHead(this.scratch.subarray(0, end));
     this.sink = this.sinkFor(this.parsed);
-    if (!this.sink) { this.finish(); return false; }
+    if (!this.sink) {
+      this.finish();
+      return false;
+    }
     this.remaining = this.parsed.contentLength ?? Infinity;
     return this.copyIn(Buffer.from(this.scratch.subarray(end + 4, this.headLen)));
   }
@@ -103,15 +127,27 @@ export class BodyReader {
       wait = this.commit(k);
     }
     if (!wait && this.remaining > 0) return true;
-    if (bytes.length === 0 || this.remaining === 0) { this.pause(wait ?? Promise.resolve()); return false; }
+    if (bytes.length === 0 || this.remaining === 0) {
+      this.pause(wait ?? Promise.resolve());
+      return false;
+    }
     this.copying = true;
-    this.pause(wait!.then(() => { this.copying = false; if (this.copyIn(bytes) || !this.pending) return; return this.pending; }));
+    this.pause(
+      wait!.then(() => {
+        this.copying = false;
+        if (this.copyIn(bytes) || !this.pending) return;
+        return this.pending;
+      }),
+    );
     return false;
   }
 
   private deliver(n: number): boolean {
     const wait = this.commit(Math.min(n, this.remaining));
-    if (this.remaining === 0 || wait) { this.pause(wait ?? Promise.resolve()); return false; }
+    if (this.remaining === 0 || wait) {
+      this.pause(wait ?? Promise.resolve());
+      return false;
+    }
     return true;
   }
 
@@ -125,12 +161,16 @@ export class BodyReader {
   private pause(wait: Promise<void>): void {
     this.pending = wait;
     this.idle?.hold(true);
-    wait.then(() => {
-      this.idle?.hold(false);
-      if (this.pending !== wait) return;
-      this.pending = undefined;
-      if (this.remaining === 0 || this.ended) this.finish(); else this.socket?.resume();
-    }, (err) => this.fail(err));
+    wait.then(
+      () => {
+        this.idle?.hold(false);
+        if (this.pending !== wait) return;
+        this.pending = undefined;
+        if (this.remaining === 0 || this.ended) this.finish();
+        else this.socket?.resume();
+      },
+      (err) => this.fail(err),
+    );
   }
 
   private onEnd(): void {
@@ -145,7 +185,8 @@ export class BodyReader {
     const s = this.settle;
     if (!s) return;
     this.idle?.stop();
-    if (this.remaining !== Infinity && this.remaining > 0) return this.fail(new TruncatedStreamError(`body ended ${this.remaining} bytes short of its Content-Length`));
+    if (this.remaining !== Infinity && this.remaining > 0)
+      return this.fail(new TruncatedStreamError(`body ended ${this.remaining} bytes short of its Content-Length`));
     this.settle = undefined;
     if (!this.keepOpen) this.socket?.destroy();
     s.resolve({ head: this.parsed!, bodyBytes: this.bodyBytes });

@@ -43,7 +43,12 @@ export interface ExecOptions {
 }
 
 /** A finished remote command: its output (UTF-8) and exit status; `code` is null when a signal ended it. */
-export interface ExecResult { stdout: string; stderr: string; code: number | null; signal?: string }
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal?: string;
+}
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -54,8 +59,16 @@ export interface DownloadOptions {
 
 /** A command that exited non-zero (execOk): the command's program name, exit code and the end of its stderr. */
 export class RemoteCommandError extends Error {
-  constructor(where: string, readonly program: string, readonly code: number | null, readonly signal: string | undefined, readonly stderr: string) {
-    super(`${where}: ${program} ${code === null ? `killed by ${signal ?? 'a signal'}` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-2000)}` : ''}`);
+  constructor(
+    where: string,
+    readonly program: string,
+    readonly code: number | null,
+    readonly signal: string | undefined,
+    readonly stderr: string,
+  ) {
+    super(
+      `${where}: ${program} ${code === null ? `killed by ${signal ?? 'a signal'}` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-2000)}` : ''}`,
+    );
     this.name = 'RemoteCommandError';
   }
 }
@@ -71,7 +84,10 @@ const READ_DEPTH = 128;
 export class SshSession {
   /** Channels at once: 6, below OpenSSH's default MaxSessions of 10 (freed late, see openExec); kills bypass it. */
   private readonly slots = new ChannelSlots(6);
-  private constructor(private readonly client: Client, readonly where: string) {}
+  private constructor(
+    private readonly client: Client,
+    readonly where: string,
+  ) {}
 
   /**
    * Connects and authenticates (password and/or key). The host key is checked before authentication: unpinned or
@@ -87,8 +103,15 @@ export class SshSession {
     let hostKeyError: Error | undefined;
     const client = new Client();
     const config: ConnectConfig = {
-      host: opts.host, port, username: opts.username, password: opts.password, privateKey: opts.privateKey, passphrase: opts.passphrase,
-      readyTimeout: opts.readyTimeoutMs ?? 30_000, keepaliveInterval: 15_000, keepaliveCountMax: 4,
+      host: opts.host,
+      port,
+      username: opts.username,
+      password: opts.password,
+      privateKey: opts.privateKey,
+      passphrase: opts.passphrase,
+      readyTimeout: opts.readyTimeoutMs ?? 30_000,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
       tryKeyboard: false,
       hostVerifier: (key: Buffer) => {
         const presented = sshFingerprint(key);
@@ -98,14 +121,21 @@ export class SshSession {
       },
     };
     await new Promise<void>((resolve, reject) => {
-      const onAbort = () => { client.end(); reject(new CancelledError()); };
+      const onAbort = () => {
+        client.end();
+        reject(new CancelledError());
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      client.once('ready', () => { signal?.removeEventListener('abort', onAbort); resolve(); });
+      client.once('ready', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
       client.once('error', (err: Error & { level?: string }) => {
         signal?.removeEventListener('abort', onAbort);
         client.end();
         if (hostKeyError) reject(hostKeyError);
-        else if (err.level === 'client-authentication') reject(new Error(`${where}: SSH authentication refused for user "${opts.username}"`));
+        else if (err.level === 'client-authentication')
+          reject(new Error(`${where}: SSH authentication refused for user "${opts.username}"`));
         else reject(new Error(`${where}: SSH connection failed: ${err.message}`));
       });
       client.connect(config);
@@ -126,45 +156,63 @@ export class SshSession {
     // Listeners go on in the exec callback itself: ssh2 may parse the command's output and its exit-status in the
     // same read as the channel's confirmation, and an `exit` emitted before an await resumed would be lost.
     const release = await this.slots.acquire();
-    return new Promise<ExecResult>((resolve, reject) => this.openExec(line, (e, channel) => {
-      if (e) { release(); reject(new Error(`${this.where}: SSH exec refused: ${e.message}`)); return; }
-      const out = new Collector(max); const err = new Collector(max);
-      let pidText = ''; let pid: string | undefined;
-      let failure: Error | undefined; let exit: { code: number | null; signal?: string } | undefined;
-      const stopWith = (e: Error) => {
-        if (failure || exit) return;
-        failure = e;
-        idle.stop();
-        if (pid) this.killGroup(pid).finally(() => channel.close());
-        // No pid yet: kill as soon as it arrives (see the data handler).
-      };
-      const idleMs = opts.idleMs ?? 600_000;
-      const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, idleMs)));
-      const onAbort = () => stopWith(new CancelledError());
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      channel.on('data', (chunk: Buffer) => {
-        idle.touch();
-        if (pid === undefined) {
-          const nl = chunk.indexOf(0x0a);
-          if (nl < 0) { pidText += chunk.toString('latin1'); return; }
-          pidText += chunk.subarray(0, nl).toString('latin1');
-          pid = /^\d+$/.test(pidText) ? pidText : '';
-          if (failure && pid) this.killGroup(pid).finally(() => channel.close());
-          chunk = chunk.subarray(nl + 1);
+    return new Promise<ExecResult>((resolve, reject) =>
+      this.openExec(line, (e, channel) => {
+        if (e) {
+          release();
+          reject(new Error(`${this.where}: SSH exec refused: ${e.message}`));
+          return;
         }
-        out.add(chunk);
-      });
-      channel.stderr.on('data', (chunk: Buffer) => { idle.touch(); err.add(chunk); });
-      channel.on('exit', (code: number | null, signal?: string) => { exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined }; });
-      channel.on('close', () => {
-        release();
-        idle.stop();
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (failure) reject(failure);
-        else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
-      });
-      if (opts.stdin !== undefined) channel.end(opts.stdin); else channel.end();
-    }));
+        const out = new Collector(max);
+        const err = new Collector(max);
+        let pidText = '';
+        let pid: string | undefined;
+        let failure: Error | undefined;
+        let exit: { code: number | null; signal?: string } | undefined;
+        const stopWith = (e: Error) => {
+          if (failure || exit) return;
+          failure = e;
+          idle.stop();
+          if (pid) this.killGroup(pid).finally(() => channel.close());
+          // No pid yet: kill as soon as it arrives (see the data handler).
+        };
+        const idleMs = opts.idleMs ?? 600_000;
+        const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, idleMs)));
+        const onAbort = () => stopWith(new CancelledError());
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        channel.on('data', (chunk: Buffer) => {
+          idle.touch();
+          if (pid === undefined) {
+            const nl = chunk.indexOf(0x0a);
+            if (nl < 0) {
+              pidText += chunk.toString('latin1');
+              return;
+            }
+            pidText += chunk.subarray(0, nl).toString('latin1');
+            pid = /^\d+$/.test(pidText) ? pidText : '';
+            if (failure && pid) this.killGroup(pid).finally(() => channel.close());
+            chunk = chunk.subarray(nl + 1);
+          }
+          out.add(chunk);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => {
+          idle.touch();
+          err.add(chunk);
+        });
+        channel.on('exit', (code: number | null, signal?: string) => {
+          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined };
+        });
+        channel.on('close', () => {
+          release();
+          idle.stop();
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (failure) reject(failure);
+          else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
+        });
+        if (opts.stdin !== undefined) channel.end(opts.stdin);
+        else channel.end();
+      }),
+    );
   }
 
   /** exec, then RemoteCommandError unless the exit code is 0. */
@@ -183,26 +231,55 @@ export class SshSession {
   async download(remotePath: string, finalPath: string, opts: DownloadOptions = {}): Promise<WrittenFile> {
     throwIfAborted(opts.signal);
     const release = await this.slots.acquire();
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => this.client.sftp((e, s) => {
-      if (e) { release(); reject(new Error(`${this.where}: SFTP refused: ${e.message}`)); return; }
-      s.once('close', release);
-      resolve(s);
-    }));
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((e, s) => {
+        if (e) {
+          release();
+          reject(new Error(`${this.where}: SFTP refused: ${e.message}`));
+          return;
+        }
+        s.once('close', release);
+        resolve(s);
+      }),
+    );
     const idleMs = opts.idleMs ?? 300_000;
     let stopped: Error | undefined;
-    const stop = (e: Error) => { if (!stopped) { stopped = e; sftp.end(); } };
-    const idle = watchIdle(idleMs, () => stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)));
+    const stop = (e: Error) => {
+      if (!stopped) {
+        stopped = e;
+        sftp.end();
+      }
+    };
+    const idle = watchIdle(idleMs, () =>
+      stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)),
+    );
     const onAbort = () => stop(new CancelledError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const fail = (e: unknown) => stopped ?? (e instanceof Error ? new Error(`${this.where}: SFTP ${JSON.stringify(remotePath)}: ${e.message}`) : e);
+    const fail = (e: unknown) =>
+      stopped ??
+      (e instanceof Error ? new Error(`${this.where}: SFTP ${JSON.stringify(remotePath)}: ${e.message}`) : e);
     try {
       return await receiveVerified(finalPath, { onProgress: opts.onProgress }, async ({ sink, setTotal }) => {
-        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((e) => { throw fail(e); });
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((e) => {
+          throw fail(e);
+        });
         try {
-          const size = (await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => { throw fail(e); })).size;
+          const size = (
+            await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => {
+              throw fail(e);
+            })
+          ).size;
           setTotal(size);
-          const position = await pumpFile(sftp, handle, sink, () => { if (stopped) throw stopped; idle.touch(); }).catch((e) => { throw fail(e); });
-          if (size !== undefined && position !== size) throw new TruncatedStreamError(`${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`);
+          const position = await pumpFile(sftp, handle, sink, () => {
+            if (stopped) throw stopped;
+            idle.touch();
+          }).catch((e) => {
+            throw fail(e);
+          });
+          if (size !== undefined && position !== size)
+            throw new TruncatedStreamError(
+              `${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`,
+            );
         } finally {
           if (!stopped) await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
         }
@@ -228,17 +305,28 @@ export class SshSession {
    */
   private openExec(line: string, ready: (e: Error | undefined, ch: ClientChannel) => void, attempt = 0): void {
     this.client.exec(line, (e, ch) => {
-      if (e && /open failed/i.test(e.message) && attempt < 20) { setTimeout(() => this.openExec(line, ready, attempt + 1), 50 * (attempt + 1)).unref(); return; }
+      if (e && /open failed/i.test(e.message) && attempt < 20) {
+        setTimeout(() => this.openExec(line, ready, attempt + 1), 50 * (attempt + 1)).unref();
+        return;
+      }
       ready(e ?? undefined, ch);
     });
   }
 
   /** Runs a line of our own (no output kept) until its channel closes; listeners attached in the exec callback. */
   private runQuietly(line: string): Promise<void> {
-    return new Promise((resolve, reject) => this.openExec(line, (e, ch) => {
-      if (e) { reject(e); return; }
-      ch.on('close', () => resolve()); ch.resume(); ch.stderr.resume(); ch.end();
-    }));
+    return new Promise((resolve, reject) =>
+      this.openExec(line, (e, ch) => {
+        if (e) {
+          reject(e);
+          return;
+        }
+        ch.on('close', () => resolve());
+        ch.resume();
+        ch.stderr.resume();
+        ch.end();
+      }),
+    );
   }
 
   /**
@@ -250,7 +338,9 @@ export class SshSession {
     const script = `env kill -s TERM -- ${g} 2>/dev/null; i=0; while [ $i -lt 5 ] && env kill -s 0 -- ${g} 2>/dev/null; do sleep 1; i=$((i+1)); done; env kill -s KILL -- ${g} 2>/dev/null; exit 0`;
     try {
       await this.runQuietly(script);
-    } catch { /* connection lost: the remote sshd ends the session's processes' channel anyway */ }
+    } catch {
+      /* connection lost: the remote sshd ends the session's processes' channel anyway */
+    }
   }
 }
 
@@ -262,16 +352,22 @@ class Collector {
   constructor(private readonly max: number) {}
   add(chunk: Buffer): void {
     const room = this.max - this.bytes;
-    if (room <= 0) { this.cut = true; return; }
+    if (room <= 0) {
+      this.cut = true;
+      return;
+    }
     const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : Buffer.from(chunk);
     if (chunk.length > room) this.cut = true;
-    this.chunks.push(part); this.bytes += part.length;
+    this.chunks.push(part);
+    this.bytes += part.length;
   }
-  text(): string { return Buffer.concat(this.chunks).toString('utf8') + (this.cut ? '\n[output cut]' : ''); }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8') + (this.cut ? '\n[output cut]' : '');
+  }
 }
 
 function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => start((err, value) => err ? reject(err) : resolve(value)));
+  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 }
 
 /**
@@ -287,12 +383,16 @@ async function pumpFile(sftp: SFTPWrapper, handle: Buffer, sink: BodySink, beat:
   type Read = { buf: Buffer; done: Promise<number> };
   const pool: Buffer[] = [];
   let pending: Read[] = [];
-  let next = 0; let position = 0;
+  let next = 0;
+  let position = 0;
   const issue = () => {
     while (pending.length < READ_DEPTH) {
       const buf = pool.pop() ?? Buffer.allocUnsafe(READ_CHUNK);
-      const at = next; next += READ_CHUNK;
-      const done = new Promise<number>((resolve, reject) => sftp.read(handle, buf, 0, READ_CHUNK, at, (e, n) => e ? reject(e) : resolve(n)));
+      const at = next;
+      next += READ_CHUNK;
+      const done = new Promise<number>((resolve, reject) =>
+        sftp.read(handle, buf, 0, READ_CHUNK, at, (e, n) => (e ? reject(e) : resolve(n))),
+      );
       done.catch(() => undefined); // awaited in order below, or dropped after a short read
       pending.push({ buf, done });
     }
@@ -313,8 +413,13 @@ async function pumpFile(sftp: SFTPWrapper, handle: Buffer, sink: BodySink, beat:
         if (wait) await wait;
       }
       position += n;
-      if (n < READ_CHUNK) { pending = []; next = position; } // its successors may still be filling: not reused
+      if (n < READ_CHUNK) {
+        pending = [];
+        next = position;
+      } // its successors may still be filling: not reused
       else pool.push(head.buf);
     }
-  } finally { pending = []; }
+  } finally {
+    pending = [];
+  }
 }

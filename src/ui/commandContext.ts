@@ -6,7 +6,11 @@ import { InfrastructureTree } from '../views/infrastructureTree';
 import { JobsTree } from '../views/jobsTree';
 import { ConnectionStore } from './connectionStore';
 
-export interface Trees { infrastructure: InfrastructureTree; backups: BackupsTree; jobs: JobsTree }
+export interface Trees {
+  infrastructure: InfrastructureTree;
+  backups: BackupsTree;
+  jobs: JobsTree;
+}
 
 export interface CommandContext {
   connections: ConnectionStore;

@@ -1,7 +1,13 @@
 // Connections from the workspace's .vmbackup/connections.yaml; passwords only in SecretStorage; cached connected providers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONNECTIONS_FILE, loadConnections, passwordFromEnv, saveConnections, setConnectionKey } from '../core/connections';
+import {
+  CONNECTIONS_FILE,
+  loadConnections,
+  passwordFromEnv,
+  saveConnections,
+  setConnectionKey,
+} from '../core/connections';
 import { CancelledError, VendorError } from '../core/errors';
 import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
@@ -18,21 +24,47 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.reload();
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CONNECTIONS_FILE.split(path.sep).join('/')));
-      const onChange = () => { this.reload(); this.emitter.fire(); };
-      this.disposables.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, CONNECTIONS_FILE.split(path.sep).join('/')),
+      );
+      const onChange = () => {
+        this.reload();
+        this.emitter.fire();
+      };
+      this.disposables.push(
+        watcher,
+        watcher.onDidChange(onChange),
+        watcher.onDidCreate(onChange),
+        watcher.onDidDelete(onChange),
+      );
     }
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.reload(); this.emitter.fire(); }));
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.reload();
+        this.emitter.fire();
+      }),
+    );
   }
 
-  get workspaceRoot(): string | undefined { return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath; }
-  get connections(): readonly ConnectionProfile[] { return this.profiles; }
-  get errors(): readonly string[] { return this.loadErrors; }
-  get(name: string): ConnectionProfile | undefined { return this.profiles.find((p) => p.name === name); }
+  get workspaceRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+  get connections(): readonly ConnectionProfile[] {
+    return this.profiles;
+  }
+  get errors(): readonly string[] {
+    return this.loadErrors;
+  }
+  get(name: string): ConnectionProfile | undefined {
+    return this.profiles.find((p) => p.name === name);
+  }
 
   reload(): void {
     const root = this.workspaceRoot;
@@ -43,16 +75,23 @@ export class ConnectionStore implements vscode.Disposable {
     // Providers of removed or changed connections are dropped.
     for (const name of [...this.providers.keys()]) {
       const p = this.get(name);
-      this.providers.get(name)?.then((prov) => {
-        if (!p || JSON.stringify(p) !== JSON.stringify(prov.profile)) { this.forget(name); }
-      }, () => undefined);
+      this.providers.get(name)?.then(
+        (prov) => {
+          if (!p || JSON.stringify(p) !== JSON.stringify(prov.profile)) {
+            this.forget(name);
+          }
+        },
+        () => undefined,
+      );
     }
   }
 
   /** Backup repository folder of a connection: profile.repository (relative to the workspace) or vmbackup.defaultRepository. */
   repositoryFor(name?: string): string | undefined {
-    const configured = (name ? this.get(name)?.repository : undefined)
-      || vscode.workspace.getConfiguration('vmbackup').get<string>('defaultRepository') || undefined;
+    const configured =
+      (name ? this.get(name)?.repository : undefined) ||
+      vscode.workspace.getConfiguration('vmbackup').get<string>('defaultRepository') ||
+      undefined;
     if (!configured) return undefined;
     return path.isAbsolute(configured) ? configured : path.resolve(this.workspaceRoot ?? process.cwd(), configured);
   }
@@ -63,7 +102,9 @@ export class ConnectionStore implements vscode.Disposable {
     if (!p) {
       p = this.connect(name);
       this.providers.set(name, p);
-      p.catch(() => { if (this.providers.get(name) === p) this.providers.delete(name); });
+      p.catch(() => {
+        if (this.providers.get(name) === p) this.providers.delete(name);
+      });
     }
     return p;
   }
@@ -78,7 +119,8 @@ export class ConnectionStore implements vscode.Disposable {
       await provider.connect();
     } catch (err) {
       // A rejected login must not be replayed from SecretStorage: the next attempt prompts again.
-      if (err instanceof VendorError && err.code === 'SESSION_AUTHENTICATION_FAILED') await this.secrets.delete(secretKey(name));
+      if (err instanceof VendorError && err.code === 'SESSION_AUTHENTICATION_FAILED')
+        await this.secrets.delete(secretKey(name));
       throw err;
     }
     this.log.info(`connected to "${name}"`);
@@ -89,10 +131,16 @@ export class ConnectionStore implements vscode.Disposable {
     let password = await this.secrets.get(secretKey(profile.name));
     // Headless starts (the demo, CI) hand a password over in the environment, as the CLI takes it; it moves into SecretStorage.
     const fromEnv = password ? undefined : passwordFromEnv(profile.name);
-    if (fromEnv) { password = fromEnv; await this.secrets.store(secretKey(profile.name), password); }
+    if (fromEnv) {
+      password = fromEnv;
+      await this.secrets.store(secretKey(profile.name), password);
+    }
     if (!password) {
       password = await vscode.window.showInputBox({
-        title: `Password for ${profile.username} on "${profile.name}"`, prompt: profile.url, password: true, ignoreFocusOut: true,
+        title: `Password for ${profile.username} on "${profile.name}"`,
+        prompt: profile.url,
+        password: true,
+        ignoreFocusOut: true,
       });
       if (!password) throw new CancelledError();
       await this.secrets.store(secretKey(profile.name), password);
@@ -131,7 +179,10 @@ export class ConnectionStore implements vscode.Disposable {
 
   async remove(name: string): Promise<void> {
     const root = this.requireRoot();
-    saveConnections(root, this.profiles.filter((p) => p.name !== name));
+    saveConnections(
+      root,
+      this.profiles.filter((p) => p.name !== name),
+    );
     await this.secrets.delete(secretKey(name));
     this.forget(name);
     this.reload();
@@ -142,12 +193,16 @@ export class ConnectionStore implements vscode.Disposable {
   forget(name: string): void {
     const p = this.providers.get(name);
     this.providers.delete(name);
-    p?.then((prov) => prov.disconnect(), () => undefined).catch(() => undefined);
+    p?.then(
+      (prov) => prov.disconnect(),
+      () => undefined,
+    ).catch(() => undefined);
   }
 
   private requireRoot(): string {
     const root = this.workspaceRoot;
-    if (!root) throw new Error('Open a workspace folder first: connections are stored in its .vmbackup/connections.yaml');
+    if (!root)
+      throw new Error('Open a workspace folder first: connections are stored in its .vmbackup/connections.yaml');
     return root;
   }
 

@@ -9,13 +9,22 @@ export function errorText(err: unknown): string {
   return mask(e?.message ?? String(err));
 }
 
-export async function handleErrors<T>(log: vscode.LogOutputChannel, command: string, fn: () => Promise<T> | T): Promise<T | undefined> {
+export async function handleErrors<T>(
+  log: vscode.LogOutputChannel,
+  command: string,
+  fn: () => Promise<T> | T,
+): Promise<T | undefined> {
   try {
     return await fn();
   } catch (err) {
-    if (isCancel(err)) { log.debug(`${command}: cancelled`); return undefined; }
+    if (isCancel(err)) {
+      log.debug(`${command}: cancelled`);
+      return undefined;
+    }
     const text = errorText(err);
-    log.error(`${command}: ${text}${err instanceof VendorError ? '' : (err as Error)?.stack ? '\n' + mask((err as Error).stack!) : ''}`);
+    log.error(
+      `${command}: ${text}${err instanceof VendorError ? '' : (err as Error)?.stack ? '\n' + mask((err as Error).stack!) : ''}`,
+    );
     void vscode.window.showErrorMessage(escapeControlChars(text));
     return undefined;
   }

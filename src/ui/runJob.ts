@@ -22,39 +22,70 @@ export interface JobSpec {
 
 /** Runs a job with progress. Resolves with the result, or undefined when it failed (one message shown) or was cancelled (silent). */
 export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBody<T>): Promise<T | undefined> {
-  const { job, done } = ctx.jobs.run(spec.title, spec.kind, spec.context, spec.hostKey, body, concurrencyPerHost(spec.context.connection ? ctx.connections.get(spec.context.connection) : undefined));
+  const { job, done } = ctx.jobs.run(
+    spec.title,
+    spec.kind,
+    spec.context,
+    spec.hostKey,
+    body,
+    concurrencyPerHost(spec.context.connection ? ctx.connections.get(spec.context.connection) : undefined),
+  );
   if (spec.targets?.length) ctx.trees.infrastructure.markBusy(spec.targets, job);
   ctx.log.info(mask(`job ${job.record.id} started: ${spec.title}`));
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: spec.title, cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => job.cancel());
-      let last = 0;
-      const onChange = () => {
-        const p = job.record.progress;
-        if (!p) return;
-        const f = Math.round((p.fraction ?? 0) * 100);
-        progress.report({ message: formatProgress(p), increment: f > last ? f - last : undefined });
-        if (f > last) last = f;
-      };
-      job.on('change', onChange);
-      try { return await done; } finally { job.off('change', onChange); sub.dispose(); }
-    }).then((result) => { if (job.record.warnings?.length) showWarnings(ctx, spec.title, job.record); return result; });
+    return await vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title: spec.title, cancellable: true },
+        async (progress, token) => {
+          const sub = token.onCancellationRequested(() => job.cancel());
+          let last = 0;
+          const onChange = () => {
+            const p = job.record.progress;
+            if (!p) return;
+            const f = Math.round((p.fraction ?? 0) * 100);
+            progress.report({ message: formatProgress(p), increment: f > last ? f - last : undefined });
+            if (f > last) last = f;
+          };
+          job.on('change', onChange);
+          try {
+            return await done;
+          } finally {
+            job.off('change', onChange);
+            sub.dispose();
+          }
+        },
+      )
+      .then((result) => {
+        if (job.record.warnings?.length) showWarnings(ctx, spec.title, job.record);
+        return result;
+      });
   } catch (err) {
-    if (isCancel(err) || job.state === 'cancelled') { ctx.log.info(`job ${job.record.id} cancelled: ${mask(spec.title)}`); return undefined; }
+    if (isCancel(err) || job.state === 'cancelled') {
+      ctx.log.info(`job ${job.record.id} cancelled: ${mask(spec.title)}`);
+      return undefined;
+    }
     const e = job.record.error;
     let text = e?.message ?? mask((err as Error)?.message ?? String(err));
     const where = describeContext(spec.context);
     if (where && !text.includes(where)) text = `${where}: ${text}`;
     if (e?.code && !text.includes(e.code)) text += ` (${e.code})`;
     ctx.log.error(`job ${job.record.id} failed: ${spec.title}: ${text}`);
-    void vscode.window.showErrorMessage(`${escapeControlChars(spec.title)} failed — ${escapeControlChars(text)}`, ...failureActions(e)).then((pick) => {
-      if (pick === PIN_ACTION) void vscode.commands.executeCommand('vmbackup.pinCertificate', { kind: 'record', key: `job:${job.record.id}`, record: job.record });
-      else if (pick === SHOW_LOG_ACTION) showLog(job.record);
-    });
+    void vscode.window
+      .showErrorMessage(`${escapeControlChars(spec.title)} failed — ${escapeControlChars(text)}`, ...failureActions(e))
+      .then((pick) => {
+        if (pick === PIN_ACTION)
+          void vscode.commands.executeCommand('vmbackup.pinCertificate', {
+            kind: 'record',
+            key: `job:${job.record.id}`,
+            record: job.record,
+          });
+        else if (pick === SHOW_LOG_ACTION) showLog(job.record);
+      });
     return undefined;
   } finally {
     if (spec.refresh?.includes('backups')) ctx.trees.backups.refresh();
-    if (spec.refresh?.includes('infrastructure') && spec.context.connection) ctx.trees.infrastructure.refreshConnection(spec.context.connection);
+    if (spec.refresh?.includes('infrastructure') && spec.context.connection)
+      ctx.trees.infrastructure.refreshConnection(spec.context.connection);
     ctx.trees.jobs.refresh();
   }
 }
@@ -67,5 +98,12 @@ function showLog(record: JobRecord): void {
 function showWarnings(ctx: CommandContext, title: string, record: JobRecord): void {
   const warnings = (record.warnings ?? []).join('; ');
   ctx.log.warn(`job ${record.id} succeeded with warnings: ${title}: ${warnings}`);
-  void vscode.window.showWarningMessage(`${escapeControlChars(title)} succeeded with warnings — ${escapeControlChars(warnings)}`, SHOW_LOG_ACTION).then((pick) => { if (pick) showLog(record); });
+  void vscode.window
+    .showWarningMessage(
+      `${escapeControlChars(title)} succeeded with warnings — ${escapeControlChars(warnings)}`,
+      SHOW_LOG_ACTION,
+    )
+    .then((pick) => {
+      if (pick) showLog(record);
+    });
 }

@@ -2,7 +2,12 @@
 import { ErrorContext } from '../core/errors';
 import { HostInfo, PoolInfo, VmInfo } from '../core/model';
 
-export interface Target { connection: string; pool?: PoolInfo; host?: HostInfo; vm?: VmInfo }
+export interface Target {
+  connection: string;
+  pool?: PoolInfo;
+  host?: HostInfo;
+  vm?: VmInfo;
+}
 
 export function errorContext(t: Target): ErrorContext {
   return { connection: t.connection, pool: t.pool?.name, host: t.host?.name, vm: t.vm?.name };

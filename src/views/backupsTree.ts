@@ -22,10 +22,18 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
 
   constructor(private readonly connections: ConnectionStore) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('vmbackup.defaultRepository')) this.refresh(); }));
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vmbackup.defaultRepository')) this.refresh();
+      }),
+    );
   }
 
-  refresh(): void { this.catalogs.clear(); this.shown.clear(); this.emitter.fire(undefined); }
+  refresh(): void {
+    this.catalogs.clear();
+    this.shown.clear();
+    this.emitter.fire(undefined);
+  }
 
   loadMore(node: LoadMoreNode): void {
     this.shown.set(node.parentKey, (this.shown.get(node.parentKey) ?? PAGE_SIZE) + PAGE_SIZE);
@@ -47,7 +55,10 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
   /** Every backup of a repository, newest first (cached until refresh()). */
   catalog(root: string): CatalogEntry[] {
     let entries = this.catalogs.get(root);
-    if (!entries) { entries = new BackupRepository(root).list(); this.catalogs.set(root, entries); }
+    if (!entries) {
+      entries = new BackupRepository(root).list();
+      this.catalogs.set(root, entries);
+    }
     return entries;
   }
 
@@ -55,7 +66,11 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
   lastBackup(connection: string, vmUuid: string): CatalogEntry | undefined {
     const root = this.connections.repositoryFor(connection);
     if (!root) return undefined;
-    try { return this.catalog(root).find((e) => e.vmUuid === vmUuid && (e.kind === 'vm' || e.kind === 'vm-metadata')); } catch { return undefined; }
+    try {
+      return this.catalog(root).find((e) => e.vmUuid === vmUuid && (e.kind === 'vm' || e.kind === 'vm-metadata'));
+    } catch {
+      return undefined;
+    }
   }
 
   getTreeItem(node: BackupNode): vscode.TreeItem {
@@ -63,15 +78,21 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
     switch (node.kind) {
       case 'repository': {
         const item = new vscode.TreeItem(path.basename(node.root) || node.root, C.Expanded);
-        item.id = node.key; item.description = node.connections.length ? node.connections.join(', ') : 'default repository';
-        item.tooltip = node.root; item.iconPath = new vscode.ThemeIcon('database'); item.contextValue = 'repository';
+        item.id = node.key;
+        item.description = node.connections.length ? node.connections.join(', ') : 'default repository';
+        item.tooltip = node.root;
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.contextValue = 'repository';
         item.resourceUri = vscode.Uri.file(node.root);
         return item;
       }
       case 'backupGroup': {
         const item = new vscode.TreeItem(esc(node.label), C.Collapsed);
-        item.id = node.key; item.description = `${node.entries.length}`;
-        item.iconPath = new vscode.ThemeIcon(node.label === POOL_GROUP ? 'server-environment' : node.label === HOST_GROUP ? 'server' : 'vm');
+        item.id = node.key;
+        item.description = `${node.entries.length}`;
+        item.iconPath = new vscode.ThemeIcon(
+          node.label === POOL_GROUP ? 'server-environment' : node.label === HOST_GROUP ? 'server' : 'vm',
+        );
         item.contextValue = 'backupGroup';
         return item;
       }
@@ -81,54 +102,96 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
         const item = new vscode.TreeItem(e.created ? e.created.toLocaleString() : esc(e.label), C.None);
         item.id = node.key;
         item.description = `${e.kind === 'foreign' ? 'foreign ' + (isPoolEntry(e) ? 'pool dump' : 'xva') : e.kind === 'vcb' ? 'VCB full VM' : e.kind} · ${formatBytes(bytes)}`;
-        item.tooltip = esc(`${e.label}\n${path.join(node.root, e.id)}${e.connection ? '\nconnection: ' + e.connection : ''}`, true);
-        item.iconPath = new vscode.ThemeIcon(e.manifest ? 'archive' : e.kind === 'vcb' ? 'file-directory' : 'file-binary');
+        item.tooltip = esc(
+          `${e.label}\n${path.join(node.root, e.id)}${e.connection ? '\nconnection: ' + e.connection : ''}`,
+          true,
+        );
+        item.iconPath = new vscode.ThemeIcon(
+          e.manifest ? 'archive' : e.kind === 'vcb' ? 'file-directory' : 'file-binary',
+        );
         item.contextValue = entryContext(e);
-        if (e.catalogFile) { item.command = { command: 'vmbackup.openCatalog', title: 'Open Catalog', arguments: [node] }; return item; }
-        const target = e.manifest ? vscode.Uri.file(path.join(e.dir, MANIFEST)) : vscode.Uri.file(path.join(node.root, e.id));
-        item.command = e.manifest ? { command: 'vscode.open', title: 'Open manifest', arguments: [target] } : { command: 'revealFileInOS', title: 'Reveal', arguments: [target] };
+        if (e.catalogFile) {
+          item.command = { command: 'vmbackup.openCatalog', title: 'Open Catalog', arguments: [node] };
+          return item;
+        }
+        const target = e.manifest
+          ? vscode.Uri.file(path.join(e.dir, MANIFEST))
+          : vscode.Uri.file(path.join(node.root, e.id));
+        item.command = e.manifest
+          ? { command: 'vscode.open', title: 'Open manifest', arguments: [target] }
+          : { command: 'revealFileInOS', title: 'Reveal', arguments: [target] };
         return item;
       }
-      case 'error': return errorItem(node, 'vmbackup.refresh');
+      case 'error':
+        return errorItem(node, 'vmbackup.refresh');
       case 'message': {
         const item = new vscode.TreeItem(esc(node.message), C.None);
-        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info'); item.contextValue = 'message';
+        item.iconPath = new vscode.ThemeIcon(node.icon ?? 'info');
+        item.contextValue = 'message';
         return item;
       }
-      case 'loadMore': return loadMoreItem(node);
+      case 'loadMore':
+        return loadMoreItem(node);
     }
   }
 
   getChildren(node?: BackupNode): BackupNode[] {
     if (!node) {
       const repos = this.repositories();
-      return repos.length ? repos : [{ kind: 'message', key: 'none', message: 'No backup repository: set "repository" in connections.yaml or vmbackup.defaultRepository' }];
+      return repos.length
+        ? repos
+        : [
+            {
+              kind: 'message',
+              key: 'none',
+              message: 'No backup repository: set "repository" in connections.yaml or vmbackup.defaultRepository',
+            },
+          ];
     }
     if (node.kind === 'repository') {
       let entries: CatalogEntry[];
-      try { entries = this.catalog(node.root); } catch (err) {
+      try {
+        entries = this.catalog(node.root);
+      } catch (err) {
         return [{ kind: 'error', key: `${node.key}/error`, message: mask((err as Error).message), parent: node }];
       }
       if (!entries.length) return [{ kind: 'message', key: `${node.key}/empty`, message: 'No backups yet' }];
       const groups = new Map<string, CatalogEntry[]>();
       for (const e of entries) {
-        const g = isPoolEntry(e) ? POOL_GROUP : e.kind === 'host' ? HOST_GROUP : e.vmName ?? e.label;
+        const g = isPoolEntry(e) ? POOL_GROUP : e.kind === 'host' ? HOST_GROUP : (e.vmName ?? e.label);
         groups.set(g, [...(groups.get(g) ?? []), e]);
       }
       const order = (l: string) => (l === POOL_GROUP ? 0 : l === HOST_GROUP ? 1 : 2);
-      return [...groups].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
-        .map(([label, list]) => ({ kind: 'backupGroup', key: `${node.key}/g:${label}`, root: node.root, label, entries: list }));
+      return [...groups]
+        .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+        .map(([label, list]) => ({
+          kind: 'backupGroup',
+          key: `${node.key}/g:${label}`,
+          root: node.root,
+          label,
+          entries: list,
+        }));
     }
     if (node.kind === 'backupGroup') {
       const connections = this.repositories().find((r) => r.root === node.root)?.connections ?? [];
-      const all: BackupEntryNode[] = node.entries.map((entry) => ({ kind: 'backup', key: `${node.key}/b:${entry.id}`, root: node.root, entry, connections }));
+      const all: BackupEntryNode[] = node.entries.map((entry) => ({
+        kind: 'backup',
+        key: `${node.key}/b:${entry.id}`,
+        root: node.root,
+        entry,
+        connections,
+      }));
       const limit = this.shown.get(node.key) ?? PAGE_SIZE;
-      return all.length <= limit ? all : [...all.slice(0, limit), { kind: 'loadMore', key: `${node.key}/more`, parentKey: node.key, tree: 'backups' }];
+      return all.length <= limit
+        ? all
+        : [...all.slice(0, limit), { kind: 'loadMore', key: `${node.key}/more`, parentKey: node.key, tree: 'backups' }];
     }
     return [];
   }
 
-  dispose(): void { for (const d of this.disposables) d.dispose(); }
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
 }
 
 export function isPoolEntry(e: CatalogEntry): boolean {

@@ -19,7 +19,10 @@ export class ChildrenCache<T> {
       if (cached) return cached;
       const started = this.generation;
       const children = await load();
-      if (started === this.generation) { this.entries.set(key, children); return children; }
+      if (started === this.generation) {
+        this.entries.set(key, children);
+        return children;
+      }
       if (attempt >= MAX_LOADS) return children;
     }
   }
@@ -28,12 +31,15 @@ export class ChildrenCache<T> {
    * Forgets nothing, but a load under way is not kept: the inventory changed in place (an event updated nodes that are
    * cached already) and that load may have read it before the change.
    */
-  touch(): void { this.generation++; }
+  touch(): void {
+    this.generation++;
+  }
 
   /** Forgets `key` and every key below it (`key/…`), or everything. */
   invalidate(key?: string): void {
     this.generation++;
-    if (key === undefined) this.entries.clear(); else forgetBelow(this.entries, key);
+    if (key === undefined) this.entries.clear();
+    else forgetBelow(this.entries, key);
   }
 }
 

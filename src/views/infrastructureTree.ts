@@ -15,7 +15,13 @@ import { errorItem, loadMoreItem } from './treeItems';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
 import { escapeControlChars as esc } from '../core/controlChars';
 
-const POWER_ICONS: Record<PowerState, string> = { running: 'vm-running', halted: 'vm-outline', suspended: 'debug-pause', paused: 'debug-pause', unknown: 'question' };
+const POWER_ICONS: Record<PowerState, string> = {
+  running: 'vm-running',
+  halted: 'vm-outline',
+  suspended: 'debug-pause',
+  paused: 'debug-pause',
+  unknown: 'question',
+};
 
 export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, vscode.Disposable {
   private readonly cache = new ChildrenCache<InfraNode>();
@@ -32,7 +38,11 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   /** Connection name → the provider whose inventory events the tree follows, and how to stop following them. */
   private readonly live = new Map<string, { provider: unknown; stop: () => void }>();
 
-  constructor(private readonly connections: ConnectionStore, private readonly jobs: JobManager, private readonly backups: BackupsTree) {
+  constructor(
+    private readonly connections: ConnectionStore,
+    private readonly jobs: JobManager,
+    private readonly backups: BackupsTree,
+  ) {
     this.disposables.push(connections.onDidChange(() => this.refresh()));
     const onJob = () => this.scheduleRepaint(this.busy.keys());
     jobs.on('change', onJob);
@@ -42,7 +52,10 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   /** Shows a spinner and the job's progress on the nodes with these ids until the job ends. */
   markBusy(ids: string[], job: Job): void {
     for (const id of ids) this.busy.set(id, job);
-    job.once('done', () => { for (const id of ids) if (this.busy.get(id) === job) this.busy.delete(id); this.scheduleRepaint(ids); });
+    job.once('done', () => {
+      for (const id of ids) if (this.busy.get(id) === job) this.busy.delete(id);
+      this.scheduleRepaint(ids);
+    });
     this.scheduleRepaint(ids);
   }
 
@@ -51,7 +64,9 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     if (!node || node.kind === 'message' || node.kind === 'error' || node.kind === 'loadMore') {
       const parent = node && node.kind === 'error' ? node.parent : undefined;
       if (parent) return this.refresh(parent as InfraNode);
-      this.cache.invalidate(); this.shown.clear(); this.nodes.clear();
+      this.cache.invalidate();
+      this.shown.clear();
+      this.nodes.clear();
       this.emitter.fire(undefined);
       return;
     }
@@ -79,7 +94,10 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     if (this.timer || !this.repaintIds.size) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const nodes = [...this.nodes.values()].filter((n) => { const id = busyId(n); return id !== undefined && this.repaintIds.has(id); });
+      const nodes = [...this.nodes.values()].filter((n) => {
+        const id = busyId(n);
+        return id !== undefined && this.repaintIds.has(id);
+      });
       this.repaintIds.clear();
       if (nodes.length) this.emitter.fire(nodes);
     }, 200);
@@ -102,20 +120,32 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       case 'connection': {
         const profile = this.connections.get(node.connection);
         const item = new vscode.TreeItem(node.connection, C.Collapsed);
-        item.id = node.key; item.description = profile ? `${profile.username} @ ${profile.url}` : '';
-        item.iconPath = new vscode.ThemeIcon('plug'); item.contextValue = contextValue('connection', profile?.platform);
+        item.id = node.key;
+        item.description = profile ? `${profile.username} @ ${profile.url}` : '';
+        item.iconPath = new vscode.ThemeIcon('plug');
+        item.contextValue = contextValue('connection', profile?.platform);
         return item;
       }
       case 'pool': {
         const item = new vscode.TreeItem(esc(node.pool.name || node.pool.id), C.Collapsed);
-        item.id = node.key; item.iconPath = new vscode.ThemeIcon('server-environment');
-        item.contextValue = contextValue('pool', 'canMetadataBackup', 'canMetadataRestore', this.platform(node.connection));
+        item.id = node.key;
+        item.iconPath = new vscode.ThemeIcon('server-environment');
+        item.contextValue = contextValue(
+          'pool',
+          'canMetadataBackup',
+          'canMetadataRestore',
+          this.platform(node.connection),
+        );
         return item;
       }
       case 'host': {
         const item = new vscode.TreeItem(esc(node.host.name), C.Collapsed);
-        item.id = node.key; item.description = esc(`${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`);
-        item.iconPath = new vscode.ThemeIcon('server'); item.contextValue = contextValue('host', 'canHostBackup', this.platform(node.connection));
+        item.id = node.key;
+        item.description = esc(
+          `${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`,
+        );
+        item.iconPath = new vscode.ThemeIcon('server');
+        item.contextValue = contextValue('host', 'canHostBackup', this.platform(node.connection));
         return item;
       }
       case 'vm': {
@@ -123,38 +153,59 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const item = new vscode.TreeItem(esc(vm.name), vm.snapshotCount > 0 ? C.Collapsed : C.None);
         const last = this.backups.lastBackup(node.connection, vm.uuid);
         item.id = itemId(node.key, vm.snapshotCount > 0);
-        item.description = esc(`${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`);
-        item.tooltip = new vscode.MarkdownString(`**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`);
-        item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : POWER_ICONS[vm.powerState] ?? 'vm');
-        item.contextValue = contextValue('vm', vm.powerState, 'canSnapshot', 'canBackup', vm.suspendDiskMissing && 'canResetPowerState', this.platform(node.connection));
+        item.description = esc(
+          `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`,
+        );
+        item.tooltip = new vscode.MarkdownString(
+          `**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`,
+        );
+        item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : (POWER_ICONS[vm.powerState] ?? 'vm'));
+        item.contextValue = contextValue(
+          'vm',
+          vm.powerState,
+          'canSnapshot',
+          'canBackup',
+          vm.suspendDiskMissing && 'canResetPowerState',
+          this.platform(node.connection),
+        );
         return item;
       }
       case 'snapshot': {
         const s = node.snapshot;
         const hasChildren = node.all.some((x) => x.parentId === s.id);
         const item = new vscode.TreeItem(esc(s.name), hasChildren ? C.Expanded : C.None);
-        item.id = itemId(node.key, hasChildren); item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        item.id = itemId(node.key, hasChildren);
+        item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
         item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
         item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
         return item;
       }
-      case 'error': return errorItem(node, 'vmbackup.refresh');
+      case 'error':
+        return errorItem(node, 'vmbackup.refresh');
       case 'message': {
         const item = new vscode.TreeItem(esc(node.message), C.None);
-        item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined; item.contextValue = 'message';
+        item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined;
+        item.contextValue = 'message';
         return item;
       }
-      case 'loadMore': return loadMoreItem(node);
+      case 'loadMore':
+        return loadMoreItem(node);
     }
   }
 
-  getParent(): undefined { return undefined; }
+  getParent(): undefined {
+    return undefined;
+  }
 
   async getChildren(node?: InfraNode): Promise<InfraNode[]> {
     const key = node ? node.key : '';
     const all = await this.cache.get(key, async () => {
       let children: InfraNode[];
-      try { children = await this.load(node); } catch (err) { children = [this.errorNode(key, err, node)]; }
+      try {
+        children = await this.load(node);
+      } catch (err) {
+        children = [this.errorNode(key, err, node)];
+      }
       for (const n of children) this.nodes.set(n.key, n);
       return children;
     });
@@ -165,8 +216,19 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   private async load(node?: InfraNode): Promise<InfraNode[]> {
     if (!node) {
-      const errors = this.connections.errors.map((e, i): InfraNode => ({ kind: 'error', key: `err:${i}`, message: `connections.yaml: ${e}` }));
-      return [...errors, ...this.connections.connections.map((c): ConnectionNode => ({ kind: 'connection', key: connKey(c.name), connection: c.name }))];
+      const errors = this.connections.errors.map((e, i): InfraNode => ({
+        kind: 'error',
+        key: `err:${i}`,
+        message: `connections.yaml: ${e}`,
+      }));
+      return [
+        ...errors,
+        ...this.connections.connections.map((c): ConnectionNode => ({
+          kind: 'connection',
+          key: connKey(c.name),
+          connection: c.name,
+        })),
+      ];
     }
     switch (node.kind) {
       case 'connection': {
@@ -174,13 +236,27 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         this.follow(node.connection, provider);
         const pools = await provider.listPools();
         if (!pools.length) return [message(node.key, 'No pools')];
-        return pools.map((pool) => ({ kind: 'pool', key: `${node.key}/p:${pool.id}`, connection: node.connection, pool }));
+        return pools.map((pool) => ({
+          kind: 'pool',
+          key: `${node.key}/p:${pool.id}`,
+          connection: node.connection,
+          pool,
+        }));
       }
       case 'pool': {
         const provider = await this.connections.provider(node.connection);
-        const [hosts, vms] = await Promise.all([provider.listHosts(node.pool.id), provider.listVms({ poolId: node.pool.id })]);
+        const [hosts, vms] = await Promise.all([
+          provider.listHosts(node.pool.id),
+          provider.listVms({ poolId: node.pool.id }),
+        ]);
         const hostIds = new Set(hosts.map((h) => h.id));
-        const out: InfraNode[] = hosts.map((host) => ({ kind: 'host', key: `${node.key}/h:${host.id}`, connection: node.connection, pool: node.pool, host }));
+        const out: InfraNode[] = hosts.map((host) => ({
+          kind: 'host',
+          key: `${node.key}/h:${host.id}`,
+          connection: node.connection,
+          pool: node.pool,
+          host,
+        }));
         // VMs not resident on a host (halted) appear directly under the pool.
         for (const vm of vms.filter((v) => !v.hostId || !hostIds.has(v.hostId)).sort(byName)) {
           out.push({ kind: 'vm', key: `${node.key}/v:${vm.id}`, connection: node.connection, pool: node.pool, vm });
@@ -191,18 +267,36 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const provider = await this.connections.provider(node.connection);
         const vms = (await provider.listVms({ hostId: node.host.id })).sort(byName);
         if (!vms.length) return [message(node.key, 'No VMs on this host')];
-        return vms.map((vm): VmNode => ({ kind: 'vm', key: `${node.key}/v:${vm.id}`, connection: node.connection, pool: node.pool, host: node.host, vm }));
+        return vms.map((vm): VmNode => ({
+          kind: 'vm',
+          key: `${node.key}/v:${vm.id}`,
+          connection: node.connection,
+          pool: node.pool,
+          host: node.host,
+          vm,
+        }));
       }
       case 'vm': {
         const provider = await this.connections.provider(node.connection);
         const all = await provider.listSnapshots(node.vm.id);
         if (!all.length) return [message(node.key, 'No snapshots')];
         const ids = new Set(all.map((s) => s.id));
-        return snapshotNodes(node, all, all.filter((s) => !s.parentId || !ids.has(s.parentId)), node.key);
+        return snapshotNodes(
+          node,
+          all,
+          all.filter((s) => !s.parentId || !ids.has(s.parentId)),
+          node.key,
+        );
       }
       case 'snapshot':
-        return snapshotNodes(node, node.all, node.all.filter((s) => s.parentId === node.snapshot.id), node.key);
-      default: return [];
+        return snapshotNodes(
+          node,
+          node.all,
+          node.all.filter((s) => s.parentId === node.snapshot.id),
+          node.key,
+        );
+      default:
+        return [];
     }
   }
 
@@ -231,11 +325,16 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       if (node.kind === 'vm' && byId.has(node.vm.id)) {
         const vm = byId.get(node.vm.id)!;
         // A VM that gets its first snapshot (or loses its last) changes its item id (itemId): its parent lists it again.
-        const parent = (node.vm.snapshotCount > 0) !== (vm.snapshotCount > 0) ? this.nodes.get(node.key.slice(0, node.key.lastIndexOf('/v:'))) : undefined;
+        const parent =
+          node.vm.snapshotCount > 0 !== vm.snapshotCount > 0
+            ? this.nodes.get(node.key.slice(0, node.key.lastIndexOf('/v:')))
+            : undefined;
         node.vm = vm;
-        if (parent) reload.add(parent); else if (!parents.has(vm.id)) rows.push(node);
+        if (parent) reload.add(parent);
+        else if (!parents.has(vm.id)) rows.push(node);
       }
-      if (id !== undefined && parents.has(id) && (node.kind === 'pool' || node.kind === 'host' || node.kind === 'vm')) reload.add(node);
+      if (id !== undefined && parents.has(id) && (node.kind === 'pool' || node.kind === 'host' || node.kind === 'vm'))
+        reload.add(node);
     }
     for (const node of reload) this.refresh(node);
     if (!rows.length) return;
@@ -246,10 +345,18 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   private errorNode(key: string, err: unknown, parent?: InfraNode): ErrorNode {
     const untrusted = pinRequestFromError(err, parent && 'connection' in parent ? parent.connection : undefined);
-    return { kind: 'error', key: `${key}/error`, message: mask((err as Error)?.message ?? String(err)), parent, untrusted };
+    return {
+      kind: 'error',
+      key: `${key}/error`,
+      message: mask((err as Error)?.message ?? String(err)),
+      parent,
+      untrusted,
+    };
   }
 
-  private platform(connection: string): string | undefined { return this.connections.get(connection)?.platform; }
+  private platform(connection: string): string | undefined {
+    return this.connections.get(connection)?.platform;
+  }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -261,20 +368,40 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
 export const connKey = (name: string) => `c:${name}`;
 
-function snapshotNodes(node: { connection: string; pool: VmNode['pool']; host?: VmNode['host']; vm: VmNode['vm'] }, all: SnapshotInfo[], level: SnapshotInfo[], key: string): InfraNode[] {
-  return [...level].sort((a, b) => a.time.getTime() - b.time.getTime()).map((snapshot) => ({
-    kind: 'snapshot', key: `${key}/s:${snapshot.id}`, connection: node.connection, pool: node.pool, host: node.host, vm: node.vm, snapshot, all,
-  }));
+function snapshotNodes(
+  node: { connection: string; pool: VmNode['pool']; host?: VmNode['host']; vm: VmNode['vm'] },
+  all: SnapshotInfo[],
+  level: SnapshotInfo[],
+  key: string,
+): InfraNode[] {
+  return [...level]
+    .sort((a, b) => a.time.getTime() - b.time.getTime())
+    .map((snapshot) => ({
+      kind: 'snapshot',
+      key: `${key}/s:${snapshot.id}`,
+      connection: node.connection,
+      pool: node.pool,
+      host: node.host,
+      vm: node.vm,
+      snapshot,
+      all,
+    }));
 }
 
 function busyId(node: InfraNode): string | undefined {
   switch (node.kind) {
-    case 'connection': return node.key;
-    case 'pool': return node.pool.id;
-    case 'host': return node.host.id;
-    case 'vm': return node.vm.id;
-    case 'snapshot': return node.snapshot.id;
-    default: return undefined;
+    case 'connection':
+      return node.key;
+    case 'pool':
+      return node.pool.id;
+    case 'host':
+      return node.host.id;
+    case 'vm':
+      return node.vm.id;
+    case 'snapshot':
+      return node.snapshot.id;
+    default:
+      return undefined;
   }
 }
 
@@ -285,4 +412,9 @@ function busyId(node: InfraNode): string | undefined {
 const itemId = (key: string, hasChildren: boolean) => (hasChildren ? `${key}/parent` : key);
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-const message = (key: string, text: string): InfraNode => ({ kind: 'message', key: `${key}/msg`, message: text, icon: 'info' });
+const message = (key: string, text: string): InfraNode => ({
+  kind: 'message',
+  key: `${key}/msg`,
+  message: text,
+  icon: 'info',
+});

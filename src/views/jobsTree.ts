@@ -8,8 +8,12 @@ import { JobNode } from './nodes';
 import { escapeControlChars as esc } from '../core/controlChars';
 
 const STATE_ICONS: Record<JobState, [string, string?]> = {
-  queued: ['clock'], running: ['loading~spin'], succeeded: ['pass', 'testing.iconPassed'], 'succeeded-with-warnings': ['warning', 'problemsWarningIcon.foreground'],
-  failed: ['error', 'testing.iconFailed'], cancelled: ['circle-slash', 'disabledForeground'],
+  queued: ['clock'],
+  running: ['loading~spin'],
+  succeeded: ['pass', 'testing.iconPassed'],
+  'succeeded-with-warnings': ['warning', 'problemsWarningIcon.foreground'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['circle-slash', 'disabledForeground'],
 };
 
 export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Disposable {
@@ -18,18 +22,27 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
   private timer: NodeJS.Timeout | undefined;
   private readonly onJob = () => this.scheduleRefresh();
 
-  constructor(private readonly jobs: JobManager) { jobs.on('change', this.onJob); }
+  constructor(private readonly jobs: JobManager) {
+    jobs.on('change', this.onJob);
+  }
 
-  refresh(): void { this.emitter.fire(undefined); }
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
 
   private scheduleRefresh(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.refresh(); }, 200);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, 200);
   }
 
   getTreeItem(node: JobNode): vscode.TreeItem {
     if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.message); item.contextValue = 'message'; return item;
+      const item = new vscode.TreeItem(node.message);
+      item.contextValue = 'message';
+      return item;
     }
     const r = node.kind === 'job' ? node.job.record : node.record;
     const item = new vscode.TreeItem(esc(r.title), vscode.TreeItemCollapsibleState.None);
@@ -40,10 +53,17 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       item.description = r.state === 'queued' ? 'queued' : r.progress ? formatProgress(r.progress) : 'running';
       item.contextValue = `job;${r.state};canCancel;canShowLog`;
     } else {
-      item.description = esc([r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · '));
+      item.description = esc(
+        [r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · '),
+      );
       item.contextValue = `job;finished;${r.state};canShowLog${r.error?.untrusted ? ';canPinCertificate' : ''}`;
     }
-    item.tooltip = [...[r.title, r.error?.message, ...(r.warnings ?? [])].map((t) => t && esc(t)), r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`].filter(Boolean).join('\n');
+    item.tooltip = [
+      ...[r.title, r.error?.message, ...(r.warnings ?? [])].map((t) => t && esc(t)),
+      r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
     item.command = { command: 'vmbackup.showJobLog', title: 'Show log', arguments: [node] };
     return item;
   }
@@ -53,11 +73,17 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
     const size = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
     const running: JobNode[] = this.jobs.jobs.map((job) => ({ kind: 'job', key: `job:${job.record.id}`, job }));
     const activeIds = new Set(this.jobs.jobs.map((j) => j.record.id));
-    const finished: JobNode[] = this.jobs.finished.filter((r) => !activeIds.has(r.id)).slice(0, Math.max(0, size))
+    const finished: JobNode[] = this.jobs.finished
+      .filter((r) => !activeIds.has(r.id))
+      .slice(0, Math.max(0, size))
       .map((record) => ({ kind: 'record', key: `job:${record.id}`, record }));
     const all = [...running, ...finished];
     return all.length ? all : [{ kind: 'message', key: 'none', message: 'No jobs yet' }];
   }
 
-  dispose(): void { if (this.timer) clearTimeout(this.timer); this.jobs.off('change', this.onJob); this.emitter.dispose(); }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.jobs.off('change', this.onJob);
+    this.emitter.dispose();
+  }
 }

@@ -6,29 +6,99 @@ import { PinRequest } from '../core/pinRequest';
 
 export const PAGE_SIZE = 200;
 
-export interface ConnectionNode { kind: 'connection'; key: string; connection: string }
-export interface PoolNode { kind: 'pool'; key: string; connection: string; pool: PoolInfo }
-export interface HostNode { kind: 'host'; key: string; connection: string; pool: PoolInfo; host: HostInfo }
-export interface VmNode { kind: 'vm'; key: string; connection: string; pool: PoolInfo; host?: HostInfo; vm: VmInfo }
-export interface SnapshotNode { kind: 'snapshot'; key: string; connection: string; pool: PoolInfo; host?: HostInfo; vm: VmInfo; snapshot: SnapshotInfo; all: SnapshotInfo[] }
+export interface ConnectionNode {
+  kind: 'connection';
+  key: string;
+  connection: string;
+}
+export interface PoolNode {
+  kind: 'pool';
+  key: string;
+  connection: string;
+  pool: PoolInfo;
+}
+export interface HostNode {
+  kind: 'host';
+  key: string;
+  connection: string;
+  pool: PoolInfo;
+  host: HostInfo;
+}
+export interface VmNode {
+  kind: 'vm';
+  key: string;
+  connection: string;
+  pool: PoolInfo;
+  host?: HostInfo;
+  vm: VmInfo;
+}
+export interface SnapshotNode {
+  kind: 'snapshot';
+  key: string;
+  connection: string;
+  pool: PoolInfo;
+  host?: HostInfo;
+  vm: VmInfo;
+  snapshot: SnapshotInfo;
+  all: SnapshotInfo[];
+}
 /** A level that failed to load: the vendor's message and a retry action on the parent. */
 export interface ErrorNode {
-  kind: 'error'; key: string; message: string; parent?: InfraNode | BackupNode;
+  kind: 'error';
+  key: string;
+  message: string;
+  parent?: InfraNode | BackupNode;
   /** A connection failed on a certificate the CAs do not vouch for: the one its host presented, to check and pin. */
   untrusted?: PinRequest;
 }
-export interface MessageNode { kind: 'message'; key: string; message: string; icon?: string }
-export interface LoadMoreNode { kind: 'loadMore'; key: string; parentKey: string; tree: 'infrastructure' | 'backups' }
+export interface MessageNode {
+  kind: 'message';
+  key: string;
+  message: string;
+  icon?: string;
+}
+export interface LoadMoreNode {
+  kind: 'loadMore';
+  key: string;
+  parentKey: string;
+  tree: 'infrastructure' | 'backups';
+}
 
-export type InfraNode = ConnectionNode | PoolNode | HostNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode;
+export type InfraNode =
+  ConnectionNode | PoolNode | HostNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode;
 
-export interface RepositoryNode { kind: 'repository'; key: string; root: string; connections: string[] }
-export interface BackupGroupNode { kind: 'backupGroup'; key: string; root: string; label: string; entries: CatalogEntry[] }
-export interface BackupEntryNode { kind: 'backup'; key: string; root: string; entry: CatalogEntry; connections: string[] }
+export interface RepositoryNode {
+  kind: 'repository';
+  key: string;
+  root: string;
+  connections: string[];
+}
+export interface BackupGroupNode {
+  kind: 'backupGroup';
+  key: string;
+  root: string;
+  label: string;
+  entries: CatalogEntry[];
+}
+export interface BackupEntryNode {
+  kind: 'backup';
+  key: string;
+  root: string;
+  entry: CatalogEntry;
+  connections: string[];
+}
 export type BackupNode = RepositoryNode | BackupGroupNode | BackupEntryNode | ErrorNode | MessageNode | LoadMoreNode;
 
-export interface RunningJobNode { kind: 'job'; key: string; job: Job }
-export interface FinishedJobNode { kind: 'record'; key: string; record: JobRecord }
+export interface RunningJobNode {
+  kind: 'job';
+  key: string;
+  job: Job;
+}
+export interface FinishedJobNode {
+  kind: 'record';
+  key: string;
+  record: JobRecord;
+}
 export type JobNode = RunningJobNode | FinishedJobNode | MessageNode;
 
 /** contextValue tokens joined by ';' — menus match them with `viewItem =~ /(^|;)token(;|$)/`. */

@@ -16,7 +16,8 @@ export function errorItem(node: ErrorNode, retryCommand: string): vscode.TreeIte
 /** The "Load more…" row of a paged level; runs vmbackup.loadMore with the node. */
 export function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
   const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-  item.iconPath = new vscode.ThemeIcon('ellipsis'); item.contextValue = 'loadMore';
+  item.iconPath = new vscode.ThemeIcon('ellipsis');
+  item.contextValue = 'loadMore';
   item.command = { command: 'vmbackup.loadMore', title: 'Load more', arguments: [node] };
   return item;
 }

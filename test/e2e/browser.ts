@@ -4,18 +4,25 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolsDir } from './codeServer';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Page = any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type Browser = any;
 
 export async function launchBrowser(): Promise<Browser> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { chromium } = require(path.join(toolsDir, 'node_modules', 'playwright-core'));
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-chromium-'));
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`].slice(0, 7),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${userDataDir}`,
+    ].slice(0, 7),
     headless: true,
   });
 }

@@ -13,7 +13,13 @@ async function main(): Promise<void> {
     console.log('Installing code-server, chromium and playwright-core (first run only, ~2 min)…');
     execFileSync('bash', [path.join(repoRoot, 'test', 'e2e', 'setup.sh')], { stdio: 'inherit' });
   }
-  const lab = await startXapiLab({ password: PASSWORD, hosts: 3, vmsPerHost: 4, taskStepMs: 150, diskBytes: 256 * 1024 * 1024 });
+  const lab = await startXapiLab({
+    password: PASSWORD,
+    hosts: 3,
+    vmsPerHost: 4,
+    taskStepMs: 150,
+    diskBytes: 256 * 1024 * 1024,
+  });
   const workspace = writeLabWorkspace(path.join(repoRoot, '.lab', 'demo-workspace'), lab.url);
   // The demo passes the lab password through the environment; the extension moves it into SecretStorage.
   const cs = await startCodeServer(labPasswordEnv(PASSWORD), Number(process.env.DEMO_PORT ?? 0) || undefined);
@@ -21,8 +27,16 @@ async function main(): Promise<void> {
   console.log(`Workspace: ${workspace}`);
   console.log(`\nOpen VS Code: ${workbenchUrl(cs, workspace)}\n`);
   console.log('Ctrl-C stops the demo.');
-  const stop = async () => { await cs.stop(); await lab.close(); process.exit(0); };
-  process.once('SIGINT', stop); process.once('SIGTERM', stop);
+  const stop = async () => {
+    await cs.stop();
+    await lab.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -13,10 +13,17 @@ async function main(): Promise<void> {
   try {
     const ws = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-desktop-')), lab.url);
     await runTests({
-      version: '1.100.3', extensionDevelopmentPath: repoRoot, extensionTestsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'),
+      version: '1.100.3',
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'),
       launchArgs: [ws, '--disable-workspace-trust', '--disable-extensions'],
       extensionTestsEnv: { ...labPasswordEnv(password), VMBACKUP_E2E_LAB_URL: lab.url } as Record<string, string>,
     });
-  } finally { await lab.close(); }
+  } finally {
+    await lab.close();
+  }
 }
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -5,7 +5,9 @@ import { passwordEnvName, saveConnections } from '../../src/core/connections';
 import { LAB_CONNECTION, labProfile } from '../../src/cli/labVerb';
 
 /** The environment that hands the lab's password to a headless VS Code or CLI. */
-export const labPasswordEnv = (password: string): NodeJS.ProcessEnv => ({ [passwordEnvName(LAB_CONNECTION)]: password });
+export const labPasswordEnv = (password: string): NodeJS.ProcessEnv => ({
+  [passwordEnvName(LAB_CONNECTION)]: password,
+});
 
 export function writeLabWorkspace(dir: string, labUrl: string): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -13,6 +15,9 @@ export function writeLabWorkspace(dir: string, labUrl: string): string {
   fs.mkdirSync(path.join(dir, 'backups'), { recursive: true });
   // The demo's workspace lives inside this repository (.lab/): don't offer to open the parent git repository.
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'git.openRepositoryInParentFolders': 'never' }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, '.vscode', 'settings.json'),
+    JSON.stringify({ 'git.openRepositoryInParentFolders': 'never' }, null, 2),
+  );
   return dir;
 }

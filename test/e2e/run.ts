@@ -23,39 +23,69 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
   try {
     const page = await browser.newPage();
     const exit = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => { process.stdout.write(`${format(...(args ?? []))}\n`); });
+      void page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+        process.stdout.write(`${format(...(args ?? []))}\n`);
+      });
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
     await page.goto(workbenchUrl(cs, workspace, path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index')));
-    const timeout = new Promise<number>((resolve) => { timer = setTimeout(() => { console.error('extension host suite timed out'); resolve(99); }, 240_000); });
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        console.error('extension host suite timed out');
+        resolve(99);
+      }, 240_000);
+    });
     return await Promise.race([exit, timeout]);
-  } finally { clearTimeout(timer); await browser.close(); }
+  } finally {
+    clearTimeout(timer);
+    await browser.close();
+  }
 }
 
 async function main(): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20, faultControl: true });
   const front = await selfSignedFront(lab.url);
-  const env = { ...labPasswordEnv(PASSWORD), [passwordEnvName(TLS_CONNECTION)]: PASSWORD, VMBACKUP_E2E_LAB_URL: lab.url };
+  const env = {
+    ...labPasswordEnv(PASSWORD),
+    [passwordEnvName(TLS_CONNECTION)]: PASSWORD,
+    VMBACKUP_E2E_LAB_URL: lab.url,
+  };
   let failed = 0;
   try {
     const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url);
     const cs1 = await startCodeServer(env);
-    try { failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1; } finally { await cs1.stop(); }
+    try {
+      failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
+    } finally {
+      await cs1.stop();
+    }
 
     const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url);
     const cs2 = await startCodeServer(env);
     try {
       const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front });
-      for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>) console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+      for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>)
+        console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
       const bad = r.checks.filter((c) => !c.ok).length;
       console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
       failed += bad ? 1 : 0;
-    } finally { await cs2.stop(); }
+    } finally {
+      await cs2.stop();
+    }
     const logText = [lab.requests.join('\n')].join('\n');
-    if (logText.includes(PASSWORD)) { console.error('the lab request log holds the password'); failed++; }
-  } finally { await front.close(); await lab.close(); }
+    if (logText.includes(PASSWORD)) {
+      console.error('the lab request log holds the password');
+      failed++;
+    }
+  } finally {
+    await front.close();
+    await lab.close();
+  }
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

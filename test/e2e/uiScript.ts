@@ -15,18 +15,30 @@ async function clickMenu(page: Page, label: string): Promise<void> {
   await item.hover();
   await page.waitForTimeout(100);
   await item.click();
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => { await page.keyboard.press('Enter'); });
+  await page
+    .locator('.context-view .monaco-menu')
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(async () => {
+      await page.keyboard.press('Enter');
+    });
 }
 
 function filesBelow(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
+    .sort();
 }
 
-export interface Check { name: string; ok: boolean; detail?: string }
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
 
-const pane = (page: Page, title: string) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+const pane = (page: Page, title: string) =>
+  page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
 const row = (scope: Page, text: string) => scope.locator('.monaco-list-row', { hasText: text }).first();
 
 async function expand(scope: Page, text: string): Promise<void> {
@@ -35,15 +47,26 @@ async function expand(scope: Page, text: string): Promise<void> {
   if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
 }
 
-export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, shots: string, tls: { name: string; front: SelfSignedFront }): Promise<{ checks: Check[] }> {
+export async function uiScript(
+  cs: CodeServer,
+  workspace: string,
+  lab: XapiLab,
+  shots: string,
+  tls: { name: string; front: SelfSignedFront },
+): Promise<{ checks: Check[] }> {
   const checks: Check[] = [];
   const check = async (name: string, fn: () => Promise<void>) => {
-    try { await fn(); checks.push({ name, ok: true }); } catch (e) {
+    try {
+      await fn();
+      checks.push({ name, ok: true });
+    } catch (e) {
       checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
       await page?.screenshot({ path: path.join(shots, `failed-${checks.length}.png`) }).catch(() => undefined);
     }
   };
-  const vms = [...lab.store.table('VM').values()].filter((v) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain);
+  const vms = [...lab.store.table('VM').values()].filter(
+    (v) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain,
+  );
   const running = vms.find((v) => v.power_state === 'Running')!;
   const master = lab.store.table('host').get(running.resident_on as string)!;
   const poolName = String([...lab.store.table('pool').values()][0].name_label);
@@ -72,7 +95,8 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       const menu = page.locator('.context-view .monaco-menu');
       await menu.waitFor({ timeout: 10_000 });
       const text = await menu.innerText();
-      if (!/Create Snapshot/.test(text) || !/Back Up VM/.test(text)) throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
+      if (!/Create Snapshot/.test(text) || !/Back Up VM/.test(text))
+        throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
       await page.screenshot({ path: path.join(shots, '2-context-menu.png') });
       await clickMenu(page, 'Create Snapshot');
     });
@@ -94,91 +118,136 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
     await check('Back Up VM puts the backup in the Backups view and the job in Jobs', async () => {
       await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
       await clickMenu(page, 'Back Up VM');
-      await pane(page, 'Jobs').locator('.monaco-list-row', { hasText: /back.?up/i }).first().waitFor({ timeout: 60_000 });
+      await pane(page, 'Jobs')
+        .locator('.monaco-list-row', { hasText: /back.?up/i })
+        .first()
+        .waitFor({ timeout: 60_000 });
       const backups = pane(page, 'Backups');
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const t = await backups.first().innerText().catch(() => '');
+        const t = await backups
+          .first()
+          .innerText()
+          .catch(() => '');
         if (t.includes(String(running.name_label))) break;
         if (Date.now() > deadline) throw new Error(`Backups view: ${t.replace(/\s+/g, ' ').slice(0, 200)}`);
-        for (const r of await backups.locator('.monaco-list-row[aria-expanded="false"]').all()) await r.click().catch(() => undefined);
+        for (const r of await backups.locator('.monaco-list-row[aria-expanded="false"]').all())
+          await r.click().catch(() => undefined);
         await page.waitForTimeout(500);
       }
       await page.screenshot({ path: path.join(shots, '4-backup.png') });
     });
-    await check('the Cancel button of the progress notification cancels a running backup: cancelled in Jobs, nothing left behind', async () => {
-      const repo = path.join(workspace, 'backups');
-      const before = filesBelow(repo);
-      lab.faults.stallExportAtByte = 1024 * 1024;   // the export stops sending and keeps the connection open
-      try {
-        await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
-        await clickMenu(page, 'Back Up VM');
-        const toast = page.locator('.notification-toast', { hasText: `Back up ${running.name_label}` }).first();
-        await toast.waitFor({ timeout: 30_000 });
-        const deadline = Date.now() + 60_000;
-        while (!filesBelow(repo).some((f) => f.endsWith('.part'))) {
-          if (Date.now() > deadline) throw new Error('the export never started writing its .part file');
-          await page.waitForTimeout(200);
+    await check(
+      'the Cancel button of the progress notification cancels a running backup: cancelled in Jobs, nothing left behind',
+      async () => {
+        const repo = path.join(workspace, 'backups');
+        const before = filesBelow(repo);
+        lab.faults.stallExportAtByte = 1024 * 1024; // the export stops sending and keeps the connection open
+        try {
+          await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
+          await clickMenu(page, 'Back Up VM');
+          const toast = page.locator('.notification-toast', { hasText: `Back up ${running.name_label}` }).first();
+          await toast.waitFor({ timeout: 30_000 });
+          const deadline = Date.now() + 60_000;
+          while (!filesBelow(repo).some((f) => f.endsWith('.part'))) {
+            if (Date.now() > deadline) throw new Error('the export never started writing its .part file');
+            await page.waitForTimeout(200);
+          }
+          await page.screenshot({ path: path.join(shots, '5-backup-progress.png') });
+          await toast.hover();
+          await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+          await pane(page, 'Jobs')
+            .locator('.monaco-list-row', { hasText: `Back up ${running.name_label}` })
+            .filter({ hasText: 'cancelled' })
+            .first()
+            .waitFor({ timeout: 60_000 });
+          await page.screenshot({ path: path.join(shots, '6-cancelled.png') });
+          const after = filesBelow(repo);
+          if (JSON.stringify(after) !== JSON.stringify(before))
+            throw new Error(`the repository changed: ${after.filter((f) => !before.includes(f)).join(', ')}`);
+          const temps = [...lab.store.table('VM').values()].filter(
+            (v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary'] === 'true',
+          );
+          if (temps.length) throw new Error(`temporary snapshot(s) left: ${temps.map((v) => v.name_label).join(', ')}`);
+        } finally {
+          lab.faults.stallExportAtByte = undefined;
         }
-        await page.screenshot({ path: path.join(shots, '5-backup-progress.png') });
-        await toast.hover();
-        await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
-        await pane(page, 'Jobs').locator('.monaco-list-row', { hasText: `Back up ${running.name_label}` }).filter({ hasText: 'cancelled' }).first().waitFor({ timeout: 60_000 });
-        await page.screenshot({ path: path.join(shots, '6-cancelled.png') });
-        const after = filesBelow(repo);
-        if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the repository changed: ${after.filter((f) => !before.includes(f)).join(', ')}`);
-        const temps = [...lab.store.table('VM').values()].filter((v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary'] === 'true');
-        if (temps.length) throw new Error(`temporary snapshot(s) left: ${temps.map((v) => v.name_label).join(', ')}`);
-      } finally { lab.faults.stallExportAtByte = undefined; }
-    });
+      },
+    );
     await check('multi-select: Ctrl+click two VMs, right-click, Back Up VM: two separate jobs in Jobs', async () => {
       // The extension suite before restored the pool database in this same lab: as xapi does, that dropped the member
       // hosts, so only VMs whose disks the master sees can still be exported.
       const master = lab.store.pool().rec.master;
-      const masterSees = (v: Record<string, any>) => (v.VBDs as string[]).every((b) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-        const sr = lab.store.get('VDI', lab.store.get('VBD', b)?.VDI)?.SR;
-        return !sr || (lab.store.get('SR', sr)?.PBDs as string[] ?? []).some((p) => lab.store.get('PBD', p)?.host === master);
-      });
-      const halted = vms.filter((v) => v.power_state === 'Halted' && masterSees(v)).map((v) => String(v.name_label)).sort((a, b) => a.localeCompare(b)).slice(0, 2);
+      const masterSees = (v: Record<string, any>) =>
+        (v.VBDs as string[]).every((b) => {
+          const sr = lab.store.get('VDI', lab.store.get('VBD', b)?.VDI)?.SR;
+          return (
+            !sr ||
+            ((lab.store.get('SR', sr)?.PBDs as string[]) ?? []).some((p) => lab.store.get('PBD', p)?.host === master)
+          );
+        });
+      const halted = vms
+        .filter((v) => v.power_state === 'Halted' && masterSees(v))
+        .map((v) => String(v.name_label))
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, 2);
       const infra = pane(page, 'Infrastructure');
       await row(infra, halted[0]).click();
       await row(infra, halted[1]).click({ modifiers: ['Control'] });
       await row(infra, halted[1]).click({ button: 'right' });
       await clickMenu(page, 'Back Up VM');
       const jobs = pane(page, 'Jobs');
-      for (const name of halted) await jobs.locator('.monaco-list-row', { hasText: `Back up ${name}` }).filter({ hasText: 'succeeded' }).first().waitFor({ timeout: 60_000 });
+      for (const name of halted)
+        await jobs
+          .locator('.monaco-list-row', { hasText: `Back up ${name}` })
+          .filter({ hasText: 'succeeded' })
+          .first()
+          .waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(shots, '7-multi-backup.png') });
     });
-    await check('Restore VM from the Backups view (right-click, pickers) puts the restored VM in the Infrastructure tree', async () => {
-      const backups = pane(page, 'Backups');
-      await expand(backups, String(running.name_label));
-      const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
-      await entry.waitFor({ timeout: 30_000 });
-      await entry.click({ button: 'right' });
-      await clickMenu(page, 'Restore VM');
-      const quick = page.locator('.quick-input-widget');
-      const input = quick.locator('input').first();
-      await quick.locator('.quick-input-title', { hasText: 'as a new VM or replace the original?' }).waitFor({ timeout: 30_000 });
-      await quick.locator('.monaco-list-row', { hasText: 'Replace the original VM' }).waitFor({ timeout: 10_000 });
-      await input.press('Enter'); // New VM (the first choice)
-      await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
-      await input.press('Enter');
-      await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
-      await input.fill('ui-restored');
-      await input.press('Enter');
-      // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
-      const infra = pane(page, 'Infrastructure');
-      const deadline = Date.now() + 90_000;
-      while (!(await row(infra, 'ui-restored').isVisible())) {
-        if (Date.now() > deadline) throw new Error(`no "ui-restored" row in the Infrastructure tree: ${(await infra.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
-        await infra.locator('.monaco-list').first().hover();
-        await page.mouse.wheel(0, 200);
-        await page.waitForTimeout(300);
-      }
-      await page.screenshot({ path: path.join(shots, '9-restored.png') });
-      if (![...lab.store.table('VM').values()].some((v) => v.name_label === 'ui-restored' && !v.is_a_snapshot && !v.is_a_template)) throw new Error('the lab has no VM "ui-restored" (a template would be hidden from the tree)');
-    });
+    await check(
+      'Restore VM from the Backups view (right-click, pickers) puts the restored VM in the Infrastructure tree',
+      async () => {
+        const backups = pane(page, 'Backups');
+        await expand(backups, String(running.name_label));
+        const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
+        await entry.waitFor({ timeout: 30_000 });
+        await entry.click({ button: 'right' });
+        await clickMenu(page, 'Restore VM');
+        const quick = page.locator('.quick-input-widget');
+        const input = quick.locator('input').first();
+        await quick
+          .locator('.quick-input-title', { hasText: 'as a new VM or replace the original?' })
+          .waitFor({ timeout: 30_000 });
+        await quick.locator('.monaco-list-row', { hasText: 'Replace the original VM' }).waitFor({ timeout: 10_000 });
+        await input.press('Enter'); // New VM (the first choice)
+        await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
+        await input.press('Enter');
+        await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
+        await input.fill('ui-restored');
+        await input.press('Enter');
+        // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
+        const infra = pane(page, 'Infrastructure');
+        const deadline = Date.now() + 90_000;
+        while (!(await row(infra, 'ui-restored').isVisible())) {
+          if (Date.now() > deadline)
+            throw new Error(
+              `no "ui-restored" row in the Infrastructure tree: ${(await infra.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`,
+            );
+          await infra.locator('.monaco-list').first().hover();
+          await page.mouse.wheel(0, 200);
+          await page.waitForTimeout(300);
+        }
+        await page.screenshot({ path: path.join(shots, '9-restored.png') });
+        if (
+          ![...lab.store.table('VM').values()].some(
+            (v) => v.name_label === 'ui-restored' && !v.is_a_snapshot && !v.is_a_template,
+          )
+        )
+          throw new Error('the lab has no VM "ui-restored" (a template would be hidden from the tree)');
+      },
+    );
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
       fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'etc', 'backuptools.conf'), '# service console\nTEMPDIR = /var/tmp\n');
@@ -186,7 +255,10 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 10_000 });
       await input.fill('backuptools.conf');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'backuptools.conf' }).first().waitFor({ timeout: 15_000 });
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'backuptools.conf' })
+        .first()
+        .waitFor({ timeout: 15_000 });
       await input.press('Enter');
       await page.locator('.tab', { hasText: 'backuptools.conf' }).waitFor({ timeout: 15_000 });
       await page.keyboard.press('Control+Shift+M');
@@ -201,30 +273,39 @@ export async function uiScript(cs: CodeServer, workspace: string, lab: XapiLab, 
       }
       await page.screenshot({ path: path.join(shots, '10-problems.png') });
     });
-    await check('a connection to a self-signed host: right-click its error, Pin This Certificate…, confirm: pinned, and its pool shows', async () => {
-      const infra = pane(page, 'Infrastructure');
-      await infra.locator('.pane-header').hover();
-      await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
-      // A connection added to the file while VS Code runs (the store watches connections.yaml).
-      const { connections } = loadConnections(workspace);
-      saveConnections(workspace, [...connections, { name: tls.name, platform: 'xen', url: tls.front.url, username: 'root' }]);
-      await expand(infra, tls.name);
-      const error = infra.locator('.monaco-list-row', { hasText: 'DEPTH_ZERO_SELF_SIGNED_CERT' }).first();
-      await error.waitFor({ timeout: 30_000 });
-      await error.click({ button: 'right' });
-      await page.screenshot({ path: path.join(shots, '11-pin-menu.png') });
-      await clickMenu(page, 'Pin This Certificate');
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ timeout: 10_000 });
-      const text = await dialog.innerText();
-      if (!text.includes(tls.front.sha256)) throw new Error(`the confirmation does not show the thumbprint: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
-      await page.screenshot({ path: path.join(shots, '12-pin-confirm.png') });
-      await dialog.locator('.monaco-button', { hasText: 'Pin Certificate' }).click();
-      await row(infra, 'lab-pool').waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(shots, '13-pinned.png') });
-      const pinned = loadConnections(workspace).connections.find((c) => c.name === tls.name)?.thumbprint;
-      if (pinned !== tls.front.sha256) throw new Error(`${CONNECTIONS_FILE} has thumbprint ${pinned}`);
-    });
-  } finally { await browser.close(); }
+    await check(
+      'a connection to a self-signed host: right-click its error, Pin This Certificate…, confirm: pinned, and its pool shows',
+      async () => {
+        const infra = pane(page, 'Infrastructure');
+        await infra.locator('.pane-header').hover();
+        await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
+        // A connection added to the file while VS Code runs (the store watches connections.yaml).
+        const { connections } = loadConnections(workspace);
+        saveConnections(workspace, [
+          ...connections,
+          { name: tls.name, platform: 'xen', url: tls.front.url, username: 'root' },
+        ]);
+        await expand(infra, tls.name);
+        const error = infra.locator('.monaco-list-row', { hasText: 'DEPTH_ZERO_SELF_SIGNED_CERT' }).first();
+        await error.waitFor({ timeout: 30_000 });
+        await error.click({ button: 'right' });
+        await page.screenshot({ path: path.join(shots, '11-pin-menu.png') });
+        await clickMenu(page, 'Pin This Certificate');
+        const dialog = page.locator('.monaco-dialog-box');
+        await dialog.waitFor({ timeout: 10_000 });
+        const text = await dialog.innerText();
+        if (!text.includes(tls.front.sha256))
+          throw new Error(`the confirmation does not show the thumbprint: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+        await page.screenshot({ path: path.join(shots, '12-pin-confirm.png') });
+        await dialog.locator('.monaco-button', { hasText: 'Pin Certificate' }).click();
+        await row(infra, 'lab-pool').waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: path.join(shots, '13-pinned.png') });
+        const pinned = loadConnections(workspace).connections.find((c) => c.name === tls.name)?.thumbprint;
+        if (pinned !== tls.front.sha256) throw new Error(`${CONNECTIONS_FILE} has thumbprint ${pinned}`);
+      },
+    );
+  } finally {
+    await browser.close();
+  }
   return { checks };
 }

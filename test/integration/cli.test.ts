@@ -10,7 +10,8 @@ const PASSWORD = 'cli-lab-pw-41';
 
 describe('vmbackup CLI against the XAPI lab', function () {
   this.timeout(60_000);
-  let lab: XapiLab; let ws: string;
+  let lab: XapiLab;
+  let ws: string;
   const vmb = (args: string[], env: NodeJS.ProcessEnv = { VMBACKUP_PASSWORD_LAB: PASSWORD }) =>
     runCli(args, { ws, env });
 
@@ -30,7 +31,9 @@ describe('vmbackup CLI against the XAPI lab', function () {
 
   it('backup, catalog and verify work from the shell', async () => {
     const { stdout: ls } = await vmb(['ls', '--json']);
-    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find((v) => v.powerState === 'halted')!;
+    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find(
+      (v) => v.powerState === 'halted',
+    )!;
     const { stdout } = await vmb(['backup', vm.uuid, '--json']);
     const entry = JSON.parse(stdout);
     assert.equal(entry.vmUuid, vm.uuid);
@@ -42,15 +45,23 @@ describe('vmbackup CLI against the XAPI lab', function () {
 
   it('restore: as a new VM keeping MACs when asked; replacing the original only with --yes', async () => {
     const { stdout: ls } = await vmb(['ls', '--json']);
-    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find((v) => v.powerState === 'halted')!;
+    const vm = (JSON.parse(ls) as Array<{ name: string; powerState: string; uuid: string }>).find(
+      (v) => v.powerState === 'halted',
+    )!;
     const entry = JSON.parse((await vmb(['backup', vm.uuid, '--json'])).stdout);
-    const macs = (uuid: string) => { const v = [...lab.store.table('VM').values()].find((x) => x.uuid === uuid)!; return v.VIFs.map((r: string) => lab.store.get('VIF', r)!.MAC); };
+    const macs = (uuid: string) => {
+      const v = [...lab.store.table('VM').values()].find((x) => x.uuid === uuid)!;
+      return v.VIFs.map((r: string) => lab.store.get('VIF', r)!.MAC);
+    };
     const { stdout, stderr } = await vmb(['restore', entry.id, '--name', 'copy', '--preserve-macs']);
     const uuid = /\(([0-9a-f-]{36})\), halted$/m.exec(stdout)?.[1];
     assert.ok(uuid && uuid !== vm.uuid, stdout);
     assert.deepEqual(macs(uuid), macs(vm.uuid));
     assert.match(stderr, /still exists in the pool with the same MAC addresses/);
-    const refused = await vmb(['restore', entry.id, '--replace-original']).then(() => undefined, (e) => e);
+    const refused = await vmb(['restore', entry.id, '--replace-original']).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /add --yes to confirm/);
     const { stdout: replaced } = await vmb(['restore', entry.id, '--replace-original', '--yes']);
@@ -58,14 +69,20 @@ describe('vmbackup CLI against the XAPI lab', function () {
   });
 
   it('fails with exit 1 and the vendor code, never echoing the password, when it is wrong', async () => {
-    const err = await vmb(['ls'], { VMBACKUP_PASSWORD_LAB: 'not-it-99' }).then(() => undefined, (e) => e);
+    const err = await vmb(['ls'], { VMBACKUP_PASSWORD_LAB: 'not-it-99' }).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.equal(err.code, 1);
     assert.match(err.stderr, /connection "lab": SESSION_AUTHENTICATION_FAILED/);
     assert.ok(!err.stderr.includes('not-it-99'));
   });
 
   it('asks for the password in the environment when there is no terminal', async () => {
-    const err = await vmb(['ls'], {}).then(() => undefined, (e) => e);
+    const err = await vmb(['ls'], {}).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.equal(err.code, 1);
     assert.match(err.stderr, /VMBACKUP_PASSWORD/);
   });
@@ -85,7 +102,10 @@ describe('vmbackup validate', function () {
     const bad = path.join(dir, 'bad', 'backuptools.conf');
     fs.mkdirSync(path.dirname(bad), { recursive: true });
     fs.writeFileSync(bad, '# broken\nVCHOST = vc.example.com\n');
-    const err = await vmb([bad]).then(() => undefined, (e) => e);
+    const err = await vmb([bad]).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.equal(err.code, 1);
     assert.match(err.stdout, /backuptools\.conf:2:\d+: error space-around-equals/);
   });
@@ -93,9 +113,15 @@ describe('vmbackup validate', function () {
   it('--json gives the diagnostics with codes and ranges', async () => {
     const f = path.join(dir, 'ovmm');
     fs.writeFileSync(f, 'DBBACKUP_CMD=/tmp/evil.sh\n');
-    const r = await vmb([f, '--language', 'ovmm-sysconfig', '--json']).then((x) => x, (e) => e);
+    const r = await vmb([f, '--language', 'ovmm-sysconfig', '--json']).then(
+      (x) => x,
+      (e) => e,
+    );
     const data = JSON.parse(r.stdout);
     assert.equal(data[0].languageId, 'ovmm-sysconfig');
-    assert.ok(data[0].diagnostics.some((d: { code: string }) => d.code === 'dbbackup-cmd-changed'), r.stdout);
+    assert.ok(
+      data[0].diagnostics.some((d: { code: string }) => d.code === 'dbbackup-cmd-changed'),
+      r.stdout,
+    );
   });
 });

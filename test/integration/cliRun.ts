@@ -12,6 +12,12 @@ const run = promisify(execFile);
  * Runs `vmbackup <args>`, with `--workspace <ws>` appended when given, in an environment of PATH plus `env`.
  * Resolves `{stdout, stderr}`; rejects on a non-zero exit with execFile's error (`code`, `stdout`, `stderr`).
  */
-export function runCli(args: string[], opts: { ws?: string; env?: NodeJS.ProcessEnv; maxBuffer?: number } = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [CLI, ...args, ...(opts.ws ? ['--workspace', opts.ws] : [])], { env: { PATH: process.env.PATH, ...opts.env }, maxBuffer: opts.maxBuffer });
+export function runCli(
+  args: string[],
+  opts: { ws?: string; env?: NodeJS.ProcessEnv; maxBuffer?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [CLI, ...args, ...(opts.ws ? ['--workspace', opts.ws] : [])], {
+    env: { PATH: process.env.PATH, ...opts.env },
+    maxBuffer: opts.maxBuffer,
+  });
 }

@@ -11,22 +11,40 @@ import { MANIFEST } from '../../src/core/manifest';
 export { CLI } from './cliRun';
 import { CLI } from './cliRun';
 
-export interface CliRun { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> }
+export interface CliRun {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
 
 /** Starts `vmbackup <args> --workspace ws` with the password in the environment. */
 export function startCli(ws: string, args: string[], password: string): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args, '--workspace', ws], { env: { PATH: process.env.PATH, VMBACKUP_PASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = ''; let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const child = spawn(process.execPath, [CLI, ...args, '--workspace', ws], {
+    env: { PATH: process.env.PATH, VMBACKUP_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, exited };
 }
 
 /** SIGKILLs the child as soon as `when()` holds (checked every millisecond); resolves whether it was killed before it ended. */
 export async function killWhen(run: CliRun, when: () => boolean): Promise<boolean> {
   let killed = false;
-  const t = setInterval(() => { if (!killed && when()) { killed = true; run.child.kill('SIGKILL'); } }, 1);
+  const t = setInterval(() => {
+    if (!killed && when()) {
+      killed = true;
+      run.child.kill('SIGKILL');
+    }
+  }, 1);
   const end = await run.exited;
   clearInterval(t);
   return killed && end.signal === 'SIGKILL';
@@ -37,7 +55,16 @@ export function poolObjects(lab: XapiLab): Map<string, string> {
   const out = new Map<string, string>();
   for (const cls of ['VM', 'VDI']) {
     for (const [, r] of lab.store.table(cls)) {
-      out.set(`${cls} ${r.uuid}`, JSON.stringify([r.name_label, r.other_config, r.is_a_snapshot, r.snapshot_of, cls === 'VM' ? r.power_state : r.virtual_size]));
+      out.set(
+        `${cls} ${r.uuid}`,
+        JSON.stringify([
+          r.name_label,
+          r.other_config,
+          r.is_a_snapshot,
+          r.snapshot_of,
+          cls === 'VM' ? r.power_state : r.virtual_size,
+        ]),
+      );
     }
   }
   return out;
@@ -79,18 +106,25 @@ export function repositoryLeftovers(repo: string): string[] {
 export function xvaProblem(file: string): string | undefined {
   let data = fs.readFileSync(file);
   if (data[0] === 0x1f && data[1] === 0x8b) {
-    try { data = zlib.gunzipSync(data); } catch (e) { return `gzip: ${(e as Error).message}`; }
+    try {
+      data = zlib.gunzipSync(data);
+    } catch (e) {
+      return `gzip: ${(e as Error).message}`;
+    }
   }
   let off = 0;
   for (;;) {
     if (off + 512 > data.length) return `tar: cut inside a header at ${off}`;
     const header = data.subarray(off, off + 512);
     if (header.every((b) => b === 0)) {
-      return off + 1024 <= data.length && data.subarray(off + 512, off + 1024).every((b) => b === 0) ? undefined : 'tar: no end-of-archive marker';
+      return off + 1024 <= data.length && data.subarray(off + 512, off + 1024).every((b) => b === 0)
+        ? undefined
+        : 'tar: no end-of-archive marker';
     }
     const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
     off += 512 + Math.ceil(size / 512) * 512;
-    if (off > data.length) return `tar: entry ${header.subarray(0, 100).toString('latin1').replace(/\0.*$/s, '')} runs past the end`;
+    if (off > data.length)
+      return `tar: entry ${header.subarray(0, 100).toString('latin1').replace(/\0.*$/s, '')} runs past the end`;
   }
 }
 
@@ -102,7 +136,10 @@ export async function incompleteStored(repo: string): Promise<string[]> {
   const out: string[] = [];
   const r = new BackupRepository(repo);
   for (const e of r.list()) {
-    if (e.kind === 'foreign') { out.push(`file without manifest ${e.id}`); continue; }
+    if (e.kind === 'foreign') {
+      out.push(`file without manifest ${e.id}`);
+      continue;
+    }
     const v = await r.verify(e);
     if (!v.ok) out.push(`${e.id}: ${v.problems.join('; ')}`);
     for (const f of e.files.filter((x) => x.name.toLowerCase().endsWith('.xva'))) {
@@ -115,7 +152,10 @@ export async function incompleteStored(repo: string): Promise<string[]> {
     const hasManifest = names.some((d) => d.name === MANIFEST);
     for (const d of names) {
       const p = path.join(dir, d.name);
-      if (d.isDirectory()) { if (d.name !== '.vmbackup') walk(p); } else if (!hasManifest && !d.name.endsWith('.part') && dir !== repo && !d.name.toLowerCase().endsWith('.xva')) out.push(`file without manifest ${path.relative(repo, p)}`);
+      if (d.isDirectory()) {
+        if (d.name !== '.vmbackup') walk(p);
+      } else if (!hasManifest && !d.name.endsWith('.part') && dir !== repo && !d.name.toLowerCase().endsWith('.xva'))
+        out.push(`file without manifest ${path.relative(repo, p)}`);
     }
   };
   if (fs.existsSync(repo)) walk(repo);
@@ -125,7 +165,12 @@ export async function incompleteStored(repo: string): Promise<string[]> {
 /** Waits until the lab has no pending task (a killed client's VM.snapshot or VM.destroy still runs on the pool). */
 export async function tasksSettled(lab: XapiLab): Promise<void> {
   for (let i = 0; i < 2000; i++) {
-    if (![...lab.store.table('task').values()].some((t) => t.status === 'pending' && !String(t.name_label).startsWith('vmbackup /'))) return;
+    if (
+      ![...lab.store.table('task').values()].some(
+        (t) => t.status === 'pending' && !String(t.name_label).startsWith('vmbackup /'),
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -10,12 +10,24 @@ import { ConnectionProfile } from '../../src/core/model';
 
 export const LAB_PASSWORD = 'lab-secret-Zq9';
 
-export interface Fixture { lab: XapiLab; provider: XenProvider; repo: string; logs: string[]; progress: Progress[] }
+export interface Fixture {
+  lab: XapiLab;
+  provider: XenProvider;
+  repo: string;
+  logs: string[];
+  progress: Progress[];
+}
 
-export async function startFixture(opts: XapiLabOptions = {}, profile: Partial<ConnectionProfile> = {}): Promise<Fixture> {
+export async function startFixture(
+  opts: XapiLabOptions = {},
+  profile: Partial<ConnectionProfile> = {},
+): Promise<Fixture> {
   const lab = await startXapiLab({ taskStepMs: 5, password: LAB_PASSWORD, ...opts });
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-repo-'));
-  const provider = new XenProvider({ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo, maxRetries: 0, ...profile }, { password: LAB_PASSWORD });
+  const provider = new XenProvider(
+    { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo, maxRetries: 0, ...profile },
+    { password: LAB_PASSWORD },
+  );
   await provider.connect();
   (provider.xapi as unknown as { opts: { taskPollMs: number } }).opts.taskPollMs = 10;
   return { lab, provider, repo, logs: [], progress: [] };
@@ -28,5 +40,8 @@ export function ctx(f: Fixture, signal: AbortSignal = new AbortController().sign
 /** Every file below a folder, relative. */
 export function filesBelow(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)));
 }

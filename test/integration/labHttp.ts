@@ -2,7 +2,13 @@
 import http from 'node:http';
 import { XapiLab } from '../lab/xapi';
 
-export function req(lab: XapiLab, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+export function req(
+  lab: XapiLab,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const r = http.request(`${lab.url}${path}`, { method, headers }, (res) => {
       const parts: Buffer[] = [];
@@ -21,4 +27,3 @@ export async function rpc(lab: XapiLab, method: string, params: unknown[], v2 = 
   const r = await req(lab, 'POST', '/jsonrpc', JSON.stringify(env), { 'content-type': 'application/json' });
   return JSON.parse(r.body.toString());
 }
-

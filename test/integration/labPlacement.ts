@@ -5,8 +5,16 @@ import { XapiLab } from '../lab/xapi';
 export function haltedVmOn(lab: XapiLab, i: number): { ref: string; uuid: string; sr: string } {
   const s = lab.store;
   const hostRef = lab.hosts[i].ref;
-  const local = [...s.table('SR')].find(([, sr]) => !sr.shared && sr.PBDs.every((p: string) => s.get('PBD', p)?.host === hostRef))![0];
-  const [ref, vm] = [...s.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Halted'
-    && v.VBDs.some((b: string) => s.get('VDI', s.get('VBD', b)!.VDI)?.SR === local))!;
+  const local = [...s.table('SR')].find(
+    ([, sr]) => !sr.shared && sr.PBDs.every((p: string) => s.get('PBD', p)?.host === hostRef),
+  )![0];
+  const [ref, vm] = [...s.table('VM')].find(
+    ([, v]) =>
+      !v.is_control_domain &&
+      !v.is_a_template &&
+      !v.is_a_snapshot &&
+      v.power_state === 'Halted' &&
+      v.VBDs.some((b: string) => s.get('VDI', s.get('VBD', b)!.VDI)?.SR === local),
+  )!;
   return { ref, uuid: vm.uuid, sr: local };
 }

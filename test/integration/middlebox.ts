@@ -18,7 +18,11 @@ export interface MiddleboxFault {
   times?: number;
 }
 
-export interface Middlebox { url: string; fault: MiddleboxFault; close(): Promise<void> }
+export interface Middlebox {
+  url: string;
+  fault: MiddleboxFault;
+  close(): Promise<void>;
+}
 
 export async function startMiddlebox(target: string): Promise<Middlebox> {
   const t = new URL(target);
@@ -26,13 +30,18 @@ export async function startMiddlebox(target: string): Promise<Middlebox> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(t.port), t.hostname);
-    sockets.add(client); sockets.add(upstream);
+    sockets.add(client);
+    sockets.add(upstream);
     let isExport: boolean | undefined;
     let sent = 0;
     client.on('data', (d) => {
       if (isExport === undefined) {
         isExport = d.toString('latin1').startsWith('GET /export?') && (fault.times === undefined || fault.times-- > 0);
-        if (isExport && fault.status) { client.end(`HTTP/1.0 ${fault.status} Proxy Error\r\ncontent-length: 0\r\n\r\n`); upstream.destroy(); return; }
+        if (isExport && fault.status) {
+          client.end(`HTTP/1.0 ${fault.status} Proxy Error\r\ncontent-length: 0\r\n\r\n`);
+          upstream.destroy();
+          return;
+        }
       }
       upstream.write(d);
     });
@@ -41,14 +50,23 @@ export async function startMiddlebox(target: string): Promise<Middlebox> {
       sent += d.length;
       if (!isExport || client.destroyed) return client.destroyed ? undefined : void client.write(d);
       let out = d;
-      if (fault.flip !== undefined && fault.flip >= from && fault.flip < sent) { out = Buffer.from(d); out[fault.flip - from] ^= 1; }
+      if (fault.flip !== undefined && fault.flip >= from && fault.flip < sent) {
+        out = Buffer.from(d);
+        out[fault.flip - from] ^= 1;
+      }
       if (fault.drop) {
         const [a, b] = fault.drop;
-        const keep = [out.subarray(0, Math.max(0, Math.min(out.length, a - from))), out.subarray(Math.max(0, Math.min(out.length, b - from)))];
+        const keep = [
+          out.subarray(0, Math.max(0, Math.min(out.length, a - from))),
+          out.subarray(Math.max(0, Math.min(out.length, b - from))),
+        ];
         out = Buffer.concat(keep);
       }
       if (fault.resetAt !== undefined && sent >= fault.resetAt) {
-        client.write(out.subarray(0, Math.max(0, fault.resetAt - from)), () => { client.resetAndDestroy(); upstream.destroy(); });
+        client.write(out.subarray(0, Math.max(0, fault.resetAt - from)), () => {
+          client.resetAndDestroy();
+          upstream.destroy();
+        });
         isExport = false;
         return;
       }
@@ -59,15 +77,29 @@ export async function startMiddlebox(target: string): Promise<Middlebox> {
       client.write(out);
     });
     upstream.on('end', () => client.end());
-    client.on('close', () => { if (!isExport || fault.cutAt === undefined) upstream.destroy(); });
-    for (const s of [client, upstream]) s.on('error', () => { client.destroy(); upstream.destroy(); });
-    upstream.on('close', () => { sockets.delete(upstream); client.end(); });
+    client.on('close', () => {
+      if (!isExport || fault.cutAt === undefined) upstream.destroy();
+    });
+    for (const s of [client, upstream])
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      client.end();
+    });
     client.on('close', () => sockets.delete(client));
   });
   await new Promise<void>((resolve) => server.listen(0, t.hostname, resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    url: `${t.protocol}//${t.hostname}:${port}`, fault,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    url: `${t.protocol}//${t.hostname}:${port}`,
+    fault,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -21,16 +21,30 @@ const ctx: JobContext = { signal: new AbortController().signal, log: () => undef
 describe('Oracle VM provider', function () {
   this.timeout(90_000);
   let lab: OvmLab;
-  afterEach(async () => { await lab?.close(); });
+  afterEach(async () => {
+    await lab?.close();
+  });
 
   it('connections.yaml accepts platform oraclevm; the registry makes an OracleVmProvider that waits while STARTING, saying so', async () => {
     lab = await startOvmLab({ password: PASSWORD });
-    const { connections, errors } = parseConnections(`connections:\n  - name: ovm\n    platform: oraclevm\n    url: https://127.0.0.1:${lab.port}\n    username: admin\n    thumbprint: "${lab.thumbprint}"\n`);
+    const { connections, errors } = parseConnections(
+      `connections:\n  - name: ovm\n    platform: oraclevm\n    url: https://127.0.0.1:${lab.port}\n    username: admin\n    thumbprint: "${lab.thumbprint}"\n`,
+    );
     assert.deepEqual(errors, []);
     const provider = await createProvider(connections[0], { password: PASSWORD });
     assert.ok(provider instanceof OracleVmProvider);
     const said: string[] = [];
-    const p = new OracleVmProvider(connections[0], { password: PASSWORD }, { pollMs: 20, onStatus: (m) => { said.push(m); lab.setManagerState('RUNNING'); } });
+    const p = new OracleVmProvider(
+      connections[0],
+      { password: PASSWORD },
+      {
+        pollMs: 20,
+        onStatus: (m) => {
+          said.push(m);
+          lab.setManagerState('RUNNING');
+        },
+      },
+    );
     lab.setManagerState('STARTING');
     await p.connect();
     assert.deepEqual(said, ['Oracle VM Manager "ovm" is STARTING: waiting until it is RUNNING']);
@@ -38,18 +52,46 @@ describe('Oracle VM provider', function () {
 
   it('maps server pools, servers, VMs and repositories onto pools, hosts, VMs and storage; refuses what it cannot do, naming the connection', async () => {
     lab = await startOvmLab({ password: PASSWORD });
-    const p = new OracleVmProvider({ name: 'ovm', platform: 'oraclevm', url: `https://127.0.0.1:${lab.port}`, username: 'admin', thumbprint: lab.thumbprint }, { password: PASSWORD }, { pollMs: 20 });
+    const p = new OracleVmProvider(
+      {
+        name: 'ovm',
+        platform: 'oraclevm',
+        url: `https://127.0.0.1:${lab.port}`,
+        username: 'admin',
+        thumbprint: lab.thumbprint,
+      },
+      { password: PASSWORD },
+      { pollMs: 20 },
+    );
     await p.connect();
     const [pool] = await p.listPools();
     assert.equal(pool.name, SEED.pool);
     const hosts = await p.listHosts(pool.id);
-    assert.deepEqual(hosts.map((h) => [h.name, h.enabled, h.poolId]), [['ovs1', true, pool.id], ['ovs2', false, pool.id]]);
+    assert.deepEqual(
+      hosts.map((h) => [h.name, h.enabled, h.poolId]),
+      [
+        ['ovs1', true, pool.id],
+        ['ovs2', false, pool.id],
+      ],
+    );
     const vms = await p.listVms({ poolId: pool.id });
     const web = vms.find((v) => v.name === SEED.running)!;
-    assert.deepEqual([web.powerState, web.hostId, web.memoryBytes, web.snapshotCount], ['running', hosts[0].id, 2048 * 1024 * 1024, 0]);
+    assert.deepEqual(
+      [web.powerState, web.hostId, web.memoryBytes, web.snapshotCount],
+      ['running', hosts[0].id, 2048 * 1024 * 1024, 0],
+    );
     assert.equal(vms.find((v) => v.name === SEED.hostile)?.powerState, 'halted');
-    assert.deepEqual((await p.listStorage()).map((s) => [s.name, s.type, s.shared]), [[SEED.repository, 'repository', true], [SEED.backupRepository, 'repository', true]]);
-    const err = await p.snapshot(web.id, { name: 'x' }, ctx).then(() => undefined, (e: unknown) => e);
+    assert.deepEqual(
+      (await p.listStorage()).map((s) => [s.name, s.type, s.shared]),
+      [
+        [SEED.repository, 'repository', true],
+        [SEED.backupRepository, 'repository', true],
+      ],
+    );
+    const err = await p.snapshot(web.id, { name: 'x' }, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof VendorError);
     assert.equal(err.code, 'OPERATION_NOT_SUPPORTED');
     assert.match(err.message, /^connection "ovm": OPERATION_NOT_SUPPORTED .*no VM snapshots/);
@@ -65,23 +107,47 @@ describe('Oracle VM provider', function () {
     const peer = await startSshdPeer();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovm-'));
     try {
-      const repoDir = path.join(peer.files, 'repo1'); const backupDir = path.join(peer.files, 'backup');
-      lab = await startOvmLab({ password: PASSWORD, jobStepMs: 10, repositoryDirs: { [SEED.repository]: repoDir, [SEED.backupRepository]: backupDir }, diskBytes: 3 * 1024 * 1024 + 7 });
-      const p = new OracleVmProvider({ name: 'ovm', platform: 'oraclevm', url: lab.url, username: 'admin', thumbprint: lab.thumbprint }, { password: PASSWORD }, { pollMs: 10 });
+      const repoDir = path.join(peer.files, 'repo1');
+      const backupDir = path.join(peer.files, 'backup');
+      lab = await startOvmLab({
+        password: PASSWORD,
+        jobStepMs: 10,
+        repositoryDirs: { [SEED.repository]: repoDir, [SEED.backupRepository]: backupDir },
+        diskBytes: 3 * 1024 * 1024 + 7,
+      });
+      const p = new OracleVmProvider(
+        { name: 'ovm', platform: 'oraclevm', url: lab.url, username: 'admin', thumbprint: lab.thumbprint },
+        { password: PASSWORD },
+        { pollMs: 10 },
+      );
       const vm = (await p.listVms({})).find((v) => v.name === SEED.stopped)!;
       const backupRepo = lab.store.repoByName(SEED.backupRepository);
-      const cloneId = await cloneVm(p.client, await getVm(p.client, vm.id), { serverPoolId: vm.poolId, repositoryId: backupRepo.id.value });
+      const cloneId = await cloneVm(p.client, await getVm(p.client, vm.id), {
+        serverPoolId: vm.poolId,
+        repositoryId: backupRepo.id.value,
+      });
       const clone = await getVm(p.client, cloneId.value);
       const [disk] = await listVirtualDisks(p.client, backupRepo.id.value);
       const remote = path.join(backupDir, disk.path);
-      const s = await SshSession.connect({ host: peer.host, port: peer.port, username: peer.user, privateKey: peer.privateKey, hostKey: peer.hostKeyFingerprint });
+      const s = await SshSession.connect({
+        host: peer.host,
+        port: peer.port,
+        username: peer.user,
+        privateKey: peer.privateKey,
+        hostKey: peer.hostKeyFingerprint,
+      });
       try {
         const w = await s.download(remote, path.join(out, 'disk.img'));
         assert.equal(w.bytes, 3 * 1024 * 1024 + 7);
         assert.equal(w.sha256, createHash('sha256').update(fs.readFileSync(remote)).digest('hex'));
         const cfg = await s.execOk(['cat', path.join(backupDir, 'VirtualMachines', clone.id.value, 'vm.cfg')]);
         assert.ok(cfg.stdout.includes(disk.path), cfg.stdout);
-      } finally { await s.close(); }
-    } finally { await peer.stop(); fs.rmSync(out, { recursive: true, force: true }); }
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await peer.stop();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

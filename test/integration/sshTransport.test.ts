@@ -11,19 +11,42 @@ import { IdleTimeoutError } from '../../src/transport/idleLimit';
 import { shellQuote } from '../../src/transport/shellQuote';
 
 const HOSTILE = [
-  `it's`, `$(touch /tmp/vmbk-pwned)`, '`id`', 'a\nb', 'semi;colon && echo x', '*', '-n', ' lead and trail ', '"dq"', '\\back', '$HOME', '',
+  `it's`,
+  `$(touch /tmp/vmbk-pwned)`,
+  '`id`',
+  'a\nb',
+  'semi;colon && echo x',
+  '*',
+  '-n',
+  ' lead and trail ',
+  '"dq"',
+  '\\back',
+  '$HOME',
+  '',
 ];
 
 /** Running (a zombie waiting for its reaper counts as gone: it has ended). */
 function alive(pid: number): boolean {
-  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 describe('SSH transport against OpenSSH', function () {
   this.timeout(120_000);
   let peer: SshdPeer;
   let tmp: string;
-  const opts = (o: Partial<SshOptions> = {}): SshOptions => ({ label: 'ovs1', host: peer.host, port: peer.port, username: peer.user, privateKey: peer.privateKey, hostKey: peer.hostKeyFingerprint, ...o });
+  const opts = (o: Partial<SshOptions> = {}): SshOptions => ({
+    label: 'ovs1',
+    host: peer.host,
+    port: peer.port,
+    username: peer.user,
+    privateKey: peer.privateKey,
+    hostKey: peer.hostKeyFingerprint,
+    ...o,
+  });
 
   before(async () => {
     peer = await startSshdPeer();
@@ -34,10 +57,16 @@ describe('SSH transport against OpenSSH', function () {
     // Records its own pid and its child's, then waits: the cancel test checks both are gone.
     peer.addTool('sleeper', '#!/bin/sh\nsleep 300 &\necho "$$ $!" > "$1"\nwait\n');
   });
-  after(async () => { await peer?.stop(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  after(async () => {
+    await peer?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('first contact is refused with the fingerprint the server presented, as ssh-keygen -lf prints it', async () => {
-    const err = await SshSession.connect(opts({ hostKey: undefined })).then(() => undefined, (e: unknown) => e);
+    const err = await SshSession.connect(opts({ hostKey: undefined })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof UntrustedCertificateError, String(err));
     assert.equal(err.code, 'SSH_HOST_KEY_UNKNOWN');
     assert.equal(err.thumbprint, peer.hostKeyFingerprint);
@@ -47,12 +76,17 @@ describe('SSH transport against OpenSSH', function () {
   it('a changed host key is refused and named, the pinned one accepted', async () => {
     const other = await startSshdPeer();
     try {
-      const err = await SshSession.connect(opts({ port: other.port })).then(() => undefined, (e: unknown) => e);
+      const err = await SshSession.connect(opts({ port: other.port })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof UntrustedCertificateError, String(err));
       assert.equal(err.code, 'SSH_HOST_KEY_MISMATCH');
       assert.equal(err.thumbprint, other.hostKeyFingerprint);
       assert.ok(err.message.includes(peer.hostKeyFingerprint));
-    } finally { await other.stop(); }
+    } finally {
+      await other.stop();
+    }
     const s = await SshSession.connect(opts());
     await s.close();
   });
@@ -63,7 +97,10 @@ describe('SSH transport against OpenSSH', function () {
     assert.equal(r.stdout.trim(), peer.user);
     await s.close();
     const wrong = 'Wr0ng-' + randomBytes(6).toString('hex');
-    const err = await SshSession.connect(opts({ privateKey: undefined, password: wrong })).then(() => undefined, (e: Error) => e);
+    const err = await SshSession.connect(opts({ privateKey: undefined, password: wrong })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.ok(err instanceof Error);
     assert.match(err.message, /authentication refused/);
     assert.ok(!err.message.includes(wrong) && !err.message.includes(peer.password));
@@ -71,13 +108,20 @@ describe('SSH transport against OpenSSH', function () {
 
   describe('with a session', () => {
     let s: SshSession;
-    before(async () => { s = await SshSession.connect(opts()); });
-    after(async () => { await s?.close(); });
+    before(async () => {
+      s = await SshSession.connect(opts());
+    });
+    after(async () => {
+      await s?.close();
+    });
 
     it('passes hostile arguments through the remote shell unchanged', async () => {
       const r = await s.exec(['argv-hex', ...HOSTILE]);
       assert.equal(r.code, 0, r.stderr);
-      const got = r.stdout.split('\n').slice(0, HOSTILE.length).map((h) => Buffer.from(h, 'hex').toString('utf8'));
+      const got = r.stdout
+        .split('\n')
+        .slice(0, HOSTILE.length)
+        .map((h) => Buffer.from(h, 'hex').toString('utf8'));
       assert.deepEqual(got, HOSTILE);
       assert.ok(!fs.existsSync('/tmp/vmbk-pwned'));
     });
@@ -98,7 +142,10 @@ describe('SSH transport against OpenSSH', function () {
     it('reports the exit code of quick commands run at once (exit-status parsed with the channel confirmation)', async () => {
       const codes = Array.from({ length: 40 }, (_, i) => i % 7);
       const results = await Promise.all(codes.map((n) => s.exec(['sh', '-c', `exit ${n}`])));
-      assert.deepEqual(results.map((r) => r.code), codes);
+      assert.deepEqual(
+        results.map((r) => r.code),
+        codes,
+      );
     });
 
     it('passes stdin and closes it', async () => {
@@ -113,18 +160,31 @@ describe('SSH transport against OpenSSH', function () {
       let pids: number[] = [];
       for (let i = 0; i < 300 && pids.length < 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        if (fs.existsSync(pidFile)) pids = fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number).filter((n) => n > 0);
+        if (fs.existsSync(pidFile))
+          pids = fs
+            .readFileSync(pidFile, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .map(Number)
+            .filter((n) => n > 0);
       }
       assert.equal(pids.length, 2, 'the stub started');
       assert.ok(pids.every(alive));
       ac.abort();
       await assert.rejects(running, CancelledError);
-      assert.deepEqual(pids.filter(alive).map((p) => fs.readFileSync(`/proc/${p}/stat`, 'utf8')), [], 'the remote process group is gone');
+      assert.deepEqual(
+        pids.filter(alive).map((p) => fs.readFileSync(`/proc/${p}/stat`, 'utf8')),
+        [],
+        'the remote process group is gone',
+      );
     });
 
     it('the idle limit ends a silent command', async () => {
       const pidFile = path.join(peer.files, 'idle.pids');
-      const err = await s.exec(['sleeper', pidFile], { idleMs: 1500 }).then(() => undefined, (e: unknown) => e);
+      const err = await s.exec(['sleeper', pidFile], { idleMs: 1500 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof IdleTimeoutError, String(err));
       const pids = fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number);
       assert.deepEqual(pids.filter(alive), []);
@@ -155,7 +215,10 @@ describe('SSH transport against OpenSSH', function () {
     it('a missing file fails naming host and path, and leaves no .part', async () => {
       const dest = path.join(tmp, 'missing.img');
       await assert.rejects(s.download(path.join(peer.files, 'nope.img'), dest), /host "127\.0\.0\.1:\d+".*nope\.img/);
-      assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.startsWith('missing')), []);
+      assert.deepEqual(
+        fs.readdirSync(tmp).filter((f) => f.startsWith('missing')),
+        [],
+      );
     });
 
     it('a cancelled download leaves nothing, and the session still works', async () => {
@@ -163,14 +226,22 @@ describe('SSH transport against OpenSSH', function () {
       fs.writeFileSync(src, Buffer.alloc(64 * 1024 * 1024, 7));
       const dest = path.join(tmp, 'big.img');
       const ac = new AbortController();
-      const p = s.download(src, dest, { signal: ac.signal, onProgress: (pr) => { if (pr.bytesDone > 0) ac.abort(); } });
+      const p = s.download(src, dest, {
+        signal: ac.signal,
+        onProgress: (pr) => {
+          if (pr.bytesDone > 0) ac.abort();
+        },
+      });
       await assert.rejects(p, CancelledError);
-      assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.startsWith('big')), []);
+      assert.deepEqual(
+        fs.readdirSync(tmp).filter((f) => f.startsWith('big')),
+        [],
+      );
       assert.equal((await s.exec(['true'])).code, 0);
     });
   });
 
-  it('shellQuote: single quotes, a quote written as \'\\\'\', NUL refused', () => {
+  it("shellQuote: single quotes, a quote written as '\\'', NUL refused", () => {
     assert.equal(shellQuote(`a'b`), `'a'\\''b'`);
     assert.equal(shellQuote(''), `''`);
     assert.throws(() => shellQuote('a\0b'), /NUL/);

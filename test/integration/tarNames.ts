@@ -14,6 +14,8 @@ export async function readTarEntryNames(file: string, max = 64): Promise<string[
       names.push(name);
       offset += 512 + Math.ceil(size / 512) * 512;
     }
-  } finally { fs.closeSync(fd); }
+  } finally {
+    fs.closeSync(fd);
+  }
   return names;
 }

@@ -7,7 +7,11 @@ import * as path from 'node:path';
 import { runCli } from './cliRun';
 
 type Out = { code?: number; stdout: string; stderr: string };
-const vmb = (args: string[]): Promise<Out> => runCli(['validate', ...args], { maxBuffer: 64 << 20 }).then((r) => ({ code: 0, ...r }), (e) => e as Out);
+const vmb = (args: string[]): Promise<Out> =>
+  runCli(['validate', ...args], { maxBuffer: 64 << 20 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => e as Out,
+  );
 
 describe('vmbackup validate on real-world files', function () {
   this.timeout(30_000);
@@ -26,12 +30,23 @@ describe('vmbackup validate on real-world files', function () {
 
   it('decodes a Shift_JIS config.js (auto and --encoding cp932) and refuses an unknown encoding', async () => {
     const f = path.join(dir, 'config.js');
-    fs.writeFileSync(f, Buffer.concat([Buffer.from('HOST="vc";\r\nUSERNAME="u";\r\nBACKUPROOT="E:\\\\'), Buffer.from([0x95, 0x5c]), Buffer.from('";\r\n')]));
+    fs.writeFileSync(
+      f,
+      Buffer.concat([
+        Buffer.from('HOST="vc";\r\nUSERNAME="u";\r\nBACKUPROOT="E:\\\\'),
+        Buffer.from([0x95, 0x5c]),
+        Buffer.from('";\r\n'),
+      ]),
+    );
     assert.equal((await vmb([f, '--language', 'vcb-config-js'])).code, 0);
     const r = await vmb([f, '--language', 'vcb-config-js', '--encoding', 'cp932', '--json']);
     assert.equal(r.code, 0, r.stdout);
     assert.equal(JSON.parse(r.stdout)[0].encoding, 'cp932');
-    assert.equal((await vmb([f, '--language', 'vcb-config-js', '--encoding', 'windows-1252'])).code, 1, 'read as windows-1252, the 0x5C escapes the quote');
+    assert.equal(
+      (await vmb([f, '--language', 'vcb-config-js', '--encoding', 'windows-1252'])).code,
+      1,
+      'read as windows-1252, the 0x5C escapes the quote',
+    );
     const bad = await vmb([f, '--language', 'vcb-config-js', '--encoding', 'no-such']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown encoding "no-such"/);
@@ -49,7 +64,10 @@ describe('vmbackup validate on real-world files', function () {
 
   it('recognises an edited copy of a catalog by its config.vmx line (vcbRestore -a)', async () => {
     const f = path.join(dir, 'my-alt-catalog');
-    fs.writeFileSync(f, 'config.vmx= "[storage1] web01/web01.vmx"\nhost=esx02.example.test\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx01.example.test/Resources"\n');
+    fs.writeFileSync(
+      f,
+      'config.vmx= "[storage1] web01/web01.vmx"\nhost=esx02.example.test\nresourcepool= "/ha-folder-root/ha-datacenter/host/esx01.example.test/Resources"\n',
+    );
     const r = await vmb([f, '--json']);
     const data = JSON.parse(r.stdout);
     assert.equal(data[0].languageId, 'vcb-catalog');

@@ -13,12 +13,32 @@ import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
 
-function jobCtx(signal = new AbortController().signal, onFraction: (f: number) => void = () => undefined): JobContext & { logs: string[] } {
+function jobCtx(
+  signal = new AbortController().signal,
+  onFraction: (f: number) => void = () => undefined,
+): JobContext & { logs: string[] } {
   const logs: string[] = [];
-  return { signal, logs, log: (l) => { logs.push(l); }, progress: (p) => { const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined); if (f !== undefined) onFraction(f); } };
+  return {
+    signal,
+    logs,
+    log: (l) => {
+      logs.push(l);
+    },
+    progress: (p) => {
+      const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined);
+      if (f !== undefined) onFraction(f);
+    },
+  };
 }
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const filesBelow = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))).sort() : []);
+const filesBelow = (dir: string): string[] =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
+        .sort()
+    : [];
 
 /** A TCP proxy in front of vcsim that resets the first connection whose server-to-client bytes pass `cutAt` (once). */
 function resettingProxy(target: URL, cutAt: number): Promise<{ url: string; cuts: number; close(): void }> {
@@ -26,19 +46,39 @@ function resettingProxy(target: URL, cutAt: number): Promise<{ url: string; cuts
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port), target.hostname);
-    sockets.add(client); sockets.add(upstream);
+    sockets.add(client);
+    sockets.add(upstream);
     let bytes = 0;
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (state.cuts === 0 && bytes > cutAt) { state.cuts++; client.resetAndDestroy(); upstream.destroy(); return; }
+      if (state.cuts === 0 && bytes > cutAt) {
+        state.cuts++;
+        client.resetAndDestroy();
+        upstream.destroy();
+        return;
+      }
       client.write(chunk);
     });
-    const end = () => { client.destroy(); upstream.destroy(); };
-    client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
   });
-  state.close = () => { for (const s of sockets) s.destroy(); server.close(); };
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { state.url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`; resolve(state); }));
+  state.close = () => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  };
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      state.url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      resolve(state);
+    }),
+  );
 }
 
 describe('vSphere backup and restore through the provider (vcsim)', function () {
@@ -48,34 +88,64 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
   let inv: VsphereInventory;
   let repo: string;
   const made: string[] = [];
-  const tmp = (prefix: string) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); made.push(d); return d; };
-  const provider = (url = f.sim.baseUrl, password = VCSIM_PASSWORD) => new VmwareProvider({ name: 'vc', platform: 'vmware', url, username: 'administrator@vsphere.local', thumbprint: f.sim.sha256 }, { password });
+  const tmp = (prefix: string) => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+  const provider = (url = f.sim.baseUrl, password = VCSIM_PASSWORD) =>
+    new VmwareProvider(
+      { name: 'vc', platform: 'vmware', url, username: 'administrator@vsphere.local', thumbprint: f.sim.sha256 },
+      { password },
+    );
   const vmNamed = (name: string) => inv.vms.find((v) => v.name === name)!;
   const dsDir = (name: string) => inv.datastores.find((d) => d.name === name)!.url!;
 
   before(async () => {
-    f = fixture(); inv = await readInventory(f.client); repo = tmp('vmbackup-vc-repo-');
-    p = provider(); await p.connect();
+    f = fixture();
+    inv = await readInventory(f.client);
+    repo = tmp('vmbackup-vc-repo-');
+    p = provider();
+    await p.connect();
   });
-  after(async () => { await p?.disconnect(); for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
+  after(async () => {
+    await p?.disconnect();
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
 
-  it('backs up a running VM: its files with the datastore\'s sha256, a vmware manifest, listed and verified; no snapshot left', async () => {
+  it("backs up a running VM: its files with the datastore's sha256, a vmware manifest, listed and verified; no snapshot left", async () => {
     const vm = vmNamed('DC0_H0_VM0');
     const extent = path.join(dsDir('LocalDS_0'), vm.name, 'disk1-flat.vmdk');
     fs.writeFileSync(extent, randomBytes(3 << 20));
-    fs.writeFileSync(path.join(dsDir('LocalDS_0'), vm.name, `${vm.name}.vmx`), `displayName = "${vm.name}"\nnvram = "${vm.name}.nvram"\nscsi0:0.fileName = "disk1.vmdk"\n`);
+    fs.writeFileSync(
+      path.join(dsDir('LocalDS_0'), vm.name, `${vm.name}.vmx`),
+      `displayName = "${vm.name}"\nnvram = "${vm.name}.nvram"\nscsi0:0.fileName = "disk1.vmdk"\n`,
+    );
     const e = await p.backupVm(vm.id, { repository: repo }, jobCtx());
     assert.equal(path.relative(repo, e.dir).split(path.sep)[0], vm.name);
     assert.match(path.basename(e.dir), /^\d{4}-\d{2}-\d{2}-\d{6}-vm$/);
     const m = e.manifest!;
-    assert.equal(m.platform, 'vmware'); assert.equal(m.kind, 'vm'); assert.equal(m.source.connection, 'vc');
+    assert.equal(m.platform, 'vmware');
+    assert.equal(m.kind, 'vm');
+    assert.equal(m.source.connection, 'vc');
     assert.deepEqual(m.source.pool, { id: vm.datacenterId, name: 'DC0' });
-    assert.equal(m.source.host?.id, vm.hostId); assert.equal(m.source.vm?.id, vm.id); assert.equal(m.source.vm?.name, vm.name);
-    assert.deepEqual(m.files.map((x) => x.name).sort(), ['LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram', 'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx', 'LocalDS_0/DC0_H0_VM0/disk1-flat.vmdk', 'LocalDS_0/DC0_H0_VM0/disk1.vmdk']);
-    for (const x of m.files) assert.equal(x.sha256, sha256(path.join(dsDir('LocalDS_0'), x.name.split('/').slice(1).join('/'))), x.name);
+    assert.equal(m.source.host?.id, vm.hostId);
+    assert.equal(m.source.vm?.id, vm.id);
+    assert.equal(m.source.vm?.name, vm.name);
+    assert.deepEqual(m.files.map((x) => x.name).sort(), [
+      'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram',
+      'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx',
+      'LocalDS_0/DC0_H0_VM0/disk1-flat.vmdk',
+      'LocalDS_0/DC0_H0_VM0/disk1.vmdk',
+    ]);
+    for (const x of m.files)
+      assert.equal(x.sha256, sha256(path.join(dsDir('LocalDS_0'), x.name.split('/').slice(1).join('/'))), x.name);
     assert.equal(m.files.find((x) => x.name.endsWith('-flat.vmdk'))!.bytes, 3 << 20);
     const listed = new BackupRepository(repo).list();
-    assert.deepEqual(listed.map((x) => x.id), [e.id]);
+    assert.deepEqual(
+      listed.map((x) => x.id),
+      [e.id],
+    );
     assert.deepEqual(await new BackupRepository(repo).verify(listed[0]), { ok: true, problems: [] });
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, [], 'the temporary snapshot is removed');
   });
@@ -108,7 +178,18 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     fs.writeFileSync(path.join(dsDir('LocalDS_0'), vm.name, 'disk1-flat.vmdk'), randomBytes(48 << 20));
     const ac = new AbortController();
     const own = tmp('vmbackup-vc-cancel-');
-    const err = await p.backupVm(vm.id, { repository: own }, jobCtx(ac.signal, (fr) => { if (fr > 0 && fr < 1) ac.abort(); })).then(() => undefined, (x: unknown) => x);
+    const err = await p
+      .backupVm(
+        vm.id,
+        { repository: own },
+        jobCtx(ac.signal, (fr) => {
+          if (fr > 0 && fr < 1) ac.abort();
+        }),
+      )
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
     assert.ok(isCancel(err), String(err));
     assert.deepEqual(filesBelow(own), []);
     assert.deepEqual(fs.readdirSync(own), [], 'not even the VM folder');
@@ -124,16 +205,28 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     const viaProxy = provider(proxy.url);
     try {
       await viaProxy.connect();
-      const err = await viaProxy.backupVm(vm.id, { repository: own }, jobCtx()).then(() => undefined, (x: unknown) => x);
+      const err = await viaProxy.backupVm(vm.id, { repository: own }, jobCtx()).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       assert.equal(proxy.cuts, 1, `the proxy cut one connection after ${cutAt} bytes`);
-      assert.ok(err instanceof Error && !(err instanceof VendorError && err.code === 'NOT_SUPPORTED'), `the backup fails on the reset: ${String(err)}`);
+      assert.ok(
+        err instanceof Error && !(err instanceof VendorError && err.code === 'NOT_SUPPORTED'),
+        `the backup fails on the reset: ${String(err)}`,
+      );
       assert.match(err.message, /connection "vc"/);
       assert.doesNotMatch(err.message, /HTTP_\d+/, 'the reset, not a refusal, ended it');
       assert.deepEqual(new BackupRepository(own).list(), []);
-      assert.deepEqual(filesBelow(own).filter((x) => x.endsWith('.part') || x.endsWith('manifest.json')), []);
+      assert.deepEqual(
+        filesBelow(own).filter((x) => x.endsWith('.part') || x.endsWith('manifest.json')),
+        [],
+      );
       assert.deepEqual(filesBelow(own), []);
       assert.deepEqual((await readVm(f.client, vm.id)).snapshots, [], 'the snapshot is removed over a new connection');
-    } finally { await viaProxy.disconnect(); proxy.close(); }
+    } finally {
+      await viaProxy.disconnect();
+      proxy.close();
+    }
   });
 
   it('a file the datastore cannot serve fails with the vendor status verbatim, naming connection, datacenter, host and VM', async () => {
@@ -141,10 +234,19 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     const own = tmp('vmbackup-vc-404-');
     const ctx = jobCtx();
     const log = ctx.log;
-    ctx.log = (l) => { log(l); if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`) fs.rmSync(path.join(dsDir('LocalDS_0'), vm.name, 'disk1.vmdk')); };
-    const err = await p.backupVm(vm.id, { repository: own }, ctx).then(() => undefined, (x: unknown) => x);
+    ctx.log = (l) => {
+      log(l);
+      if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`)
+        fs.rmSync(path.join(dsDir('LocalDS_0'), vm.name, 'disk1.vmdk'));
+    };
+    const err = await p.backupVm(vm.id, { repository: own }, ctx).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(err instanceof VendorError && err.code === 'HTTP_404', String(err));
-    assert.match(err.message, /connection "vc"/); assert.match(err.message, /DC0/); assert.match(err.message, /DC0_H0_VM2/);
+    assert.match(err.message, /connection "vc"/);
+    assert.match(err.message, /DC0/);
+    assert.match(err.message, /DC0_H0_VM2/);
     assert.match(err.message, /\[LocalDS_0\] DC0_H0_VM2\/disk1\.vmdk/);
     assert.deepEqual(fs.readdirSync(own), []);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
@@ -152,11 +254,17 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
 
   it('a wrong password fails with InvalidLogin verbatim and no password in the message', async () => {
     const bad = provider(undefined, 'not-the-password-91');
-    const err = await bad.connect().then(() => undefined, (x: unknown) => x);
+    const err = await bad.connect().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(err instanceof VendorError && err.code === 'InvalidLogin', String(err));
     assert.match(err.message, /Login failure/);
     assert.ok(!err.message.includes('not-the-password-91') && !err.message.includes(VCSIM_PASSWORD));
-    const refused = await bad.backupVm(vmNamed('DC0_H0_VM0').id, { repository: tmp('vmbackup-vc-pw-') }, jobCtx()).then(() => undefined, (x: unknown) => x);
+    const refused = await bad.backupVm(vmNamed('DC0_H0_VM0').id, { repository: tmp('vmbackup-vc-pw-') }, jobCtx()).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(refused instanceof VendorError && refused.code === 'InvalidLogin', String(refused));
   });
 
@@ -169,13 +277,22 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     assert.notEqual(vm.id, original.id);
     assert.notEqual(vm.uuid, original.instanceUuid || original.uuid, 'a new uuid');
     const now = await readInventory(f.client);
-    assert.equal(now.vms.filter((v) => v.name === 'DC0_H0_VM0').length, 2, 'the original and the restored VM are registered');
+    assert.equal(
+      now.vms.filter((v) => v.name === 'DC0_H0_VM0').length,
+      2,
+      'the original and the restored VM are registered',
+    );
     const dir = path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0_1');
-    for (const x of entry.files.filter((y) => !y.name.endsWith('.vmx'))) assert.equal(sha256(path.join(dir, path.posix.basename(x.name))), x.sha256, x.name);
+    for (const x of entry.files.filter((y) => !y.name.endsWith('.vmx')))
+      assert.equal(sha256(path.join(dir, path.posix.basename(x.name))), x.sha256, x.name);
     const vmx = fs.readFileSync(path.join(dir, 'DC0_H0_VM0.vmx'), 'utf8');
     assert.match(vmx, /^uuid\.action = "create"$/m);
     assert.match(vmx, /^scsi0:0\.fileName = "disk1\.vmdk"$/m, 'the other lines are kept');
-    assert.equal(fs.readFileSync(path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0', 'DC0_H0_VM0.vmx'), 'utf8').includes('uuid.action'), false, "the original's files are untouched");
+    assert.equal(
+      fs.readFileSync(path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0', 'DC0_H0_VM0.vmx'), 'utf8').includes('uuid.action'),
+      false,
+      "the original's files are untouched",
+    );
     assert.match(ctx.logs.join('\n'), /RegisterVM_Task \[LocalDS_0\] DC0_H0_VM0_1\/DC0_H0_VM0\.vmx/);
   });
 
@@ -186,15 +303,28 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     assert.equal(vm.name, 'restored "copy" | 2');
     assert.equal(vm.powerState, 'running');
     const dir = path.join(dsDir('LocalDS_1'), 'restored _copy_ _ 2');
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => !['vmware.log', 'restored "copy" | 2.nvram'].includes(n)).sort(), ['DC0_H0_VM1.nvram', 'DC0_H0_VM1.vmx', 'disk1-flat.vmdk', 'disk1.vmdk']);
-    assert.match(fs.readFileSync(path.join(dir, 'DC0_H0_VM1.vmx'), 'utf8'), /^displayName = "restored \|22copy\|22 \|7C 2"$/m, 'the name is escaped as .vmx values are');
+    assert.deepEqual(
+      fs
+        .readdirSync(dir)
+        .filter((n) => !['vmware.log', 'restored "copy" | 2.nvram'].includes(n))
+        .sort(),
+      ['DC0_H0_VM1.nvram', 'DC0_H0_VM1.vmx', 'disk1-flat.vmdk', 'disk1.vmdk'],
+    );
+    assert.match(
+      fs.readFileSync(path.join(dir, 'DC0_H0_VM1.vmx'), 'utf8'),
+      /^displayName = "restored \|22copy\|22 \|7C 2"$/m,
+      'the name is escaped as .vmx values are',
+    );
     const registered = (await readInventory(f.client)).vms.find((v) => v.id === vm.id)!;
     assert.deepEqual(registered.datastoreIds, [target.id]);
   });
 
   it('replacing the original is refused (NOT_SUPPORTED) before anything is uploaded', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
-    const err = await p.restoreVm(entry, { replaceOriginal: true }, jobCtx()).then(() => undefined, (x: unknown) => x);
+    const err = await p.restoreVm(entry, { replaceOriginal: true }, jobCtx()).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(err instanceof VendorError && err.code === 'NOT_SUPPORTED', String(err));
     assert.match(err.message, /connection "vc"/);
     assert.equal(fs.existsSync(path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0_2')), false);
@@ -205,7 +335,18 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     const before = (await readInventory(f.client)).vms.length;
     const ac = new AbortController();
     // Cancelled while the 3 MiB extent is on its way (the first progress report of the upload).
-    const err = await p.restoreVm(entry, { storageId: 'LocalDS_1', name: 'never' }, jobCtx(ac.signal, (fr) => { if (fr > 0 && fr < 1) ac.abort(); })).then(() => undefined, (x: unknown) => x);
+    const err = await p
+      .restoreVm(
+        entry,
+        { storageId: 'LocalDS_1', name: 'never' },
+        jobCtx(ac.signal, (fr) => {
+          if (fr > 0 && fr < 1) ac.abort();
+        }),
+      )
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
     assert.ok(isCancel(err), String(err));
     assert.equal(fs.existsSync(path.join(dsDir('LocalDS_1'), 'never')), false);
     assert.equal((await readInventory(f.client)).vms.length, before);

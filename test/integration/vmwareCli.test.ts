@@ -10,15 +10,28 @@ const PASSWORD = 'vc-cli-pw-77';
 
 describe('vmbackup CLI against vcsim (platform vmware)', function () {
   this.timeout(300_000);
-  let sim: Vcsim; let ws: string;
+  let sim: Vcsim;
+  let ws: string;
   const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD_VC: PASSWORD } });
 
   before(async () => {
     sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-vc-'));
-    saveConnections(ws, [{ name: 'vc', platform: 'vmware', url: sim.baseUrl, username: 'administrator@vsphere.local', thumbprint: sim.sha256, repository: 'backups' }]);
+    saveConnections(ws, [
+      {
+        name: 'vc',
+        platform: 'vmware',
+        url: sim.baseUrl,
+        username: 'administrator@vsphere.local',
+        thumbprint: sim.sha256,
+        repository: 'backups',
+      },
+    ]);
   });
-  after(async () => { await sim?.close(); fs.rmSync(ws, { recursive: true, force: true }); });
+  after(async () => {
+    await sim?.close();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
 
   it('ls --json lists every VM with its datacenter and host', async () => {
     const { stdout } = await vmb(['ls', '--json']);
@@ -42,14 +55,25 @@ describe('vmbackup CLI against vcsim (platform vmware)', function () {
     assert.match(catalog, new RegExp(`${entry.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  vm  DC0_H0_VM1`));
     const { stdout: verified } = await vmb(['verify', entry.id]);
     assert.match(verified, /: OK$/m);
-    const { stdout: restored } = await vmb(['restore', entry.id, '--sr', 'LocalDS_0', '--name', 'from-the-shell', '--json']);
+    const { stdout: restored } = await vmb([
+      'restore',
+      entry.id,
+      '--sr',
+      'LocalDS_0',
+      '--name',
+      'from-the-shell',
+      '--json',
+    ]);
     assert.equal(JSON.parse(restored).name, 'from-the-shell');
     const { stdout: ls } = await vmb(['ls', '--json']);
     assert.ok((JSON.parse(ls) as Array<{ name: string }>).some((r) => r.name === 'from-the-shell'));
   });
 
   it('a failed backup names the connection in one line, exit code 1, no password, nothing left in the repository', async () => {
-    const err = await vmb(['backup', 'no-such-vm']).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+    const err = await vmb(['backup', 'no-such-vm']).then(
+      () => undefined,
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
     assert.ok(err, 'the backup must fail');
     assert.equal(err.code, 1);
     assert.match(err.stderr, /no VM "no-such-vm" on connection "vc"/);

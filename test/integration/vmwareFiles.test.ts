@@ -10,8 +10,14 @@ import { readInventory } from '../../src/providers/vmware/vmwareInventory';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
-const ctx = (signal = new AbortController().signal, onProgress: (fraction?: number) => void = () => undefined): JobContext =>
-  ({ signal, log: () => undefined, progress: (p) => onProgress(p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined)) });
+const ctx = (
+  signal = new AbortController().signal,
+  onProgress: (fraction?: number) => void = () => undefined,
+): JobContext => ({
+  signal,
+  log: () => undefined,
+  progress: (p) => onProgress(p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined)),
+});
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('vSphere datastore files: /folder downloads (vcsim)', function () {
@@ -26,7 +32,9 @@ describe('vSphere datastore files: /folder downloads (vcsim)', function () {
     dsDir = inv.datastores[0].url!; // vcsim's datastore is a local directory (its summary.url)
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-files-'));
   });
-  after(() => { fs.rmSync(out, { recursive: true, force: true }); });
+  after(() => {
+    fs.rmSync(out, { recursive: true, force: true });
+  });
 
   it("lists the VM's files and downloads its .vmx byte for byte", async () => {
     const vm = inv.vms.find((v) => v.name === 'DC0_H0_VM0')!;
@@ -43,7 +51,15 @@ describe('vSphere datastore files: /folder downloads (vcsim)', function () {
   it('downloads a disk extent of several MiB whole, with its hash taken while streaming and progress to 1', async () => {
     fs.writeFileSync(path.join(dsDir, 'DC0_H0_VM0', 'data-flat.vmdk'), randomBytes(5 << 20));
     const seen: number[] = [];
-    const written = await downloadDatastoreFile(f.client, 'DC0', { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/data-flat.vmdk' }, out, ctx(undefined, (x) => { if (x !== undefined) seen.push(x); }));
+    const written = await downloadDatastoreFile(
+      f.client,
+      'DC0',
+      { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/data-flat.vmdk' },
+      out,
+      ctx(undefined, (x) => {
+        if (x !== undefined) seen.push(x);
+      }),
+    );
     assert.equal(written.bytes, 5 << 20);
     assert.equal(written.sha256, sha256(path.join(dsDir, 'DC0_H0_VM0', 'data-flat.vmdk')));
     assert.equal(seen[seen.length - 1], 1);
@@ -54,22 +70,56 @@ describe('vSphere datastore files: /folder downloads (vcsim)', function () {
     fs.writeFileSync(path.join(dsDir, 'DC0_H0_VM0', 'big-flat.vmdk'), randomBytes(48 << 20));
     const ac = new AbortController();
     const seen: number[] = [];
-    const err = await downloadDatastoreFile(f.client, 'DC0', { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/big-flat.vmdk' }, out,
-      ctx(ac.signal, (fr) => { if (fr !== undefined) { seen.push(fr); if (fr > 0 && fr < 1) ac.abort(); } })).then(() => undefined, (e: unknown) => e);
+    const err = await downloadDatastoreFile(
+      f.client,
+      'DC0',
+      { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/big-flat.vmdk' },
+      out,
+      ctx(ac.signal, (fr) => {
+        if (fr !== undefined) {
+          seen.push(fr);
+          if (fr > 0 && fr < 1) ac.abort();
+        }
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof CancelledError || (err as Error)?.name === 'AbortError', String(err));
-    assert.ok(seen.some((x) => x > 0 && x < 1), 'progress was reported before the cancel');
-    assert.deepEqual(fs.readdirSync(out).filter((n) => n.startsWith('big-flat')), []);
+    assert.ok(
+      seen.some((x) => x > 0 && x < 1),
+      'progress was reported before the cancel',
+    );
+    assert.deepEqual(
+      fs.readdirSync(out).filter((n) => n.startsWith('big-flat')),
+      [],
+    );
   });
 
   it('a missing file is HTTP_404 naming the datastore path, and nothing is left', async () => {
-    const err = await downloadDatastoreFile(f.client, 'DC0', { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/nope.vmdk' }, out, ctx()).then(() => undefined, (e: unknown) => e);
+    const err = await downloadDatastoreFile(
+      f.client,
+      'DC0',
+      { datastore: 'LocalDS_0', path: 'DC0_H0_VM0/nope.vmdk' },
+      out,
+      ctx(),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof VendorError && err.code === 'HTTP_404', String(err));
     assert.deepEqual(err.params, ['[LocalDS_0] DC0_H0_VM0/nope.vmdk']);
-    assert.deepEqual(fs.readdirSync(out).filter((n) => n.startsWith('nope')), []);
+    assert.deepEqual(
+      fs.readdirSync(out).filter((n) => n.startsWith('nope')),
+      [],
+    );
   });
 
   it('refuses datastore paths that climb, are absolute or carry control characters', () => {
-    assert.deepEqual(parseDatastorePath('[LocalDS_0] vm/disk1.vmdk'), { datastore: 'LocalDS_0', path: 'vm/disk1.vmdk' });
+    assert.deepEqual(parseDatastorePath('[LocalDS_0] vm/disk1.vmdk'), {
+      datastore: 'LocalDS_0',
+      path: 'vm/disk1.vmdk',
+    });
     for (const bad of ['[ds] ../etc/passwd', '[ds] /etc/passwd', '[ds] vm/\u0000x', 'no brackets', '[ds] vm/./x']) {
       assert.throws(() => parseDatastorePath(bad), /MALFORMED_REPLY/, bad);
     }

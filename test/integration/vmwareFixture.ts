@@ -4,7 +4,10 @@ import { VimClient } from '../../src/providers/vmware/vimClient';
 
 export const VCSIM_PASSWORD = 'vc-secret-Pq7';
 
-export interface VmwareFixture { sim: Vcsim; client: VimClient }
+export interface VmwareFixture {
+  sim: Vcsim;
+  client: VimClient;
+}
 
 export async function startVmwareFixture(opts: VcsimOptions = {}): Promise<VmwareFixture> {
   const sim = await startVcsim({ username: 'administrator@vsphere.local', password: VCSIM_PASSWORD, ...opts });
@@ -14,7 +17,13 @@ export async function startVmwareFixture(opts: VcsimOptions = {}): Promise<Vmwar
 }
 
 export function newClient(sim: Vcsim, over: Partial<ConstructorParameters<typeof VimClient>[0]> = {}): VimClient {
-  return new VimClient({ url: sim.baseUrl, username: 'administrator@vsphere.local', password: VCSIM_PASSWORD, thumbprint: sim.sha256, ...over });
+  return new VimClient({
+    url: sim.baseUrl,
+    username: 'administrator@vsphere.local',
+    password: VCSIM_PASSWORD,
+    thumbprint: sim.sha256,
+    ...over,
+  });
 }
 
 export async function stopVmwareFixture(f: VmwareFixture | undefined): Promise<void> {
@@ -30,7 +39,11 @@ export async function stopVmwareFixture(f: VmwareFixture | undefined): Promise<v
 export function vcsimSuite(suite: Mocha.Suite, opts: VcsimOptions = {}): () => VmwareFixture {
   suite.timeout(300_000);
   let f: VmwareFixture | undefined;
-  before(async () => { f = await startVmwareFixture(opts); });
-  after(async () => { await stopVmwareFixture(f); });
+  before(async () => {
+    f = await startVmwareFixture(opts);
+  });
+  after(async () => {
+    await stopVmwareFixture(f);
+  });
   return () => f!;
 }

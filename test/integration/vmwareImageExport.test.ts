@@ -11,12 +11,30 @@ import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VmwareFixture, vcsimSuite } from './vmwareFixture';
 
-function jobCtx(signal = new AbortController().signal, onFraction: (f: number) => void = () => undefined): JobContext & { logs: string[] } {
+function jobCtx(
+  signal = new AbortController().signal,
+  onFraction: (f: number) => void = () => undefined,
+): JobContext & { logs: string[] } {
   const logs: string[] = [];
-  return { signal, logs, log: (l) => { logs.push(l); }, progress: (p) => { const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined); if (f !== undefined) onFraction(f); } };
+  return {
+    signal,
+    logs,
+    log: (l) => {
+      logs.push(l);
+    },
+    progress: (p) => {
+      const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined);
+      if (f !== undefined) onFraction(f);
+    },
+  };
 }
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const filesBelow = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))).sort();
+const filesBelow = (dir: string) =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
+    .sort();
 
 describe('vSphere image export: temporary snapshot, /folder reads, snapshot removed (vcsim)', function () {
   const fixture = vcsimSuite(this);
@@ -24,9 +42,19 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
   let inv: VsphereInventory;
   let dsDir: string;
   const made: string[] = [];
-  const out = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-export-')); made.push(d); return d; };
-  after(() => { for (const d of made) fs.rmSync(d, { recursive: true, force: true }); });
-  before(async () => { f = fixture(); inv = await readInventory(f.client); dsDir = inv.datastores[0].url!; });
+  const out = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-export-'));
+    made.push(d);
+    return d;
+  };
+  after(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+  before(async () => {
+    f = fixture();
+    inv = await readInventory(f.client);
+    dsDir = inv.datastores[0].url!;
+  });
   const vmNamed = (name: string) => inv.vms.find((v) => v.name === name)!;
 
   it('exports a running VM: config, NVRAM, disk descriptor and extent, hashed; no snapshot left', async () => {
@@ -35,7 +63,12 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const dir = out();
     const ctx = jobCtx();
     const r = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx);
-    assert.deepEqual(filesBelow(dir), ['LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram', 'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx', 'LocalDS_0/DC0_H0_VM0/disk1-flat.vmdk', 'LocalDS_0/DC0_H0_VM0/disk1.vmdk']);
+    assert.deepEqual(filesBelow(dir), [
+      'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram',
+      'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx',
+      'LocalDS_0/DC0_H0_VM0/disk1-flat.vmdk',
+      'LocalDS_0/DC0_H0_VM0/disk1.vmdk',
+    ]);
     const extent = r.files.find((x) => x.type === 'diskExtent')!;
     assert.equal(extent.sha256, sha256(path.join(dsDir, vm.name, 'disk1-flat.vmdk')));
     assert.equal(extent.bytes, 3 << 20);
@@ -58,7 +91,18 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     fs.writeFileSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'), randomBytes(48 << 20));
     const dir = out();
     const ac = new AbortController();
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx(ac.signal, (fr) => { if (fr > 0 && fr < 1) ac.abort(); })).then(() => undefined, (e: unknown) => e);
+    const err = await exportVmImage(
+      f.client,
+      vm.id,
+      'DC0',
+      dir,
+      jobCtx(ac.signal, (fr) => {
+        if (fr > 0 && fr < 1) ac.abort();
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof CancelledError || (err as Error)?.name === 'AbortError', String(err));
     assert.deepEqual(filesBelow(dir), []);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
@@ -70,19 +114,28 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const ctx = jobCtx();
     // Gone once the export decided to read it (after the snapshot, whose layout refresh would no longer list it).
     const log = ctx.log;
-    ctx.log = (l) => { log(l); if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`) fs.rmSync(path.join(dsDir, vm.name, 'disk1.vmdk')); };
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx).then(() => undefined, (e: unknown) => e);
+    ctx.log = (l) => {
+      log(l);
+      if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`) fs.rmSync(path.join(dsDir, vm.name, 'disk1.vmdk'));
+    };
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof VendorError && err.code === 'HTTP_404', String(err));
     assert.deepEqual(err.params, [`[LocalDS_0] ${vm.name}/disk1.vmdk`]);
     assert.deepEqual(filesBelow(dir), []);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
   });
 
-  it('a disk the server no longer lists among the VM\'s files fails the export (INCOMPLETE_IMAGE), nothing left', async () => {
+  it("a disk the server no longer lists among the VM's files fails the export (INCOMPLETE_IMAGE), nothing left", async () => {
     const vm = vmNamed('DC0_H0_VM1');
     fs.rmSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'));
     const dir = out();
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx()).then(() => undefined, (e: unknown) => e);
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof VendorError && err.code === 'INCOMPLETE_IMAGE', String(err));
     assert.deepEqual(filesBelow(dir), []);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
@@ -90,10 +143,21 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
 
   it('reads base disks only: no delta, CBT map, log or snapshot state', () => {
     const file = (name: string, type: string) => ({ key: 0, name, type, size: 0, accessible: true });
-    assert.deepEqual(imageFiles([
-      file('[ds] vm/vm.vmx', 'config'), file('[ds] vm/vm.nvram', 'nvram'), file('[ds] vm/vm.vmdk', 'diskDescriptor'), file('[ds] vm/vm-flat.vmdk', 'diskExtent'),
-      file('[ds] vm/vm-000001.vmdk', 'diskDescriptor'), file('[ds] vm/vm-000001-delta.vmdk', 'diskExtent'), file('[ds] vm/vm-000002-sesparse.vmdk', 'diskExtent'),
-      file('[ds] vm/vm-ctk.vmdk', 'diskDescriptor'), file('[ds] vm/vmware.log', 'log'), file('[ds] vm/vm-Snapshot1.vmsn', 'snapshotData'), file('[ds] vm/vm.vmx', 'config'),
-    ]).map((x) => x.name), ['[ds] vm/vm.vmx', '[ds] vm/vm.nvram', '[ds] vm/vm.vmdk', '[ds] vm/vm-flat.vmdk']);
+    assert.deepEqual(
+      imageFiles([
+        file('[ds] vm/vm.vmx', 'config'),
+        file('[ds] vm/vm.nvram', 'nvram'),
+        file('[ds] vm/vm.vmdk', 'diskDescriptor'),
+        file('[ds] vm/vm-flat.vmdk', 'diskExtent'),
+        file('[ds] vm/vm-000001.vmdk', 'diskDescriptor'),
+        file('[ds] vm/vm-000001-delta.vmdk', 'diskExtent'),
+        file('[ds] vm/vm-000002-sesparse.vmdk', 'diskExtent'),
+        file('[ds] vm/vm-ctk.vmdk', 'diskDescriptor'),
+        file('[ds] vm/vmware.log', 'log'),
+        file('[ds] vm/vm-Snapshot1.vmsn', 'snapshotData'),
+        file('[ds] vm/vm.vmx', 'config'),
+      ]).map((x) => x.name),
+      ['[ds] vm/vm.vmx', '[ds] vm/vm.nvram', '[ds] vm/vm.vmdk', '[ds] vm/vm-flat.vmdk'],
+    );
   });
 });

@@ -5,7 +5,9 @@ import { VmwareFixture, VCSIM_PASSWORD, newClient, vcsimSuite } from './vmwareFi
 describe('vSphere client: session and TLS (vcsim)', function () {
   const fixture = vcsimSuite(this);
   let f: VmwareFixture;
-  before(async () => { f = fixture(); });
+  before(async () => {
+    f = fixture();
+  });
 
   it('reads the ServiceContent and logs in with the vmware_soap_session cookie', async () => {
     assert.equal(f.client.content.about.apiType, 'VirtualCenter');
@@ -17,7 +19,10 @@ describe('vSphere client: session and TLS (vcsim)', function () {
 
   it('a wrong password fails with the vendor fault InvalidLogin verbatim, and the password is in no message', async () => {
     const bad = newClient(f.sim, { password: 'wrong-Zz81' });
-    const err = await bad.connect().then(() => undefined, (e: unknown) => e);
+    const err = await bad.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof VendorError, String(err));
     assert.equal(err.code, 'InvalidLogin');
     assert.deepEqual(err.params, ['Login failure']);
@@ -38,7 +43,10 @@ describe('vSphere client: session and TLS (vcsim)', function () {
     await c.connect();
     (c as unknown as { cookie: string }).cookie = 'expired-session';
     (c as unknown as { opts: { password: string } }).opts.password = 'changed-meanwhile';
-    await assert.rejects(c.invoke('CurrentTime', { type: 'ServiceInstance', value: 'ServiceInstance' }), (e: unknown) => e instanceof VendorError && e.code === 'InvalidLogin');
+    await assert.rejects(
+      c.invoke('CurrentTime', { type: 'ServiceInstance', value: 'ServiceInstance' }),
+      (e: unknown) => e instanceof VendorError && e.code === 'InvalidLogin',
+    );
   });
 
   it('pins the SHA-1 form (VCB HOST_THUMBPRINT) as well as the SHA-256 form', async () => {
@@ -56,7 +64,10 @@ describe('vSphere client: session and TLS (vcsim)', function () {
 
   it('without a pin the self-signed certificate is refused, naming the thumbprint it presented', async () => {
     const c = newClient(f.sim, { thumbprint: undefined });
-    const err = await c.connect().then(() => undefined, (e: unknown) => e);
+    const err = await c.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof UntrustedCertificateError, String(err));
     assert.equal(err.thumbprint, f.sim.sha256);
     assert.match(err.message, /rui\.crt/);

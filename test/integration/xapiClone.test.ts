@@ -7,7 +7,10 @@ describe('XAPI lab snapshots, clones and copies (xapi_vm_clone.ml)', function ()
   this.timeout(60_000);
   let lab: XapiLab;
   let sid: string;
-  const pick = (state: string): string => [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === state)![0];
+  const pick = (state: string): string =>
+    [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === state,
+    )![0];
   before(async () => {
     lab = await startXapiLab({ hosts: 1, vmsPerHost: 4, taskStepMs: 5 });
     sid = await labLogin(lab);
@@ -23,11 +26,15 @@ describe('XAPI lab snapshots, clones and copies (xapi_vm_clone.ml)', function ()
     assert.equal(s.power_state, 'Halted');
     assert.equal(s.is_a_snapshot, true);
     assert.equal(s.is_a_template, true);
-    assert.deepEqual(s.snapshot_info, { 'disk-snapshot-type': 'crash_consistent', 'power-state-at-snapshot': 'Running' });
+    assert.deepEqual(s.snapshot_info, {
+      'disk-snapshot-type': 'crash_consistent',
+      'power-state-at-snapshot': 'Running',
+    });
     assert.deepEqual(s.other_config, v.other_config);
     assert.equal(s.resident_on, 'OpaqueRef:NULL');
     assert.equal(v.parent, snap);
-    const macs = async (r: Record<string, any>): Promise<string[]> => Promise.all(r.VIFs.map((x: string) => labCall(lab, 'VIF.get_MAC', sid, x))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const macs = async (r: Record<string, any>): Promise<string[]> =>
+      Promise.all(r.VIFs.map((x: string) => labCall(lab, 'VIF.get_MAC', sid, x)));
     assert.deepEqual(await macs(s), await macs(v));
     assert.equal(v.power_state, 'Running');
   });
@@ -48,7 +55,10 @@ describe('XAPI lab snapshots, clones and copies (xapi_vm_clone.ml)', function ()
     assert.equal(c.VBDs.length, v.VBDs.length);
     const vdiOf = async (vbd: string): Promise<string> => labCall(lab, 'VBD.get_VDI', sid, vbd);
     assert.notEqual(await vdiOf(c.VBDs[0]), await vdiOf(v.VBDs[0]));
-    assert.notEqual(await labCall(lab, 'VIF.get_MAC', sid, c.VIFs[0]), await labCall(lab, 'VIF.get_MAC', sid, v.VIFs[0]));
+    assert.notEqual(
+      await labCall(lab, 'VIF.get_MAC', sid, c.VIFs[0]),
+      await labCall(lab, 'VIF.get_MAC', sid, v.VIFs[0]),
+    );
     await assert.rejects(labCall(lab, 'VM.clone', sid, pick('Running'), 'no'), /VM_BAD_POWER_STATE/);
   });
 
@@ -57,7 +67,10 @@ describe('XAPI lab snapshots, clones and copies (xapi_vm_clone.ml)', function ()
     const nfs = [...lab.store.table('SR')].find(([, s]) => s.type === 'nfs')![0];
     const task = await labCall(lab, 'Async.VM.copy', sid, vm, 'the copy', nfs);
     let rec = await labCall(lab, 'task.get_record', sid, task);
-    while (rec.status === 'pending') { await new Promise((r) => setTimeout(r, 10)); rec = await labCall(lab, 'task.get_record', sid, task); }
+    while (rec.status === 'pending') {
+      await new Promise((r) => setTimeout(r, 10));
+      rec = await labCall(lab, 'task.get_record', sid, task);
+    }
     assert.equal(rec.status, 'success');
     const copy = /<value>(OpaqueRef:[^<]+)<\/value>/.exec(rec.result)![1];
     const c = await labCall(lab, 'VM.get_record', sid, copy);

@@ -5,14 +5,21 @@ import { startXapiLab, XapiLab } from '../lab/xapi';
 import { labCall, labLogin } from './labRpc';
 
 const TOKEN = /^\d{20},\d{20}$/;
-type Ev = { id: string; class: string; operation: string; ref: string; snapshot?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Ev = { id: string; class: string; operation: string; ref: string; snapshot?: Record<string, any> };
 
 describe('XAPI lab events (xapi_event.ml)', function () {
   this.timeout(60_000);
   let lab: XapiLab;
   let sid: string;
-  const halted = (): string => [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Halted')![0];
-  const from = (classes: string[], token: string, timeout = 0.2): Promise<{ events: Ev[]; valid_ref_counts: Record<string, number>; token: string }> =>
+  const halted = (): string =>
+    [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Halted',
+    )![0];
+  const from = (
+    classes: string[],
+    token: string,
+    timeout = 0.2,
+  ): Promise<{ events: Ev[]; valid_ref_counts: Record<string, number>; token: string }> =>
     labCall(lab, 'event.from', sid, classes, token, timeout);
 
   before(async () => {
@@ -37,12 +44,18 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     const { token } = await from(['*'], '');
     const vm = halted();
     let settled = false;
-    const pending = from(['VM'], token, 30).then((r) => { settled = true; return r; });
+    const pending = from(['VM'], token, 30).then((r) => {
+      settled = true;
+      return r;
+    });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(settled, false, 'event.from answered before anything changed');
     await labCall(lab, 'VM.set_name_label', sid, vm, 'renamed-for-events');
     const r = await pending;
-    assert.deepEqual(r.events.map((e) => [e.class, e.operation, e.ref]), [['vm', 'mod', vm]]);
+    assert.deepEqual(
+      r.events.map((e) => [e.class, e.operation, e.ref]),
+      [['vm', 'mod', vm]],
+    );
     assert.equal(r.events[0].snapshot!.name_label, 'renamed-for-events');
     assert.ok(r.token > token);
     const none = await from(['VM'], r.token, 0.1);
@@ -52,16 +65,24 @@ describe('XAPI lab events (xapi_event.ml)', function () {
 
   it('class and class/ref subscriptions select; a deletion is a del event without snapshot', async () => {
     const { token } = await from(['*'], '');
-    const [a, b] = [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template).map(([r]) => r);
+    const [a, b] = [...lab.store.table('VM')]
+      .filter(([, v]) => !v.is_control_domain && !v.is_a_template)
+      .map(([r]) => r);
     await labCall(lab, 'VM.add_to_other_config', sid, a, 'k', 'a');
     await labCall(lab, 'VM.add_to_other_config', sid, b, 'k', 'b');
     assert.deepEqual((await from(['VDI'], token)).events, []);
-    assert.deepEqual((await from([`vm/${b}`], token)).events.map((e) => e.ref), [b]);
+    assert.deepEqual(
+      (await from([`vm/${b}`], token)).events.map((e) => e.ref),
+      [b],
+    );
     const snap = await labCall(lab, 'VM.snapshot', sid, a, 'to-delete');
     const t2 = (await from(['VM'], token)).token;
     await labCall(lab, 'VM.destroy', sid, snap);
     const del = (await from(['VM'], t2)).events.filter((e) => e.ref === snap);
-    assert.deepEqual(del.map((e) => e.operation), ['del']);
+    assert.deepEqual(
+      del.map((e) => e.operation),
+      ['del'],
+    );
     assert.equal(del[0].snapshot, undefined);
   });
 
@@ -70,7 +91,10 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     const token = await labCall(lab, 'event.inject', sid, 'pool', pool);
     assert.match(token, TOKEN);
     const r = await from(['pool'], token);
-    assert.deepEqual(r.events.map((e) => [e.class, e.operation, e.ref]), [['pool', 'mod', pool]]);
+    assert.deepEqual(
+      r.events.map((e) => [e.class, e.operation, e.ref]),
+      [['pool', 'mod', pool]],
+    );
     await assert.rejects(labCall(lab, 'event.inject', sid, 'VM', 'OpaqueRef:nope'), /HANDLE_INVALID/);
     await assert.rejects(from(['*'], 'not-a-token'), /EVENT_FROM_TOKEN_PARSE_FAILURE not-a-token/);
   });
@@ -89,7 +113,9 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     }
     const last = seen.filter((e) => e.ref === task).pop()!;
     assert.match(last.snapshot!.result, /^<value>OpaqueRef:[^<]+<\/value>$/);
-    assert.ok(seen.some((e) => e.class === 'vm' && e.ref === vm && e.snapshot!.current_operations[task] === 'snapshot'));
+    assert.ok(
+      seen.some((e) => e.class === 'vm' && e.ref === vm && e.snapshot!.current_operations[task] === 'snapshot'),
+    );
     assert.deepEqual(await labCall(lab, 'VM.get_current_operations', sid, vm), {});
   });
 
@@ -101,8 +127,12 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     await labCall(lab, 'VM.destroy', sid, snap);
     const task = await labCall(lab, 'Async.VDI.destroy', sid, vdi);
     assert.deepEqual(await labCall(lab, 'VDI.get_current_operations', sid, vdi), { [task]: 'destroy' });
-    await assert.rejects(labCall(lab, 'VDI.destroy', sid, vdi), new RegExp(`OTHER_OPERATION_IN_PROGRESS VDI ${vdi} destroy ${task}`));
-    while ((await labCall(lab, 'task.get_status', sid, task)) === 'pending') await new Promise((r) => setTimeout(r, 10));
+    await assert.rejects(
+      labCall(lab, 'VDI.destroy', sid, vdi),
+      new RegExp(`OTHER_OPERATION_IN_PROGRESS VDI ${vdi} destroy ${task}`),
+    );
+    while ((await labCall(lab, 'task.get_status', sid, task)) === 'pending')
+      await new Promise((r) => setTimeout(r, 10));
     await assert.rejects(labCall(lab, 'VDI.get_record', sid, vdi), /HANDLE_INVALID VDI/);
   });
 
@@ -114,7 +144,10 @@ describe('XAPI lab events (xapi_event.ml)', function () {
     await labCall(lab, 'VM.set_name_description', s2, vm, 'via next');
     await labCall(lab, 'SR.set_name_description', s2, lab.store.pool().rec.default_SR, 'not registered');
     const evs: Ev[] = await labCall(lab, 'event.next', s2);
-    assert.deepEqual(evs.map((e) => [e.class, e.operation, e.ref]), [['vm', 'mod', vm]]);
+    assert.deepEqual(
+      evs.map((e) => [e.class, e.operation, e.ref]),
+      [['vm', 'mod', vm]],
+    );
     assert.equal(evs[0].snapshot!.name_description, 'via next');
     assert.match(evs[0].id, /^\d+$/);
     // more than the queue holds (eventQueueBytes) between two event.next calls: the oldest are forgotten

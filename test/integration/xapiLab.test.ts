@@ -41,9 +41,17 @@ describe('XAPI lab simulator', function () {
   it('login ok/fail with v2 and v1 envelopes', async () => {
     assert.match(sid, /^OpaqueRef:/);
     const bad = await rpc(lab, 'session.login_with_password', ['root', 'nope']);
-    assert.deepEqual(bad.error, { code: 1, message: 'SESSION_AUTHENTICATION_FAILED', data: ['root', 'Authentication failure'] });
+    assert.deepEqual(bad.error, {
+      code: 1,
+      message: 'SESSION_AUTHENTICATION_FAILED',
+      data: ['root', 'Authentication failure'],
+    });
     const v1 = await rpc(lab, 'session.login_with_password', ['root', 'nope'], false);
-    assert.deepEqual(v1, { result: null, error: ['SESSION_AUTHENTICATION_FAILED', 'root', 'Authentication failure'], id: 'x' });
+    assert.deepEqual(v1, {
+      result: null,
+      error: ['SESSION_AUTHENTICATION_FAILED', 'root', 'Authentication failure'],
+      id: 'x',
+    });
     assert.ok(!lab.requests.join(' ').includes('lab-secret'));
     const inv = await rpc(lab, 'VM.get_all_records', ['OpaqueRef:nope']);
     assert.deepEqual(inv.error.data, ['OpaqueRef:nope']);
@@ -79,6 +87,7 @@ describe('XAPI lab simulator', function () {
     const task = (await rpc(lab, 'Async.VM.snapshot', [sid, vm, 'snap-test'])).result;
     const busy = await rpc(lab, 'VM.snapshot', [sid, vm, 'x']);
     assert.deepEqual(busy.error.data, ['VM', vm, 'snapshot', task]);
+
     let rec: any;
     for (let i = 0; i < 50; i++) {
       rec = (await rpc(lab, 'task.get_record', [sid, task])).result;
@@ -101,7 +110,9 @@ describe('XAPI lab simulator', function () {
 
   let xva: Buffer;
   it('export streams a verifiable XVA tar', async () => {
-    const vm = [...lab.store.table('VM')].find(([, v]) => v.power_state === 'Halted' && !v.is_a_template && v.VBDs.length)![0];
+    const vm = [...lab.store.table('VM')].find(
+      ([, v]) => v.power_state === 'Halted' && !v.is_a_template && v.VBDs.length,
+    )![0];
     const r = await req(lab, 'GET', `/export?session_id=${sid}&ref=${vm}`);
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-length'], undefined);
@@ -124,7 +135,14 @@ describe('XAPI lab simulator', function () {
 
   it('import rejects chunked with 403 and round-trips a VM', async () => {
     const chunked = await new Promise<number>((resolve, reject) => {
-      const r = http.request(`${lab.url}/import?session_id=${sid}`, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } }, (res) => { res.resume(); resolve(res.statusCode!); });
+      const r = http.request(
+        `${lab.url}/import?session_id=${sid}`,
+        { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       r.on('error', reject);
       r.write('abc');
       r.end();
@@ -163,7 +181,8 @@ describe('XAPI lab simulator', function () {
       assert.equal((await req(ctl, 'PUT', '/lab/faults', '{}')).status, 204);
       assert.deepEqual({ ...ctl.faults }, {});
       assert.equal((await req(ctl, 'PUT', '/lab/faults', '{nope')).status, 400);
-    } finally { await ctl.close(); }
+    } finally {
+      await ctl.close();
+    }
   });
-
 });

@@ -16,22 +16,35 @@ describe('XAPI lab: pool database dump and restore', function () {
   });
   afterEach(() => lab.close());
 
-  const put = (body: string, dryRun: boolean) => req(lab, 'PUT', `/pool/xmldbdump?session_id=${sid}&dry_run=${dryRun}`, body, { 'content-length': String(Buffer.byteLength(body)) });
-  const taskOf = async (r: { headers: Record<string, unknown> }, session = sid) => (await rpc(lab, 'task.get_record', [session, String(r.headers['task-id'])])).result;
+  const put = (body: string, dryRun: boolean) =>
+    req(lab, 'PUT', `/pool/xmldbdump?session_id=${sid}&dry_run=${dryRun}`, body, {
+      'content-length': String(Buffer.byteLength(body)),
+    });
+  const taskOf = async (r: { headers: Record<string, unknown> }, session = sid) =>
+    (await rpc(lab, 'task.get_record', [session, String(r.headers['task-id'])])).result;
   /** Polls until a login works again after the restart (connections are dropped meanwhile). */
   const loginAfterRestart = async (): Promise<string> => {
     for (let i = 0; i < 100; i++) {
       const old = await rpc(lab, 'pool.get_all', [sid]).catch(() => ({ error: { message: 'down' } }));
-      if (old.error) { const s = await login().catch(() => undefined); if (s) return s; }
+      if (old.error) {
+        const s = await login().catch(() => undefined);
+        if (s) return s;
+      }
       await sleep(50);
     }
     throw new Error('the lab did not come back');
   };
 
-  it('dumps in xapi\'s format: manifest with the schema version, namespaced columns (name__label), _ref, sets and maps', async () => {
+  it("dumps in xapi's format: manifest with the schema version, namespaced columns (name__label), _ref, sets and maps", async () => {
     const dump = await req(lab, 'GET', `/pool/xmldbdump?session_id=${sid}`);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['table', 'row', 'pair'].includes(n) }).parse(dump.body.toString());
-    const pairs = Object.fromEntries(doc.database.manifest.pair.map((p: { key: string; value: string }) => [p.key, p.value]));
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (n) => ['table', 'row', 'pair'].includes(n),
+    }).parse(dump.body.toString());
+    const pairs = Object.fromEntries(
+      doc.database.manifest.pair.map((p: { key: string; value: string }) => [p.key, p.value]),
+    );
     assert.equal(pairs.schema_major_vsn, '5');
     assert.match(pairs.schema_minor_vsn, /^\d+$/);
     const vmTable = doc.database.table.find((t: { name: string }) => t.name === 'VM');
@@ -41,7 +54,11 @@ describe('XAPI lab: pool database dump and restore', function () {
     assert.ok(row.memory__static_max && row.VCPUs__max && row.name__description !== undefined);
     assert.ok(!('name_label' in row));
     assert.match(row.other_config, /^\(\('lab:index' '\d+'\)\)$/);
-    assert.equal(doc.database.table.find((t: { name: string }) => t.name === 'session').row, undefined, 'sessions are not persisted');
+    assert.equal(
+      doc.database.table.find((t: { name: string }) => t.name === 'session').row,
+      undefined,
+      'sessions are not persisted',
+    );
   });
 
   it('a dry run changes nothing; another schema version is RESTORE_INCOMPATIBLE_VERSION', async () => {

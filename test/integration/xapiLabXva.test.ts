@@ -29,19 +29,33 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     sid = (await rpc(lab, 'session.login_with_password', ['root', 'lab-secret'])).result;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xva-'));
   });
-  afterEach(async () => { await lab.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await lab.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
-  const vmWhere = (pred: (v: Record<string, any>) => boolean) => [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && pred(v))!; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const vmWhere = (pred: (v: Record<string, any>) => boolean) =>
+    [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && pred(v),
+    )!;
   const get = (p: string) => req(lab, 'GET', `${p}${p.includes('?') ? '&' : '?'}session_id=${sid}`);
-  const task = async (r: { headers: http.IncomingHttpHeaders }) => (await rpc(lab, 'task.get_record', [sid, String(r.headers['task-id'])])).result;
+  const task = async (r: { headers: http.IncomingHttpHeaders }) =>
+    (await rpc(lab, 'task.get_record', [sid, String(r.headers['task-id'])])).result;
   const settled = async (r: { headers: http.IncomingHttpHeaders }) => {
-    for (let i = 0; i < 200; i++) { const t = await task(r); if (t.status !== 'pending') return t; await new Promise((x) => setTimeout(x, 20)); }
+    for (let i = 0; i < 200; i++) {
+      const t = await task(r);
+      if (t.status !== 'pending') return t;
+      await new Promise((x) => setTimeout(x, 20));
+    }
     throw new Error('task still pending');
   };
-  const rawSha = async (vdi: string) => createHash('sha256').update((await get(`/export_raw_vdi?vdi=${vdi}&format=raw`)).body).digest('hex');
+  const rawSha = async (vdi: string) =>
+    createHash('sha256')
+      .update((await get(`/export_raw_vdi?vdi=${vdi}&format=raw`)).body)
+      .digest('hex');
   const firstDiskVdi = (vmRef: string) => lab.store.must('VBD', lab.store.must('VM', vmRef).VBDs[0]).VDI as string;
 
-  it('system tar lists and extracts the export; every chunk\'s .xxhash matches; a pause in the source gives keep-alive entries; the last chunk is as long as its data', async () => {
+  it("system tar lists and extracts the export; every chunk's .xxhash matches; a pause in the source gives keep-alive entries; the last chunk is as long as its data", async () => {
     const [ref] = vmWhere((v) => v.power_state === 'Halted');
     lab.faults.exportKeepAliveMs = 100;
     lab.faults.pauseExport = { atChunk: 2, ms: 400 };
@@ -53,12 +67,25 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     fs.writeFileSync(file, r.body);
 
     const { stdout } = await run('tar', ['-tvf', file]);
-    const listed = stdout.trim().split('\n').map((l) => { const f = l.trim().split(/\s+/); return { size: Number(f[2]), name: f.slice(5).join(' ') }; });
+    const listed = stdout
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const f = l.trim().split(/\s+/);
+        return { size: Number(f[2]), name: f.slice(5).join(' ') };
+      });
     assert.equal(listed[0].name, 'ova.xml');
     const chunks = listed.filter((e) => /^Ref:\d+\/\d{8}$/.test(e.name));
     assert.ok(chunks.length >= 2);
-    for (const c of chunks) assert.ok(listed.some((e) => e.name === `${c.name}.xxhash` && e.size === 16), `${c.name} has its sidecar`);
-    assert.ok(chunks.some((c) => c.size === 0), 'a zero-length keep-alive entry after the pause');
+    for (const c of chunks)
+      assert.ok(
+        listed.some((e) => e.name === `${c.name}.xxhash` && e.size === 16),
+        `${c.name} has its sidecar`,
+      );
+    assert.ok(
+      chunks.some((c) => c.size === 0),
+      'a zero-length keep-alive entry after the pause',
+    );
 
     const out = path.join(tmp, 'x');
     fs.mkdirSync(out);
@@ -66,7 +93,11 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     const h = await xxhash();
     for (const c of chunks) {
       const data = fs.readFileSync(path.join(out, c.name));
-      assert.equal(fs.readFileSync(path.join(out, `${c.name}.xxhash`), 'ascii'), h.h64Raw(data).toString(16).toUpperCase().padStart(16, '0'), c.name);
+      assert.equal(
+        fs.readFileSync(path.join(out, `${c.name}.xxhash`), 'ascii'),
+        h.h64Raw(data).toString(16).toUpperCase().padStart(16, '0'),
+        c.name,
+      );
     }
 
     const xva = await readXva(Readable.from(r.body));
@@ -98,10 +129,13 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     assert.match(xml, /<name>memory_static_max<\/name><value>\d+<\/value>/);
     assert.match(xml, /<name>is_a_template<\/name><value><boolean>1<\/boolean><\/value>/);
     assert.doesNotMatch(xml, /<i4>|<int>/);
-    assert.match(xml, /<name>snapshot_time<\/name><value><dateTime\.iso8601>19700101T00:00:00Z<\/dateTime\.iso8601><\/value>/);
+    assert.match(
+      xml,
+      /<name>snapshot_time<\/name><value><dateTime\.iso8601>19700101T00:00:00Z<\/dateTime\.iso8601><\/value>/,
+    );
   });
 
-  it('keeps a suspended VM\'s memory only with preserve_power_state=true', async () => {
+  it("keeps a suspended VM's memory only with preserve_power_state=true", async () => {
     const [ref] = vmWhere((v) => v.power_state === 'Suspended');
     const plain = parseOvaXml((await readXva(Readable.from((await get(`/export?ref=${ref}`)).body))).entries[0].text!);
     const vm = plain.objects.find((o) => o.class === 'VM')!.snapshot;
@@ -117,9 +151,11 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     const [ref] = vmWhere((v) => v.power_state === 'Halted');
     const z = await get(`/export?ref=${ref}&use_compression=zstd`);
     assert.deepEqual([...z.body.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd], 'zstd frame magic');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { ZstdCodec } = require('zstd-codec');
-    const plain: Buffer = await new Promise((resolve) => ZstdCodec.run((m: any) => resolve(Buffer.from(new m.Streaming().decompress(z.body))))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const plain: Buffer = await new Promise((resolve) =>
+      ZstdCodec.run((m: any) => resolve(Buffer.from(new m.Streaming().decompress(z.body)))),
+    );
     const fromZstd = await readXva(Readable.from(plain));
     const g = await get(`/export?ref=${ref}&use_compression=true`);
     const fromGzip = await readXva(Readable.from(gunzipSync(g.body)));
@@ -128,14 +164,17 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
     assert.equal(fromZstd.entries[0].name, 'ova.xml');
   });
 
-  it('/export_metadata: all=true leaves default templates out and keeps snapshot metadata; a snapshot\'s metadata exports', async () => {
+  it("/export_metadata: all=true leaves default templates out and keeps snapshot metadata; a snapshot's metadata exports", async () => {
     const all = await get('/export_metadata?all=true');
     assert.equal(all.status, 200);
     assert.equal(Number(all.headers['content-length']), all.body.length);
     const { objects } = parseOvaXml((await readXva(Readable.from(all.body))).entries[0].text!);
     const vms = objects.filter((o) => o.class === 'VM').map((o) => o.snapshot);
     assert.ok(!vms.some((v) => v.is_default_template === true), 'no default template');
-    assert.ok(vms.some((v) => v.is_a_snapshot === true && String(v.snapshot_of).startsWith('Ref:')), 'snapshots keep their metadata');
+    assert.ok(
+      vms.some((v) => v.is_a_snapshot === true && String(v.snapshot_of).startsWith('Ref:')),
+      'snapshots keep their metadata',
+    );
     const snap = [...lab.store.table('VM')].find(([, v]) => v.is_a_snapshot)![0];
     assert.equal((await get(`/export_metadata?ref=${snap}`)).status, 200);
   });
@@ -156,7 +195,8 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
 
   describe('import', () => {
     const exportOf = async (ref: string) => (await get(`/export?ref=${ref}`)).body;
-    const put = (body: Buffer, query = '', headers: Record<string, string> = {}) => req(lab, 'PUT', `/import?session_id=${sid}${query}`, body, { 'content-length': String(body.length), ...headers });
+    const put = (body: Buffer, query = '', headers: Record<string, string> = {}) =>
+      req(lab, 'PUT', `/import?session_id=${sid}${query}`, body, { 'content-length': String(body.length), ...headers });
     const resultRef = (t: { result: string }) => /OpaqueRef:[0-9a-f-]+/.exec(t.result)![0];
 
     it('creates what ova.xml says: a snapshot export comes back a template with new MACs; the disk bytes and keep-alive entries survive', async () => {
@@ -211,8 +251,13 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
       assert.equal(refused.status, 400);
       assert.deepEqual((await task(refused)).error_info, ['SR_OPERATION_NOT_SUPPORTED']);
       const chunked = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const r = http.request(`${lab.url}/import?session_id=${sid}`, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } }, resolve);
-        r.on('error', reject); r.end('abc');
+        const r = http.request(
+          `${lab.url}/import?session_id=${sid}`,
+          { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } },
+          resolve,
+        );
+        r.on('error', reject);
+        r.end('abc');
       });
       chunked.resume();
       assert.equal(chunked.statusCode, 403);
@@ -223,7 +268,11 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
 
     it('sends the reply head (200, task-id) before the body is read', async () => {
       const head = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const r = http.request(`${lab.url}/import?session_id=${sid}`, { method: 'PUT', headers: { 'content-length': '4096' } }, resolve);
+        const r = http.request(
+          `${lab.url}/import?session_id=${sid}`,
+          { method: 'PUT', headers: { 'content-length': '4096' } },
+          resolve,
+        );
         r.on('error', () => undefined);
         r.flushHeaders();
         setTimeout(() => reject(new Error('no head before the body')), 5000).unref();
@@ -237,7 +286,8 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
       const [ref] = vmWhere((v) => v.power_state === 'Halted');
       const xva = await exportOf(ref);
       const [netRef, net] = [...lab.store.table('network')][0];
-      const netOf = (t: { result: string }) => lab.store.must('VIF', lab.store.must('VM', resultRef(t)).VIFs[0]).network;
+      const netOf = (t: { result: string }) =>
+        lab.store.must('VIF', lab.store.must('VM', resultRef(t)).VIFs[0]).network;
       assert.equal(netOf(await settled(await put(xva))), netRef, 'by name');
       net.name_label = 'renamed';
       assert.equal(netOf(await settled(await put(xva))), netRef, 'by bridge');

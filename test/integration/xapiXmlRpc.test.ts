@@ -9,7 +9,11 @@ import { labCall, labLogin, labRpc } from './labRpc';
 const call = (method: string, ...params: string[]): string =>
   `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${params.map((p) => `<param><value><string>${p}</string></value></param>`).join('')}</params></methodCall>`;
 
-async function post(lab: XapiLab, path: string, body: string): Promise<{ status: number; type: string | null; text: string }> {
+async function post(
+  lab: XapiLab,
+  path: string,
+  body: string,
+): Promise<{ status: number; type: string | null; text: string }> {
   const r = await fetch(`${lab.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
   return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
 }
@@ -30,13 +34,22 @@ describe('XAPI lab XML-RPC and method surface', function () {
       const r = await post(lab, path, call('VM.get_record', sid, vm));
       assert.equal(r.status, 200);
       assert.equal(r.type, 'text/xml');
-      assert.match(r.text, /^<\?xml version="1.0"\?><methodResponse><params><param><value><struct><member><name>Status<\/name><value>Success<\/value><\/member><member><name>Value<\/name>/);
+      assert.match(
+        r.text,
+        /^<\?xml version="1.0"\?><methodResponse><params><param><value><struct><member><name>Status<\/name><value>Success<\/value><\/member><member><name>Value<\/name>/,
+      );
     }
     const r = await post(lab, '/', call('VM.get_record', sid, vm));
     const rec = lab.store.must('VM', vm);
-    assert.ok(r.text.includes(`<member><name>memory_static_max</name><value>${rec.memory_static_max}</value></member>`));
+    assert.ok(
+      r.text.includes(`<member><name>memory_static_max</name><value>${rec.memory_static_max}</value></member>`),
+    );
     assert.ok(r.text.includes('<member><name>is_a_template</name><value><boolean>0</boolean></value></member>'));
-    assert.ok(r.text.includes('<member><name>snapshot_time</name><value><dateTime.iso8601>19700101T00:00:00Z</dateTime.iso8601></value></member>'));
+    assert.ok(
+      r.text.includes(
+        '<member><name>snapshot_time</name><value><dateTime.iso8601>19700101T00:00:00Z</dateTime.iso8601></value></member>',
+      ),
+    );
     assert.ok(r.text.includes('<member><name>other_config</name><value><struct>'));
     assert.ok(r.text.includes('<member><name>VUSBs</name><value><array><data></data></array></value></member>'));
     // a float field is a <double> even when integral
@@ -48,9 +61,17 @@ describe('XAPI lab XML-RPC and method surface', function () {
   it('event.from over XML-RPC: snapshots typed by their class, valid_ref_counts as <i4>; control characters dropped', async () => {
     const vm = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain)![0];
     await labCall(lab, 'VM.set_name_description', sid, vm, 'bell\u0007here');
-    const r = await post(lab, '/', `<methodCall><methodName>event.from</methodName><params><param><value>${sid}</value></param><param><value><array><data><value>vm/${vm}</value></data></array></value></param><param><value></value></param><param><value><double>0.1</double></value></param></params></methodCall>`);
+    const r = await post(
+      lab,
+      '/',
+      `<methodCall><methodName>event.from</methodName><params><param><value>${sid}</value></param><param><value><array><data><value>vm/${vm}</value></data></array></value></param><param><value></value></param><param><value><double>0.1</double></value></param></params></methodCall>`,
+    );
     assert.ok(r.text.includes(`<member><name>vm</name><value><i4>${lab.store.table('VM').size}</i4></value></member>`));
-    assert.ok(r.text.includes(`<member><name>memory_static_max</name><value>${lab.store.must('VM', vm).memory_static_max}</value></member>`));
+    assert.ok(
+      r.text.includes(
+        `<member><name>memory_static_max</name><value>${lab.store.must('VM', vm).memory_static_max}</value></member>`,
+      ),
+    );
     assert.ok(r.text.includes('<member><name>name_description</name><value>bellhere</value></member>'));
   });
 
@@ -67,17 +88,39 @@ describe('XAPI lab XML-RPC and method surface', function () {
 
   it('system.listMethods lists exactly what is served', async () => {
     const methods: string[] = await labCall(lab, 'system.listMethods');
-    for (const m of ['VM.get_all_records', 'VM.get_VUSBs', 'VDI.get_managed', 'session.get_record', 'event.from', 'VM.clone', 'Async.VM.copy', 'task.get_status']) {
+    for (const m of [
+      'VM.get_all_records',
+      'VM.get_VUSBs',
+      'VDI.get_managed',
+      'session.get_record',
+      'event.from',
+      'VM.clone',
+      'Async.VM.copy',
+      'task.get_status',
+    ]) {
       assert.ok(methods.includes(m), m);
     }
-    for (const m of ['session.get_all_records', 'VM.set_power_state', 'Async.VM.set_name_label', 'Async.VM.set_is_a_template', 'Async.task.create']) assert.ok(!methods.includes(m), m);
+    for (const m of [
+      'session.get_all_records',
+      'VM.set_power_state',
+      'Async.VM.set_name_label',
+      'Async.VM.set_is_a_template',
+      'Async.task.create',
+    ])
+      assert.ok(!methods.includes(m), m);
     // every listed method is served (an arity or session complaint, never MESSAGE_METHOD_UNKNOWN)...
     for (const m of methods.filter((x) => x !== 'session.logout')) {
       const r = await labRpc(lab.url, m, [sid]);
       assert.notEqual(r.error?.message, 'MESSAGE_METHOD_UNKNOWN', m);
     }
     // ...and what is not listed is not
-    for (const m of ['VM.set_power_state', 'Async.VM.set_name_label', 'Async.VM.set_is_a_template', 'session.get_all_records', 'VM.frobnicate']) {
+    for (const m of [
+      'VM.set_power_state',
+      'Async.VM.set_name_label',
+      'Async.VM.set_is_a_template',
+      'session.get_all_records',
+      'VM.frobnicate',
+    ]) {
       assert.equal((await labRpc(lab.url, m, [sid])).error?.message, 'MESSAGE_METHOD_UNKNOWN', m);
     }
   });
@@ -90,7 +133,10 @@ describe('XAPI lab XML-RPC and method surface', function () {
         for (const f of dm.fields) assert.ok(f.name in rec, `${cls} ${ref} lacks ${f.name}`);
       }
       if (dm.fields.some((f) => f.name === 'allowed_operations') && cls !== 'network') {
-        assert.ok(Object.values(all).some((r) => (r.allowed_operations as string[]).length > 0), `${cls} allowed_operations all empty`);
+        assert.ok(
+          Object.values(all).some((r) => (r.allowed_operations as string[]).length > 0),
+          `${cls} allowed_operations all empty`,
+        );
       }
     }
     const vdi = (Object.values(await labCall(lab, 'VDI.get_all_records', sid)) as Record<string, unknown>[])[0];

@@ -9,10 +9,16 @@ import { readTarEntryNames } from './tarNames';
 describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   this.timeout(120_000);
   let f: Fixture;
-  beforeEach(async () => { f = await startFixture(); });
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  beforeEach(async () => {
+    f = await startFixture();
+  });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
-  const tempSnapshots = () => [...f.lab.store.table('VM').values()].filter((v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary']);
+  const tempSnapshots = () =>
+    [...f.lab.store.table('VM').values()].filter((v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary']);
 
   it('backs up a halted VM: a real XVA, hashed, with a manifest the catalog shows and verify accepts', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
@@ -42,8 +48,12 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
     const jobs = new JobManager();
-    const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) => f.provider.backupVm(vm.id, { repository: f.repo }, c));
-    const t = setInterval(() => { if ((job.record.progress?.bytesDone ?? 0) > 0) job.cancel(); }, 20);
+    const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) =>
+      f.provider.backupVm(vm.id, { repository: f.repo }, c),
+    );
+    const t = setInterval(() => {
+      if ((job.record.progress?.bytesDone ?? 0) > 0) job.cancel();
+    }, 20);
     await assert.rejects(done);
     clearInterval(t);
     assert.equal(job.state, 'cancelled');
@@ -52,11 +62,13 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     assert.deepEqual(tempSnapshots(), []);
   });
 
-  it('an export (no Content-Length) reports the XAPI task\'s progress as its fraction while the bytes stream', async () => {
+  it("an export (no Content-Length) reports the XAPI task's progress as its fraction while the bytes stream", async () => {
     f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     const jobs = new JobManager();
-    const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) => f.provider.backupVm(vm.id, { repository: f.repo }, c));
+    const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) =>
+      f.provider.backupVm(vm.id, { repository: f.repo }, c),
+    );
     const seen: Array<{ bytesDone: number; fraction?: number; bytesTotal?: number }> = [];
     const t = setInterval(() => {
       const p = job.record.progress;
@@ -82,9 +94,15 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   });
 
   it('a task failure after the stream ended discards the file (the task is the verdict)', async () => {
-    f.lab.faults.failNextTask = { method: 'VM.export', error: ['SR_BACKEND_FAILURE_47', '', 'The SR is not available'] };
+    f.lab.faults.failNextTask = {
+      method: 'VM.export',
+      error: ['SR_BACKEND_FAILURE_47', '', 'The SR is not available'],
+    };
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
-    const err = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f)).then(() => undefined, (e) => e);
+    const err = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f)).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.match(String(err?.message), /SR_BACKEND_FAILURE_47/);
     assert.deepEqual(filesBelow(f.repo), []);
   });
@@ -93,7 +111,11 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const sr = (await f.provider.listStorage()).find((s) => !s.isDefault)!;
-    const restored = await f.provider.restoreVm(entry, { name: `${vm.name} (restored)`, storageId: sr.id, preserveMacs: true }, ctx(f));
+    const restored = await f.provider.restoreVm(
+      entry,
+      { name: `${vm.name} (restored)`, storageId: sr.id, preserveMacs: true },
+      ctx(f),
+    );
     assert.notEqual(restored.uuid, vm.uuid);
     assert.equal(restored.name, `${vm.name} (restored)`);
     assert.equal(restored.powerState, 'halted');
@@ -116,7 +138,14 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
     const jobs = new JobManager();
     await jobs.run('backup', 'backup', {}, 'h', (c) => f.provider.backupVm(vm.id, { repository: f.repo }, c)).done;
-    const haystack = [JSON.stringify(jobs.finished), f.logs.join('\n'), f.lab.requests.join('\n'), ...filesBelow(f.repo).filter((p) => p.endsWith('.json')).map((p) => fs.readFileSync(path.join(f.repo, p), 'utf8'))].join('\n');
+    const haystack = [
+      JSON.stringify(jobs.finished),
+      f.logs.join('\n'),
+      f.lab.requests.join('\n'),
+      ...filesBelow(f.repo)
+        .filter((p) => p.endsWith('.json'))
+        .map((p) => fs.readFileSync(path.join(f.repo, p), 'utf8')),
+    ].join('\n');
     assert.ok(!haystack.includes(LAB_PASSWORD));
   });
 });

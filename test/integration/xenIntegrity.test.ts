@@ -14,7 +14,10 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
   let viaBox: XenProvider;
   async function connectViaBox(profile: Partial<ConnectionProfile> = {}): Promise<void> {
     await viaBox?.disconnect();
-    viaBox = new XenProvider({ name: 'lab', platform: 'xen', url: box.url, username: 'root', repository: f.repo, maxRetries: 0, ...profile }, { password: LAB_PASSWORD });
+    viaBox = new XenProvider(
+      { name: 'lab', platform: 'xen', url: box.url, username: 'root', repository: f.repo, maxRetries: 0, ...profile },
+      { password: LAB_PASSWORD },
+    );
     await viaBox.connect();
     (viaBox.xapi as unknown as { opts: { taskPollMs: number } }).opts.taskPollMs = 10;
   }
@@ -23,13 +26,24 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
     box = await startMiddlebox(f.lab.url);
     await connectViaBox();
   });
-  afterEach(async () => { await viaBox.disconnect(); await f.provider.disconnect(); await box.close(); await f.lab.close(); });
+  afterEach(async () => {
+    await viaBox.disconnect();
+    await f.provider.disconnect();
+    await box.close();
+    await f.lab.close();
+  });
 
-  const exportTasks = () => [...f.lab.store.table('task').values()].filter((t) => /^Export of VM/.test(t.name_label) || t.name_label === 'vmbackup /export');
+  const exportTasks = () =>
+    [...f.lab.store.table('task').values()].filter(
+      (t) => /^Export of VM/.test(t.name_label) || t.name_label === 'vmbackup /export',
+    );
 
   async function backupFails(compress: boolean, expected: RegExp): Promise<void> {
     const vm = haltedVmOn(f.lab, 0);
-    const err = await viaBox.backupVm(vm.ref, { repository: f.repo, compress }, ctx(f)).then(() => undefined, (e: Error) => e);
+    const err = await viaBox.backupVm(vm.ref, { repository: f.repo, compress }, ctx(f)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.ok(err, 'the backup failed');
     assert.match(err.message, expected);
     assert.match(err.message, /connection "lab"/);
@@ -37,7 +51,7 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
     assert.deepEqual(new BackupRepository(f.repo).list(), []);
   }
 
-  it('raw export: a byte changed on the way (the end-of-archive marker intact) fails on the chunk\'s .xxhash', async () => {
+  it("raw export: a byte changed on the way (the end-of-archive marker intact) fails on the chunk's .xxhash", async () => {
     box.fault.flip = 600_000;
     await backupFails(false, /Ref:\d+\/00000000: checksum mismatch/);
   });
@@ -47,7 +61,7 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
     await backupFails(false, /the export of .*: /);
   });
 
-  it('compressed export: a stream cut short while xapi\'s task succeeds fails on the gzip stream\'s end', async () => {
+  it("compressed export: a stream cut short while xapi's task succeeds fails on the gzip stream's end", async () => {
     box.fault.cutAt = 200_000;
     await backupFails(true, /gzip stream ended before its end/);
     // xapi saw the whole export go out: its task said success, and only the content check caught the cut.
@@ -61,7 +75,7 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
     assert.deepEqual(await new BackupRepository(f.repo).verify(entry), { ok: true, problems: [] });
   });
 
-  describe('transient failures are retried with the connection\'s backoff; the vendor\'s refusals are not', () => {
+  describe("transient failures are retried with the connection's backoff; the vendor's refusals are not", () => {
     const exports = () => f.lab.requests.filter((r) => r === 'GET /export').length;
     const tasksCreated = () => f.lab.requests.filter((r) => r === 'task.create').length;
 
@@ -73,7 +87,10 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
       const entry = await viaBox.backupVm(vm.ref, { repository: f.repo, compress: true }, ctx(f));
       assert.equal(exports(), 2);
       assert.equal(tasksCreated(), 2);
-      assert.ok(f.logs.some((l) => /^retry 1\/2 in 0.01 s after: .*gzip stream ended before its end/.test(l)), f.logs.join('\n'));
+      assert.ok(
+        f.logs.some((l) => /^retry 1\/2 in 0.01 s after: .*gzip stream ended before its end/.test(l)),
+        f.logs.join('\n'),
+      );
       assert.deepEqual(await new BackupRepository(f.repo).verify(entry), { ok: true, problems: [] });
     });
 
@@ -81,7 +98,10 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
       await connectViaBox({ maxRetries: 2, backoffSeconds: 0.01 });
       f.lab.faults.resetExportAtByte = 100_000;
       const vm = haltedVmOn(f.lab, 0);
-      await assert.rejects(viaBox.backupVm(vm.ref, { repository: f.repo, compress: true }, ctx(f)), /connection "lab", VM ".*": ERR_TRUNCATED_STREAM .*gzip stream ended before its end/);
+      await assert.rejects(
+        viaBox.backupVm(vm.ref, { repository: f.repo, compress: true }, ctx(f)),
+        /connection "lab", VM ".*": ERR_TRUNCATED_STREAM .*gzip stream ended before its end/,
+      );
       assert.equal(exports(), 3);
       assert.deepEqual(filesBelow(f.repo), []);
     });
@@ -94,14 +114,22 @@ describe('Xen backups never store a cut or damaged export as good (a middlebox b
       const entry = await viaBox.backupVm(vm.ref, { repository: f.repo }, ctx(f));
       assert.equal(tasksCreated(), 2);
       assert.equal(exports(), 1, 'the first request never reached xapi');
-      assert.ok(f.logs.some((l) => /^retry 1\/1 .*HTTP 500 from http:\/\/127\.0\.0\.1:\d+ on \/export/.test(l)), f.logs.join('\n'));
+      assert.ok(
+        f.logs.some((l) => /^retry 1\/1 .*HTTP 500 from http:\/\/127\.0\.0\.1:\d+ on \/export/.test(l)),
+        f.logs.join('\n'),
+      );
       assert.equal(entry.vmUuid, vm.uuid);
     });
 
-    it('a refusal before any data reports xapi\'s code from the task\'s error_info, not HTTP_500, and is not retried', async () => {
+    it("a refusal before any data reports xapi's code from the task's error_info, not HTTP_500, and is not retried", async () => {
       await connectViaBox({ maxRetries: 2, backoffSeconds: 0.01 });
-      const running = [...f.lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running')!;
-      const err = await downloadToFile(viaBox.xapi, '/export', { ref: running[0] }, f.repo, 'x.xva', ctx(f)).then(() => undefined, (e: Error & { code?: string; params?: string[] }) => e);
+      const running = [...f.lab.store.table('VM')].find(
+        ([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running',
+      )!;
+      const err = await downloadToFile(viaBox.xapi, '/export', { ref: running[0] }, f.repo, 'x.xva', ctx(f)).then(
+        () => undefined,
+        (e: Error & { code?: string; params?: string[] }) => e,
+      );
       assert.equal(err?.code, 'VM_BAD_POWER_STATE');
       assert.deepEqual(err?.params, [running[0], 'halted, suspended', 'running']);
       assert.doesNotMatch(String(err?.message), /HTTP_500/);

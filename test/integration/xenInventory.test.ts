@@ -6,8 +6,13 @@ import { startXapiLab } from '../lab/xapi';
 
 describe('Xen provider: connection and inventory (XAPI lab)', () => {
   let f: Fixture;
-  before(async () => { f = await startFixture(); });
-  after(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  before(async () => {
+    f = await startFixture();
+  });
+  after(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   it('lists exactly one pool, its hosts, and only real VMs (no dom0, templates or snapshots)', async () => {
     const pools = await f.provider.listPools();
@@ -36,8 +41,14 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
   });
 
   it('names the connection and the vendor code verbatim on a wrong password, and never the password', async () => {
-    const p = new XenProvider({ name: 'lab-bad', platform: 'xen', url: f.lab.url, username: 'root' }, { password: 'wrong-password-77' });
-    const err = await p.connect().then(() => undefined, (e) => e);
+    const p = new XenProvider(
+      { name: 'lab-bad', platform: 'xen', url: f.lab.url, username: 'root' },
+      { password: 'wrong-password-77' },
+    );
+    const err = await p.connect().then(
+      () => undefined,
+      (e) => e,
+    );
     assert.ok(err instanceof VendorError);
     assert.equal(err.code, 'SESSION_AUTHENTICATION_FAILED');
     assert.match(err.message, /connection "lab-bad": SESSION_AUTHENTICATION_FAILED \["root"/);
@@ -48,12 +59,17 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
   it('follows HOST_IS_SLAVE to the pool master', async () => {
     const member = await startXapiLab({ slaveOf: `127.0.0.1:${f.lab.port}`, password: LAB_PASSWORD });
     try {
-      const p = new XenProvider({ name: 'via-member', platform: 'xen', url: member.url, username: 'root' }, { password: LAB_PASSWORD });
+      const p = new XenProvider(
+        { name: 'via-member', platform: 'xen', url: member.url, username: 'root' },
+        { password: LAB_PASSWORD },
+      );
       await p.connect();
       assert.equal(p.xapi.url, f.lab.url);
       assert.equal((await p.listPools()).length, 1);
       await p.disconnect();
-    } finally { await member.close(); }
+    } finally {
+      await member.close();
+    }
   });
 
   it('logs in again when the session becomes invalid', async () => {
@@ -66,7 +82,10 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
     const vms = await f.provider.listVms({});
     const snapVm = vms.find((v) => v.snapshotCount === 2)!;
     const snaps = await f.provider.listSnapshots(snapVm.id);
-    const err = await f.provider.snapshot(snaps[0].id, { name: 'nested' }, ctx(f)).then(() => undefined, (e) => e);
+    const err = await f.provider.snapshot(snaps[0].id, { name: 'nested' }, ctx(f)).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.ok(err instanceof VendorError);
     assert.equal(err.code, 'VM_IS_SNAPSHOT');
     assert.deepEqual(err.params, [snaps[0].id, 'snapshot']);

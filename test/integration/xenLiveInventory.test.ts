@@ -20,7 +20,12 @@ describe('Xen provider: live inventory (XAPI events)', function () {
     await f.provider.listPools();
     stop = f.provider.watch((c) => seen.push(c));
   });
-  afterEach(async () => { stop?.(); await xe.logout(); await f.provider.disconnect(); await f.lab.close(); });
+  afterEach(async () => {
+    stop?.();
+    await xe.logout();
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   /** Waits (a generous readiness wait, no timing assertion) until a reported change satisfies `pred`. */
   async function reported(pred: (c: InventoryChange) => boolean, what: string): Promise<InventoryChange> {
@@ -38,10 +43,13 @@ describe('Xen provider: live inventory (XAPI events)', function () {
     const before = (await f.provider.listSnapshots(vm.id)).length;
     const fetches = allRecordFetches();
     const snap = await xe.call<string>('VM.snapshot', vm.id, 'taken by xe');
-    const change = await reported((c) => c.childrenOf.includes(vm.id), 'the VM\'s snapshots changed');
+    const change = await reported((c) => c.childrenOf.includes(vm.id), "the VM's snapshots changed");
     assert.equal(change.vms.find((v) => v.id === vm.id)?.snapshotCount, before + 1);
     const after = await f.provider.listSnapshots(vm.id);
-    assert.deepEqual(after.map((s) => s.id).filter((id) => id === snap), [snap]);
+    assert.deepEqual(
+      after.map((s) => s.id).filter((id) => id === snap),
+      [snap],
+    );
     assert.equal(after.find((s) => s.id === snap)?.name, 'taken by xe');
     assert.equal(allRecordFetches(), fetches, 'no get_all_records after the first load');
   });
@@ -49,18 +57,31 @@ describe('Xen provider: live inventory (XAPI events)', function () {
   it('a power change is reported as the VM row (with its host), a new VM as a change of its parent; busy VMs carry their operations', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     await xe.call('VM.start', vm.id, false, false);
-    const started = await reported((c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'running'), 'VM running');
+    const started = await reported(
+      (c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'running'),
+      'VM running',
+    );
     const host = started.vms.find((v) => v.id === vm.id)!.hostId!;
     assert.ok(started.childrenOf.includes(host), 'the VM moved under its host');
     assert.ok((await f.provider.listVms({ hostId: host })).some((v) => v.id === vm.id && v.powerState === 'running'));
 
-    const clone = await xe.call<string>('VM.clone', (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!.id, 'cloned by xe');
+    const clone = await xe.call<string>(
+      'VM.clone',
+      (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!.id,
+      'cloned by xe',
+    );
     const pool = (await f.provider.listPools())[0].id;
-    await reported((c) => c.childrenOf.includes(pool) && c.vms.some((v) => v.id === clone), 'the new VM under the pool');
+    await reported(
+      (c) => c.childrenOf.includes(pool) && c.vms.some((v) => v.id === clone),
+      'the new VM under the pool',
+    );
 
     const task = await xe.call<string>('Async.VM.clean_shutdown', vm.id);
     await reported((c) => c.vms.some((v) => v.id === vm.id && (v.operations ?? []).length > 0), 'the VM busy');
     await xe.waitTask(task);
-    await reported((c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'halted' && !v.operations), 'the VM halted and idle');
+    await reported(
+      (c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'halted' && !v.operations),
+      'the VM halted and idle',
+    );
   });
 });

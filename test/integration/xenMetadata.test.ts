@@ -6,8 +6,13 @@ import { BackupRepository } from '../../src/core/repository';
 
 describe('Xen provider: pool database and host backups (XAPI lab)', () => {
   let f: Fixture;
-  beforeEach(async () => { f = await startFixture(); });
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  beforeEach(async () => {
+    f = await startFixture();
+  });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   it('dumps the pool database into the repository', async () => {
     const entry = await f.provider.backupPoolMetadata({ repository: f.repo }, ctx(f));
@@ -23,7 +28,7 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
     f.lab.store.remove('VM', halted.id);
     const suspended = (await f.provider.listVms({})).find((v) => v.powerState === 'suspended')!;
     const suspendVdi = f.lab.store.table('VM').get(suspended.id)!.suspend_VDI as string;
-    f.lab.store.remove('VDI', suspendVdi);   // the host was reinstalled: its local SR is gone (removed as xapi's database would: an event)
+    f.lab.store.remove('VDI', suspendVdi); // the host was reinstalled: its local SR is gone (removed as xapi's database would: an event)
 
     const dry = await f.provider.restorePoolMetadata(entry, { dryRun: true }, ctx(f));
     assert.equal(dry.dryRun, true);
@@ -33,10 +38,25 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
 
     const logs: string[] = [];
     const sessionBefore = f.provider.xapi.sessionRef;
-    const real = await f.provider.restorePoolMetadata(entry, { dryRun: false }, { ...ctx(f), log: (l) => logs.push(l) });
-    assert.notEqual(f.provider.xapi.sessionRef, sessionBefore, 'the toolstack restart ended the session: logged in again');
-    assert.ok(logs.some((l) => /restarting its toolstack/.test(l)) && logs.some((l) => /logged in again/.test(l)), logs.join('\n'));
-    assert.equal(f.lab.requests.filter((r) => r === 'PUT /pool/xmldbdump').length, 3, 'a dry run again, then the real restore');
+    const real = await f.provider.restorePoolMetadata(
+      entry,
+      { dryRun: false },
+      { ...ctx(f), log: (l) => logs.push(l) },
+    );
+    assert.notEqual(
+      f.provider.xapi.sessionRef,
+      sessionBefore,
+      'the toolstack restart ended the session: logged in again',
+    );
+    assert.ok(
+      logs.some((l) => /restarting its toolstack/.test(l)) && logs.some((l) => /logged in again/.test(l)),
+      logs.join('\n'),
+    );
+    assert.equal(
+      f.lab.requests.filter((r) => r === 'PUT /pool/xmldbdump').length,
+      3,
+      'a dry run again, then the real restore',
+    );
     assert.ok((await f.provider.listVms({})).some((v) => v.uuid === halted.uuid));
     const stuck = real.suspendedWithoutDisk.find((v) => v.uuid === suspended.uuid);
     assert.ok(stuck, 'the suspended VM whose suspend disk is gone is reported');
@@ -55,7 +75,10 @@ describe('Xen provider: pool database and host backups (XAPI lab)', () => {
 
 describe('Xen provider: VM metadata export and retries (XAPI lab)', () => {
   let f: Fixture;
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   it('exports only the metadata of a running VM (no snapshot, no disks)', async () => {
     f = await startFixture();
@@ -73,10 +96,20 @@ describe('Xen provider: VM metadata export and retries (XAPI lab)', () => {
     f.lab.faults.resetExportAtByte = 2 * 1024 * 1024;
     const c = ctx(f);
     const log = c.log;
-    c.log = (l) => { log(l); if (l.startsWith('retry')) f.lab.faults.resetExportAtByte = undefined; };
+    c.log = (l) => {
+      log(l);
+      if (l.startsWith('retry')) f.lab.faults.resetExportAtByte = undefined;
+    };
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, c);
-    assert.ok(f.logs.some((l) => /^retry 1\/2/.test(l)), f.logs.join('\n'));
-    assert.equal(f.lab.hosts[0].requests.filter((r) => r === 'GET /export').length, 2, 'the master got one request per attempt');
+    assert.ok(
+      f.logs.some((l) => /^retry 1\/2/.test(l)),
+      f.logs.join('\n'),
+    );
+    assert.equal(
+      f.lab.hosts[0].requests.filter((r) => r === 'GET /export').length,
+      2,
+      'the master got one request per attempt',
+    );
     assert.deepEqual(await new BackupRepository(f.repo).verify(entry), { ok: true, problems: [] });
   });
 });

@@ -8,27 +8,46 @@ import { Journal, journalDir } from '../../src/core/journal';
 import { saveConnections } from '../../src/core/connections';
 import { attachDisk } from '../lab/xapi/records';
 import { BackupRepository } from '../../src/core/repository';
-import { CLI, incompleteStored, killWhen, newObjects, poolObjects, repositoryLeftovers, startCli, tasksSettled, touchedObjects } from './crashRun';
+import {
+  CLI,
+  incompleteStored,
+  killWhen,
+  newObjects,
+  poolObjects,
+  repositoryLeftovers,
+  startCli,
+  tasksSettled,
+  touchedObjects,
+} from './crashRun';
 
-const snapshotsOf = (f: Fixture, vmRef: string) => [...f.lab.store.table('VM')].filter(([, v]) => v.is_a_snapshot && v.snapshot_of === vmRef);
-const runningWithDisks = (f: Fixture, n: number) => [...f.lab.store.table('VM')].find(([, v]) => v.power_state === 'Running' && !v.is_control_domain && (v.VBDs as string[]).length === n)!;
+const snapshotsOf = (f: Fixture, vmRef: string) =>
+  [...f.lab.store.table('VM')].filter(([, v]) => v.is_a_snapshot && v.snapshot_of === vmRef);
+const runningWithDisks = (f: Fixture, n: number) =>
+  [...f.lab.store.table('VM')].find(
+    ([, v]) => v.power_state === 'Running' && !v.is_control_domain && (v.VBDs as string[]).length === n,
+  )!;
 
 describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)', function () {
   this.timeout(120_000);
   let f: Fixture;
-  beforeEach(async () => { f = await startFixture({}, { backoffSeconds: 0.02 }); });
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  beforeEach(async () => {
+    f = await startFixture({}, { backoffSeconds: 0.02 });
+  });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   it('item 1: back up a running VM, restore it, snapshot the restored VM as xe would: Clean Up keeps that snapshot, and the restored VM carries no vmbackup:* key', async () => {
     const [vmRef] = runningWithDisks(f, 1);
     const entry = await f.provider.backupVm(vmRef, { repository: f.repo }, ctx(f));
     const restored = await f.provider.restoreVm(entry, { name: 'restored' }, ctx(f));
     const keys = Object.keys(f.lab.store.must('VM', restored.id).other_config).filter((k) => k.startsWith('vmbackup:'));
-    assert.deepEqual(keys, [], 'the tool\'s keys of the exported snapshot are stripped from the restored VM');
+    assert.deepEqual(keys, [], "the tool's keys of the exported snapshot are stripped from the restored VM");
     // What xe vm-snapshot / XenCenter do: VM.snapshot, nothing else. XAPI copies other_config into the snapshot.
     const [userSnap] = await f.provider.xapi.callAsync('VM.snapshot', [restored.id, 'before patching']);
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
-    assert.ok(f.lab.store.table('VM').has(userSnap), 'the user\'s snapshot is still there');
+    assert.ok(f.lab.store.table('VM').has(userSnap), "the user's snapshot is still there");
     assert.ok(!items.some((i) => i.action === 'deleted'), JSON.stringify(items));
   });
 
@@ -37,13 +56,20 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     vm.other_config['vmbackup:temporary'] = 'true';
     vm.other_config['vmbackup:created-by'] = 'vm-backup-explorer';
     const [userSnap] = await f.provider.xapi.callAsync('VM.snapshot', [vmRef, 'user snapshot']);
-    assert.equal(f.lab.store.must('VM', userSnap).other_config['vmbackup:temporary'], 'true', 'XAPI copied the key into the snapshot');
+    assert.equal(
+      f.lab.store.must('VM', userSnap).other_config['vmbackup:temporary'],
+      'true',
+      'XAPI copied the key into the snapshot',
+    );
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
     assert.ok(f.lab.store.table('VM').has(userSnap));
-    assert.deepEqual(items.map((i) => i.action), ['kept']);
+    assert.deepEqual(
+      items.map((i) => i.action),
+      ['kept'],
+    );
   });
 
-  it('item 2: a VM that carries the tool\'s keys is backed up, and no snapshot leaks (no MAP_DUPLICATE_KEY)', async () => {
+  it("item 2: a VM that carries the tool's keys is backed up, and no snapshot leaks (no MAP_DUPLICATE_KEY)", async () => {
     const [vmRef, vm] = runningWithDisks(f, 1);
     vm.other_config['vmbackup:temporary'] = 'true';
     vm.other_config['vmbackup:created-by'] = 'vm-backup-explorer';
@@ -70,7 +96,9 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
   it('item 4: VDI_IN_USE on one disk — retried, the other disk deleted, the job succeeded with warnings naming the disk, and Clean Up removes it later', async () => {
     const [vmRef] = runningWithDisks(f, 2);
     const vdis = f.lab.store.table('VDI').size;
-    const [, appliance] = [...f.lab.store.table('VM')].find(([r, v]) => v.power_state === 'Halted' && !v.is_a_template && r !== vmRef)!;
+    const [, appliance] = [...f.lab.store.table('VM')].find(
+      ([r, v]) => v.power_state === 'Halted' && !v.is_a_template && r !== vmRef,
+    )!;
     const applianceRef = [...f.lab.store.table('VM')].find(([, v]) => v === appliance)![0];
     // A backup appliance hot-adds the first disk of the temporary snapshot as soon as it exists (XAPI then answers VDI_IN_USE).
     let held: { vdi: string; vbd: string } | undefined;
@@ -81,7 +109,9 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
       held = { vdi: vbd.VDI, vbd: attachDisk(f.lab.store, applianceRef, vbd.VDI, '7') };
     }, 1);
     const jobs = new JobManager();
-    const { job, done } = jobs.run('backup', 'backup', {}, 'h', (c) => f.provider.backupVm(vmRef, { repository: f.repo }, c));
+    const { job, done } = jobs.run('backup', 'backup', {}, 'h', (c) =>
+      f.provider.backupVm(vmRef, { repository: f.repo }, c),
+    );
     await done;
     clearInterval(t);
     assert.ok(held, 'the appliance took the disk');
@@ -89,16 +119,30 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     const heldUuid = f.lab.store.must('VDI', held.vdi).uuid;
     assert.equal(job.record.warnings?.length, 1);
     assert.match(job.record.warnings![0], new RegExp(`${heldUuid}.*VDI_IN_USE`));
-    assert.equal(f.lab.store.table('VDI').size, vdis + 1, 'only the held disk is left: the snapshot\'s other disk is deleted');
-    assert.equal(f.lab.requests.filter((r) => r === 'Async.VDI.destroy').length, 3 + 1 + 1, 'four attempts on the held disk, one on the other');
+    assert.equal(
+      f.lab.store.table('VDI').size,
+      vdis + 1,
+      "only the held disk is left: the snapshot's other disk is deleted",
+    );
+    assert.equal(
+      f.lab.requests.filter((r) => r === 'Async.VDI.destroy').length,
+      3 + 1 + 1,
+      'four attempts on the held disk, one on the other',
+    );
     const { entries } = new Journal(f.repo).list();
-    assert.deepEqual(entries.map((e) => [e.state, e.disks.map((d) => d.uuid)]), [['leftover', [heldUuid]]]);
+    assert.deepEqual(
+      entries.map((e) => [e.state, e.disks.map((d) => d.uuid)]),
+      [['leftover', [heldUuid]]],
+    );
     // The appliance lets go; Clean Up deletes what the journal kept.
     f.lab.store.must('VDI', held.vdi).VBDs = [];
     appliance.VBDs = appliance.VBDs.filter((b: string) => b !== held!.vbd);
     f.lab.store.remove('VBD', held.vbd);
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
-    assert.deepEqual(items.map((i) => [i.action, i.what.includes(heldUuid)]), [['deleted', true]]);
+    assert.deepEqual(
+      items.map((i) => [i.action, i.what.includes(heldUuid)]),
+      [['deleted', true]],
+    );
     assert.equal(f.lab.store.table('VDI').size, vdis);
     assert.ok(!fs.existsSync(journalDir(f.repo)), 'the journal is empty again');
   });
@@ -108,7 +152,9 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     const vdis = f.lab.store.table('VDI').size;
     f.lab.faults.failNextTask = { method: 'VDI.destroy', error: ['VDI_IN_USE', 'OpaqueRef:x', 'destroy'] };
     const jobs = new JobManager();
-    const { job, done } = jobs.run('backup', 'backup', {}, 'h', (c) => f.provider.backupVm(vmRef, { repository: f.repo }, c));
+    const { job, done } = jobs.run('backup', 'backup', {}, 'h', (c) =>
+      f.provider.backupVm(vmRef, { repository: f.repo }, c),
+    );
     await done;
     assert.equal(job.state, 'succeeded');
     assert.equal(f.lab.store.table('VDI').size, vdis);
@@ -119,7 +165,10 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     const journal = new Journal(f.repo);
     const made: string[] = [];
     for (const n of [0, 1]) {
-      const e = await journal.begin({ connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] }, (m) => `vmbackup-temp ${n} ${m}`);
+      const e = await journal.begin(
+        { connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] },
+        (m) => `vmbackup-temp ${n} ${m}`,
+      );
       const [ref] = await f.provider.xapi.callAsync('VM.snapshot', [vmRef, e.name]);
       await journal.update(e, { state: 'created', created: { id: ref, uuid: f.lab.store.must('VM', ref).uuid } });
       journal.release(e); // as if its process had died
@@ -128,13 +177,20 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     f.lab.store.must('VM', made[0]).current_operations['OpaqueRef:export-task'] = 'export';
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
     const lines = items.filter((i) => i.what.startsWith('snapshot'));
-    assert.deepEqual(lines.map((i) => i.action), ['skipped', 'deleted']);
+    assert.deepEqual(
+      lines.map((i) => i.action),
+      ['skipped', 'deleted'],
+    );
     assert.match(lines[0].why, /OTHER_OPERATION_IN_PROGRESS/);
     assert.ok(f.lab.store.table('VM').has(made[0]) && !f.lab.store.table('VM').has(made[1]));
     assert.ok(f.logs.filter((l) => /^(deleted|skipped): snapshot/.test(l)).length === 2, 'one log line per item');
     delete f.lab.store.must('VM', made[0]).current_operations['OpaqueRef:export-task'];
     const again = await f.provider.cleanup({ repository: f.repo }, ctx(f));
-    assert.deepEqual(again.filter((i) => i.what.startsWith('snapshot')).map((i) => i.action), ['deleted'], 'the next cleanup takes the one it skipped');
+    assert.deepEqual(
+      again.filter((i) => i.what.startsWith('snapshot')).map((i) => i.action),
+      ['deleted'],
+      'the next cleanup takes the one it skipped',
+    );
     assert.ok(!f.lab.store.table('VM').has(made[0]));
   });
 
@@ -143,19 +199,30 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
     const [older] = await f.provider.xapi.callAsync('VM.snapshot', [vmRef, 'older user snapshot']);
     const olderUuid = f.lab.store.must('VM', older).uuid;
     const journal = new Journal(f.repo);
-    const e = await journal.begin({ connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [olderUuid] });
+    const e = await journal.begin({
+      connection: 'lab',
+      platform: 'xen',
+      vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label },
+      before: [olderUuid],
+    });
     await journal.update(e, { state: 'created', created: { id: older, uuid: olderUuid } });
     journal.release(e);
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
     assert.ok(f.lab.store.table('VM').has(older));
-    assert.deepEqual(items.map((i) => i.action), ['kept']);
+    assert.deepEqual(
+      items.map((i) => i.action),
+      ['kept'],
+    );
     assert.match(items[0].why, /existed before the job began/);
   });
 
-  it('Clean Up leaves a running job\'s entry alone', async () => {
+  it("Clean Up leaves a running job's entry alone", async () => {
     const [vmRef, vm] = runningWithDisks(f, 1);
     const journal = new Journal(f.repo);
-    const e = await journal.begin({ connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] }, (m) => `vmbackup-temp ${m}`);
+    const e = await journal.begin(
+      { connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] },
+      (m) => `vmbackup-temp ${m}`,
+    );
     const [ref] = await f.provider.xapi.callAsync('VM.snapshot', [vmRef, e.name]);
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
     assert.ok(f.lab.store.table('VM').has(ref));
@@ -166,14 +233,21 @@ describe('Xen ownership: the journal decides what the tool may delete (XAPI lab)
 
 describe('Xen ownership: kill -9 during a backup (CLI child process against the lab)', function () {
   this.timeout(180_000);
-  let f: Fixture; let ws: string; let repo: string;
+  let f: Fixture;
+  let ws: string;
+  let repo: string;
   beforeEach(async () => {
     f = await startFixture({ taskStepMs: 20 });
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-kill-'));
     repo = path.join(ws, 'backups');
-    saveConnections(ws, [{ name: 'lab', platform: 'xen', url: f.lab.url, username: 'root', repository: 'backups', maxRetries: 0 }]);
+    saveConnections(ws, [
+      { name: 'lab', platform: 'xen', url: f.lab.url, username: 'root', repository: 'backups', maxRetries: 0 },
+    ]);
   });
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   const crash = async (vmUuid: string, when: () => boolean): Promise<void> => {
     assert.ok(fs.existsSync(CLI), 'npm run build first');
@@ -182,7 +256,11 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
     await tasksSettled(f.lab);
   };
 
-  for (const point of ['right after the snapshot is created', 'right after the snapshot record is destroyed (its disks still there)', 'while the export streams'] as const) {
+  for (const point of [
+    'right after the snapshot is created',
+    'right after the snapshot record is destroyed (its disks still there)',
+    'while the export streams',
+  ] as const) {
     it(`item 3: killed ${point} — Clean Up (the CLI verb) leaves nothing behind and touches no user object; --dry-run says what and why`, async () => {
       const [vmRef, vm] = runningWithDisks(f, 2);
       const before = poolObjects(f.lab);
@@ -194,7 +272,10 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
         if (point.startsWith('right after the snapshot record')) return sawSnapshot && !snap;
         return fs.existsSync(repo) && repositoryLeftovers(repo).some((l) => l.startsWith('part file'));
       });
-      assert.ok(newObjects(before, f.lab).length > 0 || repositoryLeftovers(repo).length > 0, 'the crash left something');
+      assert.ok(
+        newObjects(before, f.lab).length > 0 || repositoryLeftovers(repo).length > 0,
+        'the crash left something',
+      );
       const dry = startCli(ws, ['cleanup', '--dry-run'], LAB_PASSWORD);
       const d = await dry.exited;
       assert.equal(d.code, 0, d.stderr);
@@ -215,7 +296,10 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
 
   it('item 3: a pool database backup killed while its dump streams — Clean Up removes its .part and its folder, and only those', async () => {
     f.lab.faults.stallDbDump = true;
-    const killed = await killWhen(startCli(ws, ['backup-pool'], LAB_PASSWORD), () => fs.existsSync(repo) && repositoryLeftovers(repo).some((l) => l.startsWith('part file')));
+    const killed = await killWhen(
+      startCli(ws, ['backup-pool'], LAB_PASSWORD),
+      () => fs.existsSync(repo) && repositoryLeftovers(repo).some((l) => l.startsWith('part file')),
+    );
     assert.ok(killed, 'killed while the dump streamed');
     f.lab.faults.stallDbDump = false;
     const complete = await startCli(ws, ['backup-pool'], LAB_PASSWORD).exited;
@@ -224,7 +308,11 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
     assert.equal(real.code, 0, real.stdout + real.stderr);
     assert.match(real.stdout, /^deleted: file .*pool-database\.xml\.part/m);
     assert.deepEqual(repositoryLeftovers(repo), [], 'no .part, no empty folder, no journal entry');
-    assert.equal(new BackupRepository(repo).list().filter((e) => e.kind === 'pool-metadata').length, 1, 'the complete dump stays');
+    assert.equal(
+      new BackupRepository(repo).list().filter((e) => e.kind === 'pool-metadata').length,
+      1,
+      'the complete dump stays',
+    );
   });
 
   it('item 3: the next backup run removes what a killed run left', async () => {

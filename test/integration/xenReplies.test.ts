@@ -11,38 +11,75 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
   beforeEach(async () => {
     f = await startFixture();
     front = await startRpcRewriter(f.lab.url);
-    p = new XenProvider({ name: 'lab', platform: 'xen', url: front.url, username: 'root', maxRetries: 0 }, { password: LAB_PASSWORD });
+    p = new XenProvider(
+      { name: 'lab', platform: 'xen', url: front.url, username: 'root', maxRetries: 0 },
+      { password: LAB_PASSWORD },
+    );
     await p.connect();
   });
-  afterEach(async () => { await p.disconnect(); await f.provider.disconnect(); await front.close(); await f.lab.close(); });
+  afterEach(async () => {
+    await p.disconnect();
+    await f.provider.disconnect();
+    await front.close();
+    await f.lab.close();
+  });
 
-  const noInternals = (e: Error) => !/Cannot read properties|undefined is not|\[object Object\]|is not a function|TypeError/.test(e.message);
+  const noInternals = (e: Error) =>
+    !/Cannot read properties|undefined is not|\[object Object\]|is not a function|TypeError/.test(e.message);
 
   it('a null record inside get_all_records', async () => {
-    front.rewrites['VM.get_all_records'] = ({ result }) => ({ result: { ...(result as object), 'OpaqueRef:bad': null } });
-    await assert.rejects(p.listVms({}), (e: Error) => noInternals(e)
-      && /^connection "lab": XAPI_MALFORMED_REPLY \["VM.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(e.message));
+    front.rewrites['VM.get_all_records'] = ({ result }) => ({
+      result: { ...(result as object), 'OpaqueRef:bad': null },
+    });
+    await assert.rejects(
+      p.listVms({}),
+      (e: Error) =>
+        noInternals(e) &&
+        /^connection "lab": XAPI_MALFORMED_REPLY \["VM.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(
+          e.message,
+        ),
+    );
   });
 
   it('a record without its power_state, while backing a VM up: the VM is named', async () => {
     const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = ({ result }) => ({ result: { ...(result as object), power_state: null } });
-    await assert.rejects(p.backupVm(vm.id, { repository: f.repo }, ctx(f)), (e: Error) => noInternals(e)
-      && e.message.startsWith(`connection "lab", VM "${vm.name}": XAPI_MALFORMED_REPLY ["VM.get_record", "the record.power_state is null, expected a string"`));
+    await assert.rejects(
+      p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
+      (e: Error) =>
+        noInternals(e) &&
+        e.message.startsWith(
+          `connection "lab", VM "${vm.name}": XAPI_MALFORMED_REPLY ["VM.get_record", "the record.power_state is null, expected a string"`,
+        ),
+    );
   });
 
   it('null instead of a record, and a task record whose status is a number', async () => {
     const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = () => ({ result: null });
-    await assert.rejects(p.backupVm(vm.id, { repository: f.repo }, ctx(f)), (e: Error) => noInternals(e) && /XAPI_MALFORMED_REPLY \["VM.get_record", "the record is null, expected a record"/.test(e.message) && e.message.includes(`VM "${vm.name}"`));
+    await assert.rejects(
+      p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
+      (e: Error) =>
+        noInternals(e) &&
+        /XAPI_MALFORMED_REPLY \["VM.get_record", "the record is null, expected a record"/.test(e.message) &&
+        e.message.includes(`VM "${vm.name}"`),
+    );
     delete front.rewrites['VM.get_record'];
     front.rewrites['task.get_record'] = ({ result }) => ({ result: { ...(result as object), status: 7 } });
-    await assert.rejects(p.snapshot(vm.id, { name: 's' }, ctx(f)), (e: Error) => noInternals(e) && /XAPI_MALFORMED_REPLY \["task.get_record", "the record.status is a number, expected a string"/.test(e.message));
+    await assert.rejects(
+      p.snapshot(vm.id, { name: 's' }, ctx(f)),
+      (e: Error) =>
+        noInternals(e) &&
+        /XAPI_MALFORMED_REPLY \["task.get_record", "the record.status is a number, expected a string"/.test(e.message),
+    );
   });
 
   it('an error whose code and params are objects is shown as JSON, not [object Object]', async () => {
     const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = () => ({ error: { code: 1, message: { odd: true }, data: [{ x: 1 }, 'y'] } });
-    await assert.rejects(p.backupVm(vm.id, { repository: f.repo }, ctx(f)), (e: Error) => noInternals(e) && /\{"odd":true\} \["\{\\"x\\":1\}", "y"\]/.test(e.message));
+    await assert.rejects(
+      p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
+      (e: Error) => noInternals(e) && /\{"odd":true\} \["\{\\"x\\":1\}", "y"\]/.test(e.message),
+    );
   });
 });

@@ -7,8 +7,13 @@ import { Fixture, ctx, startFixture } from './labFixture';
 describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   this.timeout(120_000);
   let f: Fixture;
-  beforeEach(async () => { f = await startFixture(); });
-  afterEach(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  beforeEach(async () => {
+    f = await startFixture();
+  });
+  afterEach(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   const labVm = (uuid: string) => [...f.lab.store.table('VM').values()].find((v) => v.uuid === uuid)!;
   const macsOf = (uuid: string) => (labVm(uuid).VIFs as string[]).map((r) => f.lab.store.get('VIF', r)!.MAC).sort();
@@ -23,7 +28,10 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.equal(rec.is_a_snapshot, false);
     assert.equal(rec.name_label, vm.name);
     assert.equal(restored.name, vm.name);
-    assert.ok((await f.provider.listVms({})).some((v) => v.uuid === restored.uuid), 'listed among the VMs, not hidden as a template');
+    assert.ok(
+      (await f.provider.listVms({})).some((v) => v.uuid === restored.uuid),
+      'listed among the VMs, not hidden as a template',
+    );
   });
 
   it('restores as a new VM with new MACs by default, and with the backed-up MACs only when asked (never restore=true)', async () => {
@@ -32,14 +40,21 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const plain = await f.provider.restoreVm(entry, { name: 'plain' }, ctx(f));
     assert.notDeepEqual(macsOf(plain.uuid), macsOf(vm.uuid));
     const logs: string[] = [];
-    const kept = await f.provider.restoreVm(entry, { name: 'kept', preserveMacs: true }, { ...ctx(f), log: (l) => logs.push(l) });
+    const kept = await f.provider.restoreVm(
+      entry,
+      { name: 'kept', preserveMacs: true },
+      { ...ctx(f), log: (l) => logs.push(l) },
+    );
     assert.notEqual(kept.uuid, vm.uuid);
     assert.deepEqual(macsOf(kept.uuid), macsOf(vm.uuid));
-    assert.ok(logs.some((l) => /warning: the original VM .* still exists/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /warning: the original VM .* still exists/.test(l)),
+      logs.join('\n'),
+    );
     assert.ok(labVm(vm.uuid), 'the original is untouched');
   });
 
-  it('replaces a halted original with xapi\'s full restore (same uuid and MACs); refuses while it runs', async () => {
+  it("replaces a halted original with xapi's full restore (same uuid and MACs); refuses while it runs", async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     const macs = macsOf(vm.uuid);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
@@ -51,19 +66,25 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
 
     const running = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
     const live = await f.provider.backupVm(running.id, { repository: f.repo }, ctx(f));
-    const err = await f.provider.restoreVm(live, { replaceOriginal: true }, ctx(f)).then(() => undefined, (e: Error) => e);
+    const err = await f.provider.restoreVm(live, { replaceOriginal: true }, ctx(f)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(String(err?.message), /VM_BAD_POWER_STATE/);
     assert.equal(labVm(running.uuid).power_state, 'Running');
   });
 
-  it('does not replace the original with a backup that fails verification (force=true would skip xapi\'s checksums)', async () => {
+  it("does not replace the original with a backup that fails verification (force=true would skip xapi's checksums)", async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const file = path.join(entry.dir, entry.files[0].name);
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
     fs.closeSync(fd);
-    const err = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f)).then(() => undefined, (e: Error) => e);
+    const err = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(String(err?.message), /fails verification: .*sha256 differs/);
     assert.ok(f.lab.store.get('VM', vm.id), 'the original is untouched');
     assert.ok(!f.lab.requests.includes('PUT /import'));
@@ -79,7 +100,10 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.equal(replaced.name, vm.name);
     assert.equal(labVm(replaced.uuid).is_a_template, false);
     assert.deepEqual(macsOf(replaced.uuid), macs);
-    assert.equal([...f.lab.store.table('VM').values()].filter((v) => v.name_label === vm.name && !v.is_a_snapshot).length, 1);
+    assert.equal(
+      [...f.lab.store.table('VM').values()].filter((v) => v.name_label === vm.name && !v.is_a_snapshot).length,
+      1,
+    );
   });
 
   it('restores a zstd-compressed backup (import.ml reads zstd as it reads gzip)', async () => {
@@ -90,20 +114,26 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.equal(labVm(restored.uuid).VBDs.length, labVm(vm.uuid).VBDs.length);
   });
 
-  it('keeps a suspended VM\'s memory by default (preserve_power_state, in the manifest) and says it comes back Suspended', async () => {
+  it("keeps a suspended VM's memory by default (preserve_power_state, in the manifest) and says it comes back Suspended", async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'suspended')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     assert.equal(entry.manifest?.preservePowerState, true);
     const logs: string[] = [];
     const restored = await f.provider.restoreVm(entry, { name: 'back' }, { ...ctx(f), log: (l) => logs.push(l) });
     assert.equal(restored.powerState, 'suspended');
-    assert.ok(logs.some((l) => /comes back Suspended/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /comes back Suspended/.test(l)),
+      logs.join('\n'),
+    );
 
     const cold = await f.provider.backupVm(vm.id, { repository: f.repo, preservePowerState: false }, ctx(f));
     assert.equal(cold.manifest?.preservePowerState, false);
     const logs2: string[] = [];
     const halted = await f.provider.restoreVm(cold, { name: 'cold' }, { ...ctx(f), log: (l) => logs2.push(l) });
     assert.equal(halted.powerState, 'halted');
-    assert.ok(logs2.some((l) => /comes back Halted \(the backup was made without the suspended memory\)/.test(l)), logs2.join('\n'));
+    assert.ok(
+      logs2.some((l) => /comes back Halted \(the backup was made without the suspended memory\)/.test(l)),
+      logs2.join('\n'),
+    );
   });
 });

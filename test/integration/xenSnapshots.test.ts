@@ -3,8 +3,13 @@ import { Fixture, ctx, startFixture } from './labFixture';
 
 describe('Xen provider: snapshots (XAPI lab)', () => {
   let f: Fixture;
-  before(async () => { f = await startFixture(); });
-  after(async () => { await f.provider.disconnect(); await f.lab.close(); });
+  before(async () => {
+    f = await startFixture();
+  });
+  after(async () => {
+    await f.provider.disconnect();
+    await f.lab.close();
+  });
 
   it('creates a tagged snapshot of a running VM, reverts to it, deletes it with its disks', async () => {
     const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
@@ -38,7 +43,10 @@ describe('Xen provider: snapshots (XAPI lab)', () => {
     const keep = await f.provider.snapshot(vm.id, { name: 'user snapshot' }, ctx(f));
     const items = await f.provider.cleanup({ repository: f.repo }, ctx(f));
     assert.ok(f.lab.store.table('VM').has(tagged) && f.lab.store.table('VM').has(keep.id));
-    assert.deepEqual(items.map((i) => [i.action, i.what.startsWith('snapshot "vmbackup-temp crashed"')]), [['kept', true]]);
+    assert.deepEqual(
+      items.map((i) => [i.action, i.what.startsWith('snapshot "vmbackup-temp crashed"')]),
+      [['kept', true]],
+    );
     assert.match(items[0].why, /no journal entry names it/);
   });
 });

@@ -7,10 +7,28 @@ import * as tar from 'tar-stream';
 import xxhash from 'xxhash-wasm';
 
 /** A tar entry of an XVA: name and size (data only for ova.xml and sidecars). */
-export interface XvaEntry { name: string; size: number; text?: string }
+export interface XvaEntry {
+  name: string;
+  size: number;
+  text?: string;
+}
 /** One disk rebuilt from its chunk entries: total bytes, sha256, keep-alive (empty) entries, last entry's size. */
-export interface XvaDisk { id: string; bytes: number; sha256: string; keepAlives: number; lastChunkBytes: number; badSidecars: string[] }
-export interface XvaRead { entries: XvaEntry[]; ova: { version: Record<string, unknown>; objects: { class: string; id: string; snapshot: Record<string, unknown> }[] }; disks: Map<string, XvaDisk> }
+export interface XvaDisk {
+  id: string;
+  bytes: number;
+  sha256: string;
+  keepAlives: number;
+  lastChunkBytes: number;
+  badSidecars: string[];
+}
+export interface XvaRead {
+  entries: XvaEntry[];
+  ova: {
+    version: Record<string, unknown>;
+    objects: { class: string; id: string; snapshot: Record<string, unknown> }[];
+  };
+  disks: Map<string, XvaDisk>;
+}
 
 type XmlNode = Record<string, unknown>;
 
@@ -23,7 +41,7 @@ function fromValue(v: unknown): unknown {
     const members = ((n.struct as XmlNode)?.member ?? []) as XmlNode[];
     return Object.fromEntries(members.map((m) => [String(m.name), fromValue((m.value as unknown[])[0])]));
   }
-  if ('array' in n) return (((n.array as XmlNode)?.data as XmlNode)?.value as unknown[] ?? []).map(fromValue);
+  if ('array' in n) return ((((n.array as XmlNode)?.data as XmlNode)?.value as unknown[]) ?? []).map(fromValue);
   if ('boolean' in n) return String(n.boolean) === '1';
   if ('double' in n) return Number(n.double);
   if ('string' in n) return String(n.string ?? '');
@@ -33,7 +51,11 @@ function fromValue(v: unknown): unknown {
 }
 
 export function parseOvaXml(xml: string): XvaRead['ova'] {
-  const doc = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === 'member' || name === 'value' }).parse(xml);
+  const doc = new XMLParser({
+    parseTagValue: false,
+    trimValues: false,
+    isArray: (name) => name === 'member' || name === 'value',
+  }).parse(xml);
   return fromValue((doc.value as unknown[])[0]) as XvaRead['ova'];
 }
 
@@ -41,10 +63,17 @@ export function parseOvaXml(xml: string): XvaRead['ova'] {
 export async function readXva(stream: Readable): Promise<XvaRead> {
   const h = await xxhash();
   const entries: XvaEntry[] = [];
-  const disks = new Map<string, XvaDisk & { last: number; first: number; hash: ReturnType<typeof createHash>; pending?: string }>();
+  const disks = new Map<
+    string,
+    XvaDisk & { last: number; first: number; hash: ReturnType<typeof createHash>; pending?: string }
+  >();
   let ova: XvaRead['ova'] | undefined;
   const extract = tar.extract();
-  const done = new Promise<void>((resolve, reject) => { extract.on('finish', resolve); extract.on('error', reject); stream.on('error', reject); });
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+    stream.on('error', reject);
+  });
   extract.on('entry', (header, body, next) => {
     const parts: Buffer[] = [];
     body.on('data', (c: unknown) => parts.push(c as Buffer));
@@ -53,11 +82,28 @@ export async function readXva(stream: Readable): Promise<XvaRead> {
       const name = header.name;
       const e: XvaEntry = { name, size: data.length };
       entries.push(e);
-      if (name === 'ova.xml') { e.text = data.toString('utf8'); ova = parseOvaXml(e.text); return next(); }
+      if (name === 'ova.xml') {
+        e.text = data.toString('utf8');
+        ova = parseOvaXml(e.text);
+        return next();
+      }
       const m = /^(Ref:\d+)\/(\d{8})(\.xxhash)?$/.exec(name);
       if (!m) return next(new Error(`unexpected entry ${name}`));
       let d = disks.get(m[1]);
-      if (!d) { d = { id: m[1], bytes: 0, sha256: '', keepAlives: 0, lastChunkBytes: 0, badSidecars: [], last: -1, first: -1, hash: createHash('sha256') }; disks.set(m[1], d); }
+      if (!d) {
+        d = {
+          id: m[1],
+          bytes: 0,
+          sha256: '',
+          keepAlives: 0,
+          lastChunkBytes: 0,
+          badSidecars: [],
+          last: -1,
+          first: -1,
+          hash: createHash('sha256'),
+        };
+        disks.set(m[1], d);
+      }
       if (m[3]) {
         e.text = data.toString('ascii');
         if (e.text !== d.pending) d.badSidecars.push(name);
@@ -66,10 +112,17 @@ export async function readXva(stream: Readable): Promise<XvaRead> {
       const no = Number(m[2]);
       if (no <= d.last) return next(new Error(`${name}: chunk numbers must increase`));
       if (d.first < 0) d.first = data.length;
-      for (let z = d.last + 1; z < no; z++) { d.hash.update(Buffer.alloc(d.first)); d.bytes += d.first; }
+      for (let z = d.last + 1; z < no; z++) {
+        d.hash.update(Buffer.alloc(d.first));
+        d.bytes += d.first;
+      }
       d.last = no;
       if (data.length === 0) d.keepAlives++;
-      else { d.hash.update(data); d.bytes += data.length; d.lastChunkBytes = data.length; }
+      else {
+        d.hash.update(data);
+        d.bytes += data.length;
+        d.lastChunkBytes = data.length;
+      }
       d.pending = h.h64Raw(data).toString(16).toUpperCase().padStart(16, '0');
       next();
     });
@@ -78,6 +131,14 @@ export async function readXva(stream: Readable): Promise<XvaRead> {
   await done;
   if (!ova) throw new Error('no ova.xml');
   const out = new Map<string, XvaDisk>();
-  for (const [id, d] of disks) out.set(id, { id, bytes: d.bytes, sha256: d.hash.digest('hex'), keepAlives: d.keepAlives, lastChunkBytes: d.lastChunkBytes, badSidecars: d.badSidecars });
+  for (const [id, d] of disks)
+    out.set(id, {
+      id,
+      bytes: d.bytes,
+      sha256: d.hash.digest('hex'),
+      keepAlives: d.keepAlives,
+      lastChunkBytes: d.lastChunkBytes,
+      badSidecars: d.badSidecars,
+    });
   return { entries, ova, disks: out };
 }

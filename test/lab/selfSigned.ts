@@ -6,16 +6,43 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The key and certificate (PEM) and the certificate's thumbprints, upper-case hex with colons as `openssl -fingerprint` prints them. */
-export interface SelfSigned { key: Buffer; cert: Buffer; sha1: string; sha256: string }
+export interface SelfSigned {
+  key: Buffer;
+  cert: Buffer;
+  sha1: string;
+  sha256: string;
+}
 
 export function selfSigned(name: string): SelfSigned {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cert-'));
   try {
-    const keyFile = path.join(dir, 'key.pem'); const certFile = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${name}`], { stdio: 'ignore' });
+    const keyFile = path.join(dir, 'key.pem');
+    const certFile = path.join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = fs.readFileSync(certFile);
     const raw = new X509Certificate(cert).raw;
-    const hex = (algorithm: string) => createHash(algorithm).update(raw).digest('hex').toUpperCase().match(/../g)!.join(':');
+    const hex = (algorithm: string) =>
+      createHash(algorithm).update(raw).digest('hex').toUpperCase().match(/../g)!.join(':');
     return { key: fs.readFileSync(keyFile), cert, sha1: hex('sha1'), sha256: hex('sha256') };
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -12,12 +12,16 @@ export function haveXenApiPy(): boolean {
 }
 
 /** Runs test/thirdparty/<script> and parses the one JSON line it prints; rejects with its stderr on failure. */
-export function runPython(script: string, env: Record<string, string>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function runPython(script: string, env: Record<string, string>): Promise<Record<string, any>> {
   const path = join(__dirname, '..', '..', '..', 'test', 'thirdparty', script);
   return new Promise((resolve, reject) => {
     execFile(SYSTEM_PYTHON, [path], { env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${script} failed: ${stderr || err.message}`));
-      try { resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '')); } catch { reject(new Error(`${script} printed no JSON: ${stdout}\n${stderr}`)); }
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? ''));
+      } catch {
+        reject(new Error(`${script} printed no JSON: ${stdout}\n${stderr}`));
+      }
     });
   });
 }

@@ -14,22 +14,44 @@ describe('third-party client: XenAPI.py over XML-RPC', function () {
   after(() => lab?.close());
 
   it('logs in, reads records, snapshots sync and async, sees xapi errors and logs out', async () => {
-    const out = await runPython('xenapi_py_client.py', { LAB_URL: lab.url, LAB_USER: 'root', LAB_PASSWORD: 'py-secret' });
+    const out = await runPython('xenapi_py_client.py', {
+      LAB_URL: lab.url,
+      LAB_USER: 'root',
+      LAB_PASSWORD: 'py-secret',
+    });
     assert.deepStrictEqual(out.bad_login, ['SESSION_AUTHENTICATION_FAILED', 'root', 'Authentication failure']);
     assert.strictEqual(out.api_version, '2.21');
     assert.ok(out.vm_count > 6);
     // XML-RPC marshalling: 64-bit ints are strings, bools booleans, maps structs, datetimes dateTime.iso8601
-    assert.deepStrictEqual(out.types, { memory_static_max: 'str', is_a_template: 'bool', other_config: 'dict', VBDs: 'list', snapshot_time: 'DateTime' });
+    assert.deepStrictEqual(out.types, {
+      memory_static_max: 'str',
+      is_a_template: 'bool',
+      other_config: 'dict',
+      VBDs: 'list',
+      snapshot_time: 'DateTime',
+    });
     assert.strictEqual(out.has_fields, true);
     // xapi_vm_clone.ml: a snapshot of a running VM is Halted and records the power state; other_config is copied
     assert.strictEqual(out.snapshot.power_state, 'Halted');
     assert.strictEqual(out.snapshot.is_a_snapshot, true);
     assert.strictEqual(out.snapshot.is_a_template, true);
     assert.strictEqual(out.snapshot.snapshot_of_matches, true);
-    assert.deepStrictEqual(out.snapshot.snapshot_info, { 'disk-snapshot-type': 'crash_consistent', 'power-state-at-snapshot': 'Running' });
+    assert.deepStrictEqual(out.snapshot.snapshot_info, {
+      'disk-snapshot-type': 'crash_consistent',
+      'power-state-at-snapshot': 'Running',
+    });
     assert.deepStrictEqual(out.snapshot.other_config, out.snapshot.source_other_config);
-    assert.deepStrictEqual(out.async, { status: 'success', progress: 1.0, result_name: 'py-async', result_is_snapshot: true });
-    assert.deepStrictEqual(out.handle_invalid, ['HANDLE_INVALID', 'VM', 'OpaqueRef:00000000-0000-0000-0000-000000000000']);
+    assert.deepStrictEqual(out.async, {
+      status: 'success',
+      progress: 1.0,
+      result_name: 'py-async',
+      result_is_snapshot: true,
+    });
+    assert.deepStrictEqual(out.handle_invalid, [
+      'HANDLE_INVALID',
+      'VM',
+      'OpaqueRef:00000000-0000-0000-0000-000000000000',
+    ]);
     assert.strictEqual(out.bad_power_state[0], 'VM_BAD_POWER_STATE');
     assert.match(out.event_from.token, /^\d{20},\d{20}$/);
     assert.strictEqual(out.event_from.vm_count, lab.store.table('VM').size); // <i4>: a Python int

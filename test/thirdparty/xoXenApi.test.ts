@@ -11,8 +11,8 @@ import { startXapiLab, XapiLab } from '../lab/xapi';
 import { labCall, labLogin } from '../integration/labRpc';
 
 // xen-api is ESM only; tsc compiles import() to require() under CommonJS, so import it through Function.
-const esmImport = new Function('s', 'return import(s)') as (s: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type XoClient = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const esmImport = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+type XoClient = any;
 
 const PASSWORD = 'xo-secret';
 
@@ -35,7 +35,11 @@ async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
 /** One call with its own JSON-RPC session: "our own calls", not xen-api's. */
 async function ourCall(lab: XapiLab, method: string, ...params: unknown[]): Promise<unknown> {
   const session = await labLogin(lab, PASSWORD);
-  try { return await labCall(lab, method, session, ...params); } finally { await labCall(lab, 'session.logout', session); }
+  try {
+    return await labCall(lab, method, session, ...params);
+  } finally {
+    await labCall(lab, 'session.logout', session);
+  }
 }
 
 describe('third-party client: Xen Orchestra xen-api', function () {
@@ -56,7 +60,7 @@ describe('third-party client: Xen Orchestra xen-api', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cached = (type: string): any[] => Object.values(xapi.objects.all).filter((o: any) => o.$type === type); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cached = (type: string): any[] => Object.values(xapi.objects.all).filter((o: any) => o.$type === type);
 
   it('fills its object cache with every class the lab lists, keyed as xapi keys them', () => {
     assert.strictEqual(cached('VM').length, lab.store.table('VM').size);
@@ -73,7 +77,9 @@ describe('third-party client: Xen Orchestra xen-api', function () {
   });
 
   it('callAsync of VM.snapshot settles with the snapshot, which the cache then holds', async () => {
-    const [ref] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running')!;
+    const [ref] = [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running',
+    )!;
     const snapRef = await xapi.callAsync('VM.snapshot', ref, 'xo-snap');
     assert.match(snapRef, /^OpaqueRef:/);
     const snap = await until('the snapshot in the cache', () => xapi.getObjectByRef(snapRef, undefined));
@@ -84,11 +90,16 @@ describe('third-party client: Xen Orchestra xen-api', function () {
   it('a failing task rejects callAsync with the xapi error', async () => {
     const [ref] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template)!;
     lab.faults.failNextTask = { method: 'VM.snapshot', error: ['SR_FULL', 'OpaqueRef:x', '1', '0'] };
-    await assert.rejects(xapi.callAsync('VM.snapshot', ref, 'never'), (e: any) => e.code === 'SR_FULL' && e.params[0] === 'OpaqueRef:x'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await assert.rejects(
+      xapi.callAsync('VM.snapshot', ref, 'never'),
+      (e: any) => e.code === 'SR_FULL' && e.params[0] === 'OpaqueRef:x',
+    );
   });
 
   it('getResource /export/ streams the XVA and its task settles; putResource /import/ with a length settles', async () => {
-    const [ref] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted' && !v.is_a_snapshot)!;
+    const [ref] = [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted' && !v.is_a_snapshot,
+    )!;
     const res = await xapi.getResource('/export/', { query: { ref } });
     const file = join(dir, 'vm.xva');
     // undici (under xen-api) asserts `!this.paused` when a close-delimited body (xapi's export has no length) ends
@@ -96,7 +107,9 @@ describe('third-party client: Xen Orchestra xen-api', function () {
     // take every chunk as it comes (never pause the body) and let the file stream queue the writes.
     const out = createWriteStream(file);
     await new Promise<void>((resolve, reject) => {
-      res.body.on('data', (c: Buffer) => { out.write(c); });
+      res.body.on('data', (c: Buffer) => {
+        out.write(c);
+      });
       res.body.on('end', () => out.end(resolve));
       res.body.on('error', reject);
       out.on('error', reject);
@@ -114,11 +127,16 @@ describe('third-party client: Xen Orchestra xen-api', function () {
   });
 
   it('errors keep xapi codes and params: HANDLE_INVALID, SESSION_AUTHENTICATION_FAILED', async () => {
-    await assert.rejects(xapi.call('VM.get_record', 'OpaqueRef:nope'), (e: any) => e.code === 'HANDLE_INVALID' && e.params[0] === 'VM'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await assert.rejects(
+      xapi.call('VM.get_record', 'OpaqueRef:nope'),
+      (e: any) => e.code === 'HANDLE_INVALID' && e.params[0] === 'VM',
+    );
     const bad = await client(lab.url, 'wrong', false);
     try {
-      await assert.rejects(bad.connect(), (e: any) => e.code === 'SESSION_AUTHENTICATION_FAILED'); // eslint-disable-line @typescript-eslint/no-explicit-any
-    } finally { await bad.disconnect(); }
+      await assert.rejects(bad.connect(), (e: any) => e.code === 'SESSION_AUTHENTICATION_FAILED');
+    } finally {
+      await bad.disconnect();
+    }
   });
 
   it('pointed at a pool member, follows HOST_IS_SLAVE to the master', async () => {
@@ -127,7 +145,9 @@ describe('third-party client: Xen Orchestra xen-api', function () {
       await member.connect();
       assert.strictEqual(member._url.hostname, lab.hosts[0].address);
       assert.strictEqual(member.pool.$ref, lab.store.pool().ref);
-    } finally { await member.disconnect(); }
+    } finally {
+      await member.disconnect();
+    }
   });
 });
 
@@ -139,18 +159,30 @@ describe('third-party client: Xen Orchestra xen-api', function () {
 async function xmlRpcOnlyFront(lab: XapiLab): Promise<{ url: string; close: () => Promise<void> }> {
   const target = new URL(lab.url);
   const srv = http.createServer((req, res) => {
-    if (req.url?.startsWith('/jsonrpc')) { req.resume(); res.writeHead(200, { 'content-type': 'text/xml', 'content-length': 0 }); res.end(); return; }
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    if (req.url?.startsWith('/jsonrpc')) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/xml', 'content-length': 0 });
+      res.end();
+      return;
+    }
+    const up = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => { srv.closeAllConnections(); srv.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        srv.closeAllConnections();
+        srv.close(() => resolve());
+      }),
   };
 }
 
@@ -174,9 +206,11 @@ describe('third-party client: Xen Orchestra xen-api over XML-RPC (a host without
 
   it('talks XML-RPC only, fills its cache through event.from, settles callAsync and sees changes and errors', async () => {
     assert.ok(lab.requests.includes('POST /xmlrpc'));
-    const vms = Object.values(xapi.objects.all).filter((o: any) => o.$type === 'VM'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const vms = Object.values(xapi.objects.all).filter((o: any) => o.$type === 'VM');
     assert.equal(vms.length, lab.store.table('VM').size);
-    const [ref, rec] = [...lab.store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running')!;
+    const [ref, rec] = [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Running',
+    )!;
     // XML-RPC typing reaches xen-api's parser: 64-bit ints arrive as strings, booleans as booleans
     assert.equal(xapi.getObjectByRef(ref).memory_static_max, String(rec.memory_static_max));
     assert.equal(xapi.getObjectByRef(ref).is_a_template, false);
@@ -185,6 +219,9 @@ describe('third-party client: Xen Orchestra xen-api over XML-RPC (a host without
     assert.equal(snap.snapshot_info['power-state-at-snapshot'], 'Running');
     await ourCall(lab, 'VM.add_to_other_config', ref, 'seen-over', 'xml-rpc');
     await until('the mod event', () => xapi.getObjectByRef(ref).other_config['seen-over'] === 'xml-rpc');
-    await assert.rejects(xapi.call('VM.get_record', 'OpaqueRef:nope'), (e: any) => e.code === 'HANDLE_INVALID' && e.params[1] === 'OpaqueRef:nope'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await assert.rejects(
+      xapi.call('VM.get_record', 'OpaqueRef:nope'),
+      (e: any) => e.code === 'HANDLE_INVALID' && e.params[1] === 'OpaqueRef:nope',
+    );
   });
 });

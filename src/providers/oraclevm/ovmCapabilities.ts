@@ -6,6 +6,12 @@ import { Capabilities } from '../../core/model';
  * Manager's own backup are not implemented yet: all false until they are.
  */
 export const ORACLEVM_CAPABILITIES: Capabilities = {
-  snapshots: false, memorySnapshots: false, fullBackup: false, incrementalBackup: false, metadataBackup: false,
-  hostBackup: false, restoreToAlternateLocation: false, metadataRestoreDryRun: false,
+  snapshots: false,
+  memorySnapshots: false,
+  fullBackup: false,
+  incrementalBackup: false,
+  metadataBackup: false,
+  hostBackup: false,
+  restoreToAlternateLocation: false,
+  metadataRestoreDryRun: false,
 };

@@ -2,7 +2,14 @@
 // Wire: docs.oracle.com/en/virtualization/oracle-vm/3.4/developer/vmapi-rest.html (base URI, auth), protocols.md §2.
 import { AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, ErrorContext, UntrustedCertificateError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
+import {
+  CancelledError,
+  ErrorContext,
+  UntrustedCertificateError,
+  describeContext,
+  isCancel,
+  throwIfAborted,
+} from '../../core/errors';
 import { registerSecret } from '../../core/secrets';
 import { createHttp } from '../../transport/http';
 import { isUntrustedCertificate, presentedThumbprint } from '../../transport/presentedCertificate';
@@ -26,7 +33,8 @@ export interface OvmClientOptions {
 }
 
 /** The command that shows the Manager's certificate thumbprint, run on the Manager host. */
-const SHOW_OVM_CERTIFICATE = 'openssl s_client -connect localhost:7002 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256';
+const SHOW_OVM_CERTIFICATE =
+  'openssl s_client -connect localhost:7002 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256';
 
 export interface FollowOptions {
   signal?: AbortSignal;
@@ -39,7 +47,9 @@ export interface FollowOptions {
 }
 
 /** An id as a path segment: encoded, colons of Server ids kept (`03:aa:…`, as clients send them). */
-export function idSegment(id: string): string { return encodeURIComponent(id).replace(/%3A/gi, ':'); }
+export function idSegment(id: string): string {
+  return encodeURIComponent(id).replace(/%3A/gi, ':');
+}
 
 export class OvmClient {
   private readonly http: AxiosInstance;
@@ -48,17 +58,31 @@ export class OvmClient {
 
   constructor(private readonly opts: OvmClientOptions) {
     registerSecret(opts.password);
-    this.http = createHttp({ baseURL: opts.url.replace(/\/+$/, ''), thumbprint: opts.thumbprint, timeoutMs: opts.timeoutMs });
+    this.http = createHttp({
+      baseURL: opts.url.replace(/\/+$/, ''),
+      thumbprint: opts.thumbprint,
+      timeoutMs: opts.timeoutMs,
+    });
     this.context = { connection: opts.label, host: new URL(opts.url).host };
   }
 
-  get pollMs(): number { return this.opts.pollMs ?? 1000; }
+  get pollMs(): number {
+    return this.opts.pollMs ?? 1000;
+  }
 
   /** GET a path under the base URI (e.g. `Vm`, `ServerPool/<id>/Server`); the reply as parsed JSON. */
-  async get(path: string, signal?: AbortSignal): Promise<unknown> { return this.request('GET', path, undefined, undefined, signal); }
+  async get(path: string, signal?: AbortSignal): Promise<unknown> {
+    return this.request('GET', path, undefined, undefined, signal);
+  }
 
   /** A write (PUT/POST/DELETE): the Manager answers with the Job that does it (vmapi-rest-uri-mapping). */
-  async write(method: 'PUT' | 'POST' | 'DELETE', path: string, query?: Record<string, string | boolean>, body?: unknown, signal?: AbortSignal): Promise<OvmJob> {
+  async write(
+    method: 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    query?: Record<string, string | boolean>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<OvmJob> {
     return parseJob(await this.request(method, path, query, body, signal), `reply to ${method} ${path}`);
   }
 
@@ -73,14 +97,22 @@ export class OvmClient {
    * Waits until `managerRunState` is RUNNING (vmapi-rest-managerstate: jobs are not run while STARTING), telling
    * `onWait` each state it waits in. Default limit 30 min.
    */
-  async waitUntilRunning(opts: { signal?: AbortSignal; onWait?: (state: string) => void; timeoutMs?: number } = {}): Promise<OvmManager> {
+  async waitUntilRunning(
+    opts: { signal?: AbortSignal; onWait?: (state: string) => void; timeoutMs?: number } = {},
+  ): Promise<OvmManager> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
     let told = '';
     for (;;) {
       const m = await this.manager(opts.signal);
       if (m.managerRunState === 'RUNNING') return m;
-      if (m.managerRunState !== told) { told = m.managerRunState; opts.onWait?.(told); }
-      if (Date.now() > deadline) throw new Error(`${describeContext(this.context)}: Oracle VM Manager still ${told} after ${Math.round((opts.timeoutMs ?? 1_800_000) / 1000)} s`);
+      if (m.managerRunState !== told) {
+        told = m.managerRunState;
+        opts.onWait?.(told);
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `${describeContext(this.context)}: Oracle VM Manager still ${told} after ${Math.round((opts.timeoutMs ?? 1_800_000) / 1000)} s`,
+        );
       await this.pause(opts.signal);
     }
   }
@@ -91,19 +123,30 @@ export class OvmClient {
    */
   async followJob(job: OvmJob, opts: FollowOptions = {}): Promise<OvmJob> {
     const idleMs = opts.idleMs ?? 3_600_000;
-    let lastKey = ''; let lastChange = Date.now(); let lastMessage = '';
+    let lastKey = '';
+    let lastChange = Date.now();
+    let lastMessage = '';
     let current = job;
     try {
       for (;;) {
         const message = current.progressMessage ?? current.latestSummaryProgressMessage ?? '';
-        if (message && message !== lastMessage) { lastMessage = message; opts.onProgress?.(message, current); }
+        if (message && message !== lastMessage) {
+          lastMessage = message;
+          opts.onProgress?.(message, current);
+        }
         if (current.summaryDone) {
           if (current.jobRunState === 'FAILURE') throw jobError(current, { ...this.context, ...opts.context });
           return current;
         }
         const key = `${current.jobRunState}|${message}`;
-        if (key !== lastKey) { lastKey = key; lastChange = Date.now(); }
-        else if (Date.now() - lastChange > idleMs) throw new IdleTimeoutError(`${describeContext({ ...this.context, ...opts.context })}: Manager job "${current.name}"`, idleMs);
+        if (key !== lastKey) {
+          lastKey = key;
+          lastChange = Date.now();
+        } else if (Date.now() - lastChange > idleMs)
+          throw new IdleTimeoutError(
+            `${describeContext({ ...this.context, ...opts.context })}: Manager job "${current.name}"`,
+            idleMs,
+          );
         await this.pause(opts.signal);
         current = parseJob(await this.get(`Job/${idSegment(job.id.value)}`, opts.signal), `Job ${job.id.value}`);
       }
@@ -122,32 +165,55 @@ export class OvmClient {
         if (j.summaryDone) return;
         await sleep(this.pollMs);
       }
-    } catch { /* reported by the caller's own error */ }
+    } catch {
+      /* reported by the caller's own error */
+    }
   }
 
   private async pause(signal?: AbortSignal): Promise<void> {
-    try { await sleep(this.pollMs, undefined, { signal }); } catch { throw new CancelledError(); }
+    try {
+      await sleep(this.pollMs, undefined, { signal });
+    } catch {
+      throw new CancelledError();
+    }
   }
 
   /**
    * One request: the session cookie if there is one, else HTTP Basic (its reply's cookie is kept); a 401 on a
    * cookie (the session expired) is retried once with Basic. Non-2xx → VendorError (ovmErrors.httpError).
    */
-  private async request(method: string, path: string, query?: Record<string, string | boolean>, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+  private async request(
+    method: string,
+    path: string,
+    query?: Record<string, string | boolean>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     throwIfAborted(signal);
     for (let attempt = 0; ; attempt++) {
       const usedCookie = this.cookie !== undefined;
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       if (usedCookie) headers.Cookie = this.cookie!;
-      const res = await this.http.request({
-        method, url: path, params: query, data: body === undefined ? undefined : JSON.stringify(body), headers, signal,
-        auth: usedCookie ? undefined : { username: this.opts.username, password: this.opts.password },
-      }).catch((err: unknown) => this.transportError(err));
+      const res = await this.http
+        .request({
+          method,
+          url: path,
+          params: query,
+          data: body === undefined ? undefined : JSON.stringify(body),
+          headers,
+          signal,
+          auth: usedCookie ? undefined : { username: this.opts.username, password: this.opts.password },
+        })
+        .catch((err: unknown) => this.transportError(err));
       const setCookie = res.headers['set-cookie'];
       if (Array.isArray(setCookie) && setCookie.length) this.cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
-      if (res.status === 401 && usedCookie && attempt === 0) { this.cookie = undefined; continue; }
-      if (res.status === 401) throw httpError(401, `authentication refused for user "${this.opts.username}"`, this.context);
+      if (res.status === 401 && usedCookie && attempt === 0) {
+        this.cookie = undefined;
+        continue;
+      }
+      if (res.status === 401)
+        throw httpError(401, `authentication refused for user "${this.opts.username}"`, this.context);
       if (res.status < 200 || res.status >= 300) throw httpError(res.status, res.data, this.context);
       return res.data;
     }
@@ -156,9 +222,15 @@ export class OvmClient {
   private async transportError(err: unknown): Promise<never> {
     if (isCancel(err)) throw new CancelledError();
     if (!this.opts.thumbprint && isUntrustedCertificate(err)) {
-      const thumbprint = await presentedThumbprint(this.opts.url) ?? 'unknown';
+      const thumbprint = (await presentedThumbprint(this.opts.url)) ?? 'unknown';
       const e = err as Error & { code: string };
-      throw new UntrustedCertificateError(`${describeContext(this.context)}: ${e.message} — the Manager presented a certificate with SHA-256 ${thumbprint}. If that is the Manager's own (on it: ${SHOW_OVM_CERTIFICATE}), pin it as the connection's thumbprint`, e.code, this.context.host ?? '', thumbprint, SHOW_OVM_CERTIFICATE);
+      throw new UntrustedCertificateError(
+        `${describeContext(this.context)}: ${e.message} — the Manager presented a certificate with SHA-256 ${thumbprint}. If that is the Manager's own (on it: ${SHOW_OVM_CERTIFICATE}), pin it as the connection's thumbprint`,
+        e.code,
+        this.context.host ?? '',
+        thumbprint,
+        SHOW_OVM_CERTIFICATE,
+      );
     }
     throw new Error(`${describeContext(this.context)}: ${(err as Error).message}`);
   }

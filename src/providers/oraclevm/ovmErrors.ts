@@ -8,7 +8,11 @@ import { ErrorContext, VendorError } from '../../core/errors';
 const CODE = /\b([A-Z][A-Z0-9]*_[0-9]{4,}[A-Z]?)\b/;
 
 /** The error-body fields of an OVM 3.4 reply (`{message, errorCode, cause, wsErrorCode}`, platform-facts.md §3.1). */
-export interface OvmErrorBody { message?: unknown; errorCode?: unknown; wsErrorCode?: unknown }
+export interface OvmErrorBody {
+  message?: unknown;
+  errorCode?: unknown;
+  wsErrorCode?: unknown;
+}
 
 /**
  * A non-2xx reply as a VendorError: code = the body's `errorCode` (else the code in its message, else `HTTP_<status>`),
@@ -16,8 +20,10 @@ export interface OvmErrorBody { message?: unknown; errorCode?: unknown; wsErrorC
  */
 export function httpError(status: number, body: unknown, context: ErrorContext): VendorError {
   const b = (typeof body === 'object' && body !== null ? body : undefined) as OvmErrorBody | undefined;
-  const message = typeof b?.message === 'string' ? b.message : typeof body === 'string' ? printable(body.slice(0, 500)) : '';
-  const code = typeof b?.errorCode === 'string' && b.errorCode ? b.errorCode : CODE.exec(message)?.[1] ?? `HTTP_${status}`;
+  const message =
+    typeof b?.message === 'string' ? b.message : typeof body === 'string' ? printable(body.slice(0, 500)) : '';
+  const code =
+    typeof b?.errorCode === 'string' && b.errorCode ? b.errorCode : (CODE.exec(message)?.[1] ?? `HTTP_${status}`);
   return new VendorError(code, message ? [message] : [], context);
 }
 
@@ -26,9 +32,17 @@ export function httpError(status: number, body: unknown, context: ErrorContext):
  * `…RuleException: OVMRU_005002E Operation not allowed- …`), else `wsErrorCode`, else OVM_JOB_FAILED; params = [the
  * message verbatim].
  */
-export function jobError(job: { error?: { message?: unknown } | null; wsErrorCode?: unknown; name?: unknown }, context: ErrorContext): VendorError {
-  const message = typeof job.error?.message === 'string' ? job.error.message : `job "${String(job.name ?? '')}" failed without a message`;
-  const code = CODE.exec(message)?.[1] ?? (typeof job.wsErrorCode === 'string' && job.wsErrorCode ? job.wsErrorCode : 'OVM_JOB_FAILED');
+export function jobError(
+  job: { error?: { message?: unknown } | null; wsErrorCode?: unknown; name?: unknown },
+  context: ErrorContext,
+): VendorError {
+  const message =
+    typeof job.error?.message === 'string'
+      ? job.error.message
+      : `job "${String(job.name ?? '')}" failed without a message`;
+  const code =
+    CODE.exec(message)?.[1] ??
+    (typeof job.wsErrorCode === 'string' && job.wsErrorCode ? job.wsErrorCode : 'OVM_JOB_FAILED');
   return new VendorError(code, [message], context);
 }
 

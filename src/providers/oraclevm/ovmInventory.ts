@@ -1,8 +1,19 @@
 // Browsing a Manager: server pools → servers → VMs, repositories with their virtual disks, the Manager's jobs.
 import { OvmClient, idSegment } from './ovmClient';
 import {
-  OvmJob, OvmRepository, OvmServer, OvmServerPool, OvmVirtualDisk, OvmVm,
-  listOf, parseJob, parseRepository, parseServer, parseServerPool, parseVirtualDisk, parseVm,
+  OvmJob,
+  OvmRepository,
+  OvmServer,
+  OvmServerPool,
+  OvmVirtualDisk,
+  OvmVm,
+  listOf,
+  parseJob,
+  parseRepository,
+  parseServer,
+  parseServerPool,
+  parseVirtualDisk,
+  parseVm,
 } from './ovmRecords';
 
 export function listServerPools(c: OvmClient, signal?: AbortSignal): Promise<OvmServerPool[]> {
@@ -11,12 +22,22 @@ export function listServerPools(c: OvmClient, signal?: AbortSignal): Promise<Ovm
 
 /** A pool's servers (`GET ServerPool/{id}/Server`), or every server the Manager knows. */
 export function listServers(c: OvmClient, poolId?: string, signal?: AbortSignal): Promise<OvmServer[]> {
-  return c.get(poolId ? `ServerPool/${idSegment(poolId)}/Server` : 'Server', signal).then((r) => listOf(r, 'Server list', parseServer));
+  return c
+    .get(poolId ? `ServerPool/${idSegment(poolId)}/Server` : 'Server', signal)
+    .then((r) => listOf(r, 'Server list', parseServer));
 }
 
 /** VMs of a pool (`ServerPool/{id}/Vm`), of a server (`Server/{id}/Vm`), or all. */
-export function listVms(c: OvmClient, scope: { poolId?: string; serverId?: string } = {}, signal?: AbortSignal): Promise<OvmVm[]> {
-  const p = scope.serverId ? `Server/${idSegment(scope.serverId)}/Vm` : scope.poolId ? `ServerPool/${idSegment(scope.poolId)}/Vm` : 'Vm';
+export function listVms(
+  c: OvmClient,
+  scope: { poolId?: string; serverId?: string } = {},
+  signal?: AbortSignal,
+): Promise<OvmVm[]> {
+  const p = scope.serverId
+    ? `Server/${idSegment(scope.serverId)}/Vm`
+    : scope.poolId
+      ? `ServerPool/${idSegment(scope.poolId)}/Vm`
+      : 'Vm';
   return c.get(p, signal).then((r) => listOf(r, 'Vm list', parseVm));
 }
 
@@ -30,7 +51,9 @@ export function listRepositories(c: OvmClient, signal?: AbortSignal): Promise<Ov
 
 /** A repository's virtual disks (`GET Repository/{id}/VirtualDisk`), each with its `path` inside the repository. */
 export function listVirtualDisks(c: OvmClient, repositoryId: string, signal?: AbortSignal): Promise<OvmVirtualDisk[]> {
-  return c.get(`Repository/${idSegment(repositoryId)}/VirtualDisk`, signal).then((r) => listOf(r, 'VirtualDisk list', parseVirtualDisk));
+  return c
+    .get(`Repository/${idSegment(repositoryId)}/VirtualDisk`, signal)
+    .then((r) => listOf(r, 'VirtualDisk list', parseVirtualDisk));
 }
 
 /** The Manager's jobs, running first, then the most recent (ids are start times in ms). */

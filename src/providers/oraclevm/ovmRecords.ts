@@ -3,37 +3,112 @@
 import { HostInfo, PoolInfo, PowerState, StorageInfo, VmInfo } from '../../core/model';
 
 /** A reference to an object: `{type: "com.oracle.ovm.mgr.ws.model.Vm", value: "<id>", uri, name}`. */
-export interface SimpleId { type: string; value: string; uri?: string; name?: string }
+export interface SimpleId {
+  type: string;
+  value: string;
+  uri?: string;
+  name?: string;
+}
 
 export type OvmVmRunState = 'TEMPLATE' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUSPENDED' | string;
 
-export interface OvmServerPool { id: SimpleId; name: string; serverIds: SimpleId[]; masterServerId?: SimpleId; vmIds: SimpleId[] }
-export interface OvmServer { id: SimpleId; name: string; serverRunState: string; maintenanceMode: boolean; ipAddress: string; hostname?: string; ovmVersion?: string; serverPoolId?: SimpleId; repositoryIds: SimpleId[] }
-export interface OvmVm { id: SimpleId; name: string; vmRunState: OvmVmRunState; repositoryId?: SimpleId; serverPoolId?: SimpleId; serverId?: SimpleId; memory?: number; cpuCount?: number; vmDiskMappingIds: SimpleId[]; description?: string }
-export interface OvmRepository { id: SimpleId; name: string; virtualDiskIds: SimpleId[]; vmIds: SimpleId[]; presentedServerIds: SimpleId[] }
-export interface OvmVirtualDisk { id: SimpleId; name: string; diskType: string; size: number; path: string; repositoryId?: SimpleId }
-export interface OvmJob {
-  id: SimpleId; name: string; jobRunState: string; summaryDone: boolean; done?: boolean; resultId?: SimpleId;
-  progressMessage?: string; latestSummaryProgressMessage?: string; error?: { message?: string } | null; wsErrorCode?: string | null; abortedByUser?: boolean;
+export interface OvmServerPool {
+  id: SimpleId;
+  name: string;
+  serverIds: SimpleId[];
+  masterServerId?: SimpleId;
+  vmIds: SimpleId[];
 }
-export interface OvmManager { id: SimpleId; name: string; managerRunState: string; managerVersion?: string }
+export interface OvmServer {
+  id: SimpleId;
+  name: string;
+  serverRunState: string;
+  maintenanceMode: boolean;
+  ipAddress: string;
+  hostname?: string;
+  ovmVersion?: string;
+  serverPoolId?: SimpleId;
+  repositoryIds: SimpleId[];
+}
+export interface OvmVm {
+  id: SimpleId;
+  name: string;
+  vmRunState: OvmVmRunState;
+  repositoryId?: SimpleId;
+  serverPoolId?: SimpleId;
+  serverId?: SimpleId;
+  memory?: number;
+  cpuCount?: number;
+  vmDiskMappingIds: SimpleId[];
+  description?: string;
+}
+export interface OvmRepository {
+  id: SimpleId;
+  name: string;
+  virtualDiskIds: SimpleId[];
+  vmIds: SimpleId[];
+  presentedServerIds: SimpleId[];
+}
+export interface OvmVirtualDisk {
+  id: SimpleId;
+  name: string;
+  diskType: string;
+  size: number;
+  path: string;
+  repositoryId?: SimpleId;
+}
+export interface OvmJob {
+  id: SimpleId;
+  name: string;
+  jobRunState: string;
+  summaryDone: boolean;
+  done?: boolean;
+  resultId?: SimpleId;
+  progressMessage?: string;
+  latestSummaryProgressMessage?: string;
+  error?: { message?: string } | null;
+  wsErrorCode?: string | null;
+  abortedByUser?: boolean;
+}
+export interface OvmManager {
+  id: SimpleId;
+  name: string;
+  managerRunState: string;
+  managerVersion?: string;
+}
 
 /** A reply that is not the shape the Manager documents (a proxy's page, a truncated body, a hostile server). */
 export class MalformedReplyError extends Error {
-  constructor(what: string) { super(`malformed Oracle VM Manager reply: ${what}`); this.name = 'MalformedReplyError'; }
+  constructor(what: string) {
+    super(`malformed Oracle VM Manager reply: ${what}`);
+    this.name = 'MalformedReplyError';
+  }
 }
 
 type Obj = Record<string, unknown>;
-function obj(x: unknown, what: string): Obj { if (!x || typeof x !== 'object' || Array.isArray(x)) throw new MalformedReplyError(`${what} is not an object`); return x as Obj; }
-function str(o: Obj, k: string, what: string): string { const v = o[k]; if (typeof v !== 'string') throw new MalformedReplyError(`${what}.${k} is not a string`); return v; }
-function optStr(o: Obj, k: string): string | undefined { return typeof o[k] === 'string' ? o[k] as string : undefined; }
-function optNum(o: Obj, k: string): number | undefined { return typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] as number : undefined; }
+function obj(x: unknown, what: string): Obj {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) throw new MalformedReplyError(`${what} is not an object`);
+  return x as Obj;
+}
+function str(o: Obj, k: string, what: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new MalformedReplyError(`${what}.${k} is not a string`);
+  return v;
+}
+function optStr(o: Obj, k: string): string | undefined {
+  return typeof o[k] === 'string' ? (o[k] as string) : undefined;
+}
+function optNum(o: Obj, k: string): number | undefined {
+  return typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : undefined;
+}
 
 export function simpleId(x: unknown, what: string): SimpleId {
   const o = obj(x, what);
   return { type: str(o, 'type', what), value: str(o, 'value', what), uri: optStr(o, 'uri'), name: optStr(o, 'name') };
 }
-function optId(o: Obj, k: string, what: string): SimpleId | undefined { return o[k] === null || o[k] === undefined ? undefined : simpleId(o[k], `${what}.${k}`); }
+function optId(o: Obj, k: string, what: string): SimpleId | undefined {
+  return o[k] === null || o[k] === undefined ? undefined : simpleId(o[k], `${what}.${k}`);
+}
 function ids(o: Obj, k: string, what: string): SimpleId[] {
   const v = o[k];
   if (v === undefined || v === null) return [];
@@ -53,31 +128,79 @@ export function listOf<T>(x: unknown, what: string, one: (e: unknown, what: stri
 
 export function parseServerPool(x: unknown, what = 'ServerPool'): OvmServerPool {
   const { o, id, name } = head(x, what);
-  return { id, name, serverIds: ids(o, 'serverIds', what), masterServerId: optId(o, 'masterServerId', what), vmIds: ids(o, 'vmIds', what) };
+  return {
+    id,
+    name,
+    serverIds: ids(o, 'serverIds', what),
+    masterServerId: optId(o, 'masterServerId', what),
+    vmIds: ids(o, 'vmIds', what),
+  };
 }
 export function parseServer(x: unknown, what = 'Server'): OvmServer {
   const { o, id, name } = head(x, what);
-  return { id, name, serverRunState: optStr(o, 'serverRunState') ?? 'UNKNOWN', maintenanceMode: o.maintenanceMode === true, ipAddress: optStr(o, 'ipAddress') ?? '', hostname: optStr(o, 'hostname'), ovmVersion: optStr(o, 'ovmVersion'), serverPoolId: optId(o, 'serverPoolId', what), repositoryIds: ids(o, 'repositoryIds', what) };
+  return {
+    id,
+    name,
+    serverRunState: optStr(o, 'serverRunState') ?? 'UNKNOWN',
+    maintenanceMode: o.maintenanceMode === true,
+    ipAddress: optStr(o, 'ipAddress') ?? '',
+    hostname: optStr(o, 'hostname'),
+    ovmVersion: optStr(o, 'ovmVersion'),
+    serverPoolId: optId(o, 'serverPoolId', what),
+    repositoryIds: ids(o, 'repositoryIds', what),
+  };
 }
 export function parseVm(x: unknown, what = 'Vm'): OvmVm {
   const { o, id, name } = head(x, what);
-  return { id, name, vmRunState: optStr(o, 'vmRunState') ?? 'UNKNOWN', repositoryId: optId(o, 'repositoryId', what), serverPoolId: optId(o, 'serverPoolId', what), serverId: optId(o, 'serverId', what), memory: optNum(o, 'memory'), cpuCount: optNum(o, 'cpuCount'), vmDiskMappingIds: ids(o, 'vmDiskMappingIds', what), description: optStr(o, 'description') };
+  return {
+    id,
+    name,
+    vmRunState: optStr(o, 'vmRunState') ?? 'UNKNOWN',
+    repositoryId: optId(o, 'repositoryId', what),
+    serverPoolId: optId(o, 'serverPoolId', what),
+    serverId: optId(o, 'serverId', what),
+    memory: optNum(o, 'memory'),
+    cpuCount: optNum(o, 'cpuCount'),
+    vmDiskMappingIds: ids(o, 'vmDiskMappingIds', what),
+    description: optStr(o, 'description'),
+  };
 }
 export function parseRepository(x: unknown, what = 'Repository'): OvmRepository {
   const { o, id, name } = head(x, what);
-  return { id, name, virtualDiskIds: ids(o, 'virtualDiskIds', what), vmIds: ids(o, 'vmIds', what), presentedServerIds: ids(o, 'presentedServerIds', what) };
+  return {
+    id,
+    name,
+    virtualDiskIds: ids(o, 'virtualDiskIds', what),
+    vmIds: ids(o, 'vmIds', what),
+    presentedServerIds: ids(o, 'presentedServerIds', what),
+  };
 }
 export function parseVirtualDisk(x: unknown, what = 'VirtualDisk'): OvmVirtualDisk {
   const { o, id, name } = head(x, what);
-  return { id, name, diskType: optStr(o, 'diskType') ?? '', size: optNum(o, 'size') ?? 0, path: optStr(o, 'path') ?? '', repositoryId: optId(o, 'repositoryId', what) };
+  return {
+    id,
+    name,
+    diskType: optStr(o, 'diskType') ?? '',
+    size: optNum(o, 'size') ?? 0,
+    path: optStr(o, 'path') ?? '',
+    repositoryId: optId(o, 'repositoryId', what),
+  };
 }
 export function parseJob(x: unknown, what = 'Job'): OvmJob {
   const { o, id, name } = head(x, what);
-  const e = o.error && typeof o.error === 'object' ? o.error as Obj : undefined;
+  const e = o.error && typeof o.error === 'object' ? (o.error as Obj) : undefined;
   return {
-    id, name, jobRunState: str(o, 'jobRunState', what), summaryDone: o.summaryDone === true, done: o.done === true, resultId: optId(o, 'resultId', what),
-    progressMessage: optStr(o, 'progressMessage'), latestSummaryProgressMessage: optStr(o, 'latestSummaryProgressMessage'),
-    error: e ? { message: optStr(e, 'message') } : null, wsErrorCode: optStr(o, 'wsErrorCode') ?? null, abortedByUser: o.abortedByUser === true,
+    id,
+    name,
+    jobRunState: str(o, 'jobRunState', what),
+    summaryDone: o.summaryDone === true,
+    done: o.done === true,
+    resultId: optId(o, 'resultId', what),
+    progressMessage: optStr(o, 'progressMessage'),
+    latestSummaryProgressMessage: optStr(o, 'latestSummaryProgressMessage'),
+    error: e ? { message: optStr(e, 'message') } : null,
+    wsErrorCode: optStr(o, 'wsErrorCode') ?? null,
+    abortedByUser: o.abortedByUser === true,
   };
 }
 export function parseManager(x: unknown, what = 'Manager'): OvmManager {
@@ -88,19 +211,56 @@ export function parseManager(x: unknown, what = 'Manager'): OvmManager {
 /** vmRunState → the product's power state (a template has none: `halted`). */
 export function powerState(s: OvmVmRunState): PowerState {
   switch (s) {
-    case 'RUNNING': case 'STOPPING': return 'running';
-    case 'STOPPED': case 'TEMPLATE': case 'STARTING': return 'halted';
-    case 'SUSPENDED': return 'suspended';
-    default: return 'unknown';
+    case 'RUNNING':
+    case 'STOPPING':
+      return 'running';
+    case 'STOPPED':
+    case 'TEMPLATE':
+    case 'STARTING':
+      return 'halted';
+    case 'SUSPENDED':
+      return 'suspended';
+    default:
+      return 'unknown';
   }
 }
 
-export function toPool(p: OvmServerPool): PoolInfo { return { id: p.id.value, name: p.name, masterHostId: p.masterServerId?.value }; }
+export function toPool(p: OvmServerPool): PoolInfo {
+  return { id: p.id.value, name: p.name, masterHostId: p.masterServerId?.value };
+}
 /** A server is `enabled` when RUNNING and not in maintenance mode. */
-export function toHost(s: OvmServer, poolId: string): HostInfo { return { id: s.id.value, poolId, name: s.name, address: s.ipAddress, enabled: s.serverRunState === 'RUNNING' && !s.maintenanceMode, version: s.ovmVersion }; }
+export function toHost(s: OvmServer, poolId: string): HostInfo {
+  return {
+    id: s.id.value,
+    poolId,
+    name: s.name,
+    address: s.ipAddress,
+    enabled: s.serverRunState === 'RUNNING' && !s.maintenanceMode,
+    version: s.ovmVersion,
+  };
+}
 /** OVM 3.x has no VM snapshots (protocols.md §2.5): snapshotCount is always 0. `memory` is in MiB. */
 export function toVm(v: OvmVm): VmInfo {
-  return { id: v.id.value, uuid: v.id.value, name: v.name, powerState: powerState(v.vmRunState), hostId: v.serverId?.value, poolId: v.serverPoolId?.value ?? '', description: v.description, memoryBytes: v.memory !== undefined ? v.memory * 1024 * 1024 : undefined, vcpus: v.cpuCount, snapshotCount: 0 };
+  return {
+    id: v.id.value,
+    uuid: v.id.value,
+    name: v.name,
+    powerState: powerState(v.vmRunState),
+    hostId: v.serverId?.value,
+    poolId: v.serverPoolId?.value ?? '',
+    description: v.description,
+    memoryBytes: v.memory !== undefined ? v.memory * 1024 * 1024 : undefined,
+    vcpus: v.cpuCount,
+    snapshotCount: 0,
+  };
 }
 /** A repository as storage: shared when presented to more than one server. */
-export function toStorage(r: OvmRepository): StorageInfo { return { id: r.id.value, name: r.name, type: 'repository', shared: r.presentedServerIds.length > 1, isDefault: false }; }
+export function toStorage(r: OvmRepository): StorageInfo {
+  return {
+    id: r.id.value,
+    name: r.name,
+    type: 'repository',
+    shared: r.presentedServerIds.length > 1,
+    isDefault: false,
+  };
+}

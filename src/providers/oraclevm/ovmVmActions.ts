@@ -10,16 +10,24 @@ export interface CloneOptions {
 }
 
 /** Follow options with the VM named in any error. */
-function about(vm: OvmVm, f: FollowOptions): FollowOptions { return { ...f, context: { vm: vm.name, ...f.context } }; }
+function about(vm: OvmVm, f: FollowOptions): FollowOptions {
+  return { ...f, context: { vm: vm.name, ...f.context } };
+}
 
 /** `PUT Vm/{id}/start` (python-ovmclient VmManager.start), followed. */
 export async function startVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Promise<void> {
-  await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/start`, undefined, undefined, f.signal), about(vm, f));
+  await c.followJob(
+    await c.write('PUT', `Vm/${idSegment(vm.id.value)}/start`, undefined, undefined, f.signal),
+    about(vm, f),
+  );
 }
 
 /** `PUT Vm/{id}/stop` (a clean shutdown), followed. */
 export async function stopVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Promise<void> {
-  await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/stop`, undefined, undefined, f.signal), about(vm, f));
+  await c.followJob(
+    await c.write('PUT', `Vm/${idSegment(vm.id.value)}/stop`, undefined, undefined, f.signal),
+    about(vm, f),
+  );
 }
 
 /**
@@ -28,9 +36,15 @@ export async function stopVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Pr
  * a VendorError naming connection, host and VM. Returns the new VM's id (the job's `resultId`).
  */
 export async function cloneVm(c: OvmClient, vm: OvmVm, o: CloneOptions, f: FollowOptions = {}): Promise<SimpleId> {
-  const query: Record<string, string | boolean> = { serverPoolId: o.serverPoolId, createTemplate: o.createTemplate ?? false };
+  const query: Record<string, string | boolean> = {
+    serverPoolId: o.serverPoolId,
+    createTemplate: o.createTemplate ?? false,
+  };
   if (o.repositoryId) query.repositoryId = o.repositoryId;
-  const done = await c.followJob(await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal), about(vm, f));
+  const done = await c.followJob(
+    await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal),
+    about(vm, f),
+  );
   if (!done.resultId) throw new Error(`clone of VM "${vm.name}": the Manager's job succeeded without a resultId`);
   return done.resultId;
 }

@@ -20,7 +20,9 @@ const SESSION_COOKIE = 'vmware_soap_session';
 
 export interface VimClientOptions {
   /** https://host[:port] (no /sdk). */
-  url: string; username: string; password: string;
+  url: string;
+  username: string;
+  password: string;
   /** SHA-1 or SHA-256 of the server certificate, to accept a self-signed one (VCB's HOST_THUMBPRINT form). */
   thumbprint?: string;
   /** Largest reply accepted, bytes (default 64 MiB): a bigger one fails with MALFORMED_REPLY as soon as it passes the limit. */
@@ -30,7 +32,12 @@ export interface VimClientOptions {
 
 /** The ServiceContent fields this client uses (vim.ServiceInstanceContent). */
 export interface ServiceContent {
-  rootFolder: MoRef; propertyCollector: MoRef; viewManager: MoRef; sessionManager: MoRef; searchIndex?: MoRef; fileManager?: MoRef;
+  rootFolder: MoRef;
+  propertyCollector: MoRef;
+  viewManager: MoRef;
+  sessionManager: MoRef;
+  searchIndex?: MoRef;
+  fileManager?: MoRef;
   about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
 }
 
@@ -52,14 +59,19 @@ export class VimClient {
     return this.serviceContent;
   }
 
-  get loggedIn(): boolean { return this.cookie !== undefined; }
+  get loggedIn(): boolean {
+    return this.cookie !== undefined;
+  }
 
   /**
    * What a data-plane request (the datastore's `/folder` HTTP interface) needs: the same TLS pin and the session
    * cookie. The cookie is a secret: never logged.
    */
   dataPlane(): { thumbprint?: string; headers: Record<string, string> } {
-    return { thumbprint: this.opts.thumbprint, headers: this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {} };
+    return {
+      thumbprint: this.opts.thumbprint,
+      headers: this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {},
+    };
   }
 
   /** RetrieveServiceContent then Login. InvalidLogin (wrong user or password) is thrown verbatim. */
@@ -73,13 +85,17 @@ export class VimClient {
     const rv = asObject(decodeValue(returnval(res, 'RetrieveServiceContent')), 'ServiceContent');
     const about = asObject(rv.about, 'ServiceContent.about');
     return {
-      rootFolder: asMoRef(rv.rootFolder, 'rootFolder'), propertyCollector: asMoRef(rv.propertyCollector, 'propertyCollector'),
-      viewManager: asMoRef(rv.viewManager, 'viewManager'), sessionManager: asMoRef(rv.sessionManager, 'sessionManager'),
+      rootFolder: asMoRef(rv.rootFolder, 'rootFolder'),
+      propertyCollector: asMoRef(rv.propertyCollector, 'propertyCollector'),
+      viewManager: asMoRef(rv.viewManager, 'viewManager'),
+      sessionManager: asMoRef(rv.sessionManager, 'sessionManager'),
       searchIndex: rv.searchIndex ? asMoRef(rv.searchIndex, 'searchIndex') : undefined,
       fileManager: rv.fileManager ? asMoRef(rv.fileManager, 'fileManager') : undefined,
       about: {
-        apiType: optString(about.apiType, 'about.apiType') ?? '', apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',
-        fullName: optString(about.fullName, 'about.fullName') ?? '', instanceUuid: optString(about.instanceUuid, 'about.instanceUuid'),
+        apiType: optString(about.apiType, 'about.apiType') ?? '',
+        apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',
+        fullName: optString(about.fullName, 'about.fullName') ?? '',
+        instanceUuid: optString(about.instanceUuid, 'about.instanceUuid'),
       },
     };
   }
@@ -89,7 +105,8 @@ export class VimClient {
     this.cookie = undefined;
     const args = el('userName', this.opts.username) + el('password', this.opts.password);
     await this.post('Login', this.content.sessionManager, args, signal);
-    if (!this.cookie) throw new VendorError('NotAuthenticated', [`Login succeeded but the server set no ${SESSION_COOKIE} cookie`]);
+    if (!this.cookie)
+      throw new VendorError('NotAuthenticated', [`Login succeeded but the server set no ${SESSION_COOKIE} cookie`]);
   }
 
   /** SessionManager.Logout; failures are ignored (the session may already be gone). */
@@ -121,20 +138,26 @@ export class VimClient {
     try {
       res = await this.http.post('/sdk', envelope(method, self, args), {
         headers: {
-          'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `urn:vim25/${this.serviceContent?.about.apiVersion || '6.5'}`,
+          'Content-Type': 'text/xml; charset=utf-8',
+          SOAPAction: `urn:vim25/${this.serviceContent?.about.apiVersion || '6.5'}`,
           ...(this.cookie ? { Cookie: `${SESSION_COOKIE}=${this.cookie}` } : {}),
         },
-        responseType: 'stream', signal,
+        responseType: 'stream',
+        signal,
       });
     } catch (err) {
-      if (!this.opts.thumbprint && isUntrustedCertificate(err)) throw await this.howToPin(err as Error & { code: string });
+      if (!this.opts.thumbprint && isUntrustedCertificate(err))
+        throw await this.howToPin(err as Error & { code: string });
       throw err;
     }
     const cookie = sessionCookie(res.headers['set-cookie']);
     if (cookie) this.cookie = cookie;
     const stream = res.data as Readable;
     // vim25 answers 200, or 500 with a SOAP fault; anything else (a proxy's error page…) is not read.
-    if (res.status !== 200 && res.status !== 500) { stream.destroy(); throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]); }
+    if (res.status !== 200 && res.status !== 500) {
+      stream.destroy();
+      throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]);
+    }
     const doc = await this.parseReply(stream, method);
     const body = doc.ns === SOAP_ENV_NS && doc.name === 'Envelope' ? child(doc, 'Body') : undefined;
     if (!body || body.ns !== SOAP_ENV_NS) throw malformed(`reply to ${method} is not a SOAP envelope`);
@@ -142,7 +165,8 @@ export class VimClient {
     if (fault) throw soapFaultError(fault);
     if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
     const response = body.children[0];
-    if (!response || response.name !== `${method}Response`) throw malformed(`reply to ${method} has no ${method}Response`);
+    if (!response || response.name !== `${method}Response`)
+      throw malformed(`reply to ${method} has no ${method}Response`);
     return response;
   }
 
@@ -158,7 +182,8 @@ export class VimClient {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytes += chunk.length;
-        if (bytes > max) throw new VendorError('MALFORMED_REPLY', [`reply to ${method} exceeds maxReplyBytes (${max})`]);
+        if (bytes > max)
+          throw new VendorError('MALFORMED_REPLY', [`reply to ${method} exceeds maxReplyBytes (${max})`]);
         tree.write(utf8.write(chunk));
       }
       tree.write(utf8.end());
@@ -172,7 +197,6 @@ export class VimClient {
   private howToPin(err: Error & { code: string }): Promise<Error> {
     return untrustedCertificateError(this.url, err, 'on an ESXi host', SHOW_ESXI_CERTIFICATE);
   }
-
 }
 
 /** The `<returnval>` of a response (throws MALFORMED_REPLY if missing). */

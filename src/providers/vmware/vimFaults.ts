@@ -17,8 +17,12 @@ export function soapFaultError(fault: XmlElement): VendorError {
   const detail = child(fault, 'detail')?.children[0];
   const params = [childText(fault, 'faultstring')];
   // ManagedObjectNotFound.obj, NotAuthenticated.object…: name the object the server refused.
-  for (const c of detail?.children ?? []) if (c.attrs.type !== undefined && !c.children.length) params.push(`${c.attrs.type}:${c.text}`);
-  return new VendorError(faultType(detail), params.filter((p) => p !== ''));
+  for (const c of detail?.children ?? [])
+    if (c.attrs.type !== undefined && !c.children.length) params.push(`${c.attrs.type}:${c.text}`);
+  return new VendorError(
+    faultType(detail),
+    params.filter((p) => p !== ''),
+  );
 }
 
 /** TaskInfo.error (LocalizedMethodFault) → VendorError(fault type, [localizedMessage]). */
@@ -27,5 +31,8 @@ export function taskFaultError(error: VimObject): VendorError {
   const message = typeof error.localizedMessage === 'string' ? error.localizedMessage : '';
   const params = [message];
   for (const v of Object.values(fault)) if (isMoRef(v)) params.push(`${v.type}:${v.value}`);
-  return new VendorError(fault._type ?? 'SystemError', params.filter((p) => p !== ''));
+  return new VendorError(
+    fault._type ?? 'SystemError',
+    params.filter((p) => p !== ''),
+  );
 }

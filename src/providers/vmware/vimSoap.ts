@@ -8,7 +8,10 @@ const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 /** Escapes text for an element or attribute; refuses characters XML 1.0 cannot carry (a hostile name must not reach the wire). */
 export function xmlEscape(text: string): string {
   if (INVALID_XML_CHARS.test(text)) throw new TypeError('text contains control characters that XML cannot carry');
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** `<name>text</name>`; undefined gives nothing (an unset optional argument). */
@@ -23,7 +26,9 @@ export function morEl(name: string, ref: MoRef): string {
 
 /** The request body for `method` on `self`; `args` is already-escaped XML (built with el/morEl). */
 export function envelope(method: string, self: MoRef, args = ''): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>'
-    + '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    + `<soapenv:Body><${method} xmlns="urn:vim25">${morEl('_this', self)}${args}</${method}></soapenv:Body></soapenv:Envelope>`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<soapenv:Body><${method} xmlns="urn:vim25">${morEl('_this', self)}${args}</${method}></soapenv:Body></soapenv:Envelope>`
+  );
 }

@@ -21,13 +21,23 @@ export interface TaskWaitOptions {
 }
 
 /** Calls a `…_Task` method and waits for its task; returns TaskInfo.result (undefined when the method has none). */
-export async function runTask(client: VimClient, method: string, self: MoRef, args: string, opts: TaskWaitOptions = {}): Promise<VimValue | undefined> {
+export async function runTask(
+  client: VimClient,
+  method: string,
+  self: MoRef,
+  args: string,
+  opts: TaskWaitOptions = {},
+): Promise<VimValue | undefined> {
   const res = await client.invoke(method, self, args, opts.signal);
   const task = asMoRef(decodeValue(returnval(res, method)), `${method}.returnval`);
   return waitForTask(client, task, opts);
 }
 
-export async function waitForTask(client: VimClient, task: MoRef, opts: TaskWaitOptions = {}): Promise<VimValue | undefined> {
+export async function waitForTask(
+  client: VimClient,
+  task: MoRef,
+  opts: TaskWaitOptions = {},
+): Promise<VimValue | undefined> {
   const pollMs = opts.pollMs ?? 500;
   const idleMs = opts.idleMs ?? 30 * 60_000;
   let cancelSent = false;
@@ -44,16 +54,22 @@ export async function waitForTask(client: VimClient, task: MoRef, opts: TaskWait
     const state = optString(info.state, 'TaskInfo.state');
     const progress = optNumber(info.progress, 'TaskInfo.progress');
     if (progress !== undefined) opts.onProgress?.(Math.max(0, Math.min(1, progress / 100)));
-    if (state === 'success') { opts.onProgress?.(1); return info.result; }
+    if (state === 'success') {
+      opts.onProgress?.(1);
+      return info.result;
+    }
     if (state === 'error') {
       const err = taskFaultError(asObject(info.error, 'TaskInfo.error'));
-      if (cancelSent && err.code === 'RequestCanceled') throw new CancelledError(`vSphere task ${task.value} cancelled (RequestCanceled)`);
+      if (cancelSent && err.code === 'RequestCanceled')
+        throw new CancelledError(`vSphere task ${task.value} cancelled (RequestCanceled)`);
       throw err;
     }
     if (state !== 'queued' && state !== 'running') throw malformed(`TaskInfo.state "${state ?? ''}"`);
     const now = `${state}/${progress ?? ''}`;
-    if (now !== last) { last = now; lastChange = Date.now(); }
-    else if (Date.now() - lastChange > idleMs) {
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > idleMs) {
       // A stuck task is not left running behind the caller's back: ask the server to cancel it (best effort).
       if (!cancelSent) await client.invoke('CancelTask', task).catch(() => undefined);
       throw new VendorError('TASK_IDLE', [`${task.value} made no progress for ${Math.round(idleMs / 1000)} s`]);

@@ -9,9 +9,17 @@ import { XmlElement, child, childText, childrenNamed, malformed } from './vimXml
 import { MoRef, VimValue, asMoRef, decodeValue } from './vimValue';
 
 /** One property change: op assign | add | remove | indirectRemove; `val` absent when the property became unset. */
-export interface PropertyChange { name: string; op: string; val?: VimValue }
+export interface PropertyChange {
+  name: string;
+  op: string;
+  val?: VimValue;
+}
 /** What happened to one object: it entered the view (with all its properties), changed, or left. */
-export interface ObjectUpdate { kind: 'enter' | 'modify' | 'leave'; obj: MoRef; changes: PropertyChange[] }
+export interface ObjectUpdate {
+  kind: 'enter' | 'modify' | 'leave';
+  obj: MoRef;
+  changes: PropertyChange[];
+}
 
 export interface WatchOptions {
   signal: AbortSignal;
@@ -24,15 +32,27 @@ export interface WatchOptions {
  * `signal` aborts (then resolves: CancelWaitForUpdates ends the pending call, the collector and the view are destroyed).
  * Errors of the server (e.g. NotAuthenticated) reject after the same clean-up.
  */
-export async function watchContainer(client: VimClient, container: MoRef, specs: PropertySpec[], onUpdates: (updates: ObjectUpdate[]) => void, opts: WatchOptions): Promise<void> {
+export async function watchContainer(
+  client: VimClient,
+  container: MoRef,
+  specs: PropertySpec[],
+  onUpdates: (updates: ObjectUpdate[]) => void,
+  opts: WatchOptions,
+): Promise<void> {
   const pcRes = await client.invoke('CreatePropertyCollector', client.content.propertyCollector);
   const pc = asMoRef(decodeValue(returnval(pcRes, 'CreatePropertyCollector')), 'CreatePropertyCollector.returnval');
   let view: MoRef | undefined;
-  const onAbort = () => { void client.invoke('CancelWaitForUpdates', pc).catch(() => undefined); };
+  const onAbort = () => {
+    void client.invoke('CancelWaitForUpdates', pc).catch(() => undefined);
+  };
   opts.signal.addEventListener('abort', onAbort, { once: true });
   try {
     view = await createContainerView(client, container, specs);
-    await client.invoke('CreateFilter', pc, `<spec>${propSets(specs)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`);
+    await client.invoke(
+      'CreateFilter',
+      pc,
+      `<spec>${propSets(specs)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`,
+    );
     let version = '';
     while (!opts.signal.aborted) {
       const options = `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}</options>`;
@@ -70,4 +90,6 @@ function objectUpdate(o: XmlElement): ObjectUpdate {
   return { kind, obj, changes };
 }
 
-function malformedThrow(what: string): never { throw malformed(`${what} missing`); }
+function malformedThrow(what: string): never {
+  throw malformed(`${what} missing`);
+}

@@ -4,10 +4,16 @@
 import { XmlElement, malformed } from './vimXml';
 
 /** A managed object reference: its type (e.g. `VirtualMachine`) and its moref value (e.g. `vm-57`). */
-export interface MoRef { type: string; value: string }
+export interface MoRef {
+  type: string;
+  value: string;
+}
 export type VimValue = string | number | boolean | MoRef | VimObject | VimValue[];
 /** A data object: its xsi:type (if sent) and fields by name; a repeated field is an array. */
-export interface VimObject { _type?: string; [field: string]: VimValue | undefined }
+export interface VimObject {
+  _type?: string;
+  [field: string]: VimValue | undefined;
+}
 
 const NUMERIC = new Set(['int', 'long', 'short', 'byte', 'float', 'double']);
 const PRIMITIVE = new Set(['string', 'boolean', 'dateTime', 'base64Binary', 'anyURI', 'anyType', ...NUMERIC]);
@@ -36,13 +42,24 @@ export function decodeValue(el: XmlElement): VimValue {
     const prev = obj[c.name];
     if (prev === undefined) obj[c.name] = v;
     else if (Array.isArray(prev) && (prev as unknown as { repeated?: boolean }).repeated) prev.push(v);
-    else { const list: VimValue[] = [prev, v]; Object.defineProperty(list, 'repeated', { value: true }); obj[c.name] = list; }
+    else {
+      const list: VimValue[] = [prev, v];
+      Object.defineProperty(list, 'repeated', { value: true });
+      obj[c.name] = list;
+    }
   }
   return obj;
 }
 
 export function isMoRef(v: unknown): v is MoRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as MoRef).type === 'string' && typeof (v as MoRef).value === 'string' && Object.keys(v).length === 2;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as MoRef).type === 'string' &&
+    typeof (v as MoRef).value === 'string' &&
+    Object.keys(v).length === 2
+  );
 }
 
 /** A list field: absent → [], one → [it], many → them. */

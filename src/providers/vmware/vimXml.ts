@@ -19,10 +19,15 @@ export interface XmlElement {
   text: string;
 }
 
-export interface XmlLimits { maxDepth?: number; maxElements?: number }
+export interface XmlLimits {
+  maxDepth?: number;
+  maxElements?: number;
+}
 
 /** A reply that is not what a vim25 server sends (not XML, too deep, wrong shape). Code `MALFORMED_REPLY`. */
-export function malformed(detail: string): VendorError { return new VendorError('MALFORMED_REPLY', [detail.slice(0, 300)]); }
+export function malformed(detail: string): VendorError {
+  return new VendorError('MALFORMED_REPLY', [detail.slice(0, 300)]);
+}
 
 /**
  * Builds the element tree from text written piece by piece (a reply parsed while it arrives); close() returns the root.
@@ -48,14 +53,21 @@ export class XmlTreeBuilder {
         if (a.uri === XSI_NS && a.local === 'type') el.xsiType = a.value.slice(a.value.indexOf(':') + 1);
         else if (!a.uri && !a.prefix && k !== 'xmlns') el.attrs[a.local] = a.value;
       }
-      if (stack.length) stack[stack.length - 1].children.push(el); else this.root = el;
+      if (stack.length) stack[stack.length - 1].children.push(el);
+      else this.root = el;
       stack.push(el);
     });
-    this.parser.on('text', (t) => { if (stack.length) stack[stack.length - 1].text += t; });
-    this.parser.on('closetag', () => { stack.pop(); });
+    this.parser.on('text', (t) => {
+      if (stack.length) stack[stack.length - 1].text += t;
+    });
+    this.parser.on('closetag', () => {
+      stack.pop();
+    });
   }
 
-  write(text: string): void { this.guard(() => this.parser.write(text)); }
+  write(text: string): void {
+    this.guard(() => this.parser.write(text));
+  }
 
   close(): XmlElement {
     this.guard(() => this.parser.close());
@@ -64,7 +76,9 @@ export class XmlTreeBuilder {
   }
 
   private guard(fn: () => void): void {
-    try { fn(); } catch (err) {
+    try {
+      fn();
+    } catch (err) {
       if (err instanceof VendorError) throw err;
       throw malformed(`not well-formed XML: ${(err as Error).message}`);
     }

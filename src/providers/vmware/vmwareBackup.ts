@@ -13,27 +13,46 @@ import { exportVmImage } from './vmwareImageExport';
 import { VsphereDatacenter, VsphereHost, VsphereVm } from './vmwareRecords';
 
 /** Where the VM was backed up from: the connection's name, the VM and its datacenter and host (from the inventory). */
-export interface BackupSource { connection: string; datacenter: VsphereDatacenter; host?: VsphereHost; vm: VsphereVm }
+export interface BackupSource {
+  connection: string;
+  datacenter: VsphereDatacenter;
+  host?: VsphereHost;
+  vm: VsphereVm;
+}
 
 /**
  * Backs up `source.vm` into `repository`. On failure or cancel the backup directory is removed (and the VM's folder
  * when it was its first backup), the temporary snapshot in every case; the returned entry is what the catalog lists.
  */
-export async function backupVmImage(client: VimClient, source: BackupSource, repository: string, ctx: JobContext): Promise<CatalogEntry> {
+export async function backupVmImage(
+  client: VimClient,
+  source: BackupSource,
+  repository: string,
+  ctx: JobContext,
+): Promise<CatalogEntry> {
   const repo = new BackupRepository(repository);
   const dir = repo.newBackupDir(source.vm.name, 'vm');
   return removeIfUnfinished(dir, async () => {
     const image = await exportVmImage(client, source.vm.id, source.datacenter.name, dir, ctx);
     const { vm, datacenter, host } = source;
     const manifest: Manifest = {
-      format: 'vmbackup-manifest/1', kind: 'vm', platform: 'vmware', created: new Date().toISOString(), tool: TOOL,
+      format: 'vmbackup-manifest/1',
+      kind: 'vm',
+      platform: 'vmware',
+      created: new Date().toISOString(),
+      tool: TOOL,
       source: {
-        connection: source.connection, pool: { id: datacenter.id, name: datacenter.name },
+        connection: source.connection,
+        pool: { id: datacenter.id, name: datacenter.name },
         host: host ? { id: host.id, name: host.name } : undefined,
         vm: { uuid: vm.instanceUuid || vm.uuid, name: vm.name, powerState: vm.powerState, id: vm.id },
       },
       viaSnapshot: true,
-      files: image.files.map((f) => ({ name: path.relative(dir, f.path).split(path.sep).join('/'), bytes: f.bytes, sha256: f.sha256 })),
+      files: image.files.map((f) => ({
+        name: path.relative(dir, f.path).split(path.sep).join('/'),
+        bytes: f.bytes,
+        sha256: f.sha256,
+      })),
     };
     repo.writeManifest(dir, manifest);
     const entry = repo.entry(dir);

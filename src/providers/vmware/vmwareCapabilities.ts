@@ -6,6 +6,12 @@ import { Capabilities } from '../../core/model';
  * backups are not offered.
  */
 export const vmwareCapabilities: Capabilities = {
-  snapshots: true, memorySnapshots: true, fullBackup: true, incrementalBackup: false, metadataBackup: false,
-  hostBackup: false, restoreToAlternateLocation: true, metadataRestoreDryRun: false,
+  snapshots: true,
+  memorySnapshots: true,
+  fullBackup: true,
+  incrementalBackup: false,
+  metadataBackup: false,
+  hostBackup: false,
+  restoreToAlternateLocation: true,
+  metadataRestoreDryRun: false,
 };

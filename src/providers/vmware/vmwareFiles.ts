@@ -12,7 +12,10 @@ import { malformed } from './vimXml';
 import { asList, asObject, optNumber, optString } from './vimValue';
 
 /** A datastore path `[datastore] dir/file.vmdk` split in its parts. */
-export interface DatastorePath { datastore: string; path: string }
+export interface DatastorePath {
+  datastore: string;
+  path: string;
+}
 
 /**
  * Parses `[ds] dir/file`. A path that climbs (`..`), is absolute, or carries control characters is refused: it comes
@@ -22,27 +25,46 @@ export function parseDatastorePath(p: string): DatastorePath {
   const m = /^\[([^\]]+)\] ?(.*)$/.exec(p);
   if (!m) throw malformed(`not a datastore path: ${JSON.stringify(p)}`);
   const rel = m[2];
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(p) || rel.startsWith('/') || rel.split('/').some((s) => s === '..' || s === '.')) throw malformed(`unsafe datastore path: ${JSON.stringify(p)}`);
+
+  if (/[\u0000-\u001f\u007f]/.test(p) || rel.startsWith('/') || rel.split('/').some((s) => s === '..' || s === '.'))
+    throw malformed(`unsafe datastore path: ${JSON.stringify(p)}`);
   return { datastore: m[1], path: rel };
 }
 
 /** One file of a VM (VirtualMachine.layoutEx.file): type config | nvram | diskDescriptor | diskExtent | snapshotData | log | swap …; size in bytes. */
-export interface VmFile { key: number; name: string; type: string; size: number; accessible: boolean }
+export interface VmFile {
+  key: number;
+  name: string;
+  type: string;
+  size: number;
+  accessible: boolean;
+}
 
 /**
  * The VM's files as the server lists them (layoutEx.file), its .vmx path (config.files.vmPathName), and for each of its
  * disks the file keys of the base disk (layoutEx.disk[].chain[0].fileKey: VirtualMachineFileLayoutExDiskLayout, whose
  * chain runs from the base disk to the running delta — vSphere API reference).
  */
-export async function readVmFiles(client: VimClient, vmId: string, signal?: AbortSignal): Promise<{ vmx: string; files: VmFile[]; baseDiskKeys: number[][] }> {
-  const o = await retrieveObject(client, { type: 'VirtualMachine', value: vmId }, ['layoutEx.file', 'layoutEx.disk', 'config.files.vmPathName'], signal);
+export async function readVmFiles(
+  client: VimClient,
+  vmId: string,
+  signal?: AbortSignal,
+): Promise<{ vmx: string; files: VmFile[]; baseDiskKeys: number[][] }> {
+  const o = await retrieveObject(
+    client,
+    { type: 'VirtualMachine', value: vmId },
+    ['layoutEx.file', 'layoutEx.disk', 'config.files.vmPathName'],
+    signal,
+  );
   if (!o) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
   const files = asList(o.props['layoutEx.file']).map((v) => {
     const f = asObject(v, 'FileLayoutExFileInfo');
     return {
-      key: optNumber(f.key, 'file key') ?? 0, name: optString(f.name, 'file name') ?? '', type: optString(f.type, 'file type') ?? '',
-      size: optNumber(f.size, 'file size') ?? 0, accessible: f.accessible === undefined ? true : f.accessible === true || f.accessible === 'true',
+      key: optNumber(f.key, 'file key') ?? 0,
+      name: optString(f.name, 'file name') ?? '',
+      type: optString(f.type, 'file type') ?? '',
+      size: optNumber(f.size, 'file size') ?? 0,
+      accessible: f.accessible === undefined ? true : f.accessible === true || f.accessible === 'true',
     };
   });
   const baseDiskKeys = asList(o.props['layoutEx.disk']).map((v) => {
@@ -63,7 +85,13 @@ export function datastoreFileUrl(baseUrl: string, datacenterPath: string, file: 
  * Streams one datastore file into `dir/<its base name>` (nothing complete-looking is left on failure or cancel:
  * verifiedWrite removes the .part). HTTP 404 → VendorError HTTP_404 naming the datastore path.
  */
-export async function downloadDatastoreFile(client: VimClient, datacenterPath: string, file: DatastorePath, dir: string, ctx: JobContext): Promise<WrittenFile> {
+export async function downloadDatastoreFile(
+  client: VimClient,
+  datacenterPath: string,
+  file: DatastorePath,
+  dir: string,
+  ctx: JobContext,
+): Promise<WrittenFile> {
   const name = path.posix.basename(file.path);
   if (!name || name !== path.basename(name)) throw malformed(`unsafe file name in ${file.path}`);
   const url = datastoreFileUrl(client.url, datacenterPath, file);

@@ -21,13 +21,22 @@ const IMAGE_TYPES = new Set(['config', 'nvram', 'diskDescriptor', 'diskExtent'])
 /** A snapshot's delta disk (`name-000001.vmdk`, `-delta`, `-sesparse`) or a CBT map (`-ctk`): not part of the base image. */
 const NOT_BASE_DISK = /-\d{6}(-delta|-sesparse)?\.vmdk$|-ctk\.vmdk$/;
 
-export interface ExportedFile extends WrittenFile { datastorePath: string; type: string }
-export interface ImageExport { snapshotName: string; quiesced: boolean; files: ExportedFile[] }
+export interface ExportedFile extends WrittenFile {
+  datastorePath: string;
+  type: string;
+}
+export interface ImageExport {
+  snapshotName: string;
+  quiesced: boolean;
+  files: ExportedFile[];
+}
 
 /** The files of the image: config, NVRAM, base disk descriptors and extents (no delta, log, swap or snapshot state). */
 export function imageFiles(files: VmFile[]): VmFile[] {
   const seen = new Set<string>();
-  return files.filter((f) => IMAGE_TYPES.has(f.type) && !NOT_BASE_DISK.test(f.name) && !seen.has(f.name) && seen.add(f.name));
+  return files.filter(
+    (f) => IMAGE_TYPES.has(f.type) && !NOT_BASE_DISK.test(f.name) && !seen.has(f.name) && seen.add(f.name),
+  );
 }
 
 /**
@@ -35,12 +44,23 @@ export function imageFiles(files: VmFile[]): VmFile[] {
  * are removed (never anything else) and the temporary snapshot is removed in every case; a snapshot that cannot be
  * removed is reported (the error names it) rather than hidden.
  */
-export async function exportVmImage(client: VimClient, vmId: string, datacenterPath: string, dir: string, ctx: JobContext): Promise<ImageExport> {
+export async function exportVmImage(
+  client: VimClient,
+  vmId: string,
+  datacenterPath: string,
+  dir: string,
+  ctx: JobContext,
+): Promise<ImageExport> {
   const vm = await readVm(client, vmId, ctx.signal);
   const quiesce = vm.powerState === 'poweredOn' && vm.toolsRunningStatus === 'guestToolsRunning';
   const snapshotName = `${TEMPORARY_PREFIX}${new Date().toISOString()}`;
   ctx.log(`temporary snapshot "${snapshotName}" (no memory, quiesce ${quiesce})`);
-  const snapshotId = await createSnapshot(client, vmId, { name: snapshotName, description: TEMPORARY_DESCRIPTION, memory: false, quiesce }, { signal: ctx.signal });
+  const snapshotId = await createSnapshot(
+    client,
+    vmId,
+    { name: snapshotName, description: TEMPORARY_DESCRIPTION, memory: false, quiesce },
+    { signal: ctx.signal },
+  );
   const written: string[] = [];
   let failure: unknown;
   try {
@@ -67,7 +87,9 @@ export async function exportVmImage(client: VimClient, vmId: string, datacenterP
     // Not tied to ctx.signal: a cancelled export must still remove its snapshot.
     ctx.log(`removing the temporary snapshot "${snapshotName}" (consolidate)`);
     await removeSnapshot(client, snapshotId, { removeChildren: false, consolidate: true }).catch((err: unknown) => {
-      ctx.log(`the temporary snapshot "${snapshotName}" (${snapshotId}) could not be removed: ${(err as Error).message}`);
+      ctx.log(
+        `the temporary snapshot "${snapshotName}" (${snapshotId}) could not be removed: ${(err as Error).message}`,
+      );
       if (!failure) throw err;
     });
   }
@@ -81,7 +103,10 @@ export function checkBaseDisks(image: VmFile[], baseDiskKeys: number[][]): void 
   const keys = new Set(image.map((f) => f.key));
   for (const disk of baseDiskKeys) {
     const missing = disk.find((k) => !keys.has(k));
-    if (missing !== undefined) throw new VendorError('INCOMPLETE_IMAGE', [`file key ${missing} of a base disk is not among the VM's files (layoutEx.file)`]);
+    if (missing !== undefined)
+      throw new VendorError('INCOMPLETE_IMAGE', [
+        `file key ${missing} of a base disk is not among the VM's files (layoutEx.file)`,
+      ]);
   }
 }
 

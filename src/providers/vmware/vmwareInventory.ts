@@ -4,11 +4,19 @@ import { retrieveFromContainer, retrieveObject } from './vimPropertyCollector';
 import { INVENTORY_SPECS, VM_SPEC, VsphereInventory, VsphereVm, toInventory, toVm } from './vmwareRecords';
 import { VendorError } from '../../core/errors';
 
-export interface InventoryOptions { maxObjects?: number; signal?: AbortSignal; onPage?: (objectsSoFar: number) => void }
+export interface InventoryOptions {
+  maxObjects?: number;
+  signal?: AbortSignal;
+  onPage?: (objectsSoFar: number) => void;
+}
 
 /** Datacenters, clusters, hosts, resource pools, folders, VMs (templates included, see `template`), datastores, networks. */
 export async function readInventory(client: VimClient, opts: InventoryOptions = {}): Promise<VsphereInventory> {
-  const objects = await retrieveFromContainer(client, client.content.rootFolder, INVENTORY_SPECS, { maxObjects: opts.maxObjects ?? 1000, signal: opts.signal, onPage: opts.onPage });
+  const objects = await retrieveFromContainer(client, client.content.rootFolder, INVENTORY_SPECS, {
+    maxObjects: opts.maxObjects ?? 1000,
+    signal: opts.signal,
+    onPage: opts.onPage,
+  });
   return toInventory(objects);
 }
 

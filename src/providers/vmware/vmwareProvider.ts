@@ -4,7 +4,14 @@
 // (vmwareRestore.ts). The Xen-only operations are refused with a clear VendorError (NOT_SUPPORTED) naming the connection.
 import { withErrorContext } from '../../core/withErrorContext';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
-import { BackupOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
+import {
+  BackupOptions,
+  MetadataRestoreResult,
+  Provider,
+  RestoreOptions,
+  Secrets,
+  SnapshotOptions,
+} from '../../core/provider';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
 import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
@@ -16,18 +23,38 @@ import { createSnapshot, removeSnapshot, revertToSnapshot, setPower } from './vm
 import { backupVmImage } from './vmwareBackup';
 import { RestorePlace, restoreVmImage } from './vmwareRestore';
 import { TaskWaitOptions } from './vimTasks';
-import { MADE_BY, VsphereDatastore, VsphereInventory, VsphereVm, flattenSnapshots, isTemporarySnapshot, toHostInfo, toPoolInfo, toSnapshotInfo, toStorageInfo, toVmInfo } from './vmwareRecords';
+import {
+  MADE_BY,
+  VsphereDatastore,
+  VsphereInventory,
+  VsphereVm,
+  flattenSnapshots,
+  isTemporarySnapshot,
+  toHostInfo,
+  toPoolInfo,
+  toSnapshotInfo,
+  toStorageInfo,
+  toVmInfo,
+} from './vmwareRecords';
 import { vmwareCapabilities } from './vmwareCapabilities';
 
 /** Snapshot options on vSphere: `quiesce` needs VMware Tools running in the guest; `memory` applies to a powered-on VM. */
-export interface VmwareSnapshotOptions extends SnapshotOptions { quiesce?: boolean; description?: string }
+export interface VmwareSnapshotOptions extends SnapshotOptions {
+  quiesce?: boolean;
+  description?: string;
+}
 
 /**
  * Restore options on vSphere. `storageId` is the target datastore (moref or name; default: the one the VM was backed
  * up from); the placement fields are morefs (default: the backed-up VM's host if it is in the target datacenter, that
  * host's root resource pool, the datacenter's root VM folder). `powerOn` powers the VM on once registered.
  */
-export interface VmwareRestoreOptions extends RestoreOptions { hostId?: string; resourcePoolId?: string; folderId?: string; powerOn?: boolean }
+export interface VmwareRestoreOptions extends RestoreOptions {
+  hostId?: string;
+  resourcePoolId?: string;
+  folderId?: string;
+  powerOn?: boolean;
+}
 
 /** How long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
 const INVENTORY_TTL_MS = 3_000;
@@ -38,31 +65,55 @@ export class VmwareProvider implements Provider {
   readonly vim: VimClient;
   private cached?: { at: number; inventory: Promise<VsphereInventory> };
 
-  constructor(readonly profile: ConnectionProfile, secrets: Secrets) {
-    this.vim = new VimClient({ url: profile.url, username: profile.username, password: secrets.password, thumbprint: profile.thumbprint });
+  constructor(
+    readonly profile: ConnectionProfile,
+    secrets: Secrets,
+  ) {
+    this.vim = new VimClient({
+      url: profile.url,
+      username: profile.username,
+      password: secrets.password,
+      thumbprint: profile.thumbprint,
+    });
   }
 
-  async connect(signal?: AbortSignal): Promise<void> { await this.guard(() => this.vim.connect(signal)); }
-  async disconnect(): Promise<void> { await this.vim.logout(); }
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.guard(() => this.vim.connect(signal));
+  }
+  async disconnect(): Promise<void> {
+    await this.vim.logout();
+  }
 
   async listPools(): Promise<PoolInfo[]> {
     return (await this.inventory()).datacenters.map(toPoolInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listHosts(poolId: string): Promise<HostInfo[]> {
-    return (await this.inventory()).hosts.filter((h) => h.datacenterId === poolId).map(toHostInfo).sort((a, b) => a.name.localeCompare(b.name));
+    return (await this.inventory()).hosts
+      .filter((h) => h.datacenterId === poolId)
+      .map(toHostInfo)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** VMs (templates excluded) of a datacenter and/or of the host they run on. */
   async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
     return (await this.inventory()).vms
-      .filter((v) => !v.template && (!scope.poolId || v.datacenterId === scope.poolId) && (!scope.hostId || v.hostId === scope.hostId))
-      .map(toVmInfo).sort((a, b) => a.name.localeCompare(b.name));
+      .filter(
+        (v) =>
+          !v.template &&
+          (!scope.poolId || v.datacenterId === scope.poolId) &&
+          (!scope.hostId || v.hostId === scope.hostId),
+      )
+      .map(toVmInfo)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The VM's snapshot tree, parents before children; `isCurrent` marks "You are here". */
   async listSnapshots(vmId: string): Promise<SnapshotInfo[]> {
-    return this.guard(async () => flattenSnapshots((await readVm(this.vim, vmId)).snapshots).map(toSnapshotInfo), () => this.vmContext(vmId));
+    return this.guard(
+      async () => flattenSnapshots((await readVm(this.vim, vmId)).snapshots).map(toSnapshotInfo),
+      () => this.vmContext(vmId),
+    );
   }
 
   async listStorage(): Promise<StorageInfo[]> {
@@ -71,26 +122,46 @@ export class VmwareProvider implements Provider {
 
   /** CreateSnapshot_Task; memory only for a powered-on VM (the API ignores it otherwise), quiesce only if asked. */
   async snapshot(vmId: string, opts: VmwareSnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
-    return this.guard(async () => {
-      const vm = await readVm(this.vim, vmId, ctx.signal);
-      const memory = !!opts.memory && vm.powerState === 'poweredOn';
-      ctx.log(`CreateSnapshot_Task "${opts.name}" (memory ${memory}, quiesce ${!!opts.quiesce})`);
-      const description = opts.description ? `${MADE_BY}: ${opts.description}` : MADE_BY;
-      const id = await createSnapshot(this.vim, vmId, { name: opts.name, description, memory, quiesce: !!opts.quiesce }, this.wait(ctx));
-      this.invalidate();
-      const created = flattenSnapshots((await readVm(this.vim, vmId)).snapshots).find((s) => s.id === id);
-      if (!created) throw new VendorError('ManagedObjectNotFound', [`VirtualMachineSnapshot:${id}`]);
-      return toSnapshotInfo(created);
-    }, () => this.vmContext(vmId));
+    return this.guard(
+      async () => {
+        const vm = await readVm(this.vim, vmId, ctx.signal);
+        const memory = !!opts.memory && vm.powerState === 'poweredOn';
+        ctx.log(`CreateSnapshot_Task "${opts.name}" (memory ${memory}, quiesce ${!!opts.quiesce})`);
+        const description = opts.description ? `${MADE_BY}: ${opts.description}` : MADE_BY;
+        const id = await createSnapshot(
+          this.vim,
+          vmId,
+          { name: opts.name, description, memory, quiesce: !!opts.quiesce },
+          this.wait(ctx),
+        );
+        this.invalidate();
+        const created = flattenSnapshots((await readVm(this.vim, vmId)).snapshots).find((s) => s.id === id);
+        if (!created) throw new VendorError('ManagedObjectNotFound', [`VirtualMachineSnapshot:${id}`]);
+        return toSnapshotInfo(created);
+      },
+      () => this.vmContext(vmId),
+    );
   }
 
   async revert(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(async () => { await revertToSnapshot(this.vim, snapshotId, {}, this.wait(ctx)); this.invalidate(); }, () => this.snapshotContext(snapshotId));
+    await this.guard(
+      async () => {
+        await revertToSnapshot(this.vim, snapshotId, {}, this.wait(ctx));
+        this.invalidate();
+      },
+      () => this.snapshotContext(snapshotId),
+    );
   }
 
   /** RemoveSnapshot_Task of this snapshot only (its children stay), consolidating its disks. */
   async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(async () => { await removeSnapshot(this.vim, snapshotId, { removeChildren: false, consolidate: true }, this.wait(ctx)); this.invalidate(); }, () => this.snapshotContext(snapshotId));
+    await this.guard(
+      async () => {
+        await removeSnapshot(this.vim, snapshotId, { removeChildren: false, consolidate: true }, this.wait(ctx));
+        this.invalidate();
+      },
+      () => this.snapshotContext(snapshotId),
+    );
   }
 
   /**
@@ -99,20 +170,32 @@ export class VmwareProvider implements Provider {
    * them, as vcbMounter -t fullvm does) and is said so in the job log.
    */
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
-    if (opts.metadataOnly) return this.unsupported('a metadata-only VM backup is a XAPI export; on vSphere the image backup holds the .vmx');
-    if (opts.compress) ctx.log('compression does not apply to a vSphere image backup: the files are kept as the datastore holds them');
-    return this.guard(async () => {
-      this.invalidate();
-      const inv = await this.inventory();
-      const vm = inv.vms.find((v) => v.id === vmId);
-      if (!vm) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
-      const datacenter = inv.datacenters.find((d) => d.id === vm.datacenterId);
-      if (!datacenter) throw new VendorError('ManagedObjectNotFound', [`the datacenter of ${vm.name}`]);
-      const host = inv.hosts.find((h) => h.id === vm.hostId);
-      try {
-        return await backupVmImage(this.vim, { connection: this.profile.name, datacenter, host, vm }, opts.repository, ctx);
-      } finally { this.invalidate(); }
-    }, () => this.vmContext(vmId));
+    if (opts.metadataOnly)
+      return this.unsupported('a metadata-only VM backup is a XAPI export; on vSphere the image backup holds the .vmx');
+    if (opts.compress)
+      ctx.log('compression does not apply to a vSphere image backup: the files are kept as the datastore holds them');
+    return this.guard(
+      async () => {
+        this.invalidate();
+        const inv = await this.inventory();
+        const vm = inv.vms.find((v) => v.id === vmId);
+        if (!vm) throw new VendorError('ManagedObjectNotFound', [`VirtualMachine:${vmId}`]);
+        const datacenter = inv.datacenters.find((d) => d.id === vm.datacenterId);
+        if (!datacenter) throw new VendorError('ManagedObjectNotFound', [`the datacenter of ${vm.name}`]);
+        const host = inv.hosts.find((h) => h.id === vm.hostId);
+        try {
+          return await backupVmImage(
+            this.vim,
+            { connection: this.profile.name, datacenter, host, vm },
+            opts.repository,
+            ctx,
+          );
+        } finally {
+          this.invalidate();
+        }
+      },
+      () => this.vmContext(vmId),
+    );
   }
 
   /**
@@ -122,27 +205,47 @@ export class VmwareProvider implements Provider {
    */
   async restoreVm(entry: CatalogEntry, opts: VmwareRestoreOptions, ctx: JobContext): Promise<VmInfo> {
     const m = entry.manifest;
-    if (!m || m.platform !== 'vmware' || m.kind !== 'vm') return this.unsupported(`${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`);
-    if (opts.replaceOriginal) return this.unsupported('replacing the original VM is not implemented for vSphere: restore as a new VM (the original is never written into)');
-    return this.guard(async () => {
-      this.invalidate();
-      const inv = await this.inventory();
-      const place = this.restorePlace(inv, entry, opts);
-      const name = opts.name || m.source.vm?.name || entry.label;
-      const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
-      const copy = !!original && !opts.preserveMacs;
-      const vmId = await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
-      this.invalidate();
-      if (opts.powerOn) { ctx.log(`powering on ${name}`); await setPower(this.vim, vmId, true, this.wait(ctx)); }
-      const vm = await readVm(this.vim, vmId, ctx.signal);
-      return toVmInfo({ ...vm, datacenterId: place.datacenter.id });
-    }, async () => ({ vm: opts.name || entry.vmName }));
+    if (!m || m.platform !== 'vmware' || m.kind !== 'vm')
+      return this.unsupported(
+        `${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`,
+      );
+    if (opts.replaceOriginal)
+      return this.unsupported(
+        'replacing the original VM is not implemented for vSphere: restore as a new VM (the original is never written into)',
+      );
+    return this.guard(
+      async () => {
+        this.invalidate();
+        const inv = await this.inventory();
+        const place = this.restorePlace(inv, entry, opts);
+        const name = opts.name || m.source.vm?.name || entry.label;
+        const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
+        const copy = !!original && !opts.preserveMacs;
+        const vmId = await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
+        this.invalidate();
+        if (opts.powerOn) {
+          ctx.log(`powering on ${name}`);
+          await setPower(this.vim, vmId, true, this.wait(ctx));
+        }
+        const vm = await readVm(this.vim, vmId, ctx.signal);
+        return toVmInfo({ ...vm, datacenterId: place.datacenter.id });
+      },
+      async () => ({ vm: opts.name || entry.vmName }),
+    );
   }
 
-  backupPoolMetadata(): Promise<CatalogEntry> { return this.unsupported('pool database backup is a XAPI operation; not supported on vSphere'); }
-  restorePoolMetadata(): Promise<MetadataRestoreResult> { return this.unsupported('pool database restore is a XAPI operation; not supported on vSphere'); }
-  backupHost(): Promise<CatalogEntry> { return this.unsupported('host (dom0) backup is a XAPI operation; not supported on vSphere'); }
-  resetPowerState(): Promise<void> { return this.unsupported('power-state reset is a XAPI operation; not supported on vSphere'); }
+  backupPoolMetadata(): Promise<CatalogEntry> {
+    return this.unsupported('pool database backup is a XAPI operation; not supported on vSphere');
+  }
+  restorePoolMetadata(): Promise<MetadataRestoreResult> {
+    return this.unsupported('pool database restore is a XAPI operation; not supported on vSphere');
+  }
+  backupHost(): Promise<CatalogEntry> {
+    return this.unsupported('host (dom0) backup is a XAPI operation; not supported on vSphere');
+  }
+  resetPowerState(): Promise<void> {
+    return this.unsupported('power-state reset is a XAPI operation; not supported on vSphere');
+  }
 
   /**
    * Removes the temporary export snapshots a crashed or killed export left behind (both marks: name and description,
@@ -154,7 +257,11 @@ export class VmwareProvider implements Provider {
       const items: CleanupItem[] = [];
       for (const vm of (await this.inventory()).vms) {
         for (const s of flattenSnapshots(vm.snapshots).filter(isTemporarySnapshot)) {
-          const item: CleanupItem = { action: opts.dryRun ? 'would delete' : 'deleted', what: `snapshot "${s.name}" of VM "${vm.name}"`, why: 'a temporary export snapshot: its name and description are the export\'s own' };
+          const item: CleanupItem = {
+            action: opts.dryRun ? 'would delete' : 'deleted',
+            what: `snapshot "${s.name}" of VM "${vm.name}"`,
+            why: "a temporary export snapshot: its name and description are the export's own",
+          };
           if (!opts.dryRun) {
             ctx.log(`removing the temporary snapshot "${s.name}" of ${vm.name}`);
             await removeSnapshot(this.vim, s.id, { removeChildren: false, consolidate: true }, this.wait(ctx));
@@ -175,19 +282,35 @@ export class VmwareProvider implements Provider {
     const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
     const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
     const datastore = opts.storageId ? inv.datastores.find(byIdOrName) : inv.datastores.find(fromSource);
-    if (!datastore) throw new VendorError('NOT_FOUND', [opts.storageId ? `datastore ${opts.storageId}` : `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`]);
+    if (!datastore)
+      throw new VendorError('NOT_FOUND', [
+        opts.storageId
+          ? `datastore ${opts.storageId}`
+          : `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`,
+      ]);
     const datacenter = inv.datacenters.find((d) => d.id === datastore.datacenterId);
     if (!datacenter) throw new VendorError('NOT_FOUND', [`the datacenter of datastore ${datastore.name}`]);
-    const hostId = opts.hostId ?? inv.hosts.find((h) => h.id === m.source.host?.id && h.datacenterId === datacenter.id)?.id;
+    const hostId =
+      opts.hostId ?? inv.hosts.find((h) => h.id === m.source.host?.id && h.datacenterId === datacenter.id)?.id;
     const host = inv.hosts.find((h) => h.id === hostId);
     if (hostId && !host) throw new VendorError('NOT_FOUND', [`host ${hostId}`]);
     const isRoot = (p: { parentId: string }) => !inv.resourcePools.some((q) => q.id === p.parentId);
-    const pool = opts.resourcePoolId ? inv.resourcePools.find((p) => p.id === opts.resourcePoolId)
-      : inv.resourcePools.find((p) => isRoot(p) && p.datacenterId === datacenter.id && (!host || p.parentId === host.computeResourceId));
-    if (!pool) throw new VendorError('NOT_FOUND', [opts.resourcePoolId ? `resource pool ${opts.resourcePoolId}` : `a resource pool in ${datacenter.name}`]);
-    const folder = opts.folderId ? inv.folders.find((f) => f.id === opts.folderId)
+    const pool = opts.resourcePoolId
+      ? inv.resourcePools.find((p) => p.id === opts.resourcePoolId)
+      : inv.resourcePools.find(
+          (p) => isRoot(p) && p.datacenterId === datacenter.id && (!host || p.parentId === host.computeResourceId),
+        );
+    if (!pool)
+      throw new VendorError('NOT_FOUND', [
+        opts.resourcePoolId ? `resource pool ${opts.resourcePoolId}` : `a resource pool in ${datacenter.name}`,
+      ]);
+    const folder = opts.folderId
+      ? inv.folders.find((f) => f.id === opts.folderId)
       : inv.folders.find((f) => f.parentId === datacenter.id && f.childType.includes('VirtualMachine'));
-    if (!folder) throw new VendorError('NOT_FOUND', [opts.folderId ? `folder ${opts.folderId}` : `the VM folder of ${datacenter.name}`]);
+    if (!folder)
+      throw new VendorError('NOT_FOUND', [
+        opts.folderId ? `folder ${opts.folderId}` : `the VM folder of ${datacenter.name}`,
+      ]);
     return { datacenter, datastore, folderId: folder.id, resourcePoolId: pool.id, hostId };
   }
 
@@ -203,13 +326,17 @@ export class VmwareProvider implements Provider {
   private inventory(): Promise<VsphereInventory> {
     if (!this.cached || Date.now() - this.cached.at > INVENTORY_TTL_MS) {
       const inventory = this.guard(() => readInventory(this.vim));
-      inventory.catch(() => { if (this.cached?.inventory === inventory) this.cached = undefined; });
+      inventory.catch(() => {
+        if (this.cached?.inventory === inventory) this.cached = undefined;
+      });
       this.cached = { at: Date.now(), inventory };
     }
     return this.cached.inventory;
   }
 
-  private invalidate(): void { this.cached = undefined; }
+  private invalidate(): void {
+    this.cached = undefined;
+  }
 
   /** Datacenter, host and VM names for an error about this VM (from the inventory; best effort). */
   private async vmContext(vmId: string): Promise<ErrorContext> {
@@ -225,14 +352,17 @@ export class VmwareProvider implements Provider {
   }
 
   private placeOf(inv: VsphereInventory, vm: VsphereVm): ErrorContext {
-    return { pool: inv.datacenters.find((d) => d.id === vm.datacenterId)?.name, host: inv.hosts.find((h) => h.id === vm.hostId)?.name, vm: vm.name };
+    return {
+      pool: inv.datacenters.find((d) => d.id === vm.datacenterId)?.name,
+      host: inv.hosts.find((h) => h.id === vm.hostId)?.name,
+      vm: vm.name,
+    };
   }
 
   /** Vendor errors get the connection and place; other errors become one line naming them (withErrorContext). */
   private guard<T>(fn: () => Promise<T>, extra: () => Promise<ErrorContext> = async () => ({})): Promise<T> {
     return withErrorContext(this.profile.name, fn, extra);
   }
-
 }
 
 export function createVmwareProvider(profile: ConnectionProfile, secrets: Secrets): Provider {

@@ -2,45 +2,142 @@
 // objects), their decoding from PropertyCollector results, and their mapping into the neutral model.
 import { HostInfo, PoolInfo, PowerState, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { ObjectContent, PropertySpec } from './vimPropertyCollector';
-import { VimObject, VimValue, asList, asMoRef, asObject, asString, optBool, optMoRef, optNumber, optString } from './vimValue';
+import {
+  VimObject,
+  VimValue,
+  asList,
+  asMoRef,
+  asObject,
+  asString,
+  optBool,
+  optMoRef,
+  optNumber,
+  optString,
+} from './vimValue';
 
-export interface VsphereDatacenter { id: string; name: string }
-export interface VsphereCluster { id: string; name: string; datacenterId: string; hostIds: string[] }
+export interface VsphereDatacenter {
+  id: string;
+  name: string;
+}
+export interface VsphereCluster {
+  id: string;
+  name: string;
+  datacenterId: string;
+  hostIds: string[];
+}
 /** A host; `computeResourceId` is its cluster or, for a standalone host, its own ComputeResource. */
 export interface VsphereHost {
-  id: string; name: string; datacenterId: string; computeResourceId: string; clusterId?: string;
+  id: string;
+  name: string;
+  datacenterId: string;
+  computeResourceId: string;
+  clusterId?: string;
   /** runtime.connectionState: connected | disconnected | notResponding. */
-  connectionState: string; inMaintenanceMode: boolean; powerState?: string; version?: string;
+  connectionState: string;
+  inMaintenanceMode: boolean;
+  powerState?: string;
+  version?: string;
 }
-export interface VsphereResourcePool { id: string; name: string; datacenterId: string; parentId: string; ownerId?: string }
-export interface VsphereFolder { id: string; name: string; datacenterId?: string; parentId?: string; childType: string[] }
+export interface VsphereResourcePool {
+  id: string;
+  name: string;
+  datacenterId: string;
+  parentId: string;
+  ownerId?: string;
+}
+export interface VsphereFolder {
+  id: string;
+  name: string;
+  datacenterId?: string;
+  parentId?: string;
+  childType: string[];
+}
 export interface VsphereVm {
-  id: string; name: string; datacenterId: string; uuid: string; instanceUuid?: string; template: boolean;
+  id: string;
+  name: string;
+  datacenterId: string;
+  uuid: string;
+  instanceUuid?: string;
+  template: boolean;
   /** runtime.powerState: poweredOn | poweredOff | suspended. */
-  powerState: string; guestFullName?: string;
+  powerState: string;
+  guestFullName?: string;
   /** guest.toolsStatus (toolsNotInstalled | toolsNotRunning | toolsOld | toolsOk) and guest.toolsRunningStatus. */
-  toolsStatus?: string; toolsRunningStatus?: string;
-  consolidationNeeded: boolean; hostId?: string; resourcePoolId?: string; folderId?: string; datastoreIds: string[];
-  memoryMB?: number; numCpu?: number; annotation?: string; snapshots: VsphereSnapshot[]; currentSnapshotId?: string;
+  toolsStatus?: string;
+  toolsRunningStatus?: string;
+  consolidationNeeded: boolean;
+  hostId?: string;
+  resourcePoolId?: string;
+  folderId?: string;
+  datastoreIds: string[];
+  memoryMB?: number;
+  numCpu?: number;
+  annotation?: string;
+  snapshots: VsphereSnapshot[];
+  currentSnapshotId?: string;
 }
 /** One node of VirtualMachine.snapshot.rootSnapshotList, with its children. */
 export interface VsphereSnapshot {
-  id: string; vmId: string; name: string; description: string; snapshotId: number; createTime: Date;
+  id: string;
+  vmId: string;
+  name: string;
+  description: string;
+  snapshotId: number;
+  createTime: Date;
   /** The VM's power state when it was taken (poweredOn with memory reverts to running). */
-  state: string; quiesced: boolean; parentId?: string; isCurrent: boolean; children: VsphereSnapshot[];
+  state: string;
+  quiesced: boolean;
+  parentId?: string;
+  isCurrent: boolean;
+  children: VsphereSnapshot[];
 }
-export interface VsphereDatastore { id: string; name: string; datacenterId: string; type: string; capacityBytes: number; freeBytes: number; accessible: boolean; multipleHostAccess: boolean; url?: string }
-export interface VsphereNetwork { id: string; name: string; datacenterId: string; type: string }
+export interface VsphereDatastore {
+  id: string;
+  name: string;
+  datacenterId: string;
+  type: string;
+  capacityBytes: number;
+  freeBytes: number;
+  accessible: boolean;
+  multipleHostAccess: boolean;
+  url?: string;
+}
+export interface VsphereNetwork {
+  id: string;
+  name: string;
+  datacenterId: string;
+  type: string;
+}
 
 export interface VsphereInventory {
-  datacenters: VsphereDatacenter[]; clusters: VsphereCluster[]; hosts: VsphereHost[]; resourcePools: VsphereResourcePool[];
-  folders: VsphereFolder[]; vms: VsphereVm[]; datastores: VsphereDatastore[]; networks: VsphereNetwork[];
+  datacenters: VsphereDatacenter[];
+  clusters: VsphereCluster[];
+  hosts: VsphereHost[];
+  resourcePools: VsphereResourcePool[];
+  folders: VsphereFolder[];
+  vms: VsphereVm[];
+  datastores: VsphereDatastore[];
+  networks: VsphereNetwork[];
 }
 
 const VM_PATHS = [
-  'name', 'parent', 'config.uuid', 'config.instanceUuid', 'config.template', 'config.guestFullName', 'config.annotation',
-  'config.hardware.memoryMB', 'config.hardware.numCPU', 'runtime.powerState', 'runtime.host', 'runtime.consolidationNeeded',
-  'guest.toolsStatus', 'guest.toolsRunningStatus', 'resourcePool', 'datastore', 'snapshot',
+  'name',
+  'parent',
+  'config.uuid',
+  'config.instanceUuid',
+  'config.template',
+  'config.guestFullName',
+  'config.annotation',
+  'config.hardware.memoryMB',
+  'config.hardware.numCPU',
+  'runtime.powerState',
+  'runtime.host',
+  'runtime.consolidationNeeded',
+  'guest.toolsStatus',
+  'guest.toolsRunningStatus',
+  'resourcePool',
+  'datastore',
+  'snapshot',
 ];
 
 /** What one RetrievePropertiesEx reads for the whole inventory (subtypes match: ComputeResource covers clusters). */
@@ -48,10 +145,32 @@ export const INVENTORY_SPECS: PropertySpec[] = [
   { type: 'Folder', pathSet: ['name', 'parent', 'childType'] },
   { type: 'Datacenter', pathSet: ['name', 'parent'] },
   { type: 'ComputeResource', pathSet: ['name', 'parent', 'host'] },
-  { type: 'HostSystem', pathSet: ['name', 'parent', 'runtime.connectionState', 'runtime.inMaintenanceMode', 'runtime.powerState', 'config.product.version'] },
+  {
+    type: 'HostSystem',
+    pathSet: [
+      'name',
+      'parent',
+      'runtime.connectionState',
+      'runtime.inMaintenanceMode',
+      'runtime.powerState',
+      'config.product.version',
+    ],
+  },
   { type: 'ResourcePool', pathSet: ['name', 'parent', 'owner'] },
   { type: 'VirtualMachine', pathSet: VM_PATHS },
-  { type: 'Datastore', pathSet: ['name', 'parent', 'summary.type', 'summary.capacity', 'summary.freeSpace', 'summary.accessible', 'summary.multipleHostAccess', 'summary.url'] },
+  {
+    type: 'Datastore',
+    pathSet: [
+      'name',
+      'parent',
+      'summary.type',
+      'summary.capacity',
+      'summary.freeSpace',
+      'summary.accessible',
+      'summary.multipleHostAccess',
+      'summary.url',
+    ],
+  },
   { type: 'Network', pathSet: ['name', 'parent'] },
 ];
 export const VM_SPEC: PropertySpec = { type: 'VirtualMachine', pathSet: VM_PATHS };
@@ -68,34 +187,88 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
     }
     return undefined;
   };
-  const inv: VsphereInventory = { datacenters: [], clusters: [], hosts: [], resourcePools: [], folders: [], vms: [], datastores: [], networks: [] };
+  const inv: VsphereInventory = {
+    datacenters: [],
+    clusters: [],
+    hosts: [],
+    resourcePools: [],
+    folders: [],
+    vms: [],
+    datastores: [],
+    networks: [],
+  };
   const clusterOfHost = new Map<string, string>();
-  for (const o of objects) if (o.obj.type === 'ClusterComputeResource') for (const h of asList(o.props.host)) clusterOfHost.set(asMoRef(h, 'host').value, o.obj.value);
+  for (const o of objects)
+    if (o.obj.type === 'ClusterComputeResource')
+      for (const h of asList(o.props.host)) clusterOfHost.set(asMoRef(h, 'host').value, o.obj.value);
   for (const o of objects) {
-    const id = o.obj.value; const p = o.props;
+    const id = o.obj.value;
+    const p = o.props;
     const name = asString(p.name ?? '', `${o.obj.type} ${id} name`);
     const parentId = optMoRef(p.parent, 'parent')?.value;
     const dc = dcOf(parentId) ?? '';
     switch (o.obj.type) {
-      case 'Datacenter': inv.datacenters.push({ id, name }); break;
-      case 'Folder': inv.folders.push({ id, name, parentId, datacenterId: dcOf(parentId), childType: asList(p.childType).map((t) => asString(t, 'childType')) }); break;
-      case 'ClusterComputeResource': inv.clusters.push({ id, name, datacenterId: dc, hostIds: asList(p.host).map((h) => asMoRef(h, 'host').value) }); break;
-      case 'HostSystem': inv.hosts.push({
-        id, name, datacenterId: dc, computeResourceId: parentId ?? '', clusterId: clusterOfHost.get(id),
-        connectionState: optString(p['runtime.connectionState'], 'runtime.connectionState') ?? 'unknown',
-        inMaintenanceMode: optBool(p['runtime.inMaintenanceMode'], 'runtime.inMaintenanceMode') ?? false,
-        powerState: optString(p['runtime.powerState'], 'runtime.powerState'), version: optString(p['config.product.version'], 'config.product.version'),
-      }); break;
-      case 'ResourcePool': case 'VirtualApp': inv.resourcePools.push({ id, name, datacenterId: dc, parentId: parentId ?? '', ownerId: optMoRef(p.owner, 'owner')?.value }); break;
-      case 'VirtualMachine': inv.vms.push(toVm(o, dc)); break;
-      case 'Datastore': inv.datastores.push({
-        id, name, datacenterId: dc, type: optString(p['summary.type'], 'summary.type') ?? '',
-        capacityBytes: optNumber(p['summary.capacity'], 'summary.capacity') ?? 0, freeBytes: optNumber(p['summary.freeSpace'], 'summary.freeSpace') ?? 0,
-        accessible: optBool(p['summary.accessible'], 'summary.accessible') ?? false, multipleHostAccess: optBool(p['summary.multipleHostAccess'], 'summary.multipleHostAccess') ?? false,
-        url: optString(p['summary.url'], 'summary.url'),
-      }); break;
-      case 'Network': case 'DistributedVirtualPortgroup': case 'OpaqueNetwork': inv.networks.push({ id, name, datacenterId: dc, type: o.obj.type }); break;
-      default: break; // a standalone host's ComputeResource: its host is listed
+      case 'Datacenter':
+        inv.datacenters.push({ id, name });
+        break;
+      case 'Folder':
+        inv.folders.push({
+          id,
+          name,
+          parentId,
+          datacenterId: dcOf(parentId),
+          childType: asList(p.childType).map((t) => asString(t, 'childType')),
+        });
+        break;
+      case 'ClusterComputeResource':
+        inv.clusters.push({ id, name, datacenterId: dc, hostIds: asList(p.host).map((h) => asMoRef(h, 'host').value) });
+        break;
+      case 'HostSystem':
+        inv.hosts.push({
+          id,
+          name,
+          datacenterId: dc,
+          computeResourceId: parentId ?? '',
+          clusterId: clusterOfHost.get(id),
+          connectionState: optString(p['runtime.connectionState'], 'runtime.connectionState') ?? 'unknown',
+          inMaintenanceMode: optBool(p['runtime.inMaintenanceMode'], 'runtime.inMaintenanceMode') ?? false,
+          powerState: optString(p['runtime.powerState'], 'runtime.powerState'),
+          version: optString(p['config.product.version'], 'config.product.version'),
+        });
+        break;
+      case 'ResourcePool':
+      case 'VirtualApp':
+        inv.resourcePools.push({
+          id,
+          name,
+          datacenterId: dc,
+          parentId: parentId ?? '',
+          ownerId: optMoRef(p.owner, 'owner')?.value,
+        });
+        break;
+      case 'VirtualMachine':
+        inv.vms.push(toVm(o, dc));
+        break;
+      case 'Datastore':
+        inv.datastores.push({
+          id,
+          name,
+          datacenterId: dc,
+          type: optString(p['summary.type'], 'summary.type') ?? '',
+          capacityBytes: optNumber(p['summary.capacity'], 'summary.capacity') ?? 0,
+          freeBytes: optNumber(p['summary.freeSpace'], 'summary.freeSpace') ?? 0,
+          accessible: optBool(p['summary.accessible'], 'summary.accessible') ?? false,
+          multipleHostAccess: optBool(p['summary.multipleHostAccess'], 'summary.multipleHostAccess') ?? false,
+          url: optString(p['summary.url'], 'summary.url'),
+        });
+        break;
+      case 'Network':
+      case 'DistributedVirtualPortgroup':
+      case 'OpaqueNetwork':
+        inv.networks.push({ id, name, datacenterId: dc, type: o.obj.type });
+        break;
+      default:
+        break; // a standalone host's ComputeResource: its host is listed
     }
   }
   return inv;
@@ -103,33 +276,54 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
 
 /** A VirtualMachine's properties (VM_SPEC) as a record. */
 export function toVm(o: ObjectContent, datacenterId: string): VsphereVm {
-  const p = o.props; const id = o.obj.value;
+  const p = o.props;
+  const id = o.obj.value;
   const snapInfo = p.snapshot !== undefined ? asObject(p.snapshot, 'VirtualMachine.snapshot') : undefined;
   const currentSnapshotId = optMoRef(snapInfo?.currentSnapshot, 'snapshot.currentSnapshot')?.value;
   return {
-    id, name: asString(p.name ?? '', `VirtualMachine ${id} name`), datacenterId,
-    uuid: optString(p['config.uuid'], 'config.uuid') ?? '', instanceUuid: optString(p['config.instanceUuid'], 'config.instanceUuid'),
+    id,
+    name: asString(p.name ?? '', `VirtualMachine ${id} name`),
+    datacenterId,
+    uuid: optString(p['config.uuid'], 'config.uuid') ?? '',
+    instanceUuid: optString(p['config.instanceUuid'], 'config.instanceUuid'),
     template: optBool(p['config.template'], 'config.template') ?? false,
     powerState: optString(p['runtime.powerState'], 'runtime.powerState') ?? 'unknown',
-    guestFullName: optString(p['config.guestFullName'], 'config.guestFullName'), annotation: optString(p['config.annotation'], 'config.annotation'),
-    toolsStatus: optString(p['guest.toolsStatus'], 'guest.toolsStatus'), toolsRunningStatus: optString(p['guest.toolsRunningStatus'], 'guest.toolsRunningStatus'),
+    guestFullName: optString(p['config.guestFullName'], 'config.guestFullName'),
+    annotation: optString(p['config.annotation'], 'config.annotation'),
+    toolsStatus: optString(p['guest.toolsStatus'], 'guest.toolsStatus'),
+    toolsRunningStatus: optString(p['guest.toolsRunningStatus'], 'guest.toolsRunningStatus'),
     consolidationNeeded: optBool(p['runtime.consolidationNeeded'], 'runtime.consolidationNeeded') ?? false,
-    hostId: optMoRef(p['runtime.host'], 'runtime.host')?.value, resourcePoolId: optMoRef(p.resourcePool, 'resourcePool')?.value,
-    folderId: optMoRef(p.parent, 'parent')?.value, datastoreIds: asList(p.datastore).map((d) => asMoRef(d, 'datastore').value),
-    memoryMB: optNumber(p['config.hardware.memoryMB'], 'config.hardware.memoryMB'), numCpu: optNumber(p['config.hardware.numCPU'], 'config.hardware.numCPU'),
+    hostId: optMoRef(p['runtime.host'], 'runtime.host')?.value,
+    resourcePoolId: optMoRef(p.resourcePool, 'resourcePool')?.value,
+    folderId: optMoRef(p.parent, 'parent')?.value,
+    datastoreIds: asList(p.datastore).map((d) => asMoRef(d, 'datastore').value),
+    memoryMB: optNumber(p['config.hardware.memoryMB'], 'config.hardware.memoryMB'),
+    numCpu: optNumber(p['config.hardware.numCPU'], 'config.hardware.numCPU'),
     snapshots: asList(snapInfo?.rootSnapshotList).map((n) => toSnapshot(n, id, undefined, currentSnapshotId)),
     currentSnapshotId,
   };
 }
 
-function toSnapshot(v: VimValue, vmId: string, parentId: string | undefined, current: string | undefined): VsphereSnapshot {
+function toSnapshot(
+  v: VimValue,
+  vmId: string,
+  parentId: string | undefined,
+  current: string | undefined,
+): VsphereSnapshot {
   const n: VimObject = asObject(v, 'VirtualMachineSnapshotTree');
   const id = asMoRef(n.snapshot, 'VirtualMachineSnapshotTree.snapshot').value;
   const time = new Date(optString(n.createTime, 'createTime') ?? '');
   return {
-    id, vmId, parentId, name: optString(n.name, 'snapshot name') ?? '', description: optString(n.description, 'snapshot description') ?? '',
-    snapshotId: optNumber(n.id, 'snapshot id') ?? 0, createTime: time, state: optString(n.state, 'snapshot state') ?? '',
-    quiesced: optBool(n.quiesced, 'quiesced') ?? false, isCurrent: id === current,
+    id,
+    vmId,
+    parentId,
+    name: optString(n.name, 'snapshot name') ?? '',
+    description: optString(n.description, 'snapshot description') ?? '',
+    snapshotId: optNumber(n.id, 'snapshot id') ?? 0,
+    createTime: time,
+    state: optString(n.state, 'snapshot state') ?? '',
+    quiesced: optBool(n.quiesced, 'quiesced') ?? false,
+    isCurrent: id === current,
     children: asList(n.childSnapshotList).map((c) => toSnapshot(c, vmId, id, current)),
   };
 }
@@ -159,20 +353,52 @@ export function isTemporarySnapshot(s: VsphereSnapshot): boolean {
 }
 
 /** Model mappings: a datacenter is listed where the model has pools (a container of hosts). */
-export function toPoolInfo(dc: VsphereDatacenter): PoolInfo { return { id: dc.id, name: dc.name }; }
+export function toPoolInfo(dc: VsphereDatacenter): PoolInfo {
+  return { id: dc.id, name: dc.name };
+}
 export function toHostInfo(h: VsphereHost): HostInfo {
-  return { id: h.id, poolId: h.datacenterId, name: h.name, address: h.name, enabled: h.connectionState === 'connected' && !h.inMaintenanceMode, version: h.version };
+  return {
+    id: h.id,
+    poolId: h.datacenterId,
+    name: h.name,
+    address: h.name,
+    enabled: h.connectionState === 'connected' && !h.inMaintenanceMode,
+    version: h.version,
+  };
 }
 export function toVmInfo(v: VsphereVm): VmInfo {
   return {
-    id: v.id, uuid: v.instanceUuid || v.uuid, name: v.name, powerState: powerState(v.powerState), hostId: v.hostId, poolId: v.datacenterId,
-    description: v.annotation, memoryBytes: v.memoryMB !== undefined ? v.memoryMB * 1024 * 1024 : undefined, vcpus: v.numCpu,
+    id: v.id,
+    uuid: v.instanceUuid || v.uuid,
+    name: v.name,
+    powerState: powerState(v.powerState),
+    hostId: v.hostId,
+    poolId: v.datacenterId,
+    description: v.annotation,
+    memoryBytes: v.memoryMB !== undefined ? v.memoryMB * 1024 * 1024 : undefined,
+    vcpus: v.numCpu,
     snapshotCount: flattenSnapshots(v.snapshots).length,
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
-  return { id: s.id, uuid: `${s.vmId}/${s.snapshotId}`, vmId: s.vmId, name: s.name, time: s.createTime, parentId: s.parentId, madeByUs: s.description.startsWith(MADE_BY), isCurrent: s.isCurrent };
+  return {
+    id: s.id,
+    uuid: `${s.vmId}/${s.snapshotId}`,
+    vmId: s.vmId,
+    name: s.name,
+    time: s.createTime,
+    parentId: s.parentId,
+    madeByUs: s.description.startsWith(MADE_BY),
+    isCurrent: s.isCurrent,
+  };
 }
 export function toStorageInfo(d: VsphereDatastore): StorageInfo {
-  return { id: d.id, name: d.name, type: d.type, shared: d.multipleHostAccess, freeBytes: d.freeBytes, isDefault: false };
+  return {
+    id: d.id,
+    name: d.name,
+    type: d.type,
+    shared: d.multipleHostAccess,
+    freeBytes: d.freeBytes,
+    isDefault: false,
+  };
 }

@@ -23,10 +23,19 @@ import { MAX_VMX_BYTES, restoredVmx } from './vmwareVmx';
 import { VsphereDatacenter, VsphereDatastore } from './vmwareRecords';
 
 /** Where a restored VM goes: datastore (and its datacenter), VM folder, resource pool and, optionally, host (morefs). */
-export interface RestorePlace { datacenter: VsphereDatacenter; datastore: VsphereDatastore; folderId: string; resourcePoolId: string; hostId?: string }
+export interface RestorePlace {
+  datacenter: VsphereDatacenter;
+  datastore: VsphereDatastore;
+  folderId: string;
+  resourcePoolId: string;
+  hostId?: string;
+}
 
 /** `copy`: the VM lands next to its still-registered original, so it must get a new uuid and MACs. */
-export interface RestoreImageOptions { name: string; copy: boolean }
+export interface RestoreImageOptions {
+  name: string;
+  copy: boolean;
+}
 
 /** How many numbered alternatives of the directory name are tried (`name`, `name_1`, …) before giving up. */
 const MAX_DIRECTORY_TRIES = 100;
@@ -34,21 +43,32 @@ const MAX_DIRECTORY_TRIES = 100;
 /** The backup's files in upload order (disks first, the .vmx last); refuses a backup without exactly one .vmx or with two files of one name. */
 export function uploadOrder(files: ManifestFile[]): ManifestFile[] {
   const vmx = files.filter((f) => /\.vmx$/i.test(f.name));
-  if (vmx.length !== 1) throw new VendorError('INVALID_BACKUP', [`a vSphere backup holds exactly one .vmx, this one ${vmx.length}`]);
+  if (vmx.length !== 1)
+    throw new VendorError('INVALID_BACKUP', [`a vSphere backup holds exactly one .vmx, this one ${vmx.length}`]);
   const names = new Set<string>();
   for (const f of files) {
     const base = path.posix.basename(f.name);
     // The name goes into a datastore URL and path: a manifest is a file anyone could have written.
-    // eslint-disable-next-line no-control-regex
-    if (base === '.' || base === '..' || !base || /[\u0000-\u001f\u007f\\]/.test(base)) throw new VendorError('INVALID_BACKUP', [`unsafe file name ${JSON.stringify(f.name)} in the manifest`]);
-    if (names.has(base)) throw new VendorError('NOT_SUPPORTED', [`two files named ${base} (disks on several datastores): restore puts every file into one directory`]);
+
+    if (base === '.' || base === '..' || !base || /[\u0000-\u001f\u007f\\]/.test(base))
+      throw new VendorError('INVALID_BACKUP', [`unsafe file name ${JSON.stringify(f.name)} in the manifest`]);
+    if (names.has(base))
+      throw new VendorError('NOT_SUPPORTED', [
+        `two files named ${base} (disks on several datastores): restore puts every file into one directory`,
+      ]);
     names.add(base);
   }
   return [...files.filter((f) => f !== vmx[0]), vmx[0]];
 }
 
 /** Restores the image of `entry` at `place`; returns the registered VM's moref value. */
-export async function restoreVmImage(client: VimClient, entry: CatalogEntry, place: RestorePlace, o: RestoreImageOptions, ctx: JobContext): Promise<string> {
+export async function restoreVmImage(
+  client: VimClient,
+  entry: CatalogEntry,
+  place: RestorePlace,
+  o: RestoreImageOptions,
+  ctx: JobContext,
+): Promise<string> {
   const files = uploadOrder(entry.manifest?.files ?? []);
   const { datacenter, datastore } = place;
   const dir = await makeFreshDirectory(client, place, safeName(o.name), ctx.signal);
@@ -73,13 +93,21 @@ export async function restoreVmImage(client: VimClient, entry: CatalogEntry, pla
     throwIfAborted(ctx.signal);
     const vmxPath = `[${datastore.name}] ${dir}/${path.posix.basename(files[files.length - 1].name)}`;
     ctx.log(`RegisterVM_Task ${vmxPath} as "${o.name}"${o.copy ? ' (a copy: uuid.action = "create")' : ''}`);
-    const args = el('path', vmxPath) + el('name', o.name) + el('asTemplate', false)
-      + morEl('pool', { type: 'ResourcePool', value: place.resourcePoolId }) + (place.hostId ? morEl('host', { type: 'HostSystem', value: place.hostId }) : '');
-    const result = await runTask(client, 'RegisterVM_Task', { type: 'Folder', value: place.folderId }, args, { signal: ctx.signal });
+    const args =
+      el('path', vmxPath) +
+      el('name', o.name) +
+      el('asTemplate', false) +
+      morEl('pool', { type: 'ResourcePool', value: place.resourcePoolId }) +
+      (place.hostId ? morEl('host', { type: 'HostSystem', value: place.hostId }) : '');
+    const result = await runTask(client, 'RegisterVM_Task', { type: 'Folder', value: place.folderId }, args, {
+      signal: ctx.signal,
+    });
     return asMoRef(result, 'RegisterVM_Task result').value;
   } catch (err) {
     // The directory is this restore's own (MakeDirectory made it): remove it, not tied to the (maybe aborted) signal.
-    await deleteDatastoreFile(client, `[${datastore.name}] ${dir}`, datacenter.id).catch((e: unknown) => ctx.log(`could not remove [${datastore.name}] ${dir}: ${(e as Error).message}`));
+    await deleteDatastoreFile(client, `[${datastore.name}] ${dir}`, datacenter.id).catch((e: unknown) =>
+      ctx.log(`could not remove [${datastore.name}] ${dir}: ${(e as Error).message}`),
+    );
     throw err;
   } finally {
     await fs.promises.rm(scratch, { recursive: true, force: true });
@@ -87,10 +115,18 @@ export async function restoreVmImage(client: VimClient, entry: CatalogEntry, pla
 }
 
 /** MakeDirectory `[ds] name`, else `name_1`, `name_2`…: returns the one made (FileAlreadyExists: taken, try the next). */
-async function makeFreshDirectory(client: VimClient, place: RestorePlace, base: string, signal?: AbortSignal): Promise<string> {
+async function makeFreshDirectory(
+  client: VimClient,
+  place: RestorePlace,
+  base: string,
+  signal?: AbortSignal,
+): Promise<string> {
   for (let i = 0; i < MAX_DIRECTORY_TRIES; i++) {
     const name = i ? `${base}_${i}` : base;
-    const args = el('name', `[${place.datastore.name}] ${name}`) + morEl('datacenter', { type: 'Datacenter', value: place.datacenter.id }) + el('createParentDirectories', false);
+    const args =
+      el('name', `[${place.datastore.name}] ${name}`) +
+      morEl('datacenter', { type: 'Datacenter', value: place.datacenter.id }) +
+      el('createParentDirectories', false);
     try {
       await client.invoke('MakeDirectory', fileManager(client), args, signal);
       return name;
@@ -98,12 +134,19 @@ async function makeFreshDirectory(client: VimClient, place: RestorePlace, base: 
       if (!(err instanceof VendorError && err.code === 'FileAlreadyExists')) throw err;
     }
   }
-  throw new VendorError('FileAlreadyExists', [`[${place.datastore.name}] ${base} and ${MAX_DIRECTORY_TRIES - 1} numbered alternatives`]);
+  throw new VendorError('FileAlreadyExists', [
+    `[${place.datastore.name}] ${base} and ${MAX_DIRECTORY_TRIES - 1} numbered alternatives`,
+  ]);
 }
 
 /** FileManager.DeleteDatastoreFile_Task (a directory: with its contents). */
 async function deleteDatastoreFile(client: VimClient, name: string, datacenterId: string): Promise<void> {
-  await runTask(client, 'DeleteDatastoreFile_Task', fileManager(client), el('name', name) + morEl('datacenter', { type: 'Datacenter', value: datacenterId }));
+  await runTask(
+    client,
+    'DeleteDatastoreFile_Task',
+    fileManager(client),
+    el('name', name) + morEl('datacenter', { type: 'Datacenter', value: datacenterId }),
+  );
 }
 
 function fileManager(client: VimClient) {
@@ -114,15 +157,31 @@ function fileManager(client: VimClient) {
 
 /** The backup's .vmx with the restore's edits, written to `to` (small: refused above MAX_VMX_BYTES). */
 async function editedVmx(from: string, to: string, o: RestoreImageOptions): Promise<string> {
-  if ((await fs.promises.stat(from)).size > MAX_VMX_BYTES) throw new VendorError('INVALID_BACKUP', [`${path.basename(from)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`]);
+  if ((await fs.promises.stat(from)).size > MAX_VMX_BYTES)
+    throw new VendorError('INVALID_BACKUP', [
+      `${path.basename(from)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`,
+    ]);
   await fs.promises.writeFile(to, restoredVmx(await fs.promises.readFile(from, 'utf8'), o));
   return to;
 }
 
 /** PUT one file through `/folder` with the session cookie, streamed from disk (rawPut); 200 or 201 is success. */
-async function upload(client: VimClient, datacenterPath: string, file: { datastore: string; path: string }, local: string, ctx: JobContext, onBytes: (n: number) => void): Promise<void> {
+async function upload(
+  client: VimClient,
+  datacenterPath: string,
+  file: { datastore: string; path: string },
+  local: string,
+  ctx: JobContext,
+  onBytes: (n: number) => void,
+): Promise<void> {
   const { thumbprint, headers } = client.dataPlane();
-  const head = await rawPut(datastoreFileUrl(client.url, datacenterPath, file), local, { thumbprint, headers, signal: ctx.signal, onBytes });
+  const head = await rawPut(datastoreFileUrl(client.url, datacenterPath, file), local, {
+    thumbprint,
+    headers,
+    signal: ctx.signal,
+    onBytes,
+  });
   if (ctx.signal.aborted) throw new CancelledError();
-  if (head.status !== 200 && head.status !== 201) throw new VendorError(`HTTP_${head.status}`, [`upload of [${file.datastore}] ${file.path}`]);
+  if (head.status !== 200 && head.status !== 201)
+    throw new VendorError(`HTTP_${head.status}`, [`upload of [${file.datastore}] ${file.path}`]);
 }

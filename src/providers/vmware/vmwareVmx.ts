@@ -7,8 +7,10 @@ export const MAX_VMX_BYTES = 1 << 20;
 
 /** A value in .vmx escape form (printable ASCII and non-ASCII kept; `"`, `|`, `#` and control characters as `|XX`). */
 export function vmxEscape(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f"|#]/g, (c) => `|${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return value.replace(
+    /[\u0000-\u001f\u007f"|#]/g,
+    (c) => `|${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 /**
@@ -23,7 +25,8 @@ export function setVmxOptions(vmx: string, options: Record<string, string>): str
     if (!/^[A-Za-z0-9_.:-]+$/.test(key)) throw new TypeError(`not a .vmx key: ${JSON.stringify(key)}`);
     const line = `${key} = "${vmxEscape(value)}"`;
     const i = lines.findIndex((l) => (/^\s*([^=\s]+)\s*=/.exec(l)?.[1] ?? '').toLowerCase() === key.toLowerCase());
-    if (i >= 0) lines[i] = line; else lines.push(line);
+    if (i >= 0) lines[i] = line;
+    else lines.push(line);
   }
   return lines.join(eol) + eol;
 }
@@ -35,5 +38,8 @@ export function setVmxOptions(vmx: string, options: Record<string, string>): str
  * (VirtualMachine.runtime.question, answered with AnswerVM) at its first power-on.
  */
 export function restoredVmx(vmx: string, o: { name: string; copy: boolean }): string {
-  return setVmxOptions(vmx, { displayName: o.name, ...(o.copy ? { 'uuid.action': 'create' } : { 'uuid.action': 'keep' }) });
+  return setVmxOptions(vmx, {
+    displayName: o.name,
+    ...(o.copy ? { 'uuid.action': 'create' } : { 'uuid.action': 'keep' }),
+  });
 }

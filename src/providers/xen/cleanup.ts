@@ -16,7 +16,12 @@ export interface SettleOptions {
   retryBusy: boolean;
 }
 
-interface XenVdi { uuid: string; name_label: string; is_a_snapshot: boolean; snapshot_of: Ref }
+interface XenVdi {
+  uuid: string;
+  name_label: string;
+  is_a_snapshot: boolean;
+  snapshot_of: Ref;
+}
 
 /** Codes that say "not now" rather than "no". */
 const BUSY = new Set(['VDI_IN_USE', 'OTHER_OPERATION_IN_PROGRESS']);
@@ -28,27 +33,52 @@ const BUSY = new Set(['VDI_IN_USE', 'OTHER_OPERATION_IN_PROGRESS']);
  * What could not go (busy, in use) is reported `skipped` and stays in the entry (state `leftover`) for the next
  * cleanup; when nothing is left the entry is completed (removed). `others`: every entry of the journal.
  */
-export async function settleEntry(xapi: XapiClient, journal: Journal, entry: JournalEntry, others: JournalEntry[], opts: SettleOptions): Promise<CleanupItem[]> {
+export async function settleEntry(
+  xapi: XapiClient,
+  journal: Journal,
+  entry: JournalEntry,
+  others: JournalEntry[],
+  opts: SettleOptions,
+): Promise<CleanupItem[]> {
   const why = `journal entry ${entry.id} (${entry.state}, job of ${entry.intentAt} on VM "${entry.vm.name}" ${entry.vm.uuid})`;
   const act = opts.dryRun ? 'would delete' : 'deleted';
   const items: CleanupItem[] = [];
   let disks: JournalObject[] = [...entry.disks];
   const snapshots = await findSnapshots(xapi, entry);
-  if (!snapshots.length && !entry.created && entry.name && await snapshotRunning(xapi, entry.vm.uuid)) {
+  if (!snapshots.length && !entry.created && entry.name && (await snapshotRunning(xapi, entry.vm.uuid))) {
     // The job died while VM.snapshot ran: its snapshot may appear yet. The entry stays for the next cleanup.
-    return [{ action: 'skipped', what: `snapshot "${entry.name}"`, why: `${why}; a snapshot of that VM is still in progress (VM.current_operations): left for the next cleanup` }];
+    return [
+      {
+        action: 'skipped',
+        what: `snapshot "${entry.name}"`,
+        why: `${why}; a snapshot of that VM is still in progress (VM.current_operations): left for the next cleanup`,
+      },
+    ];
   }
   for (const found of snapshots) {
-    if ('problem' in found) { items.push({ action: 'kept', what: found.what, why: `${why} names it, but ${found.problem}: not ours` }); continue; }
+    if ('problem' in found) {
+      items.push({ action: 'kept', what: found.what, why: `${why} names it, but ${found.problem}: not ours` });
+      continue;
+    }
     const what = `snapshot "${found.rec.name_label}" (${found.rec.uuid})`;
-    const proof = `${why}; the pool confirms it is a snapshot of that VM made after the intent (${entry.created ? 'uuid recorded' : 'found by the job\'s marker'})`;
+    const proof = `${why}; the pool confirms it is a snapshot of that VM made after the intent (${entry.created ? 'uuid recorded' : "found by the job's marker"})`;
     const own = await snapshotDisks(xapi, found.rec);
     disks = [...disks.filter((d) => !own.some((o) => o.uuid === d.uuid)), ...own];
-    if (opts.dryRun) { items.push({ action: act, what, why: proof }); continue; }
+    if (opts.dryRun) {
+      items.push({ action: act, what, why: proof });
+      continue;
+    }
     // The disks are on record before anything is deleted: a crash after VM.destroy still leaves them findable.
     await journal.update(entry, { state: 'deleting', created: { id: found.ref, uuid: found.rec.uuid }, disks });
     const err = await attempt(() => xapi.callAsync('VM.destroy', [found.ref]), opts, opts.retryBusy);
-    if (err) { items.push({ action: 'skipped', what, why: `${proof}; ${err.code} ${JSON.stringify(err.params)}: left for the next cleanup` }); continue; }
+    if (err) {
+      items.push({
+        action: 'skipped',
+        what,
+        why: `${proof}; ${err.code} ${JSON.stringify(err.params)}: left for the next cleanup`,
+      });
+      continue;
+    }
     items.push({ action: act, what, why: proof });
   }
   const snapshotLeft = items.some((i) => i.action === 'skipped');
@@ -60,9 +90,10 @@ export async function settleEntry(xapi: XapiClient, journal: Journal, entry: Jou
       if (item?.action === 'skipped') diskLeft.push(d);
     }
   }
-  items.push(...await cleanJobFolder(journal.repository, entry, others, opts.dryRun));
+  items.push(...(await cleanJobFolder(journal.repository, entry, others, opts.dryRun)));
   if (opts.dryRun) return items;
-  if (snapshotLeft || diskLeft.length) await journal.update(entry, { state: 'leftover', disks: snapshotLeft ? disks : diskLeft });
+  if (snapshotLeft || diskLeft.length)
+    await journal.update(entry, { state: 'leftover', disks: snapshotLeft ? disks : diskLeft });
   else await journal.complete(entry);
   return items;
 }
@@ -71,14 +102,41 @@ export async function settleEntry(xapi: XapiClient, journal: Journal, entry: Jou
  * Cleanup of a connection's journal: every abandoned entry (its job no longer runs anywhere) is settled; entries of
  * running jobs are reported and left alone. One item per object; a failure on one entry does not stop the others.
  */
-export async function cleanupJournal(xapi: XapiClient, journal: Journal, connection: string, opts: SettleOptions): Promise<CleanupItem[]> {
+export async function cleanupJournal(
+  xapi: XapiClient,
+  journal: Journal,
+  connection: string,
+  opts: SettleOptions,
+): Promise<CleanupItem[]> {
   const { entries, unreadable } = journal.list();
-  const items: CleanupItem[] = unreadable.map((n) => ({ action: 'kept', what: `journal file ${n}`, why: 'unreadable: nothing is deleted on its word' }));
-  for (const f of await journal.removeDeadWrites(opts.dryRun)) items.push({ action: opts.dryRun ? 'would delete' : 'deleted', what: `file ${f}`, why: 'a journal write its process never finished (the process is gone)' });
+  const items: CleanupItem[] = unreadable.map((n) => ({
+    action: 'kept',
+    what: `journal file ${n}`,
+    why: 'unreadable: nothing is deleted on its word',
+  }));
+  for (const f of await journal.removeDeadWrites(opts.dryRun))
+    items.push({
+      action: opts.dryRun ? 'would delete' : 'deleted',
+      what: `file ${f}`,
+      why: 'a journal write its process never finished (the process is gone)',
+    });
   for (const e of entries.filter((x) => x.connection === connection && x.platform === 'xen')) {
-    if (!isAbandoned(e)) { items.push({ action: 'kept', what: `journal entry ${e.id}`, why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running` }); continue; }
-    try { items.push(...await settleEntry(xapi, journal, e, entries, opts)); } catch (err) {
-      items.push({ action: 'skipped', what: `journal entry ${e.id} (VM "${e.vm.name}")`, why: `${(err as Error).message}: left for the next cleanup` });
+    if (!isAbandoned(e)) {
+      items.push({
+        action: 'kept',
+        what: `journal entry ${e.id}`,
+        why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running`,
+      });
+      continue;
+    }
+    try {
+      items.push(...(await settleEntry(xapi, journal, e, entries, opts)));
+    } catch (err) {
+      items.push({
+        action: 'skipped',
+        what: `journal entry ${e.id} (VM "${e.vm.name}")`,
+        why: `${(err as Error).message}: left for the next cleanup`,
+      });
     }
   }
   return items;
@@ -87,8 +145,13 @@ export async function cleanupJournal(xapi: XapiClient, journal: Journal, connect
 /** Snapshots carrying the tool's temporary tag that no journal entry names: listed as kept (copies inherit other_config). */
 export function unjournalledTagged(vms: Record<Ref, XenVm>, entries: JournalEntry[]): CleanupItem[] {
   const named = new Set(entries.flatMap((e) => (e.created ? [e.created.uuid] : [])));
-  return Object.values(vms).filter((v) => v.is_a_snapshot && v.other_config?.[TEMP_TAG] !== undefined && !named.has(v.uuid))
-    .map((v) => ({ action: 'kept', what: `snapshot "${v.name_label}" (${v.uuid})`, why: `carries ${TEMP_TAG} but no journal entry names it: other_config is copied into snapshots and clones, so the tag proves nothing` }));
+  return Object.values(vms)
+    .filter((v) => v.is_a_snapshot && v.other_config?.[TEMP_TAG] !== undefined && !named.has(v.uuid))
+    .map((v) => ({
+      action: 'kept',
+      what: `snapshot "${v.name_label}" (${v.uuid})`,
+      why: `carries ${TEMP_TAG} but no journal entry names it: other_config is copied into snapshots and clones, so the tag proves nothing`,
+    }));
 }
 
 type Found = { ref: Ref; rec: XenVm } | { what: string; problem: string };
@@ -116,7 +179,7 @@ async function findSnapshots(xapi: XapiClient, entry: JournalEntry): Promise<Fou
 async function notOurs(xapi: XapiClient, rec: XenVm, entry: JournalEntry): Promise<string | undefined> {
   if (!rec.is_a_snapshot) return 'it is not a snapshot';
   if (entry.before.includes(rec.uuid)) return 'it existed before the job began';
-  if (entry.name && !entry.created && rec.name_label !== entry.name) return 'it does not carry the job\'s marker';
+  if (entry.name && !entry.created && rec.name_label !== entry.name) return "it does not carry the job's marker";
   if (rec.snapshot_of !== entry.vm.id) {
     const of = await xapi.call<string>('VM.get_uuid', rec.snapshot_of).catch(() => undefined);
     if (of !== entry.vm.uuid) return `it is a snapshot of another VM (${rec.snapshot_of})`;
@@ -147,23 +210,41 @@ async function snapshotDisks(xapi: XapiClient, snap: XenVm): Promise<JournalObje
   return out;
 }
 
-async function settleDisk(xapi: XapiClient, d: JournalObject, why: string, opts: SettleOptions): Promise<CleanupItem | undefined> {
+async function settleDisk(
+  xapi: XapiClient,
+  d: JournalObject,
+  why: string,
+  opts: SettleOptions,
+): Promise<CleanupItem | undefined> {
   const ref = await byUuid(xapi, 'VDI', d.uuid);
   if (!ref) return undefined;
   const rec = await xapi.call<XenVdi>('VDI.get_record', ref);
   const what = `disk "${rec.name_label}" (${d.uuid})`;
-  if (!rec.is_a_snapshot || (d.parent && rec.snapshot_of !== d.parent)) return { action: 'kept', what, why: `${why} names it, but the pool no longer shows it as that snapshot disk` };
+  if (!rec.is_a_snapshot || (d.parent && rec.snapshot_of !== d.parent))
+    return { action: 'kept', what, why: `${why} names it, but the pool no longer shows it as that snapshot disk` };
   const proof = `${why} recorded it as a disk of the temporary snapshot; the pool confirms it is still that snapshot disk`;
   if (opts.dryRun) return { action: 'would delete', what, why: proof };
   const err = await attempt(() => xapi.callAsync('VDI.destroy', [ref]), opts, true);
-  if (err) return { action: 'skipped', what, why: `${proof}; ${err.code} ${JSON.stringify(err.params)} after ${opts.retries + 1} attempt(s): left for the next cleanup` };
+  if (err)
+    return {
+      action: 'skipped',
+      what,
+      why: `${proof}; ${err.code} ${JSON.stringify(err.params)} after ${opts.retries + 1} attempt(s): left for the next cleanup`,
+    };
   return { action: 'deleted', what, why: proof };
 }
 
 /** Runs `fn`; a busy answer is retried with doubling delays and finally returned (other errors throw). */
-async function attempt(fn: () => Promise<unknown>, opts: SettleOptions, retryBusy: boolean): Promise<VendorError | undefined> {
+async function attempt(
+  fn: () => Promise<unknown>,
+  opts: SettleOptions,
+  retryBusy: boolean,
+): Promise<VendorError | undefined> {
   for (let i = 0; ; i++) {
-    try { await fn(); return undefined; } catch (e) {
+    try {
+      await fn();
+      return undefined;
+    } catch (e) {
       if (!(e instanceof VendorError) || !BUSY.has(e.code)) throw e;
       if (!retryBusy || i >= opts.retries) return e;
       await sleep(opts.backoffMs * 2 ** i);
@@ -173,7 +254,9 @@ async function attempt(fn: () => Promise<unknown>, opts: SettleOptions, retryBus
 
 /** A reference for a uuid, or undefined when the pool has no such object (UUID_INVALID). */
 async function byUuid(xapi: XapiClient, cls: string, uuid: string): Promise<Ref | undefined> {
-  try { return await xapi.call<Ref>(`${cls}.get_by_uuid`, uuid); } catch (e) {
+  try {
+    return await xapi.call<Ref>(`${cls}.get_by_uuid`, uuid);
+  } catch (e) {
     if (e instanceof VendorError && (e.code === 'UUID_INVALID' || e.code === 'HANDLE_INVALID')) return undefined;
     throw e;
   }

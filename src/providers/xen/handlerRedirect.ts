@@ -21,20 +21,31 @@ export const REDIRECTING_PUTS = new Set(['/import', '/import_raw_vdi']);
  * Only http(s) targets are followed. Errors name the target's origin only, never the query (it holds the session).
  */
 export function redirectTarget(from: string, location: unknown, handler: string): string {
-  if (typeof location !== 'string' || location === '') throw new VendorError('HTTP_302', [handler, 'redirect without a Location']);
+  if (typeof location !== 'string' || location === '')
+    throw new VendorError('HTTP_302', [handler, 'redirect without a Location']);
   const src = new URL(from);
   let dst: URL;
-  try { dst = new URL(location, src); } catch { throw new VendorError('REDIRECT_REFUSED', [handler, 'unparsable Location']); }
-  if (dst.protocol !== 'https:' && dst.protocol !== 'http:') throw new VendorError('REDIRECT_REFUSED', [handler, `${dst.protocol} is not http(s)`]);
+  try {
+    dst = new URL(location, src);
+  } catch {
+    throw new VendorError('REDIRECT_REFUSED', [handler, 'unparsable Location']);
+  }
+  if (dst.protocol !== 'https:' && dst.protocol !== 'http:')
+    throw new VendorError('REDIRECT_REFUSED', [handler, `${dst.protocol} is not http(s)`]);
   if (src.protocol === 'https:' && dst.protocol === 'http:') {
-    throw new VendorError('REDIRECT_REFUSED', [handler, `${src.origin} redirected to ${dst.origin}: refusing to downgrade https to http (the query carries the session)`]);
+    throw new VendorError('REDIRECT_REFUSED', [
+      handler,
+      `${src.origin} redirected to ${dst.origin}: refusing to downgrade https to http (the query carries the session)`,
+    ]);
   }
   for (const [k, v] of src.searchParams) if (!dst.searchParams.has(k)) dst.searchParams.set(k, v);
   return dst.toString();
 }
 
 /** The one XAPI call a redirect check needs (XapiClient has it). */
-export interface HostLister { call<T>(method: string, ...params: unknown[]): Promise<T> }
+export interface HostLister {
+  call<T>(method: string, ...params: unknown[]): Promise<T>;
+}
 
 /**
  * Refuses a redirect target that is not a host of this pool. XAPI redirects a handler only to another pool host
@@ -44,7 +55,12 @@ export interface HostLister { call<T>(method: string, ...params: unknown[]): Pro
  * host in host.get_all_records (asked of the master over the connection), on the connection's port or the target
  * scheme's default one (a master reached on port 80 redirects to https on 443). Errors name the target's origin.
  */
-export async function assertPoolHost(xapi: HostLister, connectionUrl: string, target: string, handler: string): Promise<void> {
+export async function assertPoolHost(
+  xapi: HostLister,
+  connectionUrl: string,
+  target: string,
+  handler: string,
+): Promise<void> {
   const conn = new URL(connectionUrl);
   const dst = new URL(target);
   const port = (u: URL) => Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
@@ -52,8 +68,15 @@ export async function assertPoolHost(xapi: HostLister, connectionUrl: string, ta
   const portOk = port(dst) === port(conn) || !dst.port;
   if (portOk && bare(dst) === bare(conn)) return;
   const hosts = await xapi.call<Record<string, { address?: unknown; name_label?: unknown }>>('host.get_all_records');
-  const member = Object.values(hosts ?? {}).find((h) => typeof h?.address === 'string' && h.address.toLowerCase() === bare(dst));
+  const member = Object.values(hosts ?? {}).find(
+    (h) => typeof h?.address === 'string' && h.address.toLowerCase() === bare(dst),
+  );
   if (member && portOk) return;
-  const why = member ? `port ${port(dst)} is not the pool's (${port(conn)})` : `${bare(dst)} is not the address of a host of this pool`;
-  throw new VendorError('REDIRECT_REFUSED', [handler, `${dst.origin}: ${why}; the request carries the session, so it is not sent there`]);
+  const why = member
+    ? `port ${port(dst)} is not the pool's (${port(conn)})`
+    : `${bare(dst)} is not the address of a host of this pool`;
+  throw new VendorError('REDIRECT_REFUSED', [
+    handler,
+    `${dst.origin}: ${why}; the request carries the session, so it is not sent there`,
+  ]);
 }

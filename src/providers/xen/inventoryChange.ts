@@ -13,17 +13,27 @@ import { XenVm, isRealVm, toVmInfo } from './xenRecords';
  * Other classes (VDI, VBD, SR, PBD, VIF, network, task) change no node of the tree; a task's progress shows through
  * the VM's `current_operations`, which is a VM row change.
  */
-export function toInventoryChange(changes: RecordChange[], poolId: string, vdiExists: (r: Ref) => boolean): InventoryChange {
+export function toInventoryChange(
+  changes: RecordChange[],
+  poolId: string,
+  vdiExists: (r: Ref) => boolean,
+): InventoryChange {
   const vms = new Map<Ref, ReturnType<typeof toVmInfo>>();
   const childrenOf = new Set<string>();
-  const listedUnder = (v: XenVm) => { const p = placement(v); return p === NULL_REF ? [poolId] : [p, ...(v.resident_on && v.resident_on !== NULL_REF ? [] : [poolId])]; };
+  const listedUnder = (v: XenVm) => {
+    const p = placement(v);
+    return p === NULL_REF ? [poolId] : [p, ...(v.resident_on && v.resident_on !== NULL_REF ? [] : [poolId])];
+  };
   for (const c of changes) {
     if (c.cls === 'host' && c.op !== 'mod') childrenOf.add(poolId);
     if (c.cls !== 'vm') continue;
     const before = c.previous as XenVm | undefined;
     const after = c.record as XenVm | undefined;
     const v = after ?? before!;
-    if (v.is_a_snapshot) { if (isRef(v.snapshot_of)) childrenOf.add(v.snapshot_of); continue; }
+    if (v.is_a_snapshot) {
+      if (isRef(v.snapshot_of)) childrenOf.add(v.snapshot_of);
+      continue;
+    }
     const wasReal = !!before && isRealVm(before);
     const isReal = !!after && isRealVm(after);
     if (!wasReal && !isReal) continue;
@@ -31,7 +41,8 @@ export function toInventoryChange(changes: RecordChange[], poolId: string, vdiEx
     const to = isReal ? listedUnder(after!) : [];
     if (from.join() !== to.join()) for (const id of [...from, ...to]) childrenOf.add(id);
     if (isReal) vms.set(c.ref, toVmInfo(c.ref, after!, poolId, vdiExists));
-    if (wasReal && isReal && (before!.snapshots ?? []).join() !== (after!.snapshots ?? []).join()) childrenOf.add(c.ref);
+    if (wasReal && isReal && (before!.snapshots ?? []).join() !== (after!.snapshots ?? []).join())
+      childrenOf.add(c.ref);
   }
   return { vms: [...vms.values()], childrenOf: [...childrenOf] };
 }

@@ -13,7 +13,13 @@ import { HostLister } from './handlerRedirect';
  * (host.get_server_certificate, memberThumbprint.ts). So the error offers the master's thumbprint to pin (over http,
  * where the master has none, the member's: the pin then only enables that check) and shows the member's, to check.
  */
-export async function memberCertificateError(xapi: HostLister, connectionUrl: string, target: string, err: Error & { code: string }, howToCheck: string): Promise<Error> {
+export async function memberCertificateError(
+  xapi: HostLister,
+  connectionUrl: string,
+  target: string,
+  err: Error & { code: string },
+  howToCheck: string,
+): Promise<Error> {
   const address = socketTarget(new URL(target)).host;
   const [memberPrint, hosts] = await Promise.all([
     presentedThumbprint(target),
@@ -25,8 +31,13 @@ export async function memberCertificateError(xapi: HostLister, connectionUrl: st
   const conn = new URL(connectionUrl);
   const masterPrint = conn.protocol === 'https:' ? await presentedThumbprint(connectionUrl) : undefined;
   const pin = masterPrint ?? memberPrint;
-  const message = `pool member ${name} (${address}), where ${conn.host} redirected the transfer, presented a certificate that `
-    + `does not verify against the CAs, SHA-256 ${memberPrint} (check it on ${name}: ${howToCheck}). Pin ${masterPrint ? `the master's certificate, SHA-256 ${masterPrint},` : 'that thumbprint'} `
-    + `as the connection's thumbprint: members are then trusted with the certificate the master reports for each (host.get_server_certificate)`;
-  return new UntrustedCertificateError(message, err.code, masterPrint ? conn.host : address, pin, howToCheck, { name, address, thumbprint: memberPrint });
+  const message =
+    `pool member ${name} (${address}), where ${conn.host} redirected the transfer, presented a certificate that ` +
+    `does not verify against the CAs, SHA-256 ${memberPrint} (check it on ${name}: ${howToCheck}). Pin ${masterPrint ? `the master's certificate, SHA-256 ${masterPrint},` : 'that thumbprint'} ` +
+    `as the connection's thumbprint: members are then trusted with the certificate the master reports for each (host.get_server_certificate)`;
+  return new UntrustedCertificateError(message, err.code, masterPrint ? conn.host : address, pin, howToCheck, {
+    name,
+    address,
+    thumbprint: memberPrint,
+  });
 }

@@ -5,7 +5,9 @@ import { X509Certificate } from 'node:crypto';
 import { VendorError } from '../../core/errors';
 import { sha256Thumbprint } from '../../transport/pinnedTls';
 
-export interface XapiCaller { call<T>(method: string, ...params: unknown[]): Promise<T> }
+export interface XapiCaller {
+  call<T>(method: string, ...params: unknown[]): Promise<T>;
+}
 
 /**
  * The SHA-256 thumbprint of the server certificate of the pool host whose `address` is `address` (a 302's Location
@@ -23,6 +25,9 @@ export async function memberThumbprint(xapi: XapiCaller, address: string): Promi
     if (typeof pem !== 'string') throw new TypeError('not a string');
     return sha256Thumbprint(new X509Certificate(pem).raw);
   } catch {
-    throw new VendorError('CERTIFICATE_UNREADABLE', [String(host.name_label ?? address), 'host.get_server_certificate did not return a PEM certificate']);
+    throw new VendorError('CERTIFICATE_UNREADABLE', [
+      String(host.name_label ?? address),
+      'host.get_server_certificate did not return a PEM certificate',
+    ]);
   }
 }

@@ -11,7 +11,13 @@ export const CACHED_CLASSES = ['pool', 'host', 'VM', 'VDI', 'VBD', 'SR', 'PBD', 
 export type CachedClass = (typeof CACHED_CLASSES)[number];
 
 /** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
-export interface RecordChange { cls: string; op: 'add' | 'mod' | 'del'; ref: Ref; record?: unknown; previous?: unknown }
+export interface RecordChange {
+  cls: string;
+  op: 'add' | 'mod' | 'del';
+  ref: Ref;
+  record?: unknown;
+  previous?: unknown;
+}
 /** `reloaded`: every table was fetched again (EVENTS_LOST, a new session, a failure of the event call); `changes` is empty then. */
 export type RecordListener = (changes: RecordChange[], reloaded: boolean) => void;
 
@@ -33,7 +39,10 @@ export interface RecordCacheOptions {
   onError?: (err: unknown) => void;
 }
 
-interface EventFromResult { events: Array<{ class: string; operation: 'add' | 'mod' | 'del'; ref: Ref; snapshot?: unknown }>; token: string }
+interface EventFromResult {
+  events: Array<{ class: string; operation: 'add' | 'mod' | 'del'; ref: Ref; snapshot?: unknown }>;
+  token: string;
+}
 
 type Table = Record<Ref, unknown>;
 const lower = (cls: string) => cls.toLowerCase();
@@ -68,12 +77,22 @@ export class XenRecordCache {
   /** How many times every table was fetched (1 after the first load). */
   loads = 0;
 
-  constructor(private readonly xapi: XapiEventSource, private readonly opts: RecordCacheOptions = {}) {}
+  constructor(
+    private readonly xapi: XapiEventSource,
+    private readonly opts: RecordCacheOptions = {},
+  ) {}
 
   /** The first load (shared by concurrent callers); a failed one is tried again by the next call. */
   load(): Promise<void> {
     const again = this.loads > 0;
-    this.loading ??= this.reload().then(() => { if (again) this.emit([], true); }).catch((err) => { this.loading = undefined; throw err; });
+    this.loading ??= this.reload()
+      .then(() => {
+        if (again) this.emit([], true);
+      })
+      .catch((err) => {
+        this.loading = undefined;
+        throw err;
+      });
     return this.loading;
   }
 
@@ -81,7 +100,9 @@ export class XenRecordCache {
    * Forgets the records: the next read fetches every table again and watchers are told (`reloaded`). For a change
    * no event reports reliably, such as a pool database restore (xapi restarts on the restored database).
    */
-  invalidate(): void { this.loading = undefined; }
+  invalidate(): void {
+    this.loading = undefined;
+  }
 
   /**
    * Loads if needed, then applies what changed since the last event call (one event.from round trip, without
@@ -97,26 +118,39 @@ export class XenRecordCache {
   }
 
   /** Every record of a class by ref (the cache's own object: read it, do not change it). */
-  all<T>(cls: CachedClass): Record<Ref, T> { return (this.tables.get(lower(cls)) ?? {}) as Record<Ref, T>; }
+  all<T>(cls: CachedClass): Record<Ref, T> {
+    return (this.tables.get(lower(cls)) ?? {}) as Record<Ref, T>;
+  }
 
-  get<T>(cls: CachedClass, ref: Ref): T | undefined { return this.all<T>(cls)[ref]; }
+  get<T>(cls: CachedClass, ref: Ref): T | undefined {
+    return this.all<T>(cls)[ref];
+  }
 
   /** Refs of the real VMs listed under a host (resident, or halted with it as affinity); NULL_REF: placed nowhere. */
-  vmsPlacedOn(host: Ref): Ref[] { return [...(this.byPlacement.get(host) ?? [])]; }
+  vmsPlacedOn(host: Ref): Ref[] {
+    return [...(this.byPlacement.get(host) ?? [])];
+  }
 
   /** Calls `listener` after each batch of changes is applied; starts the event loop. Returns the unsubscribe. */
   watch(listener: RecordListener): () => void {
     this.listeners.add(listener);
     if (!this.loop || this.abort.signal.aborted) {
       if (this.abort.signal.aborted) this.abort = new AbortController(); // a stopped loop ends by itself
-      const loop: Promise<void> = this.run(this.abort.signal).finally(() => { if (this.loop === loop) this.loop = undefined; });
+      const loop: Promise<void> = this.run(this.abort.signal).finally(() => {
+        if (this.loop === loop) this.loop = undefined;
+      });
       this.loop = loop;
     }
-    return () => { this.listeners.delete(listener); if (!this.listeners.size) this.stop(); };
+    return () => {
+      this.listeners.delete(listener);
+      if (!this.listeners.size) this.stop();
+    };
   }
 
   /** Ends the event loop (its blocked event.from is aborted); the records stay as they are. */
-  stop(): void { this.abort.abort(); }
+  stop(): void {
+    this.abort.abort();
+  }
 
   private async run(signal: AbortSignal): Promise<void> {
     const base = this.opts.backoffMs ?? 250;
@@ -125,9 +159,17 @@ export class XenRecordCache {
     while (!signal.aborted) {
       const session = this.xapi.sessionRef;
       try {
-        if (reload) { await this.reload(); this.emit([], true); reload = false; } else await this.load();
+        if (reload) {
+          await this.reload();
+          this.emit([], true);
+          reload = false;
+        } else await this.load();
         if (signal.aborted) return;
-        const r = await this.xapi.callInSession<EventFromResult>('event.from', [CACHED_CLASSES, this.token, this.opts.timeoutSeconds ?? 30], signal);
+        const r = await this.xapi.callInSession<EventFromResult>(
+          'event.from',
+          [CACHED_CLASSES, this.token, this.opts.timeoutSeconds ?? 30],
+          signal,
+        );
         this.apply(r);
         delay = base;
       } catch (err) {
@@ -136,7 +178,10 @@ export class XenRecordCache {
         reload = true;
         const code = err instanceof VendorError ? err.code : undefined;
         // A session that died under the blocked call (logout, xapi restart): a new one, then reload at once.
-        if (code === 'SESSION_INVALID' && this.xapi.sessionRef === session) { await this.xapi.login().catch((e) => this.opts.onError?.(e)); continue; }
+        if (code === 'SESSION_INVALID' && this.xapi.sessionRef === session) {
+          await this.xapi.login().catch((e) => this.opts.onError?.(e));
+          continue;
+        }
         if (code === 'EVENTS_LOST' || code === 'SESSION_INVALID') continue;
         await sleep(delay, signal).catch(() => undefined);
         delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? 30_000);
@@ -145,10 +190,18 @@ export class XenRecordCache {
   }
 
   private catchUp(): Promise<void> {
-    this.catching ??= this.xapi.call<EventFromResult>('event.from', CACHED_CLASSES, this.token, 0)
+    this.catching ??= this.xapi
+      .call<EventFromResult>('event.from', CACHED_CLASSES, this.token, 0)
       .then((r) => this.apply(r))
-      .catch(async (err) => { if (err instanceof VendorError && err.code === 'EVENTS_LOST') { await this.reload(); this.emit([], true); } else throw err; })
-      .finally(() => { this.catching = undefined; });
+      .catch(async (err) => {
+        if (err instanceof VendorError && err.code === 'EVENTS_LOST') {
+          await this.reload();
+          this.emit([], true);
+        } else throw err;
+      })
+      .finally(() => {
+        this.catching = undefined;
+      });
     return this.catching;
   }
 
@@ -157,10 +210,14 @@ export class XenRecordCache {
     const pools = await this.xapi.call<Table>('pool.get_all_records');
     const pool = Object.keys(pools)[0];
     const token = pool ? await this.xapi.call<string>('event.inject', 'pool', pool) : '';
-    const fetched = await Promise.all(CACHED_CLASSES.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))));
+    const fetched = await Promise.all(
+      CACHED_CLASSES.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))),
+    );
     this.tables.clear();
     this.byPlacement.clear();
-    CACHED_CLASSES.forEach((c, i) => this.tables.set(lower(c), Object.assign(Object.create(null) as Table, fetched[i])));
+    CACHED_CLASSES.forEach((c, i) =>
+      this.tables.set(lower(c), Object.assign(Object.create(null) as Table, fetched[i])),
+    );
     for (const [ref, v] of Object.entries(this.all<XenVm>('VM'))) this.place(ref, undefined, v);
     this.token = token;
     this.loads++;
@@ -185,8 +242,15 @@ export class XenRecordCache {
       } else {
         table[ev.ref] = ev.snapshot;
       }
-      if (lower(ev.class) === 'vm') this.place(ev.ref, previous as XenVm | undefined, table[ev.ref] as XenVm | undefined);
-      changes.push({ cls: lower(ev.class), op: previous === undefined ? 'add' : ev.operation, ref: ev.ref, record: table[ev.ref], previous });
+      if (lower(ev.class) === 'vm')
+        this.place(ev.ref, previous as XenVm | undefined, table[ev.ref] as XenVm | undefined);
+      changes.push({
+        cls: lower(ev.class),
+        op: previous === undefined ? 'add' : ev.operation,
+        ref: ev.ref,
+        record: table[ev.ref],
+        previous,
+      });
     }
     if (changes.length) this.emit(changes, false);
   }
@@ -196,10 +260,20 @@ export class XenRecordCache {
     const to = after && isRealVm(after) ? placement(after) : undefined;
     if (from === to) return;
     if (from !== undefined) this.byPlacement.get(from)?.delete(ref);
-    if (to !== undefined) { let s = this.byPlacement.get(to); if (!s) this.byPlacement.set(to, (s = new Set())); s.add(ref); }
+    if (to !== undefined) {
+      let s = this.byPlacement.get(to);
+      if (!s) this.byPlacement.set(to, (s = new Set()));
+      s.add(ref);
+    }
   }
 
   private emit(changes: RecordChange[], reloaded: boolean): void {
-    for (const l of [...this.listeners]) { try { l(changes, reloaded); } catch (err) { this.opts.onError?.(err); } }
+    for (const l of [...this.listeners]) {
+      try {
+        l(changes, reloaded);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    }
   }
 }

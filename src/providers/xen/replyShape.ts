@@ -10,8 +10,16 @@ type FieldType = 'string' | 'boolean' | 'array' | 'object' | 'number|string';
 /** The fields the provider reads, per class, with their XenAPI types. Other fields are not checked. */
 const RECORD_FIELDS: Record<string, Record<string, FieldType>> = {
   VM: {
-    uuid: 'string', name_label: 'string', power_state: 'string', is_a_template: 'boolean', is_a_snapshot: 'boolean',
-    is_control_domain: 'boolean', snapshots: 'array', VBDs: 'array', other_config: 'object', resident_on: 'string',
+    uuid: 'string',
+    name_label: 'string',
+    power_state: 'string',
+    is_a_template: 'boolean',
+    is_a_snapshot: 'boolean',
+    is_control_domain: 'boolean',
+    snapshots: 'array',
+    VBDs: 'array',
+    other_config: 'object',
+    resident_on: 'string',
   },
   host: { uuid: 'string', name_label: 'string', address: 'string' },
   pool: { name_label: 'string', master: 'string', default_SR: 'string' },
@@ -33,10 +41,14 @@ function describe(v: unknown): string {
 
 function is(v: unknown, t: FieldType): boolean {
   switch (t) {
-    case 'array': return Array.isArray(v);
-    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
-    case 'number|string': return typeof v === 'number' || typeof v === 'string';
-    default: return typeof v === t;
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'number|string':
+      return typeof v === 'number' || typeof v === 'string';
+    default:
+      return typeof v === t;
   }
 }
 
@@ -48,7 +60,11 @@ function is(v: unknown, t: FieldType): boolean {
  */
 export function checkReply(method: string, result: unknown, origin: string): void {
   const fail = (field: string, expected: string, value: unknown): never => {
-    throw new VendorError('XAPI_MALFORMED_REPLY', [method, `${field} is ${describe(value)}, expected ${expected}`, `from ${origin}`]);
+    throw new VendorError('XAPI_MALFORMED_REPLY', [
+      method,
+      `${field} is ${describe(value)}, expected ${expected}`,
+      `from ${origin}`,
+    ]);
   };
   const [cls, call] = method.startsWith('Async.') ? ['', 'async'] : method.split('.', 2);
   const fields = RECORD_FIELDS[cls];
@@ -57,9 +73,15 @@ export function checkReply(method: string, result: unknown, origin: string): voi
     if (!fields) return;
     for (const [name, t] of Object.entries(fields)) {
       const v = (rec as Record<string, unknown>)[name];
-      if (!is(v, t)) fail(`${where}.${name}`, t === 'number|string' ? 'a number' : `${t === 'array' || t === 'object' ? 'an' : 'a'} ${t}`, v);
+      if (!is(v, t))
+        fail(
+          `${where}.${name}`,
+          t === 'number|string' ? 'a number' : `${t === 'array' || t === 'object' ? 'an' : 'a'} ${t}`,
+          v,
+        );
     }
-    if (cls === 'task' && !TASK_STATUS.has((rec as { status: string }).status)) fail(`${where}.status`, 'a task status', (rec as { status: unknown }).status);
+    if (cls === 'task' && !TASK_STATUS.has((rec as { status: string }).status))
+      fail(`${where}.status`, 'a task status', (rec as { status: unknown }).status);
   };
   if (call === 'get_record') return record(result, 'the record');
   if (call === 'get_all_records') {
@@ -67,7 +89,13 @@ export function checkReply(method: string, result: unknown, origin: string): voi
     for (const [ref, rec] of Object.entries(result as Record<string, unknown>)) record(rec, ref);
     return;
   }
-  if (call === 'async' || method === 'task.create' || method === 'session.login_with_password' || call === 'get_name_label' || call === 'get_uuid') {
+  if (
+    call === 'async' ||
+    method === 'task.create' ||
+    method === 'session.login_with_password' ||
+    call === 'get_name_label' ||
+    call === 'get_uuid'
+  ) {
     if (typeof result !== 'string') fail('the reply', 'a string', result);
   }
 }

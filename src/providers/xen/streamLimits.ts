@@ -10,5 +10,8 @@ export const DEFAULT_TASK_DEADLINE_MINUTES = 60;
 export function streamLimits(profile: ConnectionProfile): { idleTimeoutMs?: number; taskDeadlineMs?: number } {
   const idle = profile.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
   const deadline = profile.taskDeadlineMinutes ?? DEFAULT_TASK_DEADLINE_MINUTES;
-  return { idleTimeoutMs: idle > 0 ? idle * 1000 : undefined, taskDeadlineMs: deadline > 0 ? deadline * 60_000 : undefined };
+  return {
+    idleTimeoutMs: idle > 0 ? idle * 1000 : undefined,
+    taskDeadlineMs: deadline > 0 ? deadline * 60_000 : undefined,
+  };
 }

@@ -10,7 +10,13 @@ export const TOOL_KEY_PREFIX = 'vmbackup:';
  * Xen Orchestra's setFieldEntry (vatesfr/xen-orchestra packages/xen-api/index.mjs), whose comment notes that
  * `remove_from_*` does not fail on a missing key.
  */
-export async function setOtherConfigKey(xapi: XapiClient, cls: string, ref: Ref, key: string, value: string): Promise<void> {
+export async function setOtherConfigKey(
+  xapi: XapiClient,
+  cls: string,
+  ref: Ref,
+  key: string,
+  value: string,
+): Promise<void> {
   await xapi.call(`${cls}.remove_from_other_config`, ref, key);
   await xapi.call(`${cls}.add_to_other_config`, ref, key, value);
 }

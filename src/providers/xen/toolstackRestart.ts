@@ -12,21 +12,34 @@ export const TOOLSTACK_RESTART_LIMIT_MS = 5 * 60_000;
  * connection failures in between are the restart. Throws after `limitMs` with what to do, or at once on any other
  * vendor error. `log` gets one line when the restart is seen and one when logged in again.
  */
-export async function waitForToolstackRestart(xapi: XapiClient, signal: AbortSignal, log: (line: string) => void, limitMs = TOOLSTACK_RESTART_LIMIT_MS): Promise<void> {
+export async function waitForToolstackRestart(
+  xapi: XapiClient,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  limitMs = TOOLSTACK_RESTART_LIMIT_MS,
+): Promise<void> {
   const old = xapi.sessionRef;
   const deadline = Date.now() + limitMs;
   let seenDown = false;
   for (let attempt = 0; ; attempt++) {
     try {
       await xapi.call('pool.get_all');
-      if (xapi.sessionRef !== old) { log('logged in again: the pool now runs on the restored database'); return; }
+      if (xapi.sessionRef !== old) {
+        log('logged in again: the pool now runs on the restored database');
+        return;
+      }
     } catch (e) {
       if (e instanceof VendorError && e.code !== 'SESSION_INVALID') throw e;
       if (!(e instanceof VendorError) && !isTransient(e)) throw e;
-      if (!seenDown) { seenDown = true; log('xapi is restarting its toolstack to load the restored database (sessions end): waiting to log in again'); }
+      if (!seenDown) {
+        seenDown = true;
+        log('xapi is restarting its toolstack to load the restored database (sessions end): waiting to log in again');
+      }
     }
     if (Date.now() > deadline) {
-      throw new Error(`the pool database was restored, but the master did not ${seenDown ? 'come back' : 'restart'} within ${Math.round(limitMs / 1000)} s: check the master's console (xe host-list), then connect again`);
+      throw new Error(
+        `the pool database was restored, but the master did not ${seenDown ? 'come back' : 'restart'} within ${Math.round(limitMs / 1000)} s: check the master's console (xe host-list), then connect again`,
+      );
     }
     await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)), signal);
   }

@@ -24,14 +24,24 @@ const SHOW_XAPI_CERTIFICATE = 'openssl x509 -noout -fingerprint -sha256 -in /etc
 export const NULL_REF = 'OpaqueRef:NULL';
 
 export interface XapiClientOptions {
-  url: string; username: string; password: string; thumbprint?: string; taskPollMs?: number; maxReplyBytes?: number;
+  url: string;
+  username: string;
+  password: string;
+  thumbprint?: string;
+  taskPollMs?: number;
+  maxReplyBytes?: number;
   /** A data stream (export, import, dumps) on which nothing moves this long fails (StalledError). Default: none. */
   idleTimeoutMs?: number;
   /** A task still pending this long after we began to wait for it is cancelled (TaskDeadlineError). Default: none. */
   taskDeadlineMs?: number;
 }
 
-export interface TaskRecord { status: 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled'; progress: number; result: string; error_info: string[] }
+export interface TaskRecord {
+  status: 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled';
+  progress: number;
+  result: string;
+  error_info: string[];
+}
 
 export class XapiClient {
   private http!: AxiosInstance;
@@ -46,16 +56,25 @@ export class XapiClient {
     this.http = this.makeHttp();
   }
 
-  get sessionRef(): string | undefined { return this.session; }
+  get sessionRef(): string | undefined {
+    return this.session;
+  }
 
   /** How often a task is polled while it runs. */
-  get taskPollMs(): number { return this.opts.taskPollMs ?? 500; }
+  get taskPollMs(): number {
+    return this.opts.taskPollMs ?? 500;
+  }
 
   async login(): Promise<void> {
     let member: string | undefined;
     for (let hops = 0; ; hops++) {
       try {
-        this.session = await this.rawCall<string>('session.login_with_password', [this.opts.username, this.opts.password, '2.21', 'vm-backup-explorer']);
+        this.session = await this.rawCall<string>('session.login_with_password', [
+          this.opts.username,
+          this.opts.password,
+          '2.21',
+          'vm-backup-explorer',
+        ]);
         return;
       } catch (err) {
         // A pool member refuses logins and names its master: reconnect there (once or twice, never in a loop).
@@ -67,10 +86,14 @@ export class XapiClient {
           this.http = this.makeHttp();
           continue;
         }
-        if (!this.opts.thumbprint && isUntrustedCertificate(err)) throw await this.howToPin(err as Error & { code: string });
+        if (!this.opts.thumbprint && isUntrustedCertificate(err))
+          throw await this.howToPin(err as Error & { code: string });
         // The pin was taken from the member the connection names; the master has a certificate of its own.
         if (member && this.opts.thumbprint && err instanceof Error && /thumbprint mismatch/.test(err.message)) {
-          throw new Error(`${err.message} — ${member} is a pool member (HOST_IS_SLAVE) whose master is ${new URL(this.url).host}: point the connection's url at the master and pin the master's certificate`);
+          throw new Error(
+            `${err.message} — ${member} is a pool member (HOST_IS_SLAVE) whose master is ${new URL(this.url).host}: point the connection's url at the master and pin the master's certificate`,
+            { cause: err },
+          );
         }
         throw err;
       }
@@ -110,7 +133,12 @@ export class XapiClient {
   }
 
   /** Runs Async.<method>, polls the task with progress, cancels it on abort, returns the result refs. */
-  async callAsync(method: string, params: unknown[], signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<string[]> {
+  async callAsync(
+    method: string,
+    params: unknown[],
+    signal?: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<string[]> {
     const task = await this.call<Ref>(`Async.${method}`, ...params);
     return this.waitTask(task, signal, onProgress);
   }
@@ -125,7 +153,10 @@ export class XapiClient {
     const deadline = this.opts.taskDeadlineMs ? Date.now() + this.opts.taskDeadlineMs : Infinity;
     try {
       for (let poll = 0; ; poll++) {
-        if (signal?.aborted && !cancelSent) { cancelSent = true; await this.call('task.cancel', task).catch(() => undefined); }
+        if (signal?.aborted && !cancelSent) {
+          cancelSent = true;
+          await this.call('task.cancel', task).catch(() => undefined);
+        }
         const rec = await this.call<TaskRecord>('task.get_record', task);
         onProgress?.(Number(rec.progress) || 0);
         if (rec.status === 'success') return parseTaskResult(rec.result ?? '');
@@ -145,23 +176,37 @@ export class XapiClient {
 
   private deadlineError(rec: TaskRecord, task: Ref): TaskDeadlineError {
     const minutes = (this.opts.taskDeadlineMs ?? 0) / 60_000;
-    return new TaskDeadlineError(`XAPI task "${method(rec) || task}" still ${rec.status} after ${+minutes.toFixed(3)} min (the connection's taskDeadlineMinutes): cancelled it`);
+    return new TaskDeadlineError(
+      `XAPI task "${method(rec) || task}" still ${rec.status} after ${+minutes.toFixed(3)} min (the connection's taskDeadlineMinutes): cancelled it`,
+    );
   }
 
   /**
    * GET a data-plane handler into `sink` (see rawGet: the bytes are read straight into the sink's memory). Follows
    * 302s (see handlerRedirect) with the same query and the same TLS policy; `onHead` sees the 200's head first.
    */
-  async receive(path: string, query: Record<string, string>, sink: BodySink, signal?: AbortSignal, onHead?: (head: ResponseHead) => void): Promise<void> {
+  async receive(
+    path: string,
+    query: Record<string, string>,
+    sink: BodySink,
+    signal?: AbortSignal,
+    onHead?: (head: ResponseHead) => void,
+  ): Promise<void> {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const { head } = await this.onMember(url, rawGet(url, { thumbprint: await this.pinFor(url), signal, idleMs: this.opts.idleTimeoutMs }, (h) => {
-        if (h.status !== 200) return undefined;
-        onHead?.(h);
-        return sink;
-      }));
-      if (head.status === 302) { url = await this.follow(url, head.headers.location, path); continue; }
+      const { head } = await this.onMember(
+        url,
+        rawGet(url, { thumbprint: await this.pinFor(url), signal, idleMs: this.opts.idleTimeoutMs }, (h) => {
+          if (h.status !== 200) return undefined;
+          onHead?.(h);
+          return sink;
+        }),
+      );
+      if (head.status === 302) {
+        url = await this.follow(url, head.headers.location, path);
+        continue;
+      }
       if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
       return;
     }
@@ -172,11 +217,20 @@ export class XapiClient {
    * PUT a file with its exact Content-Length (XAPI rejects chunked uploads with 403), from reused buffers (rawPut).
    * A sent body cannot be sent again, so for handlers that may redirect the 302 is discovered first (probeRedirects).
    */
-  async putFile(path: string, query: Record<string, string>, file: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<{ taskRef?: string }> {
+  async putFile(
+    path: string,
+    query: Record<string, string>,
+    file: string,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<{ taskRef?: string }> {
     if (!this.session) await this.login();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
-    const head = await this.onMember(url, rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs }));
+    const head = await this.onMember(
+      url,
+      rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs }),
+    );
     if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
     return { taskRef: head.headers['task-id'] };
   }
@@ -190,9 +244,14 @@ export class XapiClient {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const probe = new URL(url);
       probe.searchParams.delete('task_id');
-      const res = await this.onMember(url, this.httpPinned(await this.pinFor(url)).put(probe.toString(), '', {
-        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' }, signal, responseType: 'stream',
-      }));
+      const res = await this.onMember(
+        url,
+        this.httpPinned(await this.pinFor(url)).put(probe.toString(), '', {
+          headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': '0' },
+          signal,
+          responseType: 'stream',
+        }),
+      );
       (res.data as Readable).destroy();
       if (res.status !== 302) return url;
       url = await this.follow(url, res.headers.location, path);
@@ -205,7 +264,9 @@ export class XapiClient {
    * the error names the member and carries what Pin This Certificate… needs (memberCertificateError).
    */
   private async onMember<T>(url: string, transfer: Promise<T>): Promise<T> {
-    try { return await transfer; } catch (err) {
+    try {
+      return await transfer;
+    } catch (err) {
       if (new URL(url).host === new URL(this.url).host || !isUntrustedCertificate(err)) throw err;
       throw await memberCertificateError(this, this.url, url, err as Error & { code: string }, SHOW_XAPI_CERTIFICATE);
     }
@@ -226,7 +287,6 @@ export class XapiClient {
     return untrustedCertificateError(this.url, err, 'on the host', SHOW_XAPI_CERTIFICATE);
   }
 
-
   /**
    * The thumbprint a data-plane URL is pinned to: none when certificates are verified against CAs; the connection's
    * for the master; for another pool host (a 302 led there) the thumbprint of that host's own certificate as the
@@ -244,7 +304,10 @@ export class XapiClient {
   private httpPinned(pin: string | undefined): AxiosInstance {
     if (pin === this.opts.thumbprint) return this.http;
     let http = this.memberHttp.get(pin ?? '');
-    if (!http) { http = createHttp({ baseURL: this.url, thumbprint: pin }); this.memberHttp.set(pin ?? '', http); }
+    if (!http) {
+      http = createHttp({ baseURL: this.url, thumbprint: pin });
+      this.memberHttp.set(pin ?? '', http);
+    }
     return http;
   }
 
@@ -255,18 +318,30 @@ export class XapiClient {
 
   private async rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
     const id = ++this.rpcId;
-    const res = await this.http.post('/jsonrpc', { jsonrpc: '2.0', method, params, id }, {
-      headers: { 'Content-Type': 'application/json' }, responseType: 'json', signal, maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
-    });
+    const res = await this.http.post(
+      '/jsonrpc',
+      { jsonrpc: '2.0', method, params, id },
+      {
+        headers: { 'Content-Type': 'application/json' },
+        responseType: 'json',
+        signal,
+        maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
+      },
+    );
     const body = res.data as { result?: T; error?: unknown } | string;
-    if (typeof body !== 'object' || body === null) throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
+    if (typeof body !== 'object' || body === null)
+      throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
     if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
     if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
     checkReply(method, body.result, new URL(this.url).host);
     return body.result as T;
   }
 
-  private makeHttp(): AxiosInstance { return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint }); }
+  private makeHttp(): AxiosInstance {
+    return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint });
+  }
 }
 
-function method(rec: TaskRecord): string { return (rec as unknown as { name_label?: string }).name_label ?? ''; }
+function method(rec: TaskRecord): string {
+  return (rec as unknown as { name_label?: string }).name_label ?? '';
+}

@@ -7,16 +7,29 @@ import { VendorError } from '../../core/errors';
  * gets XAPI_MALFORMED_REPLY.
  */
 export function xapiError(error: unknown): VendorError {
-  if (Array.isArray(error)) return new VendorError(error.length ? text(error[0]) : 'XAPI_MALFORMED_REPLY', error.length ? error.slice(1).map(text) : ['an empty error']);
+  if (Array.isArray(error))
+    return new VendorError(
+      error.length ? text(error[0]) : 'XAPI_MALFORMED_REPLY',
+      error.length ? error.slice(1).map(text) : ['an empty error'],
+    );
   const e = error as { message?: unknown; data?: unknown };
-  const data = Array.isArray(e?.data) ? e.data.map(text) : e?.data !== undefined && e?.data !== null ? [text(e.data)] : [];
-  if (e?.message === undefined || e?.message === null) return new VendorError('XAPI_MALFORMED_REPLY', [`an error without a code: ${text(error)}`.slice(0, 200)]);
+  const data = Array.isArray(e?.data)
+    ? e.data.map(text)
+    : e?.data !== undefined && e?.data !== null
+      ? [text(e.data)]
+      : [];
+  if (e?.message === undefined || e?.message === null)
+    return new VendorError('XAPI_MALFORMED_REPLY', [`an error without a code: ${text(error)}`.slice(0, 200)]);
   return new VendorError(text(e.message), data);
 }
 
 function text(v: unknown): string {
   if (typeof v === 'string') return v;
-  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }
 
 /** task.result is an XML-RPC value string: `<value>OpaqueRef:…</value>` or an array of them. */

@@ -1,7 +1,15 @@
 // Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
 import * as path from 'node:path';
 import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
-import { BackupOptions, MetadataRestoreOptions, MetadataRestoreResult, Provider, RestoreOptions, Secrets, SnapshotOptions } from '../../core/provider';
+import {
+  BackupOptions,
+  MetadataRestoreOptions,
+  MetadataRestoreResult,
+  Provider,
+  RestoreOptions,
+  Secrets,
+  SnapshotOptions,
+} from '../../core/provider';
 import { JobContext, warn } from '../../core/job';
 import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
 import { Journal, JournalEntry } from '../../core/journal';
@@ -14,7 +22,18 @@ import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { cleanupJournal, settleEntry, unjournalledTagged } from './cleanup';
 import { setOtherConfigKey, stripToolKeys } from './toolKeys';
 import { snapshotUuids, takeTemporarySnapshot, temporarySnapshotName } from './temporarySnapshot';
-import { MADE_BY_TAG, TEMP_TAG, XenHost, XenPool, XenSr, XenVbd, XenVm, isRealVm, toSnapshotInfo, toVmInfo } from './xenRecords';
+import {
+  MADE_BY_TAG,
+  TEMP_TAG,
+  XenHost,
+  XenPool,
+  XenSr,
+  XenVbd,
+  XenVm,
+  isRealVm,
+  toSnapshotInfo,
+  toVmInfo,
+} from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
 import { CachedClass, XenRecordCache } from './recordCache';
 import { toInventoryChange } from './inventoryChange';
@@ -36,23 +55,50 @@ export class XenProvider implements Provider, LiveInventory {
   readonly capabilities = xenCapabilities;
   readonly xapi: XapiClient;
 
-  constructor(readonly profile: ConnectionProfile, secrets: Secrets) {
-    this.xapi = new XapiClient({ url: profile.url, username: profile.username, password: secrets.password, thumbprint: profile.thumbprint, ...streamLimits(profile) });
+  constructor(
+    readonly profile: ConnectionProfile,
+    secrets: Secrets,
+  ) {
+    this.xapi = new XapiClient({
+      url: profile.url,
+      username: profile.username,
+      password: secrets.password,
+      thumbprint: profile.thumbprint,
+      ...streamLimits(profile),
+    });
   }
 
-  async connect(): Promise<void> { await this.guard(() => this.xapi.login()); }
-  async disconnect(): Promise<void> { this.recordCache.stop(); await this.xapi.logout(); }
+  async connect(): Promise<void> {
+    await this.guard(() => this.xapi.login());
+  }
+  async disconnect(): Promise<void> {
+    this.recordCache.stop();
+    await this.xapi.logout();
+  }
 
   /** Pools, hosts, VMs, snapshots and storage are read from the connection's record cache (recordCache.ts), made current first. */
   async listPools(): Promise<PoolInfo[]> {
     const c = await this.inventory();
     const hosts = c.all<XenHost>('host');
-    return Object.entries(c.all<XenPool>('pool')).map(([ref, p]) => ({ id: ref, name: p.name_label || hosts[p.master]?.name_label || this.profile.name, masterHostId: p.master, defaultStorageId: p.default_SR }));
+    return Object.entries(c.all<XenPool>('pool')).map(([ref, p]) => ({
+      id: ref,
+      name: p.name_label || hosts[p.master]?.name_label || this.profile.name,
+      masterHostId: p.master,
+      defaultStorageId: p.default_SR,
+    }));
   }
 
   async listHosts(poolId: string): Promise<HostInfo[]> {
     const hosts = (await this.inventory()).all<XenHost>('host');
-    return Object.entries(hosts).map(([ref, h]) => ({ id: ref, poolId, name: h.name_label, address: h.address, enabled: h.enabled, version: h.software_version?.product_version }))
+    return Object.entries(hosts)
+      .map(([ref, h]) => ({
+        id: ref,
+        poolId,
+        name: h.name_label,
+        address: h.address,
+        enabled: h.enabled,
+        version: h.software_version?.product_version,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -66,21 +112,34 @@ export class XenProvider implements Provider, LiveInventory {
     const vdis = c.all<object>('VDI');
     const poolId = scope.poolId ?? Object.keys(c.all('pool'))[0];
     const refs = scope.hostId ? c.vmsPlacedOn(scope.hostId) : Object.keys(vms).filter((r) => isRealVm(vms[r]));
-    return refs.map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r])).sort((a, b) => a.name.localeCompare(b.name));
+    return refs
+      .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r]))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listSnapshots(vmId: string): Promise<SnapshotInfo[]> {
     const vms = (await this.inventory()).all<XenVm>('VM');
     const vm = vms[vmId];
     if (!vm) throw this.err(new VendorError('HANDLE_INVALID', ['VM', vmId]));
-    return (vm.snapshots ?? []).filter((r) => vms[r]).map((r) => toSnapshotInfo(r, vms[r], vms, vm)).sort((a, b) => a.time.getTime() - b.time.getTime());
+    return (vm.snapshots ?? [])
+      .filter((r) => vms[r])
+      .map((r) => toSnapshotInfo(r, vms[r], vms, vm))
+      .sort((a, b) => a.time.getTime() - b.time.getTime());
   }
 
   async listStorage(): Promise<StorageInfo[]> {
     const c = await this.inventory();
     const def = Object.values(c.all<XenPool>('pool'))[0]?.default_SR;
-    return Object.entries(c.all<XenSr>('SR')).filter(([, s]) => s.content_type !== 'iso')
-      .map(([ref, s]) => ({ id: ref, name: s.name_label, type: s.type, shared: s.shared, isDefault: ref === def, freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined }));
+    return Object.entries(c.all<XenSr>('SR'))
+      .filter(([, s]) => s.content_type !== 'iso')
+      .map(([ref, s]) => ({
+        id: ref,
+        name: s.name_label,
+        type: s.type,
+        shared: s.shared,
+        isDefault: ref === def,
+        freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined,
+      }));
   }
 
   /**
@@ -97,19 +156,29 @@ export class XenProvider implements Provider, LiveInventory {
   }
 
   async snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
-    return this.guard(async () => {
-      const ref = await this.takeSnapshot(vmId, opts.name, ctx);
-      const vms = await this.records<XenVm>('VM');
-      return toSnapshotInfo(ref, vms[ref], vms, vms[vmId]);
-    }, () => this.vmContext(vmId));
+    return this.guard(
+      async () => {
+        const ref = await this.takeSnapshot(vmId, opts.name, ctx);
+        const vms = await this.records<XenVm>('VM');
+        return toSnapshotInfo(ref, vms[ref], vms, vms[vmId]);
+      },
+      () => this.vmContext(vmId),
+    );
   }
 
   async revert(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })), () => this.vmContext(snapshotId));
+    await this.guard(
+      () =>
+        this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })),
+      () => this.vmContext(snapshotId),
+    );
   }
 
   async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.destroySnapshot(snapshotId, ctx), () => this.vmContext(snapshotId));
+    await this.guard(
+      () => this.destroySnapshot(snapshotId, ctx),
+      () => this.vmContext(snapshotId),
+    );
   }
 
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
@@ -122,8 +191,15 @@ export class XenProvider implements Provider, LiveInventory {
       // XAPI exports only Halted or Suspended VMs: a running one is snapshotted, the snapshot exported, then deleted.
       const live = !['Halted', 'Suspended'].includes(vm.power_state);
       // The intent is on disk before VM.snapshot; from then on the finally settles whatever the journal names.
-      const entry = await journal.begin({ connection: this.profile.name, platform: 'xen', vm: { id: vmId, uuid: vm.uuid, name: vm.name_label }, before: live ? await snapshotUuids(this.xapi, vm) : [] },
-        live ? (marker) => temporarySnapshotName(marker) : undefined);
+      const entry = await journal.begin(
+        {
+          connection: this.profile.name,
+          platform: 'xen',
+          vm: { id: vmId, uuid: vm.uuid, name: vm.name_label },
+          before: live ? await snapshotUuids(this.xapi, vm) : [],
+        },
+        live ? (marker) => temporarySnapshotName(marker) : undefined,
+      );
       try {
         let source = vmId;
         if (live) {
@@ -132,14 +208,40 @@ export class XenProvider implements Provider, LiveInventory {
         }
         const repo = new BackupRepository(opts.repository);
         const name = `${safeName(vm.name_label)}.xva`;
-        const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [name] }); });
+        const dir = await repo.reserveBackupDir(vm.name_label, 'vm', async (d) => {
+          await journal.update(entry, { folder: d, folderMade: false, files: [name] });
+        });
         await journal.update(entry, { folderMade: true });
         // export.ml: without preserve_power_state a Suspended VM is written Halted and its memory left out.
         const preservePowerState = opts.preservePowerState !== false;
-        const query = { ref: source, ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}), ...(preservePowerState ? { preserve_power_state: 'true' } : {}) };
+        const query = {
+          ref: source,
+          ...(opts.compress ? { use_compression: opts.compress === 'zstd' ? 'zstd' : 'true' } : {}),
+          ...(preservePowerState ? { preserve_power_state: 'true' } : {}),
+        };
         const macs = await vmMacs(this.xapi, vmId);
-        const file = await removeIfUnfinished(dir, () => this.retry(() => downloadToFile(this.xapi, '/export', query, dir, name, ctx, { check: () => xvaCheck(`the export of ${vm.name_label}`, opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined) }), ctx));
-        return await this.record(repo, dir, 'vm', [file], { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state, macs } }, live, { preservePowerState });
+        const file = await removeIfUnfinished(dir, () =>
+          this.retry(
+            () =>
+              downloadToFile(this.xapi, '/export', query, dir, name, ctx, {
+                check: () =>
+                  xvaCheck(
+                    `the export of ${vm.name_label}`,
+                    opts.compress === 'zstd' ? 'zstd' : opts.compress ? 'gzip' : undefined,
+                  ),
+              }),
+            ctx,
+          ),
+        );
+        return await this.record(
+          repo,
+          dir,
+          'vm',
+          [file],
+          { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state, macs } },
+          live,
+          { preservePowerState },
+        );
       } finally {
         await this.settleOwn(journal, entry, ctx);
       }
@@ -150,34 +252,68 @@ export class XenProvider implements Provider, LiveInventory {
   private async backupVmMetadata(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const vm = await this.xapi.call<XenVm>('VM.get_record', vmId);
     const name = `${safeName(vm.name_label)}-metadata.xva`;
-    return this.journalledDownload(opts.repository, { id: vmId, uuid: vm.uuid, name: vm.name_label }, vm.name_label, 'vm-metadata', name,
-      (dir) => this.retry(() => downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, name, ctx, { check: () => xvaCheck(`the metadata export of ${vm.name_label}`) }), ctx),
-      { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } }, ctx);
+    return this.journalledDownload(
+      opts.repository,
+      { id: vmId, uuid: vm.uuid, name: vm.name_label },
+      vm.name_label,
+      'vm-metadata',
+      name,
+      (dir) =>
+        this.retry(
+          () =>
+            downloadToFile(this.xapi, '/export_metadata', { ref: vmId }, dir, name, ctx, {
+              check: () => xvaCheck(`the metadata export of ${vm.name_label}`),
+            }),
+          ctx,
+        ),
+      { vm: { uuid: vm.uuid, name: vm.name_label, powerState: vm.power_state } },
+      ctx,
+    );
   }
 
   async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
     const xva = entry.files.find((f) => f.name.toLowerCase().endsWith('.xva'));
     if (!xva) throw new Error(`${entry.label}: the backup holds no .xva file`);
-    return this.guard(async () => {
-      const ref = await restoreXva(this.xapi, entry, path.join(entry.dir, path.basename(xva.name)), opts, ctx);
-      await stripToolKeys(this.xapi, ref).catch((e) => warn(ctx, `the restored VM keeps the tool's vmbackup:* keys: ${(e as Error).message}`));
-      const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
-      ctx.log(vm.power_state === 'Suspended' ? `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`
-        : `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`);
-      return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
-    }, { vm: entry.vmName });
+    return this.guard(
+      async () => {
+        const ref = await restoreXva(this.xapi, entry, path.join(entry.dir, path.basename(xva.name)), opts, ctx);
+        await stripToolKeys(this.xapi, ref).catch((e) =>
+          warn(ctx, `the restored VM keeps the tool's vmbackup:* keys: ${(e as Error).message}`),
+        );
+        const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
+        ctx.log(
+          vm.power_state === 'Suspended'
+            ? `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`
+            : `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`,
+        );
+        return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
+      },
+      { vm: entry.vmName },
+    );
   }
 
   async backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     return this.guard(async () => {
       const pool = (await this.listPools())[0];
-      return this.journalledDownload(opts.repository, { id: pool.id, uuid: '', name: `pool ${pool.name}` }, `pool ${pool.name}`, 'pool-metadata', 'pool-database.xml',
-        (dir) => downloadToFile(this.xapi, '/pool/xmldbdump', {}, dir, 'pool-database.xml', ctx), {}, ctx);
+      return this.journalledDownload(
+        opts.repository,
+        { id: pool.id, uuid: '', name: `pool ${pool.name}` },
+        `pool ${pool.name}`,
+        'pool-metadata',
+        'pool-database.xml',
+        (dir) => downloadToFile(this.xapi, '/pool/xmldbdump', {}, dir, 'pool-database.xml', ctx),
+        {},
+        ctx,
+      );
     });
   }
 
   /** Always a dry run first (the seed's pool-restore-database dry-run=true); for real only when asked. */
-  async restorePoolMetadata(entry: CatalogEntry, opts: MetadataRestoreOptions, ctx: JobContext): Promise<MetadataRestoreResult> {
+  async restorePoolMetadata(
+    entry: CatalogEntry,
+    opts: MetadataRestoreOptions,
+    ctx: JobContext,
+  ): Promise<MetadataRestoreResult> {
     const dump = entry.files[0];
     if (!dump) throw new Error(`${entry.label}: empty backup`);
     const file = path.join(entry.dir, path.basename(dump.name));
@@ -197,15 +333,29 @@ export class XenProvider implements Provider, LiveInventory {
 
   async backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const host = await this.xapi.call<XenHost>('host.get_record', hostId);
-    return this.guard(async () => {
-      return this.journalledDownload(opts.repository, { id: hostId, uuid: host.uuid, name: `host ${host.name_label}` }, `host ${host.name_label}`, 'host', 'host-backup.tgz',
-        (dir) => downloadToFile(this.xapi, '/host_backup', { host: hostId }, dir, 'host-backup.tgz', ctx), { host: { id: host.uuid, name: host.name_label } }, ctx);
-    }, { host: host.name_label });
+    return this.guard(
+      async () => {
+        return this.journalledDownload(
+          opts.repository,
+          { id: hostId, uuid: host.uuid, name: `host ${host.name_label}` },
+          `host ${host.name_label}`,
+          'host',
+          'host-backup.tgz',
+          (dir) => downloadToFile(this.xapi, '/host_backup', { host: hostId }, dir, 'host-backup.tgz', ctx),
+          { host: { id: host.uuid, name: host.name_label } },
+          ctx,
+        );
+      },
+      { host: host.name_label },
+    );
   }
 
   /** The seed's vm-reset-powerstate: a Suspended VM whose suspend disk is gone becomes Halted. */
   async resetPowerState(vmId: string, ctx: JobContext): Promise<void> {
-    await this.guard(() => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal), () => this.vmContext(vmId));
+    await this.guard(
+      () => this.xapi.callAsync('VM.power_state_reset', [vmId], ctx.signal),
+      () => this.vmContext(vmId),
+    );
   }
 
   /**
@@ -216,7 +366,12 @@ export class XenProvider implements Provider, LiveInventory {
   async cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
     return this.guard(async () => {
       const journal = new Journal(opts.repository);
-      const items = await cleanupJournal(this.xapi, journal, this.profile.name, { dryRun: !!opts.dryRun, retries: DELETE_RETRIES, backoffMs: this.backoffMs, retryBusy: false });
+      const items = await cleanupJournal(this.xapi, journal, this.profile.name, {
+        dryRun: !!opts.dryRun,
+        retries: DELETE_RETRIES,
+        backoffMs: this.backoffMs,
+        retryBusy: false,
+      });
       items.push(...unjournalledTagged(await this.records<XenVm>('VM'), journal.list().entries));
       for (const i of items) ctx.log(cleanupLine(i));
       return items;
@@ -227,11 +382,15 @@ export class XenProvider implements Provider, LiveInventory {
 
   /** A user's snapshot: tagged as made by this tool (idempotently), without the temporary tag a VM may pass on to it. */
   private async takeSnapshot(vmId: string, name: string, ctx: JobContext): Promise<Ref> {
-    const [ref] = await this.xapi.callAsync('VM.snapshot', [vmId, name], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f, message: 'snapshot' }));
+    const [ref] = await this.xapi.callAsync('VM.snapshot', [vmId, name], ctx.signal, (f) =>
+      ctx.progress({ bytesDone: 0, fraction: f, message: 'snapshot' }),
+    );
     try {
       await setOtherConfigKey(this.xapi, 'VM', ref, MADE_BY_TAG, TOOL.name);
       await this.xapi.call('VM.remove_from_other_config', ref, TEMP_TAG);
-    } catch (e) { ctx.log(`snapshot ${name} created, but its tags could not be set: ${(e as Error).message}`); }
+    } catch (e) {
+      ctx.log(`snapshot ${name} created, but its tags could not be set: ${(e as Error).message}`);
+    }
     ctx.log(`snapshot ${name} created`);
     return ref;
   }
@@ -242,41 +401,73 @@ export class XenProvider implements Provider, LiveInventory {
    * a killed run left (`<file>.part`, an empty folder) is found and removed by the next Clean Up, and nothing else.
    * `subject`: what is backed up (the journal's `vm` slot: reference, uuid, name); `owner`: the repository folder's name.
    */
-  private async journalledDownload(repository: string, subject: JournalEntry['vm'], owner: string, kind: BackupKind, fileName: string,
-    download: (dir: string) => Promise<WrittenFile>, source: Partial<Manifest['source']>, ctx: JobContext): Promise<CatalogEntry> {
+  private async journalledDownload(
+    repository: string,
+    subject: JournalEntry['vm'],
+    owner: string,
+    kind: BackupKind,
+    fileName: string,
+    download: (dir: string) => Promise<WrittenFile>,
+    source: Partial<Manifest['source']>,
+    ctx: JobContext,
+  ): Promise<CatalogEntry> {
     const journal = new Journal(repository);
     const entry = await journal.begin({ connection: this.profile.name, platform: 'xen', vm: subject, before: [] });
     try {
       const repo = new BackupRepository(repository);
-      const dir = await repo.reserveBackupDir(owner, kind, async (d) => { await journal.update(entry, { folder: d, folderMade: false, files: [fileName] }); });
+      const dir = await repo.reserveBackupDir(owner, kind, async (d) => {
+        await journal.update(entry, { folder: d, folderMade: false, files: [fileName] });
+      });
       await journal.update(entry, { folderMade: true });
       const file = await removeIfUnfinished(dir, () => download(dir));
       return await this.record(repo, dir, kind, [file], source, false);
-    } finally { await this.settleOwn(journal, entry, ctx); }
+    } finally {
+      await this.settleOwn(journal, entry, ctx);
+    }
   }
 
   /** A backup's own journal entry, in its finally: what could not be deleted becomes a warning, and stays for cleanup. */
   private async settleOwn(journal: Journal, entry: JournalEntry, ctx: JobContext): Promise<void> {
     try {
-      const items = await settleEntry(this.xapi, journal, entry, [], { dryRun: false, retries: DELETE_RETRIES, backoffMs: this.backoffMs, retryBusy: true });
+      const items = await settleEntry(this.xapi, journal, entry, [], {
+        dryRun: false,
+        retries: DELETE_RETRIES,
+        backoffMs: this.backoffMs,
+        retryBusy: true,
+      });
       for (const i of items) {
         if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
         else ctx.log(cleanupLine(i));
       }
     } catch (e) {
-      warn(ctx, `the temporary snapshot could not be deleted (${(e as Error).message}): journal entry ${entry.id} keeps it for Clean Up`);
-    } finally { journal.release(entry); }
+      warn(
+        ctx,
+        `the temporary snapshot could not be deleted (${(e as Error).message}): journal entry ${entry.id} keeps it for Clean Up`,
+      );
+    } finally {
+      journal.release(entry);
+    }
   }
 
   /** The next run removes what killed runs left (abandoned journal entries of this connection); never fatal. */
   private async sweepJournal(journal: Journal, ctx: JobContext): Promise<void> {
     try {
-      const items = await cleanupJournal(this.xapi, journal, this.profile.name, { dryRun: false, retries: 0, backoffMs: this.backoffMs, retryBusy: false });
-      for (const i of items.filter((x) => x.action !== 'kept')) ctx.log(`leftover of an earlier run: ${cleanupLine(i)}`);
-    } catch (e) { ctx.log(`leftovers of earlier runs not cleaned up: ${(e as Error).message}`); }
+      const items = await cleanupJournal(this.xapi, journal, this.profile.name, {
+        dryRun: false,
+        retries: 0,
+        backoffMs: this.backoffMs,
+        retryBusy: false,
+      });
+      for (const i of items.filter((x) => x.action !== 'kept'))
+        ctx.log(`leftover of an earlier run: ${cleanupLine(i)}`);
+    } catch (e) {
+      ctx.log(`leftovers of earlier runs not cleaned up: ${(e as Error).message}`);
+    }
   }
 
-  private get backoffMs(): number { return (this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds) * 1000; }
+  private get backoffMs(): number {
+    return (this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds) * 1000;
+  }
 
   /** VM.destroy removes only the record: the snapshot's own disks are destroyed after it. */
   private async destroySnapshot(ref: Ref, ctx: JobContext): Promise<void> {
@@ -292,14 +483,26 @@ export class XenProvider implements Provider, LiveInventory {
     ctx.log(`snapshot ${snap.name_label} and ${vdis.length} disk(s) deleted`);
   }
 
-
-
-  private async record(repo: BackupRepository, dir: string, kind: BackupKind, files: WrittenFile[], source: Partial<Manifest['source']>, viaSnapshot: boolean, extra: Partial<Manifest> = {}): Promise<CatalogEntry> {
+  private async record(
+    repo: BackupRepository,
+    dir: string,
+    kind: BackupKind,
+    files: WrittenFile[],
+    source: Partial<Manifest['source']>,
+    viaSnapshot: boolean,
+    extra: Partial<Manifest> = {},
+  ): Promise<CatalogEntry> {
     const pool = (await this.listPools())[0];
     const manifest: Manifest = {
-      format: 'vmbackup-manifest/1', kind, platform: 'xen', created: new Date().toISOString(), tool: TOOL,
-      source: { connection: this.profile.name, pool: pool ? { id: pool.id, name: pool.name } : undefined, ...source }, viaSnapshot,
-      files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })), ...extra,
+      format: 'vmbackup-manifest/1',
+      kind,
+      platform: 'xen',
+      created: new Date().toISOString(),
+      tool: TOOL,
+      source: { connection: this.profile.name, pool: pool ? { id: pool.id, name: pool.name } : undefined, ...source },
+      viaSnapshot,
+      files: files.map((f) => ({ name: path.basename(f.path), bytes: f.bytes, sha256: f.sha256 })),
+      ...extra,
     };
     repo.writeManifest(dir, manifest);
     const entry = repo.entry(dir);
@@ -309,7 +512,9 @@ export class XenProvider implements Provider, LiveInventory {
 
   /** One record cache per connection (provider): loaded on first use, kept current by XAPI events (recordCache.ts). */
   private cacheOfConnection?: XenRecordCache;
-  private get recordCache(): XenRecordCache { return (this.cacheOfConnection ??= new XenRecordCache(this.xapi)); }
+  private get recordCache(): XenRecordCache {
+    return (this.cacheOfConnection ??= new XenRecordCache(this.xapi));
+  }
 
   /**
    * The cache, loaded and caught up with the events since; the list methods (`live`) do not wait for the catch-up
@@ -327,14 +532,26 @@ export class XenProvider implements Provider, LiveInventory {
 
   /** Transient network failures are retried with backoff (the profile's maxRetries / backoffSeconds); vendor errors are not. */
   private retry<T>(fn: () => Promise<T>, ctx?: JobContext): Promise<T> {
-    const policy = { maxRetries: this.profile.maxRetries ?? defaultRetryPolicy.maxRetries, backoffSeconds: this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds };
-    return withRetry(() => fn(), policy, ctx?.signal, (err, attempt, delayMs) => ctx?.log(`retry ${attempt}/${policy.maxRetries} in ${delayMs / 1000} s after: ${(err as Error).message}`));
+    const policy = {
+      maxRetries: this.profile.maxRetries ?? defaultRetryPolicy.maxRetries,
+      backoffSeconds: this.profile.backoffSeconds ?? defaultRetryPolicy.backoffSeconds,
+    };
+    return withRetry(
+      () => fn(),
+      policy,
+      ctx?.signal,
+      (err, attempt, delayMs) =>
+        ctx?.log(`retry ${attempt}/${policy.maxRetries} in ${delayMs / 1000} s after: ${(err as Error).message}`),
+    );
   }
 
   private async vmContext(vmId: string): Promise<ErrorContext> {
     try {
       const v = await this.xapi.call<XenVm>('VM.get_record', vmId);
-      const host = v.resident_on && v.resident_on !== NULL_REF ? await this.xapi.call<string>('host.get_name_label', v.resident_on) : undefined;
+      const host =
+        v.resident_on && v.resident_on !== NULL_REF
+          ? await this.xapi.call<string>('host.get_name_label', v.resident_on)
+          : undefined;
       return { vm: v.name_label, host };
     } catch {
       // The record itself may be what failed (a malformed reply): the name alone may still be readable.
@@ -342,14 +559,14 @@ export class XenProvider implements Provider, LiveInventory {
     }
   }
 
-  private err(e: VendorError, extra: ErrorContext = {}): VendorError { return e.withContext({ connection: this.profile.name, ...extra }); }
+  private err(e: VendorError, extra: ErrorContext = {}): VendorError {
+    return e.withContext({ connection: this.profile.name, ...extra });
+  }
 
   /** Adds the connection (and, only when something failed, the VM/host it worked on) to the error (withErrorContext). */
   private guard<T>(fn: () => Promise<T>, extra: ErrorContext | (() => Promise<ErrorContext>) = {}): Promise<T> {
     return withErrorContext(this.profile.name, fn, extra);
   }
-
-
 }
 
 export function createXenProvider(profile: ConnectionProfile, secrets: Secrets): Provider {

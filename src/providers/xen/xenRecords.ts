@@ -3,15 +3,53 @@ import { PowerState, SnapshotInfo, VmInfo } from '../../core/model';
 import { NULL_REF, Ref } from './xapiClient';
 
 export interface XenVm {
-  uuid: string; name_label: string; name_description: string; power_state: string;
-  is_a_template: boolean; is_control_domain: boolean; is_a_snapshot: boolean; snapshot_of: Ref; snapshots: Ref[];
-  snapshot_time: string; parent: Ref; children: Ref[]; resident_on: Ref; affinity?: Ref; VBDs: Ref[];
-  other_config: Record<string, string>; suspend_VDI: Ref; current_operations?: Record<Ref, string>; memory_static_max: string | number; VCPUs_max: string | number;
+  uuid: string;
+  name_label: string;
+  name_description: string;
+  power_state: string;
+  is_a_template: boolean;
+  is_control_domain: boolean;
+  is_a_snapshot: boolean;
+  snapshot_of: Ref;
+  snapshots: Ref[];
+  snapshot_time: string;
+  parent: Ref;
+  children: Ref[];
+  resident_on: Ref;
+  affinity?: Ref;
+  VBDs: Ref[];
+  other_config: Record<string, string>;
+  suspend_VDI: Ref;
+  current_operations?: Record<Ref, string>;
+  memory_static_max: string | number;
+  VCPUs_max: string | number;
 }
-export interface XenHost { uuid: string; name_label: string; address: string; enabled: boolean; software_version?: Record<string, string> }
-export interface XenPool { uuid: string; name_label: string; master: Ref; default_SR: Ref }
-export interface XenVbd { VDI: Ref; type: string }
-export interface XenSr { uuid: string; name_label: string; type: string; shared: boolean; content_type: string; physical_size: string | number; physical_utilisation: string | number }
+export interface XenHost {
+  uuid: string;
+  name_label: string;
+  address: string;
+  enabled: boolean;
+  software_version?: Record<string, string>;
+}
+export interface XenPool {
+  uuid: string;
+  name_label: string;
+  master: Ref;
+  default_SR: Ref;
+}
+export interface XenVbd {
+  VDI: Ref;
+  type: string;
+}
+export interface XenSr {
+  uuid: string;
+  name_label: string;
+  type: string;
+  shared: boolean;
+  content_type: string;
+  physical_size: string | number;
+  physical_utilisation: string | number;
+}
 
 export const TEMP_TAG = 'vmbackup:temporary';
 export const MADE_BY_TAG = 'vmbackup:created-by';
@@ -27,24 +65,41 @@ export function parseXapiTime(s: string): Date {
   return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : new Date(s);
 }
 
-export function isRealVm(v: XenVm): boolean { return !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain; }
+export function isRealVm(v: XenVm): boolean {
+  return !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain;
+}
 
 export function toVmInfo(ref: Ref, v: XenVm, poolId: string, vdiExists: (r: Ref) => boolean): VmInfo {
   const state = powerState(v.power_state);
   return {
-    id: ref, uuid: v.uuid, name: v.name_label, description: v.name_description, powerState: state, poolId,
+    id: ref,
+    uuid: v.uuid,
+    name: v.name_label,
+    description: v.name_description,
+    powerState: state,
+    poolId,
     hostId: v.resident_on && v.resident_on !== NULL_REF ? v.resident_on : undefined,
-    memoryBytes: Number(v.memory_static_max) || undefined, vcpus: Number(v.VCPUs_max) || undefined,
+    memoryBytes: Number(v.memory_static_max) || undefined,
+    vcpus: Number(v.VCPUs_max) || undefined,
     snapshotCount: (v.snapshots ?? []).length,
-    operations: Object.values(v.current_operations ?? {}).length ? Object.values(v.current_operations ?? {}) : undefined,
-    suspendDiskMissing: state === 'suspended' && (!v.suspend_VDI || v.suspend_VDI === NULL_REF || !vdiExists(v.suspend_VDI)),
+    operations: Object.values(v.current_operations ?? {}).length
+      ? Object.values(v.current_operations ?? {})
+      : undefined,
+    suspendDiskMissing:
+      state === 'suspended' && (!v.suspend_VDI || v.suspend_VDI === NULL_REF || !vdiExists(v.suspend_VDI)),
   };
 }
 
 export function toSnapshotInfo(ref: Ref, v: XenVm, all: Record<Ref, XenVm>, vm: XenVm | undefined): SnapshotInfo {
   const parent = v.parent && v.parent !== NULL_REF && all[v.parent]?.is_a_snapshot ? v.parent : undefined;
   return {
-    id: ref, uuid: v.uuid, vmId: v.snapshot_of, name: v.name_label, time: parseXapiTime(v.snapshot_time), parentId: parent,
-    madeByUs: !!v.other_config?.[MADE_BY_TAG], isCurrent: vm?.parent === ref,
+    id: ref,
+    uuid: v.uuid,
+    vmId: v.snapshot_of,
+    name: v.name_label,
+    time: parseXapiTime(v.snapshot_time),
+    parentId: parent,
+    madeByUs: !!v.other_config?.[MADE_BY_TAG],
+    isCurrent: vm?.parent === ref,
   };
 }

@@ -8,7 +8,15 @@ import { XenVm } from './xenRecords';
 import { uploadFile } from './xenTransfer';
 
 /** The VIF fields a restore reads and re-creates. */
-interface XenVif { device: string; MAC: string; network: Ref; MTU: string | number; other_config: Record<string, string>; qos_algorithm_type?: string; qos_algorithm_params?: Record<string, string> }
+interface XenVif {
+  device: string;
+  MAC: string;
+  network: Ref;
+  MTU: string | number;
+  other_config: Record<string, string>;
+  qos_algorithm_type?: string;
+  qos_algorithm_params?: Record<string, string>;
+}
 
 /** MAC address per VIF device of a VM (recorded in the manifest at backup time). */
 export async function vmMacs(xapi: XapiClient, vmRef: Ref): Promise<{ device: string; mac: string }[]> {
@@ -46,24 +54,37 @@ async function vmByUuid(xapi: XapiClient, uuid: string | undefined): Promise<{ r
  * Either way: export.ml writes a snapshot with is_a_template kept true, so the import of a running VM's backup is a
  * template: it is turned into a normal VM, and named after the backed-up VM (or `opts.name`), not the snapshot.
  */
-export async function restoreXva(xapi: XapiClient, entry: CatalogEntry, file: string, opts: RestoreOptions, ctx: JobContext): Promise<Ref> {
+export async function restoreXva(
+  xapi: XapiClient,
+  entry: CatalogEntry,
+  file: string,
+  opts: RestoreOptions,
+  ctx: JobContext,
+): Promise<Ref> {
   const source = entry.manifest?.source.vm;
   const original = await vmByUuid(xapi, source?.uuid);
   const query: Record<string, string> = {};
   if (opts.storageId) query.sr_id = opts.storageId;
   if (opts.replaceOriginal) {
     if (original && original.vm.power_state !== 'Halted') {
-      throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({ vm: original.vm.name_label });
+      throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({
+        vm: original.vm.name_label,
+      });
     }
     query.restore = 'true';
     if (original && !entry.manifest?.viaSnapshot) {
       // force=true also makes xapi ignore checksum failures (import.ml): the backup is checked here first.
       const check = await new BackupRepository(entry.dir).verify(entry, ctx.signal);
-      if (!check.ok) throw new Error(`${entry.label}: not replacing "${original.vm.name_label}" with a backup that fails verification: ${check.problems.join('; ')}`);
+      if (!check.ok)
+        throw new Error(
+          `${entry.label}: not replacing "${original.vm.name_label}" with a backup that fails verification: ${check.problems.join('; ')}`,
+        );
       query.force = 'true';
     }
   } else if (opts.preserveMacs && !source?.macs) {
-    throw new Error(`${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`);
+    throw new Error(
+      `${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`,
+    );
   }
   const [ref] = await uploadFile(xapi, '/import', query, file, ctx);
   if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
@@ -72,13 +93,20 @@ export async function restoreXva(xapi: XapiClient, entry: CatalogEntry, file: st
     await xapi.call('VM.set_is_a_template', ref, false);
     ctx.log('the backup was exported from a snapshot (a template in XAPI): the restored VM is made a normal VM');
   }
-  const name = opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? source?.name ?? entry.vmName;
+  const name =
+    opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? source?.name ?? entry.vmName;
   if (name && name !== vm.name_label) await xapi.call('VM.set_name_label', ref, name);
   // A direct backup carried the original's uuid: xapi replaced it. One from a temporary snapshot did not.
-  const stillThere = original && original.ref !== ref ? await xapi.call<XenVm>('VM.get_record', original.ref).catch(() => undefined) : undefined;
+  const stillThere =
+    original && original.ref !== ref
+      ? await xapi.call<XenVm>('VM.get_record', original.ref).catch(() => undefined)
+      : undefined;
   if (opts.replaceOriginal && original && stillThere) await destroyOriginal(xapi, original.ref, stillThere, ctx);
   if (!opts.replaceOriginal && opts.preserveMacs && source?.macs) {
-    if (original) ctx.log(`warning: the original VM "${original.vm.name_label}" still exists in the pool with the same MAC addresses: never run both at the same time`);
+    if (original)
+      ctx.log(
+        `warning: the original VM "${original.vm.name_label}" still exists in the pool with the same MAC addresses: never run both at the same time`,
+      );
     await setMacs(xapi, ref, source.macs);
   }
   return ref;
@@ -86,10 +114,14 @@ export async function restoreXva(xapi: XapiClient, entry: CatalogEntry, file: st
 
 /** import.ml Replace: the original's VIFs and VBDs, then its record; its disks are left (listed in the log). */
 async function destroyOriginal(xapi: XapiClient, ref: Ref, vm: XenVm, ctx: JobContext): Promise<void> {
-  const vbds = await Promise.all((vm.VBDs ?? []).map((b) => xapi.call<{ VDI: Ref; type: string }>('VBD.get_record', b)));
+  const vbds = await Promise.all(
+    (vm.VBDs ?? []).map((b) => xapi.call<{ VDI: Ref; type: string }>('VBD.get_record', b)),
+  );
   await xapi.callAsync('VM.destroy', [ref], ctx.signal);
   const disks = vbds.filter((b) => b.type === 'Disk' && b.VDI !== NULL_REF).map((b) => b.VDI);
-  ctx.log(`replaced the original VM "${vm.name_label}"${disks.length ? `; its ${disks.length} disk(s) stay in their SR: ${disks.join(', ')}` : ''}`);
+  ctx.log(
+    `replaced the original VM "${vm.name_label}"${disks.length ? `; its ${disks.length} disk(s) stay in their SR: ${disks.join(', ')}` : ''}`,
+  );
 }
 
 /** Re-creates each VIF whose MAC differs from the recorded one (a VIF's MAC is fixed at VIF.create). */
@@ -101,8 +133,14 @@ async function setMacs(xapi: XapiClient, vmRef: Ref, macs: { device: string; mac
     if (!want || want.toLowerCase() === String(vif.MAC).toLowerCase()) continue;
     await xapi.call('VIF.destroy', vifRef);
     await xapi.call('VIF.create', {
-      device: String(vif.device), network: vif.network, VM: vmRef, MAC: want, MTU: String(vif.MTU ?? 1500),
-      other_config: vif.other_config ?? {}, qos_algorithm_type: vif.qos_algorithm_type ?? '', qos_algorithm_params: vif.qos_algorithm_params ?? {},
+      device: String(vif.device),
+      network: vif.network,
+      VM: vmRef,
+      MAC: want,
+      MTU: String(vif.MTU ?? 1500),
+      other_config: vif.other_config ?? {},
+      qos_algorithm_type: vif.qos_algorithm_type ?? '',
+      qos_algorithm_params: vif.qos_algorithm_params ?? {},
     });
   }
 }

@@ -13,26 +13,52 @@ import { sleep } from '../../core/retry';
  * GET a handler into <dir>/<file>, verified by the handler's task before the .part is renamed. `check` makes the
  * content check for this try (a fresh one per call: see xvaCheck), run on the bytes as they land.
  */
-export async function downloadToFile(xapi: XapiClient, handler: string, query: Record<string, string>, dir: string, file: string, ctx: JobContext, opts: { check?: () => Promise<StreamCheck> } = {}): Promise<WrittenFile> {
+export async function downloadToFile(
+  xapi: XapiClient,
+  handler: string,
+  query: Record<string, string>,
+  dir: string,
+  file: string,
+  ctx: JobContext,
+  opts: { check?: () => Promise<StreamCheck> } = {},
+): Promise<WrittenFile> {
   const check = await opts.check?.();
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
-  const onAbort = () => { xapi.call('task.cancel', task).catch(() => undefined); };
+  const onAbort = () => {
+    xapi.call('task.cancel', task).catch(() => undefined);
+  };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await receiveVerified(path.join(dir, file), {
-      onProgress: ctx.progress, check,
-      // The export can fail after its headers went out: only the task says the stream was complete.
-      confirm: async () => { await xapi.waitTask(task, ctx.signal); },
-    }, async ({ sink, setTotal, setFraction }) => {
-      // /export sends no Content-Length: the task's progress (the share of disk blocks read) gives the fraction and ETA.
-      let sized = false;
-      const poll = setInterval(() => {
-        if (!sized) xapi.call<number>('task.get_progress', task).then((f) => setFraction(Number(f)), () => undefined);
-      }, xapi.taskPollMs);
-      try {
-        await xapi.receive(handler, { ...query, task_id: task }, sink, ctx.signal, (head) => { sized = head.contentLength !== undefined; setTotal(head.contentLength); });
-      } finally { clearInterval(poll); }
-    });
+    return await receiveVerified(
+      path.join(dir, file),
+      {
+        onProgress: ctx.progress,
+        check,
+        // The export can fail after its headers went out: only the task says the stream was complete.
+        confirm: async () => {
+          await xapi.waitTask(task, ctx.signal);
+        },
+      },
+      async ({ sink, setTotal, setFraction }) => {
+        // /export sends no Content-Length: the task's progress (the share of disk blocks read) gives the fraction and ETA.
+        let sized = false;
+        const poll = setInterval(() => {
+          if (!sized)
+            xapi.call<number>('task.get_progress', task).then(
+              (f) => setFraction(Number(f)),
+              () => undefined,
+            );
+        }, xapi.taskPollMs);
+        try {
+          await xapi.receive(handler, { ...query, task_id: task }, sink, ctx.signal, (head) => {
+            sized = head.contentLength !== undefined;
+            setTotal(head.contentLength);
+          });
+        } finally {
+          clearInterval(poll);
+        }
+      },
+    );
   } catch (err) {
     const verdict = await taskVerdict(xapi, task, err);
     await abandonTask(xapi, task);
@@ -43,7 +69,13 @@ export async function downloadToFile(xapi: XapiClient, handler: string, query: R
 }
 
 /** PUT a file to a handler with its exact Content-Length; returns the task's result refs. */
-export async function uploadFile(xapi: XapiClient, handler: string, query: Record<string, string>, file: string, ctx: JobContext): Promise<string[]> {
+export async function uploadFile(
+  xapi: XapiClient,
+  handler: string,
+  query: Record<string, string>,
+  file: string,
+  ctx: JobContext,
+): Promise<string[]> {
   const size = fs.statSync(file).size;
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
   const progress = new ThrottledProgress(new ProgressMeter(size), ctx.progress);

@@ -8,7 +8,9 @@ import { allBackups } from './trees';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
 
-async function children(api: VmBackupApi, node?: InfraNode): Promise<InfraNode[]> { return api.trees.infrastructure.getChildren(node); }
+async function children(api: VmBackupApi, node?: InfraNode): Promise<InfraNode[]> {
+  return api.trees.infrastructure.getChildren(node);
+}
 
 describe('VM Backup Explorer in VS Code', () => {
   let api: VmBackupApi;
@@ -25,7 +27,14 @@ describe('VM Backup Explorer in VS Code', () => {
 
   it('registers its commands and views', async () => {
     const cmds = await vscode.commands.getCommands(true);
-    for (const c of ['vmbackup.createSnapshot', 'vmbackup.backupVm', 'vmbackup.restoreVm', 'vmbackup.restorePoolMetadata', 'vmbackup.cancelJob']) assert.ok(cmds.includes(c), c);
+    for (const c of [
+      'vmbackup.createSnapshot',
+      'vmbackup.backupVm',
+      'vmbackup.restoreVm',
+      'vmbackup.restorePoolMetadata',
+      'vmbackup.cancelJob',
+    ])
+      assert.ok(cmds.includes(c), c);
     const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON;
     const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
     assert.ok(menus.some((m) => m.command === 'vmbackup.createSnapshot' && /canSnapshot/.test(m.when)));
@@ -66,23 +75,40 @@ describe('VM Backup Explorer in VS Code', () => {
   it('backs up a VM into the Backups view, then restores it as a new VM', async () => {
     const vm = vms.find((v) => v.vm.powerState === 'halted')!;
     await vscode.commands.executeCommand('vmbackup.backupVm', vm);
-    const entry = await waitFor(async () => (await allBackups(api)).find((n) => n.kind === 'backup' && n.entry.vmUuid === vm.vm.uuid), 'the backup in the Backups view');
+    const entry = await waitFor(
+      async () => (await allBackups(api)).find((n) => n.kind === 'backup' && n.entry.vmUuid === vm.vm.uuid),
+      'the backup in the Backups view',
+    );
     assert.equal(entry.kind, 'backup');
     const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms({}))).length;
-    answer({ input: ['restored-by-e2e'], pick: [(items) => items.find((i) => i.label === 'New VM'), (items) => items[0]], confirm: [] });
+    answer({
+      input: ['restored-by-e2e'],
+      pick: [(items) => items.find((i) => i.label === 'New VM'), (items) => items[0]],
+      confirm: [],
+    });
     await vscode.commands.executeCommand('vmbackup.restoreVm', entry);
     const after = await waitFor(async () => {
       const list = await (await api.connections.provider('lab')).listVms({});
       return list.length > beforeCount ? list : undefined;
     }, 'the restored VM');
-    assert.ok(after.some((v) => v.name === 'restored-by-e2e'), after.map((v) => v.name).join());
-    assert.ok(api.jobs.finished.some((j) => j.kind === 'restore' && j.state === 'succeeded') || api.jobs.finished.some((j) => /restore/i.test(j.title) && j.state === 'succeeded'));
+    assert.ok(
+      after.some((v) => v.name === 'restored-by-e2e'),
+      after.map((v) => v.name).join(),
+    );
+    assert.ok(
+      api.jobs.finished.some((j) => j.kind === 'restore' && j.state === 'succeeded') ||
+        api.jobs.finished.some((j) => /restore/i.test(j.title) && j.state === 'succeeded'),
+    );
   });
 
   it('records failures with the vendor code in the Jobs view (snapshot of a snapshot)', async () => {
     const vm = vms.find((v) => v.vm.snapshotCount >= 2)!;
     const snap = (await children(api, vm)).find((n): n is SnapshotNode => n.kind === 'snapshot')!;
-    const fake: VmNode = { ...vm, key: vm.key + '/fake', vm: { ...vm.vm, id: snap.snapshot.id, name: snap.snapshot.name } };
+    const fake: VmNode = {
+      ...vm,
+      key: vm.key + '/fake',
+      vm: { ...vm.vm, id: snap.snapshot.id, name: snap.snapshot.name },
+    };
     answer({ input: ['nested'] });
     await vscode.commands.executeCommand('vmbackup.createSnapshot', fake).then(undefined, () => undefined);
     const failed = await waitFor(() => api.jobs.finished.find((j) => j.state === 'failed'), 'a failed job');

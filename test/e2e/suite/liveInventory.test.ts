@@ -10,7 +10,11 @@ import { labApi, waitFor } from './stubs';
 async function xe(method: string, ...params: unknown[]): Promise<unknown> {
   const url = process.env.VMBACKUP_E2E_LAB_URL;
   assert.ok(url, 'VMBACKUP_E2E_LAB_URL is set by the e2e runner');
-  const r = await fetch(`${url}/jsonrpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) });
+  const r = await fetch(`${url}/jsonrpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+  });
   const body = (await r.json()) as { result?: unknown; error?: { message: string; data: string[] } };
   if (body.error) throw new Error([body.error.message, ...body.error.data].join(' '));
   return body.result;
@@ -20,7 +24,9 @@ describe('Live tree in VS Code (XAPI events)', function () {
   this.timeout(120_000);
   let api: VmBackupApi;
 
-  before(async () => { api = await labApi(); });
+  before(async () => {
+    api = await labApi();
+  });
 
   it('a VM shut down by another client repaints by itself (its node or its host), and the tree shows it halted', async () => {
     const infra = api.trees.infrastructure;
@@ -29,21 +35,40 @@ describe('Live tree in VS Code (XAPI events)', function () {
     const hosts = (await infra.getChildren(pool)).filter((n): n is HostNode => n.kind === 'host');
     let target: { host: HostNode; vm: VmNode } | undefined;
     for (const host of hosts) {
-      const vm = (await infra.getChildren(host)).find((n): n is VmNode => n.kind === 'vm' && n.vm.powerState === 'running');
-      if (vm) { target = { host, vm }; break; }
+      const vm = (await infra.getChildren(host)).find(
+        (n): n is VmNode => n.kind === 'vm' && n.vm.powerState === 'running',
+      );
+      if (vm) {
+        target = { host, vm };
+        break;
+      }
     }
     assert.ok(target, 'a running VM under a host');
     const fired: Array<InfraNode | InfraNode[] | undefined | void> = [];
     const sub = infra.onDidChangeTreeData((e) => fired.push(e));
-    const session = await xe('session.login_with_password', 'root', process.env[passwordEnvName('lab')], '2.21', 'e2e-xe');
+    const session = await xe(
+      'session.login_with_password',
+      'root',
+      process.env[passwordEnvName('lab')],
+      '2.21',
+      'e2e-xe',
+    );
     try {
       await xe('VM.clean_shutdown', session, target.vm.vm.id);
       const repainted = (e: InfraNode) => e.key === target!.vm.key || e.key === target!.host.key || e.key === pool.key;
-      await waitFor(() => fired.some((e) => (Array.isArray(e) ? e : e ? [e] : []).some(repainted)), 'the VM or its host repainted without a refresh');
+      await waitFor(
+        () => fired.some((e) => (Array.isArray(e) ? e : e ? [e] : []).some(repainted)),
+        'the VM or its host repainted without a refresh',
+      );
       assert.ok(!fired.some((e) => e === undefined), 'not the whole tree');
       // What VS Code asks for next (no refresh call): the host's children, or the VM node itself.
-      const listed = [...(await infra.getChildren(target.host)), ...(await infra.getChildren(pool))].filter((n): n is VmNode => n.kind === 'vm' && n.vm.id === target!.vm.vm.id);
-      assert.ok(listed.length > 0 && listed.every((n) => n.vm.powerState === 'halted'), `the VM is listed halted: ${JSON.stringify(listed.map((n) => n.vm.powerState))}`);
+      const listed = [...(await infra.getChildren(target.host)), ...(await infra.getChildren(pool))].filter(
+        (n): n is VmNode => n.kind === 'vm' && n.vm.id === target!.vm.vm.id,
+      );
+      assert.ok(
+        listed.length > 0 && listed.every((n) => n.vm.powerState === 'halted'),
+        `the VM is listed halted: ${JSON.stringify(listed.map((n) => n.vm.powerState))}`,
+      );
       assert.match(String(infra.getTreeItem(listed[0]).description), /halted/);
     } finally {
       sub.dispose();

@@ -18,17 +18,20 @@ import { vmNodes } from './trees';
 
 const PASSWORD = 'member-cert-e2e-Px7';
 
-describe('Pin This Certificate… on a job failed on a pool member\'s certificate', function () {
+describe("Pin This Certificate… on a job failed on a pool member's certificate", function () {
   this.timeout(120_000);
   let api: VmBackupApi;
   let lab: XapiLab | undefined;
   let front: Awaited<ReturnType<typeof startRpcRewriter>> | undefined;
-  before(async () => { api = await labApi(); });
+  before(async () => {
+    api = await labApi();
+  });
   afterEach(async () => {
     restorePrompts();
     await api.connections.remove('lab-member').catch(() => undefined);
     api.trees.infrastructure.refresh();
-    await front?.close(); await lab?.close();
+    await front?.close();
+    await lab?.close();
   });
 
   async function vmNode(connection: string, uuid: string): Promise<VmNode> {
@@ -39,19 +42,28 @@ describe('Pin This Certificate… on a job failed on a pool member\'s certificat
   }
 
   it('names the member, offers the pin on the notification and the Jobs view, pins after the modal confirmation, and the backup then works', async () => {
-    const master = selfSigned('master'); const member1 = selfSigned('member1'); const member2 = selfSigned('member2');
+    const master = selfSigned('master');
+    const member1 = selfSigned('member1');
+    const member2 = selfSigned('member2');
     lab = await startXapiLab({ tls: [master, member1, member2], password: PASSWORD, taskStepMs: 5 });
     // The master as the client sees it: http on its own loopback address, on the pool's port (redirects keep the port).
     front = await startRpcRewriter(lab.url, { host: '127.0.0.5', port: lab.port });
     const repository = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-member-'));
-    await api.connections.add({ name: 'lab-member', platform: 'xen', url: front.url, username: 'root', repository, maxRetries: 0 }, PASSWORD);
+    await api.connections.add(
+      { name: 'lab-member', platform: 'xen', url: front.url, username: 'root', repository, maxRetries: 0 },
+      PASSWORD,
+    );
     const target = haltedVmOn(lab, 1);
     const node = await vmNode('lab-member', target.uuid);
 
     answer({ error: ['Pin This Certificate…'], confirm: ['Pin Certificate'] });
     const before = new Set(api.jobs.finished.map((r) => r.id));
     await vscode.commands.executeCommand('vmbackup.backupVm', node);
-    await waitFor(() => api.connections.get('lab-member')?.thumbprint, 'the pin written after the confirmation', 30_000);
+    await waitFor(
+      () => api.connections.get('lab-member')?.thumbprint,
+      'the pin written after the confirmation',
+      30_000,
+    );
 
     const failure = shown.find((s) => s.level === 'error');
     assert.ok(failure, JSON.stringify(shown));
@@ -60,7 +72,12 @@ describe('Pin This Certificate… on a job failed on a pool member\'s certificat
     assert.deepEqual(failure.items, ['Pin This Certificate…', 'Show Log']);
     const confirmation = shown.find((s) => s.level === 'warning' && s.modal);
     assert.ok(confirmation, JSON.stringify(shown));
-    assert.match(String(confirmation.detail), new RegExp(`Pool member xcp-host-02 \\(127\\.0\\.0\\.2\\) refused the transfer with a certificate of SHA-256 ${member1.sha256}`));
+    assert.match(
+      String(confirmation.detail),
+      new RegExp(
+        `Pool member xcp-host-02 \\(127\\.0\\.0\\.2\\) refused the transfer with a certificate of SHA-256 ${member1.sha256}`,
+      ),
+    );
 
     // Over http the master has no certificate: the pin is the member's thumbprint (memberCertificate.ts).
     assert.equal(api.connections.get('lab-member')?.thumbprint, member1.sha256);
@@ -70,9 +87,19 @@ describe('Pin This Certificate… on a job failed on a pool member\'s certificat
     const failed = api.jobs.finished.find((r) => !before.has(r.id) && r.state === 'failed');
     assert.ok(failed, 'the failed job is in the history');
     const jobNode: FinishedJobNode = { kind: 'record', key: `job:${failed.id}`, record: failed };
-    assert.match(String(api.trees.jobs.getTreeItem(jobNode).contextValue), /(^|;)canPinCertificate(;|$)/, 'the Jobs view offers the pin too');
-    const pkg = vscode.extensions.getExtension('vmbackup.vm-backup-explorer')!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } };
-    assert.ok(pkg.contributes.menus['view/item/context'].some((m) => m.command === 'vmbackup.pinCertificate' && m.when?.includes('view == vmbackup.jobs')));
+    assert.match(
+      String(api.trees.jobs.getTreeItem(jobNode).contextValue),
+      /(^|;)canPinCertificate(;|$)/,
+      'the Jobs view offers the pin too',
+    );
+    const pkg = vscode.extensions.getExtension('vmbackup.vm-backup-explorer')!.packageJSON as {
+      contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+    };
+    assert.ok(
+      pkg.contributes.menus['view/item/context'].some(
+        (m) => m.command === 'vmbackup.pinCertificate' && m.when?.includes('view == vmbackup.jobs'),
+      ),
+    );
 
     // With the pin, the same backup goes through: the member is checked against what the master reports.
     answer({});

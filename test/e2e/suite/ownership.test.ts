@@ -8,19 +8,37 @@ import type { ConnectionNode, FinishedJobNode } from '../../../src/views/nodes';
 import { Journal } from '../../../src/core/journal';
 import { answer, labApi, restorePrompts, shown } from './stubs';
 
-
 describe('Ownership in VS Code: Clean Up and succeeded-with-warnings', function () {
   this.timeout(120_000);
   let api: VmBackupApi;
-  before(async () => { api = await labApi(); });
+  before(async () => {
+    api = await labApi();
+  });
   afterEach(() => restorePrompts());
 
-  it('Clean Up on a connection deletes the snapshot a dead job\'s journal entry names, keeps one that only carries vmbackup:temporary, and says so', async () => {
+  it("Clean Up on a connection deletes the snapshot a dead job's journal entry names, keeps one that only carries vmbackup:temporary, and says so", async () => {
     const xapi = ((await api.connections.provider('lab')) as unknown as XenProvider).xapi;
-    const vms = await xapi.call<Record<string, { uuid: string; name_label: string; power_state: string; is_a_snapshot: boolean; is_a_template: boolean; is_control_domain: boolean }>>('VM.get_all_records');
-    const [vmRef, vm] = Object.entries(vms).find(([, v]) => v.power_state === 'Running' && !v.is_control_domain && !v.is_a_template)!;
+    const vms = await xapi.call<
+      Record<
+        string,
+        {
+          uuid: string;
+          name_label: string;
+          power_state: string;
+          is_a_snapshot: boolean;
+          is_a_template: boolean;
+          is_control_domain: boolean;
+        }
+      >
+    >('VM.get_all_records');
+    const [vmRef, vm] = Object.entries(vms).find(
+      ([, v]) => v.power_state === 'Running' && !v.is_control_domain && !v.is_a_template,
+    )!;
     const journal = new Journal(api.connections.repositoryFor('lab')!);
-    const entry = await journal.begin({ connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] }, (m) => `vmbackup-temp e2e ${m}`);
+    const entry = await journal.begin(
+      { connection: 'lab', platform: 'xen', vm: { id: vmRef, uuid: vm.uuid, name: vm.name_label }, before: [] },
+      (m) => `vmbackup-temp e2e ${m}`,
+    );
     const [ours] = await xapi.callAsync('VM.snapshot', [vmRef, entry.name]);
     journal.release(entry); // its job "died" before recording the uuid: the marker in the name finds it
     const [tagged] = await xapi.callAsync('VM.snapshot', [vmRef, 'user snapshot with the tag']);
@@ -34,10 +52,18 @@ describe('Ownership in VS Code: Clean Up and succeeded-with-warnings', function 
       assert.ok(!(ours in after), 'the journalled snapshot is deleted');
       assert.ok(tagged in after, 'the tagged one is kept');
       // The snapshot and its disks are deleted; the tagged snapshot is kept.
-      assert.ok(shown.some((s) => s.level === 'info' && /deleted \d+/.test(s.message) && /kept 1 \(not proven ours\)/.test(s.message)), JSON.stringify(shown));
+      assert.ok(
+        shown.some(
+          (s) => s.level === 'info' && /deleted \d+/.test(s.message) && /kept 1 \(not proven ours\)/.test(s.message),
+        ),
+        JSON.stringify(shown),
+      );
       const job = api.jobs.finished.find((r) => r.kind === 'cleanup');
       assert.equal(job?.state, 'succeeded');
-      assert.ok(job?.log.some((l) => /deleted: snapshot "vmbackup-temp e2e .*the pool confirms/.test(l)), 'one log line per item, with the proof');
+      assert.ok(
+        job?.log.some((l) => /deleted: snapshot "vmbackup-temp e2e .*the pool confirms/.test(l)),
+        'one log line per item, with the proof',
+      );
     } finally {
       // The UI script that runs next counts snapshots left behind.
       await xapi.callAsync('VM.destroy', [tagged]).catch(() => undefined);
@@ -45,7 +71,18 @@ describe('Ownership in VS Code: Clean Up and succeeded-with-warnings', function 
   });
 
   it('a job that succeeded with warnings shows a warning icon and its warnings in the Jobs view', () => {
-    const record = { id: 'w', title: 'Back up web', kind: 'backup', context: {}, state: 'succeeded-with-warnings' as const, log: [], warnings: ['disk "web disk 0" (u-1) is left for Clean Up'], created: new Date().toISOString(), started: new Date().toISOString(), finished: new Date().toISOString() };
+    const record = {
+      id: 'w',
+      title: 'Back up web',
+      kind: 'backup',
+      context: {},
+      state: 'succeeded-with-warnings' as const,
+      log: [],
+      warnings: ['disk "web disk 0" (u-1) is left for Clean Up'],
+      created: new Date().toISOString(),
+      started: new Date().toISOString(),
+      finished: new Date().toISOString(),
+    };
     const item = api.trees.jobs.getTreeItem({ kind: 'record', key: 'job:w', record } as FinishedJobNode);
     assert.match(String(item.description), /^succeeded with warnings/);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');

@@ -10,15 +10,19 @@ import type { ConnectionNode, ErrorNode, InfraNode } from '../../../src/views/no
 import { SelfSignedFront, selfSignedFront } from '../selfSignedFront';
 import { answer, labApi, restorePrompts, shown } from './stubs';
 
-
 describe('Pin This Certificate in VS Code', function () {
   this.timeout(60_000);
   let api: VmBackupApi;
-  before(async () => { api = await labApi(); });
+  before(async () => {
+    api = await labApi();
+  });
   afterEach(() => restorePrompts());
 
   /** Runs `body` with connection `name` in the workspace, to a fresh self-signed https front of the lab; removes both after. */
-  async function withSelfSignedConnection(name: string, body: (front: SelfSignedFront) => Promise<void>): Promise<void> {
+  async function withSelfSignedConnection(
+    name: string,
+    body: (front: SelfSignedFront) => Promise<void>,
+  ): Promise<void> {
     const labUrl = process.env.VMBACKUP_E2E_LAB_URL!;
     const password = process.env[passwordEnvName('lab')]!;
     assert.ok(labUrl && password, 'the e2e runner hands over the lab URL and password');
@@ -36,21 +40,25 @@ describe('Pin This Certificate in VS Code', function () {
   /** What the Infrastructure tree shows under connection `name` (from its cache, unless refreshed). */
   async function childrenOf(name: string): Promise<InfraNode[]> {
     const infra = api.trees.infrastructure;
-    const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === name);
+    const conn = (await infra.getChildren()).find(
+      (n): n is ConnectionNode => n.kind === 'connection' && n.connection === name,
+    );
     assert.ok(conn, `connection "${name}" is in the tree`);
     return infra.getChildren(conn);
   }
 
-  it('shows the self-signed certificate\'s thumbprint on the connection\'s error, pins it after a confirmation, and the pool appears', async () => {
+  it("shows the self-signed certificate's thumbprint on the connection's error, pins it after a confirmation, and the pool appears", async () => {
     await withSelfSignedConnection('lab-tls', async (front) => {
       const infra = api.trees.infrastructure;
       infra.refresh();
-      const [err] = await childrenOf('lab-tls') as ErrorNode[];
+      const [err] = (await childrenOf('lab-tls')) as ErrorNode[];
       assert.equal(err?.kind, 'error');
       assert.match(err.message, /^connection "lab-tls": DEPTH_ZERO_SELF_SIGNED_CERT self[- ]signed certificate/);
       assert.ok(err.message.includes(`presented a certificate with SHA-256 ${front.sha256}`), err.message);
       assert.deepEqual(err.untrusted, {
-        connection: 'lab-tls', host: new URL(front.url).host, thumbprint: front.sha256,
+        connection: 'lab-tls',
+        host: new URL(front.url).host,
+        thumbprint: front.sha256,
         howToCheck: 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem',
       });
       assert.match(String(infra.getTreeItem(err).contextValue), /(^|;)canPinCertificate(;|$)/);
@@ -60,24 +68,33 @@ describe('Pin This Certificate in VS Code', function () {
       assert.equal(shown.length, 1, JSON.stringify(shown));
       assert.ok(shown[0].modal, 'the confirmation is modal');
       assert.equal(shown[0].message, `Pin the certificate of ${new URL(front.url).host} for connection "lab-tls"?`);
-      assert.match(String(shown[0].detail), new RegExp(`SHA-256 ${front.sha256}[\\s\\S]*openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem`));
+      assert.match(
+        String(shown[0].detail),
+        new RegExp(
+          `SHA-256 ${front.sha256}[\\s\\S]*openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem`,
+        ),
+      );
 
       const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
       const yaml = fs.readFileSync(path.join(root, CONNECTIONS_FILE), 'utf8');
-      assert.match(yaml, /^# VM Backup Explorer connections/, 'the file\'s comment is kept');
+      assert.match(yaml, /^# VM Backup Explorer connections/, "the file's comment is kept");
       assert.ok(yaml.includes(`thumbprint: ${front.sha256}`), yaml);
       assert.equal(api.connections.get('lab-tls')?.thumbprint, front.sha256);
       assert.equal(api.connections.get('lab')?.thumbprint, undefined, 'the other connection is untouched');
 
       const pools = await childrenOf('lab-tls');
-      assert.deepEqual(pools.map((n) => n.kind), ['pool'], JSON.stringify(pools));
+      assert.deepEqual(
+        pools.map((n) => n.kind),
+        ['pool'],
+        JSON.stringify(pools),
+      );
     });
   });
 
   it('a declined confirmation pins nothing', async () => {
     await withSelfSignedConnection('lab-tls-2', async () => {
       api.trees.infrastructure.refresh();
-      const [err] = await childrenOf('lab-tls-2') as ErrorNode[];
+      const [err] = (await childrenOf('lab-tls-2')) as ErrorNode[];
       answer({ confirm: [undefined as unknown as string] });
       await vscode.commands.executeCommand('vmbackup.pinCertificate', err);
       assert.equal(shown.length, 1);

@@ -5,7 +5,12 @@ import type { BackupNode, ConnectionNode, InfraNode, VmNode } from '../../../src
 /** Every node of the Backups view, depth first. */
 export async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
   const out: BackupNode[] = [];
-  const walk = async (n?: BackupNode) => { for (const c of await api.trees.backups.getChildren(n)) { out.push(c); await walk(c); } };
+  const walk = async (n?: BackupNode) => {
+    for (const c of await api.trees.backups.getChildren(n)) {
+      out.push(c);
+      await walk(c);
+    }
+  };
   await walk();
   return out;
 }
@@ -14,7 +19,9 @@ export async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
 export async function vmNodes(api: VmBackupApi, connection: string): Promise<VmNode[]> {
   const infra = api.trees.infrastructure;
   infra.refresh();
-  const conn = (await infra.getChildren()).find((n): n is ConnectionNode => n.kind === 'connection' && n.connection === connection);
+  const conn = (await infra.getChildren()).find(
+    (n): n is ConnectionNode => n.kind === 'connection' && n.connection === connection,
+  );
   if (!conn) throw new Error(`connection "${connection}" is not in the tree`);
   const found: VmNode[] = [];
   const walk = async (n: InfraNode, depth: number) => {

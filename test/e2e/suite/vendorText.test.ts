@@ -9,7 +9,9 @@ import { vmNodes } from './trees';
 describe('Vendor text in VS Code: control characters escaped', function () {
   this.timeout(60_000);
   let api: VmBackupApi;
-  before(async () => { api = await labApi(); });
+  before(async () => {
+    api = await labApi();
+  });
   afterEach(() => restorePrompts());
 
   const vms = () => vmNodes(api, 'lab');
@@ -22,7 +24,12 @@ describe('Vendor text in VS Code: control characters escaped', function () {
     try {
       await xapi.call('VM.set_name_label', victim.vm.id, 'evil\u001b[31m\u202egpj.exe');
       // The tree repaints from the pool's event stream: wait for the new name (raw in the model, as the vendor has it).
-      const node = await waitFor(async () => (await vms()).find((n) => n.vm.uuid === victim.vm.uuid && n.vm.name === 'evil\u001b[31m\u202egpj.exe'), 'the renamed VM in the tree', 30_000);
+      const node = await waitFor(
+        async () =>
+          (await vms()).find((n) => n.vm.uuid === victim.vm.uuid && n.vm.name === 'evil\u001b[31m\u202egpj.exe'),
+        'the renamed VM in the tree',
+        30_000,
+      );
       const item = api.trees.infrastructure.getTreeItem(node);
       assert.equal(item.label, 'evil\\e[31m\\u202egpj.exe');
       const tooltip = (item.tooltip as vscode.MarkdownString).value;
@@ -34,12 +41,16 @@ describe('Vendor text in VS Code: control characters escaped', function () {
       const onPick = (items: readonly vscode.QuickPickItem[]) => {
         const lab = items.find((i) => i.label === 'lab');
         if (lab) return lab;
-        labels = items.map((i) => i.label); return undefined;
+        labels = items.map((i) => i.label);
+        return undefined;
       };
       answer({ pick: [onPick, onPick, onPick] });
       await vscode.commands.executeCommand('vmbackup.backupVm');
       assert.ok(labels.includes('evil\\e[31m\\u202egpj.exe'), JSON.stringify(labels));
-      assert.ok(labels.every((l) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(l)), JSON.stringify(labels));
+      assert.ok(
+        labels.every((l) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(l)),
+        JSON.stringify(labels),
+      );
       assert.equal(shown.filter((s) => s.level === 'error').length, 0, JSON.stringify(shown));
     } finally {
       await xapi.call('VM.set_name_label', victim.vm.id, original);

@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { selfSigned } from '../selfSigned';
 import { JobFault, JobRunner } from './jobs';
 import { AnyObj, ManagerRunState, OVM_TYPES, OvmType, Ref, VmObj, WS_TYPE_PREFIX } from './model';
-import { OvmStore, SEED, SeedOptions, seed } from './store';
+import { OvmStore, SeedOptions, seed } from './store';
 import { VmOps } from './vmOps';
 
 export { SEED } from './store';
@@ -23,14 +23,21 @@ export interface OvmLabOptions extends SeedOptions {
 }
 
 /** A canned HTTP reply for the next request whose "METHOD path" matches: the lab's fault injection. */
-export interface HttpFault { match: RegExp; status: number; body: string; times?: number }
+export interface HttpFault {
+  match: RegExp;
+  status: number;
+  body: string;
+  times?: number;
+}
 
 export interface OvmLab {
   /** The REST base URI, https://127.0.0.1:<port>/ovm/core/wsapi/rest. */
-  url: string; port: number;
+  url: string;
+  port: number;
   /** SHA-256 thumbprint of the lab's self-signed certificate (colon hex, as `openssl x509 -fingerprint -sha256`). */
   thumbprint: string;
-  store: OvmStore; jobs: JobRunner;
+  store: OvmStore;
+  jobs: JobRunner;
   /** "METHOD path[?query] auth" per request, auth being basic | cookie | none; never a password. */
   requests: string[];
   httpFaults: HttpFault[];
@@ -47,7 +54,9 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   const password = opts.password ?? 'Welcome1';
   const store = new OvmStore(opts);
   seed(store);
-  const setState = (s: ManagerRunState) => { store.manager().managerRunState = s; };
+  const setState = (s: ManagerRunState) => {
+    store.manager().managerRunState = s;
+  };
   const jobs = new JobRunner(store, opts.jobStepMs ?? 20, () => store.manager().managerRunState === 'RUNNING');
   const ops = new VmOps(store);
   const sessions = new Set<string>();
@@ -56,35 +65,61 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   const timers = new Set<NodeJS.Timeout>();
   const restartManager = (ms: number) => {
     setState('STARTING');
-    const t = setTimeout(() => { timers.delete(t); setState('RUNNING'); }, ms); timers.add(t);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      setState('RUNNING');
+    }, ms);
+    timers.add(t);
   };
   if (opts.startingMs) restartManager(opts.startingMs);
 
   const cert = selfSigned('ovm-manager.lab');
   const server: Server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
-    handle(req, res).catch((err: Error) => { if (!res.headersSent) send(res, 500, errorBody('GEN_000000', `java.lang.RuntimeException: ${err.message}`, 'GENERAL_ERROR')); });
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent)
+        send(res, 500, errorBody('GEN_000000', `java.lang.RuntimeException: ${err.message}`, 'GENERAL_ERROR'));
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://lab');
     const auth = authenticate(req, res);
     requests.push(`${req.method} ${url.pathname}${url.search} ${auth ?? 'none'}`);
-    if (!auth) { res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="weblogic"', 'Content-Type': 'text/html' }); res.end('<html><body>Error 401--Unauthorized</body></html>'); return; }
+    if (!auth) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="weblogic"', 'Content-Type': 'text/html' });
+      res.end('<html><body>Error 401--Unauthorized</body></html>');
+      return;
+    }
     const fault = httpFaults.find((f) => f.match.test(`${req.method} ${url.pathname}`));
     if (fault) {
       if (fault.times !== undefined && --fault.times <= 0) httpFaults.splice(httpFaults.indexOf(fault), 1);
-      res.writeHead(fault.status, { 'Content-Type': 'application/json' }); res.end(fault.body); return;
+      res.writeHead(fault.status, { 'Content-Type': 'application/json' });
+      res.end(fault.body);
+      return;
     }
     const raw = await readBody(req);
     let body: unknown;
     if (raw.length) {
-      try { body = JSON.parse(raw.toString('utf8')); } catch {
-        return send(res, 400, errorBody('GEN_000031', 'GEN_000031:An error occurred parsing the JSON request', 'GENERAL_JSON_PARSING_ERROR'));
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return send(
+          res,
+          400,
+          errorBody(
+            'GEN_000031',
+            'GEN_000031:An error occurred parsing the JSON request',
+            'GENERAL_JSON_PARSING_ERROR',
+          ),
+        );
       }
     }
     void body;
     if (!url.pathname.startsWith(REST_BASE + '/')) return notFound(res, url.pathname);
-    const parts = url.pathname.slice(REST_BASE.length + 1).split('/').map(decodeURIComponent);
+    const parts = url.pathname
+      .slice(REST_BASE.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
     const type = parts[0] as OvmType;
     if (!OVM_TYPES.includes(type)) return notFound(res, url.pathname);
     const host = req.headers.host ?? '127.0.0.1';
@@ -93,7 +128,11 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
 
     if (req.method === 'GET') {
       if (parts.length === 1) return out(200, store.all(type));
-      if (parts.length === 2 && parts[1] === 'id') return out(200, store.all(type).map((o) => o.id));
+      if (parts.length === 2 && parts[1] === 'id')
+        return out(
+          200,
+          store.all(type).map((o) => o.id),
+        );
       const obj = store.get(type, parts[1]);
       if (!obj) return notFound(res, url.pathname);
       if (parts.length === 2) return out(200, obj);
@@ -105,15 +144,35 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     }
     const obj = parts[1] !== undefined ? store.get(type, parts[1]) : undefined;
     if (!obj) return notFound(res, url.pathname);
-    if (req.method === 'PUT' && type === 'Job' && parts[2] === 'abort') { jobs.abort(obj.id.value); return out(200, obj); }
+    if (req.method === 'PUT' && type === 'Job' && parts[2] === 'abort') {
+      jobs.abort(obj.id.value);
+      return out(200, obj);
+    }
     if (type === 'Vm') {
       const vm = obj as VmObj;
       if (req.method === 'DELETE' && parts.length === 2) return job(ops.remove(vm));
-      if (req.method === 'PUT' && (parts[2] === 'start' || parts[2] === 'stop' || parts[2] === 'kill')) return job(ops.power(vm, parts[2]));
+      if (req.method === 'PUT' && (parts[2] === 'start' || parts[2] === 'stop' || parts[2] === 'kill'))
+        return job(ops.power(vm, parts[2]));
       if (req.method === 'PUT' && parts[2] === 'clone') {
         const pool = url.searchParams.get('serverPoolId');
-        if (!pool || !store.get('ServerPool', pool)) return send(res, 400, errorBody('GEN_000032', `GEN_000032:Missing or invalid query parameter serverPoolId`, 'GENERAL_INVALID_PARAMETER')); // *assumed* code
-        return job(ops.clone(vm, pool, url.searchParams.get('repositoryId') ?? undefined, url.searchParams.get('createTemplate') === 'true'));
+        if (!pool || !store.get('ServerPool', pool))
+          return send(
+            res,
+            400,
+            errorBody(
+              'GEN_000032',
+              `GEN_000032:Missing or invalid query parameter serverPoolId`,
+              'GENERAL_INVALID_PARAMETER',
+            ),
+          ); // *assumed* code
+        return job(
+          ops.clone(
+            vm,
+            pool,
+            url.searchParams.get('repositoryId') ?? undefined,
+            url.searchParams.get('createTemplate') === 'true',
+          ),
+        );
       }
     }
     return notFound(res, url.pathname);
@@ -136,8 +195,16 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `https://127.0.0.1:${port}${REST_BASE}`, port, thumbprint: cert.sha256, store, jobs, requests, httpFaults,
-    restartManager, setManagerState: setState, addJobFault: (f) => jobs.faults.push(f),
+    url: `https://127.0.0.1:${port}${REST_BASE}`,
+    port,
+    thumbprint: cert.sha256,
+    store,
+    jobs,
+    requests,
+    httpFaults,
+    restartManager,
+    setManagerState: setState,
+    addJobFault: (f) => jobs.faults.push(f),
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
@@ -147,7 +214,8 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
 }
 
 function same(a: string, b: string): boolean {
-  const x = Buffer.from(a); const y = Buffer.from(b);
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -169,19 +237,30 @@ function send(res: ServerResponse, status: number, body: string): void {
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
-  for await (const c of req) { n += (c as Buffer).length; if (n > 4 * 1024 * 1024) throw new Error('request body too large'); parts.push(c as Buffer); }
+  for await (const c of req) {
+    n += (c as Buffer).length;
+    if (n > 4 * 1024 * 1024) throw new Error('request body too large');
+    parts.push(c as Buffer);
+  }
   return Buffer.concat(parts);
 }
 
 /** Child collections (vmapi-rest-uri-mapping: GET /{Type}/{id}/{ChildType}). */
 function children(store: OvmStore, obj: AnyObj, child: OvmType): AnyObj[] | undefined {
   const listField: Partial<Record<string, string>> = {
-    'ServerPool/Server': 'serverIds', 'ServerPool/Vm': 'vmIds', 'Server/Vm': 'vmIds', 'Server/Repository': 'repositoryIds',
-    'Repository/VirtualDisk': 'virtualDiskIds', 'Repository/Vm': 'vmIds', 'Vm/VmDiskMapping': 'vmDiskMappingIds',
+    'ServerPool/Server': 'serverIds',
+    'ServerPool/Vm': 'vmIds',
+    'Server/Vm': 'vmIds',
+    'Server/Repository': 'repositoryIds',
+    'Repository/VirtualDisk': 'virtualDiskIds',
+    'Repository/Vm': 'vmIds',
+    'Vm/VmDiskMapping': 'vmDiskMappingIds',
   };
   const field = listField[`${obj.id.type}/${child}`];
   if (!field) return undefined;
-  return ((obj as unknown as Record<string, Ref[]>)[field] ?? []).map((r) => store.get(r.type, r.value)).filter((o): o is AnyObj => o !== undefined);
+  return ((obj as unknown as Record<string, Ref[]>)[field] ?? [])
+    .map((r) => store.get(r.type, r.value))
+    .filter((o): o is AnyObj => o !== undefined);
 }
 
 /** Every stored Ref becomes a SimpleId {type, value, uri, name} with the uri on the request's host (fog-oracle mocks). */
@@ -190,9 +269,19 @@ function render(value: unknown, store: OvmStore, host: string): unknown {
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o);
-    if (keys.length === 2 && typeof o.type === 'string' && typeof o.value === 'string' && OVM_TYPES.includes(o.type as OvmType)) {
+    if (
+      keys.length === 2 &&
+      typeof o.type === 'string' &&
+      typeof o.value === 'string' &&
+      OVM_TYPES.includes(o.type as OvmType)
+    ) {
       const r = o as unknown as Ref;
-      return { type: WS_TYPE_PREFIX + r.type, value: r.value, uri: `https://${host}${REST_BASE}/${r.type}/${encodeURIComponent(r.value)}`, name: store.name(r) };
+      return {
+        type: WS_TYPE_PREFIX + r.type,
+        value: r.value,
+        uri: `https://${host}${REST_BASE}/${r.type}/${encodeURIComponent(r.value)}`,
+        name: store.name(r),
+      };
     }
     return Object.fromEntries(keys.map((k) => [k, render(o[k], store, host)]));
   }

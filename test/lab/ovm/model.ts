@@ -4,41 +4,147 @@
 export const WS_TYPE_PREFIX = 'com.oracle.ovm.mgr.ws.model.';
 
 /** The REST types the lab serves (a subset of vmapi-rest-uri-mapping). */
-export type OvmType = 'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job';
-export const OVM_TYPES: readonly OvmType[] = ['Manager', 'ServerPool', 'Server', 'Vm', 'Repository', 'VirtualDisk', 'VmDiskMapping', 'Job'];
+export type OvmType =
+  'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job';
+export const OVM_TYPES: readonly OvmType[] = [
+  'Manager',
+  'ServerPool',
+  'Server',
+  'Vm',
+  'Repository',
+  'VirtualDisk',
+  'VmDiskMapping',
+  'Job',
+];
 
 /** A reference as stored; rendered as a SimpleId `{type, value, uri, name}` with the uri built from the request's host. */
-export interface Ref { type: OvmType; value: string }
+export interface Ref {
+  type: OvmType;
+  value: string;
+}
 
-export interface Base { id: Ref; name: string; description: string; locked: boolean; readOnly: boolean; generation: number; userData: unknown[]; resourceGroupIds: Ref[] }
+export interface Base {
+  id: Ref;
+  name: string;
+  description: string;
+  locked: boolean;
+  readOnly: boolean;
+  generation: number;
+  userData: unknown[];
+  resourceGroupIds: Ref[];
+}
 
 export type VmRunState = 'TEMPLATE' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUSPENDED';
 export type ManagerRunState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 export type JobRunState = 'NONE' | 'CREATED' | 'RUNNING' | 'SUCCESS' | 'FAILURE' | 'CHILD_QUEUED' | 'CHILD_RUNNING';
 
-export interface ManagerObj extends Base { managerRunState: ManagerRunState; managerUuid: string; managerVersion: string }
-export interface ServerPoolObj extends Base { serverIds: Ref[]; masterServerId: Ref | null; vmIds: Ref[]; unassignedVmIds: Ref[]; virtualIp: string | null; vmStartPolicy: string }
+export interface ManagerObj extends Base {
+  managerRunState: ManagerRunState;
+  managerUuid: string;
+  managerVersion: string;
+}
+export interface ServerPoolObj extends Base {
+  serverIds: Ref[];
+  masterServerId: Ref | null;
+  vmIds: Ref[];
+  unassignedVmIds: Ref[];
+  virtualIp: string | null;
+  vmStartPolicy: string;
+}
 export interface ServerObj extends Base {
-  serverRunState: 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING'; ipAddress: string; hostname: string; serverRoles: string[]; maintenanceMode: boolean;
-  memory: number; usableMemory: number; ovmVersion: string; serverPoolId: Ref | null; repositoryIds: Ref[]; vmIds: Ref[]; manufacturer: string; productName: string;
+  serverRunState: 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING';
+  ipAddress: string;
+  hostname: string;
+  serverRoles: string[];
+  maintenanceMode: boolean;
+  memory: number;
+  usableMemory: number;
+  ovmVersion: string;
+  serverPoolId: Ref | null;
+  repositoryIds: Ref[];
+  vmIds: Ref[];
+  manufacturer: string;
+  productName: string;
 }
 export interface VmObj extends Base {
-  vmRunState: VmRunState; vmDomainType: string; memory: number; memoryLimit: number; cpuCount: number; cpuCountLimit: number; osType: string;
-  repositoryId: Ref | null; serverPoolId: Ref | null; serverId: Ref | null; vmDiskMappingIds: Ref[]; virtualNicIds: Ref[]; highAvailability: boolean; origin: string | null;
+  vmRunState: VmRunState;
+  vmDomainType: string;
+  memory: number;
+  memoryLimit: number;
+  cpuCount: number;
+  cpuCountLimit: number;
+  osType: string;
+  repositoryId: Ref | null;
+  serverPoolId: Ref | null;
+  serverId: Ref | null;
+  vmDiskMappingIds: Ref[];
+  virtualNicIds: Ref[];
+  highAvailability: boolean;
+  origin: string | null;
 }
-export interface RepositoryObj extends Base { virtualDiskIds: Ref[]; vmIds: Ref[]; assemblyIds: Ref[]; presentedServerIds: Ref[]; fileSystemId: Ref | null; managerUuid: string; refreshed: boolean; sharePath: string | null; fileSystemType: 'OCFS2' | 'NFS' }
-export interface VirtualDiskObj extends Base { diskType: 'VIRTUAL_DISK' | 'VIRTUAL_CDROM'; size: number; onDiskSize: number; path: string; shareable: boolean; vmDiskMappingIds: Ref[]; repositoryId: Ref }
-export interface VmDiskMappingObj extends Base { vmId: Ref; virtualDiskId: Ref | null; diskTarget: number; emulatedBlockDevice: boolean; diskWriteMode: 'READ_ONLY' | 'READ_WRITE' }
+export interface RepositoryObj extends Base {
+  virtualDiskIds: Ref[];
+  vmIds: Ref[];
+  assemblyIds: Ref[];
+  presentedServerIds: Ref[];
+  fileSystemId: Ref | null;
+  managerUuid: string;
+  refreshed: boolean;
+  sharePath: string | null;
+  fileSystemType: 'OCFS2' | 'NFS';
+}
+export interface VirtualDiskObj extends Base {
+  diskType: 'VIRTUAL_DISK' | 'VIRTUAL_CDROM';
+  size: number;
+  onDiskSize: number;
+  path: string;
+  shareable: boolean;
+  vmDiskMappingIds: Ref[];
+  repositoryId: Ref;
+}
+export interface VmDiskMappingObj extends Base {
+  vmId: Ref;
+  virtualDiskId: Ref | null;
+  diskTarget: number;
+  emulatedBlockDevice: boolean;
+  diskWriteMode: 'READ_ONLY' | 'READ_WRITE';
+}
 export interface JobObj extends Base {
-  jobRunState: JobRunState; jobSummaryState: JobRunState; done: boolean; summaryDone: boolean; jobGroup: boolean; resultId: Ref | null;
-  progressMessage: string | null; latestSummaryProgressMessage: string | null; error: { message: string; type: string } | null; wsErrorCode: string | null;
-  parentJobId: Ref | null; childJobIds: Ref[]; user: string; abortedByUser: boolean; startTime: number; endTime: number | null; extraInfo: string | null;
+  jobRunState: JobRunState;
+  jobSummaryState: JobRunState;
+  done: boolean;
+  summaryDone: boolean;
+  jobGroup: boolean;
+  resultId: Ref | null;
+  progressMessage: string | null;
+  latestSummaryProgressMessage: string | null;
+  error: { message: string; type: string } | null;
+  wsErrorCode: string | null;
+  parentJobId: Ref | null;
+  childJobIds: Ref[];
+  user: string;
+  abortedByUser: boolean;
+  startTime: number;
+  endTime: number | null;
+  extraInfo: string | null;
 }
 
-export type AnyObj = ManagerObj | ServerPoolObj | ServerObj | VmObj | RepositoryObj | VirtualDiskObj | VmDiskMappingObj | JobObj;
+export type AnyObj =
+  ManagerObj | ServerPoolObj | ServerObj | VmObj | RepositoryObj | VirtualDiskObj | VmDiskMappingObj | JobObj;
 
-export function ref(type: OvmType, value: string): Ref { return { type, value }; }
+export function ref(type: OvmType, value: string): Ref {
+  return { type, value };
+}
 
 export function base(type: OvmType, value: string, name: string): Base {
-  return { id: ref(type, value), name, description: '', locked: false, readOnly: false, generation: 1, userData: [], resourceGroupIds: [] };
+  return {
+    id: ref(type, value),
+    name,
+    description: '',
+    locked: false,
+    readOnly: false,
+    generation: 1,
+    userData: [],
+    resourceGroupIds: [],
+  };
 }

@@ -3,15 +3,35 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  AnyObj, JobObj, ManagerObj, OvmType, Ref, RepositoryObj, ServerObj, ServerPoolObj, VirtualDiskObj, VmDiskMappingObj, VmObj, base, ref,
+  AnyObj,
+  JobObj,
+  ManagerObj,
+  OvmType,
+  Ref,
+  RepositoryObj,
+  ServerObj,
+  ServerPoolObj,
+  VirtualDiskObj,
+  VmDiskMappingObj,
+  VmObj,
+  base,
+  ref,
 } from './model';
 
 /** Ids as OVM writes them: 32 hex chars with the type's infix (fog-oracle mocks; protocols.md §2.3). */
-const INFIX: Partial<Record<OvmType, string>> = { ServerPool: '0002', Repository: '0003', Vm: '0006', VirtualDisk: '0012', VmDiskMapping: '0013' };
+const INFIX: Partial<Record<OvmType, string>> = {
+  ServerPool: '0002',
+  Repository: '0003',
+  Vm: '0006',
+  VirtualDisk: '0012',
+  VmDiskMapping: '0013',
+};
 
 export function newId(type: OvmType): string {
   if (type === 'Server') return randomBytes(16).toString('hex').match(/../g)!.join(':');
-  return `0004fb0000${INFIX[type] ?? '0000'}0000${randomBytes(8).toString('hex')}` + (type === 'VirtualDisk' ? '.img' : '');
+  return (
+    `0004fb0000${INFIX[type] ?? '0000'}0000${randomBytes(8).toString('hex')}` + (type === 'VirtualDisk' ? '.img' : '')
+  );
 }
 
 export interface SeedOptions {
@@ -29,31 +49,77 @@ export class OvmStore {
   readonly objects = new Map<OvmType, Map<string, AnyObj>>();
   readonly repositoryDirs: Record<string, string>;
   /** Size of each seeded disk image (its `size`, and its file's length where the repository has a folder). */
-  get diskBytes(): number { return this.opts.diskBytes ?? 256 * 1024; }
+  get diskBytes(): number {
+    return this.opts.diskBytes ?? 256 * 1024;
+  }
 
   constructor(private readonly opts: SeedOptions = {}) {
-    for (const t of ['Manager', 'ServerPool', 'Server', 'Vm', 'Repository', 'VirtualDisk', 'VmDiskMapping', 'Job'] as OvmType[]) this.objects.set(t, new Map());
+    for (const t of [
+      'Manager',
+      'ServerPool',
+      'Server',
+      'Vm',
+      'Repository',
+      'VirtualDisk',
+      'VmDiskMapping',
+      'Job',
+    ] as OvmType[])
+      this.objects.set(t, new Map());
     this.repositoryDirs = opts.repositoryDirs ?? {};
   }
 
-  all(type: OvmType): AnyObj[] { return [...this.objects.get(type)!.values()]; }
-  get<T extends AnyObj>(type: OvmType, id: string): T | undefined { return this.objects.get(type)!.get(id) as T | undefined; }
-  put(obj: AnyObj): void { this.objects.get(obj.id.type)!.set(obj.id.value, obj); }
-  remove(r: Ref): void { this.objects.get(r.type)!.delete(r.value); }
-  name(r: Ref): string { return this.get(r.type, r.value)?.name ?? r.value; }
-  manager(): ManagerObj { return this.all('Manager')[0] as ManagerObj; }
-  vmByName(name: string): VmObj { const v = (this.all('Vm') as VmObj[]).find((x) => x.name === name); if (!v) throw new Error(`lab: no VM ${name}`); return v; }
-  repoByName(name: string): RepositoryObj { const r = (this.all('Repository') as RepositoryObj[]).find((x) => x.name === name); if (!r) throw new Error(`lab: no repository ${name}`); return r; }
-  jobs(): JobObj[] { return this.all('Job') as JobObj[]; }
+  all(type: OvmType): AnyObj[] {
+    return [...this.objects.get(type)!.values()];
+  }
+  get<T extends AnyObj>(type: OvmType, id: string): T | undefined {
+    return this.objects.get(type)!.get(id) as T | undefined;
+  }
+  put(obj: AnyObj): void {
+    this.objects.get(obj.id.type)!.set(obj.id.value, obj);
+  }
+  remove(r: Ref): void {
+    this.objects.get(r.type)!.delete(r.value);
+  }
+  name(r: Ref): string {
+    return this.get(r.type, r.value)?.name ?? r.value;
+  }
+  manager(): ManagerObj {
+    return this.all('Manager')[0] as ManagerObj;
+  }
+  vmByName(name: string): VmObj {
+    const v = (this.all('Vm') as VmObj[]).find((x) => x.name === name);
+    if (!v) throw new Error(`lab: no VM ${name}`);
+    return v;
+  }
+  repoByName(name: string): RepositoryObj {
+    const r = (this.all('Repository') as RepositoryObj[]).find((x) => x.name === name);
+    if (!r) throw new Error(`lab: no repository ${name}`);
+    return r;
+  }
+  jobs(): JobObj[] {
+    return this.all('Job') as JobObj[];
+  }
 
   /** The folder standing for a repository's file system, if the lab was given one. */
-  repoDir(repo: Ref): string | undefined { return this.repositoryDirs[this.name(repo)]; }
+  repoDir(repo: Ref): string | undefined {
+    return this.repositoryDirs[this.name(repo)];
+  }
 
   /** A disk in a repository; its image file is written when the repository has a folder. */
   addDisk(repo: RepositoryObj, name: string, size: number, content?: string): VirtualDiskObj {
     const id = newId('VirtualDisk');
-    const disk: VirtualDiskObj = { ...base('VirtualDisk', id, name), diskType: 'VIRTUAL_DISK', size, onDiskSize: size, path: `/VirtualDisks/${id}`, shareable: false, vmDiskMappingIds: [], repositoryId: repo.id };
-    this.put(disk); repo.virtualDiskIds.push(disk.id);
+    const disk: VirtualDiskObj = {
+      ...base('VirtualDisk', id, name),
+      diskType: 'VIRTUAL_DISK',
+      size,
+      onDiskSize: size,
+      path: `/VirtualDisks/${id}`,
+      shareable: false,
+      vmDiskMappingIds: [],
+      repositoryId: repo.id,
+    };
+    this.put(disk);
+    repo.virtualDiskIds.push(disk.id);
     const dir = this.repoDir(repo.id);
     if (dir && content !== undefined) {
       fs.mkdirSync(path.join(dir, 'VirtualDisks'), { recursive: true });
@@ -64,8 +130,17 @@ export class OvmStore {
 
   /** Maps a disk into a VM at slot `target`. */
   map(vm: VmObj, disk: VirtualDiskObj, target: number): VmDiskMappingObj {
-    const m: VmDiskMappingObj = { ...base('VmDiskMapping', newId('VmDiskMapping'), `Mapping for disk Id (${disk.id.value})`), vmId: vm.id, virtualDiskId: disk.id, diskTarget: target, emulatedBlockDevice: false, diskWriteMode: 'READ_WRITE' };
-    this.put(m); vm.vmDiskMappingIds.push(m.id); disk.vmDiskMappingIds.push(m.id);
+    const m: VmDiskMappingObj = {
+      ...base('VmDiskMapping', newId('VmDiskMapping'), `Mapping for disk Id (${disk.id.value})`),
+      vmId: vm.id,
+      virtualDiskId: disk.id,
+      diskTarget: target,
+      emulatedBlockDevice: false,
+      diskWriteMode: 'READ_WRITE',
+    };
+    this.put(m);
+    vm.vmDiskMappingIds.push(m.id);
+    disk.vmDiskMappingIds.push(m.id);
     return m;
   }
 
@@ -73,12 +148,18 @@ export class OvmStore {
   writeVmCfg(vm: VmObj): void {
     const dir = vm.repositoryId && this.repoDir(vm.repositoryId);
     if (!dir) return;
-    const disks = vm.vmDiskMappingIds.map((m) => this.get<VmDiskMappingObj>('VmDiskMapping', m.value)!).map((m) => this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!);
+    const disks = vm.vmDiskMappingIds
+      .map((m) => this.get<VmDiskMappingObj>('VmDiskMapping', m.value)!)
+      .map((m) => this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!);
     const repoMount = `/OVS/Repositories/${vm.repositoryId!.value}`;
     const cfg = [
-      `name = '${vm.id.value.replace(/^0004fb00/, '')}'`, `OVM_simple_name = ${JSON.stringify(vm.name)}`, `uuid = '${vm.id.value}'`,
-      `memory = ${vm.memory}`, `vcpus = ${vm.cpuCount}`,
-      `disk = [${disks.map((d, i) => `'file:${repoMount}${d.path},xvd${String.fromCharCode(97 + i)},w'`).join(',')}]`, '',
+      `name = '${vm.id.value.replace(/^0004fb00/, '')}'`,
+      `OVM_simple_name = ${JSON.stringify(vm.name)}`,
+      `uuid = '${vm.id.value}'`,
+      `memory = ${vm.memory}`,
+      `vcpus = ${vm.cpuCount}`,
+      `disk = [${disks.map((d, i) => `'file:${repoMount}${d.path},xvd${String.fromCharCode(97 + i)},w'`).join(',')}]`,
+      '',
     ].join('\n');
     fs.mkdirSync(path.join(dir, 'VirtualMachines', vm.id.value), { recursive: true });
     fs.writeFileSync(path.join(dir, 'VirtualMachines', vm.id.value, 'vm.cfg'), cfg);
@@ -88,7 +169,8 @@ export class OvmStore {
   removeVm(vm: VmObj, withDisks: boolean): void {
     for (const mRef of vm.vmDiskMappingIds) {
       const m = this.get<VmDiskMappingObj>('VmDiskMapping', mRef.value);
-      if (m?.virtualDiskId && withDisks) this.removeDisk(this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId.value));
+      if (m?.virtualDiskId && withDisks)
+        this.removeDisk(this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId.value));
       this.remove(mRef);
     }
     if (vm.repositoryId) {
@@ -97,7 +179,10 @@ export class OvmStore {
       const dir = this.repoDir(vm.repositoryId);
       if (dir) fs.rmSync(path.join(dir, 'VirtualMachines', vm.id.value), { recursive: true, force: true });
     }
-    for (const p of this.all('ServerPool') as ServerPoolObj[]) { p.vmIds = p.vmIds.filter((r) => r.value !== vm.id.value); p.unassignedVmIds = p.unassignedVmIds.filter((r) => r.value !== vm.id.value); }
+    for (const p of this.all('ServerPool') as ServerPoolObj[]) {
+      p.vmIds = p.vmIds.filter((r) => r.value !== vm.id.value);
+      p.unassignedVmIds = p.unassignedVmIds.filter((r) => r.value !== vm.id.value);
+    }
     for (const s of this.all('Server') as ServerObj[]) s.vmIds = s.vmIds.filter((r) => r.value !== vm.id.value);
     this.remove(vm.id);
   }
@@ -121,8 +206,13 @@ function fillTo(text: string, bytes: number): Buffer {
 
 /** Names of the seeded objects, for tests. One VM name is hostile on purpose (quotes, `$()`, a newline). */
 export const SEED = {
-  pool: 'pool1', servers: ['ovs1', 'ovs2'], repository: 'repo1', backupRepository: 'backup-repo',
-  running: 'web01', stopped: 'db01', hostile: `evil'; $(touch /tmp/pwned)\nvm`,
+  pool: 'pool1',
+  servers: ['ovs1', 'ovs2'],
+  repository: 'repo1',
+  backupRepository: 'backup-repo',
+  running: 'web01',
+  stopped: 'db01',
+  hostile: `evil'; $(touch /tmp/pwned)\nvm`,
 } as const;
 
 /**
@@ -131,33 +221,87 @@ export const SEED = {
  */
 export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void {
   const managerUuid = opts.managerUuid ?? '0004fb00000100002cb7f2dffa8d8a11';
-  store.put({ ...base('Manager', managerUuid, 'OVM Manager'), managerRunState: 'RUNNING', managerUuid, managerVersion: '3.4.6.2105' } as ManagerObj);
-  const pool: ServerPoolObj = { ...base('ServerPool', newId('ServerPool'), SEED.pool), serverIds: [], masterServerId: null, vmIds: [], unassignedVmIds: [], virtualIp: null, vmStartPolicy: 'BEST_SERVER' };
+  store.put({
+    ...base('Manager', managerUuid, 'OVM Manager'),
+    managerRunState: 'RUNNING',
+    managerUuid,
+    managerVersion: '3.4.6.2105',
+  } as ManagerObj);
+  const pool: ServerPoolObj = {
+    ...base('ServerPool', newId('ServerPool'), SEED.pool),
+    serverIds: [],
+    masterServerId: null,
+    vmIds: [],
+    unassignedVmIds: [],
+    virtualIp: null,
+    vmStartPolicy: 'BEST_SERVER',
+  };
   store.put(pool);
   const servers = SEED.servers.map((name, i) => {
     const s: ServerObj = {
-      ...base('Server', newId('Server'), name), serverRunState: 'RUNNING', ipAddress: `192.0.2.${11 + i}`, hostname: `${name}.example`, serverRoles: ['UTILITY', 'VM'],
-      maintenanceMode: i === 1, memory: 65536, usableMemory: 60000, ovmVersion: '3.4.6-2105', serverPoolId: pool.id, repositoryIds: [], vmIds: [], manufacturer: 'Oracle Corporation', productName: 'SUN SERVER X4-2',
+      ...base('Server', newId('Server'), name),
+      serverRunState: 'RUNNING',
+      ipAddress: `192.0.2.${11 + i}`,
+      hostname: `${name}.example`,
+      serverRoles: ['UTILITY', 'VM'],
+      maintenanceMode: i === 1,
+      memory: 65536,
+      usableMemory: 60000,
+      ovmVersion: '3.4.6-2105',
+      serverPoolId: pool.id,
+      repositoryIds: [],
+      vmIds: [],
+      manufacturer: 'Oracle Corporation',
+      productName: 'SUN SERVER X4-2',
     };
-    store.put(s); pool.serverIds.push(s.id);
+    store.put(s);
+    pool.serverIds.push(s.id);
     return s;
   });
   pool.masterServerId = servers[0].id;
   const repo = (name: string, type: 'OCFS2' | 'NFS'): RepositoryObj => {
-    const r: RepositoryObj = { ...base('Repository', newId('Repository'), name), virtualDiskIds: [], vmIds: [], assemblyIds: [], presentedServerIds: servers.map((s) => s.id), fileSystemId: null, managerUuid, refreshed: true, sharePath: type === 'NFS' ? '/export/backup' : null, fileSystemType: type };
-    store.put(r); for (const s of servers) s.repositoryIds.push(r.id);
+    const r: RepositoryObj = {
+      ...base('Repository', newId('Repository'), name),
+      virtualDiskIds: [],
+      vmIds: [],
+      assemblyIds: [],
+      presentedServerIds: servers.map((s) => s.id),
+      fileSystemId: null,
+      managerUuid,
+      refreshed: true,
+      sharePath: type === 'NFS' ? '/export/backup' : null,
+      fileSystemType: type,
+    };
+    store.put(r);
+    for (const s of servers) s.repositoryIds.push(r.id);
     return r;
   };
   const repo1 = repo(SEED.repository, 'OCFS2');
   repo(SEED.backupRepository, 'NFS');
   const vm = (name: string, state: 'RUNNING' | 'STOPPED', disks: number): VmObj => {
     const v: VmObj = {
-      ...base('Vm', newId('Vm'), name), vmRunState: state, vmDomainType: 'XEN_HVM_PV_DRIVERS', memory: 2048, memoryLimit: 2048, cpuCount: 2, cpuCountLimit: 2, osType: 'Oracle Linux 7',
-      repositoryId: repo1.id, serverPoolId: pool.id, serverId: state === 'RUNNING' ? servers[0].id : null, vmDiskMappingIds: [], virtualNicIds: [], highAvailability: false, origin: null,
+      ...base('Vm', newId('Vm'), name),
+      vmRunState: state,
+      vmDomainType: 'XEN_HVM_PV_DRIVERS',
+      memory: 2048,
+      memoryLimit: 2048,
+      cpuCount: 2,
+      cpuCountLimit: 2,
+      osType: 'Oracle Linux 7',
+      repositoryId: repo1.id,
+      serverPoolId: pool.id,
+      serverId: state === 'RUNNING' ? servers[0].id : null,
+      vmDiskMappingIds: [],
+      virtualNicIds: [],
+      highAvailability: false,
+      origin: null,
     };
-    store.put(v); pool.vmIds.push(v.id); repo1.vmIds.push(v.id);
+    store.put(v);
+    pool.vmIds.push(v.id);
+    repo1.vmIds.push(v.id);
     if (state === 'RUNNING') servers[0].vmIds.push(v.id);
-    for (let i = 0; i < disks; i++) store.map(v, store.addDisk(repo1, `${name}_disk${i}.img`, store.diskBytes, `${name} disk ${i}`), i);
+    for (let i = 0; i < disks; i++)
+      store.map(v, store.addDisk(repo1, `${name}_disk${i}.img`, store.diskBytes, `${name} disk ${i}`), i);
     store.writeVmCfg(v);
     return v;
   };

@@ -8,13 +8,16 @@ import { OvmStore, newId } from './store';
 /** The Manager's date in rule messages: `Sun Jun 03 15:24:03 GST 2018` (Java Date.toString; the lab says UTC). */
 export function javaDate(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  const day = d.toUTCString().slice(0, 3); const mon = d.toUTCString().slice(8, 11);
+  const day = d.toUTCString().slice(0, 3);
+  const mon = d.toUTCString().slice(8, 11);
   return `${day} ${mon} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
 /** OVMRU_005002E, worded as a real 3.4 Manager printed it (platform-facts.md §3.1), in the RuleException style (§2.4). */
 export function notStopped(vm: VmObj): JobFailure {
-  return new JobFailure(`com.oracle.ovm.mgr.api.exception.RuleException: OVMRU_005002E Operation not allowed- Virtual Machine: ${vm.name}, is not STOPPED. It is ${vm.vmRunState}. [${javaDate()}]`);
+  return new JobFailure(
+    `com.oracle.ovm.mgr.api.exception.RuleException: OVMRU_005002E Operation not allowed- Virtual Machine: ${vm.name}, is not STOPPED. It is ${vm.vmRunState}. [${javaDate()}]`,
+  );
 }
 
 export class VmOps {
@@ -24,22 +27,35 @@ export class VmOps {
     const verb = action === 'start' ? 'Start' : action === 'stop' ? 'Stop' : 'Kill';
     return {
       name: `${verb} Vm: ${vm.name}`,
-      steps: [{
-        message: `${verb} ${vm.name}`,
-        run: () => {
-          const pool = vm.serverPoolId && this.store.get<ServerPoolObj>('ServerPool', vm.serverPoolId.value);
-          const servers = (pool ? pool.serverIds : []).map((r) => this.store.get<ServerObj>('Server', r.value)!).filter((s) => s.serverRunState === 'RUNNING' && !s.maintenanceMode);
-          if (action === 'start') {
-            if (vm.vmRunState === 'RUNNING') return; // *assumed*: starting a running VM is a no-op
-            if (!servers[0]) throw new JobFailure(`com.oracle.ovm.mgr.api.exception.RuleException: OVMRU_005019E No server available to start Virtual Machine: ${vm.name} [${javaDate()}]`); // *assumed* code and text
-            vm.vmRunState = 'RUNNING'; vm.serverId = servers[0].id; servers[0].vmIds.push(vm.id);
-          } else {
-            if (vm.serverId) { const s = this.store.get<ServerObj>('Server', vm.serverId.value); if (s) s.vmIds = s.vmIds.filter((r) => r.value !== vm.id.value); }
-            vm.vmRunState = 'STOPPED'; vm.serverId = null;
-          }
-          vm.generation++;
+      steps: [
+        {
+          message: `${verb} ${vm.name}`,
+          run: () => {
+            const pool = vm.serverPoolId && this.store.get<ServerPoolObj>('ServerPool', vm.serverPoolId.value);
+            const servers = (pool ? pool.serverIds : [])
+              .map((r) => this.store.get<ServerObj>('Server', r.value)!)
+              .filter((s) => s.serverRunState === 'RUNNING' && !s.maintenanceMode);
+            if (action === 'start') {
+              if (vm.vmRunState === 'RUNNING') return; // *assumed*: starting a running VM is a no-op
+              if (!servers[0])
+                throw new JobFailure(
+                  `com.oracle.ovm.mgr.api.exception.RuleException: OVMRU_005019E No server available to start Virtual Machine: ${vm.name} [${javaDate()}]`,
+                ); // *assumed* code and text
+              vm.vmRunState = 'RUNNING';
+              vm.serverId = servers[0].id;
+              servers[0].vmIds.push(vm.id);
+            } else {
+              if (vm.serverId) {
+                const s = this.store.get<ServerObj>('Server', vm.serverId.value);
+                if (s) s.vmIds = s.vmIds.filter((r) => r.value !== vm.id.value);
+              }
+              vm.vmRunState = 'STOPPED';
+              vm.serverId = null;
+            }
+            vm.generation++;
+          },
         },
-      }],
+      ],
       result: () => vm.id,
     };
   }
@@ -51,17 +67,26 @@ export class VmOps {
    */
   clone(vm: VmObj, poolId: string, repoId: string | undefined, createTemplate: boolean): JobPlan {
     const made: { vm?: VmObj; disks: VirtualDiskObj[] } = { disks: [] };
-    const source = vm.vmDiskMappingIds.map((r) => this.store.get<VmDiskMappingObj>('VmDiskMapping', r.value)!).filter((m) => m.virtualDiskId);
+    const source = vm.vmDiskMappingIds
+      .map((r) => this.store.get<VmDiskMappingObj>('VmDiskMapping', r.value)!)
+      .filter((m) => m.virtualDiskId);
     const target = (): RepositoryObj => {
       const id = repoId ?? vm.repositoryId?.value;
       const repo = id && this.store.get<RepositoryObj>('Repository', id);
-      if (!repo) throw new JobFailure(`com.oracle.ovm.mgr.ws.model.WsException: OVMAPI_WS_2002E Repository not found: ${id}`); // *assumed*
+      if (!repo)
+        throw new JobFailure(`com.oracle.ovm.mgr.ws.model.WsException: OVMAPI_WS_2002E Repository not found: ${id}`); // *assumed*
       return repo;
     };
     return {
       name: `Clone Vm: ${vm.name}`,
       steps: [
-        { message: `Checking ${vm.name}`, run: () => { if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm); target(); } },
+        {
+          message: `Checking ${vm.name}`,
+          run: () => {
+            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm);
+            target();
+          },
+        },
         ...source.map((m, i) => ({
           message: `Cloning virtual disk ${i + 1} of ${source.length}`,
           run: () => {
@@ -69,24 +94,44 @@ export class VmOps {
             const repo = target();
             const disk = this.store.addDisk(repo, `${from.name.replace(/\.img$/, '')} (clone).img`, from.size);
             made.disks.push(disk);
-            const src = this.store.repoDir(from.repositoryId); const dst = this.store.repoDir(repo.id);
-            if (src && dst) { fs.mkdirSync(path.join(dst, 'VirtualDisks'), { recursive: true }); fs.copyFileSync(path.join(src, from.path), path.join(dst, disk.path)); }
+            const src = this.store.repoDir(from.repositoryId);
+            const dst = this.store.repoDir(repo.id);
+            if (src && dst) {
+              fs.mkdirSync(path.join(dst, 'VirtualDisks'), { recursive: true });
+              fs.copyFileSync(path.join(src, from.path), path.join(dst, disk.path));
+            }
           },
         })),
         {
           message: `Creating ${vm.name}.0`,
           run: () => {
             const repo = target();
-            const c: VmObj = { ...vm, ...base('Vm', newId('Vm'), `${vm.name}.0`), vmRunState: createTemplate ? 'TEMPLATE' : 'STOPPED', serverId: null, repositoryId: repo.id, serverPoolId: { type: 'ServerPool', value: poolId }, vmDiskMappingIds: [], virtualNicIds: [], origin: vm.id.value };
-            this.store.put(c); made.vm = c; repo.vmIds.push(c.id);
-            const pool = this.store.get<ServerPoolObj>('ServerPool', poolId); pool?.vmIds.push(c.id);
+            const c: VmObj = {
+              ...vm,
+              ...base('Vm', newId('Vm'), `${vm.name}.0`),
+              vmRunState: createTemplate ? 'TEMPLATE' : 'STOPPED',
+              serverId: null,
+              repositoryId: repo.id,
+              serverPoolId: { type: 'ServerPool', value: poolId },
+              vmDiskMappingIds: [],
+              virtualNicIds: [],
+              origin: vm.id.value,
+            };
+            this.store.put(c);
+            made.vm = c;
+            repo.vmIds.push(c.id);
+            const pool = this.store.get<ServerPoolObj>('ServerPool', poolId);
+            pool?.vmIds.push(c.id);
             made.disks.forEach((d, i) => this.store.map(c, d, i));
             this.store.writeVmCfg(c);
           },
         },
       ],
       result: () => made.vm?.id ?? null,
-      rollback: () => { if (made.vm) this.store.removeVm(made.vm, true); else for (const d of made.disks) this.store.removeDisk(d); },
+      rollback: () => {
+        if (made.vm) this.store.removeVm(made.vm, true);
+        else for (const d of made.disks) this.store.removeDisk(d);
+      },
     };
   }
 
@@ -94,7 +139,15 @@ export class VmOps {
   remove(vm: VmObj): JobPlan {
     return {
       name: `Delete Vm: ${vm.name}`,
-      steps: [{ message: `Deleting ${vm.name}`, run: () => { if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm); this.store.removeVm(vm, true); } }],
+      steps: [
+        {
+          message: `Deleting ${vm.name}`,
+          run: () => {
+            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm);
+            this.store.removeVm(vm, true);
+          },
+        },
+      ],
       result: () => null,
     };
   }

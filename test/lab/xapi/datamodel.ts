@@ -5,17 +5,35 @@ import { NULL_REF } from './errors';
 import labDatamodel from './datamodel/lab-datamodel.json';
 
 /** One field as the datamodel declares it: `type` is the datamodel's type text, e.g. `(string -> string) map`. */
-export interface DmField { name: string; type: string; qualifier: string; default?: string }
+export interface DmField {
+  name: string;
+  type: string;
+  qualifier: string;
+  default?: string;
+}
 /** One message: `result` and `params` are datamodel type texts (params include the leading `session ref`). */
-export interface DmMessage { name: string; result: string; params: string[]; implicit?: true }
-export interface DmClass { fields: DmField[]; messages: DmMessage[]; enums: Record<string, string[]> }
+export interface DmMessage {
+  name: string;
+  result: string;
+  params: string[];
+  implicit?: true;
+}
+export interface DmClass {
+  fields: DmField[];
+  messages: DmMessage[];
+  enums: Record<string, string[]>;
+}
 
 const DM = labDatamodel as unknown as Record<string, DmClass>;
 
 /** The trimmed datamodel, class name → class. */
-export function datamodel(): Record<string, DmClass> { return DM; }
+export function datamodel(): Record<string, DmClass> {
+  return DM;
+}
 
-export function dmClass(cls: string): DmClass | undefined { return datamodel()[cls]; }
+export function dmClass(cls: string): DmClass | undefined {
+  return datamodel()[cls];
+}
 
 export function fieldType(cls: string, field: string): string | undefined {
   return dmClass(cls)?.fields.find((f) => f.name === field)?.type;
@@ -36,7 +54,13 @@ function parseDefault(type: string, text: string): unknown {
     for (const m of text.matchAll(/"([^"]*)" -> "([^"]*)"/g)) out[m[1]] = m[2];
     return out;
   }
-  if (type.endsWith(' set')) return text === '{}' ? [] : text.slice(1, -1).split(', ').map((x) => (type.startsWith('int') ? Number(x) : x));
+  if (type.endsWith(' set'))
+    return text === '{}'
+      ? []
+      : text
+          .slice(1, -1)
+          .split(', ')
+          .map((x) => (type.startsWith('int') ? Number(x) : x));
   return text;
 }
 

@@ -28,7 +28,10 @@ const fieldOf = (column: string): string => column.replace('__', '_');
 const sq = (x: unknown): string => `'${String(x).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 function encodeField(v: unknown): string {
   if (Array.isArray(v)) return `(${v.map(sq).join(' ')})`;
-  if (v && typeof v === 'object') return `(${Object.entries(v).map(([k, x]) => `(${sq(k)} ${sq(x)})`).join(' ')})`;
+  if (v && typeof v === 'object')
+    return `(${Object.entries(v)
+      .map(([k, x]) => `(${sq(k)} ${sq(x)})`)
+      .join(' ')})`;
   return String(v);
 }
 function decodeField(template: unknown, s: string): unknown {
@@ -44,13 +47,17 @@ function decodeField(template: unknown, s: string): unknown {
 
 /** db_xml.ml To.database: manifest pairs, then every table with `<row ref __ctime __mtime _ref …/>`. */
 export function dumpXml(store: XapiStore): string {
-  const out = [`<?xml version="1.0" encoding="UTF-8"?><database><manifest><pair key="schema_major_vsn" value="${SCHEMA.major}"/><pair key="schema_minor_vsn" value="${SCHEMA.minor}"/><pair key="generation_count" value="${store.ctime.size}"/></manifest>`];
+  const out = [
+    `<?xml version="1.0" encoding="UTF-8"?><database><manifest><pair key="schema_major_vsn" value="${SCHEMA.major}"/><pair key="schema_minor_vsn" value="${SCHEMA.minor}"/><pair key="generation_count" value="${store.ctime.size}"/></manifest>`,
+  ];
   for (const [cls, table] of store.tables) {
     out.push(`<table name="${cls}">`);
     if (!NOT_PERSISTED.has(cls)) {
       for (const [ref, rec] of table) {
         const c = store.ctime.get(ref) ?? 0;
-        const attrs = Object.entries(rec).map(([k, v]) => ` ${columnOf(k)}="${xmlEscape(encodeField(v))}"`).join('');
+        const attrs = Object.entries(rec)
+          .map(([k, v]) => ` ${columnOf(k)}="${xmlEscape(encodeField(v))}"`)
+          .join('');
         out.push(`<row ref="${ref}" __ctime="${c}" __mtime="${c}" _ref="${ref}"${attrs}/>`);
       }
     }
@@ -64,16 +71,24 @@ type Tables = Map<string, Map<string, Rec>>;
 
 /** db_xml.ml From + pool_db_backup.ml version_check: RESTORE_INCOMPATIBLE_VERSION [] on another schema. */
 function parseDump(store: XapiStore, xml: string): Tables {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, isArray: (n) => ['table', 'row', 'pair'].includes(n) }).parse(xml);
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseAttributeValue: false,
+    isArray: (n) => ['table', 'row', 'pair'].includes(n),
+  }).parse(xml);
   const db = doc?.database;
   if (!db?.manifest) throw new XapiError('RESTORE_INCOMPATIBLE_VERSION', []);
-  const pairs = Object.fromEntries((db.manifest.pair ?? []).map((p: { key: string; value: string }) => [p.key, p.value]));
-  if (Number(pairs.schema_major_vsn) !== SCHEMA.major || Number(pairs.schema_minor_vsn) !== SCHEMA.minor) throw new XapiError('RESTORE_INCOMPATIBLE_VERSION', []);
+  const pairs = Object.fromEntries(
+    (db.manifest.pair ?? []).map((p: { key: string; value: string }) => [p.key, p.value]),
+  );
+  if (Number(pairs.schema_major_vsn) !== SCHEMA.major || Number(pairs.schema_minor_vsn) !== SCHEMA.minor)
+    throw new XapiError('RESTORE_INCOMPATIBLE_VERSION', []);
   const tables: Tables = new Map();
   for (const t of db.table ?? []) {
     const cls = String(t.name);
     if (!store.tables.has(cls) || NOT_PERSISTED.has(cls)) continue;
-    const template = store.table(cls).values().next().value as Rec | undefined ?? {};
+    const template = (store.table(cls).values().next().value as Rec | undefined) ?? {};
     const rows = new Map<string, Rec>();
     for (const row of t.row ?? []) {
       const rec: Rec = {};
@@ -113,7 +128,10 @@ export function handleDbDump(ctx: RpcContext, req: IncomingMessage, res: ServerR
   if (req.method === 'GET') {
     const body = dumpXml(ctx.store);
     res.writeHead(200, { 'task-id': task, 'content-type': 'text/xml', connection: 'close' });
-    if (ctx.faults.stallDbDump) { res.write(body.slice(0, body.length >> 1)); return; }
+    if (ctx.faults.stallDbDump) {
+      res.write(body.slice(0, body.length >> 1));
+      return;
+    }
     res.end(body);
     ctx.tasks.succeed(task, '');
     return;

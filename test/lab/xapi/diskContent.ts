@@ -14,7 +14,9 @@ function seedOf(key: string, chunk: number): number {
 
 let dense = false;
 /** Dense mode (benchmarks): every chunk holds data, the same 1 MiB per disk, so a 2 GiB export streams 2 GiB cheaply. */
-export function setDenseDisks(on: boolean): void { dense = on; }
+export function setDenseDisks(on: boolean): void {
+  dense = on;
+}
 
 /** Small disks are mostly data; big ones (>64 MiB) are sparse so a 2 GiB export stays cheap. */
 export function isZeroChunk(key: string, chunk: number, virtualSize: number): boolean {
@@ -31,7 +33,10 @@ export function chunkData(key: string, chunk: number, virtualSize: number): Buff
     // Every full chunk of a dense disk is chunk 0: generate it once, so the lab serves at memory speed and a
     // benchmark measures the client, not the lab's generator. (Callers only read it: sockets copy it out.)
     let c = denseChunks.get(key);
-    if (!c) { c = generate(key, 0, virtualSize, CHUNK); denseChunks.set(key, c); }
+    if (!c) {
+      c = generate(key, 0, virtualSize, CHUNK);
+      denseChunks.set(key, c);
+    }
     return c;
   }
   return generate(key, chunk, virtualSize, len);
@@ -45,9 +50,11 @@ function generate(key: string, chunk: number, virtualSize: number, len: number):
   let x = seedOf(key, chunk) >>> 0;
   const words = Math.floor(out.length / 4);
   for (let i = 0; i < words; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out.writeUInt32LE(x, i * 4);
   }
   return out;

@@ -1,7 +1,10 @@
 /** An XAPI failure: `code` plus string params (ErrorDescription / error_info shape). */
 export class XapiError extends Error {
   readonly params: string[];
-  constructor(readonly code: string, params: unknown[] = []) {
+  constructor(
+    readonly code: string,
+    params: unknown[] = [],
+  ) {
     super(code);
     this.params = params.map((p) => String(p));
   }

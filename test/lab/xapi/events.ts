@@ -32,7 +32,8 @@ export function formatToken(last: number, lastMsg = 0): string {
 function parseToken(token: string): number {
   if (token === '') return 0;
   const parts = token.split(',');
-  if (parts.length !== 2 || !parts.every((p) => /^-?\d+$/.test(p))) throw new XapiError('EVENT_FROM_TOKEN_PARSE_FAILURE', [token]);
+  if (parts.length !== 2 || !parts.every((p) => /^-?\d+$/.test(p)))
+    throw new XapiError('EVENT_FROM_TOKEN_PARSE_FAILURE', [token]);
   return Number(parts[0]);
 }
 
@@ -49,11 +50,19 @@ function parseSubs(classes: unknown): Sub[] {
 
 const tableMatches = (subs: Sub[], lc: string): boolean => subs.some((s) => s.kind === 'all' || s.cls === lc);
 const objectMatches = (subs: Sub[], lc: string, ref: string): boolean =>
-  subs.some((s) => s.kind === 'all' || (s.kind === 'class' && s.cls === lc) || (s.kind === 'object' && s.cls === lc && s.ref === ref));
+  subs.some(
+    (s) =>
+      s.kind === 'all' ||
+      (s.kind === 'class' && s.cls === lc) ||
+      (s.kind === 'object' && s.cls === lc && s.ref === ref),
+  );
 
 const subKey = (s: Sub): string => (s.kind === 'all' ? '*' : s.kind === 'class' ? s.cls : `${s.cls}/${s.ref}`);
 
-interface Registration { lastId: number; subs: Sub[] }
+interface Registration {
+  lastId: number;
+  subs: Sub[];
+}
 
 /** xapi's Next.max_queue_size: the deprecated queue keeps at most this many bytes of (JSON) events. */
 export const XAPI_EVENT_QUEUE_BYTES = 10_000_000;
@@ -72,7 +81,11 @@ export class EventHub {
   private highestForgotten = -1;
   private readonly registrations = new Map<string, Registration>();
 
-  constructor(private readonly store: XapiStore, private readonly isSessionAlive: (s: string) => boolean, private readonly maxQueueBytes = XAPI_EVENT_QUEUE_BYTES) {
+  constructor(
+    private readonly store: XapiStore,
+    private readonly isSessionAlive: (s: string) => boolean,
+    private readonly maxQueueBytes = XAPI_EVENT_QUEUE_BYTES,
+  ) {
     store.onChange = () => this.schedule();
   }
 
@@ -80,13 +93,17 @@ export class EventHub {
   schedule(): void {
     if (!this.active || this.sweepQueued) return;
     this.sweepQueued = true;
-    setImmediate(() => { this.sweepQueued = false; this.sweep(); });
+    setImmediate(() => {
+      this.sweepQueued = false;
+      this.sweep();
+    });
   }
 
   private activate(): void {
     if (this.active) return;
     this.active = true;
-    for (const cls of EVENT_CLASSES) for (const [ref, rec] of this.store.table(cls)) this.last.set(`${cls}\0${ref}`, JSON.stringify(rec));
+    for (const cls of EVENT_CLASSES)
+      for (const [ref, rec] of this.store.table(cls)) this.last.set(`${cls}\0${ref}`, JSON.stringify(rec));
     this.tombstonesSeen = this.store.tombstones.length;
   }
 
@@ -103,7 +120,7 @@ export class EventHub {
         if (prev === json) continue;
         this.last.set(key, json);
         const op = prev === undefined ? 'add' : 'mod';
-        const gen = op === 'add' ? this.store.ctime.get(ref) ?? 0 : this.store.markModified(ref);
+        const gen = op === 'add' ? (this.store.ctime.get(ref) ?? 0) : this.store.markModified(ref);
         changes.push({ gen, ev: { id: '', timestamp: '', class: lc, operation: op, ref, snapshot: JSON.parse(json) } });
       }
     }
@@ -111,7 +128,11 @@ export class EventHub {
     for (; this.tombstonesSeen < tombs.length; this.tombstonesSeen++) {
       const t = tombs[this.tombstonesSeen];
       this.last.delete(`${t.cls}\0${t.ref}`);
-      if (EVENT_CLASSES.includes(t.cls as never)) changes.push({ gen: t.dtime, ev: { id: '', timestamp: '', class: t.cls.toLowerCase(), operation: 'del', ref: t.ref } });
+      if (EVENT_CLASSES.includes(t.cls as never))
+        changes.push({
+          gen: t.dtime,
+          ev: { id: '', timestamp: '', class: t.cls.toLowerCase(), operation: 'del', ref: t.ref },
+        });
     }
     if (changes.length === 0) return;
     changes.sort((a, b) => a.gen - b.gen);
@@ -128,7 +149,15 @@ export class EventHub {
   /** Resolves on the next change, on `deadline` (ms epoch), or on close; polls with sweeps meanwhile. */
   private wait(deadline: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => { clearTimeout(timer); this.wakers.delete(done); if (this.wakers.size === 0 && this.poll) { clearInterval(this.poll); this.poll = undefined; } resolve(); };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        if (this.wakers.size === 0 && this.poll) {
+          clearInterval(this.poll);
+          this.poll = undefined;
+        }
+        resolve();
+      };
       const timer = setTimeout(done, Math.max(0, deadline - Date.now())).unref();
       this.wakers.add(done);
       if (!this.poll) this.poll = setInterval(() => this.sweep(), 100).unref();
@@ -136,8 +165,14 @@ export class EventHub {
   }
 
   /** Wakes every blocked call (lab shutdown, a session logged out). */
-  close(): void { this.closed = true; this.wakeAll(); }
-  sessionDeleted(session: string): void { this.registrations.delete(session); this.wakeAll(); }
+  close(): void {
+    this.closed = true;
+    this.wakeAll();
+  }
+  sessionDeleted(session: string): void {
+    this.registrations.delete(session);
+    this.wakeAll();
+  }
 
   private assertAlive(session: string): void {
     if (this.closed || !this.isSessionAlive(session)) throw new XapiError('SESSION_INVALID', [session]);
@@ -146,7 +181,12 @@ export class EventHub {
   // ---- event.from ---------------------------------------------------------------------------------------------
 
   /** event.from(classes, token, timeout): {events, valid_ref_counts, token}, blocking until something matches. */
-  async from(session: string, classes: unknown, token: unknown, timeout: unknown): Promise<{ events: XapiEvent[]; valid_ref_counts: Record<string, number>; token: string }> {
+  async from(
+    session: string,
+    classes: unknown,
+    token: unknown,
+    timeout: unknown,
+  ): Promise<{ events: XapiEvent[]; valid_ref_counts: Record<string, number>; token: string }> {
     this.activate();
     const since = parseToken(String(token ?? ''));
     const subs = parseSubs(classes);
@@ -166,8 +206,20 @@ export class EventHub {
     const mods: XapiEvent[] = [];
     const deletes: XapiEvent[] = [];
     let last = since;
-    const ev = (lc: string, op: XapiEvent['operation'], ref: string, gen: number, snapshot?: Record<string, unknown>): XapiEvent =>
-      ({ id: String(gen), timestamp: '0.0', class: lc, operation: op, ref, ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}) });
+    const ev = (
+      lc: string,
+      op: XapiEvent['operation'],
+      ref: string,
+      gen: number,
+      snapshot?: Record<string, unknown>,
+    ): XapiEvent => ({
+      id: String(gen),
+      timestamp: '0.0',
+      class: lc,
+      operation: op,
+      ref,
+      ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}),
+    });
     for (const cls of EVENT_CLASSES) {
       const lc = cls.toLowerCase();
       if (!tableMatches(subs, lc)) continue;
@@ -200,7 +252,14 @@ export class EventHub {
     this.activate();
     this.sweep();
     const g = this.store.touch(cls, String(ref));
-    this.enqueue({ id: '', timestamp: '', class: cls.toLowerCase(), operation: 'mod', ref: String(ref), snapshot: structuredClone(this.store.must(cls, ref)) });
+    this.enqueue({
+      id: '',
+      timestamp: '',
+      class: cls.toLowerCase(),
+      operation: 'mod',
+      ref: String(ref),
+      snapshot: structuredClone(this.store.must(cls, ref)),
+    });
     this.wakeAll();
     return formatToken(g - 1);
   }
@@ -222,7 +281,11 @@ export class EventHub {
   }
 
   /** event.get_current_id: the id the next queued event will get. */
-  currentId(): number { this.activate(); this.sweep(); return this.nextId; }
+  currentId(): number {
+    this.activate();
+    this.sweep();
+    return this.nextId;
+  }
 
   register(session: string, classes: unknown): void {
     this.activate();
@@ -256,7 +319,9 @@ export class EventHub {
       }
       r.lastId = end;
       if (this.highestForgotten >= start) throw new XapiError('EVENTS_LOST', []);
-      const relevant = this.queue.filter((q) => q.id >= start && q.id < end && objectMatches(r.subs, q.ev.class, q.ev.ref)).map((q) => q.ev);
+      const relevant = this.queue
+        .filter((q) => q.id >= start && q.id < end && objectMatches(r.subs, q.ev.class, q.ev.ref))
+        .map((q) => q.ev);
       if (relevant.length > 0) return relevant;
     }
   }

@@ -4,7 +4,7 @@ import { Readable, Transform, TransformCallback } from 'stream';
 import { createGzip } from 'zlib';
 import { XapiError } from './errors';
 import { authenticate, handlerTask, httpError } from './httpCommon';
-import { buildOva, OvaDisk } from './ovaXml';
+import { buildOva } from './ovaXml';
 import { RpcContext } from './rpc';
 import { tarEntry, tarPadding, tarTrailer } from './tar';
 import { XAPI_KEEPALIVE_MS, xvaParts } from './xvaStream';
@@ -16,10 +16,19 @@ import { XapiFaults } from './types';
 /** Counts body bytes and applies reset/stall faults. */
 export class FaultGate extends Transform {
   private sent = 0;
-  constructor(private faults: XapiFaults, private onReset: () => void) { super(); }
+  constructor(
+    private faults: XapiFaults,
+    private onReset: () => void,
+  ) {
+    super();
+  }
   _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     const limit = Math.min(this.faults.resetExportAtByte ?? Infinity, this.faults.stallExportAtByte ?? Infinity);
-    if (this.sent + chunk.length <= limit) { this.sent += chunk.length; cb(null, chunk); return; }
+    if (this.sent + chunk.length <= limit) {
+      this.sent += chunk.length;
+      cb(null, chunk);
+      return;
+    }
     const head = chunk.subarray(0, Math.max(0, limit - this.sent));
     this.sent += head.length;
     if (head.length) this.push(head);
@@ -63,17 +72,23 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
   const sock = req.socket;
   sock.write(
     'HTTP/1.0 200 OK\r\n' +
-    `task-id: ${task}\r\n` +
-    'content-type: application/octet-stream\r\n' +
-    'Content-Disposition: attachment; filename="export.xva"\r\n' +
-    'connection: close\r\n\r\n',
+      `task-id: ${task}\r\n` +
+      'content-type: application/octet-stream\r\n' +
+      'Content-Disposition: attachment; filename="export.xva"\r\n' +
+      'connection: close\r\n\r\n',
   );
   vm.current_operations[task] = 'export';
-  const cleanup = (): void => { delete vm.current_operations[task]; };
-  const src = Readable.from(xvaParts(ctx.store, xml, disks, {
-    keepAliveMs: ctx.faults.exportKeepAliveMs ?? XAPI_KEEPALIVE_MS, pause: ctx.faults.pauseExport,
-    onProgress: (p) => ctx.tasks.progress(task, p),
-  }), { objectMode: false });
+  const cleanup = (): void => {
+    delete vm.current_operations[task];
+  };
+  const src = Readable.from(
+    xvaParts(ctx.store, xml, disks, {
+      keepAliveMs: ctx.faults.exportKeepAliveMs ?? XAPI_KEEPALIVE_MS,
+      pause: ctx.faults.pauseExport,
+      onProgress: (p) => ctx.tasks.progress(task, p),
+    }),
+    { objectMode: false },
+  );
   const gate = new FaultGate(ctx.faults, () => sock.destroy());
   let finished = false;
   gate.on('end', () => {
@@ -84,9 +99,14 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
   });
   sock.on('close', () => {
     src.destroy();
-    if (!finished) { cleanup(); ctx.tasks.fail(task, ['VM_EXPORT_FAILED', 'connection closed']); }
+    if (!finished) {
+      cleanup();
+      ctx.tasks.fail(task, ['VM_EXPORT_FAILED', 'connection closed']);
+    }
   });
-  const start = (squeeze?: Transform): void => { (squeeze ? src.pipe(squeeze).pipe(gate) : src.pipe(gate)).pipe(sock); };
+  const start = (squeeze?: Transform): void => {
+    (squeeze ? src.pipe(squeeze).pipe(gate) : src.pipe(gate)).pipe(sock);
+  };
   if (compression === 'zstd') createZstd().then(start, () => sock.destroy());
   else start(compression === 'gzip' ? createGzip() : undefined);
 }
@@ -97,19 +117,34 @@ export function handleExport(ctx: RpcContext, req: IncomingMessage, res: ServerR
  * (`include_dom0`, default true). A snapshot's metadata may be exported: check_snapshot in xapi_vm_lifecycle.ml
  * lists `metadata_export` among a snapshot's allowed operations.
  */
-export function handleExportMetadata(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
+export function handleExportMetadata(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
+): void {
   authenticate(ctx, req, q);
   const flag = (k: string, d: boolean): boolean => (q.has(k) ? q.get(k) === 'true' : d);
   let vms: string[];
   if (flag('all', false)) {
     const includeDom0 = flag('include_dom0', true);
-    vms = [...ctx.store.table('VM')].filter(([, v]) => !(v.is_default_template || (v.is_a_template && v.other_config?.default_template === 'true')))
-      .filter(([, v]) => includeDom0 || !v.is_control_domain).map(([r]) => r);
+    vms = [...ctx.store.table('VM')]
+      .filter(([, v]) => !(v.is_default_template || (v.is_a_template && v.other_config?.default_template === 'true')))
+      .filter(([, v]) => includeDom0 || !v.is_control_domain)
+      .map(([r]) => r);
   } else vms = [lookupVm(ctx, q)];
   const task = handlerTask(ctx, q, 'VM.export_metadata');
-  const { xml } = buildOva(ctx.store, vms, { withSnapshotMetadata: flag('export_snapshots', true), preservePowerState: true });
+  const { xml } = buildOva(ctx.store, vms, {
+    withSnapshotMetadata: flag('export_snapshots', true),
+    preservePowerState: true,
+  });
   const body = Buffer.concat([tarEntry('ova.xml', Buffer.from(xml, 'utf8')), tarTrailer()]);
-  res.writeHead(200, { 'task-id': task, 'content-type': 'application/octet-stream', 'content-length': body.length, 'Content-Disposition': 'attachment; filename="export.xva"' });
+  res.writeHead(200, {
+    'task-id': task,
+    'content-type': 'application/octet-stream',
+    'content-length': body.length,
+    'Content-Disposition': 'attachment; filename="export.xva"',
+  });
   res.end(body);
   ctx.tasks.succeed(task, '');
 }

@@ -11,14 +11,27 @@ import { authenticate, handlerTask, httpError } from './httpCommon';
 import { RpcContext } from './rpc';
 import { XAPI_KEEPALIVE_MS, xvaParts } from './xvaStream';
 
-const CONTENT_TYPE: Record<string, string> = { raw: 'application/octet-stream', vhd: 'application/vhd', tar: 'application/x-tar', qcow2: 'application/x-qemu-disk' };
+const CONTENT_TYPE: Record<string, string> = {
+  raw: 'application/octet-stream',
+  vhd: 'application/vhd',
+  tar: 'application/x-tar',
+  qcow2: 'application/x-qemu-disk',
+};
 
 async function* rawParts(key: string, size: number, onProgress: (p: number) => void): AsyncGenerator<Buffer> {
   const n = chunkCount(size);
-  for (let c = 0; c < n; c++) { yield chunkData(key, c, size); onProgress((c + 1) / n); }
+  for (let c = 0; c < n; c++) {
+    yield chunkData(key, c, size);
+    onProgress((c + 1) / n);
+  }
 }
 
-export function handleExportRawVdi(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
+export function handleExportRawVdi(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
+): void {
   authenticate(ctx, req, q);
   const id = q.get('vdi');
   if (!id) throw new XapiError('INTERNAL_ERROR', ['Missing vdi query parameter']);
@@ -36,12 +49,24 @@ export function handleExportRawVdi(ctx: RpcContext, req: IncomingMessage, res: S
   }
   const key = ctx.store.vdiContent.get(vdiRef) ?? vdiRef;
   const progress = (p: number): void => ctx.tasks.progress(task, p);
-  const body = format === 'raw'
-    ? rawParts(key, vdi.virtual_size, progress)
-    : xvaParts(ctx.store, '', [{ id: 'vdi', vdiRef, size: vdi.virtual_size }], { keepAliveMs: ctx.faults.exportKeepAliveMs ?? XAPI_KEEPALIVE_MS, onProgress: progress, skipOvaXml: true });
-  res.writeHead(200, { 'task-id': task, 'content-type': CONTENT_TYPE[format], 'content-disposition': `attachment; filename="${vdi.uuid}.${format}"`, connection: 'close' });
+  const body =
+    format === 'raw'
+      ? rawParts(key, vdi.virtual_size, progress)
+      : xvaParts(ctx.store, '', [{ id: 'vdi', vdiRef, size: vdi.virtual_size }], {
+          keepAliveMs: ctx.faults.exportKeepAliveMs ?? XAPI_KEEPALIVE_MS,
+          onProgress: progress,
+          skipOvaXml: true,
+        });
+  res.writeHead(200, {
+    'task-id': task,
+    'content-type': CONTENT_TYPE[format],
+    'content-disposition': `attachment; filename="${vdi.uuid}.${format}"`,
+    connection: 'close',
+  });
   const gate = new FaultGate(ctx.faults, () => req.socket.destroy());
   Readable.from(body).pipe(gate).pipe(res);
   gate.on('end', () => ctx.tasks.succeed(task, ''));
-  res.on('close', () => { if (ctx.tasks.isPending(task)) ctx.tasks.fail(task, ['VDI_IO_ERROR', 'connection closed']); });
+  res.on('close', () => {
+    if (ctx.tasks.isPending(task)) ctx.tasks.fail(task, ['VDI_IO_ERROR', 'connection closed']);
+  });
 }

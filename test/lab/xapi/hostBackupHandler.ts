@@ -18,11 +18,19 @@ export function handleHostBackup(ctx: RpcContext, req: IncomingMessage, res: Ser
   res.writeHead(200, { 'task-id': task, 'content-type': 'application/octet-stream' });
   function* parts(): Generator<Buffer> {
     yield tarHeader('dom0-backup.img', SIZE);
-    for (let c = 0; c < SIZE / (1024 * 1024); c++) { yield chunkData(`host-backup-${host.uuid}`, c, 8 * 1024 * 1024); ctx.tasks.progress(task, c / 4); }
+    for (let c = 0; c < SIZE / (1024 * 1024); c++) {
+      yield chunkData(`host-backup-${host.uuid}`, c, 8 * 1024 * 1024);
+      ctx.tasks.progress(task, c / 4);
+    }
     yield tarTrailer();
   }
   const gate = new FaultGate(ctx.faults, () => req.socket.destroy());
-  Readable.from(parts()).pipe(createGzip({ level: 1 })).pipe(gate).pipe(res);
+  Readable.from(parts())
+    .pipe(createGzip({ level: 1 }))
+    .pipe(gate)
+    .pipe(res);
   gate.on('end', () => ctx.tasks.succeed(task, ''));
-  res.on('close', () => { if (ctx.tasks.isPending(task)) ctx.tasks.fail(task, ['BACKUP_SCRIPT_FAILED', 'connection closed']); });
+  res.on('close', () => {
+    if (ctx.tasks.isPending(task)) ctx.tasks.fail(task, ['BACKUP_SCRIPT_FAILED', 'connection closed']);
+  });
 }

@@ -20,7 +20,10 @@ export function handlerTask(ctx: RpcContext, q: URLSearchParams, label: string):
 }
 
 export function httpError(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   const body = `<html><body><h1>HTTP ${status}</h1>${text.replace(/[<>&]/g, '')}</body></html>`;
   res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);

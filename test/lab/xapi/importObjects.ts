@@ -5,16 +5,26 @@ import { RpcContext } from './rpc';
 import { NULL_REF, Rec } from './store';
 
 /** One entry of ova.xml's `objects`: class, its `Ref:N` id, the exported record. */
-export interface OvaObj { class: string; id: string; snapshot: Rec }
+export interface OvaObj {
+  class: string;
+  id: string;
+  snapshot: Rec;
+}
 
-export interface ImportFlags { restore: boolean; force: boolean }
+export interface ImportFlags {
+  restore: boolean;
+  force: boolean;
+}
 
 const num = (v: unknown, d: number): number => (v === undefined || v === '' || v === null ? d : Number(v));
 
 /** The record's fields the lab models, ints (XML-RPC decimal strings, wire-protocol.md) back to numbers. */
 function typedLike(template: Rec, rec: Rec): Rec {
-  return Object.fromEntries(Object.entries(rec).filter(([k]) => k in template)
-    .map(([k, v]) => [k, typeof template[k] === 'number' ? num(v, template[k]) : v]));
+  return Object.fromEntries(
+    Object.entries(rec)
+      .filter(([k]) => k in template)
+      .map(([k, v]) => [k, typeof template[k] === 'number' ? num(v, template[k]) : v]),
+  );
 }
 
 /** import.ml VM.precheck is_default_template. */
@@ -22,7 +32,8 @@ function isDefaultTemplate(v: Rec): boolean {
   return v.is_default_template === true || (v.is_a_template === true && v.other_config?.default_template === 'true');
 }
 
-type VmAction = { kind: 'default-template'; ref: string } | { kind: 'replace'; ref: string } | { kind: 'skip' } | { kind: 'clean' };
+type VmAction =
+  { kind: 'default-template'; ref: string } | { kind: 'replace'; ref: string } | { kind: 'skip' } | { kind: 'clean' };
 
 /**
  * import.ml VM.precheck: a default template already present is reused; with `restore=true` a VM of the same uuid is
@@ -46,7 +57,8 @@ function vmAction(ctx: RpcContext, v: Rec, f: ImportFlags): VmAction {
   }
   const have = num(cur.version, 0);
   const want = num(v.version, 0);
-  if (have >= want && !f.force) throw new XapiError('VM_TO_IMPORT_IS_NOT_NEWER_VERSION', [ref, String(have), String(want)]);
+  if (have >= want && !f.force)
+    throw new XapiError('VM_TO_IMPORT_IS_NOT_NEWER_VERSION', [ref, String(have), String(want)]);
   return { kind: 'replace', ref };
 }
 
@@ -59,11 +71,19 @@ export function precheckImport(ctx: RpcContext, objects: OvaObj[], f: ImportFlag
 function importNetwork(ctx: RpcContext, rec: Rec | undefined): string {
   const s = ctx.store;
   const nets = [...s.table('network')];
-  const hit = nets.find(([, n]) => n.name_label === rec?.name_label) ?? nets.find(([, n]) => rec?.bridge !== undefined && n.bridge === rec.bridge);
+  const hit =
+    nets.find(([, n]) => n.name_label === rec?.name_label) ??
+    nets.find(([, n]) => rec?.bridge !== undefined && n.bridge === rec.bridge);
   if (hit) return hit[0];
   return s.add('network', {
-    uuid: '', name_label: String(rec?.name_label ?? ''), name_description: String(rec?.name_description ?? ''),
-    bridge: String(rec?.bridge ?? ''), MTU: num(rec?.MTU, 1500), VIFs: [], PIFs: [], other_config: { ...(rec?.other_config ?? {}) },
+    uuid: '',
+    name_label: String(rec?.name_label ?? ''),
+    name_description: String(rec?.name_description ?? ''),
+    bridge: String(rec?.bridge ?? ''),
+    MTU: num(rec?.MTU, 1500),
+    VIFs: [],
+    PIFs: [],
+    other_config: { ...(rec?.other_config ?? {}) },
   });
 }
 
@@ -83,7 +103,10 @@ export function createImportedVm(ctx: RpcContext, objects: OvaObj[], srId: strin
     const src = vmObj.snapshot;
     const action = vmAction(ctx, src, f);
     if (action.kind === 'skip') continue;
-    if (action.kind === 'default-template') { out.push(action.ref); continue; }
+    if (action.kind === 'default-template') {
+      out.push(action.ref);
+      continue;
+    }
     if (action.kind === 'replace') ctx.ops.destroy(action.ref).apply();
     const vdis = new Map<string, string>();
     const importVdi = (id: string): string | undefined => {
@@ -93,7 +116,9 @@ export function createImportedVm(ctx: RpcContext, objects: OvaObj[], srId: strin
       if (!ref) {
         const known = [...s.table('VDI')].find(([, x]) => x.uuid === o.snapshot.uuid);
         const key = known ? s.vdiContent.get(known[0]) : undefined;
-        ref = newVdi(s, String(o.snapshot.name_label ?? 'disk'), srId, num(o.snapshot.virtual_size, 0), key, { type: String(o.snapshot.type ?? 'user') });
+        ref = newVdi(s, String(o.snapshot.name_label ?? 'disk'), srId, num(o.snapshot.virtual_size, 0), key, {
+          type: String(o.snapshot.type ?? 'user'),
+        });
         vdis.set(id, ref);
       }
       return ref;
@@ -102,15 +127,33 @@ export function createImportedVm(ctx: RpcContext, objects: OvaObj[], srId: strin
     const rec = vmRecord(String(src.name_label ?? ''), {
       ...typedLike(vmRecord(''), src),
       uuid: f.restore ? String(src.uuid) : '',
-      is_a_template: src.is_a_template === true, is_a_snapshot: src.is_a_snapshot === true,
+      is_a_template: src.is_a_template === true,
+      is_a_snapshot: src.is_a_snapshot === true,
       version: f.restore ? num(src.version, 0) + 1 : 0,
-      power_state: suspendVdi ? 'Suspended' : 'Halted', suspend_VDI: suspendVdi ?? NULL_REF,
-      snapshot_of: NULL_REF, snapshots: [], parent: NULL_REF, children: [], resident_on: NULL_REF, affinity: NULL_REF,
-      VBDs: [], VIFs: [], VTPMs: [], metrics: NULL_REF, guest_metrics: NULL_REF, appliance: NULL_REF, domid: -1,
-      current_operations: {}, allowed_operations: [],
-      other_config: { ...(src.other_config ?? {}) }, tags: [...(src.tags ?? [])],
+      power_state: suspendVdi ? 'Suspended' : 'Halted',
+      suspend_VDI: suspendVdi ?? NULL_REF,
+      snapshot_of: NULL_REF,
+      snapshots: [],
+      parent: NULL_REF,
+      children: [],
+      resident_on: NULL_REF,
+      affinity: NULL_REF,
+      VBDs: [],
+      VIFs: [],
+      VTPMs: [],
+      metrics: NULL_REF,
+      guest_metrics: NULL_REF,
+      appliance: NULL_REF,
+      domid: -1,
+      current_operations: {},
+      allowed_operations: [],
+      other_config: { ...(src.other_config ?? {}) },
+      tags: [...(src.tags ?? [])],
     });
-    if (f.restore) { const clash = [...s.table('VM')].find(([, x]) => x.uuid === rec.uuid); if (clash) throw new XapiError('UUID_INVALID', ['VM', rec.uuid]); }
+    if (f.restore) {
+      const clash = [...s.table('VM')].find(([, x]) => x.uuid === rec.uuid);
+      if (clash) throw new XapiError('UUID_INVALID', ['VM', rec.uuid]);
+    }
     const vmRef = s.add('VM', rec);
     for (const o of objects.filter((x) => x.class === 'VBD' && x.snapshot.VM === vmObj.id)) {
       const vdi = importVdi(String(o.snapshot.VDI));

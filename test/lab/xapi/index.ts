@@ -62,7 +62,12 @@ export interface XapiLabOptions {
 }
 
 /** One listener per pool host, at the host's `address` and the lab's common port. */
-export interface LabHost { ref: string; address: string; url: string; requests: string[] }
+export interface LabHost {
+  ref: string;
+  address: string;
+  url: string;
+  requests: string[];
+}
 
 export interface XapiLab {
   /** The master's URL. */
@@ -81,10 +86,15 @@ async function replaceFaults(faults: XapiFaults, req: IncomingMessage, res: Serv
   const parts: Buffer[] = [];
   for await (const c of req) parts.push(c as Buffer);
   let next: XapiFaults;
-  try { next = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as XapiFaults; } catch { return httpError(res, 400, 'JSON body expected'); }
+  try {
+    next = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as XapiFaults;
+  } catch {
+    return httpError(res, 400, 'JSON body expected');
+  }
   for (const k of Object.keys(faults) as Array<keyof XapiFaults>) delete faults[k];
   Object.assign(faults, next);
-  res.writeHead(204); res.end();
+  res.writeHead(204);
+  res.end();
 }
 
 export const bigInventory: Pick<XapiLabOptions, 'hosts' | 'vmsPerHost'> = { hosts: 100, vmsPerHost: 100 };
@@ -93,14 +103,20 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   await loadXxh64();
   setDenseDisks(!!opts.denseDisks);
   const store = new XapiStore(opts.seed ?? 42);
-  seedInventory(store, { hosts: opts.hosts ?? 3, vmsPerHost: opts.vmsPerHost ?? 4, diskBytes: opts.diskBytes ?? 8 * 1024 * 1024 });
+  seedInventory(store, {
+    hosts: opts.hosts ?? 3,
+    vmsPerHost: opts.vmsPerHost ?? 4,
+    diskBytes: opts.diskBytes ?? 8 * 1024 * 1024,
+  });
   const faults: XapiFaults = {};
   const requests: string[] = [];
   const toolstack = new Toolstack(opts.toolstack ?? { fuseMs: 100, downMs: 500 });
   setToolstack(store, toolstack);
   const ops = new VmOps(store);
   // one VM with a two-snapshot chain
-  const withSnaps = [...store.table('VM')].find(([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted');
+  const withSnaps = [...store.table('VM')].find(
+    ([, v]) => !v.is_control_domain && !v.is_a_template && v.power_state === 'Halted',
+  );
   if (withSnaps) {
     ops.doSnapshot(withSnaps[0], `${withSnaps[1].name_label} before upgrade`);
     ops.doSnapshot(withSnaps[0], `${withSnaps[1].name_label} nightly`);
@@ -109,12 +125,22 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   let port = opts.port ?? 0;
   const hostRefs = [...store.table('host').keys()];
   const sessions: RpcContext['sessions'] = new Map();
-  const events = new EventHub(store, (s) => sessions.get(s)?.alive === true, opts.eventQueueBytes ?? XAPI_EVENT_QUEUE_BYTES);
+  const events = new EventHub(
+    store,
+    (s) => sessions.get(s)?.alive === true,
+    opts.eventQueueBytes ?? XAPI_EVENT_QUEUE_BYTES,
+  );
   const ctx: RpcContext = {
     events,
-    store, tasks: new TaskManager(store, opts.taskStepMs ?? 50, faults), ops, faults,
-    username: opts.username ?? 'root', password: opts.password ?? 'lab-secret', slaveOf: opts.slaveOf,
-    sessions, log: requests,
+    store,
+    tasks: new TaskManager(store, opts.taskStepMs ?? 50, faults),
+    ops,
+    faults,
+    username: opts.username ?? 'root',
+    password: opts.password ?? 'lab-secret',
+    slaveOf: opts.slaveOf,
+    sessions,
+    log: requests,
     hostBaseUrl: (ref) => `${scheme}://${store.must('host', ref).address}:${port}`,
     serverCertificate: (ref) => {
       const id = opts.tls?.[Math.min(hostRefs.indexOf(ref), opts.tls.length - 1)];
@@ -122,19 +148,30 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     },
   };
 
-  const route = async (hctx: RpcContext, hostLog: string[], req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (toolstack.down) { req.socket.destroy(); return; } // restarting: nothing answers
+  const route = async (
+    hctx: RpcContext,
+    hostLog: string[],
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
+    if (toolstack.down) {
+      req.socket.destroy();
+      return;
+    } // restarting: nothing answers
     const u = new URL(req.url ?? '/', 'http://lab');
     const path = u.pathname.replace(/\/+$/, '') || '/';
     requests.push(`${req.method} ${path}`);
     hostLog.push(`${req.method} ${path}`);
-    if (faults.httpStatus && faults.httpStatus.path === path) return httpError(res, faults.httpStatus.status, 'injected fault');
-    if (faults.redirect && faults.redirect.path === path) return sendRedirect(res, `${faults.redirect.location}?${u.search.slice(1)}`);
+    if (faults.httpStatus && faults.httpStatus.path === path)
+      return httpError(res, faults.httpStatus.status, 'injected fault');
+    if (faults.redirect && faults.redirect.path === path)
+      return sendRedirect(res, `${faults.redirect.location}?${u.search.slice(1)}`);
     const q = u.searchParams;
     if (opts.faultControl && path === '/lab/faults' && req.method === 'PUT') return replaceFaults(faults, req, res);
     if (path === '/jsonrpc' && req.method === 'POST') return handleJsonRpc(hctx, req, res);
     // XML-RPC: xapi serves it on POST / (XenAPI.py posts to /RPC2, xen-api to /xmlrpc)
-    if ((path === '/' || path === '/RPC2' || path === '/xmlrpc') && req.method === 'POST') return handleXmlRpc(hctx, req, res);
+    if ((path === '/' || path === '/RPC2' || path === '/xmlrpc') && req.method === 'POST')
+      return handleXmlRpc(hctx, req, res);
     if (path === '/export' && req.method === 'GET') return handleExport(hctx, req, res, q);
     if (path === '/export_metadata' && req.method === 'GET') return handleExportMetadata(hctx, req, res, q);
     if (path === '/export_raw_vdi' && req.method === 'GET') return handleExportRawVdi(hctx, req, res, q);
@@ -147,7 +184,10 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       route(hctx, hostLog, req, res).catch((e: unknown) => {
         if (e instanceof XapiError) {
-          const status = e.code === 'SESSION_INVALID' || e.code === 'SESSION_AUTHENTICATION_FAILED' || e.code === 'HOST_IS_SLAVE' ? 401 : 500;
+          const status =
+            e.code === 'SESSION_INVALID' || e.code === 'SESSION_AUTHENTICATION_FAILED' || e.code === 'HOST_IS_SLAVE'
+              ? 401
+              : 500;
           httpError(res, status, e.toArray().join(' '));
         } else httpError(res, 500, String(e));
       });
@@ -155,27 +195,42 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     const id = opts.tls?.[Math.min(i, opts.tls.length - 1)];
     return id ? createTlsServer({ key: id.key, cert: id.cert }, handler) : createServer(handler);
   };
-  const listen = (srv: Server, address: string, p: number): Promise<void> => new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(p, address, () => { srv.removeListener('error', reject); resolve(); });
-  });
-  const closeAll = (servers: Server[]): Promise<void> => Promise.all(servers.map((srv) => new Promise<void>((resolve) => {
-    srv.closeAllConnections(); srv.close(() => resolve());
-  }))).then(() => undefined);
+  const listen = (srv: Server, address: string, p: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(p, address, () => {
+        srv.removeListener('error', reject);
+        resolve();
+      });
+    });
+  const closeAll = (servers: Server[]): Promise<void> =>
+    Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<void>((resolve) => {
+            srv.closeAllConnections();
+            srv.close(() => resolve());
+          }),
+      ),
+    ).then(() => undefined);
 
   // The master takes a port (or the given one); every member listens on its own loopback address, same port.
   // Members answer logins with HOST_IS_SLAVE [master address], serve the handlers for what they see, and
   // accept the pool-wide sessions.
   const masterAddress = store.must('host', store.pool().rec.master).address as string;
   let servers: Server[] = [];
-  let hosts: LabHost[] = [];
+  let hosts: LabHost[];
   for (let attempt = 0; ; attempt++) {
-    servers = []; hosts = [];
+    servers = [];
+    hosts = [];
     try {
       for (let i = 0; i < hostRefs.length; i++) {
         const address = hostAddress(i);
         const hostLog: string[] = [];
-        const hctx: RpcContext = i === 0 ? { ...ctx, localHost: hostRefs[0] } : { ...ctx, localHost: hostRefs[i], slaveOf: opts.slaveOf ?? masterAddress };
+        const hctx: RpcContext =
+          i === 0
+            ? { ...ctx, localHost: hostRefs[0] }
+            : { ...ctx, localHost: hostRefs[i], slaveOf: opts.slaveOf ?? masterAddress };
         const srv = makeServer(i, hctx, hostLog);
         await listen(srv, address, port);
         servers.push(srv);
@@ -190,9 +245,21 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     }
   }
   // The restart ends every session and connection (clients see the connection drop and log in again).
-  toolstack.onRestart = () => { ctx.sessions.clear(); for (const srv of servers) srv.closeAllConnections(); };
+  toolstack.onRestart = () => {
+    ctx.sessions.clear();
+    for (const srv of servers) srv.closeAllConnections();
+  };
   return {
-    url: hosts[0].url, port, faults, store, requests, hosts,
-    close: () => { events.close(); toolstack.stop(); return closeAll(servers); },
+    url: hosts[0].url,
+    port,
+    faults,
+    store,
+    requests,
+    hosts,
+    close: () => {
+      events.close();
+      toolstack.stop();
+      return closeAll(servers);
+    },
   };
 }

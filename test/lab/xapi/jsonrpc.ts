@@ -33,7 +33,14 @@ export async function handleJsonRpc(ctx: RpcContext, req: IncomingMessage, res: 
   } catch {
     return malformed(res, text.slice(0, 200));
   }
-  if (!msg || typeof msg !== 'object' || typeof msg.method !== 'string' || !Array.isArray(msg.params) || msg.id === undefined || msg.id === null) {
+  if (
+    !msg ||
+    typeof msg !== 'object' ||
+    typeof msg.method !== 'string' ||
+    !Array.isArray(msg.params) ||
+    msg.id === undefined ||
+    msg.id === null
+  ) {
     return malformed(res, text.slice(0, 200));
   }
   const v2 = msg.jsonrpc === '2.0';
@@ -49,7 +56,10 @@ export async function handleJsonRpc(ctx: RpcContext, req: IncomingMessage, res: 
   }
   const body = JSON.stringify(out);
   const slow = ctx.faults.slowNextReply;
-  if (slow && slow.method === msg.method) { ctx.faults.slowNextReply = undefined; await delay(slow.ms); }
+  if (slow && slow.method === msg.method) {
+    ctx.faults.slowNextReply = undefined;
+    await delay(slow.ms);
+  }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -7,7 +7,11 @@ import { valueXml } from './xmlrpcCodec';
 import { xmlEscape } from './xmlrpcValue';
 
 /** A disk whose chunks follow ova.xml: `id` is its `Ref:N`, `vdiRef` the lab's VDI. */
-export interface OvaDisk { id: string; vdiRef: string; size: number }
+export interface OvaDisk {
+  id: string;
+  vdiRef: string;
+  size: number;
+}
 
 export interface OvaOptions {
   /** export.ml make_vm ~with_snapshot_metadata: true only for /export_metadata (export_snapshots, default true). */
@@ -27,9 +31,13 @@ class ExportTable {
     this.order.push({ cls, ref });
   }
   /** export.ml lookup: Ref:N when exported, else NULL. */
-  lookup(ref: unknown): string { return this.ids.get(String(ref)) ?? NULL_REF; }
+  lookup(ref: unknown): string {
+    return this.ids.get(String(ref)) ?? NULL_REF;
+  }
   /** export.ml filter: the set's exported members as Ref:N. */
-  filter(refs: unknown): string[] { return (Array.isArray(refs) ? refs : []).map((r) => this.lookup(r)).filter((r) => r !== NULL_REF); }
+  filter(refs: unknown): string[] {
+    return (Array.isArray(refs) ? refs : []).map((r) => this.lookup(r)).filter((r) => r !== NULL_REF);
+  }
 }
 
 function addVm(store: XapiStore, t: ExportTable, vmRef: string, o: OvaOptions, withSnapshots: boolean): void {
@@ -77,23 +85,62 @@ function exportedRecord(cls: string, rec: Rec, t: ExportTable, o: OvaOptions): R
         parent: meta ? t.lookup(rec.parent) : NULL_REF,
         // is_a_template is not touched: a snapshot (is_a_template=true) exports as a template.
         children: t.filter(rec.children),
-        current_operations: {}, allowed_operations: [],
-        VIFs: t.filter(rec.VIFs), VBDs: t.filter(rec.VBDs), VTPMs: t.filter(rec.VTPMs),
-        resident_on: t.lookup(rec.resident_on), affinity: t.lookup(rec.affinity),
-        metrics: t.lookup(rec.metrics), guest_metrics: t.lookup(rec.guest_metrics), appliance: t.lookup(rec.appliance),
+        current_operations: {},
+        allowed_operations: [],
+        VIFs: t.filter(rec.VIFs),
+        VBDs: t.filter(rec.VBDs),
+        VTPMs: t.filter(rec.VTPMs),
+        resident_on: t.lookup(rec.resident_on),
+        affinity: t.lookup(rec.affinity),
+        metrics: t.lookup(rec.metrics),
+        guest_metrics: t.lookup(rec.guest_metrics),
+        appliance: t.lookup(rec.appliance),
       };
     case 'VIF':
-      return { ...r, currently_attached: pps ? rec.currently_attached : false, network: t.lookup(rec.network), VM: t.lookup(rec.VM), current_operations: {}, allowed_operations: [] };
+      return {
+        ...r,
+        currently_attached: pps ? rec.currently_attached : false,
+        network: t.lookup(rec.network),
+        VM: t.lookup(rec.VM),
+        current_operations: {},
+        allowed_operations: [],
+      };
     case 'VBD':
-      return { ...r, currently_attached: pps ? rec.currently_attached : false, VDI: t.lookup(rec.VDI), VM: t.lookup(rec.VM), current_operations: {}, allowed_operations: [] };
+      return {
+        ...r,
+        currently_attached: pps ? rec.currently_attached : false,
+        VDI: t.lookup(rec.VDI),
+        VM: t.lookup(rec.VM),
+        current_operations: {},
+        allowed_operations: [],
+      };
     case 'VDI':
-      return { ...r, VBDs: t.filter(rec.VBDs), SR: t.lookup(rec.SR), snapshot_of: t.lookup(rec.snapshot_of), snapshots: t.filter(rec.snapshots), current_operations: {}, allowed_operations: [] };
+      return {
+        ...r,
+        VBDs: t.filter(rec.VBDs),
+        SR: t.lookup(rec.SR),
+        snapshot_of: t.lookup(rec.snapshot_of),
+        snapshots: t.filter(rec.snapshots),
+        current_operations: {},
+        allowed_operations: [],
+      };
     case 'SR':
       return { ...r, VDIs: t.filter(rec.VDIs), PBDs: [], current_operations: {}, allowed_operations: [] };
     case 'network':
       return { ...r, VIFs: t.filter(rec.VIFs), PIFs: [], current_operations: {}, allowed_operations: [] };
     case 'host':
-      return { ...r, PIFs: [], PBDs: [], host_CPUs: [], other_config: {}, software_version: {}, tags: [], metrics: NULL_REF, resident_VMs: t.filter(rec.resident_VMs), control_domain: t.lookup(rec.control_domain) };
+      return {
+        ...r,
+        PIFs: [],
+        PBDs: [],
+        host_CPUs: [],
+        other_config: {},
+        software_version: {},
+        tags: [],
+        metrics: NULL_REF,
+        resident_VMs: t.filter(rec.resident_VMs),
+        control_domain: t.lookup(rec.control_domain),
+      };
     default:
       return r;
   }
@@ -106,15 +153,23 @@ const CLASS_ORDER = ['host', 'VM', 'VBD', 'VIF', 'network', 'VDI', 'SR'];
  * ova.xml for `vmRefs` (export.ml vm_metadata) and the disks whose data follows it (export.ml export: not CD, not in
  * an ISO SR, plus the suspend image when power state is preserved and the VM is Suspended).
  */
-export function buildOva(store: XapiStore, vmRefs: string | string[], o: OvaOptions = {}): { xml: string; disks: OvaDisk[] } {
+export function buildOva(
+  store: XapiStore,
+  vmRefs: string | string[],
+  o: OvaOptions = {},
+): { xml: string; disks: OvaDisk[] } {
   const refs = Array.isArray(vmRefs) ? vmRefs : [vmRefs];
   const t = new ExportTable(store);
   for (const r of refs) addVm(store, t, r, o, !!o.withSnapshotMetadata);
   const disks: OvaDisk[] = [];
   if (refs.length === 1) {
     const vm = store.must('VM', refs[0]);
-    const vdis: string[] = (vm.VBDs as string[]).map((b) => store.get('VBD', b)).filter((b) => b && b.type !== 'CD' && !b.empty).map((b) => b!.VDI);
-    if (o.preservePowerState && vm.power_state === 'Suspended' && vm.suspend_VDI !== NULL_REF) vdis.unshift(vm.suspend_VDI);
+    const vdis: string[] = (vm.VBDs as string[])
+      .map((b) => store.get('VBD', b))
+      .filter((b) => b && b.type !== 'CD' && !b.empty)
+      .map((b) => b!.VDI);
+    if (o.preservePowerState && vm.power_state === 'Suspended' && vm.suspend_VDI !== NULL_REF)
+      vdis.unshift(vm.suspend_VDI);
     for (const v of vdis) {
       const vdi = store.get('VDI', v);
       if (!vdi || !t.ids.has(v) || store.get('SR', vdi.SR)?.content_type === 'iso') continue;
@@ -123,17 +178,34 @@ export function buildOva(store: XapiStore, vmRefs: string | string[], o: OvaOpti
   }
   // Each record is marshalled by its datamodel field types (API.rpc_of_<class>_t): int as a decimal string, float as
   // <double> even when integral, datetime as <dateTime.iso8601>, bool as <boolean>.
-  const member = (name: string, valueXmlText: string): string => `<member><name>${xmlEscape(name)}</name>${valueXmlText}</member>`;
-  const objects = CLASS_ORDER.flatMap((cls) => t.order.filter((x) => x.cls === cls)).map(({ cls, ref }) => `<value><struct>${
-    member('class', valueXml(cls, 'string'))}${member('id', valueXml(t.lookup(ref), 'string'))}${
-    member('snapshot', valueXml(exportedRecord(cls, store.must(cls, ref), t, o), `${cls} record`))}</struct></value>`);
+  const member = (name: string, valueXmlText: string): string =>
+    `<member><name>${xmlEscape(name)}</name>${valueXmlText}</member>`;
+  const objects = CLASS_ORDER.flatMap((cls) => t.order.filter((x) => x.cls === cls)).map(
+    ({ cls, ref }) =>
+      `<value><struct>${member(
+        'class',
+        valueXml(cls, 'string'),
+      )}${member('id', valueXml(t.lookup(ref), 'string'))}${member(
+        'snapshot',
+        valueXml(exportedRecord(cls, store.must(cls, ref), t, o), `${cls} record`),
+      )}</struct></value>`,
+  );
   const master = store.must('host', store.pool().rec.master);
   // importexport.ml rpc_of_version: strings, and xapi_major/xapi_minor/export_vsn as ints.
   const version = valueXml({
-    hostname: master.hostname, date: new Date().toISOString().slice(0, 10), product_version: '8.2.1',
-    product_brand: 'XCP-ng', build_number: 'release/yangtze/master/58', xapi_major: 1, xapi_minor: 20, export_vsn: 2,
+    hostname: master.hostname,
+    date: new Date().toISOString().slice(0, 10),
+    product_version: '8.2.1',
+    product_brand: 'XCP-ng',
+    build_number: 'release/yangtze/master/58',
+    xapi_major: 1,
+    xapi_minor: 20,
+    export_vsn: 2,
   });
-  return { xml: `<value><struct>${member('version', version)}${member('objects', `<value><array><data>${objects.join('')}</data></array></value>`)}</struct></value>`, disks };
+  return {
+    xml: `<value><struct>${member('version', version)}${member('objects', `<value><array><data>${objects.join('')}</data></array></value>`)}</struct></value>`,
+    disks,
+  };
 }
 
 export { NULL_REF };

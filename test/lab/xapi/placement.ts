@@ -38,7 +38,13 @@ export function hostSeeingAll(store: XapiStore, srs: string[]): string {
  * `<scheme>://<that host's address>[:port]<path>?<same query>` (xapi writes `https://<address>`; the lab has
  * one port for the whole pool and says `http` when it runs without TLS). Returns true when it redirected.
  */
-export function redirectIfElsewhere(ctx: RpcContext, req: IncomingMessage, res: ServerResponse, srs: string[], q: URLSearchParams): boolean {
+export function redirectIfElsewhere(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  srs: string[],
+  q: URLSearchParams,
+): boolean {
   const here = ctx.localHost ?? ctx.store.pool().rec.master;
   if (srs.every((sr) => hostSeesSr(ctx.store, here, sr))) return false;
   let target: string;

@@ -81,15 +81,51 @@ export function vmAllowedOps(vm: Rec): string[] {
   if (vm.is_a_snapshot) return ['revert', 'clone', 'copy', 'export', 'destroy', 'hard_shutdown'];
   if (vm.is_a_template) return ['clone', 'copy', 'export', 'destroy', 'provision'];
   switch (vm.power_state) {
-    case 'Halted': return ['start', 'snapshot', 'clone', 'copy', 'export', 'destroy'];
-    case 'Running': return ['clean_shutdown', 'hard_shutdown', 'suspend', 'pause', 'snapshot', 'checkpoint'];
-    case 'Suspended': return ['resume', 'hard_shutdown', 'snapshot', 'export', 'destroy'];
-    default: return ['unpause', 'hard_shutdown', 'snapshot', 'checkpoint'];
+    case 'Halted':
+      return ['start', 'snapshot', 'clone', 'copy', 'export', 'destroy'];
+    case 'Running':
+      return ['clean_shutdown', 'hard_shutdown', 'suspend', 'pause', 'snapshot', 'checkpoint'];
+    case 'Suspended':
+      return ['resume', 'hard_shutdown', 'snapshot', 'export', 'destroy'];
+    default:
+      return ['unpause', 'hard_shutdown', 'snapshot', 'checkpoint'];
   }
 }
 
-const SR_OPS = ['scan', 'destroy', 'forget', 'plug', 'unplug', 'update', 'vdi_create', 'vdi_introduce', 'vdi_destroy', 'vdi_resize', 'vdi_clone', 'vdi_snapshot', 'vdi_mirror', 'vdi_enable_cbt', 'vdi_disable_cbt', 'vdi_data_destroy', 'vdi_list_changed_blocks', 'vdi_set_on_boot', 'pbd_create', 'pbd_destroy'];
-const ISO_SR_OPS = ['scan', 'destroy', 'forget', 'plug', 'unplug', 'update', 'vdi_introduce', 'vdi_destroy', 'pbd_create', 'pbd_destroy'];
+const SR_OPS = [
+  'scan',
+  'destroy',
+  'forget',
+  'plug',
+  'unplug',
+  'update',
+  'vdi_create',
+  'vdi_introduce',
+  'vdi_destroy',
+  'vdi_resize',
+  'vdi_clone',
+  'vdi_snapshot',
+  'vdi_mirror',
+  'vdi_enable_cbt',
+  'vdi_disable_cbt',
+  'vdi_data_destroy',
+  'vdi_list_changed_blocks',
+  'vdi_set_on_boot',
+  'pbd_create',
+  'pbd_destroy',
+];
+const ISO_SR_OPS = [
+  'scan',
+  'destroy',
+  'forget',
+  'plug',
+  'unplug',
+  'update',
+  'vdi_introduce',
+  'vdi_destroy',
+  'pbd_create',
+  'pbd_destroy',
+];
 
 /**
  * allowed_operations of the non-VM classes, from the state xapi's checks look at (xapi_host_helpers, xapi_sr_operations,
@@ -99,21 +135,75 @@ const ISO_SR_OPS = ['scan', 'destroy', 'forget', 'plug', 'unplug', 'update', 'vd
 export function allowedOps(store: XapiStore, cls: string, rec: Rec): string[] | undefined {
   const vmRunning = (vm: string): boolean => store.get('VM', vm)?.power_state === 'Running';
   switch (cls) {
-    case 'host': return rec.enabled ? ['provision', 'evacuate', 'shutdown', 'reboot', 'vm_start', 'vm_resume', 'vm_migrate'] : ['provision', 'shutdown', 'reboot', 'enable'];
-    case 'pool': return ['ha_enable', 'cluster_create', 'designate_new_master'];
-    case 'SR': return rec.content_type === 'iso' ? ISO_SR_OPS : SR_OPS;
-    case 'VBD': return vmRunning(rec.VM) ? ['attach', 'unplug', 'unplug_force', 'pause'] : rec.type === 'CD' ? ['attach', 'eject', 'insert'] : ['attach'];
-    case 'VIF': return vmRunning(rec.VM) ? ['attach', 'unplug'] : ['attach'];
-    case 'network': return [];
+    case 'host':
+      return rec.enabled
+        ? ['provision', 'evacuate', 'shutdown', 'reboot', 'vm_start', 'vm_resume', 'vm_migrate']
+        : ['provision', 'shutdown', 'reboot', 'enable'];
+    case 'pool':
+      return ['ha_enable', 'cluster_create', 'designate_new_master'];
+    case 'SR':
+      return rec.content_type === 'iso' ? ISO_SR_OPS : SR_OPS;
+    case 'VBD':
+      return vmRunning(rec.VM)
+        ? ['attach', 'unplug', 'unplug_force', 'pause']
+        : rec.type === 'CD'
+          ? ['attach', 'eject', 'insert']
+          : ['attach'];
+    case 'VIF':
+      return vmRunning(rec.VM) ? ['attach', 'unplug'] : ['attach'];
+    case 'network':
+      return [];
     case 'VDI': {
-      if (rec.is_a_snapshot) return ['clone', 'copy', 'destroy', 'forget', 'update', 'generate_config', 'data_destroy', 'list_changed_blocks'];
-      const attached = (rec.VBDs as string[]).some((b) => { const vbd = store.get('VBD', b); return vbd && vmRunning(vbd.VM); });
+      if (rec.is_a_snapshot)
+        return [
+          'clone',
+          'copy',
+          'destroy',
+          'forget',
+          'update',
+          'generate_config',
+          'data_destroy',
+          'list_changed_blocks',
+        ];
+      const attached = (rec.VBDs as string[]).some((b) => {
+        const vbd = store.get('VBD', b);
+        return vbd && vmRunning(vbd.VM);
+      });
       return attached
-        ? ['clone', 'copy', 'resize_online', 'snapshot', 'mirror', 'forget', 'update', 'generate_config', 'enable_cbt', 'disable_cbt', 'list_changed_blocks']
-        : ['clone', 'copy', 'resize', 'snapshot', 'mirror', 'destroy', 'forget', 'update', 'generate_config', 'enable_cbt', 'disable_cbt', 'data_destroy', 'list_changed_blocks', 'set_on_boot'];
+        ? [
+            'clone',
+            'copy',
+            'resize_online',
+            'snapshot',
+            'mirror',
+            'forget',
+            'update',
+            'generate_config',
+            'enable_cbt',
+            'disable_cbt',
+            'list_changed_blocks',
+          ]
+        : [
+            'clone',
+            'copy',
+            'resize',
+            'snapshot',
+            'mirror',
+            'destroy',
+            'forget',
+            'update',
+            'generate_config',
+            'enable_cbt',
+            'disable_cbt',
+            'data_destroy',
+            'list_changed_blocks',
+            'set_on_boot',
+          ];
     }
-    case 'VM': return vmAllowedOps(rec);
-    default: return undefined;
+    case 'VM':
+      return vmAllowedOps(rec);
+    default:
+      return undefined;
   }
 }
 
@@ -129,24 +219,48 @@ export function refreshVmAllowedOps(store: XapiStore, vmRef: string): void {
     const vdi = store.get('VDI', vbd.VDI);
     if (vdi) vdi.allowed_operations = allowedOps(store, 'VDI', vdi);
   }
-  for (const v of vm.VIFs as string[]) { const vif = store.get('VIF', v); if (vif) vif.allowed_operations = allowedOps(store, 'VIF', vif); }
+  for (const v of vm.VIFs as string[]) {
+    const vif = store.get('VIF', v);
+    if (vif) vif.allowed_operations = allowedOps(store, 'VIF', vif);
+  }
 }
 
 /** Adds a disk (VDI + VBD) to a VM; contentKey decides the generated bytes. */
-export function attachDisk(store: XapiStore, vmRef: string, vdiRef: string, userdevice: string, otherConfig: Record<string, string> = {}): string {
+export function attachDisk(
+  store: XapiStore,
+  vmRef: string,
+  vdiRef: string,
+  userdevice: string,
+  otherConfig: Record<string, string> = {},
+): string {
   const vm = store.must('VM', vmRef);
   const vdi = store.must('VDI', vdiRef);
   const vbd = store.add('VBD', {
-    uuid: '', VM: vmRef, VDI: vdiRef, device: `xvd${String.fromCharCode(97 + Number(userdevice))}`, userdevice,
-    bootable: userdevice === '0', mode: 'RW', type: 'Disk', empty: false,
-    currently_attached: vm.power_state === 'Running', other_config: otherConfig,
+    uuid: '',
+    VM: vmRef,
+    VDI: vdiRef,
+    device: `xvd${String.fromCharCode(97 + Number(userdevice))}`,
+    userdevice,
+    bootable: userdevice === '0',
+    mode: 'RW',
+    type: 'Disk',
+    empty: false,
+    currently_attached: vm.power_state === 'Running',
+    other_config: otherConfig,
   });
   vm.VBDs.push(vbd);
   vdi.VBDs.push(vbd);
   return vbd;
 }
 
-export function newVdi(store: XapiStore, name: string, sr: string, size: number, contentKey?: string, extra: Rec = {}): string {
+export function newVdi(
+  store: XapiStore,
+  name: string,
+  sr: string,
+  size: number,
+  contentKey?: string,
+  extra: Rec = {},
+): string {
   const ref = store.add('VDI', vdiRecord(name, sr, size, extra));
   const rec = store.must('VDI', ref);
   store.vdiContent.set(ref, contentKey ?? rec.uuid);
@@ -156,7 +270,14 @@ export function newVdi(store: XapiStore, name: string, sr: string, size: number,
 
 export function addVif(store: XapiStore, vmRef: string, network: string, device: string, mac: string): string {
   const ref = store.add('VIF', {
-    uuid: '', VM: vmRef, network, device, MAC: mac, MTU: 1500, currently_attached: false, other_config: {},
+    uuid: '',
+    VM: vmRef,
+    network,
+    device,
+    MAC: mac,
+    MTU: 1500,
+    currently_attached: false,
+    other_config: {},
   });
   store.must('VM', vmRef).VIFs.push(ref);
   store.must('network', network).VIFs.push(ref);

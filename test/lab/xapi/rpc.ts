@@ -31,7 +31,6 @@ export interface RpcContext {
   events: EventHub;
 }
 
-
 function arity(method: string, args: unknown[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
     throw new XapiError('MESSAGE_PARAMETER_COUNT_MISMATCH', [method, String(max), String(args.length)]);
@@ -50,8 +49,15 @@ export function login(ctx: RpcContext, user: string, pwd: string, originator = '
     throw new XapiError('SESSION_AUTHENTICATION_FAILED', [user, 'Authentication failure']);
   }
   const ref = ctx.store.add('session', {
-    uuid: '', this_host: ctx.localHost ?? ctx.store.pool().rec.master, this_user: NULL_REF, last_active: xapiDate(),
-    pool: false, other_config: {}, is_local_superuser: true, auth_user_name: user, originator,
+    uuid: '',
+    this_host: ctx.localHost ?? ctx.store.pool().rec.master,
+    this_user: NULL_REF,
+    last_active: xapiDate(),
+    pool: false,
+    other_config: {},
+    is_local_superuser: true,
+    auth_user_name: user,
+    originator,
   });
   ctx.sessions.set(ref, { user, alive: true });
   return ref;
@@ -70,32 +76,88 @@ function prepareOp(ctx: RpcContext, method: string, a: unknown[]): PreparedOp | 
   const o = ctx.ops;
   const ref = String(a[1]);
   switch (method) {
-    case 'VM.snapshot': arity(method, a, 3, 4); return o.snapshot(ref, a[2], a[3]);
-    case 'VM.revert': arity(method, a, 2); return o.revert(ref);
-    case 'VM.destroy': arity(method, a, 2); return o.destroy(ref);
-    case 'VM.start': arity(method, a, 2, 4); return o.start(ref);
-    case 'VM.clean_shutdown': arity(method, a, 2); return o.cleanShutdown(ref);
-    case 'VM.hard_shutdown': arity(method, a, 2); return o.hardShutdown(ref);
-    case 'VM.power_state_reset': arity(method, a, 2); return o.powerStateReset(ref);
-    case 'VM.set_is_a_template': arity(method, a, 3); return o.setIsATemplate(ref, a[2]);
-    case 'VM.clone': arity(method, a, 3); return o.clone(ref, a[2]);
-    case 'VM.copy': arity(method, a, 4); return o.copy(ref, a[2], a[3]);
-    case 'VDI.destroy': arity(method, a, 2); return o.vdiDestroy(ref);
-    default: return undefined;
+    case 'VM.snapshot':
+      arity(method, a, 3, 4);
+      return o.snapshot(ref, a[2], a[3]);
+    case 'VM.revert':
+      arity(method, a, 2);
+      return o.revert(ref);
+    case 'VM.destroy':
+      arity(method, a, 2);
+      return o.destroy(ref);
+    case 'VM.start':
+      arity(method, a, 2, 4);
+      return o.start(ref);
+    case 'VM.clean_shutdown':
+      arity(method, a, 2);
+      return o.cleanShutdown(ref);
+    case 'VM.hard_shutdown':
+      arity(method, a, 2);
+      return o.hardShutdown(ref);
+    case 'VM.power_state_reset':
+      arity(method, a, 2);
+      return o.powerStateReset(ref);
+    case 'VM.set_is_a_template':
+      arity(method, a, 3);
+      return o.setIsATemplate(ref, a[2]);
+    case 'VM.clone':
+      arity(method, a, 3);
+      return o.clone(ref, a[2]);
+    case 'VM.copy':
+      arity(method, a, 4);
+      return o.copy(ref, a[2], a[3]);
+    case 'VDI.destroy':
+      arity(method, a, 2);
+      return o.vdiDestroy(ref);
+    default:
+      return undefined;
   }
 }
 
 /** Methods prepareOp serves; all but field setters have an Async twin (ocaml/doc/wire-protocol.md). */
-const OPS = ['VM.snapshot', 'VM.revert', 'VM.destroy', 'VM.start', 'VM.clean_shutdown', 'VM.hard_shutdown', 'VM.power_state_reset', 'VM.set_is_a_template', 'VM.clone', 'VM.copy', 'VDI.destroy'];
+const OPS = [
+  'VM.snapshot',
+  'VM.revert',
+  'VM.destroy',
+  'VM.start',
+  'VM.clean_shutdown',
+  'VM.hard_shutdown',
+  'VM.power_state_reset',
+  'VM.set_is_a_template',
+  'VM.clone',
+  'VM.copy',
+  'VDI.destroy',
+];
 const hasAsync = (m: string): boolean => !/\.(get|set|add_to|remove_from)_/.test(m);
 /** Methods served by name in dispatch (no Async twin: session, task and event methods have none). */
 const NAMED = [
-  'session.login_with_password', 'session.logout', 'session.get_uuid', 'session.get_record', 'session.get_this_host', 'session.get_this_user',
-  'session.get_last_active', 'session.get_pool', 'session.get_auth_user_name', 'session.get_is_local_superuser', 'session.get_originator', 'session.get_other_config',
-  'event.from', 'event.next', 'event.register', 'event.unregister', 'event.inject', 'event.get_current_id',
-  'task.create', 'task.cancel', 'task.destroy', 'host.get_server_certificate', 'VIF.create', 'VIF.destroy',
+  'session.login_with_password',
+  'session.logout',
+  'session.get_uuid',
+  'session.get_record',
+  'session.get_this_host',
+  'session.get_this_user',
+  'session.get_last_active',
+  'session.get_pool',
+  'session.get_auth_user_name',
+  'session.get_is_local_superuser',
+  'session.get_originator',
+  'session.get_other_config',
+  'event.from',
+  'event.next',
+  'event.register',
+  'event.unregister',
+  'event.inject',
+  'event.get_current_id',
+  'task.create',
+  'task.cancel',
+  'task.destroy',
+  'host.get_server_certificate',
+  'VIF.create',
+  'VIF.destroy',
 ];
-const GENERIC = /^(get_all_records|get_all|get_record|get_by_uuid|get_by_name_label|(get|set|add_to|remove_from|add|remove)_(.+))$/;
+const GENERIC =
+  /^(get_all_records|get_all|get_record|get_by_uuid|get_by_name_label|(get|set|add_to|remove_from|add|remove)_(.+))$/;
 
 /** True when genericCall can serve `name` on `cls`: the datamodel declares it and it is a field accessor. */
 function genericServed(cls: string, name: string): boolean {
@@ -107,7 +169,12 @@ function genericServed(cls: string, name: string): boolean {
 
 /** Everything dispatch answers, as system.listMethods reports it. */
 export function servedMethods(): string[] {
-  const out = new Set<string>([...NAMED, ...OPS, ...OPS.filter(hasAsync).map((m) => `Async.${m}`), 'system.listMethods']);
+  const out = new Set<string>([
+    ...NAMED,
+    ...OPS,
+    ...OPS.filter(hasAsync).map((m) => `Async.${m}`),
+    'system.listMethods',
+  ]);
   for (const cls of CLASSES) {
     for (const m of dmClass(cls)?.messages ?? []) if (genericServed(cls, m.name)) out.add(`${cls}.${m.name}`);
   }
@@ -127,17 +194,33 @@ export function resultType(method: string): string | undefined {
   return g ? fieldType(cls, g[1]) : undefined;
 }
 
-function genericCall(ctx: RpcContext, method: string, a: unknown[]): { found: boolean; value?: unknown; mutate?: () => unknown } {
+function genericCall(
+  ctx: RpcContext,
+  method: string,
+  a: unknown[],
+): { found: boolean; value?: unknown; mutate?: () => unknown } {
   const dot = method.indexOf('.');
   const cls = canonicalClass(method.slice(0, dot));
   const name = method.slice(dot + 1);
   if (!cls || !genericServed(cls, name)) return { found: false };
   const s = ctx.store;
   const t = s.table(cls);
-  if (name === 'get_all_records') { arity(method, a, 1); return { found: true, value: Object.fromEntries(t) }; }
-  if (name === 'get_all') { arity(method, a, 1); return { found: true, value: [...t.keys()] }; }
-  if (name === 'get_record') { arity(method, a, 2); return { found: true, value: s.must(cls, a[1]) }; }
-  if (name === 'get_by_uuid') { arity(method, a, 2); return { found: true, value: s.refByUuid(cls, a[1]) }; }
+  if (name === 'get_all_records') {
+    arity(method, a, 1);
+    return { found: true, value: Object.fromEntries(t) };
+  }
+  if (name === 'get_all') {
+    arity(method, a, 1);
+    return { found: true, value: [...t.keys()] };
+  }
+  if (name === 'get_record') {
+    arity(method, a, 2);
+    return { found: true, value: s.must(cls, a[1]) };
+  }
+  if (name === 'get_by_uuid') {
+    arity(method, a, 2);
+    return { found: true, value: s.refByUuid(cls, a[1]) };
+  }
   if (name === 'get_by_name_label') {
     arity(method, a, 2);
     return { found: true, value: [...t].filter(([, r]) => r.name_label === a[1]).map(([k]) => k) };
@@ -145,23 +228,44 @@ function genericCall(ctx: RpcContext, method: string, a: unknown[]): { found: bo
   const m = /^(get|set|add_to|remove_from|add|remove)_(.+)$/.exec(name);
   if (!m) return { found: false };
   const [, verb, field] = m;
-  if (verb === 'get') { arity(method, a, 2); return { found: true, value: s.must(cls, a[1])[field] }; }
+  if (verb === 'get') {
+    arity(method, a, 2);
+    return { found: true, value: s.must(cls, a[1])[field] };
+  }
   if (verb === 'set') {
     arity(method, a, 3);
     const r = s.must(cls, a[1]);
-    return { found: true, mutate: () => { r[field] = a[2]; return ''; } };
+    return {
+      found: true,
+      mutate: () => {
+        r[field] = a[2];
+        return '';
+      },
+    };
   }
   if (verb === 'add_to') {
     arity(method, a, 4);
     const r = s.must(cls, a[1]);
     const key = String(a[2]);
     if (key in r[field]) throw new XapiError('MAP_DUPLICATE_KEY', [cls, field, key, String(a[1])]);
-    return { found: true, mutate: () => { r[field][key] = String(a[3]); return ''; } };
+    return {
+      found: true,
+      mutate: () => {
+        r[field][key] = String(a[3]);
+        return '';
+      },
+    };
   }
   if (verb === 'remove_from') {
     arity(method, a, 3);
     const r = s.must(cls, a[1]);
-    return { found: true, mutate: () => { delete r[field][String(a[2])]; return ''; } };
+    return {
+      found: true,
+      mutate: () => {
+        delete r[field][String(a[2])];
+        return '';
+      },
+    };
   }
   arity(method, a, 3);
   const r = s.must(cls, a[1]);
@@ -179,26 +283,53 @@ function genericCall(ctx: RpcContext, method: string, a: unknown[]): { found: bo
 function taskCall(ctx: RpcContext, method: string, a: unknown[]): { found: boolean; value?: unknown } {
   const tm = ctx.tasks;
   switch (method) {
-    case 'task.create': arity(method, a, 3); return { found: true, value: tm.create(String(a[1]), String(a[2])) };
-    case 'VIF.create': arity(method, a, 2); return { found: true, value: vifCreate(ctx.store, a[1]) };
-    case 'VIF.destroy': arity(method, a, 2); return { found: true, value: vifDestroy(ctx.store, a[1]) };
-    case 'task.cancel': arity(method, a, 2); ctx.store.must('task', a[1]); tm.cancel(String(a[1])); return { found: true, value: '' };
-    case 'task.destroy': arity(method, a, 2); ctx.store.must('task', a[1]); ctx.store.remove('task', String(a[1])); return { found: true, value: '' };
-    default: return { found: false };
+    case 'task.create':
+      arity(method, a, 3);
+      return { found: true, value: tm.create(String(a[1]), String(a[2])) };
+    case 'VIF.create':
+      arity(method, a, 2);
+      return { found: true, value: vifCreate(ctx.store, a[1]) };
+    case 'VIF.destroy':
+      arity(method, a, 2);
+      return { found: true, value: vifDestroy(ctx.store, a[1]) };
+    case 'task.cancel':
+      arity(method, a, 2);
+      ctx.store.must('task', a[1]);
+      tm.cancel(String(a[1]));
+      return { found: true, value: '' };
+    case 'task.destroy':
+      arity(method, a, 2);
+      ctx.store.must('task', a[1]);
+      ctx.store.remove('task', String(a[1]));
+      return { found: true, value: '' };
+    default:
+      return { found: false };
   }
 }
 
 function sessionCall(ctx: RpcContext, method: string, a: unknown[]): { found: boolean; value?: unknown } {
   const self = String(a[0]);
   switch (method) {
-    case 'session.logout': arity(method, a, 1); logout(ctx, self); return { found: true, value: '' };
-    case 'session.get_record': arity(method, a, 2); return { found: true, value: ctx.store.must('session', a[1]) };
-    case 'session.get_uuid': case 'session.get_this_host': case 'session.get_this_user': case 'session.get_last_active':
-    case 'session.get_pool': case 'session.get_auth_user_name': case 'session.get_is_local_superuser': case 'session.get_originator':
+    case 'session.logout':
+      arity(method, a, 1);
+      logout(ctx, self);
+      return { found: true, value: '' };
+    case 'session.get_record':
+      arity(method, a, 2);
+      return { found: true, value: ctx.store.must('session', a[1]) };
+    case 'session.get_uuid':
+    case 'session.get_this_host':
+    case 'session.get_this_user':
+    case 'session.get_last_active':
+    case 'session.get_pool':
+    case 'session.get_auth_user_name':
+    case 'session.get_is_local_superuser':
+    case 'session.get_originator':
     case 'session.get_other_config':
       arity(method, a, 2);
       return { found: true, value: ctx.store.must('session', a[1])[method.slice('session.get_'.length)] };
-    default: return { found: false };
+    default:
+      return { found: false };
   }
 }
 
@@ -206,18 +337,31 @@ async function eventCall(ctx: RpcContext, method: string, a: unknown[]): Promise
   const ev = ctx.events;
   const session = String(a[0]);
   switch (method) {
-    case 'event.from': arity(method, a, 4); return { found: true, value: await ev.from(session, a[1], a[2], a[3]) };
-    case 'event.next': arity(method, a, 1); return { found: true, value: await ev.next(session) };
-    case 'event.register': arity(method, a, 2); ev.register(session, a[1]); return { found: true, value: '' };
-    case 'event.unregister': arity(method, a, 2); ev.unregister(session, a[1]); return { found: true, value: '' };
-    case 'event.get_current_id': arity(method, a, 1); return { found: true, value: ev.currentId() };
+    case 'event.from':
+      arity(method, a, 4);
+      return { found: true, value: await ev.from(session, a[1], a[2], a[3]) };
+    case 'event.next':
+      arity(method, a, 1);
+      return { found: true, value: await ev.next(session) };
+    case 'event.register':
+      arity(method, a, 2);
+      ev.register(session, a[1]);
+      return { found: true, value: '' };
+    case 'event.unregister':
+      arity(method, a, 2);
+      ev.unregister(session, a[1]);
+      return { found: true, value: '' };
+    case 'event.get_current_id':
+      arity(method, a, 1);
+      return { found: true, value: ev.currentId() };
     case 'event.inject': {
       arity(method, a, 3);
       const cls = canonicalClass(String(a[1]));
       if (!cls || cls === 'session') throw new XapiError('HANDLE_INVALID', [String(a[1]), String(a[2])]);
       return { found: true, value: ev.inject(cls, a[2]) };
     }
-    default: return { found: false };
+    default:
+      return { found: false };
   }
 }
 
@@ -253,7 +397,11 @@ async function dispatchInner(ctx: RpcContext, method: string, params: unknown[])
     if (ec.found) return ec.value;
     throw new XapiError('MESSAGE_METHOD_UNKNOWN', [method]);
   }
-  if (method === 'host.get_server_certificate') { arity(method, params, 2); ctx.store.must('host', params[1]); return ctx.serverCertificate(String(params[1])); }
+  if (method === 'host.get_server_certificate') {
+    arity(method, params, 2);
+    ctx.store.must('host', params[1]);
+    return ctx.serverCertificate(String(params[1]));
+  }
 
   const isAsync = method.startsWith('Async.');
   const base = isAsync ? method.slice(6) : method;
@@ -261,7 +409,11 @@ async function dispatchInner(ctx: RpcContext, method: string, params: unknown[])
   if (op) {
     if (!isAsync) return op.apply();
     const task = ctx.tasks.create(`Async.${base}`);
-    const lock = op.lockVm ? { cls: 'VM', ref: op.lockVm, op: op.op } : op.lockVdi ? { cls: 'VDI', ref: op.lockVdi, op: op.op } : undefined;
+    const lock = op.lockVm
+      ? { cls: 'VM', ref: op.lockVm, op: op.op }
+      : op.lockVdi
+        ? { cls: 'VDI', ref: op.lockVdi, op: op.op }
+        : undefined;
     ctx.tasks.run(task, { method: base, lock, work: op.apply });
     return task;
   }

@@ -2,7 +2,7 @@
 import { NULL_REF, XapiError } from './errors';
 import { withDefaults } from './datamodel';
 
-export type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Rec = Record<string, any>;
 
 export const CLASSES = ['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task', 'session'] as const;
 const CANONICAL = new Map<string, string>(CLASSES.map((c) => [c.toLowerCase(), c]));
@@ -13,13 +13,18 @@ export function canonicalClass(name: string): string | undefined {
 
 /** XAPI datetime: basic date + extended time, e.g. 20230305T18:18:29Z */
 export function xapiDate(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/^(\d{4})-(\d{2})-(\d{2})/, '$1$2$3');
+  return d
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/^(\d{4})-(\d{2})-(\d{2})/, '$1$2$3');
 }
 
 /** Seeded PRNG (mulberry32) so inventories are reproducible. */
 export class Rng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
   next(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -42,7 +47,12 @@ export class Rng {
 }
 
 /** A removed row, kept (as xapi's database keeps deleted rows) so event.from can report its deletion. */
-export interface Tombstone { cls: string; ref: string; ctime: number; dtime: number }
+export interface Tombstone {
+  cls: string;
+  ref: string;
+  ctime: number;
+  dtime: number;
+}
 
 export class XapiStore {
   readonly tables = new Map<string, Map<string, Rec>>();
@@ -73,7 +83,9 @@ export class XapiStore {
   }
 
   /** The current database generation (the last one used). */
-  generation(): number { return this.gen; }
+  generation(): number {
+    return this.gen;
+  }
 
   /**
    * Adds a record; assigns uuid and ref unless present. Fields the XenAPI datamodel declares and `rec` lacks get
@@ -104,7 +116,9 @@ export class XapiStore {
   }
 
   /** Tells the event hub that records changed in place (a task's progress, a field set by a handler). */
-  notify(): void { this.onChange?.(); }
+  notify(): void {
+    this.onChange?.();
+  }
 
   /** Records that a row changed in place (found by the event hub's sweep): a new generation, no onChange. */
   markModified(ref: string): number {

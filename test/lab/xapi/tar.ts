@@ -36,7 +36,10 @@ export function tarEntry(name: string, data: Buffer): Buffer {
   return Buffer.concat([tarHeader(name, data.length), data, tarPadding(data.length)]);
 }
 
-export interface TarEntryHeader { name: string; size: number }
+export interface TarEntryHeader {
+  name: string;
+  size: number;
+}
 
 function parseHeader(h: Buffer): TarEntryHeader {
   let sum = 0;
@@ -55,7 +58,10 @@ function parseHeader(h: Buffer): TarEntryHeader {
 }
 
 /** Where one entry's data goes: `data` sees views that are valid only during the call, `end` follows the last one. */
-export interface TarEntrySink { data(chunk: Buffer): void; end(): void }
+export interface TarEntrySink {
+  data(chunk: Buffer): void;
+  end(): void;
+}
 
 /**
  * Incremental parser: feed arbitrary slices; each entry's data streams to the sink `open` gives for its header, so

@@ -17,20 +17,40 @@ export class TaskManager {
   /** Releases the object a running task holds (its current_operations entry), by task ref. */
   private readonly unlocks = new Map<string, () => void>();
 
-  constructor(private store: XapiStore, private stepMs: number, private faults: XapiFaults) {}
+  constructor(
+    private store: XapiStore,
+    private stepMs: number,
+    private faults: XapiFaults,
+  ) {}
 
   create(label: string, description = ''): string {
     return this.store.add('task', {
-      uuid: '', name_label: label, name_description: description, created: xapiDate(), finished: EPOCH,
-      status: 'pending', progress: 0, type: '<none/>', result: '', error_info: [], other_config: {},
-      subtask_of: NULL_REF, subtasks: [], resident_on: this.store.pool().rec.master,
-      allowed_operations: ['cancel'], current_operations: {},
+      uuid: '',
+      name_label: label,
+      name_description: description,
+      created: xapiDate(),
+      finished: EPOCH,
+      status: 'pending',
+      progress: 0,
+      type: '<none/>',
+      result: '',
+      error_info: [],
+      other_config: {},
+      subtask_of: NULL_REF,
+      subtasks: [],
+      resident_on: this.store.pool().rec.master,
+      allowed_operations: ['cancel'],
+      current_operations: {},
     });
   }
 
-  get(ref: string) { return this.store.get('task', ref); }
+  get(ref: string) {
+    return this.store.get('task', ref);
+  }
 
-  isPending(ref: string): boolean { return this.get(ref)?.status === 'pending'; }
+  isPending(ref: string): boolean {
+    return this.get(ref)?.status === 'pending';
+  }
 
   progress(ref: string, p: number): void {
     const t = this.get(ref);
@@ -86,12 +106,24 @@ export class TaskManager {
     const steps = r.steps ?? 4;
     const injected = this.takeInjectedFailure(r.method);
     const lockRec = r.lock ? this.store.get(r.lock.cls, r.lock.ref) : undefined;
-    if (lockRec && r.lock) { lockRec.current_operations[ref] = r.lock.op; this.store.notify(); }
-    const unlock = (): void => { this.unlocks.delete(ref); if (lockRec) { delete lockRec.current_operations[ref]; this.store.notify(); } };
+    if (lockRec && r.lock) {
+      lockRec.current_operations[ref] = r.lock.op;
+      this.store.notify();
+    }
+    const unlock = (): void => {
+      this.unlocks.delete(ref);
+      if (lockRec) {
+        delete lockRec.current_operations[ref];
+        this.store.notify();
+      }
+    };
     this.unlocks.set(ref, unlock);
     let i = 0;
     const tick = (): void => {
-      if (!this.isPending(ref)) { unlock(); return; }
+      if (!this.isPending(ref)) {
+        unlock();
+        return;
+      }
       i++;
       if (i < steps) {
         this.progress(ref, i / steps);
@@ -99,7 +131,10 @@ export class TaskManager {
         return;
       }
       unlock();
-      if (injected) { this.fail(ref, injected); return; }
+      if (injected) {
+        this.fail(ref, injected);
+        return;
+      }
       try {
         this.succeed(ref, r.work());
       } catch (e) {

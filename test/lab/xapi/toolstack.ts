@@ -5,7 +5,10 @@
 import { XapiStore } from './store';
 
 /** Lab timing: xapi's fuse is 30 s and a restart takes longer; tests shorten both. */
-export interface ToolstackTiming { fuseMs: number; downMs: number }
+export interface ToolstackTiming {
+  fuseMs: number;
+  downMs: number;
+}
 
 export class Toolstack {
   private downUntil = 0;
@@ -15,7 +18,9 @@ export class Toolstack {
   constructor(readonly timing: ToolstackTiming) {}
 
   /** True while the restarting toolstack answers nothing. */
-  get down(): boolean { return Date.now() < this.downUntil; }
+  get down(): boolean {
+    return Date.now() < this.downUntil;
+  }
 
   /** Lights the fuse: `apply` swaps the database in when the toolstack goes down. */
   restartWith(apply: () => void): void {
@@ -28,7 +33,9 @@ export class Toolstack {
     this.pending.unref();
   }
 
-  stop(): void { clearTimeout(this.pending); }
+  stop(): void {
+    clearTimeout(this.pending);
+  }
 }
 
 const byStore = new WeakMap<XapiStore, Toolstack>();
@@ -36,8 +43,13 @@ const byStore = new WeakMap<XapiStore, Toolstack>();
 /** The toolstack serving `store` (one per lab). */
 export function toolstackOf(store: XapiStore): Toolstack {
   let t = byStore.get(store);
-  if (!t) { t = new Toolstack({ fuseMs: 100, downMs: 500 }); byStore.set(store, t); }
+  if (!t) {
+    t = new Toolstack({ fuseMs: 100, downMs: 500 });
+    byStore.set(store, t);
+  }
   return t;
 }
 
-export function setToolstack(store: XapiStore, t: Toolstack): void { byStore.set(store, t); }
+export function setToolstack(store: XapiStore, t: Toolstack): void {
+  byStore.set(store, t);
+}

@@ -12,7 +12,8 @@ export function vifCreate(store: XapiStore, rec: unknown): string {
   if (mac && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(mac)) throw new XapiError('MAC_INVALID', [mac]);
   const vm = store.must('VM', r.VM);
   const device = String(r.device ?? '0');
-  if ((vm.VIFs as string[]).some((v) => store.get('VIF', v)?.device === device)) throw new XapiError('DEVICE_ALREADY_EXISTS', [device]);
+  if ((vm.VIFs as string[]).some((v) => store.get('VIF', v)?.device === device))
+    throw new XapiError('DEVICE_ALREADY_EXISTS', [device]);
   const ref = addVif(store, String(r.VM), String(r.network), device, mac || store.newMac());
   const vif = store.must('VIF', ref);
   vif.MTU = Number(r.MTU ?? 1500);

@@ -5,11 +5,20 @@ import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
 
 /** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
 /** `lockVm` / `lockVdi`: the object whose current_operations carry the task while it runs. */
-export interface PreparedOp { op: string; lockVm?: string; lockVdi?: string; apply: () => unknown }
+export interface PreparedOp {
+  op: string;
+  lockVm?: string;
+  lockVdi?: string;
+  apply: () => unknown;
+}
 
 export function requirePowerState(vmRef: string, vm: Rec, allowed: string[]): void {
   if (!allowed.includes(vm.power_state)) {
-    throw new XapiError('VM_BAD_POWER_STATE', [vmRef, allowed.map((s) => s.toLowerCase()).join(', '), String(vm.power_state).toLowerCase()]);
+    throw new XapiError('VM_BAD_POWER_STATE', [
+      vmRef,
+      allowed.map((s) => s.toLowerCase()).join(', '),
+      String(vm.power_state).toLowerCase(),
+    ]);
   }
 }
 
@@ -18,7 +27,6 @@ export function requireNoOtherOp(ref: string, rec: Rec, cls = 'VM'): void {
   const running = Object.entries(rec.current_operations as Record<string, string>)[0];
   if (running) throw new XapiError('OTHER_OPERATION_IN_PROGRESS', [cls, ref, running[1], running[0]]);
 }
-
 
 function setResident(store: XapiStore, vmRef: string, vm: Rec, host: string): void {
   const old = store.get('host', vm.resident_on);
@@ -29,20 +37,32 @@ function setResident(store: XapiStore, vmRef: string, vm: Rec, host: string): vo
 }
 
 function diskVbds(store: XapiStore, vm: Rec): Rec[] {
-  return (vm.VBDs as string[]).map((r) => store.get('VBD', r)).filter((b): b is Rec => !!b && b.type === 'Disk' && b.VDI !== NULL_REF);
+  return (vm.VBDs as string[])
+    .map((r) => store.get('VBD', r))
+    .filter((b): b is Rec => !!b && b.type === 'Disk' && b.VDI !== NULL_REF);
 }
 
 export class VmOps {
   constructor(private store: XapiStore) {}
 
-  private vm(ref: unknown): Rec { return this.store.must('VM', ref); }
+  private vm(ref: unknown): Rec {
+    return this.store.must('VM', ref);
+  }
 
   private guardNormal(vmRef: string, vm: Rec, op: string): void {
-    if (vm.is_control_domain) throw new XapiError('OPERATION_NOT_ALLOWED', [`${op} is not allowed on the control domain`]);
-    if (vm.is_a_snapshot && !['revert', 'clone', 'copy', 'export', 'destroy', 'hard_shutdown', 'metadata_export'].includes(op)) {
+    if (vm.is_control_domain)
+      throw new XapiError('OPERATION_NOT_ALLOWED', [`${op} is not allowed on the control domain`]);
+    if (
+      vm.is_a_snapshot &&
+      !['revert', 'clone', 'copy', 'export', 'destroy', 'hard_shutdown', 'metadata_export'].includes(op)
+    ) {
       throw new XapiError('VM_IS_SNAPSHOT', [vmRef, op]);
     }
-    if (vm.is_a_template && !vm.is_a_snapshot && ['snapshot', 'start', 'clean_shutdown', 'hard_shutdown', 'revert', 'checkpoint'].includes(op)) {
+    if (
+      vm.is_a_template &&
+      !vm.is_a_snapshot &&
+      ['snapshot', 'start', 'clean_shutdown', 'hard_shutdown', 'revert', 'checkpoint'].includes(op)
+    ) {
       throw new XapiError('VM_IS_TEMPLATE', [vmRef]);
     }
   }
@@ -88,7 +108,13 @@ export class VmOps {
    * Every kind drops default_template/xensource_internal from other_config, records base_template_name when the
    * source is a template, resets version to 0 and is_default_template to false, and copies bios_strings and tags.
    */
-  private copyVm(vmRef: string, name: string, kind: 'snapshot' | 'clone' | 'copy', ignored = new Set<string>(), targetSr?: string): string {
+  private copyVm(
+    vmRef: string,
+    name: string,
+    kind: 'snapshot' | 'clone' | 'copy',
+    ignored = new Set<string>(),
+    targetSr?: string,
+  ): string {
     const s = this.store;
     const vm = this.vm(vmRef);
     const isSnap = kind === 'snapshot';
@@ -99,21 +125,59 @@ export class VmOps {
     delete other.xensource_internal;
     if (vm.is_a_template && !('base_template_name' in other)) other.base_template_name = vm.name_label;
     const powerState = !isSnap && vm.power_state === 'Suspended' ? 'Suspended' : 'Halted';
-    const newRef = s.add('VM', vmRecord(name, {
-      ...structuredClone({ ...vm, uuid: '', VBDs: [], VIFs: [], VUSBs: [], VGPUs: [], snapshots: [], children: [], current_operations: {}, consoles: [], crash_dumps: [], attached_PCIs: [] }),
-      name_label: name, power_state: powerState, is_a_snapshot: isSnap, is_a_template: isSnap || vm.is_a_template,
-      is_default_template: false, snapshot_of: isSnap ? vmRef : NULL_REF, snapshot_time: isSnap ? when : EPOCH,
-      snapshot_info: isSnap ? { 'disk-snapshot-type': 'crash_consistent', 'power-state-at-snapshot': vm.power_state } : {},
-      other_config: other, parent: isSnap ? vm.parent : NULL_REF, resident_on: NULL_REF, domid: -1, suspend_VDI: NULL_REF,
-      version: 0, ha_always_run: false, appliance: NULL_REF,
-    }));
+    const newRef = s.add(
+      'VM',
+      vmRecord(name, {
+        ...structuredClone({
+          ...vm,
+          uuid: '',
+          VBDs: [],
+          VIFs: [],
+          VUSBs: [],
+          VGPUs: [],
+          snapshots: [],
+          children: [],
+          current_operations: {},
+          consoles: [],
+          crash_dumps: [],
+          attached_PCIs: [],
+        }),
+        name_label: name,
+        power_state: powerState,
+        is_a_snapshot: isSnap,
+        is_a_template: isSnap || vm.is_a_template,
+        is_default_template: false,
+        snapshot_of: isSnap ? vmRef : NULL_REF,
+        snapshot_time: isSnap ? when : EPOCH,
+        snapshot_info: isSnap
+          ? { 'disk-snapshot-type': 'crash_consistent', 'power-state-at-snapshot': vm.power_state }
+          : {},
+        other_config: other,
+        parent: isSnap ? vm.parent : NULL_REF,
+        resident_on: NULL_REF,
+        domid: -1,
+        suspend_VDI: NULL_REF,
+        version: 0,
+        ha_always_run: false,
+        appliance: NULL_REF,
+      }),
+    );
     const copy = this.vm(newRef);
     for (const vbd of diskVbds(s, vm)) {
       if (ignored.has(vbd.VDI)) continue;
       const src = s.must('VDI', vbd.VDI);
-      const disk = newVdi(s, src.name_label, kind === 'copy' && targetSr ? targetSr : src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), isSnap
-        ? { is_a_snapshot: true, snapshot_of: vbd.VDI, snapshot_time: when, sm_config: { 'vhd-parent': src.uuid } }
-        : kind === 'clone' ? { sm_config: { 'vhd-parent': src.uuid } } : {});
+      const disk = newVdi(
+        s,
+        src.name_label,
+        kind === 'copy' && targetSr ? targetSr : src.SR,
+        src.virtual_size,
+        s.vdiContent.get(vbd.VDI),
+        isSnap
+          ? { is_a_snapshot: true, snapshot_of: vbd.VDI, snapshot_time: when, sm_config: { 'vhd-parent': src.uuid } }
+          : kind === 'clone'
+            ? { sm_config: { 'vhd-parent': src.uuid } }
+            : {},
+      );
       if (isSnap) src.snapshots.push(disk);
       attachDisk(s, newRef, disk, vbd.userdevice, { owner: '' });
     }
@@ -123,7 +187,9 @@ export class VmOps {
     }
     if (powerState === 'Suspended' && vm.suspend_VDI !== NULL_REF && s.get('VDI', vm.suspend_VDI)) {
       const img = s.must('VDI', vm.suspend_VDI);
-      copy.suspend_VDI = newVdi(s, img.name_label, img.SR, img.virtual_size, s.vdiContent.get(vm.suspend_VDI), { type: 'suspend' });
+      copy.suspend_VDI = newVdi(s, img.name_label, img.SR, img.virtual_size, s.vdiContent.get(vm.suspend_VDI), {
+        type: 'suspend',
+      });
     }
     if (isSnap) {
       // parent/children chain: vm → newest snapshot → older snapshot
@@ -144,7 +210,14 @@ export class VmOps {
     const vm = this.store.get('VM', vmRef);
     if (!vm) throw new XapiError('VM_REVERT_FAILED', [vmRef, snapRef]);
     requireNoOtherOp(vmRef, vm);
-    return { op: 'revert', lockVm: vmRef, apply: () => { this.doRevert(vmRef, snapRef); return ''; } };
+    return {
+      op: 'revert',
+      lockVm: vmRef,
+      apply: () => {
+        this.doRevert(vmRef, snapRef);
+        return '';
+      },
+    };
   }
 
   private doRevert(vmRef: string, snapRef: string): void {
@@ -159,7 +232,9 @@ export class VmOps {
     vm.VBDs = (vm.VBDs as string[]).filter((r) => s.get('VBD', r));
     for (const vbd of diskVbds(s, snap)) {
       const src = s.must('VDI', vbd.VDI);
-      const clone = newVdi(s, src.name_label, src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), { sm_config: { 'vhd-parent': src.uuid } });
+      const clone = newVdi(s, src.name_label, src.SR, src.virtual_size, s.vdiContent.get(vbd.VDI), {
+        sm_config: { 'vhd-parent': src.uuid },
+      });
       attachDisk(s, vmRef, clone, vbd.userdevice);
     }
     // disk-only snapshot → Halted (a checkpoint would restore Suspended)
@@ -176,7 +251,14 @@ export class VmOps {
     this.guardNormal(vmRef, vm, 'destroy');
     if (!vm.is_a_snapshot) requirePowerState(vmRef, vm, ['Halted', 'Suspended']);
     requireNoOtherOp(vmRef, vm);
-    return { op: 'destroy', lockVm: vmRef, apply: () => { this.doDestroy(vmRef); return ''; } };
+    return {
+      op: 'destroy',
+      lockVm: vmRef,
+      apply: () => {
+        this.doDestroy(vmRef);
+        return '';
+      },
+    };
   }
 
   /** Removes the VM record, its VBDs and VIFs; VDIs stay (as xapi). */
@@ -216,7 +298,9 @@ export class VmOps {
     requirePowerState(vmRef, vm, allowed);
     requireNoOtherOp(vmRef, vm);
     return {
-      op, lockVm: vmRef, apply: () => {
+      op,
+      lockVm: vmRef,
+      apply: () => {
         const v = this.vm(vmRef);
         requirePowerState(vmRef, v, allowed);
         v.power_state = target;
@@ -228,20 +312,28 @@ export class VmOps {
           v.domid = -1;
           v.suspend_VDI = NULL_REF;
         }
-        for (const b of v.VBDs as string[]) { const vbd = this.store.get('VBD', b); if (vbd) vbd.currently_attached = target === 'Running'; }
+        for (const b of v.VBDs as string[]) {
+          const vbd = this.store.get('VBD', b);
+          if (vbd) vbd.currently_attached = target === 'Running';
+        }
         refreshVmAllowedOps(this.store, vmRef);
         return '';
       },
     };
   }
 
-  start(vmRef: string): PreparedOp { return this.transition(vmRef, 'start', ['Halted'], 'Running'); }
-  cleanShutdown(vmRef: string): PreparedOp { return this.transition(vmRef, 'clean_shutdown', ['Running'], 'Halted'); }
+  start(vmRef: string): PreparedOp {
+    return this.transition(vmRef, 'start', ['Halted'], 'Running');
+  }
+  cleanShutdown(vmRef: string): PreparedOp {
+    return this.transition(vmRef, 'clean_shutdown', ['Running'], 'Halted');
+  }
   /** As xapi's Xapi_vm.hard_shutdown: a Suspended VM's suspend image is destroyed (its memory state is discarded). */
   hardShutdown(vmRef: string): PreparedOp {
     const prepared = this.transition(vmRef, 'hard_shutdown', ['Paused', 'Suspended', 'Running'], 'Halted');
     return {
-      ...prepared, apply: () => {
+      ...prepared,
+      apply: () => {
         const vm = this.vm(vmRef);
         const image = vm.power_state === 'Suspended' ? vm.suspend_VDI : NULL_REF;
         const out = prepared.apply();
@@ -255,7 +347,8 @@ export class VmOps {
   powerStateReset(vmRef: string): PreparedOp {
     const vm = this.vm(vmRef);
     return {
-      op: 'power_state_reset', apply: () => {
+      op: 'power_state_reset',
+      apply: () => {
         if (vm.resident_on !== NULL_REF) setResident(this.store, vmRef, vm, NULL_REF);
         vm.power_state = 'Halted';
         vm.domid = -1;
@@ -269,16 +362,33 @@ export class VmOps {
   setIsATemplate(vmRef: string, value: unknown): PreparedOp {
     const vm = this.vm(vmRef);
     if (value === true && !vm.is_a_snapshot) requirePowerState(vmRef, vm, ['Halted']);
-    return { op: 'make_into_template', apply: () => { vm.is_a_template = value === true; refreshVmAllowedOps(this.store, vmRef); return ''; } };
+    return {
+      op: 'make_into_template',
+      apply: () => {
+        vm.is_a_template = value === true;
+        refreshVmAllowedOps(this.store, vmRef);
+        return '';
+      },
+    };
   }
 
   vdiDestroy(vdiRef: string): PreparedOp {
     const s = this.store;
     const vdi = s.must('VDI', vdiRef);
-    const inUse = (vdi.VBDs as string[]).some((b) => { const vbd = s.get('VBD', b); return vbd && s.get('VM', vbd.VM); });
+    const inUse = (vdi.VBDs as string[]).some((b) => {
+      const vbd = s.get('VBD', b);
+      return vbd && s.get('VM', vbd.VM);
+    });
     if (inUse) throw new XapiError('VDI_IN_USE', [vdiRef, 'destroy']);
     requireNoOtherOp(vdiRef, vdi, 'VDI');
-    return { op: 'destroy', lockVdi: vdiRef, apply: () => { this.dropVdi(vdiRef); return ''; } };
+    return {
+      op: 'destroy',
+      lockVdi: vdiRef,
+      apply: () => {
+        this.dropVdi(vdiRef);
+        return '';
+      },
+    };
   }
 
   private dropVdi(vdiRef: string): void {

@@ -25,7 +25,10 @@ export async function handleXmlRpc(ctx: RpcContext, req: IncomingMessage, res: S
     body = failureResponse(err.toArray());
   }
   const slow = ctx.faults.slowNextReply;
-  if (slow && slow.method === call.method) { ctx.faults.slowNextReply = undefined; await delay(slow.ms); }
+  if (slow && slow.method === call.method) {
+    ctx.faults.slowNextReply = undefined;
+    await delay(slow.ms);
+  }
   res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -24,7 +24,12 @@ export interface XvaStreamOptions {
 const sidecar = (name: string, hex: string): Buffer => tarEntry(`${name}.xxhash`, Buffer.from(hex, 'ascii'));
 
 /** ova.xml, the disks' chunk entries, the end-of-archive marker: pieces of a tar stream, generated lazily. */
-export async function* xvaParts(store: XapiStore, xml: string, disks: OvaDisk[], o: XvaStreamOptions): AsyncGenerator<Buffer> {
+export async function* xvaParts(
+  store: XapiStore,
+  xml: string,
+  disks: OvaDisk[],
+  o: XvaStreamOptions,
+): AsyncGenerator<Buffer> {
   if (!o.skipOvaXml) yield tarEntry('ova.xml', Buffer.from(xml, 'utf8'));
   const total = disks.reduce((n, d) => n + chunkCount(d.size), 0) || 1;
   let done = 0;

@@ -25,5 +25,10 @@ export function xxh64Hex(buf: Uint8Array, seed = 0n): string {
 /** XXH64 of data that arrives in pieces: `update` each piece, then `hex()` once. */
 export function xxh64Stream(seed = 0n): { update(piece: Uint8Array): void; hex(): string } {
   const h = loaded().create64(seed);
-  return { update: (piece) => { h.update(piece); }, hex: () => hex(h.digest()) };
+  return {
+    update: (piece) => {
+      h.update(piece);
+    },
+    hex: () => hex(h.digest()),
+  };
 }

@@ -4,15 +4,24 @@
 // concatenated frames is one valid zstd stream (RFC 8878 §3.1), so nothing is held beyond one piece.
 import { Transform, TransformCallback } from 'stream';
 
-interface ZstdStreaming { compress(data: Uint8Array, level: number): Uint8Array; decompress(data: Uint8Array): Uint8Array }
-interface ZstdModule { Streaming: new () => ZstdStreaming }
+interface ZstdStreaming {
+  compress(data: Uint8Array, level: number): Uint8Array;
+  decompress(data: Uint8Array): Uint8Array;
+}
+interface ZstdModule {
+  Streaming: new () => ZstdStreaming;
+}
 
 let codec: Promise<ZstdStreaming> | undefined;
 /** The zstd codec, initialised once per process. */
 export function zstdCodec(): Promise<ZstdStreaming> {
   // Loaded on first use only (it is large, and external to the CLI bundle: build.mjs).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  codec ??= new Promise((resolve) => (require('zstd-codec') as { ZstdCodec: { run(cb: (z: ZstdModule) => void): void } }).ZstdCodec.run((z) => resolve(new z.Streaming())));
+
+  codec ??= new Promise((resolve) =>
+    (require('zstd-codec') as { ZstdCodec: { run(cb: (z: ZstdModule) => void): void } }).ZstdCodec.run((z) =>
+      resolve(new z.Streaming()),
+    ),
+  );
   return codec;
 }
 
@@ -24,15 +33,28 @@ export async function createZstd(): Promise<Transform> {
   const z = await zstdCodec();
   let parts: Buffer[] = [];
   let size = 0;
-  const frame = (): Buffer => { const out = Buffer.from(z.compress(Buffer.concat(parts), 3)); parts = []; size = 0; return out; };
+  const frame = (): Buffer => {
+    const out = Buffer.from(z.compress(Buffer.concat(parts), 3));
+    parts = [];
+    size = 0;
+    return out;
+  };
   return new Transform({
     transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) {
       parts.push(chunk);
       size += chunk.length;
-      try { cb(null, size >= FRAME_BYTES ? frame() : undefined); } catch (e) { cb(e as Error); }
+      try {
+        cb(null, size >= FRAME_BYTES ? frame() : undefined);
+      } catch (e) {
+        cb(e as Error);
+      }
     },
     flush(cb: TransformCallback) {
-      try { cb(null, size ? frame() : undefined); } catch (e) { cb(e as Error); }
+      try {
+        cb(null, size ? frame() : undefined);
+      } catch (e) {
+        cb(e as Error);
+      }
     },
   });
 }

@@ -9,13 +9,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface SshdPeer {
-  host: string; port: number; user: string;
+  host: string;
+  port: number;
+  user: string;
   /** The user's password (password authentication) and its private key (key authentication, OpenSSH format). */
-  password: string; privateKey: Buffer;
+  password: string;
+  privateKey: Buffer;
   /** The host key's fingerprint as `ssh-keygen -lf` prints it (SHA256:…), read from ssh-keygen itself. */
   hostKeyFingerprint: string;
   /** The peer's folder: `bin/` (first on the user's PATH), `files/` (readable by the user), sshd's log. */
-  dir: string; bin: string; files: string;
+  dir: string;
+  bin: string;
+  files: string;
   /** Writes an executable stub into bin/. */
   addTool(name: string, script: string): void;
   /** sshd's own log (-E), for a failing test to show. */
@@ -30,12 +35,15 @@ export interface SshdPeerOptions {
 
 /** Starts sshd in the foreground (-D) on an ephemeral loopback port; `stop()` ends it by its pid and removes the user. */
 export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPeer> {
-  if (!fs.existsSync('/usr/sbin/sshd')) throw new Error('OpenSSH server missing: run test/peers/openssh/install.sh (as root)');
+  if (!fs.existsSync('/usr/sbin/sshd'))
+    throw new Error('OpenSSH server missing: run test/peers/openssh/install.sh (as root)');
   fs.mkdirSync('/run/sshd', { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-sshd-'));
   fs.chmodSync(dir, 0o755);
-  const bin = path.join(dir, 'bin'); const files = path.join(dir, 'files');
-  fs.mkdirSync(bin, { mode: 0o755 }); fs.mkdirSync(files, { mode: 0o755 });
+  const bin = path.join(dir, 'bin');
+  const files = path.join(dir, 'files');
+  fs.mkdirSync(bin, { mode: 0o755 });
+  fs.mkdirSync(files, { mode: 0o755 });
   const user = `vmbk${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('base64url');
   const hostKey = path.join(dir, 'host_key');
@@ -43,26 +51,68 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
   const clientKey = path.join(dir, 'client_key');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
   const authorized = path.join(dir, 'authorized_keys');
-  fs.copyFileSync(clientKey + '.pub', authorized); fs.chmodSync(authorized, 0o644);
+  fs.copyFileSync(clientKey + '.pub', authorized);
+  fs.chmodSync(authorized, 0o644);
   execFileSync('useradd', ['-M', '-d', dir, '-s', '/bin/sh', '-p', '*', user]);
   execFileSync('chown', [user, files]);
   execFileSync('chpasswd', [], { input: `${user}:${password}\n` });
   const port = await freePort();
   const logFile = path.join(dir, 'sshd.log');
   const cfg = path.join(dir, 'sshd_config');
-  fs.writeFileSync(cfg, [
-    `ListenAddress 127.0.0.1`, `Port ${port}`, `HostKey ${hostKey}`, `PidFile ${path.join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${authorized}`, `StrictModes no`, `UsePAM no`, `PasswordAuthentication yes`, `PubkeyAuthentication yes`,
-    `KbdInteractiveAuthentication no`, `AllowUsers ${user}`, `Subsystem sftp internal-sftp`,
-    `SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin`, `PermitRootLogin no`, `LogLevel VERBOSE`, '',
-  ].join('\n'));
-  const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', fs.openSync(logFile, 'a')] });
-  const removeUser = () => { try { execFileSync('userdel', ['-f', user], { stdio: 'ignore' }); } catch { /* already gone */ } };
-  try { await waitListening(port, proc, logFile); } catch (e) { proc.kill('SIGTERM'); removeUser(); throw e; }
+  fs.writeFileSync(
+    cfg,
+    [
+      `ListenAddress 127.0.0.1`,
+      `Port ${port}`,
+      `HostKey ${hostKey}`,
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      `StrictModes no`,
+      `UsePAM no`,
+      `PasswordAuthentication yes`,
+      `PubkeyAuthentication yes`,
+      `KbdInteractiveAuthentication no`,
+      `AllowUsers ${user}`,
+      `Subsystem sftp internal-sftp`,
+      `SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
+      `PermitRootLogin no`,
+      `LogLevel VERBOSE`,
+      '',
+    ].join('\n'),
+  );
+  const proc: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], {
+    stdio: ['ignore', 'ignore', fs.openSync(logFile, 'a')],
+  });
+  const removeUser = () => {
+    try {
+      execFileSync('userdel', ['-f', user], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  };
+  try {
+    await waitListening(port, proc, logFile);
+  } catch (e) {
+    proc.kill('SIGTERM');
+    removeUser();
+    throw e;
+  }
   const fingerprint = execFileSync('ssh-keygen', ['-lf', hostKey + '.pub'], { encoding: 'utf8' }).split(/\s+/)[1];
   return {
-    host: '127.0.0.1', port, user, password, privateKey: fs.readFileSync(clientKey), hostKeyFingerprint: fingerprint, dir, bin, files,
-    addTool(name, script) { const f = path.join(bin, name); fs.writeFileSync(f, script); fs.chmodSync(f, 0o755); },
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    privateKey: fs.readFileSync(clientKey),
+    hostKeyFingerprint: fingerprint,
+    dir,
+    bin,
+    files,
+    addTool(name, script) {
+      const f = path.join(bin, name);
+      fs.writeFileSync(f, script);
+      fs.chmodSync(f, 0o755);
+    },
     log: () => fs.readFileSync(logFile, 'utf8'),
     async stop() {
       if (proc.exitCode === null && proc.pid) {
@@ -80,19 +130,29 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
 /** Polls until sshd accepts TCP (up to 30 s: the machine is shared); fails early if sshd exited. */
 async function waitListening(port: number, proc: ChildProcess, logFile: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`sshd exited with ${proc.exitCode}: ${fs.readFileSync(logFile, 'utf8')}`);
+    if (proc.exitCode !== null)
+      throw new Error(`sshd exited with ${proc.exitCode}: ${fs.readFileSync(logFile, 'utf8')}`);
     const ok = await new Promise<boolean>((resolve) => {
       const c = net.connect(port, '127.0.0.1');
-      c.once('data', () => { c.destroy(); resolve(true); }); // the SSH banner: sshd is serving
+      c.once('data', () => {
+        c.destroy();
+        resolve(true);
+      }); // the SSH banner: sshd is serving
       c.once('error', () => resolve(false));
-      c.setTimeout(1000, () => { c.destroy(); resolve(false); });
+      c.setTimeout(1000, () => {
+        c.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));

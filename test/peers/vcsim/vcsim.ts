@@ -6,9 +6,22 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 
 /** Inventory size, as the launcher's flags (see main.go): VMs are per resource pool — each cluster's root pool and each standalone host's. */
-export interface VcsimInventory { dc?: number; cluster?: number; clusterHost?: number; host?: number; pool?: number; vm?: number; ds?: number; folder?: number; pg?: number }
+export interface VcsimInventory {
+  dc?: number;
+  cluster?: number;
+  clusterHost?: number;
+  host?: number;
+  pool?: number;
+  vm?: number;
+  ds?: number;
+  folder?: number;
+  pg?: number;
+}
 export interface VcsimOptions extends VcsimInventory {
-  esx?: boolean; username?: string; password?: string; tls?: boolean;
+  esx?: boolean;
+  username?: string;
+  password?: string;
+  tls?: boolean;
   /** How long the launcher's ConsolidateVMDisks_Task runs (ms). */
   taskMs?: number;
   /** VM names whose runtime.consolidationNeeded starts true. */
@@ -20,18 +33,37 @@ export interface Vcsim {
   url: string;
   /** Base URL (no /sdk), as a connection profile's url. */
   baseUrl: string;
-  sha1: string; sha256: string; pid: number;
+  sha1: string;
+  sha256: string;
+  pid: number;
   close(): Promise<void>;
 }
 
-const DEFAULTS: Required<VcsimInventory> = { dc: 1, cluster: 1, clusterHost: 3, host: 1, pool: 0, vm: 2, ds: 1, folder: 0, pg: 1 };
+const DEFAULTS: Required<VcsimInventory> = {
+  dc: 1,
+  cluster: 1,
+  clusterHost: 3,
+  host: 1,
+  pool: 0,
+  vm: 2,
+  ds: 1,
+  folder: 0,
+  pg: 1,
+};
 let built: string | undefined;
 
 /** Builds the launcher once per process (a no-op when the binary is newer than its sources); returns its path. */
 export function buildVcsim(): string {
   if (built) return built;
   const script = path.join(repoRoot(), 'test', 'peers', 'vcsim', 'build.sh');
-  built = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 }).trim().split('\n').pop()!;
+  built = execFileSync('bash', [script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 15 * 60_000,
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
   return built;
 }
 
@@ -39,24 +71,67 @@ export function buildVcsim(): string {
 export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   const bin = buildVcsim();
   const inv = { ...DEFAULTS, ...opts };
-  const args = ['-l', '127.0.0.1:0', '-username', opts.username ?? 'user', '-password', opts.password ?? 'pass',
-    '-dc', String(inv.dc), '-cluster', String(inv.cluster), '-cluster-host', String(inv.clusterHost), '-host', String(inv.host),
-    '-pool', String(inv.pool), '-vm', String(inv.vm), '-ds', String(inv.ds), '-folder', String(inv.folder), '-pg', String(inv.pg),
-    '-task-ms', String(opts.taskMs ?? 0), '-tls=' + String(opts.tls ?? true)];
+  const args = [
+    '-l',
+    '127.0.0.1:0',
+    '-username',
+    opts.username ?? 'user',
+    '-password',
+    opts.password ?? 'pass',
+    '-dc',
+    String(inv.dc),
+    '-cluster',
+    String(inv.cluster),
+    '-cluster-host',
+    String(inv.clusterHost),
+    '-host',
+    String(inv.host),
+    '-pool',
+    String(inv.pool),
+    '-vm',
+    String(inv.vm),
+    '-ds',
+    String(inv.ds),
+    '-folder',
+    String(inv.folder),
+    '-pg',
+    String(inv.pg),
+    '-task-ms',
+    String(opts.taskMs ?? 0),
+    '-tls=' + String(opts.tls ?? true),
+  ];
   if (opts.esx) args.push('-esx');
   if (opts.consolidationNeeded?.length) args.push('-consolidation-needed', opts.consolidationNeeded.join(','));
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => { if (stderr.length < 200) stderr.push(d.toString()); if (process.env.VCSIM_STDERR) process.stderr.write(d); });
+  child.stderr!.on('data', (d: Buffer) => {
+    if (stderr.length < 200) stderr.push(d.toString());
+    if (process.env.VCSIM_STDERR) process.stderr.write(d);
+  });
   const ready = await new Promise<{ url: string; sha1: string; sha256: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vcsim did not start within 120 s: ${stderr.join('')}`)); }, 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`vcsim did not start within 120 s: ${stderr.join('')}`));
+    }, 120_000);
     const lines = readline.createInterface({ input: child.stdout! });
-    lines.once('line', (line) => { clearTimeout(timer); try { resolve(JSON.parse(line)); } catch (e) { reject(e); } });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`vcsim exited (${code}) before it was ready: ${stderr.join('')}`)); });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`vcsim exited (${code}) before it was ready: ${stderr.join('')}`));
+    });
   });
   const baseUrl = ready.url.replace(/\/sdk$/, '');
   // A test run that ends without close() (a crash, a timeout) still stops its simulator, which then cleans up.
-  const onExit = () => { child.kill('SIGTERM'); };
+  const onExit = () => {
+    child.kill('SIGTERM');
+  };
   process.once('exit', onExit);
   child.once('exit', () => process.removeListener('exit', onExit));
   return { ...ready, baseUrl, close: () => stop(child) };
@@ -67,18 +142,30 @@ function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
 
 /** What the launcher creates for given flags (govmomi simulator/model.go, Model.Create), to check an inventory against. */
-export function expectedCounts(opts: VcsimOptions = {}): { datacenters: number; clusters: number; hosts: number; vms: number; datastores: number } {
+export function expectedCounts(opts: VcsimOptions = {}): {
+  datacenters: number;
+  clusters: number;
+  hosts: number;
+  vms: number;
+  datastores: number;
+} {
   const i = { ...DEFAULTS, ...opts };
   if (opts.esx) return { datacenters: 1, clusters: 0, hosts: 1, vms: i.vm, datastores: i.ds };
   return {
-    datacenters: i.dc, clusters: i.dc * i.cluster, hosts: i.dc * (i.host + i.cluster * i.clusterHost),
-    vms: i.dc * (i.host + i.cluster) * i.vm, datastores: i.dc * i.ds,
+    datacenters: i.dc,
+    clusters: i.dc * i.cluster,
+    hosts: i.dc * (i.host + i.cluster * i.clusterHost),
+    vms: i.dc * (i.host + i.cluster) * i.vm,
+    datastores: i.dc * i.ds,
   };
 }
 

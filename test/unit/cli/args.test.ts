@@ -3,12 +3,21 @@ import { parseArgs } from '../../../src/cli/args';
 
 describe('CLI arguments', () => {
   it('a flag that takes a value takes the next argument even when it starts with --', () => {
-    assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name', '--x']), { positional: ['snapshot', 'web-01'], flags: { name: '--x' } });
-    assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name=--x', '--json']), { positional: ['snapshot', 'web-01'], flags: { name: '--x', json: true } });
+    assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name', '--x']), {
+      positional: ['snapshot', 'web-01'],
+      flags: { name: '--x' },
+    });
+    assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name=--x', '--json']), {
+      positional: ['snapshot', 'web-01'],
+      flags: { name: '--x', json: true },
+    });
     assert.deepEqual(parseArgs(['restore', 'id', '--name', '--json', '--json']).flags, { name: '--json', json: true });
   });
   it('boolean flags never swallow the next argument; a valued flag at the end is an error', () => {
-    assert.deepEqual(parseArgs(['backup', '--compress', 'web-01']), { positional: ['backup', 'web-01'], flags: { compress: true } });
+    assert.deepEqual(parseArgs(['backup', '--compress', 'web-01']), {
+      positional: ['backup', 'web-01'],
+      flags: { compress: true },
+    });
     assert.throws(() => parseArgs(['snapshot', 'web-01', '--name']), /--name needs a value/);
   });
 });

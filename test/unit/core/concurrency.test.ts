@@ -3,11 +3,16 @@ import { concurrencyPerHost } from '../../../src/core/concurrency';
 import { JobManager } from '../../../src/core/jobManager';
 import { ConnectionProfile } from '../../../src/core/model';
 
-const profile = (platform: ConnectionProfile['platform'], concurrency?: number): ConnectionProfile =>
-  ({ name: 'c', platform, url: 'https://h', username: 'u', ...(concurrency ? { concurrencyPerHost: concurrency } : {}) });
+const profile = (platform: ConnectionProfile['platform'], concurrency?: number): ConnectionProfile => ({
+  name: 'c',
+  platform,
+  url: 'https://h',
+  username: 'u',
+  ...(concurrency ? { concurrencyPerHost: concurrency } : {}),
+});
 
 describe('concurrency per host', () => {
-  it('vSphere defaults to 4 (the seed\'s advice), Xen to the job manager\'s default, a configured value wins', () => {
+  it("vSphere defaults to 4 (the seed's advice), Xen to the job manager's default, a configured value wins", () => {
     assert.equal(concurrencyPerHost(profile('vmware')), 4);
     assert.equal(concurrencyPerHost(profile('xen')), undefined);
     assert.equal(concurrencyPerHost(profile('vmware', 7)), 7);
@@ -18,8 +23,17 @@ describe('concurrency per host', () => {
     const jobs = new JobManager();
     const release: Array<() => void> = [];
     let running = 0;
-    const body = () => new Promise<void>((resolve) => { running++; release.push(() => { running--; resolve(); }); });
-    const runs = Array.from({ length: 5 }, (_, i) => jobs.run(`backup ${i}`, 'backup-vm', {}, 'vc/host-1', body, concurrencyPerHost(profile('vmware'))));
+    const body = () =>
+      new Promise<void>((resolve) => {
+        running++;
+        release.push(() => {
+          running--;
+          resolve();
+        });
+      });
+    const runs = Array.from({ length: 5 }, (_, i) =>
+      jobs.run(`backup ${i}`, 'backup-vm', {}, 'vc/host-1', body, concurrencyPerHost(profile('vmware'))),
+    );
     await new Promise((r) => setImmediate(r));
     assert.equal(running, 4);
     release.shift()!();

@@ -7,9 +7,27 @@ const HOSTILE = 'web\u001b]0;owned\u0007\u001b[2J\u009b31m\u202egpj.exe\u2066x\u
 
 describe('escapeControlChars', () => {
   it('escapes C0, C1, DEL and the bidi controls (U+202A–202E, U+2066–2069, ALM, LRM, RLM) so none is left raw', () => {
-    const all = [...Array(0x20).keys(), 0x7f, ...Array.from({ length: 0x20 }, (_, i) => 0x80 + i),
-      0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x061c, 0x200e, 0x200f]
-      .map((c) => String.fromCharCode(c)).join('');
+    const all = [
+      ...Array(0x20).keys(),
+      0x7f,
+      ...Array.from({ length: 0x20 }, (_, i) => 0x80 + i),
+      0x2028,
+      0x2029,
+      0x202a,
+      0x202b,
+      0x202c,
+      0x202d,
+      0x202e,
+      0x2066,
+      0x2067,
+      0x2068,
+      0x2069,
+      0x061c,
+      0x200e,
+      0x200f,
+    ]
+      .map((c) => String.fromCharCode(c))
+      .join('');
     for (const style of ['named', 'hex'] as const) {
       const out = escapeControlChars(`a${all}b`, { style });
       assert.match(out, /^a[\x20-\x7e]+b$/, `${style}: only printable ASCII is left: ${JSON.stringify(out)}`);
@@ -19,7 +37,11 @@ describe('escapeControlChars', () => {
   it('named style (the default, VS Code and messages): \\e, \\t, \\n, \\r by name, the rest as \\xHH / \\uHHHH', () => {
     assert.equal(escapeControlChars(HOSTILE), 'web\\e]0;owned\\x07\\e[2J\\x9b31m\\u202egpj.exe\\u2066x\\x7f');
     assert.equal(escapeControlChars('a\tb\r\nc'), 'a\\tb\\r\\nc');
-    assert.equal(escapeControlChars('a\nb\u202e', true), 'a\nb\\u202e', 'keepNewlines (boolean form) keeps our line breaks');
+    assert.equal(
+      escapeControlChars('a\nb\u202e', true),
+      'a\nb\\u202e',
+      'keepNewlines (boolean form) keeps our line breaks',
+    );
   });
 
   it('hex style is what the CLI prints (printable), and printableLines keeps line breaks only', () => {

@@ -10,9 +10,16 @@ import { sleep } from '../../../src/core/retry';
 describe('JobManager', () => {
   it('limits concurrency per host and runs other hosts in parallel', async () => {
     const jm = new JobManager({ concurrencyPerHost: 1 });
-    let running = 0, peak = 0;
-    const body = async () => { running++; peak = Math.max(peak, running); await sleep(30); running--; };
-    const a = jm.run('a', 't', {}, 'h1', body), b = jm.run('b', 't', {}, 'h1', body);
+    let running = 0,
+      peak = 0;
+    const body = async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(30);
+      running--;
+    };
+    const a = jm.run('a', 't', {}, 'h1', body),
+      b = jm.run('b', 't', {}, 'h1', body);
     assert.equal(b.job.state, 'queued');
     await Promise.all([a.done, b.done]);
     assert.equal(peak, 1);
@@ -23,8 +30,14 @@ describe('JobManager', () => {
 
   it('takes a per-connection limit over the default', async () => {
     const jm = new JobManager({ concurrencyPerHost: 1 });
-    let running = 0, peak = 0;
-    const body = async () => { running++; peak = Math.max(peak, running); await sleep(30); running--; };
+    let running = 0,
+      peak = 0;
+    const body = async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(30);
+      running--;
+    };
     await Promise.all([1, 2, 3].map((i) => jm.run(`j${i}`, 't', {}, 'h1', body, 3).done));
     assert.equal(peak, 3);
   });
@@ -42,7 +55,10 @@ describe('JobManager', () => {
     const jm = new JobManager();
     const { job, done } = jm.run('x', 't', { vm: 'web' }, 'h', async (ctx) => {
       ctx.log('login with hunter2-secret');
-      throw new VendorError('VM_BAD_POWER_STATE', ['OpaqueRef:1', 'halted, suspended', 'running'], { connection: 'lab', vm: 'web' });
+      throw new VendorError('VM_BAD_POWER_STATE', ['OpaqueRef:1', 'halted, suspended', 'running'], {
+        connection: 'lab',
+        vm: 'web',
+      });
     });
     await assert.rejects(done);
     assert.equal(job.state, 'failed');

@@ -29,7 +29,10 @@ describe('Ownership journal', () => {
   it('records the intent on disk before anything is created, with a per-job marker in the name', async () => {
     const repo = tmp();
     const j = new Journal(repo);
-    const e = await j.begin({ connection: 'lab', platform: 'xen', vm, before: ['old-snap'] }, (m) => `vmbackup-temp ${m}`);
+    const e = await j.begin(
+      { connection: 'lab', platform: 'xen', vm, before: ['old-snap'] },
+      (m) => `vmbackup-temp ${m}`,
+    );
     const onDisk = JSON.parse(fs.readFileSync(path.join(journalDir(repo), `${e.id}.json`), 'utf8')) as JournalEntry;
     assert.equal(onDisk.state, 'intent');
     assert.equal(onDisk.name, `vmbackup-temp ${e.marker}`);
@@ -37,10 +40,14 @@ describe('Ownership journal', () => {
     assert.ok(e.marker.length >= 12);
     const other = await j.begin({ connection: 'lab', platform: 'xen', vm, before: [] });
     assert.notEqual(other.marker, e.marker);
-    assert.deepEqual(fs.readdirSync(journalDir(repo)).filter((n) => !n.endsWith('.json')), [], 'no temporary file stays');
+    assert.deepEqual(
+      fs.readdirSync(journalDir(repo)).filter((n) => !n.endsWith('.json')),
+      [],
+      'no temporary file stays',
+    );
   });
 
-  it('a live job\'s entry is not abandoned; released, or of a dead process, it is; completion removes the entry and the empty journal folders', async () => {
+  it("a live job's entry is not abandoned; released, or of a dead process, it is; completion removes the entry and the empty journal folders", async () => {
     const repo = tmp();
     const j = new Journal(repo);
     const e = await j.begin({ connection: 'lab', platform: 'xen', vm, before: [] });
@@ -48,18 +55,23 @@ describe('Ownership journal', () => {
     j.release(e);
     assert.equal(isAbandoned(e), true);
     assert.equal(isAbandoned({ ...e, owner: { host: os.hostname(), pid: Number(deadPid()) } }), true);
-    assert.equal(isAbandoned({ ...e, owner: { host: 'elsewhere', pid: 1 }, updatedAt: new Date().toISOString() }), false, 'another machine\'s recent entry');
+    assert.equal(
+      isAbandoned({ ...e, owner: { host: 'elsewhere', pid: 1 }, updatedAt: new Date().toISOString() }),
+      false,
+      "another machine's recent entry",
+    );
     await j.complete(e);
     assert.ok(!fs.existsSync(path.join(repo, '.vmbackup')));
     assert.deepEqual(fs.readdirSync(repo), []);
   });
 
-  it('a journal write cut by kill -9 (<id>.json.<pid>.tmp of a dead process) is removed; a live process\'s is not', async () => {
+  it("a journal write cut by kill -9 (<id>.json.<pid>.tmp of a dead process) is removed; a live process's is not", async () => {
     const repo = tmp();
     fs.mkdirSync(journalDir(repo), { recursive: true });
     const dead = path.join(journalDir(repo), `0b8e2d4c-1111-4222-8333-944455556666.json.${deadPid()}.tmp`);
     const mine = path.join(journalDir(repo), `0b8e2d4c-1111-4222-8333-944455556667.json.${process.pid}.tmp`);
-    fs.writeFileSync(dead, '{"half'); fs.writeFileSync(mine, '{"half');
+    fs.writeFileSync(dead, '{"half');
+    fs.writeFileSync(mine, '{"half');
     const j = new Journal(repo);
     assert.deepEqual(await j.removeDeadWrites(true), [dead]);
     assert.ok(fs.existsSync(dead), 'a dry run deletes nothing');
@@ -67,7 +79,11 @@ describe('Ownership journal', () => {
     assert.deepEqual([fs.existsSync(dead), fs.existsSync(mine)], [false, true]);
     fs.rmSync(mine);
     await j.removeDeadWrites(false);
-    assert.deepEqual(fs.readdirSync(repo), [], 'an empty journal folder (a kill right after an entry\'s completion) goes too');
+    assert.deepEqual(
+      fs.readdirSync(repo),
+      [],
+      "an empty journal folder (a kill right after an entry's completion) goes too",
+    );
   });
 
   it('an unreadable journal file is reported, never deleted', async () => {
@@ -79,20 +95,29 @@ describe('Ownership journal', () => {
     assert.ok(fs.existsSync(path.join(journalDir(repo), 'x.json')));
   });
 
-  it('a killed job\'s folder: its .part and unmanifested file go, the folders too when empty; nothing else', async () => {
+  it("a killed job's folder: its .part and unmanifested file go, the folders too when empty; nothing else", async () => {
     const { repo, dir, e } = await killedJob({ 'web.xva.part': 'half' });
     const dry = await cleanJobFolder(repo, e, [e], true);
-    assert.deepEqual(dry.map((i) => i.action), ['would delete', 'would delete', 'would delete']);
+    assert.deepEqual(
+      dry.map((i) => i.action),
+      ['would delete', 'would delete', 'would delete'],
+    );
     assert.ok(fs.existsSync(path.join(dir, 'web.xva.part')), 'a dry run deletes nothing');
     const done = await cleanJobFolder(repo, e, [e], false);
-    assert.deepEqual(done.map((i) => i.what.split(' ')[0]), ['file', 'folder', 'folder']);
+    assert.deepEqual(
+      done.map((i) => i.what.split(' ')[0]),
+      ['file', 'folder', 'folder'],
+    );
     assert.ok(!fs.existsSync(path.join(repo, 'web')));
   });
 
-  it('a killed job\'s folder that holds a file it did not name is kept (only its own files go)', async () => {
-    const { repo, dir, e } = await killedJob({ 'web.xva.part': 'half', 'notes.txt': 'the user\'s' });
+  it("a killed job's folder that holds a file it did not name is kept (only its own files go)", async () => {
+    const { repo, dir, e } = await killedJob({ 'web.xva.part': 'half', 'notes.txt': "the user's" });
     const items = await cleanJobFolder(repo, e, [e], false);
-    assert.deepEqual(items.map((i) => i.action), ['deleted', 'kept']);
+    assert.deepEqual(
+      items.map((i) => i.action),
+      ['deleted', 'kept'],
+    );
     assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
   });
 
@@ -100,7 +125,7 @@ describe('Ownership journal', () => {
     const { repo, e } = await killedJob({ 'web.xva': 'x', 'manifest.json': '{}' });
     assert.deepEqual(await cleanJobFolder(repo, e, [e], false), []);
     const other = new BackupRepository(repo).newBackupDir('web', 'vm');
-    fs.writeFileSync(path.join(other, 'web.xva.part'), 'another job\'s');
+    fs.writeFileSync(path.join(other, 'web.xva.part'), "another job's");
     Object.assign(e, { folder: other, folderMade: false });
     await cleanJobFolder(repo, e, [e], false);
     assert.ok(fs.existsSync(path.join(other, 'web.xva.part')));
@@ -113,13 +138,18 @@ describe('Backup folders (item 6)', () => {
     const when = new Date('2026-01-02T03:04:05.678Z');
     const r = new BackupRepository(repo);
     const first = r.newBackupDir('web', 'vm', when);
-    fs.writeFileSync(path.join(first, 'web.xva.part'), 'the other job\'s');
+    fs.writeFileSync(path.join(first, 'web.xva.part'), "the other job's");
     // The other process's mkdir lands right after this one looked: existsSync said "free".
+
     const nodeFs = require('node:fs') as { existsSync: (p: fs.PathLike) => boolean };
     const real = nodeFs.existsSync;
     nodeFs.existsSync = (p) => (String(p) === first ? false : real(p));
     let second: string;
-    try { second = r.newBackupDir('web', 'vm', when); } finally { nodeFs.existsSync = real; }
+    try {
+      second = r.newBackupDir('web', 'vm', when);
+    } finally {
+      nodeFs.existsSync = real;
+    }
     assert.notEqual(second, first);
     assert.deepEqual(fs.readdirSync(second), []);
   });

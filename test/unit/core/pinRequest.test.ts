@@ -3,7 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { Job } from '../../../src/core/job';
 import { UntrustedCertificateError, VendorError } from '../../../src/core/errors';
-import { PIN_ACTION, SHOW_LOG_ACTION, failureActions, pinConfirmation, pinRequestFromError } from '../../../src/core/pinRequest';
+import {
+  PIN_ACTION,
+  SHOW_LOG_ACTION,
+  failureActions,
+  pinConfirmation,
+  pinRequestFromError,
+} from '../../../src/core/pinRequest';
 import { pinRequestOf } from '../../../src/views/nodes';
 
 const HOW = 'openssl x509 -noout -fingerprint -sha256 -in /etc/xensource/xapi-ssl.pem';
@@ -11,23 +17,36 @@ const MASTER = 'AA:'.repeat(31) + 'AA';
 const MEMBER = 'BB:'.repeat(31) + 'BB';
 
 function memberError(name = 'xcp-host2'): UntrustedCertificateError {
-  return new UntrustedCertificateError(`pool member ${name} (127.0.0.9), where master redirected the transfer, presented a certificate that does not verify`,
-    'DEPTH_ZERO_SELF_SIGNED_CERT', 'master.example:443', MASTER, HOW, { name, address: '127.0.0.9', thumbprint: MEMBER });
+  return new UntrustedCertificateError(
+    `pool member ${name} (127.0.0.9), where master redirected the transfer, presented a certificate that does not verify`,
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'master.example:443',
+    MASTER,
+    HOW,
+    { name, address: '127.0.0.9', thumbprint: MEMBER },
+  );
 }
 
 async function failedJob(err: Error, connection = 'lab'): Promise<Job> {
   const job = new Job('Back up "web01"', 'backup', { connection, vm: 'web01' }, 'lab/h1');
-  await job.execute(async () => { throw err; }).catch(() => undefined);
+  await job
+    .execute(async () => {
+      throw err;
+    })
+    .catch(() => undefined);
   return job;
 }
 
 describe('Pin This Certificate on a failed job', () => {
-  it('a job failed on a pool member\'s certificate records what to pin, the member and the code', async () => {
+  it("a job failed on a pool member's certificate records what to pin, the member and the code", async () => {
     const job = await failedJob(memberError());
     assert.equal(job.record.state, 'failed');
     assert.equal(job.record.error?.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
     assert.deepEqual(job.record.error?.untrusted, {
-      connection: 'lab', host: 'master.example:443', thumbprint: MASTER, howToCheck: HOW,
+      connection: 'lab',
+      host: 'master.example:443',
+      thumbprint: MASTER,
+      howToCheck: HOW,
       member: { name: 'xcp-host2', address: '127.0.0.9', thumbprint: MEMBER },
     });
     assert.match(job.record.error!.message, /pool member xcp-host2 \(127\.0\.0\.9\)/);
@@ -54,7 +73,12 @@ describe('Pin This Certificate on a failed job', () => {
     const job = await failedJob(memberError('host\u001b[2J\u202e2'));
     const { message, detail } = pinConfirmation(job.record.error!.untrusted!);
     assert.equal(message, 'Pin the certificate of master.example:443 for connection "lab"?');
-    assert.ok(detail.includes(`Pool member host\\e[2J\\u202e2 (127.0.0.9) refused the transfer with a certificate of SHA-256 ${MEMBER}`), detail);
+    assert.ok(
+      detail.includes(
+        `Pool member host\\e[2J\\u202e2 (127.0.0.9) refused the transfer with a certificate of SHA-256 ${MEMBER}`,
+      ),
+      detail,
+    );
     assert.ok(detail.includes(`SHA-256 ${MASTER}`), detail);
     assert.ok(detail.includes(HOW), detail);
   });

@@ -6,8 +6,10 @@ describe('ProgressMeter', () => {
     let t = 0;
     const m = new ProgressMeter(1000, 10_000, () => t);
     m.set(0);
-    t = 1000; m.set(100);
-    t = 2000; const p = m.set(200);
+    t = 1000;
+    m.set(100);
+    t = 2000;
+    const p = m.set(200);
     assert.equal(p.rateBytesPerSec, 100);
     assert.equal(p.etaSeconds, 8);
     assert.equal(p.fraction, 0.2);
@@ -16,7 +18,8 @@ describe('ProgressMeter', () => {
   it('has no ETA without a total', () => {
     let t = 0;
     const m = new ProgressMeter(undefined, 10_000, () => t);
-    m.set(0); t = 1000;
+    m.set(0);
+    t = 1000;
     const p = m.set(2048);
     assert.equal(p.etaSeconds, undefined);
     assert.equal(p.rateBytesPerSec, 2048);
@@ -24,24 +27,29 @@ describe('ProgressMeter', () => {
 });
 
 describe('ProgressMeter without a byte total', () => {
-  it('takes the fraction and the ETA from the source\'s own progress (XAPI\'s export task), and never goes back', () => {
+  it("takes the fraction and the ETA from the source's own progress (XAPI's export task), and never goes back", () => {
     let t = 0;
     const m = new ProgressMeter(undefined, 10_000, () => t);
-    m.set(0); m.setFraction(0.1);
-    t = 2000; m.set(4096); m.setFraction(0.3);
+    m.set(0);
+    m.setFraction(0.1);
+    t = 2000;
+    m.set(4096);
+    m.setFraction(0.3);
     let p = m.snapshot();
     assert.equal(p.fraction, 0.3);
     assert.equal(p.bytesTotal, undefined);
     assert.ok(Math.abs(p.etaSeconds! - 7) < 1e-9, `0.2 per 2 s, 0.7 to go: 7 s (${p.etaSeconds})`);
     assert.match(formatProgress(p), /^4\.0 KiB \(30 %\) · 2\.0 KiB\/s · ETA 7 s$/);
-    t = 3000; m.setFraction(0.2); // a stale poll answered late
+    t = 3000;
+    m.setFraction(0.2); // a stale poll answered late
     p = m.snapshot();
     assert.equal(p.fraction, 0.3);
   });
   it('a byte total, when there is one, wins over the fraction', () => {
     let t = 0;
     const m = new ProgressMeter(1000, 10_000, () => t);
-    m.set(0); m.setFraction(0.9);
+    m.set(0);
+    m.setFraction(0.9);
     t = 1000;
     assert.equal(m.set(100).fraction, 0.1);
   });

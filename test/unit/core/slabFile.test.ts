@@ -12,7 +12,13 @@ describe('SlabFile', () => {
   it('writes full slabs at their offsets while the next one fills, and makes the reader wait when every slab is in flight', async () => {
     const file = path.join(tmp(), 'f.bin');
     const seen: Buffer[] = [];
-    const f = await SlabFile.create(file, (b) => { seen.push(Buffer.from(b)); }, { slabBytes: 8, slabs: 2 });
+    const f = await SlabFile.create(
+      file,
+      (b) => {
+        seen.push(Buffer.from(b));
+      },
+      { slabBytes: 8, slabs: 2 },
+    );
     const data = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
     let waits = 0;
     for (let i = 0; i < data.length;) {
@@ -22,19 +28,29 @@ describe('SlabFile', () => {
       data.copy(space, 0, i, i + k);
       i += k;
       const w = f.commit(k);
-      if (w) { waits++; await w; }
+      if (w) {
+        waits++;
+        await w;
+      }
     }
     assert.equal(f.bytesWritten, data.length);
     await f.close(true);
     assert.equal(fs.readFileSync(file, 'latin1'), data.toString('latin1'));
-    assert.equal(Buffer.concat(seen).toString('latin1'), data.toString('latin1'), 'the observer saw every byte once, in order');
+    assert.equal(
+      Buffer.concat(seen).toString('latin1'),
+      data.toString('latin1'),
+      'the observer saw every byte once, in order',
+    );
     assert.ok(waits >= 3, `with 2 slabs of 8 bytes the reader waited for writes (${waits})`);
   });
 
   it('creates its file exclusively', async () => {
     const file = path.join(tmp(), 'g.bin');
     fs.writeFileSync(file, 'x');
-    await assert.rejects(SlabFile.create(file, () => undefined), /EEXIST/);
+    await assert.rejects(
+      SlabFile.create(file, () => undefined),
+      /EEXIST/,
+    );
   });
   it('through the page cache, ends its first write short of a page boundary, so no write starts on one (see FIRST_SLAB_SHORTER_BY)', async () => {
     const file = path.join(tmp(), 'h.bin');
@@ -54,13 +70,22 @@ describe('SlabFile', () => {
   });
 
   /** Counts (or fails) FileHandle.datasync for the duration of `fn`. */
-  async function withDatasync(replace: (original: () => Promise<void>) => Promise<void>, fn: () => Promise<void>): Promise<void> {
+  async function withDatasync(
+    replace: (original: () => Promise<void>) => Promise<void>,
+    fn: () => Promise<void>,
+  ): Promise<void> {
     const probe = await fs.promises.open(os.tmpdir(), 'r');
     const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
     await probe.close();
     const original = proto.datasync;
-    proto.datasync = function (this: unknown) { return replace(() => original.call(this)); };
-    try { await fn(); } finally { proto.datasync = original; }
+    proto.datasync = function (this: unknown) {
+      return replace(() => original.call(this));
+    };
+    try {
+      await fn();
+    } finally {
+      proto.datasync = original;
+    }
   }
 
   async function writeThrough(f: SlabFile, data: Buffer): Promise<void> {
@@ -78,34 +103,65 @@ describe('SlabFile', () => {
     const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i & 0xff));
     let flushes = 0;
     // Counted, not done: a real fdatasync on a busy disk may outlast the whole write, and one flush runs at a time.
-    await withDatasync(async () => { flushes++; }, async () => {
-      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 32 * 1024, direct: false });
-      await writeThrough(f, data);
-      const before = flushes;
-      await f.close(true);
-      assert.ok(before >= 2, `${before} flushes while 200,000 bytes were written, one every 32 KiB at most`);
-    });
+    await withDatasync(
+      async () => {
+        flushes++;
+      },
+      async () => {
+        const f = await SlabFile.create(file, () => undefined, {
+          slabBytes: 4096,
+          slabs: 4,
+          flushEveryBytes: 32 * 1024,
+          direct: false,
+        });
+        await writeThrough(f, data);
+        const before = flushes;
+        await f.close(true);
+        assert.ok(before >= 2, `${before} flushes while 200,000 bytes were written, one every 32 KiB at most`);
+      },
+    );
     assert.deepEqual(fs.readFileSync(file), data);
   });
 
-  it('a failed flush (the disk\'s EIO) fails the file, as a failed write does', async () => {
+  it("a failed flush (the disk's EIO) fails the file, as a failed write does", async () => {
     const file = path.join(tmp(), 'j.bin');
-    await withDatasync(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })), async () => {
-      const f = await SlabFile.create(file, () => undefined, { slabBytes: 4096, slabs: 4, flushEveryBytes: 8192, direct: false });
-      let closed = false;
-      await assert.rejects(writeThrough(f, Buffer.alloc(100_000)).then(() => { closed = true; return f.close(true); }), /EIO/);
-      if (!closed) await assert.rejects(f.close(false), /EIO/, 'close reports the failure too');
-    });
+    await withDatasync(
+      () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })),
+      async () => {
+        const f = await SlabFile.create(file, () => undefined, {
+          slabBytes: 4096,
+          slabs: 4,
+          flushEveryBytes: 8192,
+          direct: false,
+        });
+        let closed = false;
+        await assert.rejects(
+          writeThrough(f, Buffer.alloc(100_000)).then(() => {
+            closed = true;
+            return f.close(true);
+          }),
+          /EIO/,
+        );
+        if (!closed) await assert.rejects(f.close(false), /EIO/, 'close reports the failure too');
+      },
+    );
   });
 
   it('on Linux writes around the page cache (O_DIRECT) from aligned slabs, and a file of any size comes out exact', async function () {
     // O_DIRECT is Linux's, for local disks; elsewhere the page-cache path above is the one.
-    if (process.platform !== 'linux' || !isLocalDiskFs(Number((await fs.promises.statfs(os.tmpdir())).type))) this.skip();
+    if (process.platform !== 'linux' || !isLocalDiskFs(Number((await fs.promises.statfs(os.tmpdir())).type)))
+      this.skip();
     for (const size of [0, 1, 4095, 4096, 3 * 8192 + 1234, 100_000]) {
       const file = path.join(tmp(), `d${size}.bin`);
       const data = pattern(size);
       const seen: Buffer[] = [];
-      const f = await SlabFile.create(file, (b) => { seen.push(Buffer.from(b)); }, { slabBytes: 8192, slabs: 3 });
+      const f = await SlabFile.create(
+        file,
+        (b) => {
+          seen.push(Buffer.from(b));
+        },
+        { slabBytes: 8192, slabs: 3 },
+      );
       assert.equal(f.direct, true, `${os.tmpdir()} takes O_DIRECT`);
       assert.equal(f.space().length, 8192, 'direct slabs are whole from the first one');
       await writeThrough(f, data);
@@ -131,12 +187,18 @@ describe('SlabFile', () => {
   async function refusingDirect(at: 'open' | 'write', fn: () => Promise<void>): Promise<void> {
     const direct = fs.constants.O_DIRECT ?? 0x4000;
     const einval = () => Object.assign(new Error('EINVAL: invalid argument'), { code: 'EINVAL' });
-    await withOpen((open) => async (file, flags, mode) => {
-      if (typeof flags !== 'number' || !(flags & direct)) return open(file, flags, mode);
-      const fh = await open(file, flags & ~direct, mode);
-      if (at === 'open') { await fh.close(); throw einval(); }
-      return failingWrites(fh, einval());
-    }, fn);
+    await withOpen(
+      (open) => async (file, flags, mode) => {
+        if (typeof flags !== 'number' || !(flags & direct)) return open(file, flags, mode);
+        const fh = await open(file, flags & ~direct, mode);
+        if (at === 'open') {
+          await fh.close();
+          throw einval();
+        }
+        return failingWrites(fh, einval());
+      },
+      fn,
+    );
   }
 
   type Open = (file: string, flags: string | number, mode?: number) => Promise<fs.promises.FileHandle>;
@@ -145,7 +207,11 @@ describe('SlabFile', () => {
   async function withOpen(replace: (open: Open) => Open, fn: () => Promise<void>): Promise<void> {
     const open = fs.promises.open;
     (fs.promises as { open: unknown }).open = replace(open);
-    try { await fn(); } finally { (fs.promises as { open: unknown }).open = open; }
+    try {
+      await fn();
+    } finally {
+      (fs.promises as { open: unknown }).open = open;
+    }
   }
 
   it('goes through the page cache when no aligned memory can be had (no WebAssembly, as under --jitless)', async () => {
@@ -159,13 +225,16 @@ describe('SlabFile', () => {
       assert.equal(f.direct, false);
       await writeThrough(f, data);
       await f.close(true);
-    } finally { g.WebAssembly = saved; }
+    } finally {
+      g.WebAssembly = saved;
+    }
     assert.deepEqual(fs.readFileSync(file), data);
   });
 
   it('writes direct only on local disk file systems: not NFS, SMB, FUSE or tmpfs', () => {
     for (const local of [0xef53, 0x58465342, 0x9123683e]) assert.equal(isLocalDiskFs(local), true, local.toString(16));
-    for (const other of [0x6969, 0xff534d42, 0xfe534d42, 0x65735546, 0x01021994]) assert.equal(isLocalDiskFs(other), false, other.toString(16));
+    for (const other of [0x6969, 0xff534d42, 0xfe534d42, 0x65735546, 0x01021994])
+      assert.equal(isLocalDiskFs(other), false, other.toString(16));
   });
 
   for (const at of ['open', 'write'] as const) {
@@ -185,13 +254,20 @@ describe('SlabFile', () => {
   it('a refusal other than EINVAL is an error, and leaves no file behind', async () => {
     const dir = tmp();
     const file = path.join(dir, 'x.bin');
-    await withOpen((open) => async (f, flags, mode) => {
-      const fh = await open(f, typeof flags === 'number' ? flags & ~(fs.constants.O_DIRECT ?? 0) : flags, mode);
-      return failingWrites(fh, Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
-    }, async () => {
-      if (process.platform === 'linux') await assert.rejects(SlabFile.create(file, () => undefined, { slabBytes: 8192 }), /ENOSPC/);
-      else await SlabFile.create(file, () => undefined, { slabBytes: 8192 }).then((f) => f.close(false));
-    });
+    await withOpen(
+      (open) => async (f, flags, mode) => {
+        const fh = await open(f, typeof flags === 'number' ? flags & ~(fs.constants.O_DIRECT ?? 0) : flags, mode);
+        return failingWrites(fh, Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      },
+      async () => {
+        if (process.platform === 'linux')
+          await assert.rejects(
+            SlabFile.create(file, () => undefined, { slabBytes: 8192 }),
+            /ENOSPC/,
+          );
+        else await SlabFile.create(file, () => undefined, { slabBytes: 8192 }).then((f) => f.close(false));
+      },
+    );
     if (process.platform === 'linux') assert.deepEqual(fs.readdirSync(dir), []);
   });
 });

@@ -6,7 +6,11 @@ import { loadXxh64, xxh64Hex } from '../../lab/xapi/xxhash64';
 
 export { loadXxh64 };
 
-export interface SampleChunk { disk: string; n: number; data: Buffer }
+export interface SampleChunk {
+  disk: string;
+  n: number;
+  data: Buffer;
+}
 
 /** The entries of an XVA (header + data + padding each), without the trailer. */
 export function xvaEntries(chunks: SampleChunk[], sums: 'xxhash' | 'checksum' = 'xxhash'): Buffer[] {
@@ -23,10 +27,16 @@ export function xvaEntries(chunks: SampleChunk[], sums: 'xxhash' | 'checksum' = 
 /** A whole XVA: two disks, a full chunk, a 5-second keep-alive (empty) chunk, a short last chunk. */
 export function sampleXva(sums: 'xxhash' | 'checksum' = 'xxhash'): Buffer {
   const data = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
-  return Buffer.concat([...xvaEntries([
-    { disk: 'Ref:1', n: 0, data: data(1 << 20, 1) },
-    { disk: 'Ref:1', n: 1, data: Buffer.alloc(0) },
-    { disk: 'Ref:1', n: 3, data: data(70_000, 2) },
-    { disk: 'Ref:2', n: 0, data: data(4096, 3) },
-  ], sums), tarTrailer()]);
+  return Buffer.concat([
+    ...xvaEntries(
+      [
+        { disk: 'Ref:1', n: 0, data: data(1 << 20, 1) },
+        { disk: 'Ref:1', n: 1, data: Buffer.alloc(0) },
+        { disk: 'Ref:1', n: 3, data: data(70_000, 2) },
+        { disk: 'Ref:2', n: 0, data: data(4096, 3) },
+      ],
+      sums,
+    ),
+    tarTrailer(),
+  ]);
 }

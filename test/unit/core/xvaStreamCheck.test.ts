@@ -37,7 +37,10 @@ describe('xvaStreamCheck: an XVA checked while it streams (stream_vdi.ml chunks 
 
   it('passes zeros after the end-of-archive marker (tar pads to its record size) and nothing else', async () => {
     await run(Buffer.concat([sampleXva(), Buffer.alloc(10240)]));
-    await assert.rejects(run(Buffer.concat([sampleXva(), Buffer.from('x')])), corrupt(/after the end-of-archive marker/));
+    await assert.rejects(
+      run(Buffer.concat([sampleXva(), Buffer.from('x')])),
+      corrupt(/after the end-of-archive marker/),
+    );
   });
 
   it('fails a stream cut anywhere before its end as truncated (worth a retry)', async () => {
@@ -65,11 +68,23 @@ describe('xvaStreamCheck: an XVA checked while it streams (stream_vdi.ml chunks 
     const chunk = (n: string) => tarEntry(n, Buffer.alloc(10, 1));
     const cases: Array<[Buffer[], RegExp]> = [
       [[chunk('Ref:1/00000000')], /first entry is "Ref:1\/00000000", not ova.xml/],
-      [[xvaEntries([])[0], chunk('Ref:1/00000000'), chunk('Ref:1/00000001')], /Ref:1\/00000000 is followed by Ref:1\/00000001, not by its checksum/],
-      [[...xvaEntries([{ disk: 'Ref:1', n: 2, data: Buffer.alloc(1) }, { disk: 'Ref:1', n: 1, data: Buffer.alloc(1) }])], /numbers must increase/],
+      [
+        [xvaEntries([])[0], chunk('Ref:1/00000000'), chunk('Ref:1/00000001')],
+        /Ref:1\/00000000 is followed by Ref:1\/00000001, not by its checksum/,
+      ],
+      [
+        [
+          ...xvaEntries([
+            { disk: 'Ref:1', n: 2, data: Buffer.alloc(1) },
+            { disk: 'Ref:1', n: 1, data: Buffer.alloc(1) },
+          ]),
+        ],
+        /numbers must increase/,
+      ],
       [[xvaEntries([])[0], tarEntry('Ref:1/00000000.xxhash', Buffer.from('0'))], /does not follow its chunk/],
       [[xvaEntries([])[0], chunk('Ref:1/00000000')], /has no checksum entry/],
-      [[Buffer.alloc(512), xvaEntries([])[0]], /a zero block inside the archive at byte 0/], [[Buffer.alloc(1024)], /an empty archive/],
+      [[Buffer.alloc(512), xvaEntries([])[0]], /a zero block inside the archive at byte 0/],
+      [[Buffer.alloc(1024)], /an empty archive/],
     ];
     for (const [parts, re] of cases) await assert.rejects(run(Buffer.concat([...parts, tarTrailer()])), corrupt(re));
     const badSum = tarHeader('ova.xml', 0);
@@ -78,7 +93,14 @@ describe('xvaStreamCheck: an XVA checked while it streams (stream_vdi.ml chunks 
     const link = tarHeader('ova.xml', 0);
     link[156] = 0x32; // a symlink: fix its header checksum so only the type is wrong
     link.write('        ', 148, 'ascii');
-    link.write(link.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+    link.write(
+      link
+        .reduce((a, b) => a + b, 0)
+        .toString(8)
+        .padStart(6, '0') + '\0 ',
+      148,
+      'ascii',
+    );
     await assert.rejects(run(Buffer.concat([link, tarTrailer()])), corrupt(/tar entry of type "2"/));
   });
 
@@ -102,9 +124,13 @@ describe('xvaStreamCheck: an XVA checked while it streams (stream_vdi.ml chunks 
     // sampleXva() compressed by the zstd 1.5 CLI (`zstd -19 --check`), kept beside this test (Node 20 has no zstd).
     const zst = fs.readFileSync(path.resolve(__dirname, '../../../../test/unit/core/sample-xva.zst'));
     for (const piece of [65536, 100, 7]) await run(zst, { zstd: true, piece });
-    for (const at of [4, 20, Math.floor(zst.length / 2), zst.length - 5]) await assert.rejects(run(zst.subarray(0, at), { zstd: true }), truncated, `cut at ${at}`);
+    for (const at of [4, 20, Math.floor(zst.length / 2), zst.length - 5])
+      await assert.rejects(run(zst.subarray(0, at), { zstd: true }), truncated, `cut at ${at}`);
     const garbled = Buffer.from(zst);
     garbled[Math.floor(zst.length / 2)] ^= 0xff;
-    await assert.rejects(run(garbled, { zstd: true }), (e: Error & { code?: string }) => e.code === 'ERR_CORRUPT_STREAM' || e.code === 'ERR_TRUNCATED_STREAM');
+    await assert.rejects(
+      run(garbled, { zstd: true }),
+      (e: Error & { code?: string }) => e.code === 'ERR_CORRUPT_STREAM' || e.code === 'ERR_TRUNCATED_STREAM',
+    );
   });
 });

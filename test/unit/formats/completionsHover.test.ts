@@ -6,7 +6,12 @@ const completionRows: Array<{ lang: LanguageId; src: string; has: string[]; not?
   { lang: 'vcb-config-js', src: 'TRANSPORT_MODE="|', has: ['san', 'nbd', 'nbdssl', 'hotadd'] },
   { lang: 'vcb-config-js', src: 'SNAPSHOT_POLICY="|";', has: ['automatic', 'manual', 'createonly', 'deleteonly'] },
   { lang: 'vcb-config-js', src: 'VM_LOOKUP_METHOD = "|', has: ['ipaddr', 'name'] },
-  { lang: 'vcb-config-js', src: 'HOST="h";\n|', has: ['USERNAME', 'PASSWORD', 'TRANSPORT_MODE', 'BACKOFF_TIME'], not: ['HOST'] },
+  {
+    lang: 'vcb-config-js',
+    src: 'HOST="h";\n|',
+    has: ['USERNAME', 'PASSWORD', 'TRANSPORT_MODE', 'BACKOFF_TIME'],
+    not: ['HOST'],
+  },
   { lang: 'vcb-config-js', src: 'PRE|', has: ['PREEXISTING_MOUNTPOINT', 'PREEXISTING_VCB_SNAPSHOT'], not: ['PORT'] },
   { lang: 'backuptools-conf', src: 'DSPATH="[oldvms] |', has: ['%VMNAME%'] },
   { lang: 'backuptools-conf', src: 'RESOURCEPOOL=|', has: ['%VMHOST%'] },
@@ -34,7 +39,12 @@ describe('formats: completions', () => {
 });
 
 const hoverRows: Array<{ lang: LanguageId; src: string; contains: string[]; under: string }> = [
-  { lang: 'vcb-config-js', src: 'TRANS|PORT_MODE="san";', contains: ['**TRANSPORT_MODE**', 'Default: `san`', '`nbdssl`'], under: 'TRANSPORT_MODE' },
+  {
+    lang: 'vcb-config-js',
+    src: 'TRANS|PORT_MODE="san";',
+    contains: ['**TRANSPORT_MODE**', 'Default: `san`', '`nbdssl`'],
+    under: 'TRANSPORT_MODE',
+  },
   { lang: 'vcb-config-js', src: 'PORT=4|43;', contains: ['Default: `443`', 'Range: 1–65535'], under: '443' },
   { lang: 'vcb-config-js', src: 'HO|ST="h";', contains: ['Required (no default).'], under: 'HOST' },
   { lang: 'backuptools-conf', src: 'DSP|ATH="[a] b"', contains: ['%VMNAME%'], under: 'DSPATH' },

@@ -19,9 +19,14 @@ function repoRoot(): string {
  */
 export function fieldCasesDir(): string {
   const root = repoRoot();
-  const candidates = process.env.VMBACKUP_SHARED_DIR ? [path.resolve(process.env.VMBACKUP_SHARED_DIR)] : [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')];
+  const candidates = process.env.VMBACKUP_SHARED_DIR
+    ? [path.resolve(process.env.VMBACKUP_SHARED_DIR)]
+    : [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')];
   const dirs = candidates.map((shared) => path.join(shared, 'field-cases', 'config-files'));
   const dir = dirs.find((d) => fs.existsSync(path.join(d, 'expected.md')));
-  if (!dir) throw new Error(`field cases not found in ${dirs.join(' or ')} (CI keeps shared/ beside the clone; set VMBACKUP_SHARED_DIR to another shared/ folder)`);
+  if (!dir)
+    throw new Error(
+      `field cases not found in ${dirs.join(' or ')} (CI keeps shared/ beside the clone; set VMBACKUP_SHARED_DIR to another shared/ folder)`,
+    );
   return dir;
 }

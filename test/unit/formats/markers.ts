@@ -1,5 +1,9 @@
 // Test helper: strips ⟦range⟧ markers and a | caret from a sample text.
-export interface Marked { text: string; ranges: Array<{ start: number; end: number }>; caret: number }
+export interface Marked {
+  text: string;
+  ranges: Array<{ start: number; end: number }>;
+  caret: number;
+}
 
 export function marked(src: string, caretChar = '|'): Marked {
   let text = '';

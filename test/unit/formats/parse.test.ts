@@ -17,7 +17,7 @@ describe('formats: parsers keep exact offsets and unescape values', () => {
   });
 
   it('backuptools.conf: quotes, escapes, variables kept literal, continuation', () => {
-    const text = "PASSWORD=pa\\$s'w o'\"rd\\\"\"\nTEMPDIR=${HOME}/t\nVCHOST=vc\\\n.example.com\n";
+    const text = 'PASSWORD=pa\\$s\'w o\'"rd\\""\nTEMPDIR=${HOME}/t\nVCHOST=vc\\\n.example.com\n';
     const r = parse('backuptools-conf', text);
     const pw = r.entries[0];
     assert.equal(pw.value, 'pa$sw ord"');
@@ -34,17 +34,27 @@ describe('formats: parsers keep exact offsets and unescape values', () => {
     assert.equal(r.entries[1].keyRange.start.line, 1);
     assert.equal(r.entries[1].value, 'esx1');
     const o = parse('ovm-config', 'DBTYPE=MySQL\nUUID=x\n');
-    assert.deepEqual(o.entries.map((e) => [e.key, e.value]), [['DBTYPE', 'MySQL'], ['UUID', 'x']]);
+    assert.deepEqual(
+      o.entries.map((e) => [e.key, e.value]),
+      [
+        ['DBTYPE', 'MySQL'],
+        ['UUID', 'x'],
+      ],
+    );
   });
   it('catalog: the two line forms seen in real catalogs (key= "value" and key=value)', () => {
-    const text = 'config.vmx= "[storage1] vm37/vm37.vmx"\nhost=myserver.mydomain\nresourcepool= "/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources"\n';
+    const text =
+      'config.vmx= "[storage1] vm37/vm37.vmx"\nhost=myserver.mydomain\nresourcepool= "/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources"\n';
     const r = parse('vcb-catalog', text);
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(r.entries.map((e) => [e.key, e.value, e.quote]), [
-      ['config.vmx', '[storage1] vm37/vm37.vmx', 'double'],
-      ['host', 'myserver.mydomain', 'none'],
-      ['resourcepool', '/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources', 'double'],
-    ]);
+    assert.deepEqual(
+      r.entries.map((e) => [e.key, e.value, e.quote]),
+      [
+        ['config.vmx', '[storage1] vm37/vm37.vmx', 'double'],
+        ['host', 'myserver.mydomain', 'none'],
+        ['resourcepool', '/ha-folder-root/ha-datacenter/host/myserver.mydomain/Resources', 'double'],
+      ],
+    );
     assert.equal(text.slice(r.entries[2].valueRange.start.offset, r.entries[2].valueRange.end.offset)[0], '"');
   });
 });

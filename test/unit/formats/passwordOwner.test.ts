@@ -31,11 +31,22 @@ describe('formats: the connection a plaintext password belongs to', () => {
   }
   it('a connection of another platform on the same host is never the owner', () => {
     const only = [{ name: 'pool', url: 'https://vc.example.com', platform: 'xen' }];
-    assert.deepEqual(connectionsForHost('vcb-config-js', parse('vcb-config-js', 'HOST="vc.example.com";\n').entries, only), []);
+    assert.deepEqual(
+      connectionsForHost('vcb-config-js', parse('vcb-config-js', 'HOST="vc.example.com";\n').entries, only),
+      [],
+    );
   });
   it('a new connection is pre-filled from the file, with a name no other connection has', () => {
-    const e = parse('vcb-config-js', 'HOST="VC01.example.test";\nUSERNAME="EXAMPLE\\\\svc-vcb";\nPASSWORD="p";\n').entries;
-    assert.deepEqual(connectionDraft('vcb-config-js', e, ['vc01.example.test']), { name: 'vc01.example.test-2', platform: 'vmware', url: 'https://vc01.example.test', username: 'EXAMPLE\\svc-vcb' });
+    const e = parse(
+      'vcb-config-js',
+      'HOST="VC01.example.test";\nUSERNAME="EXAMPLE\\\\svc-vcb";\nPASSWORD="p";\n',
+    ).entries;
+    assert.deepEqual(connectionDraft('vcb-config-js', e, ['vc01.example.test']), {
+      name: 'vc01.example.test-2',
+      platform: 'vmware',
+      url: 'https://vc01.example.test',
+      username: 'EXAMPLE\\svc-vcb',
+    });
     assert.equal(connectionDraft('vcb-config-js', parse('vcb-config-js', 'PASSWORD="p";\n').entries, []), undefined);
   });
 });

@@ -4,21 +4,50 @@ import { SCHEMAS } from '../../../src/formats';
 // Every key the seeds list, with the defaults/enums they give.
 const expected: Record<string, Record<string, { default?: string | number; enum?: string[] }>> = {
   'vcb-config-js': {
-    BACKUPROOT: { default: 'C:\\mnt' }, HOST: {}, PORT: { default: 443 }, USERNAME: {}, PASSWORD: {},
+    BACKUPROOT: { default: 'C:\\mnt' },
+    HOST: {},
+    PORT: { default: 443 },
+    USERNAME: {},
+    PASSWORD: {},
     TRANSPORT_MODE: { default: 'san', enum: ['san', 'nbd', 'nbdssl', 'hotadd'] },
     SNAPSHOT_POLICY: { default: 'automatic', enum: ['automatic', 'manual', 'createonly', 'deleteonly'] },
     VM_LOOKUP_METHOD: { default: 'ipaddr', enum: ['ipaddr', 'name'] },
     PREEXISTING_MOUNTPOINT: { default: 'fail', enum: ['fail', 'delete'] },
     PREEXISTING_VCB_SNAPSHOT: { default: 'fail', enum: ['fail', 'delete'] },
-    MAX_RETRIES: { default: 0 }, BACKOFF_TIME: { default: 10 },
+    MAX_RETRIES: { default: 0 },
+    BACKOFF_TIME: { default: 10 },
   },
-  'backuptools-conf': { VCHOST: {}, USERNAME: {}, PASSWORD: {}, VMNAMECACHE: {}, TEMPDIR: {}, HOST_THUMBPRINT: {}, DSPATH: {}, VMHOST: {}, RESOURCEPOOL: {}, FOLDERPATH: {} },
+  'backuptools-conf': {
+    VCHOST: {},
+    USERNAME: {},
+    PASSWORD: {},
+    VMNAMECACHE: {},
+    TEMPDIR: {},
+    HOST_THUMBPRINT: {},
+    DSPATH: {},
+    VMHOST: {},
+    RESOURCEPOOL: {},
+    FOLDERPATH: {},
+  },
   'vcb-catalog': { 'config.vmx': {}, 'config.suspenddir': {}, 'config.logdir': {}, resourcepool: {}, host: {} },
   'ovm-config': {
-    DBTYPE: { default: 'MySQL' }, DBHOST: { default: 'localhost' }, SID: { default: 'ovs' }, LSNR: { default: 49500 },
-    OVSSCHEMA: { default: 'ovs' }, APEX: { default: 'None' }, WLSADMIN: { default: 'weblogic' }, OVSADMIN: { default: 'admin' }, COREPORT: { default: 54321 }, UUID: {}, BUILDID: {},
+    DBTYPE: { default: 'MySQL' },
+    DBHOST: { default: 'localhost' },
+    SID: { default: 'ovs' },
+    LSNR: { default: 49500 },
+    OVSSCHEMA: { default: 'ovs' },
+    APEX: { default: 'None' },
+    WLSADMIN: { default: 'weblogic' },
+    OVSADMIN: { default: 'admin' },
+    COREPORT: { default: 54321 },
+    UUID: {},
+    BUILDID: {},
   },
-  'ovmm-sysconfig': { DBBACKUP: { default: '/u01/app/oracle/mysql/dbbackup' }, DBBACKUP_CMD: { default: '/opt/mysql/meb-x.x/bin/mysqlbackup' }, UUID: {} },
+  'ovmm-sysconfig': {
+    DBBACKUP: { default: '/u01/app/oracle/mysql/dbbackup' },
+    DBBACKUP_CMD: { default: '/opt/mysql/meb-x.x/bin/mysqlbackup' },
+    UUID: {},
+  },
 };
 
 describe('formats: schemas cover every seed key', () => {
@@ -40,12 +69,22 @@ describe('formats: schemas cover every seed key', () => {
     assert.equal(SCHEMAS['vcb-config-js'].properties.PASSWORD.default, undefined);
   });
   it('disk.scsi*.diskname is a catalog pattern property', () => {
-    assert.ok(Object.keys(SCHEMAS['vcb-catalog'].patternProperties ?? {}).some((p) => new RegExp(p).test('disk.scsi0:1.diskname')));
+    assert.ok(
+      Object.keys(SCHEMAS['vcb-catalog'].patternProperties ?? {}).some((p) =>
+        new RegExp(p).test('disk.scsi0:1.diskname'),
+      ),
+    );
   });
   it('the catalog schema names its sources and lists no unconfirmed key', () => {
     const s = SCHEMAS['vcb-catalog'];
     assert.match(s.description ?? '', /カタログファイルの編集/);
     assert.match(s.description ?? '', /resourcepool= /);
-    assert.deepEqual(Object.keys(s.properties).sort(), ['config.logdir', 'config.suspenddir', 'config.vmx', 'host', 'resourcepool']);
+    assert.deepEqual(Object.keys(s.properties).sort(), [
+      'config.logdir',
+      'config.suspenddir',
+      'config.vmx',
+      'host',
+      'resourcepool',
+    ]);
   });
 });

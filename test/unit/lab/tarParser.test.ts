@@ -11,12 +11,21 @@ const entries = [0, 1, 511, 512, 513, (1 << 20) + 3].map((size, i) => ({
 const archive = Buffer.concat([...entries.map((e) => tarEntry(e.name, e.data)), tarTrailer()]);
 
 /** Parses `bytes` fed in slices of `step`, recording each entry's digest and the sizes of the pieces it came in. */
-function parse(bytes: Buffer, step: number): { parser: TarParser; seen: Array<{ h: TarEntryHeader; sha: string; pieces: number }> } {
+function parse(
+  bytes: Buffer,
+  step: number,
+): { parser: TarParser; seen: Array<{ h: TarEntryHeader; sha: string; pieces: number }> } {
   const seen: Array<{ h: TarEntryHeader; sha: string; pieces: number }> = [];
   const parser = new TarParser((h) => {
     const sha = createHash('sha256');
     let pieces = 0;
-    return { data: (c) => { sha.update(c); pieces++; }, end: () => seen.push({ h, sha: sha.digest('hex'), pieces }) };
+    return {
+      data: (c) => {
+        sha.update(c);
+        pieces++;
+      },
+      end: () => seen.push({ h, sha: sha.digest('hex'), pieces }),
+    };
   });
   for (let at = 0; at < bytes.length; at += step) parser.push(bytes.subarray(at, at + step));
   return { parser, seen };
@@ -26,8 +35,14 @@ describe('lab tar parser (what /import reads an XVA with)', () => {
   for (const step of [1, 7, 513, 65536, archive.length]) {
     it(`streams every entry whole and finds the end marker, fed ${step} byte(s) at a time`, () => {
       const { parser, seen } = parse(archive, step);
-      assert.deepEqual(seen.map((s) => s.h), entries.map((e) => ({ name: e.name, size: e.data.length })));
-      assert.deepEqual(seen.map((s) => s.sha), entries.map((e) => createHash('sha256').update(e.data).digest('hex')));
+      assert.deepEqual(
+        seen.map((s) => s.h),
+        entries.map((e) => ({ name: e.name, size: e.data.length })),
+      );
+      assert.deepEqual(
+        seen.map((s) => s.sha),
+        entries.map((e) => createHash('sha256').update(e.data).digest('hex')),
+      );
       assert.equal(parser.complete, true);
     });
   }
@@ -49,7 +64,9 @@ describe('lab tar parser (what /import reads an XVA with)', () => {
 
   it('collectEntry gathers a small entry and refuses one over its limit', () => {
     const got: Buffer[] = [];
-    new TarParser((h) => collectEntry(600, (d) => got.push(d))).push(Buffer.concat([tarEntry('ova.xml', entries[4].data), tarTrailer()]));
+    new TarParser(() => collectEntry(600, (d) => got.push(d))).push(
+      Buffer.concat([tarEntry('ova.xml', entries[4].data), tarTrailer()]),
+    );
     assert.deepEqual(got, [entries[4].data]);
     assert.throws(() => new TarParser(() => collectEntry(512, () => undefined)).push(archive), /larger than 512 bytes/);
   });
@@ -72,7 +89,10 @@ describe('lab XXH64 in pieces', () => {
   it('keeps two streams apart when their pieces interleave (two imports at once)', () => {
     const [a, b] = [entries.at(-1)!.data, entries[4].data];
     const [ha, hb] = [xxh64Stream(), xxh64Stream()];
-    for (let at = 0; at < a.length; at += 4096) { ha.update(a.subarray(at, at + 4096)); if (at < b.length) hb.update(b.subarray(at, at + 4096)); }
+    for (let at = 0; at < a.length; at += 4096) {
+      ha.update(a.subarray(at, at + 4096));
+      if (at < b.length) hb.update(b.subarray(at, at + 4096));
+    }
     assert.equal(ha.hex(), xxh64Hex(a));
     assert.equal(hb.hex(), xxh64Hex(b));
   });

@@ -17,10 +17,15 @@ function master(hosts: Record<string, unknown>, certificate: unknown) {
   };
 }
 
-describe('memberThumbprint (a pool member\'s certificate, as the pinned master reports it)', () => {
+describe("memberThumbprint (a pool member's certificate, as the pinned master reports it)", () => {
   let pem: string;
-  before(() => { pem = selfSigned('member').cert.toString('utf8'); });
-  const hosts = { 'OpaqueRef:h1': { address: '10.0.0.1', name_label: 'xcp-01' }, 'OpaqueRef:h2': { address: '10.0.0.2', name_label: 'xcp-02' } };
+  before(() => {
+    pem = selfSigned('member').cert.toString('utf8');
+  });
+  const hosts = {
+    'OpaqueRef:h1': { address: '10.0.0.1', name_label: 'xcp-01' },
+    'OpaqueRef:h2': { address: '10.0.0.2', name_label: 'xcp-02' },
+  };
 
   it('finds the host by its address and hashes the DER of its certificate (SHA-256, colon-separated upper case)', async () => {
     const m = master(hosts, pem);
@@ -36,19 +41,33 @@ describe('memberThumbprint (a pool member\'s certificate, as the pinned master r
     assert.deepEqual(m.calls, [['host.get_all_records']]);
   });
 
-  for (const [what, reply] of [['an empty string', ''], ['a number', 42], ['garbage', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n'], ['null', null]] as const) {
+  for (const [what, reply] of [
+    ['an empty string', ''],
+    ['a number', 42],
+    ['garbage', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n'],
+    ['null', null],
+  ] as const) {
     it(`refuses ${what} as a certificate with CERTIFICATE_UNREADABLE, naming the host`, async () => {
-      await assert.rejects(memberThumbprint(master(hosts, reply), '10.0.0.1'), (e: Error & { code?: string; params?: string[] }) => {
-        assert.equal(e.code, 'CERTIFICATE_UNREADABLE');
-        assert.equal(e.params?.[0], 'xcp-01');
-        return true;
-      });
+      await assert.rejects(
+        memberThumbprint(master(hosts, reply), '10.0.0.1'),
+        (e: Error & { code?: string; params?: string[] }) => {
+          assert.equal(e.code, 'CERTIFICATE_UNREADABLE');
+          assert.equal(e.params?.[0], 'xcp-01');
+          return true;
+        },
+      );
     });
   }
 
   it('survives hostile host records (null records, missing or non-string addresses)', async () => {
-    const m = master({ 'OpaqueRef:x': null, 'OpaqueRef:y': { address: 7 }, 'OpaqueRef:h2': { address: '10.0.0.2' } }, pem);
+    const m = master(
+      { 'OpaqueRef:x': null, 'OpaqueRef:y': { address: 7 }, 'OpaqueRef:h2': { address: '10.0.0.2' } },
+      pem,
+    );
     assert.match(String(await memberThumbprint(m, '10.0.0.2')), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    assert.equal(await memberThumbprint(master(null as unknown as Record<string, unknown>, pem), '10.0.0.2'), undefined);
+    assert.equal(
+      await memberThumbprint(master(null as unknown as Record<string, unknown>, pem), '10.0.0.2'),
+      undefined,
+    );
   });
 });

@@ -11,10 +11,23 @@ import { XenVm } from '../../../src/providers/xen/xenRecords';
 const PASSWORD = 'cache-lab-pw';
 
 /** Resolves with the first batch (or reload) for which `pred` holds; rejects after a generous readiness wait. */
-function until(cache: XenRecordCache, pred: (changes: RecordChange[], reloaded: boolean) => boolean, what: string): Promise<void> {
+function until(
+  cache: XenRecordCache,
+  pred: (changes: RecordChange[], reloaded: boolean) => boolean,
+  what: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error(`never saw: ${what}`)); }, 20_000);
-    const stop = cache.watch((c, r) => { if (pred(c, r)) { clearTimeout(timer); stop(); resolve(); } });
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`never saw: ${what}`));
+    }, 20_000);
+    const stop = cache.watch((c, r) => {
+      if (pred(c, r)) {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
+    });
   });
 }
 
@@ -32,17 +45,30 @@ describe('XenRecordCache (XAPI lab events)', function () {
     await client.login();
     other = await labLogin(lab, PASSWORD); // another client, as xe or XenCenter would be
   });
-  afterEach(async () => { keepAlive?.(); keepAlive = undefined; cache?.stop(); await client.logout(); await lab.close(); });
+  afterEach(async () => {
+    keepAlive?.();
+    keepAlive = undefined;
+    cache?.stop();
+    await client.logout();
+    await lab.close();
+  });
 
-  const realVms = () => [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot);
+  const realVms = () =>
+    [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot);
   /** The lab client, with `before` run ahead of each event.from of the loop (it throws to play a failure). */
   const failingEventFrom = (before: () => void): XapiEventSource => ({
-    get sessionRef() { return client.sessionRef; },
+    get sessionRef() {
+      return client.sessionRef;
+    },
     call: (m, ...p) => client.call(m, ...p),
     login: () => client.login(),
-    callInSession: async (m, p, s) => { if (m === 'event.from') before(); return client.callInSession(m, p, s); },
+    callInSession: async (m, p, s) => {
+      if (m === 'event.from') before();
+      return client.callInSession(m, p, s);
+    },
   });
-  const newCache = (source: XapiEventSource = client) => (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
+  const newCache = (source: XapiEventSource = client) =>
+    (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
 
   it('loads every class once, in parallel, and indexes VMs by the host they are listed under', async () => {
     const c = newCache();
@@ -54,7 +80,10 @@ describe('XenRecordCache (XAPI lab events)', function () {
       assert.equal(Object.keys(c.all(cls as never)).length, lab.store.table(cls).size, cls);
     }
     for (const host of lab.store.table('host').keys()) {
-      const expected = realVms().filter(([, v]) => v.resident_on === host || ((v.resident_on ?? NULL_REF) === NULL_REF && v.affinity === host)).map(([r]) => r).sort();
+      const expected = realVms()
+        .filter(([, v]) => v.resident_on === host || ((v.resident_on ?? NULL_REF) === NULL_REF && v.affinity === host))
+        .map(([r]) => r)
+        .sort();
       assert.deepEqual(c.vmsPlacedOn(host).sort(), expected);
     }
   });
@@ -65,7 +94,11 @@ describe('XenRecordCache (XAPI lab events)', function () {
     keepAlive = c.watch(() => undefined);
     const [vm] = realVms().find(([, v]) => v.power_state === 'Halted')!;
 
-    const added = until(c, (ch) => ch.some((x) => x.cls === 'vm' && x.op === 'add' && (x.record as XenVm).name_label === 'made by xe'), 'add');
+    const added = until(
+      c,
+      (ch) => ch.some((x) => x.cls === 'vm' && x.op === 'add' && (x.record as XenVm).name_label === 'made by xe'),
+      'add',
+    );
     const snap: string = await labCall(lab, 'VM.snapshot', other, vm, 'made by xe');
     await added;
     assert.equal(c.get<XenVm>('VM', snap)?.snapshot_of, vm);
@@ -103,7 +136,14 @@ describe('XenRecordCache (XAPI lab events)', function () {
 
   it('reloads after EVENTS_LOST and goes on applying events', async () => {
     let lose = true;
-    const c = newCache(failingEventFrom(() => { if (lose) { lose = false; throw new VendorError('EVENTS_LOST', []); } }));
+    const c = newCache(
+      failingEventFrom(() => {
+        if (lose) {
+          lose = false;
+          throw new VendorError('EVENTS_LOST', []);
+        }
+      }),
+    );
     await c.load();
     const reloaded = until(c, (_ch, r) => r, 'reload');
     keepAlive = c.watch(() => undefined);
@@ -135,9 +175,16 @@ describe('XenRecordCache (XAPI lab events)', function () {
   it('after a connection reset, waits (backoff), reloads and continues; stop() ends the loop', async () => {
     let resets = 2;
     let calls = 0;
-    const source = failingEventFrom(() => { calls++; if (resets-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); });
+    const source = failingEventFrom(() => {
+      calls++;
+      if (resets-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    });
     const errors: unknown[] = [];
-    const c = (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20, onError: (e) => errors.push(e) }));
+    const c = (cache = new XenRecordCache(source, {
+      timeoutSeconds: 5,
+      backoffMs: 20,
+      onError: (e) => errors.push(e),
+    }));
     await c.load();
     const [vm] = realVms()[2];
     const reloadedTwice = until(c, (_ch, r) => r && c.loads === 3, 'two reloads');

@@ -9,14 +9,19 @@ describe('vSphere .vmx edits for a restore', () => {
 
   it('replaces an existing key (case-insensitively), appends a missing one, keeps every other line and the line ends', () => {
     const vmx = 'config.version = "8"\r\nDisplayName = "old"\r\nscsi0:0.fileName = "disk1.vmdk"\r\n';
-    assert.equal(setVmxOptions(vmx, { displayName: 'new', 'uuid.action': 'create' }),
-      'config.version = "8"\r\ndisplayName = "new"\r\nscsi0:0.fileName = "disk1.vmdk"\r\nuuid.action = "create"\r\n');
+    assert.equal(
+      setVmxOptions(vmx, { displayName: 'new', 'uuid.action': 'create' }),
+      'config.version = "8"\r\ndisplayName = "new"\r\nscsi0:0.fileName = "disk1.vmdk"\r\nuuid.action = "create"\r\n',
+    );
     assert.throws(() => setVmxOptions(vmx, { 'a = "b"\nc': 'd' }), /not a \.vmx key/);
   });
 
   it('a copy next to its original gets uuid.action = "create"; a VM put back where it was keeps its uuid', () => {
     assert.match(restoredVmx('displayName = "vm"\n', { name: 'vm', copy: true }), /^uuid\.action = "create"$/m);
-    assert.match(restoredVmx('displayName = "vm"\nuuid.action = "create"\n', { name: 'vm', copy: false }), /^uuid\.action = "keep"$/m);
+    assert.match(
+      restoredVmx('displayName = "vm"\nuuid.action = "create"\n', { name: 'vm', copy: false }),
+      /^uuid\.action = "keep"$/m,
+    );
   });
 });
 
@@ -24,13 +29,19 @@ describe('vSphere restore: the files of a backup', () => {
   const file = (name: string) => ({ name, bytes: 0, sha256: '' });
 
   it('uploads the disks first and the .vmx last', () => {
-    assert.deepEqual(uploadOrder([file('ds/vm/vm.vmx'), file('ds/vm/vm.vmdk'), file('ds/vm/vm-flat.vmdk')]).map((f) => f.name), ['ds/vm/vm.vmdk', 'ds/vm/vm-flat.vmdk', 'ds/vm/vm.vmx']);
+    assert.deepEqual(
+      uploadOrder([file('ds/vm/vm.vmx'), file('ds/vm/vm.vmdk'), file('ds/vm/vm-flat.vmdk')]).map((f) => f.name),
+      ['ds/vm/vm.vmdk', 'ds/vm/vm-flat.vmdk', 'ds/vm/vm.vmx'],
+    );
   });
 
   it('refuses a manifest without one .vmx, with a climbing or control-character name, or two files of one name', () => {
     assert.throws(() => uploadOrder([file('ds/vm/vm.vmdk')]), /INVALID_BACKUP/);
     assert.throws(() => uploadOrder([file('ds/vm/vm.vmx'), file('ds/vm/..')]), /unsafe file name/);
     assert.throws(() => uploadOrder([file('ds/vm/vm.vmx'), file('ds/vm/a\nb.vmdk')]), /unsafe file name/);
-    assert.throws(() => uploadOrder([file('ds1/vm/vm.vmx'), file('ds1/vm/d.vmdk'), file('ds2/vm/d.vmdk')]), /NOT_SUPPORTED.*two files named d\.vmdk/);
+    assert.throws(
+      () => uploadOrder([file('ds1/vm/vm.vmx'), file('ds1/vm/d.vmdk'), file('ds2/vm/d.vmdk')]),
+      /NOT_SUPPORTED.*two files named d\.vmdk/,
+    );
   });
 });

@@ -4,7 +4,9 @@ import { AddressInfo } from 'node:net';
 import { BodySink } from '../../../src/core/bodySink';
 
 /** A TCP server on 127.0.0.1 handing each connection to `onConnection`; `close` also drops open connections. */
-export async function loopbackServer(onConnection: (s: net.Socket) => void): Promise<{ url: string; close(): Promise<void> }> {
+export async function loopbackServer(
+  onConnection: (s: net.Socket) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
@@ -15,12 +17,18 @@ export async function loopbackServer(onConnection: (s: net.Socket) => void): Pro
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
 /** Collects a body; `spaceBytes` limits each space, `slow` makes every commit wait (backpressure). */
-export function collector(opts: { spaceBytes?: number; slow?: boolean } = {}): BodySink & { bytes(): Buffer; commits: number } {
+export function collector(
+  opts: { spaceBytes?: number; slow?: boolean } = {},
+): BodySink & { bytes(): Buffer; commits: number } {
   const parts: Buffer[] = [];
   let buf = Buffer.alloc(opts.spaceBytes ?? 65536);
   const sink = {

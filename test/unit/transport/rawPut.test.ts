@@ -8,16 +8,24 @@ import { CancelledError } from '../../../src/core/errors';
 import { loopbackServer } from './loopback';
 import { pattern } from '../pattern';
 
-interface Upload { head: string; body: Buffer }
+interface Upload {
+  head: string;
+  body: Buffer;
+}
 
 /** A server that reads the request head, then hands the socket to `serve` with what it has of the body. */
-async function uploadServer(serve: (s: net.Socket, up: Upload, contentLength: number) => void): Promise<{ url: string; uploads: Upload[]; close(): Promise<void> }> {
+async function uploadServer(
+  serve: (s: net.Socket, up: Upload, contentLength: number) => void,
+): Promise<{ url: string; uploads: Upload[]; close(): Promise<void> }> {
   const uploads: Upload[] = [];
   const server = await loopbackServer((s) => {
     let buf = Buffer.alloc(0);
     let up: Upload | undefined;
     s.on('data', (d: Buffer) => {
-      if (up) { up.body = Buffer.concat([up.body, d]); return; }
+      if (up) {
+        up.body = Buffer.concat([up.body, d]);
+        return;
+      }
       buf = Buffer.concat([buf, d]);
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
@@ -31,7 +39,12 @@ async function uploadServer(serve: (s: net.Socket, up: Upload, contentLength: nu
 
 /** Replies once the whole body has arrived. */
 const whenComplete = (reply: string) => (s: net.Socket, up: Upload, cl: number) => {
-  const check = () => { if (up.body.length >= cl) { s.removeListener('data', check); s.end(reply); } };
+  const check = () => {
+    if (up.body.length >= cl) {
+      s.removeListener('data', check);
+      s.end(reply);
+    }
+  };
   s.on('data', check);
   check();
 };
@@ -45,13 +58,20 @@ function file(bytes: Buffer): string {
 describe('rawPut: a file uploaded from reused buffers', function () {
   this.timeout(20_000);
   let srv: Awaited<ReturnType<typeof uploadServer>> | undefined;
-  afterEach(async () => { await srv?.close(); srv = undefined; });
+  afterEach(async () => {
+    await srv?.close();
+    srv = undefined;
+  });
 
   it('sends an HTTP/1.0 PUT with the exact Content-Length and every byte, and reports them as the socket takes them', async () => {
     const bytes = pattern(3 * 1024 * 1024 + 5);
     srv = await uploadServer(whenComplete('HTTP/1.0 200 OK\r\ntask-id: OpaqueRef:t\r\n\r\n'));
     let reported = 0;
-    const head = await rawPut(`${srv.url}/import?session_id=s&task_id=t`, file(bytes), { onBytes: (n) => { reported += n; } });
+    const head = await rawPut(`${srv.url}/import?session_id=s&task_id=t`, file(bytes), {
+      onBytes: (n) => {
+        reported += n;
+      },
+    });
     assert.equal(head.status, 200);
     assert.equal(head.headers['task-id'], 'OpaqueRef:t');
     const up = srv.uploads[0];
@@ -63,7 +83,10 @@ describe('rawPut: a file uploaded from reused buffers', function () {
   });
 
   it('returns an early refusal as it is (the server answered before it read the body, then closed)', async () => {
-    srv = await uploadServer((s) => { s.write('HTTP/1.0 403 Forbidden\r\n\r\nchunked transfer-encoding not supported'); setTimeout(() => s.destroy(), 30); });
+    srv = await uploadServer((s) => {
+      s.write('HTTP/1.0 403 Forbidden\r\n\r\nchunked transfer-encoding not supported');
+      setTimeout(() => s.destroy(), 30);
+    });
     const head = await rawPut(`${srv.url}/import`, file(Buffer.alloc(8 * 1024 * 1024, 7)));
     assert.equal(head.status, 403);
   });
@@ -72,7 +95,9 @@ describe('rawPut: a file uploaded from reused buffers', function () {
     const bytes = pattern(2 * 1024 * 1024);
     srv = await uploadServer((s, up, cl) => {
       s.write('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n');
-      const check = () => { if (up.body.length >= cl) s.end(); };
+      const check = () => {
+        if (up.body.length >= cl) s.end();
+      };
       s.on('data', check);
     });
     const head = await rawPut(`${srv.url}/import`, file(bytes));
@@ -85,7 +110,13 @@ describe('rawPut: a file uploaded from reused buffers', function () {
     srv = await uploadServer(() => undefined); // reads (slowly: never answers)
     const ac = new AbortController();
     let sent = 0;
-    const got = rawPut(`${srv.url}/import`, file(Buffer.alloc(64 * 1024 * 1024, 7)), { signal: ac.signal, onBytes: (n) => { sent += n; if (sent >= 2 * 1024 * 1024) ac.abort(); } });
+    const got = rawPut(`${srv.url}/import`, file(Buffer.alloc(64 * 1024 * 1024, 7)), {
+      signal: ac.signal,
+      onBytes: (n) => {
+        sent += n;
+        if (sent >= 2 * 1024 * 1024) ac.abort();
+      },
+    });
     await assert.rejects(got, CancelledError);
     assert.ok(srv.uploads[0].body.length < 64 * 1024 * 1024);
   });

@@ -6,11 +6,22 @@ function gatedInventory(initial: string[]) {
   let inventory = [...initial];
   let loads = 0;
   const gates: Array<() => void> = [];
-  const load = async () => { loads++; const seen = [...inventory]; await new Promise<void>((r) => gates.push(r)); return seen; };
-  const loadNow = async () => { loads++; return [...inventory]; };
+  const load = async () => {
+    loads++;
+    const seen = [...inventory];
+    await new Promise<void>((r) => gates.push(r));
+    return seen;
+  };
+  const loadNow = async () => {
+    loads++;
+    return [...inventory];
+  };
   return {
-    load, loadNow,
-    set: (next: string[]) => { inventory = next; },
+    load,
+    loadNow,
+    set: (next: string[]) => {
+      inventory = next;
+    },
     loads: () => loads,
     /** Resolves once the n-th load is under way (it has read the inventory and waits for its answer). */
     started: async (n: number) => {
@@ -67,7 +78,11 @@ describe('ChildrenCache (tree children)', () => {
     await inv.open();
     assert.deepEqual(await first, ['e2e snapshot', 'ui snapshot'], 'the stale answer is replaced by a second load');
     assert.equal(inv.loads(), 2);
-    assert.deepEqual(await cache.get('c:lab/h:1/v:1', inv.loadNow), ['e2e snapshot', 'ui snapshot'], 'and the fresh one is cached');
+    assert.deepEqual(
+      await cache.get('c:lab/h:1/v:1', inv.loadNow),
+      ['e2e snapshot', 'ui snapshot'],
+      'and the fresh one is cached',
+    );
     assert.equal(inv.loads(), 2);
   });
 
@@ -75,7 +90,12 @@ describe('ChildrenCache (tree children)', () => {
     const inv = gatedInventory(['a']);
     const cache = new ChildrenCache<string>();
     const pending = cache.get('k', inv.load);
-    for (let i = 0; i < 3; i++) { await inv.started(i + 1); cache.invalidate(); inv.set([`v${i}`]); await inv.open(); }
+    for (let i = 0; i < 3; i++) {
+      await inv.started(i + 1);
+      cache.invalidate();
+      inv.set([`v${i}`]);
+      await inv.open();
+    }
     assert.deepEqual(await pending, ['v1'], 'the third load read the inventory before the last change');
     assert.equal(inv.loads(), 3);
     assert.deepEqual(await cache.get('k', inv.loadNow), ['v2']);
