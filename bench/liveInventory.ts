@@ -66,16 +66,16 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
     let heap = 0;
     let vms = 0;
     await curlAllRecords(lab.url, session); // warm-up of the lab (JIT) for both
-    await (await connect(lab.url)).listPools();
+    await (await connect(lab.url)).listChildren();
     for (let r = 0; r < rounds; r++) {
       const mine = async () => {
         const p = await connect(lab.url);
         global.gc?.();
         const heap0 = process.memoryUsage().heapUsed;
-        const m = await peakRssGrowth(() => timed(() => p.listPools()));
+        const m = await peakRssGrowth(() => timed(() => p.listChildren()));
         ours.push(m.value.seconds);
         rss = Math.max(rss, m.mib);
-        vms = (await p.listVms({})).length;
+        vms = (await p.listVms()).length;
         global.gc?.();
         heap = Math.max(heap, (process.memoryUsage().heapUsed - heap0) / 2 ** 20);
         await p.disconnect();
@@ -118,7 +118,7 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
  */
 async function eventLatency(url: string, n: number): Promise<Row> {
   const p = await connect(url);
-  const vm = (await p.listVms({}))[0];
+  const vm = (await p.listVms())[0];
   const other = await jsonRpc(url, 'session.login_with_password', ['root', PASSWORD, '2.21', 'bench']);
   const fromReply: number[] = [];
   const endToEnd: number[] = [];
@@ -157,18 +157,18 @@ async function eventLatency(url: string, n: number): Promise<Row> {
   ];
 }
 
-/** After the first load, expanding a host of about 1,000 VMs (5 hosts × 2,000, half of them running): median of `n` listVms({ hostId }). */
+/** After the first load, expanding a host of about 1,000 VMs (5 hosts × 2,000, half of them running): median of `n` listChildren(host). */
 async function expandHost(n: number, prefix: string[]): Promise<Row> {
   const lab = await startLabProcess(['--hosts', '5', '--vms', '2000'], PASSWORD, prefix);
   try {
     const p = await connect(lab.url);
-    const pool = (await p.listPools())[0];
-    const host = (await p.listHosts(pool.id))[0];
+    const [pool] = await p.listChildren();
+    const [host] = await p.listChildren(pool.type === 'container' ? pool : undefined);
     const stop = p.watch(() => undefined); // as in the extension: the tree follows the events
     const times: number[] = [];
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const t = await timed(() => p.listVms({ hostId: host.id }));
+      const t = await timed(() => p.listChildren(host.type === 'container' ? host : undefined));
       times.push(t.seconds);
       count = t.value.length;
     }

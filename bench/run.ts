@@ -39,7 +39,7 @@ async function throughput(mib: number, kind: 'export' | 'import'): Promise<void>
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-repo-'));
   try {
     const p = await connect(lab.url, repo);
-    const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await p.listVms()).find((v) => v.powerState === 'halted')!;
     const url = (q: string) => `${lab.url}${q}&session_id=${p.xapi.sessionRef}`;
     const first = await p.backupVm(vm.id, { repository: repo }, ctx);
     const xva = path.join(first.dir, first.files[0].name);

@@ -6,9 +6,17 @@ import { printable, printableJson, printableLines } from './cli/printable';
 
 const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
   lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator and write .vmbackup/connections.yaml
-  ls                                     pools, hosts and VMs
-  snapshot <vm> [--name N]               snapshot a VM (name or uuid)
+  ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
+  snapshot <vm> [--name N] [--memory] [--quiesce]
+                                         snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:
+                                         through the guest tools (vSphere), each only where it applies
   revert <vm> <snapshot>                 revert a VM to one of its snapshots
+  snapshot-delete <vm> <snapshot> [--children]
+                                         delete a snapshot (its children stay unless --children, vSphere)
+  snapshot-delete-all <vm>               delete every snapshot of a VM (vSphere)
+  snapshot-rename <vm> <snapshot> --name N
+                                         rename a snapshot (vSphere)
+  consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it)
   backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
                                          a suspended VM keeps its memory unless --no-preserve-power-state;
                                          exit 3: backed up, but something is left for cleanup (named)
@@ -19,7 +27,7 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
                                          --sr: Xen SR ref, vSphere datastore moref or name
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
-  backup-pool                            save the pool database (pool-dump-database)
+  backup-pool                            save the pool database (Xen: pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
   validate <file>... [--language ID] [--encoding ENC]

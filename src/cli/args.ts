@@ -16,6 +16,9 @@ const BOOLEAN = new Set([
   'yes',
   'help',
   'dense',
+  'memory',
+  'quiesce',
+  'children',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot

@@ -1,5 +1,5 @@
 // `vmbackup backup <vm>…`: several VMs through the job manager, so the connection's concurrencyPerHost holds.
-import { BackupOptions, Provider } from '../core/provider';
+import { BackupOptions, Provider, operation } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { JobManager } from '../core/jobManager';
 import { concurrencyPerHost } from '../core/concurrency';
@@ -9,7 +9,7 @@ import { EXIT_WARNINGS } from './exitCodes';
 
 /**
  * Backs up `vms`, each as a job keyed by its host (a VM that runs nowhere: by its pool), at most the profile's
- * concurrencyPerHost at once per host (else the platform's default, core/concurrency.ts, else JobManager's). One VM prints its catalog entry, as before;
+ * concurrencyPerHost at once per host (else the one its capabilities declare, else JobManager's). One VM prints its catalog entry, as before;
  * several print one line (or one JSON object with the job's times) per VM. Exit 1 when any failed, else EXIT_WARNINGS when a
  * job succeeded with warnings (e.g. a temporary snapshot's disk left for Clean Up); Ctrl-C cancels all.
  */
@@ -20,8 +20,9 @@ export async function backupVms(
   quiet: boolean,
   out: (data: unknown, text: string) => void,
 ): Promise<number> {
-  const limit = concurrencyPerHost(p.profile);
+  const limit = concurrencyPerHost(p.profile, p.capabilities);
   const jobs = new JobManager({ concurrencyPerHost: limit });
+  const backup = operation(p, 'backupVm');
   const terminal = terminalContext(quiet);
   terminal.signal.addEventListener('abort', () => jobs.cancelAll(), { once: true });
   const runs = vms.map((vm) =>
@@ -31,7 +32,7 @@ export async function backupVms(
       { connection: p.profile.name, vm: vm.name },
       vm.hostId ?? `pool:${vm.poolId}`,
       (ctx) =>
-        p.backupVm(vm.id, opts, {
+        backup(vm.id, opts, {
           ...ctx,
           progress: terminal.progress,
           log: (l) => {

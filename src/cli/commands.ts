@@ -5,8 +5,9 @@ import { connectionProfile, openProvider, terminalContext } from './session';
 import { backupVms } from './backupVerb';
 import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
-import { Provider } from '../core/provider';
-import { VmInfo } from '../core/model';
+import { Provider, operation } from '../core/provider';
+import { ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
+import { applicableSnapshotOptions } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
@@ -28,7 +29,7 @@ async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>): Promis
 }
 
 async function findVm(p: Provider, nameOrUuid: string): Promise<VmInfo> {
-  const vms = await p.listVms({});
+  const vms = await p.listVms();
   const hits = vms.filter((v) => v.uuid === nameOrUuid || v.name === nameOrUuid);
   if (hits.length !== 1)
     throw new Error(
@@ -53,6 +54,47 @@ function repoFor(a: Args): string {
     }
   }
   return path.resolve(ws(a), String(r ?? 'backups'));
+}
+
+async function findSnapshot(p: Provider, vm: VmInfo, nameOrUuid: string | undefined): Promise<SnapshotInfo> {
+  const hits = (await p.listSnapshots(vm.id)).filter((s) => s.uuid === nameOrUuid || s.name === nameOrUuid);
+  if (hits.length !== 1)
+    throw new Error(
+      hits.length
+        ? `"${nameOrUuid}" names ${hits.length} snapshots of ${vm.name}: use the uuid`
+        : `no snapshot "${nameOrUuid ?? ''}" of ${vm.name}`,
+    );
+  return hits[0];
+}
+
+/** A VM of the inventory with where it sits: the top container, its host, every container above it (names). */
+interface LsRow extends VmInfo {
+  pool?: string;
+  host?: string;
+  path: string[];
+}
+
+/** Walks Provider.listChildren from the top: one text line per container and VM (indented), one row per VM (once). */
+async function walkInventory(p: Provider): Promise<{ rows: LsRow[]; lines: string[] }> {
+  const rows: LsRow[] = [];
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  const walk = async (parent: ContainerInfo | undefined, path: ContainerInfo[]): Promise<void> => {
+    const indent = '  '.repeat(path.length);
+    for (const item of await p.listChildren(parent && { kind: parent.kind, id: parent.id })) {
+      if (item.type === 'container') {
+        lines.push(`${indent}${item.kind} ${item.name}${item.detail ? ` (${item.detail})` : ''}`);
+        await walk(item, [...path, item]);
+      } else if (!seen.has(item.vm.id)) {
+        seen.add(item.vm.id);
+        const host = [...path].reverse().find((c) => c.isHost);
+        rows.push({ pool: path[0]?.name, host: host?.name, path: path.map((c) => c.name), ...item.vm });
+        lines.push(`${indent}${item.vm.name}  ${item.vm.powerState}  ${item.vm.uuid}`);
+      }
+    }
+  };
+  await walk(undefined, []);
+  return { rows, lines };
 }
 
 function findBackup(a: Args, id: string): CatalogEntry {
@@ -86,32 +128,29 @@ export const verbs: Record<string, Verb> = {
   validate: validateVerb,
   ls: (a, out) =>
     withProvider(a, async (p) => {
-      const pools = await p.listPools();
-      const rows: unknown[] = [];
-      const lines: string[] = [];
-      for (const pool of pools) {
-        lines.push(`pool ${pool.name}`);
-        for (const h of await p.listHosts(pool.id)) {
-          lines.push(`  host ${h.name} (${h.address})`);
-          for (const v of await p.listVms({ hostId: h.id })) {
-            rows.push({ pool: pool.name, host: h.name, ...v });
-            lines.push(`    ${v.name}  ${v.powerState}  ${v.uuid}`);
-          }
-        }
-        for (const v of (await p.listVms({ poolId: pool.id })).filter((v) => !v.hostId)) {
-          rows.push({ pool: pool.name, ...v });
-          lines.push(`  ${v.name}  ${v.powerState}  ${v.uuid}`);
-        }
-      }
+      const { rows, lines } = await walkInventory(p);
       out(rows, lines.join('\n'));
       return 0;
     }),
+  /** `snapshot <vm> [--name N] [--memory] [--quiesce]`: the options only where they apply (snapshotOptions.ts). */
   snapshot: (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
-      const s = await p.snapshot(
+      const applies = applicableSnapshotOptions(vm, p.capabilities);
+      for (const o of ['memory', 'quiesce'] as const)
+        if (a.flags[o] && !applies[o])
+          throw new Error(
+            `--${o} does not apply to ${vm.name} on connection "${p.profile.name}": ${
+              o === 'memory' ? 'memory snapshots need a running VM' : 'quiescing needs the guest tools running'
+            }${p.capabilities.snapshots?.[o] ? '' : ' (not offered on this platform)'}`,
+          );
+      const s = await operation(p, 'snapshot')(
         vm.id,
-        { name: String(a.flags.name ?? `${vm.name} ${new Date().toISOString()}`) },
+        {
+          name: String(a.flags.name ?? `${vm.name} ${new Date().toISOString()}`),
+          memory: !!a.flags.memory,
+          quiesce: !!a.flags.quiesce,
+        },
         terminalContext(!!a.flags.json),
       );
       out(s, `snapshot ${s.name} (${s.uuid}) of ${vm.name}`);
@@ -120,10 +159,49 @@ export const verbs: Record<string, Verb> = {
   revert: (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
-      const snap = (await p.listSnapshots(vm.id)).find((s) => s.uuid === a.positional[1] || s.name === a.positional[1]);
-      if (!snap) throw new Error(`no snapshot "${a.positional[1]}" of ${vm.name}`);
-      await p.revert(snap.id, terminalContext(!!a.flags.json));
+      const snap = await findSnapshot(p, vm, a.positional[1]);
+      await operation(p, 'revert')(snap.id, terminalContext(!!a.flags.json));
       out({ vm: vm.uuid, snapshot: snap.uuid }, `${vm.name} reverted to ${snap.name}`);
+      return 0;
+    }),
+  /** `snapshot-delete <vm> <snapshot> [--children]`. */
+  'snapshot-delete': (a, out) =>
+    withProvider(a, async (p) => {
+      const vm = await findVm(p, a.positional[0]);
+      const snap = await findSnapshot(p, vm, a.positional[1]);
+      const withChildren = !!a.flags.children;
+      if (withChildren && !p.capabilities.snapshots?.deleteWithChildren)
+        throw new Error(`--children: deleting a snapshot with its children is not offered on "${p.profile.name}"`);
+      await operation(p, 'deleteSnapshot')(snap.id, terminalContext(!!a.flags.json), { withChildren });
+      out(
+        { vm: vm.uuid, snapshot: snap.uuid, withChildren },
+        `snapshot ${snap.name}${withChildren ? ' and its children' : ''} of ${vm.name} deleted`,
+      );
+      return 0;
+    }),
+  'snapshot-delete-all': (a, out) =>
+    withProvider(a, async (p) => {
+      const vm = await findVm(p, a.positional[0]);
+      await operation(p, 'removeAllSnapshots')(vm.id, terminalContext(!!a.flags.json));
+      out({ vm: vm.uuid }, `every snapshot of ${vm.name} deleted`);
+      return 0;
+    }),
+  /** `snapshot-rename <vm> <snapshot> --name N`. */
+  'snapshot-rename': (a, out) =>
+    withProvider(a, async (p) => {
+      const vm = await findVm(p, a.positional[0]);
+      const snap = await findSnapshot(p, vm, a.positional[1]);
+      const name = typeof a.flags.name === 'string' ? a.flags.name.trim() : '';
+      if (!name) throw new Error('snapshot-rename: give the new name with --name');
+      await operation(p, 'renameSnapshot')(snap.id, name, terminalContext(!!a.flags.json));
+      out({ vm: vm.uuid, snapshot: snap.uuid, name }, `snapshot ${snap.name} of ${vm.name} renamed to ${name}`);
+      return 0;
+    }),
+  consolidate: (a, out) =>
+    withProvider(a, async (p) => {
+      const vm = await findVm(p, a.positional[0]);
+      await operation(p, 'consolidate')(vm.id, terminalContext(!!a.flags.json));
+      out({ vm: vm.uuid }, `disks of ${vm.name} consolidated`);
       return 0;
     }),
   backup: backupVerb,
@@ -143,7 +221,7 @@ export const verbs: Record<string, Verb> = {
       );
     }
     return withProvider(a, async (p) => {
-      const vm = await p.restoreVm(
+      const vm = await operation(p, 'restoreVm')(
         entry,
         {
           name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
@@ -157,10 +235,23 @@ export const verbs: Record<string, Verb> = {
       return 0;
     });
   },
+  /** The pool database, where the platform declares one (Xen): of the connection's only (or first) pool. */
   'backup-pool': (a, out) =>
     withProvider(a, async (p) => {
-      const e = await p.backupPoolMetadata({ repository: repoFor(a) }, terminalContext(!!a.flags.json));
-      out(e, `\npool database saved to ${e.dir}`);
+      const kind = p.capabilities.metadataBackups.find((k) => k.kind === 'pool-metadata');
+      if (!kind)
+        throw new Error(`connection "${p.profile.name}": a pool database backup is not offered on ${p.platform}`);
+      const pool = (await p.listChildren()).find(
+        (c): c is ContainerInfo => c.type === 'container' && c.kind === kind.of,
+      );
+      if (!pool) throw new Error(`connection "${p.profile.name}": no ${kind.of} to back up`);
+      const e = await operation(p, 'backupMetadata')(
+        kind.kind,
+        pool.id,
+        { repository: repoFor(a) },
+        terminalContext(!!a.flags.json),
+      );
+      out(e, `\n${kind.label} saved to ${e.dir}`);
       return 0;
     }),
   catalog: async (a, out) => {

@@ -1,15 +1,28 @@
-// Snapshot one or more VMs (right-click with multi-select, or palette picker).
+// Take a snapshot of one or more VMs (right-click with multi-select, or palette picker): disks only. The memory and
+// quiesce variants (createSnapshotWithMemory.ts, createQuiescedSnapshot.ts) are offered only where they apply.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
+import { SnapshotOptions, operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
-import { pickVms, selection } from '../ui/pickers';
+import { pickVms, selection, withToken } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { errorContext, hostKey } from '../ui/targets';
 import { VmNode } from '../views/nodes';
 
-export async function createSnapshot(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
-  let vms = selection<VmNode>('vm', node, selected);
-  if (!vms.length) vms = await pickVms(ctx, 'Snapshot VMs');
+/**
+ * Snapshots the selected VMs whose tokens have `token` (else VMs picked among those), with `options`: one job each.
+ * `what` names the variant in the job's title ("Snapshot", "Snapshot with memory"…).
+ */
+export async function takeSnapshots(
+  ctx: CommandContext,
+  node: VmNode | undefined,
+  selected: VmNode[] | undefined,
+  token: string,
+  options: Omit<SnapshotOptions, 'name'>,
+  what: string,
+): Promise<void> {
+  let vms = selection<VmNode>('vm', node, selected).filter(withToken(token));
+  if (!vms.length) vms = await pickVms(ctx, `${what}: VMs`, withToken(token));
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const name = await vscode.window.showInputBox({
     title: 'Snapshot name',
@@ -19,19 +32,23 @@ export async function createSnapshot(ctx: CommandContext, node?: VmNode, selecte
   if (!name) throw new CancelledError();
   await Promise.all(
     vms.map(async (n) => {
-      const provider = await ctx.connections.provider(n.connection);
+      const snapshot = operation(await ctx.connections.provider(n.connection), 'snapshot');
       return runJob(
         ctx,
         {
-          title: `Snapshot ${n.vm.name}`,
+          title: `${what} ${n.vm.name}`,
           kind: 'snapshot',
           context: errorContext(n),
           hostKey: hostKey(n),
           targets: [n.vm.id],
           refresh: ['infrastructure'],
         },
-        (job) => provider.snapshot(n.vm.id, { name }, job),
+        (job) => snapshot(n.vm.id, { name, ...options }, job),
       );
     }),
   );
+}
+
+export function createSnapshot(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
+  return takeSnapshots(ctx, node, selected, 'canSnapshot', {}, 'Snapshot');
 }

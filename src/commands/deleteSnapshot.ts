@@ -1,38 +1,49 @@
-// Delete one or more snapshots, after a modal confirmation.
+// Delete one or more snapshots (their children stay), after a modal confirmation.
+import { DeleteSnapshotOptions, operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
 import { confirm, pickSnapshots, selection } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { errorContext, hostKey } from '../ui/targets';
+import { hasToken, snapshotTokens } from '../views/contextTokens';
 import { SnapshotNode } from '../views/nodes';
 
-export async function deleteSnapshot(
+/** Deletes the selected snapshots whose tokens have `token` (else picked ones), with `opts`, after a confirmation. */
+export async function deleteSnapshots(
   ctx: CommandContext,
-  node?: SnapshotNode,
-  selected?: SnapshotNode[],
+  node: SnapshotNode | undefined,
+  selected: SnapshotNode[] | undefined,
+  token: string,
+  opts: DeleteSnapshotOptions,
 ): Promise<void> {
-  let list = selection<SnapshotNode>('snapshot', node, selected);
-  if (!list.length) list = await pickSnapshots(ctx, 'Delete', true);
+  const applies = (n: SnapshotNode) => hasToken(snapshotTokens(n.snapshot, n.all, n.caps), token);
+  let list = selection<SnapshotNode>('snapshot', node, selected).filter(applies);
+  if (!list.length) list = await pickSnapshots(ctx, 'Delete', true, token);
   const names = list.map((n) => `"${n.snapshot.name}" (${n.vm.name})`).join(', ');
+  const children = opts.withChildren ? ' and its children' : '';
   await confirm(
-    list.length === 1 ? `Delete snapshot ${names}?` : `Delete ${list.length} snapshots?`,
+    list.length === 1 ? `Delete snapshot ${names}${children}?` : `Delete ${list.length} snapshots${children}?`,
     `${names}\n\nThis cannot be undone.`,
     'Delete',
   );
   await Promise.all(
     list.map(async (n) => {
-      const provider = await ctx.connections.provider(n.connection);
+      const remove = operation(await ctx.connections.provider(n.connection), 'deleteSnapshot');
       return runJob(
         ctx,
         {
-          title: `Delete snapshot ${n.snapshot.name} of ${n.vm.name}`,
+          title: `Delete snapshot ${n.snapshot.name}${children} of ${n.vm.name}`,
           kind: 'delete-snapshot',
           context: errorContext(n),
           hostKey: hostKey(n),
           targets: [n.snapshot.id],
           refresh: ['infrastructure'],
         },
-        (job) => provider.deleteSnapshot(n.snapshot.id, job),
+        (job) => remove(n.snapshot.id, job, opts),
       );
     }),
   );
+}
+
+export function deleteSnapshot(ctx: CommandContext, node?: SnapshotNode, selected?: SnapshotNode[]): Promise<void> {
+  return deleteSnapshots(ctx, node, selected, 'canDelete', {});
 }

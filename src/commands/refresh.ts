@@ -2,7 +2,7 @@
 import { CommandContext } from '../ui/commandContext';
 import { BackupNode, InfraNode } from '../views/nodes';
 
-const INFRA = new Set(['connection', 'pool', 'host', 'vm', 'snapshot']);
+const INFRA = new Set(['connection', 'container', 'vm', 'snapshot']);
 
 export async function refresh(ctx: CommandContext, node?: InfraNode | BackupNode): Promise<void> {
   if (node && (INFRA.has(node.kind) || (node.kind === 'error' && node.parent && INFRA.has(node.parent.kind)))) {

@@ -3,13 +3,17 @@ import * as vscode from 'vscode';
 import { CommandContext } from '../ui/commandContext';
 import { handleErrors } from '../ui/handleErrors';
 import { addConnection } from './addConnection';
-import { backupHost } from './backupHost';
-import { backupPoolMetadata } from './backupPoolMetadata';
+import { backupMetadata } from './backupMetadata';
 import { backupVm } from './backupVm';
 import { cancelJob } from './cancelJob';
 import { cleanup } from './cleanup';
+import { consolidateVm } from './consolidateVm';
+import { createQuiescedSnapshot } from './createQuiescedSnapshot';
 import { createSnapshot } from './createSnapshot';
+import { createSnapshotWithMemory } from './createSnapshotWithMemory';
+import { deleteAllSnapshots } from './deleteAllSnapshots';
 import { deleteSnapshot } from './deleteSnapshot';
+import { deleteSnapshotWithChildren } from './deleteSnapshotWithChildren';
 import { loadMore } from './loadMore';
 import { openCatalog } from './openCatalog';
 import { openDemoLab } from './openDemoLab';
@@ -17,7 +21,8 @@ import { pinCertificate } from './pinCertificate';
 import { refresh } from './refresh';
 import { removeConnection } from './removeConnection';
 import { resetPowerState } from './resetPowerState';
-import { restorePoolMetadata } from './restorePoolMetadata';
+import { renameSnapshot } from './renameSnapshot';
+import { restoreMetadata } from './restoreMetadata';
 import { restoreVm } from './restoreVm';
 import { revertSnapshot } from './revertSnapshot';
 import { showJobLog } from './showJobLog';
@@ -31,13 +36,18 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.removeConnection': removeConnection,
   'vmbackup.refresh': refresh,
   'vmbackup.createSnapshot': createSnapshot,
+  'vmbackup.createSnapshotWithMemory': createSnapshotWithMemory,
+  'vmbackup.createQuiescedSnapshot': createQuiescedSnapshot,
   'vmbackup.revertSnapshot': revertSnapshot,
   'vmbackup.deleteSnapshot': deleteSnapshot,
+  'vmbackup.deleteSnapshotWithChildren': deleteSnapshotWithChildren,
+  'vmbackup.deleteAllSnapshots': deleteAllSnapshots,
+  'vmbackup.renameSnapshot': renameSnapshot,
+  'vmbackup.consolidateVm': consolidateVm,
   'vmbackup.backupVm': backupVm,
   'vmbackup.restoreVm': restoreVm,
-  'vmbackup.backupPoolMetadata': backupPoolMetadata,
-  'vmbackup.restorePoolMetadata': restorePoolMetadata,
-  'vmbackup.backupHost': backupHost,
+  'vmbackup.backupMetadata': backupMetadata,
+  'vmbackup.restoreMetadata': restoreMetadata,
   'vmbackup.verifyBackup': verifyBackup,
   'vmbackup.openCatalog': openCatalog,
   'vmbackup.cancelJob': cancelJob,

@@ -1,25 +1,22 @@
 // Reset the power state of VMs left Suspended without their suspend disk (e.g. after a pool metadata restore).
+import { operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
-import { confirm, pickVms, selection } from '../ui/pickers';
+import { confirm, pickVms, selection, withToken } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { errorContext, hostKey } from '../ui/targets';
 import { VmNode } from '../views/nodes';
 
 export async function resetPowerState(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
-  let vms = selection<VmNode>('vm', node, selected).filter((n) => n.vm.suspendDiskMissing);
-  if (!vms.length)
-    vms = await pickVms(
-      ctx,
-      'Reset power state of VMs whose suspend disk is missing',
-      (n) => !!n.vm.suspendDiskMissing,
-    );
+  const token = withToken('canResetPowerState');
+  let vms = selection<VmNode>('vm', node, selected).filter(token);
+  if (!vms.length) vms = await pickVms(ctx, 'Reset power state of VMs whose suspend disk is missing', token);
   await confirm(
     `Reset the power state of ${vms.map((n) => `"${n.vm.name}"`).join(', ')} to Halted?`,
     'Their suspend disk is missing, so the suspended memory state cannot be resumed and is discarded.',
     'Reset',
   );
   for (const n of vms) {
-    const provider = await ctx.connections.provider(n.connection);
+    const reset = operation(await ctx.connections.provider(n.connection), 'resetPowerState');
     await runJob(
       ctx,
       {
@@ -30,7 +27,7 @@ export async function resetPowerState(ctx: CommandContext, node?: VmNode, select
         targets: [n.vm.id],
         refresh: ['infrastructure'],
       },
-      (job) => provider.resetPowerState(n.vm.id, job),
+      (job) => reset(n.vm.id, job),
     );
   }
 }

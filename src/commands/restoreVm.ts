@@ -4,6 +4,7 @@ import { escapeControlChars as esc } from '../core/controlChars';
 import { CancelledError } from '../core/errors';
 import { formatBytes } from '../core/progress';
 import { entryContext } from '../views/backupsTree';
+import { operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
 import { connectionForBackup, pickBackups } from '../ui/pickers';
 import { pickRestoreMode } from '../ui/restoreMode';
@@ -23,8 +24,9 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
         )[0];
   const connection = await connectionForBackup(ctx, n);
   const provider = await ctx.connections.provider(connection);
+  const restore = operation(provider, 'restoreVm');
   const base = n.entry.vmName ?? n.entry.label;
-  const original = n.entry.vmUuid ? (await provider.listVms({})).find((v) => v.uuid === n.entry.vmUuid) : undefined;
+  const original = n.entry.vmUuid ? (await provider.listVms()).find((v) => v.uuid === n.entry.vmUuid) : undefined;
   const mode = await pickRestoreMode(n.entry.label, original);
   const storage = await provider.listStorage();
   const sr = await vscode.window.showQuickPick(
@@ -58,7 +60,7 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
       hostKey: `${connection}/restore`,
       refresh: ['infrastructure'],
     },
-    (job) => provider.restoreVm(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job),
+    (job) => restore(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job),
   );
   if (vm)
     void vscode.window.showInformationMessage(

@@ -1,4 +1,5 @@
 // Revert a VM to a snapshot, after a modal confirmation.
+import { operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
 import { confirm, pickSnapshots } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
@@ -6,13 +7,13 @@ import { errorContext, hostKey } from '../ui/targets';
 import { SnapshotNode, isNode } from '../views/nodes';
 
 export async function revertSnapshot(ctx: CommandContext, node?: SnapshotNode): Promise<void> {
-  const n = isNode(node, 'snapshot') ? node : (await pickSnapshots(ctx, 'Revert', false))[0];
+  const n = isNode(node, 'snapshot') ? node : (await pickSnapshots(ctx, 'Revert', false, 'canRevert'))[0];
   await confirm(
     `Revert "${n.vm.name}" to snapshot "${n.snapshot.name}"?`,
     `The VM's current disks and state since ${n.snapshot.time.toLocaleString()} are lost unless you snapshot it first.`,
     'Revert',
   );
-  const provider = await ctx.connections.provider(n.connection);
+  const revert = operation(await ctx.connections.provider(n.connection), 'revert');
   await runJob(
     ctx,
     {
@@ -23,6 +24,6 @@ export async function revertSnapshot(ctx: CommandContext, node?: SnapshotNode): 
       targets: [n.vm.id, n.snapshot.id],
       refresh: ['infrastructure'],
     },
-    (job) => provider.revert(n.snapshot.id, job),
+    (job) => revert(n.snapshot.id, job),
   );
 }

@@ -23,26 +23,51 @@ export interface ConnectionProfile {
   taskDeadlineMinutes?: number;
 }
 
-export interface PoolInfo {
+/**
+ * How the tree draws a container: the neutral icon hint. `host` is a physical machine (Xen host, ESX(i) host, OVM
+ * server): jobs on the VMs below it are limited per host.
+ */
+export type ContainerIcon = 'pool' | 'host' | 'datacenter' | 'cluster' | 'folder' | 'resourcePool';
+
+/**
+ * A container of the platform's inventory, as its provider lists it (Provider.listChildren). `kind` is the
+ * platform's own word — Xen: `pool`, `host`; vSphere: `datacenter`, `folder`, `cluster`, `host`, `resourcePool`;
+ * Oracle VM: `serverPool`, `server` — and is what capabilities (MetadataBackupKind.of) and menus refer to.
+ */
+export interface ContainerInfo {
+  type: 'container';
+  /** The platform's reference (XAPI OpaqueRef, vSphere moref value, OVM id). */
   id: string;
+  kind: string;
   name: string;
-  masterHostId?: string;
-  defaultStorageId?: string;
+  icon: ContainerIcon;
+  /** One line shown beside the name: address, state, version. */
+  detail?: string;
+  /** A physical host (see ContainerIcon). */
+  isHost?: boolean;
+  /** false: the host does not take work now (disabled, in maintenance, disconnected). */
+  enabled?: boolean;
 }
-export interface HostInfo {
+/** A VM as an inventory item. */
+export interface VmItem {
+  type: 'vm';
+  vm: VmInfo;
+}
+/** One child of a tree level: a container, or a VM. */
+export type InventoryItem = ContainerInfo | VmItem;
+/** The container whose children are asked for (the top level when absent). */
+export interface ContainerRef {
+  kind: string;
   id: string;
-  poolId: string;
-  name: string;
-  address: string;
-  enabled: boolean;
-  version?: string;
 }
+
 export interface VmInfo {
   id: string;
   uuid: string;
   name: string;
   powerState: PowerState;
   hostId?: string;
+  /** The top-level container the VM belongs to (Xen pool, vSphere datacenter, OVM server pool). */
   poolId: string;
   description?: string;
   memoryBytes?: number;
@@ -52,6 +77,10 @@ export interface VmInfo {
   suspendDiskMissing?: boolean;
   /** Operations running on the VM now (XAPI `current_operations`: clean_shutdown, snapshot, export…); absent when idle. */
   operations?: string[];
+  /** The guest tools (VMware Tools, XenServer PV tools) run in the guest now: a quiesced snapshot can be asked for. */
+  toolsRunning?: boolean;
+  /** The VM's disks need consolidation (vSphere runtime.consolidationNeeded). */
+  consolidationNeeded?: boolean;
 }
 export interface SnapshotInfo {
   id: string;
@@ -63,22 +92,73 @@ export interface SnapshotInfo {
   madeByUs: boolean;
   isCurrent: boolean;
 }
+/** An SR (Xen), datastore (vSphere) or repository (Oracle VM). */
 export interface StorageInfo {
   id: string;
   name: string;
   type: string;
   shared: boolean;
+  /** Free and total space, bytes. */
   freeBytes?: number;
+  capacityBytes?: number;
   isDefault: boolean;
+  /** The host a local (not shared) storage belongs to. */
+  hostId?: string;
+}
+/** A network VMs attach to (Xen network, vSphere network or port group, OVM network). */
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  /** The platform's type of it, e.g. `Network`, `DistributedVirtualPortgroup`. */
+  type?: string;
 }
 
+/**
+ * The snapshot operations a platform offers, each with when it applies. `memory`: the memory of a running VM can be
+ * included (offered only for running VMs); `quiesce`: the guest's file systems quiesced through its tools (offered
+ * only while they run); `deleteWithChildren`: deleting a snapshot can take its subtree along; `removeAll`,
+ * `rename`: Provider.removeAllSnapshots / renameSnapshot exist.
+ */
+export interface SnapshotCapabilities {
+  memory: boolean;
+  quiesce: boolean;
+  revert: boolean;
+  deleteWithChildren: boolean;
+  removeAll: boolean;
+  rename: boolean;
+}
+
+/**
+ * A metadata backup a platform offers, with its own name (`label`). `kind` is the catalog kind of the backup it makes
+ * (manifest.ts BackupKind) and what Provider.backupMetadata / restoreMetadata take; `of` is what it is taken of: a
+ * container kind (e.g. Xen `pool`, `host`) or `vm`. `restore`: restoreMetadata takes it back; `dryRun`: with a dry
+ * run first.
+ */
+export interface MetadataBackupKind {
+  kind: 'pool-metadata' | 'host' | 'vm-metadata';
+  label: string;
+  of: string;
+  restore: boolean;
+  dryRun: boolean;
+}
+
+/**
+ * What a platform's provider does: the tree's menus, the pickers and the CLI offer exactly this, and the provider has
+ * the optional methods it declares (snapshots → snapshot/revert/deleteSnapshot act; removeAll → removeAllSnapshots;
+ * rename → renameSnapshot; consolidate → consolidate; metadataBackups → backupMetadata/restoreMetadata;
+ * resetPowerState → resetPowerState).
+ */
 export interface Capabilities {
-  snapshots: boolean;
-  memorySnapshots: boolean;
+  /** Absent: the platform has no VM snapshots. */
+  snapshots?: SnapshotCapabilities;
+  /** Merge a VM's redundant delta disks (offered when VmInfo.consolidationNeeded). */
+  consolidate: boolean;
   fullBackup: boolean;
   incrementalBackup: boolean;
-  metadataBackup: boolean;
-  hostBackup: boolean;
+  metadataBackups: MetadataBackupKind[];
   restoreToAlternateLocation: boolean;
-  metadataRestoreDryRun: boolean;
+  /** Reset the power state of a VM Suspended without its suspend disk (VmInfo.suspendDiskMissing). */
+  resetPowerState: boolean;
+  /** Backups and restores at once per host unless the connection says otherwise (absent: the JobManager's default). */
+  concurrencyPerHost?: number;
 }

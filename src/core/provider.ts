@@ -1,17 +1,37 @@
 // The one contract every platform implements. No vscode here: the extension, the CLI and the tests share it.
 import { Readable } from 'node:stream';
-import { Capabilities, ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from './model';
+import {
+  Capabilities,
+  ConnectionProfile,
+  ContainerRef,
+  InventoryItem,
+  MetadataBackupKind,
+  NetworkInfo,
+  SnapshotInfo,
+  StorageInfo,
+  VmInfo,
+} from './model';
 import { JobContext } from './job';
 import { CatalogEntry } from './repository';
 import { CleanupItem, CleanupOptions } from './cleanupReport';
+import { VendorError } from './errors';
 
 export interface Secrets {
   password: string;
 }
 
+/**
+ * A snapshot to take. `memory` (the running VM's memory) and `quiesce` (the guest's file systems, through its tools)
+ * only where Capabilities.snapshots says the platform has them; a provider ignores what does not apply to the VM now.
+ */
 export interface SnapshotOptions {
   name: string;
   memory?: boolean;
+  quiesce?: boolean;
+}
+/** Deleting a snapshot: `withChildren` removes its subtree too (Capabilities.snapshots.deleteWithChildren). */
+export interface DeleteSnapshotOptions {
+  withChildren?: boolean;
 }
 export interface BackupOptions {
   repository: string;
@@ -39,6 +59,11 @@ export interface MetadataRestoreResult {
   suspendedWithoutDisk: VmInfo[];
 }
 
+/**
+ * The one contract every platform implements. The tree's shape comes from `listChildren` (typed containers with the
+ * platform's own words); the operations a platform has are declared in `capabilities`, and the optional methods exist
+ * exactly when it declares them (see Capabilities).
+ */
 export interface Provider {
   readonly platform: string;
   readonly profile: ConnectionProfile;
@@ -46,31 +71,86 @@ export interface Provider {
   connect(signal?: AbortSignal): Promise<void>;
   disconnect(): Promise<void>;
 
-  listPools(): Promise<PoolInfo[]>;
-  listHosts(poolId: string): Promise<HostInfo[]>;
-  listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]>;
+  /**
+   * The children of a container, or the top level when `parent` is absent (Xen: pools; vSphere: datacenters; Oracle
+   * VM: server pools): containers first, then VMs, each level in the provider's order. Rejects on an unknown parent.
+   */
+  listChildren(parent?: ContainerRef): Promise<InventoryItem[]>;
+  /** Every VM of the connection (templates and snapshots excluded). */
+  listVms(): Promise<VmInfo[]>;
+  /** The VM's snapshots: `parentId` makes the tree, `isCurrent` marks "You are here". */
   listSnapshots(vmId: string): Promise<SnapshotInfo[]>;
+  /** SRs / datastores / repositories, with free and total bytes, and the host of a local one. */
   listStorage(): Promise<StorageInfo[]>;
+  listNetworks(): Promise<NetworkInfo[]>;
 
-  snapshot(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo>;
-  revert(snapshotId: string, ctx: JobContext): Promise<void>;
-  deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void>;
-  backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
-  restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo>;
-  backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
-  restorePoolMetadata(
+  /** Capabilities.snapshots: take, revert (snapshots.revert), delete one (with its children: deleteWithChildren). */
+  snapshot?(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo>;
+  revert?(snapshotId: string, ctx: JobContext): Promise<void>;
+  deleteSnapshot?(snapshotId: string, ctx: JobContext, opts?: DeleteSnapshotOptions): Promise<void>;
+  /** Capabilities.snapshots.removeAll. */
+  removeAllSnapshots?(vmId: string, ctx: JobContext): Promise<void>;
+  /** Capabilities.snapshots.rename. */
+  renameSnapshot?(snapshotId: string, name: string, ctx: JobContext): Promise<void>;
+  /** Capabilities.consolidate: merges the VM's redundant delta disks. */
+  consolidate?(vmId: string, ctx: JobContext): Promise<void>;
+
+  /** Capabilities.fullBackup: a VM's image backup into `opts.repository`, and its restore. */
+  backupVm?(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
+  restoreVm?(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo>;
+  /**
+   * Capabilities.metadataBackups: a backup of `kind` taken of `targetId` (a container's or a VM's id, as the kind's
+   * `of` says) into `opts.repository`.
+   */
+  backupMetadata?(
+    kind: MetadataBackupKind['kind'],
+    targetId: string,
+    opts: BackupOptions,
+    ctx: JobContext,
+  ): Promise<CatalogEntry>;
+  /** Restores a metadata backup of a kind whose `restore` is declared (a dry run only with `opts.dryRun`). */
+  restoreMetadata?(
+    kind: MetadataBackupKind['kind'],
     entry: CatalogEntry,
     opts: MetadataRestoreOptions,
     ctx: JobContext,
   ): Promise<MetadataRestoreResult>;
-  backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry>;
-  resetPowerState(vmId: string, ctx: JobContext): Promise<void>;
+  /** Capabilities.resetPowerState. */
+  resetPowerState?(vmId: string, ctx: JobContext): Promise<void>;
   /**
    * Removes what this tool left behind (e.g. after a crash): only objects the repository's ownership journal names
    * and the platform confirms, and the named leftovers of the jobs' folders. With `dryRun`, lists them. One item per
    * object, with why it was (or would be, or was not) deleted.
    */
   cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]>;
+}
+
+/** The operations a provider has only when its capabilities declare them. */
+export type OptionalOperation =
+  | 'snapshot'
+  | 'revert'
+  | 'deleteSnapshot'
+  | 'removeAllSnapshots'
+  | 'renameSnapshot'
+  | 'consolidate'
+  | 'backupVm'
+  | 'restoreVm'
+  | 'backupMetadata'
+  | 'restoreMetadata'
+  | 'resetPowerState';
+
+/** The code of the error `operation` throws for an operation a platform does not offer (the product's own code). */
+export const NOT_OFFERED = 'NOT_OFFERED';
+
+/**
+ * The provider's `name` operation, bound to it; a VendorError NOT_OFFERED naming the connection and platform when the
+ * provider does not have it (its capabilities do not declare it: the palette or the CLI asked anyway).
+ */
+export function operation<K extends OptionalOperation>(p: Provider, name: K): NonNullable<Provider[K]> {
+  const fn = p[name] as ((...args: never[]) => unknown) | undefined;
+  if (typeof fn !== 'function')
+    throw new VendorError(NOT_OFFERED, [`${name} is not offered on ${p.platform}`], { connection: p.profile.name });
+  return fn.bind(p) as NonNullable<Provider[K]>;
 }
 
 export type ProviderFactory = (profile: ConnectionProfile, secrets: Secrets) => Provider;

@@ -1,15 +1,42 @@
-// The platforms, each loaded on first use: activation does not pay for a platform's HTTP/SSH stack before a connection needs it.
-import { ConnectionProfile } from '../core/model';
+// The platforms, each loaded on first use: activation does not pay for a platform's HTTP/SSH stack before a connection
+// needs it. Their capabilities are small plain objects, known without loading the provider.
+import { Capabilities, ConnectionProfile } from '../core/model';
 import { ProviderFactory, Provider, Secrets } from '../core/provider';
+import { xenCapabilities } from './xen/xenCapabilities';
+import { vmwareCapabilities } from './vmware/vmwareCapabilities';
+import { ORACLEVM_CAPABILITIES } from './oraclevm/ovmCapabilities';
 
-const FACTORIES: Record<ConnectionProfile['platform'], () => Promise<ProviderFactory>> = {
-  xen: async () => (await import('./xen/xenProvider')).createXenProvider,
-  vmware: async () => (await import('./vmware/vmwareProvider')).createVmwareProvider,
-  oraclevm: async () => (await import('./oraclevm/oracleVmProvider')).createOracleVmProvider,
+interface Platform {
+  capabilities: Capabilities;
+  load: () => Promise<ProviderFactory>;
+}
+
+const PLATFORMS: Record<ConnectionProfile['platform'], Platform> = {
+  xen: {
+    capabilities: xenCapabilities,
+    load: async () => (await import('./xen/xenProvider')).createXenProvider,
+  },
+  vmware: {
+    capabilities: vmwareCapabilities,
+    load: async () => (await import('./vmware/vmwareProvider')).createVmwareProvider,
+  },
+  oraclevm: {
+    capabilities: ORACLEVM_CAPABILITIES,
+    load: async () => (await import('./oraclevm/oracleVmProvider')).createOracleVmProvider,
+  },
 };
 
+function platformOf(profile: ConnectionProfile): Platform {
+  const p = Object.hasOwn(PLATFORMS, profile.platform) ? PLATFORMS[profile.platform] : undefined;
+  if (!p) throw new Error(`connection "${profile.name}": platform "${String(profile.platform)}" is not supported`);
+  return p;
+}
+
 export async function createProvider(profile: ConnectionProfile, secrets: Secrets): Promise<Provider> {
-  const load = FACTORIES[profile.platform];
-  if (!load) throw new Error(`connection "${profile.name}": platform "${String(profile.platform)}" is not supported`);
-  return (await load())(profile, secrets);
+  return (await platformOf(profile).load())(profile, secrets);
+}
+
+/** What the connection's platform does (the provider's own `capabilities`), without loading the provider. */
+export function capabilitiesOf(profile: ConnectionProfile): Capabilities {
+  return platformOf(profile).capabilities;
 }

@@ -1,9 +1,13 @@
-// Palette fallbacks: quick picks of connection → pool/host/VM/snapshot/backup when a command has no node.
+// Palette fallbacks: quick picks of connection → container/VM/snapshot/backup when a command has no node, offering only
+// what the connection's capabilities and the object's state allow (the tokens of contextTokens.ts, as the menus do).
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
 import { Job, JobRecord } from '../core/job';
 import { CatalogEntry } from '../core/repository';
-import { BackupEntryNode, HostNode, PoolNode, SnapshotNode, VmNode } from '../views/nodes';
+import { ContainerInfo } from '../core/model';
+import { Provider } from '../core/provider';
+import { BackupEntryNode, ContainerNode, SnapshotNode, VmNode } from '../views/nodes';
+import { hasToken, snapshotTokens, vmTokens } from '../views/contextTokens';
 import { CommandContext } from './commandContext';
 import { escapeControlChars as esc } from '../core/controlChars';
 
@@ -55,51 +59,89 @@ export async function pickConnection(ctx: CommandContext, title = 'Connection'):
   );
 }
 
-export async function pickPool(ctx: CommandContext, connection?: string): Promise<PoolNode> {
-  connection ??= await pickConnection(ctx);
+/** How deep the pickers look for containers (vSphere: datacenter → cluster → host → resource pool). */
+const CONTAINER_DEPTH = 4;
+
+/** Every container of a connection, top first, each with the containers above it. */
+async function allContainers(p: Provider): Promise<Array<{ container: ContainerInfo; path: ContainerInfo[] }>> {
+  const out: Array<{ container: ContainerInfo; path: ContainerInfo[] }> = [];
+  let level: Array<{ container?: ContainerInfo; path: ContainerInfo[] }> = [{ path: [] }];
+  for (let depth = 0; depth < CONTAINER_DEPTH && level.length; depth++) {
+    const next: typeof out = [];
+    for (const parent of level) {
+      const items = await p.listChildren(parent.container && { kind: parent.container.kind, id: parent.container.id });
+      const path = parent.container ? [...parent.path, parent.container] : [];
+      for (const i of items) if (i.type === 'container') next.push({ container: i, path });
+    }
+    out.push(...next);
+    level = next;
+  }
+  return out;
+}
+
+/** A container of one of `kinds` (the platform's words) on a connection; the only one without asking. */
+export async function pickContainer(
+  ctx: CommandContext,
+  title: string,
+  kinds: string[],
+  connection?: string,
+): Promise<ContainerNode> {
+  connection ??= await pickConnection(ctx, title);
   const provider = await ctx.connections.provider(connection);
-  const pools = await provider.listPools();
-  const pool =
-    pools.length === 1
-      ? pools[0]
+  const found = (await allContainers(provider)).filter((c) => kinds.includes(c.container.kind));
+  const chosen =
+    found.length === 1
+      ? found[0]
       : await pick(
-          pools.map((p) => ({ label: p.name || p.id, value: p })),
-          `Pool on "${connection}"`,
+          found.map((c) => ({
+            label: c.container.name || c.container.id,
+            description: [...c.path.map((x) => x.name), c.container.kind].join(' · '),
+            value: c,
+          })),
+          `${title} on "${connection}"`,
         );
-  return { kind: 'pool', key: '', connection, pool };
+  return { kind: 'container', key: '', connection, caps: provider.capabilities, ...chosen };
 }
 
-export async function pickHost(ctx: CommandContext): Promise<HostNode> {
-  const { connection, pool } = await pickPool(ctx);
-  const hosts = await (await ctx.connections.provider(connection)).listHosts(pool.id);
-  const host = await pick(
-    hosts.map((h) => ({ label: h.name, description: h.address, value: h })),
-    `Host in pool "${pool.name}"`,
-  );
-  return { kind: 'host', key: '', connection, pool, host };
-}
-
-async function vmItems(ctx: CommandContext, filter: (n: VmNode) => boolean) {
-  const { connection, pool } = await pickPool(ctx);
+/** VMs of a connection whose tokens (contextTokens.vmTokens) pass `filter`, each with its host and top container. */
+async function vmItems(ctx: CommandContext, title: string, filter: (n: VmNode) => boolean) {
+  const connection = await pickConnection(ctx, title);
   const provider = await ctx.connections.provider(connection);
-  const [hosts, vms] = await Promise.all([provider.listHosts(pool.id), provider.listVms({ poolId: pool.id })]);
+  const [containers, vms] = await Promise.all([allContainers(provider), provider.listVms()]);
+  const pathOf = (id: string | undefined) => {
+    const c = containers.find((x) => x.container.id === id);
+    return c ? [...c.path, c.container] : undefined;
+  };
   return vms
-    .map((vm): VmNode => ({ kind: 'vm', key: '', connection, pool, host: hosts.find((h) => h.id === vm.hostId), vm }))
+    .map((vm): VmNode => ({
+      kind: 'vm',
+      key: '',
+      connection,
+      path: pathOf(vm.hostId) ?? pathOf(vm.poolId) ?? [],
+      vm,
+      caps: provider.capabilities,
+    }))
     .filter(filter)
     .sort((a, b) => a.vm.name.localeCompare(b.vm.name))
     .map((n) => ({
       label: n.vm.name,
-      description: `${n.vm.powerState}${n.host ? ' · ' + n.host.name : ''}`,
+      description: [n.vm.powerState, ...n.path.map((c) => c.name)].join(' · '),
       value: n,
     }));
 }
+
+/** A filter on a VM's tokens: the VMs a menu item with this `when` token would show on. */
+export const withToken =
+  (token: string) =>
+  (n: VmNode): boolean =>
+    hasToken(vmTokens(n.vm, n.caps), token);
 
 export async function pickVm(
   ctx: CommandContext,
   title = 'VM',
   filter: (n: VmNode) => boolean = () => true,
 ): Promise<VmNode> {
-  return pick(await vmItems(ctx, filter), title);
+  return pick(await vmItems(ctx, title, filter), title);
 }
 
 export async function pickVms(
@@ -107,17 +149,25 @@ export async function pickVms(
   title = 'VMs',
   filter: (n: VmNode) => boolean = () => true,
 ): Promise<VmNode[]> {
-  return pickMany(await vmItems(ctx, filter), title);
+  return pickMany(await vmItems(ctx, title, filter), title);
 }
 
-export async function pickSnapshots(ctx: CommandContext, title: string, many: boolean): Promise<SnapshotNode[]> {
-  const vm = await pickVm(ctx, `${title}: VM`, (n) => n.vm.snapshotCount > 0);
+/** Snapshots of a VM whose tokens (contextTokens.snapshotTokens) have `token`, e.g. canRevert. */
+export async function pickSnapshots(
+  ctx: CommandContext,
+  title: string,
+  many: boolean,
+  token = 'canDelete',
+): Promise<SnapshotNode[]> {
+  const vm = await pickVm(ctx, `${title}: VM`, (n) => n.vm.snapshotCount > 0 && withToken('canSnapshot')(n));
   const all = await (await ctx.connections.provider(vm.connection)).listSnapshots(vm.vm.id);
-  const items = all.map((snapshot) => ({
-    label: snapshot.name,
-    description: snapshot.time.toLocaleString(),
-    value: { ...vm, kind: 'snapshot' as const, snapshot, all },
-  }));
+  const items = all
+    .filter((snapshot) => hasToken(snapshotTokens(snapshot, all, vm.caps), token))
+    .map((snapshot) => ({
+      label: snapshot.name,
+      description: `${snapshot.time.toLocaleString()}${snapshot.isCurrent ? ' · You are here' : ''}`,
+      value: { ...vm, kind: 'snapshot' as const, snapshot, all },
+    }));
   return many
     ? pickMany(items, `${title}: snapshots of "${vm.vm.name}"`)
     : [await pick(items, `${title}: snapshot of "${vm.vm.name}"`)];

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ErrorContext, describeContext, isCancel } from '../core/errors';
 import { concurrencyPerHost } from '../core/concurrency';
+import { capabilitiesOf } from '../providers';
 import { escapeControlChars } from '../core/controlChars';
 import { JobBody, JobRecord } from '../core/job';
 import { PIN_ACTION, SHOW_LOG_ACTION, failureActions } from '../core/pinRequest';
@@ -28,7 +29,7 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
     spec.context,
     spec.hostKey,
     body,
-    concurrencyPerHost(spec.context.connection ? ctx.connections.get(spec.context.connection) : undefined),
+    limitOf(ctx, spec.context.connection),
   );
   if (spec.targets?.length) ctx.trees.infrastructure.markBusy(spec.targets, job);
   ctx.log.info(mask(`job ${job.record.id} started: ${spec.title}`));
@@ -106,4 +107,10 @@ function showWarnings(ctx: CommandContext, title: string, record: JobRecord): vo
     .then((pick) => {
       if (pick) showLog(record);
     });
+}
+
+/** The connection's concurrency per host: its own setting, else its platform's declared default. */
+function limitOf(ctx: CommandContext, connection: string | undefined): number | undefined {
+  const profile = connection ? ctx.connections.get(connection) : undefined;
+  return profile ? concurrencyPerHost(profile, capabilitiesOf(profile)) : undefined;
 }

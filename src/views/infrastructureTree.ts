@@ -1,9 +1,10 @@
-// Infrastructure: connection → pool → host → VM → snapshots. Lazy, cached per node, paged, errors as nodes.
+// Infrastructure: connection → the provider's containers (Provider.listChildren) → VMs → snapshots. Lazy, cached per
+// node, paged, errors as nodes. Items and menus follow the connection's capabilities (contextTokens.ts).
 import * as vscode from 'vscode';
 import { pinRequestFromError } from '../core/pinRequest';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
-import { PowerState, SnapshotInfo } from '../core/model';
+import { Capabilities, ContainerIcon, ContainerInfo, PowerState, SnapshotInfo, VmInfo } from '../core/model';
 import { InventoryChange, isLiveInventory } from '../core/inventoryEvents';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
@@ -12,7 +13,8 @@ import { ageText } from '../ui/format';
 import { BackupsTree } from './backupsTree';
 import { ChildrenCache, forgetBelow } from './childrenCache';
 import { errorItem, loadMoreItem } from './treeItems';
-import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, VmNode, contextValue } from './nodes';
+import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, contextValue } from './nodes';
+import { containerTokens, snapshotTokens, vmTokens } from './contextTokens';
 import { escapeControlChars as esc } from '../core/controlChars';
 
 const POWER_ICONS: Record<PowerState, string> = {
@@ -21,6 +23,14 @@ const POWER_ICONS: Record<PowerState, string> = {
   suspended: 'debug-pause',
   paused: 'debug-pause',
   unknown: 'question',
+};
+const CONTAINER_ICONS: Record<ContainerIcon, string> = {
+  pool: 'server-environment',
+  host: 'server',
+  datacenter: 'globe',
+  cluster: 'layers',
+  folder: 'folder',
+  resourcePool: 'symbol-namespace',
 };
 
 export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, vscode.Disposable {
@@ -123,29 +133,16 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         item.id = node.key;
         item.description = profile ? `${profile.username} @ ${profile.url}` : '';
         item.iconPath = new vscode.ThemeIcon('plug');
-        item.contextValue = contextValue('connection', profile?.platform);
+        item.contextValue = contextValue('connection');
         return item;
       }
-      case 'pool': {
-        const item = new vscode.TreeItem(esc(node.pool.name || node.pool.id), C.Collapsed);
+      case 'container': {
+        const c = node.container;
+        const item = new vscode.TreeItem(esc(c.name || c.id), C.Collapsed);
         item.id = node.key;
-        item.iconPath = new vscode.ThemeIcon('server-environment');
-        item.contextValue = contextValue(
-          'pool',
-          'canMetadataBackup',
-          'canMetadataRestore',
-          this.platform(node.connection),
-        );
-        return item;
-      }
-      case 'host': {
-        const item = new vscode.TreeItem(esc(node.host.name), C.Collapsed);
-        item.id = node.key;
-        item.description = esc(
-          `${node.host.address}${node.host.enabled ? '' : ' · disabled'}${node.host.version ? ' · ' + node.host.version : ''}`,
-        );
-        item.iconPath = new vscode.ThemeIcon('server');
-        item.contextValue = contextValue('host', 'canHostBackup', this.platform(node.connection));
+        item.description = c.detail ? esc(c.detail) : undefined;
+        item.iconPath = new vscode.ThemeIcon(CONTAINER_ICONS[c.icon] ?? 'folder');
+        item.contextValue = containerTokens(c, node.caps);
         return item;
       }
       case 'vm': {
@@ -160,14 +157,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
           `**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : (POWER_ICONS[vm.powerState] ?? 'vm'));
-        item.contextValue = contextValue(
-          'vm',
-          vm.powerState,
-          'canSnapshot',
-          'canBackup',
-          vm.suspendDiskMissing && 'canResetPowerState',
-          this.platform(node.connection),
-        );
+        item.contextValue = vmTokens(vm, node.caps);
         return item;
       }
       case 'snapshot': {
@@ -175,9 +165,9 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const hasChildren = node.all.some((x) => x.parentId === s.id);
         const item = new vscode.TreeItem(esc(s.name), hasChildren ? C.Expanded : C.None);
         item.id = itemId(node.key, hasChildren);
-        item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · current' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · You are here' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
         item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
-        item.contextValue = contextValue('snapshot', 'canRevert', 'canDelete', this.platform(node.connection));
+        item.contextValue = snapshotTokens(s, node.all, node.caps);
         return item;
       }
       case 'error':
@@ -231,50 +221,19 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       ];
     }
     switch (node.kind) {
-      case 'connection': {
+      case 'connection':
+      case 'container': {
         const provider = await this.connections.provider(node.connection);
-        this.follow(node.connection, provider);
-        const pools = await provider.listPools();
-        if (!pools.length) return [message(node.key, 'No pools')];
-        return pools.map((pool) => ({
-          kind: 'pool',
-          key: `${node.key}/p:${pool.id}`,
-          connection: node.connection,
-          pool,
-        }));
-      }
-      case 'pool': {
-        const provider = await this.connections.provider(node.connection);
-        const [hosts, vms] = await Promise.all([
-          provider.listHosts(node.pool.id),
-          provider.listVms({ poolId: node.pool.id }),
-        ]);
-        const hostIds = new Set(hosts.map((h) => h.id));
-        const out: InfraNode[] = hosts.map((host) => ({
-          kind: 'host',
-          key: `${node.key}/h:${host.id}`,
-          connection: node.connection,
-          pool: node.pool,
-          host,
-        }));
-        // VMs not resident on a host (halted) appear directly under the pool.
-        for (const vm of vms.filter((v) => !v.hostId || !hostIds.has(v.hostId)).sort(byName)) {
-          out.push({ kind: 'vm', key: `${node.key}/v:${vm.id}`, connection: node.connection, pool: node.pool, vm });
-        }
-        return out.length ? out : [message(node.key, 'No hosts or VMs')];
-      }
-      case 'host': {
-        const provider = await this.connections.provider(node.connection);
-        const vms = (await provider.listVms({ hostId: node.host.id })).sort(byName);
-        if (!vms.length) return [message(node.key, 'No VMs on this host')];
-        return vms.map((vm): VmNode => ({
-          kind: 'vm',
-          key: `${node.key}/v:${vm.id}`,
-          connection: node.connection,
-          pool: node.pool,
-          host: node.host,
-          vm,
-        }));
+        if (node.kind === 'connection') this.follow(node.connection, provider);
+        const parent = node.kind === 'container' ? node.container : undefined;
+        const path = node.kind === 'container' ? [...node.path, node.container] : [];
+        const items = await provider.listChildren(parent && { kind: parent.kind, id: parent.id });
+        if (!items.length) return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory')];
+        return items.map((i) =>
+          i.type === 'container'
+            ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
+            : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
+        );
       }
       case 'vm': {
         const provider = await this.connections.provider(node.connection);
@@ -310,7 +269,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   /**
    * Repaints only what an event changed: a VM's node (its row: power state, busy, snapshot count) with the new VmInfo;
-   * the children of a pool, host or VM whose children changed (a new VM, a VM that moved, a new snapshot). A reload of
+   * the children of a container or VM whose children changed (a new VM, a VM that moved, a new snapshot). A reload of
    * the records (EVENTS_LOST, a new session) reloads the connection's subtree.
    */
   applyChange(connection: string, change: InventoryChange): void {
@@ -333,8 +292,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         if (parent) reload.add(parent);
         else if (!parents.has(vm.id)) rows.push(node);
       }
-      if (id !== undefined && parents.has(id) && (node.kind === 'pool' || node.kind === 'host' || node.kind === 'vm'))
-        reload.add(node);
+      if (id !== undefined && parents.has(id) && (node.kind === 'container' || node.kind === 'vm')) reload.add(node);
     }
     for (const node of reload) this.refresh(node);
     if (!rows.length) return;
@@ -354,8 +312,18 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     };
   }
 
-  private platform(connection: string): string | undefined {
-    return this.connections.get(connection)?.platform;
+  private containerNode(
+    key: string,
+    connection: string,
+    container: ContainerInfo,
+    path: ContainerInfo[],
+    caps: Capabilities,
+  ): InfraNode {
+    return { kind: 'container', key: `${key}/c:${container.kind}:${container.id}`, connection, container, path, caps };
+  }
+
+  private vmNode(key: string, connection: string, vm: VmInfo, path: ContainerInfo[], caps: Capabilities): InfraNode {
+    return { kind: 'vm', key: `${key}/v:${vm.id}`, connection, path, vm, caps };
   }
 
   dispose(): void {
@@ -369,7 +337,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 export const connKey = (name: string) => `c:${name}`;
 
 function snapshotNodes(
-  node: { connection: string; pool: VmNode['pool']; host?: VmNode['host']; vm: VmNode['vm'] },
+  node: { connection: string; path: ContainerInfo[]; vm: VmInfo; caps: Capabilities },
   all: SnapshotInfo[],
   level: SnapshotInfo[],
   key: string,
@@ -380,11 +348,11 @@ function snapshotNodes(
       kind: 'snapshot',
       key: `${key}/s:${snapshot.id}`,
       connection: node.connection,
-      pool: node.pool,
-      host: node.host,
+      path: node.path,
       vm: node.vm,
       snapshot,
       all,
+      caps: node.caps,
     }));
 }
 
@@ -392,10 +360,8 @@ function busyId(node: InfraNode): string | undefined {
   switch (node.kind) {
     case 'connection':
       return node.key;
-    case 'pool':
-      return node.pool.id;
-    case 'host':
-      return node.host.id;
+    case 'container':
+      return node.container.id;
     case 'vm':
       return node.vm.id;
     case 'snapshot':
@@ -411,7 +377,6 @@ function busyId(node: InfraNode): string | undefined {
  */
 const itemId = (key: string, hasChildren: boolean) => (hasChildren ? `${key}/parent` : key);
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 const message = (key: string, text: string): InfraNode => ({
   kind: 'message',
   key: `${key}/msg`,

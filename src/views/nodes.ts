@@ -1,5 +1,5 @@
 // Tree node types as discriminated unions. Plain data: the tree providers turn them into TreeItems.
-import { HostInfo, PoolInfo, SnapshotInfo, VmInfo } from '../core/model';
+import { Capabilities, ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
 import { CatalogEntry } from '../core/repository';
 import { Job, JobRecord } from '../core/job';
 import { PinRequest } from '../core/pinRequest';
@@ -11,36 +11,37 @@ export interface ConnectionNode {
   key: string;
   connection: string;
 }
-export interface PoolNode {
-  kind: 'pool';
+/**
+ * A container the provider listed (Xen pool or host, vSphere datacenter, cluster, host or resource pool, OVM server
+ * pool or server). `path`: the containers above it, top first; `caps`: its connection's capabilities.
+ */
+export interface ContainerNode {
+  kind: 'container';
   key: string;
   connection: string;
-  pool: PoolInfo;
+  container: ContainerInfo;
+  path: ContainerInfo[];
+  caps: Capabilities;
 }
-export interface HostNode {
-  kind: 'host';
-  key: string;
-  connection: string;
-  pool: PoolInfo;
-  host: HostInfo;
-}
+/** A VM; `path`: the containers above it, top first (empty when picked from a flat list). */
 export interface VmNode {
   kind: 'vm';
   key: string;
   connection: string;
-  pool: PoolInfo;
-  host?: HostInfo;
+  path: ContainerInfo[];
   vm: VmInfo;
+  caps: Capabilities;
 }
+/** A snapshot of `vm`; `all`: every snapshot of the VM (the tree is made by their parentId). */
 export interface SnapshotNode {
   kind: 'snapshot';
   key: string;
   connection: string;
-  pool: PoolInfo;
-  host?: HostInfo;
+  path: ContainerInfo[];
   vm: VmInfo;
   snapshot: SnapshotInfo;
   all: SnapshotInfo[];
+  caps: Capabilities;
 }
 /** A level that failed to load: the vendor's message and a retry action on the parent. */
 export interface ErrorNode {
@@ -64,8 +65,7 @@ export interface LoadMoreNode {
   tree: 'infrastructure' | 'backups';
 }
 
-export type InfraNode =
-  ConnectionNode | PoolNode | HostNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode;
+export type InfraNode = ConnectionNode | ContainerNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode;
 
 export interface RepositoryNode {
   kind: 'repository';
@@ -101,10 +101,7 @@ export interface FinishedJobNode {
 }
 export type JobNode = RunningJobNode | FinishedJobNode | MessageNode;
 
-/** contextValue tokens joined by ';' — menus match them with `viewItem =~ /(^|;)token(;|$)/`. */
-export function contextValue(...tokens: Array<string | false | undefined>): string {
-  return tokens.filter((t): t is string => !!t).join(';');
-}
+export { contextValue } from './contextTokens';
 
 export function isNode<K extends string>(x: unknown, kind: K): x is { kind: K } {
   return !!x && typeof x === 'object' && (x as { kind?: unknown }).kind === kind;

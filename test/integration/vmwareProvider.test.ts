@@ -3,7 +3,7 @@ import { CancelledError, VendorError } from '../../src/core/errors';
 import { parseConnections } from '../../src/core/connections';
 import { JobContext } from '../../src/core/job';
 import { Progress } from '../../src/core/progress';
-import { Provider } from '../../src/core/provider';
+import { ContainerInfo, InventoryItem, VmInfo } from '../../src/core/model';
 import { createProvider } from '../../src/providers';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
@@ -32,7 +32,7 @@ function jobCtx(signal = new AbortController().signal): JobContext & { logs: str
 describe('vSphere provider (vcsim)', function () {
   this.timeout(300_000);
   let sim: Vcsim;
-  let p: Provider;
+  let p: VmwareProvider;
   before(async () => {
     sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD, ...SIZE });
     // As a user writes it: .vmbackup/connections.yaml with platform vmware, through the schema and the registry.
@@ -40,8 +40,9 @@ describe('vSphere provider (vcsim)', function () {
       `connections:\n  - name: vc\n    platform: vmware\n    url: ${sim.baseUrl}\n    username: administrator@vsphere.local\n    thumbprint: "${sim.sha256}"\n`,
     );
     assert.deepEqual(parsed.errors ?? [], []);
-    p = await createProvider(parsed.connections[0], { password: PASSWORD });
-    assert.ok(p instanceof VmwareProvider);
+    const created = await createProvider(parsed.connections[0], { password: PASSWORD });
+    assert.ok(created instanceof VmwareProvider);
+    p = created;
     await p.connect();
   });
   after(async () => {
@@ -49,34 +50,57 @@ describe('vSphere provider (vcsim)', function () {
     await sim?.close();
   });
 
-  it('lists datacenters as pools, their hosts, VMs and datastores', async () => {
+  const containers = (items: InventoryItem[]) => items.filter((i): i is ContainerInfo => i.type === 'container');
+  const vmsOf = (items: InventoryItem[]) => items.flatMap((i) => (i.type === 'vm' ? [i.vm] : []));
+  const shape = (items: InventoryItem[]) =>
+    items.map((i) => (i.type === 'vm' ? `vm ${i.vm.name}` : `${i.kind} ${i.name}`));
+
+  it('lists datacenter → cluster → hosts and the standalone host → VMs, and the datastores and networks', async () => {
     const want = expectedCounts(SIZE);
-    const pools = await p.listPools();
+    const top = await p.listChildren();
+    assert.deepEqual(shape(top), ['datacenter DC0', 'datacenter DC1']);
+    assert.ok(containers(top).every((c) => c.icon === 'datacenter' && !c.isHost));
+    const dc0 = await p.listChildren(top[0] as ContainerInfo);
+    assert.deepEqual(shape(dc0), ['cluster DC0_C0', 'host DC0_H0']);
+    const [cluster, standalone] = containers(dc0);
+    assert.equal(cluster.icon, 'cluster');
+    assert.ok(standalone.isHost && standalone.enabled);
+    assert.deepEqual(shape(await p.listChildren(cluster)), ['host DC0_C0_H0', 'host DC0_C0_H1']);
+    const onStandalone = vmsOf(await p.listChildren(standalone));
     assert.deepEqual(
-      pools.map((x) => x.name),
-      ['DC0', 'DC1'],
+      onStandalone.map((v) => v.name),
+      ['DC0_H0_VM0', 'DC0_H0_VM1'],
     );
+    assert.ok(onStandalone.every((v) => v.hostId === standalone.id && v.poolId === (top[0] as ContainerInfo).id));
+    // Every VM once, below the host it runs on.
     let hosts = 0;
-    let vms = 0;
-    for (const pool of pools) {
-      const h = await p.listHosts(pool.id);
-      hosts += h.length;
-      assert.ok(h.every((x) => x.enabled && x.poolId === pool.id));
-      const v = await p.listVms({ poolId: pool.id });
-      vms += v.length;
-      assert.ok(v.every((x) => x.powerState === 'running' && x.poolId === pool.id && x.snapshotCount === 0));
-      const onFirstHost = await p.listVms({ hostId: v[0].hostId });
-      assert.ok(onFirstHost.length > 0 && onFirstHost.every((x) => x.hostId === v[0].hostId));
-    }
+    const seen: VmInfo[] = [];
+    const walk = async (parent?: ContainerInfo): Promise<void> => {
+      const items = await p.listChildren(parent);
+      for (const c of containers(items)) {
+        if (c.isHost) hosts++;
+        await walk(c);
+      }
+      for (const vm of vmsOf(items)) {
+        assert.equal(vm.hostId, parent?.isHost ? parent.id : vm.hostId, `${vm.name} is listed under its host`);
+        seen.push(vm);
+      }
+    };
+    await walk();
     assert.equal(hosts, want.hosts);
-    assert.equal(vms, want.vms);
+    assert.equal(seen.length, want.vms);
+    assert.equal(new Set(seen.map((v) => v.id)).size, want.vms);
+    assert.equal((await p.listVms()).length, want.vms);
+    assert.ok(seen.every((v) => v.powerState === 'running' && v.snapshotCount === 0));
+    await assert.rejects(p.listChildren({ kind: 'cluster', id: 'domain-c-nope' }), /ManagedObjectNotFound/);
     const storage = await p.listStorage();
     assert.equal(storage.length, want.datastores);
-    assert.ok(storage.every((s) => (s.freeBytes ?? 0) > 0));
+    assert.ok(storage.every((s) => (s.freeBytes ?? 0) > 0 && (s.capacityBytes ?? 0) >= (s.freeBytes ?? 0)));
+    assert.ok((await p.listNetworks()).some((n) => n.name === 'VM Network'));
   });
 
   it('snapshot (memory on a running VM), You are here, revert, delete', async () => {
-    const [vm] = await p.listVms({});
+    const [vm] = await p.listVms();
     const ctx = jobCtx();
     const a = await p.snapshot(vm.id, { name: 'before patch', memory: true }, ctx);
     assert.equal(a.isCurrent, true);
@@ -85,7 +109,7 @@ describe('vSphere provider (vcsim)', function () {
     const b = await p.snapshot(vm.id, { name: 'after patch' }, jobCtx());
     assert.equal(b.parentId, a.id);
     assert.equal(
-      (await p.listVms({})).find((v) => v.id === vm.id)!.snapshotCount,
+      (await p.listVms()).find((v) => v.id === vm.id)!.snapshotCount,
       2,
       'the listing is not stale after an operation',
     );
@@ -105,7 +129,7 @@ describe('vSphere provider (vcsim)', function () {
   });
 
   it('deletes the current snapshot when it is a root with a child (vcsim 0.24.2 panics there; the launcher avoids it)', async () => {
-    const vm = (await p.listVms({}))[1];
+    const vm = (await p.listVms())[1];
     const root = await p.snapshot(vm.id, { name: 'root' }, jobCtx());
     await p.snapshot(vm.id, { name: 'child' }, jobCtx());
     await p.revert(root.id, jobCtx());
@@ -124,7 +148,7 @@ describe('vSphere provider (vcsim)', function () {
     );
     assert.ok(err instanceof VendorError && err.code === 'ManagedObjectNotFound', String(err));
     assert.match(err.message, /^connection "vc": ManagedObjectNotFound/);
-    const [vm] = await p.listVms({});
+    const [vm] = await p.listVms();
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(
@@ -135,7 +159,7 @@ describe('vSphere provider (vcsim)', function () {
   });
 
   it('cleanup removes only the temporary export snapshots a crash left behind, never a user snapshot', async () => {
-    const vm = (await p.listVms({}))[2];
+    const vm = (await p.listVms())[2];
     const vim = (p as VmwareProvider).vim;
     await createSnapshot(vim, vm.id, {
       name: `${TEMPORARY_PREFIX}2026-01-01T00:00:00Z`,
@@ -164,22 +188,40 @@ describe('vSphere provider (vcsim)', function () {
     assert.deepEqual(await p.cleanup({ repository: '/nonexistent' }, jobCtx()), []);
   });
 
-  it('refuses the Xen-only operations and backups with no vSphere form with a clear error naming the connection', async () => {
-    const calls: Array<[string, () => Promise<unknown>]> = [
-      ['backupPoolMetadata', () => p.backupPoolMetadata({ repository: '/nonexistent' }, jobCtx())],
-      ['backupHost', () => p.backupHost('host-1', { repository: '/nonexistent' }, jobCtx())],
-      ['resetPowerState', () => p.resetPowerState('vm-1', jobCtx())],
-      ['backupVm metadataOnly', () => p.backupVm('vm-1', { repository: '/nonexistent', metadataOnly: true }, jobCtx())],
-    ];
-    for (const [name, call] of calls) {
-      const e = await call().then(
-        () => undefined,
-        (x: unknown) => x,
-      );
-      assert.ok(e instanceof VendorError && e.code === 'NOT_SUPPORTED', `${name}: ${String(e)}`);
-      assert.match(e.message, /connection "vc"/);
-    }
-    assert.equal(p.capabilities.metadataBackup, false);
-    assert.equal(p.capabilities.snapshots, true);
+  it('delete with children, rename, remove all; consolidate when asked', async () => {
+    const vm = (await p.listVms())[3];
+    const a = await p.snapshot(vm.id, { name: 'a' }, jobCtx());
+    await p.snapshot(vm.id, { name: 'b' }, jobCtx());
+    await p.renameSnapshot(a.id, 'a renamed', jobCtx());
+    assert.deepEqual(
+      (await p.listSnapshots(vm.id)).map((s) => s.name),
+      ['a renamed', 'b'],
+    );
+    await p.deleteSnapshot(a.id, jobCtx(), { withChildren: true });
+    assert.deepEqual(await p.listSnapshots(vm.id), [], 'the child went with its parent');
+    await p.snapshot(vm.id, { name: 'c' }, jobCtx());
+    await p.snapshot(vm.id, { name: 'd' }, jobCtx());
+    await p.removeAllSnapshots(vm.id, jobCtx());
+    assert.deepEqual(await p.listSnapshots(vm.id), []);
+    await p.consolidate(vm.id, jobCtx());
+    assert.equal((await p.listVms()).find((v) => v.id === vm.id)!.consolidationNeeded, false);
+  });
+
+  it('has exactly the optional operations its capabilities declare, and refuses backups with no vSphere form', async () => {
+    assert.deepEqual(p.capabilities.metadataBackups, []);
+    assert.equal(p.capabilities.resetPowerState, false);
+    assert.equal((p as { backupMetadata?: unknown }).backupMetadata, undefined);
+    assert.equal((p as { restoreMetadata?: unknown }).restoreMetadata, undefined);
+    assert.equal((p as { resetPowerState?: unknown }).resetPowerState, undefined);
+    assert.ok(p.capabilities.snapshots?.removeAll && typeof p.removeAllSnapshots === 'function');
+    assert.ok(p.capabilities.snapshots?.rename && typeof p.renameSnapshot === 'function');
+    assert.ok(p.capabilities.consolidate && typeof p.consolidate === 'function');
+    assert.equal(p.capabilities.concurrencyPerHost, 4);
+    const e = await p.backupVm('vm-1', { repository: '/nonexistent', metadataOnly: true }, jobCtx()).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof VendorError && e.code === 'NOT_SUPPORTED', String(e));
+    assert.match(e.message, /connection "vc"/);
   });
 });

@@ -21,7 +21,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     [...f.lab.store.table('VM').values()].filter((v) => v.is_a_snapshot && v.other_config?.['vmbackup:temporary']);
 
   it('backs up a halted VM: a real XVA, hashed, with a manifest the catalog shows and verify accepts', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     assert.equal(entry.kind, 'vm');
     assert.equal(entry.vmUuid, vm.uuid);
@@ -36,7 +36,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   });
 
   it('backs up a running VM through a temporary snapshot and deletes it afterwards', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     assert.equal(entry.manifest?.viaSnapshot, true);
     assert.ok(f.lab.requests.includes('VM.snapshot') || f.lab.requests.includes('Async.VM.snapshot'));
@@ -46,7 +46,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
 
   it('a cancelled backup leaves no .part, no directory, no temporary snapshot, and a cancelled job', async () => {
     f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const jobs = new JobManager();
     const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) =>
       f.provider.backupVm(vm.id, { repository: f.repo }, c),
@@ -64,7 +64,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
 
   it("an export (no Content-Length) reports the XAPI task's progress as its fraction while the bytes stream", async () => {
     f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const jobs = new JobManager();
     const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) =>
       f.provider.backupVm(vm.id, { repository: f.repo }, c),
@@ -84,7 +84,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   });
 
   it('a connection reset at a random offset never leaves a backup that looks complete', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     for (const at of [1, 700_000, 1_048_576 + 512, 5_000_003]) {
       f.lab.faults.resetExportAtByte = at;
       await assert.rejects(f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f)));
@@ -98,7 +98,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
       method: 'VM.export',
       error: ['SR_BACKEND_FAILURE_47', '', 'The SR is not available'],
     };
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const err = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f)).then(
       () => undefined,
       (e) => e,
@@ -108,7 +108,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   });
 
   it('restores a backup as a new VM on the chosen SR, keeping MACs when asked', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const sr = (await f.provider.listStorage()).find((s) => !s.isDefault)!;
     const restored = await f.provider.restoreVm(
@@ -119,12 +119,12 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     assert.notEqual(restored.uuid, vm.uuid);
     assert.equal(restored.name, `${vm.name} (restored)`);
     assert.equal(restored.powerState, 'halted');
-    assert.ok((await f.provider.listVms({})).some((v) => v.uuid === restored.uuid));
+    assert.ok((await f.provider.listVms()).some((v) => v.uuid === restored.uuid));
     assert.ok(f.lab.requests.includes('PUT /import'));
   });
 
   it('gives hostile VM names a safe directory inside the repository', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const nasty = `../../$(touch pwned)/"q" 'x';\`id\``;
     await f.provider.xapi.call('VM.set_name_label', vm.id, nasty);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
@@ -135,7 +135,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
   });
 
   it('never writes the password to logs, job records, manifests or the lab request log', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const jobs = new JobManager();
     await jobs.run('backup', 'backup', {}, 'h', (c) => f.provider.backupVm(vm.id, { repository: f.repo }, c)).done;
     const haystack = [

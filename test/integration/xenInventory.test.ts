@@ -1,3 +1,4 @@
+import { ContainerInfo } from '../../src/core/model';
 import { strict as assert } from 'node:assert';
 import { Fixture, LAB_PASSWORD, ctx, startFixture } from './labFixture';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
@@ -14,12 +15,19 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
     await f.lab.close();
   });
 
-  it('lists exactly one pool, its hosts, and only real VMs (no dom0, templates or snapshots)', async () => {
-    const pools = await f.provider.listPools();
-    assert.equal(pools.length, 1);
-    const hosts = await f.provider.listHosts(pools[0].id);
+  it('lists exactly one pool → its hosts → their VMs, and only real VMs (no dom0, templates or snapshots)', async () => {
+    const pools = await f.provider.listChildren();
+    assert.deepEqual(
+      pools.map((p) => p.type === 'container' && [p.kind, p.icon]),
+      [['pool', 'pool']],
+    );
+    const underPool = await f.provider.listChildren(pools[0] as ContainerInfo);
+    const hosts = underPool.filter((i): i is ContainerInfo => i.type === 'container');
     assert.equal(hosts.length, 3);
-    const vms = await f.provider.listVms({ poolId: pools[0].id });
+    assert.ok(hosts.every((h) => h.kind === 'host' && h.isHost && h.enabled && h.detail));
+    // Containers first, then the VMs that run nowhere.
+    assert.ok(underPool.slice(hosts.length).every((i) => i.type === 'vm' && !i.vm.hostId));
+    const vms = await f.provider.listVms();
     assert.equal(vms.length, 12);
     const storeVms = [...f.lab.store.table('VM').values()];
     for (const v of vms) {
@@ -27,12 +35,13 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
       assert.equal(rec.is_control_domain || rec.is_a_template || rec.is_a_snapshot, false);
     }
     assert.ok(vms.some((v) => v.powerState === 'running') && vms.some((v) => v.powerState === 'halted'));
-    const onHost = await f.provider.listVms({ hostId: hosts[0].id });
+    const onHost = (await f.provider.listChildren(hosts[0])).flatMap((i) => (i.type === 'vm' ? [i.vm] : []));
     assert.ok(onHost.length > 0 && onHost.every((v) => v.hostId === hosts[0].id || v.hostId === undefined));
+    await assert.rejects(f.provider.listChildren({ kind: 'datacenter', id: 'x' }), /HANDLE_INVALID/);
   });
 
   it('builds the snapshot tree of a VM (parent links, times)', async () => {
-    const vms = await f.provider.listVms({});
+    const vms = await f.provider.listVms();
     const vm = vms.find((v) => v.snapshotCount === 2)!;
     const snaps = await f.provider.listSnapshots(vm.id);
     assert.equal(snaps.length, 2);
@@ -65,7 +74,7 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
       );
       await p.connect();
       assert.equal(p.xapi.url, f.lab.url);
-      assert.equal((await p.listPools()).length, 1);
+      assert.equal((await p.listChildren()).length, 1);
       await p.disconnect();
     } finally {
       await member.close();
@@ -75,11 +84,11 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
   it('logs in again when the session becomes invalid', async () => {
     await f.provider.xapi.call('session.logout');
     (f.provider.xapi as unknown as { session: string }).session = 'OpaqueRef:dead';
-    assert.equal((await f.provider.listPools()).length, 1);
+    assert.equal((await f.provider.listChildren()).length, 1);
   });
 
   it('reports XAPI errors with the VM name and the params verbatim', async () => {
-    const vms = await f.provider.listVms({});
+    const vms = await f.provider.listVms();
     const snapVm = vms.find((v) => v.snapshotCount === 2)!;
     const snaps = await f.provider.listSnapshots(snapVm.id);
     const err = await f.provider.snapshot(snaps[0].id, { name: 'nested' }, ctx(f)).then(

@@ -1,3 +1,4 @@
+import { ContainerInfo } from '../../src/core/model';
 // The Xen provider's live inventory: what another client (a second XapiClient session, as xe or XenCenter) changes
 // is reported by watch() and listed without a refresh and without fetching the pool's records again.
 import { strict as assert } from 'node:assert';
@@ -17,7 +18,7 @@ describe('Xen provider: live inventory (XAPI events)', function () {
     xe = new XapiClient({ url: f.lab.url, username: 'root', password: LAB_PASSWORD });
     await xe.login();
     seen.length = 0;
-    await f.provider.listPools();
+    await f.provider.listChildren();
     stop = f.provider.watch((c) => seen.push(c));
   });
   afterEach(async () => {
@@ -39,7 +40,7 @@ describe('Xen provider: live inventory (XAPI events)', function () {
   const allRecordFetches = () => f.lab.requests.filter((r) => r.endsWith('.get_all_records')).length;
 
   it('a snapshot made by another session is reported for its VM and appears in listSnapshots without a reload', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const before = (await f.provider.listSnapshots(vm.id)).length;
     const fetches = allRecordFetches();
     const snap = await xe.call<string>('VM.snapshot', vm.id, 'taken by xe');
@@ -55,7 +56,7 @@ describe('Xen provider: live inventory (XAPI events)', function () {
   });
 
   it('a power change is reported as the VM row (with its host), a new VM as a change of its parent; busy VMs carry their operations', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     await xe.call('VM.start', vm.id, false, false);
     const started = await reported(
       (c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'running'),
@@ -63,14 +64,18 @@ describe('Xen provider: live inventory (XAPI events)', function () {
     );
     const host = started.vms.find((v) => v.id === vm.id)!.hostId!;
     assert.ok(started.childrenOf.includes(host), 'the VM moved under its host');
-    assert.ok((await f.provider.listVms({ hostId: host })).some((v) => v.id === vm.id && v.powerState === 'running'));
+    assert.ok(
+      (await f.provider.listChildren({ kind: 'host', id: host })).some(
+        (i) => i.type === 'vm' && i.vm.id === vm.id && i.vm.powerState === 'running',
+      ),
+    );
 
     const clone = await xe.call<string>(
       'VM.clone',
-      (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!.id,
+      (await f.provider.listVms()).find((v) => v.powerState === 'halted')!.id,
       'cloned by xe',
     );
-    const pool = (await f.provider.listPools())[0].id;
+    const pool = ((await f.provider.listChildren())[0] as ContainerInfo).id;
     await reported(
       (c) => c.childrenOf.includes(pool) && c.vms.some((v) => v.id === clone),
       'the new VM under the pool',

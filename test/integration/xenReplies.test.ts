@@ -32,7 +32,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       result: { ...(result as object), 'OpaqueRef:bad': null },
     });
     await assert.rejects(
-      p.listVms({}),
+      p.listVms(),
       (e: Error) =>
         noInternals(e) &&
         /^connection "lab": XAPI_MALFORMED_REPLY \["VM.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(
@@ -42,7 +42,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
   });
 
   it('a record without its power_state, while backing a VM up: the VM is named', async () => {
-    const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await p.listVms()).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = ({ result }) => ({ result: { ...(result as object), power_state: null } });
     await assert.rejects(
       p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
@@ -55,7 +55,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
   });
 
   it('null instead of a record, and a task record whose status is a number', async () => {
-    const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await p.listVms()).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = () => ({ result: null });
     await assert.rejects(
       p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
@@ -75,7 +75,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
   });
 
   it('an error whose code and params are objects is shown as JSON, not [object Object]', async () => {
-    const vm = (await p.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await p.listVms()).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = () => ({ error: { code: 1, message: { odd: true }, data: [{ x: 1 }, 'y'] } });
     await assert.rejects(
       p.backupVm(vm.id, { repository: f.repo }, ctx(f)),

@@ -19,7 +19,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   const macsOf = (uuid: string) => (labVm(uuid).VIFs as string[]).map((r) => f.lab.store.get('VIF', r)!.MAC).sort();
 
   it('restores the backup of a running VM as a normal VM named after the VM, not a template named after the snapshot', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     assert.equal(entry.manifest?.viaSnapshot, true);
     const restored = await f.provider.restoreVm(entry, {}, ctx(f));
@@ -29,13 +29,13 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.equal(rec.name_label, vm.name);
     assert.equal(restored.name, vm.name);
     assert.ok(
-      (await f.provider.listVms({})).some((v) => v.uuid === restored.uuid),
+      (await f.provider.listVms()).some((v) => v.uuid === restored.uuid),
       'listed among the VMs, not hidden as a template',
     );
   });
 
   it('restores as a new VM with new MACs by default, and with the backed-up MACs only when asked (never restore=true)', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const plain = await f.provider.restoreVm(entry, { name: 'plain' }, ctx(f));
     assert.notDeepEqual(macsOf(plain.uuid), macsOf(vm.uuid));
@@ -55,7 +55,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it("replaces a halted original with xapi's full restore (same uuid and MACs); refuses while it runs", async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const macs = macsOf(vm.uuid);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const replaced = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f));
@@ -64,7 +64,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.deepEqual(macsOf(replaced.uuid), macs);
     assert.equal([...f.lab.store.table('VM').values()].filter((v) => v.uuid === vm.uuid).length, 1);
 
-    const running = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const running = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const live = await f.provider.backupVm(running.id, { repository: f.repo }, ctx(f));
     const err = await f.provider.restoreVm(live, { replaceOriginal: true }, ctx(f)).then(
       () => undefined,
@@ -75,7 +75,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it("does not replace the original with a backup that fails verification (force=true would skip xapi's checksums)", async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     const file = path.join(entry.dir, entry.files[0].name);
     const fd = fs.openSync(file, 'r+');
@@ -91,7 +91,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it('replaces a halted original from the backup of its temporary snapshot: one VM left, named as before, same MACs', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const macs = macsOf(vm.uuid);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     await f.provider.xapi.callAsync('VM.hard_shutdown', [vm.id], new AbortController().signal);
@@ -107,7 +107,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it('restores a zstd-compressed backup (import.ml reads zstd as it reads gzip)', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'halted')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo, compress: 'zstd' }, ctx(f));
     const restored = await f.provider.restoreVm(entry, { name: 'from zstd' }, ctx(f));
     assert.equal(labVm(restored.uuid).name_label, 'from zstd');
@@ -115,7 +115,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it("keeps a suspended VM's memory by default (preserve_power_state, in the manifest) and says it comes back Suspended", async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'suspended')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'suspended')!;
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     assert.equal(entry.manifest?.preservePowerState, true);
     const logs: string[] = [];

@@ -12,7 +12,7 @@ describe('Xen provider: snapshots (XAPI lab)', () => {
   });
 
   it('creates a tagged snapshot of a running VM, reverts to it, deletes it with its disks', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const vdisBefore = f.lab.store.table('VDI').size;
     const snap = await f.provider.snapshot(vm.id, { name: 'before patch' }, ctx(f));
     assert.equal(snap.name, 'before patch');
@@ -31,13 +31,13 @@ describe('Xen provider: snapshots (XAPI lab)', () => {
   });
 
   it('refuses to delete something that is not a snapshot', async () => {
-    const vm = (await f.provider.listVms({}))[0];
+    const vm = (await f.provider.listVms())[0];
     await assert.rejects(f.provider.deleteSnapshot(vm.id, ctx(f)), /OPERATION_NOT_ALLOWED/);
     assert.ok(f.lab.store.table('VM').has(vm.id));
   });
 
   it('cleanup never deletes a snapshot only because its other_config says temporary: it lists it as kept', async () => {
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const [tagged] = await f.provider.xapi.callAsync('VM.snapshot', [vm.id, 'vmbackup-temp crashed']);
     await f.provider.xapi.call('VM.add_to_other_config', tagged, 'vmbackup:temporary', 'true');
     const keep = await f.provider.snapshot(vm.id, { name: 'user snapshot' }, ctx(f));

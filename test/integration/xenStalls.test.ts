@@ -17,7 +17,7 @@ describe('A stalled export or XAPI task fails, with the task cancelled and the t
   it('an export that stops sending (connection open) fails on the idle limit, naming the stream and the limit', async () => {
     f = await startFixture({}, { idleTimeoutSeconds: 0.5 });
     f.lab.faults.stallExportAtByte = 3 * 1024 * 1024;
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const jobs = new JobManager();
     const { job, done } = jobs.run('backup', 'backup', { vm: vm.name }, 'h', (c) =>
       f.provider.backupVm(vm.id, { repository: f.repo }, c),
@@ -42,7 +42,7 @@ describe('A stalled export or XAPI task fails, with the task cancelled and the t
 
   it('an XAPI task that never ends is cancelled at the task deadline and the job fails naming it', async () => {
     f = await startFixture({}, { taskDeadlineMinutes: 0.01 });
-    const vm = (await f.provider.listVms({})).find((v) => v.powerState === 'running')!;
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     // From now on every task of the lab takes hours: the snapshot of the backup never completes.
     await f.provider.disconnect();
     await f.lab.close();

@@ -1,25 +1,17 @@
 // The Oracle VM 3.4 provider: what the Provider contract asks that the Manager's REST API gives today (inventory).
-import { ErrorContext, VendorError } from '../../core/errors';
+import { VendorError } from '../../core/errors';
 import { JobContext } from '../../core/job';
 import {
   Capabilities,
   ConnectionProfile,
-  HostInfo,
-  PoolInfo,
+  ContainerRef,
+  InventoryItem,
+  NetworkInfo,
   SnapshotInfo,
   StorageInfo,
   VmInfo,
 } from '../../core/model';
-import {
-  BackupOptions,
-  MetadataRestoreOptions,
-  MetadataRestoreResult,
-  Provider,
-  RestoreOptions,
-  Secrets,
-  SnapshotOptions,
-} from '../../core/provider';
-import { CatalogEntry } from '../../core/repository';
+import { Provider, Secrets } from '../../core/provider';
 import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
@@ -35,9 +27,6 @@ export function restBase(url: string): string {
   return u.pathname === '/' || u.pathname === '' ? `${u.origin}${OVM_REST_PATH}` : url.replace(/\/+$/, '');
 }
 
-/** The code of an operation this provider refuses (not a Manager code: the product's own). */
-export const NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
-
 export interface OracleVmProviderOptions {
   /** Told each Manager state connect() waits in (STARTING…), with a sentence for the user. */
   onStatus?: (message: string) => void;
@@ -45,9 +34,9 @@ export interface OracleVmProviderOptions {
 }
 
 /**
- * Server pools are the pools, servers the hosts, repositories the storage. Snapshots do not exist in OVM 3.x; backup,
- * restore and the Manager's own backup are not built yet (issue #15): those calls reject with a VendorError
- * OPERATION_NOT_SUPPORTED naming the connection.
+ * Server pools → servers → VMs, repositories the storage. Snapshots do not exist in OVM 3.x; backup, restore and the
+ * Manager's own backup are not built yet (issue #15): the provider has none of those methods, and its capabilities
+ * declare none.
  */
 export class OracleVmProvider implements Provider {
   readonly platform = 'oraclevm';
@@ -82,14 +71,29 @@ export class OracleVmProvider implements Provider {
     /* the session cookie simply expires */
   }
 
-  async listPools(): Promise<PoolInfo[]> {
-    return (await listServerPools(this.client)).map(toPool);
+  /** Server pools; a pool → its servers and the VMs that run on none; a server → its VMs. */
+  async listChildren(parent?: ContainerRef): Promise<InventoryItem[]> {
+    const vmItem = (vm: VmInfo): InventoryItem => ({ type: 'vm', vm });
+    if (!parent) return (await listServerPools(this.client)).map(toPool);
+    if (parent.kind === 'serverPool') {
+      const [servers, vms] = await Promise.all([
+        listServers(this.client, parent.id),
+        listVms(this.client, { poolId: parent.id }),
+      ]);
+      const ids = new Set(servers.map((s) => s.id.value));
+      return [
+        ...servers.map(toHost),
+        ...vms
+          .map(toVm)
+          .filter((v) => !v.hostId || !ids.has(v.hostId))
+          .map(vmItem),
+      ];
+    }
+    if (parent.kind === 'server') return (await listVms(this.client, { serverId: parent.id })).map(toVm).map(vmItem);
+    throw new VendorError('NOT_FOUND', [`${parent.kind} ${parent.id}`], { connection: this.profile.name });
   }
-  async listHosts(poolId: string): Promise<HostInfo[]> {
-    return (await listServers(this.client, poolId)).map((s) => toHost(s, poolId));
-  }
-  async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
-    return (await listVms(this.client, { poolId: scope.poolId, serverId: scope.hostId })).map(toVm);
+  async listVms(): Promise<VmInfo[]> {
+    return (await listVms(this.client)).map(toVm);
   }
   /** OVM 3.x has no VM snapshots (protocols.md §2.5). */
   async listSnapshots(): Promise<SnapshotInfo[]> {
@@ -98,49 +102,13 @@ export class OracleVmProvider implements Provider {
   async listStorage(): Promise<StorageInfo[]> {
     return (await listRepositories(this.client)).map(toStorage);
   }
-
-  snapshot(_vmId: string, _o: SnapshotOptions, _c: JobContext): Promise<SnapshotInfo> {
-    return this.refuse('snapshots', 'Oracle VM 3.x has no VM snapshots; back up by cold clone instead');
-  }
-  revert(_id: string, _c: JobContext): Promise<void> {
-    return this.refuse('snapshot revert', 'Oracle VM 3.x has no VM snapshots');
-  }
-  deleteSnapshot(_id: string, _c: JobContext): Promise<void> {
-    return this.refuse('snapshot delete', 'Oracle VM 3.x has no VM snapshots');
-  }
-  backupVm(_vmId: string, _o: BackupOptions, _c: JobContext): Promise<CatalogEntry> {
-    return this.refuse('VM backup', 'not implemented yet for Oracle VM (cold clone + repository copy, issue #15)');
-  }
-  restoreVm(_e: CatalogEntry, _o: RestoreOptions, _c: JobContext): Promise<VmInfo> {
-    return this.refuse('VM restore', 'not implemented yet for Oracle VM (issue #15)');
-  }
-  backupPoolMetadata(_o: BackupOptions, _c: JobContext): Promise<CatalogEntry> {
-    return this.refuse(
-      'pool metadata backup',
-      'a XAPI pool database operation; the Oracle VM Manager database backup is not implemented yet (issue #15)',
-    );
-  }
-  restorePoolMetadata(_e: CatalogEntry, _o: MetadataRestoreOptions, _c: JobContext): Promise<MetadataRestoreResult> {
-    return this.refuse('pool metadata restore', 'a XAPI pool database operation');
-  }
-  backupHost(_h: string, _o: BackupOptions, _c: JobContext): Promise<CatalogEntry> {
-    return this.refuse(
-      'host backup',
-      'Oracle recommends reinstalling and rediscovering an Oracle VM Server rather than backing it up (guide §12)',
-    );
-  }
-  resetPowerState(_vmId: string, _c: JobContext): Promise<void> {
-    return this.refuse('reset power state', 'a XAPI operation');
+  /** Not read from the Manager yet. */
+  async listNetworks(): Promise<NetworkInfo[]> {
+    return [];
   }
   /** Nothing to clean: this provider makes no temporary objects yet. */
   async cleanup(_o: CleanupOptions, _c: JobContext): Promise<CleanupItem[]> {
     return [];
-  }
-
-  private refuse<T>(what: string, why: string, context: ErrorContext = {}): Promise<T> {
-    return Promise.reject(
-      new VendorError(NOT_SUPPORTED, [`${what}: ${why}`], { connection: this.profile.name, ...context }),
-    );
   }
 }
 

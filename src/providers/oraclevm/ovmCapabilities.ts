@@ -3,15 +3,13 @@ import { Capabilities } from '../../core/model';
 
 /**
  * OVM 3.x has no VM snapshots (protocols.md §2.5); backup (clone + repository copy over SFTP), restore (import) and the
- * Manager's own backup are not implemented yet: all false until they are.
+ * Manager's own backup are not implemented yet: nothing is declared until it is.
  */
 export const ORACLEVM_CAPABILITIES: Capabilities = {
-  snapshots: false,
-  memorySnapshots: false,
+  consolidate: false,
   fullBackup: false,
   incrementalBackup: false,
-  metadataBackup: false,
-  hostBackup: false,
+  metadataBackups: [],
   restoreToAlternateLocation: false,
-  metadataRestoreDryRun: false,
+  resetPowerState: false,
 };

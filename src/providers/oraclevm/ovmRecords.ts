@@ -1,6 +1,6 @@
 // Oracle VM Manager REST objects as the client reads them, checked field by field, and their mapping to the product's model.
 // Shapes: protocols.md §2.3 (fog-oracle mocks captured from OVM 3.3.3; python-ovmclient constants).
-import { HostInfo, PoolInfo, PowerState, StorageInfo, VmInfo } from '../../core/model';
+import { ContainerInfo, PowerState, StorageInfo, VmInfo } from '../../core/model';
 
 /** A reference to an object: `{type: "com.oracle.ovm.mgr.ws.model.Vm", value: "<id>", uri, name}`. */
 export interface SimpleId {
@@ -225,18 +225,22 @@ export function powerState(s: OvmVmRunState): PowerState {
   }
 }
 
-export function toPool(p: OvmServerPool): PoolInfo {
-  return { id: p.id.value, name: p.name, masterHostId: p.masterServerId?.value };
+/** A server pool: the tree's top container. */
+export function toPool(p: OvmServerPool): ContainerInfo {
+  return { type: 'container', kind: 'serverPool', icon: 'pool', id: p.id.value, name: p.name };
 }
 /** A server is `enabled` when RUNNING and not in maintenance mode. */
-export function toHost(s: OvmServer, poolId: string): HostInfo {
+export function toHost(s: OvmServer): ContainerInfo {
+  const enabled = s.serverRunState === 'RUNNING' && !s.maintenanceMode;
   return {
+    type: 'container',
+    kind: 'server',
+    icon: 'host',
     id: s.id.value,
-    poolId,
     name: s.name,
-    address: s.ipAddress,
-    enabled: s.serverRunState === 'RUNNING' && !s.maintenanceMode,
-    version: s.ovmVersion,
+    detail: `${s.ipAddress}${enabled ? '' : ' · disabled'}${s.ovmVersion ? ' · ' + s.ovmVersion : ''}`,
+    isHost: true,
+    enabled,
   };
 }
 /** OVM 3.x has no VM snapshots (protocols.md §2.5): snapshotCount is always 0. `memory` is in MiB. */

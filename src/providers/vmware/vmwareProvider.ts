@@ -1,12 +1,20 @@
-// VMware vSphere (vCenter or standalone ESX/ESXi) behind the common Provider contract: connect, the inventory (a
-// datacenter is listed where the contract has pools), snapshots (create with memory and quiesce where they apply,
-// revert, delete), image backup of a VM (vmwareBackup.ts) and its restore to the original or another place
-// (vmwareRestore.ts). The Xen-only operations are refused with a clear VendorError (NOT_SUPPORTED) naming the connection.
+// VMware vSphere (vCenter or standalone ESX/ESXi) behind the common Provider contract: connect, the inventory
+// (datacenter → cluster → host / resource pool, vmwareContainers.ts), snapshots (create with memory and quiesce where
+// they apply, revert, delete with or without children, remove all, rename, consolidate), image backup of a VM
+// (vmwareBackup.ts) and its restore to the original or another place (vmwareRestore.ts).
 import { withErrorContext } from '../../core/withErrorContext';
-import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
+import {
+  ConnectionProfile,
+  ContainerRef,
+  InventoryItem,
+  NetworkInfo,
+  SnapshotInfo,
+  StorageInfo,
+  VmInfo,
+} from '../../core/model';
 import {
   BackupOptions,
-  MetadataRestoreResult,
+  DeleteSnapshotOptions,
   Provider,
   RestoreOptions,
   Secrets,
@@ -19,7 +27,16 @@ import { ErrorContext, VendorError } from '../../core/errors';
 import { safeName } from '../../core/safeName';
 import { VimClient } from './vimClient';
 import { readInventory, readVm } from './vmwareInventory';
-import { createSnapshot, removeSnapshot, revertToSnapshot, setPower } from './vmwareSnapshots';
+import {
+  consolidateDisks,
+  createSnapshot,
+  removeAllSnapshots,
+  removeSnapshot,
+  renameSnapshot,
+  revertToSnapshot,
+  setPower,
+} from './vmwareSnapshots';
+import { containerChildren } from './vmwareContainers';
 import { backupVmImage } from './vmwareBackup';
 import { RestorePlace, restoreVmImage } from './vmwareRestore';
 import { TaskWaitOptions } from './vimTasks';
@@ -30,8 +47,7 @@ import {
   VsphereVm,
   flattenSnapshots,
   isTemporarySnapshot,
-  toHostInfo,
-  toPoolInfo,
+  toNetworkInfo,
   toSnapshotInfo,
   toStorageInfo,
   toVmInfo,
@@ -84,26 +100,16 @@ export class VmwareProvider implements Provider {
     await this.vim.logout();
   }
 
-  async listPools(): Promise<PoolInfo[]> {
-    return (await this.inventory()).datacenters.map(toPoolInfo).sort((a, b) => a.name.localeCompare(b.name));
+  /** Datacenter → cluster → host / resource pool → VMs (vmwareContainers.ts), from one shared inventory read. */
+  async listChildren(parent?: ContainerRef): Promise<InventoryItem[]> {
+    const inv = await this.inventory();
+    return this.guard(async () => containerChildren(inv, parent));
   }
 
-  async listHosts(poolId: string): Promise<HostInfo[]> {
-    return (await this.inventory()).hosts
-      .filter((h) => h.datacenterId === poolId)
-      .map(toHostInfo)
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  /** VMs (templates excluded) of a datacenter and/or of the host they run on. */
-  async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
+  /** Every VM (templates excluded), by name. */
+  async listVms(): Promise<VmInfo[]> {
     return (await this.inventory()).vms
-      .filter(
-        (v) =>
-          !v.template &&
-          (!scope.poolId || v.datacenterId === scope.poolId) &&
-          (!scope.hostId || v.hostId === scope.hostId),
-      )
+      .filter((v) => !v.template)
       .map(toVmInfo)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -118,6 +124,10 @@ export class VmwareProvider implements Provider {
 
   async listStorage(): Promise<StorageInfo[]> {
     return (await this.inventory()).datastores.map(toStorageInfo).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async listNetworks(): Promise<NetworkInfo[]> {
+    return (await this.inventory()).networks.map(toNetworkInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** CreateSnapshot_Task; memory only for a powered-on VM (the API ignores it otherwise), quiesce only if asked. */
@@ -153,11 +163,12 @@ export class VmwareProvider implements Provider {
     );
   }
 
-  /** RemoveSnapshot_Task of this snapshot only (its children stay), consolidating its disks. */
-  async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
+  /** RemoveSnapshot_Task of this snapshot (its children stay unless `withChildren`), consolidating its disks. */
+  async deleteSnapshot(snapshotId: string, ctx: JobContext, opts: DeleteSnapshotOptions = {}): Promise<void> {
     await this.guard(
       async () => {
-        await removeSnapshot(this.vim, snapshotId, { removeChildren: false, consolidate: true }, this.wait(ctx));
+        const removeChildren = !!opts.withChildren;
+        await removeSnapshot(this.vim, snapshotId, { removeChildren, consolidate: true }, this.wait(ctx));
         this.invalidate();
       },
       () => this.snapshotContext(snapshotId),
@@ -234,17 +245,37 @@ export class VmwareProvider implements Provider {
     );
   }
 
-  backupPoolMetadata(): Promise<CatalogEntry> {
-    return this.unsupported('pool database backup is a XAPI operation; not supported on vSphere');
+  /** RemoveAllSnapshots_Task, consolidating the disks. */
+  async removeAllSnapshots(vmId: string, ctx: JobContext): Promise<void> {
+    await this.guard(
+      async () => {
+        await removeAllSnapshots(this.vim, vmId, { consolidate: true }, this.wait(ctx));
+        this.invalidate();
+      },
+      () => this.vmContext(vmId),
+    );
   }
-  restorePoolMetadata(): Promise<MetadataRestoreResult> {
-    return this.unsupported('pool database restore is a XAPI operation; not supported on vSphere');
+
+  /** RenameSnapshot: a new name, the description kept. */
+  async renameSnapshot(snapshotId: string, name: string, ctx: JobContext): Promise<void> {
+    await this.guard(
+      async () => {
+        await renameSnapshot(this.vim, snapshotId, { name }, ctx.signal);
+        this.invalidate();
+      },
+      () => this.snapshotContext(snapshotId),
+    );
   }
-  backupHost(): Promise<CatalogEntry> {
-    return this.unsupported('host (dom0) backup is a XAPI operation; not supported on vSphere');
-  }
-  resetPowerState(): Promise<void> {
-    return this.unsupported('power-state reset is a XAPI operation; not supported on vSphere');
+
+  /** ConsolidateVMDisks_Task (offered when runtime.consolidationNeeded). */
+  async consolidate(vmId: string, ctx: JobContext): Promise<void> {
+    await this.guard(
+      async () => {
+        await consolidateDisks(this.vim, vmId, this.wait(ctx));
+        this.invalidate();
+      },
+      () => this.vmContext(vmId),
+    );
   }
 
   /**

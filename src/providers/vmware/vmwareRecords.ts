@@ -1,6 +1,6 @@
 // vSphere inventory records as this provider reads them (property paths of the vSphere API reference's managed
 // objects), their decoding from PropertyCollector results, and their mapping into the neutral model.
-import { HostInfo, PoolInfo, PowerState, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
+import { NetworkInfo, PowerState, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
 import { ObjectContent, PropertySpec } from './vimPropertyCollector';
 import {
   VimObject,
@@ -352,20 +352,7 @@ export function isTemporarySnapshot(s: VsphereSnapshot): boolean {
   return s.name.startsWith(TEMPORARY_PREFIX) && s.description === TEMPORARY_DESCRIPTION;
 }
 
-/** Model mappings: a datacenter is listed where the model has pools (a container of hosts). */
-export function toPoolInfo(dc: VsphereDatacenter): PoolInfo {
-  return { id: dc.id, name: dc.name };
-}
-export function toHostInfo(h: VsphereHost): HostInfo {
-  return {
-    id: h.id,
-    poolId: h.datacenterId,
-    name: h.name,
-    address: h.name,
-    enabled: h.connectionState === 'connected' && !h.inMaintenanceMode,
-    version: h.version,
-  };
-}
+/** Model mappings (the tree's containers: vmwareContainers.ts). */
 export function toVmInfo(v: VsphereVm): VmInfo {
   return {
     id: v.id,
@@ -378,6 +365,8 @@ export function toVmInfo(v: VsphereVm): VmInfo {
     memoryBytes: v.memoryMB !== undefined ? v.memoryMB * 1024 * 1024 : undefined,
     vcpus: v.numCpu,
     snapshotCount: flattenSnapshots(v.snapshots).length,
+    toolsRunning: v.toolsRunningStatus === 'guestToolsRunning',
+    consolidationNeeded: v.consolidationNeeded,
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
@@ -399,6 +388,10 @@ export function toStorageInfo(d: VsphereDatastore): StorageInfo {
     type: d.type,
     shared: d.multipleHostAccess,
     freeBytes: d.freeBytes,
+    capacityBytes: d.capacityBytes,
     isDefault: false,
   };
+}
+export function toNetworkInfo(n: VsphereNetwork): NetworkInfo {
+  return { id: n.id, name: n.name, type: n.type };
 }

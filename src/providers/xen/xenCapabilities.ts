@@ -1,12 +1,30 @@
+// What the Xen (XCP-ng / Citrix Hypervisor) provider does, in the platform's own names.
 import { Capabilities } from '../../core/model';
 
+/**
+ * Snapshots are XAPI's VM.snapshot (disks only: no memory — VM.checkpoint is not offered — and no quiesce, which
+ * XenServer 7 removed); revert; delete one (a XAPI snapshot's children stay). Metadata backups: the pool database
+ * (`/pool/xmldbdump`, restored with a dry run first), the host's control domain (`/host_backup`, not restored by this
+ * tool: `xe host-restore` on the reinstalled host) and a VM's metadata (`export?metadata=true`). Concurrency: the
+ * JobManager's default.
+ */
 export const xenCapabilities: Capabilities = {
-  snapshots: true,
-  memorySnapshots: true,
+  snapshots: {
+    memory: false,
+    quiesce: false,
+    revert: true,
+    deleteWithChildren: false,
+    removeAll: false,
+    rename: false,
+  },
+  consolidate: false,
   fullBackup: true,
   incrementalBackup: false,
-  metadataBackup: true,
-  hostBackup: true,
+  metadataBackups: [
+    { kind: 'pool-metadata', label: 'Pool database', of: 'pool', restore: true, dryRun: true },
+    { kind: 'host', label: 'Host (dom0) backup', of: 'host', restore: false, dryRun: false },
+    { kind: 'vm-metadata', label: 'VM metadata', of: 'vm', restore: false, dryRun: false },
+  ],
   restoreToAlternateLocation: true,
-  metadataRestoreDryRun: true,
+  resetPowerState: true,
 };

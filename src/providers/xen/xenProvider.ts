@@ -1,8 +1,19 @@
 // Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
 import * as path from 'node:path';
-import { ConnectionProfile, HostInfo, PoolInfo, SnapshotInfo, StorageInfo, VmInfo } from '../../core/model';
+import {
+  ConnectionProfile,
+  ContainerInfo,
+  ContainerRef,
+  InventoryItem,
+  MetadataBackupKind,
+  NetworkInfo,
+  SnapshotInfo,
+  StorageInfo,
+  VmInfo,
+} from '../../core/model';
 import {
   BackupOptions,
+  DeleteSnapshotOptions,
   MetadataRestoreOptions,
   MetadataRestoreResult,
   Provider,
@@ -31,6 +42,8 @@ import {
   XenVbd,
   XenVm,
   isRealVm,
+  toHostContainer,
+  toPoolContainer,
   toSnapshotInfo,
   toVmInfo,
 } from './xenRecords';
@@ -76,43 +89,44 @@ export class XenProvider implements Provider, LiveInventory {
     await this.xapi.logout();
   }
 
-  /** Pools, hosts, VMs, snapshots and storage are read from the connection's record cache (recordCache.ts), made current first. */
-  async listPools(): Promise<PoolInfo[]> {
-    const c = await this.inventory();
-    const hosts = c.all<XenHost>('host');
-    return Object.entries(c.all<XenPool>('pool')).map(([ref, p]) => ({
-      id: ref,
-      name: p.name_label || hosts[p.master]?.name_label || this.profile.name,
-      masterHostId: p.master,
-      defaultStorageId: p.default_SR,
-    }));
-  }
-
-  async listHosts(poolId: string): Promise<HostInfo[]> {
-    const hosts = (await this.inventory()).all<XenHost>('host');
-    return Object.entries(hosts)
-      .map(([ref, h]) => ({
-        id: ref,
-        poolId,
-        name: h.name_label,
-        address: h.address,
-        enabled: h.enabled,
-        version: h.software_version?.product_version,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
   /**
-   * VMs of a host are those resident on it, or (halted) with it as affinity, read through the cache's placement index
-   * (no scan of the pool); VMs of a pool that run nowhere are listed under the pool.
+   * The tree: pools → their hosts, and the VMs that run nowhere (halted, suspended) → under a host the VMs resident on
+   * it or (halted) with it as affinity, read through the record cache's placement index (no scan of the pool). All
+   * is read from the connection's record cache (recordCache.ts), made current first.
    */
-  async listVms(scope: { poolId?: string; hostId?: string }): Promise<VmInfo[]> {
+  async listChildren(parent?: ContainerRef): Promise<InventoryItem[]> {
+    const c = await this.inventory();
+    const pools = c.all<XenPool>('pool');
+    const hosts = c.all<XenHost>('host');
+    if (!parent) return Object.entries(pools).map(([ref, p]) => toPoolContainer(ref, p, hosts, this.profile.name));
+    if (parent.kind === 'pool' && pools[parent.id]) {
+      const hostItems: ContainerInfo[] = Object.entries(hosts)
+        .map(([ref, h]) => toHostContainer(ref, h))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const runNowhere = (await this.listVms()).filter((v) => !v.hostId || !hosts[v.hostId]);
+      return [...hostItems, ...runNowhere.map((vm): InventoryItem => ({ type: 'vm', vm }))];
+    }
+    if (parent.kind === 'host' && hosts[parent.id]) {
+      const vms = c.all<XenVm>('VM');
+      const vdis = c.all<object>('VDI');
+      const poolId = Object.keys(pools)[0] ?? '';
+      return c
+        .vmsPlacedOn(parent.id)
+        .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r]))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((vm) => ({ type: 'vm', vm }));
+    }
+    throw this.err(new VendorError('HANDLE_INVALID', [parent.kind, parent.id]));
+  }
+
+  /** Every VM of the pool (templates, snapshots and control domains excluded), by name. */
+  async listVms(): Promise<VmInfo[]> {
     const c = await this.inventory();
     const vms = c.all<XenVm>('VM');
     const vdis = c.all<object>('VDI');
-    const poolId = scope.poolId ?? Object.keys(c.all('pool'))[0];
-    const refs = scope.hostId ? c.vmsPlacedOn(scope.hostId) : Object.keys(vms).filter((r) => isRealVm(vms[r]));
-    return refs
+    const poolId = Object.keys(c.all('pool'))[0] ?? '';
+    return Object.keys(vms)
+      .filter((r) => isRealVm(vms[r]))
       .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r]))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -130,6 +144,7 @@ export class XenProvider implements Provider, LiveInventory {
   async listStorage(): Promise<StorageInfo[]> {
     const c = await this.inventory();
     const def = Object.values(c.all<XenPool>('pool'))[0]?.default_SR;
+    const pbds = c.all<{ SR: Ref; host: Ref }>('PBD');
     return Object.entries(c.all<XenSr>('SR'))
       .filter(([, s]) => s.content_type !== 'iso')
       .map(([ref, s]) => ({
@@ -139,7 +154,15 @@ export class XenProvider implements Provider, LiveInventory {
         shared: s.shared,
         isDefault: ref === def,
         freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined,
+        capacityBytes: Number(s.physical_size) || undefined,
+        hostId: s.shared ? undefined : Object.values(pbds).find((p) => p.SR === ref)?.host,
       }));
+  }
+
+  async listNetworks(): Promise<NetworkInfo[]> {
+    return Object.entries((await this.inventory()).all<{ name_label: string }>('network'))
+      .map(([ref, n]) => ({ id: ref, name: n.name_label, type: 'network' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**
@@ -174,7 +197,12 @@ export class XenProvider implements Provider, LiveInventory {
     );
   }
 
-  async deleteSnapshot(snapshotId: string, ctx: JobContext): Promise<void> {
+  /** A XAPI snapshot's children stay (deleteWithChildren is not declared: `opts.withChildren` is refused). */
+  async deleteSnapshot(snapshotId: string, ctx: JobContext, opts: DeleteSnapshotOptions = {}): Promise<void> {
+    if (opts.withChildren)
+      throw this.err(
+        new VendorError('NOT_SUPPORTED', ['deleting a snapshot with its children is not a XAPI operation']),
+      );
     await this.guard(
       () => this.destroySnapshot(snapshotId, ctx),
       () => this.vmContext(snapshotId),
@@ -286,15 +314,39 @@ export class XenProvider implements Provider, LiveInventory {
             ? `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`
             : `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`,
         );
-        return toVmInfo(ref, vm, (await this.listPools())[0]?.id ?? '', () => true);
+        return toVmInfo(ref, vm, (await this.topPool())?.id ?? '', () => true);
       },
       { vm: entry.vmName },
     );
   }
 
-  async backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+  /** The metadata backups xenCapabilities declares: pool database, host (dom0) backup, VM metadata. */
+  async backupMetadata(
+    kind: MetadataBackupKind['kind'],
+    targetId: string,
+    opts: BackupOptions,
+    ctx: JobContext,
+  ): Promise<CatalogEntry> {
+    if (kind === 'pool-metadata') return this.backupPoolMetadata(opts, ctx);
+    if (kind === 'host') return this.backupHost(targetId, opts, ctx);
+    return this.backupVm(targetId, { ...opts, metadataOnly: true }, ctx);
+  }
+
+  /** Only the pool database is restored by this tool (a host backup is restored by `xe host-restore`). */
+  async restoreMetadata(
+    kind: MetadataBackupKind['kind'],
+    entry: CatalogEntry,
+    opts: MetadataRestoreOptions,
+    ctx: JobContext,
+  ): Promise<MetadataRestoreResult> {
+    if (kind !== 'pool-metadata')
+      throw this.err(new VendorError('NOT_SUPPORTED', [`restoring a ${kind} backup is not offered on XAPI`]));
+    return this.restorePoolMetadata(entry, opts, ctx);
+  }
+
+  private async backupPoolMetadata(opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     return this.guard(async () => {
-      const pool = (await this.listPools())[0];
+      const pool = await this.topPool();
       return this.journalledDownload(
         opts.repository,
         { id: pool.id, uuid: '', name: `pool ${pool.name}` },
@@ -309,7 +361,7 @@ export class XenProvider implements Provider, LiveInventory {
   }
 
   /** Always a dry run first (the seed's pool-restore-database dry-run=true); for real only when asked. */
-  async restorePoolMetadata(
+  private async restorePoolMetadata(
     entry: CatalogEntry,
     opts: MetadataRestoreOptions,
     ctx: JobContext,
@@ -326,12 +378,12 @@ export class XenProvider implements Provider, LiveInventory {
       await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx);
       await waitForToolstackRestart(this.xapi, ctx.signal, ctx.log);
       this.recordCache.invalidate();
-      const vms = await this.listVms({});
+      const vms = await this.listVms();
       return { dryRun: false, suspendedWithoutDisk: vms.filter((v) => v.suspendDiskMissing) };
     });
   }
 
-  async backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+  private async backupHost(hostId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     const host = await this.xapi.call<XenHost>('host.get_record', hostId);
     return this.guard(
       async () => {
@@ -492,7 +544,7 @@ export class XenProvider implements Provider, LiveInventory {
     viaSnapshot: boolean,
     extra: Partial<Manifest> = {},
   ): Promise<CatalogEntry> {
-    const pool = (await this.listPools())[0];
+    const pool = await this.topPool();
     const manifest: Manifest = {
       format: 'vmbackup-manifest/1',
       kind,
@@ -520,6 +572,12 @@ export class XenProvider implements Provider, LiveInventory {
    * The cache, loaded and caught up with the events since; the list methods (`live`) do not wait for the catch-up
    * while the event loop runs (someone watches: the tree), the write paths do (they read what they just changed).
    */
+  /** The pool (a connection is one pool). */
+  private async topPool(): Promise<ContainerInfo> {
+    const [pool] = (await this.listChildren()) as ContainerInfo[];
+    return pool;
+  }
+
   private async inventory(live = true): Promise<XenRecordCache> {
     await this.guard(() => this.retry(() => this.recordCache.current(live)));
     return this.recordCache;

@@ -1,5 +1,5 @@
 // XAPI records as the provider reads them, and their mapping to the neutral model.
-import { PowerState, SnapshotInfo, VmInfo } from '../../core/model';
+import { ContainerInfo, PowerState, SnapshotInfo, VmInfo } from '../../core/model';
 import { NULL_REF, Ref } from './xapiClient';
 
 export interface XenVm {
@@ -67,6 +67,32 @@ export function parseXapiTime(s: string): Date {
 
 export function isRealVm(v: XenVm): boolean {
   return !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain;
+}
+
+/** A pool as the tree's top container: its name, else its master's, else the connection's. */
+export function toPoolContainer(ref: Ref, p: XenPool, hosts: Record<Ref, XenHost>, fallback: string): ContainerInfo {
+  return {
+    type: 'container',
+    kind: 'pool',
+    icon: 'pool',
+    id: ref,
+    name: p.name_label || hosts[p.master]?.name_label || fallback,
+  };
+}
+
+/** A host: its address, `disabled` when it takes no VMs, its product version. */
+export function toHostContainer(ref: Ref, h: XenHost): ContainerInfo {
+  const version = h.software_version?.product_version;
+  return {
+    type: 'container',
+    kind: 'host',
+    icon: 'host',
+    id: ref,
+    name: h.name_label,
+    detail: `${h.address}${h.enabled ? '' : ' · disabled'}${version ? ' · ' + version : ''}`,
+    isHost: true,
+    enabled: h.enabled,
+  };
 }
 
 export function toVmInfo(ref: Ref, v: XenVm, poolId: string, vdiExists: (r: Ref) => boolean): VmInfo {

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
-import type { InfraNode, VmNode, SnapshotNode, PoolNode } from '../../../src/views/nodes';
+import type { InfraNode, VmNode, SnapshotNode, ContainerNode } from '../../../src/views/nodes';
 import { answer, restorePrompts, waitFor } from './stubs';
 import { allBackups } from './trees';
 
@@ -14,7 +14,7 @@ async function children(api: VmBackupApi, node?: InfraNode): Promise<InfraNode[]
 
 describe('VM Backup Explorer in VS Code', () => {
   let api: VmBackupApi;
-  let pool: PoolNode;
+  let pool: ContainerNode;
   let vms: VmNode[];
 
   before(async () => {
@@ -31,7 +31,7 @@ describe('VM Backup Explorer in VS Code', () => {
       'vmbackup.createSnapshot',
       'vmbackup.backupVm',
       'vmbackup.restoreVm',
-      'vmbackup.restorePoolMetadata',
+      'vmbackup.restoreMetadata',
       'vmbackup.cancelJob',
     ])
       assert.ok(cmds.includes(c), c);
@@ -44,10 +44,10 @@ describe('VM Backup Explorer in VS Code', () => {
     const [conn] = await children(api);
     assert.equal(conn.kind, 'connection');
     const pools = await children(api, conn);
-    pool = pools.find((n): n is PoolNode => n.kind === 'pool')!;
+    pool = pools.find((n): n is ContainerNode => n.kind === 'container' && n.container.kind === 'pool')!;
     assert.ok(pool, `pool node, got ${JSON.stringify(pools.map((p) => p.kind))}`);
     const under = await children(api, pool);
-    const hosts = under.filter((n) => n.kind === 'host');
+    const hosts = under.filter((n) => n.kind === 'container' && n.container.kind === 'host');
     assert.equal(hosts.length, 3);
     vms = [];
     for (const h of hosts) vms.push(...(await children(api, h)).filter((n): n is VmNode => n.kind === 'vm'));
@@ -57,6 +57,35 @@ describe('VM Backup Explorer in VS Code', () => {
     assert.match(String(item.contextValue), /(^|;)vm(;|$)/);
     assert.match(String(item.contextValue), /(^|;)canSnapshot(;|$)/);
     assert.match(String(item.description), /running/i);
+  });
+
+  it("a Xen VM's right-click shows Xen's items and none of the vSphere-only ones", async () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON;
+    const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
+    /** The commands package.json's `when` clauses show on an Infrastructure item with this contextValue. */
+    const shownOn = (contextValue: string) =>
+      new Set(
+        menus
+          .filter((m) => m.when.includes('view == vmbackup.infrastructure'))
+          .filter((m) => {
+            const re = /viewItem =~ \/(.*)\/$/.exec(m.when);
+            return !!re && new RegExp(re[1]).test(contextValue);
+          })
+          .map((m) => m.command),
+      );
+    const running = vms.find((v) => v.vm.powerState === 'running')!;
+    const shown = shownOn(String(api.trees.infrastructure.getTreeItem(running).contextValue));
+    for (const c of ['vmbackup.createSnapshot', 'vmbackup.backupVm', 'vmbackup.backupMetadata'])
+      assert.ok(shown.has(c), `${c} on a running Xen VM: ${[...shown].join(', ')}`);
+    for (const c of [
+      'vmbackup.createSnapshotWithMemory',
+      'vmbackup.createQuiescedSnapshot',
+      'vmbackup.deleteAllSnapshots',
+      'vmbackup.consolidateVm',
+    ])
+      assert.ok(!shown.has(c), `${c} is vSphere-only: not on a Xen VM`);
+    const poolMenu = shownOn(String(api.trees.infrastructure.getTreeItem(pool).contextValue));
+    assert.ok(poolMenu.has('vmbackup.backupMetadata') && poolMenu.has('vmbackup.restoreMetadata'));
   });
 
   it('creates a snapshot from the command and shows it under the VM', async () => {
@@ -80,7 +109,7 @@ describe('VM Backup Explorer in VS Code', () => {
       'the backup in the Backups view',
     );
     assert.equal(entry.kind, 'backup');
-    const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms({}))).length;
+    const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms())).length;
     answer({
       input: ['restored-by-e2e'],
       pick: [(items) => items.find((i) => i.label === 'New VM'), (items) => items[0]],
@@ -88,7 +117,7 @@ describe('VM Backup Explorer in VS Code', () => {
     });
     await vscode.commands.executeCommand('vmbackup.restoreVm', entry);
     const after = await waitFor(async () => {
-      const list = await (await api.connections.provider('lab')).listVms({});
+      const list = await (await api.connections.provider('lab')).listVms();
       return list.length > beforeCount ? list : undefined;
     }, 'the restored VM');
     assert.ok(

@@ -2,7 +2,7 @@
 // repaints that VM's node — or the host it moves under — by itself: no refresh command, not the whole tree.
 import { strict as assert } from 'node:assert';
 import type { VmBackupApi } from '../../../src/extension';
-import type { HostNode, InfraNode, PoolNode, VmNode } from '../../../src/views/nodes';
+import type { ContainerNode, InfraNode, VmNode } from '../../../src/views/nodes';
 import { passwordEnvName } from '../../../src/core/connections';
 import { labApi, waitFor } from './stubs';
 
@@ -31,9 +31,11 @@ describe('Live tree in VS Code (XAPI events)', function () {
   it('a VM shut down by another client repaints by itself (its node or its host), and the tree shows it halted', async () => {
     const infra = api.trees.infrastructure;
     const [conn] = await infra.getChildren();
-    const pool = (await infra.getChildren(conn)).find((n): n is PoolNode => n.kind === 'pool')!;
-    const hosts = (await infra.getChildren(pool)).filter((n): n is HostNode => n.kind === 'host');
-    let target: { host: HostNode; vm: VmNode } | undefined;
+    const pool = (await infra.getChildren(conn)).find((n): n is ContainerNode => n.kind === 'container')!;
+    const hosts = (await infra.getChildren(pool)).filter(
+      (n): n is ContainerNode => n.kind === 'container' && n.container.isHost === true,
+    );
+    let target: { host: ContainerNode; vm: VmNode } | undefined;
     for (const host of hosts) {
       const vm = (await infra.getChildren(host)).find(
         (n): n is VmNode => n.kind === 'vm' && n.vm.powerState === 'running',

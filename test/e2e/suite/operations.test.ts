@@ -10,7 +10,7 @@ import type { XapiFaults } from '../../lab/xapi/types';
 import type {
   BackupEntryNode,
   InfraNode,
-  PoolNode,
+  ContainerNode,
   RunningJobNode,
   SnapshotNode,
   VmNode,
@@ -66,14 +66,14 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
   const xapi = async () => ((await api.connections.provider('lab')) as unknown as XenProvider).xapi;
 
   /** Pool node and every VM node of the Infrastructure tree, freshly loaded. */
-  async function tree(): Promise<{ pool: PoolNode; vms: VmNode[] }> {
+  async function tree(): Promise<{ pool: ContainerNode; vms: VmNode[] }> {
     api.trees.infrastructure.refresh();
     const infra = api.trees.infrastructure;
     const [conn] = await infra.getChildren();
-    const pool = (await infra.getChildren(conn)).find((n): n is PoolNode => n.kind === 'pool')!;
+    const pool = (await infra.getChildren(conn)).find((n): n is ContainerNode => n.kind === 'container')!;
     const under = await infra.getChildren(pool);
     const vms = under.filter((n): n is VmNode => n.kind === 'vm');
-    for (const h of under.filter((n) => n.kind === 'host'))
+    for (const h of under.filter((n) => n.kind === 'container'))
       vms.push(...(await infra.getChildren(h)).filter((n): n is VmNode => n.kind === 'vm'));
     return { pool, vms };
   }
@@ -250,7 +250,7 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
     const { pool, vms } = await tree();
     const suspended = vms.find((v) => v.vm.powerState === 'suspended' && !v.vm.suspendDiskMissing);
     assert.ok(suspended, 'the lab has a Suspended VM with its suspend image');
-    await vscode.commands.executeCommand('vmbackup.backupPoolMetadata', pool);
+    await vscode.commands.executeCommand('vmbackup.backupMetadata', pool);
     const dump = await waitFor(
       async () => (await backupNodes()).find((n) => isPoolEntry(n.entry)),
       'the pool database dump in the Backups view',
@@ -275,17 +275,17 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
         'Reset Power State',
       ],
     });
-    await vscode.commands.executeCommand('vmbackup.restorePoolMetadata', dump);
+    await vscode.commands.executeCommand('vmbackup.restoreMetadata', dump);
 
     assert.deepEqual(
       jobsAtConfirm,
-      ['restore-pool-metadata:succeeded:Dry run: restore pool metadata of "lab"'],
+      ['restore-pool-metadata:succeeded:Dry run: restore Pool database of "lab"'],
       'only the dry run has run when the confirmation is asked',
     );
     const [confirmation, offer] = shown;
     assert.equal(confirmation?.level, 'warning');
     assert.ok(confirmation.modal, 'the confirmation is modal');
-    assert.match(confirmation.message, /^Restore pool metadata of "lab"/);
+    assert.match(confirmation.message, /^Restore Pool database of "lab"/);
     assert.match(String(confirmation.detail), /Dry run/);
     assert.deepEqual(confirmation.items, ['Restore for real']);
     assert.equal(offer?.level, 'warning', JSON.stringify(shown));
@@ -352,7 +352,7 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
       const provider = await api.connections.provider('lab');
       for (const s of await provider.listSnapshots(vm.vm.id))
         if (s.name === 'race snapshot')
-          await provider.deleteSnapshot(s.id, {
+          await provider.deleteSnapshot!(s.id, {
             signal: new AbortController().signal,
             progress: () => undefined,
             log: () => undefined,

@@ -27,7 +27,7 @@ export async function vmNodes(api: VmBackupApi, connection: string): Promise<VmN
   const walk = async (n: InfraNode, depth: number) => {
     for (const c of await infra.getChildren(n)) {
       if (c.kind === 'vm') found.push(c);
-      if ((c.kind === 'pool' || c.kind === 'host') && depth < 3) await walk(c, depth + 1);
+      if (c.kind === 'container' && depth < 4) await walk(c, depth + 1);
     }
   };
   await walk(conn, 0);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { concurrencyPerHost } from '../../../src/core/concurrency';
 import { JobManager } from '../../../src/core/jobManager';
 import { ConnectionProfile } from '../../../src/core/model';
+import { capabilitiesOf } from '../../../src/providers';
 
 const profile = (platform: ConnectionProfile['platform'], concurrency?: number): ConnectionProfile => ({
   name: 'c',
@@ -11,12 +12,14 @@ const profile = (platform: ConnectionProfile['platform'], concurrency?: number):
   ...(concurrency ? { concurrencyPerHost: concurrency } : {}),
 });
 
+const limit = (p: ConnectionProfile) => concurrencyPerHost(p, capabilitiesOf(p));
+
 describe('concurrency per host', () => {
   it("vSphere defaults to 4 (the seed's advice), Xen to the job manager's default, a configured value wins", () => {
-    assert.equal(concurrencyPerHost(profile('vmware')), 4);
-    assert.equal(concurrencyPerHost(profile('xen')), undefined);
-    assert.equal(concurrencyPerHost(profile('vmware', 7)), 7);
-    assert.equal(concurrencyPerHost(undefined), undefined);
+    assert.equal(limit(profile('vmware')), 4);
+    assert.equal(limit(profile('xen')), undefined);
+    assert.equal(limit(profile('vmware', 7)), 7);
+    assert.equal(concurrencyPerHost(undefined, undefined), undefined);
   });
 
   it('the job manager runs 4 jobs at once on one vSphere host and queues the fifth', async () => {
@@ -32,7 +35,7 @@ describe('concurrency per host', () => {
         });
       });
     const runs = Array.from({ length: 5 }, (_, i) =>
-      jobs.run(`backup ${i}`, 'backup-vm', {}, 'vc/host-1', body, concurrencyPerHost(profile('vmware'))),
+      jobs.run(`backup ${i}`, 'backup-vm', {}, 'vc/host-1', body, limit(profile('vmware'))),
     );
     await new Promise((r) => setImmediate(r));
     assert.equal(running, 4);

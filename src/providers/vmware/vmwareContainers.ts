@@ -1,0 +1,93 @@
+// The vSphere inventory as the tree's levels, as the vSphere Client's "Hosts and Clusters" view shows it: datacenter →
+// clusters and standalone hosts; cluster → its hosts and resource pools; host → the VMs it runs (outside child
+// resource pools); resource pool → its child pools and VMs. Templates are not listed; a VM with no host (not yet
+// registered on one) is listed under its datacenter.
+import { ContainerInfo, ContainerRef, InventoryItem } from '../../core/model';
+import { VendorError } from '../../core/errors';
+import { VsphereHost, VsphereInventory, VsphereResourcePool, VsphereVm, toVmInfo } from './vmwareRecords';
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+function hostItem(h: VsphereHost): ContainerInfo {
+  const state =
+    h.connectionState !== 'connected' ? ` · ${h.connectionState}` : h.inMaintenanceMode ? ' · maintenance mode' : '';
+  return {
+    type: 'container',
+    kind: 'host',
+    icon: 'host',
+    id: h.id,
+    name: h.name,
+    detail: `${h.version ? 'ESXi ' + h.version : ''}${state}`.replace(/^ · /, ''),
+    isHost: true,
+    enabled: h.connectionState === 'connected' && !h.inMaintenanceMode,
+  };
+}
+const poolItem = (p: VsphereResourcePool): ContainerInfo => ({
+  type: 'container',
+  kind: 'resourcePool',
+  icon: 'resourcePool',
+  id: p.id,
+  name: p.name,
+});
+const vmItems = (vms: VsphereVm[]): InventoryItem[] =>
+  vms
+    .filter((v) => !v.template)
+    .sort(byName)
+    .map((v) => ({ type: 'vm', vm: toVmInfo(v) }));
+
+/** The children of `parent` (datacenters when absent). ManagedObjectNotFound for a container no longer there. */
+export function containerChildren(inv: VsphereInventory, parent?: ContainerRef): InventoryItem[] {
+  const isPool = new Set(inv.resourcePools.map((p) => p.id));
+  /** A VM in a root resource pool (the compute resource's own): listed under its host, not under a pool. */
+  const inRootPool = (v: VsphereVm) =>
+    !v.resourcePoolId || !isPool.has(inv.resourcePools.find((p) => p.id === v.resourcePoolId)?.parentId ?? '');
+  if (!parent)
+    return [...inv.datacenters]
+      .sort(byName)
+      .map((d) => ({ type: 'container', kind: 'datacenter', icon: 'datacenter', id: d.id, name: d.name }));
+  switch (parent.kind) {
+    case 'datacenter':
+      if (!inv.datacenters.some((d) => d.id === parent.id)) break;
+      return [
+        ...inv.clusters
+          .filter((c) => c.datacenterId === parent.id)
+          .sort(byName)
+          .map((c): ContainerInfo => ({ type: 'container', kind: 'cluster', icon: 'cluster', id: c.id, name: c.name })),
+        ...inv.hosts
+          .filter((h) => h.datacenterId === parent.id && !h.clusterId)
+          .sort(byName)
+          .map(hostItem),
+        ...vmItems(inv.vms.filter((v) => v.datacenterId === parent.id && !v.hostId)),
+      ];
+    case 'cluster': {
+      const cluster = inv.clusters.find((c) => c.id === parent.id);
+      if (!cluster) break;
+      const root = inv.resourcePools.find((p) => p.parentId === cluster.id);
+      return [
+        ...inv.hosts
+          .filter((h) => h.clusterId === cluster.id)
+          .sort(byName)
+          .map(hostItem),
+        ...inv.resourcePools
+          .filter((p) => !!root && p.parentId === root.id)
+          .sort(byName)
+          .map(poolItem),
+      ];
+    }
+    case 'host':
+      if (!inv.hosts.some((h) => h.id === parent.id)) break;
+      return vmItems(inv.vms.filter((v) => v.hostId === parent.id && inRootPool(v)));
+    case 'resourcePool':
+      if (!isPool.has(parent.id)) break;
+      return [
+        ...inv.resourcePools
+          .filter((p) => p.parentId === parent.id)
+          .sort(byName)
+          .map(poolItem),
+        ...vmItems(inv.vms.filter((v) => v.resourcePoolId === parent.id)),
+      ];
+    default:
+      break;
+  }
+  throw new VendorError('ManagedObjectNotFound', [`${parent.kind}:${parent.id}`]);
+}
