@@ -2,11 +2,10 @@
 // quiesce variants (createSnapshotWithMemory.ts, createQuiescedSnapshot.ts) are offered only where they apply.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { SnapshotOptions, operation } from '../core/provider';
+import { SnapshotOptions } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
 import { pickVms, selection, withToken } from '../ui/pickers';
-import { runJob } from '../ui/runJob';
-import { errorContext, hostKey } from '../ui/targets';
+import { jobPerNode } from '../ui/jobPerNode';
 import { VmNode } from '../views/nodes';
 
 /**
@@ -30,22 +29,13 @@ export async function takeSnapshots(
     ignoreFocusOut: true,
   });
   if (!name) throw new CancelledError();
-  await Promise.all(
-    vms.map(async (n) => {
-      const snapshot = operation(await ctx.connections.provider(n.connection), 'snapshot');
-      return runJob(
-        ctx,
-        {
-          title: `${what} ${n.vm.name}`,
-          kind: 'snapshot',
-          context: errorContext(n),
-          hostKey: hostKey(n),
-          targets: [n.vm.id],
-          refresh: ['infrastructure'],
-        },
-        (job) => snapshot(n.vm.id, { name, ...options }, job),
-      );
-    }),
+  await jobPerNode(
+    ctx,
+    vms,
+    'snapshot',
+    'snapshot',
+    (n) => `${what} ${n.vm.name}`,
+    (snapshot, n, job) => snapshot(n.vm.id, { name, ...options }, job),
   );
 }
 

@@ -1,9 +1,8 @@
 // Delete one or more snapshots (their children stay), after a modal confirmation.
-import { DeleteSnapshotOptions, operation } from '../core/provider';
+import { DeleteSnapshotOptions } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
 import { confirm, pickSnapshots, selection } from '../ui/pickers';
-import { runJob } from '../ui/runJob';
-import { errorContext, hostKey } from '../ui/targets';
+import { jobPerNode } from '../ui/jobPerNode';
 import { hasToken, snapshotTokens } from '../views/contextTokens';
 import { SnapshotNode } from '../views/nodes';
 
@@ -25,22 +24,13 @@ export async function deleteSnapshots(
     `${names}\n\nThis cannot be undone.`,
     'Delete',
   );
-  await Promise.all(
-    list.map(async (n) => {
-      const remove = operation(await ctx.connections.provider(n.connection), 'deleteSnapshot');
-      return runJob(
-        ctx,
-        {
-          title: `Delete snapshot ${n.snapshot.name}${children} of ${n.vm.name}`,
-          kind: 'delete-snapshot',
-          context: errorContext(n),
-          hostKey: hostKey(n),
-          targets: [n.snapshot.id],
-          refresh: ['infrastructure'],
-        },
-        (job) => remove(n.snapshot.id, job, opts),
-      );
-    }),
+  await jobPerNode(
+    ctx,
+    list,
+    'deleteSnapshot',
+    'delete-snapshot',
+    (n) => `Delete snapshot ${n.snapshot.name}${children} of ${n.vm.name}`,
+    (remove, n, job) => remove(n.snapshot.id, job, opts),
   );
 }
 

@@ -1,9 +1,7 @@
 // Reset the power state of VMs left Suspended without their suspend disk (e.g. after a pool metadata restore).
-import { operation } from '../core/provider';
 import { CommandContext } from '../ui/commandContext';
+import { jobPerNode } from '../ui/jobPerNode';
 import { confirm, pickVms, selection, withToken } from '../ui/pickers';
-import { runJob } from '../ui/runJob';
-import { errorContext, hostKey } from '../ui/targets';
 import { VmNode } from '../views/nodes';
 
 export async function resetPowerState(ctx: CommandContext, node?: VmNode, selected?: VmNode[]): Promise<void> {
@@ -15,19 +13,12 @@ export async function resetPowerState(ctx: CommandContext, node?: VmNode, select
     'Their suspend disk is missing, so the suspended memory state cannot be resumed and is discarded.',
     'Reset',
   );
-  for (const n of vms) {
-    const reset = operation(await ctx.connections.provider(n.connection), 'resetPowerState');
-    await runJob(
-      ctx,
-      {
-        title: `Reset power state of ${n.vm.name}`,
-        kind: 'reset-power-state',
-        context: errorContext(n),
-        hostKey: hostKey(n),
-        targets: [n.vm.id],
-        refresh: ['infrastructure'],
-      },
-      (job) => reset(n.vm.id, job),
-    );
-  }
+  await jobPerNode(
+    ctx,
+    vms,
+    'resetPowerState',
+    'reset-power-state',
+    (n) => `Reset power state of ${n.vm.name}`,
+    (reset, n, job) => reset(n.vm.id, job),
+  );
 }

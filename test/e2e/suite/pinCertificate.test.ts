@@ -84,7 +84,7 @@ describe('Pin This Certificate in VS Code', function () {
 
       const pools = await childrenOf('lab-tls');
       assert.deepEqual(
-        pools.map((n) => n.kind),
+        pools.map((n) => (n.kind === 'container' ? n.container.kind : n.kind)),
         ['pool'],
         JSON.stringify(pools),
       );
