@@ -2,7 +2,9 @@ package main
 
 // vSphere methods that govmomi 0.24.2's simulator does not implement, served in front of its /sdk handler, written
 // from the vSphere Web Services API reference (vim25): VirtualMachineSnapshot.RenameSnapshot,
-// VirtualMachine.ConsolidateVMDisks_Task and Task.CancelTask. Everything else, and every request without a valid
+// VirtualMachine.ConsolidateVMDisks_Task, Task.CancelTask, and OVF export/import (VirtualMachine.ExportVm,
+// VirtualMachineSnapshot.ExportSnapshot and their leases: nfc.go; OvfManager.CreateDescriptor: ovf.go; uploads to
+// ImportVApp's lease that land in the datastore: nfcimport.go). Everything else, and every request without a valid
 // session (so NotAuthenticated and ManagedObjectNotFound come from vcsim itself), passes through unchanged.
 // The simulator's Go methods cannot be extended by wrapping its objects (its own code type-asserts
 // *simulator.VirtualMachine on registry lookups), hence the HTTP layer.
@@ -33,29 +35,37 @@ type moref struct {
 
 type soapCall struct {
 	XMLName     xml.Name
-	This        moref   `xml:"_this"`
-	Name        *string `xml:"name"`
-	Description *string `xml:"description"`
-	MaxObjects  *int    `xml:"options>maxObjects"`
-	Token       string  `xml:"token"`
-	Path        *string `xml:"path"`
+	This        moref            `xml:"_this"`
+	Name        *string          `xml:"name"`
+	Description *string          `xml:"description"`
+	MaxObjects  *int             `xml:"options>maxObjects"`
+	Token       string           `xml:"token"`
+	Path        *string          `xml:"path"`
+	Obj         moref            `xml:"obj"`
+	Cdp         descriptorParams `xml:"cdp"`
+	Lease       string           `xml:"-"`
 }
 
 type extensions struct {
 	next   http.Handler
 	taskMs int
+	leases *leaseConfig
 	mu     sync.Mutex
-	cancel map[string]func() // running cancellable tasks by moref value
+	cancel map[string]func()   // running cancellable tasks by moref value
 	pages  map[string][][]byte // RetrievePropertiesEx results not yet fetched, by token
 	tokens int
 }
 
-func extend(next http.Handler, taskMs int) http.Handler {
-	x := &extensions{next: next, taskMs: taskMs, cancel: map[string]func(){}, pages: map[string][][]byte{}}
+func extend(next http.Handler, taskMs int, leases *leaseConfig) http.Handler {
+	x := &extensions{next: next, taskMs: taskMs, leases: leases, cancel: map[string]func(){}, pages: map[string][][]byte{}}
 	return http.HandlerFunc(x.serve)
 }
 
 func (x *extensions) serve(w http.ResponseWriter, r *http.Request) {
+	// NFC URLs are token-based, no session (as upstream's ServeNFC): the launcher's export leases and import uploads.
+	if strings.HasPrefix(r.URL.Path, "/nfc/") && (serveExport(w, r) || serveImport(w, r)) {
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/sdk" {
 		x.next.ServeHTTP(w, r)
 		return
@@ -131,6 +141,53 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 			registrationFiles(*c.Path, c.Name)
 		}
 		return false // vcsim registers it
+	case "ExportVm", "ExportSnapshot":
+		var vm *simulator.VirtualMachine
+		var snap *simulator.VirtualMachineSnapshot
+		switch o := obj.(type) {
+		case *simulator.VirtualMachine:
+			vm = o
+		case *simulator.VirtualMachineSnapshot:
+			snap = o
+			vm, _ = simulator.Map.Get(o.Vm).(*simulator.VirtualMachine)
+		}
+		if vm == nil || (c.XMLName.Local == "ExportSnapshot") != (snap != nil) {
+			return false // vcsim answers: ManagedObjectNotFound or MethodNotFound
+		}
+		lease, fault := newExportLease(vm, snap, x.leases)
+		if fault != nil {
+			// API reference, VirtualMachine.ExportVm: InvalidPowerState "if the virtual machine is powered on".
+			writeFaultDetail(w, "The attempted operation cannot be performed in the current state (Powered on).", "InvalidPowerState",
+				"<requestedState>poweredOff</requestedState><existingState>poweredOn</existingState>")
+			return true
+		}
+		writeResponse(w, c.XMLName.Local, fmt.Sprintf(`<returnval type="HttpNfcLease">%s</returnval>`, lease.Self.Value))
+	case "CreateDescriptor":
+		if c.This.Type != "OvfManager" {
+			return false
+		}
+		vm, ok := simulator.Map.Get(types.ManagedObjectReference{Type: c.Obj.Type, Value: c.Obj.Value}).(*simulator.VirtualMachine)
+		if !ok {
+			writeFaultDetail(w, fmt.Sprintf("managed object not found: %s:%s", c.Obj.Type, c.Obj.Value), "ManagedObjectNotFound",
+				fmt.Sprintf(`<obj type="%s">%s</obj>`, esc(c.Obj.Type), esc(c.Obj.Value)))
+			return true
+		}
+		var desc bytes.Buffer
+		_ = xml.EscapeText(&desc, []byte(createDescriptor(vm, c.Cdp)))
+		writeResponse(w, "CreateDescriptor", "<returnval><ovfDescriptor>"+desc.String()+"</ovfDescriptor></returnval>")
+	case "ImportVApp":
+		x.importVApp(w, r, body)
+	case "HttpNfcLeaseComplete", "HttpNfcLeaseAbort":
+		if _, mine := exportLeases.Load(c.This.Value); mine {
+			return false // the launcher's export lease: vcsim calls its methods (nfc.go)
+		}
+		rec := httptest.NewRecorder()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		x.next.ServeHTTP(rec, r)
+		copyRecorded(w, rec)
+		if rec.Code == http.StatusOK {
+			x.endImport(r, c.This.Value, c.XMLName.Local == "HttpNfcLeaseAbort")
+		}
 	case "CancelTask":
 		task, ok := obj.(*simulator.Task)
 		if !ok {
@@ -331,12 +388,17 @@ func writeResponse(w http.ResponseWriter, method, inner string) {
 }
 
 func writeFault(w http.ResponseWriter, message, fault string) {
+	writeFaultDetail(w, message, fault, "")
+}
+
+// writeFaultDetail: a SOAP fault whose detail element carries the fault's fields (already-escaped XML).
+func writeFaultDetail(w http.ResponseWriter, message, fault, fields string) {
 	var msg bytes.Buffer
 	_ = xml.EscapeText(&msg, []byte(message))
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
-	_, _ = io.WriteString(w, envelope(fmt.Sprintf(`<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>%s</faultstring><detail><%sFault xmlns="urn:vim25" xsi:type="%s"></%sFault></detail></soapenv:Fault>`,
-		msg.String(), fault, fault, fault)))
+	_, _ = io.WriteString(w, envelope(fmt.Sprintf(`<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>%s</faultstring><detail><%sFault xmlns="urn:vim25" xsi:type="%s">%s</%sFault></detail></soapenv:Fault>`,
+		msg.String(), fault, fault, fields, fault)))
 }
 
 // retrievePaged serves RetrievePropertiesEx with options.maxObjects the way the API reference describes it (0.24.2

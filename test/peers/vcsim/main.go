@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
@@ -39,6 +40,9 @@ func main() {
 	taskMs := flag.Int("task-ms", 0, "how long the launcher's ConsolidateVMDisks_Task runs (ms), in 20 progress steps")
 	needsConsolidation := flag.String("consolidation-needed", "", "comma-separated VM names whose runtime.consolidationNeeded starts true")
 	tlsOn := flag.Bool("tls", true, "serve https with a self-signed certificate made at start")
+	leaseTimeout := flag.Int("lease-timeout", 300, "seconds an OVF export lease lives without HttpNfcLeaseProgress (vSphere: 300)")
+	leaseInitMs := flag.Int("lease-init-ms", 200, "how long an OVF export lease stays initializing (ms)")
+	nfcRate := flag.Int64("nfc-rate", 0, "bytes per second an OVF export download is served at (0: unlimited)")
 	flag.Parse()
 	log.SetOutput(os.Stderr)
 
@@ -69,7 +73,13 @@ func main() {
 	}
 	s := model.Service.NewServer()
 	// Set before the URL is printed, so before any client can connect.
-	s.Config.Handler = extend(s.Config.Handler, *taskMs)
+	leases := &leaseConfig{timeout: time.Duration(*leaseTimeout) * time.Second, initDelay: time.Duration(*leaseInitMs) * time.Millisecond,
+		bytesPerSec: *nfcRate, host: s.URL.Host, sha1: thumbs.sha1}
+	if *esx {
+		// On an ESX host the lease URLs carry "*" for the host the client connected to (upstream http_nfc_lease.go leaseURL).
+		leases.host = "*" + portOf(s.URL.Host)
+	}
+	s.Config.Handler = extend(s.Config.Handler, *taskMs, leases)
 
 	u := *s.URL
 	u.User = nil
@@ -162,4 +172,12 @@ func fixFileLayout() {
 			}
 		})
 	}
+}
+
+// portOf returns ":port" of host:port ("" when there is none).
+func portOf(hostport string) string {
+	if i := strings.LastIndex(hostport, ":"); i >= 0 {
+		return hostport[i:]
+	}
+	return ""
 }
