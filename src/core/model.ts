@@ -161,4 +161,6 @@ export interface Capabilities {
   resetPowerState: boolean;
   /** Backups and restores at once per host unless the connection says otherwise (absent: the JobManager's default). */
   concurrencyPerHost?: number;
+  /** VM backup forms offered (BackupOptions.format); absent: only the platform's image. */
+  backupFormats?: ('image' | 'ovf')[];
 }

@@ -39,7 +39,14 @@ export interface BackupOptions {
   /** VM metadata only (no disks), like `xe vm-export metadata=true`. */ metadataOnly?: boolean;
   /** Keep a Suspended VM's memory (XAPI `preserve_power_state=true`, export.ml): default on. */
   preservePowerState?: boolean;
+  /**
+   * The backup's form where the platform offers a choice (Capabilities.backupFormats): 'image' (default: the VM's own
+   * files) or 'ovf' (vSphere: OVF export through ExportVm / HttpNfcLease, restorable by OVF import).
+   */
+  format?: BackupFormat;
 }
+/** A VM backup's form: the platform's native image, or an OVF package (descriptor + stream-optimized disks). */
+export type BackupFormat = 'image' | 'ovf';
 /**
  * How a VM backup comes back. By default as a new VM (new uuid, new MAC addresses). `preserveMacs` keeps the
  * backed-up MAC addresses on the new VM. `replaceOriginal` is XAPI's full restore (`restore=true`, import.ml): the
@@ -50,6 +57,8 @@ export interface RestoreOptions {
   name?: string;
   preserveMacs?: boolean;
   replaceOriginal?: boolean;
+  /** How to restore where the platform offers a choice; default: the backup's own form (an OVF backup by OVF import). */
+  format?: BackupFormat;
 }
 export interface MetadataRestoreOptions {
   dryRun: boolean;

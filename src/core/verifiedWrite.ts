@@ -117,3 +117,17 @@ export async function sha256File(
   }
   return { sha256: hash.digest('hex'), problem };
 }
+
+/** Writes a small in-memory document (an OVF descriptor…) the way every file of a backup is written: receiveVerified. */
+export async function writeVerified(finalPath: string, data: Buffer): Promise<WrittenFile> {
+  return receiveVerified(finalPath, {}, async ({ sink, setTotal }) => {
+    setTotal(data.length);
+    for (let off = 0; off < data.length;) {
+      const space = sink.space();
+      const n = Math.min(space.length, data.length - off);
+      data.copy(space, 0, off, off + n);
+      off += n;
+      await sink.commit(n);
+    }
+  });
+}

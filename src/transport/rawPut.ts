@@ -20,6 +20,10 @@ export interface RawPutOptions {
   onBytes?: (n: number) => void;
   /** Fail with a StalledError when the peer takes no byte and sends none for this long. */
   idleMs?: number;
+  /** PUT (default) or POST (vSphere's NFC upload of a disk: govmomi nfc/lease.go Upload). */
+  method?: 'PUT' | 'POST';
+  /** Default application/octet-stream. */
+  contentType?: string;
 }
 
 const BUFFER_BYTES = 1 << 20;
@@ -41,7 +45,9 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
   try {
     const size = (await fh.stat()).size;
     const reader = new BodyReader((head) => (head.status === 200 ? discard(MAX_REPLY_BYTES) : undefined), true);
-    const idle = (reader.idle = idleWatch(opts.idleMs, `PUT ${u.pathname} to ${u.origin}`, (err) => reader.fail(err)));
+    const idle = (reader.idle = idleWatch(opts.idleMs, `${opts.method ?? 'PUT'} ${u.pathname} to ${u.origin}`, (err) =>
+      reader.fail(err),
+    ));
     try {
       socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
     } catch (err) {
@@ -58,9 +64,9 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
     };
     const reply = reader.run(
       socket,
-      requestHead('PUT', u, {
+      requestHead(opts.method ?? 'PUT', u, {
         ...opts.headers,
-        'Content-Type': 'application/octet-stream',
+        'Content-Type': opts.contentType ?? 'application/octet-stream',
         'Content-Length': String(size),
       }),
       opts.signal,

@@ -19,7 +19,7 @@ export function checkHeaders(headers: Record<string, string> = {}): void {
 }
 
 /** The head of an HTTP/1.0 request (1.0: the reply is never chunked, and ends when its length or the connection does). */
-export function requestHead(method: 'GET' | 'PUT', url: URL, headers: Record<string, string> = {}): string {
+export function requestHead(method: 'GET' | 'PUT' | 'POST', url: URL, headers: Record<string, string> = {}): string {
   const fields = { Host: url.host, 'User-Agent': 'vm-backup-explorer', ...headers };
   return `${method} ${url.pathname}${url.search} HTTP/1.0\r\n${Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}\r\n`)

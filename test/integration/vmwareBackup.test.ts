@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VendorError, isCancel } from '../../src/core/errors';
@@ -12,6 +11,7 @@ import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventor
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { resettingProxy } from './resettingProxy';
 
 function jobCtx(
   signal = new AbortController().signal,
@@ -39,47 +39,6 @@ const filesBelow = (dir: string): string[] =>
         .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
         .sort()
     : [];
-
-/** A TCP proxy in front of vcsim that resets the first connection whose server-to-client bytes pass `cutAt` (once). */
-function resettingProxy(target: URL, cutAt: number): Promise<{ url: string; cuts: number; close(): void }> {
-  const state = { url: '', cuts: 0, close: (): void => undefined };
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    let bytes = 0;
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (state.cuts === 0 && bytes > cutAt) {
-        state.cuts++;
-        client.resetAndDestroy();
-        upstream.destroy();
-        return;
-      }
-      client.write(chunk);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end);
-    client.on('close', end);
-    upstream.on('close', end);
-  });
-  state.close = () => {
-    for (const s of sockets) s.destroy();
-    server.close();
-  };
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      state.url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-      resolve(state);
-    }),
-  );
-}
 
 describe('vSphere backup and restore through the provider (vcsim)', function () {
   const fixture = vcsimSuite(this, { ds: 2, vm: 3 });

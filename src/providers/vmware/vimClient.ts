@@ -38,6 +38,8 @@ export interface ServiceContent {
   sessionManager: MoRef;
   searchIndex?: MoRef;
   fileManager?: MoRef;
+  /** OvfManager (OVF descriptors for export and import). */
+  ovfManager?: MoRef;
   about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
 }
 
@@ -91,6 +93,7 @@ export class VimClient {
       sessionManager: asMoRef(rv.sessionManager, 'sessionManager'),
       searchIndex: rv.searchIndex ? asMoRef(rv.searchIndex, 'searchIndex') : undefined,
       fileManager: rv.fileManager ? asMoRef(rv.fileManager, 'fileManager') : undefined,
+      ovfManager: rv.ovfManager ? asMoRef(rv.ovfManager, 'ovfManager') : undefined,
       about: {
         apiType: optString(about.apiType, 'about.apiType') ?? '',
         apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',

@@ -17,6 +17,8 @@ export interface XmlElement {
   xsiType?: string;
   children: XmlElement[];
   text: string;
+  /** Namespace-qualified attributes other than xsi:type and xmlns, by `<namespace URI> <local name>` (e.g. OVF's ovf:href). */
+  nsAttrs?: Record<string, string>;
 }
 
 export interface XmlLimits {
@@ -52,6 +54,8 @@ export class XmlTreeBuilder {
         const a = attributes[k];
         if (a.uri === XSI_NS && a.local === 'type') el.xsiType = a.value.slice(a.value.indexOf(':') + 1);
         else if (!a.uri && !a.prefix && k !== 'xmlns') el.attrs[a.local] = a.value;
+        else if (a.uri && a.prefix !== 'xmlns' && a.uri !== 'http://www.w3.org/2000/xmlns/')
+          (el.nsAttrs ??= {})[`${a.uri} ${a.local}`] = a.value;
       }
       if (stack.length) stack[stack.length - 1].children.push(el);
       else this.root = el;

@@ -10,6 +10,7 @@ import { Manifest, TOOL } from '../../core/manifest';
 import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { VimClient } from './vimClient';
 import { exportVmImage } from './vmwareImageExport';
+import { OvfExportOptions, exportVmOvf } from './vmwareOvfExport';
 import { VsphereDatacenter, VsphereHost, VsphereVm } from './vmwareRecords';
 
 /** Where the VM was backed up from: the connection's name, the VM and its datacenter and host (from the inventory). */
@@ -21,7 +22,8 @@ export interface BackupSource {
 }
 
 /**
- * Backs up `source.vm` into `repository`. On failure or cancel the backup directory is removed (and the VM's folder
+ * Backs up `source.vm` into `repository` as its image (default) or, with `format` 'ovf', as an OVF export (the `.ovf`
+ * descriptor and the stream-optimized disks at the top of the backup folder; vmwareOvfExport.ts). On failure or cancel the backup directory is removed (and the VM's folder
  * when it was its first backup), the temporary snapshot in every case; the returned entry is what the catalog lists.
  */
 export async function backupVmImage(
@@ -29,11 +31,16 @@ export async function backupVmImage(
   source: BackupSource,
   repository: string,
   ctx: JobContext,
+  format: 'image' | 'ovf' = 'image',
+  ovf: OvfExportOptions = {},
 ): Promise<CatalogEntry> {
   const repo = new BackupRepository(repository);
   const dir = repo.newBackupDir(source.vm.name, 'vm');
   return removeIfUnfinished(dir, async () => {
-    const image = await exportVmImage(client, source.vm.id, source.datacenter.name, dir, ctx);
+    const image =
+      format === 'ovf'
+        ? await exportVmOvf(client, source.vm.id, dir, ctx, ovf)
+        : { ...(await exportVmImage(client, source.vm.id, source.datacenter.name, dir, ctx)), viaSnapshot: true };
     const { vm, datacenter, host } = source;
     const manifest: Manifest = {
       format: 'vmbackup-manifest/1',
@@ -47,7 +54,7 @@ export async function backupVmImage(
         host: host ? { id: host.id, name: host.name } : undefined,
         vm: { uuid: vm.instanceUuid || vm.uuid, name: vm.name, powerState: vm.powerState, id: vm.id },
       },
-      viaSnapshot: true,
+      viaSnapshot: image.viaSnapshot,
       files: image.files.map((f) => ({
         name: path.relative(dir, f.path).split(path.sep).join('/'),
         bytes: f.bytes,

@@ -5,7 +5,8 @@ import { Capabilities } from '../../core/model';
  * Inventory; snapshots (vSphere API reference, VirtualMachine.CreateSnapshot_Task: `memory` only for a powered-on VM,
  * `quiesce` needs VMware Tools running), revert, delete one or with its children (RemoveSnapshot_Task removeChildren),
  * remove all (RemoveAllSnapshots_Task), rename (RenameSnapshot), consolidate (ConsolidateVMDisks_Task, when
- * runtime.consolidationNeeded); image backup of a VM and its restore to the original or another place. No metadata
+ * runtime.consolidationNeeded); image backup of a VM (or its OVF export) and its restore to the original or another
+ * place (or OVF import). No metadata
  * backups yet, no incremental (CBT) backups. Concurrency per host: 4, the Acronis guide's advice for image backups
  * through one agent (seeds/acronis-vm-backup-steps.ja.txt: "5~10 VMs at once" is where the agent's system requirements
  * must be checked).
@@ -19,4 +20,6 @@ export const vmwareCapabilities: Capabilities = {
   restoreToAlternateLocation: true,
   resetPowerState: false,
   concurrencyPerHost: 4,
+  // OVF export (ExportVm / ExportSnapshot + HttpNfcLease) and OVF import (ImportVApp): vmwareOvfExport/Import.ts.
+  backupFormats: ['image', 'ovf'],
 };

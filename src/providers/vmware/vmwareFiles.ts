@@ -96,12 +96,45 @@ export async function downloadDatastoreFile(
   if (!name || name !== path.basename(name)) throw malformed(`unsafe file name in ${file.path}`);
   const url = datastoreFileUrl(client.url, datacenterPath, file);
   const { thumbprint, headers } = client.dataPlane();
-  return receiveVerified(path.join(dir, name), { onProgress: ctx.progress }, async ({ sink, setTotal }) => {
-    const { head } = await rawGet(url, { thumbprint, headers, signal: ctx.signal }, (h) => {
-      if (h.status !== 200) return undefined;
-      setTotal(h.contentLength);
-      return sink;
-    });
-    if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [`[${file.datastore}] ${file.path}`]);
+  return downloadVerified(
+    url,
+    path.join(dir, name),
+    { thumbprint, headers, signal: ctx.signal, onProgress: ctx.progress },
+    `[${file.datastore}] ${file.path}`,
+  );
+}
+
+/** How one vSphere data-plane GET is made: the connection's TLS pin, its headers (the session cookie), limits. */
+export interface DownloadOptions {
+  thumbprint?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Fail when no byte arrives for this long, ms. */
+  idleMs?: number;
+  onProgress?: JobContext['progress'];
+}
+
+/**
+ * GETs `url` into `target` through `<target>.part` (hashed while streaming, fsynced, renamed: verifiedWrite); any
+ * status but 200 is VendorError HTTP_<status> naming `what`. Used for the datastore's `/folder` files and for the
+ * device URLs of an OVF export lease.
+ */
+export async function downloadVerified(
+  url: string,
+  target: string,
+  opts: DownloadOptions,
+  what: string,
+): Promise<WrittenFile> {
+  return receiveVerified(target, { onProgress: opts.onProgress }, async ({ sink, setTotal }) => {
+    const { head } = await rawGet(
+      url,
+      { thumbprint: opts.thumbprint, headers: opts.headers, signal: opts.signal, idleMs: opts.idleMs },
+      (h) => {
+        if (h.status !== 200) return undefined;
+        setTotal(h.contentLength);
+        return sink;
+      },
+    );
+    if (head.status !== 200) throw new VendorError(`HTTP_${head.status}`, [what]);
   });
 }

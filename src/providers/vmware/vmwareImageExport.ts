@@ -12,8 +12,7 @@ import { VendorError, throwIfAborted } from '../../core/errors';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
-import { TEMPORARY_DESCRIPTION, TEMPORARY_PREFIX } from './vmwareRecords';
-import { createSnapshot, removeSnapshot } from './vmwareSnapshots';
+import { withTemporarySnapshot } from './vmwareTemporarySnapshot';
 import { DatastorePath, VmFile, downloadDatastoreFile, parseDatastorePath, readVmFiles } from './vmwareFiles';
 
 /** File types that make up the VM's image (VirtualMachineFileLayoutExFileType). */
@@ -53,46 +52,29 @@ export async function exportVmImage(
 ): Promise<ImageExport> {
   const vm = await readVm(client, vmId, ctx.signal);
   const quiesce = vm.powerState === 'poweredOn' && vm.toolsRunningStatus === 'guestToolsRunning';
-  const snapshotName = `${TEMPORARY_PREFIX}${new Date().toISOString()}`;
-  ctx.log(`temporary snapshot "${snapshotName}" (no memory, quiesce ${quiesce})`);
-  const snapshotId = await createSnapshot(
-    client,
-    vmId,
-    { name: snapshotName, description: TEMPORARY_DESCRIPTION, memory: false, quiesce },
-    { signal: ctx.signal },
-  );
-  const written: string[] = [];
-  let failure: unknown;
-  try {
-    const { files, baseDiskKeys } = await readVmFiles(client, vmId, ctx.signal);
-    const image = imageFiles(files);
-    checkBaseDisks(image, baseDiskKeys);
-    const result: ExportedFile[] = [];
-    for (const f of image) {
-      throwIfAborted(ctx.signal);
-      const where = parseDatastorePath(f.name);
-      const target = localDir(dir, where);
-      await fs.promises.mkdir(target, { recursive: true });
-      ctx.log(`reading ${f.name}`);
-      const file = await downloadDatastoreFile(client, datacenterPath, where, target, ctx);
-      written.push(file.path);
-      result.push({ ...file, datastorePath: f.name, type: f.type });
+  return withTemporarySnapshot(client, vmId, quiesce, ctx, async (snapshot) => {
+    const written: string[] = [];
+    try {
+      const { files, baseDiskKeys } = await readVmFiles(client, vmId, ctx.signal);
+      const image = imageFiles(files);
+      checkBaseDisks(image, baseDiskKeys);
+      const result: ExportedFile[] = [];
+      for (const f of image) {
+        throwIfAborted(ctx.signal);
+        const where = parseDatastorePath(f.name);
+        const target = localDir(dir, where);
+        await fs.promises.mkdir(target, { recursive: true });
+        ctx.log(`reading ${f.name}`);
+        const file = await downloadDatastoreFile(client, datacenterPath, where, target, ctx);
+        written.push(file.path);
+        result.push({ ...file, datastorePath: f.name, type: f.type });
+      }
+      return { snapshotName: snapshot.name, quiesced: snapshot.quiesced, files: result };
+    } catch (err) {
+      await Promise.all(written.map((p) => fs.promises.rm(p, { force: true })));
+      throw err;
     }
-    return { snapshotName, quiesced: quiesce, files: result };
-  } catch (err) {
-    failure = err;
-    await Promise.all(written.map((p) => fs.promises.rm(p, { force: true })));
-    throw err;
-  } finally {
-    // Not tied to ctx.signal: a cancelled export must still remove its snapshot.
-    ctx.log(`removing the temporary snapshot "${snapshotName}" (consolidate)`);
-    await removeSnapshot(client, snapshotId, { removeChildren: false, consolidate: true }).catch((err: unknown) => {
-      ctx.log(
-        `the temporary snapshot "${snapshotName}" (${snapshotId}) could not be removed: ${(err as Error).message}`,
-      );
-      if (!failure) throw err;
-    });
-  }
+  });
 }
 
 /**

@@ -39,6 +39,8 @@ import {
 import { containerChildren } from './vmwareContainers';
 import { backupVmImage } from './vmwareBackup';
 import { RestorePlace, restoreVmImage } from './vmwareRestore';
+import { OvfExportOptions } from './vmwareOvfExport';
+import { importVmOvf, ovfDescriptorFile } from './vmwareOvfImport';
 import { TaskWaitOptions } from './vimTasks';
 import {
   MADE_BY,
@@ -70,6 +72,8 @@ export interface VmwareRestoreOptions extends RestoreOptions {
   resourcePoolId?: string;
   folderId?: string;
   powerOn?: boolean;
+  /** OVF import: the descriptor's network names → network morefs (default: the target datacenter's network of that name). */
+  networkMap?: Record<string, string>;
 }
 
 /** How long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
@@ -79,6 +83,8 @@ export class VmwareProvider implements Provider {
   readonly platform = 'vmware';
   readonly capabilities = vmwareCapabilities;
   readonly vim: VimClient;
+  /** OVF export limits and test hooks (HttpNfcLeaseProgress period); the idle limit defaults to the profile's. */
+  ovfExport: OvfExportOptions = {};
   private cached?: { at: number; inventory: Promise<VsphereInventory> };
 
   constructor(
@@ -183,6 +189,8 @@ export class VmwareProvider implements Provider {
   async backupVm(vmId: string, opts: BackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     if (opts.metadataOnly)
       return this.unsupported('a metadata-only VM backup is a XAPI export; on vSphere the image backup holds the .vmx');
+    const format = opts.format ?? 'image';
+    if (!this.capabilities.backupFormats?.includes(format)) return this.unsupported(`backup format ${format}`);
     if (opts.compress)
       ctx.log('compression does not apply to a vSphere image backup: the files are kept as the datastore holds them');
     return this.guard(
@@ -200,6 +208,8 @@ export class VmwareProvider implements Provider {
             { connection: this.profile.name, datacenter, host, vm },
             opts.repository,
             ctx,
+            format,
+            { idleMs: (this.profile.idleTimeoutSeconds ?? 300) * 1000 || undefined, ...this.ovfExport },
           );
         } finally {
           this.invalidate();
@@ -232,7 +242,18 @@ export class VmwareProvider implements Provider {
         const name = opts.name || m.source.vm?.name || entry.label;
         const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
         const copy = !!original && !opts.preserveMacs;
-        const vmId = await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
+        const ovf = !!ovfDescriptorFile(m.files);
+        if (opts.format && opts.format !== (ovf ? 'ovf' : 'image'))
+          return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
+        const vmId = ovf
+          ? await importVmOvf(
+              this.vim,
+              entry,
+              place,
+              { name, networks: inv.networks, networkMap: opts.networkMap },
+              ctx,
+            )
+          : await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
         this.invalidate();
         if (opts.powerOn) {
           ctx.log(`powering on ${name}`);
@@ -312,7 +333,15 @@ export class VmwareProvider implements Provider {
     // The backup holds `<datastore>/<dir>/<file>`: by default the VM goes back to the datastore of its .vmx.
     const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
     const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
-    const datastore = opts.storageId ? inv.datastores.find(byIdOrName) : inv.datastores.find(fromSource);
+    // An OVF backup records no datastore: the source datacenter's first datastore by name, unless one is chosen.
+    const inSourceDc = inv.datastores
+      .filter((d) => d.datacenterId === m.source.pool?.id)
+      .sort((a, b) => a.name.localeCompare(b.name))[0];
+    const datastore = opts.storageId
+      ? inv.datastores.find(byIdOrName)
+      : sourceDs
+        ? inv.datastores.find(fromSource)
+        : inSourceDc;
     if (!datastore)
       throw new VendorError('NOT_FOUND', [
         opts.storageId

@@ -76,8 +76,9 @@ func main() {
 	leases := &leaseConfig{timeout: time.Duration(*leaseTimeout) * time.Second, initDelay: time.Duration(*leaseInitMs) * time.Millisecond,
 		bytesPerSec: *nfcRate, host: s.URL.Host, sha1: thumbs.sha1}
 	if *esx {
-		// On an ESX host the lease URLs carry "*" for the host the client connected to (upstream http_nfc_lease.go leaseURL).
-		leases.host = "*" + portOf(s.URL.Host)
+		// On an ESX host the lease URLs carry "*" for the host (and port) the client connected to (upstream
+		// http_nfc_lease.go leaseURL; API reference, HttpNfcLeaseDeviceUrl.url).
+		leases.host = "*"
 	}
 	s.Config.Handler = extend(s.Config.Handler, *taskMs, leases)
 
@@ -172,12 +173,4 @@ func fixFileLayout() {
 			}
 		})
 	}
-}
-
-// portOf returns ":port" of host:port ("" when there is none).
-func portOf(hostport string) string {
-	if i := strings.LastIndex(hostport, ":"); i >= 0 {
-		return hostport[i:]
-	}
-	return ""
 }

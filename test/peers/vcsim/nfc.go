@@ -52,6 +52,7 @@ type exportLease struct {
 	last     time.Time         // last renewal (ready, or HttpNfcLeaseProgress)
 	ended    bool              // completed, aborted or timed out
 	timedOut bool
+	closed   bool // the device URLs no longer serve (set after a timeout's state change is visible)
 }
 
 var exportLeases sync.Map // moref value → *exportLease (token-based URLs, as upstream's nfcLease map)
@@ -154,6 +155,9 @@ func (l *exportLease) run(info types.HttpNfcLeaseInfo) {
 				{Name: "state", Val: types.HttpNfcLeaseStateError},
 				{Name: "error", Val: types.LocalizedMethodFault{Fault: &types.Timedout{}, LocalizedMessage: "The lease timed out: no HttpNfcLeaseProgress within leaseTimeout."}},
 			})
+			l.mu.Lock()
+			l.closed = true
+			l.mu.Unlock()
 			return
 		}
 	}
@@ -183,7 +187,7 @@ func (l *exportLease) end() bool {
 	if l.ended {
 		return false
 	}
-	l.ended = true
+	l.ended, l.closed = true, true
 	return true
 }
 
@@ -236,7 +240,7 @@ func (l *exportLease) HttpNfcLeaseAbort(req *types.HttpNfcLeaseAbort) soap.HasFa
 func (l *exportLease) active() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return !l.ended && !l.last.IsZero()
+	return !l.closed && !l.last.IsZero()
 }
 
 // serveExport answers GET /nfc/<lease>/<target> for the launcher's export leases (false: not ours). The body is the

@@ -26,6 +26,10 @@ export interface VcsimOptions extends VcsimInventory {
   taskMs?: number;
   /** VM names whose runtime.consolidationNeeded starts true. */
   consolidationNeeded?: string[];
+  /** Seconds an OVF export lease lives without HttpNfcLeaseProgress (launcher default 300, as vSphere). */
+  leaseTimeout?: number;
+  /** Bytes per second an OVF export download is served at (default unlimited). */
+  nfcRate?: number;
 }
 
 export interface Vcsim {
@@ -101,6 +105,8 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     '-tls=' + String(opts.tls ?? true),
   ];
   if (opts.esx) args.push('-esx');
+  if (opts.leaseTimeout !== undefined) args.push('-lease-timeout', String(opts.leaseTimeout));
+  if (opts.nfcRate !== undefined) args.push('-nfc-rate', String(opts.nfcRate));
   if (opts.consolidationNeeded?.length) args.push('-consolidation-needed', opts.consolidationNeeded.join(','));
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];

@@ -1,0 +1,254 @@
+import { strict as assert } from 'node:assert';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { VendorError, isCancel } from '../../src/core/errors';
+import { JobContext } from '../../src/core/job';
+import { BackupRepository, CatalogEntry } from '../../src/core/repository';
+import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
+import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
+import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { downloadDatastoreFile } from '../../src/providers/vmware/vmwareFiles';
+import { retrieveObject } from '../../src/providers/vmware/vimPropertyCollector';
+import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
+import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { resettingProxy } from './resettingProxy';
+
+function jobCtx(signal = new AbortController().signal, onBytes: (done: number) => void = () => undefined) {
+  const logs: string[] = [];
+  const ctx: JobContext & { logs: string[] } = {
+    signal,
+    logs,
+    log: (l) => {
+      logs.push(l);
+    },
+    progress: (p) => onBytes(p.bytesDone),
+  };
+  return ctx;
+}
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
+const filesBelow = (dir: string): string[] =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
+        .sort()
+    : [];
+/** The lease a job logged (`HttpNfcLeaseComplete lease` / `HttpNfcLeaseAbort lease`). */
+const leaseOf = (logs: string[], verb: string) =>
+  logs.map((l) => new RegExp(`^${verb} (\\S+)`).exec(l)?.[1]).find((x) => x !== undefined);
+
+function suiteHelpers(fixture: () => VmwareFixture) {
+  const made: string[] = [];
+  const h = {
+    f: undefined as unknown as VmwareFixture,
+    inv: undefined as unknown as VsphereInventory,
+    tmp(prefix: string) {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      made.push(d);
+      return d;
+    },
+    provider(url?: string): VmwareProvider {
+      return new VmwareProvider(
+        {
+          name: 'vc',
+          platform: 'vmware',
+          url: url ?? h.f.sim.baseUrl,
+          username: 'administrator@vsphere.local',
+          thumbprint: h.f.sim.sha256,
+        },
+        { password: VCSIM_PASSWORD },
+      );
+    },
+    vm: (name: string) => h.inv.vms.find((v) => v.name === name)!,
+    dsDir: (name = 'LocalDS_0') => h.inv.datastores.find((d) => d.name === name)!.url!,
+    /** The disk's bytes as the datastore's /folder interface serves them, downloaded into a scratch folder. */
+    async folderSha(vmName: string, file: string): Promise<string> {
+      const dc = h.inv.datacenters[0].name;
+      const out = h.tmp('vmbackup-ovf-folder-');
+      const w = await downloadDatastoreFile(
+        h.f.client,
+        dc,
+        { datastore: 'LocalDS_0', path: `${vmName}/${file}` },
+        out,
+        jobCtx(),
+      );
+      return w.sha256;
+    },
+    async leaseState(id: string): Promise<string | undefined> {
+      const o = await retrieveObject(h.f.client, { type: 'HttpNfcLease', value: id }, ['state']);
+      return o?.props.state as string | undefined;
+    },
+  };
+  before(async () => {
+    h.f = fixture();
+    h.inv = await readInventory(h.f.client);
+  });
+  after(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return h;
+}
+
+describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, HttpNfcLease, CreateDescriptor)', function () {
+  const h = suiteHelpers(vcsimSuite(this, { vm: 3, nfcRate: 4 << 20 }));
+  let p: VmwareProvider;
+  let offBackup: CatalogEntry;
+  before(async () => {
+    p = h.provider();
+    await p.connect();
+  });
+  after(async () => p?.disconnect());
+
+  it('exports a powered-off VM: <vm>.ovf + disk-0.vmdk, the disk’s bytes = the /folder download of its extent, manifest verified, lease done', async () => {
+    const vm = h.vm('DC0_H0_VM1');
+    fs.writeFileSync(path.join(h.dsDir(), vm.name, 'disk1-flat.vmdk'), randomBytes(3 << 20));
+    await setPower(h.f.client, vm.id, false);
+    const repo = h.tmp('vmbackup-ovf-repo-');
+    const ctx = jobCtx();
+    offBackup = await p.backupVm(vm.id, { repository: repo, format: 'ovf' }, ctx);
+    const m = offBackup.manifest!;
+    assert.deepEqual(m.files.map((x) => x.name).sort(), ['DC0_H0_VM1.ovf', 'disk-0.vmdk']);
+    assert.equal(m.viaSnapshot, false);
+    const disk = m.files.find((x) => x.name === 'disk-0.vmdk')!;
+    assert.equal(disk.bytes, 3 << 20);
+    assert.equal(disk.sha256, await h.folderSha(vm.name, 'disk1-flat.vmdk'));
+    const ovf = fs.readFileSync(path.join(offBackup.dir, 'DC0_H0_VM1.ovf'), 'utf8');
+    assert.match(ovf, /ovf:href="disk-0\.vmdk"/);
+    assert.match(ovf, new RegExp(`ovf:size="${3 << 20}"`));
+    assert.deepEqual(await new BackupRepository(repo).verify(offBackup), { ok: true, problems: [] });
+    assert.deepEqual(filesBelow(offBackup.dir), ['DC0_H0_VM1.ovf', 'disk-0.vmdk', 'manifest.json']);
+    assert.equal(await h.leaseState(leaseOf(ctx.logs, 'HttpNfcLeaseComplete')!), 'done');
+    assert.ok(ctx.logs.includes('ExportVm'));
+  });
+
+  it('ExportVm of a running VM is refused InvalidPowerState (as vSphere); the OVF backup of it goes through a temporary snapshot and ExportSnapshot, and removes it', async () => {
+    const vm = h.vm('DC0_H0_VM0');
+    assert.equal((await readVm(h.f.client, vm.id)).powerState, 'poweredOn');
+    const err = await failure(h.f.client.invoke('ExportVm', { type: 'VirtualMachine', value: vm.id }));
+    assert.ok(err instanceof VendorError && err.code === 'InvalidPowerState', String(err));
+    fs.writeFileSync(path.join(h.dsDir(), vm.name, 'disk1-flat.vmdk'), randomBytes(2 << 20));
+    const ctx = jobCtx();
+    const e = await p.backupVm(vm.id, { repository: h.tmp('vmbackup-ovf-run-'), format: 'ovf' }, ctx);
+    assert.equal(e.manifest!.viaSnapshot, true);
+    assert.match(ctx.logs.join('\n'), /ExportSnapshot of "vmbackup-temp /);
+    assert.equal(
+      e.manifest!.files.find((x) => x.name === 'disk-0.vmdk')!.sha256,
+      await h.folderSha(vm.name, 'disk1-flat.vmdk'),
+    );
+    assert.deepEqual((await readVm(h.f.client, vm.id)).snapshots, [], 'the temporary snapshot is removed');
+  });
+
+  it('a cancel mid-stream aborts the lease and leaves no .part, no backup folder and no snapshot', async () => {
+    const vm = h.vm('DC0_C0_RP0_VM0');
+    fs.writeFileSync(path.join(h.dsDir(), vm.name, 'disk1-flat.vmdk'), randomBytes(24 << 20));
+    const ac = new AbortController();
+    const own = h.tmp('vmbackup-ovf-cancel-');
+    const ctx = jobCtx(ac.signal, (done) => {
+      if (done > 1 << 20) ac.abort();
+    });
+    const err = await failure(p.backupVm(vm.id, { repository: own, format: 'ovf' }, ctx));
+    assert.ok(isCancel(err), String(err));
+    assert.deepEqual(fs.readdirSync(own), [], 'not even the VM folder');
+    assert.deepEqual((await readVm(h.f.client, vm.id)).snapshots, []);
+    const lease = leaseOf(ctx.logs, 'HttpNfcLeaseAbort');
+    assert.ok(lease, ctx.logs.join('\n'));
+    assert.equal(await h.leaseState(lease), 'error', 'the lease was aborted');
+  });
+
+  it('restores the OVF backup by OVF import: a registered VM whose disk, exported again, has the same bytes', async () => {
+    const ctx = jobCtx();
+    const restored = await p.restoreVm(offBackup, { name: 'ovf-restored', storageId: 'LocalDS_0' }, ctx);
+    assert.equal(restored.name, 'ovf-restored');
+    assert.match(
+      ctx.logs.join('\n'),
+      /CreateImportSpec[\s\S]*ImportVApp[\s\S]*uploading disk-0\.vmdk[\s\S]*HttpNfcLeaseComplete/,
+    );
+    const inv = await readInventory(h.f.client);
+    const vm = inv.vms.find((v) => v.name === 'ovf-restored');
+    assert.ok(vm, 'registered in the inventory');
+    const again = await p.backupVm(vm.id, { repository: h.tmp('vmbackup-ovf-again-'), format: 'ovf' }, jobCtx());
+    const sum = (e: CatalogEntry) => e.manifest!.files.find((x) => x.name === 'disk-0.vmdk')!.sha256;
+    assert.equal(sum(again), sum(offBackup));
+  });
+
+  it('an .ovf naming ../../etc/passwd is refused before anything is imported', async () => {
+    const dir = path.join(h.tmp('vmbackup-ovf-hostile-'), 'DC0_H0_VM1', 'x-vm');
+    fs.cpSync(offBackup.dir, dir, { recursive: true });
+    const ovfPath = path.join(dir, 'DC0_H0_VM1.ovf');
+    const hostile = fs.readFileSync(ovfPath, 'utf8').replace('ovf:href="disk-0.vmdk"', 'ovf:href="../../etc/passwd"');
+    fs.writeFileSync(ovfPath, hostile);
+    const manifestPath = path.join(dir, 'manifest.json');
+    const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    m.files.find((x: { name: string }) => x.name.endsWith('.ovf')).sha256 = sha256(ovfPath);
+    fs.writeFileSync(manifestPath, JSON.stringify(m));
+    const entry = new BackupRepository(path.dirname(path.dirname(dir))).list()[0];
+    const before = (await readInventory(h.f.client)).vms.length;
+    const ctx = jobCtx();
+    const err = await failure(p.restoreVm(entry, { name: 'hostile', storageId: 'LocalDS_0' }, ctx));
+    assert.ok(err instanceof VendorError && err.code === 'INVALID_BACKUP', String(err));
+    assert.match(err.message, /\.\.\/\.\.\/etc\/passwd/);
+    assert.doesNotMatch(ctx.logs.join('\n'), /ImportVApp/);
+    assert.equal((await readInventory(h.f.client)).vms.length, before);
+  });
+});
+
+describe('vSphere OVF export: the lease times out without HttpNfcLeaseProgress (vcsim, 2 s lease)', function () {
+  // 2 MiB at 512 KiB/s: each download outlasts the lease timeout, so only the keep-alive keeps the lease.
+  const h = suiteHelpers(vcsimSuite(this, { vm: 2, leaseTimeout: 2, nfcRate: 512 << 10 }));
+
+  it('with HttpNfcLeaseProgress the export outlives the lease timeout; without it the lease times out: Timedout verbatim, nothing left', async () => {
+    const vm = h.vm('DC0_H0_VM1');
+    fs.writeFileSync(path.join(h.dsDir(), vm.name, 'disk1-flat.vmdk'), randomBytes(2 << 20));
+    await setPower(h.f.client, vm.id, false);
+    const p = h.provider();
+    await p.connect();
+    try {
+      const ok = await p.backupVm(vm.id, { repository: h.tmp('vmbackup-ovf-kept-'), format: 'ovf' }, jobCtx());
+      assert.equal(ok.manifest!.files.find((x) => x.name === 'disk-0.vmdk')!.bytes, 2 << 20);
+      p.ovfExport = { keepAliveMs: 3_600_000 };
+      const own = h.tmp('vmbackup-ovf-timeout-');
+      const err = await failure(p.backupVm(vm.id, { repository: own, format: 'ovf' }, jobCtx()));
+      assert.ok(err instanceof VendorError && err.code === 'Timedout', String(err));
+      assert.match(err.message, /connection "vc"/);
+      assert.deepEqual(fs.readdirSync(own), []);
+    } finally {
+      await p.disconnect();
+    }
+  });
+});
+
+describe('vSphere OVF export: a connection reset at a random offset (vcsim as ESX: lease URLs with host "*")', function () {
+  const h = suiteHelpers(vcsimSuite(this, { esx: true, vm: 1 }));
+
+  it('never leaves a backup that looks complete, and aborts the lease', async () => {
+    const vm = h.inv.vms[0];
+    fs.writeFileSync(path.join(h.dsDir(h.inv.datastores[0].name), vm.name, 'disk1-flat.vmdk'), randomBytes(8 << 20));
+    await setPower(h.f.client, vm.id, false);
+    const cutAt = randomInt(1 << 20, 8 << 20);
+    const proxy = await resettingProxy(new URL(h.f.sim.baseUrl), cutAt);
+    const own = h.tmp('vmbackup-ovf-reset-');
+    const p = h.provider(proxy.url);
+    try {
+      await p.connect();
+      const ctx = jobCtx();
+      const err = await failure(p.backupVm(vm.id, { repository: own, format: 'ovf' }, ctx));
+      assert.equal(proxy.cuts, 1, `the proxy cut one connection after ${cutAt} bytes`);
+      assert.ok(err instanceof Error, String(err));
+      assert.match(ctx.logs.join('\n'), /downloading disk-0\.vmdk/, 'the cut came during the disk’s download');
+      assert.deepEqual(new BackupRepository(own).list(), []);
+      assert.deepEqual(filesBelow(own), []);
+      assert.equal(await h.leaseState(leaseOf(ctx.logs, 'HttpNfcLeaseAbort')!), 'error');
+    } finally {
+      await p.disconnect();
+      proxy.close();
+    }
+  });
+});
