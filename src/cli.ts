@@ -19,12 +19,14 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it)
   backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
                                          a suspended VM keeps its memory unless --no-preserve-power-state;
-                                         exit 3: backed up, but something is left for cleanup (named)
+                                         exit 3: backed up, but something is left for cleanup (named);
+                                         --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
                                          (temporary snapshots, their disks, unfinished files); --dry-run lists it
   restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
                                          restore as a new VM (new MAC addresses unless --preserve-macs);
-                                         --sr: Xen SR ref, vSphere datastore moref or name
+                                         --sr: Xen SR ref, vSphere datastore moref or name;
+                                         an OVF backup comes back by OVF import (--format ovf to insist)
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
   backup-pool                            save the pool database (Xen: pool-dump-database)

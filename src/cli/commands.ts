@@ -5,7 +5,7 @@ import { connectionProfile, openProvider, terminalContext } from './session';
 import { backupVms } from './backupVerb';
 import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
-import { Provider, operation } from '../core/provider';
+import { BackupFormat, Provider, operation } from '../core/provider';
 import { ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
 import { applicableSnapshotOptions } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
@@ -104,6 +104,14 @@ function findBackup(a: Args, id: string): CatalogEntry {
   return entry;
 }
 
+/** `--format image|ovf` (absent: the platform's default; restore: the backup's own form). */
+function formatFlag(a: Args): BackupFormat | undefined {
+  const f = a.flags.format;
+  if (f === undefined) return undefined;
+  if (f !== 'image' && f !== 'ovf') throw new Error(`--format must be image or ovf, not ${JSON.stringify(f)}`);
+  return f;
+}
+
 /** `backup <vm>…`: one job per VM, at most the connection's concurrencyPerHost at once on each host. */
 const backupVerb: Verb = (a, out) =>
   withProvider(a, async (p) => {
@@ -117,6 +125,7 @@ const backupVerb: Verb = (a, out) =>
         repository: repoFor(a),
         compress: a.flags.compress === 'zstd' ? 'zstd' : !!a.flags.compress,
         preservePowerState: !a.flags['no-preserve-power-state'],
+        format: formatFlag(a),
       },
       !!a.flags.json,
       out,
@@ -228,6 +237,7 @@ export const verbs: Record<string, Verb> = {
           storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined,
           preserveMacs: !!a.flags['preserve-macs'],
           replaceOriginal,
+          format: formatFlag(a),
         },
         terminalContext(!!a.flags.json),
       );

@@ -69,6 +69,22 @@ describe('vmbackup CLI against vcsim (platform vmware)', function () {
     assert.ok((JSON.parse(ls) as Array<{ name: string }>).some((r) => r.name === 'from-the-shell'));
   });
 
+  it('backup --format ovf and restore of it (OVF import) from the shell; an unknown format is refused', async () => {
+    const { stdout } = await vmb(['backup', 'DC0_C0_RP0_VM0', '--format', 'ovf', '--json']);
+    const entry = JSON.parse(stdout) as { id: string; manifest: { files: { name: string }[] } };
+    assert.deepEqual(entry.manifest.files.map((f) => f.name).sort(), ['DC0_C0_RP0_VM0.ovf', 'disk-0.vmdk']);
+    const { stdout: verified } = await vmb(['verify', entry.id]);
+    assert.match(verified, /: OK$/m);
+    const { stdout: restored } = await vmb(['restore', entry.id, '--sr', 'LocalDS_0', '--name', 'ovf-shell', '--json']);
+    assert.equal(JSON.parse(restored).name, 'ovf-shell');
+    const bad = await vmb(['backup', 'DC0_C0_RP0_VM0', '--format', 'qcow2']).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal(bad?.code, 1);
+    assert.match(bad!.stderr, /--format must be image or ovf/);
+  });
+
   it('a failed backup names the connection in one line, exit code 1, no password, nothing left in the repository', async () => {
     const err = await vmb(['backup', 'no-such-vm']).then(
       () => undefined,

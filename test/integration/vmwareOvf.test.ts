@@ -179,6 +179,22 @@ describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, H
     assert.equal(sum(again), sum(offBackup));
   });
 
+  it('a cancelled OVF import aborts its lease: the VM the import created is removed (as vSphere does), nothing else', async () => {
+    const vm = h.vm('DC0_C0_RP0_VM1');
+    fs.writeFileSync(path.join(h.dsDir(), vm.name, 'disk1-flat.vmdk'), randomBytes(16 << 20));
+    const e = await p.backupVm(vm.id, { repository: h.tmp('vmbackup-ovf-big-'), format: 'ovf' }, jobCtx());
+    const before = (await readInventory(h.f.client)).vms.map((v) => v.name).sort();
+    const ac = new AbortController();
+    const ctx = jobCtx(ac.signal, (done) => {
+      if (done > 0) ac.abort();
+    });
+    const err = await failure(p.restoreVm(e, { name: 'ovf-cancelled', storageId: 'LocalDS_0' }, ctx));
+    assert.ok(isCancel(err), String(err));
+    assert.match(ctx.logs.join('\n'), /HttpNfcLeaseAbort/);
+    assert.deepEqual((await readInventory(h.f.client)).vms.map((v) => v.name).sort(), before);
+    assert.ok(!fs.existsSync(path.join(h.dsDir(), 'ovf-cancelled')), 'its files are gone with it');
+  });
+
   it('an .ovf naming ../../etc/passwd is refused before anything is imported', async () => {
     const dir = path.join(h.tmp('vmbackup-ovf-hostile-'), 'DC0_H0_VM1', 'x-vm');
     fs.cpSync(offBackup.dir, dir, { recursive: true });
@@ -188,6 +204,8 @@ describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, H
     const manifestPath = path.join(dir, 'manifest.json');
     const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
     m.files.find((x: { name: string }) => x.name.endsWith('.ovf')).sha256 = sha256(ovfPath);
+    // The manifest is a file anyone could have written too: it lists the name, so only the descriptor's check stops it.
+    m.files.push({ name: '../../etc/passwd', bytes: 1, sha256: '0'.repeat(64) });
     fs.writeFileSync(manifestPath, JSON.stringify(m));
     const entry = new BackupRepository(path.dirname(path.dirname(dir))).list()[0];
     const before = (await readInventory(h.f.client)).vms.length;
