@@ -12,6 +12,7 @@ import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
+import { filesBelow } from './filesBelow';
 
 function jobCtx(
   signal = new AbortController().signal,
@@ -31,14 +32,6 @@ function jobCtx(
   };
 }
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const filesBelow = (dir: string): string[] =>
-  fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
-        .sort()
-    : [];
 
 describe('vSphere backup and restore through the provider (vcsim)', function () {
   const fixture = vcsimSuite(this, { ds: 2, vm: 3 });

@@ -14,6 +14,7 @@ import { retrieveObject } from '../../src/providers/vmware/vimPropertyCollector'
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
+import { filesBelow } from './filesBelow';
 
 function jobCtx(signal = new AbortController().signal, onBytes: (done: number) => void = () => undefined) {
   const logs: string[] = [];
@@ -33,14 +34,6 @@ const failure = (p: Promise<unknown>) =>
     () => assert.fail('expected a failure'),
     (e: unknown) => e,
   );
-const filesBelow = (dir: string): string[] =>
-  fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
-        .sort()
-    : [];
 /** The lease a job logged (`HttpNfcLeaseComplete lease` / `HttpNfcLeaseAbort lease`). */
 const leaseOf = (logs: string[], verb: string) =>
   logs.map((l) => new RegExp(`^${verb} (\\S+)`).exec(l)?.[1]).find((x) => x !== undefined);
