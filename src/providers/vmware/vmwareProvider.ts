@@ -245,6 +245,8 @@ export class VmwareProvider implements Provider {
         const ovf = !!ovfDescriptorFile(m.files);
         if (opts.format && opts.format !== (ovf ? 'ovf' : 'image'))
           return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
+        if (ovf && opts.preserveMacs)
+          ctx.log('an OVF import makes a new VM with new MAC addresses: preserveMacs does not apply to an OVF backup');
         const vmId = ovf
           ? await importVmOvf(
               this.vim,
