@@ -1,21 +1,42 @@
-// `vmbackup lab`: starts the XAPI lab simulator and points the workspace's connections file at it.
+// `vmbackup lab`: starts the XAPI lab simulator and, where VMware's simulator is built, the fixed vCenter beside it
+// (test/peers/vcsim/vcsimLab.ts), and points the workspace's connections file at them.
 import * as path from 'node:path';
 import { Args } from './args';
 import { startXapiLab } from '../../test/lab/xapi';
+import { VCSIM_LAB_USER, VcsimLab, startVcsimLab, vcsimMissing } from '../../test/peers/vcsim/vcsimLab';
 import { loadConnections, passwordEnvName, saveConnections } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
 
 export const LAB_CONNECTION = 'lab';
 export const LAB_DEFAULT_PASSWORD = 'lab-secret';
+/** The vCenter (vcsim) connection beside the XAPI lab's. */
+export const VCENTER_CONNECTION = 'vcenter';
+export const VCENTER_DEFAULT_PASSWORD = 'vcenter-secret';
 
 /** The connection every lab consumer (CLI, demo, tests) points at a running lab. */
 export function labProfile(url: string): ConnectionProfile {
   return { name: LAB_CONNECTION, platform: 'xen', url, username: 'root', repository: 'backups' };
 }
 
+/**
+ * The connection to the lab's vCenter: its base URL, and its self-signed certificate pinned by the SHA-256 thumbprint
+ * the simulator printed at start (as a user pins a vCenter's with *Pin This Certificate…*). The password is not here.
+ */
+export function vcenterProfile(sim: { baseUrl: string; sha256: string }): ConnectionProfile {
+  return {
+    name: VCENTER_CONNECTION,
+    platform: 'vmware',
+    url: sim.baseUrl,
+    username: VCSIM_LAB_USER,
+    thumbprint: sim.sha256,
+    repository: 'backups',
+  };
+}
+
 export async function labVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   const workspace = path.resolve(String(a.flags.workspace ?? process.cwd()));
   const password = process.env[passwordEnvName(LAB_CONNECTION)] ?? LAB_DEFAULT_PASSWORD;
+  const vcPassword = process.env[passwordEnvName(VCENTER_CONNECTION)] ?? VCENTER_DEFAULT_PASSWORD;
   const lab = await startXapiLab({
     port: Number(a.flags.port ?? 0),
     hosts: Number(a.flags.hosts ?? 3),
@@ -25,14 +46,32 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
     taskStepMs: 100,
     denseDisks: !!a.flags.dense,
   });
-  const others = loadConnections(workspace).connections.filter((c) => c.name !== LAB_CONNECTION);
-  saveConnections(workspace, [...others, labProfile(lab.url)]);
+  const missing = vcsimMissing();
+  let vc: VcsimLab | undefined;
+  let vcProblem = missing;
+  if (!missing)
+    vc = await startVcsimLab({ password: vcPassword }).catch((e: unknown) => {
+      vcProblem = `the vSphere simulator did not start: ${(e as Error).message}`;
+      return undefined;
+    });
+  const mine = new Set([LAB_CONNECTION, VCENTER_CONNECTION]);
+  const others = loadConnections(workspace).connections.filter((c) => !mine.has(c.name));
+  saveConnections(workspace, [...others, labProfile(lab.url), ...(vc ? [vcenterProfile(vc.sim)] : [])]);
+  const file = path.join(workspace, '.vmbackup', 'connections.yaml');
+  const shown = (pw: string, dflt: string) => (pw === dflt ? dflt : '<yours>');
   out(
-    { url: lab.url, connection: LAB_CONNECTION, workspace },
+    { url: lab.url, connection: LAB_CONNECTION, workspace, vcenter: vc ? vc.sim.baseUrl : null },
     [
       `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
-      `connection "${LAB_CONNECTION}" written to ${path.join(workspace, '.vmbackup', 'connections.yaml')}`,
-      `password: set VMBACKUP_PASSWORD_LAB (the lab accepts "${password === LAB_DEFAULT_PASSWORD ? LAB_DEFAULT_PASSWORD : '<yours>'}")`,
+      `connection "${LAB_CONNECTION}" written to ${file}`,
+      `password: set ${passwordEnvName(LAB_CONNECTION)} (the lab accepts "${shown(password, LAB_DEFAULT_PASSWORD)}")`,
+      vc
+        ? [
+            `vCenter (VMware's vcsim) listening on ${vc.sim.baseUrl}, certificate SHA-256 ${vc.sim.sha256}`,
+            `connection "${VCENTER_CONNECTION}" (${VCSIM_LAB_USER}, thumbprint pinned) written to ${file}`,
+            `password: set ${passwordEnvName(VCENTER_CONNECTION)} (the vCenter accepts "${shown(vcPassword, VCENTER_DEFAULT_PASSWORD)}")`,
+          ].join('\n')
+        : `no vCenter: ${vcProblem}`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );
@@ -40,6 +79,7 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  await vc?.close();
   await lab.close();
   return 0;
 }

@@ -71,6 +71,15 @@ export function buildVcsim(): string {
   return built;
 }
 
+/**
+ * The launcher's path when build.sh has built it (where build.sh puts it: $VCSIM_OUT or out/peers/vcsim), without
+ * building: for the demo and `vmbackup lab`, which tell how to build it rather than install a Go toolchain themselves.
+ */
+export function builtVcsim(): string | undefined {
+  const bin = path.join(process.env.VCSIM_OUT ?? path.join(repoRoot(), 'out', 'peers', 'vcsim'), 'vcsim');
+  return fs.existsSync(bin) ? bin : undefined;
+}
+
 /** Starts the simulator and resolves once it printed its URL (generous readiness limit: the machine is shared). */
 export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   const bin = buildVcsim();

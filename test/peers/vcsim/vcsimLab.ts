@@ -1,0 +1,170 @@
+// The fixed vCenter the demo, `vmbackup lab` and the extension's e2e tests show beside the XAPI lab: VMware's simulator
+// (vcsim.ts) with datacenter DC0 → cluster DC0_C0 (3 hosts) and a standalone host DC0_H0, 3 VMs each (in the cluster's
+// root resource pool / on the host), two datastores (LocalDS_0 holds the VMs, LocalDS_1 is empty: the "other
+// datastore" of a restore), VMs in mixed power states and one with a snapshot chain whose current snapshot is in the
+// middle ("You are here" under "patched", "before upgrade" after it). The VMs' files get content (a .vmx, a disk
+// descriptor and its flat extent of `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks").
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Vcsim, builtVcsim, startVcsim } from './vcsim';
+import { VimClient } from '../../../src/providers/vmware/vimClient';
+import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
+import { VsphereVm } from '../../../src/providers/vmware/vmwareRecords';
+import { createSnapshot, revertToSnapshot, setPower } from '../../../src/providers/vmware/vmwareSnapshots';
+import { runTask } from '../../../src/providers/vmware/vimTasks';
+
+/** The vCenter's login user (vcsim accepts the one it is started with). */
+export const VCSIM_LAB_USER = 'administrator@vsphere.local';
+
+/** The VMs of the fixed inventory by role, and the power state each is left in (vSphere runtime.powerState). */
+export const VCSIM_LAB_VMS = {
+  /** Running, on the standalone host. */
+  running: 'DC0_H0_VM0',
+  /** Powered off, on the standalone host. */
+  poweredOff: 'DC0_H0_VM1',
+  /** Suspended, on the standalone host. */
+  suspended: 'DC0_H0_VM2',
+  /** Running, in the cluster, with the snapshot chain installed → patched (current) → before upgrade. */
+  withSnapshots: 'DC0_C0_RP0_VM0',
+  /** Powered off, in the cluster. */
+  clusterOff: 'DC0_C0_RP0_VM1',
+  /** Running, in the cluster. */
+  clusterRunning: 'DC0_C0_RP0_VM2',
+} as const;
+
+/** The snapshot chain of VCSIM_LAB_VMS.withSnapshots, root first; `current` is where the VM is ("You are here"). */
+export const VCSIM_LAB_SNAPSHOTS = { chain: ['installed', 'patched', 'before upgrade'], current: 'patched' } as const;
+
+export const VCSIM_LAB_DATASTORES = { vms: 'LocalDS_0', empty: 'LocalDS_1' } as const;
+
+export interface VcsimLabOptions {
+  password: string;
+  /** Size of each VM's flat disk extent, MiB (default 4). */
+  diskMiB?: number;
+  /** Per-VM sizes that differ from diskMiB, MiB (e.g. a bigger disk whose backup is seen running). */
+  diskMiBOf?: Partial<Record<string, number>>;
+}
+
+export interface VcsimLab {
+  sim: Vcsim;
+  close(): Promise<void>;
+}
+
+/**
+ * Why the simulator cannot start here, or undefined when its launcher is built (the demo and `vmbackup lab` show the
+ * XCP-ng side alone then, and say how to get the vCenter: they never build it themselves).
+ */
+export function vcsimMissing(): string | undefined {
+  return builtVcsim()
+    ? undefined
+    : 'the vSphere simulator is not built: run `bash test/peers/vcsim/build.sh` (Debian golang-go + golang-github-vmware-govmomi-dev), then start again';
+}
+
+/** Starts vcsim with the fixed inventory above (loopback, ephemeral port, self-signed certificate). */
+export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
+  const sim = await startVcsim({
+    username: VCSIM_LAB_USER,
+    password: o.password,
+    dc: 1,
+    cluster: 1,
+    clusterHost: 3,
+    host: 1,
+    vm: 3,
+    ds: 2,
+  });
+  try {
+    await seed(sim, o);
+  } catch (e) {
+    await sim.close();
+    throw e;
+  }
+  return { sim, close: () => sim.close() };
+}
+
+async function seed(sim: Vcsim, o: VcsimLabOptions): Promise<void> {
+  const client = new VimClient({
+    url: sim.baseUrl,
+    username: VCSIM_LAB_USER,
+    password: o.password,
+    thumbprint: sim.sha256,
+  });
+  await client.connect();
+  try {
+    const inv = await readInventory(client);
+    const vm = (name: string): VsphereVm => {
+      const found = inv.vms.find((v) => v.name === name);
+      if (!found) throw new Error(`vcsim lab: no VM ${name} in the simulator's inventory`);
+      return found;
+    };
+    const dir = inv.datastores.find((d) => d.name === VCSIM_LAB_DATASTORES.vms)?.url;
+    if (!dir || !fs.existsSync(dir))
+      throw new Error(`vcsim lab: datastore ${VCSIM_LAB_DATASTORES.vms} has no local directory`);
+    for (const v of Object.values(VCSIM_LAB_VMS))
+      writeVmFiles(path.join(dir, v), v, o.diskMiBOf?.[v] ?? o.diskMiB ?? 4);
+
+    const snaps = vm(VCSIM_LAB_VMS.withSnapshots);
+    const ids: string[] = [];
+    for (const name of VCSIM_LAB_SNAPSHOTS.chain)
+      ids.push(
+        await createSnapshot(client, snaps.id, {
+          name,
+          description: `${name} (demo inventory)`,
+          memory: false,
+          quiesce: false,
+        }),
+      );
+    await revertToSnapshot(client, ids[VCSIM_LAB_SNAPSHOTS.chain.indexOf(VCSIM_LAB_SNAPSHOTS.current)]);
+
+    for (const name of [VCSIM_LAB_VMS.poweredOff, VCSIM_LAB_VMS.clusterOff]) await setPower(client, vm(name).id, false);
+    await runTask(client, 'SuspendVM_Task', { type: 'VirtualMachine', value: vm(VCSIM_LAB_VMS.suspended).id }, '');
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+/** A VM's files with content: .vmx naming its disk, a monolithic-flat descriptor, the extent, a small .nvram. */
+function writeVmFiles(dir: string, name: string, diskMiB: number): void {
+  const mib = 1024 * 1024;
+  fs.writeFileSync(
+    path.join(dir, `${name}.vmx`),
+    [
+      '.encoding = "UTF-8"',
+      'config.version = "8"',
+      'virtualHW.version = "13"',
+      `displayName = "${name}"`,
+      'guestOS = "otherGuest"',
+      'memSize = "32"',
+      `nvram = "${name}.nvram"`,
+      'scsi0.present = "TRUE"',
+      'scsi0.virtualDev = "lsilogic"',
+      'scsi0:0.present = "TRUE"',
+      'scsi0:0.fileName = "disk1.vmdk"',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'disk1.vmdk'),
+    [
+      '# Disk DescriptorFile',
+      'version=1',
+      'CID=fffffffe',
+      'parentCID=ffffffff',
+      'createType="vmfs"',
+      '',
+      '# Extent description',
+      `RW ${(diskMiB * mib) / 512} VMFS "disk1-flat.vmdk"`,
+      '',
+      '# The Disk Data Base',
+      'ddb.adapterType = "lsilogic"',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, `${name}.nvram`), Buffer.alloc(8 * 1024, 0x4e));
+  // The extent, 1 MiB at a time (a pattern naming the VM and the block, so every block differs).
+  const fd = fs.openSync(path.join(dir, 'disk1-flat.vmdk'), 'w');
+  try {
+    for (let i = 0; i < diskMiB; i++) fs.writeSync(fd, Buffer.alloc(mib, `${name} block ${i} `));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
