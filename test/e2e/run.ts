@@ -9,9 +9,12 @@ import { CodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServe
 import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 import { passwordEnvName } from '../../src/core/connections';
 import { selfSignedFront } from './selfSignedFront';
+import { VCSIM_LAB_VMS, startVcsimLab } from '../peers/vcsim/vcsimLab';
 import { uiScript } from './uiScript';
 
 const PASSWORD = 'e2e-lab-pw-5150';
+/** The vCenter's (vcsim's) password: handed over as the lab's is, through the environment. */
+const VC_PASSWORD = 'e2e-vc-pw-8086';
 /** The UI script's second connection: the lab behind a self-signed https front. */
 const TLS_CONNECTION = 'lab-tls';
 export const screenshotDir = path.join(repoRoot, 'out', 'e2e');
@@ -47,31 +50,44 @@ async function main(): Promise<void> {
   const lab = await startXapiLab({ password: PASSWORD, taskStepMs: 20, faultControl: true });
   const front = await selfSignedFront(lab.url);
   const env = {
-    ...labPasswordEnv(PASSWORD),
+    ...labPasswordEnv(PASSWORD, VC_PASSWORD),
     [passwordEnvName(TLS_CONNECTION)]: PASSWORD,
     VMBACKUP_E2E_LAB_URL: lab.url,
   };
   let failed = 0;
   try {
-    const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url);
-    const cs1 = await startCodeServer(env);
+    // A vCenter beside the pool for each part (test/peers/vcsim/vcsimLab.ts: the suite changes its snapshots and VMs);
+    // CI builds vcsim, a missing one fails the run.
+    const vc1 = await startVcsimLab({ password: VC_PASSWORD });
     try {
-      failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
+      const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url, vc1.sim);
+      const cs1 = await startCodeServer(env);
+      try {
+        failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
+      } finally {
+        await cs1.stop();
+      }
     } finally {
-      await cs1.stop();
+      await vc1.close();
     }
 
-    const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url);
-    const cs2 = await startCodeServer(env);
+    // The UI script backs up the running standalone-host VM: a bigger disk, so its job is seen running.
+    const vc2 = await startVcsimLab({ password: VC_PASSWORD, diskMiBOf: { [VCSIM_LAB_VMS.running]: 256 } });
     try {
-      const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front });
-      for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>)
-        console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
-      const bad = r.checks.filter((c) => !c.ok).length;
-      console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
-      failed += bad ? 1 : 0;
+      const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url, vc2.sim);
+      const cs2 = await startCodeServer(env);
+      try {
+        const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front }, vc2);
+        for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>)
+          console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+        const bad = r.checks.filter((c) => !c.ok).length;
+        console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
+        failed += bad ? 1 : 0;
+      } finally {
+        await cs2.stop();
+      }
     } finally {
-      await cs2.stop();
+      await vc2.close();
     }
     const logText = [lab.requests.join('\n')].join('\n');
     if (logText.includes(PASSWORD)) {

@@ -4,48 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
+import { Check, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
-
-/** Clicks a context-menu entry (the menu is keyboard-driven: focus the item, then Enter). */
-async function clickMenu(page: Page, label: string): Promise<void> {
-  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
-  await item.waitFor({ timeout: 10_000 });
-  await item.hover();
-  await page.waitForTimeout(100);
-  await item.click();
-  await page
-    .locator('.context-view .monaco-menu')
-    .waitFor({ state: 'hidden', timeout: 5_000 })
-    .catch(async () => {
-      await page.keyboard.press('Enter');
-    });
-}
-
-function filesBelow(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
-    .sort();
-}
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail?: string;
-}
-
-const pane = (page: Page, title: string) =>
-  page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
-const row = (scope: Page, text: string) => scope.locator('.monaco-list-row', { hasText: text }).first();
-
-async function expand(scope: Page, text: string): Promise<void> {
-  const r = row(scope, text);
-  await r.waitFor({ timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
-}
+import { VcsimLab } from '../peers/vcsim/vcsimLab';
+import { vcenterChecks } from './uiVcenter';
 
 export async function uiScript(
   cs: CodeServer,
@@ -53,6 +17,7 @@ export async function uiScript(
   lab: XapiLab,
   shots: string,
   tls: { name: string; front: SelfSignedFront },
+  vc: VcsimLab,
 ): Promise<{ checks: Check[] }> {
   const checks: Check[] = [];
   const check = async (name: string, fn: () => Promise<void>) => {
@@ -248,6 +213,7 @@ export async function uiScript(
           throw new Error('the lab has no VM "ui-restored" (a template would be hidden from the tree)');
       },
     );
+    await vcenterChecks({ page, check, workspace, shots, vc });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
       fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'etc', 'backuptools.conf'), '# service console\nTEMPDIR = /var/tmp\n');

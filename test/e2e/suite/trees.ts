@@ -33,3 +33,61 @@ export async function vmNodes(api: VmBackupApi, connection: string): Promise<VmN
   await walk(conn, 0);
   return found;
 }
+
+/** The Infrastructure tree's node of connection `connection`. */
+export async function connectionNode(api: VmBackupApi, connection: string): Promise<ConnectionNode> {
+  const conn = (await api.trees.infrastructure.getChildren()).find(
+    (n): n is ConnectionNode => n.kind === 'connection' && n.connection === connection,
+  );
+  if (!conn) throw new Error(`connection "${connection}" is not in the tree`);
+  return conn;
+}
+
+/**
+ * The tree below connection `connection` as VS Code shows it: one line per node, two spaces per level, its label and
+ * (after " — ") its description. Containers of any kind are walked, so the outline follows the provider's shape.
+ */
+export async function outline(
+  api: VmBackupApi,
+  connection: string,
+  opts: { descriptions?: boolean } = {},
+): Promise<string[]> {
+  const infra = api.trees.infrastructure;
+  const lines: string[] = [];
+  const label = (n: InfraNode) => {
+    const item = infra.getTreeItem(n);
+    const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    return opts.descriptions && item.description ? `${text} — ${String(item.description)}` : text;
+  };
+  const walk = async (n: InfraNode, depth: number) => {
+    for (const c of await infra.getChildren(n)) {
+      lines.push(`${'  '.repeat(depth)}${label(c)}`);
+      // What VS Code would open: nodes that are not leaves.
+      if (infra.getTreeItem(c).collapsibleState && depth < 8) await walk(c, depth + 1);
+    }
+  };
+  await walk(await connectionNode(api, connection), 0);
+  return lines;
+}
+
+/** Every VM node below connection `connection`, whatever containers hold them, freshly loaded. */
+export async function allVmNodes(api: VmBackupApi, connection: string): Promise<VmNode[]> {
+  const infra = api.trees.infrastructure;
+  infra.refresh();
+  const found: VmNode[] = [];
+  const walk = async (n: InfraNode, depth: number) => {
+    for (const c of await infra.getChildren(n)) {
+      if (c.kind === 'vm') found.push(c);
+      else if (
+        c.kind !== 'snapshot' &&
+        c.kind !== 'error' &&
+        c.kind !== 'message' &&
+        c.kind !== 'loadMore' &&
+        depth < 8
+      )
+        await walk(c, depth + 1);
+    }
+  };
+  await walk(await connectionNode(api, connection), 0);
+  return found;
+}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Vcsim, builtVcsim, startVcsim } from './vcsim';
 import { VimClient } from '../../../src/providers/vmware/vimClient';
 import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
-import { VsphereVm } from '../../../src/providers/vmware/vmwareRecords';
+import { VsphereInventory, VsphereVm } from '../../../src/providers/vmware/vmwareRecords';
 import { createSnapshot, revertToSnapshot, setPower } from '../../../src/providers/vmware/vmwareSnapshots';
 import { runTask } from '../../../src/providers/vmware/vimTasks';
 
@@ -47,6 +47,8 @@ export interface VcsimLabOptions {
 
 export interface VcsimLab {
   sim: Vcsim;
+  /** The simulator's whole inventory now, read by a client of its own (for checks from outside the extension). */
+  inventory(): Promise<VsphereInventory>;
   close(): Promise<void>;
 }
 
@@ -73,53 +75,56 @@ export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
     ds: 2,
   });
   try {
-    await seed(sim, o);
+    await withClient(sim, o.password, (client) => seed(client, o));
   } catch (e) {
     await sim.close();
     throw e;
   }
-  return { sim, close: () => sim.close() };
+  return {
+    sim,
+    inventory: () => withClient(sim, o.password, (client) => readInventory(client)),
+    close: () => sim.close(),
+  };
 }
 
-async function seed(sim: Vcsim, o: VcsimLabOptions): Promise<void> {
-  const client = new VimClient({
-    url: sim.baseUrl,
-    username: VCSIM_LAB_USER,
-    password: o.password,
-    thumbprint: sim.sha256,
-  });
+/** Runs `fn` with a client logged in to the simulator (pinned to its certificate), logged out after. */
+async function withClient<T>(sim: Vcsim, password: string, fn: (client: VimClient) => Promise<T>): Promise<T> {
+  const client = new VimClient({ url: sim.baseUrl, username: VCSIM_LAB_USER, password, thumbprint: sim.sha256 });
   await client.connect();
   try {
-    const inv = await readInventory(client);
-    const vm = (name: string): VsphereVm => {
-      const found = inv.vms.find((v) => v.name === name);
-      if (!found) throw new Error(`vcsim lab: no VM ${name} in the simulator's inventory`);
-      return found;
-    };
-    const dir = inv.datastores.find((d) => d.name === VCSIM_LAB_DATASTORES.vms)?.url;
-    if (!dir || !fs.existsSync(dir))
-      throw new Error(`vcsim lab: datastore ${VCSIM_LAB_DATASTORES.vms} has no local directory`);
-    for (const v of Object.values(VCSIM_LAB_VMS))
-      writeVmFiles(path.join(dir, v), v, o.diskMiBOf?.[v] ?? o.diskMiB ?? 4);
-
-    const snaps = vm(VCSIM_LAB_VMS.withSnapshots);
-    const ids: string[] = [];
-    for (const name of VCSIM_LAB_SNAPSHOTS.chain)
-      ids.push(
-        await createSnapshot(client, snaps.id, {
-          name,
-          description: `${name} (demo inventory)`,
-          memory: false,
-          quiesce: false,
-        }),
-      );
-    await revertToSnapshot(client, ids[VCSIM_LAB_SNAPSHOTS.chain.indexOf(VCSIM_LAB_SNAPSHOTS.current)]);
-
-    for (const name of [VCSIM_LAB_VMS.poweredOff, VCSIM_LAB_VMS.clusterOff]) await setPower(client, vm(name).id, false);
-    await runTask(client, 'SuspendVM_Task', { type: 'VirtualMachine', value: vm(VCSIM_LAB_VMS.suspended).id }, '');
+    return await fn(client);
   } finally {
     await client.logout().catch(() => undefined);
   }
+}
+
+async function seed(client: VimClient, o: VcsimLabOptions): Promise<void> {
+  const inv = await readInventory(client);
+  const vm = (name: string): VsphereVm => {
+    const found = inv.vms.find((v) => v.name === name);
+    if (!found) throw new Error(`vcsim lab: no VM ${name} in the simulator's inventory`);
+    return found;
+  };
+  const dir = inv.datastores.find((d) => d.name === VCSIM_LAB_DATASTORES.vms)?.url;
+  if (!dir || !fs.existsSync(dir))
+    throw new Error(`vcsim lab: datastore ${VCSIM_LAB_DATASTORES.vms} has no local directory`);
+  for (const v of Object.values(VCSIM_LAB_VMS)) writeVmFiles(path.join(dir, v), v, o.diskMiBOf?.[v] ?? o.diskMiB ?? 4);
+
+  const snaps = vm(VCSIM_LAB_VMS.withSnapshots);
+  const ids: string[] = [];
+  for (const name of VCSIM_LAB_SNAPSHOTS.chain)
+    ids.push(
+      await createSnapshot(client, snaps.id, {
+        name,
+        description: `${name} (demo inventory)`,
+        memory: false,
+        quiesce: false,
+      }),
+    );
+  await revertToSnapshot(client, ids[VCSIM_LAB_SNAPSHOTS.chain.indexOf(VCSIM_LAB_SNAPSHOTS.current)]);
+
+  for (const name of [VCSIM_LAB_VMS.poweredOff, VCSIM_LAB_VMS.clusterOff]) await setPower(client, vm(name).id, false);
+  await runTask(client, 'SuspendVM_Task', { type: 'VirtualMachine', value: vm(VCSIM_LAB_VMS.suspended).id }, '');
 }
 
 /** A VM's files with content: .vmx naming its disk, a monolithic-flat descriptor, the extent, a small .nvram. */

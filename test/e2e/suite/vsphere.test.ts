@@ -1,0 +1,248 @@
+// The vCenter beside the pool, inside the real VS Code (issue #12): the e2e runner starts VMware's simulator with the
+// fixed inventory of test/peers/vcsim/vcsimLab.ts and writes connection "vcenter" (thumbprint pinned, password through
+// VMBACKUP_PASSWORD_VCENTER) into the workspace. Tree, snapshot, backup into the repository, restore to the other
+// datastore, revert and delete, through the extension's commands with scripted answers.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { VmBackupApi } from '../../../src/extension';
+import type { VmwareProvider } from '../../../src/providers/vmware/vmwareProvider';
+import { readInventory, readVm } from '../../../src/providers/vmware/vmwareInventory';
+import { flattenSnapshots } from '../../../src/providers/vmware/vmwareRecords';
+import type { BackupEntryNode, InfraNode, SnapshotNode, VmNode } from '../../../src/views/nodes';
+import { VCSIM_LAB_DATASTORES as DS, VCSIM_LAB_SNAPSHOTS, VCSIM_LAB_VMS as VMS } from '../../peers/vcsim/vcsimLab';
+import { VCENTER_CONNECTION as VC } from '../../../src/cli/labVerb';
+import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
+import { allBackups, allVmNodes, outline } from './trees';
+
+/** Waits for transfers: generous for a slow 2-core CI machine. */
+const SLOW = 60_000;
+
+describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another datastore, revert, delete', function () {
+  this.timeout(120_000);
+  let api: VmBackupApi;
+  let repo: string;
+
+  before(async () => {
+    api = await labApi();
+    await waitFor(() => api.connections.get(VC), `connection "${VC}" from .vmbackup/connections.yaml`);
+    repo = api.connections.repositoryFor(VC)!;
+    assert.ok(repo, `connection "${VC}" has a repository`);
+  });
+  afterEach(() => restorePrompts());
+
+  /** The extension's own vSphere client (logged in with the password it moved into SecretStorage). */
+  const vim = async () => ((await api.connections.provider(VC)) as unknown as VmwareProvider).vim;
+  const vmNode = async (name: string): Promise<VmNode> => {
+    const n = (await allVmNodes(api, VC)).find((v) => v.vm.name === name);
+    assert.ok(n, `VM ${name} is in the tree`);
+    return n;
+  };
+  async function snapshotNodes(vm: VmNode): Promise<SnapshotNode[]> {
+    const out: SnapshotNode[] = [];
+    const walk = async (n: InfraNode) => {
+      for (const c of await api.trees.infrastructure.getChildren(n))
+        if (c.kind === 'snapshot') {
+          out.push(c);
+          await walk(c);
+        }
+    };
+    await walk(vm);
+    return out;
+  }
+  const snapshotsInVcsim = async (vmName: string) => {
+    const client = await vim();
+    const vm = (await readInventory(client)).vms.find((v) => v.name === vmName)!;
+    return flattenSnapshots((await readVm(client, vm.id)).snapshots);
+  };
+  const newJobs = (since: Set<string>) => api.jobs.finished.filter((r) => !since.has(r.id));
+
+  it('shows datacenter → hosts → VMs with their power states, and the snapshot chain with the current one marked', async () => {
+    const lines = await outline(api, VC);
+    const root = lines[0];
+    assert.equal(root, 'DC0', lines.join('\n'));
+    for (const h of ['DC0_C0_H0', 'DC0_C0_H1', 'DC0_C0_H2', 'DC0_H0'])
+      assert.ok(lines.includes(`  ${h}`), `host ${h}:\n${lines.join('\n')}`);
+    const vms = await allVmNodes(api, VC);
+    assert.deepEqual(vms.map((v) => v.vm.name).sort(), Object.values(VMS).sort());
+    const state = (name: string) => vms.find((v) => v.vm.name === name)!.vm.powerState;
+    assert.deepEqual([VMS.running, VMS.poweredOff, VMS.suspended, VMS.withSnapshots, VMS.clusterOff].map(state), [
+      'running',
+      'halted',
+      'suspended',
+      'running',
+      'halted',
+    ]);
+    const standalone = lines.indexOf('  DC0_H0');
+    assert.deepEqual(
+      lines.slice(standalone + 1, standalone + 4),
+      [`    ${VMS.running}`, `    ${VMS.poweredOff}`, `    ${VMS.suspended}`],
+      'the standalone host holds its three VMs',
+    );
+    const withSnaps = await vmNode(VMS.withSnapshots);
+    const snaps = await snapshotNodes(withSnaps);
+    assert.deepEqual(
+      snaps.map((s) => s.snapshot.name),
+      [...VCSIM_LAB_SNAPSHOTS.chain],
+    );
+    const current = snaps.filter((s) => s.snapshot.isCurrent).map((s) => s.snapshot.name);
+    assert.deepEqual(current, [VCSIM_LAB_SNAPSHOTS.current]);
+    const item = api.trees.infrastructure.getTreeItem(snaps.find((s) => s.snapshot.isCurrent)!);
+    assert.match(String(item.description), /current/);
+  });
+
+  it('takes a snapshot of a running VM: the job in Jobs, the snapshot under the VM and in vcsim', async () => {
+    const vm = await vmNode(VMS.running);
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    answer({ input: ['e2e vc snapshot'] });
+    await vscode.commands.executeCommand('vmbackup.createSnapshot', vm);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'snapshot');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.ok(
+      job.log.some((l) => /CreateSnapshot_Task "e2e vc snapshot"/.test(l)),
+      job.log.join('\n'),
+    );
+    const names = await waitFor(async () => {
+      const n = (await snapshotNodes(await vmNode(VMS.running))).map((s) => s.snapshot.name);
+      return n.includes('e2e vc snapshot') ? n : undefined;
+    }, 'the snapshot under the VM');
+    assert.deepEqual(names, ['e2e vc snapshot']);
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.running)).map((s) => [s.name, s.isCurrent]),
+      [['e2e vc snapshot', true]],
+    );
+  });
+
+  let backup: BackupEntryNode;
+  it('backs up a VM: the job in Jobs, its files and manifest in the repository, the entry in Backups, no snapshot left', async () => {
+    const vm = await vmNode(VMS.poweredOff);
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.backupVm', vm);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'backup-vm');
+    assert.equal(job.title, `Back up ${VMS.poweredOff}`);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.ok(
+      api.trees.jobs.getChildren().some((n) => n.kind === 'record' && n.record.id === job.id),
+      'the job is a row of the Jobs view',
+    );
+    api.trees.backups.refresh();
+    backup = await waitFor(
+      async () =>
+        (await allBackups(api)).find(
+          (n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === VMS.poweredOff,
+        ),
+      'the backup in the Backups view',
+      SLOW,
+    );
+    const dir = backup.entry.dir;
+    assert.equal(path.relative(repo, dir).split(path.sep)[0], VMS.poweredOff, 'in the repository, under the VM');
+    const m = backup.entry.manifest!;
+    assert.equal(m.platform, 'vmware');
+    assert.equal(m.kind, 'vm');
+    assert.equal(m.source.connection, VC);
+    assert.deepEqual(m.files.map((f) => f.name).sort(), [
+      `${DS.vms}/${VMS.poweredOff}/${VMS.poweredOff}.nvram`,
+      `${DS.vms}/${VMS.poweredOff}/${VMS.poweredOff}.vmx`,
+      `${DS.vms}/${VMS.poweredOff}/disk1-flat.vmdk`,
+      `${DS.vms}/${VMS.poweredOff}/disk1.vmdk`,
+    ]);
+    for (const f of m.files) {
+      const onDisk = path.join(dir, ...f.name.split('/'));
+      assert.ok(fs.existsSync(onDisk), `${onDisk} (of ${f.name})`);
+      assert.equal(fs.statSync(onDisk).size, f.bytes, f.name);
+    }
+    assert.equal(m.files.find((f) => f.name.endsWith('-flat.vmdk'))!.bytes, 4 * 1024 * 1024);
+    assert.deepEqual(
+      fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.part')),
+      [],
+      'no .part',
+    );
+    assert.deepEqual(await snapshotsInVcsim(VMS.poweredOff), [], 'no temporary snapshot left');
+  });
+
+  it('restores the backup as a new VM on the other datastore: the picker offers both, the VM is registered in vcsim', async () => {
+    assert.ok(backup, 'the backup of the test before');
+    let offered: string[] = [];
+    answer({
+      pick: [
+        (items) => items.find((i) => i.label === 'New VM'),
+        (items) => {
+          offered = items.map((i) => i.label);
+          return items.find((i) => i.label === DS.empty);
+        },
+      ],
+      input: ['e2e-vc-restored'],
+    });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.restoreVm', backup);
+    assert.deepEqual(
+      [...offered].sort(),
+      [DS.vms, DS.empty].sort(),
+      'the target storage picker offers both datastores',
+    );
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'restore-vm');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    const info = shown.find((s) => s.level === 'info');
+    assert.match(String(info?.message), new RegExp(`Restored "e2e-vc-restored" on "${VC}" \\(${DS.empty}\\)`));
+
+    const inv = await readInventory(await vim());
+    const restored = inv.vms.find((v) => v.name === 'e2e-vc-restored');
+    assert.ok(restored, 'vcsim has the restored VM registered');
+    const ds = inv.datastores.find((d) => d.name === DS.empty)!;
+    assert.deepEqual(restored.datastoreIds, [ds.id], 'on the other datastore');
+    assert.ok(fs.existsSync(path.join(ds.url!, 'e2e-vc-restored')), 'its folder on the other datastore');
+    const original = inv.vms.find((v) => v.name === VMS.poweredOff)!;
+    assert.notEqual(restored.uuid, original.uuid, 'a copy: a uuid of its own');
+    await waitFor(
+      async () => (await allVmNodes(api, VC)).some((v) => v.vm.name === 'e2e-vc-restored'),
+      'the restored VM in the tree',
+      SLOW,
+    );
+  });
+
+  it('reverts to a snapshot (after the confirmation): the current snapshot moves', async () => {
+    const vm = await vmNode(VMS.withSnapshots);
+    const target = (await snapshotNodes(vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0])!;
+    answer({ confirm: ['Revert'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.revertSnapshot', target);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, `Revert "${VMS.withSnapshots}" to snapshot "${target.snapshot.name}"?`);
+    const [job] = newJobs(since);
+    assert.equal(job?.state, 'succeeded', JSON.stringify(job));
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.withSnapshots)).filter((s) => s.isCurrent).map((s) => s.name),
+      [VCSIM_LAB_SNAPSHOTS.chain[0]],
+    );
+    const current = await waitFor(async () => {
+      const s = (await snapshotNodes(await vmNode(VMS.withSnapshots))).find((n) => n.snapshot.isCurrent);
+      return s?.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0] ? s : undefined;
+    }, 'the tree to mark the reverted-to snapshot current');
+    assert.match(String(api.trees.infrastructure.getTreeItem(current).description), /current/);
+  });
+
+  it('deletes a snapshot (after the confirmation): gone from the tree and from vcsim, its parent and child kept', async () => {
+    const vm = await vmNode(VMS.withSnapshots);
+    const middle = (await snapshotNodes(vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[1])!;
+    answer({ confirm: ['Delete'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.deleteSnapshot', middle);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'delete-snapshot');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    const left = [VCSIM_LAB_SNAPSHOTS.chain[0], VCSIM_LAB_SNAPSHOTS.chain[2]];
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.withSnapshots)).map((s) => s.name),
+      left,
+    );
+    await waitFor(async () => {
+      const names = (await snapshotNodes(await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
+      return JSON.stringify(names) === JSON.stringify(left);
+    }, 'the tree without the deleted snapshot');
+  });
+});

@@ -1,0 +1,43 @@
+// What the UI scripts share: the workbench's panes, tree rows and context menus, driven with playwright.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Page } from './browser';
+
+/** Clicks a context-menu entry (the menu is keyboard-driven: focus the item, then Enter). */
+export async function clickMenu(page: Page, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await page.waitForTimeout(100);
+  await item.click();
+  await page
+    .locator('.context-view .monaco-menu')
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(async () => {
+      await page.keyboard.press('Enter');
+    });
+}
+
+export function filesBelow(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
+    .sort();
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export const pane = (page: Page, title: string) =>
+  page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+export const row = (scope: Page, text: string) => scope.locator('.monaco-list-row', { hasText: text }).first();
+
+export async function expand(scope: Page, text: string): Promise<void> {
+  const r = row(scope, text);
+  await r.waitFor({ timeout: 30_000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
+}

@@ -1,0 +1,178 @@
+// The UI script's vCenter part (issue #12): the vCenter tree expanded, the right-click menu of a VMware VM and its
+// snapshot, a backup running then finished in Jobs, and the restore picker offering the other datastore. The vCenter is
+// VMware's simulator with the fixed inventory of test/peers/vcsim/vcsimLab.ts, connection "vcenter".
+import * as path from 'node:path';
+import { Page } from './browser';
+import { clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import {
+  VCSIM_LAB_DATASTORES as DS,
+  VCSIM_LAB_SNAPSHOTS,
+  VCSIM_LAB_VMS as VMS,
+  VcsimLab,
+} from '../peers/vcsim/vcsimLab';
+import { VCENTER_CONNECTION as VC } from '../../src/cli/labVerb';
+
+const RESTORED = 'ui-vc-restored';
+
+/** Polls `fn` until it returns a value (generous limits: readiness only, never a duration check). */
+async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+/** Collapses every node of a view (its title bar's Collapse All). */
+async function collapseAll(page: Page, title: string): Promise<void> {
+  const view = pane(page, title);
+  await view.locator('.pane-header').hover();
+  await view
+    .locator('.pane-header .action-label[aria-label="Collapse All"]')
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+}
+
+export async function vcenterChecks(o: {
+  page: Page;
+  check: (name: string, fn: () => Promise<void>) => Promise<void>;
+  workspace: string;
+  shots: string;
+  vc: VcsimLab;
+}): Promise<void> {
+  const { page, check, shots, vc } = o;
+  const shot = (name: string) => page.screenshot({ path: path.join(shots, name) });
+  const infra = () => pane(page, 'Infrastructure');
+  const inv = await vc.inventory();
+  const hostOf = (vm: string) => inv.hosts.find((h) => h.id === inv.vms.find((v) => v.name === vm)?.hostId)!.name;
+
+  await check('the vCenter tree: datacenter, hosts, a VM and its snapshot chain with the current one', async () => {
+    await collapseAll(page, 'Infrastructure');
+    await expand(infra(), VC);
+    await expand(infra(), 'DC0');
+    await expand(infra(), hostOf(VMS.withSnapshots));
+    await expand(infra(), VMS.withSnapshots);
+    await row(infra(), VCSIM_LAB_SNAPSHOTS.chain[2]).waitFor({ timeout: 30_000 });
+    const current = await row(infra(), VCSIM_LAB_SNAPSHOTS.current).innerText();
+    if (!/current/.test(current)) throw new Error(`the current snapshot's row: ${current.replace(/\s+/g, ' ')}`);
+    await shot('vc-1-tree.png');
+  });
+
+  await check('the standalone host of the vCenter: its VMs running, halted, suspended', async () => {
+    // Folded again, so the standalone host's row is in view.
+    const cluster = row(infra(), hostOf(VMS.withSnapshots));
+    if ((await cluster.getAttribute('aria-expanded')) === 'true') await cluster.click();
+    await expand(infra(), hostOf(VMS.running));
+    await row(infra(), VMS.suspended).waitFor({ timeout: 30_000 });
+    for (const [vm, state] of [
+      [VMS.running, 'running'],
+      [VMS.poweredOff, 'halted'],
+      [VMS.suspended, 'suspended'],
+    ]) {
+      const text = await row(infra(), vm).innerText();
+      if (!text.includes(state)) throw new Error(`${vm}: ${text.replace(/\s+/g, ' ')}`);
+    }
+    await shot('vc-2-standalone-host.png');
+  });
+
+  await check(
+    'right-click on a running VMware VM offers Create Snapshot and Back Up VM; the snapshot appears',
+    async () => {
+      await row(infra(), VMS.running).click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: 10_000 });
+      const text = await menu.innerText();
+      if (!/Create Snapshot/.test(text) || !/Back Up VM/.test(text))
+        throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
+      await shot('vc-3-context-menu.png');
+      await clickMenu(page, 'Create Snapshot');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('ui vc snapshot');
+      await input.press('Enter');
+      await until(page, 'the "ui vc snapshot" row under the VM', async () => {
+        if (await row(infra(), 'ui vc snapshot').isVisible()) return true;
+        await expand(infra(), VMS.running).catch(() => undefined);
+        return undefined;
+      });
+      await shot('vc-4-snapshot.png');
+    },
+  );
+
+  await check(
+    'Back Up VM on a vCenter VM: the job in Jobs, then succeeded; files and manifest in the repository',
+    async () => {
+      const repo = path.join(o.workspace, 'backups', VMS.running);
+      await row(infra(), VMS.running).click({ button: 'right' });
+      await clickMenu(page, 'Back Up VM');
+      const job = pane(page, 'Jobs')
+        .locator('.monaco-list-row', { hasText: `Back up ${VMS.running}` })
+        .first();
+      await job.waitFor({ timeout: 60_000 });
+      await shot('vc-5-backup-in-jobs.png');
+      await until(page, 'the backup job to succeed', async () =>
+        /succeeded/.test(await job.innerText().catch(() => '')) ? true : undefined,
+      );
+      await shot('vc-6-backup-succeeded.png');
+      const files = filesBelow(repo);
+      for (const want of ['manifest.json', `${VMS.running}.vmx`, 'disk1-flat.vmdk', 'disk1.vmdk'])
+        if (!files.some((f) => path.basename(f) === want))
+          throw new Error(`no ${want} in ${repo}: ${files.join(', ')}`);
+      if (files.some((f) => f.endsWith('.part'))) throw new Error(`a .part is left: ${files.join(', ')}`);
+    },
+  );
+
+  await check(
+    'Restore VM from the Backups view: the picker offers the other datastore; the VM lands there',
+    async () => {
+      await collapseAll(page, 'Backups');
+      const backups = pane(page, 'Backups');
+      await until(page, `the ${VMS.running} group in Backups`, async () => {
+        if (await row(backups, VMS.running).isVisible()) return true;
+        // The repository rows (top level) open onto their VM groups.
+        for (const r of await backups.locator('.monaco-list-row[aria-level="1"][aria-expanded="false"]').all())
+          await r.click().catch(() => undefined);
+        return undefined;
+      });
+      await expand(backups, VMS.running);
+      // The entry is the row right after its VM's group.
+      const rows = backups.locator('.monaco-list-row');
+      const texts = await rows.allInnerTexts();
+      const group = texts.findIndex((t: string) => t.startsWith(VMS.running));
+      const entry = rows.nth(group + 1);
+      if (!/vm · \d/.test(await entry.innerText())) throw new Error(`the row after the group: ${texts[group + 1]}`);
+      await entry.click({ button: 'right' });
+      await clickMenu(page, 'Restore VM');
+      const quick = page.locator('.quick-input-widget');
+      const input = quick.locator('input').first();
+      await quick.locator('.quick-input-title', { hasText: 'as a new VM' }).waitFor({ timeout: 30_000 });
+      await input.press('Enter'); // New VM (the first choice)
+      await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
+      const offered = await quick.locator('.monaco-list-row').allInnerTexts();
+      for (const ds of [DS.vms, DS.empty])
+        if (!offered.some((t: string) => t.includes(ds)))
+          throw new Error(`the storage picker offers: ${offered.join(' | ').replace(/\s+/g, ' ')}`);
+      await shot('vc-7-restore-datastore.png');
+      await input.fill(DS.empty);
+      await quick.locator('.monaco-list-row', { hasText: DS.empty }).first().waitFor({ timeout: 10_000 });
+      await input.press('Enter');
+      await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
+      await input.fill(RESTORED);
+      await input.press('Enter');
+      const restored = await until(page, `${RESTORED} registered in vcsim`, async () =>
+        (await vc.inventory()).vms.find((v) => v.name === RESTORED),
+      );
+      const other = inv.datastores.find((d) => d.name === DS.empty)!;
+      if (JSON.stringify(restored.datastoreIds) !== JSON.stringify([other.id]))
+        throw new Error(`${RESTORED} is on ${restored.datastoreIds.join(', ')}, not ${DS.empty}`);
+      await until(page, `the "${RESTORED}" row in the tree`, async () => {
+        if (await row(infra(), RESTORED).isVisible()) return true;
+        await expand(infra(), hostOf(VMS.running)).catch(() => undefined);
+        return undefined;
+      });
+      await shot('vc-8-restored.png');
+    },
+  );
+}
