@@ -5,7 +5,7 @@ import { mask } from './core/secrets';
 import { printable, printableJson, printableLines } from './cli/printable';
 
 const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
-  lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator and write .vmbackup/connections.yaml
+  lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator (and vcsim's vCenter once built) and write .vmbackup/connections.yaml
   ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
   snapshot <vm> [--name N] [--memory] [--quiesce]
                                          snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:

@@ -60,7 +60,14 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
   const file = path.join(workspace, '.vmbackup', 'connections.yaml');
   const shown = (pw: string, dflt: string) => (pw === dflt ? dflt : '<yours>');
   out(
-    { url: lab.url, connection: LAB_CONNECTION, workspace, vcenter: vc ? vc.sim.baseUrl : null },
+    {
+      url: lab.url,
+      connection: LAB_CONNECTION,
+      workspace,
+      vcenter: vc
+        ? { url: vc.sim.baseUrl, connection: VCENTER_CONNECTION, sha256: vc.sim.sha256 }
+        : { problem: vcProblem },
+    },
     [
       `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
       `connection "${LAB_CONNECTION}" written to ${file}`,

@@ -19,6 +19,8 @@ export interface VcsimInventory {
 }
 export interface VcsimOptions extends VcsimInventory {
   esx?: boolean;
+  /** The loopback address to listen on (default 127.0.0.1), on an ephemeral port. */
+  address?: string;
   username?: string;
   password?: string;
   tls?: boolean;
@@ -86,7 +88,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   const inv = { ...DEFAULTS, ...opts };
   const args = [
     '-l',
-    '127.0.0.1:0',
+    `${opts.address ?? '127.0.0.1'}:0`,
     '-username',
     opts.username ?? 'user',
     '-password',

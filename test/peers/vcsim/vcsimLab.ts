@@ -37,6 +37,13 @@ export const VCSIM_LAB_SNAPSHOTS = { chain: ['installed', 'patched', 'before upg
 
 export const VCSIM_LAB_DATASTORES = { vms: 'LocalDS_0', empty: 'LocalDS_1' } as const;
 
+/**
+ * The vCenter's own loopback address: not the XAPI lab's (its hosts listen on 127.0.0.1, .2, …), so that a host name
+ * names one platform — as on a real network, where a vCenter and an XCP-ng pool master are different machines (the
+ * extension matches VCB files to connections by host). Its certificate is made for 127.0.0.1 and pinned by thumbprint.
+ */
+export const VCSIM_LAB_ADDRESS = '127.0.0.30';
+
 export interface VcsimLabOptions {
   password: string;
   /** Size of each VM's flat disk extent, MiB (default 4). */
@@ -67,6 +74,7 @@ export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
   const sim = await startVcsim({
     username: VCSIM_LAB_USER,
     password: o.password,
+    address: VCSIM_LAB_ADDRESS,
     dc: 1,
     cluster: 1,
     clusterHost: 3,

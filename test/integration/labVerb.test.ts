@@ -1,0 +1,124 @@
+// `vmbackup lab`: the XAPI lab and, once vcsim is built, the vCenter beside it, both written to connections.yaml.
+import { strict as assert } from 'node:assert';
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { CLI, runCli } from './cliRun';
+import { CONNECTIONS_FILE, loadConnections } from '../../src/core/connections';
+import { buildVcsim } from '../peers/vcsim/vcsim';
+import { VCSIM_LAB_VMS } from '../peers/vcsim/vcsimLab';
+
+const ENV = { VMBACKUP_PASSWORD_LAB: 'lab-pw-3141', VMBACKUP_PASSWORD_VCENTER: 'vc-pw-2718' };
+
+interface LabReady {
+  url: string;
+  connection: string;
+  vcenter: { url?: string; connection?: string; sha256?: string; problem?: string };
+}
+
+const started: ChildProcess[] = [];
+
+/** Starts `vmbackup lab --json` and resolves what it prints once both simulators listen. */
+function startLab(ws: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: LabReady }> {
+  const child = spawn(process.execPath, [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  return new Promise((resolve, reject) => {
+    // The JSON is printed over several lines: parse once it is whole.
+    let text = '';
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      text += line + '\n';
+      try {
+        const ready = JSON.parse(text) as LabReady;
+        lines.close();
+        resolve({ child, ready });
+      } catch {
+        /* not whole yet */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`vmbackup lab exited (${code}): ${stderr.join('')}`)));
+    // A test that fails before its stop() must not leave the lab (and its vcsim) running.
+    started.push(child);
+  });
+}
+
+/**
+ * SIGTERM, and waits for the exit. Its code is not checked: a signal sent within about a second of a Node process's
+ * start can end it before its handler runs (seen with a 5-line script), and the second test stops its lab that soon.
+ */
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', function () {
+  this.timeout(300_000);
+  const made: string[] = [];
+  const tmp = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-labverb-'));
+    made.push(d);
+    return d;
+  };
+  after(async () => {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) await stop(c);
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('writes both connections (the vCenter pinned by thumbprint, no password in the file) and both answer `ls`', async () => {
+    buildVcsim();
+    const ws = tmp();
+    const { child, ready } = await startLab(ws, ENV);
+    try {
+      assert.equal(ready.vcenter.connection, 'vcenter', JSON.stringify(ready));
+      const { connections } = loadConnections(ws);
+      assert.deepEqual(
+        connections.map((c) => [c.name, c.platform]),
+        [
+          ['lab', 'xen'],
+          ['vcenter', 'vmware'],
+        ],
+      );
+      const vc = connections[1];
+      assert.equal(vc.url, ready.vcenter.url);
+      assert.equal(vc.thumbprint, ready.vcenter.sha256);
+      assert.match(String(vc.thumbprint), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      const yaml = fs.readFileSync(path.join(ws, CONNECTIONS_FILE), 'utf8');
+      for (const pw of Object.values(ENV)) assert.ok(!yaml.includes(pw), 'no password in connections.yaml');
+
+      const { stdout } = await runCli(['ls', '--json', '--connection', 'vcenter'], { ws, env: ENV });
+      const rows = JSON.parse(stdout) as Array<{ pool: string; name: string; powerState: string }>;
+      assert.deepEqual(rows.map((r) => r.name).sort(), Object.values(VCSIM_LAB_VMS).sort());
+      assert.deepEqual(
+        [...new Set(rows.map((r) => r.powerState))].sort(),
+        ['halted', 'running', 'suspended'],
+        'mixed power states',
+      );
+      const lab = JSON.parse((await runCli(['ls', '--json', '--connection', 'lab'], { ws, env: ENV })).stdout);
+      assert.ok(lab.length > 0);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('without a built vcsim: the XAPI lab alone, and it says to run build.sh', async () => {
+    const ws = tmp();
+    const { child, ready } = await startLab(ws, { ...ENV, VCSIM_OUT: tmp() });
+    try {
+      assert.match(String(ready.vcenter.problem), /not built: run `bash test\/peers\/vcsim\/build\.sh`/);
+      assert.deepEqual(
+        loadConnections(ws).connections.map((c) => c.name),
+        ['lab'],
+      );
+    } finally {
+      await stop(child);
+    }
+  });
+});
