@@ -21,6 +21,7 @@ export function createHttp(opts: HttpOptions): AxiosInstance {
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs ?? 60_000,
     httpsAgent,
+    ...(opts.thumbprint ? { transport: agentKeepingTransport } : {}),
     httpAgent: new http.Agent({ keepAlive: true }),
     maxRedirects: 0,
     validateStatus: () => true,
@@ -28,6 +29,18 @@ export function createHttp(opts: HttpOptions): AxiosInstance {
     proxy: false,
   });
 }
+
+/**
+ * Requests through Node's ClientRequest itself, with the agent they are given, instead of `https.request`: inside VS Code
+ * `https.request` is wrapped by its proxy support (`@vscode/proxy-agent` index.js, setting `http.proxySupport`, default
+ * "override"), which keeps a request's own agent only for `localhost` and `127.0.0.1` and sends every other host through
+ * the global agent: the pinned agent's createConnection was skipped and a pinned vCenter or XCP-ng host failed with
+ * DEPTH_ZERO_SELF_SIGNED_CERT. A pinned connection therefore goes direct, never through a proxy VS Code knows of.
+ */
+const agentKeepingTransport = {
+  request: (options: http.RequestOptions, cb: (res: http.IncomingMessage) => void) =>
+    new http.ClientRequest(options, cb),
+};
 
 /** The agent's sockets come from connectPinned: the request is written only after the pin matched. */
 function enforcePin(agent: https.Agent, thumbprint: string): void {

@@ -48,21 +48,25 @@ export async function vcenterChecks(o: {
   const inv = await vc.inventory();
   const hostOf = (vm: string) => inv.hosts.find((h) => h.id === inv.vms.find((v) => v.name === vm)?.hostId)!.name;
 
-  await check('the vCenter tree: datacenter, hosts, a VM and its snapshot chain with the current one', async () => {
-    await collapseAll(page, 'Infrastructure');
-    await expand(infra(), VC);
-    await expand(infra(), 'DC0');
-    await expand(infra(), hostOf(VMS.withSnapshots));
-    await expand(infra(), VMS.withSnapshots);
-    await row(infra(), VCSIM_LAB_SNAPSHOTS.chain[2]).waitFor({ timeout: 30_000 });
-    const current = await row(infra(), VCSIM_LAB_SNAPSHOTS.current).innerText();
-    if (!/current/.test(current)) throw new Error(`the current snapshot's row: ${current.replace(/\s+/g, ' ')}`);
-    await shot('vc-1-tree.png');
-  });
+  await check(
+    'the vCenter tree: datacenter, cluster, hosts, a VM and its snapshot chain with "You are here"',
+    async () => {
+      await collapseAll(page, 'Infrastructure');
+      await expand(infra(), VC);
+      await expand(infra(), 'DC0');
+      await expand(infra(), 'DC0_C0');
+      await expand(infra(), hostOf(VMS.withSnapshots));
+      await expand(infra(), VMS.withSnapshots);
+      await row(infra(), VCSIM_LAB_SNAPSHOTS.chain[2]).waitFor({ timeout: 30_000 });
+      const current = await row(infra(), VCSIM_LAB_SNAPSHOTS.current).innerText();
+      if (!/You are here/.test(current)) throw new Error(`the current snapshot's row: ${current.replace(/\s+/g, ' ')}`);
+      await shot('vc-1-tree.png');
+    },
+  );
 
   await check('the standalone host of the vCenter: its VMs running, halted, suspended', async () => {
     // Folded again, so the standalone host's row is in view.
-    const cluster = row(infra(), hostOf(VMS.withSnapshots));
+    const cluster = row(infra(), 'DC0_C0');
     if ((await cluster.getAttribute('aria-expanded')) === 'true') await cluster.click();
     await expand(infra(), hostOf(VMS.running));
     await row(infra(), VMS.suspended).waitFor({ timeout: 30_000 });
@@ -78,16 +82,17 @@ export async function vcenterChecks(o: {
   });
 
   await check(
-    'right-click on a running VMware VM offers Create Snapshot and Back Up VM; the snapshot appears',
+    'right-click on a running VMware VM offers Create Snapshot with Memory (not Quiesced: no Tools) and Back Up VM; the snapshot appears',
     async () => {
       await row(infra(), VMS.running).click({ button: 'right' });
       const menu = page.locator('.context-view .monaco-menu');
       await menu.waitFor({ timeout: 10_000 });
       const text = await menu.innerText();
-      if (!/Create Snapshot/.test(text) || !/Back Up VM/.test(text))
+      // Memory for a running VM; no quiesce: VMware Tools do not run in vcsim's VMs.
+      if (!/Create Snapshot with Memory/.test(text) || !/Back Up VM/.test(text) || /Quiesced/.test(text))
         throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
       await shot('vc-3-context-menu.png');
-      await clickMenu(page, 'Create Snapshot');
+      await clickMenu(page, 'Create Snapshot with Memory');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 10_000 });
       await input.fill('ui vc snapshot');

@@ -45,19 +45,21 @@ export async function connectionNode(api: VmBackupApi, connection: string): Prom
 
 /**
  * The tree below connection `connection` as VS Code shows it: one line per node, two spaces per level, its label and
- * (after " — ") its description. Containers of any kind are walked, so the outline follows the provider's shape.
+ * (with `kinds`, a container's kind in brackets, e.g. `DC0 [datacenter]`) and (with `descriptions`, after " — ") its
+ * description. Containers of any kind are walked, so the outline follows the provider's shape.
  */
 export async function outline(
   api: VmBackupApi,
   connection: string,
-  opts: { descriptions?: boolean } = {},
+  opts: { descriptions?: boolean; kinds?: boolean } = {},
 ): Promise<string[]> {
   const infra = api.trees.infrastructure;
   const lines: string[] = [];
   const label = (n: InfraNode) => {
     const item = infra.getTreeItem(n);
     const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    return opts.descriptions && item.description ? `${text} — ${String(item.description)}` : text;
+    const kind = opts.kinds && n.kind === 'container' ? ` [${n.container.kind}]` : '';
+    return opts.descriptions && item.description ? `${text}${kind} — ${String(item.description)}` : `${text}${kind}`;
   };
   const walk = async (n: InfraNode, depth: number) => {
     for (const c of await infra.getChildren(n)) {

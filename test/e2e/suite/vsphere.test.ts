@@ -18,6 +18,7 @@ import { allBackups, allVmNodes, outline } from './trees';
 
 /** Waits for transfers: generous for a slow 2-core CI machine. */
 const SLOW = 60_000;
+const EXT_ID = 'vmbackup.vm-backup-explorer';
 
 describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another datastore, revert, delete', function () {
   this.timeout(120_000);
@@ -58,14 +59,30 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   };
   const newJobs = (since: Set<string>) => api.jobs.finished.filter((r) => !since.has(r.id));
 
-  it('shows datacenter → hosts → VMs with their power states, and the snapshot chain with the current one marked', async () => {
-    const lines = await outline(api, VC);
-    const root = lines[0];
-    assert.equal(root, 'DC0', lines.join('\n'));
-    for (const h of ['DC0_C0_H0', 'DC0_C0_H1', 'DC0_C0_H2', 'DC0_H0'])
-      assert.ok(lines.includes(`  ${h}`), `host ${h}:\n${lines.join('\n')}`);
+  it('shows datacenter → cluster → hosts, the standalone host, VMs with their power states, and the snapshot chain with "You are here"', async () => {
+    const lines = await outline(api, VC, { kinds: true });
+    const at = (line: string) => {
+      const i = lines.indexOf(line);
+      assert.ok(i >= 0, `${JSON.stringify(line)} in:\n${lines.join('\n')}`);
+      return i;
+    };
+    assert.equal(lines[0], 'DC0 [datacenter]', lines.join('\n'));
+    at('  DC0_C0 [cluster]');
+    for (const h of ['DC0_C0_H0', 'DC0_C0_H1', 'DC0_C0_H2']) at(`    ${h} [host]`);
+    const standalone = at('  DC0_H0 [host]');
+    assert.deepEqual(
+      lines.slice(standalone + 1),
+      [`    ${VMS.running}`, `    ${VMS.poweredOff}`, `    ${VMS.suspended}`],
+      'the standalone host holds its three VMs (last in the datacenter)',
+    );
     const vms = await allVmNodes(api, VC);
     assert.deepEqual(vms.map((v) => v.vm.name).sort(), Object.values(VMS).sort());
+    for (const v of vms.filter((n) => n.vm.name.startsWith('DC0_C0_')))
+      assert.deepEqual(
+        v.path.map((c) => c.kind),
+        ['datacenter', 'cluster', 'host'],
+        `${v.vm.name} is under a host of the cluster`,
+      );
     const state = (name: string) => vms.find((v) => v.vm.name === name)!.vm.powerState;
     assert.deepEqual([VMS.running, VMS.poweredOff, VMS.suspended, VMS.withSnapshots, VMS.clusterOff].map(state), [
       'running',
@@ -74,35 +91,70 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       'running',
       'halted',
     ]);
-    const standalone = lines.indexOf('  DC0_H0');
-    assert.deepEqual(
-      lines.slice(standalone + 1, standalone + 4),
-      [`    ${VMS.running}`, `    ${VMS.poweredOff}`, `    ${VMS.suspended}`],
-      'the standalone host holds its three VMs',
-    );
     const withSnaps = await vmNode(VMS.withSnapshots);
     const snaps = await snapshotNodes(withSnaps);
     assert.deepEqual(
-      snaps.map((s) => s.snapshot.name),
-      [...VCSIM_LAB_SNAPSHOTS.chain],
+      snaps.map((s) => [
+        s.snapshot.name,
+        s.snapshot.parentId ? snaps.find((p) => p.snapshot.id === s.snapshot.parentId)?.snapshot.name : null,
+      ]),
+      [
+        [VCSIM_LAB_SNAPSHOTS.chain[0], null],
+        [VCSIM_LAB_SNAPSHOTS.chain[1], VCSIM_LAB_SNAPSHOTS.chain[0]],
+        [VCSIM_LAB_SNAPSHOTS.chain[2], VCSIM_LAB_SNAPSHOTS.chain[1]],
+      ],
+      'a chain',
     );
-    const current = snaps.filter((s) => s.snapshot.isCurrent).map((s) => s.snapshot.name);
-    assert.deepEqual(current, [VCSIM_LAB_SNAPSHOTS.current]);
-    const item = api.trees.infrastructure.getTreeItem(snaps.find((s) => s.snapshot.isCurrent)!);
-    assert.match(String(item.description), /current/);
+    const here = snaps.filter((s) => /You are here/.test(String(api.trees.infrastructure.getTreeItem(s).description)));
+    assert.deepEqual(
+      here.map((s) => s.snapshot.name),
+      [VCSIM_LAB_SNAPSHOTS.current],
+    );
+    assert.match(String(api.trees.infrastructure.getTreeItem(here[0]).contextValue), /(^|;)current(;|$)/);
   });
 
-  it('takes a snapshot of a running VM: the job in Jobs, the snapshot under the VM and in vcsim', async () => {
+  it('offers memory only for a running VM and quiesce for none (vcsim runs no VMware Tools)', async () => {
+    const tokens = async (name: string) =>
+      String(api.trees.infrastructure.getTreeItem(await vmNode(name)).contextValue).split(';');
+    const running = await tokens(VMS.running);
+    assert.ok(running.includes('canSnapshot') && running.includes('canSnapshotMemory'), running.join(';'));
+    assert.ok(!running.includes('canQuiesce'), running.join(';'));
+    const off = await tokens(VMS.poweredOff);
+    assert.ok(
+      off.includes('canSnapshot') && !off.includes('canSnapshotMemory') && !off.includes('canQuiesce'),
+      off.join(';'),
+    );
+    const menus = vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes.menus['view/item/context'] as Array<{
+      command: string;
+      when: string;
+    }>;
+    assert.ok(menus.some((m) => m.command === 'vmbackup.createSnapshotWithMemory' && /canSnapshotMemory/.test(m.when)));
+    assert.ok(menus.some((m) => m.command === 'vmbackup.createQuiescedSnapshot' && /canQuiesce/.test(m.when)));
+
+    // Asked from a VM without Tools, the quiesced snapshot offers no vCenter VM at all.
+    answer({ pick: [(items) => items.find((i) => i.label === VC)], input: ['never'] });
+    await vscode.commands.executeCommand('vmbackup.createQuiescedSnapshot', await vmNode(VMS.running));
+    const error = shown.find((m) => m.level === 'error');
+    assert.match(String(error?.message), /Create Quiesced Snapshot|nothing to choose from/, JSON.stringify(shown));
+    assert.match(String(error?.message), /nothing to choose from/);
+    assert.deepEqual(await snapshotsInVcsim(VMS.running), [], 'no snapshot was taken');
+  });
+
+  it('takes a snapshot with memory of a running VM: the job in Jobs, the snapshot under the VM and in vcsim', async () => {
     const vm = await vmNode(VMS.running);
     const since = new Set(api.jobs.finished.map((r) => r.id));
     answer({ input: ['e2e vc snapshot'] });
-    await vscode.commands.executeCommand('vmbackup.createSnapshot', vm);
+    await vscode.commands.executeCommand('vmbackup.createSnapshotWithMemory', vm);
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'snapshot');
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
     assert.ok(
-      job.log.some((l) => /CreateSnapshot_Task "e2e vc snapshot"/.test(l)),
+      job.log.some((l) => /CreateSnapshot_Task "e2e vc snapshot" \(memory true, quiesce false\)/.test(l)),
       job.log.join('\n'),
+    );
+    assert.ok(
+      api.trees.jobs.getChildren().some((n) => n.kind === 'record' && n.record.id === job.id),
+      'the job is a row of the Jobs view',
     );
     const names = await waitFor(async () => {
       const n = (await snapshotNodes(await vmNode(VMS.running))).map((s) => s.snapshot.name);
@@ -222,7 +274,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       const s = (await snapshotNodes(await vmNode(VMS.withSnapshots))).find((n) => n.snapshot.isCurrent);
       return s?.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0] ? s : undefined;
     }, 'the tree to mark the reverted-to snapshot current');
-    assert.match(String(api.trees.infrastructure.getTreeItem(current).description), /current/);
+    assert.match(String(api.trees.infrastructure.getTreeItem(current).description), /You are here/);
   });
 
   it('deletes a snapshot (after the confirmation): gone from the tree and from vcsim, its parent and child kept', async () => {
@@ -232,6 +284,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     const since = new Set(api.jobs.finished.map((r) => r.id));
     await vscode.commands.executeCommand('vmbackup.deleteSnapshot', middle);
     assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, `Delete snapshot "${middle.snapshot.name}" (${VMS.withSnapshots})?`);
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'delete-snapshot');
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
