@@ -17,7 +17,7 @@ import type {
 } from '../../../src/views/nodes';
 import { isPoolEntry } from '../../../src/views/backupsTree';
 import { answer, restorePrompts, shown, waitFor } from './stubs';
-import { allBackups } from './trees';
+import { allBackups, snapshotNodes } from './trees';
 
 const EXT_ID = 'vmbackup.vm-backup-explorer';
 /** Waits for transfers: generous for a slow 2-core CI machine (the mocha timeout of this suite is above it). */
@@ -76,19 +76,6 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
     for (const h of under.filter((n) => n.kind === 'container'))
       vms.push(...(await infra.getChildren(h)).filter((n): n is VmNode => n.kind === 'vm'));
     return { pool, vms };
-  }
-
-  async function snapshotNodes(vm: VmNode): Promise<SnapshotNode[]> {
-    const out: SnapshotNode[] = [];
-    const walk = async (n: InfraNode) => {
-      for (const c of await api.trees.infrastructure.getChildren(n))
-        if (c.kind === 'snapshot') {
-          out.push(c);
-          await walk(c);
-        }
-    };
-    await walk(vm);
-    return out;
   }
 
   async function backupNodes(): Promise<BackupEntryNode[]> {
@@ -200,7 +187,7 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
       await vscode.commands.executeCommand('vmbackup.createSnapshot', vm);
     }
     const fresh = (await tree()).vms.find((v) => v.vm.id === vm.vm.id)!;
-    const snaps = (await snapshotNodes(fresh)).filter((s) => /^multi [AB]$/.test(s.snapshot.name));
+    const snaps = (await snapshotNodes(api, fresh)).filter((s) => /^multi [AB]$/.test(s.snapshot.name));
     assert.equal(snaps.length, 2, snaps.map((s) => s.snapshot.name).join());
     const since = new Set(api.jobs.finished.map((r) => r.id));
 
@@ -221,7 +208,7 @@ describe('Operations in VS Code: cancel, verify, pool metadata restore, multi-se
     );
     const after = (await tree()).vms.find((v) => v.vm.id === vm.vm.id)!;
     assert.deepEqual(
-      (await snapshotNodes(after)).map((s) => s.snapshot.name).filter((n) => n.startsWith('multi')),
+      (await snapshotNodes(api, after)).map((s) => s.snapshot.name).filter((n) => n.startsWith('multi')),
       [],
     );
   });

@@ -1,6 +1,6 @@
 // Reading the extension's trees from a test, as VS Code would (getChildren level by level).
 import type { VmBackupApi } from '../../../src/extension';
-import type { BackupNode, ConnectionNode, InfraNode, VmNode } from '../../../src/views/nodes';
+import type { BackupNode, ConnectionNode, InfraNode, SnapshotNode, VmNode } from '../../../src/views/nodes';
 
 /** Every node of the Backups view, depth first. */
 export async function allBackups(api: VmBackupApi): Promise<BackupNode[]> {
@@ -92,4 +92,18 @@ export async function allVmNodes(api: VmBackupApi, connection: string): Promise<
   };
   await walk(await connectionNode(api, connection), 0);
   return found;
+}
+
+/** The snapshot nodes under a VM node, depth first (a parent before its children), as the tree lists them. */
+export async function snapshotNodes(api: VmBackupApi, vm: VmNode): Promise<SnapshotNode[]> {
+  const out: SnapshotNode[] = [];
+  const walk = async (n: InfraNode) => {
+    for (const c of await api.trees.infrastructure.getChildren(n))
+      if (c.kind === 'snapshot') {
+        out.push(c);
+        await walk(c);
+      }
+  };
+  await walk(vm);
+  return out;
 }

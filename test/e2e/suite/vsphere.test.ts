@@ -10,11 +10,11 @@ import type { VmBackupApi } from '../../../src/extension';
 import type { VmwareProvider } from '../../../src/providers/vmware/vmwareProvider';
 import { readInventory, readVm } from '../../../src/providers/vmware/vmwareInventory';
 import { flattenSnapshots } from '../../../src/providers/vmware/vmwareRecords';
-import type { BackupEntryNode, InfraNode, SnapshotNode, VmNode } from '../../../src/views/nodes';
+import type { BackupEntryNode, VmNode } from '../../../src/views/nodes';
 import { VCSIM_LAB_DATASTORES as DS, VCSIM_LAB_SNAPSHOTS, VCSIM_LAB_VMS as VMS } from '../../peers/vcsim/vcsimLab';
 import { VCENTER_CONNECTION as VC } from '../../../src/cli/labVerb';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
-import { allBackups, allVmNodes, outline } from './trees';
+import { allBackups, allVmNodes, outline, snapshotNodes } from './trees';
 
 /** Waits for transfers: generous for a slow 2-core CI machine. */
 const SLOW = 60_000;
@@ -40,18 +40,6 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     assert.ok(n, `VM ${name} is in the tree`);
     return n;
   };
-  async function snapshotNodes(vm: VmNode): Promise<SnapshotNode[]> {
-    const out: SnapshotNode[] = [];
-    const walk = async (n: InfraNode) => {
-      for (const c of await api.trees.infrastructure.getChildren(n))
-        if (c.kind === 'snapshot') {
-          out.push(c);
-          await walk(c);
-        }
-    };
-    await walk(vm);
-    return out;
-  }
   const snapshotsInVcsim = async (vmName: string) => {
     const client = await vim();
     const vm = (await readInventory(client)).vms.find((v) => v.name === vmName)!;
@@ -92,7 +80,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       'halted',
     ]);
     const withSnaps = await vmNode(VMS.withSnapshots);
-    const snaps = await snapshotNodes(withSnaps);
+    const snaps = await snapshotNodes(api, withSnaps);
     assert.deepEqual(
       snaps.map((s) => [
         s.snapshot.name,
@@ -157,7 +145,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       'the job is a row of the Jobs view',
     );
     const names = await waitFor(async () => {
-      const n = (await snapshotNodes(await vmNode(VMS.running))).map((s) => s.snapshot.name);
+      const n = (await snapshotNodes(api, await vmNode(VMS.running))).map((s) => s.snapshot.name);
       return n.includes('e2e vc snapshot') ? n : undefined;
     }, 'the snapshot under the VM');
     assert.deepEqual(names, ['e2e vc snapshot']);
@@ -258,7 +246,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
 
   it('reverts to a snapshot (after the confirmation): the current snapshot moves', async () => {
     const vm = await vmNode(VMS.withSnapshots);
-    const target = (await snapshotNodes(vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0])!;
+    const target = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0])!;
     answer({ confirm: ['Revert'] });
     const since = new Set(api.jobs.finished.map((r) => r.id));
     await vscode.commands.executeCommand('vmbackup.revertSnapshot', target);
@@ -271,7 +259,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       [VCSIM_LAB_SNAPSHOTS.chain[0]],
     );
     const current = await waitFor(async () => {
-      const s = (await snapshotNodes(await vmNode(VMS.withSnapshots))).find((n) => n.snapshot.isCurrent);
+      const s = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find((n) => n.snapshot.isCurrent);
       return s?.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0] ? s : undefined;
     }, 'the tree to mark the reverted-to snapshot current');
     assert.match(String(api.trees.infrastructure.getTreeItem(current).description), /You are here/);
@@ -279,7 +267,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
 
   it('deletes a snapshot (after the confirmation): gone from the tree and from vcsim, its parent and child kept', async () => {
     const vm = await vmNode(VMS.withSnapshots);
-    const middle = (await snapshotNodes(vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[1])!;
+    const middle = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[1])!;
     answer({ confirm: ['Delete'] });
     const since = new Set(api.jobs.finished.map((r) => r.id));
     await vscode.commands.executeCommand('vmbackup.deleteSnapshot', middle);
@@ -294,7 +282,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       left,
     );
     await waitFor(async () => {
-      const names = (await snapshotNodes(await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
+      const names = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
       return JSON.stringify(names) === JSON.stringify(left);
     }, 'the tree without the deleted snapshot');
   });
