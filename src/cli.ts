@@ -29,12 +29,21 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
                                          an OVF backup comes back by OVF import (--format ovf to insist)
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
+  backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]
+                                         Oracle VM (guide §12.2, its trade-off printed first): M = cold-clone (default:
+                                         clone into R, copy the clone's files over SFTP, delete the clone) or copy-stopped
+                                         (the stopped VM's own files); --stop stops a running VM first; hot-clone and
+                                         ova-export are described but not run
+  restore <backup-id> --sr REPO [--pool POOL] [--name N] [--networks OLD=NEW,...] [--preserve-macs]
+                                         Oracle VM: files into repository REPO over SFTP, the Manager's refresh imports
+                                         them, then the VM goes into POOL (default the backed-up VM's)
   backup-pool                            save the pool database (Xen: pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
-Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
+Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.
+Oracle VM Servers' SSH (no sshKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

@@ -19,6 +19,8 @@ const BOOLEAN = new Set([
   'memory',
   'quiesce',
   'children',
+  'stop',
+  'confirm-hot-clone',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
@@ -36,6 +38,10 @@ const VALUED = new Set([
   'hosts',
   'vms',
   'disk-mib',
+  'method',
+  'clone-repository',
+  'pool',
+  'networks',
 ]);
 
 /**

@@ -11,6 +11,7 @@ import { applicableSnapshotOptions } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
+import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -118,6 +119,7 @@ const backupVerb: Verb = (a, out) =>
     const vms = [];
     for (const name of a.positional) vms.push(await findVm(p, name));
     if (!vms.length) throw new Error('backup: name at least one VM');
+    if (p.platform === 'oraclevm') return ovmBackupVerb(a, p, vms, repoFor(a), out);
     return backupVms(
       p,
       vms,
@@ -238,6 +240,7 @@ export const verbs: Record<string, Verb> = {
           preserveMacs: !!a.flags['preserve-macs'],
           replaceOriginal,
           format: formatFlag(a),
+          ...(p.platform === 'oraclevm' ? ovmRestoreOptions(a) : {}),
         },
         terminalContext(!!a.flags.json),
       );

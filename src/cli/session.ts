@@ -1,6 +1,6 @@
 // Resolves a connection from the workspace file and its password from the environment or a prompt.
 import * as readline from 'node:readline';
-import { loadConnections, passwordFromEnv } from '../core/connections';
+import { loadConnections, passwordEnvName, passwordFromEnv } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
 import { createProvider } from '../providers';
@@ -26,7 +26,9 @@ export async function openProvider(workspace: string, name?: string): Promise<Pr
   const profile = connectionProfile(workspace, name);
   const password =
     passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
-  const provider = await createProvider(profile, { password });
+  // Oracle VM: the servers' SSH password when no key file is configured (never on the command line).
+  const sshPassword = profile.platform === 'oraclevm' ? sshPasswordFromEnv(profile.name) : undefined;
+  const provider = await createProvider(profile, { password, ...(sshPassword ? { sshPassword } : {}) });
   await provider.connect();
   return provider;
 }
@@ -66,4 +68,11 @@ export function terminalContext(quiet: boolean): JobContext & { warnings: string
       if (!quiet) process.stderr.write(`\nwarning: ${printable(l)}\n`);
     },
   };
+}
+
+/** VMBACKUP_SSH_PASSWORD_<NAME> or VMBACKUP_SSH_PASSWORD: the Oracle VM Servers' SSH password. */
+export function sshPasswordFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return (
+    env[passwordEnvName(name).replace(/^VMBACKUP_PASSWORD_/, 'VMBACKUP_SSH_PASSWORD_')] ?? env.VMBACKUP_SSH_PASSWORD
+  );
 }

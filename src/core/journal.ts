@@ -49,6 +49,8 @@ export interface JournalEntry {
   before: string[];
   /** The exact name asked for (it holds `marker`). */
   name?: string;
+  /** The platform's job that creates `created` (Oracle VM: the clone's Manager job id), recorded as soon as it was submitted. */
+  job?: string;
   /** What the platform created: reference and uuid. */
   created?: { id: string; uuid: string };
   /** The disks of `created`, recorded before anything is deleted. */

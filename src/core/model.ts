@@ -13,6 +13,8 @@ export interface ConnectionProfile {
   thumbprint?: string;
   /** Backup repository folder for this connection. */
   repository?: string;
+  /** Oracle VM only: how to reach the Oracle VM Servers that present its repositories over SSH/SFTP. */
+  oraclevm?: OracleVmServerAccess;
   maxRetries?: number;
   backoffSeconds?: number;
   /** Concurrent data-plane operations per host. */
@@ -21,6 +23,30 @@ export interface ConnectionProfile {
   idleTimeoutSeconds?: number;
   /** A platform task still pending after this many minutes is cancelled and the job fails. Default 60. */
   taskDeadlineMinutes?: number;
+}
+
+/**
+ * SSH/SFTP access to the Oracle VM Servers that present a Manager's repositories (the VM files are read and written
+ * there: `<repositoryRoot>/<repository id>/VirtualMachines/<vm id>/vm.cfg`, `…/VirtualDisks/<disk id>`).
+ */
+export interface OracleVmServerAccess {
+  /** The SSH user on the servers (usually root). */
+  sshUser: string;
+  /** A private key file (OpenSSH or PEM); without it the CLI reads VMBACKUP_SSH_PASSWORD_<NAME>. */
+  sshKeyFile?: string;
+  /** Where a server mounts the repositories. Default `/OVS/Repositories`. */
+  repositoryRoot?: string;
+  /** The servers the tool may use, each with its pinned host key; only servers the repository is presented to are used. */
+  servers: Array<{
+    /** The server's name in the Manager, or its address (`ipAddress`). */
+    server: string;
+    /** Address to connect to; default the server's `ipAddress` in the Manager. */
+    address?: string;
+    /** Default 22. */
+    port?: number;
+    /** The host key's fingerprint, `SHA256:…` as `ssh-keygen -lf` prints it. */
+    hostKey: string;
+  }>;
 }
 
 /**

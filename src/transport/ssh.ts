@@ -9,6 +9,7 @@ import { ChannelSlots } from './channelSlots';
 import { IdleTimeoutError } from './idleLimit';
 import { watchIdle } from './idleWatch';
 import { shellCommand } from './shellQuote';
+import { SftpFiles, sftpCall } from './sftpFiles';
 import { normaliseSshFingerprint, sshFingerprint, untrustedHostKey } from './sshHostKey';
 
 export interface SshOptions {
@@ -230,18 +231,7 @@ export class SshSession {
    */
   async download(remotePath: string, finalPath: string, opts: DownloadOptions = {}): Promise<WrittenFile> {
     throwIfAborted(opts.signal);
-    const release = await this.slots.acquire();
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-      this.client.sftp((e, s) => {
-        if (e) {
-          release();
-          reject(new Error(`${this.where}: SFTP refused: ${e.message}`));
-          return;
-        }
-        s.once('close', release);
-        resolve(s);
-      }),
-    );
+    const sftp = await this.openSftp();
     const idleMs = opts.idleMs ?? 300_000;
     let stopped: Error | undefined;
     const stop = (e: Error) => {
@@ -289,6 +279,27 @@ export class SshSession {
       opts.signal?.removeEventListener('abort', onAbort);
       if (!stopped) sftp.end();
     }
+  }
+
+  /** An SFTP channel for several operations (mkdir, verified upload, remove); `end()` it when done. */
+  async files(): Promise<SftpFiles> {
+    return new SftpFiles(await this.openSftp(), this.where);
+  }
+
+  /** One SFTP channel in one of the session's slots (freed when the channel closes). */
+  private async openSftp(): Promise<SFTPWrapper> {
+    const release = await this.slots.acquire();
+    return new Promise<SFTPWrapper>((resolve, reject) =>
+      this.client.sftp((e, s) => {
+        if (e) {
+          release();
+          reject(new Error(`${this.where}: SFTP refused: ${e.message}`));
+          return;
+        }
+        s.once('close', release);
+        resolve(s);
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -364,10 +375,6 @@ class Collector {
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8') + (this.cut ? '\n[output cut]' : '');
   }
-}
-
-function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 }
 
 /**

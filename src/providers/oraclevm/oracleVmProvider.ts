@@ -12,7 +12,13 @@ import {
   VmInfo,
 } from '../../core/model';
 import { Provider, Secrets } from '../../core/provider';
-import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
+import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
+import { Journal } from '../../core/journal';
+import { CatalogEntry } from '../../core/repository';
+import { withErrorContext } from '../../core/withErrorContext';
+import { OvmBackupEnv, OvmBackupOptions, backupOvmVm } from './ovmBackup';
+import { cleanupOvmJournal } from './ovmCloneCleanup';
+import { OvmRestoreOptions, restoreOvmVm } from './ovmRestore';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
 import { listRepositories, listServerPools, listServers, listVms } from './ovmInventory';
@@ -27,6 +33,11 @@ export function restBase(url: string): string {
   return u.pathname === '/' || u.pathname === '' ? `${u.origin}${OVM_REST_PATH}` : url.replace(/\/+$/, '');
 }
 
+/** The Manager's password, and the SSH password for the Oracle VM Servers when no key file is configured. */
+export interface OvmSecrets extends Secrets {
+  sshPassword?: string;
+}
+
 export interface OracleVmProviderOptions {
   /** Told each Manager state connect() waits in (STARTING…), with a sentence for the user. */
   onStatus?: (message: string) => void;
@@ -34,20 +45,21 @@ export interface OracleVmProviderOptions {
 }
 
 /**
- * Server pools → servers → VMs, repositories the storage. Snapshots do not exist in OVM 3.x; backup, restore and the
- * Manager's own backup are not built yet (issue #15): the provider has none of those methods, and its capabilities
- * declare none.
+ * Server pools → servers → VMs, repositories the storage. Snapshots do not exist in OVM 3.x. VM backup, restore and
+ * cleanup live in ovmBackup.ts, ovmRestore.ts and ovmCloneCleanup.ts; the Manager's own backup is not declared.
  */
 export class OracleVmProvider implements Provider {
   readonly platform = 'oraclevm';
   readonly capabilities: Capabilities = ORACLEVM_CAPABILITIES;
   readonly client: OvmClient;
+  private readonly sshPassword?: string;
 
   constructor(
     readonly profile: ConnectionProfile,
-    secrets: Secrets,
+    secrets: OvmSecrets,
     private readonly opts: OracleVmProviderOptions = {},
   ) {
+    this.sshPassword = secrets.sshPassword;
     this.client = new OvmClient({
       url: restBase(profile.url),
       username: profile.username,
@@ -106,12 +118,37 @@ export class OracleVmProvider implements Provider {
   async listNetworks(): Promise<NetworkInfo[]> {
     return [];
   }
-  /** Nothing to clean: this provider makes no temporary objects yet. */
-  async cleanup(_o: CleanupOptions, _c: JobContext): Promise<CleanupItem[]> {
-    return [];
+  /** Guide §12.2 backups (ovmBackup.ts): cold clone (default) or the stopped VM's files, copied over SFTP. */
+  backupVm(vmId: string, opts: OvmBackupOptions, ctx: JobContext): Promise<CatalogEntry> {
+    return withErrorContext(this.profile.name, () => backupOvmVm(this.env(), vmId, opts, ctx));
+  }
+  /** Files uploaded into a repository over SFTP, then the Manager's repository refresh imports them (ovmRestore.ts). */
+  restoreVm(entry: CatalogEntry, opts: OvmRestoreOptions, ctx: JobContext): Promise<VmInfo> {
+    return withErrorContext(this.profile.name, () => restoreOvmVm(this.env(), entry, opts, ctx), {
+      vm: entry.vmName,
+    });
+  }
+  /** Clones (and their disks) and folder leftovers of backups that no longer run, as the repository's journal names them. */
+  async cleanup(o: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
+    return withErrorContext(this.profile.name, async () => {
+      const items = await cleanupOvmJournal(this.client, new Journal(o.repository), this.profile.name, !!o.dryRun);
+      for (const i of items) ctx.log(cleanupLine(i));
+      return items;
+    });
+  }
+
+  private env(): OvmBackupEnv {
+    const s = this.profile.idleTimeoutSeconds;
+    return {
+      client: this.client,
+      connection: this.profile.name,
+      access: this.profile.oraclevm,
+      sshPassword: this.sshPassword,
+      idleMs: s === undefined ? undefined : s === 0 ? 2 ** 31 - 1 : s * 1000,
+    };
   }
 }
 
-export function createOracleVmProvider(profile: ConnectionProfile, secrets: Secrets): Provider {
+export function createOracleVmProvider(profile: ConnectionProfile, secrets: OvmSecrets): Provider {
   return new OracleVmProvider(profile, secrets);
 }

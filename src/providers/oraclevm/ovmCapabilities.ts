@@ -1,15 +1,16 @@
-// What the Oracle VM provider can do today (the rest of issue #15 is not built yet).
+// What the Oracle VM provider can do today.
 import { Capabilities } from '../../core/model';
 
 /**
- * OVM 3.x has no VM snapshots (protocols.md §2.5); backup (clone + repository copy over SFTP), restore (import) and the
- * Manager's own backup are not implemented yet: nothing is declared until it is.
+ * OVM 3.x has no VM snapshots (protocols.md §2.5). VM backup (guide §12.2: cold clone, or the stopped VM's files,
+ * copied over SFTP; ovmBackup.ts) and restore as a new VM into a chosen repository and server pool (ovmRestore.ts)
+ * work. No incremental backup; the Manager's own backup (§12.1) is not declared here.
  */
 export const ORACLEVM_CAPABILITIES: Capabilities = {
   consolidate: false,
-  fullBackup: false,
+  fullBackup: true,
   incrementalBackup: false,
   metadataBackups: [],
-  restoreToAlternateLocation: false,
+  restoreToAlternateLocation: true,
   resetPowerState: false,
 };

@@ -7,6 +7,7 @@ import {
   OvmServerPool,
   OvmVirtualDisk,
   OvmVm,
+  OvmVmDiskMapping,
   listOf,
   parseJob,
   parseRepository,
@@ -14,6 +15,7 @@ import {
   parseServerPool,
   parseVirtualDisk,
   parseVm,
+  parseVmDiskMapping,
 } from './ovmRecords';
 
 export function listServerPools(c: OvmClient, signal?: AbortSignal): Promise<OvmServerPool[]> {
@@ -43,6 +45,35 @@ export function listVms(
 
 export function getVm(c: OvmClient, vmId: string, signal?: AbortSignal): Promise<OvmVm> {
   return c.get(`Vm/${idSegment(vmId)}`, signal).then((r) => parseVm(r));
+}
+
+export function getRepository(c: OvmClient, id: string, signal?: AbortSignal): Promise<OvmRepository> {
+  return c.get(`Repository/${idSegment(id)}`, signal).then((r) => parseRepository(r));
+}
+
+/** A VM's disk mappings (`GET Vm/{id}/VmDiskMapping`), in slot order. */
+export async function listVmDiskMappings(
+  c: OvmClient,
+  vmId: string,
+  signal?: AbortSignal,
+): Promise<OvmVmDiskMapping[]> {
+  const list = listOf(
+    await c.get(`Vm/${idSegment(vmId)}/VmDiskMapping`, signal),
+    'VmDiskMapping list',
+    parseVmDiskMapping,
+  );
+  return list.sort((a, b) => (a.diskTarget ?? 0) - (b.diskTarget ?? 0));
+}
+
+/** The virtual disks (not CD-ROMs) mapped into a VM, in slot order. */
+export async function vmVirtualDisks(c: OvmClient, vmId: string, signal?: AbortSignal): Promise<OvmVirtualDisk[]> {
+  const out: OvmVirtualDisk[] = [];
+  for (const m of await listVmDiskMappings(c, vmId, signal)) {
+    if (!m.virtualDiskId) continue;
+    const d = parseVirtualDisk(await c.get(`VirtualDisk/${idSegment(m.virtualDiskId.value)}`, signal));
+    if (d.diskType !== 'VIRTUAL_CDROM') out.push(d);
+  }
+  return out;
 }
 
 export function listRepositories(c: OvmClient, signal?: AbortSignal): Promise<OvmRepository[]> {

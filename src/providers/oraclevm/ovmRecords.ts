@@ -56,6 +56,14 @@ export interface OvmVirtualDisk {
   size: number;
   path: string;
   repositoryId?: SimpleId;
+  /** The mappings that put it into VMs (empty: no VM uses it). */
+  vmDiskMappingIds: SimpleId[];
+}
+export interface OvmVmDiskMapping {
+  id: SimpleId;
+  /** Absent for an empty CD-ROM slot. */
+  virtualDiskId?: SimpleId;
+  diskTarget?: number;
 }
 export interface OvmJob {
   id: SimpleId;
@@ -184,7 +192,12 @@ export function parseVirtualDisk(x: unknown, what = 'VirtualDisk'): OvmVirtualDi
     size: optNum(o, 'size') ?? 0,
     path: optStr(o, 'path') ?? '',
     repositoryId: optId(o, 'repositoryId', what),
+    vmDiskMappingIds: ids(o, 'vmDiskMappingIds', what),
   };
+}
+export function parseVmDiskMapping(x: unknown, what = 'VmDiskMapping'): OvmVmDiskMapping {
+  const { o, id } = head(x, what);
+  return { id, virtualDiskId: optId(o, 'virtualDiskId', what), diskTarget: optNum(o, 'diskTarget') };
 }
 export function parseJob(x: unknown, what = 'Job'): OvmJob {
   const { o, id, name } = head(x, what);

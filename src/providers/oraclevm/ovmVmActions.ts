@@ -1,12 +1,14 @@
 // VM actions through the Manager, each a Manager job followed to its end: start, stop, cold clone into a repository.
 import { FollowOptions, OvmClient, idSegment } from './ovmClient';
-import { OvmVm, SimpleId } from './ovmRecords';
+import { OvmJob, OvmVm, SimpleId } from './ovmRecords';
 
 export interface CloneOptions {
   serverPoolId: string;
   /** Where the clone's disks and vm.cfg go (a backup repository); the VM's own repository without. */
   repositoryId?: string;
   createTemplate?: boolean;
+  /** Told the Manager's job as soon as the clone was asked for, before it is followed (the journal records it). */
+  submitted?: (job: OvmJob) => Promise<void>;
 }
 
 /** Follow options with the VM named in any error. */
@@ -41,10 +43,39 @@ export async function cloneVm(c: OvmClient, vm: OvmVm, o: CloneOptions, f: Follo
     createTemplate: o.createTemplate ?? false,
   };
   if (o.repositoryId) query.repositoryId = o.repositoryId;
-  const done = await c.followJob(
-    await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal),
-    about(vm, f),
-  );
+  const job = await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal);
+  await o.submitted?.(job);
+  const done = await c.followJob(job, about(vm, f));
   if (!done.resultId) throw new Error(`clone of VM "${vm.name}": the Manager's job succeeded without a resultId`);
   return done.resultId;
+}
+
+/**
+ * `DELETE Vm/{id}` (python-ovmclient BaseManager.delete), followed. Whether the Manager deletes the VM's disks with it
+ * is not documented: callers delete the disks they own themselves (deleteVirtualDisk).
+ */
+export async function deleteVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Promise<void> {
+  await c.followJob(
+    await c.write('DELETE', `Vm/${idSegment(vm.id.value)}`, undefined, undefined, f.signal),
+    about(vm, f),
+  );
+}
+
+/** `DELETE Repository/{repositoryId}/VirtualDisk/{id}` (python-ovmclient VirtualDiskManager(repository_id).delete), followed. */
+export async function deleteVirtualDisk(
+  c: OvmClient,
+  repositoryId: string,
+  diskId: string,
+  f: FollowOptions = {},
+): Promise<void> {
+  await c.followJob(
+    await c.write(
+      'DELETE',
+      `Repository/${idSegment(repositoryId)}/VirtualDisk/${idSegment(diskId)}`,
+      undefined,
+      undefined,
+      f.signal,
+    ),
+    f,
+  );
 }

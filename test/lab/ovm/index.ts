@@ -9,6 +9,8 @@ import { JobFault, JobRunner } from './jobs';
 import { AnyObj, ManagerRunState, OVM_TYPES, OvmType, Ref, VmObj, WS_TYPE_PREFIX } from './model';
 import { OvmStore, SeedOptions, seed } from './store';
 import { VmOps } from './vmOps';
+import { RepositoryOps } from './repositoryOps';
+import { RepositoryObj, ServerPoolObj, VirtualDiskObj } from './model';
 
 export { SEED } from './store';
 export const REST_BASE = '/ovm/core/wsapi/rest';
@@ -59,6 +61,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   };
   const jobs = new JobRunner(store, opts.jobStepMs ?? 20, () => store.manager().managerRunState === 'RUNNING');
   const ops = new VmOps(store);
+  const repoOps = new RepositoryOps(store);
   const sessions = new Set<string>();
   const requests: string[] = [];
   const httpFaults: HttpFault[] = [];
@@ -114,7 +117,6 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
         );
       }
     }
-    void body;
     if (!url.pathname.startsWith(REST_BASE + '/')) return notFound(res, url.pathname);
     const parts = url.pathname
       .slice(REST_BASE.length + 1)
@@ -174,6 +176,19 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
           ),
         );
       }
+    }
+    if (type === 'Repository') {
+      const repo = obj as RepositoryObj;
+      if (req.method === 'PUT' && parts[2] === 'refresh' && parts.length === 3) return job(repoOps.refresh(repo));
+      if (req.method === 'DELETE' && parts[2] === 'VirtualDisk' && parts.length === 4) {
+        const disk = store.get<VirtualDiskObj>('VirtualDisk', parts[3]);
+        if (!disk || disk.repositoryId.value !== repo.id.value) return notFound(res, url.pathname);
+        return job(repoOps.deleteDisk(repo, disk));
+      }
+    }
+    if (type === 'ServerPool' && req.method === 'PUT' && parts[2] === 'addVm' && parts.length === 3) {
+      const id = (body as { value?: unknown } | undefined)?.value;
+      return job(repoOps.addVm(obj as ServerPoolObj, typeof id === 'string' ? store.get<VmObj>('Vm', id) : undefined));
     }
     return notFound(res, url.pathname);
   }

@@ -41,6 +41,12 @@ export interface SeedOptions {
    * (test/peers/openssh) to play the Oracle VM Server that presents the repository.
    */
   repositoryDirs?: Record<string, string>;
+  /**
+   * A folder standing for an Oracle VM Server's `/OVS/Repositories`: every repository not in repositoryDirs gets
+   * `<root>/<repository id>` (as a server mounts it). Its `VirtualMachines/` and `VirtualDisks/` are made writable by
+   * all at seed, so the sshd peer's unprivileged user can write there as root does on a real server.
+   */
+  repositoryRoot?: string;
   /** Bytes of each seeded disk image written into repositoryDirs (default 256 KiB). */
   diskBytes?: number;
 }
@@ -102,12 +108,25 @@ export class OvmStore {
 
   /** The folder standing for a repository's file system, if the lab was given one. */
   repoDir(repo: Ref): string | undefined {
-    return this.repositoryDirs[this.name(repo)];
+    return (
+      this.repositoryDirs[this.name(repo)] ??
+      (this.opts.repositoryRoot ? path.join(this.opts.repositoryRoot, repo.value) : undefined)
+    );
+  }
+
+  /** Makes a repository's folder with VirtualMachines/ and VirtualDisks/ (mode 777: the peer's user writes there). */
+  makeRepoDir(repo: Ref): void {
+    const dir = this.repoDir(repo);
+    if (!dir) return;
+    for (const sub of ['VirtualMachines', 'VirtualDisks']) {
+      fs.mkdirSync(path.join(dir, sub), { recursive: true });
+      fs.chmodSync(path.join(dir, sub), 0o777);
+    }
   }
 
   /** A disk in a repository; its image file is written when the repository has a folder. */
-  addDisk(repo: RepositoryObj, name: string, size: number, content?: string): VirtualDiskObj {
-    const id = newId('VirtualDisk');
+  addDisk(repo: RepositoryObj, name: string, size: number, content?: string, knownId?: string): VirtualDiskObj {
+    const id = knownId ?? newId('VirtualDisk');
     const disk: VirtualDiskObj = {
       ...base('VirtualDisk', id, name),
       diskType: 'VIRTUAL_DISK',
@@ -152,6 +171,8 @@ export class OvmStore {
       .map((m) => this.get<VmDiskMappingObj>('VmDiskMapping', m.value)!)
       .map((m) => this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!);
     const repoMount = `/OVS/Repositories/${vm.repositoryId!.value}`;
+    const mac = (i: number) =>
+      `00:21:f6:${vm.id.value.slice(-4, -2)}:${vm.id.value.slice(-2)}:${String(i).padStart(2, '0')}`;
     const cfg = [
       `name = '${vm.id.value.replace(/^0004fb00/, '')}'`,
       `OVM_simple_name = ${JSON.stringify(vm.name)}`,
@@ -159,6 +180,7 @@ export class OvmStore {
       `memory = ${vm.memory}`,
       `vcpus = ${vm.cpuCount}`,
       `disk = [${disks.map((d, i) => `'file:${repoMount}${d.path},xvd${String.fromCharCode(97 + i)},w'`).join(',')}]`,
+      `vif = ['mac=${mac(0)},bridge=${SEED.network}']`,
       '',
     ].join('\n');
     fs.mkdirSync(path.join(dir, 'VirtualMachines', vm.id.value), { recursive: true });
@@ -169,8 +191,9 @@ export class OvmStore {
   removeVm(vm: VmObj, withDisks: boolean): void {
     for (const mRef of vm.vmDiskMappingIds) {
       const m = this.get<VmDiskMappingObj>('VmDiskMapping', mRef.value);
-      if (m?.virtualDiskId && withDisks)
-        this.removeDisk(this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId.value));
+      const disk = m?.virtualDiskId ? this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId.value) : undefined;
+      if (disk) disk.vmDiskMappingIds = disk.vmDiskMappingIds.filter((r) => r.value !== mRef.value);
+      if (disk && withDisks) this.removeDisk(disk);
       this.remove(mRef);
     }
     if (vm.repositoryId) {
@@ -213,6 +236,8 @@ export const SEED = {
   running: 'web01',
   stopped: 'db01',
   hostile: `evil'; $(touch /tmp/pwned)\nvm`,
+  /** The network id the seeded VMs' vif lines name as their bridge (*assumed*: the lab has no Network objects). */
+  network: '0a00fe00',
 } as const;
 
 /**
@@ -273,6 +298,7 @@ export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void
       fileSystemType: type,
     };
     store.put(r);
+    store.makeRepoDir(r.id);
     for (const s of servers) s.repositoryIds.push(r.id);
     return r;
   };

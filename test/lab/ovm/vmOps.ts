@@ -135,7 +135,11 @@ export class VmOps {
     };
   }
 
-  /** DELETE /Vm/{id}: only a STOPPED VM (OVMRU_005002E otherwise); removes its disks and files too (*assumed*: the UI asks which). */
+  /**
+   * DELETE /Vm/{id}: only a STOPPED VM (OVMRU_005002E otherwise); removes the VM, its mappings and its vm.cfg, and
+   * leaves its virtual disks in the repository (*assumed*: the UI asks which disks to delete; python-ovmclient deletes
+   * disks separately, `Repository/{id}/VirtualDisk/{id}`).
+   */
   remove(vm: VmObj): JobPlan {
     return {
       name: `Delete Vm: ${vm.name}`,
@@ -144,7 +148,7 @@ export class VmOps {
           message: `Deleting ${vm.name}`,
           run: () => {
             if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm);
-            this.store.removeVm(vm, true);
+            this.store.removeVm(vm, false);
           },
         },
       ],

@@ -1,0 +1,65 @@
+// `vmbackup backup` / `restore` on a `platform: oraclevm` connection: the guide §12.2 method and what it needs.
+import { Args } from './args';
+import { backupVms } from './backupVerb';
+import { Provider } from '../core/provider';
+import { VmInfo } from '../core/model';
+import { OvmBackupOptions } from '../providers/oraclevm/ovmBackup';
+import { OvmBackupMethod, describeBackupOptions, tradeOffText } from '../providers/oraclevm/ovmBackupOptions';
+import { OvmRestoreOptions } from '../providers/oraclevm/ovmRestore';
+import { printable } from './printable';
+
+const METHODS: OvmBackupMethod[] = ['cold-clone', 'copy-stopped', 'hot-clone', 'ova-export'];
+
+/** The Oracle VM backup options of the command line: --method, --stop, --confirm-hot-clone, --clone-repository. */
+export function ovmBackupOptions(a: Args, repository: string): OvmBackupOptions {
+  const method = (typeof a.flags.method === 'string' ? a.flags.method : 'cold-clone') as OvmBackupMethod;
+  if (!METHODS.includes(method))
+    throw new Error(`--method: one of ${METHODS.join(', ')} (got ${JSON.stringify(String(a.flags.method))})`);
+  return {
+    repository,
+    method,
+    stop: !!a.flags.stop,
+    confirmHotClone: !!a.flags['confirm-hot-clone'],
+    cloneRepository: typeof a.flags['clone-repository'] === 'string' ? a.flags['clone-repository'] : undefined,
+  };
+}
+
+/**
+ * Backs up Oracle VM VMs with the chosen method; its trade-off (guide Table 12.1) is printed first on stderr. An option
+ * the product does not run says why before anything is contacted; a hot clone without --confirm-hot-clone is refused.
+ */
+export async function ovmBackupVerb(
+  a: Args,
+  p: Provider,
+  vms: VmInfo[],
+  repository: string,
+  out: (data: unknown, text: string) => void,
+): Promise<number> {
+  const opts = ovmBackupOptions(a, repository);
+  const info = describeBackupOptions().find((o) => o.method === opts.method)!;
+  // The provider logs the same text into the job's log; with --json nothing else reaches the terminal.
+  if (a.flags.json) process.stderr.write(`${tradeOffText(opts.method!)}\n`);
+  if (info.needsConfirmation && !opts.confirmHotClone)
+    throw new Error(`${tradeOffText(opts.method!)}\n${info.needsConfirmation} Add --confirm-hot-clone to go on.`);
+  if (!info.available) throw new Error(`${tradeOffText(opts.method!)}\n${info.label}: ${info.why}`);
+  const running = vms.filter((v) => v.powerState !== 'halted');
+  if (running.length && !opts.stop)
+    process.stderr.write(
+      printable(
+        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)\n`,
+      ),
+    );
+  return backupVms(p, vms, opts, !!a.flags.json, out);
+}
+
+/** Restore options of the command line on Oracle VM: --sr (repository), --pool, --networks old=new[,old=new]. */
+export function ovmRestoreOptions(a: Args): Partial<OvmRestoreOptions> {
+  const networks: Record<string, string> = {};
+  if (typeof a.flags.networks === 'string')
+    for (const pair of a.flags.networks.split(',').filter(Boolean)) {
+      const [from, to] = pair.split('=');
+      if (!from || !to) throw new Error(`--networks: old=new[,old=new] (got ${JSON.stringify(pair)})`);
+      networks[from.trim()] = to.trim();
+    }
+  return { serverPool: typeof a.flags.pool === 'string' ? a.flags.pool : undefined, networks };
+}

@@ -1,0 +1,268 @@
+// An Oracle VM VM's backup the ways guide §12.2 recommends: a cold clone into a backup repository whose files are then
+// copied (and the clone deleted), or the stopped VM's own files copied. Either way `<repository>/<vm>/<timestamp>-vm/`
+// holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
+import { VendorError } from '../../core/errors';
+import { JobContext, warn } from '../../core/job';
+import { Journal, JournalEntry } from '../../core/journal';
+import { Manifest, TOOL } from '../../core/manifest';
+import { OracleVmServerAccess } from '../../core/model';
+import { BackupOptions } from '../../core/provider';
+import { BackupRepository, CatalogEntry } from '../../core/repository';
+import { within } from '../../core/safeName';
+import { removeIfUnfinished } from '../../core/unfinishedBackup';
+import { WrittenFile } from '../../core/verifiedWrite';
+import { OvmBackupMethod, tradeOffText } from './ovmBackupOptions';
+import { cloneJobName, settleCloneEntry } from './ovmCloneCleanup';
+import { FollowOptions, OvmClient } from './ovmClient';
+import { getRepository, getVm, listRepositories, listVms, vmVirtualDisks } from './ovmInventory';
+import { OvmVm } from './ovmRecords';
+import { diskPath, openRepositoryServer, vmCfgPath } from './ovmRepositoryFiles';
+import { cloneVm, stopVm } from './ovmVmActions';
+
+/** The product's code for an option it does not run (not a Manager code). */
+export const NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
+
+/** A VM backup on Oracle VM: BackupOptions plus the §12.2 method and what it needs. */
+export interface OvmBackupOptions extends BackupOptions {
+  /** Default `cold-clone`. */
+  method?: OvmBackupMethod;
+  /** Stop the VM first (a clean `PUT Vm/{id}/stop`) when it is not STOPPED; without it a running VM is refused. */
+  stop?: boolean;
+  /** The explicit confirmation a hot clone needs (its disks are inconsistent). */
+  confirmHotClone?: boolean;
+  /** The repository (id or name) the cold clone goes into; default the VM's own. */
+  cloneRepository?: string;
+}
+
+/** What a backup needs from the provider: the Manager client, the connection's name and its server access. */
+export interface OvmBackupEnv {
+  client: OvmClient;
+  connection: string;
+  access?: OracleVmServerAccess;
+  sshPassword?: string;
+  /** A copy on which nothing moves this long fails, ms (default 5 min). */
+  idleMs?: number;
+}
+
+/**
+ * Backs up one VM into `opts.repository` (see OvmBackupOptions). The trade-off of the method is logged first (guide
+ * Table 12.1). Cold clone: the intent is journalled before the clone is asked for, then the Manager's job id and the
+ * clone; whatever happens after, the clone and its disks are deleted (a killed job's by `cleanup`). A failed or
+ * cancelled backup leaves no backup folder. A running VM without `stop`: the Manager refuses the clone with
+ * OVMRU_005002E (raised verbatim); a copy of files refuses it itself (VM_NOT_STOPPED).
+ */
+export async function backupOvmVm(
+  env: OvmBackupEnv,
+  vmId: string,
+  opts: OvmBackupOptions,
+  ctx: JobContext,
+): Promise<CatalogEntry> {
+  const { client } = env;
+  const method = opts.method ?? 'cold-clone';
+  let vm = await getVm(client, vmId, ctx.signal);
+  const context = { connection: env.connection, vm: vm.name };
+  const follow: FollowOptions = {
+    signal: ctx.signal,
+    context,
+    onProgress: (m) => ctx.progress({ bytesDone: 0, message: m }),
+  };
+  ctx.log(tradeOffText(method));
+  if (method === 'hot-clone') {
+    if (!opts.confirmHotClone)
+      throw new VendorError(
+        'HOT_CLONE_NOT_CONFIRMED',
+        [
+          'a hot clone gives inconsistent virtual disks (a disk repair utility is needed; data may be lost or corrupted) and must never be used for a VM running Oracle Database: confirm it explicitly',
+        ],
+        context,
+      );
+    throw new VendorError(
+      NOT_SUPPORTED,
+      [
+        'hot clone: not built (the Manager REST clone needs a STOPPED VM; the hot clone goes through the Manager CLI VmCloneCustomizer)',
+      ],
+      context,
+    );
+  }
+  if (method === 'ova-export')
+    throw new VendorError(
+      NOT_SUPPORTED,
+      ['OVA export: no source confirms a REST call for it in Oracle VM 3.4 (the CLI has exportVirtualAppliance)'],
+      context,
+    );
+  if (vm.vmRunState !== 'STOPPED' && opts.stop) {
+    ctx.log(`stopping ${vm.name} (it is ${vm.vmRunState})`);
+    await stopVm(client, vm, follow);
+    vm = await getVm(client, vmId, ctx.signal);
+  }
+  if (method === 'copy-stopped' && vm.vmRunState !== 'STOPPED')
+    throw new VendorError(
+      'VM_NOT_STOPPED',
+      [`the VM is ${vm.vmRunState}: copying its files needs it STOPPED (guide §12.2); stop it first (--stop)`],
+      context,
+    );
+  const journal = new Journal(opts.repository);
+  const clone = method === 'cold-clone';
+  const entry = await journal.begin({
+    connection: env.connection,
+    platform: 'oraclevm',
+    vm: { id: vm.id.value, uuid: vm.id.value, name: vm.name },
+    // Nothing the Manager had before the intent can be the job's clone.
+    before: clone ? (await listVms(client, {}, ctx.signal)).map((v) => v.id.value) : [],
+  });
+  if (clone) await journal.update(entry, { name: cloneJobName(vm.name) });
+  let failure: unknown;
+  try {
+    const source = clone ? await makeClone(env, vm, opts, journal, entry, follow) : vm;
+    return await copyVmFiles(env, vm, source, method, opts.repository, journal, entry, ctx);
+  } catch (e) {
+    failure = e;
+    throw e;
+  } finally {
+    journal.release(entry);
+    // Not tied to ctx.signal: a cancelled backup must still delete its clone.
+    const items = await settleCloneEntry(client, journal, entry, journal.list().entries, false).catch((e: Error) => [
+      { action: 'skipped' as const, what: `journal entry ${entry.id}`, why: e.message },
+    ]);
+    for (const i of items) {
+      if (i.action === 'deleted') ctx.log(`deleted ${i.what}`);
+      else if (i.action === 'skipped' || i.action === 'kept') {
+        const line = `${i.what} is left for Clean Up: ${i.why}`;
+        if (failure) ctx.log(line);
+        else warn(ctx, line);
+      }
+    }
+  }
+}
+
+/** The cold clone (guide §12.2): its Manager job recorded as soon as it is submitted, then the clone and its disks. */
+async function makeClone(
+  env: OvmBackupEnv,
+  vm: OvmVm,
+  opts: OvmBackupOptions,
+  journal: Journal,
+  entry: JournalEntry,
+  follow: FollowOptions,
+): Promise<OvmVm> {
+  const { client } = env;
+  if (!vm.serverPoolId)
+    throw new VendorError('VM_NOT_IN_POOL', ['a clone is made in a server pool: the VM is in none'], follow.context);
+  let repositoryId: string | undefined;
+  if (opts.cloneRepository) {
+    const r = (await listRepositories(client, follow.signal)).find(
+      (x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository,
+    );
+    if (!r)
+      throw new VendorError(
+        'REPOSITORY_NOT_FOUND',
+        [`no repository "${opts.cloneRepository}" on the Manager`],
+        follow.context,
+      );
+    repositoryId = r.id.value;
+  }
+  const id = await cloneVm(
+    client,
+    vm,
+    {
+      serverPoolId: vm.serverPoolId.value,
+      repositoryId,
+      submitted: async (job) => {
+        await journal.update(entry, { job: job.id.value });
+      },
+    },
+    follow,
+  );
+  await journal.update(entry, { state: 'created', created: { id: id.value, uuid: id.value } });
+  const disks = await vmVirtualDisks(client, id.value, follow.signal);
+  await journal.update(entry, {
+    disks: disks.map((d) => ({ id: d.id.value, uuid: d.id.value, parent: d.repositoryId?.value })),
+  });
+  return getVm(client, id.value, follow.signal);
+}
+
+/**
+ * Copies `source`'s vm.cfg and disk images from its repository over SFTP into a new backup folder (journalled before
+ * its mkdir), then writes the manifest. `vm` is the backed-up VM (the source itself, or what it was cloned from). A
+ * copy of the stopped VM itself checks at the end that it is still STOPPED.
+ */
+async function copyVmFiles(
+  env: OvmBackupEnv,
+  vm: OvmVm,
+  source: OvmVm,
+  method: OvmBackupMethod,
+  repository: string,
+  journal: Journal,
+  entry: JournalEntry,
+  ctx: JobContext,
+): Promise<CatalogEntry> {
+  const { client } = env;
+  const context = { connection: env.connection, vm: vm.name };
+  if (!source.repositoryId)
+    throw new VendorError('VM_NOT_IN_REPOSITORY', [`VM "${source.name}" has no repository`], context);
+  const ovmRepo = await getRepository(client, source.repositoryId.value, ctx.signal);
+  const disks = await vmVirtualDisks(client, source.id.value, ctx.signal);
+  const files = [
+    { rel: vmCfgPath(source.id.value, context), name: 'vm.cfg' },
+    ...disks.map((d) => {
+      const rel = diskPath(d, context);
+      return { rel, name: rel.slice('VirtualDisks/'.length), disk: d };
+    }),
+  ];
+  const repo = new BackupRepository(repository);
+  const dir = await repo.reserveBackupDir(vm.name, 'vm', async (d) => {
+    await journal.update(entry, { folder: d, folderMade: false, files: files.map((f) => f.name) });
+  });
+  await journal.update(entry, { folderMade: true });
+  return removeIfUnfinished(dir, async () => {
+    const server = await openRepositoryServer(
+      client,
+      env.access,
+      ovmRepo,
+      { sshPassword: env.sshPassword },
+      context,
+      ctx.signal,
+    );
+    const written: Array<WrittenFile & { name: string }> = [];
+    try {
+      ctx.log(`reading repository "${ovmRepo.name}" on server ${server.server.name} (${server.folder})`);
+      for (const f of files) {
+        ctx.log(`copying ${f.rel}`);
+        const w = await server.session.download(server.remote(f.rel), within(dir, f.name), {
+          signal: ctx.signal,
+          idleMs: env.idleMs,
+          onProgress: (p) => ctx.progress({ ...p, message: f.name }),
+        });
+        written.push({ ...w, name: f.name });
+      }
+    } finally {
+      await server.session.close();
+    }
+    if (method === 'copy-stopped') {
+      const now = await getVm(client, vm.id.value, ctx.signal);
+      if (now.vmRunState !== 'STOPPED')
+        throw new VendorError(
+          'VM_NOT_STOPPED',
+          [`the VM became ${now.vmRunState} during the copy: the copied disks are not consistent`],
+          context,
+        );
+    }
+    const manifest: Manifest = {
+      format: 'vmbackup-manifest/1',
+      kind: 'vm',
+      platform: 'oraclevm',
+      created: new Date().toISOString(),
+      tool: TOOL,
+      source: {
+        connection: env.connection,
+        pool: vm.serverPoolId ? { id: vm.serverPoolId.value, name: vm.serverPoolId.name ?? '' } : undefined,
+        vm: { uuid: vm.id.value, name: vm.name, powerState: vm.vmRunState, id: vm.id.value },
+      },
+      files: written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
+    };
+    repo.writeManifest(dir, manifest);
+    const catalogEntry = repo.entry(dir);
+    if (!catalogEntry) throw new Error(`backup written to ${dir} but not found in the catalog`);
+    ctx.log(`${method === 'cold-clone' ? `clone "${source.name}"` : vm.name}: ${written.length} files copied`);
+    return catalogEntry;
+  });
+}

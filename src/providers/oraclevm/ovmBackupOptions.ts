@@ -1,0 +1,94 @@
+// The VM backup options of Oracle VM 3.4 guide §12.2 (Table 12.1), each with the guide's advantages and disadvantages,
+// shown before the option runs (CLI: printed; VS Code: the picker's detail). Wording translated from
+// seeds/oracle-vm-3.4-backup-restore.ja.txt §12.2.
+
+/** How the product backs up an Oracle VM VM (guide §12.2, Table 12.1). */
+export type OvmBackupMethod = 'cold-clone' | 'copy-stopped' | 'hot-clone' | 'ova-export';
+
+/** One option as the UI shows it before it runs. */
+export interface OvmBackupOptionInfo {
+  method: OvmBackupMethod;
+  label: string;
+  /** What the product does, step by step. */
+  steps: string;
+  /** The guide's advantages and disadvantages (Table 12.1). */
+  advantages: string[];
+  disadvantages: string[];
+  /** The guide recommends it (the two methods after Table 12.1). */
+  recommended: boolean;
+  /** false: shown for completeness, the product does not run it (`why`). */
+  available: boolean;
+  why?: string;
+  /** Must be confirmed explicitly before it runs (CLI --confirm-hot-clone). */
+  needsConfirmation?: string;
+}
+
+/** The guide's paragraph before the table: a running VM's backup is like a database backed up without backup mode. */
+export const RUNNING_VM_WARNING =
+  'A backup of a running virtual machine lets it keep running, but does not give a consistent backup that is easy to restore: like backing up a running database without putting its tablespaces in backup or read-only mode, the first blocks read may not be in sync with the last, and restoring it may fail on disk errors (guide §12.2).';
+
+const OPTIONS: OvmBackupOptionInfo[] = [
+  {
+    method: 'cold-clone',
+    label: 'Cold clone, then back up the clone’s files',
+    steps:
+      'Stop the VM (when asked), clone it into a backup repository (a Manager job), copy the clone’s vm.cfg and disk images from the repository over SFTP into the backup repository folder, then delete the clone.',
+    advantages: ['The virtual disks are consistent.'],
+    disadvantages: ['The virtual machine must be stopped.'],
+    recommended: true,
+    available: true,
+  },
+  {
+    method: 'copy-stopped',
+    label: 'Copy the stopped VM’s files from its repository',
+    steps:
+      'Stop the VM (when asked), copy its vm.cfg and disk images from its repository over SFTP. The VM must stay stopped until the copy ends (it is checked again at the end).',
+    advantages: ['The virtual disks are consistent.'],
+    disadvantages: ['The virtual machine must be stopped (for the whole copy).'],
+    recommended: true,
+    available: true,
+  },
+  {
+    method: 'hot-clone',
+    label: 'Hot clone of the running VM, then back up the clone’s files',
+    steps: 'Clone the running VM (OCFS2 repositories only), then copy the clone’s files as for a cold clone.',
+    advantages: ['The virtual machine keeps running.'],
+    disadvantages: [
+      'The virtual disks are inconsistent: they must be recovered with a disk repair utility.',
+      'Data may be lost or corrupted.',
+      'Only on OCFS2-based file systems (iSCSI or Fibre Channel storage).',
+      'Do not use it for a virtual machine running Oracle Database (use rman or similar instead).',
+    ],
+    recommended: false,
+    available: false,
+    why: 'not built: the Manager’s REST clone refuses a VM that is not STOPPED (OVMRU_005002E); the hot clone public scripts use goes through the Manager CLI (VmCloneCustomizer with THIN_CLONE, platform-facts.md §3.4), which this product does not drive yet',
+    needsConfirmation:
+      'The clone’s disks will be inconsistent (a disk repair utility is needed, data may be lost); never use it for a VM running Oracle Database.',
+  },
+  {
+    method: 'ova-export',
+    label: 'Export as a virtual appliance (OVA)',
+    steps: 'Export the stopped VM as a virtual appliance into a repository.',
+    advantages: ['One package with the VM’s configuration and disks.'],
+    disadvantages: ['The virtual machine must be stopped.'],
+    recommended: false,
+    available: false,
+    why: 'not built: Oracle VM 3.4 offers it on the Manager CLI (exportVirtualAppliance), but no source confirms its REST call (platform-facts.md §3.3, §3.7)',
+  },
+];
+
+/** The options with their trade-offs, in the guide's order of preference; `available` says which the product runs. */
+export function describeBackupOptions(): OvmBackupOptionInfo[] {
+  return OPTIONS.map((o) => ({ ...o, advantages: [...o.advantages], disadvantages: [...o.disadvantages] }));
+}
+
+/** One option's text as printed before it runs: label, steps, advantages (+) and disadvantages (−). */
+export function tradeOffText(method: OvmBackupMethod): string {
+  const o = OPTIONS.find((x) => x.method === method);
+  if (!o) throw new Error(`unknown Oracle VM backup method "${method}"`);
+  return [
+    `${o.label}${o.recommended ? ' (recommended by the guide, §12.2)' : ''}: ${o.steps}`,
+    ...o.advantages.map((a) => `  + ${a}`),
+    ...o.disadvantages.map((d) => `  - ${d}`),
+  ].join('\n');
+}

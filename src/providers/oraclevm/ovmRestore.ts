@@ -1,0 +1,190 @@
+// Restore of an Oracle VM backup as a new VM: its disk images and an edited vm.cfg (new id, name, disk paths, networks,
+// MACs) written over SFTP into a chosen repository, then the Manager's repository refresh, which imports VM files it
+// finds there, followed to its end; then the VM is put into the chosen server pool.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { VendorError, throwIfAborted } from '../../core/errors';
+import { JobContext } from '../../core/job';
+import { VmInfo } from '../../core/model';
+import { RestoreOptions } from '../../core/provider';
+import { CatalogEntry } from '../../core/repository';
+import { within } from '../../core/safeName';
+import { FollowOptions, idSegment } from './ovmClient';
+import { OvmBackupEnv } from './ovmBackup';
+import { getVm, listRepositories, listServerPools } from './ovmInventory';
+import { listOf, simpleId, toVm } from './ovmRecords';
+import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
+import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
+
+/** Restore options on Oracle VM: `storageId` is the repository (id or name) to import into. */
+export interface OvmRestoreOptions extends RestoreOptions {
+  /** The server pool (id or name) the VM goes into; default the backed-up VM's pool when the Manager still has it. */
+  serverPool?: string;
+  /** `vif` bridges (network ids) of the backup → networks of the target (unmapped ones are kept). */
+  networks?: Record<string, string>;
+}
+
+/** A new object id in the Manager's format: 32 hex, the type's infix (`…0006…` Vm, `…0012….img` disk; *assumed* valid for import). */
+function newOvmId(infix: '0006' | '0012'): string {
+  return `0004fb0000${infix}0000${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * Restores `entry` (an `oraclevm` backup: vm.cfg and disk images) as a new VM. Every `disk` of the vm.cfg must name a
+ * file of the backup under `/OVS/Repositories/<repo>/VirtualDisks/` (else UNSAFE_VM_CFG, before anything is written);
+ * CD-ROM entries are dropped. Files go to new names (`.part`, fsync, rename); a failure before the Manager imported them
+ * removes exactly those files. Steps after the upload are Manager jobs followed to their end.
+ */
+export async function restoreOvmVm(
+  env: OvmBackupEnv,
+  entry: CatalogEntry,
+  opts: OvmRestoreOptions,
+  ctx: JobContext,
+): Promise<VmInfo> {
+  const { client } = env;
+  const m = entry.manifest;
+  if (!m || m.platform !== 'oraclevm' || m.kind !== 'vm')
+    throw new Error(`${entry.label}: not an Oracle VM backup made by this tool (manifest platform "${m?.platform}")`);
+  const context = { connection: env.connection, vm: opts.name ?? m.source.vm?.name };
+  const cfgFile = m.files.find((f) => f.name === 'vm.cfg');
+  if (!cfgFile) throw new Error(`${entry.label}: the backup has no vm.cfg`);
+  const images = new Map(
+    m.files.filter((f) => f.name !== 'vm.cfg').map((f) => [checkSegment(f.name, 'backup file', context), f]),
+  );
+  const text = fs.readFileSync(within(entry.dir, 'vm.cfg'), 'utf8');
+  if (text.length > 1024 * 1024) throw new VendorError(UNSAFE_VM_CFG, ['vm.cfg is larger than 1 MiB'], context);
+
+  // Where it goes: the repository (required), the server pool.
+  if (!opts.storageId) throw new Error('restore on Oracle VM: name the repository to import into (--sr)');
+  const repo = (await listRepositories(client, ctx.signal)).find(
+    (r) => r.id.value === opts.storageId || r.name === opts.storageId,
+  );
+  if (!repo)
+    throw new VendorError('REPOSITORY_NOT_FOUND', [`no repository "${opts.storageId}" on the Manager`], context);
+  const pools = await listServerPools(client, ctx.signal);
+  const poolKey = opts.serverPool ?? m.source.pool?.id;
+  const pool = poolKey ? pools.find((p) => p.id.value === poolKey || p.name === poolKey) : undefined;
+  if (opts.serverPool && !pool)
+    throw new VendorError('SERVER_POOL_NOT_FOUND', [`no server pool "${opts.serverPool}" on the Manager`], context);
+
+  // The new vm.cfg, checked before anything is written.
+  const root = (env.access?.repositoryRoot ?? DEFAULT_REPOSITORY_ROOT).replace(/\/+$/, '');
+  const vmId = newOvmId('0006');
+  const uploads: Array<{ local: string; name: string; bytes: number }> = [];
+  const disks: VmCfgDisk[] = [];
+  for (const d of vmCfgDisks(text)) {
+    if (/:cdrom$/.test(d.device)) {
+      ctx.log(`CD-ROM ${d.path} (${d.device}) is not part of the backup: left out`);
+      continue;
+    }
+    const mm = /^\/OVS\/Repositories\/([^/]+)\/VirtualDisks\/([^/]+)$/.exec(d.path);
+    const name = mm?.[2];
+    if (!mm || mm[1] === '.' || mm[1] === '..' || !name || !images.has(name))
+      throw new VendorError(
+        UNSAFE_VM_CFG,
+        [
+          `vm.cfg: disk ${JSON.stringify(d.path.slice(0, 200))} is not one of the backup's disk images in a repository's VirtualDisks`,
+        ],
+        context,
+      );
+    const newName = `${newOvmId('0012')}.img`;
+    uploads.push({ local: within(entry.dir, name), name: newName, bytes: images.get(name)!.bytes });
+    disks.push({ path: `${root}/${repo.id.value}/VirtualDisks/${newName}`, device: d.device, mode: d.mode });
+  }
+  const displayName = opts.name ?? `${m.source.vm?.name ?? entry.label} (restored)`;
+  const cfg = editVmCfg(text, {
+    vmId,
+    displayName,
+    disks,
+    networks: opts.networks ?? {},
+    keepMacs: !!opts.preserveMacs,
+  });
+
+  const follow: FollowOptions = {
+    signal: ctx.signal,
+    context,
+    onProgress: (msg) => ctx.progress({ bytesDone: 0, message: msg }),
+  };
+  const server = await openRepositoryServer(
+    client,
+    env.access,
+    repo,
+    { sshPassword: env.sshPassword },
+    context,
+    ctx.signal,
+  );
+  const written: string[] = [];
+  const vmDir = server.remote(`VirtualMachines/${vmId}`);
+  let imported = false;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ovm-cfg-'));
+  const files = await server.session.files();
+  try {
+    ctx.log(`writing into repository "${repo.name}" on server ${server.server.name} (${server.folder})`);
+    for (const u of uploads) {
+      throwIfAborted(ctx.signal);
+      const remote = server.remote(`VirtualDisks/${u.name}`);
+      ctx.log(`uploading ${path.basename(u.local)} as VirtualDisks/${u.name}`);
+      written.push(remote);
+      await files.upload(u.local, remote, u.bytes, {
+        signal: ctx.signal,
+        idleMs: env.idleMs,
+        onProgress: (p) => ctx.progress({ ...p, message: u.name }),
+      });
+    }
+    await files.mkdir(vmDir);
+    written.push(vmDir);
+    const localCfg = path.join(tmp, 'vm.cfg');
+    fs.writeFileSync(localCfg, cfg);
+    written.push(`${vmDir}/vm.cfg`);
+    await files.upload(localCfg, `${vmDir}/vm.cfg`, Buffer.byteLength(cfg), { signal: ctx.signal, idleMs: env.idleMs });
+
+    // *assumed* REST spelling of the Manager's "Refresh Repository" (it imports VM files found there).
+    ctx.log(`refreshing repository "${repo.name}" so that the Manager imports the VM`);
+    await client.followJob(
+      await client.write('PUT', `Repository/${idSegment(repo.id.value)}/refresh`, undefined, undefined, ctx.signal),
+      follow,
+    );
+    const known = listOf(await client.get('Vm/id', ctx.signal), 'Vm id list', simpleId).some((s) => s.value === vmId);
+    if (!known)
+      throw new VendorError(
+        'VM_NOT_IMPORTED',
+        [`the Manager's refresh of repository "${repo.name}" did not import VM ${vmId}`],
+        context,
+      );
+    imported = true;
+  } catch (e) {
+    if (!imported) {
+      // Exactly what this restore wrote, newest first (the folder last, rmdir only).
+      const undo = await server.session.files().catch(() => undefined);
+      for (const p of written.reverse()) {
+        await (p === vmDir ? undo?.removeFolder(p) : undo?.removeFile(p))?.catch(() => undefined);
+        await undo?.removeFile(`${p}.part`).catch(() => undefined);
+      }
+      undo?.end();
+    }
+    throw e;
+  } finally {
+    files.end();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await server.session.close();
+  }
+  if (pool) {
+    ctx.log(`adding the VM to server pool "${pool.name}"`);
+    // *assumed* action name, from the documented child-association pattern PUT /{Type}/{id}/add{Child} (protocols.md §2.2).
+    await client.followJob(
+      await client.write(
+        'PUT',
+        `ServerPool/${idSegment(pool.id.value)}/addVm`,
+        undefined,
+        { type: 'com.oracle.ovm.mgr.ws.model.Vm', value: vmId },
+        ctx.signal,
+      ),
+      follow,
+    );
+  }
+  const vm = await getVm(client, vmId, ctx.signal);
+  ctx.log(`restored as "${vm.name}" (${vmId}), ${vm.vmRunState}`);
+  return toVm(vm);
+}

@@ -1,0 +1,142 @@
+// Several file operations on one SFTP channel of an SshSession: mkdir, verified upload (.part, fsync, rename), remove.
+import { SFTPWrapper } from 'ssh2';
+import { CancelledError, throwIfAborted } from '../core/errors';
+import { Progress, ProgressMeter, ThrottledProgress } from '../core/progress';
+import { IdleTimeoutError } from './idleLimit';
+import { watchIdle } from './idleWatch';
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  /** Fails when no write completed for this long, ms. Default 5 min. */
+  idleMs?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** An SFTP call as a promise. */
+export function sftpCall<T>(start: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** SFTP status code 2 (SSH_FX_NO_SUCH_FILE), as ssh2 reports it in `err.code`. */
+function isNoSuchFile(e: unknown): boolean {
+  return (e as { code?: unknown }).code === 2;
+}
+
+/**
+ * One SFTP channel (SshSession.files()). Paths are used as given: callers build them from checked parts only.
+ * `end()` releases the channel.
+ */
+export class SftpFiles {
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly where: string,
+  ) {}
+
+  /** mkdir of one folder (not recursive); fails when it exists (the caller's folder must be its own). */
+  async mkdir(remotePath: string, mode = 0o755): Promise<void> {
+    await sftpCall<void>((cb) => this.sftp.mkdir(remotePath, { mode }, cb)).catch((e: Error) => {
+      throw new Error(`${this.where}: SFTP mkdir ${JSON.stringify(remotePath)}: ${e.message}`);
+    });
+  }
+
+  /** Whether the path exists (lstat). */
+  async exists(remotePath: string): Promise<boolean> {
+    try {
+      await sftpCall((cb) => this.sftp.lstat(remotePath, cb));
+      return true;
+    } catch (e) {
+      if (isNoSuchFile(e)) return false;
+      throw new Error(`${this.where}: SFTP stat ${JSON.stringify(remotePath)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Removes a file; true when it was there. */
+  async removeFile(remotePath: string): Promise<boolean> {
+    try {
+      await sftpCall<void>((cb) => this.sftp.unlink(remotePath, cb));
+      return true;
+    } catch (e) {
+      if (isNoSuchFile(e)) return false;
+      throw new Error(`${this.where}: SFTP remove ${JSON.stringify(remotePath)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Removes an empty folder (rmdir: never recursive); true when it was there. */
+  async removeFolder(remotePath: string): Promise<boolean> {
+    try {
+      await sftpCall<void>((cb) => this.sftp.rmdir(remotePath, cb));
+      return true;
+    } catch (e) {
+      if (isNoSuchFile(e)) return false;
+      throw new Error(`${this.where}: SFTP rmdir ${JSON.stringify(remotePath)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Uploads a local file to `remotePath` through `remotePath.part`: ssh2's fastPut (64 writes of 32 KiB in flight),
+   * then fsync@openssh.com on the .part, then rename. The size written must be the local size. Abort, the idle limit or
+   * any error remove the .part; `remotePath` itself is never written until the rename.
+   * @throws CancelledError, IdleTimeoutError, or Error naming the host and path.
+   */
+  async upload(localPath: string, remotePath: string, bytes: number, opts: UploadOptions = {}): Promise<void> {
+    throwIfAborted(opts.signal);
+    const part = `${remotePath}.part`;
+    const idleMs = opts.idleMs ?? 300_000;
+    let stopped: Error | undefined;
+    const stop = (e: Error) => {
+      if (!stopped) {
+        stopped = e;
+        this.sftp.end();
+      }
+    };
+    const idle = watchIdle(idleMs, () =>
+      stop(new IdleTimeoutError(`${this.where}: SFTP write of ${JSON.stringify(remotePath)}`, idleMs)),
+    );
+    const onAbort = () => stop(new CancelledError());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const progress = new ThrottledProgress(new ProgressMeter(bytes), opts.onProgress);
+    let sent = 0;
+    try {
+      await sftpCall<void>((cb) =>
+        this.sftp.fastPut(
+          localPath,
+          part,
+          {
+            concurrency: 64,
+            chunkSize: 32 * 1024,
+            mode: 0o644,
+            step: (done) => {
+              idle.touch();
+              progress.add(done - sent);
+              sent = done;
+            },
+          },
+          cb,
+        ),
+      );
+      const handle = await sftpCall<Buffer>((cb) => this.sftp.open(part, 'r+', cb));
+      try {
+        const st = await sftpCall<{ size?: number }>((cb) => this.sftp.fstat(handle, cb));
+        if (st.size !== bytes) throw new Error(`wrote ${st.size} bytes, the file has ${bytes}`);
+        await sftpCall((cb) => this.sftp.ext_openssh_fsync(handle, cb));
+      } finally {
+        await sftpCall<void>((cb) => this.sftp.close(handle, cb)).catch(() => undefined);
+      }
+      await sftpCall<void>((cb) => this.sftp.rename(part, remotePath, cb));
+      progress.finish();
+    } catch (e) {
+      progress.stop();
+      if (!stopped) await this.removeFile(part).catch(() => undefined);
+      throw (
+        stopped ?? new Error(`${this.where}: SFTP upload to ${JSON.stringify(remotePath)}: ${(e as Error).message}`)
+      );
+    } finally {
+      idle.stop();
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  end(): void {
+    this.sftp.end();
+  }
+}

@@ -1,0 +1,354 @@
+// Oracle VM VM backup and restore (guide §12.2) against the Manager REST lab and a real sshd serving its repositories.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SEED } from '../lab/ovm';
+import { VmObj } from '../lab/ovm/model';
+import { CancelledError, VendorError } from '../../src/core/errors';
+import { JobContext } from '../../src/core/job';
+import { Journal } from '../../src/core/journal';
+import { BackupRepository } from '../../src/core/repository';
+import { describeBackupOptions } from '../../src/providers/oraclevm/ovmBackupOptions';
+import { OvmFixture, filesUnder, startOvmFixture } from './ovmFixture';
+import { repositoryLeftovers } from './crashRun';
+
+function context(onProgress?: (message: string | undefined, bytes: number) => void, signal?: AbortSignal) {
+  const log: string[] = [];
+  const ctx: JobContext = {
+    signal: signal ?? new AbortController().signal,
+    log: (l) => log.push(l),
+    progress: (p) => onProgress?.(p.message, p.bytesDone),
+    warn: (l) => log.push(`warning: ${l}`),
+  };
+  return { ctx, log };
+}
+
+const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
+  this.timeout(120_000);
+  let f: OvmFixture;
+  afterEach(async () => {
+    await f?.close();
+  });
+
+  /** No clone left on the Manager and nothing in the backup repository's folder. */
+  function assertNoClone(): void {
+    const vms = (f.lab.store.all('Vm') as VmObj[]).map((v) => v.name).sort();
+    assert.deepEqual(vms, [SEED.hostile, SEED.stopped, SEED.running].sort());
+    assert.deepEqual(filesUnder(f.repoFolder(SEED.backupRepository)), []);
+    assert.deepEqual(f.lab.store.repoByName(SEED.backupRepository).virtualDiskIds, []);
+  }
+
+  it('cold clone of a stopped VM: the clone goes into the backup repository, its files are copied with their sha256, then it is deleted; the trade-off is logged first', async () => {
+    f = await startOvmFixture({ diskBytes: 3 * 1024 * 1024 + 5 });
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const { ctx, log } = context();
+    const entry = await f.provider.backupVm(
+      db.id.value,
+      { repository: f.repo, method: 'cold-clone', cloneRepository: SEED.backupRepository },
+      ctx,
+    );
+    assert.match(log[0], /^Cold clone, then back up the clone’s files \(recommended by the guide, §12\.2\)/);
+    assert.match(log[0], /\+ The virtual disks are consistent\.\n {2}- The virtual machine must be stopped\./);
+    assert.equal(entry.manifest?.platform, 'oraclevm');
+    assert.equal(entry.manifest?.source.vm?.uuid, db.id.value);
+    const names = entry.files.map((x) => x.name);
+    assert.equal(names[0], 'vm.cfg');
+    assert.equal(names.length, 2);
+    // The disk's bytes are the source disk's (the clone is a copy of it).
+    const sourceDisk = path.join(f.repoFolder(SEED.repository), 'VirtualDisks');
+    const srcHashes = fs.readdirSync(sourceDisk).map((n) => sha(path.join(sourceDisk, n)));
+    assert.ok(srcHashes.includes(entry.files[1].sha256!));
+    assert.equal(entry.files[1].bytes, 3 * 1024 * 1024 + 5);
+    assert.equal(sha(path.join(entry.dir, names[1])), entry.files[1].sha256);
+    assert.match(fs.readFileSync(path.join(entry.dir, 'vm.cfg'), 'utf8'), /OVM_simple_name = "db01\.0"/);
+    assert.deepEqual((await new BackupRepository(f.repo).verify(entry)).problems, []);
+    assertNoClone();
+    assert.deepEqual(repositoryLeftovers(f.repo), []);
+    assert.ok(
+      f.lab.requests.some((r) => /^DELETE \/ovm\/core\/wsapi\/rest\/Repository\/[^/]+\/VirtualDisk\//.test(r)),
+      'the clone’s disk was deleted by the tool',
+    );
+    assert.equal(f.lab.store.vmByName(SEED.stopped).vmRunState, 'STOPPED');
+  });
+
+  it('a running VM is refused for a cold clone with the Manager’s OVMRU_005002E verbatim; nothing is left; with stop it is stopped and backed up', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
+    const err = await f.provider
+      .backupVm(web.id.value, { repository: f.repo, cloneRepository: SEED.backupRepository }, context().ctx)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(err instanceof VendorError, String(err));
+    assert.equal(err.code, 'OVMRU_005002E');
+    assert.match(
+      err.message,
+      /^connection "ovm", host "127\.0\.0\.1:\d+", VM "web01": OVMRU_005002E \["com\.oracle\.ovm\.mgr\.api\.exception\.RuleException: OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\. \[/,
+    );
+    assertNoClone();
+    assert.deepEqual(filesUnder(f.repo), []);
+    const { ctx, log } = context();
+    const entry = await f.provider.backupVm(
+      web.id.value,
+      { repository: f.repo, stop: true, cloneRepository: SEED.backupRepository },
+      ctx,
+    );
+    assert.ok(log.some((l) => l === 'stopping web01 (it is RUNNING)'));
+    assert.equal(f.lab.store.vmByName(SEED.running).vmRunState, 'STOPPED');
+    assert.equal(entry.files.length, 3);
+    assertNoClone();
+  });
+
+  it('a Manager clone job that fails mid-way: its error verbatim, nothing left in either repository', async () => {
+    f = await startOvmFixture();
+    f.lab.addJobFault({
+      match: 'Clone Vm',
+      atStep: 1,
+      message:
+        'com.oracle.ovm.mgr.api.exception.OVMException: OVMAPI_4010E Attempt to send command: copy to server: ovs1 failed.',
+    });
+    const db = f.lab.store.vmByName(SEED.stopped);
+    await assert.rejects(
+      f.provider.backupVm(db.id.value, { repository: f.repo, cloneRepository: SEED.backupRepository }, context().ctx),
+      (e: unknown) =>
+        e instanceof VendorError && e.code === 'OVMAPI_4010E' && /Attempt to send command/.test(e.message),
+    );
+    assertNoClone();
+    assert.deepEqual(filesUnder(f.repo), []);
+  });
+
+  it('cancel while the Manager clones: the job is aborted (abortedByUser), nothing left in the backup repository or the product’s', async () => {
+    f = await startOvmFixture({ jobStepMs: 300 });
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const ac = new AbortController();
+    const { ctx } = context((m) => {
+      if (m?.startsWith('Cloning virtual disk')) ac.abort();
+    }, ac.signal);
+    await assert.rejects(
+      f.provider.backupVm(db.id.value, { repository: f.repo, cloneRepository: SEED.backupRepository }, ctx),
+      CancelledError,
+    );
+    const job = f.lab.store.jobs().find((j) => j.name === `Clone Vm: ${SEED.stopped}`)!;
+    assert.equal(job.abortedByUser, true);
+    assert.equal(job.jobRunState, 'FAILURE');
+    assertNoClone();
+    assert.deepEqual(filesUnder(f.repo), []);
+  });
+
+  it('cancel while the clone’s disk streams over SFTP: no .part, no folder, the clone and its disk deleted', async () => {
+    f = await startOvmFixture({ diskBytes: 64 * 1024 * 1024 });
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const ac = new AbortController();
+    const { ctx } = context((_m, bytes) => {
+      if (bytes > 0) ac.abort();
+    }, ac.signal);
+    await assert.rejects(
+      f.provider.backupVm(db.id.value, { repository: f.repo, cloneRepository: SEED.backupRepository }, ctx),
+      CancelledError,
+    );
+    assertNoClone();
+    assert.deepEqual(filesUnder(f.repo), []);
+  });
+
+  it('copy of the stopped VM’s own files: no clone; a running VM is refused (VM_NOT_STOPPED) before anything is made', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
+    await assert.rejects(
+      f.provider.backupVm(web.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx),
+      (e: unknown) => e instanceof VendorError && e.code === 'VM_NOT_STOPPED' && /web01/.test(e.message),
+    );
+    assert.deepEqual(filesUnder(f.repo), []);
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const { ctx, log } = context();
+    const entry = await f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, ctx);
+    assert.match(log[0], /^Copy the stopped VM’s files/);
+    const cfg = path.join(f.repoFolder(SEED.repository), 'VirtualMachines', db.id.value, 'vm.cfg');
+    assert.equal(entry.files[0].sha256, sha(cfg));
+    assert.equal(f.lab.store.all('Vm').length, 3);
+    assert.ok(!f.lab.requests.some((r) => r.includes('/clone')));
+  });
+
+  it('hot clone needs an explicit confirmation and is not run; OVA export is not offered; describeBackupOptions gives every trade-off', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
+    await assert.rejects(
+      f.provider.backupVm(web.id.value, { repository: f.repo, method: 'hot-clone' }, context().ctx),
+      (e: unknown) =>
+        e instanceof VendorError && e.code === 'HOT_CLONE_NOT_CONFIRMED' && /Oracle Database/.test(e.message),
+    );
+    await assert.rejects(
+      f.provider.backupVm(
+        web.id.value,
+        { repository: f.repo, method: 'hot-clone', confirmHotClone: true },
+        context().ctx,
+      ),
+      (e: unknown) => e instanceof VendorError && e.code === 'OPERATION_NOT_SUPPORTED',
+    );
+    await assert.rejects(
+      f.provider.backupVm(web.id.value, { repository: f.repo, method: 'ova-export' }, context().ctx),
+      (e: unknown) => e instanceof VendorError && e.code === 'OPERATION_NOT_SUPPORTED' && /REST/.test(e.message),
+    );
+    assert.ok(!f.lab.requests.some((r) => /^PUT .*\/(clone|stop)/.test(r)));
+    const opts = describeBackupOptions();
+    assert.deepEqual(
+      opts.map((o) => [o.method, o.available]),
+      [
+        ['cold-clone', true],
+        ['copy-stopped', true],
+        ['hot-clone', false],
+        ['ova-export', false],
+      ],
+    );
+    const hot = opts.find((o) => o.method === 'hot-clone')!;
+    assert.ok(hot.disadvantages.some((d) => /OCFS2/.test(d)));
+    assert.ok(hot.disadvantages.some((d) => /Oracle Database/.test(d)));
+  });
+
+  it('hostile: a VM named with quotes, $() and a newline backs up into a safe folder; a disk path with ../ is refused before anything is read', async () => {
+    f = await startOvmFixture();
+    const evil = f.lab.store.vmByName(SEED.hostile);
+    const entry = await f.provider.backupVm(
+      evil.id.value,
+      { repository: f.repo, cloneRepository: SEED.backupRepository },
+      context().ctx,
+    );
+    assert.equal(entry.vmName, SEED.hostile);
+    assert.ok(!path.relative(f.repo, entry.dir).includes('$('));
+    assert.ok(!fs.existsSync('/tmp/pwned'));
+    assertNoClone();
+    // A Manager that names a disk outside VirtualDisks/.
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const diskId = f.lab.store.get<{ virtualDiskId: { value: string } } & VmObj>(
+      'VmDiskMapping',
+      db.vmDiskMappingIds[0].value,
+    )!.virtualDiskId.value;
+    (f.lab.store.get('VirtualDisk', diskId) as unknown as { path: string }).path = '/VirtualDisks/../../../etc/passwd';
+    await assert.rejects(
+      f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx),
+      (e: unknown) => e instanceof VendorError && e.code === 'UNSAFE_REPOSITORY_PATH',
+    );
+    assert.deepEqual(
+      filesUnder(f.repo).filter((x) => !x.includes(path.basename(entry.dir))),
+      [],
+    );
+  });
+
+  it('restore: files into a repository over SFTP, the Manager’s refresh imports the VM, it joins the pool with the new name, networks mapped and new MACs', async () => {
+    f = await startOvmFixture();
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const entry = await f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx);
+    const { ctx, log } = context();
+    const vm = await f.provider.restoreVm(
+      entry,
+      { storageId: SEED.repository, name: `db01 "restored" $(x)`, networks: { [SEED.network]: 'net-b' } },
+      ctx,
+    );
+    assert.equal(vm.name, `db01 "restored" $(x)`);
+    const lab = f.lab.store.get<VmObj>('Vm', vm.id)!;
+    assert.equal(lab.vmRunState, 'STOPPED');
+    assert.equal(lab.serverPoolId?.value, db.serverPoolId?.value);
+    assert.ok(
+      f.lab.store
+        .all('ServerPool')
+        .some((p) => (p as unknown as { vmIds: { value: string }[] }).vmIds.some((r) => r.value === vm.id)),
+    );
+    assert.equal(lab.vmDiskMappingIds.length, 1);
+    const cfg = fs.readFileSync(path.join(f.repoFolder(SEED.repository), 'VirtualMachines', vm.id, 'vm.cfg'), 'utf8');
+    assert.match(cfg, /bridge=net-b/);
+    assert.doesNotMatch(cfg, new RegExp(db.id.value));
+    const oldMac = /mac=([0-9a-f:]+)/.exec(fs.readFileSync(path.join(entry.dir, 'vm.cfg'), 'utf8'))![1];
+    assert.doesNotMatch(cfg, new RegExp(oldMac));
+    const mapping = f.lab.store.get<{ virtualDiskId: { value: string } } & VmObj>(
+      'VmDiskMapping',
+      lab.vmDiskMappingIds[0].value,
+    )!;
+    const restoredDisk = path.join(f.repoFolder(SEED.repository), 'VirtualDisks', mapping.virtualDiskId.value);
+    assert.equal(sha(restoredDisk), entry.files[1].sha256);
+    assert.ok(log.some((l) => l.startsWith('refreshing repository')));
+    assert.deepEqual(
+      filesUnder(f.repoFolder(SEED.repository)).filter((x) => x.endsWith('.part')),
+      [],
+    );
+  });
+
+  it('restore refuses a vm.cfg whose disk has a traversal path, before anything is written', async () => {
+    f = await startOvmFixture();
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const entry = await f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx);
+    const cfgFile = path.join(entry.dir, 'vm.cfg');
+    const disk = entry.files[1].name;
+    fs.writeFileSync(
+      cfgFile,
+      fs.readFileSync(cfgFile, 'utf8').replace(`/VirtualDisks/${disk}`, `/VirtualDisks/../../../../etc/${disk}`),
+    );
+    const before = filesUnder(f.repoFolder(SEED.repository));
+    await assert.rejects(
+      f.provider.restoreVm(entry, { storageId: SEED.repository }, context().ctx),
+      (e: unknown) => e instanceof VendorError && e.code === 'UNSAFE_VM_CFG',
+    );
+    assert.deepEqual(filesUnder(f.repoFolder(SEED.repository)), before);
+    assert.ok(!f.lab.requests.some((r) => r.includes('/refresh')));
+  });
+
+  it('a restore whose Manager refresh fails removes exactly the files it wrote', async () => {
+    f = await startOvmFixture();
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const entry = await f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx);
+    const before = filesUnder(f.repoFolder(SEED.repository));
+    f.lab.addJobFault({
+      match: 'Refresh Repository',
+      atStep: 0,
+      message: 'com.oracle.ovm.mgr.api.exception.OVMException: OVMAPI_4010E refresh failed',
+    });
+    await assert.rejects(
+      f.provider.restoreVm(entry, { storageId: SEED.repository }, context().ctx),
+      (e: unknown) => e instanceof VendorError && e.code === 'OVMAPI_4010E',
+    );
+    assert.deepEqual(filesUnder(f.repoFolder(SEED.repository)), before);
+    assert.equal(f.lab.store.all('Vm').length, 3);
+  });
+
+  it('cleanup deletes the clone a dead job’s journal names (found through its recorded Manager job), and never the backed-up VM', async () => {
+    f = await startOvmFixture();
+    const db = f.lab.store.vmByName(SEED.stopped);
+    // What a job killed after the clone finished leaves: its entry (owner a dead pid) with the job id.
+    const { cloneVm } = await import('../../src/providers/oraclevm/ovmVmActions');
+    const { getVm } = await import('../../src/providers/oraclevm/ovmInventory');
+    const journal = new Journal(f.repo);
+    const entry = await journal.begin({
+      connection: 'ovm',
+      platform: 'oraclevm',
+      vm: { id: db.id.value, uuid: db.id.value, name: db.name },
+      before: f.lab.store.all('Vm').map((v) => v.id.value),
+    });
+    await cloneVm(f.provider.client, await getVm(f.provider.client, db.id.value), {
+      serverPoolId: db.serverPoolId!.value,
+      repositoryId: f.lab.store.repoByName(SEED.backupRepository).id.value,
+      submitted: async (job) => {
+        await journal.update(entry, { job: job.id.value, owner: { host: entry.owner.host, pid: 2 ** 22 + 1 } });
+      },
+    });
+    journal.release(entry);
+    assert.equal(f.lab.store.all('Vm').length, 4);
+    const dry = await f.provider.cleanup({ repository: f.repo, dryRun: true }, context().ctx);
+    assert.deepEqual(
+      dry.map((i) => [i.action, i.what.replace(/\(.*\)/, '()')]),
+      [
+        ['would delete', 'clone "db01.0" ()'],
+        ['would delete', 'virtual disk "db01_disk0 ()'],
+      ],
+    );
+    const items = await f.provider.cleanup({ repository: f.repo }, context().ctx);
+    assert.deepEqual(
+      items.map((i) => i.action),
+      ['deleted', 'deleted'],
+    );
+    assertNoClone();
+    assert.equal(f.lab.store.vmByName(SEED.stopped).vmDiskMappingIds.length, 1);
+    assert.deepEqual(repositoryLeftovers(f.repo), []);
+  });
+});
