@@ -57,7 +57,9 @@ export class SftpFiles {
       return true;
     } catch (e) {
       if (isNoSuchFile(e)) return false;
-      throw new Error(`${this.where}: SFTP remove ${JSON.stringify(remotePath)}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`${this.where}: SFTP remove ${JSON.stringify(remotePath)}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 

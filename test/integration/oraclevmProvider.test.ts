@@ -90,11 +90,14 @@ describe('Oracle VM provider', function () {
         [SEED.backupRepository, 'repository', true],
       ],
     );
-    // No snapshots in OVM 3.x, and nothing of issue #15 built yet: neither declared nor present.
+    // No snapshots in OVM 3.x, no metadata backup: neither declared nor present. VM backup and restore are both.
     assert.equal(p.capabilities.snapshots, undefined);
     const asProvider: Provider = p;
-    for (const op of ['snapshot', 'revert', 'deleteSnapshot', 'backupVm', 'restoreVm', 'backupMetadata'] as const)
+    for (const op of ['snapshot', 'revert', 'deleteSnapshot', 'backupMetadata'] as const)
       assert.equal(asProvider[op], undefined, op);
+    assert.equal(p.capabilities.fullBackup, true);
+    assert.equal(typeof asProvider.backupVm, 'function');
+    assert.equal(typeof asProvider.restoreVm, 'function');
     assert.throws(
       () => operation(asProvider, 'snapshot'),
       (e: unknown) => e instanceof VendorError && /^connection "ovm": NOT_OFFERED .*snapshot/.test(e.message),
