@@ -56,6 +56,8 @@ export interface DownloadOptions {
   /** Fails when no read completed for this long, ms. Default 5 min. */
   idleMs?: number;
   onProgress?: (p: Progress) => void;
+  /** Read size (bytes) and reads in flight; default READ_CHUNK × READ_DEPTH. For the SFTP bench's comparisons. */
+  pipeline?: { chunk: number; depth: number };
 }
 
 /** A command that exited non-zero (execOk): the command's program name, exit code and the end of its stderr. */
@@ -76,6 +78,7 @@ export class RemoteCommandError extends Error {
 
 const READ_CHUNK = 64 * 1024;
 const READ_DEPTH = 128;
+const DEFAULT_PIPELINE = { chunk: READ_CHUNK, depth: READ_DEPTH };
 
 /**
  * One authenticated SSH connection. Commands run as `sh -c` lines built only by shellQuote (every argument, the
@@ -260,7 +263,7 @@ export class SshSession {
             })
           ).size;
           setTotal(size);
-          const position = await pumpFile(sftp, handle, sink, () => {
+          const position = await pumpFile(sftp, handle, sink, opts.pipeline ?? DEFAULT_PIPELINE, () => {
             if (stopped) throw stopped;
             idle.touch();
           }).catch((e) => {
@@ -386,7 +389,13 @@ class Collector {
  * order. A short read ends the run: reads issued past it are dropped and reading resumes where it stopped (0 = end of
  * file). `beat` runs after each read (throws to stop). Returns the bytes read.
  */
-async function pumpFile(sftp: SFTPWrapper, handle: Buffer, sink: BodySink, beat: () => void): Promise<number> {
+async function pumpFile(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  sink: BodySink,
+  { chunk: READ_CHUNK, depth: READ_DEPTH }: { chunk: number; depth: number },
+  beat: () => void,
+): Promise<number> {
   type Read = { buf: Buffer; done: Promise<number> };
   const pool: Buffer[] = [];
   let pending: Read[] = [];
