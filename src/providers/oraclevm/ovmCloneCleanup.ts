@@ -3,7 +3,8 @@
 // existed before the job, never a disk still mapped into another VM.
 import { CleanupItem } from '../../core/cleanupReport';
 import { cleanJobFolder } from '../../core/jobFolder';
-import { Journal, JournalEntry, JournalObject, isAbandoned } from '../../core/journal';
+import { Journal, JournalEntry, JournalObject } from '../../core/journal';
+import { sweepJournal } from '../../core/journalSweep';
 import { OvmClient, idSegment } from './ovmClient';
 import { listVmDiskMappings } from './ovmInventory';
 import { listOf, parseJob, parseVirtualDisk, parseVm, simpleId } from './ovmRecords';
@@ -133,36 +134,7 @@ export async function cleanupOvmJournal(
   connection: string,
   dryRun: boolean,
 ): Promise<CleanupItem[]> {
-  const { entries, unreadable } = journal.list();
-  const items: CleanupItem[] = unreadable.map((n) => ({
-    action: 'kept',
-    what: `journal file ${n}`,
-    why: 'unreadable: nothing is deleted on its word',
-  }));
-  for (const f of await journal.removeDeadWrites(dryRun))
-    items.push({
-      action: dryRun ? 'would delete' : 'deleted',
-      what: `file ${f}`,
-      why: 'a journal write its process never finished (the process is gone)',
-    });
-  for (const e of entries.filter((x) => x.connection === connection && x.platform === 'oraclevm')) {
-    if (!isAbandoned(e)) {
-      items.push({
-        action: 'kept',
-        what: `journal entry ${e.id}`,
-        why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running`,
-      });
-      continue;
-    }
-    try {
-      items.push(...(await settleCloneEntry(c, journal, e, entries, dryRun)));
-    } catch (err) {
-      items.push({
-        action: 'skipped',
-        what: `journal entry ${e.id} (VM "${e.vm.name}")`,
-        why: `${(err as Error).message}: left for the next cleanup`,
-      });
-    }
-  }
-  return items;
+  return sweepJournal(journal, connection, 'oraclevm', dryRun, (e, entries) =>
+    settleCloneEntry(c, journal, e, entries, dryRun),
+  );
 }

@@ -2,7 +2,8 @@
 import { CleanupItem } from '../../core/cleanupReport';
 import { VendorError } from '../../core/errors';
 import { cleanJobFolder } from '../../core/jobFolder';
-import { Journal, JournalEntry, JournalObject, isAbandoned } from '../../core/journal';
+import { Journal, JournalEntry, JournalObject } from '../../core/journal';
+import { sweepJournal } from '../../core/journalSweep';
 import { sleep } from '../../core/retry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { TEMP_TAG, XenVbd, XenVm } from './xenRecords';
@@ -108,38 +109,9 @@ export async function cleanupJournal(
   connection: string,
   opts: SettleOptions,
 ): Promise<CleanupItem[]> {
-  const { entries, unreadable } = journal.list();
-  const items: CleanupItem[] = unreadable.map((n) => ({
-    action: 'kept',
-    what: `journal file ${n}`,
-    why: 'unreadable: nothing is deleted on its word',
-  }));
-  for (const f of await journal.removeDeadWrites(opts.dryRun))
-    items.push({
-      action: opts.dryRun ? 'would delete' : 'deleted',
-      what: `file ${f}`,
-      why: 'a journal write its process never finished (the process is gone)',
-    });
-  for (const e of entries.filter((x) => x.connection === connection && x.platform === 'xen')) {
-    if (!isAbandoned(e)) {
-      items.push({
-        action: 'kept',
-        what: `journal entry ${e.id}`,
-        why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running`,
-      });
-      continue;
-    }
-    try {
-      items.push(...(await settleEntry(xapi, journal, e, entries, opts)));
-    } catch (err) {
-      items.push({
-        action: 'skipped',
-        what: `journal entry ${e.id} (VM "${e.vm.name}")`,
-        why: `${(err as Error).message}: left for the next cleanup`,
-      });
-    }
-  }
-  return items;
+  return sweepJournal(journal, connection, 'xen', opts.dryRun, (e, entries) =>
+    settleEntry(xapi, journal, e, entries, opts),
+  );
 }
 
 /** Snapshots carrying the tool's temporary tag that no journal entry names: listed as kept (copies inherit other_config). */

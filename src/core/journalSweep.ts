@@ -1,0 +1,49 @@
+// Cleanup's walk over a repository's journal, the same for every platform: unreadable entries kept, dead half-writes
+// removed, entries of jobs still running left alone, every abandoned entry of the connection settled by the platform.
+import { CleanupItem } from './cleanupReport';
+import { Journal, JournalEntry, isAbandoned } from './journal';
+
+/**
+ * Settles each abandoned entry of `connection` on `platform` with `settle(entry, allEntries)`; one item per object. A
+ * failure on one entry becomes a `skipped` item naming it and does not stop the others.
+ */
+export async function sweepJournal(
+  journal: Journal,
+  connection: string,
+  platform: string,
+  dryRun: boolean,
+  settle: (entry: JournalEntry, entries: JournalEntry[]) => Promise<CleanupItem[]>,
+): Promise<CleanupItem[]> {
+  const { entries, unreadable } = journal.list();
+  const items: CleanupItem[] = unreadable.map((n) => ({
+    action: 'kept',
+    what: `journal file ${n}`,
+    why: 'unreadable: nothing is deleted on its word',
+  }));
+  for (const f of await journal.removeDeadWrites(dryRun))
+    items.push({
+      action: dryRun ? 'would delete' : 'deleted',
+      what: `file ${f}`,
+      why: 'a journal write its process never finished (the process is gone)',
+    });
+  for (const e of entries.filter((x) => x.connection === connection && x.platform === platform)) {
+    if (!isAbandoned(e)) {
+      items.push({
+        action: 'kept',
+        what: `journal entry ${e.id}`,
+        why: `its job (process ${e.owner.pid} on ${e.owner.host}) is still running`,
+      });
+      continue;
+    }
+    try {
+      items.push(...(await settle(e, entries)));
+    } catch (err) {
+      items.push({
+        action: 'skipped',
+        what: `journal entry ${e.id} (VM "${e.vm.name}")`,
+        why: `${(err as Error).message}: left for the next cleanup`,
+      });
+    }
+  }
+  return items;
+}
