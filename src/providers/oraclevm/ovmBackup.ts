@@ -119,7 +119,6 @@ export async function backupOvmVm(
     failure = e;
     throw e;
   } finally {
-    journal.release(entry);
     // Not tied to ctx.signal: a cancelled backup must still delete its clone.
     const items = await settleCloneEntry(client, journal, entry, journal.list().entries, false).catch((e: Error) => [
       { action: 'skipped' as const, what: `journal entry ${entry.id}`, why: e.message },
@@ -132,6 +131,8 @@ export async function backupOvmVm(
         else warn(ctx, line);
       }
     }
+    // Only now may a cleanup take the entry over (an entry of a live job is never abandoned).
+    journal.release(entry);
   }
 }
 

@@ -56,11 +56,11 @@ describe('contextValue tokens from capabilities (never from the platform)', () =
     assert.ok(!hasToken(vmTokens(vm({ snapshotCount: 0 }), vmwareCapabilities), 'canDeleteAllSnapshots'));
   });
 
-  it('an Oracle VM VM gets no snapshot tokens at all (and no backup until it is declared)', () => {
+  it('an Oracle VM VM gets no snapshot tokens at all, and backup (declared since issue #15: cold clone / file copy)', () => {
     const t = tokens(
       vmTokens(vm({ toolsRunning: true, snapshotCount: 3, consolidationNeeded: true }), ORACLEVM_CAPABILITIES),
     );
-    assert.deepEqual(t, ['vm', 'running']);
+    assert.deepEqual(t, ['vm', 'running', 'canBackup']);
     const s = snapshotTokens(snap('s1'), [snap('s1'), snap('s2', 's1')], ORACLEVM_CAPABILITIES);
     assert.ok(!tokens(s).some((x) => SNAPSHOT_TOKENS.test(x)), s);
   });
