@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { syncFolder, writeJsonDurably } from './durableJson';
 
 /** Where a repository keeps its journal: `<repository>/.vmbackup/journal/`, one JSON file per job. */
 export function journalDir(repository: string): string {
@@ -185,35 +186,7 @@ export class Journal {
 
   private async write(entry: JournalEntry): Promise<void> {
     entry.updatedAt = new Date().toISOString();
-    const final = this.file(entry.id);
-    const tmp = `${final}.${process.pid}.tmp`;
-    for (let attempt = 0; ; attempt++) {
-      await fs.promises.mkdir(this.dir, { recursive: true });
-      try {
-        const fh = await fs.promises.open(tmp, 'w');
-        try {
-          await fh.writeFile(JSON.stringify(entry, null, 1));
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        break;
-      } catch (e) {
-        // Another job's `complete` removed the empty folder between the mkdir and the open: make it again.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw e;
-      }
-    }
-    await fs.promises.rename(tmp, final);
-    await syncFolder(this.dir);
-  }
-}
-
-async function syncFolder(dir: string): Promise<void> {
-  const d = await fs.promises.open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
+    await writeJsonDurably(this.file(entry.id), entry);
   }
 }
 
@@ -231,7 +204,8 @@ export function isAbandoned(entry: JournalEntry, now = Date.now()): boolean {
   return !processAlive(entry.owner.pid);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine with that pid runs (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,7 @@
 // manifest.json: what a backup directory holds, written by us, read back by the catalog.
 
-export type BackupKind = 'vm' | 'vm-metadata' | 'pool-metadata' | 'host';
+/** `ovm-manager`: an Oracle VM Manager's .config, chosen MySQL backups and WebLogic LDAP data (guide §12.1). */
+export type BackupKind = 'vm' | 'vm-metadata' | 'pool-metadata' | 'host' | 'ovm-manager';
 
 export interface ManifestFile {
   name: string;
@@ -28,6 +29,9 @@ export interface Manifest {
   /** The export kept a Suspended VM's memory (XAPI preserve_power_state): it comes back Suspended. */
   preservePowerState?: boolean;
   viaSnapshot?: boolean;
+  /** An `ovm-manager` backup: the Manager's UUID and build (from .config), the MySQL backups and LDAP data copied. */
+  ovmManager?: { uuid?: string; buildId?: string; databaseBackups: string[]; weblogicLdap: boolean };
+  /** Names may hold `/` (a copied directory tree): always relative to the backup folder. */
   files: ManifestFile[];
 }
 

@@ -1,4 +1,5 @@
 // SSH to a hypervisor or manager host: pinned host key, commands with quoted arguments, SFTP downloads to disk.
+import { StringDecoder } from 'node:string_decoder';
 import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { CancelledError, describeContext, throwIfAborted } from '../core/errors';
 import { Progress } from '../core/progress';
@@ -41,6 +42,8 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** stdout and stderr are each cut off beyond this (a reply is hostile until read). Default 16 MiB. */
   maxOutputBytes?: number;
+  /** Live output as it arrives (UTF-8 decoded across chunk boundaries), besides what the result collects. */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /** A finished remote command: its output (UTF-8) and exit status; `code` is null when a signal ended it. */
@@ -169,6 +172,9 @@ export class SshSession {
         }
         const out = new Collector(max);
         const err = new Collector(max);
+        const live = opts.onOutput;
+        const outText = new StringDecoder('utf8');
+        const errText = new StringDecoder('utf8');
         let pidText = '';
         let pid: string | undefined;
         let failure: Error | undefined;
@@ -198,10 +204,12 @@ export class SshSession {
             chunk = chunk.subarray(nl + 1);
           }
           out.add(chunk);
+          if (live && chunk.length) live(outText.write(chunk), 'stdout');
         });
         channel.stderr.on('data', (chunk: Buffer) => {
           idle.touch();
           err.add(chunk);
+          if (live) live(errText.write(chunk), 'stderr');
         });
         channel.on('exit', (code: number | null, signal?: string) => {
           exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined };

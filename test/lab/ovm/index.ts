@@ -48,6 +48,8 @@ export interface OvmLab {
   /** Sets managerRunState now (tests flip it when the client says it waits: no timing). */
   setManagerState(state: ManagerRunState): void;
   addJobFault(f: JobFault): void;
+  /** Off: the Manager is stopped (`service ovmm stop`): connections are closed at once, as by a host with nothing on 7002. */
+  setServing(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,10 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     return 'basic';
   }
 
+  let serving = true;
+  server.on('connection', (socket) => {
+    if (!serving) socket.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -220,6 +226,10 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     restartManager,
     setManagerState: setState,
     addJobFault: (f) => jobs.faults.push(f),
+    setServing: (on) => {
+      serving = on;
+      if (!on) server.closeAllConnections();
+    },
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();

@@ -1,0 +1,125 @@
+// The Manager's MySQL backups on its host: where they are (/etc/sysconfig/ovmm DBBACKUP), which there are, how old.
+import { parse } from '../../../formats/parse';
+import { SshSession } from '../../../transport/ssh';
+import { printable } from '../ovmErrors';
+import { DbBackupName, looksLikeBackup, parseDbBackupName } from './dbBackupName';
+import { ManagerLayout } from './managerHost';
+
+/** What /etc/sysconfig/ovmm says about the backups (§12.1.2), read with the product's own parser for that file. */
+export interface DbBackupSettings {
+  /** DBBACKUP, else the guide's default. */
+  directory: string;
+  directoryFrom: 'sysconfig' | 'default';
+  /** DBBACKUP_CMD (the mysqlbackup binary), when set. */
+  tool?: string;
+  /** The Manager UUID kept there too (§12.1.4 note), when set. */
+  uuid?: string;
+  /**
+   * Rotation as the guide states it: automatic backups every 24 h by default, rotated; manual ones never rotated.
+   * The interval and the number kept live in the Manager's database (§12.1.2, CLI getDbBackupConfig), not in this file.
+   */
+  rotation: string;
+}
+
+export interface DbBackup extends DbBackupName {
+  /** The directory's modification time (the Manager host's clock, as epoch ms). */
+  modified: Date;
+  /** Age at listing time, seconds (this machine's clock minus `modified`). */
+  ageSeconds: number;
+}
+
+export interface DbBackupListing {
+  settings: DbBackupSettings;
+  backups: DbBackup[];
+  /** Entries named like backups but refused (hostile or malformed), shown escaped. */
+  refused: string[];
+  /** Observations for the user (no automatic backup for over a day…). */
+  notes: string[];
+}
+
+const ROTATION =
+  'automatic backups (AutoFullBackup-*) run every 24 h by default and are rotated; manual ones (ManualBackup-*) are never rotated. The interval and the number kept are stored in the Manager database (set in the Manager UI Preferences or the CLI setDbBackupConfig, §12.1.2)';
+
+/** A small text file of the host (at most 1 MiB), or undefined when it does not exist or cannot be read. */
+export async function readRemoteText(ssh: SshSession, file: string, signal?: AbortSignal): Promise<string | undefined> {
+  const r = await ssh.exec(['cat', '--', file], { signal, maxOutputBytes: 1024 * 1024 });
+  return r.code === 0 ? r.stdout : undefined;
+}
+
+/** /etc/sysconfig/ovmm parsed (missing file: the guide's defaults). */
+export async function readDbBackupSettings(
+  ssh: SshSession,
+  layout: ManagerLayout,
+  signal?: AbortSignal,
+): Promise<DbBackupSettings> {
+  const text = await readRemoteText(ssh, layout.sysconfig, signal);
+  const values = new Map<string, string>();
+  for (const e of text === undefined ? [] : parse('ovmm-sysconfig', text).entries) values.set(e.key, e.value);
+  const dir = values.get('DBBACKUP');
+  if (dir !== undefined && (!dir.startsWith('/') || /[\u0000-\u001f\u007f]/.test(dir) || dir.split('/').includes('..')))
+    throw new Error(
+      `${ssh.where}: ${layout.sysconfig}: DBBACKUP=${printable(JSON.stringify(dir))} is not an absolute path without ".." and control characters`,
+    );
+  return {
+    directory: dir ?? layout.defaultDbBackup,
+    directoryFrom: dir !== undefined ? 'sysconfig' : 'default',
+    tool: values.get('DBBACKUP_CMD'),
+    uuid: values.get('UUID'),
+    rotation: ROTATION,
+  };
+}
+
+/**
+ * Lists DBBACKUP (`ls -ltr` of §12.1.3, read NUL-separated with GNU find so no name can forge a line): each backup
+ * directory with its age, newest last; names that look like backups but are not valid are refused.
+ */
+export async function listDbBackups(
+  ssh: SshSession,
+  layout: ManagerLayout,
+  signal?: AbortSignal,
+  now = Date.now(),
+): Promise<DbBackupListing> {
+  const settings = await readDbBackupSettings(ssh, layout, signal);
+  const r = await ssh.exec(
+    ['find', settings.directory, '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%T@ %f\\0'],
+    { signal, maxOutputBytes: 8 * 1024 * 1024 },
+  );
+  if (r.code !== 0)
+    throw new Error(`${ssh.where}: cannot list ${settings.directory} (DBBACKUP): ${printable(r.stderr.trim())}`);
+  const backups: DbBackup[] = [];
+  const refused: string[] = [];
+  for (const rec of r.stdout.split('\0')) {
+    const m = /^(\d+(?:\.\d+)?) ([\s\S]+)$/.exec(rec);
+    if (!m) continue;
+    const parsed = parseDbBackupName(m[2]);
+    if (!parsed) {
+      if (looksLikeBackup(m[2])) refused.push(printable(m[2]));
+      continue;
+    }
+    const modified = new Date(Math.round(Number(m[1]) * 1000));
+    backups.push({ ...parsed, modified, ageSeconds: Math.max(0, Math.round((now - modified.getTime()) / 1000)) });
+  }
+  backups.sort((a, b) => a.modified.getTime() - b.modified.getTime());
+  const notes: string[] = [];
+  const lastAuto = backups.filter((b) => b.kind === 'auto').pop();
+  if (!lastAuto)
+    notes.push(
+      'no automatic backup (AutoFullBackup-*) in DBBACKUP: check the Manager (a failed consistency check stops them, §12.1.3)',
+    );
+  else if (lastAuto.ageSeconds > 26 * 3600)
+    notes.push(
+      `the newest automatic backup is ${formatAge(lastAuto.ageSeconds)} old (default interval 24 h): check the interval, or whether a failed consistency check stops them (§12.1.3)`,
+    );
+  return { settings, backups, refused, notes };
+}
+
+/** `3 d 4 h`, `5 h 2 min`, `42 s`. */
+export function formatAge(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min`;
+  return `${seconds} s`;
+}
