@@ -40,9 +40,19 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   backup-pool                            save the pool database (Xen: pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
+  manager-backups                        Oracle VM: the Manager's MySQL backups in DBBACKUP, their age, the rotation rules
+  manager-backup [--run-backup] [--db NAME[,NAME]] [--latest] [--weblogic-ldap]
+                                         Oracle VM: .config (+ sysconfig) into the repository, with database backups
+                                         (--run-backup: BackupDatabase -w first, followed as its Manager job)
+  manager-restore <backup> [--resume] [--yes] [--skip-version-checks]
+                                         Oracle VM: the §12.1.4 restore runbook (stop, RestoreDatabase.sh, start,
+                                         RUNNING, inventory); asks before destructive steps on a terminal, else --yes
+  manager-rebuild (--uuid U | --from <manager-backup-id>) [--resume]
+                                         Oracle VM: the §12.1.5 runbook without a database backup (on a terminal)
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
 Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.
+SSH to the Oracle VM Manager host (connections.yaml managerHost): privateKeyFile, or VMBACKUP_SSH_PASSWORD_<CONNECTION>.
 Oracle VM Servers' SSH (no sshKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;
 
 async function main(argv: string[]): Promise<number> {

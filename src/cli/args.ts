@@ -21,6 +21,11 @@ const BOOLEAN = new Set([
   'children',
   'stop',
   'confirm-hot-clone',
+  'resume',
+  'latest',
+  'run-backup',
+  'weblogic-ldap',
+  'skip-version-checks',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
@@ -42,6 +47,9 @@ const VALUED = new Set([
   'clone-repository',
   'pool',
   'networks',
+  'db',
+  'uuid',
+  'from',
 ]);
 
 /**

@@ -12,6 +12,7 @@ import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
 import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
+import { managerBackupVerb, managerBackupsVerb, managerRebuildVerb, managerRestoreVerb } from './managerVerbs';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -275,6 +276,10 @@ export const verbs: Record<string, Verb> = {
     );
     return 0;
   },
+  'manager-backups': (a, out) => managerBackupsVerb(a, out, ws(a)),
+  'manager-backup': (a, out) => managerBackupVerb(a, out, ws(a)),
+  'manager-restore': (a, out) => managerRestoreVerb(a, out, ws(a)),
+  'manager-rebuild': (a, out) => managerRebuildVerb(a, out, ws(a)),
   verify: async (a, out) => {
     const entry = findBackup(a, a.positional[0]);
     const r = await new BackupRepository(repoFor(a)).verify(entry);

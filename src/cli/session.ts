@@ -33,7 +33,8 @@ export async function openProvider(workspace: string, name?: string): Promise<Pr
   return provider;
 }
 
-function prompt(question: string): Promise<string> {
+/** Asks on the terminal without echo (stderr); rejects at once when stdin is not a terminal (CI: never hangs). */
+export function prompt(question: string): Promise<string> {
   if (!process.stdin.isTTY)
     return Promise.reject(new Error('no password: set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD'));
   return new Promise((resolve) => {

@@ -23,6 +23,18 @@ export interface ConnectionProfile {
   idleTimeoutSeconds?: number;
   /** A platform task still pending after this many minutes is cancelled and the job fails. Default 60. */
   taskDeadlineMinutes?: number;
+  /** Oracle VM: SSH to the Manager host for its own backup and restore (guide §12.1); see ManagerHostSettings. */
+  managerHost?: {
+    host?: string;
+    port?: number;
+    username: string;
+    hostKey?: string;
+    privateKeyFile?: string;
+    oracleHome?: string;
+    sysconfig?: string;
+    service?: string;
+    restoreUser?: string;
+  };
 }
 
 /**

@@ -222,11 +222,11 @@ export async function runRunbook<C>(
     };
     try {
       throwIfAborted(signal);
-      if (rec.status === 'running' && step.verify) {
+      if (rec.status === 'running') {
         host.output(
-          `— step ${i + 1}/${total} ${step.title}: interrupted while running; checking whether it took effect\n`,
+          `— step ${i + 1}/${total} ${step.title}: interrupted while running; ${step.verify ? 'checking whether it took effect' : 'it runs again'}\n`,
         );
-        if (await step.verify(ctx)) {
+        if (step.verify && (await step.verify(ctx))) {
           await end('done', { result: 'in place (checked after the interruption)' });
           continue;
         }

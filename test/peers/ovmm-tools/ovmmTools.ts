@@ -22,6 +22,8 @@ export interface OvmmHost {
   addAutoBackup(ageSeconds: number, version?: string): string;
   /** How long `service ovmm start` keeps the Manager STARTING before RUNNING, ms (tests may flip it earlier). */
   setStartingMs(ms: number): void;
+  /** Seconds RestoreDatabase.sh pauses after `INFO: Restoring the backup...` (a window to kill the client in). */
+  setRestoreDelay(seconds: number): void;
   /** The Manager version in .config (BUILDID) that RestoreDatabase.sh checks backups against. */
   setInstalledVersion(v: string): void;
   close(): Promise<void>;
@@ -65,7 +67,8 @@ export async function installOvmmTools(
     path.join(__dirname, '../../../../test/peers/ovmm-tools/ovmm_stub.py'),
     path.join(stubDir, 'ovmm_stub.py'),
   );
-  const stubConfig = (startingMs: number) =>
+  const tunables = { startingMs: opts.startingMs ?? 300, restoreDelay: 0 };
+  const stubConfig = () =>
     fs.writeFileSync(
       path.join(stubDir, 'ovmm-lab.json'),
       JSON.stringify({
@@ -75,10 +78,10 @@ export async function installOvmmTools(
         datadir,
         services: path.join(peer.files, 'ovmm-services.json'),
         log,
-        startingMs,
+        ...tunables,
       }),
     );
-  stubConfig(opts.startingMs ?? 300);
+  stubConfig();
   const wrapper = (tool: string) =>
     `#!/bin/sh\nexec /usr/bin/python3 ${path.join(stubDir, 'ovmm_stub.py')} '${tool}' "$@"\n`;
   const exe = (file: string, text: string) => {
@@ -124,7 +127,14 @@ export async function installOvmmTools(
       fs.utimesSync(dir, when, when);
       return name;
     },
-    setStartingMs: stubConfig,
+    setStartingMs: (ms) => {
+      tunables.startingMs = ms;
+      stubConfig();
+    },
+    setRestoreDelay: (seconds) => {
+      tunables.restoreDelay = seconds;
+      stubConfig();
+    },
     setInstalledVersion: (v) => {
       writeConfig(v);
       fs.chownSync(configFile, uid, gid);

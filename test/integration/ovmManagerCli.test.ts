@@ -1,0 +1,151 @@
+// `vmbackup manager-*` as a user runs them (node dist/cli.js, no stdin): connections.yaml managerHost, the REST lab and
+// the Manager host stubs on a real sshd; a restore refused without --yes, then resumed; a CLI killed mid-restore, resumed.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
+import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
+import { OvmmHost, installOvmmTools } from '../peers/ovmm-tools/ovmmTools';
+import { CLI, runCli } from './cliRun';
+import { VmObj } from '../lab/ovm/model';
+import { listRunbookStates } from '../../src/core/runbook';
+
+const PASSWORD = 'cli-Mgr-pw-42';
+
+describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST lab', function () {
+  this.timeout(300_000);
+  let lab: OvmLab;
+  let peer: SshdPeer;
+  let host: OvmmHost;
+  let ws: string;
+  const env = { VMBACKUP_PASSWORD_OVM: PASSWORD };
+  const vmNames = () => (lab.store.all('Vm') as VmObj[]).map((v) => v.name).sort();
+
+  before(async () => {
+    assert.ok(fs.existsSync(CLI), 'npm run build first');
+    lab = await startOvmLab({ password: PASSWORD, jobStepMs: 20 });
+    peer = await startSshdPeer();
+    host = await installOvmmTools(peer, lab, { password: PASSWORD, startingMs: 300 });
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovmm-cli-'));
+    fs.mkdirSync(path.join(ws, '.vmbackup'));
+    const s = host.settings;
+    fs.writeFileSync(
+      path.join(ws, '.vmbackup', 'connections.yaml'),
+      [
+        'connections:',
+        '  - name: ovm',
+        '    platform: oraclevm',
+        `    url: https://127.0.0.1:${lab.port}`,
+        '    username: admin',
+        `    thumbprint: "${lab.thumbprint}"`,
+        '    repository: backups',
+        '    managerHost:',
+        `      host: ${s.host}`,
+        `      port: ${s.port}`,
+        `      username: ${s.username}`,
+        `      hostKey: "${s.hostKey}"`,
+        `      privateKeyFile: ${path.join(peer.dir, 'client_key')}`,
+        `      oracleHome: ${s.oracleHome}`,
+        `      sysconfig: ${s.sysconfig}`,
+        `      service: ${s.service}`,
+        '',
+      ].join('\n'),
+    );
+  });
+  after(async () => {
+    await host?.close();
+    await peer?.stop();
+    await lab?.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('manager-backup --run-backup --weblogic-ldap, then manager-backups lists the new backup with its age', async () => {
+    const r = await runCli(['manager-backup', '--run-backup', '--weblogic-ldap'], { ws, env });
+    assert.match(
+      r.stdout,
+      /Manager backup saved to .*ovm-manager \(\d+ files; database: ManualBackup-\d{8}_\d{6}_\d+\)/,
+    );
+    assert.match(r.stderr, /INFO: {2}Backup job finished/);
+    assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
+    const list = JSON.parse((await runCli(['manager-backups', '--json'], { ws, env })).stdout);
+    assert.equal(list.settings.directory, host.dbbackup);
+    assert.ok(
+      list.backups.some(
+        (b: { name: string; ageSeconds: number }) => /^ManualBackup-/.test(b.name) && b.ageSeconds < 3600,
+      ),
+    );
+    const catalog = (await runCli(['catalog'], { ws, env })).stdout;
+    assert.match(catalog, /ovm-manager/);
+    const id = catalog
+      .split('\n')
+      .find((l) => l.includes('ovm-manager'))!
+      .split('  ')[0];
+    assert.match((await runCli(['verify', id], { ws, env })).stdout, /: OK$/m);
+    for (const c of host.log()) assert.ok(!c.cmdline.includes(PASSWORD));
+  });
+
+  it('manager-restore without a terminal and without --yes stops before the first destructive step; --resume --yes finishes it', async () => {
+    const name = host.addAutoBackup(120);
+    const backedUp = vmNames();
+    const err = await runCli(['manager-restore', name], { ws, env }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.ok(err);
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /"Stop ovmcli, ovmm and ovmm_mysql" needs a confirmation .*add --yes/);
+    assert.equal(lab.store.manager().managerRunState, 'RUNNING');
+    lab.store.removeVm(lab.store.vmByName(SEED.running), true);
+    const r = await runCli(['manager-restore', name, '--resume', '--yes'], { ws, env });
+    assert.match(r.stdout, /✓ 7\/7 What is left to do by hand: done/);
+    assert.deepEqual(vmNames(), backedUp);
+  });
+
+  it('a CLI killed (SIGKILL) while RestoreDatabase.sh runs: --resume --yes re-runs that step and ends with the inventory back', async () => {
+    const name = host.addAutoBackup(60);
+    const backedUp = vmNames();
+    lab.store.removeVm(lab.store.vmByName(SEED.stopped), true);
+    host.setRestoreDelay(30);
+    try {
+      const child = spawn(process.execPath, [CLI, 'manager-restore', name, '--yes', '--workspace', ws], {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let seen = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (d: Buffer) => {
+          seen += d.toString();
+          if (seen.includes('INFO: Restoring the backup...')) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.once('exit', () => reject(new Error(`exited before the restore: ${seen}`)));
+      });
+      await new Promise((r) => child.once('exit', r));
+    } finally {
+      host.setRestoreDelay(0);
+    }
+    const repo = path.join(ws, 'backups');
+    const killed = listRunbookStates(repo).pop()!;
+    assert.equal(killed.status, 'running');
+    assert.equal(killed.steps.find((s) => s.id === 'restore-database')?.status, 'running');
+    const r = await runCli(['manager-restore', name, '--resume', '--yes'], { ws, env });
+    assert.match(r.stderr, /interrupted while running/);
+    const done = listRunbookStates(repo).find((s) => s.id === killed.id)!;
+    assert.equal(done.status, 'done');
+    assert.equal(done.steps.find((s) => s.id === 'restore-database')?.attempts, 2);
+    assert.equal(done.steps.find((s) => s.id === 'stop-services')?.attempts, 1);
+    assert.deepEqual(vmNames(), backedUp);
+  });
+
+  it('a hostile backup name is refused before anything is contacted', async () => {
+    const err = await runCli(['manager-restore', 'ManualBackup-$(id)'], { ws, env }).then(
+      () => undefined,
+      (e: { stderr: string }) => e,
+    );
+    assert.match(err!.stderr, /is not a Manager database backup name/);
+  });
+});
