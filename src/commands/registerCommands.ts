@@ -24,6 +24,7 @@ import { resetPowerState } from './resetPowerState';
 import { renameSnapshot } from './renameSnapshot';
 import { restoreMetadata } from './restoreMetadata';
 import { restoreVm } from './restoreVm';
+import { runManagerRestore } from './runManagerRestore';
 import { revertSnapshot } from './revertSnapshot';
 import { showJobLog } from './showJobLog';
 import { verifyBackup } from './verifyBackup';
@@ -57,6 +58,7 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.openDemoLab': openDemoLab,
   'vmbackup.loadMore': loadMore,
   'vmbackup.pinCertificate': pinCertificate,
+  'vmbackup.runManagerRestore': runManagerRestore,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

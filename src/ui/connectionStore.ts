@@ -127,7 +127,8 @@ export class ConnectionStore implements vscode.Disposable {
     return provider;
   }
 
-  private async password(profile: ConnectionProfile): Promise<string> {
+  /** The connection's password: SecretStorage, else the environment (headless starts), else asked once and stored. */
+  async password(profile: ConnectionProfile): Promise<string> {
     let password = await this.secrets.get(secretKey(profile.name));
     // Headless starts (the demo, CI) hand a password over in the environment, as the CLI takes it; it moves into SecretStorage.
     const fromEnv = password ? undefined : passwordFromEnv(profile.name);
