@@ -1,6 +1,7 @@
 // A JSON record written so that after a crash it is either the old or the new version, never a torn one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { syncDir } from './slabFile';
 
 /**
  * Writes `data` as JSON to `file`: into `<file>.<pid>.tmp`, fsync, rename over `file`, fsync of the folder (made if
@@ -26,15 +27,5 @@ export async function writeJsonDurably(file: string, data: unknown): Promise<voi
     }
   }
   await fs.promises.rename(tmp, file);
-  await syncFolder(dir);
-}
-
-/** fsync of a folder: a rename or unlink in it survives a crash once this returned. */
-export async function syncFolder(dir: string): Promise<void> {
-  const d = await fs.promises.open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+  await syncDir(dir);
 }

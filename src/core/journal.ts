@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { syncFolder, writeJsonDurably } from './durableJson';
+import { writeJsonDurably } from './durableJson';
+import { syncDir } from './slabFile';
 
 /** Where a repository keeps its journal: `<repository>/.vmbackup/journal/`, one JSON file per job. */
 export function journalDir(repository: string): string {
@@ -121,7 +122,7 @@ export class Journal {
   /** Records completion: the entry's file goes (unlink + fsync), then the journal folders if nothing else is in them. */
   async complete(entry: JournalEntry): Promise<void> {
     await fs.promises.rm(this.file(entry.id), { force: true });
-    await syncFolder(this.dir).catch(() => undefined);
+    await syncDir(this.dir).catch(() => undefined);
     await this.removeEmptyFolders();
   }
 

@@ -23,18 +23,33 @@ export interface ConnectionProfile {
   idleTimeoutSeconds?: number;
   /** A platform task still pending after this many minutes is cancelled and the job fails. Default 60. */
   taskDeadlineMinutes?: number;
-  /** Oracle VM: SSH to the Manager host for its own backup and restore (guide §12.1); see ManagerHostSettings. */
-  managerHost?: {
-    host?: string;
-    port?: number;
-    username: string;
-    hostKey?: string;
-    privateKeyFile?: string;
-    oracleHome?: string;
-    sysconfig?: string;
-    service?: string;
-    restoreUser?: string;
-  };
+  /** Oracle VM: SSH to the Manager host for its own backup and restore (guide §12.1). */
+  managerHost?: ManagerHostSettings;
+}
+
+/**
+ * How to reach an Oracle VM Manager host over SSH and where its files are. Paths default to the guide's (Oracle VM 3.4
+ * Administrator's Guide §12.1): `/u01/app/oracle` as the Oracle base, `/etc/sysconfig/ovmm`, `/sbin/service`.
+ */
+export interface ManagerHostSettings {
+  /** SSH host (default: the Manager's REST host). */
+  host?: string;
+  /** SSH port (default 22). */
+  port?: number;
+  /** SSH user: root for the services (§12.1.4 step 2), or a user that may run them. */
+  username: string;
+  /** The pinned SSH host-key fingerprint (SHA256:…). */
+  hostKey?: string;
+  /** A private key file for key authentication (else the SSH password from the environment). */
+  privateKeyFile?: string;
+  /** The Oracle base (default `/u01/app/oracle`): `ovm-manager-3/`, `mysql/dbbackup` are under it. */
+  oracleHome?: string;
+  /** Default `/etc/sysconfig/ovmm` (§12.1.2: DBBACKUP, DBBACKUP_CMD). */
+  sysconfig?: string;
+  /** Default `/sbin/service` (§12.1.4 steps 2 and 4). */
+  service?: string;
+  /** Run RestoreDatabase.sh as this user through `su - <user> -c` (§12.1.4 step 3: `su - oracle`); unset: as the SSH user. */
+  restoreUser?: string;
 }
 
 /**

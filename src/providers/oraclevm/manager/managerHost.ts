@@ -1,30 +1,8 @@
 // The Oracle VM Manager host as the guide lays it out (§12.1): where .config, the tools, the backups and the services are.
+import { ManagerHostSettings } from '../../../core/model';
 import { shellCommand } from '../../../transport/shellQuote';
 
-/**
- * How to reach the Manager host over SSH and where its files are. Paths default to the guide's (Oracle VM 3.4
- * Administrator's Guide §12.1): `/u01/app/oracle` as the Oracle base, `/etc/sysconfig/ovmm`, `/sbin/service`.
- */
-export interface ManagerHostSettings {
-  /** SSH host (default: the Manager's REST host). */
-  host?: string;
-  /** SSH port (default 22). */
-  port?: number;
-  /** SSH user: root for the services (§12.1.4 step 2), or a user that may run them. */
-  username: string;
-  /** The pinned SSH host-key fingerprint (SHA256:…). */
-  hostKey?: string;
-  /** A private key file for key authentication (else the SSH password from the environment). */
-  privateKeyFile?: string;
-  /** The Oracle base (default `/u01/app/oracle`): `ovm-manager-3/`, `mysql/dbbackup` are under it. */
-  oracleHome?: string;
-  /** Default `/etc/sysconfig/ovmm` (§12.1.2: DBBACKUP, DBBACKUP_CMD). */
-  sysconfig?: string;
-  /** Default `/sbin/service` (§12.1.4 steps 2 and 4). */
-  service?: string;
-  /** Run RestoreDatabase.sh as this user through `su - <user> -c` (§12.1.4 step 3: `su - oracle`); unset: as the SSH user. */
-  restoreUser?: string;
-}
+export type { ManagerHostSettings };
 
 /** The guide's paths on a Manager host, from the settings' Oracle base. */
 export class ManagerLayout {

@@ -6,6 +6,7 @@ import { SshSession } from '../../../transport/ssh';
 import { OvmClient } from '../ovmClient';
 import { printable } from '../ovmErrors';
 import { listServerPools, listServers, listVms } from '../ovmInventory';
+import { RunbookStep } from '../../../core/runbook';
 import { ManagerLayout, ManagerService } from './managerHost';
 
 /**
@@ -105,4 +106,18 @@ export async function inventorySummary(client: OvmClient, signal?: AbortSignal):
 export function sameUuid(a: string | undefined, b: string | undefined): boolean {
   const n = (x: string) => x.replace(/[^0-9a-f]/gi, '').toLowerCase();
   return !!a && !!b && n(a) === n(b);
+}
+
+/** The runbooks' step that waits for managerRunState RUNNING (waitForRunning), for any context with a REST client. */
+export function waitRunningStep<C extends { client: OvmClient; waitTimeoutMs?: number }>(
+  title: string,
+): RunbookStep<C> {
+  return {
+    id: 'wait-running',
+    title,
+    source: 'REST managerRunState (vmapi-rest-managerstate)',
+    async run(c) {
+      return waitForRunning(c.client, { signal: c.signal, output: c.output, timeoutMs: c.waitTimeoutMs });
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // in the guide's order, each confirmed and recorded.
 import { Runbook, RunbookStep } from '../../../core/runbook';
 import { OvmClient } from '../ovmClient';
-import { inventorySummary, sameUuid, waitForRunning } from './managerState';
+import { inventorySummary, sameUuid, waitRunningStep } from './managerState';
 
 export interface ManagerRebuildContext {
   client: OvmClient;
@@ -47,14 +47,7 @@ export function managerRebuildRunbook(): Runbook<ManagerRebuildContext> {
     name: MANAGER_REBUILD,
     title: 'Oracle VM Manager rebuild without a database backup (§12.1.5)',
     steps: [
-      {
-        id: 'wait-running',
-        title: 'Wait until the reinstalled Manager is RUNNING',
-        source: 'REST managerRunState',
-        async run(c) {
-          return waitForRunning(c.client, { signal: c.signal, output: c.output, timeoutMs: c.waitTimeoutMs });
-        },
-      },
+      waitRunningStep('Wait until the reinstalled Manager is RUNNING'),
       {
         id: 'check-uuid',
         title: 'Check the Manager was reinstalled with the old UUID',

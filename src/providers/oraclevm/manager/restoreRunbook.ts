@@ -8,7 +8,7 @@ import { configIdentity } from './managerBackup';
 import { formatAge, listDbBackups, readRemoteText } from './dbBackups';
 import { requireDbBackupName } from './dbBackupName';
 import { ManagerLayout, START_ORDER, STOP_ORDER } from './managerHost';
-import { inventorySummary, runService, sameUuid, serviceRunning, waitForRunning } from './managerState';
+import { inventorySummary, runService, sameUuid, serviceRunning, waitRunningStep } from './managerState';
 
 export interface ManagerRestoreContext {
   ssh: SshSession;
@@ -94,14 +94,7 @@ export function managerRestoreRunbook(): Runbook<ManagerRestoreContext> {
           return true;
         },
       },
-      {
-        id: 'wait-running',
-        title: 'Wait until the Manager is RUNNING',
-        source: 'REST managerRunState (vmapi-rest-managerstate)',
-        async run(c) {
-          return waitForRunning(c.client, { signal: c.signal, output: c.output, timeoutMs: c.waitTimeoutMs });
-        },
-      },
+      waitRunningStep('Wait until the Manager is RUNNING'),
       {
         id: 'verify-inventory',
         title: 'Check the inventory is back',
