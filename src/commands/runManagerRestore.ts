@@ -100,13 +100,16 @@ async function runInTerminal(
 ): Promise<void> {
   const controller = new AbortController();
   const write = new vscode.EventEmitter<string>();
+  let opened: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (opened = resolve));
   const pty: vscode.Pseudoterminal = {
     onDidWrite: write.event,
-    open: () => undefined,
+    open: () => opened(),
     close: () => controller.abort(),
   };
   const terminal = vscode.window.createTerminal({ name: `Restore Oracle VM Manager ${name}`, pty });
   terminal.show();
+  await ready; // what is written before the terminal opened is not shown
   const out = (t: string) => write.fire(show(t).replace(/\r?\n/g, '\r\n'));
   const host: RunbookHost = {
     output: out,

@@ -103,6 +103,9 @@ export class RunbookError extends Error {
   }
 }
 
+/** Ids of the runs going on in this process (a second resume of one of them is refused). */
+const live = new Set<string>();
+
 /** The folder of a repository's runbook states. */
 export function runbookDir(repository: string): string {
   return path.join(repository, '.vmbackup', 'runbooks');
@@ -157,9 +160,13 @@ export async function runRunbook<C>(
   let state: RunbookState;
   if (opts.resume) {
     if (!existing) throw new Error(`${book.title}: no unfinished run for ${opts.subject} to resume`);
-    if (existing.owner.host === os.hostname() && existing.owner.pid !== process.pid && existing.status === 'running')
-      if (processAlive(existing.owner.pid))
-        throw new Error(`${book.title}: the run ${existing.id} is still running in process ${existing.owner.pid}`);
+    const elsewhere =
+      existing.owner.host === os.hostname() &&
+      existing.owner.pid !== process.pid &&
+      existing.status === 'running' &&
+      processAlive(existing.owner.pid);
+    if (elsewhere || live.has(existing.id))
+      throw new Error(`${book.title}: the run ${existing.id} is still running in process ${existing.owner.pid}`);
     const differs = Object.keys({ ...existing.params, ...opts.params }).filter(
       (k) => existing.params[k] !== opts.params[k],
     );
@@ -192,7 +199,23 @@ export async function runRunbook<C>(
       steps: book.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending', attempts: 0 })),
     };
   }
-  const file = path.join(runbookDir(opts.repository), `${state.id}.json`);
+  live.add(state.id);
+  try {
+    return await runSteps(book, context, host, state, signal, opts.repository);
+  } finally {
+    live.delete(state.id);
+  }
+}
+
+async function runSteps<C>(
+  book: Runbook<C>,
+  context: C,
+  host: RunbookHost,
+  state: RunbookState,
+  signal: AbortSignal,
+  repository: string,
+): Promise<RunbookState> {
+  const file = path.join(runbookDir(repository), `${state.id}.json`);
   const save = async () => {
     state.updatedAt = new Date().toISOString();
     await writeJsonDurably(file, state);

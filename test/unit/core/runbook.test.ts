@@ -173,4 +173,29 @@ describe('runbook engine', () => {
       /still running in process/,
     );
   });
+
+  it('a run going on in this process cannot be resumed a second time beside it', async () => {
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((r) => (release = r));
+    const slow: Runbook<Ctx> = {
+      name: 'test-book',
+      title: 'Test book',
+      steps: [{ id: 'a', title: 'Step a', run: () => blocked.then(() => 'a ok') }],
+    };
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((r) => (started = r));
+    const first = runRunbook(
+      slow,
+      { ran: [], effect: new Set<string>() },
+      host([], [], (s) => (s.status === 'running' ? started() : undefined)),
+      { repository: repo, ...opts },
+    );
+    await running;
+    await assert.rejects(
+      runRunbook(slow, { ran: [], effect: new Set<string>() }, host(), { repository: repo, ...opts, resume: true }),
+      /still running in process/,
+    );
+    release();
+    assert.equal((await first).status, 'done');
+  });
 });
