@@ -11,6 +11,8 @@ import { pinCpus } from './cpuPinning';
 import { extraBenches } from './extra';
 import { activationBench } from './activation';
 import { liveInventoryBenches } from './liveInventory';
+import { vsphereInventoryBench } from './vsphereInventory';
+import { vsphereBackupBench } from './vsphereBackup';
 import { repoRoot } from '../test/e2e/codeServer';
 
 const PASSWORD = 'bench-lab-pw';
@@ -128,15 +130,16 @@ function permutations<T>(xs: T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
-/** BENCH_ONLY=export,import,…: only those rows (export, import, inventory, extra, activation); all when unset. */
+/** BENCH_ONLY=export,import,…: only those rows (export, import, inventory, vsphere, extra, activation); all when unset. */
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'export,import,inventory,extra,activation').split(',').map((x) => x.trim()),
+  (process.env.BENCH_ONLY ?? 'export,import,inventory,vsphere,extra,activation').split(',').map((x) => x.trim()),
 );
 
 async function main(): Promise<void> {
   if (ONLY.has('export')) await throughput(EXPORT_MIB, 'export');
   if (ONLY.has('import')) await throughput(IMPORT_MIB, 'import');
   if (ONLY.has('inventory')) rows.push(...(await liveInventoryBenches(pinning.labPrefix, ROUNDS)));
+  if (ONLY.has('vsphere')) rows.push(...(await vsphereInventoryBench(ROUNDS)), ...(await vsphereBackupBench(ROUNDS)));
   if (ONLY.has('extra')) rows.push(...(await extraBenches()));
   pinning.release();
   if (ONLY.has('activation'))

@@ -1,6 +1,7 @@
 // npm run bench:vsphere — the vSphere inventory of a vcsim with BENCH_VSPHERE_VMS VMs (default 2,000) read by our client
 // (one RetrievePropertiesEx through a ContainerView, decoded and mapped) against `curl` posting the same request in the
-// same run, plus RSS growth. Prints a table; asserts nothing (the machine is shared).
+// same run, plus RSS growth; then the image backup of a 1 GiB disk against curl (vsphereBackup.ts). BENCH_ONLY=
+// inventory or backup runs one. Prints a table; asserts nothing (the machine is shared).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,11 +16,23 @@ import {
 } from '../src/providers/vmware/vimPropertyCollector';
 import { INVENTORY_SPECS, toInventory } from '../src/providers/vmware/vmwareRecords';
 import { median, peakRssGrowth, runMeasured, timed } from './measure';
+import { vsphereBackupBench } from './vsphereBackup';
 
 const VMS = Number(process.env.BENCH_VSPHERE_VMS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'inventory,backup').split(',').map((x) => x.trim()));
+
 async function main(): Promise<void> {
+  const rows: Array<[string, string, string]> = [];
+  if (ONLY.has('inventory')) rows.push(...(await vsphereInventoryBench(ROUNDS)));
+  if (ONLY.has('backup')) rows.push(...(await vsphereBackupBench(ROUNDS)));
+  const w = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c}`);
+}
+
+/** Rows `[what, value, note]`: our inventory read against curl's same RetrievePropertiesEx, `rounds` alternating runs. */
+export async function vsphereInventoryBench(rounds: number): Promise<Array<[string, string, string]>> {
   const started = await timed(() => startVcsim({ dc: 1, cluster: 1, host: 0, vm: VMS }));
   const sim = started.value;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-vsphere-'));
@@ -45,7 +58,7 @@ async function main(): Promise<void> {
     let rss = 0;
     const inventory = async () => toInventory(await retrieveFromContainer(client, root, INVENTORY_SPECS));
     rss = (await peakRssGrowth(inventory)).mib; // first, on a fresh heap, and untimed (its sampling and forced GC)
-    for (let i = 0; i < ROUNDS; i++) {
+    for (let i = 0; i < rounds; i++) {
       const r = await timed(inventory);
       ours.push(r.seconds);
       objects = r.value.vms.length;
@@ -58,22 +71,24 @@ async function main(): Promise<void> {
         ).seconds,
       );
     }
-    const rows = [
-      ['vcsim start', `${VMS} VMs`, `${started.seconds.toFixed(2)} s`],
-      ['inventory (ours, median)', `${objects} VMs`, `${median(ours).toFixed(2)} s`],
-      ['same RetrievePropertiesEx with curl (median)', '', `${median(curl).toFixed(2)} s`],
-      ['ours / curl', '', `${(median(ours) / median(curl)).toFixed(2)}×`],
-      ['RSS growth (peak)', '', `${rss.toFixed(0)} MiB`],
-    ];
-    for (const [a, b, c] of rows) console.log(`${a.padEnd(46)} ${b.padEnd(12)} ${c}`);
     await client.logout();
+    return [
+      ['vSphere: vcsim start', `${VMS} VMs`, `${started.seconds.toFixed(2)} s`],
+      [
+        `vSphere inventory of ${objects} VMs: ours / the same RetrievePropertiesEx with curl (medians)`,
+        `${median(ours).toFixed(2)} s / ${median(curl).toFixed(2)} s`,
+        `ratio ${(median(ours) / median(curl)).toFixed(2)}× (goal ≤ 1.3×)`,
+      ],
+      ['vSphere inventory: peak RSS growth', `${rss.toFixed(0)} MiB`, 'goal < 64 MiB'],
+    ];
   } finally {
     await sim.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

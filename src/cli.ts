@@ -16,17 +16,23 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   snapshot-delete-all <vm>               delete every snapshot of a VM (vSphere)
   snapshot-rename <vm> <snapshot> --name N
                                          rename a snapshot (vSphere)
-  consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it)
+  consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it; cleanup offers it)
   backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
                                          a suspended VM keeps its memory unless --no-preserve-power-state;
                                          exit 3: backed up, but something is left for cleanup (named);
                                          --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
-                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it
+                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it;
+                                         vSphere VMs that need consolidation are listed (offered: consolidate <vm>)
   restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
                                          restore as a new VM (new MAC addresses unless --preserve-macs);
                                          --sr: Xen SR ref, vSphere datastore moref or name;
                                          an OVF backup comes back by OVF import (--format ovf to insist)
+          vSphere placement (morefs or names): [--datastore DS] [--host H | --cluster C] [--resource-pool RP]
+                                         [--folder F] [--network ethernet0=NET]... [--power-on]; a NIC's network
+                                         is matched by name unless mapped; an unknown one is refused before upload
+  storage                                datastores / SRs with free space
+  networks                               networks VMs attach to (vSphere: targets of --network)
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
   backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]

@@ -1,7 +1,10 @@
 // Minimal argv parsing: positionals plus --flag / --flag=value / --flag value.
 export interface Args {
   positional: string[];
+  /** Each flag's last value (`true` for a flag without one). */
   flags: Record<string, string | true>;
+  /** Every value a flag was given, in order (for a repeatable flag such as `--network nic=net`). */
+  repeated: Record<string, string[]>;
 }
 
 /** Flags that never take a value. */
@@ -26,6 +29,7 @@ const BOOLEAN = new Set([
   'run-backup',
   'weblogic-ldap',
   'skip-version-checks',
+  'power-on',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
@@ -50,6 +54,12 @@ const VALUED = new Set([
   'db',
   'uuid',
   'from',
+  'datastore',
+  'host',
+  'cluster',
+  'resource-pool',
+  'folder',
+  'network',
 ]);
 
 /**
@@ -60,6 +70,11 @@ const VALUED = new Set([
 export function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
+  const repeated: Record<string, string[]> = {};
+  const set = (k: string, v: string) => {
+    flags[k] = v;
+    (repeated[k] ??= []).push(v);
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) {
@@ -67,12 +82,12 @@ export function parseArgs(argv: string[]): Args {
       continue;
     }
     const [k, v] = a.slice(2).split(/=(.*)/s, 2);
-    if (v !== undefined) flags[k] = v;
+    if (v !== undefined) set(k, v);
     else if (VALUED.has(k)) {
       if (argv[i + 1] === undefined) throw new Error(`--${k} needs a value`);
-      flags[k] = argv[++i];
-    } else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !BOOLEAN.has(k)) flags[k] = argv[++i];
+      set(k, argv[++i]);
+    } else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !BOOLEAN.has(k)) set(k, argv[++i]);
     else flags[k] = true;
   }
-  return { positional, flags };
+  return { positional, flags, repeated };
 }

@@ -114,6 +114,30 @@ function formatFlag(a: Args): BackupFormat | undefined {
   return f;
 }
 
+const str = (a: Args, k: string) => (typeof a.flags[k] === 'string' ? (a.flags[k] as string) : undefined);
+
+/**
+ * vSphere restore placement from `--host`, `--cluster`, `--resource-pool`, `--folder` (morefs or names), `--network
+ * nic=net` (repeatable) and `--power-on`; other platforms ignore what they do not know.
+ */
+function placementFlags(a: Args): Record<string, unknown> {
+  const networkMap: Record<string, string> = {};
+  for (const m of a.repeated.network ?? []) {
+    const i = m.indexOf('=');
+    if (i < 1 || i === m.length - 1)
+      throw new Error(`--network ${m}: expected <nic>=<network>, e.g. ethernet0="VM Network"`);
+    networkMap[m.slice(0, i)] = m.slice(i + 1);
+  }
+  return {
+    hostId: str(a, 'host'),
+    clusterId: str(a, 'cluster'),
+    resourcePoolId: str(a, 'resource-pool'),
+    folderId: str(a, 'folder'),
+    networkMap: Object.keys(networkMap).length ? networkMap : undefined,
+    powerOn: !!a.flags['power-on'],
+  };
+}
+
 /** `backup <vm>…`: one job per VM, at most the connection's concurrencyPerHost at once on each host. */
 const backupVerb: Verb = (a, out) =>
   withProvider(a, async (p) => {
@@ -223,6 +247,19 @@ export const verbs: Record<string, Verb> = {
       out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
       return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
     }),
+  storage: (a, out) =>
+    withProvider(a, async (p) => {
+      const list = await p.listStorage();
+      const gib = (b?: number) => (b === undefined ? '?' : (b / 2 ** 30).toFixed(1));
+      out(list, list.map((s) => `${s.name}  ${s.type}  ${gib(s.freeBytes)} GiB free  ${s.id}`).join('\n'));
+      return 0;
+    }),
+  networks: (a, out) =>
+    withProvider(a, async (p) => {
+      const list = await p.listNetworks();
+      out(list, list.map((n) => `${n.name}  ${n.type ?? ''}  ${n.id}`).join('\n'));
+      return 0;
+    }),
   restore: (a, out) => {
     const entry = findBackup(a, a.positional[0]);
     const replaceOriginal = !!a.flags['replace-original'];
@@ -237,11 +274,12 @@ export const verbs: Record<string, Verb> = {
         entry,
         {
           name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
-          storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined,
+          storageId: str(a, 'datastore') ?? str(a, 'sr'),
           preserveMacs: !!a.flags['preserve-macs'],
           replaceOriginal,
           format: formatFlag(a),
           ...(p.platform === 'oraclevm' ? ovmRestoreOptions(a) : {}),
+          ...(p.platform === 'vmware' ? placementFlags(a) : {}),
         },
         terminalContext(!!a.flags.json),
       );

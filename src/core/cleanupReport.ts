@@ -1,7 +1,11 @@
 // What a cleanup did (or, in a dry run, would do), one item per object, each with its reason.
 
-/** `deleted` / `would delete` (dry run): the journal names it and the platform confirmed it; `skipped`: ours but not deletable now (busy, in use); `kept`: not proven ours. */
-export type CleanupAction = 'deleted' | 'would delete' | 'skipped' | 'kept';
+/**
+ * `deleted` / `would delete` (dry run): the journal names it and the platform confirmed it; `skipped`: ours but not
+ * deletable now (busy, in use); `kept`: not proven ours; `offered`: not ours to change unasked, but an operation the
+ * user may run is offered (`CleanupItem.offer`, e.g. Consolidate for a vSphere VM that needs consolidation).
+ */
+export type CleanupAction = 'deleted' | 'would delete' | 'skipped' | 'kept' | 'offered';
 
 export interface CleanupItem {
   action: CleanupAction;
@@ -9,6 +13,8 @@ export interface CleanupItem {
   what: string;
   /** Why: the journal entry and the platform's confirmation, or why not. */
   why: string;
+  /** With `offered`: the operation offered and the object it applies to (the provider's reference). */
+  offer?: { operation: 'consolidate'; vmId: string };
 }
 
 export interface CleanupOptions {
@@ -32,6 +38,7 @@ export function cleanupSummary(items: CleanupItem[], connection: string): string
     n('would delete') && `would delete ${n('would delete')}`,
     n('skipped') && `skipped ${n('skipped')} (busy or in use, left for the next cleanup)`,
     n('kept') && `kept ${n('kept')} (not proven ours)`,
+    n('offered') && `${n('offered')} offered (nothing done to them unless you run what is offered)`,
   ].filter(Boolean);
   return `Clean up on "${connection}": ${parts.join(', ')}.`;
 }

@@ -9,7 +9,8 @@ import { within } from './safeName';
 /**
  * Removes what an abandoned job left in its own backup folder: the `*.part` of the files it named, the named files
  * themselves when the folder has no manifest.json (a file without its manifest is not a complete backup), then the
- * folder and the VM's folder when they are empty (rmdir: never recursive). A folder with a manifest is a complete
+ * subfolders those names run through (a vSphere backup keeps `<datastore>/<dir>/<file>`), the folder and the VM's
+ * folder when they are empty (rmdir: never recursive). A name that climbs out of the folder is ignored. A folder with a manifest is a complete
  * backup and stays. A folder that a later entry names too (the other job took the name) is left alone, and so is
  * anything in a folder whose mkdir the journal had not confirmed (`folderMade`).
  */
@@ -36,11 +37,18 @@ export async function cleanJobFolder(
   const complete = fs.existsSync(path.join(folder, MANIFEST));
   const items: CleanupItem[] = [];
   // Before its mkdir was recorded the job wrote nothing there: at most an empty folder of its own is left.
+  const subfolders = new Set<string>();
   for (const name of entry.folderMade ? entry.files : []) {
-    const base = path.basename(name);
-    for (const f of complete ? [`${base}.part`] : [`${base}.part`, base]) {
-      const p = path.join(folder, f);
-      if (!fs.existsSync(p)) continue;
+    let named: string;
+    try {
+      named = within(folder, name);
+    } catch {
+      continue; // not the job's to name: outside its folder
+    }
+    for (let d = path.dirname(named); d.startsWith(folder + path.sep); d = path.dirname(d)) subfolders.add(d);
+    for (const p of complete ? [`${named}.part`] : [`${named}.part`, named]) {
+      const f = path.basename(p);
+      if (!fs.existsSync(p) || !fs.statSync(p).isFile()) continue;
       items.push({
         action: dryRun ? 'would delete' : 'deleted',
         what: `file ${p}`,
@@ -50,7 +58,9 @@ export async function cleanJobFolder(
     }
   }
   if (complete) return items;
-  for (const d of [folder, path.dirname(folder)]) {
+  // Deepest first, so a subfolder that empties lets its parent go too.
+  const below = [...subfolders].sort((a, b) => b.length - a.length);
+  for (const d of [...below, folder, path.dirname(folder)]) {
     if (d === path.resolve(repository)) break;
     let empty: boolean;
     // In a dry run nothing went: a folder counts as empty when all it holds would go.
@@ -62,22 +72,30 @@ export async function cleanJobFolder(
             dryRun && items.some((i) => i.what === `file ${path.join(d, n)}` || i.what === `folder ${path.join(d, n)}`),
         );
     } catch {
+      if (subfolders.has(d)) continue; // never made
       break;
     }
     if (!empty) {
       if (d === folder)
         items.push({ action: 'kept', what: `folder ${d}`, why: `${why}, but it holds files the job did not name` });
+      if (subfolders.has(d)) continue; // its parents are not empty either, but the next subfolder may be
       break;
     }
     items.push({
       action: dryRun ? 'would delete' : 'deleted',
       what: `folder ${d}`,
-      why: d === folder ? `${why}; empty` : 'empty VM folder above it',
+      why:
+        d === folder
+          ? `${why}; empty`
+          : subfolders.has(d)
+            ? `${why}; an empty folder of its files`
+            : 'empty VM folder above it',
     });
     if (!dryRun) {
       try {
         await fs.promises.rmdir(d);
       } catch {
+        if (subfolders.has(d)) continue;
         break;
       }
     }

@@ -1,6 +1,7 @@
 // Cleanup's walk over a repository's journal, the same for every platform: unreadable entries kept, dead half-writes
 // removed, entries of jobs still running left alone, every abandoned entry of the connection settled by the platform.
-import { CleanupItem } from './cleanupReport';
+import { CleanupItem, cleanupLine } from './cleanupReport';
+import { JobContext, warn } from './job';
 import { Journal, JournalEntry, isAbandoned } from './journal';
 
 /**
@@ -46,4 +47,29 @@ export async function sweepJournal(
     }
   }
   return items;
+}
+
+/**
+ * A job's own entry, in its finally: `settle()` deletes what the entry names; what could not go becomes a warning (the
+ * job succeeds with warnings) and stays in the journal for Clean Up; the entry is released in every case.
+ */
+export async function settleOwnEntry(
+  journal: Journal,
+  entry: JournalEntry,
+  ctx: JobContext,
+  settle: () => Promise<CleanupItem[]>,
+): Promise<void> {
+  try {
+    for (const i of await settle()) {
+      if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
+      else ctx.log(cleanupLine(i));
+    }
+  } catch (e) {
+    warn(
+      ctx,
+      `the temporary snapshot could not be deleted (${(e as Error).message}): journal entry ${entry.id} keeps it for Clean Up`,
+    );
+  } finally {
+    journal.release(entry);
+  }
 }

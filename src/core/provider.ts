@@ -132,6 +132,8 @@ export interface Provider {
    * object, with why it was (or would be, or was not) deleted.
    */
   cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]>;
+  /** Runs what a cleanup item `offered` for a VM (vSphere: ConsolidateVMDisks_Task); absent where nothing is offered. */
+  consolidate?(vmId: string, ctx: JobContext): Promise<void>;
 }
 
 /** The operations a provider has only when its capabilities declare them. */

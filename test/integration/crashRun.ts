@@ -147,13 +147,14 @@ export async function incompleteStored(repo: string): Promise<string[]> {
       if (problem) out.push(`${e.id}/${f.name}: ${problem}`);
     }
   }
-  const walk = (dir: string): void => {
+  // A manifest covers the files below its folder too (a vSphere backup keeps `<datastore>/<dir>/<file>`).
+  const walk = (dir: string, covered = false): void => {
     const names = fs.readdirSync(dir, { withFileTypes: true });
-    const hasManifest = names.some((d) => d.name === MANIFEST);
+    const hasManifest = covered || names.some((d) => d.name === MANIFEST);
     for (const d of names) {
       const p = path.join(dir, d.name);
       if (d.isDirectory()) {
-        if (d.name !== '.vmbackup') walk(p);
+        if (d.name !== '.vmbackup') walk(p, hasManifest);
       } else if (!hasManifest && !d.name.endsWith('.part') && dir !== repo && !d.name.toLowerCase().endsWith('.xva'))
         out.push(`file without manifest ${path.relative(repo, p)}`);
     }

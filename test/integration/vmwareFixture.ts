@@ -1,6 +1,8 @@
 // Starts VMware's simulator (test/peers/vcsim) and a connected vim25 client pinned to its certificate.
 import { Vcsim, VcsimOptions, startVcsim } from '../peers/vcsim/vcsim';
 import { VimClient } from '../../src/providers/vmware/vimClient';
+import { JobContext } from '../../src/core/job';
+import { ConnectionProfile } from '../../src/core/model';
 
 export const VCSIM_PASSWORD = 'vc-secret-Pq7';
 
@@ -46,4 +48,29 @@ export function vcsimSuite(suite: Mocha.Suite, opts: VcsimOptions = {}): () => V
     await stopVmwareFixture(f);
   });
   return () => f!;
+}
+
+/** A job context that records its log lines (`logs`) and ignores progress. */
+export function loggingCtx(signal = new AbortController().signal): JobContext & { logs: string[] } {
+  const logs: string[] = [];
+  return {
+    signal,
+    logs,
+    log: (l) => {
+      logs.push(l);
+    },
+    progress: () => undefined,
+  };
+}
+
+/** The `platform: vmware` connection profile `vc` for the simulator (pinned to its certificate), as a user writes it. */
+export function vcsimConnection(sim: Vcsim, repository?: string): ConnectionProfile {
+  return {
+    name: 'vc',
+    platform: 'vmware',
+    url: sim.baseUrl,
+    username: 'administrator@vsphere.local',
+    thumbprint: sim.sha256,
+    ...(repository ? { repository } : {}),
+  };
 }

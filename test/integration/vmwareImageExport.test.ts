@@ -10,6 +10,8 @@ import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventor
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { Journal } from '../../src/core/journal';
+import { beginTemporarySnapshot } from '../../src/providers/vmware/vmwareTemporarySnapshot';
 
 function jobCtx(
   signal = new AbortController().signal,
@@ -56,13 +58,18 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     dsDir = inv.datastores[0].url!;
   });
   const vmNamed = (name: string) => inv.vms.find((v) => v.name === name)!;
+  /** The journal entry an export needs (its intent), in a journal of its own. */
+  const job = async (vmId: string) => {
+    const journal = new Journal(out());
+    return { journal, entry: await beginTemporarySnapshot(journal, 'vc', await readVm(f.client, vmId)) };
+  };
 
   it('exports a running VM: config, NVRAM, disk descriptor and extent, hashed; no snapshot left', async () => {
     const vm = vmNamed('DC0_H0_VM0');
     fs.writeFileSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'), randomBytes(3 << 20));
     const dir = out();
     const ctx = jobCtx();
-    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx);
+    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx, await job(vm.id));
     assert.deepEqual(filesBelow(dir), [
       'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram',
       'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx',
@@ -81,7 +88,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const vm = vmNamed('DC0_H0_VM1');
     await setPower(f.client, vm.id, false);
     const dir = out();
-    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx());
+    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx(), await job(vm.id));
     assert.equal(r.files.length, 4);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
   });
@@ -99,6 +106,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
       jobCtx(ac.signal, (fr) => {
         if (fr > 0 && fr < 1) ac.abort();
       }),
+      await job(vm.id),
     ).then(
       () => undefined,
       (e: unknown) => e,
@@ -118,7 +126,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
       log(l);
       if (l === `reading [LocalDS_0] ${vm.name}/disk1.vmdk`) fs.rmSync(path.join(dsDir, vm.name, 'disk1.vmdk'));
     };
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx).then(
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx, await job(vm.id)).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -132,7 +140,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const vm = vmNamed('DC0_H0_VM1');
     fs.rmSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'));
     const dir = out();
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx()).then(
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx(), await job(vm.id)).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -7,8 +7,6 @@ import { ContainerInfo, InventoryItem, VmInfo } from '../../src/core/model';
 import { createProvider } from '../../src/providers';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
-import { createSnapshot } from '../../src/providers/vmware/vmwareSnapshots';
-import { TEMPORARY_DESCRIPTION, TEMPORARY_PREFIX } from '../../src/providers/vmware/vmwareRecords';
 
 const PASSWORD = 'vc-secret-Pq7';
 const SIZE = { dc: 2, cluster: 1, clusterHost: 2, host: 1, vm: 2, ds: 1 };
@@ -156,36 +154,6 @@ describe('vSphere provider (vcsim)', function () {
       (e: unknown) => e instanceof CancelledError || (e as Error).name === 'CanceledError',
     );
     assert.ok(!(await p.listSnapshots(vm.id)).some((s) => s.name === 'never'));
-  });
-
-  it('cleanup removes only the temporary export snapshots a crash left behind, never a user snapshot', async () => {
-    const vm = (await p.listVms())[2];
-    const vim = (p as VmwareProvider).vim;
-    await createSnapshot(vim, vm.id, {
-      name: `${TEMPORARY_PREFIX}2026-01-01T00:00:00Z`,
-      description: TEMPORARY_DESCRIPTION,
-      memory: false,
-      quiesce: false,
-    });
-    const lookalike = await createSnapshot(vim, vm.id, {
-      name: `${TEMPORARY_PREFIX}but mine`,
-      description: 'a user snapshot',
-      memory: false,
-      quiesce: false,
-    });
-    const ours = await p.snapshot(vm.id, { name: 'user asked for it' }, jobCtx());
-    assert.equal(ours.madeByUs, true);
-    assert.equal((await p.listSnapshots(vm.id)).find((s) => s.id === lookalike)!.madeByUs, false);
-    const ctx = jobCtx();
-    assert.deepEqual(
-      (await p.cleanup({ repository: '/nonexistent' }, ctx)).map((i) => [i.action, i.what]),
-      [['deleted', `snapshot "${TEMPORARY_PREFIX}2026-01-01T00:00:00Z" of VM "${vm.name}"`]],
-    );
-    assert.deepEqual(
-      (await p.listSnapshots(vm.id)).map((s) => s.name),
-      [`${TEMPORARY_PREFIX}but mine`, 'user asked for it'],
-    );
-    assert.deepEqual(await p.cleanup({ repository: '/nonexistent' }, jobCtx()), []);
   });
 
   it('delete with children, rename, remove all; consolidate when asked', async () => {

@@ -12,7 +12,7 @@ import { VendorError, throwIfAborted } from '../../core/errors';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
-import { withTemporarySnapshot } from './vmwareTemporarySnapshot';
+import { ExportJournal, withTemporarySnapshot } from './vmwareTemporarySnapshot';
 import { DatastorePath, VmFile, downloadDatastoreFile, parseDatastorePath, readVmFiles } from './vmwareFiles';
 
 /** File types that make up the VM's image (VirtualMachineFileLayoutExFileType). */
@@ -39,9 +39,10 @@ export function imageFiles(files: VmFile[]): VmFile[] {
 }
 
 /**
- * Exports the VM's image into `dir/<datastore>/<path on datastore>`. On failure or cancel the files this call wrote
- * are removed (never anything else) and the temporary snapshot is removed in every case; a snapshot that cannot be
- * removed is reported (the error names it) rather than hidden.
+ * Exports the VM's image into `dir/<datastore>/<path on datastore>`: the temporary snapshot is the one `job.entry`
+ * announced (withTemporarySnapshot: journalled, removed in every case, a removal that fails is a warning kept for
+ * Clean Up), and each file is journalled before it is written. On failure or cancel the files this call wrote are
+ * removed (never anything else).
  */
 export async function exportVmImage(
   client: VimClient,
@@ -49,10 +50,11 @@ export async function exportVmImage(
   datacenterPath: string,
   dir: string,
   ctx: JobContext,
+  job: ExportJournal,
 ): Promise<ImageExport> {
   const vm = await readVm(client, vmId, ctx.signal);
   const quiesce = vm.powerState === 'poweredOn' && vm.toolsRunningStatus === 'guestToolsRunning';
-  return withTemporarySnapshot(client, vmId, quiesce, ctx, async (snapshot) => {
+  return withTemporarySnapshot(client, job, quiesce, ctx, async (snapshot) => {
     const written: string[] = [];
     try {
       const { files, baseDiskKeys } = await readVmFiles(client, vmId, ctx.signal);
@@ -63,6 +65,11 @@ export async function exportVmImage(
         throwIfAborted(ctx.signal);
         const where = parseDatastorePath(f.name);
         const target = localDir(dir, where);
+        const rel = path.posix.join(
+          path.relative(dir, target).split(path.sep).join('/'),
+          path.posix.basename(where.path),
+        );
+        await job.journal.update(job.entry, { files: [...job.entry.files, rel] });
         await fs.promises.mkdir(target, { recursive: true });
         ctx.log(`reading ${f.name}`);
         const file = await downloadDatastoreFile(client, datacenterPath, where, target, ctx);

@@ -17,7 +17,7 @@ import { el, morEl } from './vimSoap';
 import { MoRef, asMoRef, asObject, decodeValue, optString } from './vimValue';
 import { readVm } from './vmwareInventory';
 import { downloadVerified } from './vmwareFiles';
-import { withTemporarySnapshot } from './vmwareTemporarySnapshot';
+import { ExportJournal, withTemporarySnapshot } from './vmwareTemporarySnapshot';
 import {
   LeaseInfo,
   LeaseKeeper,
@@ -53,13 +53,17 @@ export function deviceFileName(d: { targetId?: string; url: string }): string {
   return name;
 }
 
-/** Exports `vmId` as OVF into `dir` (which the caller made and owns). */
+/**
+ * Exports `vmId` as OVF into `dir` (which the caller made and owns); a running VM's temporary snapshot is the one
+ * `job.entry` announced (withTemporarySnapshot: journalled).
+ */
 export async function exportVmOvf(
   client: VimClient,
   vmId: string,
   dir: string,
   ctx: JobContext,
-  o: OvfExportOptions = {},
+  o: OvfExportOptions,
+  job: ExportJournal,
 ): Promise<OvfExport> {
   const vm = await readVm(client, vmId, ctx.signal);
   const self: MoRef = { type: 'VirtualMachine', value: vmId };
@@ -69,7 +73,7 @@ export async function exportVmOvf(
     return { files: await transfer(client, self, vm.name, lease, dir, ctx, o), viaSnapshot: false };
   }
   const quiesce = vm.toolsRunningStatus === 'guestToolsRunning';
-  return withTemporarySnapshot(client, vmId, quiesce, ctx, async (snapshot) => {
+  return withTemporarySnapshot(client, job, quiesce, ctx, async (snapshot) => {
     ctx.log(`ExportSnapshot of "${snapshot.name}" (ExportVm refuses a powered-on VM)`);
     const lease = await exportLease(
       client,

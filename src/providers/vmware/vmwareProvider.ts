@@ -22,9 +22,11 @@ import {
 } from '../../core/provider';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
-import { CleanupItem, CleanupOptions } from '../../core/cleanupReport';
+import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
+import { Journal } from '../../core/journal';
+import { OWN_SNAPSHOT, cleanupVmware } from './vmwareCleanup';
+import { PlacementRequest, resolveNetworks, resolvePlacement } from './vmwarePlacement';
 import { ErrorContext, VendorError } from '../../core/errors';
-import { safeName } from '../../core/safeName';
 import { VimClient } from './vimClient';
 import { readInventory, readVm } from './vmwareInventory';
 import {
@@ -38,17 +40,15 @@ import {
 } from './vmwareSnapshots';
 import { containerChildren } from './vmwareContainers';
 import { backupVmImage } from './vmwareBackup';
-import { RestorePlace, restoreVmImage } from './vmwareRestore';
+import { backupNics, restoreVmImage } from './vmwareRestore';
 import { OvfExportOptions } from './vmwareOvfExport';
 import { importVmOvf, ovfDescriptorFile } from './vmwareOvfImport';
 import { TaskWaitOptions } from './vimTasks';
 import {
   MADE_BY,
-  VsphereDatastore,
   VsphereInventory,
   VsphereVm,
   flattenSnapshots,
-  isTemporarySnapshot,
   toNetworkInfo,
   toSnapshotInfo,
   toStorageInfo,
@@ -63,17 +63,12 @@ export interface VmwareSnapshotOptions extends SnapshotOptions {
 }
 
 /**
- * Restore options on vSphere. `storageId` is the target datastore (moref or name; default: the one the VM was backed
- * up from); the placement fields are morefs (default: the backed-up VM's host if it is in the target datacenter, that
- * host's root resource pool, the datacenter's root VM folder). `powerOn` powers the VM on once registered.
+ * Restore options on vSphere: the placement (vmwarePlacement.ts: datastore in `storageId`, host or cluster, resource
+ * pool, folder — morefs or names), `networkMap` (an image backup: NIC `ethernet<N>` → network name or moref; an OVF
+ * backup: the descriptor's network names → network morefs), and `powerOn` once registered.
  */
-export interface VmwareRestoreOptions extends RestoreOptions {
-  hostId?: string;
-  resourcePoolId?: string;
-  folderId?: string;
+export interface VmwareRestoreOptions extends RestoreOptions, PlacementRequest {
   powerOn?: boolean;
-  /** OVF import: the descriptor's network names → network morefs (default: the target datacenter's network of that name). */
-  networkMap?: Record<string, string>;
 }
 
 /** How long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
@@ -238,7 +233,7 @@ export class VmwareProvider implements Provider {
       async () => {
         this.invalidate();
         const inv = await this.inventory();
-        const place = this.restorePlace(inv, entry, opts);
+        const place = resolvePlacement(inv, entry, opts);
         const name = opts.name || m.source.vm?.name || entry.label;
         const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
         const copy = !!original && !opts.preserveMacs;
@@ -247,6 +242,10 @@ export class VmwareProvider implements Provider {
           return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
         if (ovf && opts.preserveMacs)
           ctx.log('an OVF import makes a new VM with new MAC addresses: preserveMacs does not apply to an OVF backup');
+        // Every NIC's network must exist in the target datacenter: refused here, before anything is uploaded.
+        const networks = ovf
+          ? undefined
+          : resolveNetworks(inv, place.datacenter.id, await backupNics(entry), opts.networkMap);
         const vmId = ovf
           ? await importVmOvf(
               this.vim,
@@ -255,7 +254,7 @@ export class VmwareProvider implements Provider {
               { name, networks: inv.networks, networkMap: opts.networkMap },
               ctx,
             )
-          : await restoreVmImage(this.vim, entry, place, { name, copy }, ctx);
+          : await restoreVmImage(this.vim, entry, place, { name, copy, networks }, ctx);
         this.invalidate();
         if (opts.powerOn) {
           ctx.log(`powering on ${name}`);
@@ -302,78 +301,22 @@ export class VmwareProvider implements Provider {
   }
 
   /**
-   * Removes the temporary export snapshots a crashed or killed export left behind (both marks: name and description,
-   * see isTemporarySnapshot), with consolidation; never a user's snapshot. With `dryRun`, lists them. One item each.
+   * Clean Up (vmwareCleanup.ts): deletes what the repository's journal names for this connection and vSphere confirms
+   * (the job's temporary snapshot, with consolidation; its unfinished files), never a user snapshot; lists lookalike
+   * snapshots no entry names (kept) and VMs that need consolidation (Consolidate offered). `dryRun` deletes nothing.
    */
   async cleanup(opts: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
     return this.guard(async () => {
       this.invalidate();
-      const items: CleanupItem[] = [];
-      for (const vm of (await this.inventory()).vms) {
-        for (const s of flattenSnapshots(vm.snapshots).filter(isTemporarySnapshot)) {
-          const item: CleanupItem = {
-            action: opts.dryRun ? 'would delete' : 'deleted',
-            what: `snapshot "${s.name}" of VM "${vm.name}"`,
-            why: "a temporary export snapshot: its name and description are the export's own",
-          };
-          if (!opts.dryRun) {
-            ctx.log(`removing the temporary snapshot "${s.name}" of ${vm.name}`);
-            await removeSnapshot(this.vim, s.id, { removeChildren: false, consolidate: true }, this.wait(ctx));
-          }
-          items.push(item);
-        }
-      }
+      const items = await cleanupVmware(this.vim, new Journal(opts.repository), this.profile.name, {
+        ...OWN_SNAPSHOT,
+        dryRun: !!opts.dryRun,
+        retryBusy: false,
+      });
+      for (const i of items) ctx.log(cleanupLine(i));
       this.invalidate();
       return items;
     });
-  }
-
-  /** The target of a restore from the options, else where the backup came from (see VmwareRestoreOptions). */
-  private restorePlace(inv: VsphereInventory, entry: CatalogEntry, opts: VmwareRestoreOptions): RestorePlace {
-    const m = entry.manifest!;
-    const byIdOrName = (d: VsphereDatastore) => d.id === opts.storageId || d.name === opts.storageId;
-    // The backup holds `<datastore>/<dir>/<file>`: by default the VM goes back to the datastore of its .vmx.
-    const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
-    const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
-    // An OVF backup records no datastore: the source datacenter's first datastore by name, unless one is chosen.
-    const inSourceDc = inv.datastores
-      .filter((d) => d.datacenterId === m.source.pool?.id)
-      .sort((a, b) => a.name.localeCompare(b.name))[0];
-    const datastore = opts.storageId
-      ? inv.datastores.find(byIdOrName)
-      : sourceDs
-        ? inv.datastores.find(fromSource)
-        : inSourceDc;
-    if (!datastore)
-      throw new VendorError('NOT_FOUND', [
-        opts.storageId
-          ? `datastore ${opts.storageId}`
-          : `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`,
-      ]);
-    const datacenter = inv.datacenters.find((d) => d.id === datastore.datacenterId);
-    if (!datacenter) throw new VendorError('NOT_FOUND', [`the datacenter of datastore ${datastore.name}`]);
-    const hostId =
-      opts.hostId ?? inv.hosts.find((h) => h.id === m.source.host?.id && h.datacenterId === datacenter.id)?.id;
-    const host = inv.hosts.find((h) => h.id === hostId);
-    if (hostId && !host) throw new VendorError('NOT_FOUND', [`host ${hostId}`]);
-    const isRoot = (p: { parentId: string }) => !inv.resourcePools.some((q) => q.id === p.parentId);
-    const pool = opts.resourcePoolId
-      ? inv.resourcePools.find((p) => p.id === opts.resourcePoolId)
-      : inv.resourcePools.find(
-          (p) => isRoot(p) && p.datacenterId === datacenter.id && (!host || p.parentId === host.computeResourceId),
-        );
-    if (!pool)
-      throw new VendorError('NOT_FOUND', [
-        opts.resourcePoolId ? `resource pool ${opts.resourcePoolId}` : `a resource pool in ${datacenter.name}`,
-      ]);
-    const folder = opts.folderId
-      ? inv.folders.find((f) => f.id === opts.folderId)
-      : inv.folders.find((f) => f.parentId === datacenter.id && f.childType.includes('VirtualMachine'));
-    if (!folder)
-      throw new VendorError('NOT_FOUND', [
-        opts.folderId ? `folder ${opts.folderId}` : `the VM folder of ${datacenter.name}`,
-      ]);
-    return { datacenter, datastore, folderId: folder.id, resourcePoolId: pool.id, hostId };
   }
 
   private async unsupported(what: string): Promise<never> {

@@ -19,7 +19,7 @@ import { runTask } from './vimTasks';
 import { el, morEl } from './vimSoap';
 import { asMoRef } from './vimValue';
 import { datastoreFileUrl } from './vmwareFiles';
-import { MAX_VMX_BYTES, restoredVmx } from './vmwareVmx';
+import { MAX_VMX_BYTES, restoredVmx, vmxNetworks } from './vmwareVmx';
 import { VsphereDatacenter, VsphereDatastore } from './vmwareRecords';
 
 /** Where a restored VM goes: datastore (and its datacenter), VM folder, resource pool and, optionally, host (morefs). */
@@ -31,10 +31,14 @@ export interface RestorePlace {
   hostId?: string;
 }
 
-/** `copy`: the VM lands next to its still-registered original, so it must get a new uuid and MACs. */
+/**
+ * `copy`: the VM lands next to its still-registered original, so it must get a new uuid and MACs. `networks`: NIC
+ * (`ethernet0`) → the name of the target network written as its `ethernet<N>.networkName` (resolveNetworks).
+ */
 export interface RestoreImageOptions {
   name: string;
   copy: boolean;
+  networks?: Record<string, string>;
 }
 
 /** How many numbered alternatives of the directory name are tried (`name`, `name_1`, …) before giving up. */
@@ -153,6 +157,17 @@ function fileManager(client: VimClient) {
   const fm = client.content.fileManager;
   if (!fm) throw new VendorError('NOT_SUPPORTED', ['the server offers no FileManager']);
   return fm;
+}
+
+/** The NICs of the backed-up .vmx with the network each was connected to (vmxNetworks); read before any upload. */
+export async function backupNics(entry: CatalogEntry): Promise<Record<string, string>> {
+  const vmx = uploadOrder(entry.manifest?.files ?? []).at(-1)!;
+  const file = within(entry.dir, vmx.name);
+  if ((await fs.promises.stat(file)).size > MAX_VMX_BYTES)
+    throw new VendorError('INVALID_BACKUP', [
+      `${path.basename(file)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`,
+    ]);
+  return vmxNetworks(await fs.promises.readFile(file, 'utf8'));
 }
 
 /** The backup's .vmx with the restore's edits, written to `to` (small: refused above MAX_VMX_BYTES). */

@@ -13,6 +13,37 @@ export function vmxEscape(value: string): string {
   );
 }
 
+/** A .vmx value read back: `|XX` (two hex digits) is the character it stands for (see vmxEscape). */
+export function vmxUnescape(value: string): string {
+  return value.replace(/\|([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** `key = "value"` lines of a .vmx (keys lower-cased, as VMware compares them; values unescaped). */
+export function readVmxOptions(vmx: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of vmx.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z0-9_.:-]+)\s*=\s*"([^"]*)"\s*$/.exec(line);
+    if (m) out.set(m[1].toLowerCase(), vmxUnescape(m[2]));
+  }
+  return out;
+}
+
+/**
+ * The NICs of a .vmx that name a network: `ethernet<N>.networkName` of each `ethernet<N>.present = "TRUE"` (a NIC
+ * without `present` counts as present only if it names a network) → NIC (`ethernet0`) → network name.
+ */
+export function vmxNetworks(vmx: string): Record<string, string> {
+  const o = readVmxOptions(vmx);
+  const out: Record<string, string> = {};
+  for (const [key, value] of o) {
+    const m = /^(ethernet\d+)\.networkname$/.exec(key);
+    if (!m) continue;
+    const present = o.get(`${m[1]}.present`);
+    if (present === undefined || present.toLowerCase() === 'true') out[m[1]] = value;
+  }
+  return out;
+}
+
 /**
  * Sets `key = "value"` for each entry (keys compared case-insensitively, as VMware reads them): an existing line is
  * replaced, a missing one appended. Other lines are kept byte for byte.
@@ -32,14 +63,22 @@ export function setVmxOptions(vmx: string, options: Record<string, string>): str
 }
 
 /**
- * The .vmx of a restored VM: its display name, and for a copy that lands next to its original `uuid.action = "create"`
+ * The .vmx of a restored VM: its display name, for each NIC in `networks` its `ethernet<N>.networkName` (the network
+ * of the target datacenter it is mapped to), and for a copy that lands next to its original `uuid.action = "create"`
  * — the documented answer "I copied it" given in advance (VMware KB 1541, "Changing or keeping a UUID for a moved
  * virtual machine"), so the VM gets a new BIOS UUID and, from it, new generated MAC addresses instead of asking
  * (VirtualMachine.runtime.question, answered with AnswerVM) at its first power-on.
  */
-export function restoredVmx(vmx: string, o: { name: string; copy: boolean }): string {
+export function restoredVmx(
+  vmx: string,
+  o: { name: string; copy: boolean; networks?: Record<string, string> },
+): string {
+  const networks = Object.fromEntries(
+    Object.entries(o.networks ?? {}).map(([nic, net]) => [`${nic}.networkName`, net]),
+  );
   return setVmxOptions(vmx, {
     displayName: o.name,
+    ...networks,
     ...(o.copy ? { 'uuid.action': 'create' } : { 'uuid.action': 'keep' }),
   });
 }

@@ -4,7 +4,7 @@ import { VendorError } from '../../core/errors';
 import { cleanJobFolder } from '../../core/jobFolder';
 import { Journal, JournalEntry, JournalObject } from '../../core/journal';
 import { sweepJournal } from '../../core/journalSweep';
-import { sleep } from '../../core/retry';
+import { attemptUnlessBusy } from '../../core/busyRetry';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { TEMP_TAG, XenVbd, XenVm } from './xenRecords';
 
@@ -207,21 +207,12 @@ async function settleDisk(
 }
 
 /** Runs `fn`; a busy answer is retried with doubling delays and finally returned (other errors throw). */
-async function attempt(
+function attempt(
   fn: () => Promise<unknown>,
   opts: SettleOptions,
   retryBusy: boolean,
 ): Promise<VendorError | undefined> {
-  for (let i = 0; ; i++) {
-    try {
-      await fn();
-      return undefined;
-    } catch (e) {
-      if (!(e instanceof VendorError) || !BUSY.has(e.code)) throw e;
-      if (!retryBusy || i >= opts.retries) return e;
-      await sleep(opts.backoffMs * 2 ** i);
-    }
-  }
+  return attemptUnlessBusy(fn, { busy: BUSY, retries: opts.retries, backoffMs: opts.backoffMs, retryBusy });
 }
 
 /** A reference for a uuid, or undefined when the pool has no such object (UUID_INVALID). */

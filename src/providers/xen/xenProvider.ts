@@ -24,6 +24,7 @@ import {
 import { JobContext, warn } from '../../core/job';
 import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
 import { Journal, JournalEntry } from '../../core/journal';
+import { settleOwnEntry } from '../../core/journalSweep';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { BackupKind, Manifest, TOOL } from '../../core/manifest';
 import { safeName } from '../../core/safeName';
@@ -480,25 +481,14 @@ export class XenProvider implements Provider, LiveInventory {
 
   /** A backup's own journal entry, in its finally: what could not be deleted becomes a warning, and stays for cleanup. */
   private async settleOwn(journal: Journal, entry: JournalEntry, ctx: JobContext): Promise<void> {
-    try {
-      const items = await settleEntry(this.xapi, journal, entry, [], {
+    await settleOwnEntry(journal, entry, ctx, () =>
+      settleEntry(this.xapi, journal, entry, [], {
         dryRun: false,
         retries: DELETE_RETRIES,
         backoffMs: this.backoffMs,
         retryBusy: true,
-      });
-      for (const i of items) {
-        if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
-        else ctx.log(cleanupLine(i));
-      }
-    } catch (e) {
-      warn(
-        ctx,
-        `the temporary snapshot could not be deleted (${(e as Error).message}): journal entry ${entry.id} keeps it for Clean Up`,
-      );
-    } finally {
-      journal.release(entry);
-    }
+      }),
+    );
   }
 
   /** The next run removes what killed runs left (abandoned journal entries of this connection); never fatal. */

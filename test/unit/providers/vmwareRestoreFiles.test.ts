@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { restoredVmx, setVmxOptions, vmxEscape } from '../../../src/providers/vmware/vmwareVmx';
+import { restoredVmx, setVmxOptions, vmxEscape, vmxNetworks } from '../../../src/providers/vmware/vmwareVmx';
 import { uploadOrder } from '../../../src/providers/vmware/vmwareRestore';
 
 describe('vSphere .vmx edits for a restore', () => {
@@ -22,6 +22,28 @@ describe('vSphere .vmx edits for a restore', () => {
       restoredVmx('displayName = "vm"\nuuid.action = "create"\n', { name: 'vm', copy: false }),
       /^uuid\.action = "keep"$/m,
     );
+  });
+});
+
+describe('vSphere .vmx NICs and their networks', () => {
+  it("reads each present NIC's networkName (unescaped, keys in any case); a NIC marked not present is left out", () => {
+    const vmx = [
+      'ethernet0.present = "TRUE"',
+      'Ethernet0.networkName = "VM Network"',
+      'ethernet1.present = "FALSE"',
+      'ethernet1.networkName = "old"',
+      'ethernet2.networkName = "a|22b"',
+    ].join('\n');
+    assert.deepEqual(vmxNetworks(vmx), { ethernet0: 'VM Network', ethernet2: 'a"b' });
+  });
+  it('a restore writes the mapped network of each NIC (escaped), other lines kept', () => {
+    const out = restoredVmx('ethernet0.networkName = "VM Network"\nx = "1"\n', {
+      name: 'n',
+      copy: false,
+      networks: { ethernet0: 'Backup "Net"' },
+    });
+    assert.match(out, /^ethernet0\.networkName = "Backup \|22Net\|22"$/m);
+    assert.match(out, /^x = "1"$/m);
   });
 });
 

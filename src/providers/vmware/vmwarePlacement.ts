@@ -1,0 +1,118 @@
+// Where a restored vSphere VM goes (VCB's "restore to the original or another place", seeds/vmware-vcb-esx35-vm-backup-
+// guide.ja.txt): datastore, host or cluster, resource pool, VM folder, and a network of the target datacenter for each
+// NIC of the backed-up .vmx — all resolved against the inventory and refused (naming what is missing) before anything
+// is uploaded. Folder.RegisterVM_Task takes the folder, pool and host (vSphere API reference); the NICs' networks are
+// the .vmx's `ethernet<N>.networkName`, which ESX(i) reads when it registers the VM.
+import { CatalogEntry } from '../../core/repository';
+import { VendorError } from '../../core/errors';
+import { safeName } from '../../core/safeName';
+import { VsphereDatastore, VsphereInventory } from './vmwareRecords';
+import { RestorePlace } from './vmwareRestore';
+
+/** Morefs or names (a name must be unambiguous where it is looked up); every field optional. */
+export interface PlacementRequest {
+  /** Datastore moref or name; default: the datastore of the backed-up .vmx in the source datacenter. */
+  storageId?: string;
+  /** Host moref or name; default: the backed-up VM's host when it is in the target datacenter. */
+  hostId?: string;
+  /** Cluster moref or name: its root resource pool (and DRS/HA choose the host unless `hostId`). */
+  clusterId?: string;
+  /** Resource pool moref or name; default: the root pool of the host's or cluster's compute resource. */
+  resourcePoolId?: string;
+  /** VM folder moref or name; default: the datacenter's root VM folder. */
+  folderId?: string;
+  /** NIC (`ethernet0`…) → network name or moref of the target datacenter; NICs not named keep their network's name. */
+  networkMap?: Record<string, string>;
+}
+
+/** The target of a restore, checked against the inventory: see PlacementRequest for the defaults. */
+export function resolvePlacement(inv: VsphereInventory, entry: CatalogEntry, o: PlacementRequest): RestorePlace {
+  const m = entry.manifest!;
+  // The backup holds `<datastore>/<dir>/<file>`: by default the VM goes back to the datastore of its .vmx.
+  const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
+  const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
+  const datastore = o.storageId ? pick(inv.datastores, o.storageId, 'datastore') : inv.datastores.find(fromSource);
+  if (!datastore)
+    throw new VendorError('NOT_FOUND', [
+      `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`,
+    ]);
+  const datacenter = inv.datacenters.find((d) => d.id === datastore.datacenterId);
+  if (!datacenter) throw new VendorError('NOT_FOUND', [`the datacenter of datastore ${datastore.name}`]);
+  const inDc = <T extends { datacenterId?: string }>(xs: T[]) => xs.filter((x) => x.datacenterId === datacenter.id);
+  const where = `datacenter ${datacenter.name}`;
+
+  const cluster = o.clusterId ? pick(inDc(inv.clusters), o.clusterId, `cluster in ${where}`) : undefined;
+  const host = o.hostId
+    ? pick(inDc(inv.hosts), o.hostId, `host in ${where}`)
+    : !cluster
+      ? inDc(inv.hosts).find((h) => h.id === m.source.host?.id)
+      : undefined;
+  if (cluster && host && host.clusterId !== cluster.id)
+    throw new VendorError('INVALID_PLACEMENT', [`host ${host.name} is not in cluster ${cluster.name}`]);
+  const computeResourceId = cluster?.id ?? host?.computeResourceId;
+  const pools = inDc(inv.resourcePools);
+  const isRoot = (p: { parentId: string }) => !inv.resourcePools.some((q) => q.id === p.parentId);
+  const ownPools = pools.filter((p) => !computeResourceId || p.ownerId === computeResourceId);
+  const pool = o.resourcePoolId
+    ? pick(
+        ownPools,
+        o.resourcePoolId,
+        `resource pool${computeResourceId ? ` of ${cluster?.name ?? host?.name}` : ''} in ${where}`,
+      )
+    : ownPools.find(isRoot);
+  if (!pool) throw new VendorError('NOT_FOUND', [`a resource pool in ${where}`]);
+  const folders = inDc(inv.folders).filter((f) => f.childType.includes('VirtualMachine'));
+  const folder = o.folderId
+    ? pick(folders, o.folderId, `VM folder in ${where}`)
+    : folders.find((f) => f.parentId === datacenter.id);
+  if (!folder) throw new VendorError('NOT_FOUND', [`the VM folder of ${datacenter.name}`]);
+  return { datacenter, datastore, folderId: folder.id, resourcePoolId: pool.id, hostId: host?.id };
+}
+
+/**
+ * The network of each NIC of the backed-up .vmx in the target datacenter: `map[nic]` if given, else the network of the
+ * same name. NETWORK_NOT_FOUND names the NIC and the network when there is none (before anything is uploaded); a NIC
+ * in `map` that the .vmx does not have is refused too. Returns NIC → the target network's name (only NICs with a
+ * networkName).
+ */
+export function resolveNetworks(
+  inv: VsphereInventory,
+  datacenterId: string,
+  nics: Record<string, string>,
+  map: Record<string, string> = {},
+): Record<string, string> {
+  for (const nic of Object.keys(map))
+    if (!(nic in nics))
+      throw new VendorError('INVALID_ARGUMENT', [
+        `${nic} is not a NIC of the backed-up VM (its .vmx has ${Object.keys(nics).join(', ') || 'none'})`,
+      ]);
+  const networks = inv.networks.filter((n) => n.datacenterId === datacenterId);
+  const dc = inv.datacenters.find((d) => d.id === datacenterId)?.name ?? datacenterId;
+  const out: Record<string, string> = {};
+  for (const [nic, source] of Object.entries(nics)) {
+    const wanted = map[nic] ?? source;
+    const hits = networks.filter((n) => n.id === wanted || n.name === wanted);
+    if (hits.length !== 1)
+      throw new VendorError('NETWORK_NOT_FOUND', [
+        `${hits.length ? `${hits.length} networks are` : 'no network is'} named "${wanted}" in datacenter ${dc} (for ${nic}${map[nic] ? '' : `, connected to "${source}" when backed up`}): map it with --network ${nic}=<network>`,
+      ]);
+    if (hits[0].type !== 'Network')
+      throw new VendorError('NOT_SUPPORTED', [
+        `${nic} → "${hits[0].name}" is a ${hits[0].type}: a restore maps NICs to standard port groups (networkName) only`,
+      ]);
+    out[nic] = hits[0].name;
+  }
+  return out;
+}
+
+/** The one object of `xs` whose moref or name is `idOrName`; NOT_FOUND or AMBIGUOUS (use the moref) otherwise. */
+function pick<T extends { id: string; name: string }>(xs: T[], idOrName: string, what: string): T {
+  const byId = xs.find((x) => x.id === idOrName);
+  if (byId) return byId;
+  const byName = xs.filter((x) => x.name === idOrName);
+  if (byName.length === 1) return byName[0];
+  if (!byName.length) throw new VendorError('NOT_FOUND', [`${what}: "${idOrName}"`]);
+  throw new VendorError('AMBIGUOUS', [
+    `${byName.length} of ${what} are named "${idOrName}": use the moref (${byName.map((x) => x.id).join(', ')})`,
+  ]);
+}
