@@ -1,10 +1,16 @@
-// The vSphere inventory as the tree's levels, as the vSphere Client's "Hosts and Clusters" view shows it: datacenter →
-// clusters and standalone hosts; cluster → its hosts and resource pools; host → the VMs it runs (outside child
-// resource pools); resource pool → its child pools and VMs. Templates are not listed; a VM with no host (not yet
-// registered on one) is listed under its datacenter.
+// The vSphere inventory as the tree's levels, as the vSphere Client's "Hosts and Clusters" view shows it (vSphere
+// Virtual Machine Administration / vCenter Server and Host Management, "Hosts and Clusters" inventory view: datacenter
+// → host folders → clusters and standalone hosts → resource pools → VMs; the datacenter's own root host folder,
+// Datacenter.hostFolder, is not shown as a level): datacenter → the children of its root host folder; host folder →
+// its subfolders that hold a cluster or host (at any depth), its clusters and standalone hosts (a standalone host's
+// ComputeResource is not a level: its host stands for it, as in the client); cluster → its hosts and resource pools;
+// host → the VMs it runs (outside child resource pools); resource pool → its child pools and VMs. VM folders belong
+// to the client's other view ("VMs and Templates") and are not levels here. Templates are not listed; a VM with no
+// host (not yet registered on one) is listed under its datacenter.
 import { ContainerInfo, ContainerRef, InventoryItem } from '../../core/model';
 import { VendorError } from '../../core/errors';
 import { VsphereHost, VsphereInventory, VsphereResourcePool, VsphereVm, toVmInfo } from './vmwareRecords';
+import { hostFolderChildren, rootHostFolder } from './vmwareFolders';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
@@ -35,6 +41,20 @@ const vmItems = (vms: VsphereVm[]): InventoryItem[] =>
     .sort(byName)
     .map((v) => ({ type: 'vm', vm: toVmInfo(v) }));
 
+/** A host folder's level: its folders that hold something, clusters, standalone hosts (each group by name). */
+function levelItems(inv: VsphereInventory, folderId: string | undefined): InventoryItem[] {
+  const level = hostFolderChildren(inv, folderId);
+  return [
+    ...level.folders
+      .sort(byName)
+      .map((f): ContainerInfo => ({ type: 'container', kind: 'folder', icon: 'folder', id: f.id, name: f.name })),
+    ...level.clusters
+      .sort(byName)
+      .map((c): ContainerInfo => ({ type: 'container', kind: 'cluster', icon: 'cluster', id: c.id, name: c.name })),
+    ...level.hosts.sort(byName).map(hostItem),
+  ];
+}
+
 /** The children of `parent` (datacenters when absent). ManagedObjectNotFound for a container no longer there. */
 export function containerChildren(inv: VsphereInventory, parent?: ContainerRef): InventoryItem[] {
   const isPool = new Set(inv.resourcePools.map((p) => p.id));
@@ -49,16 +69,12 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
     case 'datacenter':
       if (!inv.datacenters.some((d) => d.id === parent.id)) break;
       return [
-        ...inv.clusters
-          .filter((c) => c.datacenterId === parent.id)
-          .sort(byName)
-          .map((c): ContainerInfo => ({ type: 'container', kind: 'cluster', icon: 'cluster', id: c.id, name: c.name })),
-        ...inv.hosts
-          .filter((h) => h.datacenterId === parent.id && !h.clusterId)
-          .sort(byName)
-          .map(hostItem),
+        ...levelItems(inv, rootHostFolder(inv, parent.id)),
         ...vmItems(inv.vms.filter((v) => v.datacenterId === parent.id && !v.hostId)),
       ];
+    case 'folder':
+      if (!inv.folders.some((f) => f.id === parent.id)) break;
+      return levelItems(inv, parent.id);
     case 'cluster': {
       const cluster = inv.clusters.find((c) => c.id === parent.id);
       if (!cluster) break;
