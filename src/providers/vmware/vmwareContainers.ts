@@ -41,6 +41,19 @@ const vmItems = (vms: VsphereVm[]): InventoryItem[] =>
     .sort(byName)
     .map((v) => ({ type: 'vm', vm: toVmInfo(v) }));
 
+/**
+ * Where the tree lists a VM: the id of its datacenter when it has no host; of its resource pool when that is a child
+ * pool (not the compute resource's root pool); else of its host. The function is built once per inventory.
+ */
+export function vmPlacer(inv: VsphereInventory): (v: VsphereVm) => string {
+  const parentOfPool = new Map(inv.resourcePools.map((p) => [p.id, p.parentId]));
+  return (v) => {
+    if (!v.hostId) return v.datacenterId;
+    const poolParent = v.resourcePoolId ? parentOfPool.get(v.resourcePoolId) : undefined;
+    return poolParent !== undefined && parentOfPool.has(poolParent) ? v.resourcePoolId! : v.hostId;
+  };
+}
+
 /** A host folder's level: its folders that hold something, clusters, standalone hosts (each group by name). */
 function levelItems(inv: VsphereInventory, folderId: string | undefined): InventoryItem[] {
   const level = hostFolderChildren(inv, folderId);
@@ -58,9 +71,7 @@ function levelItems(inv: VsphereInventory, folderId: string | undefined): Invent
 /** The children of `parent` (datacenters when absent). ManagedObjectNotFound for a container no longer there. */
 export function containerChildren(inv: VsphereInventory, parent?: ContainerRef): InventoryItem[] {
   const isPool = new Set(inv.resourcePools.map((p) => p.id));
-  /** A VM in a root resource pool (the compute resource's own): listed under its host, not under a pool. */
-  const inRootPool = (v: VsphereVm) =>
-    !v.resourcePoolId || !isPool.has(inv.resourcePools.find((p) => p.id === v.resourcePoolId)?.parentId ?? '');
+  const listedUnder = vmPlacer(inv);
   if (!parent)
     return [...inv.datacenters]
       .sort(byName)
@@ -70,7 +81,7 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
       if (!inv.datacenters.some((d) => d.id === parent.id)) break;
       return [
         ...levelItems(inv, rootHostFolder(inv, parent.id)),
-        ...vmItems(inv.vms.filter((v) => v.datacenterId === parent.id && !v.hostId)),
+        ...vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id)),
       ];
     case 'folder':
       if (!inv.folders.some((f) => f.id === parent.id)) break;
@@ -92,7 +103,7 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
     }
     case 'host':
       if (!inv.hosts.some((h) => h.id === parent.id)) break;
-      return vmItems(inv.vms.filter((v) => v.hostId === parent.id && inRootPool(v)));
+      return vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id));
     case 'resourcePool':
       if (!isPool.has(parent.id)) break;
       return [
@@ -100,7 +111,7 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
           .filter((p) => p.parentId === parent.id)
           .sort(byName)
           .map(poolItem),
-        ...vmItems(inv.vms.filter((v) => v.resourcePoolId === parent.id)),
+        ...vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id)),
       ];
     default:
       break;
