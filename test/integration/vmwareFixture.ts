@@ -1,6 +1,7 @@
 // Starts VMware's simulator (test/peers/vcsim) and a connected vim25 client pinned to its certificate.
 import { Vcsim, VcsimOptions, startVcsim } from '../peers/vcsim/vcsim';
 import { VimClient } from '../../src/providers/vmware/vimClient';
+import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 
 export const VCSIM_PASSWORD = 'vc-secret-Pq7';
 
@@ -46,4 +47,18 @@ export function vcsimSuite(suite: Mocha.Suite, opts: VcsimOptions = {}): () => V
     await stopVmwareFixture(f);
   });
   return () => f!;
+}
+
+/** A provider (connection "vc") to the simulator, pinned to its certificate; not yet connected. */
+export function newProvider(sim: Vcsim): VmwareProvider {
+  return new VmwareProvider(
+    {
+      name: 'vc',
+      platform: 'vmware',
+      url: sim.baseUrl,
+      username: 'administrator@vsphere.local',
+      thumbprint: sim.sha256,
+    },
+    { password: VCSIM_PASSWORD },
+  );
 }

@@ -3,13 +3,12 @@
 // and its clusters and hosts; a folder that holds nothing does not.
 import { strict as assert } from 'node:assert';
 import { ContainerInfo, InventoryItem } from '../../src/core/model';
-import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { returnval } from '../../src/providers/vmware/vimClient';
 import { el, morEl } from '../../src/providers/vmware/vimSoap';
 import { runTask } from '../../src/providers/vmware/vimTasks';
 import { MoRef, asMoRef, decodeValue } from '../../src/providers/vmware/vimValue';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
-import { VCSIM_PASSWORD, vcsimSuite } from './vmwareFixture';
+import { newProvider, vcsimSuite } from './vmwareFixture';
 
 describe('vSphere host folders in the tree (vcsim)', function () {
   const fixture = vcsimSuite(this, { dc: 1, cluster: 1, clusterHost: 1, host: 2, vm: 1 });
@@ -51,16 +50,7 @@ describe('vSphere host folders in the tree (vcsim)', function () {
       morEl('list', { type: 'ComputeResource', value: h1.computeResourceId }),
     );
 
-    const p = new VmwareProvider(
-      {
-        name: 'vc',
-        platform: 'vmware',
-        url: sim.baseUrl,
-        username: 'administrator@vsphere.local',
-        thumbprint: sim.sha256,
-      },
-      { password: VCSIM_PASSWORD },
-    );
+    const p = newProvider(sim);
     await p.connect();
     try {
       const [dcItem] = await p.listChildren();

@@ -6,7 +6,7 @@ import { InventoryChange } from '../../src/core/inventoryEvents';
 import { ContainerInfo, InventoryItem } from '../../src/core/model';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
-import { VCSIM_PASSWORD, vcsimSuite } from './vmwareFixture';
+import { newProvider, vcsimSuite } from './vmwareFixture';
 
 async function until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
   for (const end = Date.now() + 60_000; !(await pred()); await new Promise((r) => setTimeout(r, 50)))
@@ -21,16 +21,7 @@ describe('vSphere live inventory: record cache on WaitForUpdatesEx (vcsim)', fun
 
   before(async () => {
     const { sim } = fixture();
-    p = new VmwareProvider(
-      {
-        name: 'vc',
-        platform: 'vmware',
-        url: sim.baseUrl,
-        username: 'administrator@vsphere.local',
-        thumbprint: sim.sha256,
-      },
-      { password: VCSIM_PASSWORD },
-    );
+    p = newProvider(sim);
     await p.connect();
     stop = p.watch((c) => changes.push(c));
     await until('the watch’s first state', () => p.records.loads > 0);

@@ -8,9 +8,10 @@ import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE } from '../../../src/core/connections';
 import { PIN_ACTION } from '../../../src/core/pinRequest';
-import type { ConnectionNode, InfraNode } from '../../../src/views/nodes';
+import type { InfraNode } from '../../../src/views/nodes';
 import { Vcsim, startVcsim } from '../../peers/vcsim/vcsim';
 import { answer, labApi, restorePrompts, shown } from './stubs';
+import { connectionNode } from './trees';
 
 describe('Add Connection for every platform', function () {
   this.timeout(240_000);
@@ -30,14 +31,8 @@ describe('Add Connection for every platform', function () {
     api.trees.infrastructure.refresh();
   });
 
-  async function childrenOf(name: string): Promise<InfraNode[]> {
-    const infra = api.trees.infrastructure;
-    const conn = (await infra.getChildren()).find(
-      (n): n is ConnectionNode => n.kind === 'connection' && n.connection === name,
-    );
-    assert.ok(conn, `connection "${name}" is in the tree`);
-    return infra.getChildren(conn);
-  }
+  const childrenOf = async (name: string): Promise<InfraNode[]> =>
+    api.trees.infrastructure.getChildren(await connectionNode(api, name));
 
   it('adds a vSphere connection to vcsim: platform pick, bare host completed to /sdk, certificate pinned after the prompt', async () => {
     const host = new URL(vcsim.url).host;
