@@ -41,6 +41,11 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
   updateContext();
 
+  const infrastructureView = vscode.window.createTreeView('vmbackup.infrastructure', {
+    treeDataProvider: trees.infrastructure,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     log,
     connections,
@@ -48,11 +53,9 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     trees.backups,
     trees.jobs,
     connections.onDidChange(updateContext),
-    vscode.window.createTreeView('vmbackup.infrastructure', {
-      treeDataProvider: trees.infrastructure,
-      canSelectMany: true,
-      showCollapseAll: true,
-    }),
+    infrastructureView,
+    // Event streams and polls of the inventory run only while the view is visible.
+    infrastructureView.onDidChangeVisibility((e) => trees.infrastructure.setVisible(e.visible)),
     vscode.window.createTreeView('vmbackup.backups', {
       treeDataProvider: trees.backups,
       canSelectMany: true,

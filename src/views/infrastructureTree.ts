@@ -5,7 +5,9 @@ import { pinRequestFromError } from '../core/pinRequest';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { Capabilities, ContainerIcon, ContainerInfo, PowerState, SnapshotInfo, VmInfo } from '../core/model';
-import { InventoryChange, isLiveInventory } from '../core/inventoryEvents';
+import { InventoryChange, LiveInventory, isLiveInventory } from '../core/inventoryEvents';
+import { pollingInventory } from '../core/pollingInventory';
+import { Provider } from '../core/provider';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
@@ -45,8 +47,14 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  /** Connection name → the provider whose inventory events the tree follows, and how to stop following them. */
-  private readonly live = new Map<string, { provider: unknown; stop: () => void }>();
+  /**
+   * Connection name → the provider whose inventory the tree follows (its own event stream, or a poll of its VMs when
+   * it has none), and how to stop following it (undefined while the view is hidden).
+   */
+  private readonly live = new Map<string, { provider: unknown; inventory: LiveInventory; stop?: () => void }>();
+  private visible = true;
+  /** Between two listings of a platform without an event stream (Oracle VM), while the view is visible, ms. */
+  pollMs = 30_000;
 
   constructor(
     private readonly connections: ConnectionStore,
@@ -259,12 +267,36 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     }
   }
 
-  /** Follows a connection's inventory events (once per provider): the nodes they concern repaint by themselves. */
+  /**
+   * Follows a connection's inventory (once per provider): its events (Xen event.from, vSphere WaitForUpdatesEx), or a
+   * poll of its VMs every pollMs for a platform without them; the nodes they concern repaint by themselves. Only
+   * while the view is visible (setVisible).
+   */
   private follow(connection: string, provider: unknown): void {
     const current = this.live.get(connection);
-    if (current?.provider === provider || !isLiveInventory(provider)) return;
-    current?.stop();
-    this.live.set(connection, { provider, stop: provider.watch((change) => this.applyChange(connection, change)) });
+    if (current?.provider === provider) return;
+    current?.stop?.();
+    const inventory = isLiveInventory(provider)
+      ? provider
+      : pollingInventory(() => (provider as Provider).listVms(), { intervalMs: this.pollMs });
+    const entry: { provider: unknown; inventory: LiveInventory; stop?: () => void } = { provider, inventory };
+    this.live.set(connection, entry);
+    if (this.visible) entry.stop = inventory.watch((change) => this.applyChange(connection, change));
+  }
+
+  /**
+   * The view was shown or hidden (TreeView.onDidChangeVisibility): event streams and polls run only while it is
+   * visible; when it shows again they resume and report what changed meanwhile.
+   */
+  setVisible(visible: boolean): void {
+    if (visible === this.visible) return;
+    this.visible = visible;
+    for (const [connection, entry] of this.live) {
+      if (!visible) {
+        entry.stop?.();
+        entry.stop = undefined;
+      } else entry.stop ??= entry.inventory.watch((change) => this.applyChange(connection, change));
+    }
   }
 
   /**
@@ -328,7 +360,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const l of this.live.values()) l.stop();
+    for (const l of this.live.values()) l.stop?.();
     this.live.clear();
     for (const d of this.disposables) d.dispose();
   }

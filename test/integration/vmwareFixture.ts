@@ -3,6 +3,7 @@ import { Vcsim, VcsimOptions, startVcsim } from '../peers/vcsim/vcsim';
 import { VimClient } from '../../src/providers/vmware/vimClient';
 import { JobContext } from '../../src/core/job';
 import { ConnectionProfile } from '../../src/core/model';
+import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 
 export const VCSIM_PASSWORD = 'vc-secret-Pq7';
 
@@ -73,4 +74,9 @@ export function vcsimConnection(sim: Vcsim, repository?: string): ConnectionProf
     thumbprint: sim.sha256,
     ...(repository ? { repository } : {}),
   };
+}
+
+/** A provider (connection "vc") to the simulator, pinned to its certificate; not yet connected. */
+export function newProvider(sim: Vcsim): VmwareProvider {
+  return new VmwareProvider(vcsimConnection(sim), { password: VCSIM_PASSWORD });
 }

@@ -21,6 +21,18 @@ export interface ObjectUpdate {
   changes: PropertyChange[];
 }
 
+/**
+ * Where an answer stands. `initial`: part of the first state of the view (every object 'enter'), which the server may
+ * split over several answers (UpdateSet.truncated); `complete`: the first state is whole with this answer (true from
+ * then on).
+ */
+export interface UpdateInfo {
+  initial: boolean;
+  complete: boolean;
+  /** UpdateSet.version after this answer. */
+  version: string;
+}
+
 export interface WatchOptions {
   signal: AbortSignal;
   /** WaitForUpdatesEx options.maxWaitSeconds: how long one call may wait on the server (default 30, below the HTTP timeout). */
@@ -36,7 +48,7 @@ export async function watchContainer(
   client: VimClient,
   container: MoRef,
   specs: PropertySpec[],
-  onUpdates: (updates: ObjectUpdate[]) => void,
+  onUpdates: (updates: ObjectUpdate[], info: UpdateInfo) => void,
   opts: WatchOptions,
 ): Promise<void> {
   const pcRes = await client.invoke('CreatePropertyCollector', client.content.propertyCollector);
@@ -54,6 +66,7 @@ export async function watchContainer(
       `<spec>${propSets(specs)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`,
     );
     let version = '';
+    let initial = true;
     while (!opts.signal.aborted) {
       const options = `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}</options>`;
       let res: XmlElement;
@@ -70,7 +83,10 @@ export async function watchContainer(
       if (!next) throw malformed('WaitForUpdatesEx: UpdateSet without version');
       version = next;
       const updates = childrenNamed(set, 'filterSet').flatMap((f) => childrenNamed(f, 'objectSet').map(objectUpdate));
-      if (updates.length) onUpdates(updates);
+      const complete = childText(set, 'truncated') !== 'true';
+      // The first state is reported even when empty (an inventory with nothing in it is a state too).
+      if (updates.length || initial) onUpdates(updates, { initial, complete, version });
+      if (complete) initial = false;
     }
   } finally {
     opts.signal.removeEventListener('abort', onAbort);

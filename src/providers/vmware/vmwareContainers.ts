@@ -1,10 +1,16 @@
-// The vSphere inventory as the tree's levels, as the vSphere Client's "Hosts and Clusters" view shows it: datacenter →
-// clusters and standalone hosts; cluster → its hosts and resource pools; host → the VMs it runs (outside child
-// resource pools); resource pool → its child pools and VMs. Templates are not listed; a VM with no host (not yet
-// registered on one) is listed under its datacenter.
+// The vSphere inventory as the tree's levels, as the vSphere Client's "Hosts and Clusters" view shows it (vSphere
+// Virtual Machine Administration / vCenter Server and Host Management, "Hosts and Clusters" inventory view: datacenter
+// → host folders → clusters and standalone hosts → resource pools → VMs; the datacenter's own root host folder,
+// Datacenter.hostFolder, is not shown as a level): datacenter → the children of its root host folder; host folder →
+// its subfolders that hold a cluster or host (at any depth), its clusters and standalone hosts (a standalone host's
+// ComputeResource is not a level: its host stands for it, as in the client); cluster → its hosts and resource pools;
+// host → the VMs it runs (outside child resource pools); resource pool → its child pools and VMs. VM folders belong
+// to the client's other view ("VMs and Templates") and are not levels here. Templates are not listed; a VM with no
+// host (not yet registered on one) is listed under its datacenter.
 import { ContainerInfo, ContainerRef, InventoryItem } from '../../core/model';
 import { VendorError } from '../../core/errors';
 import { VsphereHost, VsphereInventory, VsphereResourcePool, VsphereVm, toVmInfo } from './vmwareRecords';
+import { hostFolderChildren, rootHostFolder } from './vmwareFolders';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
@@ -35,12 +41,37 @@ const vmItems = (vms: VsphereVm[]): InventoryItem[] =>
     .sort(byName)
     .map((v) => ({ type: 'vm', vm: toVmInfo(v) }));
 
+/**
+ * Where the tree lists a VM: the id of its datacenter when it has no host; of its resource pool when that is a child
+ * pool (not the compute resource's root pool); else of its host. The function is built once per inventory.
+ */
+export function vmPlacer(inv: VsphereInventory): (v: VsphereVm) => string {
+  const parentOfPool = new Map(inv.resourcePools.map((p) => [p.id, p.parentId]));
+  return (v) => {
+    if (!v.hostId) return v.datacenterId;
+    const poolParent = v.resourcePoolId ? parentOfPool.get(v.resourcePoolId) : undefined;
+    return poolParent !== undefined && parentOfPool.has(poolParent) ? v.resourcePoolId! : v.hostId;
+  };
+}
+
+/** A host folder's level: its folders that hold something, clusters, standalone hosts (each group by name). */
+function levelItems(inv: VsphereInventory, folderId: string | undefined): InventoryItem[] {
+  const level = hostFolderChildren(inv, folderId);
+  return [
+    ...level.folders
+      .sort(byName)
+      .map((f): ContainerInfo => ({ type: 'container', kind: 'folder', icon: 'folder', id: f.id, name: f.name })),
+    ...level.clusters
+      .sort(byName)
+      .map((c): ContainerInfo => ({ type: 'container', kind: 'cluster', icon: 'cluster', id: c.id, name: c.name })),
+    ...level.hosts.sort(byName).map(hostItem),
+  ];
+}
+
 /** The children of `parent` (datacenters when absent). ManagedObjectNotFound for a container no longer there. */
 export function containerChildren(inv: VsphereInventory, parent?: ContainerRef): InventoryItem[] {
   const isPool = new Set(inv.resourcePools.map((p) => p.id));
-  /** A VM in a root resource pool (the compute resource's own): listed under its host, not under a pool. */
-  const inRootPool = (v: VsphereVm) =>
-    !v.resourcePoolId || !isPool.has(inv.resourcePools.find((p) => p.id === v.resourcePoolId)?.parentId ?? '');
+  const listedUnder = vmPlacer(inv);
   if (!parent)
     return [...inv.datacenters]
       .sort(byName)
@@ -49,16 +80,12 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
     case 'datacenter':
       if (!inv.datacenters.some((d) => d.id === parent.id)) break;
       return [
-        ...inv.clusters
-          .filter((c) => c.datacenterId === parent.id)
-          .sort(byName)
-          .map((c): ContainerInfo => ({ type: 'container', kind: 'cluster', icon: 'cluster', id: c.id, name: c.name })),
-        ...inv.hosts
-          .filter((h) => h.datacenterId === parent.id && !h.clusterId)
-          .sort(byName)
-          .map(hostItem),
-        ...vmItems(inv.vms.filter((v) => v.datacenterId === parent.id && !v.hostId)),
+        ...levelItems(inv, rootHostFolder(inv, parent.id)),
+        ...vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id)),
       ];
+    case 'folder':
+      if (!inv.folders.some((f) => f.id === parent.id)) break;
+      return levelItems(inv, parent.id);
     case 'cluster': {
       const cluster = inv.clusters.find((c) => c.id === parent.id);
       if (!cluster) break;
@@ -76,7 +103,7 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
     }
     case 'host':
       if (!inv.hosts.some((h) => h.id === parent.id)) break;
-      return vmItems(inv.vms.filter((v) => v.hostId === parent.id && inRootPool(v)));
+      return vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id));
     case 'resourcePool':
       if (!isPool.has(parent.id)) break;
       return [
@@ -84,7 +111,7 @@ export function containerChildren(inv: VsphereInventory, parent?: ContainerRef):
           .filter((p) => p.parentId === parent.id)
           .sort(byName)
           .map(poolItem),
-        ...vmItems(inv.vms.filter((v) => v.resourcePoolId === parent.id)),
+        ...vmItems(inv.vms.filter((v) => listedUnder(v) === parent.id)),
       ];
     default:
       break;

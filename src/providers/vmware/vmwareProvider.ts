@@ -28,7 +28,9 @@ import { OWN_SNAPSHOT, cleanupVmware } from './vmwareCleanup';
 import { PlacementRequest, resolveNetworks, resolvePlacement } from './vmwarePlacement';
 import { ErrorContext, VendorError } from '../../core/errors';
 import { VimClient } from './vimClient';
-import { readInventory, readVm } from './vmwareInventory';
+import { readVm } from './vmwareInventory';
+import { VsphereRecordCache } from './vmwareRecordCache';
+import { InventoryListener, LiveInventory } from '../../core/inventoryEvents';
 import {
   consolidateDisks,
   createSnapshot,
@@ -71,16 +73,17 @@ export interface VmwareRestoreOptions extends RestoreOptions, PlacementRequest {
   powerOn?: boolean;
 }
 
-/** How long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
+/** Without a watch, how long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
 const INVENTORY_TTL_MS = 3_000;
 
-export class VmwareProvider implements Provider {
+export class VmwareProvider implements Provider, LiveInventory {
   readonly platform = 'vmware';
   readonly capabilities = vmwareCapabilities;
   readonly vim: VimClient;
   /** OVF export limits and test hooks (HttpNfcLeaseProgress period); the idle limit defaults to the profile's. */
   ovfExport: OvfExportOptions = {};
-  private cached?: { at: number; inventory: Promise<VsphereInventory> };
+  /** The inventory, kept current by WaitForUpdatesEx while the tree watches (vmwareRecordCache.ts). */
+  readonly records: VsphereRecordCache;
 
   constructor(
     readonly profile: ConnectionProfile,
@@ -92,12 +95,22 @@ export class VmwareProvider implements Provider {
       password: secrets.password,
       thumbprint: profile.thumbprint,
     });
+    this.records = new VsphereRecordCache(this.vim, { ttlMs: INVENTORY_TTL_MS });
+  }
+
+  /**
+   * Live inventory (core/inventoryEvents.ts): a WaitForUpdatesEx loop runs while someone watches, and each batch of
+   * changes is reported in the neutral model's terms (vmwareInventoryChange.ts).
+   */
+  watch(listener: InventoryListener): () => void {
+    return this.records.watch(listener);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
     await this.guard(() => this.vim.connect(signal));
   }
   async disconnect(): Promise<void> {
+    this.records.stop();
     await this.vim.logout();
   }
 
@@ -327,20 +340,16 @@ export class VmwareProvider implements Provider {
     return { signal: ctx.signal, onProgress: (fraction) => ctx.progress({ bytesDone: 0, fraction }) };
   }
 
-  /** One inventory read shared by calls within INVENTORY_TTL_MS; operations invalidate it. */
+  /**
+   * The record cache's inventory: from memory while its watch is current, else one read shared by calls within
+   * INVENTORY_TTL_MS; operations invalidate it (their result is read back at once).
+   */
   private inventory(): Promise<VsphereInventory> {
-    if (!this.cached || Date.now() - this.cached.at > INVENTORY_TTL_MS) {
-      const inventory = this.guard(() => readInventory(this.vim));
-      inventory.catch(() => {
-        if (this.cached?.inventory === inventory) this.cached = undefined;
-      });
-      this.cached = { at: Date.now(), inventory };
-    }
-    return this.cached.inventory;
+    return this.guard(() => this.records.inventory());
   }
 
   private invalidate(): void {
-    this.cached = undefined;
+    this.records.invalidate();
   }
 
   /** Datacenter, host and VM names for an error about this VM (from the inventory; best effort). */

@@ -24,6 +24,8 @@ export interface VsphereCluster {
   name: string;
   datacenterId: string;
   hostIds: string[];
+  /** The host folder holding the cluster (its `parent`). */
+  folderId?: string;
 }
 /** A host; `computeResourceId` is its cluster or, for a standalone host, its own ComputeResource. */
 export interface VsphereHost {
@@ -32,6 +34,8 @@ export interface VsphereHost {
   datacenterId: string;
   computeResourceId: string;
   clusterId?: string;
+  /** A standalone host: the host folder holding its ComputeResource (the ComputeResource's `parent`). */
+  folderId?: string;
   /** runtime.connectionState: connected | disconnected | notResponding. */
   connectionState: string;
   inMaintenanceMode: boolean;
@@ -201,6 +205,7 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
   for (const o of objects)
     if (o.obj.type === 'ClusterComputeResource')
       for (const h of asList(o.props.host)) clusterOfHost.set(asMoRef(h, 'host').value, o.obj.value);
+  const parentOf = (id: string) => optMoRef(byId.get(id)?.props.parent, 'parent')?.value;
   for (const o of objects) {
     const id = o.obj.value;
     const p = o.props;
@@ -221,7 +226,13 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
         });
         break;
       case 'ClusterComputeResource':
-        inv.clusters.push({ id, name, datacenterId: dc, hostIds: asList(p.host).map((h) => asMoRef(h, 'host').value) });
+        inv.clusters.push({
+          id,
+          name,
+          datacenterId: dc,
+          hostIds: asList(p.host).map((h) => asMoRef(h, 'host').value),
+          folderId: parentId,
+        });
         break;
       case 'HostSystem':
         inv.hosts.push({
@@ -230,6 +241,7 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
           datacenterId: dc,
           computeResourceId: parentId ?? '',
           clusterId: clusterOfHost.get(id),
+          folderId: clusterOfHost.has(id) || !parentId ? undefined : parentOf(parentId),
           connectionState: optString(p['runtime.connectionState'], 'runtime.connectionState') ?? 'unknown',
           inMaintenanceMode: optBool(p['runtime.inMaintenanceMode'], 'runtime.inMaintenanceMode') ?? false,
           powerState: optString(p['runtime.powerState'], 'runtime.powerState'),

@@ -1,0 +1,213 @@
+// One vSphere connection's inventory, read once and kept current by WaitForUpdatesEx while someone watches it, the
+// way the vSphere Client stays current (vSphere API reference, PropertyCollector.WaitForUpdatesEx: a filter over a
+// ContainerView, the first answer every object 'enter', then what changed since `version`; govmomi property/wait.go
+// runs the same loop). Changes are reported in the neutral model's terms (core/inventoryEvents.ts), as the Xen
+// record cache reports XAPI's event.from (providers/xen/recordCache.ts).
+import { isCancel } from '../../core/errors';
+import { InventoryChange, InventoryListener } from '../../core/inventoryEvents';
+import { sleep } from '../../core/retry';
+import { VimClient } from './vimClient';
+import { ObjectContent, retrieveFromContainer } from './vimPropertyCollector';
+import { ObjectUpdate, UpdateInfo, watchContainer } from './vimUpdates';
+import { ObjectChange, vmwareInventoryChange } from './vmwareInventoryChange';
+import { INVENTORY_SPECS, VsphereInventory, toInventory } from './vmwareRecords';
+
+export interface VsphereRecordCacheOptions {
+  /** Without a watch, how long one read serves later reads, ms (default 3,000: the tree's successive list calls). */
+  ttlMs?: number;
+  /** WaitForUpdatesEx maxWaitSeconds (default 30, below the HTTP timeout). */
+  maxWaitSeconds?: number;
+  /** First delay after a failure of the watch, doubled up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Told about each failure of the watch (it logs in again if needed, reloads and continues). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The objects of INVENTORY_SPECS by moref. Without a watch, `inventory()` reads them all (RetrievePropertiesEx,
+ * paged) at most every ttlMs. `watch()` runs a WaitForUpdatesEx loop on its own PropertyCollector: its first,
+ * complete state replaces the objects (what is not in it is gone) and from then on reads are served from memory
+ * and each answer's changes are applied and reported. On a fault (NotAuthenticated after the client's own re-login,
+ * a dropped connection, a collector lost with its session) the session is logged in again and the watch starts
+ * over: its first state is the reload, and what differs from the objects held is reported.
+ */
+export class VsphereRecordCache {
+  private readonly objects = new Map<string, ObjectContent>();
+  private memo?: VsphereInventory;
+  private loadedAt = 0;
+  private loading?: Promise<void>;
+  /** Ids the watch changed while a read of everything was under way: the read's older values must not win. */
+  private touchedDuringLoad?: Set<string>;
+  /** The watch's first state while it comes in (UpdateSet.truncated answers). */
+  private initialState?: Map<string, ObjectContent>;
+  private readonly listeners = new Set<InventoryListener>();
+  private abort?: AbortController;
+  private loop?: Promise<void>;
+  /** The watch delivered its first complete state and runs: reads need no round trip. */
+  private current = false;
+  /** How many times every object was read or the watch's first state applied. */
+  loads = 0;
+
+  constructor(
+    private readonly client: VimClient,
+    private readonly opts: VsphereRecordCacheOptions = {},
+  ) {}
+
+  /** The inventory: from memory while the watch is current, else read again when older than ttlMs (or invalidated). */
+  async inventory(): Promise<VsphereInventory> {
+    const fresh = this.loadedAt && Date.now() - this.loadedAt <= (this.opts.ttlMs ?? 3_000);
+    if (!(this.current && this.loadedAt) && !fresh) await this.load();
+    return (this.memo ??= toInventory([...this.objects.values()]));
+  }
+
+  /** The next read reads everything again (after an operation of this process: its result is there at once). */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  /** Calls `listener` with each batch of changes; starts the watch. Returns the unsubscribe (the last one stops it). */
+  watch(listener: InventoryListener): () => void {
+    this.listeners.add(listener);
+    if (!this.loop) {
+      const ac = (this.abort = new AbortController());
+      this.loop = this.run(ac.signal).finally(() => {
+        if (this.abort === ac) this.loop = undefined;
+      });
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (!this.listeners.size) this.stop();
+    };
+  }
+
+  /** Ends the watch (its pending WaitForUpdatesEx is cancelled); the objects stay, read again after ttlMs. */
+  stop(): void {
+    this.abort?.abort();
+    this.loop = undefined;
+    this.current = false;
+  }
+
+  private load(): Promise<void> {
+    this.loading ??= (async () => {
+      const touched = (this.touchedDuringLoad = new Set());
+      try {
+        const read = await retrieveFromContainer(this.client, this.client.content.rootFolder, INVENTORY_SPECS, {
+          maxObjects: 1000,
+        });
+        const next = new Map(read.map((o) => [o.obj.value, o]));
+        for (const id of touched) {
+          const held = this.objects.get(id);
+          if (held) next.set(id, held);
+          else next.delete(id);
+        }
+        this.replace(next);
+        this.loadedAt = Date.now();
+        this.loads++;
+      } finally {
+        if (this.touchedDuringLoad === touched) this.touchedDuringLoad = undefined;
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const base = this.opts.backoffMs ?? 250;
+    let delay = base;
+    while (!signal.aborted) {
+      this.initialState = undefined;
+      try {
+        if (!this.client.loggedIn) await this.client.connect(signal);
+        await watchContainer(
+          this.client,
+          this.client.content.rootFolder,
+          INVENTORY_SPECS,
+          (updates, info) => {
+            this.apply(updates, info);
+            delay = base;
+          },
+          { signal, maxWaitSeconds: this.opts.maxWaitSeconds },
+        );
+        return; // resolves only once aborted
+      } catch (err) {
+        this.current = false;
+        if (signal.aborted || isCancel(err)) return;
+        this.opts.onError?.(err);
+        // A session the server dropped: log in again (the next watch's first state is the reload).
+        if (/NotAuthenticated|ManagedObjectNotFound/.test(String((err as { code?: string }).code ?? ''))) {
+          await this.client.connect(signal).catch((e) => this.opts.onError?.(e));
+        }
+        await sleep(delay, signal).catch(() => undefined);
+        delay = Math.min(delay * 2, this.opts.maxBackoffMs ?? 30_000);
+      }
+    }
+  }
+
+  /** Applies one WaitForUpdatesEx answer and reports what it changed. */
+  private apply(updates: ObjectUpdate[], info: UpdateInfo): void {
+    if (info.initial) {
+      // The watch's first state, maybe over several answers: it replaces the objects once complete.
+      const state = (this.initialState ??= new Map());
+      for (const u of updates) {
+        this.touchedDuringLoad?.add(u.obj.value);
+        if (u.kind === 'leave') state.delete(u.obj.value);
+        else state.set(u.obj.value, withChanges(u, state.get(u.obj.value)));
+      }
+      if (!info.complete) return;
+      this.initialState = undefined;
+      this.loadedAt = Date.now();
+      this.loads++;
+      this.current = true;
+      return this.replace(state);
+    }
+    const next = new Map(this.objects);
+    for (const u of updates) {
+      this.touchedDuringLoad?.add(u.obj.value);
+      if (u.kind === 'leave') next.delete(u.obj.value);
+      else next.set(u.obj.value, withChanges(u, next.get(u.obj.value)));
+    }
+    this.replace(next);
+  }
+
+  /** Makes `next` the objects held, and reports how they differ from before. */
+  private replace(next: Map<string, ObjectContent>): void {
+    const changed: ObjectChange[] = [];
+    const same = (a?: ObjectContent, b?: ObjectContent) => JSON.stringify(a?.props) === JSON.stringify(b?.props);
+    for (const [id, after] of next) {
+      const before = this.objects.get(id);
+      if (!before || !same(before, after)) changed.push({ id, type: after.obj.type, before, after });
+    }
+    for (const [id, before] of this.objects)
+      if (!next.has(id)) changed.push({ id, type: before.obj.type, before, after: undefined });
+    const hadState = this.objects.size > 0;
+    const previous = this.memo ?? (hadState ? toInventory([...this.objects.values()]) : undefined);
+    this.objects.clear();
+    for (const [id, o] of next) this.objects.set(id, o);
+    this.memo = undefined;
+    if (!changed.length || !this.listeners.size || !previous) return;
+    const change: InventoryChange = vmwareInventoryChange(
+      changed,
+      previous,
+      (this.memo = toInventory([...next.values()])),
+    );
+    if (!change.all && !change.vms.length && !change.childrenOf.length) return;
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    }
+  }
+}
+
+/** An object's properties after an update: 'enter' gives them all; 'modify' changes the named paths of `held`. */
+function withChanges(u: ObjectUpdate, held: ObjectContent | undefined): ObjectContent {
+  const props = u.kind === 'enter' ? {} : { ...(held?.props ?? {}) };
+  for (const c of u.changes) {
+    if (c.op === 'remove' || c.op === 'indirectRemove' || c.val === undefined) delete props[c.name];
+    else props[c.name] = c.val;
+  }
+  return { obj: u.obj, props, missing: [] };
+}

@@ -1,0 +1,86 @@
+// The vSphere record cache kept current by WaitForUpdatesEx (vcsim): a power change and a snapshot made through
+// another vim25 session reach the provider's listings and its watchers without a reload; after the session is
+// dropped the watch logs in again, reloads once and continues.
+import { strict as assert } from 'node:assert';
+import { InventoryChange } from '../../src/core/inventoryEvents';
+import { ContainerInfo, InventoryItem } from '../../src/core/model';
+import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
+import { createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { newProvider, vcsimSuite } from './vmwareFixture';
+
+async function until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
+  for (const end = Date.now() + 60_000; !(await pred()); await new Promise((r) => setTimeout(r, 50)))
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('vSphere live inventory: record cache on WaitForUpdatesEx (vcsim)', function () {
+  const fixture = vcsimSuite(this, { dc: 1, cluster: 0, host: 1, vm: 2 });
+  let p: VmwareProvider;
+  const changes: InventoryChange[] = [];
+  let stop: () => void;
+
+  before(async () => {
+    const { sim } = fixture();
+    p = newProvider(sim);
+    await p.connect();
+    stop = p.watch((c) => changes.push(c));
+    await until('the watch’s first state', () => p.records.loads > 0);
+  });
+  after(async () => {
+    stop?.();
+    await p?.disconnect();
+  });
+
+  const vmsUnder = async (name: string) => {
+    const [dc] = await p.listChildren();
+    const host = (await p.listChildren(dc as ContainerInfo)).find(
+      (i): i is ContainerInfo => i.type === 'container' && i.name === name,
+    )!;
+    return { host, vms: (await p.listChildren(host)).flatMap((i: InventoryItem) => (i.type === 'vm' ? [i.vm] : [])) };
+  };
+
+  it('a power change and a new snapshot made by another session reach the cache and its watchers, without a reload', async () => {
+    const { client } = fixture(); // another session than the provider's
+    const { host, vms } = await vmsUnder('DC0_H0');
+    const vm = vms.find((v) => v.name === 'DC0_H0_VM0')!;
+    assert.equal(vm.powerState, 'running');
+    const loads = p.records.loads;
+    changes.length = 0;
+
+    await setPower(client, vm.id, false);
+    await until('the power change reported', () =>
+      changes.some((c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'halted')),
+    );
+    const rowChange = changes.find((c) => c.vms.some((v) => v.id === vm.id))!;
+    assert.ok(!rowChange.all, 'a VM row change, not a reload');
+    assert.deepEqual(rowChange.childrenOf, [], 'only the row repaints');
+    assert.equal((await vmsUnder('DC0_H0')).vms.find((v) => v.id === vm.id)!.powerState, 'halted');
+
+    changes.length = 0;
+    await createSnapshot(client, vm.id, { name: 'made elsewhere', memory: false, quiesce: false });
+    await until('the snapshot reported', () => changes.some((c) => c.childrenOf.includes(vm.id)));
+    assert.ok(changes.some((c) => c.vms.some((v) => v.id === vm.id && v.snapshotCount === 1)));
+    assert.deepEqual(
+      (await p.listSnapshots(vm.id)).map((s) => [s.name, s.isCurrent]),
+      [['made elsewhere', true]],
+    );
+    assert.ok(!changes.some((c) => c.all));
+    assert.equal(p.records.loads, loads, 'served from the cache: nothing was read again');
+    assert.ok(host.isHost);
+  });
+
+  it('a dropped session: the watch logs in again, reloads once and reports what changed meanwhile', async () => {
+    const { client } = fixture();
+    const { vms } = await vmsUnder('DC0_H0');
+    const vm = vms.find((v) => v.name === 'DC0_H0_VM1')!;
+    const loads = p.records.loads;
+    changes.length = 0;
+    await p.vim.logout(); // the session the pending WaitForUpdatesEx and its collector belong to ends
+    await setPower(client, vm.id, false);
+    await until('the power change after the new session', () =>
+      changes.some((c) => c.vms.some((v) => v.id === vm.id && v.powerState === 'halted')),
+    );
+    assert.ok(p.vim.loggedIn, 'logged in again');
+    assert.equal(p.records.loads, loads + 1, 'one reload (the new watch’s first state)');
+  });
+});
