@@ -37,9 +37,9 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
   };
   const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
 
+  // connections.yaml is read when a view or command first asks for the list (ConnectionStore), not here.
   const updateContext = () =>
     void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
-  updateContext();
 
   context.subscriptions.push(
     log,
@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     trees.infrastructure,
     trees.backups,
     trees.jobs,
-    connections.onDidChange(updateContext),
+    connections.onDidLoad(updateContext),
     vscode.window.createTreeView('vmbackup.infrastructure', {
       treeDataProvider: trees.infrastructure,
       canSelectMany: true,
@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     createConnection: (draft, password) =>
       connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
   });
-  log.info(`activated; ${connections.connections.length} connection(s)`);
+  log.info('activated');
   return { connections, jobs, trees };
 }
 
