@@ -3,38 +3,7 @@ import { parseArgs } from './cli/args';
 import { verbs } from './cli/commands';
 import { mask } from './core/secrets';
 import { printable, printableJson, printableLines } from './cli/printable';
-
-const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
-  lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator (and vcsim's vCenter once built) and write .vmbackup/connections.yaml
-  ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
-  snapshot <vm> [--name N] [--memory] [--quiesce]
-                                         snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:
-                                         through the guest tools (vSphere), each only where it applies
-  revert <vm> <snapshot>                 revert a VM to one of its snapshots
-  snapshot-delete <vm> <snapshot> [--children]
-                                         delete a snapshot (its children stay unless --children, vSphere)
-  snapshot-delete-all <vm>               delete every snapshot of a VM (vSphere)
-  snapshot-rename <vm> <snapshot> --name N
-                                         rename a snapshot (vSphere)
-  consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it)
-  backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
-                                         a suspended VM keeps its memory unless --no-preserve-power-state;
-                                         exit 3: backed up, but something is left for cleanup (named);
-                                         --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
-  cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
-                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it
-  restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
-                                         restore as a new VM (new MAC addresses unless --preserve-macs);
-                                         --sr: Xen SR ref, vSphere datastore moref or name;
-                                         an OVF backup comes back by OVF import (--format ovf to insist)
-  restore <backup-id> --replace-original --yes
-                                         replace the halted original VM (XAPI full restore: its uuid and MACs)
-  backup-pool                            save the pool database (Xen: pool-dump-database)
-  catalog                                list backups in the repository
-  verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
-  validate <file>... [--language ID] [--encoding ENC]
-                                         check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
-Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
+import { HELP } from './cli/help';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

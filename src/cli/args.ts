@@ -1,13 +1,15 @@
 // Minimal argv parsing: positionals plus --flag / --flag=value / --flag value.
 export interface Args {
   positional: string[];
+  /** The last value of each flag. */
   flags: Record<string, string | true>;
+  /** Every value of a flag given more than once (`--network 0=a --network 1=b`), in order. */
+  all: Record<string, string[]>;
 }
 
 /** Flags that never take a value. */
-const BOOLEAN = new Set([
+export const BOOLEAN = new Set([
   'json',
-  'live',
   'preserve-macs',
   'replace-original',
   'no-preserve-power-state',
@@ -19,12 +21,13 @@ const BOOLEAN = new Set([
   'memory',
   'quiesce',
   'children',
+  'start',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
  * may be called "--x"; `--name=--x` says the same).
  */
-const VALUED = new Set([
+export const VALUED = new Set([
   'name',
   'sr',
   'connection',
@@ -36,6 +39,9 @@ const VALUED = new Set([
   'hosts',
   'vms',
   'disk-mib',
+  'network',
+  'to',
+  'backup',
 ]);
 
 /**
@@ -46,6 +52,7 @@ const VALUED = new Set([
 export function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
+  const all: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) {
@@ -59,6 +66,7 @@ export function parseArgs(argv: string[]): Args {
       flags[k] = argv[++i];
     } else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && !BOOLEAN.has(k)) flags[k] = argv[++i];
     else flags[k] = true;
+    if (typeof flags[k] === 'string') (all[k] ??= []).push(flags[k] as string);
   }
-  return { positional, flags };
+  return { positional, flags, all };
 }

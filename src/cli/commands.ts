@@ -11,6 +11,8 @@ import { applicableSnapshotOptions } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
+import { networkOverrides, networkRows, storageRows } from './restoreTargetsVerb';
+import type { XenRestoreOptions } from '../providers/xen/xenRestore';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -19,8 +21,8 @@ export type Verb = (args: Args, out: (data: unknown, text: string) => void) => P
 const ws = (a: Args) => path.resolve(String(a.flags.workspace ?? process.cwd()));
 const conn = (a: Args) => (typeof a.flags.connection === 'string' ? a.flags.connection : undefined);
 
-async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>): Promise<T> {
-  const p = await openProvider(ws(a), conn(a));
+async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>, connection = conn(a)): Promise<T> {
+  const p = await openProvider(ws(a), connection);
   try {
     return await fn(p);
   } finally {
@@ -229,22 +231,51 @@ export const verbs: Record<string, Verb> = {
         `--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`,
       );
     }
-    return withProvider(a, async (p) => {
-      const vm = await operation(p, 'restoreVm')(
-        entry,
-        {
-          name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
-          storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined,
-          preserveMacs: !!a.flags['preserve-macs'],
-          replaceOriginal,
-          format: formatFlag(a),
-        },
-        terminalContext(!!a.flags.json),
-      );
-      out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
-      return 0;
-    });
+    // start: Xen (xenRestore.ts); powerOn: vSphere (vmwareProvider.ts): the same --start.
+    const opts: XenRestoreOptions & { powerOn?: boolean } = {
+      name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
+      storageId: typeof a.flags.sr === 'string' ? a.flags.sr : undefined,
+      preserveMacs: !!a.flags['preserve-macs'],
+      replaceOriginal,
+      networks: networkOverrides(a.all.network),
+      start: !!a.flags.start,
+      powerOn: !!a.flags.start,
+      format: formatFlag(a),
+    };
+    // --to: the connection (pool) to restore to; the backup is still looked up with --connection / --repository.
+    const target = typeof a.flags.to === 'string' ? a.flags.to : conn(a);
+    return withProvider(
+      a,
+      async (p) => {
+        const vm = await operation(p, 'restoreVm')(entry, opts, terminalContext(!!a.flags.json));
+        out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid}) on "${p.profile.name}", ${vm.powerState}`);
+        return 0;
+      },
+      target,
+    );
   },
+  storage: (a, out) =>
+    withProvider(
+      a,
+      async (p) => {
+        const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
+        const { rows, lines } = await storageRows(p, backup);
+        out(rows, lines.join('\n'));
+        return 0;
+      },
+      typeof a.flags.to === 'string' ? a.flags.to : conn(a),
+    ),
+  networks: (a, out) =>
+    withProvider(
+      a,
+      async (p) => {
+        const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
+        const r = await networkRows(p, backup, networkOverrides(a.all.network));
+        out(r.vifs ? { networks: r.rows, vifs: r.vifs } : r.rows, r.lines.join('\n'));
+        return 0;
+      },
+      typeof a.flags.to === 'string' ? a.flags.to : conn(a),
+    ),
   /** The pool database, where the platform declares one (Xen): of the connection's only (or first) pool. */
   'backup-pool': (a, out) =>
     withProvider(a, async (p) => {

@@ -6,10 +6,12 @@ describe('CLI arguments', () => {
     assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name', '--x']), {
       positional: ['snapshot', 'web-01'],
       flags: { name: '--x' },
+      all: { name: ['--x'] },
     });
     assert.deepEqual(parseArgs(['snapshot', 'web-01', '--name=--x', '--json']), {
       positional: ['snapshot', 'web-01'],
       flags: { name: '--x', json: true },
+      all: { name: ['--x'] },
     });
     assert.deepEqual(parseArgs(['restore', 'id', '--name', '--json', '--json']).flags, { name: '--json', json: true });
   });
@@ -17,7 +19,13 @@ describe('CLI arguments', () => {
     assert.deepEqual(parseArgs(['backup', '--compress', 'web-01']), {
       positional: ['backup', 'web-01'],
       flags: { compress: true },
+      all: {},
     });
     assert.throws(() => parseArgs(['snapshot', 'web-01', '--name']), /--name needs a value/);
+  });
+  it('a flag given several times keeps every value (--network 0=a --network 1=b)', () => {
+    const a = parseArgs(['restore', 'id', '--network', '0=lan', '--network=1=dmz', '--start']);
+    assert.deepEqual(a.all.network, ['0=lan', '1=dmz']);
+    assert.equal(a.flags.start, true);
   });
 });
