@@ -10,6 +10,7 @@ import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
+import { JOB_LOG_SCHEME, JobLogDocuments } from './ui/jobLogDocument';
 
 export interface VmBackupApi {
   connections: ConnectionStore;
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     backups,
     jobs: new JobsTree(jobs),
   };
+  const jobLogs = new JobLogDocuments(jobs);
   const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
 
   // connections.yaml is read when a view or command first asks for the list (ConnectionStore), not here.
@@ -58,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
       canSelectMany: true,
       showCollapseAll: true,
     }),
-    vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs }),
+    trees.jobs.watch(vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs })),
+    jobLogs,
+    vscode.workspace.registerTextDocumentContentProvider(JOB_LOG_SCHEME, jobLogs),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vmbackup.jobHistorySize')) trees.jobs.refresh();
     }),

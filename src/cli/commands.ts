@@ -248,7 +248,7 @@ export const verbs: Record<string, Verb> = {
       a,
       async (p) => {
         const vm = await operation(p, 'restoreVm')(entry, opts, terminalContext(!!a.flags.json));
-        out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid}) on "${p.profile.name}", ${vm.powerState}`);
+        out(vm, `\nrestored ${entry.label} to "${p.profile.name}" as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
         return 0;
       },
       target,

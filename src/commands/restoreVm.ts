@@ -59,6 +59,7 @@ export async function restoreVm(ctx: CommandContext, node?: BackupEntryNode): Pr
       context: { connection, vm: base },
       hostKey: `${connection}/restore`,
       refresh: ['infrastructure'],
+      announce: false, // the message below names the VM, SR and power state
     },
     (job) => restore(n.entry, { storageId: sr.value.id, name: name?.trim(), ...mode }, job),
   );

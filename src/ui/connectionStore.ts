@@ -128,6 +128,13 @@ export class ConnectionStore implements vscode.Disposable {
     try {
       await provider.connect();
     } catch (err) {
+      // The message and the vendor code only: an error object of the HTTP client carries the request (the login body).
+      const code = err instanceof VendorError ? ` (${err.code})` : '';
+      this.log.error(
+        mask(
+          `login to "${name}" (${profile.url}) as ${profile.username} failed: ${(err as Error)?.message ?? String(err)}${code}`,
+        ),
+      );
       // A rejected login must not be replayed from SecretStorage: the next attempt prompts again.
       if (err instanceof VendorError && err.code === 'SESSION_AUTHENTICATION_FAILED')
         await this.secrets.delete(secretKey(name));

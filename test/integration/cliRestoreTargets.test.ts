@@ -90,7 +90,7 @@ describe('vmbackup storage / networks / restore --sr --network --to --start (XAP
       '--name',
       'moved',
     ]);
-    assert.match(stdout, /restored .* as moved \([0-9a-f-]{36}\) on "other", running$/m);
+    assert.match(stdout, /restored .* to "other" as moved \([0-9a-f-]{36}\), running$/m);
     const vm = [...other.store.table('VM').values()].find((v) => v.name_label === 'moved')!;
     const nets = (vm.VIFs as string[]).map(
       (r) => other.store.get('network', other.store.get('VIF', r)!.network)!.name_label,
