@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureRepositoryRoot } from './repositoryRoot';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Where a repository keeps its journal: `<repository>/.vmbackup/journal/`, one JSON file per job. */
@@ -185,6 +186,7 @@ export class Journal {
     entry.updatedAt = new Date().toISOString();
     const final = this.file(entry.id);
     const tmp = `${final}.${process.pid}.tmp`;
+    ensureRepositoryRoot(this.repository); // the journal may be the first thing written into a new repository
     for (let attempt = 0; ; attempt++) {
       await fs.promises.mkdir(this.dir, { recursive: true });
       try {
