@@ -10,7 +10,7 @@ async function haltedVm(api: VmBackupApi): Promise<VmNode> {
   const walk = async (node?: InfraNode): Promise<VmNode | undefined> => {
     for (const n of await api.trees.infrastructure.getChildren(node)) {
       if (n.kind === 'vm' && n.vm.powerState === 'halted') return n;
-      if (['connection', 'pool', 'host'].includes(n.kind)) {
+      if (n.kind === 'connection' || n.kind === 'container') {
         const hit = await walk(n);
         if (hit) return hit;
       }
