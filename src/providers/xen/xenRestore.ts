@@ -6,6 +6,7 @@ import { VendorError } from '../../core/errors';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { XenVm } from './xenRecords';
 import { uploadFile } from './xenTransfer';
+import { defaultRestoreName } from '../../core/restoreName';
 import {
   checkSpace,
   findSr,
@@ -173,15 +174,8 @@ export async function restoreXva(
   return ref;
 }
 
-/** The name of a restored VM when none is given: the backed-up VM's name and the backup's date (local time). */
-export function defaultName(entry: CatalogEntry): string | undefined {
-  const base = entry.manifest?.source.vm?.name ?? entry.vmName;
-  if (!base) return undefined;
-  const d = entry.created;
-  if (!d) return base;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${base} (${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())})`;
-}
+/** The name of a restored VM when none is given (core/restoreName.ts). */
+export const defaultName = defaultRestoreName;
 
 /**
  * Puts each VIF on its planned network: a VIF's network is fixed at VIF.create, so one on another network is
