@@ -8,7 +8,7 @@ describe('CLI progress on a terminal and in a redirected log', () => {
     for (let i = 0; i <= 100; i++) w.progress({ bytesDone: i * 1024, bytesTotal: 100 * 1024, fraction: i / 100 });
     w.line('exported');
     const text = out.join('');
-     
+
     assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f]/);
     assert.equal(out.length, 12); // 0 %, 10 %, … 100 %, and the line
     assert.equal(out[11], 'exported\n');
