@@ -3,63 +3,7 @@ import { parseArgs } from './cli/args';
 import { verbs } from './cli/commands';
 import { mask } from './core/secrets';
 import { printable, printableJson, printableLines } from './cli/printable';
-
-const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--repository DIR] [--json]
-  lab [--port N] [--hosts N] [--vms N]   start the XAPI lab simulator (and vcsim's vCenter once built) and write .vmbackup/connections.yaml
-  ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
-  snapshot <vm> [--name N] [--memory] [--quiesce]
-                                         snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:
-                                         through the guest tools (vSphere), each only where it applies
-  revert <vm> <snapshot>                 revert a VM to one of its snapshots
-  snapshot-delete <vm> <snapshot> [--children]
-                                         delete a snapshot (its children stay unless --children, vSphere)
-  snapshot-delete-all <vm>               delete every snapshot of a VM (vSphere)
-  snapshot-rename <vm> <snapshot> --name N
-                                         rename a snapshot (vSphere)
-  consolidate <vm>                       consolidate a VM's disks (vSphere, when it needs it; cleanup offers it)
-  backup <vm>... [--compress[=zstd]]     full backups (a running VM goes through a temporary snapshot; vSphere: always), concurrencyPerHost at once;
-                                         a suspended VM keeps its memory unless --no-preserve-power-state;
-                                         exit 3: backed up, but something is left for cleanup (named);
-                                         --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
-  cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
-                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it;
-                                         vSphere VMs that need consolidation are listed (offered: consolidate <vm>)
-  restore <backup-id> [--name N] [--sr REF] [--preserve-macs]
-                                         restore as a new VM (new MAC addresses unless --preserve-macs);
-                                         --sr: Xen SR ref, vSphere datastore moref or name;
-                                         an OVF backup comes back by OVF import (--format ovf to insist)
-          vSphere placement (morefs or names): [--datastore DS] [--host H | --cluster C] [--resource-pool RP]
-                                         [--folder F] [--network ethernet0=NET]... [--power-on]; a NIC's network
-                                         is matched by name unless mapped; an unknown one is refused before upload
-  storage                                datastores / SRs with free space
-  networks                               networks VMs attach to (vSphere: targets of --network)
-  restore <backup-id> --replace-original --yes
-                                         replace the halted original VM (XAPI full restore: its uuid and MACs)
-  backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]
-                                         Oracle VM (guide §12.2, its trade-off printed first): M = cold-clone (default:
-                                         clone into R, copy the clone's files over SFTP, delete the clone) or copy-stopped
-                                         (the stopped VM's own files); --stop stops a running VM first; hot-clone and
-                                         ova-export are described but not run
-  restore <backup-id> --sr REPO [--pool POOL] [--name N] [--networks OLD=NEW,...] [--preserve-macs]
-                                         Oracle VM: files into repository REPO over SFTP, the Manager's refresh imports
-                                         them, then the VM goes into POOL (default the backed-up VM's)
-  backup-pool                            save the pool database (Xen: pool-dump-database)
-  catalog                                list backups in the repository
-  verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
-  manager-backups                        Oracle VM: the Manager's MySQL backups in DBBACKUP, their age, the rotation rules
-  manager-backup [--run-backup] [--db NAME[,NAME]] [--latest] [--weblogic-ldap]
-                                         Oracle VM: .config (+ sysconfig) into the repository, with database backups
-                                         (--run-backup: BackupDatabase -w first, followed as its Manager job)
-  manager-restore <backup> [--resume] [--yes] [--skip-version-checks]
-                                         Oracle VM: the §12.1.4 restore runbook (stop, RestoreDatabase.sh, start,
-                                         RUNNING, inventory); asks before destructive steps on a terminal, else --yes
-  manager-rebuild (--uuid U | --from <manager-backup-id>) [--resume]
-                                         Oracle VM: the §12.1.5 runbook without a database backup (on a terminal)
-  validate <file>... [--language ID] [--encoding ENC]
-                                         check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
-Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.
-SSH to the Oracle VM Manager host (connections.yaml managerHost): privateKeyFile, or VMBACKUP_SSH_PASSWORD_<CONNECTION>.
-Oracle VM Servers' SSH (no sshKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;
+import { HELP } from './cli/help';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

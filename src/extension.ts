@@ -10,6 +10,7 @@ import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
+import { JOB_LOG_SCHEME, JobLogDocuments } from './ui/jobLogDocument';
 
 export interface VmBackupApi {
   connections: ConnectionStore;
@@ -35,11 +36,12 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     backups,
     jobs: new JobsTree(jobs),
   };
+  const jobLogs = new JobLogDocuments(jobs);
   const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
 
+  // connections.yaml is read when a view or command first asks for the list (ConnectionStore), not here.
   const updateContext = () =>
     void vscode.commands.executeCommand('setContext', 'vmbackup.hasConnections', connections.connections.length > 0);
-  updateContext();
 
   const infrastructureView = vscode.window.createTreeView('vmbackup.infrastructure', {
     treeDataProvider: trees.infrastructure,
@@ -52,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     trees.infrastructure,
     trees.backups,
     trees.jobs,
-    connections.onDidChange(updateContext),
+    connections.onDidLoad(updateContext),
     infrastructureView,
     // Event streams and polls of the inventory run only while the view is visible.
     infrastructureView.onDidChangeVisibility((e) => trees.infrastructure.setVisible(e.visible)),
@@ -61,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
       canSelectMany: true,
       showCollapseAll: true,
     }),
-    vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs }),
+    trees.jobs.watch(vscode.window.createTreeView('vmbackup.jobs', { treeDataProvider: trees.jobs })),
+    jobLogs,
+    vscode.workspace.registerTextDocumentContentProvider(JOB_LOG_SCHEME, jobLogs),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vmbackup.jobHistorySize')) trees.jobs.refresh();
     }),
@@ -76,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     createConnection: (draft, password) =>
       connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
   });
-  log.info(`activated; ${connections.connections.length} connection(s)`);
+  log.info('activated');
   return { connections, jobs, trees };
 }
 

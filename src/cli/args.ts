@@ -8,9 +8,8 @@ export interface Args {
 }
 
 /** Flags that never take a value. */
-const BOOLEAN = new Set([
+export const BOOLEAN = new Set([
   'json',
-  'live',
   'preserve-macs',
   'replace-original',
   'no-preserve-power-state',
@@ -30,12 +29,13 @@ const BOOLEAN = new Set([
   'weblogic-ldap',
   'skip-version-checks',
   'power-on',
+  'start',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
  * may be called "--x"; `--name=--x` says the same).
  */
-const VALUED = new Set([
+export const VALUED = new Set([
   'name',
   'sr',
   'connection',
@@ -60,6 +60,8 @@ const VALUED = new Set([
   'resource-pool',
   'folder',
   'network',
+  'to',
+  'backup',
 ]);
 
 /**

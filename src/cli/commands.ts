@@ -13,6 +13,8 @@ import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
 import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
 import { managerBackupVerb, managerBackupsVerb, managerRebuildVerb, managerRestoreVerb } from './managerVerbs';
+import { networkOverrides, networkRows, storageRows } from './restoreTargetsVerb';
+import type { XenRestoreOptions } from '../providers/xen/xenRestore';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -21,8 +23,8 @@ export type Verb = (args: Args, out: (data: unknown, text: string) => void) => P
 const ws = (a: Args) => path.resolve(String(a.flags.workspace ?? process.cwd()));
 const conn = (a: Args) => (typeof a.flags.connection === 'string' ? a.flags.connection : undefined);
 
-async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>): Promise<T> {
-  const p = await openProvider(ws(a), conn(a));
+async function withProvider<T>(a: Args, fn: (p: Provider) => Promise<T>, connection = conn(a)): Promise<T> {
+  const p = await openProvider(ws(a), connection);
   try {
     return await fn(p);
   } finally {
@@ -247,19 +249,6 @@ export const verbs: Record<string, Verb> = {
       out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
       return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
     }),
-  storage: (a, out) =>
-    withProvider(a, async (p) => {
-      const list = await p.listStorage();
-      const gib = (b?: number) => (b === undefined ? '?' : (b / 2 ** 30).toFixed(1));
-      out(list, list.map((s) => `${s.name}  ${s.type}  ${gib(s.freeBytes)} GiB free  ${s.id}`).join('\n'));
-      return 0;
-    }),
-  networks: (a, out) =>
-    withProvider(a, async (p) => {
-      const list = await p.listNetworks();
-      out(list, list.map((n) => `${n.name}  ${n.type ?? ''}  ${n.id}`).join('\n'));
-      return 0;
-    }),
   restore: (a, out) => {
     const entry = findBackup(a, a.positional[0]);
     const replaceOriginal = !!a.flags['replace-original'];
@@ -269,10 +258,12 @@ export const verbs: Record<string, Verb> = {
         `--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`,
       );
     }
-    return withProvider(a, async (p) => {
-      const vm = await operation(p, 'restoreVm')(
-        entry,
-        {
+    // --to: the connection (pool) to restore to; the backup is still looked up with --connection / --repository.
+    const target = typeof a.flags.to === 'string' ? a.flags.to : conn(a);
+    return withProvider(
+      a,
+      async (p) => {
+        const opts: XenRestoreOptions & Record<string, unknown> = {
           name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
           storageId: str(a, 'datastore') ?? str(a, 'sr'),
           preserveMacs: !!a.flags['preserve-macs'],
@@ -280,13 +271,38 @@ export const verbs: Record<string, Verb> = {
           format: formatFlag(a),
           ...(p.platform === 'oraclevm' ? ovmRestoreOptions(a) : {}),
           ...(p.platform === 'vmware' ? placementFlags(a) : {}),
-        },
-        terminalContext(!!a.flags.json),
-      );
-      out(vm, `\nrestored ${entry.label} as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
-      return 0;
-    });
+          ...(p.platform === 'xen' ? { networks: networkOverrides(a.repeated.network), start: !!a.flags.start } : {}),
+        };
+        if (p.platform === 'vmware' && a.flags.start) opts.powerOn = true;
+        const vm = await operation(p, 'restoreVm')(entry, opts, terminalContext(!!a.flags.json));
+        out(vm, `\nrestored ${entry.label} to "${p.profile.name}" as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
+        return 0;
+      },
+      target,
+    );
   },
+  storage: (a, out) =>
+    withProvider(
+      a,
+      async (p) => {
+        const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
+        const { rows, lines } = await storageRows(p, backup);
+        out(rows, lines.join('\n'));
+        return 0;
+      },
+      typeof a.flags.to === 'string' ? a.flags.to : conn(a),
+    ),
+  networks: (a, out) =>
+    withProvider(
+      a,
+      async (p) => {
+        const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
+        const r = await networkRows(p, backup, networkOverrides(a.repeated.network));
+        out(r.vifs ? { networks: r.rows, vifs: r.vifs } : r.rows, r.lines.join('\n'));
+        return 0;
+      },
+      typeof a.flags.to === 'string' ? a.flags.to : conn(a),
+    ),
   /** The pool database, where the platform declares one (Xen): of the connection's only (or first) pool. */
   'backup-pool': (a, out) =>
     withProvider(a, async (p) => {

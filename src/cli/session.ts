@@ -5,7 +5,7 @@ import { ConnectionProfile } from '../core/model';
 import { Provider } from '../core/provider';
 import { createProvider } from '../providers';
 import { JobContext } from '../core/job';
-import { formatProgress } from '../core/progress';
+import { Progress, formatProgress } from '../core/progress';
 import { printable } from './printable';
 
 /** The connection `name` (else the first) of the workspace's connections.yaml; nothing is contacted. */
@@ -50,23 +50,58 @@ export function prompt(question: string): Promise<string> {
   });
 }
 
+/**
+ * Progress lines for stderr. On a terminal: one line rewritten in place (`\r`, erase to the end). Not a terminal
+ * (redirected to a file, a pipe, CI): plain lines without control characters, one per 10 % step (or per 10 s when
+ * there is no %), so a log stays readable.
+ */
+export function progressWriter(
+  tty: boolean,
+  write: (s: string) => void,
+  now: () => number = Date.now,
+): { progress(p: Progress): void; line(l: string): void } {
+  let onLine = false;
+  let lastStep = -1;
+  let lastAt = -Infinity;
+  return {
+    progress: (p) => {
+      const text = printable(formatProgress(p));
+      if (tty) {
+        write(`\r${text}\x1b[K`);
+        onLine = true;
+        return;
+      }
+      const step = p.fraction !== undefined ? Math.floor(p.fraction * 10) : -1;
+      if (step >= 0 ? step === lastStep : now() - lastAt < 10_000) return;
+      lastStep = step;
+      lastAt = now();
+      write(`${text}\n`);
+    },
+    line: (l) => {
+      write(`${onLine ? '\n' : ''}${printable(l)}\n`);
+      onLine = false;
+    },
+  };
+}
+
 /** A job context for the terminal: Ctrl-C aborts, progress goes to stderr, warnings are kept for the verb's last line. */
 export function terminalContext(quiet: boolean): JobContext & { warnings: string[] } {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const warnings: string[] = [];
+  const out = progressWriter(!!process.stderr.isTTY, (s) => process.stderr.write(s));
   return {
     signal: controller.signal,
     warnings,
     progress: (p) => {
-      if (!quiet) process.stderr.write(`\r${printable(formatProgress(p))}\x1b[K`);
+      if (!quiet) out.progress(p);
     },
     log: (l) => {
-      if (!quiet) process.stderr.write(`\n${printable(l)}\n`);
+      if (!quiet) out.line(l);
     },
     warn: (l) => {
       warnings.push(l);
-      if (!quiet) process.stderr.write(`\nwarning: ${printable(l)}\n`);
+      if (!quiet) out.line(`warning: ${l}`);
     },
   };
 }

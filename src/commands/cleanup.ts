@@ -23,6 +23,7 @@ export async function cleanup(ctx: CommandContext, node?: ConnectionNode): Promi
       hostKey: `${connection}/cleanup`,
       targets: [`c:${connection}`],
       refresh: ['infrastructure'],
+      announce: false, // cleanupSummary below
     },
     (job) => provider.cleanup({ repository }, job),
   );

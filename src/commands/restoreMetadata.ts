@@ -42,6 +42,7 @@ export async function restoreMetadata(ctx: CommandContext, node?: BackupEntryNod
     context: { connection, pool: container?.container.name },
     hostKey: `${connection}/${container?.container.id ?? kind.of}`,
     targets: container ? [container.container.id] : [],
+    announce: false, // the dry run's result is in the confirmation, the restore's below
   };
   const dry = kind.dryRun
     ? await runJob(ctx, { ...spec, title: `Dry run: restore ${kind.label} of ${where}` }, (job) =>

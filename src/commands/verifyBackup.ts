@@ -23,6 +23,7 @@ export async function verifyBackup(
         kind: 'verify',
         context: { connection: n.entry.connection, vm: n.entry.vmName },
         hostKey: `local:${n.root}`,
+        announce: false, // OK or damaged, below
       },
       async (job) => {
         const r = await new BackupRepository(n.root).verify(n.entry, job.signal);

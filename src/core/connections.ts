@@ -1,16 +1,19 @@
 // .vmbackup/connections.yaml: parsed with `yaml`, validated against schemas/connections.schema.json.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import { isMap, isSeq, parse, parseDocument, stringify } from 'yaml';
 import schema from '../../schemas/connections.schema.json';
 import { ConnectionProfile } from './model';
 
 export const CONNECTIONS_FILE = path.join('.vmbackup', 'connections.yaml');
 // errorMessage: the text the YAML extension (yaml-language-server) shows for a key; ajv only has to accept the keyword.
-const validateFn = new Ajv({ allErrors: true })
-  .addKeyword({ keyword: 'errorMessage', schemaType: 'string' })
-  .compile(schema);
+// Compiled on the first parse, not when the module loads (activation does not read connections.yaml).
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction =>
+  (compiled ??= new Ajv({ allErrors: true })
+    .addKeyword({ keyword: 'errorMessage', schemaType: 'string' })
+    .compile(schema));
 
 export function parseConnections(text: string): { connections: ConnectionProfile[]; errors: string[] } {
   let data: unknown;
@@ -19,6 +22,7 @@ export function parseConnections(text: string): { connections: ConnectionProfile
   } catch (err) {
     return { connections: [], errors: [(err as Error).message] };
   }
+  const validateFn = validator();
   if (!validateFn(data)) {
     return {
       connections: [],

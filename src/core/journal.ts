@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureRepositoryRoot } from './repositoryRoot';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeJsonDurably } from './durableJson';
 import { syncDir } from './slabFile';
@@ -187,6 +188,7 @@ export class Journal {
 
   private async write(entry: JournalEntry): Promise<void> {
     entry.updatedAt = new Date().toISOString();
+    ensureRepositoryRoot(this.repository); // the journal may be the first thing written into a new repository
     await writeJsonDurably(this.file(entry.id), entry);
   }
 }

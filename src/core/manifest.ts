@@ -22,7 +22,8 @@ export interface Manifest {
       uuid: string;
       name: string;
       powerState?: string;
-      /** MAC address per VIF device, as backed up. */ macs?: { device: string; mac: string }[];
+      /** MAC address, network name (name_label) and bridge per VIF device, as backed up. */
+      macs?: { device: string; mac: string; network?: string; bridge?: string }[];
       /** The platform's own id of the VM (vSphere: its moref). */ id?: string;
     };
   };

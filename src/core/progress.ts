@@ -133,9 +133,15 @@ export function formatBytes(n: number): string {
   return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
 }
 
+/**
+ * One line: bytes (of the total), %, rate, ETA. An operation that moves no bytes (a snapshot, a revert: XAPI's task
+ * progress only) shows its % alone, not "0 B".
+ */
 export function formatProgress(p: Progress): string {
   const done = p.bytesTotal ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
-  const parts = [p.fraction !== undefined && !p.bytesTotal ? `${done} (${Math.floor(p.fraction * 100)} %)` : done];
+  const pct = p.fraction !== undefined ? `${Math.floor(p.fraction * 100)} %` : undefined;
+  const noBytes = !p.bytesDone && !p.bytesTotal && pct !== undefined;
+  const parts = [noBytes ? pct! : pct !== undefined && !p.bytesTotal ? `${done} (${pct})` : done];
   if (p.rateBytesPerSec) parts.push(`${formatBytes(p.rateBytesPerSec)}/s`);
   if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);
   if (p.message) parts.unshift(p.message);

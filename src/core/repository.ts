@@ -1,6 +1,7 @@
 // A backup repository: one directory per backup, native files + manifest.json. The catalog is rebuilt from disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureRepositoryRoot } from './repositoryRoot';
 import { Manifest, MANIFEST, isManifest, BackupKind } from './manifest';
 import { parse } from '../formats/parse';
 import { vmNameOfVmx } from '../formats/vmxName';
@@ -72,6 +73,7 @@ export class BackupRepository {
   private *backupDirNames(owner: string, kind: BackupKind, when: Date): Generator<string> {
     const stamp = when.toISOString().replace(/[:.]/g, '').replace('T', '-').slice(0, 17);
     const base = within(this.root, safeName(owner));
+    ensureRepositoryRoot(this.root);
     fs.mkdirSync(base, { recursive: true });
     yield path.join(base, `${stamp}-${kind}`);
     for (let i = 2; i < 10_000; i++) yield path.join(base, `${stamp}-${kind}-${i}`);

@@ -19,7 +19,9 @@ export function safeName(name: string, fallback = 'unnamed'): string {
   return cut.length ? cut : fallback;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Created on first use: constructing a Segmenter loads ICU data (~10 ms), which activation does not need.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
 
 /**
  * The longest prefix of `text` of whole user-perceived characters (grapheme clusters: a surrogate pair, a letter with
@@ -29,7 +31,7 @@ export function cutAtCharacters(text: string, maxCodePoints: number, maxBytes: n
   let out = '';
   let points = 0;
   let bytes = 0;
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemes().segment(text)) {
     const p = [...segment].length;
     const b = Buffer.byteLength(segment, 'utf8');
     if (points + p > maxCodePoints || bytes + b > maxBytes) break;

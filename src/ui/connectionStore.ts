@@ -19,16 +19,21 @@ export const secretKey = (name: string) => `vmbackup.password.${name}`;
 export class ConnectionStore implements vscode.Disposable {
   private profiles: ConnectionProfile[] = [];
   private loadErrors: string[] = [];
+  /** connections.yaml is read (yaml + ajv loaded) on the first read of the list, not at activation. */
+  private loaded = false;
   private readonly providers = new Map<string, Promise<Provider>>();
   private readonly emitter = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly loadEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.loadEmitter];
+  /** Fires when the connection list changed (file edited, folders changed). */
   readonly onDidChange = this.emitter.event;
+  /** Fires after every read of connections.yaml, the first (lazy) one included. */
+  readonly onDidLoad = this.loadEmitter.event;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.reload();
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
       const watcher = vscode.workspace.createFileSystemWatcher(
@@ -57,21 +62,26 @@ export class ConnectionStore implements vscode.Disposable {
     return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   }
   get connections(): readonly ConnectionProfile[] {
+    if (!this.loaded) this.reload();
     return this.profiles;
   }
   get errors(): readonly string[] {
+    if (!this.loaded) this.reload();
     return this.loadErrors;
   }
   get(name: string): ConnectionProfile | undefined {
-    return this.profiles.find((p) => p.name === name);
+    return this.connections.find((p) => p.name === name);
   }
 
   reload(): void {
+    this.loaded = true;
     const root = this.workspaceRoot;
     const { connections, errors } = root ? loadConnections(root) : { connections: [], errors: [] };
     this.profiles = connections;
     this.loadErrors = errors;
     for (const e of errors) this.log.warn(mask(`${CONNECTIONS_FILE}: ${e}`));
+    this.log.info(`${CONNECTIONS_FILE}: ${connections.length} connection(s)`);
+    this.loadEmitter.fire();
     // Providers of removed or changed connections are dropped.
     for (const name of [...this.providers.keys()]) {
       const p = this.get(name);
@@ -118,6 +128,13 @@ export class ConnectionStore implements vscode.Disposable {
     try {
       await provider.connect();
     } catch (err) {
+      // The message and the vendor code only: an error object of the HTTP client carries the request (the login body).
+      const code = err instanceof VendorError ? ` (${err.code})` : '';
+      this.log.error(
+        mask(
+          `login to "${name}" (${profile.url}) as ${profile.username} failed: ${(err as Error)?.message ?? String(err)}${code}`,
+        ),
+      );
       // A rejected login must not be replayed from SecretStorage: the next attempt prompts again.
       if (err instanceof VendorError && err.code === 'SESSION_AUTHENTICATION_FAILED')
         await this.secrets.delete(secretKey(name));
@@ -153,7 +170,7 @@ export class ConnectionStore implements vscode.Disposable {
   async add(profile: ConnectionProfile, password: string): Promise<void> {
     const root = this.requireRoot();
     await this.storePassword(profile.name, password);
-    saveConnections(root, [...this.profiles.filter((p) => p.name !== profile.name), profile]);
+    saveConnections(root, [...this.connections.filter((p) => p.name !== profile.name), profile]);
     this.reload();
     this.emitter.fire();
   }
@@ -182,7 +199,7 @@ export class ConnectionStore implements vscode.Disposable {
     const root = this.requireRoot();
     saveConnections(
       root,
-      this.profiles.filter((p) => p.name !== name),
+      this.connections.filter((p) => p.name !== name),
     );
     await this.secrets.delete(secretKey(name));
     this.forget(name);

@@ -13,3 +13,9 @@ export function durationText(startIso?: string, endIso?: string): string {
   const s = Math.round(ms / 1000);
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
+
+/** The one date format of the views, notifications and job logs: the user's locale (VS Code's display language). */
+export function dateText(iso: string | Date): string {
+  const d = iso instanceof Date ? iso : new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
+}

@@ -6,7 +6,9 @@ import { capabilitiesOf } from '../providers';
 import { escapeControlChars } from '../core/controlChars';
 import { JobBody, JobRecord } from '../core/job';
 import { PIN_ACTION, SHOW_LOG_ACTION, failureActions } from '../core/pinRequest';
-import { formatProgress } from '../core/progress';
+import { formatBytes, formatProgress } from '../core/progress';
+import { durationOf } from '../core/jobSummary';
+import { CatalogEntry } from '../core/repository';
 import { mask } from '../core/secrets';
 import { CommandContext } from './commandContext';
 
@@ -19,7 +21,15 @@ export interface JobSpec {
   targets?: string[];
   /** Trees to refresh when the job ends. */
   refresh?: Array<'infrastructure' | 'backups'>;
+  /**
+   * The result notification on success (one per job): false when the command shows its own (verify, restore,
+   * cleanup…). A backup's says what was written and offers *Verify* and *Reveal in Explorer*.
+   */
+  announce?: boolean;
 }
+
+export const VERIFY_ACTION = 'Verify';
+export const REVEAL_ACTION = 'Reveal in Explorer';
 
 /** Runs a job with progress. Resolves with the result, or undefined when it failed (one message shown) or was cancelled (silent). */
 export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBody<T>): Promise<T | undefined> {
@@ -58,6 +68,7 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
       )
       .then((result) => {
         if (job.record.warnings?.length) showWarnings(ctx, spec.title, job.record);
+        else announce(ctx, spec, job.record);
         return result;
       });
   } catch (err) {
@@ -89,6 +100,45 @@ export async function runJob<T>(ctx: CommandContext, spec: JobSpec, body: JobBod
       ctx.trees.infrastructure.refreshConnection(spec.context.connection);
     ctx.trees.jobs.refresh();
   }
+}
+
+/** A job that succeeded: a line in the Output channel, and one notification unless the command shows its own. */
+function announce(ctx: CommandContext, spec: JobSpec, record: JobRecord): void {
+  const took = durationOf(record.started, record.finished);
+  const entry = backupEntry(record.result);
+  const bytes = entry ? entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0) : undefined;
+  const what = [took, bytes !== undefined ? formatBytes(bytes) : undefined].filter(Boolean).join(', ');
+  ctx.log.info(
+    mask(`job ${record.id} succeeded: ${spec.title}${what ? ` (${what})` : ''}${entry ? ` → ${entry.dir}` : ''}`),
+  );
+  if (spec.announce === false) return;
+  const text = `${escapeControlChars(spec.title)} succeeded${what ? ` — ${what}` : ''}`;
+  if (!entry) {
+    void vscode.window.showInformationMessage(text, SHOW_LOG_ACTION).then((pick) => pick && showLog(record));
+    return;
+  }
+  void vscode.window
+    .showInformationMessage(`${text}, ${escapeControlChars(entry.dir)}`, VERIFY_ACTION, REVEAL_ACTION, SHOW_LOG_ACTION)
+    .then((pick) => {
+      if (pick === VERIFY_ACTION) {
+        const root = ctx.connections.repositoryFor(entry.connection ?? spec.context.connection) ?? entry.dir;
+        void vscode.commands.executeCommand('vmbackup.verifyBackup', {
+          kind: 'backup',
+          key: `b:${entry.dir}`,
+          root,
+          entry,
+          connections: entry.connection ? [entry.connection] : [],
+        });
+      } else if (pick === REVEAL_ACTION)
+        void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(entry.dir));
+      else if (pick === SHOW_LOG_ACTION) showLog(record);
+    });
+}
+
+/** A result that is a backup's catalog entry (it has a manifest): what the backup notification offers actions for. */
+function backupEntry(x: unknown): CatalogEntry | undefined {
+  const e = x as CatalogEntry | undefined;
+  return e && typeof e.dir === 'string' && Array.isArray(e.files) && e.manifest ? e : undefined;
 }
 
 function showLog(record: JobRecord): void {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { JobState } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { formatProgress } from '../core/progress';
-import { durationText } from '../ui/format';
+import { ageText, dateText, durationText } from '../ui/format';
 import { JobNode } from './nodes';
 import { escapeControlChars as esc } from '../core/controlChars';
 
@@ -20,7 +20,11 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
   private readonly emitter = new vscode.EventEmitter<JobNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: NodeJS.Timeout | undefined;
+  /** Repaints the relative times ("3 min ago") while the view is visible. */
+  private clock: NodeJS.Timeout | undefined;
   private readonly onJob = () => this.scheduleRefresh();
+  /** How often the relative times are repainted while the view is visible, ms. */
+  static readonly CLOCK_MS = 15_000;
 
   constructor(private readonly jobs: JobManager) {
     jobs.on('change', this.onJob);
@@ -28,6 +32,24 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
 
   refresh(): void {
     this.emitter.fire(undefined);
+  }
+
+  /** Follows the view's visibility: while it is visible, relative times are repainted every CLOCK_MS. */
+  watch(view: vscode.TreeView<JobNode>): vscode.Disposable {
+    const follow = () => {
+      clearInterval(this.clock);
+      this.clock = view.visible ? setInterval(() => this.refresh(), JobsTree.CLOCK_MS).unref() : undefined;
+      if (view.visible) this.refresh();
+    };
+    const sub = view.onDidChangeVisibility(follow);
+    follow();
+    return {
+      dispose: () => {
+        sub.dispose();
+        clearInterval(this.clock);
+        view.dispose();
+      },
+    };
   }
 
   private scheduleRefresh(): void {
@@ -54,13 +76,20 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       item.contextValue = `job;${r.state};canCancel;canShowLog`;
     } else {
       item.description = esc(
-        [r.state.replace(/-/g, ' '), durationText(r.started, r.finished), r.error?.code].filter(Boolean).join(' · '),
+        [
+          r.state.replace(/-/g, ' '),
+          durationText(r.started, r.finished),
+          r.finished ? ageText(new Date(r.finished)) : '',
+          r.error?.code,
+        ]
+          .filter(Boolean)
+          .join(' · '),
       );
       item.contextValue = `job;finished;${r.state};canShowLog${r.error?.untrusted ? ';canPinCertificate' : ''}`;
     }
     item.tooltip = [
       ...[r.title, r.error?.message, ...(r.warnings ?? [])].map((t) => t && esc(t)),
-      r.finished ? `finished ${new Date(r.finished).toLocaleString()}` : `started ${r.started ?? r.created}`,
+      r.finished ? `finished ${dateText(r.finished)}` : `started ${dateText(r.started ?? r.created)}`,
     ]
       .filter(Boolean)
       .join('\n');
@@ -83,6 +112,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.clock);
     this.jobs.off('change', this.onJob);
     this.emitter.dispose();
   }

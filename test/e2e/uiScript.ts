@@ -189,9 +189,21 @@ export async function uiScript(
         await quick.locator('.quick-input-title', { hasText: 'target storage' }).waitFor({ timeout: 30_000 });
         await page.screenshot({ path: path.join(shots, '8-restore-storage.png') });
         await input.press('Enter');
+        // Network mapping: one step per VIF of the backup, the network of the same name offered first.
+        const title = quick.locator('.quick-input-title');
+        await title.filter({ hasText: /VIF \d|Name of the restored VM/ }).waitFor({ timeout: 30_000 });
+        for (let step = 0; /VIF \d/.test((await title.textContent()) ?? ''); step++) {
+          if (step === 0) await page.screenshot({ path: path.join(shots, '8b-restore-network.png') });
+          if (step > 8) throw new Error('more network steps than the backup has VIFs');
+          const was = await title.textContent();
+          await input.press('Enter');
+          for (let i = 0; i < 100 && (await title.textContent()) === was; i++) await page.waitForTimeout(100);
+        }
         await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
         await input.fill('ui-restored');
         await input.press('Enter');
+        await quick.locator('.quick-input-title', { hasText: 'After the restore' }).waitFor({ timeout: 10_000 });
+        await input.press('Enter'); // Leave it halted
         // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
         const infra = pane(page, 'Infrastructure');
         const deadline = Date.now() + 90_000;

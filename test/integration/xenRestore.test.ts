@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Fixture, ctx, startFixture } from './labFixture';
+import { defaultName } from '../../src/providers/xen/xenRestore';
 
 /** Restore semantics against the lab that writes and reads XVAs as export.ml / import.ml do (issue #11 items 8–10). */
 describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
@@ -26,8 +27,9 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const rec = labVm(restored.uuid);
     assert.equal(rec.is_a_template, false);
     assert.equal(rec.is_a_snapshot, false);
-    assert.equal(rec.name_label, vm.name);
-    assert.equal(restored.name, vm.name);
+    // Named after the VM and the backup's date (not after the snapshot the export was made from).
+    assert.equal(rec.name_label, defaultName(entry));
+    assert.ok(restored.name.startsWith(`${vm.name} (`), restored.name);
     assert.ok(
       (await f.provider.listVms()).some((v) => v.uuid === restored.uuid),
       'listed among the VMs, not hidden as a template',

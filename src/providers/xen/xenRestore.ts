@@ -6,6 +6,27 @@ import { VendorError } from '../../core/errors';
 import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { XenVm } from './xenRecords';
 import { uploadFile } from './xenTransfer';
+import { defaultRestoreName } from '../../core/restoreName';
+import {
+  checkSpace,
+  findSr,
+  gib,
+  listRestoreNetworks,
+  listRestoreSrs,
+  missingNetworksError,
+  planVifs,
+  VifPlan,
+} from './restoreTargets';
+
+/**
+ * Restore options beyond the platform-neutral ones (core/provider.ts RestoreOptions), read by the Xen restore:
+ * `networks`: VIF device → target network (name, uuid or ref), the others by name; `start`: start the VM after.
+ * `storageId` may be an SR ref, uuid or unique name.
+ */
+export interface XenRestoreOptions extends RestoreOptions {
+  networks?: Record<string, string>;
+  start?: boolean;
+}
 
 /** The VIF fields a restore reads and re-creates. */
 interface XenVif {
@@ -18,13 +39,28 @@ interface XenVif {
   qos_algorithm_params?: Record<string, string>;
 }
 
-/** MAC address per VIF device of a VM (recorded in the manifest at backup time). */
-export async function vmMacs(xapi: XapiClient, vmRef: Ref): Promise<{ device: string; mac: string }[]> {
+/** One VIF as the manifest records it: device, MAC, its network's name_label and bridge. */
+export interface BackedUpVif {
+  device: string;
+  mac: string;
+  network?: string;
+  bridge?: string;
+}
+
+/** The VIFs of a VM (recorded in the manifest at backup time: what a restore maps to the target's networks). */
+export async function vmMacs(xapi: XapiClient, vmRef: Ref): Promise<BackedUpVif[]> {
   const vm = await xapi.call<{ VIFs: Ref[] }>('VM.get_record', vmRef);
-  const out: { device: string; mac: string }[] = [];
+  const out: BackedUpVif[] = [];
   for (const vif of vm.VIFs ?? []) {
     const rec = await xapi.call<XenVif>('VIF.get_record', vif);
-    out.push({ device: String(rec.device), mac: String(rec.MAC) });
+    const net = await xapi
+      .call<{ name_label: string; bridge: string }>('network.get_record', rec.network)
+      .catch(() => undefined);
+    out.push({
+      device: String(rec.device),
+      mac: String(rec.MAC),
+      ...(net ? { network: String(net.name_label), bridge: String(net.bridge) } : {}),
+    });
   }
   return out.sort((a, b) => a.device.localeCompare(b.device));
 }
@@ -58,13 +94,33 @@ export async function restoreXva(
   xapi: XapiClient,
   entry: CatalogEntry,
   file: string,
-  opts: RestoreOptions,
+  opts: XenRestoreOptions,
   ctx: JobContext,
 ): Promise<Ref> {
   const source = entry.manifest?.source.vm;
   const original = await vmByUuid(xapi, source?.uuid);
   const query: Record<string, string> = {};
-  if (opts.storageId) query.sr_id = opts.storageId;
+  const where = `backup ${entry.label}`;
+  // Before anything is uploaded: the SR exists and has room, each VIF has a network on this pool.
+  const srs = await listRestoreSrs(xapi);
+  const sr = opts.storageId ? findSr(srs, opts.storageId, where) : srs.find((s) => s.isDefault);
+  if (opts.storageId && !sr) throw new Error(`${where}: no SR "${opts.storageId}"`);
+  if (sr) {
+    query.sr_id = sr.ref;
+    const need = entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
+    checkSpace(sr, need, where);
+    if (/\.(zst|gz)$|compress/i.test(file) || entry.manifest?.files.some((f) => /zst|gz/.test(f.name)))
+      ctx.log(`the backup is compressed: its disks need more than its ${gib(need)} on SR "${sr.name}"`);
+  }
+  const nets = await listRestoreNetworks(xapi);
+  const plan = opts.replaceOriginal ? [] : planVifs(source?.macs ?? [], nets, opts.networks ?? {}, where);
+  const missing = missingNetworksError(plan, nets, where);
+  if (missing) throw missing;
+  for (const p of plan)
+    ctx.log(
+      `VIF ${p.device} (${p.mac}): ${p.to ? `network "${p.to.name}" (${p.how})` : 'network as xapi finds it (the backup does not name it)'}`,
+    );
+  const netsBefore = new Set(nets.map((n) => n.ref));
   if (opts.replaceOriginal) {
     if (original && original.vm.power_state !== 'Halted') {
       throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({
@@ -93,8 +149,7 @@ export async function restoreXva(
     await xapi.call('VM.set_is_a_template', ref, false);
     ctx.log('the backup was exported from a snapshot (a template in XAPI): the restored VM is made a normal VM');
   }
-  const name =
-    opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? source?.name ?? entry.vmName;
+  const name = opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? defaultName(entry);
   if (name && name !== vm.name_label) await xapi.call('VM.set_name_label', ref, name);
   // A direct backup carried the original's uuid: xapi replaced it. One from a temporary snapshot did not.
   const stillThere =
@@ -109,7 +164,60 @@ export async function restoreXva(
       );
     await setMacs(xapi, ref, source.macs);
   }
+  await applyNetworks(xapi, ref, plan, netsBefore, ctx);
+  if (opts.start) {
+    const state = (await xapi.call<XenVm>('VM.get_record', ref)).power_state;
+    if (state === 'Suspended') await xapi.callAsync('VM.resume', [ref, false, false], ctx.signal);
+    else if (state === 'Halted') await xapi.callAsync('VM.start', [ref, false, false], ctx.signal);
+    ctx.log(`started "${name}"`);
+  }
   return ref;
+}
+
+/** The name of a restored VM when none is given (core/restoreName.ts). */
+export const defaultName = defaultRestoreName;
+
+/**
+ * Puts each VIF on its planned network: a VIF's network is fixed at VIF.create, so one on another network is
+ * re-created there with the same device, MAC, MTU and settings. A network the import created (import.ml Net.handle
+ * creates one when no network of the backup's name exists) that no VIF uses afterwards is destroyed: this restore
+ * made it.
+ */
+async function applyNetworks(
+  xapi: XapiClient,
+  vmRef: Ref,
+  plan: VifPlan[],
+  netsBefore: Set<Ref>,
+  ctx: JobContext,
+): Promise<void> {
+  const moved: Ref[] = [];
+  const vm = await xapi.call<{ VIFs: Ref[] }>('VM.get_record', vmRef);
+  for (const vifRef of vm.VIFs ?? []) {
+    const vif = await xapi.call<XenVif>('VIF.get_record', vifRef);
+    const want = plan.find((p) => p.device === String(vif.device))?.to;
+    if (!want || want.ref === vif.network) continue;
+    await xapi.call('VIF.destroy', vifRef);
+    await xapi.call('VIF.create', {
+      device: String(vif.device),
+      network: want.ref,
+      VM: vmRef,
+      MAC: vif.MAC,
+      MTU: String(vif.MTU ?? 1500),
+      other_config: vif.other_config ?? {},
+      qos_algorithm_type: vif.qos_algorithm_type ?? '',
+      qos_algorithm_params: vif.qos_algorithm_params ?? {},
+    });
+    moved.push(vif.network);
+    ctx.log(`VIF ${vif.device} put on network "${want.name}"`);
+  }
+  for (const net of new Set(moved)) {
+    if (netsBefore.has(net)) continue;
+    const vifs = await xapi.call<Ref[]>('network.get_VIFs', net).catch(() => ['?']);
+    if (vifs.length) continue;
+    const label = await xapi.call<string>('network.get_name_label', net).catch(() => net);
+    await xapi.call('network.destroy', net);
+    ctx.log(`removed the network "${label}" the import had created (no VIF uses it)`);
+  }
 }
 
 /** import.ml Replace: the original's VIFs and VBDs, then its record; its disks are left (listed in the log). */

@@ -110,9 +110,16 @@ describe('VM Backup Explorer in VS Code', () => {
     );
     assert.equal(entry.kind, 'backup');
     const beforeCount = (await api.connections.provider('lab').then((p) => p.listVms())).length;
+    // The wizard: mode, storage, one network step per VIF (the network of the same name offered first), name, start.
+    const networkSteps: string[] = [];
+    const next = (items: readonly vscode.QuickPickItem[]) => {
+      if (items.some((i) => i.label === 'Leave it halted')) return items.find((i) => i.label === 'Leave it halted');
+      if (items[0]?.description === 'same name as in the backup') networkSteps.push(items[0].label);
+      return items[0];
+    };
     answer({
       input: ['restored-by-e2e'],
-      pick: [(items) => items.find((i) => i.label === 'New VM'), (items) => items[0]],
+      pick: [(items) => items.find((i) => i.label === 'New VM'), next, next, next, next, next, next],
       confirm: [],
     });
     await vscode.commands.executeCommand('vmbackup.restoreVm', entry);
@@ -123,6 +130,11 @@ describe('VM Backup Explorer in VS Code', () => {
     assert.ok(
       after.some((v) => v.name === 'restored-by-e2e'),
       after.map((v) => v.name).join(),
+    );
+    assert.ok(networkSteps.length >= 1, 'a network step per VIF, the same-name network first');
+    assert.ok(
+      networkSteps.every((n) => n === 'Pool-wide network associated with eth0'),
+      networkSteps.join(),
     );
     assert.ok(
       api.jobs.finished.some((j) => j.kind === 'restore' && j.state === 'succeeded') ||

@@ -1,7 +1,7 @@
 // Method dispatcher shared by the JSON-RPC and XML-RPC front ends (xapi's api_server.ml serves both from one
 // dispatcher): sessions, events, generic accessors, ops, Async twins. Only what the XenAPI datamodel declares is
 // served (anything else is MESSAGE_METHOD_UNKNOWN), and system.listMethods lists exactly that.
-import { vifCreate, vifDestroy } from './vifOps';
+import { vifCreate, vifDestroy, networkDestroy } from './vifOps';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dmClass, fieldType, message } from './datamodel';
 import { XapiError } from './errors';
@@ -155,6 +155,7 @@ const NAMED = [
   'host.get_server_certificate',
   'VIF.create',
   'VIF.destroy',
+  'network.destroy',
 ];
 const GENERIC =
   /^(get_all_records|get_all|get_record|get_by_uuid|get_by_name_label|(get|set|add_to|remove_from|add|remove)_(.+))$/;
@@ -292,6 +293,9 @@ function taskCall(ctx: RpcContext, method: string, a: unknown[]): { found: boole
     case 'VIF.destroy':
       arity(method, a, 2);
       return { found: true, value: vifDestroy(ctx.store, a[1]) };
+    case 'network.destroy':
+      arity(method, a, 2);
+      return { found: true, value: networkDestroy(ctx.store, a[1]) };
     case 'task.cancel':
       arity(method, a, 2);
       ctx.store.must('task', a[1]);

@@ -31,3 +31,19 @@ export function vifDestroy(store: XapiStore, ref: unknown): string {
   store.remove('VIF', String(ref));
   return '';
 }
+
+/**
+ * network.destroy as xapi_network.ml `destroy`: refused with NETWORK_CONTAINS_VIF while a VIF on it is
+ * currently_attached (or reserved), with NETWORK_CONTAINS_PIF while a PIF is on it; otherwise its (detached) VIFs and
+ * then the network row are destroyed.
+ */
+export function networkDestroy(store: XapiStore, ref: unknown): string {
+  const net = store.must('network', ref);
+  const vifs = (net.VIFs as string[]) ?? [];
+  const connected = vifs.filter((v) => store.get('VIF', v)?.currently_attached || store.get('VIF', v)?.reserved);
+  if (connected.length) throw new XapiError('NETWORK_CONTAINS_VIF', connected);
+  if (((net.PIFs as string[]) ?? []).length) throw new XapiError('NETWORK_CONTAINS_PIF', net.PIFs as string[]);
+  for (const v of [...vifs]) vifDestroy(store, v);
+  store.remove('network', String(ref));
+  return '';
+}

@@ -29,4 +29,9 @@ describe('CLI arguments', () => {
     assert.deepEqual(a.positional, ['restore', 'id', 'x']);
     assert.equal(a.flags['power-on'], true);
   });
+  it('a flag given several times keeps every value (--network 0=a --network 1=b)', () => {
+    const a = parseArgs(['restore', 'id', '--network', '0=lan', '--network=1=dmz', '--start']);
+    assert.deepEqual(a.repeated.network, ['0=lan', '1=dmz']);
+    assert.equal(a.flags.start, true);
+  });
 });

@@ -71,3 +71,10 @@ describe('ThrottledProgress', () => {
     assert.equal(seen.length, count);
   });
 });
+
+describe('formatProgress of an operation without bytes', () => {
+  it('a snapshot (XAPI task progress only) shows its % and no "0 B"', () => {
+    assert.equal(formatProgress({ bytesDone: 0, fraction: 0.4, message: 'snapshot' }), 'snapshot · 40 %');
+    assert.equal(formatProgress({ bytesDone: 0, fraction: 0 }), '0 %');
+  });
+});

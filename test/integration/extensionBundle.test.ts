@@ -1,0 +1,117 @@
+// The built extension (dist/extension.js, from build.mjs) loads none of its npm packages when it is loaded and
+// activated: they live in dist/vendor/*.js and are required on first use (connections.yaml read, a provider opened).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Module = require('node:module');
+
+const dist = path.resolve(__dirname, '../../../dist');
+
+/** Any property (but those given), call or `new` gives another stub: enough for activate() to wire its views and commands. */
+function stub(given: Record<string, unknown> = {}): unknown {
+  return new Proxy(function () {}, {
+    get: (_t, p) =>
+      typeof p === 'string' && p in given
+        ? given[p]
+        : p === 'then'
+          ? undefined
+          : p === Symbol.toPrimitive
+            ? () => ''
+            : stub(),
+    apply: () => stub(),
+    construct: () => stub() as object,
+  });
+}
+
+/** The vscode names our sources use; esbuild's import helper copies own keys, so they are listed. */
+const VSCODE_NAMES = [
+  'CodeAction',
+  'CodeActionKind',
+  'CompletionItem',
+  'CompletionItemKind',
+  'Diagnostic',
+  'DiagnosticSeverity',
+  'Disposable',
+  'EndOfLine',
+  'EventEmitter',
+  'Hover',
+  'MarkdownString',
+  'Position',
+  'ProgressLocation',
+  'Range',
+  'RelativePattern',
+  'ThemeColor',
+  'ThemeIcon',
+  'TreeItem',
+  'TreeItemCollapsibleState',
+  'Uri',
+  'WorkspaceEdit',
+  'commands',
+  'env',
+  'languages',
+  'window',
+  'workspace',
+];
+
+describe('extension bundle (dist/extension.js)', () => {
+  const required: string[] = [];
+  type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
+  const mod = Module as unknown as { _load: Load };
+  let original: Load;
+  let ext: {
+    activate(ctx: unknown): { connections: { connections: readonly unknown[] } };
+  };
+  let storage: string;
+  let ws: string;
+
+  before(() => {
+    original = mod._load;
+    mod._load = function (request: string, parent: unknown, isMain: boolean) {
+      required.push(request);
+      if (request === 'vscode')
+        return Object.fromEntries(
+          VSCODE_NAMES.map((n) => [
+            n,
+            n === 'workspace' ? stub({ workspaceFolders: [{ uri: { fsPath: ws } }] }) : stub(),
+          ]),
+        );
+      return original.call(this, request, parent, isMain);
+    };
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bundle-'));
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bundle-ws-'));
+    fs.mkdirSync(path.join(ws, '.vmbackup'));
+    fs.writeFileSync(
+      path.join(ws, '.vmbackup', 'connections.yaml'),
+      'connections:\n  - name: lab\n    platform: xen\n    url: https://127.0.0.1\n    username: root\n',
+    );
+    const file = path.join(dist, 'extension.js');
+    delete require.cache[file];
+    ext = require(file);
+  });
+  after(() => {
+    mod._load = original;
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('does not contain the npm packages: each is its own file in dist/vendor', () => {
+    const text = fs.readFileSync(path.join(dist, 'extension.js'), 'utf8');
+    for (const marker of ['node_modules/yaml/', 'node_modules/ajv/', 'node_modules/axios/', 'node_modules/iconv-lite/'])
+      assert.ok(!text.includes(marker), `${marker} is bundled into extension.js`);
+    for (const f of ['yaml.js', 'ajv.js', 'axios.js', 'iconv-lite.js', 'acorn.js', 'ssh2.js'])
+      assert.ok(fs.existsSync(path.join(dist, 'vendor', f)), `dist/vendor/${f} missing`);
+  });
+
+  it('loading and activating requires no vendor file; the first read of the connections loads yaml and ajv', () => {
+    const context = { subscriptions: [], globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() };
+    const api = ext.activate(context);
+    const vendor = () => required.filter((r) => r.includes('vendor/'));
+    assert.deepEqual(vendor(), [], 'a vendor bundle was required at activation');
+    assert.deepEqual(
+      api.connections.connections.map((c) => (c as { name: string }).name),
+      ['lab'],
+    );
+    assert.deepEqual(vendor().sort(), ['./vendor/ajv.js', './vendor/yaml.js']);
+  });
+});
