@@ -101,7 +101,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     assert.match(String(api.trees.infrastructure.getTreeItem(here[0]).contextValue), /(^|;)current(;|$)/);
   });
 
-  it('offers memory only for a running VM and quiesce for none (vcsim runs no VMware Tools)', async () => {
+  it('offers memory only for a running VM and quiesce only where VMware Tools run (launcher -tools-running)', async () => {
     const tokens = async (name: string) =>
       String(api.trees.infrastructure.getTreeItem(await vmNode(name)).contextValue).split(';');
     const running = await tokens(VMS.running);
@@ -112,6 +112,8 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       off.includes('canSnapshot') && !off.includes('canSnapshotMemory') && !off.includes('canQuiesce'),
       off.join(';'),
     );
+    const tools = await tokens(VMS.clusterRunning);
+    assert.ok(tools.includes('canSnapshotMemory') && tools.includes('canQuiesce'), tools.join(';'));
     const menus = vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes.menus['view/item/context'] as Array<{
       command: string;
       when: string;
@@ -119,13 +121,42 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     assert.ok(menus.some((m) => m.command === 'vmbackup.createSnapshotWithMemory' && /canSnapshotMemory/.test(m.when)));
     assert.ok(menus.some((m) => m.command === 'vmbackup.createQuiescedSnapshot' && /canQuiesce/.test(m.when)));
 
-    // Asked from a VM without Tools, the quiesced snapshot offers no vCenter VM at all.
-    answer({ pick: [(items) => items.find((i) => i.label === VC)], input: ['never'] });
+    // Asked from a VM without Tools, the quiesced snapshot offers only the vCenter VM whose Tools run (dismissed here).
+    let offered: string[] = [];
+    answer({
+      pick: [
+        (items) => items.find((i) => i.label === VC),
+        (items) => {
+          offered = items.map((i) => i.label);
+          return undefined;
+        },
+      ],
+    });
     await vscode.commands.executeCommand('vmbackup.createQuiescedSnapshot', await vmNode(VMS.running));
-    const error = shown.find((m) => m.level === 'error');
-    assert.match(String(error?.message), /Create Quiesced Snapshot|nothing to choose from/, JSON.stringify(shown));
-    assert.match(String(error?.message), /nothing to choose from/);
+    assert.deepEqual(offered, [VMS.clusterRunning]);
     assert.deepEqual(await snapshotsInVcsim(VMS.running), [], 'no snapshot was taken');
+  });
+
+  it('takes a quiesced snapshot of the VM whose Tools run: quiesce true in the job log, quiesced in vcsim', async () => {
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    answer({ input: ['e2e vc quiesced'] });
+    await vscode.commands.executeCommand('vmbackup.createQuiescedSnapshot', await vmNode(VMS.clusterRunning));
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'snapshot');
+    assert.equal(job.title, `Quiesced snapshot of ${VMS.clusterRunning}`);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.ok(
+      job.log.some((l) => /CreateSnapshot_Task "e2e vc quiesced" \(memory false, quiesce true\)/.test(l)),
+      job.log.join('\n'),
+    );
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.clusterRunning)).map((s) => [s.name, s.quiesced, s.isCurrent]),
+      [['e2e vc quiesced', true, true]],
+    );
+    await waitFor(async () => {
+      const n = (await snapshotNodes(api, await vmNode(VMS.clusterRunning))).map((s) => s.snapshot.name);
+      return n.includes('e2e vc quiesced');
+    }, 'the quiesced snapshot under the VM');
   });
 
   it('takes a snapshot with memory of a running VM: the job in Jobs, the snapshot under the VM and in vcsim', async () => {
