@@ -190,7 +190,17 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('backs up a VM: the job in Jobs, its files and manifest in the repository, the entry in Backups, no snapshot left', async () => {
     const vm = await vmNode(VMS.poweredOff);
     const since = new Set(api.jobs.finished.map((r) => r.id));
+    let forms: string[] = [];
+    answer({
+      pick: [
+        (items) => {
+          forms = items.map((i) => i.label);
+          return items.find((i) => i.label === 'Image');
+        },
+      ],
+    });
     await vscode.commands.executeCommand('vmbackup.backupVm', vm);
+    assert.deepEqual(forms, ['Image', 'OVF'], "the forms the vCenter's capabilities declare (backupFormats)");
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'backup-vm');
     assert.equal(job.title, `Back up ${VMS.poweredOff}`);
@@ -232,6 +242,33 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       'no .part',
     );
     assert.deepEqual(await snapshotsInVcsim(VMS.poweredOff), [], 'no temporary snapshot left');
+  });
+
+  it('backs up a VM as OVF when that form is picked: its .ovf, disk and manifest in the repository, no snapshot left', async () => {
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    answer({ pick: [(items) => items.find((i) => i.label === 'OVF')] });
+    await vscode.commands.executeCommand('vmbackup.backupVm', await vmNode(VMS.clusterOff));
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'backup-vm');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    api.trees.backups.refresh();
+    const ovf = await waitFor(
+      async () =>
+        (await allBackups(api)).find(
+          (n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === VMS.clusterOff,
+        ),
+      'the OVF backup in the Backups view',
+      SLOW,
+    );
+    const dir = ovf.entry.dir;
+    assert.equal(path.relative(repo, dir).split(path.sep)[0], VMS.clusterOff, 'in the repository, under the VM');
+    const m = ovf.entry.manifest!;
+    assert.equal(m.platform, 'vmware');
+    assert.deepEqual(m.files.map((f) => f.name).sort(), [`${VMS.clusterOff}.ovf`, 'disk-0.vmdk']);
+    for (const f of m.files) assert.equal(fs.statSync(path.join(dir, f.name)).size, f.bytes, f.name);
+    assert.match(fs.readFileSync(path.join(dir, `${VMS.clusterOff}.ovf`), 'utf8'), /<Envelope[\s>]/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${VMS.clusterOff}.ovf`, 'disk-0.vmdk', 'manifest.json']);
+    assert.deepEqual(await snapshotsInVcsim(VMS.clusterOff), [], 'no temporary snapshot left');
   });
 
   it('restores the backup as a new VM on the other datastore: the picker offers both, the VM is registered in vcsim', async () => {
