@@ -354,4 +354,62 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       return JSON.stringify(names) === JSON.stringify(left);
     }, 'the tree without the deleted snapshot');
   });
+  it('renames a snapshot: the new name in vcsim and in the tree', async () => {
+    const target = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
+      (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[2],
+    )!;
+    answer({ input: ['e2e renamed'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.renameSnapshot', target);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'rename-snapshot');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    const want = [VCSIM_LAB_SNAPSHOTS.chain[0], 'e2e renamed'];
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.withSnapshots)).map((s) => s.name),
+      want,
+    );
+    await waitFor(async () => {
+      const names = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
+      return JSON.stringify(names) === JSON.stringify(want);
+    }, 'the renamed snapshot in the tree');
+  });
+
+  it('deletes a snapshot and its children (after the confirmation): the VM has none left in vcsim and in the tree', async () => {
+    const root = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
+      (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0],
+    )!;
+    answer({ confirm: ['Delete'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.deleteSnapshotWithChildren', root);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, `Delete snapshot "${root.snapshot.name}" (${VMS.withSnapshots}) and its children?`);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'delete-snapshot');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.deepEqual(await snapshotsInVcsim(VMS.withSnapshots), []);
+    await waitFor(
+      async () => (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).length === 0,
+      'no snapshot under the VM in the tree',
+    );
+  });
+
+  it('deletes all snapshots of a VM (after the confirmation): none left in vcsim and in the tree', async () => {
+    const vm = await vmNode(VMS.running);
+    assert.ok((await snapshotsInVcsim(VMS.running)).length > 0, 'the VM has the snapshot of the test before');
+    assert.match(String(api.trees.infrastructure.getTreeItem(vm).contextValue), /(^|;)canDeleteAllSnapshots(;|$)/);
+    answer({ confirm: ['Delete All'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.deleteAllSnapshots', vm);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, `Delete all snapshots of "${VMS.running}"?`);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'delete-all-snapshots');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.deepEqual(await snapshotsInVcsim(VMS.running), []);
+    await waitFor(
+      async () => (await snapshotNodes(api, await vmNode(VMS.running))).length === 0,
+      'no snapshot under the VM in the tree',
+    );
+  });
 });
