@@ -46,6 +46,31 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     return flattenSnapshots((await readVm(client, vm.id)).snapshots);
   };
   const newJobs = (since: Set<string>) => api.jobs.finished.filter((r) => !since.has(r.id));
+  /** Runs `command` on `node` answering its modal confirmation with `reply`; checks the question; the job, succeeded. */
+  const confirmedJob = async (command: string, node: unknown, reply: string, question: string) => {
+    answer({ confirm: [reply] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand(command, node);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, question);
+    const [job] = newJobs(since);
+    assert.equal(job?.state, 'succeeded', JSON.stringify(job));
+    return job;
+  };
+  /** The VM's snapshot names (parents first) are `want` in vcsim, and in the tree once it refreshed. */
+  const expectSnapshots = async (vmName: string, want: string[]) => {
+    assert.deepEqual(
+      (await snapshotsInVcsim(vmName)).map((s) => s.name),
+      want,
+    );
+    await waitFor(
+      async () => {
+        const names = (await snapshotNodes(api, await vmNode(vmName))).map((s) => s.snapshot.name);
+        return JSON.stringify(names) === JSON.stringify(want);
+      },
+      `the snapshots of ${vmName} in the tree: ${JSON.stringify(want)}`,
+    );
+  };
 
   it('shows datacenter → cluster → hosts, the standalone host, VMs with their power states, and the snapshot chain with "You are here"', async () => {
     const lines = await outline(api, VC, { kinds: true });
@@ -315,13 +340,12 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('reverts to a snapshot (after the confirmation): the current snapshot moves', async () => {
     const vm = await vmNode(VMS.withSnapshots);
     const target = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0])!;
-    answer({ confirm: ['Revert'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.revertSnapshot', target);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Revert "${VMS.withSnapshots}" to snapshot "${target.snapshot.name}"?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.state, 'succeeded', JSON.stringify(job));
+    await confirmedJob(
+      'vmbackup.revertSnapshot',
+      target,
+      'Revert',
+      `Revert "${VMS.withSnapshots}" to snapshot "${target.snapshot.name}"?`,
+    );
     assert.deepEqual(
       (await snapshotsInVcsim(VMS.withSnapshots)).filter((s) => s.isCurrent).map((s) => s.name),
       [VCSIM_LAB_SNAPSHOTS.chain[0]],
@@ -336,24 +360,16 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('deletes a snapshot (after the confirmation): gone from the tree and from vcsim, its parent and child kept', async () => {
     const vm = await vmNode(VMS.withSnapshots);
     const middle = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[1])!;
-    answer({ confirm: ['Delete'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.deleteSnapshot', middle);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Delete snapshot "${middle.snapshot.name}" (${VMS.withSnapshots})?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.kind, 'delete-snapshot');
-    assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    const left = [VCSIM_LAB_SNAPSHOTS.chain[0], VCSIM_LAB_SNAPSHOTS.chain[2]];
-    assert.deepEqual(
-      (await snapshotsInVcsim(VMS.withSnapshots)).map((s) => s.name),
-      left,
+    const job = await confirmedJob(
+      'vmbackup.deleteSnapshot',
+      middle,
+      'Delete',
+      `Delete snapshot "${middle.snapshot.name}" (${VMS.withSnapshots})?`,
     );
-    await waitFor(async () => {
-      const names = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
-      return JSON.stringify(names) === JSON.stringify(left);
-    }, 'the tree without the deleted snapshot');
+    assert.equal(job.kind, 'delete-snapshot');
+    await expectSnapshots(VMS.withSnapshots, [VCSIM_LAB_SNAPSHOTS.chain[0], VCSIM_LAB_SNAPSHOTS.chain[2]]);
   });
+
   it('renames a snapshot: the new name in vcsim and in the tree', async () => {
     const target = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
       (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[2],
@@ -364,52 +380,34 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'rename-snapshot');
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    const want = [VCSIM_LAB_SNAPSHOTS.chain[0], 'e2e renamed'];
-    assert.deepEqual(
-      (await snapshotsInVcsim(VMS.withSnapshots)).map((s) => s.name),
-      want,
-    );
-    await waitFor(async () => {
-      const names = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
-      return JSON.stringify(names) === JSON.stringify(want);
-    }, 'the renamed snapshot in the tree');
+    await expectSnapshots(VMS.withSnapshots, [VCSIM_LAB_SNAPSHOTS.chain[0], 'e2e renamed']);
   });
 
   it('deletes a snapshot and its children (after the confirmation): the VM has none left in vcsim and in the tree', async () => {
     const root = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
       (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0],
     )!;
-    answer({ confirm: ['Delete'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.deleteSnapshotWithChildren', root);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Delete snapshot "${root.snapshot.name}" (${VMS.withSnapshots}) and its children?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.kind, 'delete-snapshot');
-    assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    assert.deepEqual(await snapshotsInVcsim(VMS.withSnapshots), []);
-    await waitFor(
-      async () => (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).length === 0,
-      'no snapshot under the VM in the tree',
+    const job = await confirmedJob(
+      'vmbackup.deleteSnapshotWithChildren',
+      root,
+      'Delete',
+      `Delete snapshot "${root.snapshot.name}" (${VMS.withSnapshots}) and its children?`,
     );
+    assert.equal(job.kind, 'delete-snapshot');
+    await expectSnapshots(VMS.withSnapshots, []);
   });
 
   it('deletes all snapshots of a VM (after the confirmation): none left in vcsim and in the tree', async () => {
     const vm = await vmNode(VMS.running);
     assert.ok((await snapshotsInVcsim(VMS.running)).length > 0, 'the VM has the snapshot of the test before');
     assert.match(String(api.trees.infrastructure.getTreeItem(vm).contextValue), /(^|;)canDeleteAllSnapshots(;|$)/);
-    answer({ confirm: ['Delete All'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.deleteAllSnapshots', vm);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Delete all snapshots of "${VMS.running}"?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.kind, 'delete-all-snapshots');
-    assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    assert.deepEqual(await snapshotsInVcsim(VMS.running), []);
-    await waitFor(
-      async () => (await snapshotNodes(api, await vmNode(VMS.running))).length === 0,
-      'no snapshot under the VM in the tree',
+    const job = await confirmedJob(
+      'vmbackup.deleteAllSnapshots',
+      vm,
+      'Delete All',
+      `Delete all snapshots of "${VMS.running}"?`,
     );
+    assert.equal(job.kind, 'delete-all-snapshots');
+    await expectSnapshots(VMS.running, []);
   });
 });
