@@ -46,6 +46,18 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     return flattenSnapshots((await readVm(client, vm.id)).snapshots);
   };
   const newJobs = (since: Set<string>) => api.jobs.finished.filter((r) => !since.has(r.id));
+  /** The VM's backup entry in the Backups view (after a refresh), checked to be in the repository under the VM. */
+  const backupEntryOf = async (vmName: string): Promise<BackupEntryNode> => {
+    api.trees.backups.refresh();
+    const entry = await waitFor(
+      async () =>
+        (await allBackups(api)).find((n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === vmName),
+      `the backup of ${vmName} in the Backups view`,
+      SLOW,
+    );
+    assert.equal(path.relative(repo, entry.entry.dir).split(path.sep)[0], vmName, 'in the repository, under the VM');
+    return entry;
+  };
   /** Runs `command` on `node` answering its modal confirmation with `reply`; checks the question; the job, succeeded. */
   const confirmedJob = async (command: string, node: unknown, reply: string, question: string) => {
     answer({ confirm: [reply] });
@@ -234,17 +246,8 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       api.trees.jobs.getChildren().some((n) => n.kind === 'record' && n.record.id === job.id),
       'the job is a row of the Jobs view',
     );
-    api.trees.backups.refresh();
-    backup = await waitFor(
-      async () =>
-        (await allBackups(api)).find(
-          (n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === VMS.poweredOff,
-        ),
-      'the backup in the Backups view',
-      SLOW,
-    );
+    backup = await backupEntryOf(VMS.poweredOff);
     const dir = backup.entry.dir;
-    assert.equal(path.relative(repo, dir).split(path.sep)[0], VMS.poweredOff, 'in the repository, under the VM');
     const m = backup.entry.manifest!;
     assert.equal(m.platform, 'vmware');
     assert.equal(m.kind, 'vm');
@@ -276,17 +279,8 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'backup-vm');
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    api.trees.backups.refresh();
-    const ovf = await waitFor(
-      async () =>
-        (await allBackups(api)).find(
-          (n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === VMS.clusterOff,
-        ),
-      'the OVF backup in the Backups view',
-      SLOW,
-    );
+    const ovf = await backupEntryOf(VMS.clusterOff);
     const dir = ovf.entry.dir;
-    assert.equal(path.relative(repo, dir).split(path.sep)[0], VMS.clusterOff, 'in the repository, under the VM');
     const m = ovf.entry.manifest!;
     assert.equal(m.platform, 'vmware');
     assert.deepEqual(m.files.map((f) => f.name).sort(), [`${VMS.clusterOff}.ovf`, 'disk-0.vmdk']);
