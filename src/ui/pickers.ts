@@ -21,7 +21,7 @@ function shown<I extends vscode.QuickPickItem>(i: I): I {
   };
 }
 
-async function pick<T>(
+export async function pick<T>(
   items: Array<vscode.QuickPickItem & { value: T }>,
   title: string,
   placeHolder?: string,

@@ -112,6 +112,12 @@ export async function vcenterChecks(o: {
       const repo = path.join(o.workspace, 'backups', VMS.running);
       await row(infra(), VMS.running).click({ button: 'right' });
       await clickMenu(page, 'Back Up VM');
+      // The vCenter declares two forms (backupFormats): the picker asks; Image is the first.
+      const quick = page.locator('.quick-input-widget');
+      await quick.locator('.quick-input-title', { hasText: 'form' }).waitFor({ timeout: 30_000 });
+      const forms = (await quick.locator('.monaco-list-row').allInnerTexts()).join(' | ');
+      if (!/Image/.test(forms) || !/OVF/.test(forms)) throw new Error(`the form picker offers: ${forms}`);
+      await quick.locator('input').first().press('Enter');
       const job = pane(page, 'Jobs')
         .locator('.monaco-list-row', { hasText: `Back up ${VMS.running}` })
         .first();

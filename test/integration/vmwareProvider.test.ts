@@ -7,9 +7,13 @@ import { ContainerInfo, InventoryItem, VmInfo } from '../../src/core/model';
 import { createProvider } from '../../src/providers';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
+import { readVm } from '../../src/providers/vmware/vmwareInventory';
+import { flattenSnapshots } from '../../src/providers/vmware/vmwareRecords';
 
 const PASSWORD = 'vc-secret-Pq7';
 const SIZE = { dc: 2, cluster: 1, clusterHost: 2, host: 1, vm: 2, ds: 1 };
+/** The VM whose guest reports VMware Tools running (launcher flag -tools-running); the others run none. */
+const WITH_TOOLS = 'DC1_H0_VM1';
 
 function jobCtx(signal = new AbortController().signal): JobContext & { logs: string[]; seen: Progress[] } {
   const logs: string[] = [];
@@ -32,7 +36,12 @@ describe('vSphere provider (vcsim)', function () {
   let sim: Vcsim;
   let p: VmwareProvider;
   before(async () => {
-    sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD, ...SIZE });
+    sim = await startVcsim({
+      username: 'administrator@vsphere.local',
+      password: PASSWORD,
+      ...SIZE,
+      toolsRunning: [WITH_TOOLS],
+    });
     // As a user writes it: .vmbackup/connections.yaml with platform vmware, through the schema and the registry.
     const parsed = parseConnections(
       `connections:\n  - name: vc\n    platform: vmware\n    url: ${sim.baseUrl}\n    username: administrator@vsphere.local\n    thumbprint: "${sim.sha256}"\n`,
@@ -124,6 +133,35 @@ describe('vSphere provider (vcsim)', function () {
       (await p.listSnapshots(vm.id)).map((s) => s.name),
       ['before patch'],
     );
+  });
+
+  it('quiesced snapshot: taken on the VM whose Tools run (quiesced in vcsim), refused before any task where none run', async () => {
+    const vms = await p.listVms();
+    const tools = vms.find((v) => v.name === WITH_TOOLS)!;
+    const noTools = vms.find((v) => v.name === 'DC1_H0_VM0')!;
+    assert.deepEqual([tools.toolsRunning, noTools.toolsRunning], [true, false]);
+    const ctx = jobCtx();
+    const s = await p.snapshot(tools.id, { name: 'consistent', quiesce: true }, ctx);
+    assert.match(ctx.logs.join('\n'), /CreateSnapshot_Task "consistent" \(memory false, quiesce true\)/);
+    const vm = await readVm(p.vim, tools.id);
+    assert.deepEqual(
+      flattenSnapshots(vm.snapshots).map((x) => [x.id, x.name, x.quiesced]),
+      [[s.id, 'consistent', true]],
+      'vcsim recorded the snapshot as quiesced',
+    );
+    const refused = jobCtx();
+    await assert.rejects(
+      p.snapshot(noTools.id, { name: 'not consistent', quiesce: true }, refused),
+      (e: unknown) =>
+        e instanceof VendorError &&
+        e.code === 'TOOLS_NOT_RUNNING' &&
+        e.message.includes('vc') &&
+        e.message.includes('DC1_H0') &&
+        e.message.includes('DC1_H0_VM0') &&
+        /VMware Tools running in the guest \(guest\.toolsRunningStatus guestToolsNotRunning\)/.test(e.message),
+    );
+    assert.deepEqual(refused.logs, [], 'no CreateSnapshot_Task was asked');
+    assert.deepEqual((await p.listSnapshots(noTools.id)).length, 0, 'no snapshot was taken');
   });
 
   it('deletes the current snapshot when it is a root with a child (vcsim 0.24.2 panics there; the launcher avoids it)', async () => {

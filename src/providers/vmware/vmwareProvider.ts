@@ -144,11 +144,20 @@ export class VmwareProvider implements Provider, LiveInventory {
     return (await this.inventory()).networks.map(toNetworkInfo).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** CreateSnapshot_Task; memory only for a powered-on VM (the API ignores it otherwise), quiesce only if asked. */
+  /**
+   * CreateSnapshot_Task; memory only for a powered-on VM (the API ignores it otherwise), quiesce only if asked.
+   * Quiesce on a VM whose guest.toolsRunningStatus is not guestToolsRunning is refused (VendorError TOOLS_NOT_RUNNING,
+   * before any task): the API reference (CreateSnapshot_Task, `quiesce`) says vSphere then ignores the flag and takes
+   * an unquiesced snapshot, which the user did not ask for.
+   */
   async snapshot(vmId: string, opts: VmwareSnapshotOptions, ctx: JobContext): Promise<SnapshotInfo> {
     return this.guard(
       async () => {
         const vm = await readVm(this.vim, vmId, ctx.signal);
+        if (opts.quiesce && vm.toolsRunningStatus !== 'guestToolsRunning')
+          throw new VendorError('TOOLS_NOT_RUNNING', [
+            `a quiesced snapshot needs VMware Tools running in the guest (guest.toolsRunningStatus ${vm.toolsRunningStatus ?? 'unknown'})`,
+          ]);
         const memory = !!opts.memory && vm.powerState === 'poweredOn';
         ctx.log(`CreateSnapshot_Task "${opts.name}" (memory ${memory}, quiesce ${!!opts.quiesce})`);
         const description = opts.description ? `${MADE_BY}: ${opts.description}` : MADE_BY;

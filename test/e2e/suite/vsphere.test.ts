@@ -46,6 +46,43 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     return flattenSnapshots((await readVm(client, vm.id)).snapshots);
   };
   const newJobs = (since: Set<string>) => api.jobs.finished.filter((r) => !since.has(r.id));
+  /** The VM's backup entry in the Backups view (after a refresh), checked to be in the repository under the VM. */
+  const backupEntryOf = async (vmName: string): Promise<BackupEntryNode> => {
+    api.trees.backups.refresh();
+    const entry = await waitFor(
+      async () =>
+        (await allBackups(api)).find((n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === vmName),
+      `the backup of ${vmName} in the Backups view`,
+      SLOW,
+    );
+    assert.equal(path.relative(repo, entry.entry.dir).split(path.sep)[0], vmName, 'in the repository, under the VM');
+    return entry;
+  };
+  /** Runs `command` on `node` answering its modal confirmation with `reply`; checks the question; the job, succeeded. */
+  const confirmedJob = async (command: string, node: unknown, reply: string, question: string) => {
+    answer({ confirm: [reply] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand(command, node);
+    assert.ok(shown[0]?.modal, 'the confirmation is modal');
+    assert.equal(shown[0].message, question);
+    const [job] = newJobs(since);
+    assert.equal(job?.state, 'succeeded', JSON.stringify(job));
+    return job;
+  };
+  /** The VM's snapshot names (parents first) are `want` in vcsim, and in the tree once it refreshed. */
+  const expectSnapshots = async (vmName: string, want: string[]) => {
+    assert.deepEqual(
+      (await snapshotsInVcsim(vmName)).map((s) => s.name),
+      want,
+    );
+    await waitFor(
+      async () => {
+        const names = (await snapshotNodes(api, await vmNode(vmName))).map((s) => s.snapshot.name);
+        return JSON.stringify(names) === JSON.stringify(want);
+      },
+      `the snapshots of ${vmName} in the tree: ${JSON.stringify(want)}`,
+    );
+  };
 
   it('shows datacenter → cluster → hosts, the standalone host, VMs with their power states, and the snapshot chain with "You are here"', async () => {
     const lines = await outline(api, VC, { kinds: true });
@@ -101,7 +138,7 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     assert.match(String(api.trees.infrastructure.getTreeItem(here[0]).contextValue), /(^|;)current(;|$)/);
   });
 
-  it('offers memory only for a running VM and quiesce for none (vcsim runs no VMware Tools)', async () => {
+  it('offers memory only for a running VM and quiesce only where VMware Tools run (launcher -tools-running)', async () => {
     const tokens = async (name: string) =>
       String(api.trees.infrastructure.getTreeItem(await vmNode(name)).contextValue).split(';');
     const running = await tokens(VMS.running);
@@ -112,6 +149,8 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       off.includes('canSnapshot') && !off.includes('canSnapshotMemory') && !off.includes('canQuiesce'),
       off.join(';'),
     );
+    const tools = await tokens(VMS.clusterRunning);
+    assert.ok(tools.includes('canSnapshotMemory') && tools.includes('canQuiesce'), tools.join(';'));
     const menus = vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes.menus['view/item/context'] as Array<{
       command: string;
       when: string;
@@ -119,13 +158,42 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     assert.ok(menus.some((m) => m.command === 'vmbackup.createSnapshotWithMemory' && /canSnapshotMemory/.test(m.when)));
     assert.ok(menus.some((m) => m.command === 'vmbackup.createQuiescedSnapshot' && /canQuiesce/.test(m.when)));
 
-    // Asked from a VM without Tools, the quiesced snapshot offers no vCenter VM at all.
-    answer({ pick: [(items) => items.find((i) => i.label === VC)], input: ['never'] });
+    // Asked from a VM without Tools, the quiesced snapshot offers only the vCenter VM whose Tools run (dismissed here).
+    let offered: string[] = [];
+    answer({
+      pick: [
+        (items) => items.find((i) => i.label === VC),
+        (items) => {
+          offered = items.map((i) => i.label);
+          return undefined;
+        },
+      ],
+    });
     await vscode.commands.executeCommand('vmbackup.createQuiescedSnapshot', await vmNode(VMS.running));
-    const error = shown.find((m) => m.level === 'error');
-    assert.match(String(error?.message), /Create Quiesced Snapshot|nothing to choose from/, JSON.stringify(shown));
-    assert.match(String(error?.message), /nothing to choose from/);
+    assert.deepEqual(offered, [VMS.clusterRunning]);
     assert.deepEqual(await snapshotsInVcsim(VMS.running), [], 'no snapshot was taken');
+  });
+
+  it('takes a quiesced snapshot of the VM whose Tools run: quiesce true in the job log, quiesced in vcsim', async () => {
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    answer({ input: ['e2e vc quiesced'] });
+    await vscode.commands.executeCommand('vmbackup.createQuiescedSnapshot', await vmNode(VMS.clusterRunning));
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'snapshot');
+    assert.equal(job.title, `Quiesced snapshot of ${VMS.clusterRunning}`);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.ok(
+      job.log.some((l) => /CreateSnapshot_Task "e2e vc quiesced" \(memory false, quiesce true\)/.test(l)),
+      job.log.join('\n'),
+    );
+    assert.deepEqual(
+      (await snapshotsInVcsim(VMS.clusterRunning)).map((s) => [s.name, s.quiesced, s.isCurrent]),
+      [['e2e vc quiesced', true, true]],
+    );
+    await waitFor(async () => {
+      const n = (await snapshotNodes(api, await vmNode(VMS.clusterRunning))).map((s) => s.snapshot.name);
+      return n.includes('e2e vc quiesced');
+    }, 'the quiesced snapshot under the VM');
   });
 
   it('takes a snapshot with memory of a running VM: the job in Jobs, the snapshot under the VM and in vcsim', async () => {
@@ -159,7 +227,17 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('backs up a VM: the job in Jobs, its files and manifest in the repository, the entry in Backups, no snapshot left', async () => {
     const vm = await vmNode(VMS.poweredOff);
     const since = new Set(api.jobs.finished.map((r) => r.id));
+    let forms: string[] = [];
+    answer({
+      pick: [
+        (items) => {
+          forms = items.map((i) => i.label);
+          return items.find((i) => i.label === 'Image');
+        },
+      ],
+    });
     await vscode.commands.executeCommand('vmbackup.backupVm', vm);
+    assert.deepEqual(forms, ['Image', 'OVF'], "the forms the vCenter's capabilities declare (backupFormats)");
     const [job] = newJobs(since);
     assert.equal(job?.kind, 'backup-vm');
     assert.equal(job.title, `Back up ${VMS.poweredOff}`);
@@ -168,17 +246,8 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       api.trees.jobs.getChildren().some((n) => n.kind === 'record' && n.record.id === job.id),
       'the job is a row of the Jobs view',
     );
-    api.trees.backups.refresh();
-    backup = await waitFor(
-      async () =>
-        (await allBackups(api)).find(
-          (n): n is BackupEntryNode => n.kind === 'backup' && n.entry.vmName === VMS.poweredOff,
-        ),
-      'the backup in the Backups view',
-      SLOW,
-    );
+    backup = await backupEntryOf(VMS.poweredOff);
     const dir = backup.entry.dir;
-    assert.equal(path.relative(repo, dir).split(path.sep)[0], VMS.poweredOff, 'in the repository, under the VM');
     const m = backup.entry.manifest!;
     assert.equal(m.platform, 'vmware');
     assert.equal(m.kind, 'vm');
@@ -201,6 +270,24 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
       'no .part',
     );
     assert.deepEqual(await snapshotsInVcsim(VMS.poweredOff), [], 'no temporary snapshot left');
+  });
+
+  it('backs up a VM as OVF when that form is picked: its .ovf, disk and manifest in the repository, no snapshot left', async () => {
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    answer({ pick: [(items) => items.find((i) => i.label === 'OVF')] });
+    await vscode.commands.executeCommand('vmbackup.backupVm', await vmNode(VMS.clusterOff));
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'backup-vm');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    const ovf = await backupEntryOf(VMS.clusterOff);
+    const dir = ovf.entry.dir;
+    const m = ovf.entry.manifest!;
+    assert.equal(m.platform, 'vmware');
+    assert.deepEqual(m.files.map((f) => f.name).sort(), [`${VMS.clusterOff}.ovf`, 'disk-0.vmdk']);
+    for (const f of m.files) assert.equal(fs.statSync(path.join(dir, f.name)).size, f.bytes, f.name);
+    assert.match(fs.readFileSync(path.join(dir, `${VMS.clusterOff}.ovf`), 'utf8'), /<Envelope[\s>]/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${VMS.clusterOff}.ovf`, 'disk-0.vmdk', 'manifest.json']);
+    assert.deepEqual(await snapshotsInVcsim(VMS.clusterOff), [], 'no temporary snapshot left');
   });
 
   it('restores the backup as a new VM on the other datastore: the picker offers both, the VM is registered in vcsim', async () => {
@@ -247,13 +334,12 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('reverts to a snapshot (after the confirmation): the current snapshot moves', async () => {
     const vm = await vmNode(VMS.withSnapshots);
     const target = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0])!;
-    answer({ confirm: ['Revert'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.revertSnapshot', target);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Revert "${VMS.withSnapshots}" to snapshot "${target.snapshot.name}"?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.state, 'succeeded', JSON.stringify(job));
+    await confirmedJob(
+      'vmbackup.revertSnapshot',
+      target,
+      'Revert',
+      `Revert "${VMS.withSnapshots}" to snapshot "${target.snapshot.name}"?`,
+    );
     assert.deepEqual(
       (await snapshotsInVcsim(VMS.withSnapshots)).filter((s) => s.isCurrent).map((s) => s.name),
       [VCSIM_LAB_SNAPSHOTS.chain[0]],
@@ -268,22 +354,54 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('deletes a snapshot (after the confirmation): gone from the tree and from vcsim, its parent and child kept', async () => {
     const vm = await vmNode(VMS.withSnapshots);
     const middle = (await snapshotNodes(api, vm)).find((s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[1])!;
-    answer({ confirm: ['Delete'] });
-    const since = new Set(api.jobs.finished.map((r) => r.id));
-    await vscode.commands.executeCommand('vmbackup.deleteSnapshot', middle);
-    assert.ok(shown[0]?.modal, 'the confirmation is modal');
-    assert.equal(shown[0].message, `Delete snapshot "${middle.snapshot.name}" (${VMS.withSnapshots})?`);
-    const [job] = newJobs(since);
-    assert.equal(job?.kind, 'delete-snapshot');
-    assert.equal(job.state, 'succeeded', JSON.stringify(job));
-    const left = [VCSIM_LAB_SNAPSHOTS.chain[0], VCSIM_LAB_SNAPSHOTS.chain[2]];
-    assert.deepEqual(
-      (await snapshotsInVcsim(VMS.withSnapshots)).map((s) => s.name),
-      left,
+    const job = await confirmedJob(
+      'vmbackup.deleteSnapshot',
+      middle,
+      'Delete',
+      `Delete snapshot "${middle.snapshot.name}" (${VMS.withSnapshots})?`,
     );
-    await waitFor(async () => {
-      const names = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).map((s) => s.snapshot.name);
-      return JSON.stringify(names) === JSON.stringify(left);
-    }, 'the tree without the deleted snapshot');
+    assert.equal(job.kind, 'delete-snapshot');
+    await expectSnapshots(VMS.withSnapshots, [VCSIM_LAB_SNAPSHOTS.chain[0], VCSIM_LAB_SNAPSHOTS.chain[2]]);
+  });
+
+  it('renames a snapshot: the new name in vcsim and in the tree', async () => {
+    const target = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
+      (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[2],
+    )!;
+    answer({ input: ['e2e renamed'] });
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    await vscode.commands.executeCommand('vmbackup.renameSnapshot', target);
+    const [job] = newJobs(since);
+    assert.equal(job?.kind, 'rename-snapshot');
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    await expectSnapshots(VMS.withSnapshots, [VCSIM_LAB_SNAPSHOTS.chain[0], 'e2e renamed']);
+  });
+
+  it('deletes a snapshot and its children (after the confirmation): the VM has none left in vcsim and in the tree', async () => {
+    const root = (await snapshotNodes(api, await vmNode(VMS.withSnapshots))).find(
+      (s) => s.snapshot.name === VCSIM_LAB_SNAPSHOTS.chain[0],
+    )!;
+    const job = await confirmedJob(
+      'vmbackup.deleteSnapshotWithChildren',
+      root,
+      'Delete',
+      `Delete snapshot "${root.snapshot.name}" (${VMS.withSnapshots}) and its children?`,
+    );
+    assert.equal(job.kind, 'delete-snapshot');
+    await expectSnapshots(VMS.withSnapshots, []);
+  });
+
+  it('deletes all snapshots of a VM (after the confirmation): none left in vcsim and in the tree', async () => {
+    const vm = await vmNode(VMS.running);
+    assert.ok((await snapshotsInVcsim(VMS.running)).length > 0, 'the VM has the snapshot of the test before');
+    assert.match(String(api.trees.infrastructure.getTreeItem(vm).contextValue), /(^|;)canDeleteAllSnapshots(;|$)/);
+    const job = await confirmedJob(
+      'vmbackup.deleteAllSnapshots',
+      vm,
+      'Delete All',
+      `Delete all snapshots of "${VMS.running}"?`,
+    );
+    assert.equal(job.kind, 'delete-all-snapshots');
+    await expectSnapshots(VMS.running, []);
   });
 });

@@ -39,6 +39,7 @@ func main() {
 	pg := flag.Int("pg", 1, "distributed port groups per datacenter")
 	taskMs := flag.Int("task-ms", 0, "how long the launcher's ConsolidateVMDisks_Task runs (ms), in 20 progress steps")
 	needsConsolidation := flag.String("consolidation-needed", "", "comma-separated VM names whose runtime.consolidationNeeded starts true")
+	toolsRunning := flag.String("tools-running", "", "comma-separated VM names whose guest reports VMware Tools running (guest.toolsRunningStatus guestToolsRunning)")
 	tlsOn := flag.Bool("tls", true, "serve https with a self-signed certificate made at start")
 	leaseTimeout := flag.Int("lease-timeout", 300, "seconds an OVF export lease lives without HttpNfcLeaseProgress (vSphere: 300)")
 	leaseInitMs := flag.Int("lease-init-ms", 200, "how long an OVF export lease stays initializing (ms)")
@@ -60,6 +61,7 @@ func main() {
 		log.Fatalf("vcsim: create model: %v", err)
 	}
 	markConsolidationNeeded(*needsConsolidation)
+	markToolsRunning(*toolsRunning)
 	fixFileLayout()
 
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*username, *password)}
@@ -96,19 +98,51 @@ func main() {
 
 // markConsolidationNeeded sets runtime.consolidationNeeded on the named VMs: a fixture, since 0.24.2 never sets it.
 func markConsolidationNeeded(names string) {
-	if names == "" {
-		return
+	for _, vm := range vmsNamed(names) {
+		simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(true) })
 	}
+}
+
+// markToolsRunning makes the named VMs' guests report VMware Tools installed, current and running: 0.24.2 gives every
+// VM guest.toolsRunningStatus guestToolsNotRunning and toolsStatus toolsNotInstalled at creation and never changes
+// them (simulator/folder.go CreateVM_Task: vm.Guest = &types.GuestInfo{ToolsStatus: ToolsNotInstalled,
+// ToolsRunningStatus: GuestToolsNotRunning}; no guest agent runs in a simulated VM). The values are the API
+// reference's: GuestInfo.toolsRunningStatus "Current running status of VMware Tools in the guest operating system"
+// (VirtualMachineToolsRunningStatus guestToolsRunning: "VMware Tools is running.") and GuestInfo.toolsStatus /
+// VirtualMachineGuestSummary.toolsStatus toolsOk ("VMware Tools is running and the version is current."). The status
+// is set once, at start: it does not follow later power operations (a real guest's Tools stop with it).
+func markToolsRunning(names string) {
+	for _, vm := range vmsNamed(names) {
+		simulator.Map.WithLock(vm, func() {
+			if vm.Guest == nil {
+				vm.Guest = &types.GuestInfo{}
+			}
+			vm.Guest.ToolsRunningStatus = string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
+			vm.Guest.ToolsStatus = types.VirtualMachineToolsStatusToolsOk
+			if vm.Summary.Guest == nil {
+				vm.Summary.Guest = &types.VirtualMachineGuestSummary{}
+			}
+			vm.Summary.Guest.ToolsStatus = types.VirtualMachineToolsStatusToolsOk
+			vm.Summary.Guest.ToolsRunningStatus = vm.Guest.ToolsRunningStatus
+		})
+	}
+}
+
+// vmsNamed: the simulator's VMs whose names are in the comma-separated list (none for "").
+func vmsNamed(names string) []*simulator.VirtualMachine {
 	want := map[string]bool{}
 	for _, n := range strings.Split(names, ",") {
-		want[n] = true
-	}
-	for _, e := range simulator.Map.All("VirtualMachine") {
-		vm := e.(*simulator.VirtualMachine)
-		if want[vm.Name] {
-			simulator.Map.WithLock(vm, func() { vm.Runtime.ConsolidationNeeded = types.NewBool(true) })
+		if n != "" {
+			want[n] = true
 		}
 	}
+	var vms []*simulator.VirtualMachine
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if vm := e.(*simulator.VirtualMachine); want[vm.Name] {
+			vms = append(vms, vm)
+		}
+	}
+	return vms
 }
 
 var datastorePath = regexp.MustCompile(`^\[([^\]]+)\] ?(.*)$`)

@@ -28,6 +28,8 @@ export interface VcsimOptions extends VcsimInventory {
   taskMs?: number;
   /** VM names whose runtime.consolidationNeeded starts true. */
   consolidationNeeded?: string[];
+  /** VM names whose guest reports VMware Tools running (guest.toolsRunningStatus guestToolsRunning, from the start). */
+  toolsRunning?: string[];
   /** Seconds an OVF export lease lives without HttpNfcLeaseProgress (launcher default 300, as vSphere). */
   leaseTimeout?: number;
   /** Bytes per second an OVF export download is served at (default unlimited). */
@@ -119,6 +121,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   if (opts.leaseTimeout !== undefined) args.push('-lease-timeout', String(opts.leaseTimeout));
   if (opts.nfcRate !== undefined) args.push('-nfc-rate', String(opts.nfcRate));
   if (opts.consolidationNeeded?.length) args.push('-consolidation-needed', opts.consolidationNeeded.join(','));
+  if (opts.toolsRunning?.length) args.push('-tools-running', opts.toolsRunning.join(','));
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => {

@@ -2,8 +2,9 @@
 // (vcsim.ts) with datacenter DC0 → cluster DC0_C0 (3 hosts) and a standalone host DC0_H0, 3 VMs each (in the cluster's
 // root resource pool / on the host), two datastores (LocalDS_0 holds the VMs, LocalDS_1 is empty: the "other
 // datastore" of a restore), VMs in mixed power states and one with a snapshot chain whose current snapshot is in the
-// middle ("You are here" under "patched", "before upgrade" after it). The VMs' files get content (a .vmx, a disk
-// descriptor and its flat extent of `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks").
+// middle ("You are here" under "patched", "before upgrade" after it), and one running VM whose VMware Tools run
+// (launcher flag -tools-running). The VMs' files get content (a .vmx, a disk descriptor and its flat extent of
+// `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks").
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Vcsim, builtVcsim, startVcsim } from './vcsim';
@@ -28,7 +29,7 @@ export const VCSIM_LAB_VMS = {
   withSnapshots: 'DC0_C0_RP0_VM0',
   /** Powered off, in the cluster. */
   clusterOff: 'DC0_C0_RP0_VM1',
-  /** Running, in the cluster. */
+  /** Running, in the cluster, its guest reporting VMware Tools running (launcher flag -tools-running): quiesce applies. */
   clusterRunning: 'DC0_C0_RP0_VM2',
 } as const;
 
@@ -81,6 +82,7 @@ export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
     host: 1,
     vm: 3,
     ds: 2,
+    toolsRunning: [VCSIM_LAB_VMS.clusterRunning],
   });
   try {
     await withClient(sim, o.password, (client) => seed(client, o));
