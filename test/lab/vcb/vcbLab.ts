@@ -19,7 +19,7 @@ export interface VcbLabOptions {
   confMode?: number;
   /** More backuptools.conf lines (SNAPSHOT_POLICY=…, MAX_RETRIES=…). */
   confExtra?: string[];
-  /** Lab pacing: ms per MiB written by vcbMounter (lets a test cancel mid-backup). */
+  /** Lab pacing: ms per MiB written by vcbMounter (lets a test cancel mid-backup); writeConf changes it too. */
   delayMsPerMiB?: number;
   /** Extent size of split .vmdk (default 64 KiB in the lab, so small disks split). */
   extentBytes?: number;
@@ -79,7 +79,7 @@ export async function startVcbLab(opts: VcbLabOptions): Promise<VcbLab> {
     `VCB_LAB_ETC=${sq(etc)}`,
     `VCB_LAB_STATE=${sq(state)}`,
     `VCB_LAB_HELPER=${sq(path.join(lab, 'vimhelper'))}`,
-    `VCB_LAB_DELAY_MS=${opts.delayMsPerMiB ?? 0}`,
+    `VCB_LAB_DELAY_FILE=${sq(path.join(peer.files, 'delay-ms'))}`,
     `VCB_LAB_EXTENT_BYTES=${opts.extentBytes ?? 64 * 1024}`,
     `VCB_LAB_BUSY_FILE=${sq(busyFile)}`,
   ].join(' ');
@@ -99,6 +99,7 @@ export async function startVcbLab(opts: VcbLabOptions): Promise<VcbLab> {
       '',
     ];
     fs.writeFileSync(confPath, lines.join('\n'));
+    fs.writeFileSync(path.join(peer.files, 'delay-ms'), String(current.delayMsPerMiB ?? 0));
     fs.chmodSync(confPath, current.confMode ?? 0o600);
   };
   writeConf({});

@@ -214,9 +214,13 @@ function dsPath(p) {
   return { ds: m[1], path: m[2] };
 }
 
-/** Sleeps (lab pacing, VCB_LAB_DELAY_MS per MiB written: lets tests cancel mid-backup; not a VCB behaviour). */
+/**
+ * Sleeps (lab pacing: the ms per MiB written in the file VCB_LAB_DELAY_FILE, so tests can cancel mid-backup; not a
+ * VCB behaviour).
+ */
 function pace(bytes) {
-  const ms = Number(process.env.VCB_LAB_DELAY_MS || 0);
+  const f = process.env.VCB_LAB_DELAY_FILE;
+  const ms = f && fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8').trim() || 0) : 0;
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Math.round((ms * bytes) / 1048576)));
 }
 
