@@ -23,11 +23,12 @@ export interface VcbMount {
   unmount(ctx: JobContext): Promise<void>;
 }
 
-/** Resolves a path inside the mount. @throws when it would leave the mount point or holds a NUL. */
+/** Resolves a path inside the mount. @throws when it holds a `..` segment (even one that stays inside) or a NUL. */
 export function insideMount(mountPoint: string, rel: string): string {
   if (rel.includes('\0')) throw new Error('a path cannot hold a NUL byte');
-  const norm = path.posix.normalize('/' + rel.replace(/\\/g, '/'));
-  if (norm.split('/').includes('..')) throw new Error(`${JSON.stringify(rel)} leaves the mount point`);
+  const parts = rel.replace(/\\/g, '/').split('/');
+  if (parts.includes('..')) throw new Error(`${JSON.stringify(rel)} leaves the mount point`);
+  const norm = path.posix.normalize('/' + parts.join('/'));
   return norm === '/' ? mountPoint : mountPoint + norm;
 }
 

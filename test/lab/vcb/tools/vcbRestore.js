@@ -33,8 +33,9 @@ function restore(dir, alternate, mode) {
   const dn = /^displayName\s*=\s*"(.*)"\s*$/m.exec(vmxText);
   const name = dn ? dn[1] : L.readCatalog(path.join(dir, 'catalog')).displayName || path.basename(vmxFile, '.vmx');
 
-  // P.68: "existing files or a virtual machine known to VirtualCenter" → the -b behaviour.
-  const known = L.vim('vms').filter((v) => v.vmx === vmxPath || v.name === name);
+  // P.68: "existing files or a virtual machine known to VirtualCenter" → the -b behaviour. A VM is "known" when one is
+  // registered from the same .vmx (assumed: the guide does not say how vcbRestore matches; names may repeat in vSphere).
+  const known = L.vim('vms').filter((v) => v.vmx === vmxPath);
   const fileThere = L.vim('stat', '', vmxPath);
   if (known.length || fileThere) {
     let choice = mode;
@@ -49,7 +50,11 @@ function restore(dir, alternate, mode) {
       console.log(`Kept the existing virtual machine "${name}"; nothing restored`); // assumed wording
       return 0;
     }
-    for (const v of known) L.vim('unregister', v.moref);
+    // overwrite: the known VM is powered off and unregistered first (assumed: the guide does not say how).
+    for (const v of known) {
+      L.vim('poweroff', v.moref);
+      L.vim('unregister', v.moref);
+    }
   }
   L.vim('mkdir', '', `[${target.ds}] ${path.dirname(target.path)}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vcb-lab-'));

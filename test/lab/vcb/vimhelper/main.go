@@ -135,6 +135,17 @@ func main() {
 		info, err := t.WaitForResult(ctx, nil)
 		check(err)
 		out(info.Result.(types.ManagedObjectReference).Value)
+	case "poweroff": // moref (no-op when already off)
+		need(a, 1)
+		vm := object.NewVirtualMachine(c.Client, ref("VirtualMachine", a[0]))
+		st, err := vm.PowerState(ctx)
+		check(err)
+		if st != types.VirtualMachinePowerStatePoweredOff {
+			t, err := vm.PowerOff(ctx)
+			check(err)
+			check(t.Wait(ctx))
+		}
+		out("ok")
 	case "unregister": // moref
 		need(a, 1)
 		check(object.NewVirtualMachine(c.Client, ref("VirtualMachine", a[0])).Unregister(ctx))
