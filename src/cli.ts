@@ -42,8 +42,16 @@ const HELP = `vmbackup <verb> [args] [--connection NAME] [--workspace DIR] [--re
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
+VMware Consolidated Backup (a VMware connection's vcbHosts, over SSH; --vcb-host HOST picks one):
+  vcb-find [spec]                        vcbVmName -s (any:, name:, ipaddr:, uuid:, moref:, powerstate:on|off|suspended)
+  vcb-backup <vm> [--to DIR|scp://u@h:/p] vcbMounter -t fullvm; without --to: into the repository (sha256, manifest)
+  vcb-restore <dir> [--catalog FILE] [-b prompt|overwrite|keep|abort]
+                                         vcbRestore -s; --catalog: an edited local catalog, validated and passed as -a
+  vcb-snapall <spec> --to NEWDIR         vcbSnapAll, one line per VM
+  vcb-resall <dir> [-b MODE]             vcbResAll
+  vcb-cleanup [--dry-run]                vcbCleanup -y, then VCB's _VCB_BACKUP_ snapshots in vSphere
 Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.
-Oracle VM Servers' SSH (no sshKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;
+Oracle VM Servers' and VCB hosts' SSH (no sshKeyFile / privateKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);

@@ -42,6 +42,10 @@ const VALUED = new Set([
   'clone-repository',
   'pool',
   'networks',
+  'to',
+  'catalog',
+  'vcb-host',
+  'b',
 ]);
 
 /**

@@ -12,6 +12,7 @@ import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
 import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
+import { vcbVerbs } from './vcbVerbs';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -135,6 +136,7 @@ const backupVerb: Verb = (a, out) =>
   });
 
 export const verbs: Record<string, Verb> = {
+  ...vcbVerbs,
   lab: labVerb,
   validate: validateVerb,
   ls: (a, out) =>
