@@ -28,7 +28,10 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
       catalog = copy.path;
     }
     const r = await vcb.restore(dir, { mode, catalog, answer: terminalAnswer }, terminalContext(!!a.flags.json));
-    out({ dir, catalog, mode, output: r.output }, `\nvcbRestore -s ${dir}${catalog ? ` -a ${catalog}` : ''} -b ${mode}: done`);
+    out(
+      { dir, catalog, mode, output: r.output },
+      `\nvcbRestore -s ${dir}${catalog ? ` -a ${catalog}` : ''} -b ${mode}: done`,
+    );
     return 0;
   });
 }

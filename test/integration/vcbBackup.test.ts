@@ -45,7 +45,10 @@ describe('VCB over SSH: connect, find, back up', function () {
       return true;
     });
     const other = 'SHA256:' + createHash('sha256').update('another host').digest('base64').replace(/=+$/, '');
-    await assert.rejects(f.open({ hostKey: other }), (e: UntrustedCertificateError) => e.code === 'SSH_HOST_KEY_MISMATCH');
+    await assert.rejects(
+      f.open({ hostKey: other }),
+      (e: UntrustedCertificateError) => e.code === 'SSH_HOST_KEY_MISMATCH',
+    );
   });
 
   it('reads backuptools.conf, validates it, and refuses a PASSWORD readable by others', async () => {
@@ -77,7 +80,10 @@ describe('VCB over SSH: connect, find, back up', function () {
     const vm = await f.vm(VM);
     let seenSnapshot = false;
     const watch = setInterval(() => {
-      f.snapshotNames(VM).then((n) => (seenSnapshot ||= n.includes('_VCB_BACKUP_')), () => undefined);
+      f.snapshotNames(VM).then(
+        (n) => (seenSnapshot ||= n.includes('_VCB_BACKUP_')),
+        () => undefined,
+      );
     }, 100);
     const ctx = testContext();
     let r;
@@ -98,7 +104,10 @@ describe('VCB over SSH: connect, find, back up', function () {
     assert.equal(extents.length, 4);
     for (const m of manifest.files) assert.equal(sha(fs.readFileSync(path.join(dir, m.name))), m.sha256);
     assert.deepEqual(Buffer.concat(extents.map((n) => fs.readFileSync(path.join(dir, n)))), disk);
-    assert.ok(ctx.progressed.some((b) => b > 0), 'progress from the destination');
+    assert.ok(
+      ctx.progressed.some((b) => b > 0),
+      'progress from the destination',
+    );
     assert.deepEqual(fs.readdirSync(f.host.stagingDir!), [], 'the staging export was removed');
     const catalog = fs.readFileSync(path.join(dir, 'catalog'), 'utf8');
     assert.match(catalog, /^config\.vmx= "\[LocalDS_0\] DC0_H0_VM0\/DC0_H0_VM0\.vmx"$/m);
@@ -114,7 +123,10 @@ describe('VCB over SSH: connect, find, back up', function () {
     assert.deepEqual(await f.snapshotNames(VM), [], 'no _VCB_BACKUP_ left');
     assert.deepEqual(fs.readdirSync(f.host.stagingDir!), [], 'no export folder left');
     assert.deepEqual(fs.readdirSync(repo), before, 'nothing in the repository');
-    assert.ok(ctx.lines.some((l) => l.includes('vcbCleanup -y ran')), ctx.lines.join('\n') + '\n' + ctx.lines.length);
+    assert.ok(
+      ctx.lines.some((l) => l.includes('vcbCleanup -y ran')),
+      ctx.lines.join('\n') + '\n' + ctx.lines.length,
+    );
 
     assert.equal(processesOf(f.lab.peer.user).filter((c) => c.includes('vcbMounter')).length, 0);
   });
@@ -125,7 +137,15 @@ describe('VCB over SSH: connect, find, back up', function () {
     fs.mkdirSync(path.join(ds, 'hostile'));
     fs.writeFileSync(path.join(ds, 'hostile', 'hostile.vmx'), `displayName = "x"\n`);
     fs.copyFileSync(path.join(ds, VM, 'disk1.vmdk'), path.join(ds, 'hostile', 'disk1.vmdk'));
-    f.helper('register', '', '[LocalDS_0] hostile/hostile.vmx', hostile, '/Datacenters/DC0/vm', '/Datacenters/DC0/host/DC0_H0/Resources', 'DC0_H0');
+    f.helper(
+      'register',
+      '',
+      '[LocalDS_0] hostile/hostile.vmx',
+      hostile,
+      '/Datacenters/DC0/vm',
+      '/Datacenters/DC0/host/DC0_H0/Resources',
+      'DC0_H0',
+    );
     p = await f.open({ searchBy: 'name' });
     const vm = await f.vm(hostile);
     const dest = path.join(f.lab.backups, 'hostile-export');
@@ -136,7 +156,7 @@ describe('VCB over SSH: connect, find, back up', function () {
     assert.deepEqual(await f.snapshotNames(hostile), []);
   });
 
-  it('answers the tool\'s password prompt on the channel when backuptools.conf has no PASSWORD', async () => {
+  it("answers the tool's password prompt on the channel when backuptools.conf has no PASSWORD", async () => {
     f.lab.writeConf({ passwordInFile: false });
     p = await f.open();
     assert.equal(p.config.settings.hasPassword, false);
@@ -145,18 +165,20 @@ describe('VCB over SSH: connect, find, back up', function () {
     const dest = path.join(f.lab.backups, 'prompted');
     await p.backup(vcbVmRef(vm), { kind: 'folder', path: dest }, ctx);
     assert.ok(fs.existsSync(path.join(dest, 'catalog')));
-    assert.ok(ctx.lines.some((l) => /asked for the password: answered on the channel/.test(l)), ctx.lines.join('\n'));
+    assert.ok(
+      ctx.lines.some((l) => /asked for the password: answered on the channel/.test(l)),
+      ctx.lines.join('\n'),
+    );
     assert.ok(!ctx.lines.join('\n').includes('vc-secret'), 'the password is not logged');
   });
 
   it('a password prompt it may not answer ends the tool instead of leaving it waiting', async () => {
     f.lab.writeConf({ passwordInFile: false });
     p = await f.open();
-    const other = await VcbProvider.open(
-      { ...f.profile, username: 'someone-else' },
-      f.host,
-      { vcenterPassword: 'x', sshPrivateKey: f.lab.peer.privateKey },
-    );
+    const other = await VcbProvider.open({ ...f.profile, username: 'someone-else' }, f.host, {
+      vcenterPassword: 'x',
+      sshPrivateKey: f.lab.peer.privateKey,
+    });
     try {
       await assert.rejects(other.findVms('any:', testContext()), /asked .*Password.* no answer was given: ended/);
     } finally {

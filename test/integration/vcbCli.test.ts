@@ -32,7 +32,10 @@ describe('vmbackup vcb-* verbs against the VCB lab', function () {
   it('vcb-find lists what vcbVmName finds', async () => {
     const { stdout } = await runCli(['vcb-find', 'name:DC0_H0_VM0', '--json'], { ws, env });
     const vms = JSON.parse(stdout) as Array<{ name: string; moref: string }>;
-    assert.deepEqual(vms.map((v) => v.name), ['DC0_H0_VM0']);
+    assert.deepEqual(
+      vms.map((v) => v.name),
+      ['DC0_H0_VM0'],
+    );
   });
 
   it('vcb-backup into the repository, then vcb-backup --to a folder and vcb-restore -b overwrite from it', async () => {

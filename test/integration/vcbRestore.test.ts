@@ -48,7 +48,7 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     assert.deepEqual(fs.readFileSync(path.join(ds, VM, 'disk1.vmdk')), disk);
   });
 
-  it('-b abort fails with the tool\'s own message and changes nothing; -b keep keeps', async () => {
+  it("-b abort fails with the tool's own message and changes nothing; -b keep keeps", async () => {
     const before = await f.vm(VM);
     await assert.rejects(p.restore(backupDir, { mode: 'abort' }, testContext(), VM), (e: VcbToolError) => {
       assert.equal(e.program, 'vcbRestore');
@@ -85,14 +85,23 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     assert.equal(processesOf(f.lab.peer.user).filter((c) => c.includes('vcbRestore')).length, 0);
   });
 
-  it('restores elsewhere through an edited catalog copy (the backup\'s catalog untouched)', async () => {
+  it("restores elsewhere through an edited catalog copy (the backup's catalog untouched)", async () => {
     const original = fs.readFileSync(path.join(backupDir, 'catalog'), 'utf8');
     const copy = await p.copyCatalog(backupDir, VM);
     assert.equal(copy.text, original);
-    assert.deepEqual(copy.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      copy.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     const edited = copy.text.replace(/\[LocalDS_0\] DC0_H0_VM1\//g, '[LocalDS_0] vm1-elsewhere/');
-    await assert.rejects(p.saveCatalogCopy(copy.path, edited.replace(/config\.vmx= "\[LocalDS_0\] /, 'config.vmx= "')), /error/);
-    await assert.rejects(p.saveCatalogCopy(path.join(backupDir, 'catalog'), edited), /not a catalog copy made by this tool/);
+    await assert.rejects(
+      p.saveCatalogCopy(copy.path, edited.replace(/config\.vmx= "\[LocalDS_0\] /, 'config.vmx= "')),
+      /error/,
+    );
+    await assert.rejects(
+      p.saveCatalogCopy(path.join(backupDir, 'catalog'), edited),
+      /not a catalog copy made by this tool/,
+    );
     await p.saveCatalogCopy(copy.path, edited);
     await p.restore(backupDir, { mode: 'abort', catalog: copy.path }, testContext(), VM);
     const vms = (await f.inventory()).vms.filter((v) => v.name === VM);
@@ -107,8 +116,14 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     assert.deepEqual(names.folders, ['/Datacenters/DC0/vm']);
     assert.deepEqual(names.resourcePools, ['/Datacenters/DC0/host/DC0_H0/Resources']);
     assert.deepEqual(names.hosts, ['DC0_H0']);
-    assert.deepEqual(liveValues('vcb-catalog', 'config.vmx').map((v) => v.value), ['[LocalDS_0] ']);
-    assert.deepEqual(liveValues('vcb-catalog', 'resourcepool').map((v) => v.value), names.resourcePools);
+    assert.deepEqual(
+      liveValues('vcb-catalog', 'config.vmx').map((v) => v.value),
+      ['[LocalDS_0] '],
+    );
+    assert.deepEqual(
+      liveValues('vcb-catalog', 'resourcepool').map((v) => v.value),
+      names.resourcePools,
+    );
   });
 
   it('file level: mounts the volumes read-only, browses them, refuses paths leaving the mount, unmounts', async () => {
@@ -142,15 +157,21 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     };
     const members = await p.snapAll('powerstate:on', dest, testContext(), child);
     assert.deepEqual(Object.keys(children).sort(), [...new Set(vms.map((v) => v.name))].sort());
-    assert.ok(members.every((m) => m.ok && m.dir), JSON.stringify(members));
+    assert.ok(
+      members.every((m) => m.ok && m.dir),
+      JSON.stringify(members),
+    );
     assert.ok(Object.values(children).every((c) => c.ok));
     assert.deepEqual(await f.snapshotNames(VM), []);
     const restored = await p.resAll(dest, { mode: 'overwrite' }, testContext(), child);
     assert.equal(restored.length, members.length);
-    assert.ok(restored.every((m) => m.ok), JSON.stringify(restored));
+    assert.ok(
+      restored.every((m) => m.ok),
+      JSON.stringify(restored),
+    );
   });
 
-  it('cleanup removes VCB\'s own _VCB_BACKUP_ snapshots and never a user\'s', async () => {
+  it("cleanup removes VCB's own _VCB_BACKUP_ snapshots and never a user's", async () => {
     const vm = await f.vm('DC0_H0_VM0');
     f.helper('snap-create', vm.id, 'nightly', 'a user snapshot');
     f.helper('snap-create', vm.id, '_VCB_BACKUP_', 'left by a killed VCB job');
@@ -163,7 +184,6 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     await p.cleanup({}, testContext());
     assert.deepEqual(await f.snapshotNames('DC0_H0_VM0'), ['nightly']);
   });
-
 });
 
 /** Command lines of a user's processes (from /proc). */

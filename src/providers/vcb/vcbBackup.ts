@@ -90,7 +90,8 @@ async function pullIntoRepository(
       const w = await h.ssh.download(`${remoteDir}/${f.name}`, path.join(dir, f.name), {
         signal: ctx.signal,
         idleMs: h.idleMs(),
-        onProgress: (p) => ctx.progress({ bytesDone: before + p.bytesDone, bytesTotal: total, message: `SFTP ${f.name}` }),
+        onProgress: (p) =>
+          ctx.progress({ bytesDone: before + p.bytesDone, bytesTotal: total, message: `SFTP ${f.name}` }),
       });
       before += w.bytes;
       written.push({ ...w, name: f.name });

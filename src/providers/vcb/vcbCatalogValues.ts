@@ -41,7 +41,8 @@ export function catalogLiveValues(names: CatalogNames): LiveValues {
     if (languageId !== 'vcb-catalog') return [];
     if (/^config\.(vmx|suspenddir|logdir)$/.test(key) || /^disk\..+\.diskname$/.test(key))
       return names.datastores.map((d) => ({ value: `[${d}] `, detail: 'datastore (vSphere inventory)' }));
-    if (key === 'resourcepool') return names.resourcePools.map((p) => ({ value: p, detail: 'vcbUtil -c resourcepools' }));
+    if (key === 'resourcepool')
+      return names.resourcePools.map((p) => ({ value: p, detail: 'vcbUtil -c resourcepools' }));
     if (key === 'host') return names.hosts.map((x) => ({ value: x, detail: 'host (vSphere inventory)' }));
     if (/folder/i.test(key)) return names.folders.map((f) => ({ value: f, detail: 'vcbUtil -c vmfolders' }));
     return [];

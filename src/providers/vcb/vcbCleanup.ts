@@ -43,8 +43,13 @@ export async function cleanupVcb(
   const items: CleanupItem[] = [];
   if (!dryRun) {
     const r = await h.run(cleanupArgs(), ctx);
-    items.push({ action: 'deleted', what: `vcbCleanup -y on ${h.host.host}`, why: `the guide's cleanup (P.48): ${r.stdout.trim().split('\n').pop() ?? ''}` });
-  } else items.push({ action: 'would delete', what: `vcbCleanup -y on ${h.host.host}`, why: "the guide's cleanup (P.48)" });
+    items.push({
+      action: 'deleted',
+      what: `vcbCleanup -y on ${h.host.host}`,
+      why: `the guide's cleanup (P.48): ${r.stdout.trim().split('\n').pop() ?? ''}`,
+    });
+  } else
+    items.push({ action: 'would delete', what: `vcbCleanup -y on ${h.host.host}`, why: "the guide's cleanup (P.48)" });
   if (!vim) return items;
   for (const s of await findVcbSnapshots(vim, ctx.signal)) {
     const what = `snapshot "${s.name}" (${s.snapshotId}) of VM "${s.vmName}"`;

@@ -16,9 +16,17 @@ export async function readVcbConfig(files: SftpFiles, paths: readonly string[], 
     const st = await files.stat(p);
     if (!st || st.isDirectory) continue;
     const text = await files.readText(p, 1024 * 1024);
-    return { path: p, text, mode: st.mode, settings: readSettings(text), diagnostics: validate('backuptools-conf', text) };
+    return {
+      path: p,
+      text,
+      mode: st.mode,
+      settings: readSettings(text),
+      diagnostics: validate('backuptools-conf', text),
+    };
   }
-  throw new Error(`${where}: no backuptools.conf (looked at ${paths.join(', ')}): the VCB tools need VCHOST and USERNAME there`);
+  throw new Error(
+    `${where}: no backuptools.conf (looked at ${paths.join(', ')}): the VCB tools need VCHOST and USERNAME there`,
+  );
 }
 
 /**

@@ -46,7 +46,7 @@ export async function afterFailedRun(
   const cleanupCtx: JobContext = { ...ctx, signal: AbortSignal.timeout(Math.max(h.idleMs(), 120_000)) };
   try {
     await h.run(cleanupArgs(), cleanupCtx, vm);
-    ctx.log('vcbCleanup -y ran (the guide\'s cleanup after a failed or cancelled backup)');
+    ctx.log("vcbCleanup -y ran (the guide's cleanup after a failed or cancelled backup)");
   } catch (e) {
     ctx.log(`vcbCleanup -y failed: ${(e as Error).message}`);
   }

@@ -35,9 +35,13 @@ export async function groupFolders(h: VcbHostSession, root: string): Promise<Arr
   const out: Array<{ dir: string; vm?: string }> = [];
   for (const r of rows.filter((x) => x.isDirectory && isPlainName(x.name))) {
     const dir = `${root}/${r.name}`;
-    const text = await h.ssh.sftp(async (f) => ((await f.stat(`${dir}/${VCB_CATALOG}`)) ? f.readText(`${dir}/${VCB_CATALOG}`) : undefined));
+    const text = await h.ssh.sftp(async (f) =>
+      (await f.stat(`${dir}/${VCB_CATALOG}`)) ? f.readText(`${dir}/${VCB_CATALOG}`) : undefined,
+    );
     if (text === undefined) continue;
-    const vmx = parse('vcb-catalog', text).entries.filter((e) => e.key === 'config.vmx').pop();
+    const vmx = parse('vcb-catalog', text)
+      .entries.filter((e) => e.key === 'config.vmx')
+      .pop();
     out.push({ dir, vm: vmx ? vmNameOfVmx(vmx.value) : undefined });
   }
   return out.sort((a, b) => a.dir.localeCompare(b.dir));

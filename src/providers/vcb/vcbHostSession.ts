@@ -94,7 +94,9 @@ export class VcbHostSession {
   run(argv: string[], ctx: JobContext, vm?: string, o: Partial<RunToolOptions> = {}): Promise<ExecResult> {
     const s = this.config.settings;
     if (s.maxRetries > 0)
-      ctx.log(`${argv[0]} retries a failed operation up to ${s.maxRetries} times, ${s.backoffSeconds} s apart (backuptools.conf MAX_RETRIES/BACKOFF_TIME)`);
+      ctx.log(
+        `${argv[0]} retries a failed operation up to ${s.maxRetries} times, ${s.backoffSeconds} s apart (backuptools.conf MAX_RETRIES/BACKOFF_TIME)`,
+      );
     return runTool(this.ssh, argv, {
       ctx,
       context: this.context(vm),

@@ -59,7 +59,8 @@ export class VcbProvider {
     vim?: VimClient,
     signal?: AbortSignal,
   ): Promise<VcbProvider> {
-    if (profile.platform !== 'vmware') throw new Error(`connection "${profile.name}": VCB hosts belong to VMware connections`);
+    if (profile.platform !== 'vmware')
+      throw new Error(`connection "${profile.name}": VCB hosts belong to VMware connections`);
     return new VcbProvider(await VcbHostSession.open(profile, host, secrets, signal), vim);
   }
 

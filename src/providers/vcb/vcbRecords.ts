@@ -42,9 +42,7 @@ export interface VcbConfigFile {
 
 /** Where vcbMounter -r writes: a folder on the VCB host, another host by scp (guide P.63), or this tool's repository. */
 export type VcbDestination =
-  | { kind: 'folder'; path: string }
-  | { kind: 'scp'; url: string }
-  | { kind: 'repository'; repository: string };
+  { kind: 'folder'; path: string } | { kind: 'scp'; url: string } | { kind: 'repository'; repository: string };
 
 /** vcbRestore -b (guide P.68): what to do when files or a VM known to VirtualCenter would be replaced. */
 export type VcbRestoreMode = 'prompt' | 'overwrite' | 'keep' | 'abort';

@@ -18,7 +18,9 @@ export class VcbToolError extends Error {
     readonly exitCode: number | null,
     readonly toolMessage: string,
   ) {
-    super(`${where}: ${program} ${exitCode === null ? 'was killed' : `exited with ${exitCode}`}${toolMessage ? `: ${toolMessage}` : ''}`);
+    super(
+      `${where}: ${program} ${exitCode === null ? 'was killed' : `exited with ${exitCode}`}${toolMessage ? `: ${toolMessage}` : ''}`,
+    );
     this.name = 'VcbToolError';
     this.code = `VCB_${program}_EXIT_${exitCode ?? 'KILLED'}`;
   }
@@ -97,7 +99,9 @@ export async function runTool(ssh: SshSession, argv: string[], o: RunToolOptions
             o.ctx.log(`${argv[0]} asked for the password: answered on the channel (${q})`);
             return o.password;
           }
-          o.ctx.log(`${argv[0]} asked for a password (${q}); not answered: set PASSWORD in backuptools.conf (mode 600)`);
+          o.ctx.log(
+            `${argv[0]} asked for a password (${q}); not answered: set PASSWORD in backuptools.conf (mode 600)`,
+          );
           return undefined;
         }
         if (!o.answer) {
@@ -105,7 +109,9 @@ export async function runTool(ssh: SshSession, argv: string[], o: RunToolOptions
           return undefined;
         }
         const a = await o.answer(question);
-        o.ctx.log(`${argv[0]} asked ${JSON.stringify(q)}: ${a === undefined ? 'no answer, the tool is ended' : `answered ${JSON.stringify(a)}`}`);
+        o.ctx.log(
+          `${argv[0]} asked ${JSON.stringify(q)}: ${a === undefined ? 'no answer, the tool is ended' : `answered ${JSON.stringify(a)}`}`,
+        );
         return a;
       },
     });
@@ -122,7 +128,10 @@ export async function runTool(ssh: SshSession, argv: string[], o: RunToolOptions
 
 /** The tool's last line that says error (vmacore `[… error] …` lines, platform-facts §4d), else its last line. */
 export function lastErrorLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const err = [...lines].reverse().find((l) => /\berror\b/i.test(l)) ?? lines[lines.length - 1] ?? '';
   return mask(escapeControlChars(err.slice(0, 2000)));
 }

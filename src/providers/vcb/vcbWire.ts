@@ -15,7 +15,7 @@ export type SearchBy = 'uuid' | 'name' | 'moref' | 'ipaddr';
 export function searchSpec(vm: VcbVmRef, by: SearchBy): string {
   const value = by === 'name' ? vm.name : vm[by];
   if (!value) throw new Error(`VM "${vm.name}" has no ${by} to name it to VCB: choose another searchBy`);
-  // eslint-disable-next-line no-control-regex
+
   if (/[\x00-\x1f\x7f]/.test(value))
     throw new Error(`the ${by} of VM ${JSON.stringify(vm.name)} holds a control character: use searchBy uuid or moref`);
   return `${by}:${value}`;
@@ -70,7 +70,8 @@ export function parseFoundVms(stdout: string): FoundVm[] {
   const vms: FoundVm[] = [];
   let cur: Partial<FoundVm> | undefined;
   const flush = () => {
-    if (cur?.moref) vms.push({ moref: cur.moref, name: cur.name ?? '', uuid: cur.uuid ?? '', ipaddr: cur.ipaddr ?? '' });
+    if (cur?.moref)
+      vms.push({ moref: cur.moref, name: cur.name ?? '', uuid: cur.uuid ?? '', ipaddr: cur.ipaddr ?? '' });
     cur = undefined;
   };
   for (const raw of stdout.split('\n')) {

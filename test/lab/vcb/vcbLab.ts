@@ -83,8 +83,7 @@ export async function startVcbLab(opts: VcbLabOptions): Promise<VcbLab> {
     `VCB_LAB_EXTENT_BYTES=${opts.extentBytes ?? 64 * 1024}`,
     `VCB_LAB_BUSY_FILE=${sq(busyFile)}`,
   ].join(' ');
-  for (const t of VCB_TOOLS)
-    peer.addTool(t, `#!/bin/sh\n${env} exec node ${sq(path.join(tools, `${t}.js`))} "$@"\n`);
+  for (const t of VCB_TOOLS) peer.addTool(t, `#!/bin/sh\n${env} exec node ${sq(path.join(tools, `${t}.js`))} "$@"\n`);
   const confPath = path.join(etc, 'vmware', 'backuptools.conf');
   let current = { ...opts };
   const writeConf = (o: Partial<VcbLabOptions>) => {

@@ -51,11 +51,25 @@ function parseArgs(argv, withValue, booleans = []) {
  * されるので」), from /etc/vmware/backuptools.conf (P.58), else /etc/backuptools.conf (assumed fallback, issue #14).
  */
 function readConf() {
-  const keys = ['VCHOST', 'USERNAME', 'PASSWORD', 'VMNAMECACHE', 'TEMPDIR', 'SNAPSHOT_POLICY',
-    'PREEXISTING_MOUNTPOINT', 'PREEXISTING_VCB_SNAPSHOT', 'MAX_RETRIES', 'BACKOFF_TIME', 'DSPATH', 'VMHOST',
-    'RESOURCEPOOL', 'FOLDERPATH'];
+  const keys = [
+    'VCHOST',
+    'USERNAME',
+    'PASSWORD',
+    'VMNAMECACHE',
+    'TEMPDIR',
+    'SNAPSHOT_POLICY',
+    'PREEXISTING_MOUNTPOINT',
+    'PREEXISTING_VCB_SNAPSHOT',
+    'MAX_RETRIES',
+    'BACKOFF_TIME',
+    'DSPATH',
+    'VMHOST',
+    'RESOURCEPOOL',
+    'FOLDERPATH',
+  ];
   const file = [path.join(ETC, 'vmware', 'backuptools.conf'), path.join(ETC, 'backuptools.conf')].find((f) =>
-    fs.existsSync(f));
+    fs.existsSync(f),
+  );
   const conf = {};
   if (!file) return conf;
   const script = `. "$1" || exit 1; for k in ${keys.join(' ')}; do eval "printf '%s\\0' \\"\\$$k\\""; done`;
@@ -221,10 +235,30 @@ function dsPath(p) {
 function pace(bytes) {
   const f = process.env.VCB_LAB_DELAY_FILE;
   const ms = f && fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8').trim() || 0) : 0;
-  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Math.round((ms * bytes) / 1048576)));
+  if (ms > 0)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Math.round((ms * bytes) / 1048576)));
 }
 
 module.exports = {
-  SNAPSHOT, STATE, ToolError, main, parseArgs, readConf, login, vim, findVms, oneVm, ask, readLine, logLine,
-  recordJob, jobRecords, withRetries, writeCatalog, readCatalog, dsPath, pace, execFileSync,
+  SNAPSHOT,
+  STATE,
+  ToolError,
+  main,
+  parseArgs,
+  readConf,
+  login,
+  vim,
+  findVms,
+  oneVm,
+  ask,
+  readLine,
+  logLine,
+  recordJob,
+  jobRecords,
+  withRetries,
+  writeCatalog,
+  readCatalog,
+  dsPath,
+  pace,
+  execFileSync,
 };

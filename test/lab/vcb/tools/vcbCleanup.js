@@ -17,7 +17,9 @@ L.main(() => {
     return 0;
   }
   if (!o.y) {
-    const a = (L.ask(`Clean up ${jobs.length} backup job(s) (snapshots and mounts)? [y/n]: `) ?? '').trim().toLowerCase();
+    const a = (L.ask(`Clean up ${jobs.length} backup job(s) (snapshots and mounts)? [y/n]: `) ?? '')
+      .trim()
+      .toLowerCase();
     if (a !== 'y' && a !== 'yes') {
       console.log('Nothing cleaned');
       return 0;

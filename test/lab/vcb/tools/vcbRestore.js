@@ -12,7 +12,8 @@ L.main(() => {
   const o = L.parseArgs(process.argv.slice(2), ['h', 'u', 'p', 's', 'a', 'b', 'L']);
   if (!o.s) throw new L.ToolError('no backup directory: use -s <dir>');
   const mode = o.b ?? 'prompt'; // P.68: by default vcbRestore asks (prompt)
-  if (!['prompt', 'overwrite', 'keep', 'abort'].includes(mode)) throw new L.ToolError(`invalid -b value ${JSON.stringify(mode)}`);
+  if (!['prompt', 'overwrite', 'keep', 'abort'].includes(mode))
+    throw new L.ToolError(`invalid -b value ${JSON.stringify(mode)}`);
   const conf = L.readConf();
   L.login(o, conf);
   return restore(o.s, o.a, mode);
@@ -41,11 +42,14 @@ function restore(dir, alternate, mode) {
     let choice = mode;
     if (mode === 'prompt') {
       // Wording assumed (platform-facts §4f: the real prompt is not documented).
-      const what = known.length ? `The virtual machine "${name}" is already known to VirtualCenter` : `${vmxPath} exists`;
+      const what = known.length
+        ? `The virtual machine "${name}" is already known to VirtualCenter`
+        : `${vmxPath} exists`;
       const a = (L.ask(`${what}. Overwrite? (y)es/(n)o/(a)bort: `) ?? '').trim().toLowerCase();
       choice = a === 'y' || a === 'yes' ? 'overwrite' : a === 'n' || a === 'no' ? 'keep' : 'abort';
     }
-    if (choice === 'abort') throw new L.ToolError(`restore of "${name}" aborted: it would replace existing files or configuration`);
+    if (choice === 'abort')
+      throw new L.ToolError(`restore of "${name}" aborted: it would replace existing files or configuration`);
     if (choice === 'keep') {
       console.log(`Kept the existing virtual machine "${name}"; nothing restored`); // assumed wording
       return 0;

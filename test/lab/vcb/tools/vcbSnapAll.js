@@ -10,7 +10,10 @@ const L = require('./lib');
 
 L.main(() => {
   const o = L.parseArgs(process.argv.slice(2), ['h', 'u', 'p', 'a', 'r', 'm', 'L']);
-  if (!o.a || !o.r) throw new L.ToolError('usage: vcbSnapAll -a <virtual_machine_identifier> -r <backup_destination> [-m cos|nbd|nbdssl]');
+  if (!o.a || !o.r)
+    throw new L.ToolError(
+      'usage: vcbSnapAll -a <virtual_machine_identifier> -r <backup_destination> [-m cos|nbd|nbdssl]',
+    );
   if (!fs.existsSync(o.r) || !fs.statSync(o.r).isDirectory())
     throw new L.ToolError(`backup destination ${o.r} does not exist: create it first`);
   const conf = L.readConf();
