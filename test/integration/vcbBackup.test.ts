@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CancelledError, UntrustedCertificateError } from '../../src/core/errors';
 import { MANIFEST, Manifest } from '../../src/core/manifest';
 import { VcbProvider, vcbVmRef } from '../../src/providers/vcb/vcbProvider';
-import { VcbFixture, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
+import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
 
 const VM = 'DC0_H0_VM0';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -186,18 +186,3 @@ describe('VCB over SSH: connect, find, back up', function () {
     }
   });
 });
-
-/** Command lines of a user's processes (from /proc). */
-function processesOf(user: string): string[] {
-  const uid = Number(require('node:child_process').execFileSync('id', ['-u', user], { encoding: 'utf8' }));
-  const out: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (fs.statSync(`/proc/${pid}`).uid !== uid) continue;
-      out.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}

@@ -118,3 +118,18 @@ export function testContext(abortWhen?: (bytesDone: number) => boolean): JobCont
     },
   };
 }
+
+/** Command lines of a user's processes (from /proc): what a cancelled or ended tool must not leave running. */
+export function processesOf(user: string): string[] {
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
+  const out: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.statSync(`/proc/${pid}`).uid !== uid) continue;
+      out.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}

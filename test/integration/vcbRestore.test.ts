@@ -12,7 +12,7 @@ import { JobContext } from '../../src/core/job';
 import { UnansweredPromptError } from '../../src/transport/ssh';
 import { VcbProvider, vcbVmRef } from '../../src/providers/vcb/vcbProvider';
 import { VcbToolError } from '../../src/providers/vcb/vcbRun';
-import { VcbFixture, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
+import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
 
 const VM = 'DC0_H0_VM1';
 
@@ -185,18 +185,3 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     assert.deepEqual(await f.snapshotNames('DC0_H0_VM0'), ['nightly']);
   });
 });
-
-/** Command lines of a user's processes (from /proc). */
-function processesOf(user: string): string[] {
-  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
-  const out: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (fs.statSync(`/proc/${pid}`).uid !== uid) continue;
-      out.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}

@@ -249,14 +249,8 @@ func pathOf(ctx context.Context, c *vim25.Client, r types.ManagedObjectReference
 }
 
 func paths(ctx context.Context, c *vim25.Client, kind string, keep func(mo.ManagedEntity, []string) bool) []string {
-	m := view.NewManager(c)
-	v, err := m.CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{kind}, true)
-	check(err)
-	defer v.Destroy(ctx)
-	refs, err := v.Find(ctx, []string{kind}, nil)
-	check(err)
 	res := []string{}
-	for _, r := range refs {
+	for _, r := range all(ctx, c, kind, nil) {
 		if keep != nil {
 			var f mo.Folder
 			check(property.DefaultCollector(c).RetrieveOne(ctx, r, []string{"name", "childType"}, &f))
@@ -270,14 +264,19 @@ func paths(ctx context.Context, c *vim25.Client, kind string, keep func(mo.Manag
 	return res
 }
 
-func byPath(ctx context.Context, c *vim25.Client, kind string, p string) *types.ManagedObjectReference {
+// all: every object of a kind in the inventory, optionally filtered by properties.
+func all(ctx context.Context, c *vim25.Client, kind string, filter property.Filter) []types.ManagedObjectReference {
 	m := view.NewManager(c)
 	v, err := m.CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{kind}, true)
 	check(err)
 	defer v.Destroy(ctx)
-	refs, err := v.Find(ctx, []string{kind}, nil)
+	refs, err := v.Find(ctx, []string{kind}, filter)
 	check(err)
-	for _, r := range refs {
+	return refs
+}
+
+func byPath(ctx context.Context, c *vim25.Client, kind string, p string) *types.ManagedObjectReference {
+	for _, r := range all(ctx, c, kind, nil) {
 		if pathOf(ctx, c, r) == p {
 			rr := r
 			return &rr
@@ -288,12 +287,7 @@ func byPath(ctx context.Context, c *vim25.Client, kind string, p string) *types.
 }
 
 func byName(ctx context.Context, c *vim25.Client, kind string, name string) types.ManagedObjectReference {
-	m := view.NewManager(c)
-	v, err := m.CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{kind}, true)
-	check(err)
-	defer v.Destroy(ctx)
-	refs, err := v.Find(ctx, []string{kind}, property.Filter{"name": name})
-	check(err)
+	refs := all(ctx, c, kind, property.Filter{"name": name})
 	if len(refs) != 1 {
 		fail(fmt.Sprintf("%s %q not found", kind, name))
 	}
