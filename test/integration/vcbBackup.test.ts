@@ -156,6 +156,48 @@ describe('VCB over SSH: connect, find, back up', function () {
     assert.deepEqual(await f.snapshotNames(hostile), []);
   });
 
+  it("backs up to another host by scp:// (the guide's key-based scp plugin)", async () => {
+    p = await f.open();
+    const vm = await f.vm(VM);
+    const target = path.join(f.lab.peer.files, 'scp-target');
+    const url = `scp://${f.lab.peer.user}@${f.lab.scpHost}:${target}`;
+    const r = await p.backup(vcbVmRef(vm), { kind: 'scp', url }, testContext());
+    assert.equal(r.destination.kind, 'scp');
+    assert.ok(fs.existsSync(path.join(target, 'catalog')), 'the export arrived on the other host');
+    assert.deepEqual(await f.snapshotNames(VM), []);
+  });
+
+  it('MAX_RETRIES/BACKOFF_TIME: a busy snapshot is retried by the tool; the job says so and waits for it', async () => {
+    f.lab.writeConf({ confExtra: ['MAX_RETRIES=2', 'BACKOFF_TIME=1'] });
+    f.lab.setBusy(2);
+    p = await f.open();
+    assert.equal(p.config.settings.maxRetries, 2);
+    assert.ok(p.session.idleMs() >= 61_000, 'the idle limit covers BACKOFF_TIME');
+    const ctx = testContext();
+    await p.backup(vcbVmRef(await f.vm(VM)), { kind: 'folder', path: path.join(f.lab.backups, 'retried') }, ctx);
+    assert.ok(
+      ctx.lines.some((l) => /retries a failed operation up to 2 times, 1 s apart/.test(l)),
+      ctx.lines.join('\n'),
+    );
+    assert.ok(
+      ctx.lines.some((l) => /resource busy/.test(l)),
+      "the tool's retry lines are in the job log",
+    );
+    assert.equal(fs.readFileSync(f.lab.busyFile, 'utf8'), '');
+  });
+
+  it("with MAX_RETRIES=0 (the default) the busy snapshot fails the job with the tool's message", async () => {
+    f.lab.setBusy(1);
+    p = await f.open();
+    const dest = path.join(f.lab.backups, 'not-retried');
+    await assert.rejects(
+      p.backup(vcbVmRef(await f.vm(VM)), { kind: 'folder', path: dest }, testContext()),
+      /vcbMounter exited with 1: .*resource busy/,
+    );
+    assert.ok(!fs.existsSync(dest));
+    f.lab.setBusy(0);
+  });
+
   it("answers the tool's password prompt on the channel when backuptools.conf has no PASSWORD", async () => {
     f.lab.writeConf({ passwordInFile: false });
     p = await f.open();

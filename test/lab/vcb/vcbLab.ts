@@ -35,8 +35,15 @@ export interface VcbLab {
   state: string;
   /** A folder the peer's user owns, for backup destinations. */
   backups: string;
-  /** Lab fault: each line in this file makes one snapshot creation fail "resource busy". */
+  /** Lab fault: each line in this file makes one snapshot creation fail "resource busy" (the tools consume them). */
   busyFile: string;
+  /** The next `n` snapshot creations fail "resource busy". */
+  setBusy(n: number): void;
+  /**
+   * An scp destination host name the peer's user reaches without a password (the guide P.63: RSA key-based): the
+   * same sshd, through the user's ~/.ssh/config (port, key, pinned known_hosts). Use `scp://<user>@<scpHost>:<path>`.
+   */
+  scpHost: string;
   /** Rewrites backuptools.conf. */
   writeConf(o: Partial<VcbLabOptions>): void;
   stop(): Promise<void>;
@@ -104,18 +111,55 @@ export async function startVcbLab(opts: VcbLabOptions): Promise<VcbLab> {
   writeConf({});
   fs.mkdirSync(path.join(peer.files, 'tmp'), { recursive: true });
   execFileSync('chown', ['-R', peer.user, peer.files]);
+  setUpScpTarget(peer);
   return {
     peer,
     confPath,
     state,
     backups,
     busyFile,
+    scpHost: SCP_HOST,
+    setBusy: (n) => {
+      fs.writeFileSync(busyFile, 'busy\n'.repeat(n));
+      execFileSync('chown', [peer.user, busyFile]);
+    },
     writeConf: (o) => {
       writeConf(o);
       execFileSync('chown', [peer.user, confPath]);
     },
     stop: () => (opts.peer ? Promise.resolve() : peer.stop()),
   };
+}
+
+const SCP_HOST = 'vcb-scp-target';
+
+/** ~/.ssh of the peer's user (its home is the peer's folder): config for SCP_HOST, its key, the sshd's host key pinned. */
+function setUpScpTarget(peer: SshdPeer): void {
+  const dotSsh = path.join(peer.dir, '.ssh');
+  fs.mkdirSync(dotSsh, { mode: 0o700 });
+  fs.writeFileSync(path.join(dotSsh, 'id_ed25519'), peer.privateKey, { mode: 0o600 });
+  const hostPub = fs
+    .readFileSync(path.join(peer.dir, 'host_key.pub'), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .join(' ');
+  fs.writeFileSync(path.join(dotSsh, 'known_hosts'), `[${peer.host}]:${peer.port} ${hostPub}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(dotSsh, 'config'),
+    [
+      `Host ${SCP_HOST}`,
+      `  HostName ${peer.host}`,
+      `  Port ${peer.port}`,
+      `  IdentityFile ${path.join(dotSsh, 'id_ed25519')}`,
+      `  UserKnownHostsFile ${path.join(dotSsh, 'known_hosts')}`,
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  execFileSync('chown', ['-R', peer.user, dotSsh]);
 }
 
 function sq(s: string): string {
