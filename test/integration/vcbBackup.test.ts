@@ -108,6 +108,13 @@ describe('VCB over SSH: connect, find, back up', function () {
       ctx.progressed.some((b) => b > 0),
       'progress from the destination',
     );
+    const pulled = ctx.messages.filter((m) => m.startsWith('SFTP ')).map((m) => m.slice(5));
+    assert.equal(
+      pulled[pulled.length - 1],
+      'catalog',
+      'the catalog is pulled last (a killed pull never looks complete)',
+    );
+    assert.ok(pulled.includes(`${VM}.vmx`));
     assert.deepEqual(fs.readdirSync(f.host.stagingDir!), [], 'the staging export was removed');
     const catalog = fs.readFileSync(path.join(dir, 'catalog'), 'utf8');
     assert.match(catalog, /^config\.vmx= "\[LocalDS_0\] DC0_H0_VM0\/DC0_H0_VM0\.vmx"$/m);

@@ -101,19 +101,24 @@ export async function stopVcbFixture(f: VcbFixture | undefined): Promise<void> {
 export function testContext(abortWhen?: (bytesDone: number) => boolean): JobContext & {
   lines: string[];
   progressed: number[];
+  /** Progress messages, each once in the order first seen. */
+  messages: string[];
   controller: AbortController;
 } {
   const controller = new AbortController();
   const lines: string[] = [];
   const progressed: number[] = [];
+  const messages: string[] = [];
   return {
     signal: controller.signal,
     controller,
     lines,
     progressed,
+    messages,
     log: (l) => lines.push(l),
     progress: (p) => {
       progressed.push(p.bytesDone);
+      if (p.message && !messages.includes(p.message)) messages.push(p.message);
       if (abortWhen?.(p.bytesDone)) controller.abort();
     },
   };

@@ -86,7 +86,10 @@ async function pullIntoRepository(
     const total = files.reduce((n, f) => n + f.bytes, 0);
     let before = 0;
     const written: Array<WrittenFile & { name: string }> = [];
-    for (const f of files) {
+    // The catalog last: the repository lists a folder holding `catalog` and a .vmx as a VCB backup, so a process
+    // killed mid-pull (no manifest yet) must not leave one that looks complete.
+    const ordered = [...files.filter((f) => f.name !== VCB_CATALOG), ...files.filter((f) => f.name === VCB_CATALOG)];
+    for (const f of ordered) {
       const w = await h.ssh.download(`${remoteDir}/${f.name}`, path.join(dir, f.name), {
         signal: ctx.signal,
         idleMs: h.idleMs(),
