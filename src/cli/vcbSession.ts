@@ -22,11 +22,18 @@ export async function withVcb<T>(a: Args, fn: (vcb: VcbProvider, vmware: VmwareP
   const host = vcbHostOf(profile, typeof a.flags['vcb-host'] === 'string' ? a.flags['vcb-host'] : undefined);
   const password = passwordFromEnv(profile.name);
   if (password === undefined)
-    throw new Error(`no vCenter password for "${profile.name}": set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD`);
+    throw new Error(
+      `no vCenter password for "${profile.name}": set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD`,
+    );
   const vmware = new VmwareProvider(profile, { password });
   await vmware.connect();
   try {
-    const vcb = await VcbProvider.open(profile, host, { vcenterPassword: password, sshPassword: sshPasswordFromEnv(profile.name) }, vmware.vim);
+    const vcb = await VcbProvider.open(
+      profile,
+      host,
+      { vcenterPassword: password, sshPassword: sshPasswordFromEnv(profile.name) },
+      vmware.vim,
+    );
     try {
       return await fn(vcb, vmware);
     } finally {
@@ -44,7 +51,9 @@ export async function findVsphereVm(vmware: VmwareProvider, which: string): Prom
   );
   if (hits.length !== 1)
     throw new Error(
-      hits.length ? `"${which}" names ${hits.length} VMs: use the uuid or moref` : `no VM "${which}" on "${vmware.profile.name}"`,
+      hits.length
+        ? `"${which}" names ${hits.length} VMs: use the uuid or moref`
+        : `no VM "${which}" on "${vmware.profile.name}"`,
     );
   return hits[0];
 }
