@@ -62,6 +62,9 @@ export const VALUED = new Set([
   'network',
   'to',
   'backup',
+  'catalog',
+  'vcb-host',
+  'b',
 ]);
 
 /**

@@ -15,6 +15,7 @@ import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
 import { managerBackupVerb, managerBackupsVerb, managerRebuildVerb, managerRestoreVerb } from './managerVerbs';
 import { networkOverrides, networkRows, storageRows } from './restoreTargetsVerb';
 import type { XenRestoreOptions } from '../providers/xen/xenRestore';
+import { vcbVerbs } from './vcbVerbs';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -162,6 +163,7 @@ const backupVerb: Verb = (a, out) =>
   });
 
 export const verbs: Record<string, Verb> = {
+  ...vcbVerbs,
   lab: labVerb,
   validate: validateVerb,
   ls: (a, out) =>

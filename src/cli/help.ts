@@ -31,7 +31,8 @@ Verbs:
                                          exit 3: backed up, but something is left for cleanup (named);
                                          --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
-                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it
+                                         (temporary snapshots, their disks, unfinished files); --dry-run lists it;
+                                         vSphere VMs that need consolidation are listed (offered: consolidate <vm>)
   storage [--to CONN] [--backup ID]      the SRs (datastores) --sr accepts: type, host of a local SR, free space, pool default;
                                          with --backup: whether the backup fits
   networks [--to CONN] [--backup ID] [--network VIF=NET]...
@@ -44,11 +45,41 @@ Verbs:
                                          anything is uploaded; --to: restore to another connection (pool);
                                          --start: start the VM afterwards; new MAC addresses unless --preserve-macs;
                                          an OVF backup comes back by OVF import (--format ovf to insist)
+          vSphere placement (morefs or names): [--datastore DS] [--host H | --cluster C] [--resource-pool RP]
+                                         [--folder F] [--network ethernet0=NET]... [--power-on]; a NIC's network
+                                         is matched by name unless mapped; an unknown one is refused before upload
   restore <backup-id> --replace-original --yes
                                          replace the halted original VM (XAPI full restore: its uuid and MACs)
+  backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]
+                                         Oracle VM (guide §12.2, its trade-off printed first): M = cold-clone (default:
+                                         clone into R, copy the clone's files over SFTP, delete the clone) or copy-stopped
+                                         (the stopped VM's own files); --stop stops a running VM first; hot-clone and
+                                         ova-export are described but not run
+  restore <backup-id> --sr REPO [--pool POOL] [--name N] [--networks OLD=NEW,...] [--preserve-macs]
+                                         Oracle VM: files into repository REPO over SFTP, the Manager's refresh imports
+                                         them, then the VM goes into POOL (default the backed-up VM's)
   backup-pool                            save the pool database (Xen: pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end
+  manager-backups                        Oracle VM: the Manager's MySQL backups in DBBACKUP, their age, the rotation rules
+  manager-backup [--run-backup] [--db NAME[,NAME]] [--latest] [--weblogic-ldap]
+                                         Oracle VM: .config (+ sysconfig) into the repository, with database backups
+                                         (--run-backup: BackupDatabase -w first, followed as its Manager job)
+  manager-restore <backup> [--resume] [--yes] [--skip-version-checks]
+                                         Oracle VM: the §12.1.4 restore runbook (stop, RestoreDatabase.sh, start,
+                                         RUNNING, inventory); asks before destructive steps on a terminal, else --yes
+  manager-rebuild (--uuid U | --from <manager-backup-id>) [--resume]
+                                         Oracle VM: the §12.1.5 runbook without a database backup (on a terminal)
+VMware Consolidated Backup (a VMware connection's vcbHosts, over SSH; --vcb-host HOST picks one):
+  vcb-find [spec]                        vcbVmName -s (any:, name:, ipaddr:, uuid:, moref:, powerstate:on|off|suspended)
+  vcb-backup <vm> [--to DIR|scp://u@h:/p] vcbMounter -t fullvm; without --to: into the repository (sha256, manifest)
+  vcb-restore <dir> [--catalog FILE] [-b prompt|overwrite|keep|abort]
+                                         vcbRestore -s; --catalog: an edited local catalog, validated and passed as -a
+  vcb-snapall <spec> --to NEWDIR         vcbSnapAll, one line per VM
+  vcb-resall <dir> [-b MODE]             vcbResAll
+  vcb-cleanup [--dry-run]                vcbCleanup -y, then VCB's _VCB_BACKUP_ snapshots in vSphere
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
-Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.`;
+Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.
+SSH to the Oracle VM Manager host (connections.yaml managerHost): privateKeyFile, or VMBACKUP_SSH_PASSWORD_<CONNECTION>.
+Oracle VM Servers' SSH (no sshKeyFile): VMBACKUP_SSH_PASSWORD_<CONNECTION> or VMBACKUP_SSH_PASSWORD.`;

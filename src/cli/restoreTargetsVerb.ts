@@ -57,7 +57,7 @@ export async function networkRows(
   if (!(p instanceof XenProvider)) {
     // Other platforms: their networks as listNetworks gives them (vSphere: the targets of restore --network nic=net).
     const list = await p.listNetworks();
-    return { rows: list, lines: list.map((n) => `"${n.name}"  ${n.type ?? ''}  ${n.id}`) };
+    return { rows: list, lines: list.map((n) => `${n.name}  ${n.type ?? ''}  ${n.id}`) };
   }
   const rows = await listRestoreNetworks(p.xapi);
   const lines = rows.map(

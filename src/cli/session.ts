@@ -106,7 +106,7 @@ export function terminalContext(quiet: boolean): JobContext & { warnings: string
   };
 }
 
-/** VMBACKUP_SSH_PASSWORD_<NAME> or VMBACKUP_SSH_PASSWORD: the Oracle VM Servers' SSH password. */
+/** VMBACKUP_SSH_PASSWORD_<NAME> or VMBACKUP_SSH_PASSWORD: the Oracle VM Servers' and VCB hosts' SSH password. */
 export function sshPasswordFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return (
     env[passwordEnvName(name).replace(/^VMBACKUP_PASSWORD_/, 'VMBACKUP_SSH_PASSWORD_')] ?? env.VMBACKUP_SSH_PASSWORD

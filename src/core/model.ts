@@ -25,6 +25,8 @@ export interface ConnectionProfile {
   taskDeadlineMinutes?: number;
   /** Oracle VM: SSH to the Manager host for its own backup and restore (guide §12.1). */
   managerHost?: ManagerHostSettings;
+  /** vmware only: ESX service consoles (or Linux backup proxies) where the VCB tools run, reached over SSH. */
+  vcbHosts?: VcbHostProfile[];
 }
 
 /**
@@ -50,6 +52,29 @@ export interface ManagerHostSettings {
   service?: string;
   /** Run RestoreDatabase.sh as this user through `su - <user> -c` (§12.1.4 step 3: `su - oracle`); unset: as the SSH user. */
   restoreUser?: string;
+}
+
+/**
+ * A VCB host of a VMware connection: the SSH address and user, the pinned host-key fingerprint (`SHA256:…`, pinned on
+ * first use like a TLS thumbprint), an optional private-key file, where backuptools.conf is (default
+ * /etc/vmware/backuptools.conf, then /etc/backuptools.conf) and the service-console folder used for staging.
+ */
+export interface VcbHostProfile {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  username: string;
+  hostKey?: string;
+  /** Path of an OpenSSH private key on this machine (key authentication); else the SSH password is asked. */
+  privateKeyFile?: string;
+  /** Where backuptools.conf is read, in order (default the guide's /etc/vmware/backuptools.conf, then /etc/backuptools.conf). */
+  configPaths?: string[];
+  /** A folder on the VCB host for exports pulled into the repository and for catalog copies (default TEMPDIR of backuptools.conf, else /tmp). */
+  stagingDir?: string;
+  /** How the VM is named to the tools: uuid (default; the BIOS uuid survives restarts), name, moref or ipaddr. */
+  searchBy?: 'uuid' | 'name' | 'moref' | 'ipaddr';
+  /** vcbMounter -m (default nbd). */
+  transport?: 'cos' | 'nbd' | 'nbdssl' | 'san' | 'hotadd';
 }
 
 /**

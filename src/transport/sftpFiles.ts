@@ -1,9 +1,22 @@
 // Several file operations on one SFTP channel of an SshSession: mkdir, verified upload (.part, fsync, rename), remove.
-import { SFTPWrapper } from 'ssh2';
+import { SFTPWrapper, Stats } from 'ssh2';
 import { CancelledError, throwIfAborted } from '../core/errors';
 import { Progress, ProgressMeter, ThrottledProgress } from '../core/progress';
 import { IdleTimeoutError } from './idleLimit';
 import { watchIdle } from './idleWatch';
+
+/** A remote file's attributes: size (bytes), permission bits (e.g. 0o600), owner uid, and whether it is a directory. */
+export interface RemoteStat {
+  size: number;
+  mode: number;
+  uid: number;
+  isDirectory: boolean;
+}
+
+/** One listing row: the name (never containing "/") and its attributes. */
+export interface RemoteEntry extends RemoteStat {
+  name: string;
+}
 
 export interface UploadOptions {
   signal?: AbortSignal;
@@ -138,7 +151,92 @@ export class SftpFiles {
     }
   }
 
+  /** The attributes of `path` (following a symlink), or undefined when it does not exist (SFTP NO_SUCH_FILE). */
+  async stat(path: string): Promise<RemoteStat | undefined> {
+    try {
+      return toStat(await sftpCall<Stats>((cb) => this.sftp.stat(path, cb)));
+    } catch (e) {
+      if (isNoSuchFile(e)) return undefined;
+      throw this.fail(path, e);
+    }
+  }
+
+  /**
+   * A whole small file as UTF-8. @throws when it is larger than `maxBytes` (a hostile or wrong file is not read into
+   * memory) or cannot be read.
+   */
+  async readText(path: string, maxBytes = 1024 * 1024): Promise<string> {
+    const st = await this.stat(path);
+    if (!st) throw new Error(`${this.where}: ${JSON.stringify(path)} does not exist`);
+    if (st.size > maxBytes)
+      throw new Error(`${this.where}: ${JSON.stringify(path)} is ${st.size} bytes, more than ${maxBytes}`);
+    const handle = await sftpCall<Buffer>((cb) => this.sftp.open(path, 'r', cb)).catch((e) => {
+      throw this.fail(path, e);
+    });
+    try {
+      const chunks: Buffer[] = [];
+      let pos = 0;
+      for (;;) {
+        const buf = Buffer.alloc(32 * 1024);
+        const n = await new Promise<number>((resolve, reject) =>
+          this.sftp.read(handle, buf, 0, buf.length, pos, (e, k) => (e ? reject(e) : resolve(k))),
+        ).catch((e: unknown) => {
+          if ((e as { code?: number }).code === 1) return 0; // EOF
+          throw this.fail(path, e);
+        });
+        if (n === 0) break;
+        chunks.push(buf.subarray(0, n));
+        pos += n;
+        if (pos > maxBytes) throw new Error(`${this.where}: ${JSON.stringify(path)} grew past ${maxBytes} bytes`);
+      }
+      return Buffer.concat(chunks).toString('utf8');
+    } finally {
+      await sftpCall<void>((cb) => this.sftp.close(handle, cb)).catch(() => undefined);
+    }
+  }
+
+  /** The entries of a directory (without `.` and `..`), or undefined when it does not exist. */
+  async list(path: string): Promise<RemoteEntry[] | undefined> {
+    try {
+      const rows = await sftpCall<Array<{ filename: string; attrs: Stats }>>((cb) => this.sftp.readdir(path, cb));
+      return rows
+        .filter((r) => r.filename !== '.' && r.filename !== '..' && !r.filename.includes('/'))
+        .map((r) => ({ name: r.filename, ...toStat(r.attrs) }));
+    } catch (e) {
+      if (isNoSuchFile(e)) return undefined;
+      throw this.fail(path, e);
+    }
+  }
+
+  /** Creates (or replaces) a small file with `mode` (default 0o600). */
+  async writeText(path: string, text: string, mode = 0o600): Promise<void> {
+    const handle = await sftpCall<Buffer>((cb) => this.sftp.open(path, 'w', { mode }, cb)).catch((e) => {
+      throw this.fail(path, e);
+    });
+    try {
+      const data = Buffer.from(text, 'utf8');
+      let pos = 0;
+      while (pos < data.length) {
+        const n = Math.min(32 * 1024, data.length - pos);
+        await sftpCall<void>((cb) => this.sftp.write(handle, data, pos, n, pos, cb)).catch((e) => {
+          throw this.fail(path, e);
+        });
+        pos += n;
+      }
+    } finally {
+      await sftpCall<void>((cb) => this.sftp.close(handle, cb)).catch(() => undefined);
+    }
+  }
+
   end(): void {
     this.sftp.end();
   }
+
+  private fail(path: string, e: unknown): Error {
+    return new Error(`${this.where}: SFTP ${JSON.stringify(path)}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function toStat(a: Stats): RemoteStat {
+  return { size: a.size, mode: a.mode & 0o7777, uid: a.uid, isDirectory: (a.mode & 0o170000) === 0o040000 };
 }

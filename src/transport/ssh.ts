@@ -11,6 +11,7 @@ import { IdleTimeoutError } from './idleLimit';
 import { watchIdle } from './idleWatch';
 import { shellCommand } from './shellQuote';
 import { SftpFiles, sftpCall } from './sftpFiles';
+import { PromptWatch } from './promptWatch';
 import { normaliseSshFingerprint, sshFingerprint, untrustedHostKey } from './sshHostKey';
 
 export interface SshOptions {
@@ -44,6 +45,24 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Live output as it arrives (UTF-8 decoded across chunk boundaries), besides what the result collects. */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Interactive use: stdin stays open and a question the command asks is handed here (see PromptWatch): its answer
+   * is written to stdin followed by a newline (answers are never logged); `undefined` ends the command (its group is
+   * killed) with UnansweredPromptError. `stdin` is not used with it.
+   */
+  onPrompt?: (question: string) => Promise<string | undefined>;
+}
+
+/** A command asked something the caller would not answer: it was ended instead of being left waiting. */
+export class UnansweredPromptError extends Error {
+  constructor(
+    where: string,
+    program: string,
+    readonly question: string,
+  ) {
+    super(`${where}: ${program} asked ${JSON.stringify(question.slice(-200))} and no answer was given: ended`);
+    this.name = 'UnansweredPromptError';
+  }
 }
 
 /** A finished remote command: its output (UTF-8) and exit status; `code` is null when a signal ended it. */
@@ -190,6 +209,17 @@ export class SshSession {
         const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, idleMs)));
         const onAbort = () => stopWith(new CancelledError());
         opts.signal?.addEventListener('abort', onAbort, { once: true });
+        const prompts = opts.onPrompt
+          ? new PromptWatch((question) => {
+              opts.onPrompt!(question).then(
+                (answer) => {
+                  if (answer === undefined) stopWith(new UnansweredPromptError(this.where, argv[0], question));
+                  else if (!failure && !exit) channel.write(answer + '\n');
+                },
+                (e: unknown) => stopWith(e instanceof Error ? e : new Error(String(e))),
+              );
+            })
+          : undefined;
         channel.on('data', (chunk: Buffer) => {
           idle.touch();
           if (pid === undefined) {
@@ -204,11 +234,13 @@ export class SshSession {
             chunk = chunk.subarray(nl + 1);
           }
           out.add(chunk);
+          prompts?.add(chunk);
           if (live && chunk.length) live(outText.write(chunk), 'stdout');
         });
         channel.stderr.on('data', (chunk: Buffer) => {
           idle.touch();
           err.add(chunk);
+          prompts?.add(chunk);
           if (live) live(errText.write(chunk), 'stderr');
         });
         channel.on('exit', (code: number | null, signal?: string) => {
@@ -217,10 +249,12 @@ export class SshSession {
         channel.on('close', () => {
           release();
           idle.stop();
+          prompts?.stop();
           opts.signal?.removeEventListener('abort', onAbort);
           if (failure) reject(failure);
           else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
         });
+        if (opts.onPrompt) return; // stdin stays open for the answers
         if (opts.stdin !== undefined) channel.end(opts.stdin);
         else channel.end();
       }),
@@ -289,6 +323,19 @@ export class SshSession {
       idle.stop();
       opts.signal?.removeEventListener('abort', onAbort);
       if (!stopped) sftp.end();
+    }
+  }
+
+  /**
+   * `fn` with one SFTP channel (SftpFiles: stat, bounded reads, listings, small writes, mkdir, upload, remove), ended
+   * afterwards.
+   */
+  async sftp<T>(fn: (files: SftpFiles) => Promise<T>): Promise<T> {
+    const files = await this.files();
+    try {
+      return await fn(files);
+    } finally {
+      files.end();
     }
   }
 

@@ -1,0 +1,76 @@
+// The vcb-* verbs as a user runs them (node dist/cli.js) against the VCB lab: a connections.yaml whose VMware
+// connection has a VCB host, passwords from the environment only.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { runCli } from './cliRun';
+import { VCSIM_PASSWORD } from './vmwareFixture';
+import { VcbFixture, startVcbFixture, stopVcbFixture } from './vcbFixture';
+
+describe('vmbackup vcb-* verbs against the VCB lab', function () {
+  this.timeout(300_000);
+  let f: VcbFixture;
+  let ws: string;
+  const env = { VMBACKUP_PASSWORD: VCSIM_PASSWORD };
+
+  before(async () => {
+    f = await startVcbFixture();
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-cli-'));
+    const key = path.join(ws, 'id_vcb');
+    fs.writeFileSync(key, f.lab.peer.privateKey, { mode: 0o600 });
+    fs.mkdirSync(path.join(ws, '.vmbackup'));
+    const profile = { ...f.profile, repository: 'backups', vcbHosts: [{ ...f.host, privateKeyFile: key }] };
+    fs.writeFileSync(path.join(ws, '.vmbackup', 'connections.yaml'), stringify({ connections: [profile] }));
+  });
+  after(async () => {
+    await stopVcbFixture(f);
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('vcb-find lists what vcbVmName finds', async () => {
+    const { stdout } = await runCli(['vcb-find', 'name:DC0_H0_VM0', '--json'], { ws, env });
+    const vms = JSON.parse(stdout) as Array<{ name: string; moref: string }>;
+    assert.deepEqual(
+      vms.map((v) => v.name),
+      ['DC0_H0_VM0'],
+    );
+  });
+
+  it('vcb-backup into the repository, then vcb-backup --to a folder and vcb-restore -b overwrite from it', async () => {
+    await runCli(['vcb-backup', 'DC0_H0_VM0'], { ws, env });
+    const vmDir = path.join(ws, 'backups', 'DC0_H0_VM0');
+    const [backup] = fs.readdirSync(vmDir);
+    assert.ok(fs.existsSync(path.join(vmDir, backup, 'manifest.json')));
+    assert.ok(fs.existsSync(path.join(vmDir, backup, 'catalog')));
+    const dest = path.join(f.lab.backups, 'cli-vm0');
+    await runCli(['vcb-backup', 'DC0_H0_VM0', '--to', dest], { ws, env });
+    assert.ok(fs.existsSync(path.join(dest, 'catalog')));
+    const before = await f.vm('DC0_H0_VM0');
+    await runCli(['vcb-restore', dest, '-b', 'overwrite'], { ws, env });
+    assert.notEqual((await f.vm('DC0_H0_VM0')).id, before.id);
+  });
+
+  it('vcb-restore without a terminal and -b prompt ends the tool when it asks, exit 1 naming the question', async () => {
+    const dest = path.join(f.lab.backups, 'cli-vm0');
+    await assert.rejects(runCli(['vcb-restore', dest], { ws, env }), (e: { code: number; stderr: string }) => {
+      assert.equal(e.code, 1);
+      assert.match(e.stderr, /vcbRestore asked .*Overwrite.* no answer was given: ended/);
+      return true;
+    });
+  });
+
+  it('an unpinned VCB host is refused with its fingerprint', async () => {
+    const text = fs.readFileSync(path.join(ws, '.vmbackup', 'connections.yaml'), 'utf8');
+    fs.writeFileSync(path.join(ws, '.vmbackup', 'connections.yaml'), text.replace(/\n\s*hostKey: .*\n/, '\n'));
+    try {
+      await assert.rejects(runCli(['vcb-find', 'any:'], { ws, env }), (e: { stderr: string }) => {
+        assert.ok(e.stderr.includes(f.lab.peer.hostKeyFingerprint), e.stderr);
+        return true;
+      });
+    } finally {
+      fs.writeFileSync(path.join(ws, '.vmbackup', 'connections.yaml'), text);
+    }
+  });
+});
