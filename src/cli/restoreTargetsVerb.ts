@@ -38,8 +38,13 @@ export async function storageRows(
           isDefault: s.isDefault,
         }));
   const rows = srs.map((s) => ({ ...s, ...(need !== undefined ? { fits: s.freeBytes >= need } : {}) }));
+  // Xen: the SR's host, type, free space and default (srLine); other platforms: name, type, free space, id.
+  const line = (r: RestoreSr) =>
+    p instanceof XenProvider
+      ? srLine(r)
+      : `${r.name}  ${r.type}  ${(r.freeBytes / 2 ** 30).toFixed(1)} GiB free  ${r.ref}`;
   const lines = rows.map(
-    (r) => `${srLine(r)}${r.fits === false ? `  — too small for the backup (${gib(need ?? 0)})` : ''}`,
+    (r) => `${line(r)}${r.fits === false ? `  — too small for the backup (${gib(need ?? 0)})` : ''}`,
   );
   if (entry) lines.unshift(`backup ${entry.id}: ${gib(need ?? 0)}`);
   return { rows, lines };
