@@ -33,7 +33,22 @@ export function vcenterProfile(sim: { baseUrl: string; sha256: string }): Connec
   };
 }
 
+/**
+ * Starts the lab and serves until SIGINT/SIGTERM. The handlers are installed before anything starts: a Ctrl-C during the
+ * start (vcsim takes seconds) lets the start finish, then closes what it started — without them Node's default
+ * disposition ended the process and left vcsim running as an orphan. Returns 0 when stopped after it was ready, 130
+ * when stopped during the start (nothing is written to connections.yaml then).
+ */
 export async function labVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
+  let stopRequested = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopRequested = true;
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   const workspace = path.resolve(String(a.flags.workspace ?? process.cwd()));
   const password = process.env[passwordEnvName(LAB_CONNECTION)] ?? LAB_DEFAULT_PASSWORD;
   const vcPassword = process.env[passwordEnvName(VCENTER_CONNECTION)] ?? VCENTER_DEFAULT_PASSWORD;
@@ -49,11 +64,16 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
   const missing = vcsimMissing();
   let vc: VcsimLab | undefined;
   let vcProblem = missing;
-  if (!missing)
+  if (!missing && !stopRequested)
     vc = await startVcsimLab({ password: vcPassword }).catch((e: unknown) => {
       vcProblem = `the vSphere simulator did not start: ${(e as Error).message}`;
       return undefined;
     });
+  if (stopRequested) {
+    await vc?.close();
+    await lab.close();
+    return 130;
+  }
   const mine = new Set([LAB_CONNECTION, VCENTER_CONNECTION]);
   const others = loadConnections(workspace).connections.filter((c) => !mine.has(c.name));
   saveConnections(workspace, [...others, labProfile(lab.url), ...(vc ? [vcenterProfile(vc.sim)] : [])]);
@@ -82,10 +102,7 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
       'Ctrl-C stops it.',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await vc?.close();
   await lab.close();
   return 0;

@@ -1,6 +1,6 @@
 // `vmbackup lab`: the XAPI lab and, once vcsim is built, the vCenter beside it, both written to connections.yaml.
 import { strict as assert } from 'node:assert';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,4 +121,55 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
       await stop(child);
     }
   });
+
+  it('a Ctrl-C while vcsim starts: the start finishes, both simulators stop, exit 130, nothing written', async () => {
+    buildVcsim();
+    const ws = tmp();
+    const child = spawn(process.execPath, [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1'], {
+      env: { PATH: process.env.PATH, ...ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(child);
+    let printed = '';
+    child.stdout!.on('data', (d: Buffer) => (printed += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // vcsim is the lab's child process: once it exists (and before the lab said it is ready), interrupt.
+    let vcsimPid = 0;
+    while (!vcsimPid && child.exitCode === null) {
+      vcsimPid = childPids(child.pid!).find((pid) => /vcsim/.test(commandOf(pid))) ?? 0;
+      if (!vcsimPid) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(vcsimPid, 'vcsim was started by the lab');
+    assert.equal(printed, '', 'interrupted before the lab was ready');
+    child.kill('SIGINT');
+    try {
+      assert.equal(await exited, 130, 'the lab ends with 130 after closing what it started');
+      assert.equal(alive(vcsimPid), false, `vcsim (pid ${vcsimPid}) stopped with the lab`);
+      assert.equal(fs.existsSync(path.join(ws, CONNECTIONS_FILE)), false, 'no connections written');
+    } finally {
+      if (alive(vcsimPid)) process.kill(vcsimPid, 'SIGKILL');
+    }
+  });
 });
+
+/** Pids of a process's children (procps `ps --ppid`). */
+function childPids(pid: number): number[] {
+  const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+}
+
+function commandOf(pid: number): string {
+  return spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
