@@ -11,7 +11,7 @@ describe('XAPI lab: pool database dump and restore', function () {
   let sid: string;
   const login = async () => (await rpc(lab, 'session.login_with_password', ['root', 'lab-secret'])).result as string;
   beforeEach(async () => {
-    lab = await startXapiLab({ taskStepMs: 10, diskBytes: 3 * 1024 * 1024, toolstack: { fuseMs: 50, downMs: 300 } });
+    lab = await startXapiLab({ taskStepMs: 10, diskBytes: 3 * 1024 * 1024, toolstack: { fuseMs: 1500, downMs: 300 } });
     sid = await login();
   });
   afterEach(() => lab.close());
@@ -22,9 +22,13 @@ describe('XAPI lab: pool database dump and restore', function () {
     });
   const taskOf = async (r: { headers: Record<string, unknown> }, session = sid) =>
     (await rpc(lab, 'task.get_record', [session, String(r.headers['task-id'])])).result;
-  /** Polls until a login works again after the restart (connections are dropped meanwhile). */
+  /**
+   * Polls until a login works again after the restart (connections are dropped meanwhile). The fuse (xapi: 30 s) is
+   * 1.5 s here, long enough that the task's record is read before the restart on a loaded machine (at 50 ms the
+   * `task.get_record` after the PUT sometimes met the restart: ECONNRESET).
+   */
   const loginAfterRestart = async (): Promise<string> => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 400; i++) {
       const old = await rpc(lab, 'pool.get_all', [sid]).catch(() => ({ error: { message: 'down' } }));
       if (old.error) {
         const s = await login().catch(() => undefined);
