@@ -30,7 +30,7 @@ const PLATFORMS: Record<ConnectionProfile['platform'], Platform> = {
   oraclevm: {
     capabilities: ORACLEVM_CAPABILITIES,
     form: ovmConnectionForm,
-    load: async () => (await import('./oraclevm/oracleVmProvider')).createOracleVmProvider,
+    load: async () => (await import('./oraclevm/ovmProvider')).createOracleVmProvider,
   },
 };
 

@@ -10,7 +10,7 @@ import { parseConnections } from '../../src/core/connections';
 import { VendorError } from '../../src/core/errors';
 import { ContainerInfo } from '../../src/core/model';
 import { Provider, operation } from '../../src/core/provider';
-import { OracleVmProvider, restBase } from '../../src/providers/oraclevm/oracleVmProvider';
+import { OracleVmProvider, restBase } from '../../src/providers/oraclevm/ovmProvider';
 import { cloneVm } from '../../src/providers/oraclevm/ovmVmActions';
 import { getVm, listVirtualDisks } from '../../src/providers/oraclevm/ovmInventory';
 import { SshSession } from '../../src/transport/ssh';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { OvmLab, OvmLabOptions, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { ConnectionProfile } from '../../src/core/model';
-import { OracleVmProvider } from '../../src/providers/oraclevm/oracleVmProvider';
+import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
 
 export const OVM_PASSWORD = 'ovm-Backup-37';
 
