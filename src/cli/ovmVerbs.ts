@@ -19,7 +19,7 @@ export function ovmBackupOptions(a: Args, repository: string): OvmBackupOptions 
     repository,
     method,
     stop: !!a.flags.stop,
-    confirmHotClone: !!a.flags['confirm-hot-clone'],
+    confirmed: !!a.flags['confirm-hot-clone'],
     cloneRepository: typeof a.flags['clone-repository'] === 'string' ? a.flags['clone-repository'] : undefined,
   };
 }
@@ -39,14 +39,14 @@ export async function ovmBackupVerb(
   const info = describeBackupOptions().find((o) => o.method === opts.method)!;
   // The provider logs the same text into the job's log; with --json nothing else reaches the terminal.
   if (a.flags.json) process.stderr.write(`${tradeOffText(opts.method!)}\n`);
-  if (info.needsConfirmation && !opts.confirmHotClone)
+  if (info.needsConfirmation && !opts.confirmed)
     throw new Error(`${tradeOffText(opts.method!)}\n${info.needsConfirmation} Add --confirm-hot-clone to go on.`);
   if (!info.available) throw new Error(`${tradeOffText(opts.method!)}\n${info.label}: ${info.why}`);
   const running = vms.filter((v) => v.powerState !== 'halted');
-  if (running.length && !opts.stop)
+  if (running.length && !opts.stop && opts.method !== 'hot-clone')
     process.stderr.write(
       printable(
-        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)\n`,
+        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it, and its files are not copied while it runs (add --stop to stop it first)\n`,
       ),
     );
   return backupVms(p, vms, opts, !!a.flags.json, out);

@@ -241,4 +241,30 @@ export interface Capabilities {
   concurrencyPerHost?: number;
   /** VM backup forms offered (BackupOptions.format); absent: only the platform's image. */
   backupFormats?: ('image' | 'ovf')[];
+  /**
+   * VM backup methods offered, each with its trade-off (Oracle VM guide §12.2: cold clone, copy of the stopped VM's
+   * files, hot clone); absent: the platform's one way (or its backupFormats). core/backupMethods.ts gives either as
+   * one list for the pickers.
+   */
+  backupMethods?: BackupMethodInfo[];
+}
+
+/**
+ * One way to back up a VM as the Back Up VM command offers it before it runs: its label, its trade-off (advantages
+ * and disadvantages, one line), and what it needs from the user. `options` go into BackupOptions as they are.
+ */
+export interface BackupMethodInfo {
+  /** Stable id (Oracle VM: `cold-clone`, `copy-stopped`, `hot-clone`; vSphere forms: `image`, `ovf`). */
+  id: string;
+  label: string;
+  /** The trade-off, one line (`+ …` advantages, `− …` disadvantages), shown in the picker before it runs. */
+  tradeOff: string;
+  /** The BackupOptions fields this method sets. */
+  options: { method?: string; format?: 'image' | 'ovf' };
+  /** The vendor's guide recommends it (shown beside the label). */
+  recommended?: boolean;
+  /** It needs the VM stopped: a running VM is offered to be stopped first (BackupOptions.stop). */
+  needsStopped?: boolean;
+  /** It runs only after this warning is confirmed in a modal dialog (BackupOptions.confirmed). */
+  confirm?: string;
 }

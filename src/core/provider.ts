@@ -44,6 +44,12 @@ export interface BackupOptions {
    * files) or 'ovf' (vSphere: OVF export through ExportVm / HttpNfcLease, restorable by OVF import).
    */
   format?: BackupFormat;
+  /** The method chosen where the platform declares several (Capabilities.backupMethods, BackupMethodInfo.options). */
+  method?: string;
+  /** Stop a running VM first (a method with `needsStopped`, after the user agreed). */
+  stop?: boolean;
+  /** The user confirmed the method's warning (a method with `confirm`); without it such a method is refused. */
+  confirmed?: boolean;
 }
 /** A VM backup's form: the platform's native image, or an OVF package (descriptor + stream-optimized disks). */
 export type BackupFormat = 'image' | 'ovf';

@@ -172,25 +172,74 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.ok(!f.lab.requests.some((r) => r.includes('/clone')));
   });
 
-  it('hot clone needs an explicit confirmation and is not run; OVA export is not offered; describeBackupOptions gives every trade-off', async () => {
-    f = await startOvmFixture();
+  it('hot clone of a running VM on OCFS2: refused without confirmation before anything is asked; confirmed, its warning in the job log, the clone’s files copied, the clone deleted, the VM still RUNNING', async () => {
+    f = await startOvmFixture({ diskBytes: 2 * 1024 * 1024 + 3 });
     const web = f.lab.store.vmByName(SEED.running);
     await assert.rejects(
       f.provider.backupVm(web.id.value, { repository: f.repo, method: 'hot-clone' }, context().ctx),
       (e: unknown) =>
         e instanceof VendorError && e.code === 'HOT_CLONE_NOT_CONFIRMED' && /Oracle Database/.test(e.message),
     );
+    assert.ok(!f.lab.requests.some((r) => /^PUT .*\/(clone|stop)/.test(r)), 'nothing asked of the Manager');
+    const { ctx, log } = context();
+    const entry = await f.provider.backupVm(
+      web.id.value,
+      { repository: f.repo, method: 'hot-clone', confirmed: true },
+      ctx,
+    );
+    assert.match(log[0], /^Hot clone of the running VM/);
+    assert.ok(
+      log.some((l) => /^warning: hot clone of web01 while it is RUNNING: .*inconsistent.*Oracle Database/.test(l)),
+      log.join('\n'),
+    );
+    assert.deepEqual(entry.files.map((x) => x.name).length, 3, 'vm.cfg and the clone’s two disk images');
+    assert.match(fs.readFileSync(path.join(entry.dir, 'vm.cfg'), 'utf8'), /OVM_simple_name = "web01\.0"/);
+    assert.deepEqual((await new BackupRepository(f.repo).verify(entry)).problems, []);
+    assert.equal(f.lab.store.vmByName(SEED.running).vmRunState, 'RUNNING', 'never stopped');
+    assert.ok(!f.lab.requests.some((r) => /^PUT .*\/stop/.test(r)));
+    assert.deepEqual(
+      (f.lab.store.all('Vm') as VmObj[]).map((v) => v.name).sort(),
+      [SEED.hostile, SEED.stopped, SEED.running].sort(),
+      'the clone was deleted',
+    );
+    assert.equal(f.lab.store.repoByName(SEED.repository).virtualDiskIds.length, 4, 'the clone’s disks deleted');
+    assert.deepEqual(new Journal(f.repo).list().entries, [], 'the journal entry completed');
+  });
+
+  it('hot clone refused by the Manager (OVMRU_005002E verbatim) when the clone’s repository or the VM’s disks are not on OCFS2; nothing left', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
+    // The backup repository is NFS.
     await assert.rejects(
       f.provider.backupVm(
         web.id.value,
-        { repository: f.repo, method: 'hot-clone', confirmHotClone: true },
+        { repository: f.repo, method: 'hot-clone', confirmed: true, cloneRepository: SEED.backupRepository },
         context().ctx,
       ),
-      (e: unknown) => e instanceof VendorError && e.code === 'OPERATION_NOT_SUPPORTED',
+      (e: unknown) =>
+        e instanceof VendorError &&
+        /OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\./.test(e.message),
     );
+    assertNoClone();
+    // The VM's own repository made NFS too (a lab change of the seed).
+    f.lab.store.repoByName(SEED.repository).fileSystemType = 'NFS';
+    await assert.rejects(
+      f.provider.backupVm(web.id.value, { repository: f.repo, method: 'hot-clone', confirmed: true }, context().ctx),
+      (e: unknown) => e instanceof VendorError && /OVMRU_005002E/.test(e.message),
+    );
+    assertNoClone();
+    assert.deepEqual(repositoryLeftovers(f.repo), []);
+  });
+
+  it('OVA export is not offered by this Manager: refused before anything is contacted, absent from the capabilities; describeBackupOptions gives every trade-off', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
     await assert.rejects(
       f.provider.backupVm(web.id.value, { repository: f.repo, method: 'ova-export' }, context().ctx),
-      (e: unknown) => e instanceof VendorError && e.code === 'OPERATION_NOT_SUPPORTED' && /REST/.test(e.message),
+      (e: unknown) =>
+        e instanceof VendorError &&
+        e.code === 'OPERATION_NOT_SUPPORTED' &&
+        /not offered by this Manager/.test(e.message),
     );
     assert.ok(!f.lab.requests.some((r) => /^PUT .*\/(clone|stop)/.test(r)));
     const opts = describeBackupOptions();
@@ -199,13 +248,26 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
       [
         ['cold-clone', true],
         ['copy-stopped', true],
-        ['hot-clone', false],
+        ['hot-clone', true],
         ['ova-export', false],
       ],
     );
     const hot = opts.find((o) => o.method === 'hot-clone')!;
     assert.ok(hot.disadvantages.some((d) => /OCFS2/.test(d)));
     assert.ok(hot.disadvantages.some((d) => /Oracle Database/.test(d)));
+    const declared = f.provider.capabilities.backupMethods!;
+    assert.deepEqual(
+      declared.map((m) => [m.id, !!m.needsStopped, !!m.confirm]),
+      [
+        ['cold-clone', true, false],
+        ['copy-stopped', true, false],
+        ['hot-clone', false, true],
+      ],
+    );
+    assert.ok(
+      declared.every((m) => /^\+ .* − /.test(m.tradeOff)),
+      'each with its advantages and disadvantages',
+    );
   });
 
   it('hostile: a VM named with quotes, $() and a newline backs up into a safe folder; a disk path with ../ is refused before anything is read', async () => {

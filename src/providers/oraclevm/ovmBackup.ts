@@ -1,5 +1,6 @@
-// An Oracle VM VM's backup the ways guide §12.2 recommends: a cold clone into a backup repository whose files are then
-// copied (and the clone deleted), or the stopped VM's own files copied. Either way `<repository>/<vm>/<timestamp>-vm/`
+// An Oracle VM VM's backup the ways guide §12.2 lists: a cold clone into a backup repository whose files are then
+// copied (and the clone deleted), the stopped VM's own files copied, or (confirmed) a hot clone of the running VM on
+// OCFS2, copied and deleted as a cold clone is. Either way `<repository>/<vm>/<timestamp>-vm/`
 // holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
 import { VendorError } from '../../core/errors';
 import { JobContext, warn } from '../../core/job';
@@ -11,7 +12,7 @@ import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { WrittenFile } from '../../core/verifiedWrite';
-import { OvmBackupMethod, tradeOffText } from './ovmBackupOptions';
+import { OvmBackupMethod, describeBackupOptions, tradeOffText } from './ovmBackupOptions';
 import { cloneJobName, settleCloneEntry } from './ovmCloneCleanup';
 import { FollowOptions, OvmClient } from './ovmClient';
 import { getRepository, getVm, listRepositories, listVms, vmVirtualDisks } from './ovmInventory';
@@ -26,10 +27,10 @@ export const NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
 export interface OvmBackupOptions extends BackupOptions {
   /** Default `cold-clone`. */
   method?: OvmBackupMethod;
-  /** Stop the VM first (a clean `PUT Vm/{id}/stop`) when it is not STOPPED; without it a running VM is refused. */
-  stop?: boolean;
-  /** The explicit confirmation a hot clone needs (its disks are inconsistent). */
-  confirmHotClone?: boolean;
+  /**
+   * `stop`: stop the VM first (a clean `PUT Vm/{id}/stop`) when it is not STOPPED; without it a running VM is refused.
+   * `confirmed`: the explicit confirmation a hot clone needs (its disks are inconsistent).
+   */
   /** The repository (id or name) the cold clone goes into; default the VM's own. */
   cloneRepository?: string;
 }
@@ -46,7 +47,9 @@ export interface OvmBackupEnv {
 
 /**
  * Backs up one VM into `opts.repository` (see OvmBackupOptions). The trade-off of the method is logged first (guide
- * Table 12.1). Cold clone: the intent is journalled before the clone is asked for, then the Manager's job id and the
+ * Table 12.1). Hot clone: refused without `confirmed` (HOT_CLONE_NOT_CONFIRMED) before anything is contacted; its
+ * warning is a job warning; the Manager refuses it (OVMRU_005002E, verbatim) unless the VM's disks and the clone's
+ * repository are on OCFS2 (Oracle VM Concepts Guide §7.6 "How does Cloning Work?"). Cold and hot clone: the intent is journalled before the clone is asked for, then the Manager's job id and the
  * clone; whatever happens after, the clone and its disks are deleted (a killed job's by `cleanup`). A failed or
  * cancelled backup leaves no backup folder. A running VM without `stop`: the Manager refuses the clone with
  * OVMRU_005002E (raised verbatim); a copy of files refuses it itself (VM_NOT_STOPPED).
@@ -68,29 +71,18 @@ export async function backupOvmVm(
   };
   ctx.log(tradeOffText(method));
   if (method === 'hot-clone') {
-    if (!opts.confirmHotClone)
-      throw new VendorError(
-        'HOT_CLONE_NOT_CONFIRMED',
-        [
-          'a hot clone gives inconsistent virtual disks (a disk repair utility is needed; data may be lost or corrupted) and must never be used for a VM running Oracle Database: confirm it explicitly',
-        ],
-        context,
-      );
-    throw new VendorError(
-      NOT_SUPPORTED,
-      [
-        'hot clone: not built (the Manager REST clone needs a STOPPED VM; the hot clone goes through the Manager CLI VmCloneCustomizer)',
-      ],
-      context,
-    );
+    const warning = describeBackupOptions().find((o) => o.method === 'hot-clone')!.needsConfirmation!;
+    if (!opts.confirmed)
+      throw new VendorError('HOT_CLONE_NOT_CONFIRMED', [`${warning} Confirm it explicitly to go on.`], context);
+    warn(ctx, `hot clone of ${vm.name} while it is ${vm.vmRunState}: ${warning}`);
   }
   if (method === 'ova-export')
     throw new VendorError(
       NOT_SUPPORTED,
-      ['OVA export: no source confirms a REST call for it in Oracle VM 3.4 (the CLI has exportVirtualAppliance)'],
+      [describeBackupOptions().find((o) => o.method === 'ova-export')!.why!],
       context,
     );
-  if (vm.vmRunState !== 'STOPPED' && opts.stop) {
+  if (vm.vmRunState !== 'STOPPED' && opts.stop && method !== 'hot-clone') {
     ctx.log(`stopping ${vm.name} (it is ${vm.vmRunState})`);
     await stopVm(client, vm, follow);
     vm = await getVm(client, vmId, ctx.signal);
@@ -102,7 +94,7 @@ export async function backupOvmVm(
       context,
     );
   const journal = new Journal(opts.repository);
-  const clone = method === 'cold-clone';
+  const clone = method === 'cold-clone' || method === 'hot-clone';
   const entry = await journal.begin({
     connection: env.connection,
     platform: 'oraclevm',
@@ -136,7 +128,7 @@ export async function backupOvmVm(
   }
 }
 
-/** The cold clone (guide §12.2): its Manager job recorded as soon as it is submitted, then the clone and its disks. */
+/** The cold or hot clone (guide §12.2): its Manager job recorded as soon as it is submitted, then the clone and its disks. */
 async function makeClone(
   env: OvmBackupEnv,
   vm: OvmVm,
@@ -263,7 +255,7 @@ async function copyVmFiles(
     repo.writeManifest(dir, manifest);
     const catalogEntry = repo.entry(dir);
     if (!catalogEntry) throw new Error(`backup written to ${dir} but not found in the catalog`);
-    ctx.log(`${method === 'cold-clone' ? `clone "${source.name}"` : vm.name}: ${written.length} files copied`);
+    ctx.log(`${source !== vm ? `clone "${source.name}"` : vm.name}: ${written.length} files copied`);
     return catalogEntry;
   });
 }

@@ -2,6 +2,8 @@
 // shown before the option runs (CLI: printed; VS Code: the picker's detail). Wording translated from
 // seeds/oracle-vm-3.4-backup-restore.ja.txt §12.2.
 
+import { BackupMethodInfo } from '../../core/model';
+
 /** How the product backs up an Oracle VM VM (guide §12.2, Table 12.1). */
 export type OvmBackupMethod = 'cold-clone' | 'copy-stopped' | 'hot-clone' | 'ova-export';
 
@@ -51,7 +53,8 @@ const OPTIONS: OvmBackupOptionInfo[] = [
   {
     method: 'hot-clone',
     label: 'Hot clone of the running VM, then back up the clone’s files',
-    steps: 'Clone the running VM (OCFS2 repositories only), then copy the clone’s files as for a cold clone.',
+    steps:
+      'Clone the running VM (the Manager allows it only when the VM’s disks and the clone’s repository are on OCFS2, iSCSI or Fibre Channel storage), copy the clone’s vm.cfg and disk images over SFTP, then delete the clone.',
     advantages: ['The virtual machine keeps running.'],
     disadvantages: [
       'The virtual disks are inconsistent: they must be recovered with a disk repair utility.',
@@ -60,10 +63,9 @@ const OPTIONS: OvmBackupOptionInfo[] = [
       'Do not use it for a virtual machine running Oracle Database (use rman or similar instead).',
     ],
     recommended: false,
-    available: false,
-    why: 'not built: the Manager’s REST clone refuses a VM that is not STOPPED (OVMRU_005002E); the hot clone public scripts use goes through the Manager CLI (VmCloneCustomizer with THIN_CLONE, platform-facts.md §3.4), which this product does not drive yet',
+    available: true,
     needsConfirmation:
-      'The clone’s disks will be inconsistent (a disk repair utility is needed, data may be lost); never use it for a VM running Oracle Database.',
+      'The clone’s disks will be inconsistent: they must be recovered with a disk repair utility, and data may be lost or corrupted. Never use it for a VM running Oracle Database (use rman or similar instead). Only on OCFS2 repositories (iSCSI or Fibre Channel storage).',
   },
   {
     method: 'ova-export',
@@ -73,7 +75,7 @@ const OPTIONS: OvmBackupOptionInfo[] = [
     disadvantages: ['The virtual machine must be stopped.'],
     recommended: false,
     available: false,
-    why: 'not built: Oracle VM 3.4 offers it on the Manager CLI (exportVirtualAppliance), but no source confirms its REST call (platform-facts.md §3.3, §3.7)',
+    why: 'not offered by this Manager: Oracle VM 3.4 has it on the Manager CLI (exportVirtualAppliance), but no source confirms a REST call for it (platform-facts.md §3.3, §3.7), and the product speaks REST',
   },
 ];
 
@@ -91,4 +93,21 @@ export function tradeOffText(method: OvmBackupMethod): string {
     ...o.advantages.map((a) => `  + ${a}`),
     ...o.disadvantages.map((d) => `  - ${d}`),
   ].join('\n');
+}
+
+/**
+ * The options the product runs, as Capabilities.backupMethods declares them (the Back Up VM picker shows label and
+ * trade-off before it runs): the cold clone and the copy need the VM stopped (a running one is offered to be stopped),
+ * the hot clone needs its warning confirmed. The OVA export is absent: not offered by this Manager (see `why`).
+ */
+export function ovmBackupMethods(): BackupMethodInfo[] {
+  return OPTIONS.filter((o) => o.available).map((o) => ({
+    id: o.method,
+    label: o.label,
+    tradeOff: [...o.advantages.map((a) => `+ ${a}`), ...o.disadvantages.map((d) => `− ${d}`)].join('  '),
+    options: { method: o.method },
+    recommended: o.recommended,
+    needsStopped: o.method !== 'hot-clone',
+    confirm: o.needsConfirmation,
+  }));
 }

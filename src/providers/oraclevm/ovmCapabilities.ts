@@ -1,10 +1,12 @@
 // What the Oracle VM provider can do today.
 import { Capabilities } from '../../core/model';
+import { ovmBackupMethods } from './ovmBackupOptions';
 
 /**
- * OVM 3.x has no VM snapshots (protocols.md §2.5). VM backup (guide §12.2: cold clone, or the stopped VM's files,
- * copied over SFTP; ovmBackup.ts) and restore as a new VM into a chosen repository and server pool (ovmRestore.ts)
- * work. No incremental backup; the Manager's own backup (§12.1) is not declared here.
+ * OVM 3.x has no VM snapshots (protocols.md §2.5). VM backup by the guide §12.2 methods (backupMethods: cold clone, the
+ * stopped VM's files, hot clone on OCFS2 after a confirmation; each copied over SFTP, ovmBackup.ts; the OVA export is
+ * not offered by the Manager's REST API) and restore as a new VM into a chosen repository and server pool
+ * (ovmRestore.ts) work. No incremental backup; the Manager's own backup (§12.1) is not declared here.
  */
 export const ORACLEVM_CAPABILITIES: Capabilities = {
   consolidate: false,
@@ -13,4 +15,5 @@ export const ORACLEVM_CAPABILITIES: Capabilities = {
   metadataBackups: [],
   restoreToAlternateLocation: true,
   resetPowerState: false,
+  backupMethods: ovmBackupMethods(),
 };

@@ -62,7 +62,8 @@ export class VmOps {
 
   /**
    * PUT /Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate= (python-ovmclient VmManager.clone): the source must
-   * be STOPPED (or a template), else OVMRU_005002E. Each disk is copied into the target repository (one step and one
+   * be STOPPED (or a template), or RUNNING with every disk and the target repository on OCFS2 (a hot clone: Oracle VM
+   * Concepts Guide §7.6 "How does Cloning Work?"; guide §12.2), else OVMRU_005002E. Each disk is copied into the target repository (one step and one
    * progress message per disk), then the new VM is made with its mappings and vm.cfg; `resultId` is the new VM.
    */
   clone(vm: VmObj, poolId: string, repoId: string | undefined, createTemplate: boolean): JobPlan {
@@ -83,8 +84,9 @@ export class VmOps {
         {
           message: `Checking ${vm.name}`,
           run: () => {
-            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE') throw notStopped(vm);
-            target();
+            const repo = target();
+            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE' && !this.hotCloneable(vm, source, repo))
+              throw notStopped(vm);
           },
         },
         ...source.map((m, i) => ({
@@ -133,6 +135,22 @@ export class VmOps {
         else for (const d of made.disks) this.store.removeDisk(d);
       },
     };
+  }
+
+  /**
+   * A running VM may be cloned (hot clone) only when the source and target repositories are OCFS2-based (Oracle VM
+   * Concepts Guide §7.6: "A hot clone is only available on OCFS2-based file systems, so you must use either iSCSI- or
+   * fibre channel-based storage for the source and target repositories"): every disk of the VM and the target.
+   */
+  private hotCloneable(vm: VmObj, mappings: VmDiskMappingObj[], target: RepositoryObj): boolean {
+    if (vm.vmRunState !== 'RUNNING') return false;
+    const ocfs2 = (id: string) => this.store.get<RepositoryObj>('Repository', id)?.fileSystemType === 'OCFS2';
+    return (
+      ocfs2(target.id.value) &&
+      mappings.every((m) =>
+        ocfs2(this.store.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!.repositoryId.value),
+      )
+    );
   }
 
   /**
