@@ -9,7 +9,7 @@ import { within } from './safeName';
 /**
  * Removes what an abandoned job left in its own backup folder: the `*.part` of the files it named, the named files
  * themselves when the folder has no manifest.json (a file without its manifest is not a complete backup), then the
- * subfolders those names run through (a vSphere backup keeps `<datastore>/<dir>/<file>`), the folder and the VM's
+ * subfolders those names run through or name (`<dir>/`, a folder of a copied tree) (a vSphere backup keeps `<datastore>/<dir>/<file>`), the folder and the VM's
  * folder when they are empty (rmdir: never recursive). A name that climbs out of the folder is ignored. A folder with a manifest is a complete
  * backup and stays. A folder that a later entry names too (the other job took the name) is left alone, and so is
  * anything in a folder whose mkdir the journal had not confirmed (`folderMade`).
@@ -45,7 +45,11 @@ export async function cleanJobFolder(
     } catch {
       continue; // not the job's to name: outside its folder
     }
-    for (let d = path.dirname(named); d.startsWith(folder + path.sep); d = path.dirname(d)) subfolders.add(d);
+    // A name ending in `/` is a folder the job made (an empty one of a copied tree): only rmdir'd when empty.
+    const isFolder = name.endsWith('/');
+    for (let d = isFolder ? named : path.dirname(named); d.startsWith(folder + path.sep); d = path.dirname(d))
+      subfolders.add(d);
+    if (isFolder) continue;
     for (const p of complete ? [`${named}.part`] : [`${named}.part`, named]) {
       const f = path.basename(p);
       if (!fs.existsSync(p) || !fs.statSync(p).isFile()) continue;

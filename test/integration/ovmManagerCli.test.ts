@@ -9,6 +9,8 @@ import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { OvmmHost, installOvmmTools } from '../peers/ovmm-tools/ovmmTools';
 import { CLI, runCli } from './cliRun';
+import { killWhen, repositoryLeftovers, startCli } from './crashRun';
+import { filesUnder } from './ovmFixture';
 import { VmObj } from '../lab/ovm/model';
 import { listRunbookStates } from '../../src/core/runbook';
 
@@ -139,6 +141,41 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     assert.equal(done.steps.find((s) => s.id === 'restore-database')?.attempts, 2);
     assert.equal(done.steps.find((s) => s.id === 'stop-services')?.attempts, 1);
     assert.deepEqual(vmNames(), backedUp);
+  });
+
+  it('manager-backup killed (SIGKILL) while it copies a database backup: cleanup --dry-run names what the journal names, cleanup removes exactly that; DBBACKUP on the host untouched', async () => {
+    const name = host.addAutoBackup(120);
+    const big = path.join(host.dbbackup, name, 'datadir', 'big.ibd');
+    fs.mkdirSync(path.dirname(big), { recursive: true });
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 256 * 1024 * 1024); // sparse on the host, streamed whole
+    fs.chmodSync(big, 0o644);
+    const onHost = filesUnder(path.join(host.dbbackup, name));
+    const repo = path.join(ws, 'backups');
+    const managerDir = path.join(repo, 'ovm-manager');
+    const folders = () => (fs.existsSync(managerDir) ? fs.readdirSync(managerDir).sort() : []);
+    const kept = folders();
+    const run = startCli(ws, ['manager-backup', '--db', name], PASSWORD);
+    const killed = await killWhen(run, () =>
+      repositoryLeftovers(repo).some((l) => /^part file .*big\.ibd\.part$/.test(l)),
+    );
+    assert.ok(killed, 'killed while the database backup streamed');
+    const folder = folders().find((d) => !kept.includes(d))!;
+    assert.ok(folder, 'the killed job left its folder');
+    const left = filesUnder(path.join(managerDir, folder));
+    assert.ok(left.includes('config/.config') && left.some((l) => l.endsWith('big.ibd.part')), left.join(', '));
+    const dry = await startCli(ws, ['cleanup', '--dry-run'], PASSWORD).exited;
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^would delete: file .*big\.ibd\.part/m);
+    assert.match(dry.stdout, /^would delete: file .*config\/\.config /m);
+    assert.deepEqual(filesUnder(path.join(managerDir, folder)), left, 'a dry run deletes nothing');
+    const real = await startCli(ws, ['cleanup'], PASSWORD).exited;
+    assert.equal(real.code, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /^deleted: folder .*-ovm-manager /m);
+    assert.deepEqual(folders(), kept, 'the killed job’s folder is gone, earlier backups stay');
+    assert.deepEqual(repositoryLeftovers(repo), []);
+    assert.deepEqual(filesUnder(path.join(host.dbbackup, name)), onHost, 'the Manager host’s backup untouched');
+    fs.rmSync(big);
   });
 
   it('a hostile backup name is refused before anything is contacted', async () => {

@@ -35,7 +35,8 @@ export function configIdentity(text: string): { uuid?: string; buildId?: string 
 /**
  * Backs the Manager up into a fresh folder `<repository>/<connection>-manager/<stamp>-ovm-manager/`: `config/.config`,
  * `config/ovmm` (when readable), `dbbackup/<name>/…` per chosen MySQL backup, `weblogic-ldap/…`; manifest.json last.
- * Journalled like every backup (folder recorded before its mkdir); a failure or cancel removes the folder.
+ * Journalled like every backup: the folder before its mkdir, every file (and folder) before it is written, so Clean Up
+ * removes exactly what a killed run left (core/jobFolder.ts); a failure or cancel removes the folder itself.
  * @throws Error naming the host when .config cannot be read or a chosen backup is not in DBBACKUP.
  */
 export async function backupManager(
@@ -62,11 +63,18 @@ export async function backupManager(
   try {
     const repo = new BackupRepository(opts.repository);
     const dir = await repo.reserveBackupDir(`${opts.connection}-manager`, 'ovm-manager', async (d) => {
-      await journal.update(entry, { folder: d, folderMade: false, files: ['config/.config'] });
+      await journal.update(entry, {
+        folder: d,
+        folderMade: false,
+        files: ['config/', 'config/.config', 'config/ovmm'],
+      });
     });
     await journal.update(entry, { folderMade: true });
     return await removeIfUnfinished(dir, async () => {
       const files: ManifestFile[] = [];
+      const willWrite = async (names: string[]) => {
+        await journal.update(entry, { files: [...entry.files, ...names] });
+      };
       const one = async (remote: string, rel: string) => {
         const w = await ssh.download(remote, path.join(dir, ...rel.split('/')), {
           signal: ctx.signal,
@@ -88,6 +96,7 @@ export async function backupManager(
             idleMs: opts.idleMs,
             onProgress: ctx.progress,
             log: ctx.log,
+            willWrite,
           })),
         );
       }
@@ -99,6 +108,7 @@ export async function backupManager(
             idleMs: opts.idleMs,
             onProgress: ctx.progress,
             log: ctx.log,
+            willWrite,
           })),
         );
       }

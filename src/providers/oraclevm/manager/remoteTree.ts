@@ -64,11 +64,16 @@ export interface CopyTreeOptions {
   idleMs?: number;
   onProgress?: (p: Progress) => void;
   log?: (line: string) => void;
+  /**
+   * Told every name the copy will write (relative to `folder`; a directory with a trailing `/`) once the tree is
+   * listed, before anything is written: the job's journal records them, so a killed copy's leftovers are its to remove.
+   */
+  willWrite?: (names: string[]) => Promise<void>;
 }
 
 /**
  * Copies the remote directory `remoteDir` into `<folder>/<localPrefix>/` (each file through its `.part`, sha256 while
- * streaming). Returns the manifest rows, names relative to `folder`.
+ * streaming), after `willWrite` was told every name. Returns the manifest rows, names relative to `folder`.
  */
 export async function copyRemoteTree(
   ssh: SshSession,
@@ -80,6 +85,7 @@ export async function copyRemoteTree(
   const { entries, skipped } = await listRemoteTree(ssh, remoteDir, opts.signal);
   for (const s of skipped) opts.log?.(`${remoteDir}: ${s}`);
   const base = within(folder, localPrefix);
+  await opts.willWrite?.(entries.map((e) => `${localPrefix}/${e.rel}${e.type === 'dir' ? '/' : ''}`));
   await fs.promises.mkdir(base, { recursive: true });
   const rows: ManifestFile[] = [];
   for (const e of entries) {
