@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { passwordEnvName, saveConnections } from '../../src/core/connections';
 import { LAB_CONNECTION, VCENTER_CONNECTION, labProfile, vcenterProfile } from '../../src/cli/labVerb';
+import { ConnectionProfile } from '../../src/core/model';
 
 /**
  * The environment that hands the lab's password (and the vCenter's) to a headless VS Code or CLI: the extension moves
@@ -13,10 +14,18 @@ export const labPasswordEnv = (password: string, vcenterPassword?: string): Node
   ...(vcenterPassword !== undefined ? { [passwordEnvName(VCENTER_CONNECTION)]: vcenterPassword } : {}),
 });
 
-/** Writes `.vmbackup/connections.yaml` (lab, then vcenter with its pinned thumbprint), `backups/` and `.vscode/`. */
-export function writeLabWorkspace(dir: string, labUrl: string, vcenter?: { baseUrl: string; sha256: string }): string {
+/**
+ * Writes `.vmbackup/connections.yaml` (lab, then vcenter with its pinned thumbprint, then `more`: the Oracle VM
+ * connection), `backups/` and `.vscode/`.
+ */
+export function writeLabWorkspace(
+  dir: string,
+  labUrl: string,
+  vcenter?: { baseUrl: string; sha256: string },
+  more: ConnectionProfile[] = [],
+): string {
   fs.mkdirSync(dir, { recursive: true });
-  saveConnections(dir, [labProfile(labUrl), ...(vcenter ? [vcenterProfile(vcenter)] : [])]);
+  saveConnections(dir, [labProfile(labUrl), ...(vcenter ? [vcenterProfile(vcenter)] : []), ...more]);
   fs.mkdirSync(path.join(dir, 'backups'), { recursive: true });
   // The demo's workspace lives inside this repository (.lab/): don't offer to open the parent git repository.
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });

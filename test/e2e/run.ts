@@ -11,10 +11,13 @@ import { passwordEnvName } from '../../src/core/connections';
 import { selfSignedFront } from './selfSignedFront';
 import { VCSIM_LAB_VMS, startVcsimLab } from '../peers/vcsim/vcsimLab';
 import { uiScript } from './uiScript';
+import { OVM_CONNECTION, startE2eOvmLab } from './ovmLab';
 
 const PASSWORD = 'e2e-lab-pw-5150';
 /** The vCenter's (vcsim's) password: handed over as the lab's is, through the environment. */
 const VC_PASSWORD = 'e2e-vc-pw-8086';
+/** The Oracle VM Manager's password (connection "ovm"): through the environment too. */
+const OVM_PASSWORD = 'e2e-ovm-pw-7002';
 /** The UI script's second connection: the lab behind a self-signed https front. */
 const TLS_CONNECTION = 'lab-tls';
 export const screenshotDir = path.join(repoRoot, 'out', 'e2e');
@@ -52,15 +55,20 @@ async function main(): Promise<void> {
   const env = {
     ...labPasswordEnv(PASSWORD, VC_PASSWORD),
     [passwordEnvName(TLS_CONNECTION)]: PASSWORD,
+    [passwordEnvName(OVM_CONNECTION)]: OVM_PASSWORD,
     VMBACKUP_E2E_LAB_URL: lab.url,
   };
   let failed = 0;
   try {
     // A vCenter beside the pool for each part (test/peers/vcsim/vcsimLab.ts: the suite changes its snapshots and VMs);
     // CI builds vcsim, a missing one fails the run.
+    // And an Oracle VM Manager (test/e2e/ovmLab.ts: REST lab, repositories and Manager host on a real sshd).
     const vc1 = await startVcsimLab({ password: VC_PASSWORD });
+    const ovm1 = await startE2eOvmLab(OVM_PASSWORD);
     try {
-      const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url, vc1.sim);
+      const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url, vc1.sim, [
+        ovm1.profile,
+      ]);
       const cs1 = await startCodeServer(env);
       try {
         failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
@@ -69,15 +77,20 @@ async function main(): Promise<void> {
       }
     } finally {
       await vc1.close();
+      await ovm1.close();
     }
 
     // The UI script backs up the running standalone-host VM: a bigger disk, so its job is seen running.
     const vc2 = await startVcsimLab({ password: VC_PASSWORD, diskMiBOf: { [VCSIM_LAB_VMS.running]: 256 } });
+    // The UI script's Oracle VM backup: disks big enough to see the job running.
+    const ovm2 = await startE2eOvmLab(OVM_PASSWORD, { diskBytes: 48 * 1024 * 1024, jobStepMs: 300 });
     try {
-      const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url, vc2.sim);
+      const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url, vc2.sim, [
+        ovm2.profile,
+      ]);
       const cs2 = await startCodeServer(env);
       try {
-        const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front }, vc2);
+        const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front }, vc2, ovm2);
         for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>)
           console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
         const bad = r.checks.filter((c) => !c.ok).length;
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await vc2.close();
+      await ovm2.close();
     }
     const logText = [lab.requests.join('\n')].join('\n');
     if (logText.includes(PASSWORD)) {

@@ -10,6 +10,8 @@ import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
 import { VcsimLab } from '../peers/vcsim/vcsimLab';
 import { vcenterChecks } from './uiVcenter';
+import { ovmChecks } from './uiOvm';
+import { E2eOvmLab } from './ovmLab';
 
 export async function uiScript(
   cs: CodeServer,
@@ -18,6 +20,7 @@ export async function uiScript(
   shots: string,
   tls: { name: string; front: SelfSignedFront },
   vc: VcsimLab,
+  ovm: E2eOvmLab,
 ): Promise<{ checks: Check[] }> {
   const checks: Check[] = [];
   const check = async (name: string, fn: () => Promise<void>) => {
@@ -226,6 +229,7 @@ export async function uiScript(
       },
     );
     await vcenterChecks({ page, check, workspace, shots, vc });
+    await ovmChecks({ page, check, workspace, shots, ovm });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
       fs.mkdirSync(path.join(workspace, 'etc'), { recursive: true });
       fs.writeFileSync(path.join(workspace, 'etc', 'backuptools.conf'), '# service console\nTEMPDIR = /var/tmp\n');
