@@ -41,3 +41,24 @@ export async function expand(scope: Page, text: string): Promise<void> {
   await r.waitFor({ timeout: 30_000 });
   if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
 }
+
+/** Polls `fn` until it returns a value (generous limits: readiness only, never a duration check). */
+export async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+/** Collapses every node of a view (its title bar's Collapse All). */
+export async function collapseAll(page: Page, title: string): Promise<void> {
+  const view = pane(page, title);
+  await view.locator('.pane-header').hover();
+  await view
+    .locator('.pane-header .action-label[aria-label="Collapse All"]')
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+}

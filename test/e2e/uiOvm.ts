@@ -3,20 +3,9 @@
 // runbook in its terminal to the end. The Manager is test/e2e/ovmLab.ts (REST lab, repositories and Manager host on sshd).
 import * as path from 'node:path';
 import { Page } from './browser';
-import { clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import { E2eOvmLab } from './ovmLab';
 import { listRunbookStates } from '../../src/core/runbook';
-
-/** Polls `fn` until it returns a value (generous limits: readiness only, never a duration check). */
-async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(300);
-  }
-}
 
 export async function ovmChecks(o: {
   page: Page;
@@ -31,11 +20,7 @@ export async function ovmChecks(o: {
   const quick = page.locator('.quick-input-widget');
 
   await check('the Oracle VM tree: server pool, servers (ovs2 in maintenance), the VMs they run', async () => {
-    await infra().locator('.pane-header').hover();
-    await infra()
-      .locator('.pane-header .action-label[aria-label="Collapse All"]')
-      .click({ timeout: 5_000 })
-      .catch(() => undefined);
+    await collapseAll(page, 'Infrastructure');
     await expand(infra(), `admin @ https://127.0.0.1:${ovm.lab.port}`);
     await expand(infra(), 'pool1');
     await expand(infra(), 'ovs1');
@@ -59,8 +44,11 @@ export async function ovmChecks(o: {
       const job = pane(page, 'Jobs').locator('.monaco-list-row', { hasText: 'Back up db01' }).first();
       await job.waitFor({ timeout: 60_000 });
       await shot('ovm-3-backup-in-jobs.png');
-      await until(page, 'the backup job to succeed', async () =>
-        /succeeded/.test(await job.innerText().catch(() => '')) ? true : undefined,
+      await until(
+        page,
+        'the backup job to succeed',
+        async () => (/succeeded/.test(await job.innerText().catch(() => '')) ? true : undefined),
+        120_000,
       );
       await shot('ovm-4-backup-succeeded.png');
       const files = filesBelow(path.join(o.workspace, 'backups', 'db01'));

@@ -3,7 +3,7 @@
 // VMware's simulator with the fixed inventory of test/peers/vcsim/vcsimLab.ts, connection "vcenter".
 import * as path from 'node:path';
 import { Page } from './browser';
-import { clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import {
   VCSIM_LAB_DATASTORES as DS,
   VCSIM_LAB_SNAPSHOTS,
@@ -13,27 +13,6 @@ import {
 import { VCENTER_CONNECTION as VC } from '../../src/cli/labVerb';
 
 const RESTORED = 'ui-vc-restored';
-
-/** Polls `fn` until it returns a value (generous limits: readiness only, never a duration check). */
-async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(300);
-  }
-}
-
-/** Collapses every node of a view (its title bar's Collapse All). */
-async function collapseAll(page: Page, title: string): Promise<void> {
-  const view = pane(page, title);
-  await view.locator('.pane-header').hover();
-  await view
-    .locator('.pane-header .action-label[aria-label="Collapse All"]')
-    .click({ timeout: 5_000 })
-    .catch(() => undefined);
-}
 
 export async function vcenterChecks(o: {
   page: Page;
