@@ -99,11 +99,11 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
     assert.equal(job?.kind, 'backup-vm');
     assert.equal(job.state, 'succeeded', JSON.stringify(job));
     assert.ok(
-      job.log.some((l) => /^Cold clone, then back up the clone’s files \(recommended/.test(l)),
+      job.log.some((l) => /Cold clone, then back up the clone’s files \(recommended/.test(l)),
       job.log.join('\n'),
     );
     assert.ok(
-      job.log.some((l) => /^stopping web01/.test(l)),
+      job.log.some((l) => / stopping web01 \(it is RUNNING\)/.test(l)),
       job.log.join('\n'),
     );
     api.trees.backups.refresh();
