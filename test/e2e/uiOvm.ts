@@ -84,7 +84,7 @@ export async function ovmChecks(o: {
             if (!shotDialog) await shot('ovm-5-runbook-confirm.png');
             shotDialog = true;
             await dialog
-              .locator('.monaco-button')
+              .locator('.monaco-button', { hasNotText: 'Cancel' })
               .first()
               .click()
               .catch(() => undefined);
