@@ -53,8 +53,8 @@ Verbs:
   backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]
                                          Oracle VM (guide §12.2, its trade-off printed first): M = cold-clone (default:
                                          clone into R, copy the clone's files over SFTP, delete the clone) or copy-stopped
-                                         (the stopped VM's own files); --stop stops a running VM first; hot-clone and
-                                         ova-export are described but not run
+                                         (the stopped VM's own files); --stop stops a running VM first; hot-clone (the
+                                         running VM, OCFS2 only) needs --confirm-hot-clone; ova-export is not offered
   restore <backup-id> --sr REPO [--pool POOL] [--name N] [--networks OLD=NEW,...] [--preserve-macs]
                                          Oracle VM: files into repository REPO over SFTP, the Manager's refresh imports
                                          them, then the VM goes into POOL (default the backed-up VM's)
