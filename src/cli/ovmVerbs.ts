@@ -46,7 +46,7 @@ export async function ovmBackupVerb(
   if (running.length && !opts.stop && opts.method !== 'hot-clone')
     process.stderr.write(
       printable(
-        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it, and its files are not copied while it runs (add --stop to stop it first)\n`,
+        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)\n`,
       ),
     );
   return backupVms(p, vms, opts, !!a.flags.json, out);
