@@ -39,7 +39,7 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
       timer = setTimeout(() => {
         console.error('extension host suite timed out');
         resolve(99);
-      }, 240_000);
+      }, 600_000);
     });
     return await Promise.race([exit, timeout]);
   } finally {
