@@ -2,12 +2,12 @@
 // to a timeout, `*` / class / class/ref subscriptions), event.inject, and the deprecated event.register / next /
 // unregister queue (EVENTS_LOST, SESSION_NOT_REGISTERED).
 //
-// Every store mutation becomes an event: add/remove bump the generation directly (store.ts); changes made in place
-// (a field set, a task's progress) are found by a sweep that compares each record with its last serialisation and
-// gives the changed ones a new generation, as xapi's database write would. The sweep runs after every RPC call and
-// store change (coalesced), and every 100 ms while a call is blocked waiting, once a client has used events.
+// Every write of the store is an event, as in xapi's database: the write stamps the row with a new generation
+// (store.ts, `Stat.modified`) and signals the hub, which wakes the blocked calls (xapi_event.ml `From.add` broadcasts
+// its condition, `From.wait2` waits on it). A woken event.from compares each row's generation with its token
+// (`Table.fold_over_recent`) and serialises only the rows that changed; nothing runs while nothing is written.
 import { XapiError } from './errors';
-import { CLASSES, XapiStore } from './store';
+import { CLASSES, RowWrite, XapiStore, plainCopy } from './store';
 
 type Sub = { kind: 'all' } | { kind: 'class'; cls: string } | { kind: 'object'; cls: string; ref: string };
 
@@ -68,75 +68,76 @@ interface Registration {
 export const XAPI_EVENT_QUEUE_BYTES = 10_000_000;
 
 export class EventHub {
-  private active = false;
-  private readonly last = new Map<string, string>();
-  private tombstonesSeen = 0;
-  private sweepQueued = false;
   private readonly wakers = new Set<() => void>();
-  private poll?: NodeJS.Timeout;
+  private wakeQueued = false;
   private closed = false;
+  /** Rows written since the last flush to the deprecated queue, by key (only while a session is registered). */
+  private pending = new Map<string, RowWrite>();
+  private flushQueued = false;
   // deprecated event.next queue
   private queue: { id: number; size: number; ev: XapiEvent }[] = [];
   private nextId = 0;
   private highestForgotten = -1;
   private readonly registrations = new Map<string, Registration>();
+  /** How many records the hub has serialised (event snapshots): grows with what changed, not with the pool's size. */
+  serialisations = 0;
 
   constructor(
     private readonly store: XapiStore,
     private readonly isSessionAlive: (s: string) => boolean,
     private readonly maxQueueBytes = XAPI_EVENT_QUEUE_BYTES,
   ) {
-    store.onChange = () => this.schedule();
+    store.onWrite = (w) => this.written(w);
   }
 
-  /** Asks for a sweep soon (coalesced); a no-op until a client has used events. */
-  schedule(): void {
-    if (!this.active || this.sweepQueued) return;
-    this.sweepQueued = true;
-    setImmediate(() => {
-      this.sweepQueued = false;
-      this.sweep();
+  /** A write of the store: blocked calls wake once the writer's synchronous work is done (coalesced). */
+  private written(w: RowWrite): void {
+    if (this.registrations.size > 0 && EVENT_CLASSES.includes(w.cls as never)) {
+      const key = `${w.cls}\0${w.ref}`;
+      const before = this.pending.get(key);
+      // added and changed since the last flush: still an add; anything then removed: a del
+      this.pending.set(key, before?.op === 'add' && w.op === 'mod' ? { ...w, op: 'add' } : w);
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        setImmediate(() => this.flush());
+      }
+    }
+    if (this.wakeQueued || this.wakers.size === 0) return;
+    this.wakeQueued = true;
+    queueMicrotask(() => {
+      this.wakeQueued = false;
+      this.wakeAll();
     });
   }
 
-  private activate(): void {
-    if (this.active) return;
-    this.active = true;
-    for (const cls of EVENT_CLASSES)
-      for (const [ref, rec] of this.store.table(cls)) this.last.set(`${cls}\0${ref}`, JSON.stringify(rec));
-    this.tombstonesSeen = this.store.tombstones.length;
+  /** A copy of a row as an event carries it; counted. */
+  private snapshot(cls: string, ref: string): Record<string, unknown> | undefined {
+    const rec = this.store.plain(cls, ref);
+    if (!rec) return undefined;
+    this.serialisations++;
+    return plainCopy(rec);
   }
 
-  /** Finds what changed since the last sweep, gives in-place changes a generation, feeds the event.next queue. */
-  sweep(): void {
-    if (!this.active) return;
-    const changes: { gen: number; ev: XapiEvent }[] = [];
-    for (const cls of EVENT_CLASSES) {
-      const lc = cls.toLowerCase();
-      for (const [ref, rec] of this.store.table(cls)) {
-        const key = `${cls}\0${ref}`;
-        const json = JSON.stringify(rec);
-        const prev = this.last.get(key);
-        if (prev === json) continue;
-        this.last.set(key, json);
-        const op = prev === undefined ? 'add' : 'mod';
-        const gen = op === 'add' ? (this.store.ctime.get(ref) ?? 0) : this.store.markModified(ref);
-        changes.push({ gen, ev: { id: '', timestamp: '', class: lc, operation: op, ref, snapshot: JSON.parse(json) } });
-      }
+  /** Feeds the deprecated event.next queue with the rows written since the last flush, in generation order. */
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.pending.size === 0) return;
+    const writes = [...this.pending.values()].sort((a, b) => a.gen - b.gen);
+    this.pending = new Map();
+    for (const w of writes) {
+      const lc = w.cls.toLowerCase();
+      if (!this.registered(lc, w.ref)) continue;
+      const snapshot = w.op === 'del' ? undefined : this.snapshot(w.cls, w.ref);
+      if (w.op !== 'del' && !snapshot) continue;
+      this.enqueue({
+        id: '',
+        timestamp: '',
+        class: lc,
+        operation: w.op,
+        ref: w.ref,
+        ...(snapshot ? { snapshot } : {}),
+      });
     }
-    const tombs = this.store.tombstones;
-    for (; this.tombstonesSeen < tombs.length; this.tombstonesSeen++) {
-      const t = tombs[this.tombstonesSeen];
-      this.last.delete(`${t.cls}\0${t.ref}`);
-      if (EVENT_CLASSES.includes(t.cls as never))
-        changes.push({
-          gen: t.dtime,
-          ev: { id: '', timestamp: '', class: t.cls.toLowerCase(), operation: 'del', ref: t.ref },
-        });
-    }
-    if (changes.length === 0) return;
-    changes.sort((a, b) => a.gen - b.gen);
-    for (const c of changes) this.enqueue(c.ev);
     this.wakeAll();
   }
 
@@ -146,22 +147,22 @@ export class EventHub {
     for (const f of w) f();
   }
 
-  /** Resolves on the next change, on `deadline` (ms epoch), or on close; polls with sweeps meanwhile. */
+  /** Resolves on the next write, on `deadline` (ms epoch), or on close (xapi_event.ml `From.wait2`). */
   private wait(deadline: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         this.wakers.delete(done);
-        if (this.wakers.size === 0 && this.poll) {
-          clearInterval(this.poll);
-          this.poll = undefined;
-        }
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, deadline - Date.now())).unref();
       this.wakers.add(done);
-      if (!this.poll) this.poll = setInterval(() => this.sweep(), 100).unref();
     });
+  }
+
+  /** How many event calls are blocked waiting for a write. */
+  get waiting(): number {
+    return this.wakers.size;
   }
 
   /** Wakes every blocked call (lab shutdown, a session logged out). */
@@ -187,12 +188,10 @@ export class EventHub {
     token: unknown,
     timeout: unknown,
   ): Promise<{ events: XapiEvent[]; valid_ref_counts: Record<string, number>; token: string }> {
-    this.activate();
     const since = parseToken(String(token ?? ''));
     const subs = parseSubs(classes);
     const deadline = Date.now() + Math.max(0, Number(timeout) || 0) * 1000;
     for (;;) {
-      this.sweep();
       const r = this.collect(subs, since);
       if (r.events.length > 0 || Date.now() >= deadline) return { ...r, valid_ref_counts: this.refCounts() };
       await this.wait(deadline);
@@ -206,30 +205,26 @@ export class EventHub {
     const mods: XapiEvent[] = [];
     const deletes: XapiEvent[] = [];
     let last = since;
-    const ev = (
-      lc: string,
-      op: XapiEvent['operation'],
-      ref: string,
-      gen: number,
-      snapshot?: Record<string, unknown>,
-    ): XapiEvent => ({
+    const ev = (lc: string, op: XapiEvent['operation'], ref: string, gen: number, snapshot?: unknown): XapiEvent => ({
       id: String(gen),
       timestamp: '0.0',
       class: lc,
       operation: op,
       ref,
-      ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}),
+      ...(snapshot ? { snapshot: snapshot as Record<string, unknown> } : {}),
     });
     for (const cls of EVENT_CLASSES) {
       const lc = cls.toLowerCase();
-      if (!tableMatches(subs, lc)) continue;
-      for (const [ref, rec] of s.table(cls)) {
+      // Table.fold_over_recent: rows whose generation is newer than the token; a table with no newer write is skipped
+      if (!tableMatches(subs, lc) || (s.classGen.get(cls) ?? 0) <= since) continue;
+      for (const ref of s.plainTable(cls).keys()) {
         const c = s.ctime.get(ref) ?? 0;
         const m = s.mtime.get(ref) ?? c;
         if (m <= since || !objectMatches(subs, lc, ref)) continue;
         last = Math.max(last, m);
-        if (c > since) creates.push(ev(lc, 'add', ref, c, rec));
-        mods.push(ev(lc, 'mod', ref, m, rec));
+        const snapshot = this.snapshot(cls, ref); // one copy serves both events of a row created since
+        if (c > since) creates.push(ev(lc, 'add', ref, c, snapshot));
+        mods.push(ev(lc, 'mod', ref, m, snapshot));
       }
     }
     for (const t of s.tombstones) {
@@ -249,25 +244,20 @@ export class EventHub {
 
   /** event.inject(class, ref): touches the row; the token returned makes event.from report it. */
   inject(cls: string, ref: unknown): string {
-    this.activate();
-    this.sweep();
+    this.flush();
     const g = this.store.touch(cls, String(ref));
-    this.enqueue({
-      id: '',
-      timestamp: '',
-      class: cls.toLowerCase(),
-      operation: 'mod',
-      ref: String(ref),
-      snapshot: structuredClone(this.store.must(cls, ref)),
-    });
-    this.wakeAll();
+    this.flush(); // the deprecated queue gets the touch at once, as xapi's event_add
     return formatToken(g - 1);
   }
 
   // ---- deprecated event.register / event.next / event.unregister ------------------------------------------------
 
+  private registered(lc: string, ref: string): boolean {
+    for (const r of this.registrations.values()) if (objectMatches(r.subs, lc, ref)) return true;
+    return false;
+  }
+
   private enqueue(ev: XapiEvent): void {
-    if (![...this.registrations.values()].some((r) => objectMatches(r.subs, ev.class, ev.ref))) return;
     const id = this.nextId++;
     const e = { ...ev, id: String(id), timestamp: `${Math.floor(Date.now() / 1000)}.` };
     const size = JSON.stringify(e).length;
@@ -282,14 +272,12 @@ export class EventHub {
 
   /** event.get_current_id: the id the next queued event will get. */
   currentId(): number {
-    this.activate();
-    this.sweep();
+    this.flush();
     return this.nextId;
   }
 
   register(session: string, classes: unknown): void {
-    this.activate();
-    this.sweep();
+    this.flush();
     const subs = parseSubs(classes);
     const r = this.registrations.get(session) ?? { lastId: this.nextId, subs: [] };
     r.subs = [...subs, ...r.subs];
@@ -307,7 +295,7 @@ export class EventHub {
   async next(session: string): Promise<XapiEvent[]> {
     if (!this.registrations.has(session)) throw new XapiError('SESSION_NOT_REGISTERED', [session]);
     for (;;) {
-      this.sweep();
+      this.flush();
       const r = this.registrations.get(session);
       if (!r) throw new XapiError('SESSION_INVALID', [session]);
       const start = r.lastId;

@@ -59,6 +59,12 @@ export interface XapiLabOptions {
    * db_restore_fuse_time) and how long it answers nothing. Default { fuseMs: 100, downMs: 500 }.
    */
   toolstack?: ToolstackTiming;
+  /**
+   * Benchmarks: a JSON-RPC reply to a call that wrote the database carries `x-lab-write-hrtime`, the monotonic clock
+   * (process.hrtime, shared by the processes of one machine) in ns at its first write, so a client can time an
+   * event from the lab's write. Default: the environment's VMBACKUP_LAB_WRITE_TIMES=1. Never part of XAPI.
+   */
+  writeTimes?: boolean;
 }
 
 /** One listener per pool host, at the host's `address` and the lab's common port. */
@@ -78,6 +84,8 @@ export interface XapiLab {
   close(): Promise<void>;
   faults: XapiFaults;
   store: XapiStore;
+  /** The event hub (its `serialisations` counts the records it copied into events). */
+  events: EventHub;
   /** "METHOD path" and RPC method names only (never params), from every host's listener. */
   requests: string[];
 }
@@ -103,6 +111,7 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
   await loadXxh64();
   setDenseDisks(!!opts.denseDisks);
   const store = new XapiStore(opts.seed ?? 42);
+  store.writeTimes = opts.writeTimes ?? process.env.VMBACKUP_LAB_WRITE_TIMES === '1';
   seedInventory(store, {
     hosts: opts.hosts ?? 3,
     vmsPerHost: opts.vmsPerHost ?? 4,
@@ -254,6 +263,7 @@ export async function startXapiLab(opts: XapiLabOptions = {}): Promise<XapiLab> 
     port,
     faults,
     store,
+    events,
     requests,
     hosts,
     close: () => {

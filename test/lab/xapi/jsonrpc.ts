@@ -45,8 +45,12 @@ export async function handleJsonRpc(ctx: RpcContext, req: IncomingMessage, res: 
   }
   const v2 = msg.jsonrpc === '2.0';
   let out: unknown;
+  const gen = ctx.store.generation();
+  let writtenAt: bigint | undefined;
   try {
-    const result = await dispatch(ctx, msg.method, msg.params);
+    const pending = dispatch(ctx, msg.method, msg.params);
+    if (ctx.store.writeTimes) writtenAt = ctx.store.writeTimeOf(gen + 1); // a setter writes before its first await
+    const result = await pending;
     out = v2 ? { jsonrpc: '2.0', result, id: msg.id } : { result, error: null, id: msg.id };
   } catch (e) {
     const err = e instanceof XapiError ? e : new XapiError('INTERNAL_ERROR', [String(e)]);
@@ -60,6 +64,10 @@ export async function handleJsonRpc(ctx: RpcContext, req: IncomingMessage, res: 
     ctx.faults.slowNextReply = undefined;
     await delay(slow.ms);
   }
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...(writtenAt !== undefined ? { 'x-lab-write-hrtime': String(writtenAt) } : {}),
+  });
   res.end(body);
 }

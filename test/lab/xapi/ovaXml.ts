@@ -2,7 +2,7 @@
 // Every object reached from the exported VMs gets an id `Ref:N` (make_id, counted per export); every other reference
 // becomes OpaqueRef:NULL (lookup) or is dropped from sets (filter), so no dangling pointer leaves the pool.
 import { EPOCH } from './records';
-import { NULL_REF, Rec, XapiStore } from './store';
+import { NULL_REF, Rec, XapiStore, plainCopy } from './store';
 import { valueXml } from './xmlrpcCodec';
 import { xmlEscape } from './xmlrpcValue';
 
@@ -71,7 +71,7 @@ function addVdi(store: XapiStore, t: ExportTable, vdiRef: string): void {
 function exportedRecord(cls: string, rec: Rec, t: ExportTable, o: OvaOptions): Rec {
   const pps = !!o.preservePowerState;
   const meta = !!o.withSnapshotMetadata;
-  const r = structuredClone(rec);
+  const r = plainCopy(rec);
   switch (cls) {
     case 'VM':
       return {

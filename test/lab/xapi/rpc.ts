@@ -208,7 +208,7 @@ function genericCall(
   const t = s.table(cls);
   if (name === 'get_all_records') {
     arity(method, a, 1);
-    return { found: true, value: Object.fromEntries(t) };
+    return { found: true, value: Object.fromEntries(s.plainTable(cls)) }; // serialised as they are, untracked
   }
   if (name === 'get_all') {
     arity(method, a, 1);
@@ -369,15 +369,8 @@ async function eventCall(ctx: RpcContext, method: string, a: unknown[]): Promise
   }
 }
 
+/** Runs one XenAPI call; what it writes wakes the blocked event calls by itself (store.ts, events.ts). */
 export async function dispatch(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
-  try {
-    return await dispatchInner(ctx, method, params);
-  } finally {
-    ctx.events.schedule(); // in-place changes the call made become events
-  }
-}
-
-async function dispatchInner(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
   ctx.log.push(method);
   if (method === 'session.login_with_password') {
     arity(method, params, 2, 4);

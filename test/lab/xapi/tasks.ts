@@ -55,7 +55,6 @@ export class TaskManager {
   progress(ref: string, p: number): void {
     const t = this.get(ref);
     if (t && t.status === 'pending') t.progress = Math.min(0.99, Math.max(t.progress, p));
-    this.store.notify();
   }
 
   /** Consumes faults.failNextTask if it targets `method`. */
@@ -76,7 +75,6 @@ export class TaskManager {
     t.finished = xapiDate();
     t.result = result === undefined || result === '' ? '' : valueXml(result);
     t.allowed_operations = [];
-    this.store.notify();
   }
 
   fail(ref: string, error: string[]): void {
@@ -86,7 +84,6 @@ export class TaskManager {
     t.finished = xapiDate();
     t.error_info = error;
     t.allowed_operations = [];
-    this.store.notify();
   }
 
   cancel(ref: string): void {
@@ -98,7 +95,6 @@ export class TaskManager {
     t.allowed_operations = [];
     // The cancelled operation unwinds and with_vm_operation's cleanup drops it from current_operations.
     this.unlocks.get(ref)?.();
-    this.store.notify();
   }
 
   /** Runs `work` after `steps` progress ticks; honours cancellation and injected failures. */
@@ -108,13 +104,11 @@ export class TaskManager {
     const lockRec = r.lock ? this.store.get(r.lock.cls, r.lock.ref) : undefined;
     if (lockRec && r.lock) {
       lockRec.current_operations[ref] = r.lock.op;
-      this.store.notify();
     }
     const unlock = (): void => {
       this.unlocks.delete(ref);
       if (lockRec) {
         delete lockRec.current_operations[ref];
-        this.store.notify();
       }
     };
     this.unlocks.set(ref, unlock);

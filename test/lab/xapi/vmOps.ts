@@ -1,7 +1,7 @@
 // VM / VDI lifecycle operations with xapi_vm_lifecycle power-state rules.
 import { XapiError } from './errors';
 import { attachDisk, addVif, EPOCH, newVdi, refreshVmAllowedOps, vmRecord } from './records';
-import { NULL_REF, Rec, XapiStore, xapiDate } from './store';
+import { NULL_REF, Rec, XapiStore, plainCopy, xapiDate } from './store';
 
 /** A prepared operation: `check` validates synchronously, `apply` mutates (run at task end for Async). */
 /** `lockVm` / `lockVdi`: the object whose current_operations carry the task while it runs. */
@@ -128,7 +128,7 @@ export class VmOps {
     const newRef = s.add(
       'VM',
       vmRecord(name, {
-        ...structuredClone({
+        ...plainCopy({
           ...vm,
           uuid: '',
           VBDs: [],
