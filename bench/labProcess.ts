@@ -10,12 +10,18 @@ export interface LabProcess {
   stop(): void;
 }
 
-export async function startLabProcess(args: string[], password: string, prefix: string[] = []): Promise<LabProcess> {
+/** `env`: more environment for the lab (e.g. VMBACKUP_LAB_WRITE_TIMES=1, see the XAPI lab's `writeTimes`). */
+export async function startLabProcess(
+  args: string[],
+  password: string,
+  prefix: string[] = [],
+  env: Record<string, string> = {},
+): Promise<LabProcess> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-'));
   const cli = path.resolve(__dirname, '../../dist/cli.js');
   const [cmd, ...cmdArgs] = [...prefix, process.execPath, cli, 'lab', '--workspace', workspace, ...args];
   const child: ChildProcess = spawn(cmd, cmdArgs, {
-    env: { ...process.env, VMBACKUP_PASSWORD_LAB: password },
+    env: { ...process.env, ...env, VMBACKUP_PASSWORD_LAB: password },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

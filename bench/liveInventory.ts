@@ -1,6 +1,6 @@
 // Live inventory at scale against the lab in a child process: the first load of a 10,000-VM / 100-host pool against
-// `curl` fetching the same records in the same run, expanding a host of 1,000 VMs after it, an event from another
-// session to the provider's listener, and the memory the records take.
+// `curl` fetching the same records in the same run, expanding a host of 1,000 VMs after it, an event from the lab's
+// write to the record cache's change callback, and the memory the records take.
 // Alone: npm run compile-tests && npm run build && node --expose-gc out/bench/liveInventory.js
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
@@ -43,20 +43,29 @@ function curlAllRecords(url: string, session: string): Promise<number> {
   });
 }
 
-async function jsonRpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+/** A JSON-RPC call; `writtenAt`: the lab's monotonic clock (ns) at the call's first write (x-lab-write-hrtime). */
+async function jsonRpc(
+  url: string,
+  method: string,
+  params: unknown[],
+): Promise<{ result: unknown; writtenAt?: bigint }> {
   const r = await fetch(`${url}/jsonrpc`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
   });
-  return ((await r.json()) as { result: unknown }).result;
+  const at = r.headers.get('x-lab-write-hrtime');
+  return { result: ((await r.json()) as { result: unknown }).result, writtenAt: at ? BigInt(at) : undefined };
 }
 
 const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
 
 /** First load vs curl (alternating, median of `rounds`), memory, and event latency, on 100 hosts × 100 VMs. */
 async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
-  const lab = await startLabProcess(['--hosts', '100', '--vms', '100'], PASSWORD, prefix);
+  // the lab stamps the time of its writes on its replies (x-lab-write-hrtime) for the event row
+  const lab = await startLabProcess(['--hosts', '100', '--vms', '100'], PASSWORD, prefix, {
+    VMBACKUP_LAB_WRITE_TIMES: '1',
+  });
   try {
     const ref = await connect(lab.url);
     const session = ref.xapi.sessionRef!;
@@ -112,16 +121,16 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
 }
 
 /**
- * A VM renamed by another session → the provider's watch listener has it (median of `n`): from the moment the lab's
- * event.from answer arrives (the lab emitted the event) to the listener — our part; and from sending the change — end
- * to end, which includes the lab finding the change (its sweep of every record: seconds at 10,000 VMs).
+ * A VM renamed by another session → the record cache's change callback (the provider's watch listener runs in it),
+ * median of `n`: from the lab's write (its x-lab-write-hrtime: process.hrtime is CLOCK_MONOTONIC, one clock for the
+ * processes of a machine) — the goal's measure; and our part alone, from the moment the event.from answer arrived.
  */
 async function eventLatency(url: string, n: number): Promise<Row> {
   const p = await connect(url);
   const vm = (await p.listVms())[0];
-  const other = await jsonRpc(url, 'session.login_with_password', ['root', PASSWORD, '2.21', 'bench']);
+  const other = (await jsonRpc(url, 'session.login_with_password', ['root', PASSWORD, '2.21', 'bench'])).result;
   const fromReply: number[] = [];
-  const endToEnd: number[] = [];
+  const fromWrite: number[] = [];
   let replied = 0n;
   const call = p.xapi.callInSession.bind(p.xapi);
   p.xapi.callInSession = async <T>(m: string, params: unknown[], signal?: AbortSignal): Promise<T> => {
@@ -129,31 +138,31 @@ async function eventLatency(url: string, n: number): Promise<Row> {
     replied = process.hrtime.bigint();
     return r;
   };
-  let waiting: { name: string; t0: bigint; done: () => void } | undefined;
+  let waiting: { name: string; done: (at: bigint) => void } | undefined;
   const stop = p.watch((c) => {
     const hit = c.vms.find((v) => v.id === vm.id);
     if (!waiting || hit?.name !== waiting.name) return;
     const now = process.hrtime.bigint();
     fromReply.push(Number(now - replied) / 1e6);
-    endToEnd.push(Number(now - waiting.t0) / 1e6);
     const d = waiting.done;
     waiting = undefined;
-    d();
+    d(now);
   });
   await new Promise((r) => setTimeout(r, 500)); // the loop is blocked in event.from
   for (let i = 0; i < n; i++) {
     const name = `bench event ${i}`;
-    await new Promise<void>((done) => {
-      waiting = { name, t0: process.hrtime.bigint(), done };
-      void jsonRpc(url, 'VM.set_name_label', [other, vm.id, name]);
-    });
+    const applied = new Promise<bigint>((done) => (waiting = { name, done }));
+    const { writtenAt } = await jsonRpc(url, 'VM.set_name_label', [other, vm.id, name]);
+    const at = await applied;
+    if (writtenAt === undefined) throw new Error('the lab did not report the time of its write (x-lab-write-hrtime)');
+    fromWrite.push(Number(at - writtenAt) / 1e6);
   }
   stop();
   await p.disconnect();
   return [
-    `live inventory: a VM renamed by another session → provider listener, 10,000-VM pool (median of ${n})`,
-    `${median(fromReply).toFixed(2)} ms after the lab's answer`,
-    `goal < 50 ms; max ${Math.max(...fromReply).toFixed(2)} ms; end to end from sending the change ${median(endToEnd).toFixed(0)} ms (the lab's sweep)`,
+    `live inventory: a VM renamed by another session: the lab's write → record cache change callback, 10,000-VM pool (median of ${n})`,
+    `${median(fromWrite).toFixed(1)} ms`,
+    `goal < 50 ms; max ${Math.max(...fromWrite).toFixed(1)} ms; of which ours (event.from answer received → callback) ${median(fromReply).toFixed(2)} ms. Real xapi waits 50 ms more before answering (xapi_event.ml from_inner: Thread.delay 0.05); the lab does not`,
   ];
 }
 
