@@ -10,6 +10,12 @@ import { XenVm, isRealVm } from './xenRecords';
 export const CACHED_CLASSES = ['pool', 'host', 'VM', 'VDI', 'VBD', 'SR', 'PBD', 'VIF', 'network', 'task'] as const;
 export type CachedClass = (typeof CACHED_CLASSES)[number];
 
+/**
+ * The order of the first load's requests: by the size of the reply in a pool (a VM record is about 2.3 kB, a VDI
+ * 1 kB, a VIF 0.8 kB, a VBD 0.6 kB; network records list every VIF), the largest first.
+ */
+const FETCH_ORDER: readonly CachedClass[] = ['VM', 'VDI', 'VIF', 'VBD', 'network', 'SR', 'host', 'PBD', 'task', 'pool'];
+
 /** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
 export interface RecordChange {
   cls: string;
@@ -205,19 +211,23 @@ export class XenRecordCache {
     return this.catching;
   }
 
-  /** Fetches every table (in parallel) after an event.inject token on the pool (XO's order: token, then records). */
+  /**
+   * Fetches every table (in parallel) after an event.inject token on the pool (XO's order: token, then records).
+   * The largest tables are asked first (FETCH_ORDER): xapi answers the requests as they come, so the client parses
+   * each big reply while the server still serialises the next ones, and what is left after the last answer is the
+   * parsing of a small one. Each reply's map becomes the table itself (its prototype dropped in place, no copy).
+   */
   private async reload(): Promise<void> {
     const pools = await this.xapi.call<Table>('pool.get_all_records');
     const pool = Object.keys(pools)[0];
     const token = pool ? await this.xapi.call<string>('event.inject', 'pool', pool) : '';
     const fetched = await Promise.all(
-      CACHED_CLASSES.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))),
+      FETCH_ORDER.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))),
     );
     this.tables.clear();
     this.byPlacement.clear();
-    CACHED_CLASSES.forEach((c, i) =>
-      this.tables.set(lower(c), Object.assign(Object.create(null) as Table, fetched[i])),
-    );
+    // null prototype: a ref such as "constructor" or "__proto__" is a plain key (JSON.parse made them own properties)
+    FETCH_ORDER.forEach((c, i) => this.tables.set(lower(c), Object.setPrototypeOf(fetched[i], null) as Table));
     for (const [ref, v] of Object.entries(this.all<XenVm>('VM'))) this.place(ref, undefined, v);
     this.token = token;
     this.loads++;

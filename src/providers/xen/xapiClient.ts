@@ -1,5 +1,6 @@
 // XAPI over JSON-RPC v2 (POST /jsonrpc) with session handling, pool-master redirection and task polling.
 import { AxiosInstance } from 'axios';
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createHttp } from '../../transport/http';
 import { socketTarget } from '../../transport/openSocket';
@@ -323,12 +324,12 @@ export class XapiClient {
       { jsonrpc: '2.0', method, params, id },
       {
         headers: { 'Content-Type': 'application/json' },
-        responseType: 'json',
+        responseType: 'arraybuffer',
         signal,
         maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
       },
     );
-    const body = res.data as { result?: T; error?: unknown } | string;
+    const body = parseReply(res.data as Buffer) as { result?: T; error?: unknown } | string;
     if (typeof body !== 'object' || body === null)
       throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
     if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
@@ -339,6 +340,21 @@ export class XapiClient {
 
   private makeHttp(): AxiosInstance {
     return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint });
+  }
+}
+
+/**
+ * A JSON-RPC reply body as JSON, or as text when it is not JSON (a proxy's or xapi's HTML error page). A body that is
+ * all ASCII (as the records of a pool with Latin-script names are) is read as Latin-1, which is a copy, instead of
+ * being decoded as UTF-8 — a pass of its own over the 50 MB that get_all_records sends for a 10,000-VM pool; any other
+ * body is decoded as UTF-8.
+ */
+function parseReply(buf: Buffer): unknown {
+  const text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
