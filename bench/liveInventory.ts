@@ -44,6 +44,27 @@ function curlAllRecords(url: string, session: string): Promise<number> {
 }
 
 /** A JSON-RPC call; `writtenAt`: the lab's monotonic clock (ns) at the call's first write (x-lab-write-hrtime). */
+/**
+ * The least any client that reads the records does: the same parallel get_all_records with fetch() and JSON.parse of
+ * each body, nothing kept. Seconds, and CPU seconds of this process.
+ */
+async function bareParse(url: string, session: string): Promise<{ seconds: number; cpuSeconds: number }> {
+  const c0 = process.cpuUsage();
+  const t = process.hrtime.bigint();
+  await Promise.all(
+    CACHED_CLASSES.map(async (cls, i) => {
+      const r = await fetch(`${url}/jsonrpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', method: `${cls}.get_all_records`, params: [session], id: i }),
+      });
+      JSON.parse(await r.text());
+    }),
+  );
+  const c = process.cpuUsage(c0);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, cpuSeconds: (c.user + c.system) / 1e6 };
+}
+
 async function jsonRpc(
   url: string,
   method: string,
@@ -71,18 +92,29 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
     const session = ref.xapi.sessionRef!;
     const ours: number[] = [];
     const curl: number[] = [];
+    const oursCpu: number[] = [];
+    const bareWall: number[] = [];
+    const bareCpu: number[] = [];
     let rss = 0;
     let heap = 0;
     let vms = 0;
     await curlAllRecords(lab.url, session); // warm-up of the lab (JIT) for both
     await (await connect(lab.url)).listChildren();
     for (let r = 0; r < rounds; r++) {
+      const bare = async () => {
+        const b = await bareParse(lab.url, session);
+        bareWall.push(b.seconds);
+        bareCpu.push(b.cpuSeconds);
+      };
       const mine = async () => {
         const p = await connect(lab.url);
         global.gc?.();
         const heap0 = process.memoryUsage().heapUsed;
+        const c0 = process.cpuUsage();
         const m = await peakRssGrowth(() => timed(() => p.listChildren()));
+        const c = process.cpuUsage(c0);
         ours.push(m.value.seconds);
+        oursCpu.push((c.user + c.system) / 1e6);
         rss = Math.max(rss, m.mib);
         vms = (await p.listVms()).length;
         global.gc?.();
@@ -92,19 +124,21 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
       const theirs = async () => {
         curl.push(await curlAllRecords(lab.url, session));
       };
-      if (r % 2) {
-        await mine();
-        await theirs();
-      } else {
-        await theirs();
-        await mine();
-      }
+      // the three in rotating order, so that each follows each other one equally often
+      const order = [mine, theirs, bare];
+      for (let k = 0; k < order.length; k++) await order[(r + k) % order.length]();
     }
+    const list = (xs: number[]) => xs.map((s) => (s * 1000).toFixed(0)).join(', ');
     const rows: Row[] = [
       [
         `live inventory: first load, ${vms} VMs / 100 hosts (10 classes): ours / curl (median of ${rounds})`,
         `${ms(median(ours))} / ${ms(median(curl))}`,
-        `ratio ${(median(ours) / median(curl)).toFixed(2)} (goal ≤ 1.2); rounds ${ours.map((s) => (s * 1000).toFixed(0)).join(', ')} / ${curl.map((s) => (s * 1000).toFixed(0)).join(', ')} ms`,
+        `ratio ${(median(ours) / median(curl)).toFixed(2)} (goal ≤ 1.2); rounds ${list(ours)} / ${list(curl)} ms`,
+      ],
+      [
+        `live inventory: the same first load: ours / a bare client (fetch + JSON.parse of the same 10 replies, nothing kept)`,
+        `${ms(median(ours))} / ${ms(median(bareWall))}; CPU ${ms(median(oursCpu))} / ${ms(median(bareCpu))}`,
+        `ratio ${(median(ours) / median(bareWall)).toFixed(2)} (wall), ${(median(oursCpu) / median(bareCpu)).toFixed(2)} (CPU); rounds ${list(bareWall)} ms`,
       ],
       [
         `live inventory: memory of the records of ${vms} VMs`,
