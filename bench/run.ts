@@ -13,12 +13,14 @@ import { activationBench } from './activation';
 import { liveInventoryBenches } from './liveInventory';
 import { vsphereInventoryBench } from './vsphereInventory';
 import { vsphereBackupBench } from './vsphereBackup';
+import { vsphereLiveCacheBench } from './vsphereLiveCache';
 import { repoRoot } from '../test/e2e/codeServer';
 
 const PASSWORD = 'bench-lab-pw';
 const EXPORT_MIB = Number(process.env.BENCH_EXPORT_MIB ?? 2048);
 const IMPORT_MIB = Number(process.env.BENCH_IMPORT_MIB ?? 2048);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const VSPHERE_VMS = Number(process.env.BENCH_VSPHERE_VMS ?? 2000);
 const rows: Array<[string, string, string]> = [];
 const pinning = pinCpus();
 const ctx: JobContext = { signal: new AbortController().signal, log: () => undefined, progress: () => undefined };
@@ -139,7 +141,12 @@ async function main(): Promise<void> {
   if (ONLY.has('export')) await throughput(EXPORT_MIB, 'export');
   if (ONLY.has('import')) await throughput(IMPORT_MIB, 'import');
   if (ONLY.has('inventory')) rows.push(...(await liveInventoryBenches(pinning.labPrefix, ROUNDS)));
-  if (ONLY.has('vsphere')) rows.push(...(await vsphereInventoryBench(ROUNDS)), ...(await vsphereBackupBench(ROUNDS)));
+  if (ONLY.has('vsphere'))
+    rows.push(
+      ...(await vsphereInventoryBench(ROUNDS)),
+      ...(await vsphereLiveCacheBench(ROUNDS, VSPHERE_VMS)),
+      ...(await vsphereBackupBench(ROUNDS)),
+    );
   if (ONLY.has('extra')) rows.push(...(await extraBenches()));
   pinning.release();
   if (ONLY.has('activation'))

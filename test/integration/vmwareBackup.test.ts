@@ -4,33 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VendorError, isCancel } from '../../src/core/errors';
-import { JobContext } from '../../src/core/job';
 import { BackupRepository } from '../../src/core/repository';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
-import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
 import { filesBelow } from './filesBelow';
 
-function jobCtx(
-  signal = new AbortController().signal,
-  onFraction: (f: number) => void = () => undefined,
-): JobContext & { logs: string[] } {
-  const logs: string[] = [];
-  return {
-    signal,
-    logs,
-    log: (l) => {
-      logs.push(l);
-    },
-    progress: (p) => {
-      const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined);
-      if (f !== undefined) onFraction(f);
-    },
-  };
-}
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('vSphere backup and restore through the provider (vcsim)', function () {
@@ -73,7 +55,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
       path.join(dsDir('LocalDS_0'), vm.name, `${vm.name}.vmx`),
       `displayName = "${vm.name}"\nnvram = "${vm.name}.nvram"\nscsi0:0.fileName = "disk1.vmdk"\n`,
     );
-    const e = await p.backupVm(vm.id, { repository: repo }, jobCtx());
+    const e = await p.backupVm(vm.id, { repository: repo }, loggingCtx());
     assert.equal(path.relative(repo, e.dir).split(path.sep)[0], vm.name);
     assert.match(path.basename(e.dir), /^\d{4}-\d{2}-\d{2}-\d{6}-vm$/);
     const m = e.manifest!;
@@ -104,7 +86,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
 
   it('a second backup of the same VM is a second entry beside the first', async () => {
     const vm = vmNamed('DC0_H0_VM0');
-    const e = await p.backupVm(vm.id, { repository: repo }, jobCtx());
+    const e = await p.backupVm(vm.id, { repository: repo }, loggingCtx());
     const mine = new BackupRepository(repo).list().filter((x) => x.vmName === vm.name);
     assert.equal(mine.length, 2);
     assert.equal(path.dirname(mine[0].dir), path.dirname(mine[1].dir));
@@ -115,7 +97,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
   it('backs up a powered-off VM the same way', async () => {
     const vm = vmNamed('DC0_H0_VM1');
     await setPower(f.client, vm.id, false);
-    const ctx = jobCtx();
+    const ctx = loggingCtx();
     // As the VS Code command asks (compress: true): not applicable on vSphere, said in the log, the backup made.
     const e = await p.backupVm(vm.id, { repository: repo, compress: true }, ctx);
     assert.match(ctx.logs.join('\n'), /compression does not apply/);
@@ -134,7 +116,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
       .backupVm(
         vm.id,
         { repository: own },
-        jobCtx(ac.signal, (fr) => {
+        loggingCtx(ac.signal, (fr) => {
           if (fr > 0 && fr < 1) ac.abort();
         }),
       )
@@ -157,7 +139,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     const viaProxy = provider(proxy.url);
     try {
       await viaProxy.connect();
-      const err = await viaProxy.backupVm(vm.id, { repository: own }, jobCtx()).then(
+      const err = await viaProxy.backupVm(vm.id, { repository: own }, loggingCtx()).then(
         () => undefined,
         (x: unknown) => x,
       );
@@ -184,7 +166,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
   it('a file the datastore cannot serve fails with the vendor status verbatim, naming connection, datacenter, host and VM', async () => {
     const vm = vmNamed('DC0_H0_VM2');
     const own = tmp('vmbackup-vc-404-');
-    const ctx = jobCtx();
+    const ctx = loggingCtx();
     const log = ctx.log;
     ctx.log = (l) => {
       log(l);
@@ -213,16 +195,18 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     assert.ok(err instanceof VendorError && err.code === 'InvalidLogin', String(err));
     assert.match(err.message, /Login failure/);
     assert.ok(!err.message.includes('not-the-password-91') && !err.message.includes(VCSIM_PASSWORD));
-    const refused = await bad.backupVm(vmNamed('DC0_H0_VM0').id, { repository: tmp('vmbackup-vc-pw-') }, jobCtx()).then(
-      () => undefined,
-      (x: unknown) => x,
-    );
+    const refused = await bad
+      .backupVm(vmNamed('DC0_H0_VM0').id, { repository: tmp('vmbackup-vc-pw-') }, loggingCtx())
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
     assert.ok(refused instanceof VendorError && refused.code === 'InvalidLogin', String(refused));
   });
 
   it('restores next to the original: a new directory, the files uploaded, registered as a copy (new uuid, uuid.action = "create")', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
-    const ctx = jobCtx();
+    const ctx = loggingCtx();
     const vm = await p.restoreVm(entry, {}, ctx);
     assert.equal(vm.name, 'DC0_H0_VM0');
     const original = vmNamed('DC0_H0_VM0');
@@ -251,7 +235,11 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
   it('restores to another datastore under a new name, powered on', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM1')!;
     const target = inv.datastores.find((d) => d.name === 'LocalDS_1')!;
-    const vm = await p.restoreVm(entry, { storageId: target.id, name: 'restored "copy" | 2', powerOn: true }, jobCtx());
+    const vm = await p.restoreVm(
+      entry,
+      { storageId: target.id, name: 'restored "copy" | 2', powerOn: true },
+      loggingCtx(),
+    );
     assert.equal(vm.name, 'restored "copy" | 2');
     assert.equal(vm.powerState, 'running');
     const dir = path.join(dsDir('LocalDS_1'), 'restored _copy_ _ 2');
@@ -273,7 +261,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
 
   it('replacing the original is refused (NOT_SUPPORTED) before anything is uploaded', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
-    const err = await p.restoreVm(entry, { replaceOriginal: true }, jobCtx()).then(
+    const err = await p.restoreVm(entry, { replaceOriginal: true }, loggingCtx()).then(
       () => undefined,
       (x: unknown) => x,
     );
@@ -291,7 +279,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
       .restoreVm(
         entry,
         { storageId: 'LocalDS_1', name: 'never' },
-        jobCtx(ac.signal, (fr) => {
+        loggingCtx(ac.signal, (fr) => {
           if (fr > 0 && fr < 1) ac.abort();
         }),
       )

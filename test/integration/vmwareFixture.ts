@@ -51,8 +51,14 @@ export function vcsimSuite(suite: Mocha.Suite, opts: VcsimOptions = {}): () => V
   return () => f!;
 }
 
-/** A job context that records its log lines (`logs`) and ignores progress. */
-export function loggingCtx(signal = new AbortController().signal): JobContext & { logs: string[] } {
+/**
+ * A job context that records its log lines (`logs`); progress goes to `onFraction` as a fraction 0–1 (the reported
+ * fraction, else bytes done of the total), and is ignored without it.
+ */
+export function loggingCtx(
+  signal = new AbortController().signal,
+  onFraction: (f: number) => void = () => undefined,
+): JobContext & { logs: string[] } {
   const logs: string[] = [];
   return {
     signal,
@@ -60,7 +66,10 @@ export function loggingCtx(signal = new AbortController().signal): JobContext & 
     log: (l) => {
       logs.push(l);
     },
-    progress: () => undefined,
+    progress: (p) => {
+      const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined);
+      if (f !== undefined) onFraction(f);
+    },
   };
 }
 

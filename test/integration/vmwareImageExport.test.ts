@@ -4,39 +4,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, VendorError } from '../../src/core/errors';
-import { JobContext } from '../../src/core/job';
 import { exportVmImage, imageFiles } from '../../src/providers/vmware/vmwareImageExport';
 import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
-import { VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { VmwareFixture, loggingCtx, vcsimSuite } from './vmwareFixture';
+import { filesBelow } from './filesBelow';
 import { Journal } from '../../src/core/journal';
 import { beginTemporarySnapshot } from '../../src/providers/vmware/vmwareTemporarySnapshot';
 
-function jobCtx(
-  signal = new AbortController().signal,
-  onFraction: (f: number) => void = () => undefined,
-): JobContext & { logs: string[] } {
-  const logs: string[] = [];
-  return {
-    signal,
-    logs,
-    log: (l) => {
-      logs.push(l);
-    },
-    progress: (p) => {
-      const f = p.fraction ?? (p.bytesTotal ? p.bytesDone / p.bytesTotal : undefined);
-      if (f !== undefined) onFraction(f);
-    },
-  };
-}
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const filesBelow = (dir: string) =>
-  fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)))
-    .sort();
 
 describe('vSphere image export: temporary snapshot, /folder reads, snapshot removed (vcsim)', function () {
   const fixture = vcsimSuite(this);
@@ -68,7 +45,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const vm = vmNamed('DC0_H0_VM0');
     fs.writeFileSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'), randomBytes(3 << 20));
     const dir = out();
-    const ctx = jobCtx();
+    const ctx = loggingCtx();
     const r = await exportVmImage(f.client, vm.id, 'DC0', dir, ctx, await job(vm.id));
     assert.deepEqual(filesBelow(dir), [
       'LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.nvram',
@@ -88,7 +65,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const vm = vmNamed('DC0_H0_VM1');
     await setPower(f.client, vm.id, false);
     const dir = out();
-    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx(), await job(vm.id));
+    const r = await exportVmImage(f.client, vm.id, 'DC0', dir, loggingCtx(), await job(vm.id));
     assert.equal(r.files.length, 4);
     assert.deepEqual((await readVm(f.client, vm.id)).snapshots, []);
   });
@@ -103,7 +80,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
       vm.id,
       'DC0',
       dir,
-      jobCtx(ac.signal, (fr) => {
+      loggingCtx(ac.signal, (fr) => {
         if (fr > 0 && fr < 1) ac.abort();
       }),
       await job(vm.id),
@@ -119,7 +96,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
   it('a file that cannot be read fails the export with the vendor status, removes what was written and the snapshot', async () => {
     const vm = vmNamed('DC0_C0_RP0_VM1');
     const dir = out();
-    const ctx = jobCtx();
+    const ctx = loggingCtx();
     // Gone once the export decided to read it (after the snapshot, whose layout refresh would no longer list it).
     const log = ctx.log;
     ctx.log = (l) => {
@@ -140,7 +117,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
     const vm = vmNamed('DC0_H0_VM1');
     fs.rmSync(path.join(dsDir, vm.name, 'disk1-flat.vmdk'));
     const dir = out();
-    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, jobCtx(), await job(vm.id)).then(
+    const err = await exportVmImage(f.client, vm.id, 'DC0', dir, loggingCtx(), await job(vm.id)).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -6,6 +6,7 @@
 // HttpNfcLeaseAbort on failure or cancel.
 import { CancelledError, VendorError, throwIfAborted } from '../../core/errors';
 import { sleep } from '../../core/retry';
+import { JobContext } from '../../core/job';
 import { VimClient } from './vimClient';
 import { retrieveObject } from './vimPropertyCollector';
 import { taskFaultError } from './vimFaults';
@@ -218,4 +219,43 @@ export async function transferError(
     /* the lease cannot be read: the transfer's own error says what happened */
   }
   return err;
+}
+
+export interface LeaseRunOptions {
+  /** The percent HttpNfcLeaseProgress reports at each renewal (0–100). */
+  percent: () => number;
+  /** Test hook: the renewal period, ms (default min(2 s, leaseTimeout / 4)). */
+  keepAliveMs?: number;
+}
+
+/**
+ * One transfer through an HttpNfcLease, export or import (the lifecycle of govmomi's nfc/lease.go and its
+ * lease_updater.go): waits for the lease to be ready, keeps it alive while `transfer(info, signal)` runs (`signal`
+ * aborts on the job's cancel or when a renewal fails), then HttpNfcLeaseComplete. On any failure or cancel the keeper
+ * stops, HttpNfcLeaseAbort releases the lease (its own failure logged, not thrown) and the error as the user should see
+ * it is thrown (transferError: the lease's own fault, such as Timedout, before the cut it caused).
+ */
+export async function withLease<T>(
+  client: VimClient,
+  lease: MoRef,
+  ctx: JobContext,
+  opts: LeaseRunOptions,
+  transfer: (info: LeaseInfo, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  let keeper: LeaseKeeper | undefined;
+  try {
+    const info = await waitForLease(client, lease, ctx.signal);
+    keeper = new LeaseKeeper(client, lease, info, opts.percent, opts.keepAliveMs);
+    const result = await transfer(info, anySignal(ctx.signal, keeper.signal));
+    await keeper.stop();
+    ctx.log(`HttpNfcLeaseComplete ${lease.value}`);
+    await completeLease(client, lease);
+    return result;
+  } catch (err) {
+    await keeper?.stop();
+    const reason = await transferError(client, lease, err, keeper, ctx.signal);
+    const failed = await abortLease(client, lease);
+    ctx.log(`HttpNfcLeaseAbort ${lease.value}${failed ? ` (${failed.message})` : ''}`);
+    throw reason;
+  }
 }

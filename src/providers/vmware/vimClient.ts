@@ -9,9 +9,9 @@ import { isUntrustedCertificate, untrustedCertificateError } from '../../transpo
 import { VendorError } from '../../core/errors';
 import { registerSecret } from '../../core/secrets';
 import { envelope, el } from './vimSoap';
-import { soapFaultError } from './vimFaults';
-import { SOAP_ENV_NS, XmlElement, XmlTreeBuilder, child, malformed } from './vimXml';
-import { MoRef, asMoRef, asObject, decodeValue, optString } from './vimValue';
+import { SoapReply } from './vimReply';
+import { XmlElement, XmlReader, child, malformed } from './vimXml';
+import { MoRef, VimValue, asMoRef, asObject, decodeValue, optString } from './vimValue';
 
 /** On an ESXi host, prints the SHA-256 thumbprint of the certificate hostd serves (vCenter: its machine SSL certificate). */
 const SHOW_ESXI_CERTIFICATE = 'openssl x509 -noout -fingerprint -sha256 -in /etc/vmware/ssl/rui.crt';
@@ -42,6 +42,9 @@ export interface ServiceContent {
   ovfManager?: MoRef;
   about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
 }
+
+/** How a reply's returnvals are read: as a tree (false), as values (true), or as values with each field reported. */
+type FieldsWanted = boolean | ((name: string, value: VimValue) => void);
 
 export class VimClient {
   private readonly http: AxiosInstance;
@@ -83,7 +86,7 @@ export class VimClient {
   }
 
   async retrieveServiceContent(signal?: AbortSignal): Promise<ServiceContent> {
-    const res = await this.post('RetrieveServiceContent', SERVICE_INSTANCE, '', signal);
+    const res = (await this.post('RetrieveServiceContent', SERVICE_INSTANCE, '', signal)).response;
     const rv = asObject(decodeValue(returnval(res, 'RetrieveServiceContent')), 'ServiceContent');
     const about = asObject(rv.about, 'ServiceContent.about');
     return {
@@ -124,19 +127,51 @@ export class VimClient {
    * A NotAuthenticated fault (an expired session) logs in again once and repeats the call.
    */
   async invoke(method: string, self: MoRef, args = '', signal?: AbortSignal): Promise<XmlElement> {
+    return (await this.call(method, self, args, signal, false)).response;
+  }
+
+  /**
+   * As invoke, but the response's `returnval`s are decoded into values while the reply arrives, without building an
+   * element tree (vimValue.ts VimValueBuilder): for the large replies (RetrievePropertiesEx pages, WaitForUpdatesEx).
+   * [] when the method returned nothing. `onField` is called with each field of a returnval as soon as it is decoded,
+   * before the rest of the reply is read (RetrieveResult.token comes first: the next page can be asked for at once).
+   */
+  async invokeValues(
+    method: string,
+    self: MoRef,
+    args = '',
+    signal?: AbortSignal,
+    onField?: (name: string, value: VimValue) => void,
+  ): Promise<VimValue[]> {
+    return (await this.call(method, self, args, signal, onField ?? true)).values;
+  }
+
+  private async call(
+    method: string,
+    self: MoRef,
+    args: string,
+    signal: AbortSignal | undefined,
+    values: FieldsWanted,
+  ): Promise<{ response: XmlElement; values: VimValue[] }> {
     if (!this.cookie) await this.connect(signal);
     try {
-      return await this.post(method, self, args, signal);
+      return await this.post(method, self, args, signal, values);
     } catch (err) {
       if (err instanceof VendorError && err.code === 'NotAuthenticated' && this.cookie) {
         await this.login(signal);
-        return this.post(method, self, args, signal);
+        return this.post(method, self, args, signal, values);
       }
       throw err;
     }
   }
 
-  private async post(method: string, self: MoRef, args: string, signal?: AbortSignal): Promise<XmlElement> {
+  private async post(
+    method: string,
+    self: MoRef,
+    args: string,
+    signal?: AbortSignal,
+    values: FieldsWanted = false,
+  ): Promise<{ response: XmlElement; values: VimValue[] }> {
     let res;
     try {
       res = await this.http.post('/sdk', envelope(method, self, args), {
@@ -161,25 +196,20 @@ export class VimClient {
       stream.destroy();
       throw new VendorError(`HTTP_${res.status}`, [`reply to ${method} is not SOAP`]);
     }
-    const doc = await this.parseReply(stream, method);
-    const body = doc.ns === SOAP_ENV_NS && doc.name === 'Envelope' ? child(doc, 'Body') : undefined;
-    if (!body || body.ns !== SOAP_ENV_NS) throw malformed(`reply to ${method} is not a SOAP envelope`);
-    const fault = body.children.find((c) => c.name === 'Fault' && c.ns === SOAP_ENV_NS);
-    if (fault) throw soapFaultError(fault);
+    const reply = new SoapReply(values !== false, typeof values === 'function' ? values : undefined);
+    await this.readReply(stream, method, reply);
+    const result = reply.result(method);
     if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
-    const response = body.children[0];
-    if (!response || response.name !== `${method}Response`)
-      throw malformed(`reply to ${method} has no ${method}Response`);
-    return response;
+    return result;
   }
 
   /**
-   * Parses the reply while it arrives (a large inventory's network time and parse time overlap), and stops reading
-   * once it passes maxReplyBytes (default 64 MiB) or is not well-formed: nothing more of it is kept.
+   * Parses the reply while it arrives (network time and parse time overlap), and stops reading once it passes
+   * maxReplyBytes (default 64 MiB) or is not well-formed: nothing more of it is kept.
    */
-  private async parseReply(stream: Readable, method: string): Promise<XmlElement> {
+  private async readReply(stream: Readable, method: string, sink: SoapReply): Promise<void> {
     const max = this.opts.maxReplyBytes ?? 64 * 1024 * 1024;
-    const tree = new XmlTreeBuilder();
+    const reader = new XmlReader(sink);
     const utf8 = new StringDecoder('utf8');
     let bytes = 0;
     try {
@@ -187,10 +217,10 @@ export class VimClient {
         bytes += chunk.length;
         if (bytes > max)
           throw new VendorError('MALFORMED_REPLY', [`reply to ${method} exceeds maxReplyBytes (${max})`]);
-        tree.write(utf8.write(chunk));
+        reader.write(utf8.write(chunk));
       }
-      tree.write(utf8.end());
-      return tree.close();
+      reader.write(utf8.end());
+      reader.close();
     } finally {
       stream.destroy();
     }

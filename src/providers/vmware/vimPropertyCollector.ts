@@ -4,8 +4,8 @@
 import { throwIfAborted } from '../../core/errors';
 import { VimClient } from './vimClient';
 import { el, morEl } from './vimSoap';
-import { XmlElement, child, childText, childrenNamed, malformed } from './vimXml';
-import { MoRef, VimValue, asMoRef, decodeValue } from './vimValue';
+import { child, malformed } from './vimXml';
+import { MoRef, VimObject, VimValue, asList, asMoRef, asObject, decodeValue, optString } from './vimValue';
 
 /** One object's properties: values by property path (absent when unset), and paths the server could not read. */
 export interface ObjectContent {
@@ -88,42 +88,101 @@ export async function retrieveObject(
   return content;
 }
 
+/** One page as read, and the next one if its token asked for it. */
+interface Page {
+  result?: VimValue;
+  next?: Promise<Page>;
+  /** The token, when it was refused (seen before): the loop fails with it. */
+  repeatedToken?: string;
+}
+
+/**
+ * RetrievePropertiesEx, then ContinueRetrievePropertiesEx while a token comes back. RetrieveResult.token precedes the
+ * objects in the reply, so each next page is asked for as soon as the token is read: the server prepares it while
+ * this one is still arriving and being decoded (on a second kept-alive connection). A failure or abort abandons the
+ * pages asked for ahead (CancelRetrievePropertiesEx on their tokens, best effort).
+ */
 async function retrievePaged(client: VimClient, specSetInner: string, opts: RetrieveOptions): Promise<ObjectContent[]> {
   const pc = client.content.propertyCollector;
   const maxTotal = opts.maxTotal ?? 1_000_000;
   const options = `<options>${opts.maxObjects ? el('maxObjects', opts.maxObjects) : ''}</options>`;
-  const out: ObjectContent[] = [];
-  let res = await client.invoke(
-    'RetrievePropertiesEx',
-    pc,
-    `<specSet>${specSetInner}</specSet>${options}`,
-    opts.signal,
-  );
   const seenTokens = new Set<string>();
-  for (;;) {
-    const result = child(res, 'returnval');
-    if (!result) return out; // no objects at all
-    for (const o of childrenNamed(result, 'objects')) out.push(objectContent(o));
-    if (out.length > maxTotal) throw malformed(`more than ${maxTotal} objects`);
-    opts.onPage?.(out.length);
-    const token = childText(result, 'token');
-    if (!token) return out;
-    if (seenTokens.has(token)) throw malformed('RetrievePropertiesEx returned the same token twice');
-    seenTokens.add(token);
-    throwIfAborted(opts.signal);
-    res = await client.invoke('ContinueRetrievePropertiesEx', pc, el('token', token), opts.signal);
+  const ask = (method: string, args: string): Promise<Page> => {
+    const page: Page = {};
+    const onField = (name: string, v: VimValue) => {
+      if (name !== 'token' || typeof v !== 'string' || !v || page.next || page.repeatedToken) return;
+      if (seenTokens.has(v) || opts.signal?.aborted) {
+        page.repeatedToken = v;
+        return;
+      }
+      seenTokens.add(v);
+      page.next = ask('ContinueRetrievePropertiesEx', el('token', v));
+      page.next.catch(() => undefined); // awaited by the loop, or abandoned
+    };
+    return client.invokeValues(method, pc, args, opts.signal, onField).then(
+      (values) => {
+        page.result = values[0];
+        return page;
+      },
+      (err: unknown) => {
+        abandon(client, page.next);
+        throw err;
+      },
+    );
+  };
+  const out: ObjectContent[] = [];
+  let page = await ask('RetrievePropertiesEx', `<specSet>${specSetInner}</specSet>${options}`);
+  try {
+    for (;;) {
+      if (page.result === undefined) return out; // no objects at all
+      const result = asObject(page.result, 'RetrieveResult');
+      for (const o of asList(result.objects)) out.push(objectContent(o));
+      if (out.length > maxTotal) throw malformed(`more than ${maxTotal} objects`);
+      opts.onPage?.(out.length);
+      if (page.repeatedToken) throw malformed('RetrievePropertiesEx returned the same token twice');
+      if (!page.next) {
+        if (result.token !== undefined && result.token !== '') throw malformed('RetrieveResult.token is not text');
+        return out;
+      }
+      throwIfAborted(opts.signal);
+      const next = page.next;
+      page = {};
+      page = await next;
+    }
+  } catch (err) {
+    abandon(client, page.next);
+    throw err;
   }
 }
 
-function objectContent(o: XmlElement): ObjectContent {
-  const obj = asMoRef(decodeValue(child(o, 'obj') ?? missing('ObjectContent.obj')), 'ObjectContent.obj');
+/** Releases what a page asked ahead holds on the server: its token (CancelRetrievePropertiesEx) and those after it. */
+function abandon(client: VimClient, next: Promise<Page> | undefined): void {
+  void next?.then(
+    (p) => {
+      const token = p.result !== undefined && typeof p.result === 'object' ? (p.result as VimObject).token : undefined;
+      if (typeof token === 'string' && token)
+        void client
+          .invoke('CancelRetrievePropertiesEx', client.content.propertyCollector, el('token', token))
+          .catch(() => undefined);
+      abandon(client, p.next);
+    },
+    () => undefined,
+  );
+}
+
+/** One ObjectContent (obj, propSet[] of name and val, missingSet[] of path) as decoded by VimValueBuilder. */
+function objectContent(v: VimValue): ObjectContent {
+  const o = asObject(v, 'ObjectContent');
+  const obj = asMoRef(o.obj ?? missing('ObjectContent.obj'), 'ObjectContent.obj');
   const props: Record<string, VimValue> = {};
-  for (const p of childrenNamed(o, 'propSet')) {
-    const name = childText(p, 'name');
-    const val = child(p, 'val');
-    if (name && val) props[name] = decodeValue(val);
+  for (const p of asList(o.propSet)) {
+    const prop = asObject(p, 'DynamicProperty');
+    const name = optString(prop.name, 'DynamicProperty.name');
+    if (name && prop.val !== undefined) props[name] = prop.val;
   }
-  const missingPaths = childrenNamed(o, 'missingSet').map((m) => childText(m, 'path'));
+  const missingPaths = asList(o.missingSet).map(
+    (m) => optString(asObject(m, 'MissingProperty').path, 'MissingProperty.path') ?? '',
+  );
   return { obj, props, missing: missingPaths };
 }
 

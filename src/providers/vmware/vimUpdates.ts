@@ -5,8 +5,8 @@
 import { VimClient, returnval } from './vimClient';
 import { PropertySpec, createContainerView, propSets, viewObjectSet } from './vimPropertyCollector';
 import { el } from './vimSoap';
-import { XmlElement, child, childText, childrenNamed, malformed } from './vimXml';
-import { MoRef, VimValue, asMoRef, decodeValue } from './vimValue';
+import { malformed } from './vimXml';
+import { MoRef, VimValue, asList, asMoRef, asObject, asString, decodeValue, optBool, optString } from './vimValue';
 
 /** One property change: op assign | add | remove | indirectRemove; `val` absent when the property became unset. */
 export interface PropertyChange {
@@ -69,21 +69,23 @@ export async function watchContainer(
     let initial = true;
     while (!opts.signal.aborted) {
       const options = `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}</options>`;
-      let res: XmlElement;
+      let res: VimValue[];
       try {
-        res = await client.invoke('WaitForUpdatesEx', pc, el('version', version) + options);
+        res = await client.invokeValues('WaitForUpdatesEx', pc, el('version', version) + options);
       } catch (err) {
         // CancelWaitForUpdates makes the pending call fail with RequestCanceled: that is our own stop.
         if (opts.signal.aborted) break;
         throw err;
       }
-      const set = child(res, 'returnval');
-      if (!set) continue; // maxWaitSeconds passed with no change
-      const next = childText(set, 'version');
+      if (!res.length) continue; // maxWaitSeconds passed with no change
+      const set = asObject(res[0], 'UpdateSet');
+      const next = optString(set.version, 'UpdateSet.version');
       if (!next) throw malformed('WaitForUpdatesEx: UpdateSet without version');
       version = next;
-      const updates = childrenNamed(set, 'filterSet').flatMap((f) => childrenNamed(f, 'objectSet').map(objectUpdate));
-      const complete = childText(set, 'truncated') !== 'true';
+      const updates = asList(set.filterSet).flatMap((f) =>
+        asList(asObject(f, 'PropertyFilterUpdate').objectSet).map(objectUpdate),
+      );
+      const complete = optBool(set.truncated, 'UpdateSet.truncated') !== true;
       // The first state is reported even when empty (an inventory with nothing in it is a state too).
       if (updates.length || initial) onUpdates(updates, { initial, complete, version });
       if (complete) initial = false;
@@ -95,13 +97,16 @@ export async function watchContainer(
   }
 }
 
-function objectUpdate(o: XmlElement): ObjectUpdate {
-  const kind = childText(o, 'kind');
-  if (kind !== 'enter' && kind !== 'modify' && kind !== 'leave') throw malformed(`ObjectUpdate.kind "${kind}"`);
-  const obj = asMoRef(decodeValue(child(o, 'obj') ?? malformedThrow('ObjectUpdate.obj')), 'ObjectUpdate.obj');
-  const changes = childrenNamed(o, 'changeSet').map((c) => {
-    const val = child(c, 'val');
-    return { name: childText(c, 'name'), op: childText(c, 'op'), ...(val ? { val: decodeValue(val) } : {}) };
+function objectUpdate(v: VimValue): ObjectUpdate {
+  const o = asObject(v, 'ObjectUpdate');
+  const kind = o.kind;
+  if (kind !== 'enter' && kind !== 'modify' && kind !== 'leave') throw malformed(`ObjectUpdate.kind "${String(kind)}"`);
+  const obj = asMoRef(o.obj ?? malformedThrow('ObjectUpdate.obj'), 'ObjectUpdate.obj');
+  const changes = asList(o.changeSet).map((c): PropertyChange => {
+    const change = asObject(c, 'PropertyChange');
+    const name = asString(change.name ?? '', 'PropertyChange.name');
+    const op = asString(change.op ?? '', 'PropertyChange.op');
+    return change.val === undefined ? { name, op } : { name, op, val: change.val };
   });
   return { kind, obj, changes };
 }

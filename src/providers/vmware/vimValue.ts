@@ -1,7 +1,7 @@
 // vim25 property values (ObjectContent.propSet[].val, TaskInfo…) decoded from XML, and typed accessors that turn
 // a wrong shape into MALFORMED_REPLY instead of a wrong answer. Shapes follow the vSphere Web Services API
 // reference (vim25 data objects) as govmomi's vim25/types encodes them.
-import { XmlElement, malformed } from './vimXml';
+import { XmlElement, XmlSink, malformed, replay } from './vimXml';
 
 /** A managed object reference: its type (e.g. `VirtualMachine`) and its moref value (e.g. `vm-57`). */
 export interface MoRef {
@@ -18,37 +18,100 @@ export interface VimObject {
 const NUMERIC = new Set(['int', 'long', 'short', 'byte', 'float', 'double']);
 const PRIMITIVE = new Set(['string', 'boolean', 'dateTime', 'base64Binary', 'anyURI', 'anyType', ...NUMERIC]);
 
+/** Marks a list made of a repeated field (not an `ArrayOf…` value), so a third occurrence is appended to it. */
+const REPEATED = new WeakSet<VimValue[]>();
+
 /**
- * Decodes one value element. `ArrayOf…` types become arrays; an element with a plain `type` attribute and no children
- * is a MoRef; leaves are typed by xsi:type (xsd:boolean, xsd:int…) or stay strings; others become VimObjects.
+ * An XmlSink that decodes the elements it is fed straight into values, without a tree (what a large
+ * RetrievePropertiesEx or WaitForUpdatesEx reply is read with). Each top-level element fed becomes one value, in
+ * `values`. Rules: `ArrayOf…` types become arrays; an element with a plain `type` attribute and no children is a
+ * MoRef; leaves are typed by xsi:type (xsd:boolean, xsd:int…) or stay strings; others become VimObjects whose
+ * repeated fields are arrays. A number that is not one throws MALFORMED_REPLY.
  */
-export function decodeValue(el: XmlElement): VimValue {
-  if (el.xsiType?.startsWith('ArrayOf')) return el.children.map(decodeValue);
-  if (!el.children.length) {
-    if (el.attrs.type !== undefined) return { type: el.attrs.type, value: el.text };
-    if (el.xsiType === 'boolean') return el.text === 'true' || el.text === '1';
-    if (el.xsiType && NUMERIC.has(el.xsiType)) {
-      const n = Number(el.text);
-      if (!Number.isFinite(n)) throw malformed(`${el.name}: "${el.text}" is not a number`);
-      return n;
-    }
-    // A data object with no fields set (e.g. a fault `<fault xsi:type="RequestCanceled"/>`) keeps its type.
-    if (el.xsiType && el.text === '' && !PRIMITIVE.has(el.xsiType)) return { _type: el.xsiType };
-    return el.text;
+export class VimValueBuilder implements XmlSink {
+  readonly values: VimValue[] = [];
+  // The open elements, one entry each in parallel arrays (no object per element): name, xsi:type, the `type`
+  // attribute of a moref, and the object or list its children made so far (undefined: no child yet).
+  private readonly names: string[] = [];
+  private readonly types: Array<string | undefined> = [];
+  private readonly moTypes: Array<string | undefined> = [];
+  private readonly made: Array<VimObject | VimValue[] | undefined> = [];
+  /** The text of the innermost open element since it opened (only a leaf's text is used). */
+  private leafText = '';
+
+  /** onField: called with each field of a top-level value as soon as it is decoded (e.g. a page's token). */
+  constructor(private readonly onField?: (name: string, value: VimValue) => void) {}
+
+  open(name: string, _ns: string, attrs: Record<string, string>, xsiType: string | undefined): void {
+    this.names.push(name);
+    this.types.push(xsiType);
+    this.moTypes.push(attrs.type);
+    this.made.push(undefined);
+    this.leafText = '';
   }
-  const obj: VimObject = el.xsiType ? { _type: el.xsiType } : {};
-  for (const c of el.children) {
-    const v = decodeValue(c);
-    const prev = obj[c.name];
-    if (prev === undefined) obj[c.name] = v;
-    else if (Array.isArray(prev) && (prev as unknown as { repeated?: boolean }).repeated) prev.push(v);
+
+  text(t: string): void {
+    this.leafText += t;
+  }
+
+  close(): void {
+    const name = this.names.pop()!;
+    const xsiType = this.types.pop();
+    const moType = this.moTypes.pop();
+    const made = this.made.pop();
+    const v: VimValue =
+      xsiType !== undefined && xsiType.startsWith('ArrayOf')
+        ? ((made as VimValue[] | undefined) ?? [])
+        : made !== undefined
+          ? made
+          : leaf(name, xsiType, moType, this.leafText);
+    this.leafText = '';
+    const depth = this.names.length;
+    if (!depth) {
+      this.values.push(v);
+      return;
+    }
+    if (depth === 1) this.onField?.(name, v);
+    const parentType = this.types[depth - 1];
+    if (parentType !== undefined && parentType.startsWith('ArrayOf')) {
+      const list = this.made[depth - 1] as VimValue[] | undefined;
+      if (list) list.push(v);
+      else this.made[depth - 1] = [v];
+      return;
+    }
+    let obj = this.made[depth - 1] as VimObject | undefined;
+    if (!obj) this.made[depth - 1] = obj = parentType ? { _type: parentType } : {};
+    const prev = obj[name];
+    if (prev === undefined) obj[name] = v;
+    else if (Array.isArray(prev) && REPEATED.has(prev)) prev.push(v);
     else {
       const list: VimValue[] = [prev, v];
-      Object.defineProperty(list, 'repeated', { value: true });
-      obj[c.name] = list;
+      REPEATED.add(list);
+      obj[name] = list;
     }
   }
-  return obj;
+}
+
+/** A childless element's value. */
+function leaf(name: string, xsiType: string | undefined, moType: string | undefined, text: string): VimValue {
+  if (moType !== undefined) return { type: moType, value: text };
+  if (xsiType === undefined) return text;
+  if (xsiType === 'boolean') return text === 'true' || text === '1';
+  if (NUMERIC.has(xsiType)) {
+    const n = Number(text);
+    if (!Number.isFinite(n)) throw malformed(`${name}: "${text}" is not a number`);
+    return n;
+  }
+  // A data object with no fields set (e.g. a fault `<fault xsi:type="RequestCanceled"/>`) keeps its type.
+  if (text === '' && !PRIMITIVE.has(xsiType)) return { _type: xsiType };
+  return text;
+}
+
+/** Decodes one element of a tree already built, by the rules of VimValueBuilder. */
+export function decodeValue(el: XmlElement): VimValue {
+  const b = new VimValueBuilder();
+  replay(el, b);
+  return b.values[0];
 }
 
 export function isMoRef(v: unknown): v is MoRef {

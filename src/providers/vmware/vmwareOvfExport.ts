@@ -18,16 +18,7 @@ import { MoRef, asMoRef, asObject, decodeValue, optString } from './vimValue';
 import { readVm } from './vmwareInventory';
 import { downloadVerified } from './vmwareFiles';
 import { ExportJournal, withTemporarySnapshot } from './vmwareTemporarySnapshot';
-import {
-  LeaseInfo,
-  LeaseKeeper,
-  abortLease,
-  anySignal,
-  completeLease,
-  resolveDeviceUrl,
-  transferError,
-  waitForLease,
-} from './nfcLease';
+import { LeaseInfo, resolveDeviceUrl, withLease } from './nfcLease';
 import { ovfFileNames } from './ovfDescriptor';
 
 export interface OvfExportOptions {
@@ -101,66 +92,60 @@ async function transfer(
   o: OvfExportOptions,
 ): Promise<WrittenFile[]> {
   const written: WrittenFile[] = [];
-  let keeper: LeaseKeeper | undefined;
+  let total = 0;
+  let done = 0;
+  let current = 0;
+  const percent = () => (total ? (100 * (done + current)) / total : 0);
   try {
-    const info = await waitForLease(client, lease, ctx.signal);
-    const devices = info.deviceUrls.filter((d) => d.disk);
-    if (!devices.length) throw new VendorError('INCOMPLETE_IMAGE', [`the export lease ${lease.value} lists no disk`]);
-    const names = devices.map(deviceFileName);
-    if (new Set(names).size !== names.length)
-      throw new VendorError('MALFORMED_REPLY', [`the export lease ${lease.value} names one file twice`]);
-    const total = totalBytes(info);
-    let done = 0;
-    let current = 0;
-    keeper = new LeaseKeeper(client, lease, info, () => (total ? (100 * (done + current)) / total : 0), o.keepAliveMs);
-    const signal = anySignal(ctx.signal, keeper.signal);
-    const { thumbprint, headers } = client.dataPlane();
-    const ovfFiles: string[] = [];
-    for (let i = 0; i < devices.length; i++) {
-      throwIfAborted(signal);
-      const { url, sameHost } = resolveDeviceUrl(devices[i].url, client.url);
-      const target = within(dir, names[i]);
-      ctx.log(`downloading ${names[i]} (${devices[i].key})`);
-      current = 0;
-      const file = await downloadVerified(
-        url,
-        target,
-        {
-          thumbprint,
-          // The session cookie only goes to the host the session belongs to.
-          headers: sameHost ? headers : {},
-          signal,
-          idleMs: o.idleMs ?? 300_000,
-          onProgress: (p) => {
-            current = p.bytesDone;
-            ctx.progress(p);
+    return await withLease(client, lease, ctx, { percent, keepAliveMs: o.keepAliveMs }, async (info, signal) => {
+      const devices = info.deviceUrls.filter((d) => d.disk);
+      if (!devices.length) throw new VendorError('INCOMPLETE_IMAGE', [`the export lease ${lease.value} lists no disk`]);
+      const names = devices.map(deviceFileName);
+      if (new Set(names).size !== names.length)
+        throw new VendorError('MALFORMED_REPLY', [`the export lease ${lease.value} names one file twice`]);
+      total = totalBytes(info);
+      const { thumbprint, headers } = client.dataPlane();
+      const ovfFiles: string[] = [];
+      for (let i = 0; i < devices.length; i++) {
+        throwIfAborted(signal);
+        const { url, sameHost } = resolveDeviceUrl(devices[i].url, client.url);
+        const target = within(dir, names[i]);
+        ctx.log(`downloading ${names[i]} (${devices[i].key})`);
+        current = 0;
+        const file = await downloadVerified(
+          url,
+          target,
+          {
+            thumbprint,
+            // The session cookie only goes to the host the session belongs to.
+            headers: sameHost ? headers : {},
+            signal,
+            idleMs: o.idleMs ?? 300_000,
+            onProgress: (p) => {
+              current = p.bytesDone;
+              ctx.progress(p);
+            },
           },
-        },
-        `${names[i]} of the export lease ${lease.value}`,
-      );
-      written.push(file);
-      done += file.bytes;
-      current = 0;
-      ovfFiles.push(
-        `<ovfFiles>${el('deviceId', devices[i].key)}${el('path', names[i])}${el('size', file.bytes)}</ovfFiles>`,
-      );
-    }
-    throwIfAborted(signal);
-    const ovf = await createDescriptor(client, vm, vmName, ovfFiles.join(''), ctx.signal);
-    checkDescriptor(ovf, names);
-    const descriptor = await writeVerified(within(dir, `${safeName(vmName)}.ovf`), Buffer.from(ovf, 'utf8'));
-    written.unshift(descriptor);
-    await keeper.stop();
-    ctx.log(`HttpNfcLeaseComplete ${lease.value}`);
-    await completeLease(client, lease);
-    return written;
+          `${names[i]} of the export lease ${lease.value}`,
+        );
+        written.push(file);
+        done += file.bytes;
+        current = 0;
+        ovfFiles.push(
+          `<ovfFiles>${el('deviceId', devices[i].key)}${el('path', names[i])}${el('size', file.bytes)}</ovfFiles>`,
+        );
+      }
+      throwIfAborted(signal);
+      const ovf = await createDescriptor(client, vm, vmName, ovfFiles.join(''), ctx.signal);
+      checkDescriptor(ovf, names);
+      const descriptor = await writeVerified(within(dir, `${safeName(vmName)}.ovf`), Buffer.from(ovf, 'utf8'));
+      written.unshift(descriptor);
+      return written;
+    });
   } catch (err) {
-    await keeper?.stop();
-    const reason = await transferError(client, lease, err, keeper, ctx.signal);
-    const failed = await abortLease(client, lease);
-    ctx.log(`HttpNfcLeaseAbort ${lease.value}${failed ? ` (${failed.message})` : ''}`);
+    // The lease was aborted: this call's files go (the caller owns the directory).
     await Promise.all(written.map((f) => fs.promises.rm(f.path, { force: true })));
-    throw reason;
+    throw err;
   }
 }
 

@@ -19,15 +19,7 @@ import { el, elementXml, morEl } from './vimSoap';
 import { child, childrenNamed } from './vimXml';
 import { MoRef, asMoRef, decodeValue } from './vimValue';
 import { MAX_OVF_BYTES, readOvfDescriptor, safeOvfFileName } from './ovfDescriptor';
-import {
-  LeaseKeeper,
-  abortLease,
-  anySignal,
-  completeLease,
-  resolveDeviceUrl,
-  transferError,
-  waitForLease,
-} from './nfcLease';
+import { resolveDeviceUrl, withLease } from './nfcLease';
 import { RestorePlace } from './vmwareRestore';
 import { VsphereNetwork } from './vmwareRecords';
 import { taskFaultError } from './vimFaults';
@@ -127,14 +119,12 @@ async function upload(
   ctx: JobContext,
   idleMs = 300_000,
 ): Promise<string> {
-  let keeper: LeaseKeeper | undefined;
-  try {
-    const info = await waitForLease(client, lease, ctx.signal);
+  let total = 0;
+  let done = 0;
+  const percent = () => (total ? (100 * done) / total : 0);
+  return withLease(client, lease, ctx, { percent }, async (info, signal) => {
     const locals = items.map((i) => within(entry.dir, i.href));
-    const total = locals.reduce((n, f) => n + fs.statSync(f).size, 0);
-    let done = 0;
-    keeper = new LeaseKeeper(client, lease, info, () => (total ? (100 * done) / total : 0));
-    const signal = anySignal(ctx.signal, keeper.signal);
+    total = locals.reduce((n, f) => n + fs.statSync(f).size, 0);
     const { thumbprint, headers } = client.dataPlane();
     for (let i = 0; i < items.length; i++) {
       throwIfAborted(signal);
@@ -157,17 +147,8 @@ async function upload(
       if (head.status !== 200 && head.status !== 201)
         throw new VendorError(`HTTP_${head.status}`, [`upload of ${items[i].href} to the import lease ${lease.value}`]);
     }
-    await keeper.stop();
-    ctx.log(`HttpNfcLeaseComplete ${lease.value}`);
-    await completeLease(client, lease);
     return info.entity.value;
-  } catch (err) {
-    await keeper?.stop();
-    const reason = await transferError(client, lease, err, keeper, ctx.signal);
-    const failed = await abortLease(client, lease);
-    ctx.log(`HttpNfcLeaseAbort ${lease.value}${failed ? ` (${failed.message})` : ''}`);
-    throw reason;
-  }
+  });
 }
 
 /** Reads the backup's `.ovf` (bounded) and checks it against the manifest's sha256. */

@@ -10,6 +10,7 @@ import { VimClient } from './vimClient';
 import { ObjectContent, retrieveFromContainer } from './vimPropertyCollector';
 import { ObjectUpdate, UpdateInfo, watchContainer } from './vimUpdates';
 import { ObjectChange, vmwareInventoryChange } from './vmwareInventoryChange';
+import { INVENTORY_PAGE } from './vmwareInventory';
 import { INVENTORY_SPECS, VsphereInventory, toInventory } from './vmwareRecords';
 
 export interface VsphereRecordCacheOptions {
@@ -77,15 +78,20 @@ export class VsphereRecordCache {
     }
     return () => {
       this.listeners.delete(listener);
-      if (!this.listeners.size) this.stop();
+      if (!this.listeners.size) void this.stop();
     };
   }
 
-  /** Ends the watch (its pending WaitForUpdatesEx is cancelled); the objects stay, read again after ttlMs. */
-  stop(): void {
+  /**
+   * Ends the watch (its pending WaitForUpdatesEx is cancelled); the objects stay, read again after ttlMs. Resolves once
+   * the watch has cleaned up on the server (collector and view destroyed); callers need not wait.
+   */
+  stop(): Promise<void> {
+    const loop = this.loop;
     this.abort?.abort();
     this.loop = undefined;
     this.current = false;
+    return loop ?? Promise.resolve();
   }
 
   private load(): Promise<void> {
@@ -93,7 +99,7 @@ export class VsphereRecordCache {
       const touched = (this.touchedDuringLoad = new Set());
       try {
         const read = await retrieveFromContainer(this.client, this.client.content.rootFolder, INVENTORY_SPECS, {
-          maxObjects: 1000,
+          maxObjects: INVENTORY_PAGE,
         });
         const next = new Map(read.map((o) => [o.obj.value, o]));
         for (const id of touched) {
@@ -162,24 +168,29 @@ export class VsphereRecordCache {
       return this.replace(state);
     }
     const next = new Map(this.objects);
+    const touched = new Set<string>();
     for (const u of updates) {
       this.touchedDuringLoad?.add(u.obj.value);
+      touched.add(u.obj.value);
       if (u.kind === 'leave') next.delete(u.obj.value);
       else next.set(u.obj.value, withChanges(u, next.get(u.obj.value)));
     }
-    this.replace(next);
+    this.replace(next, touched);
   }
 
-  /** Makes `next` the objects held, and reports how they differ from before. */
-  private replace(next: Map<string, ObjectContent>): void {
+  /**
+   * Makes `next` the objects held, and reports how they differ from before: every object, or only the ids in `touched`
+   * when the caller knows nothing else changed (an update set names what it changes).
+   */
+  private replace(next: Map<string, ObjectContent>, touched?: Set<string>): void {
     const changed: ObjectChange[] = [];
     const same = (a?: ObjectContent, b?: ObjectContent) => JSON.stringify(a?.props) === JSON.stringify(b?.props);
-    for (const [id, after] of next) {
+    for (const id of touched ?? new Set([...next.keys(), ...this.objects.keys()])) {
       const before = this.objects.get(id);
-      if (!before || !same(before, after)) changed.push({ id, type: after.obj.type, before, after });
+      const after = next.get(id);
+      if (after && (!before || !same(before, after))) changed.push({ id, type: after.obj.type, before, after });
+      else if (!after && before) changed.push({ id, type: before.obj.type, before, after: undefined });
     }
-    for (const [id, before] of this.objects)
-      if (!next.has(id)) changed.push({ id, type: before.obj.type, before, after: undefined });
     const hadState = this.objects.size > 0;
     const previous = this.memo ?? (hadState ? toInventory([...this.objects.values()]) : undefined);
     this.objects.clear();
