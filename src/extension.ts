@@ -11,12 +11,21 @@ import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
 import { JOB_LOG_SCHEME, JobLogDocuments } from './ui/jobLogDocument';
+import { VcbSessions } from './ui/vcbSessions';
+import { VcbFileSystem } from './ui/vcbFileSystem';
+import { VCB_SCHEME } from './ui/vcbUris';
+import { VcbBranch } from './views/vcbNodes';
 
 export interface VmBackupApi {
   connections: ConnectionStore;
   jobs: JobManager;
   trees: Trees;
+  /** The VCB hosts' sessions and file-level mounts. */
+  vcb: VcbSessions;
 }
+
+/** Closed on deactivate: every file-level mount is unmounted before the extension host ends. */
+let vcbSessions: VcbSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
@@ -37,7 +46,12 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     jobs: new JobsTree(jobs),
   };
   const jobLogs = new JobLogDocuments(jobs);
-  const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };
+  const vcb = new VcbSessions(connections, context.secrets, log);
+  vcbSessions = vcb;
+  const vcbFiles = new VcbFileSystem(vcb);
+  trees.infrastructure.vcb = new VcbBranch(vcb);
+  vcbFiles.onConfigSaved = (connection) => trees.infrastructure.refreshConnection(connection);
+  const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri, vcb, vcbFiles };
 
   // connections.yaml is read when a view or command first asks for the list (ConnectionStore), not here.
   const updateContext = () =>
@@ -71,6 +85,9 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     }),
     ...registerCommands(ctx),
     { dispose: () => jobs.cancelAll() },
+    vscode.workspace.registerFileSystemProvider(VCB_SCHEME, vcbFiles, { isCaseSensitive: true }),
+    vcb.onDidChangeMounts(() => trees.infrastructure.refresh()),
+    vcb,
   );
   registerLanguageSupport(context, {
     getConnections: () => connections.connections.map((c) => ({ name: c.name, url: c.url, platform: c.platform })),
@@ -81,9 +98,10 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
       connections.add({ ...draft, platform: draft.platform as ConnectionProfile['platform'] }, password),
   });
   log.info('activated');
-  return { connections, jobs, trees };
+  return { connections, jobs, trees, vcb };
 }
 
-export function deactivate(): void {
-  /* disposables in context.subscriptions */
+/** Unmounts the VCB file-level mounts (VS Code waits for the promise); the rest is in context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  await vcbSessions?.closeAll();
 }

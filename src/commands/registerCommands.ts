@@ -28,6 +28,18 @@ import { runManagerRestore } from './runManagerRestore';
 import { revertSnapshot } from './revertSnapshot';
 import { showJobLog } from './showJobLog';
 import { verifyBackup } from './verifyBackup';
+import { vcbAddHost } from './vcbAddHost';
+import { vcbBackUp } from './vcbBackUp';
+import { vcbBackUpGroup } from './vcbBackUpGroup';
+import { vcbCleanUp } from './vcbCleanUp';
+import { vcbFindVms } from './vcbFindVms';
+import { vcbMountFiles } from './vcbMountFiles';
+import { vcbOpenConfig } from './vcbOpenConfig';
+import { vcbPinHostKey } from './vcbPinHostKey';
+import { vcbRestore } from './vcbRestore';
+import { vcbRestoreGroup } from './vcbRestoreGroup';
+import { vcbRunCatalogRestore } from './vcbRunCatalogRestore';
+import { vcbUnmount } from './vcbUnmount';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (ctx: CommandContext, ...args: any[]) => Promise<unknown>;
@@ -59,6 +71,18 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.loadMore': loadMore,
   'vmbackup.pinCertificate': pinCertificate,
   'vmbackup.runManagerRestore': runManagerRestore,
+  'vmbackup.vcbAddHost': vcbAddHost,
+  'vmbackup.vcbPinHostKey': vcbPinHostKey,
+  'vmbackup.vcbOpenConfig': vcbOpenConfig,
+  'vmbackup.vcbBackUp': vcbBackUp,
+  'vmbackup.vcbBackUpGroup': vcbBackUpGroup,
+  'vmbackup.vcbRestore': vcbRestore,
+  'vmbackup.vcbRunCatalogRestore': vcbRunCatalogRestore,
+  'vmbackup.vcbRestoreGroup': vcbRestoreGroup,
+  'vmbackup.vcbFindVms': vcbFindVms,
+  'vmbackup.vcbCleanUp': vcbCleanUp,
+  'vmbackup.vcbMountFiles': vcbMountFiles,
+  'vmbackup.vcbUnmount': vcbUnmount,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { isMap, isSeq, parse, parseDocument, stringify } from 'yaml';
 import schema from '../../schemas/connections.schema.json';
-import { ConnectionProfile } from './model';
+import { ConnectionProfile, VcbHostProfile } from './model';
 
 export const CONNECTIONS_FILE = path.join('.vmbackup', 'connections.yaml');
 // errorMessage: the text the YAML extension (yaml-language-server) shows for a key; ajv only has to accept the keyword.
@@ -72,13 +72,18 @@ export function saveConnections(workspace: string, connections: ConnectionProfil
  * Sets one key of one connection in connections.yaml, keeping the file's comments and layout (yaml's Document API).
  * The result must still validate; otherwise nothing is written.
  */
-export function setConnectionKey(workspace: string, name: string, key: 'thumbprint', value: string): void {
+export function setConnectionKey(
+  workspace: string,
+  name: string,
+  key: 'thumbprint' | 'vcbHosts',
+  value: string | VcbHostProfile[],
+): void {
   const file = path.join(workspace, CONNECTIONS_FILE);
   const doc = parseDocument(fs.readFileSync(file, 'utf8'));
   const list = doc.get('connections');
   const item = isSeq(list) ? list.items.find((c) => isMap(c) && c.get('name') === name) : undefined;
   if (!isMap(item)) throw new Error(`${CONNECTIONS_FILE}: no connection named "${name}"`);
-  item.set(key, value);
+  item.set(key, doc.createNode(value));
   const text = doc.toString();
   const checked = parseConnections(text);
   if (checked.errors.length) throw new Error(`${CONNECTIONS_FILE}: ${checked.errors.join('; ')}`);

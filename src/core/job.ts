@@ -25,6 +25,8 @@ export interface JobRecord {
   created: string;
   started?: string;
   finished?: string;
+  /** A child job's parent (a VCB group run: one child per VM under the vcbSnapAll / vcbResAll job). */
+  parentId?: string;
 }
 
 export interface JobContext {

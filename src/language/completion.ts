@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { CompletionItem, completionsAt } from '../formats';
 import { ourLanguage } from './selector';
+import { liveValuesFor } from './liveValues';
 
 export const COMPLETION_TRIGGERS = ['=', '%', '"'];
 
@@ -17,7 +18,7 @@ export const completionProvider: vscode.CompletionItemProvider = {
     if (!lang) return undefined;
     let items: CompletionItem[];
     try {
-      items = completionsAt(lang, document.getText(), document.offsetAt(position));
+      items = completionsAt(lang, document.getText(), document.offsetAt(position), liveValuesFor(document));
     } catch {
       return undefined;
     }

@@ -8,12 +8,14 @@ import { registerDiagnostics } from './diagnostics';
 import { hoverProvider } from './hover';
 import { registerMovePassword, SecretDeps } from './movePassword';
 import { LANGUAGE_SELECTOR } from './selector';
+import { registerLiveValues } from './liveValues';
 
 export { LANGUAGE_SELECTOR, DIAGNOSTIC_SOURCE } from './selector';
 export { diagnosticsFor } from './diagnostics';
 export { languageToAssign } from './autoDetect';
 export { globToRegExp, matchesAnyGlob } from './glob';
 export { MOVE_PASSWORD_COMMAND } from './movePassword';
+export { setLiveValues } from './liveValues';
 export type { SecretDeps } from './movePassword';
 
 export function registerLanguageSupport(context: vscode.ExtensionContext, deps?: Partial<SecretDeps>): void {
@@ -25,5 +27,6 @@ export function registerLanguageSupport(context: vscode.ExtensionContext, deps?:
     vscode.languages.registerHoverProvider(LANGUAGE_SELECTOR, hoverProvider),
     vscode.languages.registerCodeActionsProvider(LANGUAGE_SELECTOR, codeActionProvider, CODE_ACTION_METADATA),
     registerConvertToLf(),
+    registerLiveValues(),
   );
 }

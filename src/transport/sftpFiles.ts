@@ -166,6 +166,14 @@ export class SftpFiles {
    * memory) or cannot be read.
    */
   async readText(path: string, maxBytes = 1024 * 1024): Promise<string> {
+    return (await this.readBytes(path, maxBytes)).toString('utf8');
+  }
+
+  /**
+   * A whole small file's bytes. @throws when it is larger than `maxBytes` (a hostile or wrong file is not read into
+   * memory, also when it grows while read) or cannot be read.
+   */
+  async readBytes(path: string, maxBytes = 1024 * 1024): Promise<Buffer> {
     const st = await this.stat(path);
     if (!st) throw new Error(`${this.where}: ${JSON.stringify(path)} does not exist`);
     if (st.size > maxBytes)
@@ -189,7 +197,7 @@ export class SftpFiles {
         pos += n;
         if (pos > maxBytes) throw new Error(`${this.where}: ${JSON.stringify(path)} grew past ${maxBytes} bytes`);
       }
-      return Buffer.concat(chunks).toString('utf8');
+      return Buffer.concat(chunks);
     } finally {
       await sftpCall<void>((cb) => this.sftp.close(handle, cb)).catch(() => undefined);
     }

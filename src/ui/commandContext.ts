@@ -5,6 +5,8 @@ import { BackupsTree } from '../views/backupsTree';
 import { InfrastructureTree } from '../views/infrastructureTree';
 import { JobsTree } from '../views/jobsTree';
 import { ConnectionStore } from './connectionStore';
+import { VcbFileSystem } from './vcbFileSystem';
+import { VcbSessions } from './vcbSessions';
 
 export interface Trees {
   infrastructure: InfrastructureTree;
@@ -18,4 +20,7 @@ export interface CommandContext {
   trees: Trees;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** The VCB hosts' sessions and mounts, and the vmbackup-vcb: file system over them. */
+  vcb: VcbSessions;
+  vcbFiles: VcbFileSystem;
 }

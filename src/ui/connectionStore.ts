@@ -9,7 +9,7 @@ import {
   setConnectionKey,
 } from '../core/connections';
 import { CancelledError, VendorError } from '../core/errors';
-import { ConnectionProfile } from '../core/model';
+import { ConnectionProfile, VcbHostProfile } from '../core/model';
 import { Provider } from '../core/provider';
 import { mask, registerSecret } from '../core/secrets';
 import { createProvider } from '../providers';
@@ -179,6 +179,16 @@ export class ConnectionStore implements vscode.Disposable {
   pinThumbprint(name: string, thumbprint: string): void {
     setConnectionKey(this.requireRoot(), name, 'thumbprint', thumbprint);
     this.forget(name);
+    this.reload();
+    this.emitter.fire();
+  }
+
+  /**
+   * Writes a connection's VCB hosts (Add VCB Host…, a pinned SSH host key) into connections.yaml, comments kept; the
+   * file must still validate.
+   */
+  setVcbHosts(name: string, hosts: VcbHostProfile[]): void {
+    setConnectionKey(this.requireRoot(), name, 'vcbHosts', hosts);
     this.reload();
     this.emitter.fire();
   }

@@ -18,6 +18,9 @@ import { errorItem, loadMoreItem } from './treeItems';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, contextValue } from './nodes';
 import { containerTokens, snapshotTokens, vmTokens } from './contextTokens';
 import { escapeControlChars as esc } from '../core/controlChars';
+import { VcbBranch } from './vcbNodes';
+import { isVcbNode } from './vcbNodeTypes';
+import { vcbConnectionTokens, vcbVmTokens } from './vcbTokens';
 
 const POWER_ICONS: Record<PowerState, string> = {
   running: 'vm-running',
@@ -55,6 +58,8 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   private visible = true;
   /** Between two listings of a platform without an event stream (Oracle VM), while the view is visible, ms. */
   pollMs = 30_000;
+  /** The VCB hosts of VMware connections and what is under them (vcbNodes.ts); set at activation. */
+  vcb?: VcbBranch;
 
   constructor(
     private readonly connections: ConnectionStore,
@@ -134,6 +139,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
 
   private item(node: InfraNode): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
+    if (isVcbNode(node)) return this.vcb!.item(node);
     switch (node.kind) {
       case 'connection': {
         const profile = this.connections.get(node.connection);
@@ -141,7 +147,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         item.id = node.key;
         item.description = profile ? `${profile.username} @ ${profile.url}` : '';
         item.iconPath = new vscode.ThemeIcon('plug');
-        item.contextValue = contextValue('connection');
+        item.contextValue = contextValue('connection', vcbConnectionTokens(profile));
         return item;
       }
       case 'container': {
@@ -165,7 +171,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
           `**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`,
         );
         item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : (POWER_ICONS[vm.powerState] ?? 'vm'));
-        item.contextValue = vmTokens(vm, node.caps);
+        item.contextValue = contextValue(vmTokens(vm, node.caps), vcbVmTokens(this.connections.get(node.connection)));
         return item;
       }
       case 'snapshot': {
@@ -228,20 +234,29 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         })),
       ];
     }
+    if (isVcbNode(node)) return this.vcb ? this.vcb.children(node) : [];
     switch (node.kind) {
       case 'connection':
       case 'container': {
+        const vcbHosts =
+          node.kind === 'connection'
+            ? (this.vcb?.hostNodes(node.key, this.connections.get(node.connection)) ?? [])
+            : [];
         const provider = await this.connections.provider(node.connection);
         if (node.kind === 'connection') this.follow(node.connection, provider);
         const parent = node.kind === 'container' ? node.container : undefined;
         const path = node.kind === 'container' ? [...node.path, node.container] : [];
         const items = await provider.listChildren(parent && { kind: parent.kind, id: parent.id });
-        if (!items.length) return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory')];
-        return items.map((i) =>
-          i.type === 'container'
-            ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
-            : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
-        );
+        if (!items.length)
+          return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory'), ...vcbHosts];
+        return [
+          ...items.map((i) =>
+            i.type === 'container'
+              ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
+              : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
+          ),
+          ...vcbHosts,
+        ];
       }
       case 'vm': {
         const provider = await this.connections.provider(node.connection);

@@ -67,7 +67,11 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       return item;
     }
     const r = node.kind === 'job' ? node.job.record : node.record;
-    const item = new vscode.TreeItem(esc(r.title), vscode.TreeItemCollapsibleState.None);
+    const hasChildren = this.childrenOf(r.id).length > 0;
+    const item = new vscode.TreeItem(
+      esc(r.title),
+      hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = node.key;
     const [icon, color] = STATE_ICONS[r.state] ?? ['circle-outline'];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -97,13 +101,31 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
     return item;
   }
 
-  getChildren(node?: JobNode): JobNode[] {
-    if (node) return [];
-    const size = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
-    const running: JobNode[] = this.jobs.jobs.map((job) => ({ kind: 'job', key: `job:${job.record.id}`, job }));
+  /** The child jobs of job `id` (a VCB group run's one job per VM), running and finished. */
+  private childrenOf(id: string): JobNode[] {
+    const running: JobNode[] = this.jobs.jobs
+      .filter((j) => j.record.parentId === id)
+      .map((job) => ({ kind: 'job', key: `job:${job.record.id}`, job }));
     const activeIds = new Set(this.jobs.jobs.map((j) => j.record.id));
     const finished: JobNode[] = this.jobs.finished
-      .filter((r) => !activeIds.has(r.id))
+      .filter((r) => r.parentId === id && !activeIds.has(r.id))
+      .map((record) => ({ kind: 'record', key: `job:${record.id}`, record }));
+    return [...running, ...finished];
+  }
+
+  getChildren(node?: JobNode): JobNode[] {
+    if (node)
+      return node.kind === 'message' ? [] : this.childrenOf(node.kind === 'job' ? node.job.record.id : node.record.id);
+    const size = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
+    // Child jobs show under their parent (while it is known), not at the top.
+    const known = new Set([...this.jobs.jobs.map((j) => j.record.id), ...this.jobs.finished.map((r) => r.id)]);
+    const top = (r: { parentId?: string }) => !r.parentId || !known.has(r.parentId);
+    const running: JobNode[] = this.jobs.jobs
+      .filter((j) => top(j.record))
+      .map((job) => ({ kind: 'job', key: `job:${job.record.id}`, job }));
+    const activeIds = new Set(this.jobs.jobs.map((j) => j.record.id));
+    const finished: JobNode[] = this.jobs.finished
+      .filter((r) => !activeIds.has(r.id) && top(r))
       .slice(0, Math.max(0, size))
       .map((record) => ({ kind: 'record', key: `job:${record.id}`, record }));
     const all = [...running, ...finished];

@@ -3,6 +3,7 @@ import { Capabilities, ContainerInfo, SnapshotInfo, VmInfo } from '../core/model
 import { CatalogEntry } from '../core/repository';
 import { Job, JobRecord } from '../core/job';
 import { PinRequest } from '../core/pinRequest';
+import { VcbNode } from './vcbNodeTypes';
 
 export const PAGE_SIZE = 200;
 
@@ -65,7 +66,8 @@ export interface LoadMoreNode {
   tree: 'infrastructure' | 'backups';
 }
 
-export type InfraNode = ConnectionNode | ContainerNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode;
+export type InfraNode =
+  ConnectionNode | ContainerNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode | VcbNode;
 
 export interface RepositoryNode {
   kind: 'repository';

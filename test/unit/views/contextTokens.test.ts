@@ -4,6 +4,8 @@ import { containerTokens, hasToken, snapshotTokens, vmTokens } from '../../../sr
 import { xenCapabilities } from '../../../src/providers/xen/xenCapabilities';
 import { vmwareCapabilities } from '../../../src/providers/vmware/vmwareCapabilities';
 import { ORACLEVM_CAPABILITIES } from '../../../src/providers/oraclevm/ovmCapabilities';
+import { vcbConnectionTokens, vcbNodeTokens, vcbVmTokens } from '../../../src/views/vcbTokens';
+import { VcbNode } from '../../../src/views/vcbNodeTypes';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -27,6 +29,19 @@ const snap = (id: string, parentId?: string, isCurrent = false): SnapshotInfo =>
   isCurrent,
 });
 const tokens = (value: string) => value.split(';');
+const vcbHost = { host: 'cos', username: 'root' };
+/** One node of each VCB kind (an error with an unpinned key, a folder entry). */
+const vcbNodeSamples = (): VcbNode[] => {
+  const base = { key: 'k', connection: 'vc', host: vcbHost };
+  return [
+    { kind: 'vcbHost', ...base },
+    { kind: 'vcbConfig', ...base, path: '/etc/vmware/backuptools.conf', mode: 0o600, errors: 0 },
+    { kind: 'vcbSnapshot', ...base, snapshotId: 's', name: '_VCB-BACKUP_', vmId: 'vm-1', vmName: 'web' },
+    { kind: 'vcbMount', ...base, mountId: 'm', vmName: 'web', mountPoint: '/tmp/m' },
+    { kind: 'vcbMountEntry', ...base, mountId: 'm', rel: 'letters', isDirectory: true, size: 0 },
+    { kind: 'vcbError', ...base, message: 'x', unpinned: { fingerprint: 'SHA256:x', howToCheck: 'ssh-keygen' } },
+  ];
+};
 const SNAPSHOT_TOKENS =
   /^can(Snapshot|SnapshotMemory|Quiesce|DeleteAllSnapshots|Revert|Delete|DeleteWithChildren|Rename)$/;
 
@@ -119,6 +134,10 @@ describe('contextValue tokens from capabilities (never from the platform)', () =
           produced.add(t),
         );
     }
+    // The VCB nodes' tokens (vcbTokens.ts): a VMware connection with a VCB host, its VMs, and each VCB node kind.
+    const vc = { name: 'vc', platform: 'vmware' as const, url: 'https://vc', username: 'u', vcbHosts: [vcbHost] };
+    for (const t of [vcbConnectionTokens(vc), vcbVmTokens(vc), ...vcbNodeSamples().map(vcbNodeTokens)])
+      tokens(t).forEach((x) => produced.add(x));
     const infra = whens.filter((w) => w.includes('vmbackup.infrastructure'));
     for (const w of infra) {
       const token = /\(\^\|;\)(\w+)\(;\|\$\)/.exec(w)?.[1];

@@ -1,0 +1,146 @@
+// The vmbackup-vcb: file system (vcbUris.ts names its paths) over the VCB host's SFTP session:
+// - backuptools.conf, read and written back (the file keeps its mode; PASSWORD in a file others can read is refused
+//   as the provider refuses it, guide P.58 注意); the host's session is reopened after a save so the tools' settings
+//   are read again. The language support (backuptools-conf, by its file name) validates it in the editor.
+// - a catalog copy made by Restore with VCB: written only after it validates (VcbProvider.saveCatalogCopy).
+// - a file-level mount (vcbMounter -t file): read-only (FilePermission.Readonly), inside the mount only.
+import * as vscode from 'vscode';
+import { checkPasswordFileMode } from '../providers/vcb/vcbConfig';
+import { insideMount } from '../providers/vcb/vcbFileLevel';
+import { readSettings } from '../providers/vcb/vcbWire';
+import { describeContext } from '../core/errors';
+import { VcbSessions } from './vcbSessions';
+import { VCB_SCHEME, VcbUriTarget, parseVcbUriPath, vcbUriPath } from './vcbUris';
+
+/** Largest file the editor opens from a VCB host or a mount, bytes. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** The vmbackup-vcb: URI of a target. */
+export function vcbUri(t: VcbUriTarget): vscode.Uri {
+  return vscode.Uri.from({ scheme: VCB_SCHEME, path: vcbUriPath(t) });
+}
+
+export class VcbFileSystem implements vscode.FileSystemProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  /** Paths of catalog copies this window made, by connection + host (only those are served). */
+  private readonly catalogCopies = new Set<string>();
+  /** Called after backuptools.conf was written (the tree repaints its node). */
+  onConfigSaved?: (connection: string, hostId: string) => void;
+
+  constructor(private readonly sessions: VcbSessions) {}
+
+  /** Allows a catalog copy made on a host to be opened and saved through this file system. */
+  allowCatalogCopy(connection: string, hostId: string, remotePath: string): vscode.Uri {
+    const t: VcbUriTarget = { connection, hostId, kind: 'catalog', remotePath };
+    this.catalogCopies.add(vcbUriPath(t));
+    return vcbUri(t);
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const t = this.target(uri);
+    if (t.kind === 'mount') {
+      const m = this.mount(t);
+      const rel = t.rel ?? '';
+      if (!rel) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: READONLY };
+      const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      const name = rel.slice(rel.lastIndexOf('/') + 1);
+      const entry = (await m.mount.list(parent)).find((e) => e.name === name);
+      if (!entry) throw vscode.FileSystemError.FileNotFound(uri);
+      return {
+        type: entry.isDirectory ? vscode.FileType.Directory : vscode.FileType.File,
+        ctime: 0,
+        mtime: 0,
+        size: entry.size,
+        permissions: READONLY,
+      };
+    }
+    const p = await this.provider(t);
+    const st = await p.session.ssh.sftp((f) => f.stat(t.remotePath!));
+    if (!st) throw vscode.FileSystemError.FileNotFound(uri);
+    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: st.size };
+  }
+
+  async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
+    const t = this.target(uri);
+    if (t.kind !== 'mount') throw vscode.FileSystemError.FileNotADirectory(uri);
+    const rows = await this.mount(t).mount.list(t.rel ?? '');
+    return rows.map((r) => [r.name, r.isDirectory ? vscode.FileType.Directory : vscode.FileType.File]);
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const t = this.target(uri);
+    if (t.kind === 'mount') {
+      const m = this.mount(t);
+      const remote = insideMount(m.mount.mountPoint, t.rel ?? '');
+      return m.provider.session.ssh.sftp((f) => f.readBytes(remote, MAX_FILE_BYTES));
+    }
+    const p = await this.provider(t);
+    return p.session.ssh.sftp((f) => f.readBytes(t.remotePath!, MAX_FILE_BYTES));
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const t = this.target(uri);
+    if (t.kind === 'mount') throw vscode.FileSystemError.NoPermissions('a file-level mount is read-only');
+    const p = await this.provider(t);
+    const text = Buffer.from(content).toString('utf8');
+    if (t.kind === 'catalog') {
+      await p.saveCatalogCopy(t.remotePath!, text);
+    } else {
+      const where = describeContext({ connection: t.connection, host: t.hostId });
+      const st = await p.session.ssh.sftp((f) => f.stat(t.remotePath!));
+      const mode = st?.mode ?? 0o600;
+      // The saved text is checked as the provider checks the file it reads: PASSWORD needs a root-only file.
+      checkPasswordFileMode(
+        { path: t.remotePath!, text, mode, settings: readSettings(text), diagnostics: [] },
+        `${where}: not saved`,
+      );
+      await p.session.ssh.sftp((f) => f.writeText(t.remotePath!, text, mode));
+      this.sessions.forget(t.connection, t.hostId);
+      this.onConfigSaved?.(t.connection, t.hostId);
+    }
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions('the VCB file system creates no folders');
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions('the VCB file system deletes nothing');
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions('the VCB file system renames nothing');
+  }
+
+  private target(uri: vscode.Uri): VcbUriTarget {
+    let t: VcbUriTarget;
+    try {
+      t = parseVcbUriPath(uri.path);
+    } catch {
+      throw vscode.FileSystemError.FileNotFound(uri);
+    }
+    if (t.kind === 'catalog' && !this.catalogCopies.has(vcbUriPath(t))) throw vscode.FileSystemError.FileNotFound(uri);
+    return t;
+  }
+
+  /** The host's provider; a conf path must be the backuptools.conf the host's session read. */
+  private async provider(t: VcbUriTarget) {
+    const p = await this.sessions.provider(t.connection, t.hostId);
+    if (t.kind === 'conf' && t.remotePath !== p.config.path)
+      throw vscode.FileSystemError.NoPermissions(`${t.remotePath} is not the VCB host's backuptools.conf`);
+    return p;
+  }
+
+  private mount(t: VcbUriTarget) {
+    const m = this.sessions.mounts.get(t.mountId ?? '');
+    if (!m || m.connection !== t.connection)
+      throw vscode.FileSystemError.Unavailable(`mount ${t.mountId} is unmounted`);
+    return m;
+  }
+}
+
+const READONLY = vscode.FilePermission.Readonly;
