@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     jobs: new JobsTree(jobs),
   };
   const jobLogs = new JobLogDocuments(jobs);
-  const vcb = new VcbSessions(connections, context.secrets, log);
+  const vcb = new VcbSessions(connections, context.secrets, log, jobs);
   vcbSessions = vcb;
   const vcbFiles = new VcbFileSystem(vcb);
   trees.infrastructure.vcb = new VcbBranch(vcb);

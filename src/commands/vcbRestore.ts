@@ -54,7 +54,7 @@ export async function vcbRestore(
   );
   if (!prepared) return undefined;
   const uri = ctx.vcbFiles.allowCatalogCopy(t.connection, t.hostId, prepared.copy.path);
-  pendingCatalogRestores.set(uri.toString(), { target: t, backupDir: dir, copyPath: prepared.copy.path });
+  pendingCatalogRestores.set(uri, { target: t, backupDir: dir, copyPath: prepared.copy.path });
   setLiveValues(uri, prepared.live.liveValues);
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.languageId !== 'vcb-catalog') await vscode.languages.setTextDocumentLanguage(doc, 'vcb-catalog');

@@ -11,7 +11,7 @@ export async function vcbRunCatalogRestore(
   uri?: vscode.Uri,
 ): Promise<{ output: string } | undefined> {
   const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-  const pending = target && pendingCatalogRestores.get(target.toString());
+  const pending = target && pendingCatalogRestores.get(target);
   if (!target || !pending)
     throw new Error(
       'Run Restore works on a catalog copy opened by "Restore with VCB…" (Elsewhere: edit a copy of the catalog)',

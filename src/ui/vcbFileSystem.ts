@@ -42,7 +42,7 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const t = this.target(uri);
+    const t = this.target(uri, true);
     if (t.kind === 'mount') {
       const m = this.mount(t);
       const rel = t.rel ?? '';
@@ -59,10 +59,21 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
         permissions: READONLY,
       };
     }
-    const p = await this.provider(t);
-    const st = await p.session.ssh.sftp((f) => f.stat(t.remotePath!));
+    // VS Code also stats the folders above a file it saves: those (and only those) answer as folders.
+    const p = await this.sessions.provider(t.connection, t.hostId);
+    const file = t.kind === 'conf' ? p.config.path : t.remotePath!;
+    if (file !== t.remotePath) {
+      if (!file.startsWith(t.remotePath!.replace(/\/+$/, '') + '/')) throw vscode.FileSystemError.FileNotFound(uri);
+      return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: READONLY };
+    }
+    const st = await p.session.ssh.sftp((f) => f.stat(file));
     if (!st) throw vscode.FileSystemError.FileNotFound(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: st.size };
+    return {
+      type: st.isDirectory ? vscode.FileType.Directory : vscode.FileType.File,
+      ctime: 0,
+      mtime: 0,
+      size: st.size,
+    };
   }
 
   async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
@@ -116,14 +127,19 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     throw vscode.FileSystemError.NoPermissions('the VCB file system renames nothing');
   }
 
-  private target(uri: vscode.Uri): VcbUriTarget {
+  private target(uri: vscode.Uri, forStat = false): VcbUriTarget {
     let t: VcbUriTarget;
     try {
       t = parseVcbUriPath(uri.path);
     } catch {
       throw vscode.FileSystemError.FileNotFound(uri);
     }
-    if (t.kind === 'catalog' && !this.catalogCopies.has(vcbUriPath(t))) throw vscode.FileSystemError.FileNotFound(uri);
+    if (t.kind === 'catalog' && !this.catalogCopies.has(vcbUriPath(t))) {
+      // The folders above a catalog copy (stat only: VS Code checks them when it saves).
+      const below = vcbUriPath(t).replace(/\/+$/, '') + '/';
+      if (!forStat || ![...this.catalogCopies].some((c) => c.startsWith(below)))
+        throw vscode.FileSystemError.FileNotFound(uri);
+    }
     return t;
   }
 

@@ -9,4 +9,11 @@ export interface PendingCatalogRestore {
   copyPath: string;
 }
 
-export const pendingCatalogRestores = new Map<string, PendingCatalogRestore>();
+const pending = new Map<string, PendingCatalogRestore>();
+/** By scheme and decoded path: a URI's string form may be encoded differently once VS Code has opened it. */
+const keyOf = (uri: { scheme: string; path: string }) => `${uri.scheme}:${uri.path}`;
+
+export const pendingCatalogRestores = {
+  set: (uri: { scheme: string; path: string }, p: PendingCatalogRestore) => pending.set(keyOf(uri), p),
+  get: (uri: { scheme: string; path: string }) => pending.get(keyOf(uri)),
+};

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CancelledError, UntrustedCertificateError } from '../core/errors';
 import { JobContext } from '../core/job';
+import { JobManager } from '../core/jobManager';
 import { ConnectionProfile, VcbHostProfile } from '../core/model';
 import { mask, registerSecret } from '../core/secrets';
 import { VcbProvider, VcbSecrets } from '../providers/vcb/vcbProvider';
@@ -43,6 +44,7 @@ export class VcbSessions implements vscode.Disposable {
     private readonly connections: ConnectionStore,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    private readonly jobs: JobManager,
   ) {
     // A host whose entry changed (a pinned key, another user) or was removed reconnects; so does every host when the
     // transport setting changes (vcbMounter -m is taken when the host is opened).

@@ -12,6 +12,7 @@ import { selfSignedFront } from './selfSignedFront';
 import { VCSIM_LAB_VMS, startVcsimLab } from '../peers/vcsim/vcsimLab';
 import { uiScript } from './uiScript';
 import { OVM_CONNECTION, startE2eOvmLab } from './ovmLab';
+import { VCB_E2E_ENV, startE2eVcbLab } from './vcbE2eLab';
 
 const PASSWORD = 'e2e-lab-pw-5150';
 /** The vCenter's (vcsim's) password: handed over as the lab's is, through the environment. */
@@ -22,8 +23,11 @@ const OVM_PASSWORD = 'e2e-ovm-pw-7002';
 const TLS_CONNECTION = 'lab-tls';
 export const screenshotDir = path.join(repoRoot, 'out', 'e2e');
 
+/** The VCB lab's extension tests (test/e2e/suite/vcbSsh*.test.ts): a run of their own, on a vcsim of their own. */
+const VCB_SUITE_FILES = '^vcbSsh';
+
 /** Loads the extension with its test suite; VS Code reports mocha's output and exit code through codeAutomation*. */
-async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> {
+async function runHostSuite(cs: CodeServer, workspace: string, timeoutMs = 600_000): Promise<number> {
   const browser = await launchBrowser();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -39,7 +43,7 @@ async function runHostSuite(cs: CodeServer, workspace: string): Promise<number> 
       timer = setTimeout(() => {
         console.error('extension host suite timed out');
         resolve(99);
-      }, 600_000);
+      }, timeoutMs);
     });
     return await Promise.race([exit, timeout]);
   } finally {
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
       const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url, vc1.sim, [
         ovm1.profile,
       ]);
-      const cs1 = await startCodeServer(env);
+      const cs1 = await startCodeServer({ ...env, VMBACKUP_E2E_FILES: `^(?!${VCB_SUITE_FILES.slice(1)})` });
       try {
         failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
       } finally {
@@ -78,6 +82,30 @@ async function main(): Promise<void> {
     } finally {
       await vc1.close();
       await ovm1.close();
+    }
+
+    // The VCB tools over SSH (test/lab/vcb on a real OpenSSH server) acting on a vcsim of their own: the tests restore
+    // VMs into it. A missing sshd or vimhelper fails the run (.ci/run installs and builds both).
+    const vc3 = await startVcsimLab({ password: VC_PASSWORD });
+    try {
+      const { lab: vcb, info } = await startE2eVcbLab(vc3.sim.url, VC_PASSWORD);
+      try {
+        const ws3 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-vcb-')), lab.url, vc3.sim);
+        const cs3 = await startCodeServer({
+          ...env,
+          VMBACKUP_E2E_FILES: VCB_SUITE_FILES,
+          [VCB_E2E_ENV]: JSON.stringify(info),
+        });
+        try {
+          failed += (await runHostSuite(cs3, ws3)) === 0 ? 0 : 1;
+        } finally {
+          await cs3.stop();
+        }
+      } finally {
+        await vcb.stop();
+      }
+    } finally {
+      await vc3.close();
     }
 
     // The UI script backs up the running standalone-host VM: a bigger disk, so its job is seen running.

@@ -325,6 +325,9 @@ func datastore(ctx context.Context, c *vim25.Client, dc string, dsPath string) (
 		fail(fmt.Sprintf("not a datastore path: %q", dsPath))
 	}
 	ds := object.NewDatastore(c, byName(ctx, c, "Datastore", p.Datastore))
+	// Datastore.NewURL sends Name() (the base of InventoryPath) as /folder's dsName: without it vcsim serves only a
+	// lone datastore, and the demo's vCenter has two (LocalDS_0, LocalDS_1).
+	ds.InventoryPath = p.Datastore
 	ds.DatacenterPath = dc
 	if dc == "" { // the datastore's own datacenter
 		anc, err := mo.Ancestors(ctx, c, c.ServiceContent.PropertyCollector, ds.Reference())
