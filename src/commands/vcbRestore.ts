@@ -55,9 +55,10 @@ export async function vcbRestore(
   if (!prepared) return undefined;
   const uri = ctx.vcbFiles.allowCatalogCopy(t.connection, t.hostId, prepared.copy.path);
   pendingCatalogRestores.set(uri, { target: t, backupDir: dir, copyPath: prepared.copy.path });
+  let doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'vcb-catalog') doc = await vscode.languages.setTextDocumentLanguage(doc, 'vcb-catalog');
+  // After the language is set: setting it closes and reopens the document, which drops a document's live values.
   setLiveValues(uri, prepared.live.liveValues);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.languageId !== 'vcb-catalog') await vscode.languages.setTextDocumentLanguage(doc, 'vcb-catalog');
   const editor = await vscode.window.showTextDocument(doc);
   void vscode.window
     .showInformationMessage(
