@@ -13,6 +13,7 @@ import { VCSIM_LAB_VMS, startVcsimLab } from '../peers/vcsim/vcsimLab';
 import { uiScript } from './uiScript';
 import { OVM_CONNECTION, startE2eOvmLab } from './ovmLab';
 import { VCB_E2E_ENV, startE2eVcbLab } from './vcbE2eLab';
+import { uiVcb } from './uiVcb';
 
 const PASSWORD = 'e2e-lab-pw-5150';
 /** The vCenter's (vcsim's) password: handed over as the lab's is, through the environment. */
@@ -50,6 +51,14 @@ async function runHostSuite(cs: CodeServer, workspace: string, timeoutMs = 600_0
     clearTimeout(timer);
     await browser.close();
   }
+}
+
+/** Prints a UI script's checks; 1 when any failed. */
+function report(checks: Array<{ name: string; ok: boolean; detail?: string }>, what: string): number {
+  for (const c of checks) console.log(`${c.ok ? '  ✔' : '  ✘'} ${what}: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+  const bad = checks.filter((c) => !c.ok).length;
+  console.log(`${what} script: ${checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
+  return bad ? 1 : 0;
 }
 
 async function main(): Promise<void> {
@@ -98,6 +107,9 @@ async function main(): Promise<void> {
         });
         try {
           failed += (await runHostSuite(cs3, ws3)) === 0 ? 0 : 1;
+          // The UI part on the same workspace: the suite added the VCB host and left a backup on it (off-original).
+          const r = await uiVcb(cs3, ws3, screenshotDir, info, path.join(info.backups, 'off-original'));
+          failed += report(r.checks, 'UI (VCB)');
         } finally {
           await cs3.stop();
         }
@@ -119,11 +131,7 @@ async function main(): Promise<void> {
       const cs2 = await startCodeServer(env);
       try {
         const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front }, vc2, ovm2);
-        for (const c of r.checks as Array<{ name: string; ok: boolean; detail?: string }>)
-          console.log(`${c.ok ? '  ✔' : '  ✘'} UI: ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
-        const bad = r.checks.filter((c) => !c.ok).length;
-        console.log(`UI script: ${r.checks.length - bad} passed, ${bad} failed (screenshots in ${screenshotDir})`);
-        failed += bad ? 1 : 0;
+        failed += report(r.checks, 'UI');
       } finally {
         await cs2.stop();
       }

@@ -1,0 +1,124 @@
+// The UI script's VCB part (issue #14), on the workbench after the VCB extension tests added the lab's VCB host to the
+// vCenter connection: the VCB host's node, Back Up with VCB from a VM's right-click menu (the job in Jobs, then
+// succeeded), and Restore with VCB elsewhere — the catalog copy in the editor with the live datastore names in its
+// completion. Screenshots vcb-*.png.
+import * as path from 'node:path';
+import { Page } from './browser';
+import { CodeServer, workbenchUrl } from './codeServer';
+import { launchBrowser } from './browser';
+import { Check, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { VCSIM_LAB_DATASTORES as DS, VCSIM_LAB_VMS as VMS } from '../peers/vcsim/vcsimLab';
+import { VCENTER_CONNECTION as VC } from '../../src/cli/labVerb';
+import { E2eVcbInfo } from './vcbE2eLab';
+
+/** Polls `fn` until it returns a value (readiness only, never a duration check). */
+async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+export async function uiVcb(
+  cs: CodeServer,
+  workspace: string,
+  shots: string,
+  info: E2eVcbInfo,
+  /** A backup folder on the VCB host the extension tests made (vcbMounter -t fullvm). */
+  backupDir: string,
+): Promise<{ checks: Check[] }> {
+  const checks: Check[] = [];
+  const browser = await launchBrowser();
+  let page: Page | undefined;
+  const check = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+      checks.push({ name, ok: true });
+    } catch (e) {
+      checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
+      await page?.screenshot({ path: path.join(shots, `vcb-failed-${checks.length}.png`) }).catch(() => undefined);
+    }
+  };
+  try {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = p;
+    const shot = (name: string) => p.screenshot({ path: path.join(shots, name) });
+    const infra = () => pane(p, 'Infrastructure');
+    const hostLabel = `${info.host}:${info.port}`;
+    await p.goto(workbenchUrl(cs, workspace));
+    await p.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await p.locator('.activitybar [aria-label^="VM Backup Explorer"]').first().click({ timeout: 30_000 });
+
+    await check('the VCB host under the vCenter connection, with its backuptools.conf', async () => {
+      await expand(infra(), VC);
+      await expand(infra(), hostLabel);
+      await row(infra(), 'backuptools.conf').waitFor({ timeout: 60_000 });
+      await shot('vcb-1-host.png');
+    });
+
+    await check(
+      'Back Up with VCB from a VM’s right-click menu: the job in Jobs, then succeeded, files in the repository',
+      async () => {
+        await expand(infra(), 'DC0');
+        await expand(infra(), 'DC0_H0');
+        await row(infra(), VMS.running).click({ button: 'right' });
+        const menu = p.locator('.context-view .monaco-menu');
+        await menu.waitFor({ timeout: 10_000 });
+        const text = await menu.innerText();
+        if (!/Back Up with VCB/.test(text) || !/Browse Files \(VCB File Level\)/.test(text))
+          throw new Error(`menu was: ${text.replace(/\s+/g, ' ')}`);
+        await shot('vcb-2-vm-menu.png');
+        await clickMenu(p, 'Back Up with VCB');
+        const quick = p.locator('.quick-input-widget');
+        await quick.locator('.monaco-list-row', { hasText: 'Into the repository' }).waitFor({ timeout: 30_000 });
+        await quick.locator('input').first().press('Enter');
+        const job = pane(p, 'Jobs')
+          .locator('.monaco-list-row', { hasText: `Back up ${VMS.running} with VCB` })
+          .first();
+        await job.waitFor({ timeout: 60_000 });
+        await shot('vcb-3-backup-in-jobs.png');
+        await until(p, 'the VCB backup to succeed', async () => {
+          const t = await job.innerText().catch(() => '');
+          if (/failed/.test(t)) throw new Error(`the job: ${t.replace(/\s+/g, ' ')}`);
+          return /succeeded/.test(t) ? true : undefined;
+        });
+        await shot('vcb-4-backup-succeeded.png');
+        const files = filesBelow(path.join(workspace, 'backups', VMS.running));
+        for (const want of ['manifest.json', 'catalog', `${VMS.running}.vmx`])
+          if (!files.some((f) => path.basename(f) === want)) throw new Error(`no ${want}: ${files.join(', ')}`);
+      },
+    );
+
+    await check(
+      'Restore with VCB elsewhere: the catalog copy opens with the live datastore names in completion',
+      async () => {
+        await row(infra(), hostLabel).click({ button: 'right' });
+        await clickMenu(p, 'Restore with VCB');
+        const quick = p.locator('.quick-input-widget');
+        const input = quick.locator('input').first();
+        await quick.locator('.quick-input-title', { hasText: 'vcbRestore -s' }).waitFor({ timeout: 30_000 });
+        await input.fill(backupDir);
+        await input.press('Enter');
+        await quick.locator('.monaco-list-row', { hasText: 'Elsewhere' }).waitFor({ timeout: 30_000 });
+        await input.fill('Elsewhere');
+        await input.press('Enter');
+        await p.locator('.tab', { hasText: 'catalog-' }).first().waitFor({ timeout: 60_000 });
+        // The caret right after `config.vmx=` asks for its value: a click on its line, Home, then past the '='.
+        await p.locator('.editor-instance .view-line', { hasText: 'config.vmx=' }).first().click();
+        await p.keyboard.press('Home');
+        for (let i = 0; i < 'config.vmx='.length; i++) await p.keyboard.press('ArrowRight');
+        await p.keyboard.press('Control+Space');
+        const suggest = p.locator('.suggest-widget .monaco-list-row', { hasText: DS.empty }).first();
+        await suggest.waitFor({ timeout: 30_000 });
+        await shot('vcb-5-catalog-completion.png');
+        await p.keyboard.press('Escape');
+      },
+    );
+  } finally {
+    await browser.close();
+  }
+  return { checks };
+}
