@@ -1,24 +1,20 @@
 // Back Up Group with VCB…: vcbSnapAll -a <spec> -r <new folder> (guide P.64) on a VCB host, one child job per VM
 // under the group's job in the Jobs view.
 import * as vscode from 'vscode';
-import { CancelledError } from '../core/errors';
 import { GroupMember } from '../providers/vcb/vcbGroup';
 import { CommandContext } from '../ui/commandContext';
 import { runJob } from '../ui/runJob';
 import { vcbChildJobs } from '../ui/vcbChildJobs';
-import { askRemoteFolder, vcbJobSpec, vcbTarget } from '../ui/vcbTarget';
+import { askRemoteFolder, askSearchSpec, vcbJobSpec, vcbTarget } from '../ui/vcbTarget';
 import { VcbHostNode } from '../views/vcbNodeTypes';
 
 export async function vcbBackUpGroup(ctx: CommandContext, node?: VcbHostNode): Promise<GroupMember[] | undefined> {
   const t = await vcbTarget(ctx, node, 'Back up a group through which VCB host?');
-  const spec = await vscode.window.showInputBox({
-    title: 'Back Up Group with VCB (vcbSnapAll -a)',
-    prompt: 'Search specifier of the group: any:, powerstate:on, name:…, ipaddr:… (guide P.61–64)',
-    value: 'powerstate:on',
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^\w+:/.test(v) ? undefined : 'a specifier such as any: or powerstate:on'),
-  });
-  if (!spec) throw new CancelledError();
+  const spec = await askSearchSpec(
+    'Back Up Group with VCB (vcbSnapAll -a)',
+    'Search specifier of the group: any:, powerstate:on, name:…, ipaddr:… (guide P.61–64)',
+    'powerstate:on',
+  );
   const provider = await t.open();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 13);
   const dest = await askRemoteFolder(

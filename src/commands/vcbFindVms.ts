@@ -1,23 +1,19 @@
 // Find VMs (vcbVmName -s <spec>, guide P.62): the VMs the VCB tools see for a search specifier, in a quick pick.
 import * as vscode from 'vscode';
-import { CancelledError } from '../core/errors';
 import { escapeControlChars as esc } from '../core/controlChars';
 import { FoundVm } from '../providers/vcb/vcbRecords';
 import { CommandContext } from '../ui/commandContext';
 import { runJob } from '../ui/runJob';
-import { vcbJobSpec, vcbTarget } from '../ui/vcbTarget';
+import { askSearchSpec, vcbJobSpec, vcbTarget } from '../ui/vcbTarget';
 import { VcbHostNode } from '../views/vcbNodeTypes';
 
 export async function vcbFindVms(ctx: CommandContext, node?: VcbHostNode): Promise<FoundVm[] | undefined> {
   const t = await vcbTarget(ctx, node, 'Find VMs through which VCB host?');
-  const spec = await vscode.window.showInputBox({
-    title: 'Find VMs (vcbVmName -s)',
-    prompt: 'Search specifier: any:, powerstate:on|off|suspended, name:…, ipaddr:…, uuid:…, moref:… (guide P.61–62)',
-    value: 'any:',
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^\w+:/.test(v) ? undefined : 'a specifier such as any: or name:web01'),
-  });
-  if (!spec) throw new CancelledError();
+  const spec = await askSearchSpec(
+    'Find VMs (vcbVmName -s)',
+    'Search specifier: any:, powerstate:on|off|suspended, name:…, ipaddr:…, uuid:…, moref:… (guide P.61–62)',
+    'any:',
+  );
   const provider = await t.open();
   const found = await runJob(ctx, { ...vcbJobSpec(t, `Find VMs ${spec}`, 'vcb-find'), announce: false }, (jctx) =>
     provider.findVms(spec, jctx),

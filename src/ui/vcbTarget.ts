@@ -115,3 +115,16 @@ export async function askRemoteFolder(title: string, prompt: string, value: stri
   if (!dir) throw new CancelledError();
   return dir.replace(/\/+$/, '');
 }
+
+/** A VCB search specifier typed by the user (guide P.61: `any:`, `powerstate:on`, `name:…`…). @throws CancelledError. */
+export async function askSearchSpec(title: string, prompt: string, value: string): Promise<string> {
+  const spec = await vscode.window.showInputBox({
+    title,
+    prompt,
+    value,
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^\w+:/.test(v) ? undefined : 'a specifier such as any:, powerstate:on or name:web01'),
+  });
+  if (!spec) throw new CancelledError();
+  return spec;
+}
