@@ -1,6 +1,5 @@
 // Back Up Group with VCB…: vcbSnapAll -a <spec> -r <new folder> (guide P.64) on a VCB host, one child job per VM
 // under the group's job in the Jobs view.
-import * as vscode from 'vscode';
 import { GroupMember } from '../providers/vcb/vcbGroup';
 import { CommandContext } from '../ui/commandContext';
 import { runJob } from '../ui/runJob';
