@@ -46,7 +46,14 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     if (t.kind === 'mount') {
       const m = this.mount(t);
       const rel = t.rel ?? '';
-      if (!rel) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: READONLY };
+      if (!rel)
+        return {
+          type: vscode.FileType.Directory,
+          ctime: 0,
+          mtime: 0,
+          size: 0,
+          permissions: vscode.FilePermission.Readonly,
+        };
       const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
       const name = rel.slice(rel.lastIndexOf('/') + 1);
       const entry = (await m.mount.list(parent)).find((e) => e.name === name);
@@ -56,7 +63,7 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
         ctime: 0,
         mtime: 0,
         size: entry.size,
-        permissions: READONLY,
+        permissions: vscode.FilePermission.Readonly,
       };
     }
     // VS Code also stats the folders above a file it saves: those (and only those) answer as folders.
@@ -64,7 +71,13 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     const file = t.kind === 'conf' ? p.config.path : t.remotePath!;
     if (file !== t.remotePath) {
       if (!file.startsWith(t.remotePath!.replace(/\/+$/, '') + '/')) throw vscode.FileSystemError.FileNotFound(uri);
-      return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: READONLY };
+      return {
+        type: vscode.FileType.Directory,
+        ctime: 0,
+        mtime: 0,
+        size: 0,
+        permissions: vscode.FilePermission.Readonly,
+      };
     }
     const st = await p.session.ssh.sftp((f) => f.stat(file));
     if (!st) throw vscode.FileSystemError.FileNotFound(uri);
@@ -158,5 +171,3 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     return m;
   }
 }
-
-const READONLY = vscode.FilePermission.Readonly;
