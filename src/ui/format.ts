@@ -14,8 +14,25 @@ export function durationText(startIso?: string, endIso?: string): string {
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
-/** The one date format of the views, notifications and job logs: the user's locale (VS Code's display language). */
+let displayLocale: string | undefined;
+
+/**
+ * Sets the locale dateText formats in: VS Code's display language (`vscode.env.language`, set at activation); an
+ * unknown tag falls back to the process's locale.
+ */
+export function setDisplayLocale(locale: string | undefined): void {
+  try {
+    displayLocale = locale ? Intl.DateTimeFormat.supportedLocalesOf([locale])[0] : undefined;
+  } catch {
+    displayLocale = undefined;
+  }
+}
+
+/**
+ * The one date format of the views, pickers, confirmations, notifications and job logs: date and time in the user's
+ * locale (setDisplayLocale). An unparsable input is returned as it is.
+ */
 export function dateText(iso: string | Date): string {
   const d = iso instanceof Date ? iso : new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString(displayLocale);
 }
