@@ -11,6 +11,7 @@ import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
 import { registerLanguageSupport } from './language';
 import { JOB_LOG_SCHEME, JobLogDocuments } from './ui/jobLogDocument';
+import { setDisplayLocale } from './ui/format';
 
 export interface VmBackupApi {
   connections: ConnectionStore;
@@ -20,6 +21,7 @@ export interface VmBackupApi {
 
 export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
+  setDisplayLocale(vscode.env.language);
   const historySize = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
   const jobs = new JobManager({
     historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'),
