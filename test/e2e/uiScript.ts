@@ -73,6 +73,8 @@ export async function uiScript(
       'a connection with a wrong password shows the login failure on its own node, with the vendor code',
       async () => {
         const infra = pane(page, 'Infrastructure');
+        await infra.locator('.pane-header').hover();
+        await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
         const { connections } = loadConnections(workspace);
         saveConnections(workspace, [
           ...connections,
