@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
-import { Check, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { Check, addConnectionCollapsed, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
@@ -72,14 +72,12 @@ export async function uiScript(
     await check(
       'a connection with a wrong password shows the login failure on its own node, with the vendor code',
       async () => {
-        const infra = pane(page, 'Infrastructure');
-        await infra.locator('.pane-header').hover();
-        await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
-        const { connections } = loadConnections(workspace);
-        saveConnections(workspace, [
-          ...connections,
-          { name: 'lab-wrong', platform: 'xen', url: lab.url, username: 'root' },
-        ]);
+        const infra = await addConnectionCollapsed(page, workspace, {
+          name: 'lab-wrong',
+          platform: 'xen',
+          url: lab.url,
+          username: 'root',
+        });
         try {
           await expand(infra, 'lab-wrong');
           const input = page.locator('.quick-input-widget input');
@@ -306,15 +304,13 @@ export async function uiScript(
     await check(
       'a connection to a self-signed host: its node shows the certificate error; right-click it, Pin This Certificate…, confirm: pinned, and its pool shows',
       async () => {
-        const infra = pane(page, 'Infrastructure');
-        await infra.locator('.pane-header').hover();
-        await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
         // A connection added to the file while VS Code runs (the store watches connections.yaml).
-        const { connections } = loadConnections(workspace);
-        saveConnections(workspace, [
-          ...connections,
-          { name: tls.name, platform: 'xen', url: tls.front.url, username: 'root' },
-        ]);
+        const infra = await addConnectionCollapsed(page, workspace, {
+          name: tls.name,
+          platform: 'xen',
+          url: tls.front.url,
+          username: 'root',
+        });
         await expand(infra, tls.name);
         const error = infra.locator('.monaco-list-row', { hasText: 'DEPTH_ZERO_SELF_SIGNED_CERT' }).first();
         await error.waitFor({ timeout: 30_000 });

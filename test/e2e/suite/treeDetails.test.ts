@@ -6,24 +6,11 @@ import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { VmNode } from '../../../src/views/nodes';
 import { passwordEnvName } from '../../../src/core/connections';
-import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
+import { answer, labApi, restorePrompts, shown, waitFor, xe } from './stubs';
 import { allBackups, connectionNode, snapshotNodes, vmNodes } from './trees';
 
 const SLOW = 120_000;
 
-/** JSON-RPC to the lab as another client (its own session), from the extension host. */
-async function xe(method: string, ...params: unknown[]): Promise<unknown> {
-  const url = process.env.VMBACKUP_E2E_LAB_URL;
-  assert.ok(url, 'VMBACKUP_E2E_LAB_URL is set by the e2e runner');
-  const r = await fetch(`${url}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  });
-  const body = (await r.json()) as { result?: unknown; error?: { message: string; data: string[] } };
-  if (body.error) throw new Error([body.error.message, ...body.error.data].join(' '));
-  return body.result;
-}
 const icon = (item: vscode.TreeItem) => item.iconPath as vscode.ThemeIcon;
 /** A tooltip as the user reads it: MarkdownString.appendText's escapes (`\\.`, `&nbsp;`) undone. */
 const tooltipText = (item: vscode.TreeItem) =>
