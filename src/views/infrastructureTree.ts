@@ -298,6 +298,9 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         })),
       ];
     }
+    // A connection that failed stays failed until Refresh (refresh() forgets the failure): no row is read below it, and
+    // no load retried by the cache logs in again (after a refused login that would ask for the password unasked).
+    if ('connection' in node && this.failures.has(node.connection)) return [];
     switch (node.kind) {
       case 'connection':
       case 'container': {
