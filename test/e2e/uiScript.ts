@@ -289,6 +289,8 @@ export async function uiScript(
           const label = await node.innerText();
           if (!label.includes('lab-wrong') || !label.includes('login refused'))
             throw new Error(`the row is not the connection's: ${label.replace(/\s+/g, ' ')}`);
+          // The pointer rests on the row it clicked: leave it, then enter the row (the hover needs the enter).
+          await page.mouse.move(5, 5);
           await node.hover();
           await page
             .locator('.monaco-hover', { hasText: 'SESSION_AUTHENTICATION_FAILED' })
