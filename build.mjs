@@ -112,12 +112,17 @@ const onceShim = {
   },
 };
 
-/** The provider modules src/providers/index.ts imports on first use; they and what only they need form platforms.js. */
-const PLATFORM_ENTRIES = {
-  './xen/xenProvider': 'src/providers/xen/xenProvider.ts',
-  './vmware/vmwareProvider': 'src/providers/vmware/vmwareProvider.ts',
-  './oraclevm/oracleVmProvider': 'src/providers/oraclevm/oracleVmProvider.ts',
-};
+/**
+ * The provider modules src/providers/index.ts imports on first use (its `import('./…')` calls, read from the file so a
+ * renamed provider follows); they and what only they need form platforms.js.
+ */
+const PLATFORM_ENTRIES = Object.fromEntries(
+  [...fs.readFileSync('src/providers/index.ts', 'utf8').matchAll(/import\('(\.\/[^']+)'\)/g)].map((m) => [
+    m[1],
+    `src/providers/${m[1].slice(2)}.ts`,
+  ]),
+);
+if (Object.keys(PLATFORM_ENTRIES).length === 0) throw new Error('src/providers/index.ts imports no provider');
 const REGISTRY = `globalThis[Symbol.for('vmbackup.sharedModules')]`;
 const rel = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/');
 
@@ -125,8 +130,8 @@ const rel = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/')
 const platformsExternal = {
   name: 'platforms-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(xen\/xenProvider|vmware\/vmwareProvider|oraclevm\/oracleVmProvider)$/ }, (a) =>
-      a.importer.endsWith(path.join('src', 'providers', 'index.ts'))
+    b.onResolve({ filter: /^\.\// }, (a) =>
+      a.path in PLATFORM_ENTRIES && a.importer.endsWith(path.join('src', 'providers', 'index.ts'))
         ? { path: './platforms.js', external: true }
         : undefined,
     );
