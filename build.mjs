@@ -1,5 +1,11 @@
 // Bundles the extension and the CLI with esbuild.
 //
+// The platforms' providers (their wire clients, transports and record mappings: half of our code) are a bundle of their
+// own, dist/platforms.js, required by src/providers/index.ts the first time a connection opens (its `import()` of a
+// provider). Every module that the extension bundle holds too is not copied into it: platforms.js takes the extension
+// bundle's instance from a registry the extension bundle fills when it loads (one VendorError class, one secrets
+// registry, one job model), so nothing exists twice.
+//
 // The extension is split so that activation loads only our own code: every npm package our sources import
 // (yaml, ajv, axios, iconv-lite, acorn, …) is bundled on its own into dist/vendor/<package>.js, and the
 // extension bundle gets, in its place, a stub whose exports are getters that `require` that file the first
@@ -68,26 +74,136 @@ function lazyStub(name) {
   ].join('\n');
 }
 
-await build({
-  ...common,
-  entryPoints: ['src/extension.ts'],
-  outfile: 'dist/extension.js',
-  format: 'cjs',
-  plugins: [
-    {
-      name: 'lazy-vendor',
-      setup(b) {
-        const bare = new RegExp(`^(${VENDOR.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-        // Only imports from our sources: a package's own imports stay inside its vendor bundle.
-        b.onResolve({ filter: bare }, (a) =>
-          a.importer.includes(`${path.sep}node_modules${path.sep}`) ? undefined : { path: a.path, namespace: 'lazy' },
-        );
-        b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: lazyStub(a.path), loader: 'js' }));
-        b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
-      },
-    },
-  ],
+/** Vendor packages imported by our sources become lazy stubs (see the header); `./vendor/*` stays external. */
+const lazyVendor = (vendorDir) => ({
+  name: 'lazy-vendor',
+  setup(b) {
+    const bare = new RegExp(`^(${VENDOR.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    // Only imports from our sources: a package's own imports stay inside its vendor bundle.
+    b.onResolve({ filter: bare }, (a) =>
+      a.importer.includes(`${path.sep}node_modules${path.sep}`) ? undefined : { path: a.path, namespace: 'lazy' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({
+      contents: lazyStub(a.path).replace(/"\.\/vendor\//g, `"${vendorDir}`),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/vendor\// }, (a) => ({ path: a.path, external: true }));
+  },
 });
+
+/**
+ * `vscode` and the Node modules our sources import are each required once, through one ES module that re-exports it:
+ * esbuild otherwise wraps the module anew (copying every export) in each of the 30-odd files that import it.
+ */
+const SHIMMED = /^(vscode|node:[a-z_/]+)$/;
+const onceShim = {
+  name: 'require-once',
+  setup(b) {
+    b.onResolve({ filter: SHIMMED }, (a) =>
+      a.namespace === 'once' || a.importer.includes(`${path.sep}node_modules${path.sep}`)
+        ? undefined
+        : { path: a.path, namespace: 'once' },
+    );
+    b.onResolve({ filter: SHIMMED, namespace: 'once' }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'once' }, (a) => ({
+      contents: `export * from ${JSON.stringify(a.path)};`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The provider modules src/providers/index.ts imports on first use (its `import('./…')` calls, read from the file so a
+ * renamed provider follows); they and what only they need form platforms.js.
+ */
+const PLATFORM_ENTRIES = Object.fromEntries(
+  [...fs.readFileSync('src/providers/index.ts', 'utf8').matchAll(/import\('(\.\/[^']+)'\)/g)].map((m) => [
+    m[1],
+    `src/providers/${m[1].slice(2)}.ts`,
+  ]),
+);
+if (Object.keys(PLATFORM_ENTRIES).length === 0) throw new Error('src/providers/index.ts imports no provider');
+const REGISTRY = `globalThis[Symbol.for('vmbackup.sharedModules')]`;
+const rel = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/');
+
+/** In the extension bundle, the provider modules are `./platforms.js`, required by the `import()` that asks for them. */
+const platformsExternal = {
+  name: 'platforms-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\// }, (a) =>
+      a.path in PLATFORM_ENTRIES && a.importer.endsWith(path.join('src', 'providers', 'index.ts'))
+        ? { path: './platforms.js', external: true }
+        : undefined,
+    );
+  },
+};
+
+/** The extension bundle; `shared`: the modules it registers for platforms.js (relative paths). Returns its inputs. */
+async function buildExtension(shared) {
+  const entry = [
+    ...shared.map((m, i) => `import * as m${i} from ${JSON.stringify('./' + m)};`),
+    `const r = (${REGISTRY} ??= Object.create(null));`,
+    ...shared.map((m, i) => `r[${JSON.stringify(m)}] = m${i};`),
+    `export * from './src/extension';`,
+  ].join('\n');
+  const r = await build({
+    ...common,
+    stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: 'extension-entry.ts', loader: 'ts' },
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    metafile: true,
+    plugins: [platformsExternal, onceShim, lazyVendor('./vendor/')],
+  });
+  return Object.keys(r.metafile.inputs).filter((f) => !f.startsWith('<') && !f.includes(':'));
+}
+
+/** platforms.js: the provider modules; what the extension bundle holds comes from its registry. Returns what it took. */
+async function buildPlatforms(inExtension) {
+  const own = new Set(inExtension.map((f) => path.resolve(f)));
+  const taken = new Set();
+  await build({
+    ...common,
+    stdin: {
+      contents: Object.entries(PLATFORM_ENTRIES)
+        .map(([, file]) => `export * from ${JSON.stringify('./' + file)};`)
+        .join('\n'),
+      resolveDir: process.cwd(),
+      sourcefile: 'platforms-entry.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist/platforms.js',
+    format: 'cjs',
+    plugins: [
+      {
+        name: 'shared-modules',
+        setup(b) {
+          b.onResolve({ filter: /^\./ }, async (a) => {
+            if (a.pluginData?.inner || a.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+            const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, pluginData: { inner: true } });
+            if (r.errors.length || !own.has(r.path)) return undefined;
+            taken.add(rel(r.path));
+            return { path: rel(r.path), namespace: 'shared' };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'shared' }, (a) => ({
+            contents: `const m = (${REGISTRY} || {})[${JSON.stringify(a.path)}];\nif (!m) throw new Error(${JSON.stringify(`dist/platforms.js: ${a.path} is not registered by dist/extension.js`)});\nmodule.exports = m;`,
+            loader: 'js',
+          }));
+        },
+      },
+      lazyVendor('./vendor/'),
+    ],
+  });
+  return [...taken].sort();
+}
+
+// Three passes: the extension alone (what it holds), platforms.js (which of those it imports), the extension again
+// registering exactly those. A module the registration adds to the extension bundle is registered already.
+const holds = await buildExtension([]);
+const shared = await buildPlatforms(holds);
+const holdsAfter = await buildExtension(shared);
+const again = await buildPlatforms(holdsAfter);
+if (again.join() !== shared.join())
+  throw new Error(`platforms.js: shared modules changed between passes: ${again} vs ${shared}`);
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],

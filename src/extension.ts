@@ -15,6 +15,7 @@ import { VcbSessions } from './ui/vcbSessions';
 import { VcbFileSystem } from './ui/vcbFileSystem';
 import { VCB_SCHEME } from './ui/vcbUris';
 import { VcbBranch } from './views/vcbNodes';
+import { setDisplayLocale } from './ui/format';
 
 export interface VmBackupApi {
   connections: ConnectionStore;
@@ -29,6 +30,7 @@ let vcbSessions: VcbSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const log = vscode.window.createOutputChannel('VM Backup Explorer', { log: true });
+  setDisplayLocale(vscode.env.language);
   const historySize = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
   const jobs = new JobManager({
     historyFile: path.join(context.globalStorageUri.fsPath, 'jobs.json'),

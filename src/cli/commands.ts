@@ -61,14 +61,24 @@ function repoFor(a: Args): string {
   return path.resolve(ws(a), String(r ?? 'backups'));
 }
 
+/**
+ * The snapshot of `vm` a name or uuid designates. A name that several snapshots share is refused, listing each one's
+ * uuid and time (oldest first) to pick from.
+ */
 async function findSnapshot(p: Provider, vm: VmInfo, nameOrUuid: string | undefined): Promise<SnapshotInfo> {
-  const hits = (await p.listSnapshots(vm.id)).filter((s) => s.uuid === nameOrUuid || s.name === nameOrUuid);
-  if (hits.length !== 1)
+  const all = await p.listSnapshots(vm.id);
+  const hits = all.some((s) => s.uuid === nameOrUuid)
+    ? all.filter((s) => s.uuid === nameOrUuid)
+    : all.filter((s) => s.name === nameOrUuid);
+  if (hits.length > 1)
     throw new Error(
-      hits.length
-        ? `"${nameOrUuid}" names ${hits.length} snapshots of ${vm.name}: use the uuid`
-        : `no snapshot "${nameOrUuid ?? ''}" of ${vm.name}`,
+      `"${nameOrUuid}" names ${hits.length} snapshots of ${vm.name}: use the uuid of one of them: ` +
+        [...hits]
+          .sort((a, b) => a.time.getTime() - b.time.getTime())
+          .map((s) => `${s.uuid} (taken ${s.time.toISOString()}${s.isCurrent ? ', you are here' : ''})`)
+          .join(', '),
     );
+  if (!hits.length) throw new Error(`no snapshot "${nameOrUuid ?? ''}" of ${vm.name}`);
   return hits[0];
 }
 
@@ -201,7 +211,12 @@ export const verbs: Record<string, Verb> = {
       const vm = await findVm(p, a.positional[0]);
       const snap = await findSnapshot(p, vm, a.positional[1]);
       await operation(p, 'revert')(snap.id, terminalContext(!!a.flags.json));
-      out({ vm: vm.uuid, snapshot: snap.uuid }, `${vm.name} reverted to ${snap.name}`);
+      // xapi_vm_snapshot.ml `revert`: the VM takes the snapshot's power state; a disk-only one is Halted.
+      const halted = vm.powerState === 'running' && snap.withMemory === false;
+      out(
+        { vm: vm.uuid, snapshot: snap.uuid, halted },
+        `${vm.name} reverted to ${snap.name}${halted ? '; it is halted now (the snapshot holds no memory): start it again' : ''}`,
+      );
       return 0;
     }),
   /** `snapshot-delete <vm> <snapshot> [--children]`. */

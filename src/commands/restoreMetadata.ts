@@ -11,6 +11,7 @@ import { confirm, connectionForBackup, pickBackups } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { BackupEntryNode, ContainerNode, isNode } from '../views/nodes';
 import { CatalogEntry } from '../core/repository';
+import { dateText } from '../ui/format';
 
 // A dry run checks the dump against the pool (the hosts' NICs); it cannot promise that suspend disks survive, so
 // nothing is claimed about them unless the provider names VMs.
@@ -51,7 +52,7 @@ export async function restoreMetadata(ctx: CommandContext, node?: BackupEntryNod
     : undefined;
   if (kind.dryRun && !dry) return;
   await confirm(
-    `Restore ${kind.label} of ${where} from ${n.entry.created?.toLocaleString() ?? n.entry.label}?`,
+    `Restore ${kind.label} of ${where} from ${n.entry.created ? dateText(n.entry.created) : n.entry.label}?`,
     `${dry ? `Dry run: ${describe(dry)}\n\n` : ''}What it holds is replaced; changes made since the backup are lost.`,
     'Restore for real',
   );

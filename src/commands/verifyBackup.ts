@@ -6,6 +6,7 @@ import { CommandContext } from '../ui/commandContext';
 import { pickBackups, selection } from '../ui/pickers';
 import { runJob } from '../ui/runJob';
 import { BackupEntryNode } from '../views/nodes';
+import { dateText } from '../ui/format';
 
 export async function verifyBackup(
   ctx: CommandContext,
@@ -15,7 +16,7 @@ export async function verifyBackup(
   let list = selection<BackupEntryNode>('backup', node, selected).filter((n) => !!n.entry.manifest);
   if (!list.length) list = await pickBackups(ctx, 'Verify backups', (e) => !!e.manifest, true);
   for (const n of list) {
-    const label = `${n.entry.label} (${n.entry.created?.toLocaleString() ?? n.entry.id})`;
+    const label = `${n.entry.label} (${n.entry.created ? dateText(n.entry.created) : n.entry.id})`;
     const result = await runJob(
       ctx,
       {

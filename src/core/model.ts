@@ -159,6 +159,13 @@ export interface VmInfo {
   toolsRunning?: boolean;
   /** The VM's disks need consolidation (vSphere runtime.consolidationNeeded). */
   consolidationNeeded?: boolean;
+  /**
+   * The guest's IP addresses as its tools report them, IPv4 first; absent when nothing is reported (no tools, not
+   * running). Xen: VM_guest_metrics.networks; vSphere: guest.ipAddress; Oracle VM: what the Manager's REST gives.
+   */
+  ipAddresses?: string[];
+  /** The name of the host it runs on, where the platform's record gives it (else the tree finds it in its path). */
+  hostName?: string;
 }
 export interface SnapshotInfo {
   id: string;
@@ -169,6 +176,12 @@ export interface SnapshotInfo {
   parentId?: string;
   madeByUs: boolean;
   isCurrent: boolean;
+  /**
+   * The snapshot holds the VM's memory (Xen: a checkpoint, its record Suspended; vSphere: state poweredOn or
+   * suspended). false: disk-only, and a revert leaves the VM halted (xapi_vm_snapshot.ml `revert` resets the VM to the
+   * snapshot's power state; vSphere powers it off). Absent: unknown.
+   */
+  withMemory?: boolean;
 }
 /** An SR (Xen), datastore (vSphere) or repository (Oracle VM). */
 export interface StorageInfo {

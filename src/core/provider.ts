@@ -132,6 +132,8 @@ export interface Provider {
   ): Promise<MetadataRestoreResult>;
   /** Capabilities.resetPowerState. */
   resetPowerState?(vmId: string, ctx: JobContext): Promise<void>;
+  /** Starts a halted VM (offered after a revert that left it halted). Xen: VM.start; vSphere: PowerOnVM_Task. */
+  startVm?(vmId: string, ctx: JobContext): Promise<void>;
   /**
    * Removes what this tool left behind (e.g. after a crash): only objects the repository's ownership journal names
    * and the platform confirms, and the named leftovers of the jobs' folders. With `dryRun`, lists them. One item per
@@ -154,7 +156,8 @@ export type OptionalOperation =
   | 'restoreVm'
   | 'backupMetadata'
   | 'restoreMetadata'
-  | 'resetPowerState';
+  | 'resetPowerState'
+  | 'startVm';
 
 /** The code of the error `operation` throws for an operation a platform does not offer (the product's own code). */
 export const NOT_OFFERED = 'NOT_OFFERED';

@@ -10,6 +10,7 @@ import { BackupEntryNode, ContainerNode, SnapshotNode, VmNode } from '../views/n
 import { hasToken, snapshotTokens, vmTokens } from '../views/contextTokens';
 import { CommandContext } from './commandContext';
 import { escapeControlChars as esc } from '../core/controlChars';
+import { dateText } from './format';
 
 /** A quick-pick item as shown: its label, description and detail (vendor names) with control characters escaped. */
 function shown<I extends vscode.QuickPickItem>(i: I): I {
@@ -165,7 +166,7 @@ export async function pickSnapshots(
     .filter((snapshot) => hasToken(snapshotTokens(snapshot, all, vm.caps), token))
     .map((snapshot) => ({
       label: snapshot.name,
-      description: `${snapshot.time.toLocaleString()}${snapshot.isCurrent ? ' · You are here' : ''}`,
+      description: `${dateText(snapshot.time)}${snapshot.isCurrent ? ' · You are here' : ''}`,
       value: { ...vm, kind: 'snapshot' as const, snapshot, all },
     }));
   return many
@@ -184,7 +185,7 @@ export async function pickBackups(
     for (const entry of ctx.trees.backups.catalog(repo.root).filter(filter)) {
       items.push({
         label: entry.label,
-        description: `${entry.kind} · ${entry.created?.toLocaleString() ?? ''}`,
+        description: `${entry.kind} · ${entry.created ? dateText(entry.created) : ''}`,
         detail: `${repo.root} · ${entry.id}`,
         value: { kind: 'backup', key: '', root: repo.root, entry, connections: repo.connections },
       });

@@ -9,6 +9,7 @@ import { ConnectionStore } from '../ui/connectionStore';
 import { errorItem, loadMoreItem } from './treeItems';
 import { BackupEntryNode, BackupNode, LoadMoreNode, PAGE_SIZE, RepositoryNode, contextValue } from './nodes';
 import { escapeControlChars as esc } from '../core/controlChars';
+import { dateText } from '../ui/format';
 
 const POOL_GROUP = 'Pool metadata';
 const HOST_GROUP = 'Host backups';
@@ -99,7 +100,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupNode>, vscode.
       case 'backup': {
         const e = node.entry;
         const bytes = e.files.reduce((n, f) => n + f.bytes, 0);
-        const item = new vscode.TreeItem(e.created ? e.created.toLocaleString() : esc(e.label), C.None);
+        const item = new vscode.TreeItem(e.created ? dateText(e.created) : esc(e.label), C.None);
         item.id = node.key;
         item.description = `${e.kind === 'foreign' ? 'foreign ' + (isPoolEntry(e) ? 'pool dump' : 'xva') : e.kind === 'vcb' ? 'VCB full VM' : e.kind} · ${formatBytes(bytes)}`;
         item.tooltip = esc(

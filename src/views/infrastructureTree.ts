@@ -4,14 +4,14 @@ import * as vscode from 'vscode';
 import { pinRequestFromError } from '../core/pinRequest';
 import { Job } from '../core/job';
 import { JobManager } from '../core/jobManager';
-import { Capabilities, ContainerIcon, ContainerInfo, PowerState, SnapshotInfo, VmInfo } from '../core/model';
+import { Capabilities, ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
 import { InventoryChange, LiveInventory, isLiveInventory } from '../core/inventoryEvents';
 import { pollingInventory } from '../core/pollingInventory';
 import { Provider } from '../core/provider';
 import { formatProgress } from '../core/progress';
 import { mask } from '../core/secrets';
 import { ConnectionStore } from '../ui/connectionStore';
-import { ageText } from '../ui/format';
+import { ageText, dateText } from '../ui/format';
 import { BackupsTree } from './backupsTree';
 import { ChildrenCache, forgetBelow } from './childrenCache';
 import { errorItem, loadMoreItem } from './treeItems';
@@ -21,22 +21,25 @@ import { escapeControlChars as esc } from '../core/controlChars';
 import { VcbBranch } from './vcbNodes';
 import { isVcbNode } from './vcbNodeTypes';
 import { vcbConnectionTokens, vcbVmTokens } from './vcbTokens';
+import { ConnectionFailure, connectionFailureOf, failureDescription } from './connectionFailure';
+import { CONTAINER_ICONS, IconSpec, connectionIcon, snapshotIcon, vmIcon } from './icons';
+import { TooltipRow, hostNameOf, vmTooltipRows } from './vmTooltip';
 
-const POWER_ICONS: Record<PowerState, string> = {
-  running: 'vm-running',
-  halted: 'vm-outline',
-  suspended: 'debug-pause',
-  paused: 'debug-pause',
-  unknown: 'question',
-};
-const CONTAINER_ICONS: Record<ContainerIcon, string> = {
-  pool: 'server-environment',
-  host: 'server',
-  datacenter: 'globe',
-  cluster: 'layers',
-  folder: 'folder',
-  resourcePool: 'symbol-namespace',
-};
+const themeIcon = (i: IconSpec) => new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
+
+/** A tooltip of labelled rows under a bold title; every value goes in as text (Markdown in names stays literal). */
+function rowsTooltip(title: string, rows: TooltipRow[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**');
+  md.appendText(esc(title));
+  md.appendMarkdown('**\n\n');
+  for (const r of rows) {
+    md.appendMarkdown(`${r.label}: `);
+    md.appendText(esc(r.value));
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
 
 export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, vscode.Disposable {
   private readonly cache = new ChildrenCache<InfraNode>();
@@ -56,6 +59,14 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
    */
   private readonly live = new Map<string, { provider: unknown; inventory: LiveInventory; stop?: () => void }>();
   private visible = true;
+  /** Connection name → why it failed (login, certificate, unreachable): shown on its node until a load succeeds. */
+  private readonly failures = new Map<string, ConnectionFailure>();
+  /** Repaints the VM rows' backup ages ("backup 3 min ago") while the view is visible. */
+  private clock: NodeJS.Timeout | undefined;
+  /** Keys of the VM nodes whose row shows a backup's age (what the clock repaints). */
+  private readonly aged = new Set<string>();
+  /** Between two repaints of the backup ages, ms. */
+  static readonly CLOCK_MS = 30_000;
   /** Between two listings of a platform without an event stream (Oracle VM), while the view is visible, ms. */
   pollMs = 30_000;
   /** The VCB hosts of VMware connections and what is under them (vcbNodes.ts); set at activation. */
@@ -87,15 +98,51 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     if (!node || node.kind === 'message' || node.kind === 'error' || node.kind === 'loadMore') {
       const parent = node && node.kind === 'error' ? node.parent : undefined;
       if (parent) return this.refresh(parent as InfraNode);
+      this.failures.clear();
       this.cache.invalidate();
       this.shown.clear();
       this.nodes.clear();
+      this.aged.clear();
       this.emitter.fire(undefined);
       return;
     }
+    if (node.kind === 'connection') this.failures.delete(node.connection);
     this.cache.invalidate(node.key);
     forgetBelow(this.shown, node.key);
     this.emitter.fire(this.nodes.has(node.key) ? this.nodes.get(node.key) : undefined);
+  }
+
+  /** Why connection `name` failed (login, certificate, unreachable), while its node shows it. */
+  failureOf(name: string): ConnectionFailure | undefined {
+    return this.failures.get(name);
+  }
+
+  /**
+   * A load below connection `name` failed on the connection itself: its node shows the failure, and the rows below
+   * it, read before, are dropped (they are no longer known to be true). After the load that failed has returned, so
+   * that nothing of it is cached below the connection; a failed load of the connection's own level caches no rows.
+   */
+  private connectionFailed(name: string, failure: ConnectionFailure, at: InfraNode): void {
+    this.failures.set(name, failure);
+    const key = connKey(name);
+    const conn = this.nodes.get(key);
+    if (conn?.kind === 'connection') conn.failure = failure;
+    setTimeout(() => {
+      if (at.kind !== 'connection') {
+        this.cache.invalidate(key);
+        forgetBelow(this.shown, key);
+        for (const k of [...this.nodes.keys()]) if (k.startsWith(key + '/')) this.nodes.delete(k);
+      }
+      this.emitter.fire(conn ?? undefined);
+    }, 0);
+  }
+
+  /** A load of connection `name` succeeded: a failure its node showed is gone. */
+  private connectionWorks(name: string): void {
+    if (!this.failures.delete(name)) return;
+    const conn = this.nodes.get(connKey(name));
+    if (conn?.kind === 'connection') conn.failure = undefined;
+    setTimeout(() => this.emitter.fire(conn ?? undefined), 0);
   }
 
   /** Drops the cache of the connection a node belongs to (after a job changed the inventory). */
@@ -143,11 +190,26 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     switch (node.kind) {
       case 'connection': {
         const profile = this.connections.get(node.connection);
+        const failure = this.failures.get(node.connection);
         const item = new vscode.TreeItem(node.connection, C.Collapsed);
         item.id = node.key;
-        item.description = profile ? `${profile.username} @ ${profile.url}` : '';
-        item.iconPath = new vscode.ThemeIcon('plug');
-        item.contextValue = contextValue('connection', vcbConnectionTokens(profile));
+        const where = profile ? `${profile.username} @ ${profile.url}` : '';
+        item.description = failure ? esc(failureDescription(failure)) : where;
+        item.iconPath = themeIcon(connectionIcon(failure));
+        if (failure) {
+          const md = new vscode.MarkdownString();
+          md.appendText(esc(failure.message));
+          md.appendMarkdown('\n\n');
+          md.appendText(`${where} · Refresh to try again${failure.untrusted ? ', or Pin This Certificate…' : ''}.`);
+          item.tooltip = md;
+        } else item.tooltip = where;
+        item.contextValue = contextValue(
+          'connection',
+          failure && 'failed',
+          failure && 'canRetry',
+          failure?.untrusted && 'canPinCertificate',
+          vcbConnectionTokens(profile),
+        );
         return item;
       }
       case 'container': {
@@ -155,7 +217,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const item = new vscode.TreeItem(esc(c.name || c.id), C.Collapsed);
         item.id = node.key;
         item.description = c.detail ? esc(c.detail) : undefined;
-        item.iconPath = new vscode.ThemeIcon(CONTAINER_ICONS[c.icon] ?? 'folder');
+        item.iconPath = themeIcon({ id: CONTAINER_ICONS[c.icon] ?? 'folder' });
         item.contextValue = containerTokens(c, node.caps);
         return item;
       }
@@ -163,14 +225,15 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const vm = node.vm;
         const item = new vscode.TreeItem(esc(vm.name), vm.snapshotCount > 0 ? C.Collapsed : C.None);
         const last = this.backups.lastBackup(node.connection, vm.uuid);
+        if (last?.created) this.aged.add(node.key);
+        else this.aged.delete(node.key);
+        this.tick();
         item.id = itemId(node.key, vm.snapshotCount > 0);
         item.description = esc(
           `${vm.powerState}${vm.suspendDiskMissing ? ' (suspend disk missing)' : ''}${vm.operations?.length ? ` · ${vm.operations.join(', ')}…` : ''} · ${last?.created ? 'backup ' + ageText(last.created) : 'no backup'}`,
         );
-        item.tooltip = new vscode.MarkdownString(
-          `**${esc(vm.name)}**\n\nUUID: \`${esc(vm.uuid)}\`\n\nPower: ${esc(vm.powerState)}${vm.vcpus ? `\n\nvCPUs: ${vm.vcpus}` : ''}${vm.description ? `\n\n${esc(vm.description)}` : ''}`,
-        );
-        item.iconPath = new vscode.ThemeIcon(vm.suspendDiskMissing ? 'warning' : (POWER_ICONS[vm.powerState] ?? 'vm'));
+        item.tooltip = rowsTooltip(vm.name, vmTooltipRows(vm, hostNameOf(vm, node.path), last));
+        item.iconPath = themeIcon(vmIcon(vm));
         item.contextValue = contextValue(vmTokens(vm, node.caps), vcbVmTokens(this.connections.get(node.connection)));
         return item;
       }
@@ -179,8 +242,11 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const hasChildren = node.all.some((x) => x.parentId === s.id);
         const item = new vscode.TreeItem(esc(s.name), hasChildren ? C.Expanded : C.None);
         item.id = itemId(node.key, hasChildren);
-        item.description = `${s.time.toLocaleString()}${s.isCurrent ? ' · You are here' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
-        item.iconPath = new vscode.ThemeIcon(s.isCurrent ? 'pass-filled' : 'history');
+        item.description = `${dateText(s.time)}${s.isCurrent ? ' · You are here' : ''}${s.madeByUs ? ' · by VM Backup Explorer' : ''}`;
+        item.tooltip = s.isCurrent
+          ? `${esc(s.name)}: you are here (the VM's current state is based on this snapshot)`
+          : undefined;
+        item.iconPath = themeIcon(snapshotIcon(s));
         item.contextValue = snapshotTokens(s, node.all, node.caps);
         return item;
       }
@@ -208,7 +274,11 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
       try {
         children = await this.load(node);
       } catch (err) {
-        children = [this.errorNode(key, err, node)];
+        const failure = node && 'connection' in node ? connectionFailureOf(err, node.connection) : undefined;
+        if (failure && node && 'connection' in node) {
+          this.connectionFailed(node.connection, failure, node);
+          children = [];
+        } else children = [this.errorNode(key, err, node)];
       }
       for (const n of children) this.nodes.set(n.key, n);
       return children;
@@ -231,10 +301,14 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
           kind: 'connection',
           key: connKey(c.name),
           connection: c.name,
+          failure: this.failures.get(c.name),
         })),
       ];
     }
     if (isVcbNode(node)) return this.vcb ? this.vcb.children(node) : [];
+    // A connection that failed stays failed until Refresh (refresh() forgets the failure): no row is read below it, and
+    // no load retried by the cache logs in again (after a refused login that would ask for the password unasked).
+    if ('connection' in node && this.failures.has(node.connection)) return [];
     switch (node.kind) {
       case 'connection':
       case 'container': {
@@ -247,6 +321,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const parent = node.kind === 'container' ? node.container : undefined;
         const path = node.kind === 'container' ? [...node.path, node.container] : [];
         const items = await provider.listChildren(parent && { kind: parent.kind, id: parent.id });
+        this.connectionWorks(node.connection);
         if (!items.length)
           return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory'), ...vcbHosts];
         return [
@@ -306,6 +381,7 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
   setVisible(visible: boolean): void {
     if (visible === this.visible) return;
     this.visible = visible;
+    this.tick();
     for (const [connection, entry] of this.live) {
       if (!visible) {
         entry.stop?.();
@@ -373,8 +449,26 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     return { kind: 'vm', key: `${key}/v:${vm.id}`, connection, path, vm, caps };
   }
 
+  /**
+   * Runs the clock while the view is visible and some row shows a backup's age: every CLOCK_MS those rows repaint, so
+   * "backup 3 s ago" stays true. Stopped while the view is hidden.
+   */
+  private tick(): void {
+    const run = this.visible && this.aged.size > 0;
+    if (run && !this.clock)
+      this.clock = setInterval(() => {
+        const rows = [...this.aged].map((k) => this.nodes.get(k)).filter((n): n is InfraNode => !!n);
+        if (rows.length) this.emitter.fire(rows);
+      }, InfrastructureTree.CLOCK_MS).unref();
+    else if (!run && this.clock) {
+      clearInterval(this.clock);
+      this.clock = undefined;
+    }
+  }
+
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.clock) clearInterval(this.clock);
     for (const l of this.live.values()) l.stop?.();
     this.live.clear();
     for (const d of this.disposables) d.dispose();

@@ -4,13 +4,16 @@ import { CatalogEntry } from '../core/repository';
 import { Job, JobRecord } from '../core/job';
 import { PinRequest } from '../core/pinRequest';
 import { VcbNode } from './vcbNodeTypes';
+import { ConnectionFailure } from './connectionFailure';
 
 export const PAGE_SIZE = 200;
 
+/** A connection; `failure`: why it failed to log in or be reached, while its node shows it (InfrastructureTree). */
 export interface ConnectionNode {
   kind: 'connection';
   key: string;
   connection: string;
+  failure?: ConnectionFailure;
 }
 /**
  * A container the provider listed (Xen pool or host, vSphere datacenter, cluster, host or resource pool, OVM server
@@ -110,10 +113,11 @@ export function isNode<K extends string>(x: unknown, kind: K): x is { kind: K } 
 }
 
 /**
- * The certificate a node offers to pin: an error node of a connection refused on its certificate, or a job (running
+ * The certificate a node offers to pin: a connection (or an error node) refused on its certificate, or a job (running
  * or finished) that failed on one (its record's error.untrusted). Undefined for anything else.
  */
 export function pinRequestOf(node: unknown): PinRequest | undefined {
+  if (isNode(node, 'connection')) return (node as ConnectionNode).failure?.untrusted;
   if (isNode(node, 'error')) return (node as ErrorNode).untrusted;
   if (isNode(node, 'record')) return (node as FinishedJobNode).record.error?.untrusted;
   if (isNode(node, 'job')) return (node as RunningJobNode).job.record.error?.untrusted;

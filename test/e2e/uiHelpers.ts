@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Page } from './browser';
+import { loadConnections, saveConnections } from '../../src/core/connections';
+import { ConnectionProfile } from '../../src/core/model';
 
 /** Clicks a context-menu entry (the menu is keyboard-driven: focus the item, then Enter). */
 export async function clickMenu(page: Page, label: string): Promise<void> {
@@ -61,4 +63,15 @@ export async function collapseAll(page: Page, title: string): Promise<void> {
     .locator('.pane-header .action-label[aria-label="Collapse All"]')
     .click({ timeout: 5_000 })
     .catch(() => undefined);
+}
+
+/**
+ * Collapses the Infrastructure tree and adds connection `profile` to the workspace's connections.yaml while VS Code runs
+ * (the store watches the file): its row then shows at the top level, in view.
+ */
+export async function addConnectionCollapsed(page: Page, workspace: string, profile: ConnectionProfile): Promise<Page> {
+  await collapseAll(page, 'Infrastructure');
+  const { connections } = loadConnections(workspace);
+  saveConnections(workspace, [...connections, profile]);
+  return pane(page, 'Infrastructure');
 }

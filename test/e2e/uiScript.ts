@@ -1,10 +1,10 @@
-// Drives the real workbench with playwright: the tree, a right-click menu, a snapshot, a backup, cancel from the
-// progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel.
+// Drives the real workbench with playwright: the tree, a VM's tooltip, a connection whose login is refused, a right-click
+// menu, a snapshot, a backup, cancel from the progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
-import { Check, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { Check, addConnectionCollapsed, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
@@ -57,6 +57,17 @@ export async function uiScript(
       await expand(infra, String(master.name_label));
       await row(infra, String(running.name_label)).waitFor({ timeout: 30_000 });
       await page.screenshot({ path: path.join(shots, '1-tree.png') });
+    });
+    await check('hovering a running VM shows its tooltip: memory, vCPUs, host, IP, last backup', async () => {
+      const infra = pane(page, 'Infrastructure');
+      await row(infra, String(running.name_label)).hover();
+      const hover = page.locator('.monaco-hover', { hasText: 'Memory:' }).first();
+      await hover.waitFor({ timeout: 15_000 });
+      const text = (await hover.innerText()).replace(/\s+/g, ' ');
+      for (const want of ['Memory:', 'vCPUs:', `Host: ${String(master.name_label)}`, 'IP: 192.0.2.', 'Last backup:'])
+        if (!text.includes(want)) throw new Error(`tooltip lacks "${want}": ${text.slice(0, 300)}`);
+      await page.screenshot({ path: path.join(shots, '1b-vm-tooltip.png') });
+      await page.mouse.move(5, 5);
     });
     await check('right-click on a running VM offers Create Snapshot and Back Up VM', async () => {
       await row(pane(page, 'Infrastructure'), String(running.name_label)).click({ button: 'right' });
@@ -256,17 +267,55 @@ export async function uiScript(
       await page.screenshot({ path: path.join(shots, '10-problems.png') });
     });
     await check(
-      'a connection to a self-signed host: right-click its error, Pin This Certificate…, confirm: pinned, and its pool shows',
+      'a connection with a wrong password shows the login failure on its own node, with the vendor code',
       async () => {
-        const infra = pane(page, 'Infrastructure');
-        await infra.locator('.pane-header').hover();
-        await infra.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
+        const infra = await addConnectionCollapsed(page, workspace, {
+          name: 'lab-wrong',
+          platform: 'xen',
+          url: lab.url,
+          username: 'root',
+        });
+        try {
+          await expand(infra, 'lab-wrong');
+          // Its password is asked (none in SecretStorage or the environment): a wrong one.
+          const input = page.locator('.quick-input-widget input');
+          const node = infra.locator('.monaco-list-row', { hasText: 'SESSION_AUTHENTICATION_FAILED' }).first();
+          await Promise.race([input.waitFor({ timeout: 30_000 }), node.waitFor({ timeout: 30_000 })]);
+          if (await input.isVisible()) {
+            await input.fill('not-the-password');
+            await input.press('Enter');
+          }
+          await node.waitFor({ timeout: 30_000 });
+          const label = await node.innerText();
+          if (!label.includes('lab-wrong') || !label.includes('login refused'))
+            throw new Error(`the row is not the connection's: ${label.replace(/\s+/g, ' ')}`);
+          // The pointer rests on the row it clicked: leave it, then enter the row (the hover needs the enter).
+          await page.mouse.move(5, 5);
+          await node.hover();
+          await page
+            .locator('.monaco-hover', { hasText: 'SESSION_AUTHENTICATION_FAILED' })
+            .first()
+            .waitFor({ timeout: 15_000 });
+          await page.screenshot({ path: path.join(shots, '1c-connection-login-refused.png') });
+          await page.mouse.move(5, 5);
+        } finally {
+          saveConnections(
+            workspace,
+            loadConnections(workspace).connections.filter((c) => c.name !== 'lab-wrong'),
+          );
+        }
+      },
+    );
+    await check(
+      'a connection to a self-signed host: its node shows the certificate error; right-click it, Pin This Certificate…, confirm: pinned, and its pool shows',
+      async () => {
         // A connection added to the file while VS Code runs (the store watches connections.yaml).
-        const { connections } = loadConnections(workspace);
-        saveConnections(workspace, [
-          ...connections,
-          { name: tls.name, platform: 'xen', url: tls.front.url, username: 'root' },
-        ]);
+        const infra = await addConnectionCollapsed(page, workspace, {
+          name: tls.name,
+          platform: 'xen',
+          url: tls.front.url,
+          username: 'root',
+        });
         await expand(infra, tls.name);
         const error = infra.locator('.monaco-list-row', { hasText: 'DEPTH_ZERO_SELF_SIGNED_CERT' }).first();
         await error.waitFor({ timeout: 30_000 });

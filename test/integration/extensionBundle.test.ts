@@ -103,11 +103,30 @@ describe('extension bundle (dist/extension.js)', () => {
       assert.ok(fs.existsSync(path.join(dist, 'vendor', f)), `dist/vendor/${f} missing`);
   });
 
-  it('loading and activating requires no vendor file; the first read of the connections loads yaml and ajv', () => {
+  it('the providers are dist/platforms.js, which holds no copy of a module of the extension bundle', () => {
+    const platforms = fs.readFileSync(path.join(dist, 'platforms.js'), 'utf8');
+    const extension = fs.readFileSync(path.join(dist, 'extension.js'), 'utf8');
+    assert.ok(platforms.includes('createXenProvider') && !extension.includes('function createXenProvider'));
+    // One VendorError class, one secrets registry (masking), one job model: taken from the extension's registry.
+    for (const shared of ['var VendorError = class', 'function registerSecret(', 'var Job = class'])
+      assert.ok(!platforms.includes(shared), `platforms.js has its own copy: ${shared}`);
+    const registry = (globalThis as Record<symbol, Record<string, Record<string, unknown>> | undefined>)[
+      Symbol.for('vmbackup.sharedModules')
+    ];
+    assert.equal(typeof registry?.['src/core/errors.ts']?.VendorError, 'function');
+  });
+
+  it('loading and activating requires no vendor file and not the providers; the first read of the connections loads yaml and ajv', () => {
     const context = { subscriptions: [], globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() };
     const api = ext.activate(context);
     const vendor = () => required.filter((r) => r.includes('vendor/'));
     assert.deepEqual(vendor(), [], 'a vendor bundle was required at activation');
+    assert.ok(!required.some((r) => r.includes('platforms.js')), 'dist/platforms.js was required at activation');
+    assert.equal(
+      required.filter((r) => r === 'vscode').length,
+      1,
+      'the vscode module is required once (one namespace, not one copy per file that imports it)',
+    );
     assert.deepEqual(
       api.connections.connections.map((c) => (c as { name: string }).name),
       ['lab'],

@@ -256,7 +256,11 @@ export function toHost(s: OvmServer): ContainerInfo {
     enabled,
   };
 }
-/** OVM 3.x has no VM snapshots (protocols.md §2.5): snapshotCount is always 0. `memory` is in MiB. */
+/**
+ * OVM 3.x has no VM snapshots (protocols.md §2.5): snapshotCount is always 0. `memory` is in MiB. The host's name is
+ * the `name` of the VM's `serverId` reference; the Vm object carries no guest IP address (protocols.md §2.3), so
+ * ipAddresses stays absent.
+ */
 export function toVm(v: OvmVm): VmInfo {
   return {
     id: v.id.value,
@@ -269,6 +273,7 @@ export function toVm(v: OvmVm): VmInfo {
     memoryBytes: v.memory !== undefined ? v.memory * 1024 * 1024 : undefined,
     vcpus: v.cpuCount,
     snapshotCount: 0,
+    ...(v.serverId?.name ? { hostName: v.serverId.name } : {}),
   };
 }
 /** A repository as storage: shared when presented to more than one server. */

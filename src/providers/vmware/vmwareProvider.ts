@@ -186,6 +186,17 @@ export class VmwareProvider implements Provider, LiveInventory {
     );
   }
 
+  /** PowerOnVM_Task (vmwareSnapshots.setPower), followed to its end. */
+  async startVm(vmId: string, ctx: JobContext): Promise<void> {
+    await this.guard(
+      async () => {
+        await setPower(this.vim, vmId, true, this.wait(ctx));
+        this.invalidate();
+      },
+      () => this.vmContext(vmId),
+    );
+  }
+
   /** RemoveSnapshot_Task of this snapshot (its children stay unless `withChildren`), consolidating its disks. */
   async deleteSnapshot(snapshotId: string, ctx: JobContext, opts: DeleteSnapshotOptions = {}): Promise<void> {
     await this.guard(

@@ -69,6 +69,8 @@ export interface VsphereVm {
   /** guest.toolsStatus (toolsNotInstalled | toolsNotRunning | toolsOld | toolsOk) and guest.toolsRunningStatus. */
   toolsStatus?: string;
   toolsRunningStatus?: string;
+  /** guest.ipAddress: the primary IP address the guest's VMware Tools report (absent without Tools). */
+  ipAddress?: string;
   consolidationNeeded: boolean;
   hostId?: string;
   resourcePoolId?: string;
@@ -139,6 +141,7 @@ const VM_PATHS = [
   'runtime.consolidationNeeded',
   'guest.toolsStatus',
   'guest.toolsRunningStatus',
+  'guest.ipAddress',
   'resourcePool',
   'datastore',
   'snapshot',
@@ -304,6 +307,7 @@ export function toVm(o: ObjectContent, datacenterId: string): VsphereVm {
     annotation: optString(p['config.annotation'], 'config.annotation'),
     toolsStatus: optString(p['guest.toolsStatus'], 'guest.toolsStatus'),
     toolsRunningStatus: optString(p['guest.toolsRunningStatus'], 'guest.toolsRunningStatus'),
+    ipAddress: optString(p['guest.ipAddress'], 'guest.ipAddress'),
     consolidationNeeded: optBool(p['runtime.consolidationNeeded'], 'runtime.consolidationNeeded') ?? false,
     hostId: optMoRef(p['runtime.host'], 'runtime.host')?.value,
     resourcePoolId: optMoRef(p.resourcePool, 'resourcePool')?.value,
@@ -379,6 +383,7 @@ export function toVmInfo(v: VsphereVm): VmInfo {
     snapshotCount: flattenSnapshots(v.snapshots).length,
     toolsRunning: v.toolsRunningStatus === 'guestToolsRunning',
     consolidationNeeded: v.consolidationNeeded,
+    ...(v.ipAddress ? { ipAddresses: [v.ipAddress] } : {}),
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
@@ -391,6 +396,7 @@ export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
     parentId: s.parentId,
     madeByUs: s.description.startsWith(MADE_BY),
     isCurrent: s.isCurrent,
+    withMemory: s.state === 'poweredOn' || s.state === 'suspended',
   };
 }
 export function toStorageInfo(d: VsphereDatastore): StorageInfo {

@@ -2,7 +2,7 @@
 import { InventoryChange } from '../../core/inventoryEvents';
 import { NULL_REF, Ref } from './xapiClient';
 import { RecordChange, placement } from './recordCache';
-import { XenVm, isRealVm, toVmInfo } from './xenRecords';
+import { VmLookups, XenVm, isRealVm, toVmInfo } from './xenRecords';
 
 /**
  * - a real VM added or removed: the children of where it is listed (its host, or the pool when it runs nowhere);
@@ -10,6 +10,8 @@ import { XenVm, isRealVm, toVmInfo } from './xenRecords';
  * - a snapshot added, removed or changed: the children of the VM it is a snapshot of (its VM row changes too, with
  *   `snapshots`, and is reported as a VM row);
  * - a host added or removed: the pool's children.
+ * - a VM_guest_metrics changed (the guest reported other addresses): the row of the VM whose `guest_metrics` names it
+ *   (`vms`: the cache's VM records, scanned only then);
  * Other classes (VDI, VBD, SR, PBD, VIF, network, task) change no node of the tree; a task's progress shows through
  * the VM's `current_operations`, which is a VM row change.
  */
@@ -17,13 +19,20 @@ export function toInventoryChange(
   changes: RecordChange[],
   poolId: string,
   vdiExists: (r: Ref) => boolean,
+  lookups: VmLookups = {},
+  vms: Record<Ref, XenVm> = {},
 ): InventoryChange {
-  const vms = new Map<Ref, ReturnType<typeof toVmInfo>>();
+  const rows = new Map<Ref, ReturnType<typeof toVmInfo>>();
   const childrenOf = new Set<string>();
   const listedUnder = (v: XenVm) => {
     const p = placement(v);
     return p === NULL_REF ? [poolId] : [p, ...(v.resident_on && v.resident_on !== NULL_REF ? [] : [poolId])];
   };
+  const metrics = new Set(changes.filter((c) => c.cls === 'vm_guest_metrics').map((c) => c.ref));
+  if (metrics.size)
+    for (const [ref, v] of Object.entries(vms))
+      if (isRealVm(v) && metrics.has(v.guest_metrics ?? NULL_REF))
+        rows.set(ref, toVmInfo(ref, v, poolId, vdiExists, lookups));
   for (const c of changes) {
     if (c.cls === 'host' && c.op !== 'mod') childrenOf.add(poolId);
     if (c.cls !== 'vm') continue;
@@ -40,11 +49,11 @@ export function toInventoryChange(
     const from = wasReal ? listedUnder(before!) : [];
     const to = isReal ? listedUnder(after!) : [];
     if (from.join() !== to.join()) for (const id of [...from, ...to]) childrenOf.add(id);
-    if (isReal) vms.set(c.ref, toVmInfo(c.ref, after!, poolId, vdiExists));
+    if (isReal) rows.set(c.ref, toVmInfo(c.ref, after!, poolId, vdiExists, lookups));
     if (wasReal && isReal && (before!.snapshots ?? []).join() !== (after!.snapshots ?? []).join())
       childrenOf.add(c.ref);
   }
-  return { vms: [...vms.values()], childrenOf: [...childrenOf] };
+  return { vms: [...rows.values()], childrenOf: [...childrenOf] };
 }
 
 const isRef = (r: Ref | undefined): r is Ref => !!r && r !== NULL_REF;

@@ -4,10 +4,22 @@
 import { VendorError, isCancel } from '../../core/errors';
 import { sleep } from '../../core/retry';
 import { NULL_REF, Ref } from './xapiClient';
-import { XenVm, isRealVm } from './xenRecords';
+import { VmLookups, XenGuestMetrics, XenHost, XenVm, isRealVm } from './xenRecords';
 
 /** The classes the cache holds, as `<class>.get_all_records` names them (event.from takes them case-insensitively). */
-export const CACHED_CLASSES = ['pool', 'host', 'VM', 'VDI', 'VBD', 'SR', 'PBD', 'VIF', 'network', 'task'] as const;
+export const CACHED_CLASSES = [
+  'pool',
+  'host',
+  'VM',
+  'VM_guest_metrics',
+  'VDI',
+  'VBD',
+  'SR',
+  'PBD',
+  'VIF',
+  'network',
+  'task',
+] as const;
 export type CachedClass = (typeof CACHED_CLASSES)[number];
 
 /**
@@ -286,4 +298,10 @@ export class XenRecordCache {
       }
     }
   }
+}
+
+/** What toVmInfo reads from the cache beyond the VM's record: guest metrics (IP addresses) and host names. */
+export function vmLookups(c: Pick<XenRecordCache, 'all'>): VmLookups {
+  const hosts = c.all<XenHost>('host');
+  return { guestMetrics: c.all<XenGuestMetrics>('VM_guest_metrics'), hostName: (r) => hosts[r]?.name_label };
 }

@@ -49,7 +49,7 @@ import {
   toVmInfo,
 } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
-import { CachedClass, XenRecordCache } from './recordCache';
+import { CachedClass, XenRecordCache, vmLookups } from './recordCache';
 import { toInventoryChange } from './inventoryChange';
 import { InventoryListener, LiveInventory } from '../../core/inventoryEvents';
 import { downloadToFile, uploadFile } from './xenTransfer';
@@ -113,7 +113,7 @@ export class XenProvider implements Provider, LiveInventory {
       const poolId = Object.keys(pools)[0] ?? '';
       return c
         .vmsPlacedOn(parent.id)
-        .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r]))
+        .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r], vmLookups(c)))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((vm) => ({ type: 'vm', vm }));
     }
@@ -128,7 +128,7 @@ export class XenProvider implements Provider, LiveInventory {
     const poolId = Object.keys(c.all('pool'))[0] ?? '';
     return Object.keys(vms)
       .filter((r) => isRealVm(vms[r]))
-      .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r]))
+      .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r], vmLookups(c)))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -174,7 +174,13 @@ export class XenProvider implements Provider, LiveInventory {
     return this.recordCache.watch((changes, reloaded) => {
       if (reloaded) return listener({ vms: [], childrenOf: [], all: true });
       const vdis = this.recordCache.all<object>('VDI');
-      const change = toInventoryChange(changes, Object.keys(this.recordCache.all('pool'))[0] ?? '', (r) => !!vdis[r]);
+      const change = toInventoryChange(
+        changes,
+        Object.keys(this.recordCache.all('pool'))[0] ?? '',
+        (r) => !!vdis[r],
+        vmLookups(this.recordCache),
+        this.recordCache.all<XenVm>('VM'),
+      );
       if (change.vms.length || change.childrenOf.length) listener(change);
     });
   }
@@ -195,6 +201,14 @@ export class XenProvider implements Provider, LiveInventory {
       () =>
         this.xapi.callAsync('VM.revert', [snapshotId], ctx.signal, (f) => ctx.progress({ bytesDone: 0, fraction: f })),
       () => this.vmContext(snapshotId),
+    );
+  }
+
+  /** VM.start(vm, start_paused=false, force=false), as xenRestore starts a restored VM. */
+  async startVm(vmId: string, ctx: JobContext): Promise<void> {
+    await this.guard(
+      () => this.xapi.callAsync('VM.start', [vmId, false, false], ctx.signal),
+      () => this.vmContext(vmId),
     );
   }
 

@@ -23,6 +23,13 @@ export interface XenVm {
   current_operations?: Record<Ref, string>;
   memory_static_max: string | number;
   VCPUs_max: string | number;
+  /** What the guest agent reported (VM_guest_metrics), NULL_REF until it did. */
+  guest_metrics?: Ref;
+}
+/** The fields of a VM_guest_metrics record the tree reads. */
+export interface XenGuestMetrics {
+  /** `<vif>/ip`, `<vif>/ipv4/<i>`, `<vif>/ipv6/<i>` → address (ocaml/xapi/xapi_guest_agent.ml `networks`). */
+  networks?: Record<string, string>;
 }
 export interface XenHost {
   uuid: string;
@@ -95,8 +102,26 @@ export function toHostContainer(ref: Ref, h: XenHost): ContainerInfo {
   };
 }
 
-export function toVmInfo(ref: Ref, v: XenVm, poolId: string, vdiExists: (r: Ref) => boolean): VmInfo {
+/** What a VM's row reads beyond its own record: the pool's VM_guest_metrics by ref, and a host's name by ref. */
+export interface VmLookups {
+  guestMetrics?: Record<Ref, XenGuestMetrics>;
+  hostName?: (host: Ref) => string | undefined;
+}
+
+/**
+ * A VM record as the neutral VmInfo; its IP addresses come from the VM_guest_metrics its `guest_metrics` names, its
+ * host's name from `lookups.hostName` (both left out when `lookups` is absent).
+ */
+export function toVmInfo(
+  ref: Ref,
+  v: XenVm,
+  poolId: string,
+  vdiExists: (r: Ref) => boolean,
+  lookups: VmLookups = {},
+): VmInfo {
   const state = powerState(v.power_state);
+  const ips = state === 'running' ? guestIps(lookups.guestMetrics?.[v.guest_metrics ?? NULL_REF]?.networks) : [];
+  const host = v.resident_on && v.resident_on !== NULL_REF ? lookups.hostName?.(v.resident_on) : undefined;
   return {
     id: ref,
     uuid: v.uuid,
@@ -113,7 +138,24 @@ export function toVmInfo(ref: Ref, v: XenVm, poolId: string, vdiExists: (r: Ref)
       : undefined,
     suspendDiskMissing:
       state === 'suspended' && (!v.suspend_VDI || v.suspend_VDI === NULL_REF || !vdiExists(v.suspend_VDI)),
+    ...(ips.length ? { ipAddresses: ips } : {}),
+    ...(host ? { hostName: host } : {}),
   };
+}
+
+/**
+ * The addresses of VM_guest_metrics.networks, by VIF device number, IPv4 (`<n>/ip`, `<n>/ipv4/<i>`) before IPv6
+ * (`<n>/ipv6/<i>`), each once. Keys as ocaml/xapi/xapi_guest_agent.ml `networks` writes them; others are ignored.
+ */
+export function guestIps(networks: Record<string, string> | undefined): string[] {
+  const rows: Array<{ vif: number; v6: boolean; i: number; ip: string }> = [];
+  for (const [key, ip] of Object.entries(networks ?? {})) {
+    const m = /^(\d+)\/(?:ip|ipv4\/(\d+)|ipv6\/(\d+))$/.exec(key);
+    if (!m || typeof ip !== 'string' || !ip) continue;
+    rows.push({ vif: Number(m[1]), v6: m[3] !== undefined, i: Number(m[2] ?? m[3] ?? -1), ip });
+  }
+  rows.sort((a, b) => Number(a.v6) - Number(b.v6) || a.vif - b.vif || a.i - b.i);
+  return [...new Set(rows.map((r) => r.ip))];
 }
 
 export function toSnapshotInfo(ref: Ref, v: XenVm, all: Record<Ref, XenVm>, vm: XenVm | undefined): SnapshotInfo {
@@ -127,5 +169,6 @@ export function toSnapshotInfo(ref: Ref, v: XenVm, all: Record<Ref, XenVm>, vm: 
     parentId: parent,
     madeByUs: !!v.other_config?.[MADE_BY_TAG],
     isCurrent: vm?.parent === ref,
+    withMemory: powerState(v.power_state) === 'suspended',
   };
 }

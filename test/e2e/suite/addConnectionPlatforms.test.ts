@@ -87,7 +87,9 @@ describe('Add Connection for every platform', function () {
     await vscode.commands.executeCommand('vmbackup.addConnection');
     assert.equal(api.connections.get('vc-added')?.thumbprint, undefined);
     assert.equal(api.connections.get('vc-added')?.url, vcsim.url);
-    const [err] = await childrenOf('vc-added');
-    assert.equal(err?.kind, 'error');
+    assert.deepEqual(await childrenOf('vc-added'), [], 'no row below the connection');
+    const conn = await connectionNode(api, 'vc-added');
+    assert.equal(conn.failure?.kind, 'certificate');
+    assert.match(String(api.trees.infrastructure.getTreeItem(conn).contextValue), /(^|;)canPinCertificate(;|$)/);
   });
 });

@@ -4,21 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { VmBackupApi } from '../../../src/extension';
 import type { ContainerNode, InfraNode, VmNode } from '../../../src/views/nodes';
 import { passwordEnvName } from '../../../src/core/connections';
-import { labApi, waitFor } from './stubs';
-
-/** JSON-RPC to the lab as another client (its own session), from the extension host. */
-async function xe(method: string, ...params: unknown[]): Promise<unknown> {
-  const url = process.env.VMBACKUP_E2E_LAB_URL;
-  assert.ok(url, 'VMBACKUP_E2E_LAB_URL is set by the e2e runner');
-  const r = await fetch(`${url}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  });
-  const body = (await r.json()) as { result?: unknown; error?: { message: string; data: string[] } };
-  if (body.error) throw new Error([body.error.message, ...body.error.data].join(' '));
-  return body.result;
-}
+import { labApi, waitFor, xe } from './stubs';
 
 describe('Live tree in VS Code (XAPI events)', function () {
   this.timeout(120_000);

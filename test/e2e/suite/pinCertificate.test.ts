@@ -1,12 +1,13 @@
-// A connection whose host has a self-signed certificate (every XCP-ng host's, out of the box): the tree shows the error
-// with the thumbprint the host presented, and "Pin This Certificate…" pins it in connections.yaml after a confirmation.
+// A connection whose host has a self-signed certificate (every XCP-ng host's, out of the box): the connection's node shows
+// the error with the thumbprint the host presented, and "Pin This Certificate…" on it pins it in connections.yaml after
+// a confirmation.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import { CONNECTIONS_FILE, passwordEnvName } from '../../../src/core/connections';
-import type { ConnectionNode, ErrorNode, InfraNode } from '../../../src/views/nodes';
+import type { ConnectionNode, InfraNode } from '../../../src/views/nodes';
 import { SelfSignedFront, selfSignedFront } from '../selfSignedFront';
 import { answer, labApi, restorePrompts, shown } from './stubs';
 
@@ -37,25 +38,42 @@ describe('Pin This Certificate in VS Code', function () {
     }
   }
 
-  /** What the Infrastructure tree shows under connection `name` (from its cache, unless refreshed). */
-  async function childrenOf(name: string): Promise<InfraNode[]> {
-    const infra = api.trees.infrastructure;
-    const conn = (await infra.getChildren()).find(
+  /** The Infrastructure tree's node of connection `name`. */
+  async function connectionOf(name: string): Promise<ConnectionNode> {
+    const conn = (await api.trees.infrastructure.getChildren()).find(
       (n): n is ConnectionNode => n.kind === 'connection' && n.connection === name,
     );
     assert.ok(conn, `connection "${name}" is in the tree`);
-    return infra.getChildren(conn);
+    return conn;
+  }
+
+  /** What the Infrastructure tree shows under connection `name` (from its cache, unless refreshed). */
+  async function childrenOf(name: string): Promise<InfraNode[]> {
+    return api.trees.infrastructure.getChildren(await connectionOf(name));
+  }
+
+  /** Connection `name` after its first level was asked for: it failed, and its node shows why. */
+  async function failedConnection(name: string): Promise<ConnectionNode> {
+    assert.deepEqual(await childrenOf(name), [], 'no error row, no stale row below the connection');
+    const conn = await connectionOf(name);
+    assert.ok(conn.failure, 'the connection node carries the failure');
+    return conn;
   }
 
   it("shows the self-signed certificate's thumbprint on the connection's error, pins it after a confirmation, and the pool appears", async () => {
     await withSelfSignedConnection('lab-tls', async (front) => {
       const infra = api.trees.infrastructure;
       infra.refresh();
-      const [err] = (await childrenOf('lab-tls')) as ErrorNode[];
-      assert.equal(err?.kind, 'error');
-      assert.match(err.message, /^connection "lab-tls": DEPTH_ZERO_SELF_SIGNED_CERT self[- ]signed certificate/);
-      assert.ok(err.message.includes(`presented a certificate with SHA-256 ${front.sha256}`), err.message);
-      assert.deepEqual(err.untrusted, {
+      const err = await failedConnection('lab-tls');
+      const failure = err.failure!;
+      assert.equal(failure.kind, 'certificate');
+      assert.equal(failure.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+      assert.match(failure.message, /^connection "lab-tls": DEPTH_ZERO_SELF_SIGNED_CERT self[- ]signed certificate/);
+      assert.ok(failure.message.includes(`presented a certificate with SHA-256 ${front.sha256}`), failure.message);
+      const item = infra.getTreeItem(err);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'workspace-untrusted');
+      assert.equal(item.description, 'certificate not trusted · DEPTH_ZERO_SELF_SIGNED_CERT');
+      assert.deepEqual(failure.untrusted, {
         connection: 'lab-tls',
         host: new URL(front.url).host,
         thumbprint: front.sha256,
@@ -94,7 +112,7 @@ describe('Pin This Certificate in VS Code', function () {
   it('a declined confirmation pins nothing', async () => {
     await withSelfSignedConnection('lab-tls-2', async () => {
       api.trees.infrastructure.refresh();
-      const [err] = (await childrenOf('lab-tls-2')) as ErrorNode[];
+      const err = await failedConnection('lab-tls-2');
       answer({ confirm: [undefined as unknown as string] });
       await vscode.commands.executeCommand('vmbackup.pinCertificate', err);
       assert.equal(shown.length, 1);

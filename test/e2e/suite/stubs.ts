@@ -91,3 +91,17 @@ export async function labApi(): Promise<VmBackupApi> {
   await waitFor(() => api.connections.connections.length > 0, 'the lab connection');
   return api;
 }
+
+/** JSON-RPC to the lab as another client would call it (xe, XenCenter), from the extension host. */
+export async function xe(method: string, ...params: unknown[]): Promise<unknown> {
+  const url = process.env.VMBACKUP_E2E_LAB_URL;
+  if (!url) throw new Error('VMBACKUP_E2E_LAB_URL is set by the e2e runner');
+  const r = await fetch(`${url}/jsonrpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
+  });
+  const body = (await r.json()) as { result?: unknown; error?: { message: string; data: string[] } };
+  if (body.error) throw new Error([body.error.message, ...body.error.data].join(' '));
+  return body.result;
+}

@@ -107,3 +107,10 @@ export async function snapshotNodes(api: VmBackupApi, vm: VmNode): Promise<Snaps
   await walk(vm);
   return out;
 }
+
+/** A tree item's tooltip as the user reads it: MarkdownString.appendText's escapes (`\\.`, `&nbsp;`) undone. */
+export function tooltipText(item: { tooltip?: string | { value: string } }): string {
+  return (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''))
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+}

@@ -1,6 +1,6 @@
 // Seeds a realistic pool: hosts with dom0, VMs in mixed power states, templates, a snapshot chain.
-import { addVif, allowedOps, attachDisk, newVdi, vmRecord } from './records';
-import { NULL_REF, XapiStore } from './store';
+import { EPOCH, addVif, allowedOps, attachDisk, newVdi, vmRecord } from './records';
+import { NULL_REF, Rec, XapiStore } from './store';
 
 export interface SeedOptions {
   hosts: number;
@@ -182,7 +182,30 @@ export function seedInventory(store: XapiStore, o: SeedOptions): void {
       vmRecord(t, { is_a_template: true, is_default_template: true, other_config: { default_template: 'true' } }),
     );
   }
+  // Last, so that the records above keep their uuids: what a running guest's agent reported (xapi_guest_agent.ml).
+  for (const vm of store.table('VM').values()) {
+    if (vm.power_state === 'Running' && !vm.is_control_domain) vm.guest_metrics = addGuestMetrics(store, vm);
+  }
   for (const cls of ['pool', 'host', 'SR', 'network', 'VM', 'VBD', 'VIF', 'VDI']) {
     for (const [, rec] of store.table(cls)) rec.allowed_operations = allowedOps(store, cls, rec);
   }
+}
+
+/**
+ * The VM_guest_metrics a guest agent makes xapi write (ocaml/xapi/xapi_guest_agent.ml `networks`: xenstore
+ * `attr/eth<n>/ip` → `<n>/ip`, `attr/eth<n>/ipv6/<i>/addr` → `<n>/ipv6/<i>`): one address per VIF from the
+ * documentation ranges (192.0.2.0/24, 2001:db8::/32), numbered by the VM's lab index.
+ */
+export function addGuestMetrics(store: XapiStore, vm: Rec): string {
+  const n = Number(vm.other_config?.['lab:index'] ?? 0);
+  return store.add('VM_guest_metrics', {
+    uuid: '',
+    os_version: { name: 'Debian GNU/Linux 12 (bookworm)', distro: 'debian', major: '12' },
+    PV_drivers_version: { major: '8', minor: '2', micro: '0' },
+    networks: { '0/ip': `192.0.2.${n}`, '0/ipv6/0': `2001:db8::${n.toString(16)}` },
+    other: { 'feature-shutdown': '1' },
+    last_updated: EPOCH,
+    other_config: {},
+    live: true,
+  });
 }

@@ -4,7 +4,20 @@ import { withDefaults } from './datamodel';
 
 export type Rec = Record<string, any>;
 
-export const CLASSES = ['pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task', 'session'] as const;
+export const CLASSES = [
+  'pool',
+  'host',
+  'VM',
+  'VM_guest_metrics',
+  'VBD',
+  'VDI',
+  'SR',
+  'PBD',
+  'VIF',
+  'network',
+  'task',
+  'session',
+] as const;
 const CANONICAL = new Map<string, string>(CLASSES.map((c) => [c.toLowerCase(), c]));
 
 export function canonicalClass(name: string): string | undefined {

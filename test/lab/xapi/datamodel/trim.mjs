@@ -3,7 +3,7 @@
 // each message's name/result type/parameter types, and the enums those use.
 // Usage: node test/lab/xapi/datamodel/trim.mjs /path/to/xenapi-datamodel.json
 import { readFileSync, writeFileSync } from 'node:fs';
-const CLASSES = ['session', 'pool', 'host', 'VM', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task', 'event'];
+const CLASSES = ['session', 'pool', 'host', 'VM', 'VM_guest_metrics', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'task', 'event'];
 const full = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const out = {};
 for (const c of full.filter((x) => CLASSES.includes(x.name))) {
