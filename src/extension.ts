@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const trees: Trees = {
     infrastructure: new InfrastructureTree(connections, jobs, backups),
     backups,
-    jobs: new JobsTree(jobs),
+    jobs: new JobsTree(jobs, connections),
   };
   const jobLogs = new JobLogDocuments(jobs);
   const ctx: CommandContext = { connections, jobs, trees, log, extensionUri: context.extensionUri };

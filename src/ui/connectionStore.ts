@@ -119,6 +119,11 @@ export class ConnectionStore implements vscode.Disposable {
     return p;
   }
 
+  /** The provider of a connection already connected or connecting; undefined otherwise (never starts a login). */
+  connected(name: string): Promise<Provider> | undefined {
+    return this.providers.get(name);
+  }
+
   private async connect(name: string): Promise<Provider> {
     const profile = this.get(name);
     if (!profile) throw new Error(`connection "${name}" is not defined in ${CONNECTIONS_FILE}`);

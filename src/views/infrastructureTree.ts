@@ -18,6 +18,7 @@ import { errorItem, loadMoreItem } from './treeItems';
 import { ConnectionNode, ErrorNode, InfraNode, LoadMoreNode, PAGE_SIZE, contextValue } from './nodes';
 import { containerTokens, snapshotTokens, vmTokens } from './contextTokens';
 import { escapeControlChars as esc } from '../core/controlChars';
+import { storageChildren, storageGroupNode, storageTreeItem } from './storageNodes';
 
 const POWER_ICONS: Record<PowerState, string> = {
   running: 'vm-running',
@@ -178,6 +179,10 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         item.contextValue = snapshotTokens(s, node.all, node.caps);
         return item;
       }
+      case 'storageGroup':
+      case 'storage':
+      case 'storageItem':
+        return storageTreeItem(node);
       case 'error':
         return errorItem(node, 'vmbackup.refresh');
       case 'message': {
@@ -236,13 +241,22 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const parent = node.kind === 'container' ? node.container : undefined;
         const path = node.kind === 'container' ? [...node.path, node.container] : [];
         const items = await provider.listChildren(parent && { kind: parent.kind, id: parent.id });
-        if (!items.length) return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory')];
-        return items.map((i) =>
-          i.type === 'container'
-            ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
-            : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
-        );
+        // A connection ends with its Storage group (storageNodes.ts).
+        const storage = parent ? [] : [storageGroupNode(node.key, node.connection, provider.capabilities)];
+        if (!items.length)
+          return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory'), ...storage];
+        return [
+          ...items.map((i) =>
+            i.type === 'container'
+              ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
+              : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
+          ),
+          ...storage,
+        ];
       }
+      case 'storageGroup':
+      case 'storage':
+        return storageChildren(node, await this.connections.provider(node.connection));
       case 'vm': {
         const provider = await this.connections.provider(node.connection);
         const all = await provider.listSnapshots(node.vm.id);
