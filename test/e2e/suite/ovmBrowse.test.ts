@@ -69,6 +69,7 @@ describe('Oracle VM Manager in VS Code: Storage with a repository’s virtual di
   });
 
   it('shows "ovm-e2e: Manager jobs" in the Jobs view with a job started over REST, running with its progress message, then succeeded', async () => {
+    await api.connections.provider(NAME); // the group lists connected connections only
     await vscode.commands.executeCommand('vmbackup.jobs.focus');
     const jobs = api.trees.jobs;
     const group = await waitFor(
