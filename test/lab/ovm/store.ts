@@ -127,18 +127,7 @@ export class OvmStore {
   /** A disk in a repository; its image file is written when the repository has a folder. */
   addDisk(repo: RepositoryObj, name: string, size: number, content?: string, knownId?: string): VirtualDiskObj {
     const id = knownId ?? newId('VirtualDisk');
-    const disk: VirtualDiskObj = {
-      ...base('VirtualDisk', id, name),
-      diskType: 'VIRTUAL_DISK',
-      size,
-      onDiskSize: size,
-      path: `/VirtualDisks/${id}`,
-      shareable: false,
-      vmDiskMappingIds: [],
-      repositoryId: repo.id,
-    };
-    this.put(disk);
-    repo.virtualDiskIds.push(disk.id);
+    const disk = this.putDisk(repo, id, name, size, 'VIRTUAL_DISK', `/VirtualDisks/${id}`);
     const dir = this.repoDir(repo.id);
     if (dir && content !== undefined) {
       fs.mkdirSync(path.join(dir, 'VirtualDisks'), { recursive: true });
@@ -153,19 +142,30 @@ export class OvmStore {
    */
   addIso(repo: RepositoryObj, name: string, size: number): VirtualDiskObj {
     const id = `0004fb0000` + `00150000${randomBytes(8).toString('hex')}.iso`;
-    const iso: VirtualDiskObj = {
+    return this.putDisk(repo, id, name, size, 'VIRTUAL_CDROM', `/ISOs/${id}`);
+  }
+
+  private putDisk(
+    repo: RepositoryObj,
+    id: string,
+    name: string,
+    size: number,
+    diskType: VirtualDiskObj['diskType'],
+    diskPath: string,
+  ): VirtualDiskObj {
+    const disk: VirtualDiskObj = {
       ...base('VirtualDisk', id, name),
-      diskType: 'VIRTUAL_CDROM',
+      diskType,
       size,
       onDiskSize: size,
-      path: `/ISOs/${id}`,
-      shareable: true,
+      path: diskPath,
+      shareable: diskType === 'VIRTUAL_CDROM',
       vmDiskMappingIds: [],
       repositoryId: repo.id,
     };
-    this.put(iso);
-    repo.virtualDiskIds.push(iso.id);
-    return iso;
+    this.put(disk);
+    repo.virtualDiskIds.push(disk.id);
+    return disk;
   }
 
   /** Maps a disk into a VM at slot `target`. */
