@@ -89,7 +89,7 @@ export class PlatformJobs implements vscode.Disposable {
     const [icon, color] = ICONS[j.state] ?? ['circle-outline'];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.description = esc(platformJobDescription(j, node.linked?.record.title));
-    item.tooltip = esc(platformJobTooltip(j, node.linked?.record.title));
+    item.tooltip = platformJobTooltip(j, node.linked?.record.title);
     item.contextValue = `platformJob;${j.state}`;
     if (node.linked) {
       const target: RunningJobNode = { kind: 'job', key: `job:${node.linked.record.id}`, job: node.linked };
@@ -115,7 +115,10 @@ export function platformJobDescription(j: PlatformJob, linkedTitle?: string, now
     .join(' · ');
 }
 
-/** Name, state, progress, user, times, the product's job following it, and a failure's error verbatim. */
+/**
+ * One line each (control characters of the server's strings escaped): name, state, progress, user, times, the
+ * product's job following it, and a failure's error verbatim.
+ */
 export function platformJobTooltip(j: PlatformJob, linkedTitle?: string): string {
   return [
     j.name,
@@ -128,5 +131,6 @@ export function platformJobTooltip(j: PlatformJob, linkedTitle?: string): string
     j.error ?? '',
   ]
     .filter(Boolean)
+    .map((line) => esc(line))
     .join('\n');
 }

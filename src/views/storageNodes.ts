@@ -93,11 +93,12 @@ export function storageTreeItem(node: StorageGroupNode | StorageNode | StorageIt
       const item = new vscode.TreeItem(esc(s.name || s.id), node.caps.storageContents ? C.Collapsed : C.None);
       item.id = node.key;
       item.description = esc(storageDescription(s));
-      item.tooltip = esc(
-        [`${s.name} (${s.type})`, `id: ${s.id}`, storageDescription(s), s.hostId ? `host: ${s.hostId}` : '']
-          .filter(Boolean)
-          .join('\n'),
-      );
+      item.tooltip = lines([
+        `${s.name} (${s.type})`,
+        `id: ${s.id}`,
+        storageDescription(s),
+        s.hostId ? `host: ${s.hostId}` : '',
+      ]);
       item.iconPath = new vscode.ThemeIcon('database');
       item.contextValue = 'storage';
       return item;
@@ -107,22 +108,25 @@ export function storageTreeItem(node: StorageGroupNode | StorageNode | StorageIt
       const item = new vscode.TreeItem(esc(i.name), C.None);
       item.id = node.key;
       item.description = esc(storageItemDescription(i));
-      item.tooltip = esc(
-        [
-          i.name,
-          `id: ${i.id}`,
-          i.path ? `path: ${i.path}` : '',
-          i.usedBy.length ? `VMs: ${i.usedBy.map((v) => v.name).join(', ')}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      );
+      item.tooltip = lines([
+        i.name,
+        `id: ${i.id}`,
+        i.path ? `path: ${i.path}` : '',
+        i.usedBy.length ? `VMs: ${i.usedBy.map((v) => v.name).join(', ')}` : '',
+      ]);
       item.iconPath = new vscode.ThemeIcon(ITEM_ICONS[i.kind] ?? 'file');
       item.contextValue = `storageItem;${i.kind}`;
       return item;
     }
   }
 }
+
+/** Tooltip lines, each with its control characters escaped, empty ones left out. */
+const lines = (parts: string[]) =>
+  parts
+    .filter(Boolean)
+    .map((l) => esc(l))
+    .join('\n');
 
 const message = (key: string, text: string): InfraNode => ({
   kind: 'message',

@@ -61,6 +61,11 @@ describe('Oracle VM Manager in VS Code: Storage with a repository’s virtual di
       `${SEED.iso} — ISO · 4.0 MiB · unused`,
     ])
       assert.ok(rows.includes(want), `${want} in:\n${rows.join('\n')}`);
+    const disk = (await infra().getChildren(repo1)).find((n) => label(n) === 'web01_disk0.img')!;
+    assert.match(
+      String(infra().getTreeItem(disk).tooltip),
+      /^web01_disk0\.img\nid: \S+\.img\npath: \/VirtualDisks\/\S+\.img\nVMs: web01$/,
+    );
     // The hostile VM name is shown escaped (no raw newline in a tree row).
     assert.ok(
       rows.every((r) => !r.includes('\n')),
@@ -91,7 +96,7 @@ describe('Oracle VM Manager in VS Code: Storage with a repository’s virtual di
     const running = await waitFor(rowOf('running'), 'the clone RUNNING in the Manager jobs group', 60_000);
     const item = jobs.getTreeItem(running);
     assert.equal(String(item.label), `Clone Vm: ${SEED.stopped}`);
-    assert.match(String(item.tooltip), /^Clone Vm: db01\nRUNNING \(running\)/);
+    assert.match(String(item.tooltip), /^Clone Vm: db01\nRUNNING \(running\)\nprogress: Cloning virtual disk 1 of 1\n/);
     await waitFor(rowOf('succeeded'), 'the clone SUCCESS in the Manager jobs group', 90_000);
   });
 
