@@ -119,9 +119,12 @@ export class ConnectionStore implements vscode.Disposable {
     return p;
   }
 
-  /** The provider of a connection already connected or connecting; undefined otherwise (never starts a login). */
-  connected(name: string): Promise<Provider> | undefined {
-    return this.providers.get(name);
+  /**
+   * The connections already connected or connecting, with their providers, in the order they were first used. Never
+   * starts a login, and does not read connections.yaml.
+   */
+  connected(): [string, Promise<Provider>][] {
+    return [...this.providers];
   }
 
   private async connect(name: string): Promise<Provider> {

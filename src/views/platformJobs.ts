@@ -35,17 +35,18 @@ export class PlatformJobs implements vscode.Disposable {
   }
 
   /**
-   * The connections already connected (never one that is not: listing jobs must not start a login or ask a password)
+   * The connections already connected (never one that is not: listing jobs must not start a login, ask a password or
+   * read connections.yaml at activation)
    * whose capabilities declare platformJobs, each listing its `vmbackup.platformJobsShown` most recent finished jobs.
    */
   private async sources(): Promise<PlatformJobSource[]> {
     const recent = vscode.workspace.getConfiguration('vmbackup').get<number>('platformJobsShown', 20);
     const out: PlatformJobSource[] = [];
-    for (const c of this.connections.connections) {
-      const provider = await this.connections.connected(c.name)?.catch(() => undefined);
+    for (const [name, connecting] of this.connections.connected()) {
+      const provider = await connecting.catch(() => undefined);
       const caps = provider?.capabilities.platformJobs;
       const list = provider?.listPlatformJobs?.bind(provider);
-      if (caps && list) out.push({ connection: c.name, label: caps.label, list: () => list({ recent }) });
+      if (caps && list) out.push({ connection: name, label: caps.label, list: () => list({ recent }) });
     }
     return out;
   }
