@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
   const trees: Trees = {
     infrastructure: new InfrastructureTree(connections, jobs, backups),
     backups,
-    jobs: new JobsTree(jobs),
+    jobs: new JobsTree(jobs, connections),
   };
   const jobLogs = new JobLogDocuments(jobs);
   const vcb = new VcbSessions(connections, context.secrets, log, jobs);

@@ -196,6 +196,53 @@ export interface StorageInfo {
   /** The host a local (not shared) storage belongs to. */
   hostId?: string;
 }
+/**
+ * What one storage holds (Provider.listStorageContents): `virtualDisk` a disk image (Xen VDI, vSphere virtual disk,
+ * OVM VirtualDisk), `vmFiles` a VM's own files (OVM `VirtualMachines/<id>/vm.cfg`), `iso` a CD/DVD image (OVM
+ * VIRTUAL_CDROM), `other` anything else the platform lists.
+ */
+export type StorageItemKind = 'virtualDisk' | 'vmFiles' | 'iso' | 'other';
+/** One item of a storage's contents, with the VMs that use it (none: unused). */
+export interface StorageItem {
+  /** The platform's id of the item (OVM VirtualDisk id, the VM's id for its files). */
+  id: string;
+  name: string;
+  kind: StorageItemKind;
+  /** Virtual size, bytes (absent where the platform does not say). */
+  sizeBytes?: number;
+  /** Where it lies inside the storage, as the platform writes it (OVM `/VirtualDisks/<id>.img`). */
+  path?: string;
+  /** The VMs using it: a disk's VMs, the VM whose files these are. */
+  usedBy: { id: string; name: string }[];
+}
+
+/** A platform job's state in the product's words (PlatformJob.vendorState keeps the platform's own). */
+export type PlatformJobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * A job of the platform's own job list (Oracle VM Manager's Job objects; vSphere's recent tasks could map here too),
+ * as Provider.listPlatformJobs gives it. Times are epoch ms.
+ */
+export interface PlatformJob {
+  id: string;
+  name: string;
+  state: PlatformJobState;
+  /** The platform's state verbatim (OVM `jobRunState`: RUNNING, SUCCESS, FAILURE…). */
+  vendorState: string;
+  /** The latest progress message, verbatim. */
+  progressMessage?: string;
+  startTime?: number;
+  endTime?: number;
+  /** Who started it, as the platform names them. */
+  user?: string;
+  /** A failure's error, verbatim (OVM `error.message`, with `wsErrorCode` when given). */
+  error?: string;
+  /**
+   * The signal (JobContext.signal) of the product's job following this one, while one does: links the platform's
+   * job to the product's job that started it.
+   */
+  followedBy?: AbortSignal;
+}
+
 /** A network VMs attach to (Xen network, vSphere network or port group, OVM network). */
 export interface NetworkInfo {
   id: string;
@@ -252,6 +299,13 @@ export interface Capabilities {
   resetPowerState: boolean;
   /** Backups and restores at once per host unless the connection says otherwise (absent: the JobManager's default). */
   concurrencyPerHost?: number;
+  /** Provider.listStorageContents exists: a storage's virtual disks, VM files, ISOs can be listed. */
+  storageContents?: boolean;
+  /**
+   * Provider.listPlatformJobs exists: the platform keeps its own job list, shown in the Jobs view under `label`
+   * (Oracle VM: "Manager jobs").
+   */
+  platformJobs?: { label: string };
   /** VM backup forms offered (BackupOptions.format); absent: only the platform's image. */
   backupFormats?: ('image' | 'ovf')[];
   /**

@@ -7,8 +7,10 @@ import {
   InventoryItem,
   MetadataBackupKind,
   NetworkInfo,
+  PlatformJob,
   SnapshotInfo,
   StorageInfo,
+  StorageItem,
   VmInfo,
 } from './model';
 import { JobContext } from './job';
@@ -98,6 +100,16 @@ export interface Provider {
   /** SRs / datastores / repositories, with free and total bytes, and the host of a local one. */
   listStorage(): Promise<StorageInfo[]>;
   listNetworks(): Promise<NetworkInfo[]>;
+  /**
+   * Capabilities.storageContents: what one storage (an id listStorage gave) holds — virtual disks with the VMs using
+   * them, VM files, ISOs. Rejects on an unknown storage.
+   */
+  listStorageContents?(storageId: string, signal?: AbortSignal): Promise<StorageItem[]>;
+  /**
+   * Capabilities.platformJobs: the platform's own jobs, running (and queued) first, then the `recent` most recent
+   * finished ones, newest first.
+   */
+  listPlatformJobs?(opts: { recent: number }, signal?: AbortSignal): Promise<PlatformJob[]>;
 
   /** Capabilities.snapshots: take, revert (snapshots.revert), delete one (with its children: deleteWithChildren). */
   snapshot?(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo>;
@@ -157,7 +169,9 @@ export type OptionalOperation =
   | 'backupMetadata'
   | 'restoreMetadata'
   | 'resetPowerState'
-  | 'startVm';
+  | 'startVm'
+  | 'listStorageContents'
+  | 'listPlatformJobs';
 
 /** The code of the error `operation` throws for an operation a platform does not offer (the product's own code). */
 export const NOT_OFFERED = 'NOT_OFFERED';

@@ -119,6 +119,14 @@ export class ConnectionStore implements vscode.Disposable {
     return p;
   }
 
+  /**
+   * The connections already connected or connecting, with their providers, in the order they were first used. Never
+   * starts a login, and does not read connections.yaml.
+   */
+  connected(): [string, Promise<Provider>][] {
+    return [...this.providers];
+  }
+
   private async connect(name: string): Promise<Provider> {
     const profile = this.get(name);
     if (!profile) throw new Error(`connection "${name}" is not defined in ${CONNECTIONS_FILE}`);

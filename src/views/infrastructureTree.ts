@@ -24,6 +24,7 @@ import { vcbConnectionTokens, vcbVmTokens } from './vcbTokens';
 import { ConnectionFailure, connectionFailureOf, failureDescription } from './connectionFailure';
 import { CONTAINER_ICONS, IconSpec, connectionIcon, snapshotIcon, vmIcon } from './icons';
 import { TooltipRow, hostNameOf, vmTooltipRows } from './vmTooltip';
+import { storageChildren, storageGroupNode, storageTreeItem } from './storageNodes';
 
 const themeIcon = (i: IconSpec) => new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
 
@@ -250,6 +251,10 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         item.contextValue = snapshotTokens(s, node.all, node.caps);
         return item;
       }
+      case 'storageGroup':
+      case 'storage':
+      case 'storageItem':
+        return storageTreeItem(node);
       case 'error':
         return errorItem(node, 'vmbackup.refresh');
       case 'message': {
@@ -322,17 +327,27 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
         const path = node.kind === 'container' ? [...node.path, node.container] : [];
         const items = await provider.listChildren(parent && { kind: parent.kind, id: parent.id });
         this.connectionWorks(node.connection);
+        // A connection ends with its Storage group (storageNodes.ts), then its VCB hosts.
+        const storage = parent ? [] : [storageGroupNode(node.key, node.connection, provider.capabilities)];
         if (!items.length)
-          return [message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory'), ...vcbHosts];
+          return [
+            message(node.key, parent ? `Nothing in this ${parent.kind}` : 'Empty inventory'),
+            ...storage,
+            ...vcbHosts,
+          ];
         return [
           ...items.map((i) =>
             i.type === 'container'
               ? this.containerNode(node.key, node.connection, i, path, provider.capabilities)
               : this.vmNode(node.key, node.connection, i.vm, path, provider.capabilities),
           ),
+          ...storage,
           ...vcbHosts,
         ];
       }
+      case 'storageGroup':
+      case 'storage':
+        return storageChildren(node, await this.connections.provider(node.connection));
       case 'vm': {
         const provider = await this.connections.provider(node.connection);
         const all = await provider.listSnapshots(node.vm.id);

@@ -5,6 +5,8 @@ import { JobManager } from '../core/jobManager';
 import { formatProgress } from '../core/progress';
 import { ageText, dateText, durationText } from '../ui/format';
 import { JobNode } from './nodes';
+import { ConnectionStore } from '../ui/connectionStore';
+import { PlatformJobs } from './platformJobs';
 import { escapeControlChars as esc } from '../core/controlChars';
 
 const STATE_ICONS: Record<JobState, [string, string?]> = {
@@ -26,8 +28,15 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
   /** How often the relative times are repainted while the view is visible, ms. */
   static readonly CLOCK_MS = 15_000;
 
-  constructor(private readonly jobs: JobManager) {
+  /** The platforms' own job lists (platformJobs.ts), when the tree is given the connections. */
+  readonly platform: PlatformJobs | undefined;
+
+  constructor(
+    private readonly jobs: JobManager,
+    connections?: ConnectionStore,
+  ) {
     jobs.on('change', this.onJob);
+    this.platform = connections && new PlatformJobs(connections, jobs, () => this.scheduleRefresh());
   }
 
   refresh(): void {
@@ -40,6 +49,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       clearInterval(this.clock);
       this.clock = view.visible ? setInterval(() => this.refresh(), JobsTree.CLOCK_MS).unref() : undefined;
       if (view.visible) this.refresh();
+      this.platform?.watch.setVisible(view.visible);
     };
     const sub = view.onDidChangeVisibility(follow);
     follow();
@@ -61,8 +71,10 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
   }
 
   getTreeItem(node: JobNode): vscode.TreeItem {
+    if (node.kind === 'platformJobs' || node.kind === 'platformJob') return this.platform!.item(node);
     if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.message);
+      const item = new vscode.TreeItem(esc(node.message));
+      item.iconPath = node.icon ? new vscode.ThemeIcon(node.icon) : undefined;
       item.contextValue = 'message';
       return item;
     }
@@ -114,8 +126,12 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
   }
 
   getChildren(node?: JobNode): JobNode[] {
-    if (node)
-      return node.kind === 'message' ? [] : this.childrenOf(node.kind === 'job' ? node.job.record.id : node.record.id);
+    if (node) {
+      if (node.kind === 'platformJobs') return this.platform ? this.platform.children(node) : [];
+      if (node.kind === 'job') return this.childrenOf(node.job.record.id);
+      if (node.kind === 'record') return this.childrenOf(node.record.id);
+      return [];
+    }
     const size = vscode.workspace.getConfiguration('vmbackup').get<number>('jobHistorySize', 50);
     // Child jobs show under their parent (while it is known), not at the top.
     const known = new Set([...this.jobs.jobs.map((j) => j.record.id), ...this.jobs.finished.map((r) => r.id)]);
@@ -128,7 +144,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
       .filter((r) => !activeIds.has(r.id) && top(r))
       .slice(0, Math.max(0, size))
       .map((record) => ({ kind: 'record', key: `job:${record.id}`, record }));
-    const all = [...running, ...finished];
+    const all = [...running, ...finished, ...(this.platform?.groups() ?? [])];
     return all.length ? all : [{ kind: 'message', key: 'none', message: 'No jobs yet' }];
   }
 
@@ -136,6 +152,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobNode>, vscode.Dispos
     if (this.timer) clearTimeout(this.timer);
     clearInterval(this.clock);
     this.jobs.off('change', this.onJob);
+    this.platform?.dispose();
     this.emitter.dispose();
   }
 }

@@ -1,5 +1,13 @@
 // Tree node types as discriminated unions. Plain data: the tree providers turn them into TreeItems.
-import { Capabilities, ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
+import {
+  Capabilities,
+  ContainerInfo,
+  PlatformJob,
+  SnapshotInfo,
+  StorageInfo,
+  StorageItem,
+  VmInfo,
+} from '../core/model';
 import { CatalogEntry } from '../core/repository';
 import { Job, JobRecord } from '../core/job';
 import { PinRequest } from '../core/pinRequest';
@@ -69,8 +77,42 @@ export interface LoadMoreNode {
   tree: 'infrastructure' | 'backups';
 }
 
+/** A connection's *Storage* group (Provider.listStorage: SRs, datastores, repositories). */
+export interface StorageGroupNode {
+  kind: 'storageGroup';
+  key: string;
+  connection: string;
+  caps: Capabilities;
+}
+/** One storage; it has children when its connection declares Capabilities.storageContents. */
+export interface StorageNode {
+  kind: 'storage';
+  key: string;
+  connection: string;
+  storage: StorageInfo;
+  caps: Capabilities;
+}
+/** One item of a storage's contents (Provider.listStorageContents). */
+export interface StorageItemNode {
+  kind: 'storageItem';
+  key: string;
+  connection: string;
+  storage: StorageInfo;
+  item: StorageItem;
+}
+
 export type InfraNode =
-  ConnectionNode | ContainerNode | VmNode | SnapshotNode | ErrorNode | MessageNode | LoadMoreNode | VcbNode;
+  | ConnectionNode
+  | ContainerNode
+  | VmNode
+  | SnapshotNode
+  | StorageGroupNode
+  | StorageNode
+  | StorageItemNode
+  | ErrorNode
+  | MessageNode
+  | LoadMoreNode
+  | VcbNode;
 
 export interface RepositoryNode {
   kind: 'repository';
@@ -104,7 +146,22 @@ export interface FinishedJobNode {
   key: string;
   record: JobRecord;
 }
-export type JobNode = RunningJobNode | FinishedJobNode | MessageNode;
+/** A connection's own job list in the Jobs view (Capabilities.platformJobs), e.g. "ovm-manager: Manager jobs". */
+export interface PlatformJobGroupNode {
+  kind: 'platformJobs';
+  key: string;
+  connection: string;
+  label: string;
+}
+/** One job of a platform's own list; `linked`: the product's job following it, while it runs. */
+export interface PlatformJobNode {
+  kind: 'platformJob';
+  key: string;
+  connection: string;
+  job: PlatformJob;
+  linked?: Job;
+}
+export type JobNode = RunningJobNode | FinishedJobNode | PlatformJobGroupNode | PlatformJobNode | MessageNode;
 
 export { contextValue } from './contextTokens';
 

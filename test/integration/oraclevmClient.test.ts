@@ -110,9 +110,15 @@ describe('Oracle VM Manager client against the REST lab', function () {
       (await listVms(c, { serverId: servers[0].id.value })).map((v) => v.name),
       [SEED.running],
     );
-    const disks = await listVirtualDisks(c, repo.id.value);
+    const all = await listVirtualDisks(c, repo.id.value);
+    const disks = all.filter((d) => d.diskType === 'VIRTUAL_DISK');
     assert.equal(disks.length, 4);
     assert.ok(disks.every((d) => d.path === `/VirtualDisks/${d.id.value}` && d.id.value.endsWith('.img')));
+    // The seed's ISO (protocols.md §2.3: VIRTUAL_CDROM, `…0015….iso`) is listed with them.
+    assert.deepEqual(
+      all.filter((d) => d.diskType === 'VIRTUAL_CDROM').map((d) => [d.name, d.path === `/ISOs/${d.id.value}`]),
+      [[SEED.iso, true]],
+    );
   });
 
   it('stops and starts a VM, following each Manager job', async () => {

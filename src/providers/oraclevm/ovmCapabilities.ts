@@ -6,7 +6,8 @@ import { ovmBackupMethods } from './ovmBackupOptions';
  * OVM 3.x has no VM snapshots (protocols.md §2.5). VM backup by the guide §12.2 methods (backupMethods: cold clone, the
  * stopped VM's files, hot clone on OCFS2 after a confirmation; each copied over SFTP, ovmBackup.ts; the OVA export is
  * not offered by the Manager's REST API) and restore as a new VM into a chosen repository and server pool
- * (ovmRestore.ts) work. No incremental backup; the Manager's own backup (§12.1) is not declared here.
+ * (ovmRestore.ts) work. A repository's contents (ovmStorage.ts) and the
+ * Manager's jobs (ovmJobList.ts) are listed. No incremental backup; the Manager's own backup (§12.1) is not declared here.
  */
 export const ORACLEVM_CAPABILITIES: Capabilities = {
   consolidate: false,
@@ -16,4 +17,6 @@ export const ORACLEVM_CAPABILITIES: Capabilities = {
   restoreToAlternateLocation: true,
   resetPowerState: false,
   backupMethods: ovmBackupMethods(),
+  storageContents: true,
+  platformJobs: { label: 'Manager jobs' },
 };

@@ -55,6 +55,8 @@ export class OvmClient {
   private readonly http: AxiosInstance;
   private cookie: string | undefined;
   readonly context: ErrorContext;
+  /** Manager job id → the signal of the follower (a product job's JobContext.signal) while followJob runs. */
+  private readonly following = new Map<string, AbortSignal>();
 
   constructor(private readonly opts: OvmClientOptions) {
     registerSecret(opts.password);
@@ -127,6 +129,7 @@ export class OvmClient {
     let lastChange = Date.now();
     let lastMessage = '';
     let current = job;
+    if (opts.signal) this.following.set(job.id.value, opts.signal);
     try {
       for (;;) {
         const message = current.progressMessage ?? current.latestSummaryProgressMessage ?? '';
@@ -153,7 +156,14 @@ export class OvmClient {
     } catch (err) {
       if (isCancel(err) || err instanceof IdleTimeoutError) await this.abortJob(job);
       throw err;
+    } finally {
+      if (this.following.get(job.id.value) === opts.signal) this.following.delete(job.id.value);
     }
+  }
+
+  /** The signal followJob was given for this Manager job while it follows it (links it to the product's job). */
+  followedBy(jobId: string): AbortSignal | undefined {
+    return this.following.get(jobId);
   }
 
   /** `PUT Job/{id}/abort`, then up to a minute for the job to end. Best effort: the Manager may be unreachable. */

@@ -87,9 +87,9 @@ export function listVirtualDisks(c: OvmClient, repositoryId: string, signal?: Ab
     .then((r) => listOf(r, 'VirtualDisk list', parseVirtualDisk));
 }
 
-/** The Manager's jobs, running first, then the most recent (ids are start times in ms). */
+/** The Manager's jobs, running first, then the most recent (by `startTime`, else the id: ids are start times in ms). */
 export async function listJobs(c: OvmClient, signal?: AbortSignal): Promise<OvmJob[]> {
   const jobs = listOf(await c.get('Job', signal), 'Job list', parseJob);
-  const t = (j: OvmJob) => Number(j.id.value) || 0;
+  const t = (j: OvmJob) => j.startTime ?? (Number(j.id.value) || 0);
   return jobs.sort((a, b) => Number(a.summaryDone) - Number(b.summaryDone) || t(b) - t(a));
 }

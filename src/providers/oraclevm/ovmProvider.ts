@@ -23,6 +23,8 @@ import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
 import { listRepositories, listServerPools, listServers, listVms } from './ovmInventory';
 import { toHost, toPool, toStorage, toVm } from './ovmRecords';
+import { listRepositoryContents } from './ovmStorage';
+import { listManagerJobs } from './ovmJobList';
 
 /** The Manager's REST base path (vmapi-rest.html §3.1): added when the connection's URL names only the Manager. */
 export const OVM_REST_PATH = '/ovm/core/wsapi/rest';
@@ -114,6 +116,8 @@ export class OracleVmProvider implements Provider {
   async listStorage(): Promise<StorageInfo[]> {
     return (await listRepositories(this.client)).map(toStorage);
   }
+  listStorageContents = (id: string, signal?: AbortSignal) => listRepositoryContents(this.client, id, signal);
+  listPlatformJobs = (o: { recent: number }, signal?: AbortSignal) => listManagerJobs(this.client, o.recent, signal);
   /** Not read from the Manager yet. */
   async listNetworks(): Promise<NetworkInfo[]> {
     return [];

@@ -77,6 +77,11 @@ export interface OvmJob {
   error?: { message?: string } | null;
   wsErrorCode?: string | null;
   abortedByUser?: boolean;
+  /** Epoch ms (protocols.md §2.3 Job: `startTime`, `endTime`; fog-oracle mocks). */
+  startTime?: number;
+  endTime?: number;
+  /** Who started it (`user`, e.g. `admin`). */
+  user?: string;
 }
 export interface OvmManager {
   id: SimpleId;
@@ -214,6 +219,9 @@ export function parseJob(x: unknown, what = 'Job'): OvmJob {
     error: e ? { message: optStr(e, 'message') } : null,
     wsErrorCode: optStr(o, 'wsErrorCode') ?? null,
     abortedByUser: o.abortedByUser === true,
+    startTime: optNum(o, 'startTime'),
+    endTime: optNum(o, 'endTime'),
+    user: optStr(o, 'user'),
   };
 }
 export function parseManager(x: unknown, what = 'Manager'): OvmManager {

@@ -73,7 +73,7 @@ describe('Add Connection for every platform', function () {
     const top = await childrenOf('vc-added');
     assert.deepEqual(
       top.map((n) => (n.kind === 'container' ? [n.container.kind, n.container.name] : [n.kind])),
-      [['datacenter', 'DC0']],
+      [['datacenter', 'DC0'], ['storageGroup']],
       JSON.stringify(top),
     );
   });

@@ -95,8 +95,15 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
     at('  DC0_C0 [cluster]');
     for (const h of ['DC0_C0_H0', 'DC0_C0_H1', 'DC0_C0_H2']) at(`    ${h} [host]`);
     const standalone = at('  DC0_H0 [host]');
+    // The connection ends with its Storage group: the datastores with their free space.
+    const storage = at('Storage');
+    for (const ds of Object.values(DS))
+      assert.ok(
+        lines.some((l) => l.startsWith(`  ${ds}`)),
+        `${ds} under Storage`,
+      );
     assert.deepEqual(
-      lines.slice(standalone + 1),
+      lines.slice(standalone + 1, storage),
       [`    ${VMS.running}`, `    ${VMS.poweredOff}`, `    ${VMS.suspended}`],
       'the standalone host holds its three VMs (last in the datacenter)',
     );

@@ -127,23 +127,44 @@ export class OvmStore {
   /** A disk in a repository; its image file is written when the repository has a folder. */
   addDisk(repo: RepositoryObj, name: string, size: number, content?: string, knownId?: string): VirtualDiskObj {
     const id = knownId ?? newId('VirtualDisk');
-    const disk: VirtualDiskObj = {
-      ...base('VirtualDisk', id, name),
-      diskType: 'VIRTUAL_DISK',
-      size,
-      onDiskSize: size,
-      path: `/VirtualDisks/${id}`,
-      shareable: false,
-      vmDiskMappingIds: [],
-      repositoryId: repo.id,
-    };
-    this.put(disk);
-    repo.virtualDiskIds.push(disk.id);
+    const disk = this.putDisk(repo, id, name, size, 'VIRTUAL_DISK', `/VirtualDisks/${id}`);
     const dir = this.repoDir(repo.id);
     if (dir && content !== undefined) {
       fs.mkdirSync(path.join(dir, 'VirtualDisks'), { recursive: true });
       fs.writeFileSync(path.join(dir, 'VirtualDisks', id), fillTo(content, size));
     }
+    return disk;
+  }
+
+  /**
+   * An ISO image in a repository: a VirtualDisk of diskType VIRTUAL_CDROM with id `…0015….iso` and path
+   * `/ISOs/<id>` (protocols.md §2.3 id formats). No file is written (nothing reads it).
+   */
+  addIso(repo: RepositoryObj, name: string, size: number): VirtualDiskObj {
+    const id = `0004fb0000` + `00150000${randomBytes(8).toString('hex')}.iso`;
+    return this.putDisk(repo, id, name, size, 'VIRTUAL_CDROM', `/ISOs/${id}`);
+  }
+
+  private putDisk(
+    repo: RepositoryObj,
+    id: string,
+    name: string,
+    size: number,
+    diskType: VirtualDiskObj['diskType'],
+    diskPath: string,
+  ): VirtualDiskObj {
+    const disk: VirtualDiskObj = {
+      ...base('VirtualDisk', id, name),
+      diskType,
+      size,
+      onDiskSize: size,
+      path: diskPath,
+      shareable: diskType === 'VIRTUAL_CDROM',
+      vmDiskMappingIds: [],
+      repositoryId: repo.id,
+    };
+    this.put(disk);
+    repo.virtualDiskIds.push(disk.id);
     return disk;
   }
 
@@ -236,13 +257,16 @@ export const SEED = {
   running: 'web01',
   stopped: 'db01',
   hostile: `evil'; $(touch /tmp/pwned)\nvm`,
+  /** An ISO in repo1, mapped into no VM. */
+  iso: 'OracleLinux-R7-U9-x86_64.iso',
   /** The network id the seeded VMs' vif lines name as their bridge (*assumed*: the lab has no Network objects). */
   network: '0a00fe00',
 } as const;
 
 /**
  * One server pool with two servers (ovs2 in maintenance), an OCFS2 repository presented to both with the VMs, and an
- * NFS backup repository: web01 RUNNING on ovs1 (2 disks), db01 STOPPED (1 disk), a STOPPED VM with a hostile name.
+ * NFS backup repository: web01 RUNNING on ovs1 (2 disks), db01 STOPPED (1 disk), a STOPPED VM with a hostile name,
+ * and an ISO in repo1.
  */
 export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void {
   const managerUuid = opts.managerUuid ?? '0004fb00000100002cb7f2dffa8d8a11';
@@ -334,6 +358,7 @@ export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void
   vm(SEED.running, 'RUNNING', 2);
   vm(SEED.stopped, 'STOPPED', 1);
   vm(SEED.hostile, 'STOPPED', 1);
+  store.addIso(repo1, SEED.iso, 4 * 1024 * 1024);
 }
 
 export { ref };
