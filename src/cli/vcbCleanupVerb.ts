@@ -20,7 +20,8 @@ export async function vcbCleanupVerb(a: Args, out: (data: unknown, text: string)
 
 /**
  * For the generic cleanup of a VMware connection: the VCB journal entries of `repository` settled on each VCB host they
- * name (an SSH session is opened only when there are such entries). Hosts the profile no longer has: `skipped`.
+ * name (entries killed before they named one: on the first VCB host); an SSH session is opened only when there are
+ * such entries. Hosts the profile no longer has: `skipped`.
  */
 export async function vcbJournalCleanup(
   a: Args,
@@ -28,28 +29,25 @@ export async function vcbJournalCleanup(
   repository: string,
   dryRun: boolean,
 ): Promise<CleanupItem[]> {
+  const first = profile.vcbHosts?.[0];
   const hosts = new Set(
     new Journal(repository)
       .list()
-      .entries.filter((e) => e.platform === 'vcb' && e.connection === profile.name && e.remoteHost)
-      .map((e) => e.remoteHost!),
+      .entries.filter((e) => e.platform === 'vcb' && e.connection === profile.name)
+      .map((e) => e.remoteHost ?? (first ? `${first.host}:${first.port ?? 22}` : 'no VCB host')),
   );
   const items: CleanupItem[] = [];
   for (const key of hosts) {
-    const known = (profile.vcbHosts ?? []).find((h) => `${h.host}:${h.port ?? 22}` === key);
-    if (!known) {
+    if (!(profile.vcbHosts ?? []).some((h) => `${h.host}:${h.port ?? 22}` === key)) {
       items.push({
         action: 'skipped',
         what: `staging folders on ${key}`,
-        why: `connection "${profile.name}" has no such VCB host any more`,
+        why: `the journal names them, but connection "${profile.name}" has no such VCB host (any more)`,
       });
       continue;
     }
-    items.push(
-      ...(await withVcb({ ...a, flags: { ...a.flags, 'vcb-host': key } }, (vcb) =>
-        vcb.cleanupJournal(repository, dryRun),
-      )),
-    );
+    const flags = { ...a.flags, 'vcb-host': key };
+    items.push(...(await withVcb({ ...a, flags }, (vcb) => vcb.cleanupJournal(repository, dryRun, true))));
   }
   return items;
 }

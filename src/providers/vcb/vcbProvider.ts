@@ -160,10 +160,11 @@ export class VcbProvider {
 
   /**
    * Only the journal part of cleanup(): abandoned `vcb` entries of this connection in `repository` settled (staging
-   * folder on this VCB host if it confirms it, unfinished repository folder), nothing else run.
+   * folder on this VCB host if it confirms it, unfinished repository folder), nothing else run. `thisHostOnly`: entries
+   * of other VCB hosts are passed over silently (else reported `skipped`, naming the host).
    */
-  cleanupJournal(repository: string, dryRun: boolean): Promise<CleanupItem[]> {
-    return cleanupVcbJournal(this.session, new Journal(repository), dryRun);
+  cleanupJournal(repository: string, dryRun: boolean, thisHostOnly = false): Promise<CleanupItem[]> {
+    return cleanupVcbJournal(this.session, new Journal(repository), dryRun, thisHostOnly);
   }
 
   /** Datastores, folders, resource pools and hosts for a catalog copy, and the completion values built from them. */

@@ -126,9 +126,20 @@ export async function settleVcbEntry(
   return items;
 }
 
-/** Clean Up of this connection's VCB journal entries in one repository (abandoned ones only: sweepJournal). */
-export function cleanupVcbJournal(h: VcbHostSession, journal: Journal, dryRun: boolean): Promise<CleanupItem[]> {
-  return sweepJournal(journal, h.profile.name, 'vcb', dryRun, (e, all) => settleVcbEntry(h, journal, e, all, dryRun));
+/**
+ * Clean Up of this connection's VCB journal entries in one repository (abandoned ones only: sweepJournal). With
+ * `thisHostOnly`, entries whose staging folder is on another VCB host are passed over (left for that host's session)
+ * instead of reported `skipped`.
+ */
+export function cleanupVcbJournal(
+  h: VcbHostSession,
+  journal: Journal,
+  dryRun: boolean,
+  thisHostOnly = false,
+): Promise<CleanupItem[]> {
+  return sweepJournal(journal, h.profile.name, 'vcb', dryRun, async (e, all) =>
+    thisHostOnly && e.remoteHost && e.remoteHost !== vcbHostKey(h) ? [] : settleVcbEntry(h, journal, e, all, dryRun),
+  );
 }
 
 /** The next run's sweep of what killed runs left; never fatal, logged. */
