@@ -76,7 +76,7 @@ VMware Consolidated Backup (a VMware connection's vcbHosts, over SSH; --vcb-host
   vcb-backup <vm> [--to DIR|scp://u@h:/p] vcbMounter -t fullvm; without --to: into the repository (sha256, manifest)
   vcb-restore <dir> [--catalog FILE] [-b prompt|overwrite|keep|abort]
                                          vcbRestore -s; --catalog: an edited local catalog, validated and passed as -a
-  vcb-restore --from-repository BACKUP [--catalog FILE] [-b MODE]
+  vcb-restore --from-repository <backup-id> [--catalog FILE] [-b MODE]
                                          a VCB backup of the repository uploaded to a staging folder on the VCB host
                                          (sha256 checked there), vcbRestore -s, the staging folder removed
   vcb-snapall <spec> --to NEWDIR         vcbSnapAll, one line per VM

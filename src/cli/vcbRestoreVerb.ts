@@ -1,7 +1,7 @@
 // `vmbackup vcb-restore <backup dir on the VCB host> [--catalog <edited local copy>] [-b prompt|overwrite|keep|abort]`:
 // vcbRestore; with --catalog the local file is validated, written as a copy on the VCB host and passed as -a.
 // `vmbackup vcb-restore --from-repository <backup> [--catalog FILE] [-b MODE]`: a VCB backup of the repository (its id
-// as `vmbackup list` shows it, or its folder) uploaded to a staging folder on the VCB host, then vcbRestore.
+// as `vmbackup catalog` shows it, or its folder) uploaded to a staging folder on the VCB host, then vcbRestore.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Args } from './args';
