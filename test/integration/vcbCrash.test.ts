@@ -12,40 +12,19 @@ import { Journal } from '../../src/core/journal';
 import { BackupRepository } from '../../src/core/repository';
 import { STAGING_PREFIX } from '../../src/providers/vcb/vcbStaging';
 import { runCli } from './cliRun';
-import { incompleteStored, killWhen, repositoryLeftovers, startCli } from './crashRun';
+import { incompleteStored, killWhen, partFiles, repositoryLeftovers, startCli } from './crashRun';
+import { filesBelow } from './filesBelow';
 import { VCSIM_PASSWORD } from './vmwareFixture';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture } from './vcbFixture';
 
 const VM = 'DC0_H0_VM0';
 
-/** Every `*.part` below `dir` with its size (sync: polled every millisecond while the CLI runs). */
-function partFiles(dir: string): Array<{ file: string; bytes: number }> {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.part'))
-    .map((d) => {
-      const file = path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name);
-      try {
-        return { file, bytes: fs.statSync(file).size };
-      } catch {
-        return { file, bytes: 0 };
-      }
-    });
-}
-
 /** Bytes of the files below `dir` (0 when it is gone). */
 function bytesBelow(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let n = 0;
-  for (const d of fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
-    if (d.isFile())
-      try {
-        n += fs.statSync(path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).size;
-      } catch {
-        /* gone meanwhile */
-      }
-  return n;
+  return filesBelow(dir).reduce(
+    (n, f) => n + (fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0),
+    0,
+  );
 }
 
 describe('vcb-* jobs killed with SIGKILL: Clean Up or the next run removes their staging folders (VCB lab, CLI)', function () {
