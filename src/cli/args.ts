@@ -64,6 +64,7 @@ export const VALUED = new Set([
   'backup',
   'catalog',
   'vcb-host',
+  'from-repository',
   'b',
 ]);
 

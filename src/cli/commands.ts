@@ -16,6 +16,7 @@ import { managerBackupVerb, managerBackupsVerb, managerRebuildVerb, managerResto
 import { networkOverrides, networkRows, storageRows } from './restoreTargetsVerb';
 import type { XenRestoreOptions } from '../providers/xen/xenRestore';
 import { vcbVerbs } from './vcbVerbs';
+import { vcbJournalCleanup } from './vcbCleanupVerb';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -263,6 +264,9 @@ export const verbs: Record<string, Verb> = {
   cleanup: (a, out) =>
     withProvider(a, async (p) => {
       const items = await p.cleanup({ repository: repoFor(a), dryRun: !!a.flags['dry-run'] }, terminalContext(true));
+      // A VMware connection's VCB hosts: staging folders killed vcb-* jobs left (journal + host confirmation).
+      if (p.profile.platform === 'vmware')
+        items.push(...(await vcbJournalCleanup(a, p.profile, repoFor(a), !!a.flags['dry-run'])));
       out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
       return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
     }),

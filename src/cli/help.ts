@@ -32,7 +32,8 @@ Verbs:
                                          --format ovf (vSphere): an OVF export (.ovf + disks) instead of the VM's files
   cleanup [--dry-run]                    delete what the repository's journal names and the pool confirms
                                          (temporary snapshots, their disks, unfinished files); --dry-run lists it;
-                                         vSphere VMs that need consolidation are listed (offered: consolidate <vm>)
+                                         vSphere VMs that need consolidation are listed (offered: consolidate <vm>);
+                                         a VMware connection's VCB hosts: staging folders of killed vcb-* jobs
   storage [--to CONN] [--backup ID]      the SRs (datastores) --sr accepts: type, host of a local SR, free space, pool default;
                                          with --backup: whether the backup fits
   networks [--to CONN] [--backup ID] [--network VIF=NET]...
@@ -75,9 +76,13 @@ VMware Consolidated Backup (a VMware connection's vcbHosts, over SSH; --vcb-host
   vcb-backup <vm> [--to DIR|scp://u@h:/p] vcbMounter -t fullvm; without --to: into the repository (sha256, manifest)
   vcb-restore <dir> [--catalog FILE] [-b prompt|overwrite|keep|abort]
                                          vcbRestore -s; --catalog: an edited local catalog, validated and passed as -a
+  vcb-restore --from-repository <backup-id> [--catalog FILE] [-b MODE]
+                                         a VCB backup of the repository uploaded to a staging folder on the VCB host
+                                         (sha256 checked there), vcbRestore -s, the staging folder removed
   vcb-snapall <spec> --to NEWDIR         vcbSnapAll, one line per VM
   vcb-resall <dir> [-b MODE]             vcbResAll
-  vcb-cleanup [--dry-run]                vcbCleanup -y, then VCB's _VCB_BACKUP_ snapshots in vSphere
+  vcb-cleanup [--dry-run]                vcbCleanup -y, VCB's _VCB_BACKUP_ snapshots in vSphere, then staging folders
+                                         killed vcb-* jobs left on the VCB host (journal-named, host-confirmed)
   validate <file>... [--language ID] [--encoding ENC]
                                          check VCB config.js, backuptools.conf, catalog, OVM .config, sysconfig/ovmm (exit 1 on errors)
 Passwords: VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD, else a prompt.

@@ -1,24 +1,18 @@
 // `vmbackup vcb-backup <vm> [--to <dir on the VCB host> | --to scp://user@host:/path]`: vcbMounter -t fullvm; without
 // --to the export is pulled into the repository (sha256, manifest).
-import * as path from 'node:path';
 import { Args } from './args';
 import { terminalContext } from './session';
-import { findVsphereVm, withVcb } from './vcbSession';
+import { findVsphereVm, vcbRepository, withVcb } from './vcbSession';
 import { vcbVmRef } from '../providers/vcb/vcbProvider';
 import { VcbDestination } from '../providers/vcb/vcbRecords';
-import { connectionProfile } from './session';
 
 export async function vcbBackupVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   const which = a.positional[0];
   if (!which) throw new Error('vcb-backup: name the VM');
   const to = typeof a.flags.to === 'string' ? a.flags.to : undefined;
-  const ws = path.resolve(String(a.flags.workspace ?? process.cwd()));
   return withVcb(a, async (vcb, vmware) => {
     const vm = await findVsphereVm(vmware, which);
-    const repository =
-      typeof a.flags.repository === 'string'
-        ? path.resolve(ws, a.flags.repository)
-        : path.resolve(ws, connectionProfile(ws, vmware.profile.name).repository ?? 'backups');
+    const repository = vcbRepository(a, vmware.profile.name);
     const dest: VcbDestination = !to
       ? { kind: 'repository', repository }
       : to.startsWith('scp://')

@@ -1,10 +1,14 @@
 // `vmbackup vcb-restore <backup dir on the VCB host> [--catalog <edited local copy>] [-b prompt|overwrite|keep|abort]`:
 // vcbRestore; with --catalog the local file is validated, written as a copy on the VCB host and passed as -a.
+// `vmbackup vcb-restore --from-repository <backup> [--catalog FILE] [-b MODE]`: a VCB backup of the repository (its id
+// as `vmbackup catalog` shows it, or its folder) uploaded to a staging folder on the VCB host, then vcbRestore.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Args } from './args';
 import { terminalContext } from './session';
-import { terminalAnswer, withVcb } from './vcbSession';
+import { terminalAnswer, vcbRepository, withVcb } from './vcbSession';
 import { VCB_RESTORE_MODES, VcbRestoreMode } from '../providers/vcb/vcbRecords';
+import { BackupRepository } from '../core/repository';
 
 /** `-b <mode>` (the guide's spelling) or `--b <mode>`, default prompt. */
 export function restoreMode(a: Args): VcbRestoreMode {
@@ -17,17 +21,38 @@ export function restoreMode(a: Args): VcbRestoreMode {
 
 export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   const mode = restoreMode(a);
+  const fromRepository = typeof a.flags['from-repository'] === 'string' ? a.flags['from-repository'] : undefined;
   const dir = a.positional[0];
-  if (!dir) throw new Error('vcb-restore: name the backup folder on the VCB host');
+  if (!dir && !fromRepository)
+    throw new Error('vcb-restore: name the backup folder on the VCB host, or --from-repository <backup>');
+  if (dir && fromRepository) throw new Error('vcb-restore: a folder on the VCB host or --from-repository, not both');
   const localCatalog = typeof a.flags.catalog === 'string' ? fs.readFileSync(a.flags.catalog, 'utf8') : undefined;
-  return withVcb(a, async (vcb) => {
+  const ctx = terminalContext(!!a.flags.json);
+  return withVcb(a, async (vcb, vmware) => {
+    if (fromRepository) {
+      const repository = vcbRepository(a, vmware.profile.name);
+      const entry = new BackupRepository(repository)
+        .list()
+        .find((e) => e.id === fromRepository || e.dir === path.resolve(fromRepository));
+      if (!entry) throw new Error(`no backup "${fromRepository}" in ${repository}`);
+      const r = await vcb.restoreFromRepository(
+        entry,
+        { mode, catalogText: localCatalog, answer: terminalAnswer, repository },
+        ctx,
+      );
+      out(
+        { backup: entry.id, staging: r.staging, mode, output: r.output },
+        `\n${entry.id} uploaded to ${r.staging} and restored with vcbRestore -b ${mode}${localCatalog !== undefined ? ' (edited catalog as -a)' : ''}; staging folder removed`,
+      );
+      return 0;
+    }
     let catalog: string | undefined;
     if (localCatalog !== undefined) {
       const copy = await vcb.copyCatalog(dir);
       await vcb.saveCatalogCopy(copy.path, localCatalog);
       catalog = copy.path;
     }
-    const r = await vcb.restore(dir, { mode, catalog, answer: terminalAnswer }, terminalContext(!!a.flags.json));
+    const r = await vcb.restore(dir, { mode, catalog, answer: terminalAnswer }, ctx);
     out(
       { dir, catalog, mode, output: r.output },
       `\nvcbRestore -s ${dir}${catalog ? ` -a ${catalog}` : ''} -b ${mode}: done`,

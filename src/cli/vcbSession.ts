@@ -44,6 +44,14 @@ export async function withVcb<T>(a: Args, fn: (vcb: VcbProvider, vmware: VmwareP
   }
 }
 
+/** The repository of a vcb-* verb: --repository (relative to the workspace), else the connection's, else ./backups. */
+export function vcbRepository(a: Args, connection: string): string {
+  const ws = path.resolve(String(a.flags.workspace ?? process.cwd()));
+  return typeof a.flags.repository === 'string'
+    ? path.resolve(ws, a.flags.repository)
+    : path.resolve(ws, connectionProfile(ws, connection).repository ?? 'backups');
+}
+
 /** The vSphere VM named (or with that BIOS uuid, instance uuid or moref), exactly one. */
 export async function findVsphereVm(vmware: VmwareProvider, which: string): Promise<VsphereVm> {
   const hits = (await readInventory(vmware.vim)).vms.filter(

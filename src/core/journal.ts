@@ -65,6 +65,12 @@ export interface JournalEntry {
   folder?: string;
   folderMade?: boolean;
   files: string[];
+  /**
+   * `host:port` of the SSH host where `name` is, for a platform whose temporary objects are folders on a host reached
+   * over SSH (VCB: the staging folder on the VCB host; `name` is then its absolute path there). Recorded before the
+   * folder is made; absent: nothing was made on a remote host.
+   */
+  remoteHost?: string;
   updatedAt: string;
 }
 

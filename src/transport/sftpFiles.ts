@@ -1,4 +1,5 @@
 // Several file operations on one SFTP channel of an SshSession: mkdir, verified upload (.part, fsync, rename), remove.
+import { createHash } from 'node:crypto';
 import { SFTPWrapper, Stats } from 'ssh2';
 import { CancelledError, throwIfAborted } from '../core/errors';
 import { Progress, ProgressMeter, ThrottledProgress } from '../core/progress';
@@ -213,6 +214,50 @@ export class SftpFiles {
     } catch (e) {
       if (isNoSuchFile(e)) return undefined;
       throw this.fail(path, e);
+    }
+  }
+
+  /**
+   * The sha256 (hex) and length of a remote file, read once front to back over this channel (a stream of 64 KiB reads,
+   * nothing kept). Abort or the idle limit end the channel.
+   * @throws CancelledError, IdleTimeoutError, or Error naming the host and path.
+   */
+  async sha256(
+    remotePath: string,
+    opts: { signal?: AbortSignal; idleMs?: number; onBytes?: (n: number) => void } = {},
+  ): Promise<{ sha256: string; bytes: number }> {
+    throwIfAborted(opts.signal);
+    const idleMs = opts.idleMs ?? 300_000;
+    const stream = this.sftp.createReadStream(remotePath, { highWaterMark: 64 * 1024 });
+    let stopped: Error | undefined;
+    const stop = (e: Error) => {
+      if (!stopped) {
+        stopped = e;
+        stream.destroy();
+        this.sftp.end();
+      }
+    };
+    const idle = watchIdle(idleMs, () =>
+      stop(new IdleTimeoutError(`${this.where}: SFTP read of ${JSON.stringify(remotePath)}`, idleMs)),
+    );
+    const onAbort = () => stop(new CancelledError());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        idle.touch();
+        hash.update(chunk);
+        bytes += chunk.length;
+        opts.onBytes?.(chunk.length);
+      }
+      if (stopped) throw stopped;
+      return { sha256: hash.digest('hex'), bytes };
+    } catch (e) {
+      throw stopped ?? this.fail(remotePath, e);
+    } finally {
+      idle.stop();
+      opts.signal?.removeEventListener('abort', onAbort);
     }
   }
 

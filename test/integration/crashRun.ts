@@ -175,3 +175,19 @@ export async function tasksSettled(lab: XapiLab): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Every `*.part` below `dir` with its size (sync: polled every millisecond while the CLI runs). */
+export function partFiles(dir: string): Array<{ file: string; bytes: number }> {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.part'))
+    .map((d) => {
+      const file = path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name);
+      try {
+        return { file, bytes: fs.statSync(file).size };
+      } catch {
+        return { file, bytes: 0 };
+      }
+    });
+}

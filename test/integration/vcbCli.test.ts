@@ -52,6 +52,32 @@ describe('vmbackup vcb-* verbs against the VCB lab', function () {
     assert.notEqual((await f.vm('DC0_H0_VM0')).id, before.id);
   });
 
+  it('vcb-restore --from-repository: to the original place, then elsewhere with --catalog (an edited local copy)', async () => {
+    const vmDir = path.join(ws, 'backups', 'DC0_H0_VM0');
+    const [backup] = fs.readdirSync(vmDir);
+    const id = path.join('DC0_H0_VM0', backup);
+    const before = await f.vm('DC0_H0_VM0');
+    const { stdout } = await runCli(['vcb-restore', '--from-repository', id, '-b', 'overwrite', '--json'], { ws, env });
+    const r = JSON.parse(stdout) as { backup: string; staging: string; mode: string };
+    assert.equal(r.backup, id);
+    assert.equal(r.mode, 'overwrite');
+    assert.notEqual((await f.vm('DC0_H0_VM0')).id, before.id, 'registered anew');
+    assert.deepEqual(fs.readdirSync(f.host.stagingDir!), [], 'the staging folder is removed');
+
+    const edited = path.join(ws, 'catalog-elsewhere');
+    fs.writeFileSync(
+      edited,
+      fs
+        .readFileSync(path.join(vmDir, backup, 'catalog'), 'utf8')
+        .replace(/\[LocalDS_0\] DC0_H0_VM0\//g, '[LocalDS_0] vm0-cli-elsewhere/'),
+    );
+    await runCli(['vcb-restore', '--from-repository', id, '--catalog', edited, '-b', 'abort'], { ws, env });
+    assert.equal((await f.inventory()).vms.filter((v) => v.name === 'DC0_H0_VM0').length, 2);
+    assert.ok(fs.existsSync(path.join(await f.dsDir(), 'vm0-cli-elsewhere')));
+    assert.deepEqual(fs.readdirSync(f.host.stagingDir!), []);
+    assert.ok(!fs.existsSync(path.join(ws, 'backups', '.vmbackup')), 'no journal entry left');
+  });
+
   it('vcb-restore without a terminal and -b prompt ends the tool when it asks, exit 1 naming the question', async () => {
     const dest = path.join(f.lab.backups, 'cli-vm0');
     await assert.rejects(runCli(['vcb-restore', dest], { ws, env }), (e: { code: number; stderr: string }) => {

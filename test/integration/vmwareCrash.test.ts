@@ -9,25 +9,9 @@ import { BackupRepository } from '../../src/core/repository';
 import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
 import { createSnapshot } from '../../src/providers/vmware/vmwareSnapshots';
 import { flattenSnapshots } from '../../src/providers/vmware/vmwareRecords';
-import { incompleteStored, killWhen, repositoryLeftovers, startCli } from './crashRun';
+import { incompleteStored, killWhen, partFiles, repositoryLeftovers, startCli } from './crashRun';
 import { runCli } from './cliRun';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimConnection, vcsimSuite } from './vmwareFixture';
-
-/** Every `*.part` below `dir` with its size (sync: polled every millisecond while the CLI runs). */
-function partFiles(dir: string): Array<{ file: string; bytes: number }> {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.part'))
-    .map((d) => {
-      const file = path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name);
-      try {
-        return { file, bytes: fs.statSync(file).size };
-      } catch {
-        return { file, bytes: 0 };
-      }
-    });
-}
 
 describe('vSphere backup killed with SIGKILL: Clean Up or the next run removes what it left (vcsim, CLI)', function () {
   const fixture = vcsimSuite(this, { vm: 3 });

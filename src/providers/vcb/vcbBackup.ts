@@ -1,5 +1,6 @@
 // vcbMounter -t fullvm (guide P.60–63): to a folder on the VCB host, to another host by scp://, or through a staging
-// folder on the VCB host into this tool's repository over SFTP (sha256 while streaming, fsync, rename, manifest).
+// folder on the VCB host into this tool's repository over SFTP (sha256 while streaming, fsync, rename, manifest); the
+// staging folder is journalled (vcbStaging.ts), so a killed run's is removed by Clean Up or the next run.
 // Progress is what the destination holds (file sizes over SFTP): vcbMounter's own output is not documented.
 // Failure or cancel: the tool's process group is killed, the guide's cleanup runs (vcbCleanup -y, P.47 バックアップ
 // ジョブのキャンセル), and the export folder this job asked for is removed: nothing that looks complete is left.
@@ -9,7 +10,9 @@ import { BackupRepository, VCB_CATALOG } from '../../core/repository';
 import { Manifest, TOOL } from '../../core/manifest';
 import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { WrittenFile } from '../../core/verifiedWrite';
+import { Journal } from '../../core/journal';
 import { VcbHostSession } from './vcbHostSession';
+import { VcbStaging, beginStaging, endStaging, sweepVcbLeftovers } from './vcbStaging';
 import { VcbDestination, VcbVmRef } from './vcbRecords';
 import { mounterArgs, searchSpec } from './vcbWire';
 import { afterFailedRun, folderBytes, listExport } from './vcbFolders';
@@ -44,10 +47,28 @@ export async function backupFullVm(
     });
     return { destination: dest, files: [] };
   }
-  const remoteDir = dest.kind === 'folder' ? dest.path : h.stagingPath(`vmbackup-export`);
+  if (dest.kind === 'repository') return backupIntoRepository(h, vm, spec, transport, dest, ctx);
+  const remoteDir = dest.path;
   if (!remoteDir.startsWith('/')) throw new Error(`${h.where(vm.name)}: the destination must be an absolute path`);
   if (await h.ssh.sftp((f) => f.stat(remoteDir)))
     throw new Error(`${h.where(vm.name)}: ${remoteDir} already exists: choose a new folder (vcbMounter creates it)`);
+  await runMounter(h, vm, spec, transport, remoteDir, ctx, remoteDir);
+  return { destination: dest, remoteDir, files: await listExport(h, remoteDir, vm.name) };
+}
+
+/**
+ * vcbMounter -t fullvm into `remoteDir` (which it creates), progress from the folder's size. Failure or cancel: the
+ * guide's cleanup and removal of `ownFolder` (afterFailedRun), then the error.
+ */
+async function runMounter(
+  h: VcbHostSession,
+  vm: VcbVmRef,
+  spec: string,
+  transport: string,
+  remoteDir: string,
+  ctx: JobContext,
+  ownFolder: string | undefined,
+): Promise<void> {
   ctx.log(`vcbMounter -a ${spec} -r ${remoteDir} -t fullvm -m ${transport}`);
   try {
     await h.run(mounterArgs(spec, remoteDir, 'fullvm', transport), ctx, vm.name, {
@@ -58,30 +79,57 @@ export async function backupFullVm(
       },
     });
   } catch (e) {
-    await afterFailedRun(h, ctx, vm.name, remoteDir);
+    await afterFailedRun(h, ctx, vm.name, ownFolder);
     throw e;
-  }
-  const files = await listExport(h, remoteDir, vm.name);
-  if (dest.kind === 'folder') return { destination: dest, remoteDir, files };
-  try {
-    const local = await pullIntoRepository(h, vm, remoteDir, files, dest.repository, ctx);
-    return { destination: dest, localDir: local.dir, files: local.files };
-  } finally {
-    await h.removeOwnFolder(remoteDir).catch((e: Error) => ctx.log(`staging folder ${remoteDir} left: ${e.message}`));
   }
 }
 
-/** Downloads the export's files into a new repository folder, then writes manifest.json (platform `vcb`). */
+/**
+ * Into the repository: what killed runs left is swept first (sweepVcbLeftovers); a journalled staging folder on the VCB
+ * host (vcbStaging) receives the export (`<staging>/export`, made by vcbMounter: its parent exists, P.63), which is
+ * pulled into a new repository folder (recorded in the same entry before its mkdir, each file before it is written);
+ * the staging folder goes in every case, the repository folder unless the backup is complete.
+ */
+async function backupIntoRepository(
+  h: VcbHostSession,
+  vm: VcbVmRef,
+  spec: string,
+  transport: string,
+  dest: { kind: 'repository'; repository: string },
+  ctx: JobContext,
+): Promise<VcbBackupResult> {
+  const journal = new Journal(dest.repository);
+  await sweepVcbLeftovers(h, journal, ctx);
+  const staging = await beginStaging(h, journal, vm);
+  try {
+    const remoteDir = `${staging.path}/export`;
+    await runMounter(h, vm, spec, transport, remoteDir, ctx, undefined);
+    const files = await listExport(h, remoteDir, vm.name);
+    const local = await pullIntoRepository(h, vm, remoteDir, files, dest.repository, staging, ctx);
+    return { destination: dest, localDir: local.dir, files: local.files };
+  } finally {
+    await endStaging(h, staging, ctx);
+  }
+}
+
+/**
+ * Downloads the export's files into a new repository folder (recorded in the job's journal entry before its mkdir, with
+ * the names it will hold), then writes manifest.json (platform `vcb`).
+ */
 async function pullIntoRepository(
   h: VcbHostSession,
   vm: VcbVmRef,
   remoteDir: string,
   files: Array<{ name: string; bytes: number }>,
   repository: string,
+  { journal, entry }: VcbStaging,
   ctx: JobContext,
 ): Promise<{ dir: string; files: WrittenFile[] & Array<{ name: string; bytes: number; sha256: string }> }> {
   const repo = new BackupRepository(repository);
-  const dir = repo.newBackupDir(vm.name, 'vm');
+  const dir = await repo.reserveBackupDir(vm.name, 'vm', async (d) => {
+    await journal.update(entry, { folder: d, folderMade: false, files: [] });
+  });
+  await journal.update(entry, { folderMade: true, files: files.map((f) => f.name) });
   return removeIfUnfinished(dir, async () => {
     const total = files.reduce((n, f) => n + f.bytes, 0);
     let before = 0;

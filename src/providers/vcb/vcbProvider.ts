@@ -17,6 +17,12 @@ import { ChildJobs, findVms, GroupMember, resAll, snapAll } from './vcbGroup';
 import { VcbHostSession, VcbSecrets } from './vcbHostSession';
 import { FoundVm, VcbConfigFile, VcbDestination, VcbVmRef } from './vcbRecords';
 import { CatalogCopy, copyCatalog, restoreVm, saveCatalogCopy, VcbRestoreOptions } from './vcbRestore';
+import { restoreFromRepository, VcbRepositoryRestoreOptions } from './vcbRepositoryRestore';
+import { CatalogEntry } from '../../core/repository';
+import { Journal } from '../../core/journal';
+import { cleanupVcbJournal } from './vcbStaging';
+
+export type { VcbRepositoryRestoreOptions } from './vcbRepositoryRestore';
 
 export type { VcbSecrets } from './vcbHostSession';
 
@@ -94,6 +100,28 @@ export class VcbProvider {
     return restoreVm(this.session, backupDir, opts, ctx, vmName);
   }
 
+  /**
+   * Restores a VCB backup kept in the repository (`entry.manifest.platform === 'vcb'`, e.g. one `backup()` pulled in):
+   * uploads its folder (catalog, .vmx, split .vmdk) over SFTP into a staging folder on the VCB host — recorded in the
+   * repository's journal before it is made, each file's sha256 checked on the VCB host against the manifest as it
+   * lands (sha256sum there, else read back over SFTP) — then `vcbRestore -s <staging>/backup -b <opts.mode>` (guide
+   * P.65–68), with `-a` when `opts.catalogText` (an edited copy of the backup's catalog, validated first, written into
+   * the staging folder mode 600) or `opts.catalog` (a copy on the VCB host) is given; `prompt` questions go to
+   * `opts.answer`. The staging folder is removed in every case (what cannot go is a job warning, left for cleanup()).
+   * A cancel during the upload leaves nothing on the VCB host and registers no VM.
+   * @returns vcbRestore's output and the staging path it used (gone by then).
+   * @throws Error naming connection, VCB host and VM: not a VCB backup of this tool, files not as the manifest says,
+   *   catalog errors, sha256 mismatch; VcbToolError (vcbRestore's own message, e.g. `-b abort`), UnansweredPromptError,
+   *   CancelledError, IdleTimeoutError.
+   */
+  restoreFromRepository(
+    entry: CatalogEntry,
+    opts: VcbRepositoryRestoreOptions,
+    ctx: JobContext,
+  ): Promise<{ output: string; staging: string }> {
+    return restoreFromRepository(this.session, entry, opts, ctx);
+  }
+
   /** vcbSnapAll into a new folder, one child job per VM (guide P.64). */
   snapAll(spec: string, dest: string, ctx: JobContext, children: ChildJobs): Promise<GroupMember[]> {
     return snapAll(this.session, spec, dest, ctx, children);
@@ -119,9 +147,24 @@ export class VcbProvider {
     return findVcbSnapshots(this.vim, signal);
   }
 
-  /** vcbCleanup -y, then VCB's snapshots left in vSphere (dry run: listed only). */
-  cleanup(opts: { dryRun?: boolean }, ctx: JobContext): Promise<CleanupItem[]> {
-    return cleanupVcb(this.session, this.vim, !!opts.dryRun, ctx);
+  /**
+   * vcbCleanup -y, then VCB's snapshots left in vSphere, then — with `repository` — the staging folders killed jobs of
+   * this connection left on this VCB host, exactly those the repository's journal names and the host confirms
+   * (cleanupJournal). Dry run: listed only.
+   */
+  async cleanup(opts: { dryRun?: boolean; repository?: string }, ctx: JobContext): Promise<CleanupItem[]> {
+    const items = await cleanupVcb(this.session, this.vim, !!opts.dryRun, ctx);
+    if (opts.repository) items.push(...(await this.cleanupJournal(opts.repository, !!opts.dryRun)));
+    return items;
+  }
+
+  /**
+   * Only the journal part of cleanup(): abandoned `vcb` entries of this connection in `repository` settled (staging
+   * folder on this VCB host if it confirms it, unfinished repository folder), nothing else run. `thisHostOnly`: entries
+   * of other VCB hosts are passed over silently (else reported `skipped`, naming the host).
+   */
+  cleanupJournal(repository: string, dryRun: boolean, thisHostOnly = false): Promise<CleanupItem[]> {
+    return cleanupVcbJournal(this.session, new Journal(repository), dryRun, thisHostOnly);
   }
 
   /** Datastores, folders, resource pools and hosts for a catalog copy, and the completion values built from them. */

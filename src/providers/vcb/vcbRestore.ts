@@ -46,16 +46,23 @@ export async function saveCatalogCopy(h: VcbHostSession, path: string, text: str
   if (!path.startsWith(root) || path.slice(root.length).includes('/'))
     throw new Error(`${h.where()}: ${path} is not a catalog copy made by this tool`);
   const diagnostics = validate('vcb-catalog', text);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length)
-    throw new Error(
-      `${h.where()}: the catalog copy has ${errors.length} error(s): ${errors
-        .slice(0, 3)
-        .map((d) => `line ${d.range.start.line + 1}: ${d.message}`)
-        .join('; ')}`,
-    );
+  const errors = catalogErrors(text, diagnostics);
+  if (errors) throw new Error(`${h.where()}: the catalog copy has ${errors}`);
   await h.ssh.sftp((f) => f.writeText(path, text, 0o600));
   return diagnostics;
+}
+
+/**
+ * The errors the editor's validation (src/formats 'vcb-catalog') finds in a catalog text, as `N error(s): line L: …`
+ * (the first three), or undefined when there are none.
+ */
+export function catalogErrors(text: string, diagnostics = validate('vcb-catalog', text)): string | undefined {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.length) return undefined;
+  return `${errors.length} error(s): ${errors
+    .slice(0, 3)
+    .map((d) => `line ${d.range.start.line + 1}: ${d.message}`)
+    .join('; ')}`;
 }
 
 /**

@@ -63,6 +63,8 @@ function checkDestination(dest, vm, conf) {
   for (const f of walk(dest)) fs.chmodSync(f, 0o755);
   fs.rmSync(dest, { recursive: true, force: true });
   L.vim('snap-remove', vm.moref, L.SNAPSHOT);
+  // The snapshot went with the mount point: the job goes on (表 2-1), not stopped by PREEXISTING_VCB_SNAPSHOT.
+  vm.snapshots = vm.snapshots.filter((n) => n !== L.SNAPSHOT);
 }
 
 function walk(d) {
