@@ -79,9 +79,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
       {
         name: 'placed',
         storageId: 'LocalDS_1',
-        hostId: 'DC0_C0_H1',
-        resourcePoolId: 'DC0_C0_RP1',
-        folderId: 'Restored',
+        placement: { container: { kind: 'host', id: 'DC0_C0_H1' }, resourcePoolId: 'DC0_C0_RP1', folderId: 'Restored' },
         networkMap: { ethernet1: 'Backup Net' },
       },
       jobCtx(),
@@ -100,7 +98,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
 
   it('to a cluster (its root resource pool), by moref', async () => {
     const cluster = inv.clusters[0];
-    const vm = await p.restoreVm(backup, { name: 'in-cluster', clusterId: cluster.id }, jobCtx());
+    const vm = await p.restoreVm(backup, { name: 'in-cluster', placement: { container: { kind: 'cluster', id: cluster.id } } }, jobCtx());
     const now = (await readInventory(f.client)).vms.find((v) => v.id === vm.id)!;
     const root = inv.resourcePools.find((r) => r.ownerId === cluster.id && r.name === 'Resources')!;
     assert.equal(now.resourcePoolId, root.id);
@@ -126,15 +124,16 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     assert.match(String(other), /ethernet7 is not a NIC of the backed-up VM/);
   });
 
-  it('a host outside the chosen cluster, or an unknown folder, is refused before any upload', async () => {
+  it('a resource pool outside the chosen host, or an unknown folder, is refused before any upload', async () => {
     const err = await p
-      .restoreVm(backup, { name: 'never', clusterId: inv.clusters[0].id, hostId: 'DC0_H0' }, jobCtx())
+      .restoreVm(backup, { name: 'never', placement: { container: { kind: 'host', id: 'DC0_H0' }, resourcePoolId: 'DC0_C0_RP1' } }, jobCtx())
       .then(
         () => undefined,
         (e: unknown) => e,
       );
-    assert.ok(err instanceof VendorError && err.code === 'INVALID_PLACEMENT', String(err));
-    const nf = await p.restoreVm(backup, { name: 'never', folderId: 'No Such Folder' }, jobCtx()).then(
+    assert.ok(err instanceof VendorError && err.code === 'NOT_FOUND', String(err));
+    assert.match(err.message, /resource pool of DC0_H0 .*DC0_C0_RP1/);
+    const nf = await p.restoreVm(backup, { name: 'never', placement: { folderId: 'No Such Folder' } }, jobCtx()).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -101,7 +101,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       const target = haltedVmOn(f.lab, 1).sr;
       const restored = await f.provider.restoreVm(
         entry,
-        { name: 'restored on member', storageId: target, preserveMacs: false },
+        { name: 'restored on member', storageId: target },
         ctx(f),
       );
       const s = f.lab.store;
@@ -123,7 +123,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       f.lab.faults.redirect = { path: '/import', location: `${f.lab.hosts[1].url}/import` };
       const vmsBefore = f.lab.store.table('VM').size;
       await assert.rejects(
-        f.provider.restoreVm(entry, { name: 'never', preserveMacs: false }, ctx(f)),
+        f.provider.restoreVm(entry, { name: 'never' }, ctx(f)),
         /TOO_MANY_REDIRECTS/,
       );
       assert.equal(f.lab.store.table('VM').size, vmsBefore);
@@ -159,7 +159,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       // The PUT side: the empty-body probe and the upload both go to member 2 under member 2's own pin.
       const restored = await f.provider.restoreVm(
         entry,
-        { name: 'restored on member 2', storageId: haltedVmOn(f.lab, 2).sr, preserveMacs: false },
+        { name: 'restored on member 2', storageId: haltedVmOn(f.lab, 2).sr },
         ctx(f),
       );
       assert.ok(f.lab.store.get('VM', restored.id), 'the VM was imported on member 2');
