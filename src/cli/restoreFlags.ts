@@ -20,7 +20,10 @@ export function networkMapFlags(a: Args): Record<string, string> {
   ];
   for (const [flag, v] of pairs) {
     const m = /^([^=]+)=(.+)$/s.exec(v);
-    if (!m) throw new Error(`${flag} ${v}: expected <nic>=<network name or id>, e.g. --network 0=lan or ethernet0="VM Network"`);
+    if (!m)
+      throw new Error(
+        `${flag} ${v}: expected <nic>=<network name or id>, e.g. --network 0=lan or ethernet0="VM Network"`,
+      );
     out[m[1].trim()] = m[2].trim();
   }
   return out;
@@ -42,7 +45,8 @@ export function formatFlag(a: Args): BackupFormat | undefined {
  */
 export function restoreOptionsFromFlags(a: Args): RestoreOptions {
   const storages = (['storage', 'sr', 'datastore'] as const).filter((k) => str(a, k) !== undefined);
-  if (storages.length > 1) throw new Error(`restore: give the storage once (${storages.map((k) => `--${k}`).join(', ')})`);
+  if (storages.length > 1)
+    throw new Error(`restore: give the storage once (${storages.map((k) => `--${k}`).join(', ')})`);
   const containers = (
     [
       ['host', 'host'],
@@ -52,7 +56,9 @@ export function restoreOptionsFromFlags(a: Args): RestoreOptions {
     ] as const
   ).filter(([flag]) => str(a, flag) !== undefined);
   if (containers.length > 1)
-    throw new Error(`restore: one of --host, --cluster, --server-pool (got ${containers.map(([f]) => `--${f}`).join(', ')})`);
+    throw new Error(
+      `restore: one of --host, --cluster, --server-pool (got ${containers.map(([f]) => `--${f}`).join(', ')})`,
+    );
   const placement: RestorePlacement = {
     ...(containers[0] ? { container: { kind: containers[0][1], id: str(a, containers[0][0])! } } : {}),
     ...(str(a, 'resource-pool') !== undefined ? { resourcePoolId: str(a, 'resource-pool') } : {}),
@@ -97,6 +103,7 @@ export function unsupportedRestoreFlags(o: RestoreOptions, caps: Capabilities, p
     out.push(
       `${o.mode === 'replace' ? '--replace-original' : '--preserve-macs'}: not offered on ${platform} (modes: ${r.modes.join(', ')})`,
     );
-  if (r.storageRequired && !o.storageId) out.push(`--storage: a ${platform} restore needs the ${r.storage} to restore into`);
+  if (r.storageRequired && !o.storageId)
+    out.push(`--storage: a ${platform} restore needs the ${r.storage} to restore into`);
   return out;
 }

@@ -40,8 +40,9 @@ export async function networkRows(
   const rows = await p.listNetworks();
   const lines = rows.map(networkLine);
   if (!entry) return { rows, lines };
-  const vifs = planNics(backupNics(entry), rows, overrides, `backup ${entry.id}`);
-  lines.push(`backup ${entry.id}:${vifs.length ? '' : ' records no NICs (made by an older version)'}`);
-  for (const v of vifs) lines.push(`  ${nicPlanLine(v)}`);
+  const nic = p.capabilities.restore?.nic ?? 'NIC';
+  const vifs = planNics(backupNics(entry), rows, overrides, `backup ${entry.id}`, nic);
+  lines.push(`backup ${entry.id}:${vifs.length ? '' : ` records no ${nic}s (made by an older version)`}`);
+  for (const v of vifs) lines.push(`  ${nicPlanLine(v, nic)}`);
   return { rows, lines, vifs };
 }

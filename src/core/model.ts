@@ -235,7 +235,8 @@ export interface PlacementChoice {
 
 /**
  * What a restore can be aimed at on a platform: the wizard and the CLI ask only for what is declared here.
- * - `storage`: the platform's word for it (SR, datastore, repository); `storageRequired`: no default exists.
+ * - `storage`: the platform's word for it (SR, datastore, repository); `storageRequired`: no default exists;
+ *   `nic`: its word for a VM's network interface (VIF, NIC).
  * - `containers`: the kinds of container a VM can be put into, in the order offered (vSphere: host, cluster;
  *   Oracle VM: serverPool; Xen: none, the pool is the connection); `resourcePool`, `folder`: vSphere's.
  * - `networkMapping`: each backed-up NIC can be put on a chosen network; `powerOn`: start it afterwards.
@@ -244,6 +245,7 @@ export interface PlacementChoice {
 export interface RestoreCapabilities {
   storage: string;
   storageRequired: boolean;
+  nic: string;
   containers: Array<Extract<PlacementKind, 'host' | 'cluster' | 'serverPool'>>;
   resourcePool: boolean;
   folder: boolean;

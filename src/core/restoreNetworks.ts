@@ -58,15 +58,23 @@ export function findNetwork(nets: NetworkInfo[], id: string, where: string): Net
  * platform decides); one whose network is not on the target is 'missing' (missingNetworksError refuses it).
  * @throws Error on a key of `map` that names no NIC of the backup, or a value that names no network.
  */
-export function planNics(nics: BackupNic[], nets: NetworkInfo[], map: Record<string, string>, where: string): NicPlan[] {
+export function planNics(
+  nics: BackupNic[],
+  nets: NetworkInfo[],
+  map: Record<string, string>,
+  where: string,
+  nic = 'NIC',
+): NicPlan[] {
   const byNetwork = (n: BackupNic, key: string) => n.network === key || n.bridge === key;
   for (const key of Object.keys(map))
     if (!nics.some((n) => n.key === key || byNetwork(n, key)))
       throw new Error(
-        `${where}: --network ${key}=…: the backup has no NIC ${key} (NICs: ${nics.map((n) => n.key).join(', ') || 'none'})`,
+        `${where}: --network ${key}=…: the backup has no ${nic} ${key} (${nic}s: ${nics.map((n) => n.key).join(', ') || 'none'})`,
       );
   const mapped = (n: BackupNic): string | undefined =>
-    n.key in map ? map[n.key] : Object.entries(map).find(([k]) => !nics.some((x) => x.key === k) && byNetwork(n, k))?.[1];
+    n.key in map
+      ? map[n.key]
+      : Object.entries(map).find(([k]) => !nics.some((x) => x.key === k) && byNetwork(n, k))?.[1];
   return nics.map((n): NicPlan => {
     const base = { key: n.key, mac: n.mac, from: n.network };
     const given = mapped(n);
@@ -79,20 +87,28 @@ export function planNics(nics: BackupNic[], nets: NetworkInfo[], map: Record<str
   });
 }
 
-/** The error for NICs whose network is not on the target, said before the restore uploads anything; else undefined. */
-export function missingNetworksError(plan: NicPlan[], nets: NetworkInfo[], where: string): Error | undefined {
+/**
+ * The error for NICs whose network is not on the target, said before the restore uploads anything; else undefined.
+ * `nic`: the platform's word (Capabilities.restore.nic).
+ */
+export function missingNetworksError(
+  plan: NicPlan[],
+  nets: NetworkInfo[],
+  where: string,
+  nic = 'NIC',
+): Error | undefined {
   const missing = plan.filter((p) => p.how === 'missing');
   if (!missing.length) return undefined;
   return new Error(
-    `${where}: the target has no network ${missing.map((m) => `"${m.from ?? '?'}" (NIC ${m.key})`).join(', ')}; ` +
-      `map each NIC to a network with --network <nic>=<network> ` +
+    `${where}: the target has no network ${missing.map((m) => `"${m.from ?? '?'}" (${nic} ${m.key})`).join(', ')}; ` +
+      `map each ${nic} to a network with --network <${nic.toLowerCase()}>=<network> ` +
       `(networks: ${nets.map((n) => `"${n.name}"`).join(', ') || 'none'})`,
   );
 }
 
-/** One line for a NIC's plan: `NIC 0 (aa:…) on "LAN" → "LAN" (same name)`. */
-export function nicPlanLine(p: NicPlan): string {
-  return `NIC ${p.key}${p.mac ? ` (${p.mac})` : ''} on "${p.from ?? '?'}" → ${
+/** One line for a NIC's plan: `VIF 0 (aa:…) on "LAN" → "LAN" (same name)`; `nic` the platform's word. */
+export function nicPlanLine(p: NicPlan, nic = 'NIC'): string {
+  return `${nic} ${p.key}${p.mac ? ` (${p.mac})` : ''} on "${p.from ?? '?'}" → ${
     p.to
       ? `"${p.to.name}" (${p.how})`
       : p.how === 'missing'

@@ -39,7 +39,8 @@ export function storageLine(s: StorageInfo): string {
 }
 
 /** false when the storage says how much is free and the backup's `needBytes` do not fit; else true. */
-export const fits = (s: StorageInfo, needBytes: number): boolean => s.freeBytes === undefined || s.freeBytes >= needBytes;
+export const fits = (s: StorageInfo, needBytes: number): boolean =>
+  s.freeBytes === undefined || s.freeBytes >= needBytes;
 
 /**
  * Refuses a storage without room for the backup (`needBytes`: what its files hold; a compressed backup needs more,

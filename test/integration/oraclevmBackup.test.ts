@@ -306,7 +306,11 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     const { ctx, log } = context();
     const vm = await f.provider.restoreVm(
       entry,
-      { storageId: SEED.repository, name: `db01 "restored" $(x)`, networkMap: { [SEED.network]: SEED.otherNetwork.name } },
+      {
+        storageId: SEED.repository,
+        name: `db01 "restored" $(x)`,
+        networkMap: { [SEED.network]: SEED.otherNetwork.name },
+      },
       ctx,
     );
     assert.equal(vm.name, `db01 "restored" $(x)`);

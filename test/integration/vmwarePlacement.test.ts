@@ -98,7 +98,11 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
 
   it('to a cluster (its root resource pool), by moref', async () => {
     const cluster = inv.clusters[0];
-    const vm = await p.restoreVm(backup, { name: 'in-cluster', placement: { container: { kind: 'cluster', id: cluster.id } } }, jobCtx());
+    const vm = await p.restoreVm(
+      backup,
+      { name: 'in-cluster', placement: { container: { kind: 'cluster', id: cluster.id } } },
+      jobCtx(),
+    );
     const now = (await readInventory(f.client)).vms.find((v) => v.id === vm.id)!;
     const root = inv.resourcePools.find((r) => r.ownerId === cluster.id && r.name === 'Resources')!;
     assert.equal(now.resourcePoolId, root.id);
@@ -126,7 +130,11 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
 
   it('a resource pool outside the chosen host, or an unknown folder, is refused before any upload', async () => {
     const err = await p
-      .restoreVm(backup, { name: 'never', placement: { container: { kind: 'host', id: 'DC0_H0' }, resourcePoolId: 'DC0_C0_RP1' } }, jobCtx())
+      .restoreVm(
+        backup,
+        { name: 'never', placement: { container: { kind: 'host', id: 'DC0_H0' }, resourcePoolId: 'DC0_C0_RP1' } },
+        jobCtx(),
+      )
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -145,10 +153,10 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
   it('from the shell: networks, storage, restore with --datastore --cluster --folder --network --power-on', async () => {
     const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD: VCSIM_PASSWORD } });
     const { stdout: nets } = await vmb(['networks']);
-    assert.match(nets, /^Backup Net {2}Network {2}network-\d+$/m);
-    assert.match(nets, /^VM Network {2}Network /m);
+    assert.match(nets, /^"Backup Net" · Network · network-\d+$/m);
+    assert.match(nets, /^"VM Network" · Network · /m);
     const { stdout: storage } = await vmb(['storage']);
-    assert.match(storage, /^LocalDS_1 {2}\S+ {2}[\d.]+ GiB free {2}\S+$/m);
+    assert.match(storage, /^"LocalDS_1" · \S+ · (shared|not shared) · [\d.]+ GiB free · datastore-\d+$/m);
     const { stdout } = await vmb([
       'restore',
       backup.id,

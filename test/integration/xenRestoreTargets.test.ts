@@ -100,11 +100,7 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   });
 
   it('restores to an SR named by name, with the default name "<VM> (<backup date>)", and starts it when asked', async () => {
-    const vm = await f.provider.restoreVm(
-      entry,
-      { storageId: 'NFS storage', powerOn: true },
-      ctx(f),
-    );
+    const vm = await f.provider.restoreVm(entry, { storageId: 'NFS storage', powerOn: true }, ctx(f));
     assert.equal(vm.name, defaultName(entry));
     assert.match(
       vm.name,
@@ -134,10 +130,14 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   it('to another pool with each VIF mapped: the VIF is on that network and no network is left from the import', async () => {
     const netsBefore = (await listRestoreNetworks(target.xapi)).map((n) => n.name).sort();
     const logs: string[] = [];
-    const vm = await target.restoreVm(entry, { name: 'moved', networkMap: { '0': 'DMZ' } }, {
-      ...ctx(f),
-      log: (l) => logs.push(l),
-    });
+    const vm = await target.restoreVm(
+      entry,
+      { name: 'moved', networkMap: { '0': 'DMZ' } },
+      {
+        ...ctx(f),
+        log: (l) => logs.push(l),
+      },
+    );
     assert.deepEqual(vifNets(other, vm.uuid), ['DMZ']);
     // The import created "Pool-wide network associated with eth0" (import.ml Net.handle); the restore removed it.
     assert.ok(
@@ -146,12 +146,8 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
     );
     assert.deepEqual((await listRestoreNetworks(target.xapi)).map((n) => n.name).sort(), netsBefore);
     assert.equal(vmRec(other, vm.uuid).power_state, 'Halted');
-    const uuidOfLan = (await listRestoreNetworks(target.xapi)).find((n) => n.name === 'LAN')!.uuid;
-    const byUuid = await target.restoreVm(
-      entry,
-      { name: 'by uuid', networkMap: { '0': uuidOfLan } },
-      ctx(f),
-    );
+    const uuidOfLan = (await listRestoreNetworks(target.xapi)).find((n) => n.name === 'LAN')!.uuid!;
+    const byUuid = await target.restoreVm(entry, { name: 'by uuid', networkMap: { '0': uuidOfLan } }, ctx(f));
     assert.deepEqual(vifNets(other, byUuid.uuid), ['LAN']);
   });
 

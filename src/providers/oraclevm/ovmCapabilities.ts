@@ -17,6 +17,7 @@ export const ORACLEVM_CAPABILITIES: Capabilities = {
   // ovmRestore.ts: a repository (required), a server pool, a network per vif, the Manager's Vm start afterwards.
   restore: {
     storage: 'repository',
+    nic: 'VIF',
     storageRequired: true,
     containers: ['serverPool'],
     resourcePool: false,

@@ -5,6 +5,8 @@ import { NetworkInfo } from '../../core/model';
 import { OvmClient } from './ovmClient';
 import { MalformedReplyError, listOf, simpleId } from './ovmRecords';
 import { vmCfgVifs } from './ovmVmCfg';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * Every network of the Manager, by name: `id` is the network's id, which a vm.cfg `vif` names as its `bridge=`, so
@@ -27,5 +29,25 @@ export function vmCfgNics(vmCfg: string, nets: NetworkInfo[]): BackupNic[] {
     mac: v.mac,
     bridge: v.bridge,
     network: nets.find((n) => n.id === v.bridge)?.name,
+  }));
+}
+
+/**
+ * The NICs a backup's manifest records (`source.vm.macs`: the vif's index as device, its MAC, its network's name and
+ * id as bridge), from the vm.cfg copied into `dir` and the Manager's networks; undefined without a vm.cfg.
+ */
+export async function manifestNics(
+  c: OvmClient,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<{ device: string; mac: string; network?: string; bridge?: string }[] | undefined> {
+  const file = path.join(dir, 'vm.cfg');
+  if (!fs.existsSync(file) || fs.statSync(file).size > 1024 * 1024) return undefined;
+  const nets = await listOvmNetworks(c, signal);
+  return vmCfgNics(fs.readFileSync(file, 'utf8'), nets).map((n) => ({
+    device: n.key,
+    mac: n.mac ?? '',
+    network: n.network,
+    bridge: n.bridge,
   }));
 }

@@ -47,7 +47,11 @@ export async function restoreOvmVm(
     throw new Error(`${entry.label}: not an Oracle VM backup made by this tool (manifest platform "${m?.platform}")`);
   const context = { connection: env.connection, vm: opts.name ?? m.source.vm?.name };
   if (opts.mode === 'replace')
-    throw new VendorError('NOT_SUPPORTED', ['replacing the original VM is not offered on Oracle VM: restore as a new VM'], context);
+    throw new VendorError(
+      'NOT_SUPPORTED',
+      ['replacing the original VM is not offered on Oracle VM: restore as a new VM'],
+      context,
+    );
   const container = opts.placement?.container;
   if ((container && container.kind !== 'serverPool') || opts.placement?.resourcePoolId || opts.placement?.folderId)
     throw new VendorError(
@@ -85,10 +89,10 @@ export async function restoreOvmVm(
     ...n,
     network: recorded.find((r) => r.key === n.key)?.network ?? n.network,
   }));
-  const plan = planNics(nics, nets, opts.networkMap ?? {}, entry.label);
-  const missing = missingNetworksError(plan, nets, entry.label);
+  const plan = planNics(nics, nets, opts.networkMap ?? {}, entry.label, 'VIF');
+  const missing = missingNetworksError(plan, nets, entry.label, 'VIF');
   if (missing) throw new VendorError('NETWORK_NOT_FOUND', [missing.message], context);
-  for (const p of plan) ctx.log(nicPlanLine(p));
+  for (const p of plan) ctx.log(nicPlanLine(p, 'VIF'));
   const vifNetworks = Object.fromEntries(plan.filter((p) => p.to).map((p) => [p.key, p.to!.id]));
 
   // The new vm.cfg, checked before anything is written.

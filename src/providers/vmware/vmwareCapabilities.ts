@@ -22,6 +22,7 @@ export const vmwareCapabilities: Capabilities = {
   // resource pool, VM folder, a network per NIC, PowerOnVM_Task afterwards; replacing the original is not offered.
   restore: {
     storage: 'datastore',
+    nic: 'NIC',
     storageRequired: false,
     containers: ['host', 'cluster'],
     resourcePool: true,

@@ -108,44 +108,36 @@ export function placementChoices(inv: VsphereInventory): PlacementChoice[] {
     ...inv.hosts.filter((h) => h.computeResourceId === ownerId).map((h) => h.id),
   ];
   return [
-    ...inv.hosts.map(
-      (h): PlacementChoice => ({
-        kind: 'host',
-        id: h.id,
-        name: h.name,
-        path: [dc(h.datacenterId), inv.clusters.find((c) => c.id === h.clusterId)?.name].filter(Boolean).join('/'),
-        detail:
-          h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'in maintenance' : undefined,
-      }),
-    ),
-    ...inv.clusters.map(
-      (c): PlacementChoice => ({
-        kind: 'cluster',
-        id: c.id,
-        name: c.name,
-        path: dc(c.datacenterId),
-        detail: `${c.hostIds.length} host(s)`,
-      }),
-    ),
-    ...inv.resourcePools.map(
-      (r): PlacementChoice => ({
-        kind: 'resourcePool',
-        id: r.id,
-        name: r.name,
-        path: dc(r.datacenterId),
-        within: owners(r.ownerId),
-      }),
-    ),
+    ...inv.hosts.map((h): PlacementChoice => ({
+      kind: 'host',
+      id: h.id,
+      name: h.name,
+      path: [dc(h.datacenterId), inv.clusters.find((c) => c.id === h.clusterId)?.name].filter(Boolean).join('/'),
+      detail:
+        h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'in maintenance' : undefined,
+    })),
+    ...inv.clusters.map((c): PlacementChoice => ({
+      kind: 'cluster',
+      id: c.id,
+      name: c.name,
+      path: dc(c.datacenterId),
+      detail: `${c.hostIds.length} host(s)`,
+    })),
+    ...inv.resourcePools.map((r): PlacementChoice => ({
+      kind: 'resourcePool',
+      id: r.id,
+      name: r.name,
+      path: dc(r.datacenterId),
+      within: owners(r.ownerId),
+    })),
     ...inv.folders
       .filter((f) => f.childType.includes('VirtualMachine'))
-      .map(
-        (f): PlacementChoice => ({
-          kind: 'folder',
-          id: f.id,
-          name: f.name,
-          path: [dc(f.datacenterId), ...folderPath(f.parentId)].filter(Boolean).join('/'),
-        }),
-      ),
+      .map((f): PlacementChoice => ({
+        kind: 'folder',
+        id: f.id,
+        name: f.name,
+        path: [dc(f.datacenterId), ...folderPath(f.parentId)].filter(Boolean).join('/'),
+      })),
   ];
 }
 

@@ -30,6 +30,7 @@ export const xenCapabilities: Capabilities = {
   // VM.start afterwards. The pool is the connection: no container to choose (another pool: another connection).
   restore: {
     storage: 'SR',
+    nic: 'VIF',
     storageRequired: false,
     containers: [],
     resourcePool: false,

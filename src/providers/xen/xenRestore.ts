@@ -105,12 +105,14 @@ export async function restoreXva(
       ctx.log(`the backup is compressed: its disks need more than its ${gib(need)} on SR "${sr.name}"`);
   }
   const nets = await listRestoreNetworks(xapi);
-  const plan = replace ? [] : planNics(backupNics(entry), nets, opts.networkMap ?? {}, where);
+  const plan = replace ? [] : planNics(backupNics(entry), nets, opts.networkMap ?? {}, where, 'VIF');
   if (replace && Object.keys(opts.networkMap ?? {}).length)
     throw new Error(`${where}: replacing the original brings back its VIFs as they were: no network mapping with it`);
-  const missing = missingNetworksError(plan, nets, where);
+  const missing = missingNetworksError(plan, nets, where, 'VIF');
   if (missing)
-    throw new Error(`${missing.message} — xapi's import would create an isolated network for a missing one (import.ml Net.handle)`);
+    throw new Error(
+      `${missing.message} — xapi's import would create an isolated network for a missing one (import.ml Net.handle)`,
+    );
   for (const p of plan)
     ctx.log(
       `VIF ${p.key} (${p.mac}): ${p.to ? `network "${p.to.name}" (${p.how})` : 'network as xapi finds it (the backup does not name it)'}`,

@@ -5,15 +5,7 @@ export const WS_TYPE_PREFIX = 'com.oracle.ovm.mgr.ws.model.';
 
 /** The REST types the lab serves (a subset of vmapi-rest-uri-mapping). */
 export type OvmType =
-  | 'Manager'
-  | 'ServerPool'
-  | 'Server'
-  | 'Vm'
-  | 'Repository'
-  | 'VirtualDisk'
-  | 'VmDiskMapping'
-  | 'Job'
-  | 'Network';
+  'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job' | 'Network';
 export const OVM_TYPES: readonly OvmType[] = [
   'Manager',
   'ServerPool',

@@ -70,6 +70,7 @@ export class OvmStore {
       'VirtualDisk',
       'VmDiskMapping',
       'Job',
+      'Network',
     ] as OvmType[])
       this.objects.set(t, new Map());
     this.repositoryDirs = opts.repositoryDirs ?? {};

@@ -67,7 +67,10 @@ describe('Oracle VM vm.cfg', () => {
     ]);
     const same = "vif = ['mac=00:21:f6:00:00:01,bridge=net-a', 'mac=00:21:f6:00:00:02,bridge=net-a']";
     const out = editVmCfg(same, { vmId: 'N', displayName: 'n', disks: [], networks: { '1': 'net-b' }, keepMacs: true });
-    assert.deepEqual(vmCfgVifs(out).map((v) => v.bridge), ['net-a', 'net-b']);
+    assert.deepEqual(
+      vmCfgVifs(out).map((v) => v.bridge),
+      ['net-a', 'net-b'],
+    );
     assert.deepEqual(vmCfgVifs('memory = 1'), []);
   });
 
