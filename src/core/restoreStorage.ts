@@ -20,7 +20,9 @@ export function findStorage(list: StorageInfo[], id: string, where: string, word
   if (named.length === 1) return named[0];
   const lines = (l: StorageInfo[]) => l.map((s) => storageLine(s)).join('; ');
   if (named.length > 1)
-    throw new Error(`${where}: ${named.length} of the ${word}s are called "${id}": use the id (${lines(named)})`);
+    throw new Error(
+      `${where}: ${named.length} ${word}s are called "${id}": use the ${named[0].uuid ? 'uuid' : 'id'} (${lines(named)})`,
+    );
   throw new Error(`${where}: no ${word} "${id}" (by name, uuid or id); the ${word}s: ${lines(list) || 'none'}`);
 }
 

@@ -96,6 +96,24 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     assert.match(vmx, /^uuid\.action = "create"$/m, 'next to its original: a copy');
   });
 
+  it('the manifest records each NIC with its network; listPlacement offers hosts, clusters, resource pools and VM folders', async () => {
+    assert.deepEqual(
+      backup.manifest?.source.vm?.macs?.map((m) => [m.device, m.network]),
+      [
+        ['ethernet0', 'VM Network'],
+        ['ethernet1', 'VM Network'],
+      ],
+    );
+    const choices = await p.listPlacement();
+    const of = (kind: string) => choices.filter((c) => c.kind === kind).map((c) => c.name);
+    assert.ok(of('host').includes('DC0_C0_H1') && of('host').includes('DC0_H0'), of('host').join());
+    assert.deepEqual(of('cluster'), [inv.clusters[0].name]);
+    assert.ok(of('folder').includes('Restored'), of('folder').join());
+    const rp1 = choices.find((c) => c.kind === 'resourcePool' && c.name === 'DC0_C0_RP1')!;
+    assert.ok(rp1.within?.includes(inv.clusters[0].id), 'a pool of the cluster is offered under the cluster');
+    assert.ok(rp1.within?.includes(inv.hosts.find((h) => h.name === 'DC0_C0_H1')!.id), 'and under its hosts');
+  });
+
   it('to a cluster (its root resource pool), by moref', async () => {
     const cluster = inv.clusters[0];
     const vm = await p.restoreVm(
@@ -156,7 +174,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     assert.match(nets, /^"Backup Net" · Network · network-\d+$/m);
     assert.match(nets, /^"VM Network" · Network · /m);
     const { stdout: storage } = await vmb(['storage']);
-    assert.match(storage, /^"LocalDS_1" · \S+ · (shared|not shared) · [\d.]+ GiB free · datastore-\d+$/m);
+    assert.match(storage, /^"LocalDS_1" · \S+ · (shared|not shared) · [\d.]+ GiB free · \S+$/m);
     const { stdout } = await vmb([
       'restore',
       backup.id,

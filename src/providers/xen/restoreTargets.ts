@@ -59,7 +59,6 @@ export function xenNetworks(nets: Record<Ref, XenNetwork>): NetworkInfo[] {
       id: ref,
       uuid: n.uuid,
       name: n.name_label,
-      type: 'network',
       bridge: n.bridge,
       isolated: !(n.PIFs ?? []).length,
     }))

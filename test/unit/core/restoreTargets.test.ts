@@ -82,7 +82,7 @@ describe('restore targets (every platform)', () => {
     assert.equal(findStorage(list, 'NFS', 'w', 'SR').id, 'r3');
     assert.throws(
       () => findStorage(list, 'Local storage', 'w', 'SR'),
-      /2 of the SRs are called "Local storage": use the id/,
+      /2 SRs are called "Local storage": use the uuid/,
     );
     assert.throws(() => findStorage(list, 'nope', 'w', 'datastore'), /w: no datastore "nope"/);
     assert.equal(storageLine(list[0]), '"Local storage" · lvm · local to xcp-01 · 1.0 GiB free · default · u1');
