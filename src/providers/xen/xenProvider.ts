@@ -39,7 +39,6 @@ import {
   TEMP_TAG,
   XenHost,
   XenPool,
-  XenSr,
   XenVbd,
   XenVm,
   isRealVm,
