@@ -7,11 +7,11 @@ import { VendorError } from '../../src/core/errors';
 import { CatalogEntry } from '../../src/core/repository';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
-import { retrieveObject } from '../../src/providers/vmware/vimPropertyCollector';
 import { el } from '../../src/providers/vmware/vimSoap';
 import { asMoRef } from '../../src/providers/vmware/vimValue';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { runCli } from './cliRun';
+import { addPortGroup, writeVmxWithNics } from '../peers/vcsim/vcsimRestoreTargets';
 import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimConnection, vcsimSuite } from './vmwareFixture';
 
 const jobCtx = () => loggingCtx();
@@ -36,13 +36,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     p = new VmwareProvider(vcsimConnection(f.sim), { password: VCSIM_PASSWORD });
     await p.connect();
     // A second standard port group, "Backup Net" (HostNetworkSystem.AddPortGroup makes its Network in the datacenter).
-    const host = inv.hosts.find((h) => h.name === 'DC0_H0')!;
-    const ns = await retrieveObject(f.client, { type: 'HostSystem', value: host.id }, ['configManager.networkSystem']);
-    await f.client.invoke(
-      'AddPortGroup',
-      asMoRef(ns!.props['configManager.networkSystem'], 'networkSystem'),
-      `<portgrp>${el('name', 'Backup Net')}${el('vlanId', 0)}${el('vswitchName', 'vSwitch0')}<policy/></portgrp>`,
-    );
+    await addPortGroup(f.client, inv.hosts.find((h) => h.name === 'DC0_H0')!.id, 'Backup Net');
     // A VM folder to restore into.
     const root = inv.folders.find(
       (x) => x.parentId === inv.datacenters[0].id && x.childType.includes('VirtualMachine'),
@@ -50,17 +44,11 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     const made = await f.client.invoke('CreateFolder', { type: 'Folder', value: root.id }, el('name', 'Restored'));
     folderId = asMoRef({ type: 'Folder', value: made.children[0].text }, 'CreateFolder.returnval').value;
     // The backed-up VM has two NICs on "VM Network".
-    fs.writeFileSync(
-      path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0', 'DC0_H0_VM0.vmx'),
-      [
-        'displayName = "DC0_H0_VM0"',
-        'scsi0:0.fileName = "disk1.vmdk"',
-        'ethernet0.present = "TRUE"',
-        'ethernet0.networkName = "VM Network"',
-        'ethernet1.present = "TRUE"',
-        'ethernet1.networkName = "VM Network"',
-        '',
-      ].join('\n'),
+    writeVmxWithNics(
+      dsDir('LocalDS_0'),
+      'DC0_H0_VM0',
+      ['VM Network', 'VM Network'],
+      ['scsi0:0.fileName = "disk1.vmdk"'],
     );
     backup = await p.backupVm(inv.vms.find((v) => v.name === 'DC0_H0_VM0')!.id, { repository: repo }, jobCtx());
     inv = await readInventory(f.client);

@@ -10,13 +10,12 @@ import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
 import type { VmwareProvider } from '../../../src/providers/vmware/vmwareProvider';
 import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
-import { retrieveObject } from '../../../src/providers/vmware/vimPropertyCollector';
 import { el } from '../../../src/providers/vmware/vimSoap';
-import { asMoRef } from '../../../src/providers/vmware/vimValue';
 import type { BackupEntryNode } from '../../../src/views/nodes';
 import { VCSIM_LAB_DATASTORES as DS, VCSIM_LAB_VMS as VMS } from '../../peers/vcsim/vcsimLab';
 import { VCENTER_CONNECTION as VC, LAB_CONNECTION } from '../../../src/cli/labVerb';
 import { XapiLab, startXapiLab } from '../../lab/xapi';
+import { addPortGroup, writeVmxWithNics } from '../../peers/vcsim/vcsimRestoreTargets';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
 import { allBackups, allVmNodes, vmNodes } from './trees';
 
@@ -50,35 +49,20 @@ describe('Restore aimed from the wizard: vSphere placement and networks, a Xen b
     const dc = inv.datacenters[0];
     // A second port group ("e2e Net") and a VM folder ("e2e Restored") in the datacenter.
     const h0 = inv.hosts.find((h) => h.name === 'DC0_H0')!;
-    const ns = await retrieveObject(client, { type: 'HostSystem', value: h0.id }, ['configManager.networkSystem']);
-    await client.invoke(
-      'AddPortGroup',
-      asMoRef(ns!.props['configManager.networkSystem'], 'networkSystem'),
-      `<portgrp>${el('name', 'e2e Net')}${el('vlanId', 0)}${el('vswitchName', 'vSwitch0')}<policy/></portgrp>`,
-    );
+    await addPortGroup(client, h0.id, 'e2e Net');
     const root = inv.folders.find((x) => x.parentId === dc.id && x.childType.includes('VirtualMachine'))!;
     await client.invoke('CreateFolder', { type: 'Folder', value: root.id }, el('name', 'e2e Restored'));
     // The VM's .vmx with two NICs on "VM Network" (vcsim keeps the file it is given), then its image backup.
     const vmRec = inv.vms.find((v) => v.name === VMS.poweredOff)!;
     const dsDir = inv.datastores.find((d) => d.name === DS.vms)!.url!;
-    fs.writeFileSync(
-      path.join(dsDir, VMS.poweredOff, `${VMS.poweredOff}.vmx`),
-      [
-        `displayName = "${VMS.poweredOff}"`,
-        'ethernet0.present = "TRUE"',
-        'ethernet0.networkName = "VM Network"',
-        'ethernet1.present = "TRUE"',
-        'ethernet1.networkName = "VM Network"',
-        '',
-      ].join('\n'),
-    );
+    writeVmxWithNics(dsDir, VMS.poweredOff, ['VM Network', 'VM Network']);
     const started = Date.now() - 1000;
     answer({ pick: [(items) => items.find((i) => i.label === 'Image')] });
     await vscode.commands.executeCommand(
       'vmbackup.backupVm',
       (await allVmNodes(api, VC)).find((v) => v.vm.name === VMS.poweredOff),
     );
-    const backup = await backupOf(vmRec.uuid, started);
+    const backup = await backupOf(vmRec.instanceUuid || vmRec.uuid, started);
     assert.deepEqual(
       backup.entry.manifest?.source.vm?.macs?.map((m) => m.device),
       ['ethernet0', 'ethernet1'],
