@@ -30,6 +30,7 @@ export const BOOLEAN = new Set([
   'skip-version-checks',
   'power-on',
   'start',
+  'keep-macs',
 ]);
 /**
  * Flags that always take a value: the next argument is the value even when it starts with `--` (a VM or snapshot
@@ -59,6 +60,8 @@ export const VALUED = new Set([
   'cluster',
   'resource-pool',
   'folder',
+  'storage',
+  'server-pool',
   'network',
   'to',
   'backup',

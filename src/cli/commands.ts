@@ -5,16 +5,16 @@ import { connectionProfile, openProvider, terminalContext } from './session';
 import { backupVms } from './backupVerb';
 import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
-import { BackupFormat, Provider, operation } from '../core/provider';
+import { Provider, operation } from '../core/provider';
 import { ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
 import { applicableSnapshotOptions } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
-import { ovmBackupVerb, ovmRestoreOptions } from './ovmVerbs';
+import { ovmBackupVerb } from './ovmVerbs';
 import { managerBackupVerb, managerBackupsVerb, managerRebuildVerb, managerRestoreVerb } from './managerVerbs';
-import { networkOverrides, networkRows, storageRows } from './restoreTargetsVerb';
-import type { XenRestoreOptions } from '../providers/xen/xenRestore';
+import { networkRows, storageRows } from './restoreTargetsVerb';
+import { formatFlag, networkMapFlags, restoreOptionsFromFlags, unsupportedRestoreFlags } from './restoreFlags';
 import { vcbVerbs } from './vcbVerbs';
 import { vcbJournalCleanup } from './vcbCleanupVerb';
 
@@ -118,38 +118,6 @@ function findBackup(a: Args, id: string): CatalogEntry {
   const entry = new BackupRepository(repo).list().find((e) => e.id === id || e.dir === path.resolve(id));
   if (!entry) throw new Error(`no backup "${id}" in ${repo}`);
   return entry;
-}
-
-/** `--format image|ovf` (absent: the platform's default; restore: the backup's own form). */
-function formatFlag(a: Args): BackupFormat | undefined {
-  const f = a.flags.format;
-  if (f === undefined) return undefined;
-  if (f !== 'image' && f !== 'ovf') throw new Error(`--format must be image or ovf, not ${JSON.stringify(f)}`);
-  return f;
-}
-
-const str = (a: Args, k: string) => (typeof a.flags[k] === 'string' ? (a.flags[k] as string) : undefined);
-
-/**
- * vSphere restore placement from `--host`, `--cluster`, `--resource-pool`, `--folder` (morefs or names), `--network
- * nic=net` (repeatable) and `--power-on`; other platforms ignore what they do not know.
- */
-function placementFlags(a: Args): Record<string, unknown> {
-  const networkMap: Record<string, string> = {};
-  for (const m of a.repeated.network ?? []) {
-    const i = m.indexOf('=');
-    if (i < 1 || i === m.length - 1)
-      throw new Error(`--network ${m}: expected <nic>=<network>, e.g. ethernet0="VM Network"`);
-    networkMap[m.slice(0, i)] = m.slice(i + 1);
-  }
-  return {
-    hostId: str(a, 'host'),
-    clusterId: str(a, 'cluster'),
-    resourcePoolId: str(a, 'resource-pool'),
-    folderId: str(a, 'folder'),
-    networkMap: Object.keys(networkMap).length ? networkMap : undefined,
-    powerOn: !!a.flags['power-on'],
-  };
 }
 
 /** `backup <vm>…`: one job per VM, at most the connection's concurrencyPerHost at once on each host. */
@@ -270,11 +238,15 @@ export const verbs: Record<string, Verb> = {
       out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
       return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
     }),
+  /**
+   * `restore <backup>`: the flags as one RestoreOptions for every platform (restoreFlags.ts); a flag the target
+   * platform does not take is refused before anything is contacted.
+   */
   restore: (a, out) => {
     const entry = findBackup(a, a.positional[0]);
-    const replaceOriginal = !!a.flags['replace-original'];
+    const opts = restoreOptionsFromFlags(a);
     // Replacing the original destroys its record: only with an explicit confirmation.
-    if (replaceOriginal && !a.flags.yes) {
+    if (opts.mode === 'replace' && !a.flags.yes) {
       throw new Error(
         `--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`,
       );
@@ -284,17 +256,8 @@ export const verbs: Record<string, Verb> = {
     return withProvider(
       a,
       async (p) => {
-        const opts: XenRestoreOptions & Record<string, unknown> = {
-          name: typeof a.flags.name === 'string' ? a.flags.name : undefined,
-          storageId: str(a, 'datastore') ?? str(a, 'sr'),
-          preserveMacs: !!a.flags['preserve-macs'],
-          replaceOriginal,
-          format: formatFlag(a),
-          ...(p.platform === 'oraclevm' ? ovmRestoreOptions(a) : {}),
-          ...(p.platform === 'vmware' ? placementFlags(a) : {}),
-          ...(p.platform === 'xen' ? { networks: networkOverrides(a.repeated.network), start: !!a.flags.start } : {}),
-        };
-        if (p.platform === 'vmware' && a.flags.start) opts.powerOn = true;
+        const wrong = unsupportedRestoreFlags(opts, p.capabilities, p.platform);
+        if (wrong.length) throw new Error(`restore to "${p.profile.name}": ${wrong.join('; ')}`);
         const vm = await operation(p, 'restoreVm')(entry, opts, terminalContext(!!a.flags.json));
         out(vm, `\nrestored ${entry.label} to "${p.profile.name}" as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
         return 0;
@@ -318,7 +281,7 @@ export const verbs: Record<string, Verb> = {
       a,
       async (p) => {
         const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
-        const r = await networkRows(p, backup, networkOverrides(a.repeated.network));
+        const r = await networkRows(p, backup, networkMapFlags(a));
         out(r.vifs ? { networks: r.rows, vifs: r.vifs } : r.rows, r.lines.join('\n'));
         return 0;
       },

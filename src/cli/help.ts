@@ -34,31 +34,33 @@ Verbs:
                                          (temporary snapshots, their disks, unfinished files); --dry-run lists it;
                                          vSphere VMs that need consolidation are listed (offered: consolidate <vm>);
                                          a VMware connection's VCB hosts: staging folders of killed vcb-* jobs
-  storage [--to CONN] [--backup ID]      the SRs (datastores) --sr accepts: type, host of a local SR, free space, pool default;
-                                         with --backup: whether the backup fits
-  networks [--to CONN] [--backup ID] [--network VIF=NET]...
-                                         the networks --network accepts; with --backup: each VIF of the backup and its network
-  restore <backup-id> [--name N] [--sr SR] [--network VIF=NET]... [--to CONN] [--start] [--preserve-macs]
-                                         restore as a new VM named "<VM> (<backup date>)" unless --name;
-                                         --sr: SR name, uuid or ref (default: the pool's default SR; vSphere: datastore moref or name);
-                                         --network 0=lan: VIF device 0 on network "lan" (name or uuid); the others go to the
-                                         network of the same name, and a restore whose network is missing is refused before
-                                         anything is uploaded; --to: restore to another connection (pool);
-                                         --start: start the VM afterwards; new MAC addresses unless --preserve-macs;
-                                         an OVF backup comes back by OVF import (--format ovf to insist)
-          vSphere placement (morefs or names): [--datastore DS] [--host H | --cluster C] [--resource-pool RP]
-                                         [--folder F] [--network ethernet0=NET]... [--power-on]; a NIC's network
-                                         is matched by name unless mapped; an unknown one is refused before upload
+  storage [--to CONN] [--backup ID]      what restore --storage accepts (SRs, datastores, repositories): type, host of a
+                                         local one, free space, the default; with --backup: whether the backup fits
+  networks [--to CONN] [--backup ID] [--network NIC=NET]...
+                                         the networks --network accepts; with --backup: each NIC (VIF) of the backup and
+                                         the network it would be on
+  restore <backup-id> [--to CONN] [--storage S] [--host H | --cluster C | --server-pool P] [--resource-pool RP]
+          [--folder F] [--network NIC=NET]... [--name N] [--power-on] [--preserve-macs] [--format ovf]
+                                         restore as a new VM named "<VM> (<backup date>)" unless --name, aimed the same
+                                         way on every platform (ids or names; a flag the platform does not have is refused):
+                                         --storage: the SR / datastore / repository (aliases --sr, --datastore; default: the
+                                         pool's default SR, the datastore the VM came from; Oracle VM: required);
+                                         --host / --cluster (vSphere), --server-pool (Oracle VM, alias --pool): where the VM
+                                         goes (default: where it was); --resource-pool, --folder (vSphere);
+                                         --network 0=lan / ethernet0="VM Network": that NIC (Xen VIF device, vSphere
+                                         ethernetN, Oracle VM vif index) on that network, or OLD=NEW for every NIC that
+                                         was on network OLD (alias --networks OLD=NEW,...); the others go to the network of
+                                         the same name, and a restore whose network is missing is refused before anything
+                                         is uploaded; --to: restore to another connection of the platform (pool);
+                                         --power-on (alias --start): start the VM afterwards; new MAC addresses unless
+                                         --preserve-macs (alias --keep-macs); an OVF backup comes back by OVF import
   restore <backup-id> --replace-original --yes
-                                         replace the halted original VM (XAPI full restore: its uuid and MACs)
+                                         Xen: replace the halted original VM (XAPI full restore: its uuid and MACs)
   backup <vm>... [--method M] [--stop] [--clone-repository R] [--confirm-hot-clone]
                                          Oracle VM (guide §12.2, its trade-off printed first): M = cold-clone (default:
                                          clone into R, copy the clone's files over SFTP, delete the clone) or copy-stopped
                                          (the stopped VM's own files); --stop stops a running VM first; hot-clone (the
                                          running VM, OCFS2 only) needs --confirm-hot-clone; ova-export is not offered
-  restore <backup-id> --sr REPO [--pool POOL] [--name N] [--networks OLD=NEW,...] [--preserve-macs]
-                                         Oracle VM: files into repository REPO over SFTP, the Manager's refresh imports
-                                         them, then the VM goes into POOL (default the backed-up VM's)
   backup-pool                            save the pool database (Xen: pool-dump-database)
   catalog                                list backups in the repository
   verify <backup-id>                     re-hash against the manifest; check an XVA's tar, chunk checksums, gzip/zstd end

@@ -1,11 +1,10 @@
-// `vmbackup backup` / `restore` on a `platform: oraclevm` connection: the guide §12.2 method and what it needs.
+// `vmbackup backup` on a `platform: oraclevm` connection: the guide §12.2 method and what it needs.
 import { Args } from './args';
 import { backupVms } from './backupVerb';
 import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { OvmBackupOptions } from '../providers/oraclevm/ovmBackup';
 import { OvmBackupMethod, describeBackupOptions, tradeOffText } from '../providers/oraclevm/ovmBackupOptions';
-import { OvmRestoreOptions } from '../providers/oraclevm/ovmRestore';
 import { printable } from './printable';
 
 const METHODS: OvmBackupMethod[] = ['cold-clone', 'copy-stopped', 'hot-clone', 'ova-export'];
@@ -50,16 +49,4 @@ export async function ovmBackupVerb(
       ),
     );
   return backupVms(p, vms, opts, !!a.flags.json, out);
-}
-
-/** Restore options of the command line on Oracle VM: --sr (repository), --pool, --networks old=new[,old=new]. */
-export function ovmRestoreOptions(a: Args): Partial<OvmRestoreOptions> {
-  const networks: Record<string, string> = {};
-  if (typeof a.flags.networks === 'string')
-    for (const pair of a.flags.networks.split(',').filter(Boolean)) {
-      const [from, to] = pair.split('=');
-      if (!from || !to) throw new Error(`--networks: old=new[,old=new] (got ${JSON.stringify(pair)})`);
-      networks[from.trim()] = to.trim();
-    }
-  return { serverPool: typeof a.flags.pool === 'string' ? a.flags.pool : undefined, networks };
 }

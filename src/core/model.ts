@@ -183,18 +183,27 @@ export interface SnapshotInfo {
    */
   withMemory?: boolean;
 }
-/** An SR (Xen), datastore (vSphere) or repository (Oracle VM). */
+/**
+ * An SR (Xen), datastore (vSphere) or repository (Oracle VM): what a restore's storage step and `vmbackup storage`
+ * show, the same for every platform.
+ */
 export interface StorageInfo {
+  /** The platform's reference (XAPI OpaqueRef, datastore moref, OVM repository id): what RestoreOptions.storageId takes. */
   id: string;
+  /** The object's uuid where the platform has one besides `id` (Xen SR uuid); a restore accepts it too. */
+  uuid?: string;
   name: string;
+  /** The platform's type of it: lvm, ext, nfs (Xen); VMFS, NFS (vSphere); OCFS2, NFS (Oracle VM). */
   type: string;
   shared: boolean;
   /** Free and total space, bytes. */
   freeBytes?: number;
   capacityBytes?: number;
+  /** Where a restore goes when no storage is named (Xen: the pool's default_SR). */
   isDefault: boolean;
-  /** The host a local (not shared) storage belongs to. */
+  /** The host a local (not shared) storage belongs to: its id, and its name for display. */
   hostId?: string;
+  hostName?: string;
 }
 /**
  * What one storage holds (Provider.listStorageContents): `virtualDisk` a disk image (Xen VDI, vSphere virtual disk,
@@ -245,10 +254,64 @@ export interface PlatformJob {
 
 /** A network VMs attach to (Xen network, vSphere network or port group, OVM network). */
 export interface NetworkInfo {
+  /** The platform's reference (XAPI OpaqueRef, network moref, OVM network id): what RestoreOptions.networkMap takes. */
+  id: string;
+  /** The network's uuid where the platform has one besides `id` (Xen). */
+  uuid?: string;
+  name: string;
+  /** The platform's type of it, e.g. `network` (Xen), `Network`, `DistributedVirtualPortgroup` (vSphere). */
+  type?: string;
+  /**
+   * What a backed-up NIC names besides the network's name (Xen: the bridge, `xenbr0`; Oracle VM: the network id a
+   * vm.cfg `vif` names as `bridge=`): a NIC whose network name is not on the target falls back to it.
+   */
+  bridge?: string;
+  /** Xen: no PIF connects it to a physical interface (an internal, isolated network). */
+  isolated?: boolean;
+}
+
+/**
+ * How a restored VM comes back: `new` (new uuid and MAC addresses), `keepMacs` (a new VM with the backed-up MAC
+ * addresses), `replace` (the original is replaced, keeping its uuid and MACs: XAPI's full restore).
+ */
+export type RestoreMode = 'new' | 'keepMacs' | 'replace';
+
+/** A kind of placement a restore can be aimed at (RestoreCapabilities): the platform's own word for it. */
+export type PlacementKind = 'host' | 'cluster' | 'serverPool' | 'resourcePool' | 'folder';
+
+/**
+ * One place a restored VM can go (Provider.listPlacement): a host, cluster or server pool (the `container` of
+ * RestorePlacement), a resource pool or a VM folder. `within`: the ids of the hosts or clusters a resource pool belongs
+ * to (a pool is offered only under the container chosen). `path`: where it sits, for display (`DC0/vm/Apps`).
+ */
+export interface PlacementChoice {
+  kind: PlacementKind;
   id: string;
   name: string;
-  /** The platform's type of it, e.g. `Network`, `DistributedVirtualPortgroup`. */
-  type?: string;
+  path?: string;
+  detail?: string;
+  within?: string[];
+}
+
+/**
+ * What a restore can be aimed at on a platform: the wizard and the CLI ask only for what is declared here.
+ * - `storage`: the platform's word for it (SR, datastore, repository); `storageRequired`: no default exists;
+ *   `nic`: its word for a VM's network interface (VIF, NIC).
+ * - `containers`: the kinds of container a VM can be put into, in the order offered (vSphere: host, cluster;
+ *   Oracle VM: serverPool; Xen: none, the pool is the connection); `resourcePool`, `folder`: vSphere's.
+ * - `networkMapping`: each backed-up NIC can be put on a chosen network; `powerOn`: start it afterwards.
+ * - `modes`: the RestoreModes offered.
+ */
+export interface RestoreCapabilities {
+  storage: string;
+  storageRequired: boolean;
+  nic: string;
+  containers: Array<Extract<PlacementKind, 'host' | 'cluster' | 'serverPool'>>;
+  resourcePool: boolean;
+  folder: boolean;
+  networkMapping: boolean;
+  powerOn: boolean;
+  modes: RestoreMode[];
 }
 
 /**
@@ -295,6 +358,8 @@ export interface Capabilities {
   incrementalBackup: boolean;
   metadataBackups: MetadataBackupKind[];
   restoreToAlternateLocation: boolean;
+  /** Where a VM restore can be aimed (present with fullBackup): the steps the wizard asks and the flags the CLI takes. */
+  restore?: RestoreCapabilities;
   /** Reset the power state of a VM Suspended without its suspend disk (VmInfo.suspendDiskMissing). */
   resetPowerState: boolean;
   /** Backups and restores at once per host unless the connection says otherwise (absent: the JobManager's default). */

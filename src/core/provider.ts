@@ -8,6 +8,8 @@ import {
   MetadataBackupKind,
   NetworkInfo,
   PlatformJob,
+  PlacementChoice,
+  RestoreMode,
   SnapshotInfo,
   StorageInfo,
   StorageItem,
@@ -56,16 +58,36 @@ export interface BackupOptions {
 /** A VM backup's form: the platform's native image, or an OVF package (descriptor + stream-optimized disks). */
 export type BackupFormat = 'image' | 'ovf';
 /**
- * How a VM backup comes back. By default as a new VM (new uuid, new MAC addresses). `preserveMacs` keeps the
- * backed-up MAC addresses on the new VM. `replaceOriginal` is XAPI's full restore (`restore=true`, import.ml): the
- * original VM (which must be Halted) is replaced, keeping the backed-up uuid and MAC addresses.
+ * Where a restored VM goes besides its storage: the container (the platform's kind and id: a vSphere `host` or
+ * `cluster`, an Oracle VM `serverPool`), a vSphere resource pool and VM folder. Ids or unambiguous names. What a
+ * platform takes is declared in Capabilities.restore; absent fields take the platform's default (where the VM was).
+ */
+export interface RestorePlacement {
+  container?: { kind: 'host' | 'cluster' | 'serverPool'; id: string };
+  resourcePoolId?: string;
+  folderId?: string;
+}
+
+/**
+ * A VM restore, aimed the same way on every platform (each provider maps it: xenRestore.ts, vmwareRestore.ts with
+ * vmwarePlacement.ts, ovmRestore.ts):
+ * - `storageId`: the SR / datastore / repository (StorageInfo id, uuid or unique name);
+ * - `placement`: container, resource pool, folder (RestorePlacement);
+ * - `networkMap`: backed-up NIC key (BackupNic.key: Xen VIF device `0`, vSphere `ethernet0`, Oracle VM vif index `0`)
+ *   → target network (NetworkInfo id, uuid or unique name); NICs not named go to the network of the same name, and
+ *   a NIC whose network the target lacks is refused before anything is uploaded;
+ * - `name`: the new VM's name (default: the VM's name with the backup's date, core/restoreName.ts);
+ * - `mode`: new (default) / keepMacs / replace (RestoreMode; only those in Capabilities.restore.modes);
+ * - `powerOn`: start the VM once restored;
+ * - `format`: how to restore where the platform offers a choice (default: the backup's own form).
  */
 export interface RestoreOptions {
   storageId?: string;
+  placement?: RestorePlacement;
+  networkMap?: Record<string, string>;
   name?: string;
-  preserveMacs?: boolean;
-  replaceOriginal?: boolean;
-  /** How to restore where the platform offers a choice; default: the backup's own form (an OVF backup by OVF import). */
+  mode?: RestoreMode;
+  powerOn?: boolean;
   format?: BackupFormat;
 }
 export interface MetadataRestoreOptions {
@@ -99,6 +121,7 @@ export interface Provider {
   listSnapshots(vmId: string): Promise<SnapshotInfo[]>;
   /** SRs / datastores / repositories, with free and total bytes, and the host of a local one. */
   listStorage(): Promise<StorageInfo[]>;
+  /** The networks VMs attach to (with the bridge and isolation where the platform has them). */
   listNetworks(): Promise<NetworkInfo[]>;
   /**
    * Capabilities.storageContents: what one storage (an id listStorage gave) holds — virtual disks with the VMs using
@@ -110,6 +133,11 @@ export interface Provider {
    * finished ones, newest first.
    */
   listPlatformJobs?(opts: { recent: number }, signal?: AbortSignal): Promise<PlatformJob[]>;
+  /**
+   * Where a restored VM can be placed (Capabilities.restore: containers, resource pools, folders); absent where the
+   * platform declares none.
+   */
+  listPlacement?(): Promise<PlacementChoice[]>;
 
   /** Capabilities.snapshots: take, revert (snapshots.revert), delete one (with its children: deleteWithChildren). */
   snapshot?(vmId: string, opts: SnapshotOptions, ctx: JobContext): Promise<SnapshotInfo>;

@@ -115,7 +115,7 @@ export async function vcenterChecks(o: {
   );
 
   await check(
-    'Restore VM from the Backups view: the picker offers the other datastore; the VM lands there',
+    'Restore VM from the Backups view: the other datastore, the vSphere placement steps, a network per NIC; the VM lands there',
     async () => {
       await collapseAll(page, 'Backups');
       const backups = pane(page, 'Backups');
@@ -148,9 +148,31 @@ export async function vcenterChecks(o: {
       await input.fill(DS.empty);
       await quick.locator('.monaco-list-row', { hasText: DS.empty }).first().waitFor({ timeout: 10_000 });
       await input.press('Enter');
+      // vSphere's placement steps (Capabilities.restore): host or cluster, resource pool, VM folder — "where it was" first.
+      const title = quick.locator('.quick-input-title');
+      await title.filter({ hasText: 'host or cluster' }).waitFor({ timeout: 30_000 });
+      const places = await quick.locator('.monaco-list-row').allInnerTexts();
+      if (!places.some((t: string) => t.includes('Where it was')) || !places.some((t: string) => /cluster/.test(t)))
+        throw new Error(`the placement step offers: ${places.join(' | ').replace(/\s+/g, ' ')}`);
+      await shot('vc-7b-restore-placement.png');
+      for (const step of ['host or cluster', 'resource pool', 'VM folder']) {
+        await title.filter({ hasText: step }).waitFor({ timeout: 30_000 });
+        await input.press('Enter'); // where it was
+      }
+      // One network step per NIC the backup recorded (the same name first), then the name.
+      await title.filter({ hasText: /NIC \S+|Name of the restored VM/ }).waitFor({ timeout: 30_000 });
+      for (let step = 0; /NIC \S+/.test((await title.textContent()) ?? ''); step++) {
+        if (step === 0) await shot('vc-7c-restore-network.png');
+        if (step > 8) throw new Error('more network steps than the backup has NICs');
+        const was = await title.textContent();
+        await input.press('Enter');
+        for (let i = 0; i < 100 && (await title.textContent()) === was; i++) await page.waitForTimeout(100);
+      }
       await quick.locator('.quick-input-title', { hasText: 'Name of the restored VM' }).waitFor({ timeout: 10_000 });
       await input.fill(RESTORED);
       await input.press('Enter');
+      await quick.locator('.quick-input-title', { hasText: 'After the restore' }).waitFor({ timeout: 10_000 });
+      await input.press('Enter'); // Leave it halted
       const restored = await until(page, `${RESTORED} registered in vcsim`, async () =>
         (await vc.inventory()).vms.find((v) => v.name === RESTORED),
       );

@@ -42,7 +42,7 @@ describe('vmbackup storage / networks / restore --sr --network --to --start (XAP
 
   it('storage lists each SR with type, host of a local one, free space and the default; --backup says what fits', async () => {
     const { stdout } = await vmb(['storage', '--backup', backupId]);
-    assert.match(stdout, /^"Local storage" · lvm · local to xcp-host-01 · 500\.0 GiB free · pool default · /m);
+    assert.match(stdout, /^"Local storage" · lvm · local to xcp-host-01 · 500\.0 GiB free · default · /m);
     assert.match(stdout, /^"Local storage" · lvm · local to xcp-host-02 · 500\.0 GiB free · [0-9a-f-]{36}$/m);
     assert.match(stdout, /^"NFS storage" · nfs · shared · /m);
     assert.doesNotMatch(stdout, /ISO library/);
@@ -78,7 +78,7 @@ describe('vmbackup storage / networks / restore --sr --network --to --start (XAP
       () => assert.fail('restored'),
       (e) => e,
     );
-    assert.match(refused.stderr, /the target pool has no network "Pool-wide network associated with eth0" \(VIF 0\)/);
+    assert.match(refused.stderr, /the target has no network "Pool-wide network associated with eth0" \(VIF 0\)/);
     const { stdout } = await vmb([
       'restore',
       backupId,

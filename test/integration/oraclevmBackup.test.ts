@@ -306,7 +306,11 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     const { ctx, log } = context();
     const vm = await f.provider.restoreVm(
       entry,
-      { storageId: SEED.repository, name: `db01 "restored" $(x)`, networks: { [SEED.network]: 'net-b' } },
+      {
+        storageId: SEED.repository,
+        name: `db01 "restored" $(x)`,
+        networkMap: { [SEED.network]: SEED.otherNetwork.name },
+      },
       ctx,
     );
     assert.equal(vm.name, `db01 "restored" $(x)`);
@@ -320,7 +324,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     );
     assert.equal(lab.vmDiskMappingIds.length, 1);
     const cfg = fs.readFileSync(path.join(f.repoFolder(SEED.repository), 'VirtualMachines', vm.id, 'vm.cfg'), 'utf8');
-    assert.match(cfg, /bridge=net-b/);
+    assert.match(cfg, new RegExp(`bridge=${SEED.otherNetwork.id}`));
     assert.doesNotMatch(cfg, new RegExp(db.id.value));
     const oldMac = /mac=([0-9a-f:]+)/.exec(fs.readFileSync(path.join(entry.dir, 'vm.cfg'), 'utf8'))![1];
     assert.doesNotMatch(cfg, new RegExp(oldMac));

@@ -261,7 +261,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
 
   it('replacing the original is refused (NOT_SUPPORTED) before anything is uploaded', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
-    const err = await p.restoreVm(entry, { replaceOriginal: true }, loggingCtx()).then(
+    const err = await p.restoreVm(entry, { mode: 'replace' }, loggingCtx()).then(
       () => undefined,
       (x: unknown) => x,
     );

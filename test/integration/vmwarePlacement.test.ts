@@ -7,11 +7,11 @@ import { VendorError } from '../../src/core/errors';
 import { CatalogEntry } from '../../src/core/repository';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
-import { retrieveObject } from '../../src/providers/vmware/vimPropertyCollector';
 import { el } from '../../src/providers/vmware/vimSoap';
 import { asMoRef } from '../../src/providers/vmware/vimValue';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { runCli } from './cliRun';
+import { addPortGroup, writeVmxWithNics } from '../peers/vcsim/vcsimRestoreTargets';
 import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimConnection, vcsimSuite } from './vmwareFixture';
 
 const jobCtx = () => loggingCtx();
@@ -36,13 +36,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     p = new VmwareProvider(vcsimConnection(f.sim), { password: VCSIM_PASSWORD });
     await p.connect();
     // A second standard port group, "Backup Net" (HostNetworkSystem.AddPortGroup makes its Network in the datacenter).
-    const host = inv.hosts.find((h) => h.name === 'DC0_H0')!;
-    const ns = await retrieveObject(f.client, { type: 'HostSystem', value: host.id }, ['configManager.networkSystem']);
-    await f.client.invoke(
-      'AddPortGroup',
-      asMoRef(ns!.props['configManager.networkSystem'], 'networkSystem'),
-      `<portgrp>${el('name', 'Backup Net')}${el('vlanId', 0)}${el('vswitchName', 'vSwitch0')}<policy/></portgrp>`,
-    );
+    await addPortGroup(f.client, inv.hosts.find((h) => h.name === 'DC0_H0')!.id, 'Backup Net');
     // A VM folder to restore into.
     const root = inv.folders.find(
       (x) => x.parentId === inv.datacenters[0].id && x.childType.includes('VirtualMachine'),
@@ -50,17 +44,11 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     const made = await f.client.invoke('CreateFolder', { type: 'Folder', value: root.id }, el('name', 'Restored'));
     folderId = asMoRef({ type: 'Folder', value: made.children[0].text }, 'CreateFolder.returnval').value;
     // The backed-up VM has two NICs on "VM Network".
-    fs.writeFileSync(
-      path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0', 'DC0_H0_VM0.vmx'),
-      [
-        'displayName = "DC0_H0_VM0"',
-        'scsi0:0.fileName = "disk1.vmdk"',
-        'ethernet0.present = "TRUE"',
-        'ethernet0.networkName = "VM Network"',
-        'ethernet1.present = "TRUE"',
-        'ethernet1.networkName = "VM Network"',
-        '',
-      ].join('\n'),
+    writeVmxWithNics(
+      dsDir('LocalDS_0'),
+      'DC0_H0_VM0',
+      ['VM Network', 'VM Network'],
+      ['scsi0:0.fileName = "disk1.vmdk"'],
     );
     backup = await p.backupVm(inv.vms.find((v) => v.name === 'DC0_H0_VM0')!.id, { repository: repo }, jobCtx());
     inv = await readInventory(f.client);
@@ -79,9 +67,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
       {
         name: 'placed',
         storageId: 'LocalDS_1',
-        hostId: 'DC0_C0_H1',
-        resourcePoolId: 'DC0_C0_RP1',
-        folderId: 'Restored',
+        placement: { container: { kind: 'host', id: 'DC0_C0_H1' }, resourcePoolId: 'DC0_C0_RP1', folderId: 'Restored' },
         networkMap: { ethernet1: 'Backup Net' },
       },
       jobCtx(),
@@ -98,9 +84,31 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     assert.match(vmx, /^uuid\.action = "create"$/m, 'next to its original: a copy');
   });
 
+  it('the manifest records each NIC with its network; listPlacement offers hosts, clusters, resource pools and VM folders', async () => {
+    assert.deepEqual(
+      backup.manifest?.source.vm?.macs?.map((m) => [m.device, m.network]),
+      [
+        ['ethernet0', 'VM Network'],
+        ['ethernet1', 'VM Network'],
+      ],
+    );
+    const choices = await p.listPlacement();
+    const of = (kind: string) => choices.filter((c) => c.kind === kind).map((c) => c.name);
+    assert.ok(of('host').includes('DC0_C0_H1') && of('host').includes('DC0_H0'), of('host').join());
+    assert.deepEqual(of('cluster'), [inv.clusters[0].name]);
+    assert.ok(of('folder').includes('Restored'), of('folder').join());
+    const rp1 = choices.find((c) => c.kind === 'resourcePool' && c.name === 'DC0_C0_RP1')!;
+    assert.ok(rp1.within?.includes(inv.clusters[0].id), 'a pool of the cluster is offered under the cluster');
+    assert.ok(rp1.within?.includes(inv.hosts.find((h) => h.name === 'DC0_C0_H1')!.id), 'and under its hosts');
+  });
+
   it('to a cluster (its root resource pool), by moref', async () => {
     const cluster = inv.clusters[0];
-    const vm = await p.restoreVm(backup, { name: 'in-cluster', clusterId: cluster.id }, jobCtx());
+    const vm = await p.restoreVm(
+      backup,
+      { name: 'in-cluster', placement: { container: { kind: 'cluster', id: cluster.id } } },
+      jobCtx(),
+    );
     const now = (await readInventory(f.client)).vms.find((v) => v.id === vm.id)!;
     const root = inv.resourcePools.find((r) => r.ownerId === cluster.id && r.name === 'Resources')!;
     assert.equal(now.resourcePoolId, root.id);
@@ -126,15 +134,20 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
     assert.match(String(other), /ethernet7 is not a NIC of the backed-up VM/);
   });
 
-  it('a host outside the chosen cluster, or an unknown folder, is refused before any upload', async () => {
+  it('a resource pool outside the chosen host, or an unknown folder, is refused before any upload', async () => {
     const err = await p
-      .restoreVm(backup, { name: 'never', clusterId: inv.clusters[0].id, hostId: 'DC0_H0' }, jobCtx())
+      .restoreVm(
+        backup,
+        { name: 'never', placement: { container: { kind: 'host', id: 'DC0_H0' }, resourcePoolId: 'DC0_C0_RP1' } },
+        jobCtx(),
+      )
       .then(
         () => undefined,
         (e: unknown) => e,
       );
-    assert.ok(err instanceof VendorError && err.code === 'INVALID_PLACEMENT', String(err));
-    const nf = await p.restoreVm(backup, { name: 'never', folderId: 'No Such Folder' }, jobCtx()).then(
+    assert.ok(err instanceof VendorError && err.code === 'NOT_FOUND', String(err));
+    assert.match(err.message, /resource pool of DC0_H0 .*DC0_C0_RP1/);
+    const nf = await p.restoreVm(backup, { name: 'never', placement: { folderId: 'No Such Folder' } }, jobCtx()).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -146,10 +159,10 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
   it('from the shell: networks, storage, restore with --datastore --cluster --folder --network --power-on', async () => {
     const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD: VCSIM_PASSWORD } });
     const { stdout: nets } = await vmb(['networks']);
-    assert.match(nets, /^Backup Net {2}Network {2}network-\d+$/m);
-    assert.match(nets, /^VM Network {2}Network /m);
+    assert.match(nets, /^"Backup Net" · Network · network-\d+$/m);
+    assert.match(nets, /^"VM Network" · Network · /m);
     const { stdout: storage } = await vmb(['storage']);
-    assert.match(storage, /^LocalDS_1 {2}\S+ {2}[\d.]+ GiB free {2}\S+$/m);
+    assert.match(storage, /^"LocalDS_1" · \S+ · (shared|not shared) · [\d.]+ GiB free · \S+$/m);
     const { stdout } = await vmb([
       'restore',
       backup.id,

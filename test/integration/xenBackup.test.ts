@@ -113,7 +113,7 @@ describe('Xen provider: VM backup and restore (XAPI lab)', function () {
     const sr = (await f.provider.listStorage()).find((s) => !s.isDefault)!;
     const restored = await f.provider.restoreVm(
       entry,
-      { name: `${vm.name} (restored)`, storageId: sr.id, preserveMacs: true },
+      { name: `${vm.name} (restored)`, storageId: sr.id, mode: 'keepMacs' },
       ctx(f),
     );
     assert.notEqual(restored.uuid, vm.uuid);

@@ -99,11 +99,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       const src = haltedVmOn(f.lab, 0);
       const entry = await f.provider.backupVm(src.ref, { repository: f.repo }, ctx(f));
       const target = haltedVmOn(f.lab, 1).sr;
-      const restored = await f.provider.restoreVm(
-        entry,
-        { name: 'restored on member', storageId: target, preserveMacs: false },
-        ctx(f),
-      );
+      const restored = await f.provider.restoreVm(entry, { name: 'restored on member', storageId: target }, ctx(f));
       const s = f.lab.store;
       const vm = s.must('VM', restored.id);
       assert.ok(vm.VBDs.length > 0);
@@ -122,10 +118,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       const entry = await f.provider.backupVm(vm.ref, { repository: f.repo }, ctx(f));
       f.lab.faults.redirect = { path: '/import', location: `${f.lab.hosts[1].url}/import` };
       const vmsBefore = f.lab.store.table('VM').size;
-      await assert.rejects(
-        f.provider.restoreVm(entry, { name: 'never', preserveMacs: false }, ctx(f)),
-        /TOO_MANY_REDIRECTS/,
-      );
+      await assert.rejects(f.provider.restoreVm(entry, { name: 'never' }, ctx(f)), /TOO_MANY_REDIRECTS/);
       assert.equal(f.lab.store.table('VM').size, vmsBefore);
       assert.equal(count(f.lab.requests, 'PUT /import'), 4);
     });
@@ -159,7 +152,7 @@ describe('XAPI 302 redirects on the data-plane handlers (lab with one listener p
       // The PUT side: the empty-body probe and the upload both go to member 2 under member 2's own pin.
       const restored = await f.provider.restoreVm(
         entry,
-        { name: 'restored on member 2', storageId: haltedVmOn(f.lab, 2).sr, preserveMacs: false },
+        { name: 'restored on member 2', storageId: haltedVmOn(f.lab, 2).sr },
         ctx(f),
       );
       assert.ok(f.lab.store.get('VM', restored.id), 'the VM was imported on member 2');

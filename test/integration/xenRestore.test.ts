@@ -44,7 +44,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const logs: string[] = [];
     const kept = await f.provider.restoreVm(
       entry,
-      { name: 'kept', preserveMacs: true },
+      { name: 'kept', mode: 'keepMacs' },
       { ...ctx(f), log: (l) => logs.push(l) },
     );
     assert.notEqual(kept.uuid, vm.uuid);
@@ -60,7 +60,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
     const macs = macsOf(vm.uuid);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
-    const replaced = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f));
+    const replaced = await f.provider.restoreVm(entry, { mode: 'replace' }, ctx(f));
     assert.equal(replaced.uuid, vm.uuid);
     assert.deepEqual(macsOf(vm.uuid), macsOf(replaced.uuid));
     assert.deepEqual(macsOf(replaced.uuid), macs);
@@ -68,7 +68,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
 
     const running = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const live = await f.provider.backupVm(running.id, { repository: f.repo }, ctx(f));
-    const err = await f.provider.restoreVm(live, { replaceOriginal: true }, ctx(f)).then(
+    const err = await f.provider.restoreVm(live, { mode: 'replace' }, ctx(f)).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -83,7 +83,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
     fs.closeSync(fd);
-    const err = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f)).then(
+    const err = await f.provider.restoreVm(entry, { mode: 'replace' }, ctx(f)).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -97,7 +97,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     const macs = macsOf(vm.uuid);
     const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
     await f.provider.xapi.callAsync('VM.hard_shutdown', [vm.id], new AbortController().signal);
-    const replaced = await f.provider.restoreVm(entry, { replaceOriginal: true }, ctx(f));
+    const replaced = await f.provider.restoreVm(entry, { mode: 'replace' }, ctx(f));
     assert.ok(!f.lab.store.get('VM', vm.id), 'the original record is gone');
     assert.equal(replaced.name, vm.name);
     assert.equal(labVm(replaced.uuid).is_a_template, false);

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Fixture, LAB_PASSWORD, ctx, startFixture } from './labFixture';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
 import { listRestoreNetworks, listRestoreSrs } from '../../src/providers/xen/restoreTargets';
-import { XenRestoreOptions, defaultName } from '../../src/providers/xen/xenRestore';
+import { defaultName } from '../../src/providers/xen/xenRestore';
 import { CatalogEntry } from '../../src/core/repository';
 import { XapiLab, startXapiLab } from '../lab/xapi';
 
@@ -54,13 +54,13 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   it('lists each local SR with its host, the type, free space and the pool default; no ISO SR', async () => {
     const srs = await listRestoreSrs(f.provider.xapi);
     const local = srs.filter((s) => s.name === 'Local storage');
-    assert.deepEqual(local.map((s) => s.host).sort(), ['xcp-host-01', 'xcp-host-02', 'xcp-host-03']);
+    assert.deepEqual(local.map((s) => s.hostName).sort(), ['xcp-host-01', 'xcp-host-02', 'xcp-host-03']);
     assert.ok(local.every((s) => s.type === 'lvm' && !s.shared && s.freeBytes === 500 * 2 ** 30));
     assert.equal(srs.filter((s) => s.isDefault).length, 1);
     assert.equal(srs[0].isDefault, true, 'the default first');
-    assert.equal(srs[0].host, 'xcp-host-01');
+    assert.equal(srs[0].hostName, 'xcp-host-01');
     assert.ok(!srs.some((s) => s.type === 'iso'));
-    assert.ok(srs.some((s) => s.name === 'NFS storage' && s.shared && s.host === undefined));
+    assert.ok(srs.some((s) => s.name === 'NFS storage' && s.shared && s.hostName === undefined));
   });
 
   it("records each VIF's network name in the manifest", () => {
@@ -100,11 +100,7 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   });
 
   it('restores to an SR named by name, with the default name "<VM> (<backup date>)", and starts it when asked', async () => {
-    const vm = await f.provider.restoreVm(
-      entry,
-      { storageId: 'NFS storage', start: true } as XenRestoreOptions,
-      ctx(f),
-    );
+    const vm = await f.provider.restoreVm(entry, { storageId: 'NFS storage', powerOn: true }, ctx(f));
     assert.equal(vm.name, defaultName(entry));
     assert.match(
       vm.name,
@@ -134,10 +130,14 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   it('to another pool with each VIF mapped: the VIF is on that network and no network is left from the import', async () => {
     const netsBefore = (await listRestoreNetworks(target.xapi)).map((n) => n.name).sort();
     const logs: string[] = [];
-    const vm = await target.restoreVm(entry, { name: 'moved', networks: { '0': 'DMZ' } } as XenRestoreOptions, {
-      ...ctx(f),
-      log: (l) => logs.push(l),
-    });
+    const vm = await target.restoreVm(
+      entry,
+      { name: 'moved', networkMap: { '0': 'DMZ' } },
+      {
+        ...ctx(f),
+        log: (l) => logs.push(l),
+      },
+    );
     assert.deepEqual(vifNets(other, vm.uuid), ['DMZ']);
     // The import created "Pool-wide network associated with eth0" (import.ml Net.handle); the restore removed it.
     assert.ok(
@@ -146,12 +146,8 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
     );
     assert.deepEqual((await listRestoreNetworks(target.xapi)).map((n) => n.name).sort(), netsBefore);
     assert.equal(vmRec(other, vm.uuid).power_state, 'Halted');
-    const uuidOfLan = (await listRestoreNetworks(target.xapi)).find((n) => n.name === 'LAN')!.uuid;
-    const byUuid = await target.restoreVm(
-      entry,
-      { name: 'by uuid', networks: { '0': uuidOfLan } } as XenRestoreOptions,
-      ctx(f),
-    );
+    const uuidOfLan = (await listRestoreNetworks(target.xapi)).find((n) => n.name === 'LAN')!.uuid!;
+    const byUuid = await target.restoreVm(entry, { name: 'by uuid', networkMap: { '0': uuidOfLan } }, ctx(f));
     assert.deepEqual(vifNets(other, byUuid.uuid), ['LAN']);
   });
 
@@ -180,11 +176,11 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
 
   it('a mapping for a VIF the backup does not have, or to a network that does not exist, is refused', async () => {
     await assert.rejects(
-      target.restoreVm(entry, { networks: { '7': 'LAN' } } as XenRestoreOptions, ctx(f)),
+      target.restoreVm(entry, { networkMap: { '7': 'LAN' } }, ctx(f)),
       /--network 7=…: the backup has no VIF 7/,
     );
     await assert.rejects(
-      target.restoreVm(entry, { networks: { '0': 'WAN' } } as XenRestoreOptions, ctx(f)),
+      target.restoreVm(entry, { networkMap: { '0': 'WAN' } }, ctx(f)),
       /no network "WAN"; the networks: "DMZ", "LAN"/,
     );
   });

@@ -2,6 +2,7 @@
 // copied (and the clone deleted), the stopped VM's own files copied, or (confirmed) a hot clone of the running VM on
 // OCFS2, copied and deleted as a cold clone is. Either way `<repository>/<vm>/<timestamp>-vm/`
 // holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
+import { manifestNics } from './ovmNetworks';
 import { VendorError } from '../../core/errors';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
@@ -248,7 +249,13 @@ async function copyVmFiles(
       source: {
         connection: env.connection,
         pool: vm.serverPoolId ? { id: vm.serverPoolId.value, name: vm.serverPoolId.name ?? '' } : undefined,
-        vm: { uuid: vm.id.value, name: vm.name, powerState: vm.vmRunState, id: vm.id.value },
+        vm: {
+          uuid: vm.id.value,
+          name: vm.name,
+          powerState: vm.vmRunState,
+          id: vm.id.value,
+          macs: await manifestNics(client, dir, ctx.signal),
+        },
       },
       files: written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
     };

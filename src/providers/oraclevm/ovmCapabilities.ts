@@ -15,6 +15,18 @@ export const ORACLEVM_CAPABILITIES: Capabilities = {
   incrementalBackup: false,
   metadataBackups: [],
   restoreToAlternateLocation: true,
+  // ovmRestore.ts: a repository (required), a server pool, a network per vif, the Manager's Vm start afterwards.
+  restore: {
+    storage: 'repository',
+    nic: 'VIF',
+    storageRequired: true,
+    containers: ['serverPool'],
+    resourcePool: false,
+    folder: false,
+    networkMapping: true,
+    powerOn: true,
+    modes: ['new', 'keepMacs'],
+  },
   resetPowerState: false,
   backupMethods: ovmBackupMethods(),
   storageContents: true,

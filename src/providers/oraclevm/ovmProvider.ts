@@ -7,18 +7,20 @@ import {
   ContainerRef,
   InventoryItem,
   NetworkInfo,
+  PlacementChoice,
   SnapshotInfo,
   StorageInfo,
   VmInfo,
 } from '../../core/model';
-import { Provider, Secrets } from '../../core/provider';
+import { Provider, RestoreOptions, Secrets } from '../../core/provider';
 import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
 import { Journal } from '../../core/journal';
 import { CatalogEntry } from '../../core/repository';
 import { withErrorContext } from '../../core/withErrorContext';
 import { OvmBackupEnv, OvmBackupOptions, backupOvmVm } from './ovmBackup';
 import { cleanupOvmJournal } from './ovmCloneCleanup';
-import { OvmRestoreOptions, restoreOvmVm } from './ovmRestore';
+import { restoreOvmVm } from './ovmRestore';
+import { listOvmNetworks } from './ovmNetworks';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
 import { listRepositories, listServerPools, listServers, listVms } from './ovmInventory';
@@ -118,16 +120,20 @@ export class OracleVmProvider implements Provider {
   }
   listStorageContents = (id: string, signal?: AbortSignal) => listRepositoryContents(this.client, id, signal);
   listPlatformJobs = (o: { recent: number }, signal?: AbortSignal) => listManagerJobs(this.client, o.recent, signal);
-  /** Not read from the Manager yet. */
+  /** The Manager's networks (ovmNetworks.ts); `bridge` is the id a vm.cfg vif names. */
   async listNetworks(): Promise<NetworkInfo[]> {
-    return [];
+    return listOvmNetworks(this.client);
+  }
+  /** The server pools a restored VM can go into. */
+  async listPlacement(): Promise<PlacementChoice[]> {
+    return (await listServerPools(this.client)).map((p) => ({ kind: 'serverPool', id: p.id.value, name: p.name }));
   }
   /** Guide §12.2 backups (ovmBackup.ts): cold clone (default) or the stopped VM's files, copied over SFTP. */
   backupVm(vmId: string, opts: OvmBackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     return withErrorContext(this.profile.name, () => backupOvmVm(this.env(), vmId, opts, ctx));
   }
   /** Files uploaded into a repository over SFTP, then the Manager's repository refresh imports them (ovmRestore.ts). */
-  restoreVm(entry: CatalogEntry, opts: OvmRestoreOptions, ctx: JobContext): Promise<VmInfo> {
+  restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
     return withErrorContext(this.profile.name, () => restoreOvmVm(this.env(), entry, opts, ctx), {
       vm: entry.vmName,
     });

@@ -1,6 +1,9 @@
 // Restore of an Oracle VM backup as a new VM: its disk images and an edited vm.cfg (new id, name, disk paths, networks,
 // MACs) written over SFTP into a chosen repository, then the Manager's repository refresh, which imports VM files it
-// finds there, followed to its end; then the VM is put into the chosen server pool.
+// finds there, followed to its end; then the VM is put into the chosen server pool and, when asked, started. The
+// neutral RestoreOptions map so: `storageId` → the repository (required); `placement.container` (kind `serverPool`) →
+// the server pool; `networkMap` (vif index → network id or name) → each vif's `bridge=`; `mode` keepMacs → the vifs'
+// MACs kept; `powerOn` → `PUT /Vm/{id}/start` (python-ovmclient `VmManager.start`).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +12,9 @@ import { VendorError, throwIfAborted } from '../../core/errors';
 import { JobContext } from '../../core/job';
 import { VmInfo } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
+import { backupNics, missingNetworksError, nicPlanLine, planNics } from '../../core/restoreNetworks';
+import { listOvmNetworks, vmCfgNics } from './ovmNetworks';
+import { startVm } from './ovmVmActions';
 import { CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { FollowOptions, idSegment } from './ovmClient';
@@ -17,14 +23,6 @@ import { getVm, listRepositories, listServerPools } from './ovmInventory';
 import { listOf, simpleId, toVm } from './ovmRecords';
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
-
-/** Restore options on Oracle VM: `storageId` is the repository (id or name) to import into. */
-export interface OvmRestoreOptions extends RestoreOptions {
-  /** The server pool (id or name) the VM goes into; default the backed-up VM's pool when the Manager still has it. */
-  serverPool?: string;
-  /** `vif` bridges (network ids) of the backup → networks of the target (unmapped ones are kept). */
-  networks?: Record<string, string>;
-}
 
 /** A new object id in the Manager's format: 32 hex, the type's infix (`…0006…` Vm, `…0012….img` disk; *assumed* valid for import). */
 function newOvmId(infix: '0006' | '0012'): string {
@@ -40,7 +38,7 @@ function newOvmId(infix: '0006' | '0012'): string {
 export async function restoreOvmVm(
   env: OvmBackupEnv,
   entry: CatalogEntry,
-  opts: OvmRestoreOptions,
+  opts: RestoreOptions,
   ctx: JobContext,
 ): Promise<VmInfo> {
   const { client } = env;
@@ -48,6 +46,19 @@ export async function restoreOvmVm(
   if (!m || m.platform !== 'oraclevm' || m.kind !== 'vm')
     throw new Error(`${entry.label}: not an Oracle VM backup made by this tool (manifest platform "${m?.platform}")`);
   const context = { connection: env.connection, vm: opts.name ?? m.source.vm?.name };
+  if (opts.mode === 'replace')
+    throw new VendorError(
+      'NOT_SUPPORTED',
+      ['replacing the original VM is not offered on Oracle VM: restore as a new VM'],
+      context,
+    );
+  const container = opts.placement?.container;
+  if ((container && container.kind !== 'serverPool') || opts.placement?.resourcePoolId || opts.placement?.folderId)
+    throw new VendorError(
+      'INVALID_PLACEMENT',
+      ['an Oracle VM restore goes into a repository and a server pool: no host, cluster, resource pool or folder'],
+      context,
+    );
   const cfgFile = m.files.find((f) => f.name === 'vm.cfg');
   if (!cfgFile) throw new Error(`${entry.label}: the backup has no vm.cfg`);
   const images = new Map(
@@ -64,10 +75,25 @@ export async function restoreOvmVm(
   if (!repo)
     throw new VendorError('REPOSITORY_NOT_FOUND', [`no repository "${opts.storageId}" on the Manager`], context);
   const pools = await listServerPools(client, ctx.signal);
-  const poolKey = opts.serverPool ?? m.source.pool?.id;
+  const poolKey = container?.id ?? m.source.pool?.id;
   const pool = poolKey ? pools.find((p) => p.id.value === poolKey || p.name === poolKey) : undefined;
-  if (opts.serverPool && !pool)
-    throw new VendorError('SERVER_POOL_NOT_FOUND', [`no server pool "${opts.serverPool}" on the Manager`], context);
+  if (container && !pool)
+    throw new VendorError('SERVER_POOL_NOT_FOUND', [`no server pool "${container.id}" on the Manager`], context);
+  if (opts.powerOn && !pool)
+    throw new VendorError('SERVER_POOL_NOT_FOUND', ['a VM is started in a server pool: choose one'], context);
+
+  // Each vif → a network of the Manager (by the backed-up name, else the same network id), refused before any upload.
+  const nets = await listOvmNetworks(client, ctx.signal);
+  const recorded = backupNics(entry);
+  const nics = vmCfgNics(text, nets).map((n) => ({
+    ...n,
+    network: recorded.find((r) => r.key === n.key)?.network ?? n.network,
+  }));
+  const plan = planNics(nics, nets, opts.networkMap ?? {}, entry.label, 'VIF');
+  const missing = missingNetworksError(plan, nets, entry.label, 'VIF');
+  if (missing) throw new VendorError('NETWORK_NOT_FOUND', [missing.message], context);
+  for (const p of plan) ctx.log(nicPlanLine(p, 'VIF'));
+  const vifNetworks = Object.fromEntries(plan.filter((p) => p.to).map((p) => [p.key, p.to!.id]));
 
   // The new vm.cfg, checked before anything is written.
   const root = (env.access?.repositoryRoot ?? DEFAULT_REPOSITORY_ROOT).replace(/\/+$/, '');
@@ -98,8 +124,8 @@ export async function restoreOvmVm(
     vmId,
     displayName,
     disks,
-    networks: opts.networks ?? {},
-    keepMacs: !!opts.preserveMacs,
+    networks: vifNetworks,
+    keepMacs: opts.mode === 'keepMacs',
   });
 
   const follow: FollowOptions = {
@@ -184,7 +210,12 @@ export async function restoreOvmVm(
       follow,
     );
   }
-  const vm = await getVm(client, vmId, ctx.signal);
+  let vm = await getVm(client, vmId, ctx.signal);
+  if (opts.powerOn) {
+    ctx.log(`starting "${vm.name}"`);
+    await startVm(client, vm, follow);
+    vm = await getVm(client, vmId, ctx.signal);
+  }
   ctx.log(`restored as "${vm.name}" (${vmId}), ${vm.vmRunState}`);
   return toVm(vm);
 }

@@ -103,7 +103,7 @@ export interface VmCfgEdits {
   displayName: string;
   /** The new `disk` entries, in order. */
   disks: VmCfgDisk[];
-  /** `vif` entries: `bridge=` values mapped old → new (unmapped kept); MACs new unless `keepMacs`. */
+  /** `vif` entries by index (`0`, `1`…) → the network id their `bridge=` becomes (unmapped kept); MACs new unless `keepMacs`. */
   networks: Record<string, string>;
   keepMacs: boolean;
 }
@@ -113,14 +113,37 @@ export function newMac(): string {
   return ['00', '21', 'f6', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
-/** One `vif` entry (`mac=…,bridge=…`) with its bridge mapped and its MAC replaced unless kept. */
-function editVif(entry: string, e: VmCfgEdits): string {
+/** One `vif` entry of a vm.cfg: its MAC and its bridge (the network id), as written. */
+export interface VmCfgVif {
+  mac?: string;
+  bridge?: string;
+}
+
+/** The `vif` entries of a vm.cfg, in order (empty when it has none). @throws VendorError UNSAFE_VM_CFG when unreadable. */
+export function vmCfgVifs(text: string): VmCfgVif[] {
+  const line = lines(text).find((l) => l.key === 'vif');
+  if (!line) return [];
+  const list = parseStrings(line.value!);
+  if (!list) throw new VendorError(UNSAFE_VM_CFG, ['vm.cfg: cannot read its vif line']);
+  return list.map((entry) => {
+    const kv = new Map(
+      entry.split(',').map((p) => {
+        const [k, ...v] = p.split('=');
+        return [k.trim(), v.join('=').trim()] as const;
+      }),
+    );
+    return { mac: kv.get('mac') || undefined, bridge: kv.get('bridge') || undefined };
+  });
+}
+
+/** The `index`th `vif` entry (`mac=…,bridge=…`) with its bridge mapped and its MAC replaced unless kept. */
+function editVif(entry: string, index: number, e: VmCfgEdits): string {
   return entry
     .split(',')
     .map((kv) => {
       const [k, ...v] = kv.split('=');
       const val = v.join('=');
-      if (k.trim() === 'bridge') return `bridge=${e.networks[val.trim()] ?? val.trim()}`;
+      if (k.trim() === 'bridge') return `bridge=${e.networks[String(index)] ?? val.trim()}`;
       if (k.trim() === 'mac' && !e.keepMacs) return `mac=${newMac()}`;
       return kv;
     })
@@ -150,7 +173,7 @@ export function editVmCfg(text: string, e: VmCfgEdits): string {
       case 'vif': {
         const list = parseStrings(l.value!);
         if (!list) throw new VendorError(UNSAFE_VM_CFG, ['vm.cfg: cannot read its vif line']);
-        out.push(`vif = [${list.map((v) => pyLiteral(editVif(v, e))).join(', ')}]`);
+        out.push(`vif = [${list.map((v, i) => pyLiteral(editVif(v, i, e))).join(', ')}]`);
         break;
       }
       default:

@@ -3,6 +3,7 @@
 // extents) and manifest.json (platform `vmware`, the datacenter, host and VM by moref and name, per-file sha256).
 // The pipeline is the seed's (seeds/acronis-vm-backup-steps.ja.txt): memory-less, quiesced-when-Tools-run temporary
 // snapshot → read the files through `/folder` → remove the snapshot with consolidation (vmwareImageExport.ts).
+import { manifestNics } from './vmwareRestore';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
@@ -75,7 +76,13 @@ export async function backupVmImage(
           connection: source.connection,
           pool: { id: datacenter.id, name: datacenter.name },
           host: host ? { id: host.id, name: host.name } : undefined,
-          vm: { uuid: vm.instanceUuid || vm.uuid, name: vm.name, powerState: vm.powerState, id: vm.id },
+          vm: {
+            uuid: vm.instanceUuid || vm.uuid,
+            name: vm.name,
+            powerState: vm.powerState,
+            id: vm.id,
+            macs: await manifestNics(image.files),
+          },
         },
         viaSnapshot: image.viaSnapshot,
         files: image.files.map((f) => ({

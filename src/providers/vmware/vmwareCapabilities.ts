@@ -18,6 +18,19 @@ export const vmwareCapabilities: Capabilities = {
   incrementalBackup: false,
   metadataBackups: [],
   restoreToAlternateLocation: true,
+  // vmwareRestore.ts / vmwarePlacement.ts: datastore (default: the one the backup came from), host or cluster,
+  // resource pool, VM folder, a network per NIC, PowerOnVM_Task afterwards; replacing the original is not offered.
+  restore: {
+    storage: 'datastore',
+    nic: 'NIC',
+    storageRequired: false,
+    containers: ['host', 'cluster'],
+    resourcePool: true,
+    folder: true,
+    networkMapping: true,
+    powerOn: true,
+    modes: ['new', 'keepMacs'],
+  },
   resetPowerState: false,
   concurrencyPerHost: 4,
   // OVF export (ExportVm / ExportSnapshot + HttpNfcLease) and OVF import (ImportVApp): vmwareOvfExport/Import.ts.

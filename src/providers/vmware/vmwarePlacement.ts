@@ -6,8 +6,12 @@
 import { CatalogEntry } from '../../core/repository';
 import { VendorError } from '../../core/errors';
 import { safeName } from '../../core/safeName';
+import { PlacementChoice } from '../../core/model';
+import { RestoreOptions } from '../../core/provider';
+import { BackupNic, findNetwork, planNics } from '../../core/restoreNetworks';
 import { VsphereDatastore, VsphereInventory } from './vmwareRecords';
 import { RestorePlace } from './vmwareRestore';
+import { toNetworkInfo } from './vmwareRecords';
 
 /** Morefs or names (a name must be unambiguous where it is looked up); every field optional. */
 export interface PlacementRequest {
@@ -70,10 +74,79 @@ export function resolvePlacement(inv: VsphereInventory, entry: CatalogEntry, o: 
 }
 
 /**
- * The network of each NIC of the backed-up .vmx in the target datacenter: `map[nic]` if given, else the network of the
- * same name. NETWORK_NOT_FOUND names the NIC and the network when there is none (before anything is uploaded); a NIC
- * in `map` that the .vmx does not have is refused too. Returns NIC → the target network's name (only NICs with a
- * networkName).
+ * The neutral RestoreOptions as vSphere's placement: `storageId` the datastore, `placement.container` a `host` or
+ * `cluster` (a `serverPool` is not a vSphere word: refused), `placement.resourcePoolId`, `placement.folderId`,
+ * `networkMap` NIC → network.
+ */
+export function placementRequest(o: RestoreOptions): PlacementRequest {
+  const c = o.placement?.container;
+  if (c && c.kind !== 'host' && c.kind !== 'cluster')
+    throw new VendorError('INVALID_PLACEMENT', [`a vSphere VM goes to a host or a cluster, not a ${c.kind}`]);
+  return {
+    storageId: o.storageId,
+    hostId: c?.kind === 'host' ? c.id : undefined,
+    clusterId: c?.kind === 'cluster' ? c.id : undefined,
+    resourcePoolId: o.placement?.resourcePoolId,
+    folderId: o.placement?.folderId,
+    networkMap: o.networkMap,
+  };
+}
+
+/**
+ * Where a restored VM can go (Provider.listPlacement): each connected host and each cluster, each resource pool (with
+ * the hosts or cluster it belongs to: a pool is offered only under the container chosen) and each VM folder, with the
+ * datacenter in the path.
+ */
+export function placementChoices(inv: VsphereInventory): PlacementChoice[] {
+  const dc = (id?: string) => inv.datacenters.find((d) => d.id === id)?.name ?? '';
+  const folderPath = (id: string | undefined): string[] => {
+    const f = inv.folders.find((x) => x.id === id);
+    return f ? [...folderPath(f.parentId), f.name] : [];
+  };
+  const owners = (ownerId?: string) => [
+    ...inv.clusters.filter((c) => c.id === ownerId).map((c) => c.id),
+    ...inv.hosts.filter((h) => h.computeResourceId === ownerId).map((h) => h.id),
+  ];
+  return [
+    ...inv.hosts.map((h): PlacementChoice => ({
+      kind: 'host',
+      id: h.id,
+      name: h.name,
+      path: [dc(h.datacenterId), inv.clusters.find((c) => c.id === h.clusterId)?.name].filter(Boolean).join('/'),
+      detail:
+        h.connectionState !== 'connected' ? h.connectionState : h.inMaintenanceMode ? 'in maintenance' : undefined,
+    })),
+    ...inv.clusters.map((c): PlacementChoice => ({
+      kind: 'cluster',
+      id: c.id,
+      name: c.name,
+      path: dc(c.datacenterId),
+      detail: `${c.hostIds.length} host(s)`,
+    })),
+    ...inv.resourcePools.map((r): PlacementChoice => ({
+      kind: 'resourcePool',
+      id: r.id,
+      name: r.name,
+      path: dc(r.datacenterId),
+      within: owners(r.ownerId),
+    })),
+    ...inv.folders
+      .filter((f) => f.childType.includes('VirtualMachine'))
+      .map((f): PlacementChoice => ({
+        kind: 'folder',
+        id: f.id,
+        name: f.name,
+        path: [dc(f.datacenterId), ...folderPath(f.parentId)].filter(Boolean).join('/'),
+      })),
+  ];
+}
+
+/**
+ * The network of each NIC of the backed-up .vmx in the target datacenter, planned as every platform's (core
+ * restoreNetworks.ts planNics): `map[nic]` if given (a network's moref or unique name), else the network of the same
+ * name. NETWORK_NOT_FOUND names the NIC and the network when there is none (before anything is uploaded); a NIC in
+ * `map` that the .vmx does not have is refused too (INVALID_ARGUMENT). Returns NIC → the target network's name (only
+ * NICs with a networkName).
  */
 export function resolveNetworks(
   inv: VsphereInventory,
@@ -86,21 +159,29 @@ export function resolveNetworks(
       throw new VendorError('INVALID_ARGUMENT', [
         `${nic} is not a NIC of the backed-up VM (its .vmx has ${Object.keys(nics).join(', ') || 'none'})`,
       ]);
-  const networks = inv.networks.filter((n) => n.datacenterId === datacenterId);
+  const networks = inv.networks.filter((n) => n.datacenterId === datacenterId).map(toNetworkInfo);
   const dc = inv.datacenters.find((d) => d.id === datacenterId)?.name ?? datacenterId;
+  const backed: BackupNic[] = Object.entries(nics).map(([key, network]) => ({ key, network }));
   const out: Record<string, string> = {};
-  for (const [nic, source] of Object.entries(nics)) {
-    const wanted = map[nic] ?? source;
-    const hits = networks.filter((n) => n.id === wanted || n.name === wanted);
-    if (hits.length !== 1)
+  for (const nic of backed) {
+    const wanted = map[nic.key] ?? nic.network!;
+    let plan;
+    try {
+      plan = planNics([nic], networks, map[nic.key] ? { [nic.key]: wanted } : {}, `datacenter ${dc}`)[0];
+      if (!plan.to && plan.how === 'missing') findNetwork(networks, wanted, `datacenter ${dc}`);
+    } catch (e) {
+      const n = networks.filter((x) => x.id === wanted || x.name === wanted).length;
       throw new VendorError('NETWORK_NOT_FOUND', [
-        `${hits.length ? `${hits.length} networks are` : 'no network is'} named "${wanted}" in datacenter ${dc} (for ${nic}${map[nic] ? '' : `, connected to "${source}" when backed up`}): map it with --network ${nic}=<network>`,
+        `${n ? `${n} networks are` : 'no network is'} named "${wanted}" in datacenter ${dc} (for ${nic.key}${map[nic.key] ? '' : `, connected to "${nic.network}" when backed up`}): map it with --network ${nic.key}=<network>`,
+        (e as Error).message,
       ]);
-    if (hits[0].type !== 'Network')
+    }
+    const to = plan.to!;
+    if (to.type !== 'Network')
       throw new VendorError('NOT_SUPPORTED', [
-        `${nic} → "${hits[0].name}" is a ${hits[0].type}: a restore maps NICs to standard port groups (networkName) only`,
+        `${nic.key} → "${to.name}" is a ${to.type}: a restore maps NICs to standard port groups (networkName) only`,
       ]);
-    out[nic] = hits[0].name;
+    out[nic.key] = to.name;
   }
   return out;
 }

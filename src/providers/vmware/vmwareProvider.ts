@@ -8,6 +8,7 @@ import {
   ContainerRef,
   InventoryItem,
   NetworkInfo,
+  PlacementChoice,
   SnapshotInfo,
   StorageInfo,
   VmInfo,
@@ -25,7 +26,7 @@ import { CatalogEntry } from '../../core/repository';
 import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
 import { Journal } from '../../core/journal';
 import { OWN_SNAPSHOT, cleanupVmware } from './vmwareCleanup';
-import { PlacementRequest, resolveNetworks, resolvePlacement } from './vmwarePlacement';
+import { placementChoices, placementRequest, resolveNetworks, resolvePlacement } from './vmwarePlacement';
 import { ErrorContext, VendorError } from '../../core/errors';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
@@ -62,15 +63,6 @@ import { vmwareCapabilities } from './vmwareCapabilities';
 export interface VmwareSnapshotOptions extends SnapshotOptions {
   quiesce?: boolean;
   description?: string;
-}
-
-/**
- * Restore options on vSphere: the placement (vmwarePlacement.ts: datastore in `storageId`, host or cluster, resource
- * pool, folder — morefs or names), `networkMap` (an image backup: NIC `ethernet<N>` → network name or moref; an OVF
- * backup: the descriptor's network names → network morefs), and `powerOn` once registered.
- */
-export interface VmwareRestoreOptions extends RestoreOptions, PlacementRequest {
-  powerOn?: boolean;
 }
 
 /** Without a watch, how long one inventory read serves the tree's successive list calls (pools → hosts → VMs), ms. */
@@ -142,6 +134,11 @@ export class VmwareProvider implements Provider, LiveInventory {
 
   async listNetworks(): Promise<NetworkInfo[]> {
     return (await this.inventory()).networks.map(toNetworkInfo).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Hosts, clusters, resource pools and VM folders a restored VM can go to (vmwarePlacement.ts placementChoices). */
+  async listPlacement(): Promise<PlacementChoice[]> {
+    return placementChoices(await this.inventory());
   }
 
   /**
@@ -248,17 +245,18 @@ export class VmwareProvider implements Provider, LiveInventory {
   }
 
   /**
-   * Restores a vSphere image backup (vmwareRestore.ts). When the backed-up VM is still registered on this connection
-   * the restored one is a copy (new uuid and MACs: uuid.action = "create") unless `preserveMacs`. `replaceOriginal` is
-   * refused (NOT_SUPPORTED).
+   * Restores a vSphere image backup (vmwareRestore.ts) or OVF backup (vmwareOvfImport.ts) where RestoreOptions aim it
+   * (vmwarePlacement.ts placementRequest: datastore, host or cluster, resource pool, folder, NIC → network). When the
+   * backed-up VM is still registered on this connection the restored one is a copy (new uuid and MACs: uuid.action =
+   * "create") unless mode `keepMacs`. Mode `replace` is refused (NOT_SUPPORTED). `powerOn`: PowerOnVM_Task after.
    */
-  async restoreVm(entry: CatalogEntry, opts: VmwareRestoreOptions, ctx: JobContext): Promise<VmInfo> {
+  async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
     const m = entry.manifest;
     if (!m || m.platform !== 'vmware' || m.kind !== 'vm')
       return this.unsupported(
         `${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`,
       );
-    if (opts.replaceOriginal)
+    if (opts.mode === 'replace')
       return this.unsupported(
         'replacing the original VM is not implemented for vSphere: restore as a new VM (the original is never written into)',
       );
@@ -266,25 +264,27 @@ export class VmwareProvider implements Provider, LiveInventory {
       async () => {
         this.invalidate();
         const inv = await this.inventory();
-        const place = resolvePlacement(inv, entry, opts);
+        const request = placementRequest(opts);
+        const place = resolvePlacement(inv, entry, request);
         const name = opts.name || m.source.vm?.name || entry.label;
         const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
-        const copy = !!original && !opts.preserveMacs;
+        const keepMacs = opts.mode === 'keepMacs';
+        const copy = !!original && !keepMacs;
         const ovf = !!ovfDescriptorFile(m.files);
         if (opts.format && opts.format !== (ovf ? 'ovf' : 'image'))
           return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
-        if (ovf && opts.preserveMacs)
-          ctx.log('an OVF import makes a new VM with new MAC addresses: preserveMacs does not apply to an OVF backup');
+        if (ovf && keepMacs)
+          ctx.log('an OVF import makes a new VM with new MAC addresses: keeping MACs does not apply to an OVF backup');
         // Every NIC's network must exist in the target datacenter: refused here, before anything is uploaded.
         const networks = ovf
           ? undefined
-          : resolveNetworks(inv, place.datacenter.id, await backupNics(entry), opts.networkMap);
+          : resolveNetworks(inv, place.datacenter.id, await backupNics(entry), request.networkMap);
         const vmId = ovf
           ? await importVmOvf(
               this.vim,
               entry,
               place,
-              { name, networks: inv.networks, networkMap: opts.networkMap },
+              { name, networks: inv.networks, networkMap: request.networkMap },
               ctx,
             )
           : await restoreVmImage(this.vim, entry, place, { name, copy, networks }, ctx);

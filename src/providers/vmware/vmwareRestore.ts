@@ -19,7 +19,7 @@ import { runTask } from './vimTasks';
 import { el, morEl } from './vimSoap';
 import { asMoRef } from './vimValue';
 import { datastoreFileUrl } from './vmwareFiles';
-import { MAX_VMX_BYTES, restoredVmx, vmxNetworks } from './vmwareVmx';
+import { MAX_VMX_BYTES, restoredVmx, vmxNetworks, vmxNics } from './vmwareVmx';
 import { VsphereDatacenter, VsphereDatastore } from './vmwareRecords';
 
 /** Where a restored VM goes: datastore (and its datacenter), VM folder, resource pool and, optionally, host (morefs). */
@@ -162,12 +162,27 @@ function fileManager(client: VimClient) {
 /** The NICs of the backed-up .vmx with the network each was connected to (vmxNetworks); read before any upload. */
 export async function backupNics(entry: CatalogEntry): Promise<Record<string, string>> {
   const vmx = uploadOrder(entry.manifest?.files ?? []).at(-1)!;
-  const file = within(entry.dir, vmx.name);
+  return vmxNetworks(await readVmx(within(entry.dir, vmx.name)));
+}
+
+/** A .vmx file's text (small: refused above MAX_VMX_BYTES, INVALID_BACKUP). */
+async function readVmx(file: string): Promise<string> {
   if ((await fs.promises.stat(file)).size > MAX_VMX_BYTES)
     throw new VendorError('INVALID_BACKUP', [
       `${path.basename(file)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`,
     ]);
-  return vmxNetworks(await fs.promises.readFile(file, 'utf8'));
+  return fs.promises.readFile(file, 'utf8');
+}
+
+/**
+ * The NICs a backup's manifest records (`source.vm.macs`: device `ethernet<N>`, MAC, network name), read from the
+ * backed-up .vmx among `files` (absent: an OVF backup, whose networks are the descriptor's).
+ */
+export async function manifestNics(
+  files: { path: string }[],
+): Promise<{ device: string; mac: string; network: string }[] | undefined> {
+  const vmx = files.find((f) => /\.vmx$/i.test(f.path));
+  return vmx ? vmxNics(await readVmx(vmx.path)) : undefined;
 }
 
 /** The backup's .vmx with the restore's edits, written to `to` (small: refused above MAX_VMX_BYTES). */

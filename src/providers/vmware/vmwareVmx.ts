@@ -45,6 +45,21 @@ export function vmxNetworks(vmx: string): Record<string, string> {
 }
 
 /**
+ * The NICs of a .vmx as a backup's manifest records them (core/manifest.ts `source.vm.macs`): `ethernet<N>` with the
+ * network it names (vmxNetworks) and its MAC (`ethernet<N>.address` when static, else `generatedAddress`), by device.
+ */
+export function vmxNics(vmx: string): { device: string; mac: string; network: string }[] {
+  const o = readVmxOptions(vmx);
+  return Object.entries(vmxNetworks(vmx))
+    .map(([device, network]) => ({
+      device,
+      mac: o.get(`${device}.address`) ?? o.get(`${device}.generatedaddress`) ?? '',
+      network,
+    }))
+    .sort((a, b) => a.device.localeCompare(b.device, undefined, { numeric: true }));
+}
+
+/**
  * Sets `key = "value"` for each entry (keys compared case-insensitively, as VMware reads them): an existing line is
  * replaced, a missing one appended. Other lines are kept byte for byte.
  */

@@ -26,5 +26,18 @@ export const xenCapabilities: Capabilities = {
     { kind: 'vm-metadata', label: 'VM metadata', of: 'vm', restore: false, dryRun: false },
   ],
   restoreToAlternateLocation: true,
+  // xenRestore.ts: an SR (the pool default when none), each VIF on a network, new / same MACs / xapi's full restore,
+  // VM.start afterwards. The pool is the connection: no container to choose (another pool: another connection).
+  restore: {
+    storage: 'SR',
+    nic: 'VIF',
+    storageRequired: false,
+    containers: [],
+    resourcePool: false,
+    folder: false,
+    networkMapping: true,
+    powerOn: true,
+    modes: ['new', 'keepMacs', 'replace'],
+  },
   resetPowerState: true,
 };

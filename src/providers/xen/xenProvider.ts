@@ -39,7 +39,6 @@ import {
   TEMP_TAG,
   XenHost,
   XenPool,
-  XenSr,
   XenVbd,
   XenVm,
   isRealVm,
@@ -54,6 +53,7 @@ import { toInventoryChange } from './inventoryChange';
 import { InventoryListener, LiveInventory } from '../../core/inventoryEvents';
 import { downloadToFile, uploadFile } from './xenTransfer';
 import { restoreXva, vmMacs } from './xenRestore';
+import { xenNetworks, xenStorage } from './restoreTargets';
 import { waitForToolstackRestart } from './toolstackRestart';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { xvaCheck } from '../../core/xvaStreamCheck';
@@ -142,28 +142,15 @@ export class XenProvider implements Provider, LiveInventory {
       .sort((a, b) => a.time.getTime() - b.time.getTime());
   }
 
+  /** SRs with the host of a local one, type, free space, the pool default first (restoreTargets.ts xenStorage). */
   async listStorage(): Promise<StorageInfo[]> {
     const c = await this.inventory();
-    const def = Object.values(c.all<XenPool>('pool'))[0]?.default_SR;
-    const pbds = c.all<{ SR: Ref; host: Ref }>('PBD');
-    return Object.entries(c.all<XenSr>('SR'))
-      .filter(([, s]) => s.content_type !== 'iso')
-      .map(([ref, s]) => ({
-        id: ref,
-        name: s.name_label,
-        type: s.type,
-        shared: s.shared,
-        isDefault: ref === def,
-        freeBytes: Number(s.physical_size) - Number(s.physical_utilisation) || undefined,
-        capacityBytes: Number(s.physical_size) || undefined,
-        hostId: s.shared ? undefined : Object.values(pbds).find((p) => p.SR === ref)?.host,
-      }));
+    return xenStorage({ srs: c.all('SR'), pbds: c.all('PBD'), hosts: c.all('host'), pools: c.all('pool') });
   }
 
+  /** Networks with their bridge, isolated when no PIF (restoreTargets.ts xenNetworks). */
   async listNetworks(): Promise<NetworkInfo[]> {
-    return Object.entries((await this.inventory()).all<{ name_label: string }>('network'))
-      .map(([ref, n]) => ({ id: ref, name: n.name_label, type: 'network' }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return xenNetworks((await this.inventory()).all('network'));
   }
 
   /**

@@ -7,26 +7,9 @@ import { NULL_REF, Ref, XapiClient } from './xapiClient';
 import { XenVm } from './xenRecords';
 import { uploadFile } from './xenTransfer';
 import { defaultRestoreName } from '../../core/restoreName';
-import {
-  checkSpace,
-  findSr,
-  gib,
-  listRestoreNetworks,
-  listRestoreSrs,
-  missingNetworksError,
-  planVifs,
-  VifPlan,
-} from './restoreTargets';
-
-/**
- * Restore options beyond the platform-neutral ones (core/provider.ts RestoreOptions), read by the Xen restore:
- * `networks`: VIF device → target network (name, uuid or ref), the others by name; `start`: start the VM after.
- * `storageId` may be an SR ref, uuid or unique name.
- */
-export interface XenRestoreOptions extends RestoreOptions {
-  networks?: Record<string, string>;
-  start?: boolean;
-}
+import { listRestoreNetworks, listRestoreSrs } from './restoreTargets';
+import { checkSpace, findStorage, gib } from '../../core/restoreStorage';
+import { NicPlan, backupNics, missingNetworksError, planNics } from '../../core/restoreNetworks';
 
 /** The VIF fields a restore reads and re-creates. */
 interface XenVif {
@@ -77,11 +60,15 @@ async function vmByUuid(xapi: XapiClient, uuid: string | undefined): Promise<{ r
 }
 
 /**
- * Imports `file` (the entry's .xva) and makes it the VM the user asked for; returns the new VM's ref.
- * - As a new VM (default): `/import` without `restore` (import.ml: new uuid, new MACs). With `preserveMacs`, each
+ * Imports `file` (the entry's .xva) and makes it the VM the user asked for; returns the new VM's ref. The neutral
+ * RestoreOptions map onto XAPI so: `storageId` → `sr_id` (an SR ref, uuid or unique name; default the pool's
+ * default_SR); `networkMap` → each VIF (by device) on its network; `mode` → the three ways below; `powerOn` →
+ * VM.start (VM.resume for a VM that comes back Suspended). A pool is the connection, so `placement` has no step on
+ * Xen (Capabilities.restore.containers is empty) and is refused when given.
+ * - As a new VM (mode `new`, default): `/import` without `restore` (import.ml: new uuid, new MACs). With `keepMacs`, each
  *   VIF is re-created with the MAC recorded in the manifest; while the original still exists in the pool, a warning
  *   says that both must never run at the same time.
- * - `replaceOriginal`: XAPI's full restore (`restore=true`). The original must be Halted (import.ml refuses with
+ * - `replace`: XAPI's full restore (`restore=true`). The original must be Halted (import.ml refuses with
  *   VM_BAD_POWER_STATE otherwise; checked here first to say so before the upload). A backup exported directly keeps
  *   the original's uuid and xapi replaces it only when the import is newer (VM_TO_IMPORT_IS_NOT_NEWER_VERSION), so
  *   `force=true` is sent once the backup verified against its manifest (force also skips xapi's checksum checks); a backup exported from a temporary snapshot carries the
@@ -94,34 +81,44 @@ export async function restoreXva(
   xapi: XapiClient,
   entry: CatalogEntry,
   file: string,
-  opts: XenRestoreOptions,
+  opts: RestoreOptions,
   ctx: JobContext,
 ): Promise<Ref> {
   const source = entry.manifest?.source.vm;
+  const replace = opts.mode === 'replace';
+  const keepMacs = opts.mode === 'keepMacs';
   const original = await vmByUuid(xapi, source?.uuid);
   const query: Record<string, string> = {};
   const where = `backup ${entry.label}`;
   // Before anything is uploaded: the SR exists and has room, each VIF has a network on this pool.
+  if (opts.placement?.container || opts.placement?.resourcePoolId || opts.placement?.folderId)
+    throw new VendorError('NOT_SUPPORTED', [
+      `a Xen restore goes to the connection's pool: no host, cluster, resource pool or folder to choose (restore to another pool with --to)`,
+    ]);
   const srs = await listRestoreSrs(xapi);
-  const sr = opts.storageId ? findSr(srs, opts.storageId, where) : srs.find((s) => s.isDefault);
-  if (opts.storageId && !sr) throw new Error(`${where}: no SR "${opts.storageId}"`);
+  const sr = opts.storageId ? findStorage(srs, opts.storageId, where, 'SR') : srs.find((s) => s.isDefault);
   if (sr) {
-    query.sr_id = sr.ref;
+    query.sr_id = sr.id;
     const need = entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
-    checkSpace(sr, need, where);
+    checkSpace(sr, need, where, 'SR');
     if (/\.(zst|gz)$|compress/i.test(file) || entry.manifest?.files.some((f) => /zst|gz/.test(f.name)))
       ctx.log(`the backup is compressed: its disks need more than its ${gib(need)} on SR "${sr.name}"`);
   }
   const nets = await listRestoreNetworks(xapi);
-  const plan = opts.replaceOriginal ? [] : planVifs(source?.macs ?? [], nets, opts.networks ?? {}, where);
-  const missing = missingNetworksError(plan, nets, where);
-  if (missing) throw missing;
+  const plan = replace ? [] : planNics(backupNics(entry), nets, opts.networkMap ?? {}, where, 'VIF');
+  if (replace && Object.keys(opts.networkMap ?? {}).length)
+    throw new Error(`${where}: replacing the original brings back its VIFs as they were: no network mapping with it`);
+  const missing = missingNetworksError(plan, nets, where, 'VIF');
+  if (missing)
+    throw new Error(
+      `${missing.message} — xapi's import would create an isolated network for a missing one (import.ml Net.handle)`,
+    );
   for (const p of plan)
     ctx.log(
-      `VIF ${p.device} (${p.mac}): ${p.to ? `network "${p.to.name}" (${p.how})` : 'network as xapi finds it (the backup does not name it)'}`,
+      `VIF ${p.key} (${p.mac}): ${p.to ? `network "${p.to.name}" (${p.how})` : 'network as xapi finds it (the backup does not name it)'}`,
     );
-  const netsBefore = new Set(nets.map((n) => n.ref));
-  if (opts.replaceOriginal) {
+  const netsBefore = new Set(nets.map((n) => n.id));
+  if (replace) {
     if (original && original.vm.power_state !== 'Halted') {
       throw new VendorError('VM_BAD_POWER_STATE', [original.ref, 'Halted', original.vm.power_state]).withContext({
         vm: original.vm.name_label,
@@ -137,7 +134,7 @@ export async function restoreXva(
         );
       query.force = 'true';
     }
-  } else if (opts.preserveMacs && !source?.macs) {
+  } else if (keepMacs && !source?.macs) {
     throw new Error(
       `${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`,
     );
@@ -149,15 +146,15 @@ export async function restoreXva(
     await xapi.call('VM.set_is_a_template', ref, false);
     ctx.log('the backup was exported from a snapshot (a template in XAPI): the restored VM is made a normal VM');
   }
-  const name = opts.name ?? (opts.replaceOriginal ? original?.vm.name_label : undefined) ?? defaultName(entry);
+  const name = opts.name ?? (replace ? original?.vm.name_label : undefined) ?? defaultName(entry);
   if (name && name !== vm.name_label) await xapi.call('VM.set_name_label', ref, name);
   // A direct backup carried the original's uuid: xapi replaced it. One from a temporary snapshot did not.
   const stillThere =
     original && original.ref !== ref
       ? await xapi.call<XenVm>('VM.get_record', original.ref).catch(() => undefined)
       : undefined;
-  if (opts.replaceOriginal && original && stillThere) await destroyOriginal(xapi, original.ref, stillThere, ctx);
-  if (!opts.replaceOriginal && opts.preserveMacs && source?.macs) {
+  if (replace && original && stillThere) await destroyOriginal(xapi, original.ref, stillThere, ctx);
+  if (!replace && keepMacs && source?.macs) {
     if (original)
       ctx.log(
         `warning: the original VM "${original.vm.name_label}" still exists in the pool with the same MAC addresses: never run both at the same time`,
@@ -165,7 +162,7 @@ export async function restoreXva(
     await setMacs(xapi, ref, source.macs);
   }
   await applyNetworks(xapi, ref, plan, netsBefore, ctx);
-  if (opts.start) {
+  if (opts.powerOn) {
     const state = (await xapi.call<XenVm>('VM.get_record', ref)).power_state;
     if (state === 'Suspended') await xapi.callAsync('VM.resume', [ref, false, false], ctx.signal);
     else if (state === 'Halted') await xapi.callAsync('VM.start', [ref, false, false], ctx.signal);
@@ -186,7 +183,7 @@ export const defaultName = defaultRestoreName;
 async function applyNetworks(
   xapi: XapiClient,
   vmRef: Ref,
-  plan: VifPlan[],
+  plan: NicPlan[],
   netsBefore: Set<Ref>,
   ctx: JobContext,
 ): Promise<void> {
@@ -194,12 +191,12 @@ async function applyNetworks(
   const vm = await xapi.call<{ VIFs: Ref[] }>('VM.get_record', vmRef);
   for (const vifRef of vm.VIFs ?? []) {
     const vif = await xapi.call<XenVif>('VIF.get_record', vifRef);
-    const want = plan.find((p) => p.device === String(vif.device))?.to;
-    if (!want || want.ref === vif.network) continue;
+    const want = plan.find((p) => p.key === String(vif.device))?.to;
+    if (!want || want.id === vif.network) continue;
     await xapi.call('VIF.destroy', vifRef);
     await xapi.call('VIF.create', {
       device: String(vif.device),
-      network: want.ref,
+      network: want.id,
       VM: vmRef,
       MAC: vif.MAC,
       MTU: String(vif.MTU ?? 1500),

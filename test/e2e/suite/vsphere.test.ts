@@ -300,16 +300,17 @@ describe('vCenter (vcsim) in VS Code: tree, snapshot, backup, restore to another
   it('restores the backup as a new VM on the other datastore: the picker offers both, the VM is registered in vcsim', async () => {
     assert.ok(backup, 'the backup of the test before');
     let offered: string[] = [];
-    answer({
-      pick: [
-        (items) => items.find((i) => i.label === 'New VM'),
-        (items) => {
-          offered = items.map((i) => i.label);
-          return items.find((i) => i.label === DS.empty);
-        },
-      ],
-      input: ['e2e-vc-restored'],
-    });
+    // Mode, datastore, then the vSphere placement steps (each "where it was" first), a step per NIC, power on.
+    const next = (items: readonly vscode.QuickPickItem[]) => {
+      if (items.some((i) => i.label === 'New VM')) return items.find((i) => i.label === 'New VM');
+      if (items.some((i) => i.label === DS.empty)) {
+        offered = items.map((i) => i.label);
+        return items.find((i) => i.label === DS.empty);
+      }
+      if (items.some((i) => i.label === 'Leave it halted')) return items.find((i) => i.label === 'Leave it halted');
+      return items[0];
+    };
+    answer({ pick: Array.from({ length: 12 }, () => next), input: ['e2e-vc-restored'] });
     const since = new Set(api.jobs.finished.map((r) => r.id));
     await vscode.commands.executeCommand('vmbackup.restoreVm', backup);
     assert.deepEqual(

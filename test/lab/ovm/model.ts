@@ -5,7 +5,7 @@ export const WS_TYPE_PREFIX = 'com.oracle.ovm.mgr.ws.model.';
 
 /** The REST types the lab serves (a subset of vmapi-rest-uri-mapping). */
 export type OvmType =
-  'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job';
+  'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job' | 'Network';
 export const OVM_TYPES: readonly OvmType[] = [
   'Manager',
   'ServerPool',
@@ -15,6 +15,7 @@ export const OVM_TYPES: readonly OvmType[] = [
   'VirtualDisk',
   'VmDiskMapping',
   'Job',
+  'Network',
 ];
 
 /** A reference as stored; rendered as a SimpleId `{type, value, uri, name}` with the uri built from the request's host. */
@@ -93,6 +94,10 @@ export interface RepositoryObj extends Base {
   sharePath: string | null;
   fileSystemType: 'OCFS2' | 'NFS';
 }
+/** A network VMs attach to: its id is what a vm.cfg `vif` names as `bridge=` (README: *assumed*). */
+export interface NetworkObj extends Base {
+  roles: string[];
+}
 export interface VirtualDiskObj extends Base {
   diskType: 'VIRTUAL_DISK' | 'VIRTUAL_CDROM';
   size: number;
@@ -130,7 +135,15 @@ export interface JobObj extends Base {
 }
 
 export type AnyObj =
-  ManagerObj | ServerPoolObj | ServerObj | VmObj | RepositoryObj | VirtualDiskObj | VmDiskMappingObj | JobObj;
+  | ManagerObj
+  | ServerPoolObj
+  | ServerObj
+  | VmObj
+  | RepositoryObj
+  | VirtualDiskObj
+  | VmDiskMappingObj
+  | JobObj
+  | NetworkObj;
 
 export function ref(type: OvmType, value: string): Ref {
   return { type, value };

@@ -6,6 +6,7 @@ import {
   AnyObj,
   JobObj,
   ManagerObj,
+  NetworkObj,
   OvmType,
   Ref,
   RepositoryObj,
@@ -69,6 +70,7 @@ export class OvmStore {
       'VirtualDisk',
       'VmDiskMapping',
       'Job',
+      'Network',
     ] as OvmType[])
       this.objects.set(t, new Map());
     this.repositoryDirs = opts.repositoryDirs ?? {};
@@ -259,8 +261,11 @@ export const SEED = {
   hostile: `evil'; $(touch /tmp/pwned)\nvm`,
   /** An ISO in repo1, mapped into no VM. */
   iso: 'OracleLinux-R7-U9-x86_64.iso',
-  /** The network id the seeded VMs' vif lines name as their bridge (*assumed*: the lab has no Network objects). */
+  /** The network id the seeded VMs' vif lines name as their bridge, and its name (a Network object of the lab). */
   network: '0a00fe00',
+  networkName: 'VM Network',
+  /** A second network, a restore's alternative target. */
+  otherNetwork: { id: '0a00ff00', name: 'Backup Net' },
 } as const;
 
 /**
@@ -286,6 +291,11 @@ export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void
     vmStartPolicy: 'BEST_SERVER',
   };
   store.put(pool);
+  for (const [id, name] of [
+    [SEED.network, SEED.networkName],
+    [SEED.otherNetwork.id, SEED.otherNetwork.name],
+  ])
+    store.put({ ...base('Network', id, name), roles: ['VIRTUAL_MACHINE'] } as NetworkObj);
   const servers = SEED.servers.map((name, i) => {
     const s: ServerObj = {
       ...base('Server', newId('Server'), name),

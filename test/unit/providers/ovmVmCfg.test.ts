@@ -1,7 +1,7 @@
 // vm.cfg reading and the restore's edits: quoted strings with escapes, hostile names, disk and vif lines.
 import * as assert from 'node:assert/strict';
 import { VendorError } from '../../../src/core/errors';
-import { editVmCfg, parseStrings, vmCfgDisks } from '../../../src/providers/oraclevm/ovmVmCfg';
+import { editVmCfg, parseStrings, vmCfgDisks, vmCfgVifs } from '../../../src/providers/oraclevm/ovmVmCfg';
 import { checkSegment, diskPath } from '../../../src/providers/oraclevm/ovmRepositoryFiles';
 
 const CFG = [
@@ -41,7 +41,7 @@ describe('Oracle VM vm.cfg', () => {
       vmId: 'NEW',
       displayName: name,
       disks: [{ path: '/OVS/Repositories/r2/VirtualDisks/n1.img', device: 'xvda', mode: 'w' }],
-      networks: { 'net-a': 'net-b' },
+      networks: { '0': 'net-b' },
       keepMacs: false,
     });
     const lines = out.split('\n');
@@ -58,6 +58,20 @@ describe('Oracle VM vm.cfg', () => {
     assert.equal(lines[6], "on_crash = 'restart'");
     const kept = editVmCfg(CFG, { vmId: 'N', displayName: 'n', disks: [], networks: {}, keepMacs: true });
     assert.match(kept, /mac=00:21:f6:00:00:01,bridge=net-a/);
+  });
+
+  it('lists the vif entries (MAC, bridge) by index; a second NIC on the same bridge is mapped on its own', () => {
+    assert.deepEqual(vmCfgVifs(CFG), [
+      { mac: '00:21:f6:00:00:01', bridge: 'net-a' },
+      { mac: '00:21:f6:00:00:02', bridge: 'net-c' },
+    ]);
+    const same = "vif = ['mac=00:21:f6:00:00:01,bridge=net-a', 'mac=00:21:f6:00:00:02,bridge=net-a']";
+    const out = editVmCfg(same, { vmId: 'N', displayName: 'n', disks: [], networks: { '1': 'net-b' }, keepMacs: true });
+    assert.deepEqual(
+      vmCfgVifs(out).map((v) => v.bridge),
+      ['net-a', 'net-b'],
+    );
+    assert.deepEqual(vmCfgVifs('memory = 1'), []);
   });
 
   it('ids and disk paths from the Manager must be plain file names', () => {

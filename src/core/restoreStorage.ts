@@ -1,0 +1,56 @@
+// The storage step of a restore, the same on every platform: the storage a user names (id, uuid or a unique name),
+// whether the backup fits, and one line per storage (name, type, host of a local one, free space, default).
+import { StorageInfo } from './model';
+import { CatalogEntry } from './repository';
+
+/** The backup's size: the bytes of its files (what the target storage must at least hold), bytes. */
+export const backupBytes = (entry: CatalogEntry): number => entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
+
+/** Bytes as GiB with one decimal: `1.5 GiB`. */
+export const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/**
+ * The storage a user named: its id, its uuid, or a name only one storage has. `word` is the platform's word (SR,
+ * datastore, repository: Capabilities.restore.storage). @throws Error naming it and listing the candidates.
+ */
+export function findStorage(list: StorageInfo[], id: string, where: string, word = 'storage'): StorageInfo {
+  const exact = list.find((s) => s.id === id || s.uuid === id);
+  if (exact) return exact;
+  const named = list.filter((s) => s.name === id);
+  if (named.length === 1) return named[0];
+  const lines = (l: StorageInfo[]) => l.map((s) => storageLine(s)).join('; ');
+  if (named.length > 1)
+    throw new Error(
+      `${where}: ${named.length} ${word}s are called "${id}": use the ${named[0].uuid ? 'uuid' : 'id'} (${lines(named)})`,
+    );
+  throw new Error(`${where}: no ${word} "${id}" (by name, uuid or id); the ${word}s: ${lines(list) || 'none'}`);
+}
+
+/** One line for a storage: name, type, shared or the host of a local one, free space, default, id. */
+export function storageLine(s: StorageInfo): string {
+  return [
+    `"${s.name}"`,
+    s.type,
+    s.shared ? 'shared' : s.hostId || s.hostName ? `local to ${s.hostName ?? s.hostId}` : 'not shared',
+    s.freeBytes !== undefined ? `${gib(s.freeBytes)} free` : '',
+    s.isDefault ? 'default' : '',
+    s.uuid ?? s.id,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** false when the storage says how much is free and the backup's `needBytes` do not fit; else true. */
+export const fits = (s: StorageInfo, needBytes: number): boolean =>
+  s.freeBytes === undefined || s.freeBytes >= needBytes;
+
+/**
+ * Refuses a storage without room for the backup (`needBytes`: what its files hold; a compressed backup needs more,
+ * which the caller says as a warning), before anything is uploaded.
+ */
+export function checkSpace(s: StorageInfo, needBytes: number, where: string, word = 'storage'): void {
+  if (!fits(s, needBytes))
+    throw new Error(
+      `${where}: ${word} "${s.name}" has ${gib(s.freeBytes ?? 0)} free, the backup needs ${gib(needBytes)}: choose another ${word} (vmbackup storage lists them)`,
+    );
+}
