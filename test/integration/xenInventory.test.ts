@@ -15,6 +15,18 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
     await f.lab.close();
   });
 
+  it('a running VM carries the IP addresses its guest agent reported (VM_guest_metrics.networks), a halted one none', async () => {
+    const vms = await f.provider.listVms();
+    const running = vms.filter((v) => v.powerState === 'running');
+    assert.ok(running.length > 0);
+    for (const v of running) {
+      const rec = [...f.lab.store.table('VM').values()].find((r) => r.uuid === v.uuid)!;
+      const networks = f.lab.store.must('VM_guest_metrics', rec.guest_metrics).networks as Record<string, string>;
+      assert.deepEqual(v.ipAddresses, [networks['0/ip'], networks['0/ipv6/0']], v.name);
+    }
+    assert.ok(vms.filter((v) => v.powerState === 'halted').every((v) => !v.ipAddresses?.length));
+  });
+
   it('lists exactly one pool → its hosts → their VMs, and only real VMs (no dom0, templates or snapshots)', async () => {
     const pools = await f.provider.listChildren();
     assert.deepEqual(

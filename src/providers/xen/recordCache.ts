@@ -24,9 +24,14 @@ export type CachedClass = (typeof CACHED_CLASSES)[number];
 
 /**
  * The order of the first load's requests: by the size of the reply in a pool (a VM record is about 2.3 kB, a VDI
- * 1 kB, a VIF 0.8 kB, a VBD 0.6 kB; network records list every VIF), the largest first.
+ * 1 kB, a VIF 0.8 kB, a VBD 0.6 kB; network records list every VIF), the largest first, then every other cached
+ * class (derived, so a class added to CACHED_CLASSES is loaded too: VM_guest_metrics once was not).
  */
-const FETCH_ORDER: readonly CachedClass[] = ['VM', 'VDI', 'VIF', 'VBD', 'network', 'SR', 'host', 'PBD', 'task', 'pool'];
+const LARGEST_FIRST: readonly CachedClass[] = ['VM', 'VDI', 'VIF', 'VBD', 'network'];
+const FETCH_ORDER: readonly CachedClass[] = [
+  ...LARGEST_FIRST,
+  ...CACHED_CLASSES.filter((c) => !LARGEST_FIRST.includes(c)),
+];
 
 /** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
 export interface RecordChange {
