@@ -199,6 +199,13 @@ async function buildPlatforms(inExtension) {
 // Three passes: the extension alone (what it holds), platforms.js (which of those it imports), the extension again
 // registering exactly those. A module the registration adds to the extension bundle is registered already.
 const holds = await buildExtension([]);
+// A provider module the VS Code layer imports directly would sit in extension.js, and platforms.js would re-export it
+// from the registry, where its exports came out undefined ("(intermediate value) is not a function" on connect).
+const pulledIn = Object.values(PLATFORM_ENTRIES).filter((f) => holds.includes(f));
+if (pulledIn.length)
+  throw new Error(
+    `extension.js holds ${pulledIn.join(', ')}: import what the VS Code layer needs from a module of its own, not from a provider`,
+  );
 const shared = await buildPlatforms(holds);
 const holdsAfter = await buildExtension(shared);
 const again = await buildPlatforms(holdsAfter);

@@ -27,15 +27,9 @@ import { listRepositories, listServerPools, listServers, listVms } from './ovmIn
 import { toHost, toPool, toStorage, toVm } from './ovmRecords';
 import { listRepositoryContents } from './ovmStorage';
 import { listManagerJobs } from './ovmJobList';
+import { restBase } from './ovmRestBase';
 
-/** The Manager's REST base path (vmapi-rest.html §3.1): added when the connection's URL names only the Manager. */
-export const OVM_REST_PATH = '/ovm/core/wsapi/rest';
-
-/** `https://manager:7002` → `https://manager:7002/ovm/core/wsapi/rest`; a URL that already has a path is kept. */
-export function restBase(url: string): string {
-  const u = new URL(url);
-  return u.pathname === '/' || u.pathname === '' ? `${u.origin}${OVM_REST_PATH}` : url.replace(/\/+$/, '');
-}
+export { OVM_REST_PATH, restBase } from './ovmRestBase';
 
 /** The Manager's password, and the SSH password for the Oracle VM Servers when no key file is configured. */
 export interface OvmSecrets extends Secrets {

@@ -103,7 +103,7 @@ describe('Pin This Certificate in VS Code', function () {
       const pools = await childrenOf('lab-tls');
       assert.deepEqual(
         pools.map((n) => (n.kind === 'container' ? n.container.kind : n.kind)),
-        ['pool'],
+        ['pool', 'storageGroup'],
         JSON.stringify(pools),
       );
     });

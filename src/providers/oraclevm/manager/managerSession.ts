@@ -2,7 +2,7 @@
 import { ConnectionProfile } from '../../../core/model';
 import { SshSession } from '../../../transport/ssh';
 import { OvmClient } from '../ovmClient';
-import { restBase } from '../ovmProvider';
+import { restBase } from '../ovmRestBase';
 import { ManagerHostSettings, ManagerLayout } from './managerHost';
 
 export interface ManagerSession {
