@@ -37,6 +37,7 @@ import { vcbMountFiles } from './vcbMountFiles';
 import { vcbOpenConfig } from './vcbOpenConfig';
 import { vcbPinHostKey } from './vcbPinHostKey';
 import { vcbRestore } from './vcbRestore';
+import { vcbRestoreBackup } from './vcbRestoreBackup';
 import { vcbRestoreGroup } from './vcbRestoreGroup';
 import { vcbRunCatalogRestore } from './vcbRunCatalogRestore';
 import { vcbUnmount } from './vcbUnmount';
@@ -78,6 +79,7 @@ export const COMMANDS: Record<string, Handler> = {
   'vmbackup.vcbBackUpGroup': vcbBackUpGroup,
   'vmbackup.vcbRestore': vcbRestore,
   'vmbackup.vcbRunCatalogRestore': vcbRunCatalogRestore,
+  'vmbackup.vcbRestoreBackup': vcbRestoreBackup,
   'vmbackup.vcbRestoreGroup': vcbRestoreGroup,
   'vmbackup.vcbFindVms': vcbFindVms,
   'vmbackup.vcbCleanUp': vcbCleanUp,

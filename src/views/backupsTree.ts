@@ -199,8 +199,15 @@ export function isPoolEntry(e: CatalogEntry): boolean {
   return e.kind === 'pool-metadata' || (e.kind === 'foreign' && !e.vmName);
 }
 
+/** A VCB backup this product pulled into the repository (manifest platform `vcb`): restored through a VCB host. */
+export function isVcbRepositoryBackup(e: CatalogEntry): boolean {
+  return e.manifest?.platform === 'vcb';
+}
+
 export function entryContext(e: CatalogEntry): string {
   const verify = !!e.manifest && 'canVerify';
+  // Not canRestore: the platform's own restore would read vcbMounter's export as one of its backups.
+  if (isVcbRepositoryBackup(e)) return contextValue('backup', 'vcb', 'canVcbRestoreBackup', verify);
   if (isPoolEntry(e)) return contextValue('backup', 'pool-metadata', 'canRestoreMetadata', verify);
   if (e.kind === 'host') return contextValue('backup', 'host', verify);
   if (e.kind === 'vcb') return contextValue('backup', 'vcb', !!e.catalogFile && 'canOpenCatalog');

@@ -16,7 +16,7 @@ import { VcbHostProfile } from '../../../src/core/model';
 import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
 import { flattenSnapshots } from '../../../src/providers/vmware/vmwareRecords';
 import type { VmwareProvider } from '../../../src/providers/vmware/vmwareProvider';
-import type { InfraNode, VmNode } from '../../../src/views/nodes';
+import type { BackupEntryNode, InfraNode, VmNode } from '../../../src/views/nodes';
 import type {
   VcbConfigNode,
   VcbErrorNode,
@@ -156,6 +156,30 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     assert.deepEqual(fs.readdirSync(info.stagingDir), [], 'the staging folder on the VCB host is removed');
     const job = api.jobs.finished.find((r) => r.kind === 'vcb-backup');
     assert.equal(job?.state, 'succeeded');
+  });
+
+  it('Restore with VCB from the Repository… (Backups view): staged on the VCB host, vcbRestore asks in a modal, the staging folder is gone', async () => {
+    const repo = api.connections.repositoryFor(VC)!;
+    const entry = api.trees.backups.catalog(repo).find((e) => e.manifest?.platform === 'vcb');
+    assert.ok(entry, 'the VCB backup of the test above is in the Backups view');
+    const node: BackupEntryNode = { kind: 'backup', key: `e2e:${entry.id}`, root: repo, entry, connections: [] };
+    const tokens = String(api.trees.backups.getTreeItem(node).contextValue);
+    assert.ok(hasToken(tokens, 'canVcbRestoreBackup'), tokens);
+    assert.ok(!hasToken(tokens, 'canRestore'), `not the platform's own restore: ${tokens}`);
+    answer({
+      pick: [(items) => items.find((i) => i.label === 'prompt')],
+      confirm: [(_m, items) => items.find((i) => /^n/i.test(i))],
+    });
+    const r = (await vscode.commands.executeCommand('vmbackup.vcbRestoreBackup', node)) as
+      { output: string; staging: string } | undefined;
+    assert.ok(r, `the restore ran ${errorsShown()}`);
+    assert.match(r.output, /Kept the existing virtual machine/);
+    assert.ok(
+      shown.some((s) => s.modal && /already known to VirtualCenter/.test(s.message)),
+      'asked in a modal',
+    );
+    assert.deepEqual(fs.readdirSync(info.stagingDir), [], 'the staging folder on the VCB host is removed');
+    assert.equal(api.jobs.finished.find((j) => j.kind === 'vcb-restore')?.state, 'succeeded');
   });
 
   it('cancel mid-backup: no folder in the repository, nothing staged on the host, no VCB snapshot', async () => {
