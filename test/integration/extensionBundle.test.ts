@@ -64,6 +64,7 @@ describe('extension bundle (dist/extension.js)', () => {
   };
   let storage: string;
   let ws: string;
+  const subscriptions: { dispose(): unknown }[] = [];
 
   before(() => {
     original = mod._load;
@@ -90,6 +91,9 @@ describe('extension bundle (dist/extension.js)', () => {
     ext = require(file);
   });
   after(() => {
+    // What activate() started (the Jobs view's poll of platform jobs among them) ends as VS Code ends it: mocha would
+    // otherwise wait for its timers after the last test.
+    for (const d of subscriptions) d.dispose();
     mod._load = original;
     fs.rmSync(storage, { recursive: true, force: true });
     fs.rmSync(ws, { recursive: true, force: true });
@@ -117,7 +121,7 @@ describe('extension bundle (dist/extension.js)', () => {
   });
 
   it('loading and activating requires no vendor file and not the providers; the first read of the connections loads yaml and ajv', () => {
-    const context = { subscriptions: [], globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() };
+    const context = { subscriptions, globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() };
     const api = ext.activate(context);
     const vendor = () => required.filter((r) => r.includes('vendor/'));
     assert.deepEqual(vendor(), [], 'a vendor bundle was required at activation');

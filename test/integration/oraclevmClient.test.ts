@@ -194,28 +194,37 @@ describe('Oracle VM Manager client against the REST lab', function () {
     assert.deepEqual([backupRepo().virtualDiskIds, backupRepo().vmIds], [[], []]);
   });
 
-  it('cancel aborts the Manager job: CancelledError, the job FAILURE abortedByUser, nothing left in the backup repository', async () => {
-    await lab.close();
-    lab = await startOvmLab({ password: PASSWORD, jobStepMs: 300 });
-    c = client();
-    const vm = await vmNamed(SEED.running);
-    await stopVm(c, vm);
-    const ac = new AbortController();
-    const p = cloneVm(
-      c,
-      vm,
-      { serverPoolId: vm.serverPoolId!.value, repositoryId: backupRepo().id.value },
-      { signal: ac.signal },
-    );
-    // Cancel once the Manager has the job (its steps take 300 ms each; abort is honoured before the next one).
-    while (!lab.store.jobs().some((j) => j.name.startsWith('Clone Vm'))) await new Promise((r) => setTimeout(r, 5));
-    ac.abort();
-    await assert.rejects(p, CancelledError);
-    const job = lab.store.jobs().find((j) => j.name.startsWith('Clone Vm'))!;
-    assert.deepEqual([job.jobRunState, job.summaryDone, job.abortedByUser], ['FAILURE', true, true]);
-    assert.ok(lab.requests.some((r) => r.startsWith(`PUT /ovm/core/wsapi/rest/Job/${job.id.value}/abort`)));
-    assert.deepEqual([backupRepo().virtualDiskIds, backupRepo().vmIds], [[], []]);
-  });
+  for (const when of ['while the Manager follows it', 'while the write that makes it is in flight'] as const) {
+    it(`cancel ${when} aborts the Manager job: CancelledError, the job FAILURE abortedByUser, nothing left in the backup repository`, async () => {
+      await lab.close();
+      lab = await startOvmLab({ password: PASSWORD, jobStepMs: 300 });
+      c = client();
+      const vm = await vmNamed(SEED.running);
+      await stopVm(c, vm);
+      const ac = new AbortController();
+      // Each cancel point is reached by a hook, not by timing: the job's submission to the follower, or the lab
+      // creating the job before it answers the PUT (the signal is then aborted while the reply is on its way).
+      if (when === 'while the write that makes it is in flight')
+        lab.jobs.onStart = (j) => {
+          if (j.name.startsWith('Clone Vm')) ac.abort();
+        };
+      const p = cloneVm(
+        c,
+        vm,
+        {
+          serverPoolId: vm.serverPoolId!.value,
+          repositoryId: backupRepo().id.value,
+          submitted: when === 'while the Manager follows it' ? async () => ac.abort() : undefined,
+        },
+        { signal: ac.signal },
+      );
+      await assert.rejects(p, CancelledError);
+      const job = lab.store.jobs().find((j) => j.name.startsWith('Clone Vm'))!;
+      assert.deepEqual([job.jobRunState, job.summaryDone, job.abortedByUser], ['FAILURE', true, true]);
+      assert.ok(lab.requests.some((r) => r.startsWith(`PUT /ovm/core/wsapi/rest/Job/${job.id.value}/abort`)));
+      assert.deepEqual([backupRepo().virtualDiskIds, backupRepo().vmIds], [[], []]);
+    });
+  }
 
   it("lists the Manager's jobs, running ones first", async () => {
     const vm = await vmNamed(SEED.stopped);

@@ -77,7 +77,10 @@ export class OvmClient {
     return this.request('GET', path, undefined, undefined, signal);
   }
 
-  /** A write (PUT/POST/DELETE): the Manager answers with the Job that does it (vmapi-rest-uri-mapping). */
+  /**
+   * A write (PUT/POST/DELETE): the Manager answers with the Job that does it (vmapi-rest-uri-mapping). An abort before
+   * the write throws CancelledError without sending it; one while it is in flight aborts the job it made, then throws.
+   */
   async write(
     method: 'PUT' | 'POST' | 'DELETE',
     path: string,
@@ -85,7 +88,15 @@ export class OvmClient {
     body?: unknown,
     signal?: AbortSignal,
   ): Promise<OvmJob> {
-    return parseJob(await this.request(method, path, query, body, signal), `reply to ${method} ${path}`);
+    throwIfAborted(signal);
+    // Once sent, the write is not cut off by the signal: the Manager may already have made its job, and only the
+    // reply names the job to abort. A cancel that came meanwhile aborts that job here.
+    const job = parseJob(await this.request(method, path, query, body), `reply to ${method} ${path}`);
+    if (signal?.aborted) {
+      await this.abortJob(job);
+      throw new CancelledError();
+    }
+    return job;
   }
 
   /** The Manager object (`GET /Manager` is a list of one). */

@@ -37,6 +37,8 @@ export interface JobFault {
 
 export class JobRunner {
   faults: JobFault[] = [];
+  /** Test hook: called with each job as it is created, before the write that made it is answered. */
+  onStart?: (job: JobObj) => void;
   private readonly aborts = new Set<string>();
   private seq = 0;
 
@@ -73,6 +75,7 @@ export class JobRunner {
       extraInfo: null,
     };
     this.store.put(job);
+    this.onStart?.(job);
     void this.run(job, plan);
     return job;
   }

@@ -192,8 +192,14 @@ describe("rawGet: a body read straight into the caller's buffers", function () {
     });
     const ac = new AbortController();
     const sink = collector();
+    // Cancelled once body bytes have arrived (a hook, not a delay: a timer could fire before any byte under load).
+    const commit = sink.commit.bind(sink);
+    sink.commit = (n: number) => {
+      const r = commit(n);
+      if (sink.commits === 1) ac.abort();
+      return r;
+    };
     const got = rawGet(srv.url + '/export', { signal: ac.signal }, () => sink);
-    setTimeout(() => ac.abort(), 100);
     await assert.rejects(got, CancelledError);
     await closed;
     assert.ok(sink.bytes().length > 0);
