@@ -1,5 +1,6 @@
 // `vmbackup vcb-restore <backup dir on the VCB host> [--catalog <edited local copy>] [-b prompt|overwrite|keep|abort]`:
-// vcbRestore; with --catalog the local file is validated, written as a copy on the VCB host and passed as -a.
+// vcbRestore; with --catalog the local file is validated, written as a copy on the VCB host (in a journalled staging
+// folder, removed after) and passed as -a.
 // `vmbackup vcb-restore --from-repository <backup> [--catalog FILE] [-b MODE]`: a VCB backup of the repository (its id
 // as `vmbackup catalog` shows it, or its folder) uploaded to a staging folder on the VCB host, then vcbRestore.
 import * as fs from 'node:fs';
@@ -46,13 +47,19 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
       );
       return 0;
     }
-    let catalog: string | undefined;
-    if (localCatalog !== undefined) {
-      const copy = await vcb.copyCatalog(dir);
-      await vcb.saveCatalogCopy(copy.path, localCatalog);
-      catalog = copy.path;
+    // The edited copy goes to a journalled staging folder on the VCB host (a killed run's is found by vcb-cleanup).
+    const copy =
+      localCatalog === undefined
+        ? undefined
+        : await vcb.copyCatalog(dir, vcbRepository(a, vmware.profile.name), ctx, path.basename(dir));
+    const catalog = copy?.path;
+    let r: { output: string };
+    try {
+      if (copy) await vcb.saveCatalogCopy(copy.path, localCatalog!);
+      r = await vcb.restore(dir, { mode, catalog, answer: terminalAnswer }, ctx);
+    } finally {
+      if (copy) await vcb.discardCatalogCopy(copy, ctx);
     }
-    const r = await vcb.restore(dir, { mode, catalog, answer: terminalAnswer }, ctx);
     out(
       { dir, catalog, mode, output: r.output },
       `\nvcbRestore -s ${dir}${catalog ? ` -a ${catalog}` : ''} -b ${mode}: done`,

@@ -1,35 +1,36 @@
 // Restore with VCB from the Repository…: a VCB backup this product pulled into the repository (manifest platform
 // `vcb`, vcbMounter -t fullvm files with their sha256) goes back through a VCB host of the connection it came from:
 // VcbProvider.restoreFromRepository uploads it to a journalled staging folder (each file's sha256 checked on the
-// host), runs vcbRestore -s (guide P.65–68) with the -b choice, and removes the staging folder.
+// host), runs vcbRestore -s (guide P.65–68) with the -b choice, and removes the staging folder. To the original place,
+// or elsewhere through an edited copy of its catalog, as Restore with VCB… offers (vcbRestoreFlow.ts).
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
 import { CommandContext } from '../ui/commandContext';
 import { pickBackups } from '../ui/pickers';
-import { runJob } from '../ui/runJob';
-import { answerInDialog, pickRestoreMode, vcbJobSpec, vcbTarget } from '../ui/vcbTarget';
+import { restoreWithVcb } from '../ui/vcbRestoreFlow';
+import { vcbTarget } from '../ui/vcbTarget';
 import { isVcbRepositoryBackup } from '../views/backupsTree';
 import { BackupEntryNode, isNode } from '../views/nodes';
 
 export async function vcbRestoreBackup(
   ctx: CommandContext,
   node?: BackupEntryNode,
-): Promise<{ output: string; staging: string } | undefined> {
+): Promise<vscode.TextEditor | { output: string; staging?: string } | undefined> {
   const n =
     isNode(node, 'backup') && isVcbRepositoryBackup(node.entry)
       ? node
       : (await pickBackups(ctx, 'Restore with VCB from the repository', isVcbRepositoryBackup))[0];
   const entry = n.entry;
   const t = await vcbTarget(ctx, { connection: entry.manifest?.source.connection }, 'Restore through which VCB host?');
-  const provider = await t.open();
-  const mode = await pickRestoreMode();
   const vm = entry.vmName ?? entry.label;
-  return runJob(
-    ctx,
-    { ...vcbJobSpec(t, `Restore ${vm} (${entry.id}) with VCB`, 'vcb-restore', vm), refresh: ['infrastructure'] },
-    (jctx) =>
-      provider.restoreFromRepository(
-        entry,
-        { mode, repository: n.root, answer: (q) => answerInDialog(q, `vcbRestore on ${t.hostId}`) },
-        jctx,
-      ),
-  );
+  return restoreWithVcb(ctx, {
+    target: t,
+    label: `${vm} (${entry.id})`,
+    vmName: vm,
+    copyCatalog: (p, jctx) => {
+      if (!entry.catalogFile) throw new Error(`${entry.label}: the backup has no catalog`);
+      return p.catalogCopyOf(fs.readFileSync(entry.catalogFile, 'utf8'), n.root, jctx, vm);
+    },
+    restore: (p, opts, jctx) => p.restoreFromRepository(entry, { ...opts, repository: n.root }, jctx),
+  });
 }

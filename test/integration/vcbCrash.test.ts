@@ -115,6 +115,44 @@ describe('vcb-* jobs killed with SIGKILL: Clean Up or the next run removes their
     assert.deepEqual(await f.snapshotNames(VM), []);
   });
 
+  it('killed while vcb-restore --catalog holds its catalog copy on the VCB host: vcb-cleanup removes that copy, and no copy or folder it did not make', async () => {
+    const dir = path.join(f.lab.backups, 'for-catalog-copy');
+    await vmb(['vcb-backup', VM, '--to', dir]);
+    const edited = path.join(ws, 'catalog-edited');
+    fs.writeFileSync(edited, fs.readFileSync(path.join(dir, 'catalog'), 'utf8'));
+    const holdsCopy = (n: string) => {
+      try {
+        return fs.readdirSync(path.join(staging, n)).some((x) => x.startsWith('catalog-'));
+      } catch {
+        return false; // gone meanwhile
+      }
+    };
+    const run = cli(['vcb-restore', dir, '--catalog', edited, '-b', 'keep']);
+    const killed = await killWhen(run, () => stagedFolders().some(holdsCopy));
+    assert.ok(killed, `the CLI was killed with its catalog copy on the host (it ended: ${(await run.exited).stderr})`);
+    await toolsEnded();
+    const [left] = stagedFolders();
+    assert.ok(left && holdsCopy(left), 'the catalog copy is left by the kill, in its staging folder');
+    // What the user made by hand (the guide's `cp <dir>/catalog /tmp/catalog-vm37`), and a folder of the same prefix
+    // that no journal entry names: never removed.
+    const mine = path.join(staging, 'catalog-mine');
+    fs.writeFileSync(mine, fs.readFileSync(edited));
+    const notOurs = path.join(staging, `${STAGING_PREFIX}not-ours`);
+    fs.mkdirSync(notOurs);
+    fs.writeFileSync(path.join(notOurs, 'catalog-theirs'), 'x');
+    execFileSync('chown', ['-R', f.lab.peer.user, mine, notOurs]);
+
+    const { stdout: dry } = await vmb(['vcb-cleanup', '--dry-run']);
+    assert.match(dry, new RegExp(`^would delete: folder ${staging}/${left} on VCB host `, 'm'));
+    const { stdout } = await vmb(['vcb-cleanup']);
+    assert.match(stdout, new RegExp(`^deleted: folder ${staging}/${left} on VCB host `, 'm'));
+    assert.deepEqual(stagedFolders(), [`${STAGING_PREFIX}not-ours`], 'a folder no journal entry names stays');
+    assert.ok(fs.existsSync(path.join(notOurs, 'catalog-theirs')) && fs.existsSync(mine), "the user's copies stay");
+    assert.deepEqual(new Journal(repo).list().entries, [], 'the journal entry is completed');
+    fs.rmSync(notOurs, { recursive: true });
+    fs.rmSync(mine);
+  });
+
   it('killed mid-upload of vcb-restore --from-repository: the generic cleanup removes the staging folder; no VM changed', async () => {
     const [backup] = new BackupRepository(repo).list();
     const before = (await f.inventory()).vms.map((v) => `${v.id} ${v.name}`).sort();

@@ -12,6 +12,8 @@ import { JobContext } from '../../src/core/job';
 import { UnansweredPromptError } from '../../src/transport/ssh';
 import { VcbProvider, vcbVmRef } from '../../src/providers/vcb/vcbProvider';
 import { VcbToolError } from '../../src/providers/vcb/vcbRun';
+import { STAGING_PREFIX } from '../../src/providers/vcb/vcbStaging';
+import { Journal } from '../../src/core/journal';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
 
 const VM = 'DC0_H0_VM1';
@@ -23,8 +25,11 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
   let ds: string;
   let disk: Buffer;
   let backupDir: string;
+  /** The repository whose journal records the catalog copies. */
+  let repo: string;
 
   before(async () => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-restore-'));
     f = await startVcbFixture();
     ds = await f.dsDir();
     disk = randomBytes(150 * 1024 + 7);
@@ -36,6 +41,7 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
   after(async () => {
     await p?.close();
     await stopVcbFixture(f);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it('restores to the original place with -b overwrite: files written back, the VM registered again', async () => {
@@ -87,7 +93,7 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
 
   it("restores elsewhere through an edited catalog copy (the backup's catalog untouched)", async () => {
     const original = fs.readFileSync(path.join(backupDir, 'catalog'), 'utf8');
-    const copy = await p.copyCatalog(backupDir, VM);
+    const copy = await p.copyCatalog(backupDir, repo, testContext(), VM);
     assert.equal(copy.text, original);
     assert.deepEqual(
       copy.diagnostics.filter((d) => d.severity === 'error'),
@@ -108,6 +114,13 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
     assert.equal(vms.length, 2, 'the original and the copy restored elsewhere');
     assert.deepEqual(fs.readFileSync(path.join(ds, 'vm1-elsewhere', 'disk1.vmdk')), disk);
     assert.equal(fs.readFileSync(path.join(backupDir, 'catalog'), 'utf8'), original);
+    // The copy lives in a journalled staging folder of its own, which discardCatalogCopy removes.
+    assert.equal(path.dirname(path.dirname(copy.path)), f.host.stagingDir);
+    assert.ok(path.basename(path.dirname(copy.path)).startsWith(STAGING_PREFIX), copy.path);
+    assert.equal(new Journal(repo).list().entries.length, 1, 'the journal names the copy');
+    await p.discardCatalogCopy(copy, testContext());
+    assert.ok(!fs.existsSync(path.dirname(copy.path)), 'the staging folder of the copy is gone');
+    assert.deepEqual(new Journal(repo).list().entries, []);
   });
 
   it('gives live datastore, folder, resource pool and host names for catalog completion', async () => {

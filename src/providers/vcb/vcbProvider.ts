@@ -16,7 +16,15 @@ import { mountVm, VcbMount } from './vcbFileLevel';
 import { ChildJobs, findVms, GroupMember, resAll, snapAll } from './vcbGroup';
 import { VcbHostSession, VcbSecrets } from './vcbHostSession';
 import { FoundVm, VcbConfigFile, VcbDestination, VcbVmRef } from './vcbRecords';
-import { CatalogCopy, copyCatalog, restoreVm, saveCatalogCopy, VcbRestoreOptions } from './vcbRestore';
+import {
+  CatalogCopy,
+  discardCatalogCopy,
+  makeCatalogCopy,
+  readHostCatalog,
+  restoreVm,
+  saveCatalogCopy,
+  VcbRestoreOptions,
+} from './vcbRestore';
 import { restoreFromRepository, VcbRepositoryRestoreOptions } from './vcbRepositoryRestore';
 import { CatalogEntry } from '../../core/repository';
 import { Journal } from '../../core/journal';
@@ -85,9 +93,22 @@ export class VcbProvider {
     return backupFullVm(this.session, vm, dest, ctx);
   }
 
-  /** A copy of a backup's catalog to edit (the guide's `cp <dir>/catalog /tmp/catalog-vm`). */
-  copyCatalog(backupDir: string, vmName?: string): Promise<CatalogCopy> {
-    return copyCatalog(this.session, backupDir, vmName);
+  /**
+   * A copy of the catalog of the backup folder `backupDir` on the VCB host, to edit (the guide's
+   * `cp <dir>/catalog /tmp/catalog-vm37`), made in a staging folder that `repository`'s journal names (makeCatalogCopy).
+   */
+  async copyCatalog(backupDir: string, repository: string, ctx: JobContext, vmName?: string): Promise<CatalogCopy> {
+    return makeCatalogCopy(this.session, await readHostCatalog(this.session, backupDir), repository, ctx, vmName);
+  }
+
+  /** A copy on the VCB host of a catalog's text (a repository backup's catalog), journalled as copyCatalog's. */
+  catalogCopyOf(text: string, repository: string, ctx: JobContext, vmName?: string): Promise<CatalogCopy> {
+    return makeCatalogCopy(this.session, text, repository, ctx, vmName);
+  }
+
+  /** Removes a catalog copy (its staging folder) and completes its journal entry. */
+  discardCatalogCopy(copy: CatalogCopy, ctx: JobContext): Promise<void> {
+    return discardCatalogCopy(this.session, copy, ctx);
   }
 
   /** Writes an edited catalog copy after validating it (errors refuse). */
