@@ -34,6 +34,34 @@ export interface Check {
   detail?: string;
 }
 
+/** The checks of a UI script, and how one is run. */
+export interface CheckRunner {
+  checks: Check[];
+  /** The page a failed check's screenshot is taken of (set once the script opened it). */
+  page?: Page;
+  /** Runs one check: passed, or failed with the first line of its error and a screenshot `<prefix>failed-<n>.png`. */
+  check(name: string, fn: () => Promise<void>): Promise<void>;
+}
+
+/** One runner for the UI scripts (uiScript with uiVcenter and uiOvm, uiVcb): a failure never stops the next check. */
+export function checkRunner(shots: string, prefix: string): CheckRunner {
+  const runner: CheckRunner = {
+    checks: [],
+    async check(name, fn) {
+      try {
+        await fn();
+        runner.checks.push({ name, ok: true });
+      } catch (e) {
+        runner.checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
+        await runner.page
+          ?.screenshot({ path: path.join(shots, `${prefix}failed-${runner.checks.length}.png`) })
+          .catch(() => undefined);
+      }
+    },
+  };
+  return runner;
+}
+
 export const pane = (page: Page, title: string) =>
   page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
 export const row = (scope: Page, text: string) => scope.locator('.monaco-list-row', { hasText: text }).first();

@@ -3,13 +3,13 @@
 // runbook in its terminal to the end. The Manager is test/e2e/ovmLab.ts (REST lab, repositories and Manager host on sshd).
 import * as path from 'node:path';
 import { Page } from './browser';
-import { clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
+import { CheckRunner, clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import { E2eOvmLab } from './ovmLab';
 import { listRunbookStates } from '../../src/core/runbook';
 
 export async function ovmChecks(o: {
   page: Page;
-  check: (name: string, fn: () => Promise<void>) => Promise<void>;
+  check: CheckRunner['check'];
   workspace: string;
   shots: string;
   ovm: E2eOvmLab;

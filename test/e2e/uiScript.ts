@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
-import { Check, addConnectionCollapsed, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { Check, addConnectionCollapsed, checkRunner, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
@@ -22,16 +22,8 @@ export async function uiScript(
   vc: VcsimLab,
   ovm: E2eOvmLab,
 ): Promise<{ checks: Check[] }> {
-  const checks: Check[] = [];
-  const check = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-      checks.push({ name, ok: true });
-    } catch (e) {
-      checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
-      await page?.screenshot({ path: path.join(shots, `failed-${checks.length}.png`) }).catch(() => undefined);
-    }
-  };
+  const runner = checkRunner(shots, '');
+  const { checks, check } = runner;
   const vms = [...lab.store.table('VM').values()].filter(
     (v) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain,
   );
@@ -42,6 +34,7 @@ export async function uiScript(
   let page: Page;
   try {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    runner.page = page;
     await page.goto(workbenchUrl(cs, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 

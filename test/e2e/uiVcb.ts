@@ -3,24 +3,12 @@
 // succeeded), and Restore with VCB elsewhere — the catalog copy in the editor with the live datastore names in its
 // completion. Screenshots vcb-*.png.
 import * as path from 'node:path';
-import { Page } from './browser';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { launchBrowser } from './browser';
-import { Check, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import { Check, checkRunner, clickMenu, expand, filesBelow, pane, row, until } from './uiHelpers';
 import { VCSIM_LAB_DATASTORES as DS, VCSIM_LAB_VMS as VMS } from '../peers/vcsim/vcsimLab';
 import { VCENTER_CONNECTION as VC } from '../../src/cli/labVerb';
 import { E2eVcbInfo } from './vcbE2eLab';
-
-/** Polls `fn` until it returns a value (readiness only, never a duration check). */
-async function until<T>(page: Page, what: string, fn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(300);
-  }
-}
 
 export async function uiVcb(
   cs: CodeServer,
@@ -30,21 +18,12 @@ export async function uiVcb(
   /** A backup folder on the VCB host the extension tests made (vcbMounter -t fullvm). */
   backupDir: string,
 ): Promise<{ checks: Check[] }> {
-  const checks: Check[] = [];
+  const runner = checkRunner(shots, 'vcb-');
+  const { checks, check } = runner;
   const browser = await launchBrowser();
-  let page: Page | undefined;
-  const check = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-      checks.push({ name, ok: true });
-    } catch (e) {
-      checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0] });
-      await page?.screenshot({ path: path.join(shots, `vcb-failed-${checks.length}.png`) }).catch(() => undefined);
-    }
-  };
   try {
     const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page = p;
+    runner.page = p;
     const shot = (name: string) => p.screenshot({ path: path.join(shots, name) });
     const infra = () => pane(p, 'Infrastructure');
     const hostLabel = `${info.host}:${info.port}`;
@@ -80,11 +59,16 @@ export async function uiVcb(
           .first();
         await job.waitFor({ timeout: 60_000 });
         await shot('vcb-3-backup-in-jobs.png');
-        await until(p, 'the VCB backup to succeed', async () => {
-          const t = await job.innerText().catch(() => '');
-          if (/failed/.test(t)) throw new Error(`the job: ${t.replace(/\s+/g, ' ')}`);
-          return /succeeded/.test(t) ? true : undefined;
-        });
+        await until(
+          p,
+          'the VCB backup to succeed',
+          async () => {
+            const t = await job.innerText().catch(() => '');
+            if (/failed/.test(t)) throw new Error(`the job: ${t.replace(/\s+/g, ' ')}`);
+            return /succeeded/.test(t) ? true : undefined;
+          },
+          90_000,
+        );
         await shot('vcb-4-backup-succeeded.png');
         const files = filesBelow(path.join(workspace, 'backups', VMS.running));
         for (const want of ['manifest.json', 'catalog', `${VMS.running}.vmx`])

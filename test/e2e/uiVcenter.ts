@@ -3,7 +3,7 @@
 // VMware's simulator with the fixed inventory of test/peers/vcsim/vcsimLab.ts, connection "vcenter".
 import * as path from 'node:path';
 import { Page } from './browser';
-import { clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
+import { CheckRunner, clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import {
   VCSIM_LAB_DATASTORES as DS,
   VCSIM_LAB_SNAPSHOTS,
@@ -16,7 +16,7 @@ const RESTORED = 'ui-vc-restored';
 
 export async function vcenterChecks(o: {
   page: Page;
-  check: (name: string, fn: () => Promise<void>) => Promise<void>;
+  check: CheckRunner['check'];
   workspace: string;
   shots: string;
   vc: VcsimLab;

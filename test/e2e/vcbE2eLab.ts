@@ -24,6 +24,8 @@ export interface E2eVcbInfo {
   backups: string;
   /** Lab pacing: ms per MiB written by vcbMounter (the cancel test slows the next backup). */
   delayFile: string;
+  /** A host name the VCB host reaches by key-based scp (the same sshd): `scp://<user>@<scpHost>:<path>`. */
+  scpHost: string;
 }
 
 export const VCB_E2E_ENV = 'VMBACKUP_E2E_VCB';
@@ -54,6 +56,7 @@ export async function startE2eVcbLab(vcsimUrl: string, password: string): Promis
       stagingDir,
       backups: lab.backups,
       delayFile: path.join(files, 'delay-ms'),
+      scpHost: lab.scpHost,
     },
   };
 }

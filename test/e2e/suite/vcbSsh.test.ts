@@ -1,9 +1,11 @@
 // VMware Consolidated Backup from VS Code, against the VCB lab (a real OpenSSH server with the guide's tools as stubs
 // acting on vcsim; run.ts starts it and hands it over in VMBACKUP_E2E_VCB): Add VCB Host with the SSH host key pinned
 // after a modal, a changed key refused, backuptools.conf opened, edited and saved over SFTP (mode kept, diagnostics),
-// a backup pulled into the repository, a cancelled backup leaving nothing, a restore with the -b prompt answered in a
-// modal, a restore elsewhere through a catalog copy with live completion, and file-level browsing through the
-// vmbackup-vcb: file system, then Unmount.
+// a backup pulled into the repository and one sent to another host by scp://, a cancelled backup leaving nothing, a
+// restore with the -b prompt answered in a modal, restores elsewhere through a catalog copy with live completion (of a
+// backup on the VCB host and of one in the repository), file-level browsing through the vmbackup-vcb: file system
+// then Unmount, Find VMs (VCB)…, Clean Up VCB… (VCB's own snapshot only), and Back Up / Restore Group with VCB… with
+// one child job per VM in the Jobs view.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,14 +17,20 @@ import { VCENTER_CONNECTION as VC } from '../../../src/cli/labVerb';
 import { VcbHostProfile } from '../../../src/core/model';
 import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
 import { flattenSnapshots } from '../../../src/providers/vmware/vmwareRecords';
+import { createSnapshot, removeSnapshot } from '../../../src/providers/vmware/vmwareSnapshots';
+import type { CleanupItem } from '../../../src/core/cleanupReport';
+import type { FoundVm } from '../../../src/providers/vcb/vcbRecords';
+import type { GroupMember } from '../../../src/providers/vcb/vcbGroup';
+import { STAGING_PREFIX } from '../../../src/providers/vcb/vcbStaging';
 import type { VmwareProvider } from '../../../src/providers/vmware/vmwareProvider';
-import type { BackupEntryNode, InfraNode, VmNode } from '../../../src/views/nodes';
+import type { BackupEntryNode, FinishedJobNode, InfraNode, JobNode, VmNode } from '../../../src/views/nodes';
 import type {
   VcbConfigNode,
   VcbErrorNode,
   VcbHostNode,
   VcbMountEntryNode,
   VcbMountNode,
+  VcbSnapshotNode,
 } from '../../../src/views/vcbNodeTypes';
 import { hasToken } from '../../../src/views/contextTokens';
 import type { OpenMount } from '../../../src/ui/vcbSessions';
@@ -62,6 +70,28 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     const hosts = api.connections.get(VC)!.vcbHosts!;
     api.connections.setVcbHosts(VC, [{ ...hosts[0], ...over }]);
   };
+  /** The latest finished job of a kind, and its child jobs as the Jobs view shows them under it. */
+  const jobWithChildren = (kind: string) => {
+    const record = api.jobs.finished.find((r) => r.kind === kind);
+    assert.ok(record, `a finished ${kind} job`);
+    const node: FinishedJobNode = { kind: 'record', key: `job:${record.id}`, record };
+    const top = api.trees.jobs.getChildren();
+    assert.ok(
+      top.some((n) => n.kind === 'record' && n.record.id === record.id),
+      'the group job is at the top of the Jobs view',
+    );
+    const kids = api.trees.jobs
+      .getChildren(node)
+      .filter((n): n is FinishedJobNode => n.kind === 'record')
+      .map((n) => n.record);
+    assert.ok(
+      !top.some((n: JobNode) => n.kind === 'record' && kids.some((k) => k.id === n.record.id)),
+      'its children are not at the top',
+    );
+    return { record, kids };
+  };
+  /** The staging folders on the VCB host (journalled: vmbackup-stage-<marker>). */
+  const stagingFolders = () => fs.readdirSync(info.stagingDir).filter((n) => n.startsWith(STAGING_PREFIX));
   const snapshotsOf = async (vmName: string) =>
     flattenSnapshots((await readInventory(await vim())).vms.find((v) => v.name === vmName)!.snapshots).map(
       (s) => s.name,
@@ -158,6 +188,24 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     assert.equal(job?.state, 'succeeded');
   });
 
+  it('Back Up with VCB… to another host (scp://): vcbMounter sends the export there; no VCB snapshot is left', async () => {
+    const dir = path.join(info.backups, 'off-scp');
+    answer({
+      pick: [(items) => items.find((i) => i.label === 'To another host (scp://)')],
+      input: [`scp://${info.user}@${info.scpHost}:${dir}`],
+    });
+    const r = (await vscode.commands.executeCommand('vmbackup.vcbBackUp', await vmNode(VMS.poweredOff))) as
+      { destination: { kind: string } } | undefined;
+    assert.ok(r, `the backup ran ${errorsShown()}`);
+    assert.equal(r.destination.kind, 'scp');
+    const names = fs.readdirSync(dir);
+    assert.ok(names.includes('catalog') && names.some((n) => n.endsWith('.vmx')), `arrived by scp: ${names.join(' ')}`);
+    assert.deepEqual(await snapshotsOf(VMS.poweredOff), []);
+    assert.deepEqual(fs.readdirSync(info.stagingDir), [], 'nothing left in TEMPDIR or staging');
+    assert.equal(api.jobs.finished[0]?.kind, 'vcb-backup');
+    assert.equal(api.jobs.finished[0]?.state, 'succeeded');
+  });
+
   it('Restore with VCB from the Repository… (Backups view): staged on the VCB host, vcbRestore asks in a modal, the staging folder is gone', async () => {
     const repo = api.connections.repositoryFor(VC)!;
     const entry = api.trees.backups.catalog(repo).find((e) => e.manifest?.platform === 'vcb');
@@ -167,7 +215,10 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     assert.ok(hasToken(tokens, 'canVcbRestoreBackup'), tokens);
     assert.ok(!hasToken(tokens, 'canRestore'), `not the platform's own restore: ${tokens}`);
     answer({
-      pick: [(items) => items.find((i) => i.label === 'prompt')],
+      pick: [
+        (items) => items.find((i) => i.label === 'To the original place'),
+        (items) => items.find((i) => i.label === 'prompt'),
+      ],
       confirm: [(_m, items) => items.find((i) => /^n/i.test(i))],
     });
     const r = (await vscode.commands.executeCommand('vmbackup.vcbRestoreBackup', node)) as
@@ -271,12 +322,16 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     }
     const edited = doc.getText().replace(/\[LocalDS_0\]/g, '[LocalDS_1]');
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), edited));
+    assert.ok(await doc.save(), `saved ${errorsShown()}`);
+    const [copyFolder] = stagingFolders();
+    assert.ok(copyFolder, 'the copy is in a journalled staging folder');
+    const copies = fs.readdirSync(path.join(info.stagingDir, copyFolder)).filter((n) => n.startsWith('catalog-'));
+    assert.equal(copies.length, 1);
+    assert.equal(fs.readFileSync(path.join(info.stagingDir, copyFolder, copies[0]), 'utf8'), edited, 'the saved copy');
     answer({ pick: [(items) => items.find((i) => i.label === 'abort')] });
     const r = await vscode.commands.executeCommand('vmbackup.vcbRunCatalogRestore', doc.uri);
-    assert.ok(r, 'the restore ran');
-    const copies = fs.readdirSync(info.stagingDir).filter((n) => n.startsWith('catalog-'));
-    assert.equal(copies.length, 1);
-    assert.equal(fs.readFileSync(path.join(info.stagingDir, copies[0]), 'utf8'), edited, 'the saved copy');
+    assert.ok(r, `the restore ran ${errorsShown()}`);
+    assert.deepEqual(fs.readdirSync(info.stagingDir), [], 'the copy is removed after the restore');
     assert.equal(
       fs.readFileSync(path.join(dir, 'catalog'), 'utf8').includes('[LocalDS_1]'),
       false,
@@ -288,6 +343,45 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
       inv.vms.some((v) => v.name === VMS.poweredOff && v.datastoreIds.includes(ds1.id)),
       'the VM is registered on LocalDS_1',
     );
+  });
+
+  it('Restore with VCB from the Repository… elsewhere: a catalog copy on the VCB host, edited with live names, then restoreFromRepository with it', async () => {
+    const repo = api.connections.repositoryFor(VC)!;
+    const entry = api.trees.backups.catalog(repo).find((e) => e.manifest?.platform === 'vcb');
+    assert.ok(entry, 'the VCB backup in the Backups view');
+    const node: BackupEntryNode = { kind: 'backup', key: `e2e:${entry.id}`, root: repo, entry, connections: [] };
+    answer({ pick: [(items) => items.find((i) => i.label.startsWith('Elsewhere'))] });
+    const editor = (await vscode.commands.executeCommand('vmbackup.vcbRestoreBackup', node)) as vscode.TextEditor;
+    assert.ok(editor?.document, `a catalog copy is open ${errorsShown()}`);
+    const doc = editor.document;
+    assert.equal(doc.uri.scheme, 'vmbackup-vcb');
+    assert.equal(doc.languageId, 'vcb-catalog');
+    assert.equal(doc.getText(), fs.readFileSync(entry.catalogFile!, 'utf8'), "a copy of the backup's catalog");
+    assert.equal(stagingFolders().length, 1, 'the copy is in a journalled staging folder on the VCB host');
+    const line = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('config.vmx'))!;
+    const list = (await vscode.commands.executeCommand(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      new vscode.Position(line, doc.lineAt(line).text.indexOf('=') + 1),
+    )) as vscode.CompletionList;
+    assert.ok(
+      list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).includes('[LocalDS_1]')),
+      'live datastores offered',
+    );
+    // Into a folder of its own on LocalDS_1 (the restore above put the VM at LocalDS_1's default place).
+    const edited = doc.getText().replace(/\[LocalDS_0\] /g, '[LocalDS_1] from-repo-');
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), edited));
+    answer({ pick: [(items) => items.find((i) => i.label === 'abort')] });
+    const r = (await vscode.commands.executeCommand('vmbackup.vcbRunCatalogRestore', doc.uri)) as
+      { output: string; staging: string } | undefined;
+    assert.ok(r?.staging, `restored from the repository ${errorsShown()}`);
+    const inv = await readInventory(await vim());
+    const ds1 = inv.datastores.find((d) => d.name === 'LocalDS_1')!.url!.replace(/^ds:\/\//, '');
+    const vmx = path.join(ds1, `from-repo-${VMS.poweredOff}`, `${VMS.poweredOff}.vmx`);
+    assert.ok(fs.existsSync(vmx), `the VM's files are where the edited copy says: ${vmx}`);
+    assert.deepEqual(fs.readdirSync(info.stagingDir), [], 'the upload and the catalog copy are removed');
+    assert.equal(api.jobs.finished[0]?.kind, 'vcb-restore');
+    assert.equal(api.jobs.finished[0]?.state, 'succeeded');
   });
 
   it('file level: the mount is browsed read-only through vmbackup-vcb:, then Unmount removes it', async () => {
@@ -338,6 +432,100 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
         .some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === file.toString()),
       'its editor is closed',
     );
+  });
+
+  it('Find VMs (VCB)…: vcbVmName -s lists the VMs of a specifier, offered in a quick pick', async () => {
+    const offered: string[] = [];
+    answer({
+      input: ['powerstate:off'],
+      pick: [
+        (items) => {
+          offered.push(...items.map((i) => i.label));
+          return undefined;
+        },
+      ],
+    });
+    const found = (await vscode.commands.executeCommand('vmbackup.vcbFindVms', await hostNode())) as
+      FoundVm[] | undefined;
+    assert.ok(found, `vcbVmName ran ${errorsShown()}`);
+    const off = (await readInventory(await vim())).vms.filter((v) => v.powerState === 'poweredOff' && !v.template);
+    assert.deepEqual(found.map((v) => v.name).sort(), off.map((v) => v.name).sort());
+    assert.deepEqual(found.map((v) => v.moref).sort(), off.map((v) => v.id).sort(), 'as vSphere names them');
+    await waitFor(() => offered.length > 0, 'the quick pick');
+    assert.deepEqual(offered.sort(), found.map((v) => v.name).sort());
+  });
+
+  it("Clean Up VCB…: vcbCleanup -y and VCB's own _VCB-BACKUP_ snapshot removed after a modal; a user's snapshot kept", async () => {
+    const vmName = VMS.clusterOff;
+    const vmId = (await readInventory(await vim())).vms.find((v) => v.name === vmName)!.id;
+    const opts = { memory: false, quiesce: false };
+    const user = await createSnapshot(await vim(), vmId, { name: 'nightly', ...opts });
+    try {
+      await createSnapshot(await vim(), vmId, { name: '_VCB-BACKUP_', description: 'left by a killed job', ...opts });
+      const listed = (await hostChildren()).filter((k): k is VcbSnapshotNode => k.kind === 'vcbSnapshot');
+      assert.deepEqual(
+        listed.map((k) => `${k.vmName} ${k.name}`),
+        [`${vmName} _VCB-BACKUP_`],
+        "the tree lists VCB's snapshot only",
+      );
+      answer({ confirm: ['Clean Up'] });
+      const items = (await vscode.commands.executeCommand('vmbackup.vcbCleanUp', await hostNode())) as
+        CleanupItem[] | undefined;
+      assert.ok(items, `cleaned up ${errorsShown()}`);
+      const modal = shown.find((s) => s.modal);
+      assert.ok(modal?.detail?.includes('_VCB-BACKUP_'), `the modal lists the snapshot: ${modal?.detail}`);
+      assert.ok(!modal?.detail?.includes('nightly'), "the user's snapshot is not offered");
+      assert.ok(items.some((i) => i.action === 'deleted' && i.what.startsWith('vcbCleanup -y')));
+      assert.ok(items.some((i) => i.action === 'deleted' && i.what.includes('_VCB-BACKUP_')));
+      assert.deepEqual(await snapshotsOf(vmName), ['nightly'], "the user's snapshot is kept");
+      assert.ok((await hostChildren()).some((k) => k.kind === 'message' && /No VCB backup snapshots/.test(k.message)));
+    } finally {
+      await removeSnapshot(await vim(), user, { removeChildren: true });
+    }
+  });
+
+  it('Back Up Group with VCB… / Restore Group with VCB…: vcbSnapAll and vcbResAll, one child job per VM under the group job', async () => {
+    const before = (await readInventory(await vim())).vms.filter((v) => v.powerState === 'poweredOn' && !v.template);
+    const names = before.map((v) => v.name).sort();
+    const dest = path.join(info.backups, 'group-on');
+    answer({ input: ['powerstate:on', dest] });
+    const members = (await vscode.commands.executeCommand('vmbackup.vcbBackUpGroup', await hostNode())) as
+      GroupMember[] | undefined;
+    assert.ok(members, `vcbSnapAll ran ${errorsShown()}`);
+    assert.deepEqual(members.map((m) => m.name).sort(), names);
+    assert.ok(
+      members.every((m) => m.ok && m.dir && fs.existsSync(path.join(m.dir, 'catalog'))),
+      JSON.stringify(members),
+    );
+    const snap = jobWithChildren('vcb-snapall');
+    assert.equal(snap.record.state, 'succeeded');
+    assert.deepEqual(snap.kids.map((k) => k.context.vm).sort(), names, 'one child job per VM');
+    assert.ok(snap.kids.every((k) => k.kind === 'vcb-snapall-vm' && k.state === 'succeeded'));
+    for (const v of before)
+      assert.deepEqual(
+        (await snapshotsOf(v.name)).filter((n) => n.includes('VCB')),
+        [],
+      );
+
+    answer({ input: [dest], pick: [(items) => items.find((i) => i.label === 'overwrite')] });
+    const restored = (await vscode.commands.executeCommand('vmbackup.vcbRestoreGroup', await hostNode())) as
+      GroupMember[] | undefined;
+    assert.ok(restored, `vcbResAll ran ${errorsShown()}`);
+    assert.deepEqual(restored.map((m) => m.name).sort(), names);
+    assert.ok(
+      restored.every((m) => m.ok),
+      JSON.stringify(restored),
+    );
+    const res = jobWithChildren('vcb-resall');
+    assert.equal(res.record.state, 'succeeded');
+    assert.deepEqual(res.kids.map((k) => k.context.vm).sort(), names, 'one child job per VM');
+    assert.ok(res.kids.every((k) => k.kind === 'vcb-resall-vm' && k.state === 'succeeded'));
+    const after = (await readInventory(await vim())).vms;
+    for (const v of before)
+      assert.ok(
+        after.some((a) => a.name === v.name && a.id !== v.id) && !after.some((a) => a.id === v.id),
+        `${v.name} registered anew from its backup (overwrite)`,
+      );
   });
 });
 

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SshdPeer, startSshdPeer } from '../../peers/openssh/sshdPeer';
+import { goBuild } from '../../peers/vcsim/goBuild';
 
 /** The tools the guide documents for the service console (plus vcbUtil for catalog editing, P.67). */
 export const VCB_TOOLS = ['vcbMounter', 'vcbRestore', 'vcbVmName', 'vcbSnapAll', 'vcbResAll', 'vcbCleanup', 'vcbUtil'];
@@ -49,21 +50,9 @@ export interface VcbLab {
   stop(): Promise<void>;
 }
 
-let helperPath: string | undefined;
-
 /** Builds vimhelper once per process (build.sh: Debian govmomi, no network). */
 export function buildVimHelper(): string {
-  if (helperPath) return helperPath;
-  const root = repoRoot();
-  helperPath = execFileSync('bash', [path.join(root, 'test', 'lab', 'vcb', 'build.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 15 * 60_000,
-  })
-    .trim()
-    .split('\n')
-    .pop()!;
-  return helperPath;
+  return goBuild(path.join(repoRoot(), 'test', 'lab', 'vcb', 'build.sh'));
 }
 
 /** Installs the tools into an sshd peer (a new one unless given) and writes backuptools.conf. */

@@ -1,9 +1,10 @@
 // Starts and stops VMware's simulator (the launcher in this folder, built by build.sh) for tests, on loopback with an
 // ephemeral port. A machine where it cannot be built fails the tests that need it: they never skip.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { goBuild } from './goBuild';
 
 /** Inventory size, as the launcher's flags (see main.go): VMs are per resource pool — each cluster's root pool and each standalone host's. */
 export interface VcsimInventory {
@@ -58,21 +59,9 @@ const DEFAULTS: Required<VcsimInventory> = {
   folder: 0,
   pg: 1,
 };
-let built: string | undefined;
-
 /** Builds the launcher once per process (a no-op when the binary is newer than its sources); returns its path. */
 export function buildVcsim(): string {
-  if (built) return built;
-  const script = path.join(repoRoot(), 'test', 'peers', 'vcsim', 'build.sh');
-  built = execFileSync('bash', [script], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 15 * 60_000,
-  })
-    .trim()
-    .split('\n')
-    .pop()!;
-  return built;
+  return goBuild(path.join(repoRoot(), 'test', 'peers', 'vcsim', 'build.sh'));
 }
 
 /**
