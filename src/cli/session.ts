@@ -2,13 +2,17 @@
 import * as readline from 'node:readline';
 import { loadConnections, passwordEnvName, passwordFromEnv } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
+import { expandProfileHome } from '../core/homePath';
 import { Provider } from '../core/provider';
 import { createProvider } from '../providers';
 import { JobContext } from '../core/job';
 import { Progress, formatProgress } from '../core/progress';
 import { printable } from './printable';
 
-/** The connection `name` (else the first) of the workspace's connections.yaml; nothing is contacted. */
+/**
+ * The connection `name` (else the first) of the workspace's connections.yaml, `~/` in its key files expanded to the
+ * home folder (expandProfileHome); nothing is contacted.
+ */
 export function connectionProfile(workspace: string, name?: string): ConnectionProfile {
   const { connections, errors } = loadConnections(workspace);
   if (errors.length) throw new Error(`.vmbackup/connections.yaml: ${errors.join('; ')}`);
@@ -19,7 +23,7 @@ export function connectionProfile(workspace: string, name?: string): ConnectionP
         ? `no connection named "${name}" in .vmbackup/connections.yaml`
         : 'no connection in .vmbackup/connections.yaml (run `vmbackup lab` or add one)',
     );
-  return profile;
+  return expandProfileHome(profile);
 }
 
 export async function openProvider(workspace: string, name?: string): Promise<Provider> {

@@ -2,7 +2,7 @@
 // connection, opened on first use with the connection's vCenter client, and the file-level mounts made from them
 // (unmounted by Unmount, and all of them when the extension is deactivated).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { expandHome } from '../core/homePath';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CancelledError, UntrustedCertificateError } from '../core/errors';
@@ -179,7 +179,7 @@ export class VcbSessions implements vscode.Disposable {
     const transport = vscode.workspace.getConfiguration('vmbackup').get<string>('vcb.transport') || host.transport;
     const secrets: VcbSecrets = { vcenterPassword: await this.connections.password(profile) };
     if (host.privateKeyFile)
-      secrets.sshPrivateKey = fs.readFileSync(host.privateKeyFile.replace(/^~(?=\/)/, os.homedir()));
+      secrets.sshPrivateKey = fs.readFileSync(expandHome(host.privateKeyFile));
     else secrets.sshPassword = await this.sshPassword(connection, host);
     const opened = { ...host, transport: transport as VcbHostProfile['transport'], privateKeyFile: undefined };
     this.log.info(`connecting to VCB host ${hostId} of "${connection}" as ${host.username}`);
