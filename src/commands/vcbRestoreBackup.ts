@@ -3,7 +3,6 @@
 // VcbProvider.restoreFromRepository uploads it to a journalled staging folder (each file's sha256 checked on the
 // host), runs vcbRestore -s (guide P.65–68) with the -b choice, and removes the staging folder. To the original place,
 // or elsewhere through an edited copy of its catalog, as Restore with VCB… offers (vcbRestoreFlow.ts).
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CommandContext } from '../ui/commandContext';
 import { pickBackups } from '../ui/pickers';
@@ -27,10 +26,7 @@ export async function vcbRestoreBackup(
     target: t,
     label: `${vm} (${entry.id})`,
     vmName: vm,
-    copyCatalog: (p, jctx) => {
-      if (!entry.catalogFile) throw new Error(`${entry.label}: the backup has no catalog`);
-      return p.catalogCopyOf(fs.readFileSync(entry.catalogFile, 'utf8'), n.root, jctx, vm);
-    },
+    copyCatalog: (p, jctx) => p.copyRepositoryCatalog(entry, n.root, jctx),
     restore: (p, opts, jctx) => p.restoreFromRepository(entry, { ...opts, repository: n.root }, jctx),
   });
 }

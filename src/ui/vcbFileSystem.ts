@@ -20,6 +20,11 @@ export function vcbUri(t: VcbUriTarget): vscode.Uri {
   return vscode.Uri.from({ scheme: VCB_SCHEME, path: vcbUriPath(t) });
 }
 
+/** A stat of this file system: no times (SFTP's are not shown), `size` bytes, read-only or not. */
+function statOf(type: vscode.FileType, size: number, readonly: boolean): vscode.FileStat {
+  return { type, ctime: 0, mtime: 0, size, ...(readonly ? { permissions: vscode.FilePermission.Readonly } : {}) };
+}
+
 export class VcbFileSystem implements vscode.FileSystemProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
@@ -46,47 +51,23 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     if (t.kind === 'mount') {
       const m = this.mount(t);
       const rel = t.rel ?? '';
-      if (!rel)
-        return {
-          type: vscode.FileType.Directory,
-          ctime: 0,
-          mtime: 0,
-          size: 0,
-          permissions: vscode.FilePermission.Readonly,
-        };
+      if (!rel) return statOf(vscode.FileType.Directory, 0, true);
       const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
       const name = rel.slice(rel.lastIndexOf('/') + 1);
       const entry = (await m.mount.list(parent)).find((e) => e.name === name);
       if (!entry) throw vscode.FileSystemError.FileNotFound(uri);
-      return {
-        type: entry.isDirectory ? vscode.FileType.Directory : vscode.FileType.File,
-        ctime: 0,
-        mtime: 0,
-        size: entry.size,
-        permissions: vscode.FilePermission.Readonly,
-      };
+      return statOf(entry.isDirectory ? vscode.FileType.Directory : vscode.FileType.File, entry.size, true);
     }
     // VS Code also stats the folders above a file it saves: those (and only those) answer as folders.
     const p = await this.sessions.provider(t.connection, t.hostId);
     const file = t.kind === 'conf' ? p.config.path : t.remotePath!;
     if (file !== t.remotePath) {
       if (!file.startsWith(t.remotePath!.replace(/\/+$/, '') + '/')) throw vscode.FileSystemError.FileNotFound(uri);
-      return {
-        type: vscode.FileType.Directory,
-        ctime: 0,
-        mtime: 0,
-        size: 0,
-        permissions: vscode.FilePermission.Readonly,
-      };
+      return statOf(vscode.FileType.Directory, 0, true);
     }
     const st = await p.session.ssh.sftp((f) => f.stat(file));
     if (!st) throw vscode.FileSystemError.FileNotFound(uri);
-    return {
-      type: st.isDirectory ? vscode.FileType.Directory : vscode.FileType.File,
-      ctime: 0,
-      mtime: 0,
-      size: st.size,
-    };
+    return statOf(st.isDirectory ? vscode.FileType.Directory : vscode.FileType.File, st.size, false);
   }
 
   async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {

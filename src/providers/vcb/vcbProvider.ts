@@ -25,7 +25,7 @@ import {
   saveCatalogCopy,
   VcbRestoreOptions,
 } from './vcbRestore';
-import { restoreFromRepository, VcbRepositoryRestoreOptions } from './vcbRepositoryRestore';
+import { repositoryCatalogText, restoreFromRepository, VcbRepositoryRestoreOptions } from './vcbRepositoryRestore';
 import { CatalogEntry } from '../../core/repository';
 import { Journal } from '../../core/journal';
 import { cleanupVcbJournal } from './vcbStaging';
@@ -101,9 +101,13 @@ export class VcbProvider {
     return makeCatalogCopy(this.session, await readHostCatalog(this.session, backupDir), repository, ctx, vmName);
   }
 
-  /** A copy on the VCB host of a catalog's text (a repository backup's catalog), journalled as copyCatalog's. */
-  catalogCopyOf(text: string, repository: string, ctx: JobContext, vmName?: string): Promise<CatalogCopy> {
-    return makeCatalogCopy(this.session, text, repository, ctx, vmName);
+  /**
+   * A copy on the VCB host of the catalog of a VCB backup in `repository` (one restoreFromRepository takes), journalled
+   * as copyCatalog's; pass its path as `catalog` to restoreFromRepository.
+   */
+  copyRepositoryCatalog(entry: CatalogEntry, repository: string, ctx: JobContext): Promise<CatalogCopy> {
+    const vm = entry.manifest?.source.vm?.name ?? entry.vmName ?? entry.label;
+    return makeCatalogCopy(this.session, repositoryCatalogText(entry), repository, ctx, vm);
   }
 
   /** Removes a catalog copy (its staging folder) and completes its journal entry. */

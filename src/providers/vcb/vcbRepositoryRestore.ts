@@ -66,6 +66,15 @@ function backupFiles(entry: CatalogEntry): Array<{ name: string; bytes: number; 
 }
 
 /**
+ * The text of the catalog of `entry` (a VCB backup of this tool: the `catalog` its manifest lists, size as recorded),
+ * for an edited copy. @throws Error as the restore does when the backup is not one to restore.
+ */
+export function repositoryCatalogText(entry: CatalogEntry): string {
+  const catalog = backupFiles(entry).find((f) => f.name === VCB_CATALOG)!;
+  return fs.readFileSync(catalog.local, 'utf8');
+}
+
+/**
  * Restores `entry` (platform `vcb`) through the VCB host: journalled staging folder, upload with per-file sha256 check on
  * the VCB host (remoteSha256), `vcbRestore -s <staging>/backup [-a <copy>] -b <mode>`, staging folder removed.
  * @throws Error naming connection, host and VM before anything is uploaded (not a VCB backup, files missing or not as

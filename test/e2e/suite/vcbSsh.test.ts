@@ -356,7 +356,7 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     const doc = editor.document;
     assert.equal(doc.uri.scheme, 'vmbackup-vcb');
     assert.equal(doc.languageId, 'vcb-catalog');
-    assert.equal(doc.getText(), fs.readFileSync(entry.catalogFile!, 'utf8'), "a copy of the backup's catalog");
+    assert.equal(doc.getText(), fs.readFileSync(path.join(entry.dir, 'catalog'), 'utf8'), "a copy of the backup's catalog");
     assert.equal(stagingFolders().length, 1, 'the copy is in a journalled staging folder on the VCB host');
     const line = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('config.vmx'))!;
     const list = (await vscode.commands.executeCommand(
