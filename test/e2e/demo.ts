@@ -1,6 +1,8 @@
 // npm run demo: the XAPI lab (an XCP-ng pool) and a vCenter (VMware's vcsim, test/peers/vcsim/vcsimLab.ts) side by side,
-// and a real VS Code (code-server) with the extension connected to both. Without a built vcsim the XCP-ng side is served
-// alone and the demo says how to get the vCenter.
+// and a real VS Code (code-server) with the extension connected to both. The vCenter has a VCB host (the VCB lab:
+// the guide's tools as stubs on a real OpenSSH server, acting on that vcsim; test/e2e/vcbE2eLab.ts), its SSH host key
+// pinned, so the tree shows it with its backuptools.conf. Without a built vcsim the XCP-ng side is served alone, and
+// without sshd or the lab's helper the vCenter has no VCB host; the demo says how to get them.
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +12,9 @@ import { passwordEnvName } from '../../src/core/connections';
 import { VCENTER_CONNECTION, VCENTER_DEFAULT_PASSWORD } from '../../src/cli/labVerb';
 import { repoRoot, startCodeServer, toolsDir, workbenchUrl } from './codeServer';
 import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
+import { loadConnections, saveConnections } from '../../src/core/connections';
+import { VcbLab } from '../lab/vcb/vcbLab';
+import { E2eVcbInfo, labHostSettings, startE2eVcbLab } from './vcbE2eLab';
 
 const PASSWORD = process.env.VMBACKUP_PASSWORD_LAB ?? 'lab-secret';
 const VC_PASSWORD = process.env[passwordEnvName(VCENTER_CONNECTION)] ?? VCENTER_DEFAULT_PASSWORD;
@@ -23,6 +28,39 @@ async function startVcenter(): Promise<VcsimLab | string> {
   } catch (e) {
     return `the vSphere simulator did not start: ${(e as Error).message.split('\n')[0]} (rebuild it: bash test/peers/vcsim/build.sh)`;
   }
+}
+
+/** The VCB lab on the demo's vCenter, or why there is none (printed; the rest goes on). */
+async function startVcb(vcenter: VcsimLab): Promise<{ lab: VcbLab; info: E2eVcbInfo } | string> {
+  try {
+    return await startE2eVcbLab(vcenter.sim.url, VC_PASSWORD);
+  } catch (e) {
+    return `the VCB lab did not start: ${(e as Error).message.split('\n')[0]} (it needs Debian openssh-server: test/peers/openssh/install.sh, and bash test/lab/vcb/build.sh)`;
+  }
+}
+
+/** Adds the VCB lab's host to the vCenter connection of the demo workspace, its SSH host key pinned. */
+function addVcbHost(workspace: string, info: E2eVcbInfo): void {
+  const { connections } = loadConnections(workspace);
+  saveConnections(
+    workspace,
+    connections.map((c) =>
+      c.name === VCENTER_CONNECTION
+        ? {
+            ...c,
+            vcbHosts: [
+              {
+                host: info.host,
+                port: info.port,
+                username: info.user,
+                hostKey: info.fingerprint,
+                ...labHostSettings(info),
+              },
+            ],
+          }
+        : c,
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -40,6 +78,9 @@ async function main(): Promise<void> {
   const vc = await startVcenter();
   const vcenter = typeof vc === 'string' ? undefined : vc;
   const workspace = writeLabWorkspace(path.join(repoRoot, '.lab', 'demo-workspace'), lab.url, vcenter?.sim);
+  const vcbStarted = vcenter ? await startVcb(vcenter) : undefined;
+  const vcb = typeof vcbStarted === 'object' ? vcbStarted : undefined;
+  if (vcb) addVcbHost(workspace, vcb.info);
   // The demo passes the passwords through the environment; the extension moves them into SecretStorage.
   const cs = await startCodeServer(
     labPasswordEnv(PASSWORD, vcenter ? VC_PASSWORD : undefined),
@@ -52,11 +93,18 @@ async function main(): Promise<void> {
         `certificate pinned by SHA-256 ${vcenter.sim.sha256})`,
     );
   else console.log(`\nNo vCenter in this demo: ${vc as string}\n`);
+  if (vcb)
+    console.log(
+      `VCB host of the vCenter (VCB lab, a real sshd): ${vcb.info.host}:${vcb.info.port} (user ${vcb.info.user}, ` +
+        `key ${vcb.info.keyFile}, host key ${vcb.info.fingerprint} pinned)`,
+    );
+  else if (typeof vcbStarted === 'string') console.log(`No VCB host in this demo: ${vcbStarted}`);
   console.log(`Workspace: ${workspace}`);
   console.log(`\nOpen VS Code: ${workbenchUrl(cs, workspace)}\n`);
   console.log('Ctrl-C stops the demo.');
   const stop = async () => {
     await cs.stop();
+    await vcb?.lab.stop();
     await vcenter?.close();
     await lab.close();
     process.exit(0);
