@@ -296,30 +296,19 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     assert.equal(doc.uri.scheme, 'vmbackup-vcb');
     assert.equal(doc.languageId, 'vcb-catalog');
     assert.equal(doc.getText(), fs.readFileSync(path.join(dir, 'catalog'), 'utf8'), 'a copy of the catalog');
-    const line = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('config.vmx'))!;
-    const at = new vscode.Position(line, doc.lineAt(line).text.indexOf('=') + 1);
-    const list = (await vscode.commands.executeCommand(
-      'vscode.executeCompletionItemProvider',
-      doc.uri,
-      at,
-    )) as vscode.CompletionList;
-    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    const labels = ((await completionsAfter(doc, 'config.vmx')) ?? []).map((i) =>
+      typeof i.label === 'string' ? i.label : i.label.label,
+    );
     assert.ok(
       labels.some((l) => l.includes('[LocalDS_1]')),
       `live datastores offered: ${labels.join(', ')}`,
     );
-    const poolLine = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('resourcepool'));
-    if (poolLine !== undefined) {
-      const pools = (await vscode.commands.executeCommand(
-        'vscode.executeCompletionItemProvider',
-        doc.uri,
-        new vscode.Position(poolLine, doc.lineAt(poolLine).text.indexOf('=') + 1),
-      )) as vscode.CompletionList;
+    const pools = await completionsAfter(doc, 'resourcepool');
+    if (pools)
       assert.ok(
-        pools.items.some((i) => i.detail === 'vcbUtil -c resourcepools'),
+        pools.some((i) => i.detail === 'vcbUtil -c resourcepools'),
         'resource pools from vcbUtil -c resourcepools',
       );
-    }
     const edited = doc.getText().replace(/\[LocalDS_0\]/g, '[LocalDS_1]');
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), edited));
     assert.ok(await doc.save(), `saved ${errorsShown()}`);
@@ -356,16 +345,16 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     const doc = editor.document;
     assert.equal(doc.uri.scheme, 'vmbackup-vcb');
     assert.equal(doc.languageId, 'vcb-catalog');
-    assert.equal(doc.getText(), fs.readFileSync(path.join(entry.dir, 'catalog'), 'utf8'), "a copy of the backup's catalog");
+    assert.equal(
+      doc.getText(),
+      fs.readFileSync(path.join(entry.dir, 'catalog'), 'utf8'),
+      "a copy of the backup's catalog",
+    );
     assert.equal(stagingFolders().length, 1, 'the copy is in a journalled staging folder on the VCB host');
-    const line = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('config.vmx'))!;
-    const list = (await vscode.commands.executeCommand(
-      'vscode.executeCompletionItemProvider',
-      doc.uri,
-      new vscode.Position(line, doc.lineAt(line).text.indexOf('=') + 1),
-    )) as vscode.CompletionList;
     assert.ok(
-      list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).includes('[LocalDS_1]')),
+      ((await completionsAfter(doc, 'config.vmx')) ?? []).some((i) =>
+        (typeof i.label === 'string' ? i.label : i.label.label).includes('[LocalDS_1]'),
+      ),
       'live datastores offered',
     );
     // Into a folder of its own on LocalDS_1 (the restore above put the VM at LocalDS_1's default place).
@@ -528,6 +517,18 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
       );
   });
 });
+
+/** The completion items for the value of the first catalog line starting with `key` (right after its `=`), if any. */
+async function completionsAfter(doc: vscode.TextDocument, key: string): Promise<vscode.CompletionItem[] | undefined> {
+  const line = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith(key));
+  if (line === undefined) return undefined;
+  const list = (await vscode.commands.executeCommand(
+    'vscode.executeCompletionItemProvider',
+    doc.uri,
+    new vscode.Position(line, doc.lineAt(line).text.indexOf('=') + 1),
+  )) as vscode.CompletionList;
+  return list.items;
+}
 
 function listRecursive(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
