@@ -178,8 +178,7 @@ export class VcbSessions implements vscode.Disposable {
     const vim = (vmware as unknown as { vim?: VimClient }).vim;
     const transport = vscode.workspace.getConfiguration('vmbackup').get<string>('vcb.transport') || host.transport;
     const secrets: VcbSecrets = { vcenterPassword: await this.connections.password(profile) };
-    if (host.privateKeyFile)
-      secrets.sshPrivateKey = fs.readFileSync(expandHome(host.privateKeyFile));
+    if (host.privateKeyFile) secrets.sshPrivateKey = fs.readFileSync(expandHome(host.privateKeyFile));
     else secrets.sshPassword = await this.sshPassword(connection, host);
     const opened = { ...host, transport: transport as VcbHostProfile['transport'], privateKeyFile: undefined };
     this.log.info(`connecting to VCB host ${hostId} of "${connection}" as ${host.username}`);
