@@ -127,12 +127,23 @@ export async function vcenterChecks(o: {
         return undefined;
       });
       await expand(backups, VMS.running);
-      // The entry is the row right after its VM's group.
+      // The entry is the row right after its VM's group, once the expanded group's children are drawn (a slow
+      // workbench shows the next group there first).
       const rows = backups.locator('.monaco-list-row');
-      const texts = await rows.allInnerTexts();
-      const group = texts.findIndex((t: string) => t.startsWith(VMS.running));
+      let texts: string[] = [];
+      const group = await until(
+        page,
+        `the entry under the ${VMS.running} group`,
+        async () => {
+          texts = await rows.allInnerTexts();
+          const i = texts.findIndex((t: string) => t.startsWith(VMS.running));
+          return i >= 0 && /vm · \d/.test(texts[i + 1] ?? '') ? i : undefined;
+        },
+        30_000,
+      ).catch(() => {
+        throw new Error(`the row after the group: ${texts[texts.findIndex((t) => t.startsWith(VMS.running)) + 1]}`);
+      });
       const entry = rows.nth(group + 1);
-      if (!/vm · \d/.test(await entry.innerText())) throw new Error(`the row after the group: ${texts[group + 1]}`);
       await entry.click({ button: 'right' });
       await clickMenu(page, 'Restore VM');
       const quick = page.locator('.quick-input-widget');
