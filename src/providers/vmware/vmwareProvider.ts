@@ -129,7 +129,8 @@ export class VmwareProvider implements Provider, LiveInventory {
   }
 
   async listStorage(): Promise<StorageInfo[]> {
-    return (await this.inventory()).datastores.map(toStorageInfo).sort((a, b) => a.name.localeCompare(b.name));
+    const inv = await this.inventory();
+    return inv.datastores.map((d) => toStorageInfo(d, inv.hosts)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listNetworks(): Promise<NetworkInfo[]> {

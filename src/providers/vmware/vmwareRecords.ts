@@ -107,6 +107,8 @@ export interface VsphereDatastore {
   accessible: boolean;
   multipleHostAccess: boolean;
   url?: string;
+  /** Datastore.host: the hosts that mount it (DatastoreHostMount.key), each HostSystem's moref. */
+  hostIds: string[];
 }
 export interface VsphereNetwork {
   id: string;
@@ -176,6 +178,7 @@ export const INVENTORY_SPECS: PropertySpec[] = [
       'summary.accessible',
       'summary.multipleHostAccess',
       'summary.url',
+      'host',
     ],
   },
   { type: 'Network', pathSet: ['name', 'parent'] },
@@ -275,6 +278,9 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
           accessible: optBool(p['summary.accessible'], 'summary.accessible') ?? false,
           multipleHostAccess: optBool(p['summary.multipleHostAccess'], 'summary.multipleHostAccess') ?? false,
           url: optString(p['summary.url'], 'summary.url'),
+          hostIds: asList(p.host).map(
+            (m) => asMoRef(asObject(m, 'DatastoreHostMount').key, 'DatastoreHostMount.key').value,
+          ),
         });
         break;
       case 'Network':
@@ -399,8 +405,17 @@ export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
     withMemory: s.state === 'poweredOn' || s.state === 'suspended',
   };
 }
-export function toStorageInfo(d: VsphereDatastore): StorageInfo {
+/**
+ * A datastore in the model. A local one — summary.multipleHostAccess false and mounted on exactly one host
+ * (Datastore.host, vSphere API reference: DatastoreSummary.multipleHostAccess "more than one host … can access it",
+ * DatastoreHostMount.key) — names that host (`hostId`, and `hostName` from `hosts`), as a Xen local SR does.
+ */
+export function toStorageInfo(d: VsphereDatastore, hosts: VsphereHost[] = []): StorageInfo {
+  const local = !d.multipleHostAccess && d.hostIds.length === 1 ? d.hostIds[0] : undefined;
+  const hostName = local ? hosts.find((h) => h.id === local)?.name : undefined;
   return {
+    ...(local ? { hostId: local } : {}),
+    ...(hostName ? { hostName } : {}),
     id: d.id,
     name: d.name,
     type: d.type,
