@@ -84,3 +84,52 @@ describe('vSphere live inventory: record cache on WaitForUpdatesEx (vcsim)', fun
     assert.equal(p.records.loads, loads + 1, 'one reload (the new watch’s first state)');
   });
 });
+
+describe('vSphere live inventory: the tree opening reads the inventory once (vcsim)', function () {
+  const fixture = vcsimSuite(this, { dc: 1, cluster: 1, clusterHost: 2, host: 1, vm: 2 });
+  let p: VmwareProvider | undefined;
+  let stop: (() => void) | undefined;
+  after(async () => {
+    stop?.();
+    await p?.disconnect();
+  });
+
+  it('starting the watch and then listing (as the tree does) reads once: the listing waits for the watch’s first state', async () => {
+    const provider = (p = newProvider(fixture().sim));
+    await provider.connect();
+    // A counting front on the client: every vim25 call the provider makes, by method.
+    const methods: string[] = [];
+    const vim = provider.vim as unknown as { call: (method: string, ...rest: unknown[]) => Promise<unknown> };
+    const call = vim.call.bind(vim);
+    vim.call = (method, ...rest) => {
+      methods.push(method);
+      return call(method, ...rest);
+    };
+    stop = provider.watch(() => undefined);
+    const top = await provider.listChildren();
+    assert.deepEqual(
+      top.map((i) => (i.type === 'container' ? i.name : '')),
+      ['DC0'],
+    );
+    const level = await provider.listChildren(top[0] as ContainerInfo);
+    assert.deepEqual(
+      level.map((i) => (i.type === 'container' ? `${i.kind} ${i.name}` : '')),
+      ['cluster DC0_C0', 'host DC0_H0'],
+    );
+    assert.equal((await provider.listVms()).length, 4);
+    assert.equal((await provider.listStorage()).length, 1);
+    assert.equal(methods.filter((m) => m === 'RetrievePropertiesEx').length, 0, `no RetrievePropertiesEx: ${methods}`);
+    assert.ok(methods.includes('WaitForUpdatesEx'));
+    assert.equal(provider.records.loads, 1, 'the inventory was read once (the watch’s first state)');
+  });
+
+  it('without a watch, a listing reads for itself (RetrievePropertiesEx)', async () => {
+    stop?.();
+    stop = undefined;
+    const provider = p!;
+    provider.records.invalidate();
+    const loads = provider.records.loads;
+    assert.equal((await provider.listVms()).length, 4);
+    assert.equal(provider.records.loads, loads + 1);
+  });
+});
