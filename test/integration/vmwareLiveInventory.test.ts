@@ -5,7 +5,9 @@ import { strict as assert } from 'node:assert';
 import { InventoryChange } from '../../src/core/inventoryEvents';
 import { ContainerInfo, InventoryItem } from '../../src/core/model';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
-import { createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { consolidateDisks, createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { vmIcon } from '../../src/views/icons';
+import { vmTooltipRows } from '../../src/views/vmTooltip';
 import { newProvider, vcsimSuite } from './vmwareFixture';
 
 async function until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
@@ -131,5 +133,47 @@ describe('vSphere live inventory: the tree opening reads the inventory once (vcs
     const loads = provider.records.loads;
     assert.equal((await provider.listVms()).length, 4);
     assert.equal(provider.records.loads, loads + 1);
+  });
+});
+
+describe('vSphere live inventory: a VM with a running task is busy (vcsim, a slow ConsolidateVMDisks_Task)', function () {
+  const fixture = vcsimSuite(this, { dc: 1, cluster: 0, host: 1, vm: 2, taskMs: 3_000 });
+  let p: VmwareProvider | undefined;
+  let stop: (() => void) | undefined;
+  after(async () => {
+    stop?.();
+    await p?.disconnect();
+  });
+
+  it('the task’s VM shows busy (spinning icon, the task’s name in the tooltip) while it runs, and idle after, through the watch', async () => {
+    const provider = (p = newProvider(fixture().sim));
+    await provider.connect();
+    const changes: InventoryChange[] = [];
+    stop = provider.watch((c) => changes.push(c));
+    const vm = (await provider.listVms()).find((v) => v.name === 'DC0_H0_VM0')!;
+    assert.equal(vm.operations, undefined, 'idle at first');
+    const loads = provider.records.loads;
+    // Another session starts the task (as the vSphere Client would); the provider learns of it through its watch.
+    const { client } = fixture();
+    const task = consolidateDisks(client, vm.id, { pollMs: 100 });
+    await until('the VM reported busy', () =>
+      changes.some((c) => c.vms.some((v) => v.id === vm.id && v.operations?.includes('ConsolidateVMDisks'))),
+    );
+    const busy = (await provider.listVms()).find((v) => v.id === vm.id)!;
+    assert.deepEqual(busy.operations, ['ConsolidateVMDisks']);
+    assert.deepEqual(vmIcon(busy), { id: 'sync~spin' });
+    assert.equal(
+      vmTooltipRows(busy, undefined, undefined).find((r) => r.label === 'Power')?.value,
+      'running · busy: ConsolidateVMDisks',
+    );
+    assert.ok(!(await provider.listVms()).find((v) => v.name === 'DC0_H0_VM1')!.operations, 'only that VM');
+    await task;
+    await until(
+      'the VM reported idle',
+      async () => !(await provider.listVms()).find((v) => v.id === vm.id)!.operations,
+    );
+    assert.ok(changes.some((c) => c.vms.some((v) => v.id === vm.id && !v.operations)));
+    assert.ok(!changes.some((c) => c.all), 'row repaints, not a reload');
+    assert.equal(provider.records.loads, loads, 'kept current by the watch: nothing read again');
   });
 });

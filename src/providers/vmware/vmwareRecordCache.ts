@@ -7,11 +7,11 @@ import { isCancel } from '../../core/errors';
 import { InventoryChange, InventoryListener } from '../../core/inventoryEvents';
 import { sleep } from '../../core/retry';
 import { VimClient } from './vimClient';
-import { ObjectContent, retrieveFromContainer } from './vimPropertyCollector';
+import { ExtraObjects, ObjectContent, recentTasksObjectSet, retrieveFromContainer } from './vimPropertyCollector';
 import { ObjectUpdate, UpdateInfo, watchContainer } from './vimUpdates';
 import { ObjectChange, vmwareInventoryChange } from './vmwareInventoryChange';
 import { INVENTORY_PAGE } from './vmwareInventory';
-import { INVENTORY_SPECS, VsphereInventory, toInventory } from './vmwareRecords';
+import { INVENTORY_SPECS, TASK_SPEC, VsphereInventory, toInventory } from './vmwareRecords';
 
 export interface VsphereRecordCacheOptions {
   /** Without a watch, how long one read serves later reads, ms (default 3,000: the tree's successive list calls). */
@@ -122,6 +122,7 @@ export class VsphereRecordCache {
       try {
         const read = await retrieveFromContainer(this.client, this.client.content.rootFolder, INVENTORY_SPECS, {
           maxObjects: INVENTORY_PAGE,
+          also: recentTasks(this.client),
         });
         const next = new Map(read.map((o) => [o.obj.value, o]));
         for (const id of touched) {
@@ -157,7 +158,7 @@ export class VsphereRecordCache {
             this.apply(updates, info);
             delay = base;
           },
-          { signal, maxWaitSeconds: this.opts.maxWaitSeconds },
+          { signal, maxWaitSeconds: this.opts.maxWaitSeconds, also: recentTasks(this.client) },
         );
         return; // resolves only once aborted
       } catch (err) {
@@ -237,6 +238,12 @@ export class VsphereRecordCache {
       }
     }
   }
+}
+
+/** The recent tasks (TASK_SPEC) read beside the inventory, when the server has a TaskManager: busy VMs. */
+function recentTasks(client: VimClient): ExtraObjects | undefined {
+  const tm = client.content.taskManager;
+  return tm ? { specs: [TASK_SPEC], objectSet: recentTasksObjectSet(tm) } : undefined;
 }
 
 /** An object's properties after an update: 'enter' gives them all; 'modify' changes the named paths of `held`. */

@@ -81,6 +81,8 @@ export interface VsphereVm {
   annotation?: string;
   snapshots: VsphereSnapshot[];
   currentSnapshotId?: string;
+  /** The tasks queued or running on the VM now (TASK_SPEC: TaskInfo.name without `_Task`); absent when none. */
+  operations?: string[];
 }
 /** One node of VirtualMachine.snapshot.rootSnapshotList, with its children. */
 export interface VsphereSnapshot {
@@ -184,6 +186,16 @@ export const INVENTORY_SPECS: PropertySpec[] = [
   { type: 'Network', pathSet: ['name', 'parent'] },
 ];
 export const VM_SPEC: PropertySpec = { type: 'VirtualMachine', pathSet: VM_PATHS };
+/**
+ * What the inventory reads of each recent task (TaskManager.recentTask, vimPropertyCollector.ts recentTasksObjectSet):
+ * TaskInfo.state (queued | running | success | error), name (the method, e.g. CreateSnapshot_Task), descriptionId
+ * (e.g. VirtualMachine.createSnapshot) and entity (the object it works on). A VM with a queued or running task is busy,
+ * as a Xen VM with `current_operations` (vSphere API reference: TaskInfo, TaskInfoState).
+ */
+export const TASK_SPEC: PropertySpec = {
+  type: 'Task',
+  pathSet: ['info.state', 'info.name', 'info.descriptionId', 'info.entity'],
+};
 
 /** Builds the inventory from the objects of INVENTORY_SPECS; each object's datacenter comes from its parent chain. */
 export function toInventory(objects: ObjectContent[]): VsphereInventory {
@@ -212,6 +224,7 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
     if (o.obj.type === 'ClusterComputeResource')
       for (const h of asList(o.props.host)) clusterOfHost.set(asMoRef(h, 'host').value, o.obj.value);
   const parentOf = (id: string) => optMoRef(byId.get(id)?.props.parent, 'parent')?.value;
+  const busy = runningTasks(objects);
   for (const o of objects) {
     const id = o.obj.value;
     const p = o.props;
@@ -264,9 +277,11 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
           ownerId: optMoRef(p.owner, 'owner')?.value,
         });
         break;
-      case 'VirtualMachine':
-        inv.vms.push(toVm(o, dc));
+      case 'VirtualMachine': {
+        const operations = busy.get(id);
+        inv.vms.push(operations ? { ...toVm(o, dc), operations } : toVm(o, dc));
         break;
+      }
       case 'Datastore':
         inv.datastores.push({
           id,
@@ -293,6 +308,23 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
     }
   }
   return inv;
+}
+
+/** The queued and running tasks (TASK_SPEC) by the moref of the entity they work on: their names, without `_Task`. */
+function runningTasks(objects: ObjectContent[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const o of objects) {
+    if (o.obj.type !== 'Task') continue;
+    const state = optString(o.props['info.state'], 'TaskInfo.state');
+    const entity = optMoRef(o.props['info.entity'], 'TaskInfo.entity');
+    if ((state !== 'running' && state !== 'queued') || !entity) continue;
+    const name =
+      optString(o.props['info.name'], 'TaskInfo.name')?.replace(/_Task$/, '') ||
+      optString(o.props['info.descriptionId'], 'TaskInfo.descriptionId') ||
+      'task';
+    out.set(entity.value, [...(out.get(entity.value) ?? []), name]);
+  }
+  return out;
 }
 
 /** A VirtualMachine's properties (VM_SPEC) as a record. */
@@ -390,6 +422,7 @@ export function toVmInfo(v: VsphereVm): VmInfo {
     toolsRunning: v.toolsRunningStatus === 'guestToolsRunning',
     consolidationNeeded: v.consolidationNeeded,
     ...(v.ipAddress ? { ipAddresses: [v.ipAddress] } : {}),
+    ...(v.operations?.length ? { operations: v.operations } : {}),
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
