@@ -57,7 +57,10 @@ export async function storageChildren(node: StorageGroupNode | StorageNode, prov
   }));
 }
 
-/** "type · 12.0 GiB free of 100 GiB · shared" (free space where the platform gives it; else "free space unknown"). */
+/**
+ * "type · 12.0 GiB free of 100 GiB · shared" or "… · local to <host>" (free space where the platform gives it; else
+ * "free space unknown"; a local storage's host where the platform names it).
+ */
 export function storageDescription(s: StorageInfo): string {
   const space =
     s.freeBytes !== undefined && s.capacityBytes !== undefined
@@ -65,7 +68,14 @@ export function storageDescription(s: StorageInfo): string {
       : s.freeBytes !== undefined
         ? `${formatBytes(s.freeBytes)} free`
         : 'free space unknown';
-  return [s.type, space, s.shared ? 'shared' : 'local', s.isDefault ? 'default' : ''].filter(Boolean).join(' · ');
+  return [
+    s.type,
+    space,
+    s.shared ? 'shared' : s.hostName ? `local to ${s.hostName}` : 'local',
+    s.isDefault ? 'default' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** "virtual disk · 20.0 GiB · used by web01, app02" / "ISO · 4.00 MiB · unused". */

@@ -5,7 +5,9 @@ import { strict as assert } from 'node:assert';
 import { InventoryChange } from '../../src/core/inventoryEvents';
 import { ContainerInfo, InventoryItem } from '../../src/core/model';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
-import { createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { consolidateDisks, createSnapshot, setPower } from '../../src/providers/vmware/vmwareSnapshots';
+import { vmIcon } from '../../src/views/icons';
+import { vmTooltipRows } from '../../src/views/vmTooltip';
 import { newProvider, vcsimSuite } from './vmwareFixture';
 
 async function until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
@@ -82,5 +84,96 @@ describe('vSphere live inventory: record cache on WaitForUpdatesEx (vcsim)', fun
     );
     assert.ok(p.vim.loggedIn, 'logged in again');
     assert.equal(p.records.loads, loads + 1, 'one reload (the new watch’s first state)');
+  });
+});
+
+describe('vSphere live inventory: the tree opening reads the inventory once (vcsim)', function () {
+  const fixture = vcsimSuite(this, { dc: 1, cluster: 1, clusterHost: 2, host: 1, vm: 2 });
+  let p: VmwareProvider | undefined;
+  let stop: (() => void) | undefined;
+  after(async () => {
+    stop?.();
+    await p?.disconnect();
+  });
+
+  it('starting the watch and then listing (as the tree does) reads once: the listing waits for the watch’s first state', async () => {
+    const provider = (p = newProvider(fixture().sim));
+    await provider.connect();
+    // A counting front on the client: every vim25 call the provider makes, by method.
+    const methods: string[] = [];
+    const vim = provider.vim as unknown as { call: (method: string, ...rest: unknown[]) => Promise<unknown> };
+    const call = vim.call.bind(vim);
+    vim.call = (method, ...rest) => {
+      methods.push(method);
+      return call(method, ...rest);
+    };
+    stop = provider.watch(() => undefined);
+    const top = await provider.listChildren();
+    assert.deepEqual(
+      top.map((i) => (i.type === 'container' ? i.name : '')),
+      ['DC0'],
+    );
+    const level = await provider.listChildren(top[0] as ContainerInfo);
+    assert.deepEqual(
+      level.map((i) => (i.type === 'container' ? `${i.kind} ${i.name}` : '')),
+      ['cluster DC0_C0', 'host DC0_H0'],
+    );
+    assert.equal((await provider.listVms()).length, 4);
+    assert.equal((await provider.listStorage()).length, 1);
+    assert.equal(methods.filter((m) => m === 'RetrievePropertiesEx').length, 0, `no RetrievePropertiesEx: ${methods}`);
+    assert.ok(methods.includes('WaitForUpdatesEx'));
+    assert.equal(provider.records.loads, 1, 'the inventory was read once (the watch’s first state)');
+  });
+
+  it('without a watch, a listing reads for itself (RetrievePropertiesEx)', async () => {
+    stop?.();
+    stop = undefined;
+    const provider = p!;
+    provider.records.invalidate();
+    const loads = provider.records.loads;
+    assert.equal((await provider.listVms()).length, 4);
+    assert.equal(provider.records.loads, loads + 1);
+  });
+});
+
+describe('vSphere live inventory: a VM with a running task is busy (vcsim, a slow ConsolidateVMDisks_Task)', function () {
+  const fixture = vcsimSuite(this, { dc: 1, cluster: 0, host: 1, vm: 2, taskMs: 3_000 });
+  let p: VmwareProvider | undefined;
+  let stop: (() => void) | undefined;
+  after(async () => {
+    stop?.();
+    await p?.disconnect();
+  });
+
+  it('the task’s VM shows busy (spinning icon, the task’s name in the tooltip) while it runs, and idle after, through the watch', async () => {
+    const provider = (p = newProvider(fixture().sim));
+    await provider.connect();
+    const changes: InventoryChange[] = [];
+    stop = provider.watch((c) => changes.push(c));
+    const vm = (await provider.listVms()).find((v) => v.name === 'DC0_H0_VM0')!;
+    assert.equal(vm.operations, undefined, 'idle at first');
+    const loads = provider.records.loads;
+    // Another session starts the task (as the vSphere Client would); the provider learns of it through its watch.
+    const { client } = fixture();
+    const task = consolidateDisks(client, vm.id, { pollMs: 100 });
+    await until('the VM reported busy', () =>
+      changes.some((c) => c.vms.some((v) => v.id === vm.id && v.operations?.includes('ConsolidateVMDisks'))),
+    );
+    const busy = (await provider.listVms()).find((v) => v.id === vm.id)!;
+    assert.deepEqual(busy.operations, ['ConsolidateVMDisks']);
+    assert.deepEqual(vmIcon(busy), { id: 'sync~spin' });
+    assert.equal(
+      vmTooltipRows(busy, undefined, undefined).find((r) => r.label === 'Power')?.value,
+      'running · busy: ConsolidateVMDisks',
+    );
+    assert.ok(!(await provider.listVms()).find((v) => v.name === 'DC0_H0_VM1')!.operations, 'only that VM');
+    await task;
+    await until(
+      'the VM reported idle',
+      async () => !(await provider.listVms()).find((v) => v.id === vm.id)!.operations,
+    );
+    assert.ok(changes.some((c) => c.vms.some((v) => v.id === vm.id && !v.operations)));
+    assert.ok(!changes.some((c) => c.all), 'row repaints, not a reload');
+    assert.equal(provider.records.loads, loads, 'kept current by the watch: nothing read again');
   });
 });

@@ -14,6 +14,9 @@ import { retrieveObject } from '../../src/providers/vmware/vimPropertyCollector'
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
+import { readOvfDescriptor } from '../../src/providers/vmware/ovfDescriptor';
+import { backupNics } from '../../src/core/restoreNetworks';
+import { addPortGroup } from '../peers/vcsim/vcsimRestoreTargets';
 import { filesBelow } from './filesBelow';
 
 function jobCtx(signal = new AbortController().signal, onBytes: (done: number) => void = () => undefined) {
@@ -170,6 +173,48 @@ describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, H
     const again = await p.backupVm(vm.id, { repository: h.tmp('vmbackup-ovf-again-'), format: 'ovf' }, jobCtx());
     const sum = (e: CatalogEntry) => e.manifest!.files.find((x) => x.name === 'disk-0.vmdk')!.sha256;
     assert.equal(sum(again), sum(offBackup));
+  });
+
+  it('an OVF backup records its NICs in the manifest (from the descriptor), so a restore asks one network per NIC', async () => {
+    const ovf = readOvfDescriptor(fs.readFileSync(path.join(offBackup.dir, 'DC0_H0_VM1.ovf'), 'utf8'));
+    assert.deepEqual(
+      ovf.nics.map((n) => [n.device, n.network]),
+      [['ethernet0', 'DC0_DVPG0']],
+    );
+    assert.deepEqual(offBackup.manifest!.source.vm!.macs, [{ device: 'ethernet0', mac: '', network: 'DC0_DVPG0' }]);
+    // What the restore wizard and `restore --network` ask: one step per NIC (core restoreNetworks.ts).
+    assert.deepEqual(
+      backupNics(offBackup).map((n) => [n.key, n.network]),
+      [['ethernet0', 'DC0_DVPG0']],
+    );
+  });
+
+  it('restores an OVF backup with its NIC mapped to another network (networkMapping of the import); a NIC it lacks or a missing network is refused before the import', async () => {
+    await addPortGroup(h.f.client, h.inv.hosts.find((x) => x.name === 'DC0_H0')!.id, 'OVF Net');
+    const ctx = jobCtx();
+    const restored = await p.restoreVm(
+      offBackup,
+      { name: 'ovf-mapped', storageId: 'LocalDS_0', networkMap: { ethernet0: 'OVF Net' } },
+      ctx,
+    );
+    const inv = await readInventory(h.f.client);
+    const target = inv.networks.find((n) => n.name === 'OVF Net')!;
+    const vmNets = await retrieveObject(h.f.client, { type: 'VirtualMachine', value: restored.id }, ['network']);
+    assert.deepEqual(
+      (vmNets!.props.network as Array<{ value: string }>).map((n) => n.value),
+      [target.id],
+      'the imported NIC is on the mapped network',
+    );
+    const refused = async (networkMap: Record<string, string>, re: RegExp) => {
+      const logs = jobCtx();
+      const err = await failure(
+        p.restoreVm(offBackup, { name: 'ovf-refused', storageId: 'LocalDS_0', networkMap }, logs),
+      );
+      assert.match(String(err), re);
+      assert.doesNotMatch(logs.logs.join('\n'), /CreateImportSpec/, 'refused before the import');
+    };
+    await refused({ ethernet1: 'OVF Net' }, /INVALID_ARGUMENT.*ethernet1 is not a NIC.*ethernet0/);
+    await refused({ ethernet0: 'No Such Net' }, /NETWORK_NOT_FOUND.*No Such Net.*ethernet0/);
   });
 
   it('a cancelled OVF import aborts its lease: the VM the import created is removed (as vSphere does), nothing else', async () => {

@@ -16,12 +16,30 @@ export interface OvfFileRef {
   size: number;
 }
 
-/** What an import needs from a descriptor: the files it references, the network names, the virtual system's name. */
+/**
+ * One NIC of the virtual system (a VirtualHardwareSection Item of rasd:ResourceType 10, "Ethernet Adapter" in DMTF
+ * CIM_ResourceAllocationSettingData): `device` is `ethernet<N>` by the NICs' order in the descriptor (the .vmx's
+ * ethernet<N>, which the image backup records; *assumed*: vSphere writes the NICs in device order), `network` its
+ * rasd:Connection (a NetworkSection name, what ImportVApp maps), `mac` its rasd:Address ('' when not exported:
+ * CreateDescriptor writes it only with exportOption "mac").
+ */
+export interface OvfNic {
+  device: string;
+  mac: string;
+  network: string;
+}
+
+/** What an import needs from a descriptor: the files it references, the network names, the NICs, the virtual system's name. */
 export interface OvfSummary {
   name: string;
   files: OvfFileRef[];
   networks: string[];
+  nics: OvfNic[];
 }
+
+/** DMTF CIM_ResourceAllocationSettingData (OVF 1.x `rasd:`), and its ResourceType of a network adapter. */
+const RASD_NS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData';
+const ETHERNET_ADAPTER = '10';
 
 function invalid(detail: string): VendorError {
   return new VendorError('INVALID_BACKUP', [detail.slice(0, 300)]);
@@ -73,7 +91,16 @@ export function readOvfDescriptor(text: string): OvfSummary {
     .filter((n) => n !== '');
   const system = childOf(doc, 'VirtualSystem');
   const name = childrenNamed(system, 'Name')[0]?.text ?? (system ? ovfAttr(system, 'id') : undefined) ?? '';
-  return { name, files, networks };
+  const rasd = (item: XmlElement, field: string) =>
+    item.children.find((c) => c.name === field && c.ns === RASD_NS)?.text.trim() ?? '';
+  const nics = childrenNamed(childOf(system, 'VirtualHardwareSection'), 'Item')
+    .filter((item) => rasd(item, 'ResourceType') === ETHERNET_ADAPTER)
+    .map((item, i): OvfNic => ({
+      device: `ethernet${i}`,
+      mac: rasd(item, 'Address'),
+      network: rasd(item, 'Connection'),
+    }));
+  return { name, files, networks, nics };
 }
 
 /** The file names a descriptor references (for checking an export: see readOvfDescriptor). */

@@ -40,6 +40,8 @@ export interface ServiceContent {
   fileManager?: MoRef;
   /** OvfManager (OVF descriptors for export and import). */
   ovfManager?: MoRef;
+  /** TaskManager (its recentTask: the tasks running and recently finished). */
+  taskManager?: MoRef;
   about: { apiType: string; apiVersion: string; fullName: string; instanceUuid?: string };
 }
 
@@ -97,6 +99,7 @@ export class VimClient {
       searchIndex: rv.searchIndex ? asMoRef(rv.searchIndex, 'searchIndex') : undefined,
       fileManager: rv.fileManager ? asMoRef(rv.fileManager, 'fileManager') : undefined,
       ovfManager: rv.ovfManager ? asMoRef(rv.ovfManager, 'ovfManager') : undefined,
+      taskManager: rv.taskManager ? asMoRef(rv.taskManager, 'taskManager') : undefined,
       about: {
         apiType: optString(about.apiType, 'about.apiType') ?? '',
         apiVersion: optString(about.apiVersion, 'about.apiVersion') ?? '',

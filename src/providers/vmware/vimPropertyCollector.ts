@@ -19,7 +19,18 @@ export interface PropertySpec {
   pathSet: string[];
 }
 
+/**
+ * Objects read beside a ContainerView's in the same filter (a ContainerView holds managed entities only): their
+ * property specs and the ObjectSpec that selects them (e.g. recentTasksObjectSet).
+ */
+export interface ExtraObjects {
+  specs: PropertySpec[];
+  objectSet: string;
+}
+
 export interface RetrieveOptions {
+  /** More objects in the same retrieval (ExtraObjects). */
+  also?: ExtraObjects;
   /** RetrievePropertiesEx options.maxObjects: objects per page (the server may send fewer). */
   maxObjects?: number;
   /** Stop after this many objects in all (a hostile server that pages forever). Default 1,000,000. */
@@ -41,7 +52,7 @@ export async function retrieveFromContainer(
 ): Promise<ObjectContent[]> {
   const view = await createContainerView(client, container, specs, opts.signal);
   try {
-    return await retrievePaged(client, propSets(specs) + viewObjectSet(view), opts);
+    return await retrievePaged(client, viewFilterSpec(specs, view, opts.also), opts);
   } finally {
     await client.invoke('DestroyView', view).catch(() => undefined);
   }
@@ -64,6 +75,22 @@ export async function createContainerView(
   return asMoRef(
     decodeValue(child(res, 'returnval') ?? missing('CreateContainerView')),
     'CreateContainerView.returnval',
+  );
+}
+
+/** The PropertyFilterSpec's inner XML: the specs over every object of `view`, and `also`'s objects. */
+export function viewFilterSpec(specs: PropertySpec[], view: MoRef, also?: ExtraObjects): string {
+  return propSets([...specs, ...(also?.specs ?? [])]) + viewObjectSet(view) + (also?.objectSet ?? '');
+}
+
+/**
+ * The ObjectSpec that selects the tasks of TaskManager.recentTask (vSphere API reference: TaskManager.recentTask, "the
+ * list of recent operations", running ones included; a TraversalSpec over it, as the vSphere Client's recent tasks).
+ */
+export function recentTasksObjectSet(taskManager: MoRef): string {
+  return (
+    `<objectSet>${morEl('obj', taskManager)}${el('skip', true)}<selectSet xsi:type="TraversalSpec">${el('name', 'recentTasks')}` +
+    `${el('type', 'TaskManager')}${el('path', 'recentTask')}${el('skip', false)}</selectSet></objectSet>`
   );
 }
 

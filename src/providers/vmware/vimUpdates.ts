@@ -3,7 +3,7 @@
 // a private collector with one filter over a ContainerView; the first answer is every object ('enter'), then each
 // answer carries what changed since `version`.
 import { VimClient, returnval } from './vimClient';
-import { PropertySpec, createContainerView, propSets, viewObjectSet } from './vimPropertyCollector';
+import { ExtraObjects, PropertySpec, createContainerView, viewFilterSpec } from './vimPropertyCollector';
 import { el } from './vimSoap';
 import { malformed } from './vimXml';
 import { MoRef, VimValue, asList, asMoRef, asObject, asString, decodeValue, optBool, optString } from './vimValue';
@@ -37,6 +37,8 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** WaitForUpdatesEx options.maxWaitSeconds: how long one call may wait on the server (default 30, below the HTTP timeout). */
   maxWaitSeconds?: number;
+  /** More objects in the same filter (ExtraObjects: e.g. the recent tasks). */
+  also?: ExtraObjects;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function watchContainer(
     await client.invoke(
       'CreateFilter',
       pc,
-      `<spec>${propSets(specs)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`,
+      `<spec>${viewFilterSpec(specs, view, opts.also)}</spec>${el('partialUpdates', false)}`,
     );
     let version = '';
     let initial = true;

@@ -6,7 +6,7 @@
 import { CatalogEntry } from '../../core/repository';
 import { VendorError } from '../../core/errors';
 import { safeName } from '../../core/safeName';
-import { PlacementChoice } from '../../core/model';
+import { NetworkInfo, PlacementChoice } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
 import { BackupNic, findNetwork, planNics } from '../../core/restoreNetworks';
 import { VsphereDatastore, VsphereInventory } from './vmwareRecords';
@@ -154,29 +154,9 @@ export function resolveNetworks(
   nics: Record<string, string>,
   map: Record<string, string> = {},
 ): Record<string, string> {
-  for (const nic of Object.keys(map))
-    if (!(nic in nics))
-      throw new VendorError('INVALID_ARGUMENT', [
-        `${nic} is not a NIC of the backed-up VM (its .vmx has ${Object.keys(nics).join(', ') || 'none'})`,
-      ]);
-  const networks = inv.networks.filter((n) => n.datacenterId === datacenterId).map(toNetworkInfo);
-  const dc = inv.datacenters.find((d) => d.id === datacenterId)?.name ?? datacenterId;
   const backed: BackupNic[] = Object.entries(nics).map(([key, network]) => ({ key, network }));
   const out: Record<string, string> = {};
-  for (const nic of backed) {
-    const wanted = map[nic.key] ?? nic.network!;
-    let plan;
-    try {
-      plan = planNics([nic], networks, map[nic.key] ? { [nic.key]: wanted } : {}, `datacenter ${dc}`)[0];
-      if (!plan.to && plan.how === 'missing') findNetwork(networks, wanted, `datacenter ${dc}`);
-    } catch (e) {
-      const n = networks.filter((x) => x.id === wanted || x.name === wanted).length;
-      throw new VendorError('NETWORK_NOT_FOUND', [
-        `${n ? `${n} networks are` : 'no network is'} named "${wanted}" in datacenter ${dc} (for ${nic.key}${map[nic.key] ? '' : `, connected to "${nic.network}" when backed up`}): map it with --network ${nic.key}=<network>`,
-        (e as Error).message,
-      ]);
-    }
-    const to = plan.to!;
+  for (const { nic, to } of nicTargets(inv, datacenterId, backed, map, 'its .vmx')) {
     if (to.type !== 'Network')
       throw new VendorError('NOT_SUPPORTED', [
         `${nic.key} → "${to.name}" is a ${to.type}: a restore maps NICs to standard port groups (networkName) only`,
@@ -184,6 +164,63 @@ export function resolveNetworks(
     out[nic.key] = to.name;
   }
   return out;
+}
+
+/**
+ * The networkMapping of an OVF import (ResourcePool.ImportVApp maps each network name of the descriptor, not each
+ * NIC): the NICs the manifest recorded from the descriptor (`ethernet<N>`, on the descriptor's network `network`),
+ * planned as resolveNetworks plans a .vmx's (`map[nic]`, else the network of the same name; any network type, a
+ * distributed port group too). Two NICs of one descriptor network sent to different networks cannot be imported so:
+ * INVALID_ARGUMENT naming both. Returns descriptor network name → target network moref.
+ */
+export function resolveOvfNetworks(
+  inv: VsphereInventory,
+  datacenterId: string,
+  nics: BackupNic[],
+  map: Record<string, string> = {},
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const by: Record<string, string> = {};
+  for (const { nic, to } of nicTargets(inv, datacenterId, nics, map, 'its OVF descriptor')) {
+    const from = nic.network ?? '';
+    if (from in out && out[from] !== to.id)
+      throw new VendorError('INVALID_ARGUMENT', [
+        `${by[from]} and ${nic.key} are both on "${from}" in the OVF descriptor, which an OVF import maps to one network: map them to the same network`,
+      ]);
+    out[from] = to.id;
+    by[from] ??= nic.key;
+  }
+  return out;
+}
+
+/** Each NIC with its target network in the datacenter (see resolveNetworks); `source` names where the NICs come from. */
+function nicTargets(
+  inv: VsphereInventory,
+  datacenterId: string,
+  backed: BackupNic[],
+  map: Record<string, string>,
+  source: string,
+): { nic: BackupNic; to: NetworkInfo }[] {
+  for (const nic of Object.keys(map))
+    if (!backed.some((b) => b.key === nic))
+      throw new VendorError('INVALID_ARGUMENT', [
+        `${nic} is not a NIC of the backed-up VM (${source} has ${backed.map((b) => b.key).join(', ') || 'none'})`,
+      ]);
+  const networks = inv.networks.filter((n) => n.datacenterId === datacenterId).map(toNetworkInfo);
+  const dc = inv.datacenters.find((d) => d.id === datacenterId)?.name ?? datacenterId;
+  return backed.map((nic) => {
+    const wanted = map[nic.key] ?? nic.network!;
+    try {
+      const plan = planNics([nic], networks, map[nic.key] ? { [nic.key]: wanted } : {}, `datacenter ${dc}`)[0];
+      return { nic, to: plan.to ?? findNetwork(networks, wanted, `datacenter ${dc}`) };
+    } catch (e) {
+      const n = networks.filter((x) => x.id === wanted || x.name === wanted).length;
+      throw new VendorError('NETWORK_NOT_FOUND', [
+        `${n ? `${n} networks are` : 'no network is'} named "${wanted}" in datacenter ${dc} (for ${nic.key}${map[nic.key] ? '' : `, connected to "${nic.network}" when backed up`}): map it with --network ${nic.key}=<network>`,
+        (e as Error).message,
+      ]);
+    }
+  });
 }
 
 /** The one object of `xs` whose moref or name is `idOrName`; NOT_FOUND or AMBIGUOUS (use the moref) otherwise. */

@@ -26,7 +26,14 @@ import { CatalogEntry } from '../../core/repository';
 import { CleanupItem, CleanupOptions, cleanupLine } from '../../core/cleanupReport';
 import { Journal } from '../../core/journal';
 import { OWN_SNAPSHOT, cleanupVmware } from './vmwareCleanup';
-import { placementChoices, placementRequest, resolveNetworks, resolvePlacement } from './vmwarePlacement';
+import {
+  placementChoices,
+  placementRequest,
+  resolveNetworks,
+  resolveOvfNetworks,
+  resolvePlacement,
+} from './vmwarePlacement';
+import { backupNics as recordedNics } from '../../core/restoreNetworks';
 import { ErrorContext, VendorError } from '../../core/errors';
 import { VimClient } from './vimClient';
 import { readVm } from './vmwareInventory';
@@ -129,7 +136,8 @@ export class VmwareProvider implements Provider, LiveInventory {
   }
 
   async listStorage(): Promise<StorageInfo[]> {
-    return (await this.inventory()).datastores.map(toStorageInfo).sort((a, b) => a.name.localeCompare(b.name));
+    const inv = await this.inventory();
+    return inv.datastores.map((d) => toStorageInfo(d, inv.hosts)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listNetworks(): Promise<NetworkInfo[]> {
@@ -275,18 +283,18 @@ export class VmwareProvider implements Provider, LiveInventory {
           return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
         if (ovf && keepMacs)
           ctx.log('an OVF import makes a new VM with new MAC addresses: keeping MACs does not apply to an OVF backup');
-        // Every NIC's network must exist in the target datacenter: refused here, before anything is uploaded.
+        // Every NIC's network must exist in the target datacenter: refused here, before anything is uploaded. An OVF
+        // backup whose manifest records no NICs (made before it did) maps the descriptor's network names as given.
+        const recorded = recordedNics(entry);
         const networks = ovf
           ? undefined
           : resolveNetworks(inv, place.datacenter.id, await backupNics(entry), request.networkMap);
+        const ovfNetworks =
+          ovf && recorded.length
+            ? resolveOvfNetworks(inv, place.datacenter.id, recorded, request.networkMap)
+            : request.networkMap;
         const vmId = ovf
-          ? await importVmOvf(
-              this.vim,
-              entry,
-              place,
-              { name, networks: inv.networks, networkMap: request.networkMap },
-              ctx,
-            )
+          ? await importVmOvf(this.vim, entry, place, { name, networks: inv.networks, networkMap: ovfNetworks }, ctx)
           : await restoreVmImage(this.vim, entry, place, { name, copy, networks }, ctx);
         this.invalidate();
         if (opts.powerOn) {

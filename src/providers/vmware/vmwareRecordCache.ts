@@ -7,11 +7,11 @@ import { isCancel } from '../../core/errors';
 import { InventoryChange, InventoryListener } from '../../core/inventoryEvents';
 import { sleep } from '../../core/retry';
 import { VimClient } from './vimClient';
-import { ObjectContent, retrieveFromContainer } from './vimPropertyCollector';
+import { ExtraObjects, ObjectContent, recentTasksObjectSet, retrieveFromContainer } from './vimPropertyCollector';
 import { ObjectUpdate, UpdateInfo, watchContainer } from './vimUpdates';
 import { ObjectChange, vmwareInventoryChange } from './vmwareInventoryChange';
 import { INVENTORY_PAGE } from './vmwareInventory';
-import { INVENTORY_SPECS, VsphereInventory, toInventory } from './vmwareRecords';
+import { INVENTORY_SPECS, TASK_SPEC, VsphereInventory, toInventory } from './vmwareRecords';
 
 export interface VsphereRecordCacheOptions {
   /** Without a watch, how long one read serves later reads, ms (default 3,000: the tree's successive list calls). */
@@ -29,7 +29,9 @@ export interface VsphereRecordCacheOptions {
  * The objects of INVENTORY_SPECS by moref. Without a watch, `inventory()` reads them all (RetrievePropertiesEx,
  * paged) at most every ttlMs. `watch()` runs a WaitForUpdatesEx loop on its own PropertyCollector: its first,
  * complete state replaces the objects (what is not in it is gone) and from then on reads are served from memory
- * and each answer's changes are applied and reported. On a fault (NotAuthenticated after the client's own re-login,
+ * and each answer's changes are applied and reported. A read asked for while the watch's first state is on its way
+ * waits for it instead of reading everything a second time (the tree starts the watch, then lists: one read of the
+ * inventory, not two); it reads for itself only when that watch fails or stops first. On a fault (NotAuthenticated after the client's own re-login,
  * a dropped connection, a collector lost with its session) the session is logged in again and the watch starts
  * over: its first state is the reload, and what differs from the objects held is reported.
  */
@@ -49,6 +51,12 @@ export class VsphereRecordCache {
   private current = false;
   /** How many times every object was read or the watch's first state applied. */
   loads = 0;
+  /**
+   * The current watch attempt's first state: resolves true once it is applied, false when the attempt failed or was
+   * stopped before it (then reads read for themselves). Undefined when no attempt is waiting for its first state.
+   */
+  private firstState?: Promise<boolean>;
+  private settleFirstState?: (applied: boolean) => void;
 
   constructor(
     private readonly client: VimClient,
@@ -58,13 +66,26 @@ export class VsphereRecordCache {
   /** The inventory: from memory while the watch is current, else read again when older than ttlMs (or invalidated). */
   async inventory(): Promise<VsphereInventory> {
     const fresh = this.loadedAt && Date.now() - this.loadedAt <= (this.opts.ttlMs ?? 3_000);
-    if (!(this.current && this.loadedAt) && !fresh) await this.load();
+    if (!(this.current && this.loadedAt) && !fresh) {
+      // The watch's first state is the read: wait for it rather than read everything twice.
+      if (this.firstState) await this.firstState;
+      if (!(this.current && this.loadedAt)) await this.load();
+    }
     return (this.memo ??= toInventory([...this.objects.values()]));
   }
 
   /** The next read reads everything again (after an operation of this process: its result is there at once). */
   invalidate(): void {
     this.loadedAt = 0;
+    // A first state asked for before the operation may not show its result: the next read reads for itself.
+    this.endFirstState(false);
+  }
+
+  /** Ends the wait for the current watch attempt's first state (`applied`: it arrived and was applied). */
+  private endFirstState(applied: boolean): void {
+    const settle = this.settleFirstState;
+    this.firstState = this.settleFirstState = undefined;
+    settle?.(applied);
   }
 
   /** Calls `listener` with each batch of changes; starts the watch. Returns the unsubscribe (the last one stops it). */
@@ -91,6 +112,7 @@ export class VsphereRecordCache {
     this.abort?.abort();
     this.loop = undefined;
     this.current = false;
+    this.endFirstState(false);
     return loop ?? Promise.resolve();
   }
 
@@ -100,6 +122,7 @@ export class VsphereRecordCache {
       try {
         const read = await retrieveFromContainer(this.client, this.client.content.rootFolder, INVENTORY_SPECS, {
           maxObjects: INVENTORY_PAGE,
+          also: recentTasks(this.client),
         });
         const next = new Map(read.map((o) => [o.obj.value, o]));
         for (const id of touched) {
@@ -123,6 +146,8 @@ export class VsphereRecordCache {
     let delay = base;
     while (!signal.aborted) {
       this.initialState = undefined;
+      this.endFirstState(false);
+      this.firstState = new Promise<boolean>((resolve) => (this.settleFirstState = resolve));
       try {
         if (!this.client.loggedIn) await this.client.connect(signal);
         await watchContainer(
@@ -133,11 +158,12 @@ export class VsphereRecordCache {
             this.apply(updates, info);
             delay = base;
           },
-          { signal, maxWaitSeconds: this.opts.maxWaitSeconds },
+          { signal, maxWaitSeconds: this.opts.maxWaitSeconds, also: recentTasks(this.client) },
         );
         return; // resolves only once aborted
       } catch (err) {
         this.current = false;
+        this.endFirstState(false);
         if (signal.aborted || isCancel(err)) return;
         this.opts.onError?.(err);
         // A session the server dropped: log in again (the next watch's first state is the reload).
@@ -165,7 +191,8 @@ export class VsphereRecordCache {
       this.loadedAt = Date.now();
       this.loads++;
       this.current = true;
-      return this.replace(state);
+      this.replace(state);
+      return this.endFirstState(true);
     }
     const next = new Map(this.objects);
     const touched = new Set<string>();
@@ -211,6 +238,12 @@ export class VsphereRecordCache {
       }
     }
   }
+}
+
+/** The recent tasks (TASK_SPEC) read beside the inventory, when the server has a TaskManager: busy VMs. */
+function recentTasks(client: VimClient): ExtraObjects | undefined {
+  const tm = client.content.taskManager;
+  return tm ? { specs: [TASK_SPEC], objectSet: recentTasksObjectSet(tm) } : undefined;
 }
 
 /** An object's properties after an update: 'enter' gives them all; 'modify' changes the named paths of `held`. */

@@ -81,6 +81,8 @@ export interface VsphereVm {
   annotation?: string;
   snapshots: VsphereSnapshot[];
   currentSnapshotId?: string;
+  /** The tasks queued or running on the VM now (TASK_SPEC: TaskInfo.name without `_Task`); absent when none. */
+  operations?: string[];
 }
 /** One node of VirtualMachine.snapshot.rootSnapshotList, with its children. */
 export interface VsphereSnapshot {
@@ -107,6 +109,8 @@ export interface VsphereDatastore {
   accessible: boolean;
   multipleHostAccess: boolean;
   url?: string;
+  /** Datastore.host: the hosts that mount it (DatastoreHostMount.key), each HostSystem's moref. */
+  hostIds: string[];
 }
 export interface VsphereNetwork {
   id: string;
@@ -176,11 +180,22 @@ export const INVENTORY_SPECS: PropertySpec[] = [
       'summary.accessible',
       'summary.multipleHostAccess',
       'summary.url',
+      'host',
     ],
   },
   { type: 'Network', pathSet: ['name', 'parent'] },
 ];
 export const VM_SPEC: PropertySpec = { type: 'VirtualMachine', pathSet: VM_PATHS };
+/**
+ * What the inventory reads of each recent task (TaskManager.recentTask, vimPropertyCollector.ts recentTasksObjectSet):
+ * TaskInfo.state (queued | running | success | error), name (the method, e.g. CreateSnapshot_Task), descriptionId
+ * (e.g. VirtualMachine.createSnapshot) and entity (the object it works on). A VM with a queued or running task is busy,
+ * as a Xen VM with `current_operations` (vSphere API reference: TaskInfo, TaskInfoState).
+ */
+export const TASK_SPEC: PropertySpec = {
+  type: 'Task',
+  pathSet: ['info.state', 'info.name', 'info.descriptionId', 'info.entity'],
+};
 
 /** Builds the inventory from the objects of INVENTORY_SPECS; each object's datacenter comes from its parent chain. */
 export function toInventory(objects: ObjectContent[]): VsphereInventory {
@@ -209,6 +224,7 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
     if (o.obj.type === 'ClusterComputeResource')
       for (const h of asList(o.props.host)) clusterOfHost.set(asMoRef(h, 'host').value, o.obj.value);
   const parentOf = (id: string) => optMoRef(byId.get(id)?.props.parent, 'parent')?.value;
+  const busy = runningTasks(objects);
   for (const o of objects) {
     const id = o.obj.value;
     const p = o.props;
@@ -261,9 +277,11 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
           ownerId: optMoRef(p.owner, 'owner')?.value,
         });
         break;
-      case 'VirtualMachine':
-        inv.vms.push(toVm(o, dc));
+      case 'VirtualMachine': {
+        const operations = busy.get(id);
+        inv.vms.push(operations ? { ...toVm(o, dc), operations } : toVm(o, dc));
         break;
+      }
       case 'Datastore':
         inv.datastores.push({
           id,
@@ -275,6 +293,9 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
           accessible: optBool(p['summary.accessible'], 'summary.accessible') ?? false,
           multipleHostAccess: optBool(p['summary.multipleHostAccess'], 'summary.multipleHostAccess') ?? false,
           url: optString(p['summary.url'], 'summary.url'),
+          hostIds: asList(p.host).map(
+            (m) => asMoRef(asObject(m, 'DatastoreHostMount').key, 'DatastoreHostMount.key').value,
+          ),
         });
         break;
       case 'Network':
@@ -287,6 +308,23 @@ export function toInventory(objects: ObjectContent[]): VsphereInventory {
     }
   }
   return inv;
+}
+
+/** The queued and running tasks (TASK_SPEC) by the moref of the entity they work on: their names, without `_Task`. */
+function runningTasks(objects: ObjectContent[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const o of objects) {
+    if (o.obj.type !== 'Task') continue;
+    const state = optString(o.props['info.state'], 'TaskInfo.state');
+    const entity = optMoRef(o.props['info.entity'], 'TaskInfo.entity');
+    if ((state !== 'running' && state !== 'queued') || !entity) continue;
+    const name =
+      optString(o.props['info.name'], 'TaskInfo.name')?.replace(/_Task$/, '') ||
+      optString(o.props['info.descriptionId'], 'TaskInfo.descriptionId') ||
+      'task';
+    out.set(entity.value, [...(out.get(entity.value) ?? []), name]);
+  }
+  return out;
 }
 
 /** A VirtualMachine's properties (VM_SPEC) as a record. */
@@ -384,6 +422,7 @@ export function toVmInfo(v: VsphereVm): VmInfo {
     toolsRunning: v.toolsRunningStatus === 'guestToolsRunning',
     consolidationNeeded: v.consolidationNeeded,
     ...(v.ipAddress ? { ipAddresses: [v.ipAddress] } : {}),
+    ...(v.operations?.length ? { operations: v.operations } : {}),
   };
 }
 export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
@@ -399,8 +438,17 @@ export function toSnapshotInfo(s: VsphereSnapshot): SnapshotInfo {
     withMemory: s.state === 'poweredOn' || s.state === 'suspended',
   };
 }
-export function toStorageInfo(d: VsphereDatastore): StorageInfo {
+/**
+ * A datastore in the model. A local one — summary.multipleHostAccess false and mounted on exactly one host
+ * (Datastore.host, vSphere API reference: DatastoreSummary.multipleHostAccess "more than one host … can access it",
+ * DatastoreHostMount.key) — names that host (`hostId`, and `hostName` from `hosts`), as a Xen local SR does.
+ */
+export function toStorageInfo(d: VsphereDatastore, hosts: VsphereHost[] = []): StorageInfo {
+  const local = !d.multipleHostAccess && d.hostIds.length === 1 ? d.hostIds[0] : undefined;
+  const hostName = local ? hosts.find((h) => h.id === local)?.name : undefined;
   return {
+    ...(local ? { hostId: local } : {}),
+    ...(hostName ? { hostName } : {}),
     id: d.id,
     name: d.name,
     type: d.type,

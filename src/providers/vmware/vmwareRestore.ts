@@ -20,6 +20,7 @@ import { el, morEl } from './vimSoap';
 import { asMoRef } from './vimValue';
 import { datastoreFileUrl } from './vmwareFiles';
 import { MAX_VMX_BYTES, restoredVmx, vmxNetworks, vmxNics } from './vmwareVmx';
+import { MAX_OVF_BYTES, readOvfDescriptor } from './ovfDescriptor';
 import { VsphereDatacenter, VsphereDatastore } from './vmwareRecords';
 
 /** Where a restored VM goes: datastore (and its datacenter), VM folder, resource pool and, optionally, host (morefs). */
@@ -166,23 +167,27 @@ export async function backupNics(entry: CatalogEntry): Promise<Record<string, st
 }
 
 /** A .vmx file's text (small: refused above MAX_VMX_BYTES, INVALID_BACKUP). */
-async function readVmx(file: string): Promise<string> {
-  if ((await fs.promises.stat(file)).size > MAX_VMX_BYTES)
-    throw new VendorError('INVALID_BACKUP', [
-      `${path.basename(file)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`,
-    ]);
+const readVmx = (file: string): Promise<string> => readSmallText(file, MAX_VMX_BYTES, 'a .vmx');
+
+/** A small text file of a backup (refused above `max` bytes as not being `what`, INVALID_BACKUP). */
+async function readSmallText(file: string, max: number, what: string): Promise<string> {
+  if ((await fs.promises.stat(file)).size > max)
+    throw new VendorError('INVALID_BACKUP', [`${path.basename(file)} is larger than ${max} bytes: not ${what}`]);
   return fs.promises.readFile(file, 'utf8');
 }
 
 /**
  * The NICs a backup's manifest records (`source.vm.macs`: device `ethernet<N>`, MAC, network name), read from the
- * backed-up .vmx among `files` (absent: an OVF backup, whose networks are the descriptor's).
+ * backed-up .vmx among `files`, or for an OVF backup from its descriptor's network adapters (ovfDescriptor.ts OvfNic:
+ * the network is the descriptor's network name, what the import maps); undefined when the backup has neither.
  */
 export async function manifestNics(
   files: { path: string }[],
 ): Promise<{ device: string; mac: string; network: string }[] | undefined> {
   const vmx = files.find((f) => /\.vmx$/i.test(f.path));
-  return vmx ? vmxNics(await readVmx(vmx.path)) : undefined;
+  if (vmx) return vmxNics(await readVmx(vmx.path));
+  const ovf = files.find((f) => /\.ovf$/i.test(f.path));
+  return ovf ? readOvfDescriptor(await readSmallText(ovf.path, MAX_OVF_BYTES, 'an OVF descriptor')).nics : undefined;
 }
 
 /** The backup's .vmx with the restore's edits, written to `to` (small: refused above MAX_VMX_BYTES). */

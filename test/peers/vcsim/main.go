@@ -63,6 +63,7 @@ func main() {
 	markConsolidationNeeded(*needsConsolidation)
 	markToolsRunning(*toolsRunning)
 	fixFileLayout()
+	fixDatastoreMounts()
 
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*username, *password)}
 	var thumbs thumbprints
@@ -205,6 +206,42 @@ func fixFileLayout() {
 					}
 				}
 			}
+		})
+	}
+}
+
+// fixDatastoreMounts makes each datastore's `host` list every host that mounts it, and summary.multipleHostAccess say
+// whether more than one does. 0.24.2's Model.Create mounts each LocalDS_<n> on every host of the datacenter
+// (model.go createLocalDatastore: CreateLocalDatastore per host on one directory, one moref), and every HostSystem's
+// `datastore` lists it, but each call replaces the Datastore object, whose `host` then names the last host only
+// (host_datastore_system.go CreateLocalDatastore) and whose multipleHostAccess stays unset. vSphere keeps both sides
+// of a mount (API reference: Datastore.host "Hosts attached to this datastore", HostSystem.datastore; and
+// DatastoreSummary.multipleHostAccess "More than one host in the datacenter has been configured with access to the
+// datastore"). Runs once at start: a datastore made later (CreateLocalDatastore) is vcsim's own.
+func fixDatastoreMounts() {
+	mounts := map[types.ManagedObjectReference][]types.ManagedObjectReference{}
+	for _, e := range simulator.Map.All("HostSystem") {
+		h := e.(*simulator.HostSystem)
+		for _, ds := range h.Datastore {
+			mounts[ds] = append(mounts[ds], h.Self)
+		}
+	}
+	for _, e := range simulator.Map.All("Datastore") {
+		ds := e.(*simulator.Datastore)
+		hosts := mounts[ds.Self]
+		if len(hosts) == 0 {
+			continue
+		}
+		simulator.Map.WithLock(ds, func() {
+			info := types.HostMountInfo{AccessMode: string(types.HostMountModeReadWrite), Mounted: types.NewBool(true), Accessible: types.NewBool(true)}
+			if len(ds.Host) > 0 {
+				info = ds.Host[0].MountInfo
+			}
+			ds.Host = ds.Host[:0]
+			for _, h := range hosts {
+				ds.Host = append(ds.Host, types.DatastoreHostMount{Key: h, MountInfo: info})
+			}
+			ds.Summary.MultipleHostAccess = types.NewBool(len(hosts) > 1)
 		})
 	}
 }

@@ -27,7 +27,29 @@ describe('OVF descriptor read as untrusted input', () => {
       name: 'vm1',
       files: [{ id: 'file1', href: 'disk-0.vmdk', size: 42 }],
       networks: ['VM Network'],
+      nics: [],
     });
+  });
+
+  it('reads the NICs: the network adapters (rasd:ResourceType 10) in order as ethernet<N>, with rasd:Connection and rasd:Address', () => {
+    const rasd = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData';
+    const item = (type: number, more: string) => `<Item><r:ResourceType>${type}</r:ResourceType>${more}</Item>`;
+    const hw =
+      `<VirtualHardwareSection xmlns:r="${rasd}"><Info/>` +
+      item(3, '<r:VirtualQuantity>2</r:VirtualQuantity>') +
+      item(
+        10,
+        '<r:Address>00:50:56:aa:bb:01</r:Address><r:Connection>VM Network</r:Connection><r:ElementName>Network adapter 1</r:ElementName>',
+      ) +
+      item(17, '<r:HostResource>ovf:/disk/vmdisk1</r:HostResource>') +
+      item(10, '<r:Connection>Backup Net</r:Connection>') +
+      // An element of another namespace with the same local name is not rasd's.
+      `<Item><ResourceType>10</ResourceType></Item></VirtualHardwareSection>`;
+    const text = ENVELOPE('').replace('<Name>vm1</Name>', `<Name>vm1</Name>${hw}`);
+    assert.deepEqual(readOvfDescriptor(text).nics, [
+      { device: 'ethernet0', mac: '00:50:56:aa:bb:01', network: 'VM Network' },
+      { device: 'ethernet1', mac: '', network: 'Backup Net' },
+    ]);
   });
 
   for (const href of ['../../etc/passwd', '/etc/passwd', 'a/b.vmdk', '..', 'C:\\x', 'https://evil/x.vmdk', 'a\u0007b'])
