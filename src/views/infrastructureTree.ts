@@ -397,6 +397,8 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
     if (visible === this.visible) return;
     this.visible = visible;
     this.tick();
+    // The rows kept their text while hidden: their ages are stale now.
+    if (visible) this.repaintAged();
     for (const [connection, entry] of this.live) {
       if (!visible) {
         entry.stop?.();
@@ -470,15 +472,17 @@ export class InfrastructureTree implements vscode.TreeDataProvider<InfraNode>, v
    */
   private tick(): void {
     const run = this.visible && this.aged.size > 0;
-    if (run && !this.clock)
-      this.clock = setInterval(() => {
-        const rows = [...this.aged].map((k) => this.nodes.get(k)).filter((n): n is InfraNode => !!n);
-        if (rows.length) this.emitter.fire(rows);
-      }, InfrastructureTree.CLOCK_MS).unref();
+    if (run && !this.clock) this.clock = setInterval(() => this.repaintAged(), InfrastructureTree.CLOCK_MS).unref();
     else if (!run && this.clock) {
       clearInterval(this.clock);
       this.clock = undefined;
     }
+  }
+
+  /** Repaints the rows that show a backup's age. */
+  private repaintAged(): void {
+    const rows = [...this.aged].map((k) => this.nodes.get(k)).filter((n): n is InfraNode => !!n);
+    if (rows.length) this.emitter.fire(rows);
   }
 
   dispose(): void {
