@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { XenProvider } from '../src/providers/xen/xenProvider';
-import { CACHED_CLASSES } from '../src/providers/xen/recordCache';
+import { CACHED_CLASSES, LAZY_CLASSES, XenRecordCache } from '../src/providers/xen/recordCache';
 import { startLabProcess } from './labProcess';
 import { median, peakRssGrowth, timed } from './measure';
 
@@ -95,6 +95,7 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
     const oursCpu: number[] = [];
     const bareWall: number[] = [];
     const bareCpu: number[] = [];
+    const lazyRead: number[] = [];
     let rss = 0;
     let heap = 0;
     let vms = 0;
@@ -116,6 +117,12 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
         ours.push(m.value.seconds);
         oursCpu.push((c.user + c.system) / 1e6);
         rss = Math.max(rss, m.mib);
+        // what the load left for later: the tables of LAZY_CLASSES, read from their replies on first use
+        const cache = (p as unknown as { recordCache: XenRecordCache }).recordCache;
+        const l = await timed(async () => {
+          for (const cls of LAZY_CLASSES) cache.all(cls);
+        });
+        lazyRead.push(l.seconds);
         vms = (await p.listVms()).length;
         global.gc?.();
         heap = Math.max(heap, (process.memoryUsage().heapUsed - heap0) / 2 ** 20);
@@ -141,7 +148,12 @@ async function firstLoad(rounds: number, prefix: string[]): Promise<Row[]> {
         `ratio ${(median(ours) / median(bareWall)).toFixed(2)} (wall), ${(median(oursCpu) / median(bareCpu)).toFixed(2)} (CPU); rounds ${list(bareWall)} ms`,
       ],
       [
-        `live inventory: memory of the records of ${vms} VMs`,
+        `live inventory: after that load, the first read of the tables read on first use (${[...LAZY_CLASSES].join(', ')})`,
+        ms(median(lazyRead)),
+        `paid once, by the first view or job that reads disks, NICs, storage or tasks; rounds ${list(lazyRead)} ms`,
+      ],
+      [
+        `live inventory: memory of the records of ${vms} VMs (every table read)`,
         `${heap.toFixed(1)} MiB heap retained`,
         `peak RSS growth during the load ${rss.toFixed(1)} MiB (goal < 200 MiB)`,
       ],

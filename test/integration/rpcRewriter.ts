@@ -50,7 +50,8 @@ export async function startRpcRewriter(
               };
               const rewrite = rewrites[method];
               if (rewrite)
-                out = Buffer.from(JSON.stringify({ jsonrpc: reply.jsonrpc, id: reply.id, ...rewrite(reply) }));
+                // in xapi's order: jsonrpc, result or error, id (xen-api src/lib/jsonrpc.ml json_of_response)
+                out = Buffer.from(JSON.stringify({ jsonrpc: reply.jsonrpc, ...rewrite(reply), id: reply.id }));
             }
             const headers = { ...ur.headers, 'content-length': String(out.length) };
             delete headers['transfer-encoding'];

@@ -41,6 +41,30 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
     );
   });
 
+  it("a null record in the SRs (read when first asked for): the tree's listing stands, the storage listing fails naming it", async () => {
+    front.rewrites['SR.get_all_records'] = ({ result }) => ({
+      result: { ...(result as object), 'OpaqueRef:bad': null },
+    });
+    assert.ok((await p.listVms()).length > 0);
+    await assert.rejects(
+      p.listStorage(),
+      (e: Error) =>
+        noInternals(e) &&
+        /^connection "lab": XAPI_MALFORMED_REPLY \["SR.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it('an error in reply to a table read when first asked for fails the load at once, with its code', async () => {
+    front.rewrites['VBD.get_all_records'] = () => ({
+      error: { code: 1, message: 'PERMISSION_DENIED', data: ['VBD.get_all_records'] },
+    });
+    await assert.rejects(p.listVms(), (e: Error) =>
+      /^connection "lab": PERMISSION_DENIED \["VBD.get_all_records"\]/.test(e.message),
+    );
+  });
+
   it('a record without its power_state, while backing a VM up: the VM is named', async () => {
     const vm = (await p.listVms()).find((v) => v.powerState === 'halted')!;
     front.rewrites['VM.get_record'] = ({ result }) => ({ result: { ...(result as object), power_state: null } });

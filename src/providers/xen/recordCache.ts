@@ -33,6 +33,14 @@ const FETCH_ORDER: readonly CachedClass[] = [
   ...CACHED_CLASSES.filter((c) => !LARGEST_FIRST.includes(c)),
 ];
 
+/**
+ * The classes whose records are read from their reply only when first asked for (all, get, or an event about one of
+ * them): the tree's listings read pool, host, VM and VM_guest_metrics (names, placement, IPs), not the disks, NICs,
+ * storage or tasks. Their replies are fetched with the others (the same records as before, kept as bytes until then:
+ * about 25 of the 49 MB of a 10,000-VM pool), so that the first view waits for the parse of what it shows only.
+ */
+export const LAZY_CLASSES: ReadonlySet<CachedClass> = new Set(['VDI', 'VBD', 'VIF', 'network', 'SR', 'PBD', 'task']);
+
 /** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
 export interface RecordChange {
   cls: string;
@@ -48,6 +56,8 @@ export type RecordListener = (changes: RecordChange[], reloaded: boolean) => voi
 export interface XapiEventSource {
   readonly sessionRef?: string;
   call<T>(method: string, ...params: unknown[]): Promise<T>;
+  /** `call`, with the result read on the first call of the function returned (XapiClient.callDeferred). */
+  callDeferred<T>(method: string, ...params: unknown[]): Promise<() => T>;
   callInSession<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;
   login(): Promise<void>;
 }
@@ -68,6 +78,11 @@ interface EventFromResult {
 }
 
 type Table = Record<Ref, unknown>;
+/**
+ * A get_all_records map as a table: its prototype dropped in place (no copy), so that a ref such as "constructor" or
+ * "__proto__" is a plain key (JSON.parse made them own properties).
+ */
+const asTable = (map: Table): Table => Object.setPrototypeOf(map, null) as Table;
 const lower = (cls: string) => cls.toLowerCase();
 const isRef = (r: Ref | undefined): r is Ref => !!r && r !== NULL_REF;
 
@@ -90,6 +105,8 @@ export function placement(v: XenVm): Ref {
  */
 export class XenRecordCache {
   private readonly tables = new Map<string, Table>();
+  /** Tables of LAZY_CLASSES fetched but not read yet: what reads their reply (table()). */
+  private readonly unread = new Map<string, () => Table>();
   private readonly byPlacement = new Map<Ref, Set<Ref>>();
   private readonly listeners = new Set<RecordListener>();
   private token = '';
@@ -142,7 +159,7 @@ export class XenRecordCache {
 
   /** Every record of a class by ref (the cache's own object: read it, do not change it). */
   all<T>(cls: CachedClass): Record<Ref, T> {
-    return (this.tables.get(lower(cls)) ?? {}) as Record<Ref, T>;
+    return (this.table(lower(cls)) ?? {}) as Record<Ref, T>;
   }
 
   get<T>(cls: CachedClass, ref: Ref): T | undefined {
@@ -232,22 +249,41 @@ export class XenRecordCache {
    * Fetches every table (in parallel) after an event.inject token on the pool (XO's order: token, then records).
    * The largest tables are asked first (FETCH_ORDER): xapi answers the requests as they come, so the client parses
    * each big reply while the server still serialises the next ones, and what is left after the last answer is the
-   * parsing of a small one. Each reply's map becomes the table itself (its prototype dropped in place, no copy).
+   * parsing of a small one. Each reply's map becomes the table itself (asTable); the replies of LAZY_CLASSES are read
+   * when first asked for.
    */
   private async reload(): Promise<void> {
     const pools = await this.xapi.call<Table>('pool.get_all_records');
     const pool = Object.keys(pools)[0];
     const token = pool ? await this.xapi.call<string>('event.inject', 'pool', pool) : '';
     const fetched = await Promise.all(
-      FETCH_ORDER.map((c) => (c === 'pool' ? pools : this.xapi.call<Table>(`${c}.get_all_records`))),
+      FETCH_ORDER.map((c) =>
+        c === 'pool'
+          ? () => pools
+          : LAZY_CLASSES.has(c)
+            ? this.xapi.callDeferred<Table>(`${c}.get_all_records`)
+            : this.xapi.call<Table>(`${c}.get_all_records`).then((t) => () => t),
+      ),
     );
     this.tables.clear();
+    this.unread.clear();
     this.byPlacement.clear();
-    // null prototype: a ref such as "constructor" or "__proto__" is a plain key (JSON.parse made them own properties)
-    FETCH_ORDER.forEach((c, i) => this.tables.set(lower(c), Object.setPrototypeOf(fetched[i], null) as Table));
+    FETCH_ORDER.forEach((c, i) =>
+      LAZY_CLASSES.has(c) ? this.unread.set(lower(c), fetched[i]) : this.tables.set(lower(c), asTable(fetched[i]())),
+    );
     for (const [ref, v] of Object.entries(this.all<XenVm>('VM'))) this.place(ref, undefined, v);
     this.token = token;
     this.loads++;
+  }
+
+  /** The table of a class (lower case), its reply read now if it was not yet (LAZY_CLASSES). */
+  private table(cls: string): Table | undefined {
+    const read = this.unread.get(cls);
+    if (read) {
+      this.tables.set(cls, asTable(read()));
+      this.unread.delete(cls);
+    }
+    return this.tables.get(cls);
   }
 
   /**
@@ -260,7 +296,7 @@ export class XenRecordCache {
     this.token = r.token;
     const changes: RecordChange[] = [];
     for (const ev of r.events ?? []) {
-      const table = this.tables.get(lower(ev.class));
+      const table = this.table(lower(ev.class));
       if (!table) continue;
       const previous = table[ev.ref];
       if (ev.operation === 'del') {
@@ -309,4 +345,12 @@ export class XenRecordCache {
 export function vmLookups(c: Pick<XenRecordCache, 'all'>): VmLookups {
   const hosts = c.all<XenHost>('host');
   return { guestMetrics: c.all<XenGuestMetrics>('VM_guest_metrics'), hostName: (r) => hosts[r]?.name_label };
+}
+
+/**
+ * Whether a VDI exists (a suspended VM's suspend_VDI), read from the cache only when asked: the VDI table is one of
+ * LAZY_CLASSES, and a listing of running and halted VMs does not need it.
+ */
+export function vdiExists(c: Pick<XenRecordCache, 'get'>): (r: Ref) => boolean {
+  return (r) => c.get('VDI', r) !== undefined;
 }

@@ -109,17 +109,8 @@ export class XapiClient {
   }
 
   /** Calls a method with the session prepended; logs in again once if the session expired. */
-  async call<T>(method: string, ...params: unknown[]): Promise<T> {
-    if (!this.session) await this.login();
-    try {
-      return await this.rawCall<T>(method, [this.session, ...params]);
-    } catch (err) {
-      if (err instanceof VendorError && err.code === 'SESSION_INVALID') {
-        await this.login();
-        return this.rawCall<T>(method, [this.session, ...params]);
-      }
-      throw err;
-    }
+  call<T>(method: string, ...params: unknown[]): Promise<T> {
+    return this.inSession((session) => this.rawCall<T>(method, [session, ...params]));
   }
 
   /**
@@ -317,7 +308,38 @@ export class XapiClient {
     return `${this.url}${path}?${q.toString()}`;
   }
 
-  private async rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
+  /**
+   * `call`, with the reading of a successful reply's result left to the first `value()` (a table the caller may never
+   * read: see the record cache's lazy classes). A reply that is not a JSON-RPC v2 success as xapi writes it (an error,
+   * anything else) is read at once, so errors — SESSION_INVALID and its re-login included — come as from `call`.
+   * `value()` throws XAPI_MALFORMED_REPLY (checkReply) when the result is not what `method` returns.
+   */
+  callDeferred<T>(method: string, ...params: unknown[]): Promise<() => T> {
+    return this.inSession((session) => this.rawCall<T>(method, [session, ...params], undefined, true));
+  }
+
+  /** Runs `fn` with the session (logging in first if there is none), and once more after a new login if it expired. */
+  private async inSession<R>(fn: (session: string | undefined) => Promise<R>): Promise<R> {
+    if (!this.session) await this.login();
+    try {
+      return await fn(this.session);
+    } catch (err) {
+      if (err instanceof VendorError && err.code === 'SESSION_INVALID') {
+        await this.login();
+        return fn(this.session);
+      }
+      throw err;
+    }
+  }
+
+  private rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;
+  private rawCall<T>(method: string, params: unknown[], signal: AbortSignal | undefined, defer: true): Promise<() => T>;
+  private async rawCall<T>(
+    method: string,
+    params: unknown[],
+    signal?: AbortSignal,
+    defer = false,
+  ): Promise<T | (() => T)> {
     const id = ++this.rpcId;
     const res = await this.http.post(
       '/jsonrpc',
@@ -329,11 +351,20 @@ export class XapiClient {
         maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
       },
     );
-    const body = parseReply(res.data as Buffer) as { result?: T; error?: unknown } | string;
+    const data = res.data as Buffer;
+    const read = () => this.resultOf<T>(method, res.status, data);
+    if (!defer || res.status !== 200 || !isSuccessReply(data)) return read();
+    let value: { result: T } | undefined;
+    return () => (value ??= { result: read() }).result;
+  }
+
+  /** The result of a JSON-RPC reply body, or the error it holds (xapiError, HTTP_<status>, XAPI_MALFORMED_REPLY). */
+  private resultOf<T>(method: string, status: number, data: Buffer): T {
+    const body = parseReply(data) as { result?: T; error?: unknown } | string;
     if (typeof body !== 'object' || body === null)
-      throw new VendorError(`HTTP_${res.status}`, ['reply to ' + method + ' is not JSON-RPC']);
+      throw new VendorError(`HTTP_${status}`, ['reply to ' + method + ' is not JSON-RPC']);
     if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
-    if (res.status !== 200) throw new VendorError(`HTTP_${res.status}`, [method]);
+    if (status !== 200) throw new VendorError(`HTTP_${status}`, [method]);
     checkReply(method, body.result, new URL(this.url).host);
     return body.result as T;
   }
@@ -341,6 +372,17 @@ export class XapiClient {
   private makeHttp(): AxiosInstance {
     return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint });
   }
+}
+
+/**
+ * How xapi begins a successful JSON-RPC v2 reply: rpclib's `json_of_response` writes the members in the order
+ * jsonrpc, result, id, compactly (xapi-project/xen-api src/lib/jsonrpc.ml). An error reply has `"error"` second.
+ */
+const SUCCESS_V2 = Buffer.from('{"jsonrpc":"2.0","result":');
+
+/** The body begins as xapi's successful v2 reply does (anything else is read at once, not deferred). */
+function isSuccessReply(buf: Buffer): boolean {
+  return buf.length > SUCCESS_V2.length && buf.subarray(0, SUCCESS_V2.length).equals(SUCCESS_V2);
 }
 
 /**

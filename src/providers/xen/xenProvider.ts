@@ -48,7 +48,7 @@ import {
   toVmInfo,
 } from './xenRecords';
 import { xenCapabilities } from './xenCapabilities';
-import { CachedClass, XenRecordCache, vmLookups } from './recordCache';
+import { CachedClass, XenRecordCache, vdiExists, vmLookups } from './recordCache';
 import { toInventoryChange } from './inventoryChange';
 import { InventoryListener, LiveInventory } from '../../core/inventoryEvents';
 import { downloadToFile, uploadFile } from './xenTransfer';
@@ -95,7 +95,11 @@ export class XenProvider implements Provider, LiveInventory {
    * it or (halted) with it as affinity, read through the record cache's placement index (no scan of the pool). All
    * is read from the connection's record cache (recordCache.ts), made current first.
    */
-  async listChildren(parent?: ContainerRef): Promise<InventoryItem[]> {
+  listChildren(parent?: ContainerRef): Promise<InventoryItem[]> {
+    return this.guard(() => this.children(parent));
+  }
+
+  private async children(parent?: ContainerRef): Promise<InventoryItem[]> {
     const c = await this.inventory();
     const pools = c.all<XenPool>('pool');
     const hosts = c.all<XenHost>('host');
@@ -109,11 +113,10 @@ export class XenProvider implements Provider, LiveInventory {
     }
     if (parent.kind === 'host' && hosts[parent.id]) {
       const vms = c.all<XenVm>('VM');
-      const vdis = c.all<object>('VDI');
       const poolId = Object.keys(pools)[0] ?? '';
       return c
         .vmsPlacedOn(parent.id)
-        .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r], vmLookups(c)))
+        .map((ref) => toVmInfo(ref, vms[ref], poolId, vdiExists(c), vmLookups(c)))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((vm) => ({ type: 'vm', vm }));
     }
@@ -121,15 +124,16 @@ export class XenProvider implements Provider, LiveInventory {
   }
 
   /** Every VM of the pool (templates, snapshots and control domains excluded), by name. */
-  async listVms(): Promise<VmInfo[]> {
-    const c = await this.inventory();
-    const vms = c.all<XenVm>('VM');
-    const vdis = c.all<object>('VDI');
-    const poolId = Object.keys(c.all('pool'))[0] ?? '';
-    return Object.keys(vms)
-      .filter((r) => isRealVm(vms[r]))
-      .map((ref) => toVmInfo(ref, vms[ref], poolId, (r) => !!vdis[r], vmLookups(c)))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  listVms(): Promise<VmInfo[]> {
+    return this.guard(async () => {
+      const c = await this.inventory();
+      const vms = c.all<XenVm>('VM');
+      const poolId = Object.keys(c.all('pool'))[0] ?? '';
+      return Object.keys(vms)
+        .filter((r) => isRealVm(vms[r]))
+        .map((ref) => toVmInfo(ref, vms[ref], poolId, vdiExists(c), vmLookups(c)))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    });
   }
 
   async listSnapshots(vmId: string): Promise<SnapshotInfo[]> {
@@ -143,14 +147,16 @@ export class XenProvider implements Provider, LiveInventory {
   }
 
   /** SRs with the host of a local one, type, free space, the pool default first (restoreTargets.ts xenStorage). */
-  async listStorage(): Promise<StorageInfo[]> {
-    const c = await this.inventory();
-    return xenStorage({ srs: c.all('SR'), pbds: c.all('PBD'), hosts: c.all('host'), pools: c.all('pool') });
+  listStorage(): Promise<StorageInfo[]> {
+    return this.guard(async () => {
+      const c = await this.inventory();
+      return xenStorage({ srs: c.all('SR'), pbds: c.all('PBD'), hosts: c.all('host'), pools: c.all('pool') });
+    });
   }
 
   /** Networks with their bridge, isolated when no PIF (restoreTargets.ts xenNetworks). */
-  async listNetworks(): Promise<NetworkInfo[]> {
-    return xenNetworks((await this.inventory()).all('network'));
+  listNetworks(): Promise<NetworkInfo[]> {
+    return this.guard(async () => xenNetworks((await this.inventory()).all('network')));
   }
 
   /**
@@ -160,11 +166,10 @@ export class XenProvider implements Provider, LiveInventory {
   watch(listener: InventoryListener): () => void {
     return this.recordCache.watch((changes, reloaded) => {
       if (reloaded) return listener({ vms: [], childrenOf: [], all: true });
-      const vdis = this.recordCache.all<object>('VDI');
       const change = toInventoryChange(
         changes,
         Object.keys(this.recordCache.all('pool'))[0] ?? '',
-        (r) => !!vdis[r],
+        vdiExists(this.recordCache),
         vmLookups(this.recordCache),
         this.recordCache.all<XenVm>('VM'),
       );

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { XapiLab, startXapiLab } from '../../lab/xapi';
 import { labCall, labLogin } from '../../integration/labRpc';
 import { XapiClient, NULL_REF } from '../../../src/providers/xen/xapiClient';
-import { RecordChange, XenRecordCache, XapiEventSource } from '../../../src/providers/xen/recordCache';
+import { LAZY_CLASSES, RecordChange, XenRecordCache, XapiEventSource } from '../../../src/providers/xen/recordCache';
 import { VendorError } from '../../../src/core/errors';
 import { XenVm } from '../../../src/providers/xen/xenRecords';
 
@@ -61,6 +61,7 @@ describe('XenRecordCache (XAPI lab events)', function () {
       return client.sessionRef;
     },
     call: (m, ...p) => client.call(m, ...p),
+    callDeferred: (m, ...p) => client.callDeferred(m, ...p),
     login: () => client.login(),
     callInSession: async (m, p, s) => {
       if (m === 'event.from') before();
@@ -122,6 +123,40 @@ describe('XenRecordCache (XAPI lab events)', function () {
     assert.ok(c.vmsPlacedOn(host).includes(vm));
     assert.ok(!c.vmsPlacedOn(NULL_REF).includes(vm));
     assert.equal(c.loads, 1, 'no reload');
+  });
+
+  it('reads the replies of LAZY_CLASSES (disks, NICs, storage, tasks) when first asked for, or when an event is about one of them', async () => {
+    const reads = new Map<string, number>();
+    const counting: XapiEventSource = {
+      get sessionRef() {
+        return client.sessionRef;
+      },
+      call: (m, ...p) => client.call(m, ...p),
+      callInSession: (m, p, s) => client.callInSession(m, p, s),
+      login: () => client.login(),
+      callDeferred: async <T>(m: string, ...p: unknown[]) => {
+        const read = await client.callDeferred<T>(m, ...p);
+        return () => {
+          reads.set(m, (reads.get(m) ?? 0) + 1);
+          return read();
+        };
+      },
+    };
+    const c = newCache(counting);
+    await c.load();
+    assert.deepEqual([...reads.keys()], [], 'read at load');
+    for (const cls of LAZY_CLASSES)
+      assert.equal(lab.requests.filter((r) => r === `${cls}.get_all_records`).length, 1, `${cls} fetched at load`);
+    assert.equal(Object.keys(c.all('VDI')).length, lab.store.table('VDI').size);
+    c.get('VDI', 'OpaqueRef:x');
+    assert.deepEqual([...reads], [['VDI.get_all_records', 1]]);
+    // An event about a network: its reply is read, then the event applied over it.
+    const [net] = lab.store.table('network').keys();
+    await labCall(lab, 'network.set_name_label', other, net, 'renamed by xe');
+    await c.current();
+    assert.equal(reads.get('network.get_all_records'), 1);
+    assert.equal(c.get<{ name_label: string }>('network', net)?.name_label, 'renamed by xe');
+    assert.equal(reads.get('VBD.get_all_records'), undefined);
   });
 
   it('catches up without a loop: current() applies what changed since the load in one event.from', async () => {
