@@ -1,11 +1,12 @@
 // Extension activation time in a real VS Code (code-server 1.100.3 + headless chromium), as VS Code itself
-// records it: the Running Extensions view shows codeLoadingTime + activateCallTime of each extension.
+// records it: the extension host's codeLoadingTime + activateCallTime of each extension (what the Running Extensions
+// view shows), read from the extension host's messages to the workbench.
 // Reference, measured the same way in the same run: a no-op extension with the same activation event.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startXapiLab } from '../test/lab/xapi';
-import { Page, launchBrowser } from '../test/e2e/browser';
+import { launchBrowser } from '../test/e2e/browser';
 import { startCodeServer, toolsDir, workbenchUrl } from '../test/e2e/codeServer';
 import { labPasswordEnv, writeLabWorkspace } from '../test/e2e/labWorkspace';
 import { median } from './measure';
@@ -46,40 +47,59 @@ function writeReferenceExtension(): string {
   return dir;
 }
 
-/** Opens Developer: Show Running Extensions and reads "[Startup ]Activation: N ms" of one extension. */
-async function readActivationMs(page: Page, id: string): Promise<number> {
-  await page.keyboard.press('F1');
-  await page.keyboard.type('Show Running Extensions');
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: 'Show Running Extensions' })
-    .first()
-    .waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
-  const time = page
-    .locator('.runtime-extensions-editor .extension', { has: page.locator('.name', { hasText: id }) })
-    .locator('.activation-time');
-  for (let i = 0; i < 200; i++) {
-    const m = /Activation: (\d+)ms/.exec((await time.textContent({ timeout: 30_000 }).catch(() => '')) ?? '');
-    if (m) return Number(m[1]);
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`no activation time for ${id} in the Running Extensions view`);
+/** VS Code's activation times of one extension (ExtensionActivationTimes), ms. */
+interface ActivationTimes {
+  codeLoading: number;
+  activateCall: number;
+  activateResolved: number;
 }
 
-/** One fresh code-server + browser per measurement, so each extension host starts cold. */
+/**
+ * The extension host reports each activation to the workbench as `$onDidActivateExtension(id, codeLoadingTime,
+ * activateCallTime, activateResolvedTime, reason)` (vscode src/vs/workbench/api/common/extHostExtensionService.ts
+ * `_activateExtension`; the Running Extensions view shows codeLoadingTime + activateCallTime). With the payload
+ * `logExtensionHostCommunication` the web workbench logs every such message to the browser console (RPCLogger): the
+ * numbers are read there, with no view to open and no UI to wait for.
+ */
+const ACTIVATED = (id: string) =>
+  new RegExp(`\\$onDidActivateExtension\\(.*?\\{value: ${id.replace(/\./g, '\\.')},[^}]*\\} (\\d+) (\\d+) (\\d+) `);
+
+/** The workbench URL with the extension host's messages logged to the console. */
+function loggingUrl(url: string): string {
+  const u = new URL(url);
+  const payload = JSON.parse(u.searchParams.get('payload') ?? '[]') as string[][];
+  payload.push(['logExtensionHostCommunication', 'true']);
+  u.searchParams.set('payload', JSON.stringify(payload));
+  return u.toString();
+}
+
+/**
+ * One fresh code-server + browser per measurement, so each extension host starts cold. The waits are long (the
+ * machine is shared: opening the workbench took over 30 s at load average 26): they bound a readiness wait, not a time
+ * measured.
+ */
 async function measureOnce(
   workspace: string,
   labEnv: NodeJS.ProcessEnv,
   extensionPath: string,
   id: string,
-): Promise<number> {
+): Promise<ActivationTimes> {
   const cs = await startCodeServer(labEnv);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(cs, workspace, undefined, extensionPath));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    return await readActivationMs(page, id);
+    const pattern = ACTIVATED(id);
+    const reported = new Promise<ActivationTimes>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${id}: no activation reported within 240 s`)), 240_000);
+      page.on('console', (msg: { text(): string }) => {
+        const m = pattern.exec(msg.text());
+        if (!m) return;
+        clearTimeout(timer);
+        resolve({ codeLoading: Number(m[1]), activateCall: Number(m[2]), activateResolved: Number(m[3]) });
+      });
+    });
+    await page.goto(loggingUrl(workbenchUrl(cs, workspace, undefined, extensionPath)), { timeout: 180_000 });
+    return await reported;
   } finally {
     await browser.close();
     await cs.stop();
@@ -95,8 +115,8 @@ export async function activationBench(rounds: number, repoRoot: string): Promise
   try {
     const workspace = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bench-act-')), lab.url);
     const env = labPasswordEnv(PASSWORD);
-    const ours: number[] = [];
-    const ref: number[] = [];
+    const ours: ActivationTimes[] = [];
+    const ref: ActivationTimes[] = [];
     // Alternate who goes first (page cache, CPU frequency).
     for (let r = 0; r < rounds; r++) {
       const a = async () => ours.push(await measureOnce(workspace, env, repoRoot, OURS));
@@ -109,15 +129,19 @@ export async function activationBench(rounds: number, repoRoot: string): Promise
         await b();
       }
     }
-    const o = median(ours);
-    const n = median(ref);
+    // What the Running Extensions view shows: code loading + the activate() call.
+    const shown = (t: ActivationTimes) => t.codeLoading + t.activateCall;
+    const o = median(ours.map(shown));
+    const n = median(ref.map(shown));
     // VS Code reports whole milliseconds: a no-op extension often shows 0, so the ratio is taken against ≥ 1 ms.
     const ratio = n >= 1 ? `ratio ${(o / n).toFixed(0)}` : `ratio ≥ ${o} (reference < 1 ms)`;
+    const parts = (ts: ActivationTimes[]) =>
+      ts.map((t) => `${shown(t)} (${t.codeLoading}+${t.activateCall})`).join(', ');
     return [
       [
-        `${label} (median of ${rounds})`,
+        `${label} (median of ${rounds}; code loading + activate() call, as the extension host reports them)`,
         `${o} ms / ${n} ms`,
-        `${ratio}; ours ${o} ms; rounds: ${ours.join(', ')} / ${ref.join(', ')}`,
+        `goal < 50 ms; ${ratio}; rounds (loading+activate): ${parts(ours)} / ${parts(ref)}; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
       ],
     ];
   } finally {
