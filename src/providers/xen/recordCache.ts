@@ -293,6 +293,9 @@ export class XenRecordCache {
    */
   private apply(r: EventFromResult): void {
     if (r.token <= this.token) return;
+    // The deferred tables the events are about are read first: a reply that fails to read fails here, before any
+    // event is applied or the token moves (the loop then reloads).
+    for (const ev of r.events ?? []) this.table(lower(ev.class));
     this.token = r.token;
     const changes: RecordChange[] = [];
     for (const ev of r.events ?? []) {

@@ -159,6 +159,32 @@ describe('XenRecordCache (XAPI lab events)', function () {
     assert.equal(reads.get('VBD.get_all_records'), undefined);
   });
 
+  it('an event about a deferred table whose reply fails to read applies nothing of its batch (the token stays)', async () => {
+    const c = newCache({
+      get sessionRef() {
+        return client.sessionRef;
+      },
+      call: (m, ...p) => client.call(m, ...p),
+      callInSession: (m, p, s) => client.callInSession(m, p, s),
+      login: () => client.login(),
+      callDeferred: async <T>(m: string, ...p: unknown[]) => {
+        const read = await client.callDeferred<T>(m, ...p);
+        if (m !== 'network.get_all_records') return read;
+        return () => {
+          throw new VendorError('XAPI_MALFORMED_REPLY', [m, 'as a broken server would send it']);
+        };
+      },
+    });
+    await c.load();
+    const [vm] = realVms()[0];
+    const before = c.get<XenVm>('VM', vm)!.name_label;
+    await labCall(lab, 'VM.set_name_label', other, vm, 'renamed first');
+    await labCall(lab, 'network.set_name_label', other, [...lab.store.table('network').keys()][0], 'then this');
+    for (let i = 0; i < 2; i++)
+      await assert.rejects(c.current(), (e: unknown) => e instanceof VendorError && e.code === 'XAPI_MALFORMED_REPLY');
+    assert.equal(c.get<XenVm>('VM', vm)?.name_label, before, 'half of the batch was applied');
+  });
+
   it('catches up without a loop: current() applies what changed since the load in one event.from', async () => {
     const c = newCache();
     await c.load();
