@@ -68,6 +68,16 @@ describe('XenRecordCache (XAPI lab events)', function () {
       return client.callInSession(m, p, s);
     },
   });
+  /** The lab client, with the reader of each deferred reply (callDeferred) replaced by `wrap` (to count or fail reads). */
+  const wrappingReads = (wrap: (method: string, read: () => unknown) => () => unknown): XapiEventSource => ({
+    get sessionRef() {
+      return client.sessionRef;
+    },
+    call: (m, ...p) => client.call(m, ...p),
+    callInSession: (m, p, s) => client.callInSession(m, p, s),
+    login: () => client.login(),
+    callDeferred: async <T>(m: string, ...p: unknown[]) => wrap(m, await client.callDeferred<T>(m, ...p)) as () => T,
+  });
   const newCache = (source: XapiEventSource = client) =>
     (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
 
@@ -127,21 +137,10 @@ describe('XenRecordCache (XAPI lab events)', function () {
 
   it('reads the replies of LAZY_CLASSES (disks, NICs, storage, tasks) when first asked for, or when an event is about one of them', async () => {
     const reads = new Map<string, number>();
-    const counting: XapiEventSource = {
-      get sessionRef() {
-        return client.sessionRef;
-      },
-      call: (m, ...p) => client.call(m, ...p),
-      callInSession: (m, p, s) => client.callInSession(m, p, s),
-      login: () => client.login(),
-      callDeferred: async <T>(m: string, ...p: unknown[]) => {
-        const read = await client.callDeferred<T>(m, ...p);
-        return () => {
-          reads.set(m, (reads.get(m) ?? 0) + 1);
-          return read();
-        };
-      },
-    };
+    const counting = wrappingReads((m, read) => () => {
+      reads.set(m, (reads.get(m) ?? 0) + 1);
+      return read();
+    });
     const c = newCache(counting);
     await c.load();
     assert.deepEqual([...reads.keys()], [], 'read at load');
@@ -160,21 +159,15 @@ describe('XenRecordCache (XAPI lab events)', function () {
   });
 
   it('an event about a deferred table whose reply fails to read applies nothing of its batch (the token stays)', async () => {
-    const c = newCache({
-      get sessionRef() {
-        return client.sessionRef;
-      },
-      call: (m, ...p) => client.call(m, ...p),
-      callInSession: (m, p, s) => client.callInSession(m, p, s),
-      login: () => client.login(),
-      callDeferred: async <T>(m: string, ...p: unknown[]) => {
-        const read = await client.callDeferred<T>(m, ...p);
-        if (m !== 'network.get_all_records') return read;
-        return () => {
-          throw new VendorError('XAPI_MALFORMED_REPLY', [m, 'as a broken server would send it']);
-        };
-      },
-    });
+    const c = newCache(
+      wrappingReads((m, read) =>
+        m !== 'network.get_all_records'
+          ? read
+          : () => {
+              throw new VendorError('XAPI_MALFORMED_REPLY', [m, 'as a broken server would send it']);
+            },
+      ),
+    );
     await c.load();
     const [vm] = realVms()[0];
     const before = c.get<XenVm>('VM', vm)!.name_label;
