@@ -12,6 +12,7 @@ import { BackupRepository } from '../core/repository';
 import { RunbookError, RunbookHost, describeRun, runRunbook } from '../core/runbook';
 import { ManagerSession, openManagerSession } from '../providers/oraclevm/manager/managerSession';
 import { formatAge, listDbBackups } from '../providers/oraclevm/manager/dbBackups';
+import { describeRotation, readDbBackupRotation } from '../providers/oraclevm/manager/dbBackupRotation';
 import { runManualBackup } from '../providers/oraclevm/manager/manualBackup';
 import { backupManager, configIdentity } from '../providers/oraclevm/manager/managerBackup';
 import { managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunbook';
@@ -79,17 +80,19 @@ function repository(a: Args, workspace: string, profile?: ConnectionProfile): st
   return path.resolve(workspace, String(a.flags.repository ?? profile?.repository ?? 'backups'));
 }
 
-/** `manager-backups`: DBBACKUP's backups with their ages, where DBBACKUP is, the rotation rules. */
+/** `manager-backups`: DBBACKUP's backups with their ages, where DBBACKUP is, the rotation rules and settings. */
 export async function managerBackupsVerb(a: Args, out: Out, workspace: string): Promise<number> {
   return withSession(a, workspace, async (s) => {
-    const l = await listDbBackups(s.ssh, s.layout);
+    const rotation = await readDbBackupRotation(s);
+    const l = await listDbBackups(s.ssh, s.layout, undefined, Date.now(), rotation.intervalMinutes);
     out(
-      l,
+      { ...l, rotationSettings: rotation },
       [
         `DBBACKUP ${l.settings.directory} (${l.settings.directoryFrom === 'sysconfig' ? s.layout.sysconfig : 'default'})`,
         ...l.backups.map((b) => `${b.name}  ${b.kind}  ${formatAge(b.ageSeconds)} old  ${b.modified.toISOString()}`),
         ...l.refused.map((r) => `refused (not a valid backup name): ${r}`),
         `rotation: ${l.settings.rotation}`,
+        `rotation settings: ${describeRotation(rotation)}`,
         ...l.notes.map((n) => `note: ${n}`),
       ].join('\n'),
     );

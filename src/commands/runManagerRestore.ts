@@ -10,6 +10,7 @@ import { escapeControlChars } from '../core/controlChars';
 import { RunbookHost, RunbookState, describeRun, runRunbook, unfinishedRun, listRunbookStates } from '../core/runbook';
 import { openManagerSession } from '../providers/oraclevm/manager/managerSession';
 import { formatAge, listDbBackups } from '../providers/oraclevm/manager/dbBackups';
+import { describeRotation, readDbBackupRotation } from '../providers/oraclevm/manager/dbBackupRotation';
 import { MANAGER_RESTORE, managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunbook';
 
 const show = (s: string) => escapeControlChars(s, { keepNewlines: true });
@@ -66,13 +67,18 @@ export async function runManagerRestore(ctx: CommandContext): Promise<void> {
       }
     }
     if (!backup) {
-      const listing = await listDbBackups(session.ssh, session.layout);
+      const rotation = await readDbBackupRotation(session);
+      const listing = await listDbBackups(session.ssh, session.layout, undefined, Date.now(), rotation.intervalMinutes);
       const picked = await vscode.window.showQuickPick(
         [...listing.backups].reverse().map((b) => ({
           label: b.name,
           description: `${b.kind}, ${formatAge(b.ageSeconds)} old`,
         })),
-        { title: `Database backup to restore (${listing.settings.directory})`, ignoreFocusOut: true },
+        {
+          title: `Database backup to restore (${listing.settings.directory})`,
+          placeHolder: escapeControlChars(`Rotation: ${describeRotation(rotation)}`),
+          ignoreFocusOut: true,
+        },
       );
       if (!picked) throw new CancelledError();
       backup = picked.label;

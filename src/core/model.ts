@@ -52,6 +52,15 @@ export interface ManagerHostSettings {
   service?: string;
   /** Run RestoreDatabase.sh as this user through `su - <user> -c` (§12.1.4 step 3: `su - oracle`); unset: as the SSH user. */
   restoreUser?: string;
+  /**
+   * The Oracle VM Manager CLI (its own SSH server, `ssh -p 10000 admin@<manager>`, platform-facts.md §3.4): where
+   * `getDbBackupConfig` reads the automatic backups' interval and number kept, which live in the Manager's database
+   * (guide §12.1.2). Host default: `host`; port default 10000; user default the connection's Manager user (its
+   * password is the Manager password); `cliHostKey` the pinned fingerprint of that server's key (SHA256:…).
+   */
+  cliPort?: number;
+  cliUsername?: string;
+  cliHostKey?: string;
 }
 
 /**

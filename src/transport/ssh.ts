@@ -261,6 +261,61 @@ export class SshSession {
     );
   }
 
+  /**
+   * Sends `line` as the exec request verbatim, for a server that is not a POSIX shell (the Oracle VM Manager CLI on
+   * port 10000 reads its own command language: `getDbBackupConfig`), and collects the output until the channel closes.
+   * Nothing is quoted: the caller builds `line` from fixed words only. No process group to kill: abort or the idle
+   * limit close the channel and reject with CancelledError / IdleTimeoutError.
+   */
+  async execLine(
+    line: string,
+    opts: Pick<ExecOptions, 'signal' | 'idleMs' | 'maxOutputBytes'> = {},
+  ): Promise<ExecResult> {
+    throwIfAborted(opts.signal);
+    const max = opts.maxOutputBytes ?? 1024 * 1024;
+    const release = await this.slots.acquire();
+    return new Promise<ExecResult>((resolve, reject) =>
+      this.openExec(line, (e, channel) => {
+        if (e) {
+          release();
+          reject(new Error(`${this.where}: SSH exec refused: ${e.message}`));
+          return;
+        }
+        const out = new Collector(max);
+        const err = new Collector(max);
+        let failure: Error | undefined;
+        let exit: { code: number | null; signal?: string } | undefined;
+        const stopWith = (x: Error) => {
+          failure ??= x;
+          channel.close();
+        };
+        const idleMs = opts.idleMs ?? 120_000;
+        const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${line}`, idleMs)));
+        const onAbort = () => stopWith(new CancelledError());
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        channel.on('data', (chunk: Buffer) => {
+          idle.touch();
+          out.add(chunk);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => {
+          idle.touch();
+          err.add(chunk);
+        });
+        channel.on('exit', (code: number | null, signal?: string) => {
+          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined };
+        });
+        channel.on('close', () => {
+          release();
+          idle.stop();
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (failure) reject(failure);
+          else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
+        });
+        channel.end();
+      }),
+    );
+  }
+
   /** exec, then RemoteCommandError unless the exit code is 0. */
   async execOk(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const r = await this.exec(argv, opts);

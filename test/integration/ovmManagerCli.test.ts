@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { OvmmHost, installOvmmTools } from '../peers/ovmm-tools/ovmmTools';
+import { OvmCliPeer, startOvmCli } from '../peers/ovmm-tools/ovmCli';
 import { CLI, runCli } from './cliRun';
 import { killWhen, repositoryLeftovers, startCli } from './crashRun';
 import { filesUnder } from './ovmFixture';
@@ -21,6 +22,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
   let lab: OvmLab;
   let peer: SshdPeer;
   let host: OvmmHost;
+  let cli: OvmCliPeer;
   let ws: string;
   const env = { VMBACKUP_PASSWORD_OVM: PASSWORD };
   const vmNames = () => (lab.store.all('Vm') as VmObj[]).map((v) => v.name).sort();
@@ -30,6 +32,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     lab = await startOvmLab({ password: PASSWORD, jobStepMs: 20 });
     peer = await startSshdPeer();
     host = await installOvmmTools(peer, lab, { password: PASSWORD, startingMs: 300 });
+    cli = await startOvmCli(PASSWORD);
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovmm-cli-'));
     fs.mkdirSync(path.join(ws, '.vmbackup'));
     const s = host.settings;
@@ -52,11 +55,15 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
         `      oracleHome: ${s.oracleHome}`,
         `      sysconfig: ${s.sysconfig}`,
         `      service: ${s.service}`,
+        `      cliPort: ${cli.settings.cliPort}`,
+        `      cliUsername: ${cli.settings.cliUsername}`,
+        `      cliHostKey: "${cli.settings.cliHostKey}"`,
         '',
       ].join('\n'),
     );
   });
   after(async () => {
+    await cli?.stop();
     await host?.close();
     await peer?.stop();
     await lab?.close();
@@ -86,6 +93,55 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
       .split('  ')[0];
     assert.match((await runCli(['verify', id], { ws, env })).stdout, /: OK$/m);
     for (const c of host.log()) assert.ok(!c.cmdline.includes(PASSWORD));
+  });
+
+  it('manager-backups shows the rotation settings the Manager CLI getDbBackupConfig gives (§12.1.2: they live in the database), as they change', async () => {
+    host.addAutoBackup(30 * 3600);
+    const first = await runCli(['manager-backups'], { ws, env });
+    assert.match(first.stdout, /^rotation: .*not in \/etc\/sysconfig\/ovmm \(§12\.1\.2\)/m);
+    assert.match(
+      first.stdout,
+      /^rotation settings: every 1440 min \(24 h\), 21 automatic backups kept \(Manager CLI getDbBackupConfig at 127\.0\.0\.1:\d+, guide §12\.1\.2\)$/m,
+    );
+    assert.match(
+      first.stdout,
+      /^note: the newest automatic backup is 1 d 6 h old \(the Manager's interval 1440 min\)/m,
+    );
+    cli.setDbBackupConfig(2880, 14);
+    const json = JSON.parse((await runCli(['manager-backups', '--json'], { ws, env })).stdout);
+    assert.equal(json.rotationSettings.intervalMinutes, 2880);
+    assert.equal(json.rotationSettings.numberToKeep, 14);
+    assert.deepEqual(json.rotationSettings.problems, []);
+    assert.ok(
+      !json.notes.some((n: string) => n.startsWith('the newest automatic backup')),
+      'a 30 h old backup is not late with a 48 h interval',
+    );
+    cli.setReply(
+      'OVM> getDbBackupConfig\nCommand: getDbBackupConfig\nStatus: Failure\nTime: x\nError Msg: OVMAPI_6000E Internal Error\x1b[2J\n',
+    );
+    const failed = await runCli(['manager-backups'], { ws, env });
+    assert.match(
+      failed.stdout,
+      /^rotation settings: interval and number kept unknown \(.*getDbBackupConfig: Status Failure: OVMAPI_6000E Internal Error\\u001b\[2J\)$/m,
+    );
+    assert.doesNotMatch(failed.stdout, /\x1b/);
+    cli.setReply(undefined);
+    cli.setDbBackupConfig(1440, 21);
+  });
+
+  it('manager-backups with the Manager CLI key not pinned: the listing still works and names the key to pin', async () => {
+    const yaml = path.join(ws, '.vmbackup', 'connections.yaml');
+    const before = fs.readFileSync(yaml, 'utf8');
+    try {
+      fs.writeFileSync(yaml, before.replace(/^ {6}cliHostKey: .*\n/m, ''));
+      const r = await runCli(['manager-backups'], { ws, env });
+      assert.match(r.stdout, /^DBBACKUP /m);
+      assert.match(r.stdout, /^rotation settings: interval and number kept unknown \(.*not read: .*SHA256:/m);
+      assert.ok(r.stdout.includes(cli.settings.cliHostKey), r.stdout);
+      assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
+    } finally {
+      fs.writeFileSync(yaml, before);
+    }
   });
 
   it('manager-restore without a terminal and without --yes stops before the first destructive step; --resume --yes finishes it', async () => {

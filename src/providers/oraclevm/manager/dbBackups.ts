@@ -16,7 +16,7 @@ export interface DbBackupSettings {
   uuid?: string;
   /**
    * Rotation as the guide states it: automatic backups every 24 h by default, rotated; manual ones never rotated.
-   * The interval and the number kept live in the Manager's database (§12.1.2, CLI getDbBackupConfig), not in this file.
+   * The interval and the number kept live in the Manager's database (§12.1.2), not in this file: dbBackupRotation.ts.
    */
   rotation: string;
 }
@@ -38,7 +38,7 @@ export interface DbBackupListing {
 }
 
 const ROTATION =
-  'automatic backups (AutoFullBackup-*) run every 24 h by default and are rotated; manual ones (ManualBackup-*) are never rotated. The interval and the number kept are stored in the Manager database (set in the Manager UI Preferences or the CLI setDbBackupConfig, §12.1.2)';
+  'automatic backups (AutoFullBackup-*) run every 24 h by default (§12.1) and are rotated; manual ones (ManualBackup-*) are not rotated (§12.1.2.3). The interval and the number kept are stored in the Manager database, not in /etc/sysconfig/ovmm (§12.1.2): read with the Manager CLI getDbBackupConfig';
 
 /** A small text file of the host (at most 1 MiB), or undefined when it does not exist or cannot be read. */
 export async function readRemoteText(ssh: SshSession, file: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -72,12 +72,15 @@ export async function readDbBackupSettings(
 /**
  * Lists DBBACKUP (`ls -ltr` of §12.1.3, read NUL-separated with GNU find so no name can forge a line): each backup
  * directory with its age, newest last; names that look like backups but are not valid are refused.
+ * `intervalMinutes`: the Manager's automatic backup interval when it was read (dbBackupRotation.ts), else the guide's
+ * 24 h: a newest automatic backup older than it plus 2 h is pointed out.
  */
 export async function listDbBackups(
   ssh: SshSession,
   layout: ManagerLayout,
   signal?: AbortSignal,
   now = Date.now(),
+  intervalMinutes?: number,
 ): Promise<DbBackupListing> {
   const settings = await readDbBackupSettings(ssh, layout, signal);
   const r = await ssh.exec(
@@ -106,9 +109,9 @@ export async function listDbBackups(
     notes.push(
       'no automatic backup (AutoFullBackup-*) in DBBACKUP: check the Manager (a failed consistency check stops them, §12.1.3)',
     );
-  else if (lastAuto.ageSeconds > 26 * 3600)
+  else if (lastAuto.ageSeconds > (intervalMinutes ?? 1440) * 60 + 2 * 3600)
     notes.push(
-      `the newest automatic backup is ${formatAge(lastAuto.ageSeconds)} old (default interval 24 h): check the interval, or whether a failed consistency check stops them (§12.1.3)`,
+      `the newest automatic backup is ${formatAge(lastAuto.ageSeconds)} old (${intervalMinutes !== undefined ? `the Manager's interval ${intervalMinutes} min` : 'default interval 24 h'}): check the interval, or whether a failed consistency check stops them (§12.1.3)`,
     );
   return { settings, backups, refused, notes };
 }

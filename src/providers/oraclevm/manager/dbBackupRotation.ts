@@ -1,0 +1,134 @@
+// The automatic database backups' interval and number kept: they live in the Manager's database (guide §12.1.2), not in
+// /etc/sysconfig/ovmm, and are read with the Manager CLI's documented `getDbBackupConfig` over its SSH port (10000).
+import { SshSession } from '../../../transport/ssh';
+import { printable } from '../ovmErrors';
+import { ManagerSession } from './managerSession';
+
+/** What the Manager says of its automatic database backups (CLI reference A.109 getDbBackupConfig, A.167 setDbBackupConfig). */
+export interface DbBackupRotation {
+  /** Where it was read: `Manager CLI getDbBackupConfig at <host>:<port>`. */
+  source: string;
+  /** Minutes between automatic backups (setDbBackupConfig `interval`, documented range 360–43200). */
+  intervalMinutes?: number;
+  /** Automatic backups kept before they are rotated (setDbBackupConfig `numberToKeep`, documented range 1–500). */
+  numberToKeep?: number;
+  /** The reply's data lines, escaped: shown when a value could not be identified. */
+  data: string[];
+  /** Why a value is missing or doubtful (not read, the CLI's failure verbatim, outside the documented range). */
+  problems: string[];
+}
+
+/** setDbBackupConfig's documented ranges (CLI reference A.167). */
+export const INTERVAL_RANGE = { min: 360, max: 43200 } as const;
+export const KEEP_RANGE = { min: 1, max: 500 } as const;
+
+const key = (k: string) => k.toLowerCase().replace(/[^a-z]/g, '');
+
+/**
+ * Parses the CLI's text reply: `OVM> …` echo lines skipped, `Status: Success|Failure`, then `Data:` and `Key = value`
+ * lines (the reply layout of public CLI logs, platform-facts.md §3.4). The data keys of getDbBackupConfig are not
+ * published: a key naming an interval / frequency is the interval (minutes), one naming what is kept / retained the
+ * count; a value is its leading integer. A failure's text is kept verbatim (escaped).
+ */
+export function parseDbBackupConfig(text: string, source: string): DbBackupRotation {
+  const r: DbBackupRotation = { source, data: [], problems: [] };
+  let status: string | undefined;
+  let inData = false;
+  const failure: string[] = [];
+  for (const raw of text.split(/\r?\n/).slice(0, 200)) {
+    const line = raw.trimEnd();
+    if (!line.trim() || /^OVM>/.test(line)) continue;
+    const head = /^(Command|Status|Time|JobId|Data|Error Msg):\s*(.*)$/.exec(line);
+    if (head) {
+      if (head[1] === 'Status') status = head[2].trim();
+      if (head[1] === 'Error Msg') failure.push(head[2]);
+      inData = head[1] === 'Data';
+      continue;
+    }
+    if (!inData) {
+      if (status && !/^success$/i.test(status)) failure.push(line.trim());
+      continue;
+    }
+    const kv = /^\s*([^=:]{1,80}?)\s*[=:]\s*(.*)$/.exec(line);
+    r.data.push(printable(line.trim()).slice(0, 200));
+    if (!kv) continue;
+    const k = key(kv[1]);
+    const n = /^\s*(\d{1,9})\b/.exec(kv[2]);
+    if (!n) continue;
+    if (/interval|frequency|period/.test(k)) r.intervalMinutes = Number(n[1]);
+    else if (/keep|retain|retention|count/.test(k)) r.numberToKeep = Number(n[1]);
+  }
+  if (status === undefined) r.problems.push('the Manager CLI gave no "Status:" line');
+  else if (!/^success$/i.test(status))
+    r.problems.push(
+      `getDbBackupConfig: Status ${printable(status)}${failure.length ? `: ${printable(failure.join(' '))}` : ''}`,
+    );
+  if (r.intervalMinutes === undefined && status && /^success$/i.test(status))
+    r.problems.push('no interval in the reply');
+  if (r.numberToKeep === undefined && status && /^success$/i.test(status))
+    r.problems.push('no number kept in the reply');
+  const out = (v: number | undefined, range: { min: number; max: number }) =>
+    v !== undefined && (v < range.min || v > range.max);
+  if (out(r.intervalMinutes, INTERVAL_RANGE))
+    r.problems.push(`interval ${r.intervalMinutes} min is outside setDbBackupConfig's documented 360–43200`);
+  if (out(r.numberToKeep, KEEP_RANGE))
+    r.problems.push(`number kept ${r.numberToKeep} is outside setDbBackupConfig's documented 1–500`);
+  return r;
+}
+
+/**
+ * Reads the rotation settings over the Manager CLI (`managerHost.cliPort`, default 10000; user `cliUsername`, default
+ * the connection's, with the Manager password; host key pinned by `cliHostKey`); only tried when the connection sets
+ * `cliHostKey` or `cliPort` (another program may listen on 10000 of a host). Never throws for the Manager's sake:
+ * an unreachable CLI, an unpinned key or an unreadable reply come back as `problems`, and the listing goes on without
+ * the values (the guide's defaults apply). CancelledError is passed on.
+ */
+export async function readDbBackupRotation(s: ManagerSession, signal?: AbortSignal): Promise<DbBackupRotation> {
+  const host = s.settings.host!;
+  const port = s.settings.cliPort ?? 10000;
+  const source = `Manager CLI getDbBackupConfig at ${host}:${port}`;
+  if (s.settings.cliHostKey === undefined && s.settings.cliPort === undefined)
+    return {
+      source,
+      data: [],
+      problems: [
+        'not read: managerHost has neither cliHostKey nor cliPort (set cliPort to be shown the Manager CLI key to pin)',
+      ],
+    };
+  const creds = s.managerCredentials();
+  let cli: SshSession | undefined;
+  try {
+    cli = await SshSession.connect(
+      {
+        label: s.profile.name,
+        host,
+        port,
+        username: s.settings.cliUsername ?? creds.username,
+        password: creds.password,
+        hostKey: s.settings.cliHostKey,
+        readyTimeoutMs: 20_000,
+      },
+      signal,
+    );
+    const r = await cli.execLine('getDbBackupConfig', { signal, idleMs: 60_000, maxOutputBytes: 64 * 1024 });
+    return parseDbBackupConfig(r.stdout + (r.stderr ? `\n${r.stderr}` : ''), source);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    const pin = s.settings.cliHostKey ? '' : ' (pin the CLI key as managerHost.cliHostKey)';
+    return { source, data: [], problems: [`not read: ${printable(e instanceof Error ? e.message : String(e))}${pin}`] };
+  } finally {
+    await cli?.close();
+  }
+}
+
+/** One line for the listing: `every 1440 min (24 h), 21 automatic backups kept (Manager CLI …)`, or why not read. */
+export function describeRotation(r: DbBackupRotation): string {
+  const parts: string[] = [];
+  if (r.intervalMinutes !== undefined)
+    parts.push(`every ${r.intervalMinutes} min (${+(r.intervalMinutes / 60).toFixed(1)} h)`);
+  if (r.numberToKeep !== undefined) parts.push(`${r.numberToKeep} automatic backups kept`);
+  const values = parts.length ? parts.join(', ') : 'interval and number kept unknown';
+  const data = parts.length < 2 && r.data.length ? `; the reply: ${r.data.join(' | ')}` : '';
+  const problems = r.problems.length ? `; ${r.problems.join('; ')}` : '';
+  return `${values} (${r.source}, guide §12.1.2${data}${problems})`;
+}
