@@ -5,6 +5,7 @@ import { CleanupItem } from './cleanupReport';
 import { JournalEntry } from './journal';
 import { MANIFEST } from './manifest';
 import { within } from './safeName';
+import { escapeControlChars } from './controlChars';
 
 /**
  * Removes what an abandoned job left in its own backup folder: the `*.part` of the files it named, the named files
@@ -81,7 +82,11 @@ export async function cleanJobFolder(
     }
     if (!empty) {
       if (d === folder)
-        items.push({ action: 'kept', what: `folder ${d}`, why: `${why}, but it holds files the job did not name` });
+        items.push({
+          action: 'kept',
+          what: `folder ${d}`,
+          why: `${why}, but it holds what the job did not name, kept as not the tool's: ${foreignEntries(folder, entry.files, items).join(', ')}`,
+        });
       if (subfolders.has(d)) continue; // its parents are not empty either, but the next subfolder may be
       break;
     }
@@ -105,4 +110,37 @@ export async function cleanJobFolder(
     }
   }
   return items;
+}
+
+/**
+ * What a job's folder holds that the job did not make (for the "kept" line): files neither named by the journal nor
+ * the `.part` of a named one nor among `items` (deleted, or to be in a dry run), and folders that hold nothing of the
+ * job's; relative `/`-separated names with control characters escaped, at most 20 then "and N more".
+ */
+function foreignEntries(folder: string, named: string[], items: CleanupItem[]): string[] {
+  const ours = new Set(named.filter((n) => !n.endsWith('/')).flatMap((n) => [n, `${n}.part`]));
+  const ourDirs = new Set(named.filter((n) => n.endsWith('/')).map((n) => n.slice(0, -1)));
+  for (const n of named)
+    for (let d = path.posix.dirname(n); d !== '.' && d !== '/'; d = path.posix.dirname(d)) ourDirs.add(d);
+  const gone = new Set(items.map((i) => i.what));
+  const found: string[] = [];
+  const walk = (dir: string, rel: string, depth: number) => {
+    let list: fs.Dirent[];
+    try {
+      list = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of list) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && ourDirs.has(r) && depth < 32) walk(p, r, depth + 1);
+      else if (e.isDirectory()) found.push(`${r}/`);
+      else if (!ours.has(r) && !gone.has(`file ${p}`)) found.push(r);
+    }
+  };
+  walk(folder, '', 0);
+  found.sort();
+  const shown = found.slice(0, 20).map((f) => escapeControlChars(f));
+  return found.length > 20 ? [...shown, `and ${found.length - 20} more`] : shown;
 }

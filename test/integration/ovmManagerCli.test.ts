@@ -234,6 +234,50 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     fs.rmSync(big);
   });
 
+  it('manager-backup killed (SIGKILL) in a folder that also holds files it did not make: cleanup (and --dry-run) removes only its own files and its .part, keeps the folder and the others, and says which and why', async () => {
+    const name = host.addAutoBackup(90);
+    const big = path.join(host.dbbackup, name, 'datadir', 'big.ibd');
+    fs.mkdirSync(path.dirname(big), { recursive: true });
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 256 * 1024 * 1024);
+    fs.chmodSync(big, 0o644);
+    const repo = path.join(ws, 'backups');
+    const managerDir = path.join(repo, 'ovm-manager');
+    const folders = () => (fs.existsSync(managerDir) ? fs.readdirSync(managerDir).sort() : []);
+    const kept = folders();
+    const run = startCli(ws, ['manager-backup', '--db', name], PASSWORD);
+    const killed = await killWhen(run, () =>
+      repositoryLeftovers(repo).some((l) => /^part file .*big\.ibd\.part$/.test(l)),
+    );
+    assert.ok(killed, 'killed while the database backup streamed');
+    const folder = folders().find((d) => !kept.includes(d))!;
+    const dir = path.join(managerDir, folder);
+    // Someone else's files: a note at the top, a copy and a download of their own beside the job's files.
+    const foreign = ['NOTES.txt', `dbbackup/${name}/datadir/user-copy.ibd`, `dbbackup/${name}/datadir/other.part`];
+    for (const f of foreign) fs.writeFileSync(path.join(dir, ...f.split('/')), "not the tool's");
+    const left = filesUnder(dir);
+    const dry = await startCli(ws, ['cleanup', '--dry-run'], PASSWORD).exited;
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^would delete: file .*big\.ibd\.part /m);
+    assert.match(dry.stdout, /^would delete: file .*config\/\.config /m);
+    const keptLine = new RegExp(
+      `^kept: folder ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — .*kept as not the tool's: NOTES\\.txt, dbbackup/${name}/datadir/other\\.part, dbbackup/${name}/datadir/user-copy\\.ibd$`,
+      'm',
+    );
+    assert.match(dry.stdout, keptLine);
+    assert.doesNotMatch(dry.stdout, /would delete: .*(NOTES|user-copy|other\.part)/);
+    assert.deepEqual(filesUnder(dir), left, 'a dry run deletes nothing');
+    const real = await startCli(ws, ['cleanup'], PASSWORD).exited;
+    assert.equal(real.code, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /^deleted: file .*big\.ibd\.part /m);
+    assert.match(real.stdout, keptLine);
+    assert.deepEqual(filesUnder(dir), [...foreign].sort(), 'only the foreign files are left, in their folders');
+    const again = await startCli(ws, ['cleanup', '--dry-run'], PASSWORD).exited;
+    assert.doesNotMatch(again.stdout, new RegExp(folder), "the entry is settled: nothing more is the tool's there");
+    fs.rmSync(dir, { recursive: true });
+    fs.rmSync(big);
+  });
+
   it('a hostile backup name is refused before anything is contacted', async () => {
     const err = await runCli(['manager-restore', 'ManualBackup-$(id)'], { ws, env }).then(
       () => undefined,

@@ -119,6 +119,7 @@ describe('Ownership journal', () => {
       ['deleted', 'kept'],
     );
     assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
+    assert.match(items[1].why, /kept as not the tool's: notes\.txt$/);
   });
 
   it('a complete backup (manifest.json) of a killed job stays whole; a folder whose mkdir was not confirmed loses no file', async () => {
