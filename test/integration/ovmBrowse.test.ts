@@ -35,6 +35,27 @@ describe('Oracle VM browsing: repository contents and Manager jobs', function ()
     await lab?.close();
   });
 
+  it("each repository's free space and size come from its file system (GET FileSystem/{fileSystemId}); one that cannot be read leaves that repository's space unknown", async () => {
+    await start();
+    lab.store.setFreeSize(SEED.repository, 123 * 2 ** 30, 456 * 2 ** 30);
+    const byName = async () => new Map((await p.listStorage()).map((s) => [s.name, s]));
+    let list = await byName();
+    assert.deepEqual(
+      [list.get(SEED.repository)!.freeBytes, list.get(SEED.repository)!.capacityBytes],
+      [123 * 2 ** 30, 456 * 2 ** 30],
+    );
+    assert.deepEqual(
+      [list.get(SEED.backupRepository)!.freeBytes, list.get(SEED.backupRepository)!.capacityBytes],
+      [0.8 * 2048 * 2 ** 30, 2048 * 2 ** 30],
+    );
+    const fsId = lab.store.repoByName(SEED.repository).fileSystemId!.value;
+    assert.ok(lab.requests.some((r) => r.startsWith(`GET /ovm/core/wsapi/rest/FileSystem/${fsId} `)));
+    lab.store.objects.get('FileSystem')!.delete(fsId);
+    list = await byName();
+    assert.equal(list.get(SEED.repository)!.freeBytes, undefined, 'unknown, not zero');
+    assert.ok(list.get(SEED.backupRepository)!.freeBytes! > 0, 'the other repository keeps its space');
+  });
+
   it("lists a repository's VM files, its virtual disks with the VMs they are mapped into, and its ISO; an unknown repository is refused with the Manager's code", async () => {
     await start();
     assert.equal(p.capabilities.storageContents, true);

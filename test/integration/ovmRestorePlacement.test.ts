@@ -86,6 +86,33 @@ describe('Oracle VM restore: repository, server pool, network per vif, power on 
     );
   });
 
+  it("a repository whose file system has too little free space (FileSystem.freeSize) is refused before anything is written, naming both sizes; the repository list shows each one's free space", async () => {
+    const before = filesUnder(f.repoFolder(SEED.repository));
+    const need = entry.files.reduce((n, x) => n + (x.bytes ?? 0), 0);
+    const listed = (await f.provider.listStorage()).find((s) => s.name === SEED.repository)!;
+    assert.deepEqual([listed.freeBytes, listed.capacityBytes], [400 * 2 ** 30, 500 * 2 ** 30]);
+    f.lab.store.setFreeSize(SEED.repository, need - 1);
+    try {
+      const err = await f.provider
+        .restoreVm(entry, { storageId: SEED.repository, name: 'never-fits' }, context().ctx)
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+      assert.ok(err, 'refused');
+      assert.match(
+        err.message,
+        new RegExp(
+          `connection "ovm".*: repository "${SEED.repository}" has 0\\.0 GiB free, the backup needs 0\\.0 GiB`,
+        ),
+      );
+      assert.deepEqual(filesUnder(f.repoFolder(SEED.repository)), before, 'nothing written');
+      assert.equal((await f.provider.listStorage()).find((s) => s.name === SEED.repository)!.freeBytes, need - 1);
+    } finally {
+      f.lab.store.setFreeSize(SEED.repository, 400 * 2 ** 30);
+    }
+  });
+
   it('a network the Manager does not have is refused before anything is written; a host or folder is not an Oracle VM placement', async () => {
     const before = filesUnder(f.repoFolder(SEED.repository)).length;
     f.lab.store.objects.get('Network')!.delete(SEED.network);

@@ -1,6 +1,8 @@
 // Browsing a Manager: server pools → servers → VMs, repositories with their virtual disks, the Manager's jobs.
+import { StorageInfo } from '../../core/model';
 import { OvmClient, idSegment } from './ovmClient';
 import {
+  OvmFileSystem,
   OvmJob,
   OvmRepository,
   OvmServer,
@@ -9,6 +11,7 @@ import {
   OvmVm,
   OvmVmDiskMapping,
   listOf,
+  parseFileSystem,
   parseJob,
   parseRepository,
   parseServer,
@@ -16,6 +19,7 @@ import {
   parseVirtualDisk,
   parseVm,
   parseVmDiskMapping,
+  toStorage,
 } from './ovmRecords';
 
 export function listServerPools(c: OvmClient, signal?: AbortSignal): Promise<OvmServerPool[]> {
@@ -78,6 +82,31 @@ export async function vmVirtualDisks(c: OvmClient, vmId: string, signal?: AbortS
 
 export function listRepositories(c: OvmClient, signal?: AbortSignal): Promise<OvmRepository[]> {
   return c.get('Repository', signal).then((r) => listOf(r, 'Repository list', parseRepository));
+}
+
+/**
+ * The repositories as storage, each with its file system's free space and size (`GET FileSystem/{id}` of its
+ * `fileSystemId`, fog-oracle get_file_system.rb). A file system that cannot be read leaves that repository's space
+ * unknown ("free space unknown" in the tree, no refusal on space) rather than failing the list.
+ */
+export async function listRepositoryStorage(c: OvmClient, signal?: AbortSignal): Promise<StorageInfo[]> {
+  const repos = await listRepositories(c, signal);
+  return Promise.all(repos.map(async (r) => toStorage(r, await repositoryFileSystem(c, r, signal))));
+}
+
+/** The repository's file system, or undefined when it has none or it cannot be read (CancelledError is passed on). */
+export async function repositoryFileSystem(
+  c: OvmClient,
+  r: OvmRepository,
+  signal?: AbortSignal,
+): Promise<OvmFileSystem | undefined> {
+  if (!r.fileSystemId) return undefined;
+  try {
+    return parseFileSystem(await c.get(`FileSystem/${idSegment(r.fileSystemId.value)}`, signal));
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return undefined;
+  }
 }
 
 /** A repository's virtual disks (`GET Repository/{id}/VirtualDisk`), each with its `path` inside the repository. */

@@ -23,8 +23,8 @@ import { restoreOvmVm } from './ovmRestore';
 import { listOvmNetworks } from './ovmNetworks';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
-import { listRepositories, listServerPools, listServers, listVms } from './ovmInventory';
-import { toHost, toPool, toStorage, toVm } from './ovmRecords';
+import { listRepositoryStorage, listServerPools, listServers, listVms } from './ovmInventory';
+import { toHost, toPool, toVm } from './ovmRecords';
 import { listRepositoryContents } from './ovmStorage';
 import { listManagerJobs } from './ovmJobList';
 import { restBase } from './ovmRestBase';
@@ -109,8 +109,9 @@ export class OracleVmProvider implements Provider {
   async listSnapshots(): Promise<SnapshotInfo[]> {
     return [];
   }
-  async listStorage(): Promise<StorageInfo[]> {
-    return (await listRepositories(this.client)).map(toStorage);
+  /** The repositories, with their file systems' free space (ovmInventory.listRepositoryStorage). */
+  listStorage(): Promise<StorageInfo[]> {
+    return listRepositoryStorage(this.client);
   }
   listStorageContents = (id: string, signal?: AbortSignal) => listRepositoryContents(this.client, id, signal);
   listPlatformJobs = (o: { recent: number }, signal?: AbortSignal) => listManagerJobs(this.client, o.recent, signal);

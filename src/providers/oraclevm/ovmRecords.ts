@@ -48,6 +48,17 @@ export interface OvmRepository {
   virtualDiskIds: SimpleId[];
   vmIds: SimpleId[];
   presentedServerIds: SimpleId[];
+  /** The file system it lives on (`Repository.fileSystemId`, fog-oracle get_repository.rb): where its free space is. */
+  fileSystemId?: SimpleId;
+}
+/**
+ * A repository's file system (`GET FileSystem/{id}`, fog-oracle `get_file_system.rb`, captured from OVM 3.3.3):
+ * `size` and `freeSize` in bytes, as the Manager last refreshed them; absent when the reply lacks them.
+ */
+export interface OvmFileSystem {
+  id: SimpleId;
+  size?: number;
+  freeSize?: number;
 }
 export interface OvmVirtualDisk {
   id: SimpleId;
@@ -186,7 +197,17 @@ export function parseRepository(x: unknown, what = 'Repository'): OvmRepository 
     virtualDiskIds: ids(o, 'virtualDiskIds', what),
     vmIds: ids(o, 'vmIds', what),
     presentedServerIds: ids(o, 'presentedServerIds', what),
+    fileSystemId: optId(o, 'fileSystemId', what),
   };
+}
+/** A FileSystem reply: negative or non-numeric sizes are dropped (unknown), not trusted. */
+export function parseFileSystem(x: unknown, what = 'FileSystem'): OvmFileSystem {
+  const { o, id } = head(x, what);
+  const bytes = (k: string) => {
+    const v = optNum(o, k);
+    return v !== undefined && v >= 0 ? v : undefined;
+  };
+  return { id, size: bytes('size'), freeSize: bytes('freeSize') };
 }
 export function parseVirtualDisk(x: unknown, what = 'VirtualDisk'): OvmVirtualDisk {
   const { o, id, name } = head(x, what);
@@ -284,13 +305,19 @@ export function toVm(v: OvmVm): VmInfo {
     ...(v.serverId?.name ? { hostName: v.serverId.name } : {}),
   };
 }
-/** A repository as storage: shared when presented to more than one server. */
-export function toStorage(r: OvmRepository): StorageInfo {
+/**
+ * A repository as storage: shared when presented to more than one server; free space and capacity from its file
+ * system's `freeSize` and `size` when the Manager gave them (a free size above the size is not believed).
+ */
+export function toStorage(r: OvmRepository, fs?: OvmFileSystem): StorageInfo {
+  const sane = fs?.freeSize !== undefined && (fs.size === undefined || fs.freeSize <= fs.size);
   return {
     id: r.id.value,
     name: r.name,
     type: 'repository',
     shared: r.presentedServerIds.length > 1,
     isDefault: false,
+    ...(sane ? { freeBytes: fs!.freeSize } : {}),
+    ...(sane && fs!.size !== undefined ? { capacityBytes: fs!.size } : {}),
   };
 }

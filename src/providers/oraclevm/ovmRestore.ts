@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { VendorError, throwIfAborted } from '../../core/errors';
+import { VendorError, describeContext, throwIfAborted } from '../../core/errors';
 import { JobContext } from '../../core/job';
 import { VmInfo } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
@@ -19,8 +19,9 @@ import { CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { FollowOptions, idSegment } from './ovmClient';
 import { OvmBackupEnv } from './ovmBackup';
-import { getVm, listRepositories, listServerPools } from './ovmInventory';
-import { listOf, simpleId, toVm } from './ovmRecords';
+import { getVm, listRepositories, listServerPools, repositoryFileSystem } from './ovmInventory';
+import { backupBytes, checkSpace } from '../../core/restoreStorage';
+import { listOf, simpleId, toStorage, toVm } from './ovmRecords';
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
 
@@ -74,6 +75,13 @@ export async function restoreOvmVm(
   );
   if (!repo)
     throw new VendorError('REPOSITORY_NOT_FOUND', [`no repository "${opts.storageId}" on the Manager`], context);
+  // Room for the backup's files on the repository's file system (its freeSize), refused before anything is written.
+  checkSpace(
+    toStorage(repo, await repositoryFileSystem(client, repo, ctx.signal)),
+    backupBytes(entry),
+    describeContext(context),
+    'repository',
+  );
   const pools = await listServerPools(client, ctx.signal);
   const poolKey = container?.id ?? m.source.pool?.id;
   const pool = poolKey ? pools.find((p) => p.id.value === poolKey || p.name === poolKey) : undefined;

@@ -5,13 +5,23 @@ export const WS_TYPE_PREFIX = 'com.oracle.ovm.mgr.ws.model.';
 
 /** The REST types the lab serves (a subset of vmapi-rest-uri-mapping). */
 export type OvmType =
-  'Manager' | 'ServerPool' | 'Server' | 'Vm' | 'Repository' | 'VirtualDisk' | 'VmDiskMapping' | 'Job' | 'Network';
+  | 'Manager'
+  | 'ServerPool'
+  | 'Server'
+  | 'Vm'
+  | 'Repository'
+  | 'FileSystem'
+  | 'VirtualDisk'
+  | 'VmDiskMapping'
+  | 'Job'
+  | 'Network';
 export const OVM_TYPES: readonly OvmType[] = [
   'Manager',
   'ServerPool',
   'Server',
   'Vm',
   'Repository',
+  'FileSystem',
   'VirtualDisk',
   'VmDiskMapping',
   'Job',
@@ -94,6 +104,19 @@ export interface RepositoryObj extends Base {
   sharePath: string | null;
   fileSystemType: 'OCFS2' | 'NFS';
 }
+/**
+ * A repository's file system (fog-oracle get_file_system.rb, captured from OVM 3.3.3): `size` and `freeSize` in bytes,
+ * the repositories on it. The lab does not recompute freeSize as files come and go (tests set it).
+ */
+export interface FileSystemObj extends Base {
+  path: string;
+  size: number;
+  freeSize: number;
+  refreshed: boolean;
+  shared: boolean;
+  repositoryIds: Ref[];
+  fileServerIds: Ref[];
+}
 /** A network VMs attach to: its id is what a vm.cfg `vif` names as `bridge=` (README: *assumed*). */
 export interface NetworkObj extends Base {
   roles: string[];
@@ -140,6 +163,7 @@ export type AnyObj =
   | ServerObj
   | VmObj
   | RepositoryObj
+  | FileSystemObj
   | VirtualDiskObj
   | VmDiskMappingObj
   | JobObj

@@ -10,6 +10,7 @@ import {
   OvmType,
   Ref,
   RepositoryObj,
+  FileSystemObj,
   ServerObj,
   ServerPoolObj,
   VirtualDiskObj,
@@ -23,6 +24,7 @@ import {
 const INFIX: Partial<Record<OvmType, string>> = {
   ServerPool: '0002',
   Repository: '0003',
+  FileSystem: '0005',
   Vm: '0006',
   VirtualDisk: '0012',
   VmDiskMapping: '0013',
@@ -67,6 +69,7 @@ export class OvmStore {
       'Server',
       'Vm',
       'Repository',
+      'FileSystem',
       'VirtualDisk',
       'VmDiskMapping',
       'Job',
@@ -98,6 +101,13 @@ export class OvmStore {
     const v = (this.all('Vm') as VmObj[]).find((x) => x.name === name);
     if (!v) throw new Error(`lab: no VM ${name}`);
     return v;
+  }
+  /** Sets what the repository's file system reports (bytes): a test's full or small repository. */
+  setFreeSize(repository: string, freeSize: number, size?: number): void {
+    const r = this.repoByName(repository);
+    const f = this.get<FileSystemObj>('FileSystem', r.fileSystemId!.value)!;
+    f.freeSize = freeSize;
+    if (size !== undefined) f.size = size;
   }
   repoByName(name: string): RepositoryObj {
     const r = (this.all('Repository') as RepositoryObj[]).find((x) => x.name === name);
@@ -331,6 +341,19 @@ export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void
       sharePath: type === 'NFS' ? '/export/backup' : null,
       fileSystemType: type,
     };
+    const size = (type === 'OCFS2' ? 500 : 2048) * 2 ** 30;
+    const fs: FileSystemObj = {
+      ...base('FileSystem', newId('FileSystem'), ''),
+      path: type === 'NFS' ? `nfs.example:/export/${name}` : `/dev/mapper/OVM_SYS_REPO_PART_${name}`,
+      size,
+      freeSize: size * 0.8,
+      refreshed: true,
+      shared: type === 'NFS',
+      repositoryIds: [r.id],
+      fileServerIds: [],
+    };
+    r.fileSystemId = fs.id;
+    store.put(fs);
     store.put(r);
     store.makeRepoDir(r.id);
     for (const s of servers) s.repositoryIds.push(r.id);

@@ -3,7 +3,15 @@
 import { strict as assert } from 'node:assert';
 import { PlatformJob } from '../../../src/core/model';
 import { platformJobState, selectJobs, toPlatformJob } from '../../../src/providers/oraclevm/ovmJobList';
-import { OvmJob, OvmVirtualDisk, OvmVm, parseJob } from '../../../src/providers/oraclevm/ovmRecords';
+import {
+  OvmJob,
+  OvmVirtualDisk,
+  OvmVm,
+  parseFileSystem,
+  parseJob,
+  parseRepository,
+  toStorage,
+} from '../../../src/providers/oraclevm/ovmRecords';
 import { repositoryItems } from '../../../src/providers/oraclevm/ovmStorage';
 
 const sid = (type: string, value: string, name?: string) => ({
@@ -59,6 +67,27 @@ describe('Oracle VM storage contents and Manager jobs (mapping)', () => {
     );
     assert.equal(items[0].path, '/VirtualMachines/v1/vm.cfg');
     assert.deepEqual([items[4].id, items[4].sizeBytes, items[4].path], ['d2.img', 1024, '/VirtualDisks/d2.img']);
+  });
+
+  it("a repository's free space and size come from its FileSystem reply (fog-oracle's captured shape); nonsense is unknown, never trusted", () => {
+    const repo = parseRepository({
+      id: sid('Repository', '0004fb00000300003076225fcb290271', 'test-pool'),
+      name: 'test-pool',
+      presentedServerIds: [sid('Server', 'a'), sid('Server', 'b')],
+      fileSystemId: sid('FileSystem', '0004fb00000500003a887e2393804ccb'),
+    });
+    assert.equal(repo.fileSystemId?.value, '0004fb00000500003a887e2393804ccb');
+    const fs = (o: object) => parseFileSystem({ id: sid('FileSystem', '0004fb00000500003a887e2393804ccb'), ...o });
+    const space = (o: object) => {
+      const s = toStorage(repo, fs(o));
+      return [s.freeBytes, s.capacityBytes];
+    };
+    assert.deepEqual(space({ size: 187709784064, freeSize: 169837854720 }), [169837854720, 187709784064]);
+    assert.deepEqual(space({ size: 100, freeSize: 101 }), [undefined, undefined], 'free above the size');
+    assert.deepEqual(space({ size: -1, freeSize: -5 }), [undefined, undefined]);
+    assert.deepEqual(space({ size: '9', freeSize: '1e99' }), [undefined, undefined]);
+    assert.deepEqual(space({ freeSize: 42 }), [42, undefined]);
+    assert.deepEqual([toStorage(repo).freeBytes, toStorage(repo).shared], [undefined, true]);
   });
 
   it('maps jobRunState and summaryDone to the product state (CREATED queued, aborted cancelled, finished only when done)', () => {
