@@ -176,8 +176,16 @@ export class SshSession {
    * promise rejects with CancelledError / IdleTimeoutError.
    */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(`printf '%s\\n' "$$"; exec ${shellCommand(argv)}`, argv[0], opts, true);
+  }
+
+  /**
+   * One exec channel: `line` sent as is; with `pidFirst` its first output line is the shell's pid (exec), which abort
+   * and the idle limit use to kill the remote group; without (execLine) they close the channel. `program` names it in
+   * messages.
+   */
+  private async run(line: string, program: string, opts: ExecOptions, pidFirst: boolean): Promise<ExecResult> {
     throwIfAborted(opts.signal);
-    const line = `printf '%s\\n' "$$"; exec ${shellCommand(argv)}`;
     const max = opts.maxOutputBytes ?? 16 * 1024 * 1024;
     // Listeners go on in the exec callback itself: ssh2 may parse the command's output and its exit-status in the
     // same read as the channel's confirmation, and an `exit` emitted before an await resumed would be lost.
@@ -195,7 +203,7 @@ export class SshSession {
         const outText = new StringDecoder('utf8');
         const errText = new StringDecoder('utf8');
         let pidText = '';
-        let pid: string | undefined;
+        let pid: string | undefined = pidFirst ? undefined : '';
         let failure: Error | undefined;
         let exit: { code: number | null; signal?: string } | undefined;
         const stopWith = (e: Error) => {
@@ -203,17 +211,18 @@ export class SshSession {
           failure = e;
           idle.stop();
           if (pid) this.killGroup(pid).finally(() => channel.close());
+          else if (pid === '') channel.close(); // no group to kill (execLine, or no pid printed)
           // No pid yet: kill as soon as it arrives (see the data handler).
         };
         const idleMs = opts.idleMs ?? 600_000;
-        const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${argv[0]}`, idleMs)));
+        const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${program}`, idleMs)));
         const onAbort = () => stopWith(new CancelledError());
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         const prompts = opts.onPrompt
           ? new PromptWatch((question) => {
               opts.onPrompt!(question).then(
                 (answer) => {
-                  if (answer === undefined) stopWith(new UnansweredPromptError(this.where, argv[0], question));
+                  if (answer === undefined) stopWith(new UnansweredPromptError(this.where, program, question));
                   else if (!failure && !exit) channel.write(answer + '\n');
                 },
                 (e: unknown) => stopWith(e instanceof Error ? e : new Error(String(e))),
@@ -271,49 +280,7 @@ export class SshSession {
     line: string,
     opts: Pick<ExecOptions, 'signal' | 'idleMs' | 'maxOutputBytes'> = {},
   ): Promise<ExecResult> {
-    throwIfAborted(opts.signal);
-    const max = opts.maxOutputBytes ?? 1024 * 1024;
-    const release = await this.slots.acquire();
-    return new Promise<ExecResult>((resolve, reject) =>
-      this.openExec(line, (e, channel) => {
-        if (e) {
-          release();
-          reject(new Error(`${this.where}: SSH exec refused: ${e.message}`));
-          return;
-        }
-        const out = new Collector(max);
-        const err = new Collector(max);
-        let failure: Error | undefined;
-        let exit: { code: number | null; signal?: string } | undefined;
-        const stopWith = (x: Error) => {
-          failure ??= x;
-          channel.close();
-        };
-        const idleMs = opts.idleMs ?? 120_000;
-        const idle = watchIdle(idleMs, () => stopWith(new IdleTimeoutError(`${this.where}: ${line}`, idleMs)));
-        const onAbort = () => stopWith(new CancelledError());
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('data', (chunk: Buffer) => {
-          idle.touch();
-          out.add(chunk);
-        });
-        channel.stderr.on('data', (chunk: Buffer) => {
-          idle.touch();
-          err.add(chunk);
-        });
-        channel.on('exit', (code: number | null, signal?: string) => {
-          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined };
-        });
-        channel.on('close', () => {
-          release();
-          idle.stop();
-          opts.signal?.removeEventListener('abort', onAbort);
-          if (failure) reject(failure);
-          else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
-        });
-        channel.end();
-      }),
-    );
+    return this.run(line, line, { idleMs: 120_000, maxOutputBytes: 1024 * 1024, ...opts }, false);
   }
 
   /** exec, then RemoteCommandError unless the exit code is 0. */

@@ -70,6 +70,32 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
+  /**
+   * A database backup of `ageSeconds` with a sparse 256 MiB file in DBBACKUP, and `manager-backup --db` of it killed
+   * (SIGKILL) while that file streams: the killed run's folder and what was there before.
+   */
+  const killedManagerBackup = async (ageSeconds: number) => {
+    const name = host.addAutoBackup(ageSeconds);
+    const big = path.join(host.dbbackup, name, 'datadir', 'big.ibd');
+    fs.mkdirSync(path.dirname(big), { recursive: true });
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 256 * 1024 * 1024); // sparse on the host, streamed whole
+    fs.chmodSync(big, 0o644);
+    const onHost = filesUnder(path.join(host.dbbackup, name));
+    const repo = path.join(ws, 'backups');
+    const managerDir = path.join(repo, 'ovm-manager');
+    const folders = () => (fs.existsSync(managerDir) ? fs.readdirSync(managerDir).sort() : []);
+    const kept = folders();
+    const run = startCli(ws, ['manager-backup', '--db', name], PASSWORD);
+    const killed = await killWhen(run, () =>
+      repositoryLeftovers(repo).some((l) => /^part file .*big\.ibd\.part$/.test(l)),
+    );
+    assert.ok(killed, 'killed while the database backup streamed');
+    const folder = folders().find((d) => !kept.includes(d))!;
+    assert.ok(folder, 'the killed job left its folder');
+    return { name, big, onHost, repo, managerDir, folders, kept, folder };
+  };
+
   it('manager-backup --run-backup --weblogic-ldap, then manager-backups lists the new backup with its age', async () => {
     const r = await runCli(['manager-backup', '--run-backup', '--weblogic-ldap'], { ws, env });
     assert.match(
@@ -200,24 +226,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
   });
 
   it('manager-backup killed (SIGKILL) while it copies a database backup: cleanup --dry-run names what the journal names, cleanup removes exactly that; DBBACKUP on the host untouched', async () => {
-    const name = host.addAutoBackup(120);
-    const big = path.join(host.dbbackup, name, 'datadir', 'big.ibd');
-    fs.mkdirSync(path.dirname(big), { recursive: true });
-    fs.closeSync(fs.openSync(big, 'w'));
-    fs.truncateSync(big, 256 * 1024 * 1024); // sparse on the host, streamed whole
-    fs.chmodSync(big, 0o644);
-    const onHost = filesUnder(path.join(host.dbbackup, name));
-    const repo = path.join(ws, 'backups');
-    const managerDir = path.join(repo, 'ovm-manager');
-    const folders = () => (fs.existsSync(managerDir) ? fs.readdirSync(managerDir).sort() : []);
-    const kept = folders();
-    const run = startCli(ws, ['manager-backup', '--db', name], PASSWORD);
-    const killed = await killWhen(run, () =>
-      repositoryLeftovers(repo).some((l) => /^part file .*big\.ibd\.part$/.test(l)),
-    );
-    assert.ok(killed, 'killed while the database backup streamed');
-    const folder = folders().find((d) => !kept.includes(d))!;
-    assert.ok(folder, 'the killed job left its folder');
+    const { name, big, onHost, repo, managerDir, folders, kept, folder } = await killedManagerBackup(120);
     const left = filesUnder(path.join(managerDir, folder));
     assert.ok(left.includes('config/.config') && left.some((l) => l.endsWith('big.ibd.part')), left.join(', '));
     const dry = await startCli(ws, ['cleanup', '--dry-run'], PASSWORD).exited;
@@ -235,22 +244,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
   });
 
   it('manager-backup killed (SIGKILL) in a folder that also holds files it did not make: cleanup (and --dry-run) removes only its own files and its .part, keeps the folder and the others, and says which and why', async () => {
-    const name = host.addAutoBackup(90);
-    const big = path.join(host.dbbackup, name, 'datadir', 'big.ibd');
-    fs.mkdirSync(path.dirname(big), { recursive: true });
-    fs.closeSync(fs.openSync(big, 'w'));
-    fs.truncateSync(big, 256 * 1024 * 1024);
-    fs.chmodSync(big, 0o644);
-    const repo = path.join(ws, 'backups');
-    const managerDir = path.join(repo, 'ovm-manager');
-    const folders = () => (fs.existsSync(managerDir) ? fs.readdirSync(managerDir).sort() : []);
-    const kept = folders();
-    const run = startCli(ws, ['manager-backup', '--db', name], PASSWORD);
-    const killed = await killWhen(run, () =>
-      repositoryLeftovers(repo).some((l) => /^part file .*big\.ibd\.part$/.test(l)),
-    );
-    assert.ok(killed, 'killed while the database backup streamed');
-    const folder = folders().find((d) => !kept.includes(d))!;
+    const { name, big, managerDir, folder } = await killedManagerBackup(90);
     const dir = path.join(managerDir, folder);
     // Someone else's files: a note at the top, a copy and a download of their own beside the job's files.
     const foreign = ['NOTES.txt', `dbbackup/${name}/datadir/user-copy.ibd`, `dbbackup/${name}/datadir/other.part`];
