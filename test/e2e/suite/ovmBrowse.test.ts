@@ -46,8 +46,9 @@ describe('Oracle VM Manager in VS Code: Storage with a repository’s virtual di
     );
     const repos = (await infra().getChildren(top[1] as StorageGroupNode)) as StorageNode[];
     assert.deepEqual(repos.map(described), [
-      `${SEED.backupRepository} — repository · free space unknown · shared`,
-      `${SEED.repository} — repository · free space unknown · shared`,
+      // Free of size: the lab's FileSystem objects (freeSize / size of each repository's fileSystemId).
+      `${SEED.backupRepository} — repository · 1.6 TiB free of 2.0 TiB · shared`,
+      `${SEED.repository} — repository · 400.0 GiB free of 500.0 GiB · shared`,
     ]);
     const repo1 = repos.find((r) => r.storage.name === SEED.repository)!;
     assert.equal(infra().getTreeItem(repo1).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
