@@ -206,11 +206,15 @@ export class SshSession {
         let pid: string | undefined = pidFirst ? undefined : '';
         let failure: Error | undefined;
         let exit: { code: number | null; signal?: string } | undefined;
+        // The kill of the remote group: the command's failure is reported only once it has ended (the channel can
+        // close as soon as the group's leader dies, while a child that ignores TERM still runs until the KILL).
+        let killed: Promise<void> | undefined;
+        const kill = (p: string) => (killed = this.killGroup(p).finally(() => channel.close()));
         const stopWith = (e: Error) => {
           if (failure || exit) return;
           failure = e;
           idle.stop();
-          if (pid) this.killGroup(pid).finally(() => channel.close());
+          if (pid) kill(pid);
           else if (pid === '') channel.close(); // no group to kill (execLine, or no pid printed)
           // No pid yet: kill as soon as it arrives (see the data handler).
         };
@@ -239,7 +243,7 @@ export class SshSession {
             }
             pidText += chunk.subarray(0, nl).toString('latin1');
             pid = /^\d+$/.test(pidText) ? pidText : '';
-            if (failure && pid) this.killGroup(pid).finally(() => channel.close());
+            if (failure && pid) kill(pid);
             chunk = chunk.subarray(nl + 1);
           }
           out.add(chunk);
@@ -260,7 +264,7 @@ export class SshSession {
           idle.stop();
           prompts?.stop();
           opts.signal?.removeEventListener('abort', onAbort);
-          if (failure) reject(failure);
+          if (failure) void (killed ?? Promise.resolve()).then(() => reject(failure));
           else resolve({ stdout: out.text(), stderr: err.text(), code: exit?.code ?? null, signal: exit?.signal });
         });
         if (opts.onPrompt) return; // stdin stays open for the answers

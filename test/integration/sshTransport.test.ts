@@ -56,6 +56,8 @@ describe('SSH transport against OpenSSH', function () {
     peer.addTool('fail-with', '#!/bin/sh\necho "to stderr: $2" >&2\nexit "$1"\n');
     // Records its own pid and its child's, then waits: the cancel test checks both are gone.
     peer.addTool('sleeper', '#!/bin/sh\nsleep 300 &\necho "$$ $!" > "$1"\nwait\n');
+    // A child that ignores TERM: only the KILL that follows ends it.
+    peer.addTool('stubborn', '#!/bin/sh\nsh -c \'trap "" TERM; sleep 300\' &\necho "$$ $!" > "$1"\nwait\n');
   });
   after(async () => {
     await peer?.stop();
@@ -153,31 +155,35 @@ describe('SSH transport against OpenSSH', function () {
       assert.equal(r.stdout, 'line1\nline2');
     });
 
-    it('cancel kills the remote command and its children', async () => {
-      const pidFile = path.join(peer.files, 'sleeper.pids');
-      const ac = new AbortController();
-      const running = s.exec(['sleeper', pidFile], { signal: ac.signal });
-      let pids: number[] = [];
-      for (let i = 0; i < 300 && pids.length < 2; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        if (fs.existsSync(pidFile))
-          pids = fs
-            .readFileSync(pidFile, 'utf8')
-            .trim()
-            .split(/\s+/)
-            .map(Number)
-            .filter((n) => n > 0);
-      }
-      assert.equal(pids.length, 2, 'the stub started');
-      assert.ok(pids.every(alive));
-      ac.abort();
-      await assert.rejects(running, CancelledError);
-      assert.deepEqual(
-        pids.filter(alive).map((p) => fs.readFileSync(`/proc/${p}/stat`, 'utf8')),
-        [],
-        'the remote process group is gone',
-      );
-    });
+    for (const [tool, what] of [
+      ['sleeper', 'its children'],
+      ['stubborn', 'a child that ignores TERM (the cancel ends once the KILL has)'],
+    ] as const)
+      it(`cancel kills the remote command and ${what}`, async () => {
+        const pidFile = path.join(peer.files, `${tool}.pids`);
+        const ac = new AbortController();
+        const running = s.exec([tool, pidFile], { signal: ac.signal });
+        let pids: number[] = [];
+        for (let i = 0; i < 300 && pids.length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          if (fs.existsSync(pidFile))
+            pids = fs
+              .readFileSync(pidFile, 'utf8')
+              .trim()
+              .split(/\s+/)
+              .map(Number)
+              .filter((n) => n > 0);
+        }
+        assert.equal(pids.length, 2, 'the stub started');
+        assert.ok(pids.every(alive));
+        ac.abort();
+        await assert.rejects(running, CancelledError);
+        assert.deepEqual(
+          pids.filter(alive).map((p) => fs.readFileSync(`/proc/${p}/stat`, 'utf8')),
+          [],
+          'the remote process group is gone',
+        );
+      });
 
     it('the idle limit ends a silent command', async () => {
       const pidFile = path.join(peer.files, 'idle.pids');
