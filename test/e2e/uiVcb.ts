@@ -1,7 +1,8 @@
 // The UI script's VCB part (issue #14), on the workbench after the VCB extension tests added the lab's VCB host to the
 // vCenter connection: the VCB host's node, Back Up with VCB from a VM's right-click menu (the job in Jobs, then
-// succeeded), and Restore with VCB elsewhere — the catalog copy in the editor with the live datastore names in its
-// completion. Screenshots vcb-*.png.
+// succeeded), Restore with VCB elsewhere — the catalog copy in the editor with the live datastore names in its
+// completion — and Browse Files (VCB File Level): a file of the mounted volumes opened read-only, then Unmount.
+// Screenshots vcb-*.png.
 import * as path from 'node:path';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { launchBrowser } from './browser';
@@ -99,6 +100,42 @@ export async function uiVcb(
         await suggest.waitFor({ timeout: 30_000 });
         await shot('vcb-5-catalog-completion.png');
         await p.keyboard.press('Escape');
+      },
+    );
+
+    await check(
+      'Browse Files (VCB File Level) from a VM’s right-click menu: its volumes under the VCB host, a file opened read-only, then Unmount',
+      async () => {
+        // The extension tests left a guest volume in this VM's disk (the lab's convention: a tar with Windows/win.ini).
+        await expand(infra(), 'DC0');
+        await expand(infra(), 'DC0_H0');
+        await row(infra(), VMS.suspended).click({ button: 'right' });
+        await clickMenu(p, 'Browse Files (VCB File Level)');
+        const mountLabel = `${VMS.suspended} (file level, read-only)`;
+        const dc = row(infra(), 'DC0');
+        if ((await dc.getAttribute('aria-expanded')) === 'true') await dc.click(); // the VCB host's rows in sight
+        await row(infra(), mountLabel).waitFor({ timeout: 90_000 });
+        await expand(infra(), mountLabel);
+        await expand(infra(), 'letters');
+        const drive = infra()
+          .locator('.monaco-list-row', { hasText: /^\s*C\s*$/ })
+          .first();
+        await drive.waitFor({ timeout: 30_000 });
+        if ((await drive.getAttribute('aria-expanded')) === 'false') await drive.click();
+        await expand(infra(), 'Windows');
+        await row(infra(), 'win.ini').click();
+        await p.locator('.tab', { hasText: 'win.ini' }).first().waitFor({ timeout: 30_000 });
+        await p.locator('.editor-instance .view-line', { hasText: '[fonts]' }).first().waitFor({ timeout: 30_000 });
+        // Typing into it changes nothing: the vmbackup-vcb: mount is read-only.
+        await p.locator('.editor-instance .view-line', { hasText: '[fonts]' }).first().click();
+        await p.keyboard.type('x');
+        const text = await p.locator('.editor-instance .view-line').first().innerText();
+        if (text.includes('x')) throw new Error(`the mounted file took an edit: ${text}`);
+        await shot('vcb-6-file-level.png');
+        await row(infra(), mountLabel).click({ button: 'right' });
+        await clickMenu(p, 'Unmount');
+        await row(infra(), mountLabel).waitFor({ state: 'detached', timeout: 90_000 });
+        await shot('vcb-7-unmounted.png');
       },
     );
   } finally {
