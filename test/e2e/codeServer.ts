@@ -105,6 +105,7 @@ export async function startCodeServer(env: NodeJS.ProcessEnv = {}, fixedPort?: n
       } catch {
         /* gone */
       }
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

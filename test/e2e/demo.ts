@@ -63,29 +63,78 @@ function addVcbHost(workspace: string, info: E2eVcbInfo): void {
   );
 }
 
+/**
+ * What the demo has started, stopped in reverse order on SIGINT/SIGTERM (a terminal's Ctrl-C reaches the whole process
+ * group, so sshd and vcsim may be dead already: every stop tolerates that, and one failing stop does not skip the
+ * others). The handlers are installed before anything starts; a signal during the start lets the current step finish,
+ * then stops what was started. Exit code 130 either way.
+ */
+const stops: Array<() => Promise<void>> = [];
+let interrupted = false;
+async function stopAll(code = 130): Promise<never> {
+  interrupted = true;
+  for (const stop of stops.reverse())
+    await stop().catch((e: unknown) => console.error(`stopping: ${(e as Error).message}`));
+  process.exit(code);
+}
+let stopping: Promise<never> | undefined;
+const onSignal = () =>
+  void (stopping ??= starting.then(
+    () => stopAll(),
+    () => stopAll(),
+  ));
+let starting: Promise<void> = Promise.resolve();
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+/** Runs a start step and registers its stop; after a signal, stops everything instead of going on. */
+async function started<T>(value: Promise<T>, stop: (v: T) => Promise<void>): Promise<T> {
+  const p = value.then((v) => {
+    stops.push(() => stop(v));
+    return v;
+  });
+  starting = p.then(
+    () => undefined,
+    () => undefined,
+  );
+  const v = await p;
+  if (interrupted || stopping) await new Promise(() => undefined); // stopAll exits
+  return v;
+}
+
 async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(toolsDir, 'node_modules', '.bin', 'code-server'))) {
+  // --labs-only: the labs without code-server (what the Ctrl-C test runs; also for a CLI-only session).
+  const labsOnly = process.argv.includes('--labs-only');
+  if (!labsOnly && !fs.existsSync(path.join(toolsDir, 'node_modules', '.bin', 'code-server'))) {
     console.log('Installing code-server, chromium and playwright-core (first run only, ~2 min)…');
     execFileSync('bash', [path.join(repoRoot, 'test', 'e2e', 'setup.sh')], { stdio: 'inherit' });
   }
-  const lab = await startXapiLab({
-    password: PASSWORD,
-    hosts: 3,
-    vmsPerHost: 4,
-    taskStepMs: 150,
-    diskBytes: 256 * 1024 * 1024,
+  const lab = await started(
+    startXapiLab({
+      password: PASSWORD,
+      hosts: 3,
+      vmsPerHost: 4,
+      taskStepMs: 150,
+      diskBytes: 256 * 1024 * 1024,
+    }),
+    (l) => l.close(),
+  );
+  const vc = await started(startVcenter(), async (v) => {
+    if (typeof v !== 'string') await v.close();
   });
-  const vc = await startVcenter();
   const vcenter = typeof vc === 'string' ? undefined : vc;
-  const workspace = writeLabWorkspace(path.join(repoRoot, '.lab', 'demo-workspace'), lab.url, vcenter?.sim);
-  const vcbStarted = vcenter ? await startVcb(vcenter) : undefined;
+  const workspace = writeLabWorkspace(
+    process.env.DEMO_WORKSPACE ?? path.join(repoRoot, '.lab', 'demo-workspace'),
+    lab.url,
+    vcenter?.sim,
+  );
+  const vcbStarted = vcenter
+    ? await started(startVcb(vcenter), async (v) => {
+        if (typeof v !== 'string') await v.lab.stop();
+      })
+    : undefined;
   const vcb = typeof vcbStarted === 'object' ? vcbStarted : undefined;
   if (vcb) addVcbHost(workspace, vcb.info);
-  // The demo passes the passwords through the environment; the extension moves them into SecretStorage.
-  const cs = await startCodeServer(
-    labPasswordEnv(PASSWORD, vcenter ? VC_PASSWORD : undefined),
-    Number(process.env.DEMO_PORT ?? 0) || undefined,
-  );
   console.log(`\nXAPI lab (XCP-ng simulator): ${lab.url}  (user root, password ${PASSWORD})`);
   if (vcenter)
     console.log(
@@ -100,20 +149,23 @@ async function main(): Promise<void> {
     );
   else if (typeof vcbStarted === 'string') console.log(`No VCB host in this demo: ${vcbStarted}`);
   console.log(`Workspace: ${workspace}`);
-  console.log(`\nOpen VS Code: ${workbenchUrl(cs, workspace)}\n`);
+  if (labsOnly) {
+    console.log('\nLabs ready (--labs-only: no VS Code).');
+  } else {
+    // The demo passes the passwords through the environment; the extension moves them into SecretStorage.
+    const cs = await started(
+      startCodeServer(
+        labPasswordEnv(PASSWORD, vcenter ? VC_PASSWORD : undefined),
+        Number(process.env.DEMO_PORT ?? 0) || undefined,
+      ),
+      (c) => c.stop(),
+    );
+    console.log(`\nOpen VS Code: ${workbenchUrl(cs, workspace)}\n`);
+  }
   console.log('Ctrl-C stops the demo.');
-  const stop = async () => {
-    await cs.stop();
-    await vcb?.lab.stop();
-    await vcenter?.close();
-    await lab.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((e) => {
   console.error(e);
-  process.exit(1);
+  void stopAll(1);
 });

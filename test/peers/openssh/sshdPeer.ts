@@ -115,15 +115,33 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
     },
     log: () => fs.readFileSync(logFile, 'utf8'),
     async stop() {
-      if (proc.exitCode === null && proc.pid) {
-        const gone = new Promise((resolve) => proc.once('exit', resolve));
-        process.kill(proc.pid, 'SIGTERM');
-        await gone;
+      // sshd may be gone already: a terminal's Ctrl-C signals the whole process group, so sshd dies of the SIGINT
+      // (exitCode stays null, signalCode is set) or is reaped before this runs (kill then fails with ESRCH). Either
+      // way the user and the folder (host key, client keys) are still removed.
+      try {
+        await endChild(proc);
+      } finally {
+        removeUser();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      removeUser();
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Ends a child process with SIGTERM and waits for its exit; resolves at once when it has exited (by code or signal)
+ * and tolerates ESRCH (it died between the check and the kill).
+ */
+export async function endChild(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null || !proc.pid) return;
+  const gone = new Promise((resolve) => proc.once('exit', resolve));
+  try {
+    process.kill(proc.pid, 'SIGTERM');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return;
+    throw e;
+  }
+  await gone;
 }
 
 function freePort(): Promise<number> {
