@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { Args } from './args';
 import { startXapiLab } from '../../test/lab/xapi';
 import { VCSIM_LAB_USER, VcsimLab, startVcsimLab, vcsimMissing } from '../../test/peers/vcsim/vcsimLab';
-import { loadConnections, passwordEnvName, saveConnections } from '../core/connections';
+import { passwordEnvName } from '../core/connections';
+import { addLabConnections, removeLabConnections } from './labConnections';
 import { ConnectionProfile } from '../core/model';
 
 export const LAB_CONNECTION = 'lab';
@@ -37,7 +38,8 @@ export function vcenterProfile(sim: { baseUrl: string; sha256: string }): Connec
  * Starts the lab and serves until SIGINT/SIGTERM. The handlers are installed before anything starts: a Ctrl-C during the
  * start (vcsim takes seconds) lets the start finish, then closes what it started — without them Node's default
  * disposition ended the process and left vcsim running as an orphan. Returns 0 when stopped after it was ready, 130
- * when stopped during the start (nothing is written to connections.yaml then).
+ * when stopped during the start (nothing is written to connections.yaml then). connections.yaml is edited, not
+ * rewritten: the user's comments and connections stay, and the lab's own entries are removed again when it stops.
  */
 export async function labVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   let stopRequested = false;
@@ -74,9 +76,8 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
     await lab.close();
     return 130;
   }
-  const mine = new Set([LAB_CONNECTION, VCENTER_CONNECTION]);
-  const others = loadConnections(workspace).connections.filter((c) => !mine.has(c.name));
-  saveConnections(workspace, [...others, labProfile(lab.url), ...(vc ? [vcenterProfile(vc.sim)] : [])]);
+  const written = [labProfile(lab.url), ...(vc ? [vcenterProfile(vc.sim)] : [])];
+  addLabConnections(workspace, written);
   const file = path.join(workspace, '.vmbackup', 'connections.yaml');
   const shown = (pw: string, dflt: string) => (pw === dflt ? dflt : '<yours>');
   out(
@@ -99,10 +100,12 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
             `password: set ${passwordEnvName(VCENTER_CONNECTION)} (the vCenter accepts "${shown(vcPassword, VCENTER_DEFAULT_PASSWORD)}")`,
           ].join('\n')
         : `no vCenter: ${vcProblem}`,
-      'Ctrl-C stops it.',
+      'Ctrl-C stops it (and removes its connections from the file again).',
     ].join('\n'),
   );
   await stopped;
+  // The lab's ports are dead from here on: its entries go, the user's stay.
+  removeLabConnections(workspace, written);
   await vc?.close();
   await lab.close();
   return 0;

@@ -122,6 +122,52 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
     }
   });
 
+  it("edits connections.yaml: the user's comments and connections stay, its own entries go when it stops", async () => {
+    const ws = tmp();
+    const file = path.join(ws, CONNECTIONS_FILE);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const mine = [
+      '# my pools — keep this comment',
+      'connections:',
+      '  # production, do not touch',
+      '  - name: prod',
+      '    platform: xen',
+      '    url: https://xen.example.test',
+      '    username: root',
+      '  - name: lab',
+      '    platform: xen',
+      '    url: http://127.0.0.1:1',
+      '    username: root',
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, mine);
+    const { child, ready } = await startLab(ws, { ...ENV, VCSIM_OUT: tmp() });
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /# my pools — keep this comment/);
+      assert.match(text, /# production, do not touch/);
+      assert.deepEqual(
+        loadConnections(ws).connections.map((c) => [c.name, c.url]),
+        [
+          ['prod', 'https://xen.example.test'],
+          ['lab', ready.url],
+        ],
+        'the stale "lab" entry is replaced in place, "prod" kept',
+      );
+    } finally {
+      await stop(child);
+    }
+    text = fs.readFileSync(file, 'utf8');
+    assert.match(text, /# my pools — keep this comment/);
+    assert.match(text, /# production, do not touch/);
+    assert.deepEqual(
+      loadConnections(ws).connections.map((c) => c.name),
+      ['prod'],
+      "after the stop, only the user's connection is left",
+    );
+  });
+
   it('a Ctrl-C while vcsim starts: the start finishes, both simulators stop, exit 130, nothing written', async () => {
     buildVcsim();
     const ws = tmp();
