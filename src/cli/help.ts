@@ -11,9 +11,10 @@ Flags of every verb that talks to a connection:
 
 Verbs:
   help                                   this text (also --help)
-  lab [--port N] [--hosts N] [--vms N] [--disk-mib N] [--dense]
+  lab [--port N] [--hosts N] [--vms N] [--disk-mib N] [--dense] [--json]
                                          start the XAPI lab simulator (N hosts × N VMs, disks of N MiB, --dense: no
-                                         zero chunks), and vcsim's vCenter once built, and write .vmbackup/connections.yaml
+                                         zero chunks), and vcsim's vCenter once built, and add them to .vmbackup/connections.yaml
+                                         (removed on Ctrl-C); --json: the URLs, or why there is no vCenter
   ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
   snapshot <vm> [--name N] [--memory] [--quiesce]
                                          snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:
