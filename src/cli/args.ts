@@ -18,6 +18,8 @@ export const BOOLEAN = new Set([
   'yes',
   'help',
   'dense',
+  'no-vcb',
+  'no-ovm',
   'memory',
   'quiesce',
   'children',

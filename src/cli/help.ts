@@ -11,10 +11,12 @@ Flags of every verb that talks to a connection:
 
 Verbs:
   help                                   this text (also --help)
-  lab [--port N] [--hosts N] [--vms N] [--disk-mib N] [--dense] [--json]
+  lab [--port N] [--hosts N] [--vms N] [--disk-mib N] [--dense] [--no-vcb] [--no-ovm] [--json]
                                          start the XAPI lab simulator (N hosts × N VMs, disks of N MiB, --dense: no
                                          zero chunks), and vcsim's vCenter once built, and add them to .vmbackup/connections.yaml
-                                         (removed on Ctrl-C); --json: the URLs, or why there is no vCenter
+                                         (removed on Ctrl-C), with the vCenter's VCB host and an Oracle VM Manager (connection
+                                         "ovm"; both need openssh-server, as root; --no-vcb, --no-ovm leave them out);
+                                         --json: the URLs, or why one is missing
   ls                                     the inventory: pools, hosts (vSphere: datacenters, clusters, hosts, resource pools) and VMs
   snapshot <vm> [--name N] [--memory] [--quiesce]
                                          snapshot a VM (name or uuid); --memory: a running VM's memory, --quiesce:

@@ -7,12 +7,16 @@ import { VCSIM_LAB_USER, VcsimLab, startVcsimLab, vcsimMissing } from '../../tes
 import { passwordEnvName } from '../core/connections';
 import { addLabConnections, removeLabConnections } from './labConnections';
 import { ConnectionProfile } from '../core/model';
+import { E2eOvmLab, OVM_CONNECTION, startE2eOvmLab } from '../../test/e2e/ovmLab';
+import { VcbLab } from '../../test/lab/vcb/vcbLab';
+import { labHostSettings, startE2eVcbLab } from '../../test/e2e/vcbE2eLab';
 
 export const LAB_CONNECTION = 'lab';
 export const LAB_DEFAULT_PASSWORD = 'lab-secret';
 /** The vCenter (vcsim) connection beside the XAPI lab's. */
 export const VCENTER_CONNECTION = 'vcenter';
 export const VCENTER_DEFAULT_PASSWORD = 'vcenter-secret';
+export const OVM_DEFAULT_PASSWORD = 'ovm-secret';
 
 /** The connection every lab consumer (CLI, demo, tests) points at a running lab. */
 export function labProfile(url: string): ConnectionProfile {
@@ -71,12 +75,50 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
       vcProblem = `the vSphere simulator did not start: ${(e as Error).message}`;
       return undefined;
     });
+  // The VCB host of the vCenter and the Oracle VM Manager: both a real sshd (Debian openssh-server, run as root to add
+  // its test user) with the vendors' tools as stubs; --no-vcb / --no-ovm leave them out.
+  let vcb: { lab: VcbLab; info: Parameters<typeof labHostSettings>[0] } | undefined;
+  let vcbProblem = vc ? (a.flags['no-vcb'] ? 'left out (--no-vcb)' : '') : 'no vCenter';
+  if (vc && !vcbProblem && !stopRequested)
+    vcb = await startE2eVcbLab(vc.sim.url, vcPassword).catch((e: unknown) => {
+      vcbProblem = `the VCB lab did not start: ${(e as Error).message.split('\n')[0]}`;
+      return undefined;
+    });
+  const ovmPassword = process.env[passwordEnvName(OVM_CONNECTION)] ?? OVM_DEFAULT_PASSWORD;
+  let ovm: E2eOvmLab | undefined;
+  let ovmProblem = a.flags['no-ovm'] ? 'left out (--no-ovm)' : '';
+  if (!ovmProblem && !stopRequested)
+    ovm = await startE2eOvmLab(ovmPassword).catch((e: unknown) => {
+      ovmProblem = `the Oracle VM lab did not start: ${(e as Error).message.split('\n')[0]}`;
+      return undefined;
+    });
+  const closeAll = async () => {
+    for (const close of [() => ovm?.close(), () => vcb?.lab.stop(), () => vc?.close(), () => lab.close()])
+      await Promise.resolve(close()).catch((e: unknown) => console.error(`stopping: ${(e as Error).message}`));
+  };
   if (stopRequested) {
-    await vc?.close();
-    await lab.close();
+    await closeAll();
     return 130;
   }
-  const written = [labProfile(lab.url), ...(vc ? [vcenterProfile(vc.sim)] : [])];
+  const vcProfile = vc
+    ? {
+        ...vcenterProfile(vc.sim),
+        ...(vcb
+          ? {
+              vcbHosts: [
+                {
+                  host: vcb.info.host,
+                  port: vcb.info.port,
+                  username: vcb.info.user,
+                  hostKey: vcb.info.fingerprint,
+                  ...labHostSettings(vcb.info),
+                },
+              ],
+            }
+          : {}),
+      }
+    : undefined;
+  const written = [labProfile(lab.url), ...(vcProfile ? [vcProfile] : []), ...(ovm ? [ovm.profile] : [])];
   addLabConnections(workspace, written);
   const file = path.join(workspace, '.vmbackup', 'connections.yaml');
   const shown = (pw: string, dflt: string) => (pw === dflt ? dflt : '<yours>');
@@ -88,6 +130,8 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
       vcenter: vc
         ? { url: vc.sim.baseUrl, connection: VCENTER_CONNECTION, sha256: vc.sim.sha256 }
         : { problem: vcProblem },
+      vcb: vcb ? { host: vcb.info.host, port: vcb.info.port, user: vcb.info.user } : { problem: vcbProblem },
+      ovm: ovm ? { url: ovm.profile.url, connection: OVM_CONNECTION } : { problem: ovmProblem },
     },
     [
       `XAPI lab (XCP-ng simulator) listening on ${lab.url}`,
@@ -100,13 +144,22 @@ export async function labVerb(a: Args, out: (data: unknown, text: string) => voi
             `password: set ${passwordEnvName(VCENTER_CONNECTION)} (the vCenter accepts "${shown(vcPassword, VCENTER_DEFAULT_PASSWORD)}")`,
           ].join('\n')
         : `no vCenter: ${vcProblem}`,
+      vcb
+        ? `VCB host of "${VCENTER_CONNECTION}" (a real sshd, host key pinned): ${vcb.info.host}:${vcb.info.port}`
+        : `no VCB host: ${vcbProblem}`,
+      ovm
+        ? [
+            `Oracle VM Manager (REST lab) on ${ovm.profile.url}, its Manager host and server over a real sshd`,
+            `connection "${OVM_CONNECTION}" (admin, thumbprint pinned) written to ${file}`,
+            `password: set ${passwordEnvName(OVM_CONNECTION)} (the Manager accepts "${shown(ovmPassword, OVM_DEFAULT_PASSWORD)}")`,
+          ].join('\n')
+        : `no Oracle VM Manager: ${ovmProblem}`,
       'Ctrl-C stops it (and removes its connections from the file again).',
     ].join('\n'),
   );
   await stopped;
   // The lab's ports are dead from here on: its entries go, the user's stay.
   removeLabConnections(workspace, written);
-  await vc?.close();
-  await lab.close();
+  await closeAll();
   return 0;
 }

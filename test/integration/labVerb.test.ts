@@ -10,7 +10,11 @@ import { CONNECTIONS_FILE, loadConnections } from '../../src/core/connections';
 import { buildVcsim } from '../peers/vcsim/vcsim';
 import { VCSIM_LAB_VMS } from '../peers/vcsim/vcsimLab';
 
-const ENV = { VMBACKUP_PASSWORD_LAB: 'lab-pw-3141', VMBACKUP_PASSWORD_VCENTER: 'vc-pw-2718' };
+const ENV = {
+  VMBACKUP_PASSWORD_LAB: 'lab-pw-3141',
+  VMBACKUP_PASSWORD_VCENTER: 'vc-pw-2718',
+  VMBACKUP_PASSWORD_OVM: 'ovm-pw-1618',
+};
 
 interface LabReady {
   url: string;
@@ -21,11 +25,19 @@ interface LabReady {
 const started: ChildProcess[] = [];
 
 /** Starts `vmbackup lab --json` and resolves what it prints once both simulators listen. */
-function startLab(ws: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: LabReady }> {
-  const child = spawn(process.execPath, [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1'], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startLab(
+  ws: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; ready: LabReady }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1', ...extra],
+    {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   return new Promise((resolve, reject) => {
@@ -84,9 +96,12 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
         [
           ['lab', 'xen'],
           ['vcenter', 'vmware'],
+          ['ovm', 'oraclevm'],
         ],
       );
       const vc = connections[1];
+      assert.equal(vc.vcbHosts?.length, 1, 'the vCenter has the VCB lab as its VCB host');
+      assert.ok(vc.vcbHosts?.[0].hostKey, 'its host key pinned');
       assert.equal(vc.url, ready.vcenter.url);
       assert.equal(vc.thumbprint, ready.vcenter.sha256);
       assert.match(String(vc.thumbprint), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
@@ -103,6 +118,10 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
       );
       const lab = JSON.parse((await runCli(['ls', '--json', '--connection', 'lab'], { ws, env: ENV })).stdout);
       assert.ok(lab.length > 0);
+      const ovm = JSON.parse((await runCli(['ls', '--json', '--connection', 'ovm'], { ws, env: ENV })).stdout);
+      assert.ok(ovm.length > 0, 'the Oracle VM Manager answers');
+      const vcb = (await runCli(['vcb-find', 'any:', '--connection', 'vcenter'], { ws, env: ENV })).stdout;
+      assert.match(vcb, /DC0_H0_VM0/, 'the VCB host answers vcbVmName');
     } finally {
       await stop(child);
     }
@@ -115,7 +134,7 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
       assert.match(String(ready.vcenter.problem), /not built: run `bash test\/peers\/vcsim\/build\.sh`/);
       assert.deepEqual(
         loadConnections(ws).connections.map((c) => c.name),
-        ['lab'],
+        ['lab', 'ovm'],
       );
     } finally {
       await stop(child);
@@ -141,7 +160,7 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
       '',
     ].join('\n');
     fs.writeFileSync(file, mine);
-    const { child, ready } = await startLab(ws, { ...ENV, VCSIM_OUT: tmp() });
+    const { child, ready } = await startLab(ws, { ...ENV, VCSIM_OUT: tmp() }, ['--no-ovm']);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -63,10 +63,7 @@ export async function installOvmmTools(
   fs.mkdirSync(path.join(ldap, 'ldapfiles'), { recursive: true });
   fs.writeFileSync(path.join(ldap, 'ldapfiles/EmbeddedLDAP.data'), 'weblogic users\n');
   const log = path.join(peer.files, 'ovmm-tools.log');
-  fs.copyFileSync(
-    path.join(__dirname, '../../../../test/peers/ovmm-tools/ovmm_stub.py'),
-    path.join(stubDir, 'ovmm_stub.py'),
-  );
+  fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools/ovmm_stub.py'), path.join(stubDir, 'ovmm_stub.py'));
   const tunables = { startingMs: opts.startingMs ?? 300, restoreDelay: 0 };
   const stubConfig = () =>
     fs.writeFileSync(
@@ -141,4 +138,11 @@ export async function installOvmmTools(
     },
     close: () => admin.close(),
   };
+}
+
+/** The repository's root (the first folder up with a package.json): from out/test/… as from dist/ (`vmbackup lab`). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
 }
