@@ -15,6 +15,20 @@ import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
 import { loadConnections, saveConnections } from '../../src/core/connections';
 import { VcbLab } from '../lab/vcb/vcbLab';
 import { E2eVcbInfo, labHostSettings, startE2eVcbLab } from './vcbE2eLab';
+import { E2eOvmLab, OVM_CONNECTION, startE2eOvmLab } from './ovmLab';
+import { addLabConnections } from '../../src/cli/labConnections';
+import { OVM_DEFAULT_PASSWORD } from '../../src/cli/labVerb';
+
+const OVM_PASSWORD = process.env[passwordEnvName(OVM_CONNECTION)] ?? OVM_DEFAULT_PASSWORD;
+
+/** The Oracle VM Manager lab (REST lab, Manager host and server on a real sshd), or why there is none. */
+async function startOvm(): Promise<E2eOvmLab | string> {
+  try {
+    return await startE2eOvmLab(OVM_PASSWORD, { diskBytes: 64 * 1024 * 1024 });
+  } catch (e) {
+    return `the Oracle VM lab did not start: ${(e as Error).message.split('\n')[0]} (it needs Debian openssh-server: test/peers/openssh/install.sh)`;
+  }
+}
 
 const PASSWORD = process.env.VMBACKUP_PASSWORD_LAB ?? 'lab-secret';
 const VC_PASSWORD = process.env[passwordEnvName(VCENTER_CONNECTION)] ?? VCENTER_DEFAULT_PASSWORD;
@@ -135,6 +149,11 @@ async function main(): Promise<void> {
     : undefined;
   const vcb = typeof vcbStarted === 'object' ? vcbStarted : undefined;
   if (vcb) addVcbHost(workspace, vcb.info);
+  const ovmStarted = await started(startOvm(), async (o) => {
+    if (typeof o !== 'string') await o.close();
+  });
+  const ovm = typeof ovmStarted === 'object' ? ovmStarted : undefined;
+  if (ovm) addLabConnections(workspace, [ovm.profile]);
   console.log(`\nXAPI lab (XCP-ng simulator): ${lab.url}  (user root, password ${PASSWORD})`);
   if (vcenter)
     console.log(
@@ -148,6 +167,12 @@ async function main(): Promise<void> {
         `key ${vcb.info.keyFile}, host key ${vcb.info.fingerprint} pinned)`,
     );
   else if (typeof vcbStarted === 'string') console.log(`No VCB host in this demo: ${vcbStarted}`);
+  if (ovm)
+    console.log(
+      `Oracle VM Manager (REST lab; Manager host and server on a real sshd): ${ovm.profile.url}  (connection ` +
+        `"${OVM_CONNECTION}", user admin, password ${OVM_PASSWORD}; certificate pinned)`,
+    );
+  else console.log(`No Oracle VM Manager in this demo: ${ovmStarted as string}`);
   console.log(`Workspace: ${workspace}`);
   if (labsOnly) {
     console.log('\nLabs ready (--labs-only: no VS Code).');
@@ -155,7 +180,10 @@ async function main(): Promise<void> {
     // The demo passes the passwords through the environment; the extension moves them into SecretStorage.
     const cs = await started(
       startCodeServer(
-        labPasswordEnv(PASSWORD, vcenter ? VC_PASSWORD : undefined),
+        {
+          ...labPasswordEnv(PASSWORD, vcenter ? VC_PASSWORD : undefined),
+          ...(ovm ? { [passwordEnvName(OVM_CONNECTION)]: OVM_PASSWORD } : {}),
+        },
         Number(process.env.DEMO_PORT ?? 0) || undefined,
       ),
       (c) => c.stop(),

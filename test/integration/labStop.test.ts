@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildVcsim } from '../peers/vcsim/vcsim';
+import { loadConnections } from '../../src/core/connections';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 
 /** Resolves once the pid is gone (reaped), polling. */
@@ -69,10 +70,14 @@ describe('lab stop after the children died of the Ctrl-C', function () {
     const keyDir = /key (\/\S+)\/e2e_client_key/.exec(out)?.[1];
     assert.ok(keyDir, `the demo has a VCB host (an sshd peer):\n${out}`);
     assert.ok(fs.existsSync(keyDir), keyDir);
+    const ovmKey = loadConnections(path.join(ws, 'demo-workspace')).connections.find((c) => c.name === 'ovm')?.oraclevm
+      ?.sshKeyFile;
+    assert.ok(ovmKey && fs.existsSync(ovmKey), `the demo has an Oracle VM Manager (an sshd peer):\n${out}`);
     process.kill(-child.pid!, 'SIGINT');
     assert.equal(await exited, 130, `exit code 130; stderr:\n${err}`);
     assert.doesNotMatch(err, /ESRCH|Error/, 'no error while stopping');
     assert.equal(fs.existsSync(keyDir), false, `${keyDir} (host key, client key) removed`);
+    assert.equal(fs.existsSync(path.dirname(ovmKey)), false, `${path.dirname(ovmKey)} (the Oracle VM sshd) removed`);
   });
 });
 
