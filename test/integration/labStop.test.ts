@@ -1,6 +1,7 @@
 // Stopping the labs after a terminal's Ctrl-C: the signal reaches the whole process group, so the lab's children (sshd)
 // are already dead when stop() runs. stop() must still succeed and remove what the lab made.
 import { strict as assert } from 'node:assert';
+import { alive } from './pidAlive';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -80,12 +81,3 @@ describe('lab stop after the children died of the Ctrl-C', function () {
     assert.equal(fs.existsSync(path.dirname(ovmKey)), false, `${path.dirname(ovmKey)} (the Oracle VM sshd) removed`);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,6 @@
 // `vmbackup lab`: the XAPI lab and, once vcsim is built, the vCenter beside it, both written to connections.yaml.
 import { strict as assert } from 'node:assert';
+import { alive } from './pidAlive';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -228,13 +229,4 @@ function childPids(pid: number): number[] {
 
 function commandOf(pid: number): string {
   return spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
