@@ -4,6 +4,7 @@
 // ESX(i) would register a NIC on a network that does not exist; the Manager would keep a bridge nothing provides).
 import { NetworkInfo } from './model';
 import { CatalogEntry } from './repository';
+import { notFoundText } from './notFound';
 
 /**
  * One NIC of a backed-up VM: `key` is how the platform names it (Xen VIF device `0`; vSphere `ethernet0`; Oracle VM
@@ -47,7 +48,14 @@ export function findNetwork(nets: NetworkInfo[], id: string, where: string): Net
     throw new Error(
       `${where}: ${named.length} networks are called "${id}": use the id (${named.map((n) => n.uuid ?? n.id).join(', ')})`,
     );
-  throw new Error(`${where}: no network "${id}"; the networks: ${nets.map((n) => `"${n.name}"`).join(', ') || 'none'}`);
+  throw new Error(
+    notFoundText(
+      'network',
+      id,
+      where,
+      nets.map((n) => n.name),
+    ),
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
 // whether the backup fits, and one line per storage (name, type, host of a local one, free space, default).
 import { StorageInfo } from './model';
 import { CatalogEntry } from './repository';
+import { notFoundText } from './notFound';
 
 /** The backup's size: the bytes of its files (what the target storage must at least hold), bytes. */
 export const backupBytes = (entry: CatalogEntry): number => entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
@@ -23,7 +24,7 @@ export function findStorage(list: StorageInfo[], id: string, where: string, word
     throw new Error(
       `${where}: ${named.length} ${word}s are called "${id}": use the ${named[0].uuid ? 'uuid' : 'id'} (${lines(named)})`,
     );
-  throw new Error(`${where}: no ${word} "${id}" (by name, uuid or id); the ${word}s: ${lines(list) || 'none'}`);
+  throw new Error(notFoundText(word, id, where, list.map(storageLine), { lines: true, how: '(by name, uuid or id)' }));
 }
 
 /** One line for a storage: name, type, shared or the host of a local one, free space, default, id. */

@@ -146,13 +146,17 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
         (e: unknown) => e,
       );
     assert.ok(err instanceof VendorError && err.code === 'NOT_FOUND', String(err));
-    assert.match(err.message, /resource pool of DC0_H0 .*DC0_C0_RP1/);
+    assert.match(
+      err.message,
+      /DC0_H0 in datacenter DC0: no resource pool \\?"DC0_C0_RP1\\?"; the resource pools: \\?"Resources/,
+    );
     const nf = await p.restoreVm(backup, { name: 'never', placement: { folderId: 'No Such Folder' } }, jobCtx()).then(
       () => undefined,
       (e: unknown) => e,
     );
     assert.ok(nf instanceof VendorError && nf.code === 'NOT_FOUND', String(nf));
-    assert.match(nf.message, /No Such Folder/);
+    // The valid choices are named (core/notFound.ts), so the user can retype without looking them up.
+    assert.match(nf.message, /no VM folder \\?"No Such Folder\\?"; the VM folders: .*\\?"vm\\?"/);
     assert.equal(fs.existsSync(path.join(dsDir('LocalDS_0'), 'never')), false);
   });
 

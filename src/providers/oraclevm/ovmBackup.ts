@@ -4,6 +4,7 @@
 // holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
 import { manifestNics } from './ovmNetworks';
 import { VendorError } from '../../core/errors';
+import { notFoundText } from '../../core/notFound';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
 import { Manifest, TOOL } from '../../core/manifest';
@@ -143,13 +144,19 @@ async function makeClone(
     throw new VendorError('VM_NOT_IN_POOL', ['a clone is made in a server pool: the VM is in none'], follow.context);
   let repositoryId: string | undefined;
   if (opts.cloneRepository) {
-    const r = (await listRepositories(client, follow.signal)).find(
-      (x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository,
-    );
+    const repos = await listRepositories(client, follow.signal);
+    const r = repos.find((x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository);
     if (!r)
       throw new VendorError(
         'REPOSITORY_NOT_FOUND',
-        [`no repository "${opts.cloneRepository}" on the Manager`],
+        [
+          notFoundText(
+            'repository',
+            opts.cloneRepository,
+            'the Manager',
+            repos.map((x) => x.name),
+          ),
+        ],
         follow.context,
       );
     repositoryId = r.id.value;

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { VendorError, describeContext, throwIfAborted } from '../../core/errors';
+import { choicesText, notFoundText } from '../../core/notFound';
 import { JobContext } from '../../core/job';
 import { VmInfo } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
@@ -70,10 +71,10 @@ export async function restoreOvmVm(
 
   // Where it goes: the repository (required), the server pool.
   if (!opts.storageId) throw new Error('restore on Oracle VM: name the repository to import into (--sr)');
-  const repo = (await listRepositories(client, ctx.signal)).find(
-    (r) => r.id.value === opts.storageId || r.name === opts.storageId,
-  );
+  const repos = await listRepositories(client, ctx.signal);
+  const repo = repos.find((r) => r.id.value === opts.storageId || r.name === opts.storageId);
   if (!repo)
+<<<<<<< HEAD
     throw new VendorError('REPOSITORY_NOT_FOUND', [`no repository "${opts.storageId}" on the Manager`], context);
   // Room for the backup's files on the repository's file system (its freeSize), refused before anything is written.
   checkSpace(
@@ -82,13 +83,44 @@ export async function restoreOvmVm(
     describeContext(context),
     'repository',
   );
+=======
+    throw new VendorError(
+      'REPOSITORY_NOT_FOUND',
+      [
+        notFoundText(
+          'repository',
+          opts.storageId,
+          'the Manager',
+          repos.map((r) => r.name),
+        ),
+      ],
+      context,
+    );
+>>>>>>> aa57592 (Restore flags that name nothing list the valid choices: one helper (core/notFound.ts) for storage, host, cluster, server pool, resource pool, folder and network on every platform, shortened after 12)
   const pools = await listServerPools(client, ctx.signal);
   const poolKey = container?.id ?? m.source.pool?.id;
   const pool = poolKey ? pools.find((p) => p.id.value === poolKey || p.name === poolKey) : undefined;
   if (container && !pool)
-    throw new VendorError('SERVER_POOL_NOT_FOUND', [`no server pool "${container.id}" on the Manager`], context);
+    throw new VendorError(
+      'SERVER_POOL_NOT_FOUND',
+      [
+        notFoundText(
+          'server pool',
+          container.id,
+          'the Manager',
+          pools.map((p) => p.name),
+        ),
+      ],
+      context,
+    );
   if (opts.powerOn && !pool)
-    throw new VendorError('SERVER_POOL_NOT_FOUND', ['a VM is started in a server pool: choose one'], context);
+    throw new VendorError(
+      'SERVER_POOL_NOT_FOUND',
+      [
+        `a VM is started in a server pool: choose one (--server-pool); the server pools: ${choicesText(pools.map((p) => p.name))}`,
+      ],
+      context,
+    );
 
   // Each vif → a network of the Manager (by the backed-up name, else the same network id), refused before any upload.
   const nets = await listOvmNetworks(client, ctx.signal);

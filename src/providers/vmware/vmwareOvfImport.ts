@@ -12,6 +12,7 @@ import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
 import { ManifestFile } from '../../core/manifest';
 import { CancelledError, VendorError, throwIfAborted } from '../../core/errors';
+import { choicesText } from '../../core/notFound';
 import { within } from '../../core/safeName';
 import { rawPut } from '../../transport/rawPut';
 import { VimClient, returnval } from './vimClient';
@@ -63,7 +64,7 @@ export async function importVmOvf(
       o.networkMap?.[name] ?? o.networks.find((n) => n.datacenterId === place.datacenter.id && n.name === name)?.id;
     if (!id)
       throw new VendorError('NOT_FOUND', [
-        `network "${name}" of the OVF descriptor in ${place.datacenter.name}: map it to a network of the target`,
+        `network "${name}" of the OVF descriptor in ${place.datacenter.name}: map it to a network of the target; the networks: ${choicesText(o.networks.filter((n) => n.datacenterId === place.datacenter.id).map((n) => n.name))}`,
       ]);
     const net = o.networks.find((n) => n.id === id);
     return `<networkMapping>${el('name', name)}${morEl('network', { type: net?.type || 'Network', value: id })}</networkMapping>`;

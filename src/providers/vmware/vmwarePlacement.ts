@@ -5,6 +5,7 @@
 // the .vmx's `ethernet<N>.networkName`, which ESX(i) reads when it registers the VM.
 import { CatalogEntry } from '../../core/repository';
 import { VendorError } from '../../core/errors';
+import { choicesText, notFoundText } from '../../core/notFound';
 import { safeName } from '../../core/safeName';
 import { NetworkInfo, PlacementChoice } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
@@ -35,19 +36,21 @@ export function resolvePlacement(inv: VsphereInventory, entry: CatalogEntry, o: 
   // The backup holds `<datastore>/<dir>/<file>`: by default the VM goes back to the datastore of its .vmx.
   const sourceDs = m.files.find((f) => /\.vmx$/i.test(f.name))?.name.split('/')[0];
   const fromSource = (d: VsphereDatastore) => d.datacenterId === m.source.pool?.id && safeName(d.name) === sourceDs;
-  const datastore = o.storageId ? pick(inv.datastores, o.storageId, 'datastore') : inv.datastores.find(fromSource);
+  const datastore = o.storageId
+    ? pick(inv.datastores, o.storageId, 'datastore', 'the inventory')
+    : inv.datastores.find(fromSource);
   if (!datastore)
     throw new VendorError('NOT_FOUND', [
-      `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore`,
+      `the datastore ${sourceDs ?? ''} the backup came from: choose a target datastore (--datastore); the datastores: ${choicesText(inv.datastores.map((d) => d.name))}`,
     ]);
   const datacenter = inv.datacenters.find((d) => d.id === datastore.datacenterId);
   if (!datacenter) throw new VendorError('NOT_FOUND', [`the datacenter of datastore ${datastore.name}`]);
   const inDc = <T extends { datacenterId?: string }>(xs: T[]) => xs.filter((x) => x.datacenterId === datacenter.id);
   const where = `datacenter ${datacenter.name}`;
 
-  const cluster = o.clusterId ? pick(inDc(inv.clusters), o.clusterId, `cluster in ${where}`) : undefined;
+  const cluster = o.clusterId ? pick(inDc(inv.clusters), o.clusterId, 'cluster', where) : undefined;
   const host = o.hostId
-    ? pick(inDc(inv.hosts), o.hostId, `host in ${where}`)
+    ? pick(inDc(inv.hosts), o.hostId, 'host', where)
     : !cluster
       ? inDc(inv.hosts).find((h) => h.id === m.source.host?.id)
       : undefined;
@@ -61,13 +64,14 @@ export function resolvePlacement(inv: VsphereInventory, entry: CatalogEntry, o: 
     ? pick(
         ownPools,
         o.resourcePoolId,
-        `resource pool${computeResourceId ? ` of ${cluster?.name ?? host?.name}` : ''} in ${where}`,
+        'resource pool',
+        `${computeResourceId ? `${cluster?.name ?? host?.name} in ` : ''}${where}`,
       )
     : ownPools.find(isRoot);
   if (!pool) throw new VendorError('NOT_FOUND', [`a resource pool in ${where}`]);
   const folders = inDc(inv.folders).filter((f) => f.childType.includes('VirtualMachine'));
   const folder = o.folderId
-    ? pick(folders, o.folderId, `VM folder in ${where}`)
+    ? pick(folders, o.folderId, 'VM folder', where)
     : folders.find((f) => f.parentId === datacenter.id);
   if (!folder) throw new VendorError('NOT_FOUND', [`the VM folder of ${datacenter.name}`]);
   return { datacenter, datastore, folderId: folder.id, resourcePoolId: pool.id, hostId: host?.id };
@@ -223,14 +227,25 @@ function nicTargets(
   });
 }
 
-/** The one object of `xs` whose moref or name is `idOrName`; NOT_FOUND or AMBIGUOUS (use the moref) otherwise. */
-function pick<T extends { id: string; name: string }>(xs: T[], idOrName: string, what: string): T {
+/**
+ * The one object of `xs` (the `word`s of `where`) whose moref or name is `idOrName`; NOT_FOUND listing the names of
+ * `xs` (core/notFound.ts), or AMBIGUOUS (use the moref) otherwise.
+ */
+function pick<T extends { id: string; name: string }>(xs: T[], idOrName: string, word: string, where: string): T {
   const byId = xs.find((x) => x.id === idOrName);
   if (byId) return byId;
   const byName = xs.filter((x) => x.name === idOrName);
   if (byName.length === 1) return byName[0];
-  if (!byName.length) throw new VendorError('NOT_FOUND', [`${what}: "${idOrName}"`]);
+  if (!byName.length)
+    throw new VendorError('NOT_FOUND', [
+      notFoundText(
+        word,
+        idOrName,
+        where,
+        xs.map((x) => x.name),
+      ),
+    ]);
   throw new VendorError('AMBIGUOUS', [
-    `${byName.length} of ${what} are named "${idOrName}": use the moref (${byName.map((x) => x.id).join(', ')})`,
+    `${byName.length} ${word}s in ${where} are named "${idOrName}": use the moref (${byName.map((x) => x.id).join(', ')})`,
   ]);
 }
