@@ -7,7 +7,7 @@ import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider, operation } from '../core/provider';
 import { ContainerInfo, SnapshotInfo, VmInfo } from '../core/model';
-import { applicableSnapshotOptions } from '../core/snapshotOptions';
+import { snapshotOptionRefusal } from '../core/snapshotOptions';
 import { labVerb } from './labVerb';
 import { cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { validateVerb } from './validateVerb';
@@ -155,14 +155,10 @@ export const verbs: Record<string, Verb> = {
   snapshot: (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
-      const applies = applicableSnapshotOptions(vm, p.capabilities);
-      for (const o of ['memory', 'quiesce'] as const)
-        if (a.flags[o] && !applies[o])
-          throw new Error(
-            `--${o} does not apply to ${vm.name} on connection "${p.profile.name}": ${
-              o === 'memory' ? 'memory snapshots need a running VM' : 'quiescing needs the guest tools running'
-            }${p.capabilities.snapshots?.[o] ? '' : ' (not offered on this platform)'}`,
-          );
+      for (const o of ['memory', 'quiesce'] as const) {
+        const why = a.flags[o] ? snapshotOptionRefusal(o, vm, p.capabilities, p.profile.platform) : undefined;
+        if (why) throw new Error(`--${o} does not apply to ${vm.name} on connection "${p.profile.name}": ${why}`);
+      }
       const s = await operation(p, 'snapshot')(
         vm.id,
         {

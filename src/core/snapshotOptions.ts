@@ -12,3 +12,22 @@ export function applicableSnapshotOptions(vm: VmInfo, caps: Capabilities): { mem
     quiesce: !!caps.snapshots?.quiesce && !!vm.toolsRunning,
   };
 }
+
+/**
+ * Why `option` does not apply to `vm` now, or undefined when it does: the platform does not offer it at all
+ * (Capabilities.snapshots), else what the VM's state lacks (memory: not running; quiesce: guest tools not running).
+ * `platform` names the platform in the message (e.g. `xen`).
+ */
+export function snapshotOptionRefusal(
+  option: 'memory' | 'quiesce',
+  vm: VmInfo,
+  caps: Capabilities,
+  platform: string,
+): string | undefined {
+  if (applicableSnapshotOptions(vm, caps)[option]) return undefined;
+  const what = option === 'memory' ? 'memory snapshots' : 'quiesced snapshots';
+  if (!caps.snapshots?.[option]) return `${platform} does not offer ${what}`;
+  return option === 'memory'
+    ? `memory snapshots need a running VM (${vm.name} is ${vm.powerState})`
+    : `quiescing needs the guest tools running (they are not running in ${vm.name})`;
+}

@@ -108,4 +108,17 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
     const { stdout } = await vmb(['snapshot', ref, '--name', '--x', '--json']);
     assert.equal((JSON.parse(stdout) as { name: string }).name, '--x');
   });
+
+  it('--memory on a running Xen VM says the platform does not offer it, not that the VM must run', async () => {
+    const [, running] = [...lab.store.table('VM')].find(
+      ([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Running',
+    )!;
+    const r = (await vmb(['snapshot', running.uuid as string, '--memory']).then(
+      () => assert.fail('a refused --memory must exit non-zero'),
+      (e: unknown) => e,
+    )) as { code: number; stderr: string };
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /--memory does not apply to .*: xen does not offer memory snapshots/);
+    assert.doesNotMatch(r.stderr, /running VM/);
+  });
 });
