@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Args } from './args';
 import { connectionProfile, openProvider, terminalContext } from './session';
 import { backupVms } from './backupVerb';
+import { unsupportedBackupFlags } from './backupFlags';
 import { EXIT_WARNINGS } from './exitCodes';
 import { BackupRepository, CatalogEntry } from '../core/repository';
 import { Provider, operation } from '../core/provider';
@@ -126,6 +127,8 @@ const backupVerb: Verb = (a, out) =>
     const vms = [];
     for (const name of a.positional) vms.push(await findVm(p, name));
     if (!vms.length) throw new Error('backup: name at least one VM');
+    const refused = unsupportedBackupFlags(a, p.capabilities, p.platform);
+    if (refused.length) throw new Error(`backup on connection "${p.profile.name}":\n  ${refused.join('\n  ')}`);
     if (p.platform === 'oraclevm') return ovmBackupVerb(a, p, vms, repoFor(a), out);
     return backupVms(
       p,

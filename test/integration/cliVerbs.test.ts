@@ -121,4 +121,23 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
     assert.match(r.stderr, /--memory does not apply to .*: xen does not offer memory snapshots/);
     assert.doesNotMatch(r.stderr, /running VM/);
   });
+
+  it('backup --format ovf (or an Oracle VM flag) on Xen is refused naming the flag and the formats offered, nothing made', async () => {
+    const [ref] = halted()[0];
+    for (const [flags, said] of [
+      [['--format', 'ovf'], /--format ovf: not offered by a xen backup \(its formats: image\)/],
+      [['--method', 'hot-clone'], /--method: a xen backup has one method/],
+    ] as const) {
+      const r = (await vmb(['backup', ...flags, ref]).then(
+        () => assert.fail(`backup ${flags.join(' ')} on Xen must be refused`),
+        (e: unknown) => e,
+      )) as { code: number; stderr: string };
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, said);
+    }
+    assert.equal(
+      fs.existsSync(path.join(ws, 'elsewhere')) && fs.readdirSync(path.join(ws, 'elsewhere')).length > 0,
+      false,
+    );
+  });
 });
