@@ -193,6 +193,21 @@ describe('VCB over SSH: connect, find, back up', function () {
     assert.equal(fs.readFileSync(f.lab.busyFile, 'utf8'), '');
   });
 
+  it('a destination whose parent does not exist: no "removed the unfinished export folder" for a folder never made', async () => {
+    p = await f.open();
+    const dest = path.join(f.lab.backups, 'no-such-parent', 'web01');
+    const ctx = testContext();
+    await assert.rejects(
+      p.backup(vcbVmRef(await f.vm(VM)), { kind: 'folder', path: dest }, ctx),
+      /parent directory .* does not exist/,
+    );
+    assert.ok(!fs.existsSync(path.dirname(dest)));
+    assert.deepEqual(
+      ctx.lines.filter((l) => /removed|could not remove/.test(l)),
+      [],
+    );
+  });
+
   it("with MAX_RETRIES=0 (the default) the busy snapshot fails the job with the tool's message", async () => {
     f.lab.setBusy(1);
     p = await f.open();

@@ -35,7 +35,8 @@ export async function listExport(
 /**
  * After a failed or cancelled tool run: the guide's cleanup (`vcbCleanup -y`, P.47–48: a cancelled backup may leave
  * the VM mounted and its snapshot), then the folder this job asked the tool to create, if any. Runs on its own
- * signal (the job's may be aborted); what it cannot do is logged, never thrown over the original error.
+ * signal (the job's may be aborted); what it cannot do is logged, never thrown over the original error. A folder the
+ * tool never made is neither removed nor reported.
  */
 export async function afterFailedRun(
   h: VcbHostSession,
@@ -52,6 +53,9 @@ export async function afterFailedRun(
   }
   if (ownFolder) {
     try {
+      // The job checked that the folder did not exist before the run: if it exists now the tool made it. A tool that
+      // failed before making it (e.g. its parent directory does not exist) left nothing to remove or report.
+      if (!(await h.ssh.sftp((f) => f.stat(ownFolder)))) return;
       await h.removeOwnFolder(ownFolder);
       ctx.log(`removed the unfinished export folder ${ownFolder}`);
     } catch (e) {
