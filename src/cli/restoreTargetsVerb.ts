@@ -3,7 +3,8 @@
 import { Provider } from '../core/provider';
 import { CatalogEntry } from '../core/repository';
 import { NetworkInfo, StorageInfo } from '../core/model';
-import { backupBytes, fits, gib, storageLine } from '../core/restoreStorage';
+import { backupBytes, fits, storageLine } from '../core/restoreStorage';
+import { formatBytes } from '../core/progress';
 import { NicPlan, backupNics, networkLine, nicPlanLine, planNics } from '../core/restoreNetworks';
 
 export { backupBytes };
@@ -22,9 +23,9 @@ export async function storageRows(
     ...(need !== undefined ? { fits: fits(s, need) } : {}),
   }));
   const lines = rows.map(
-    (r) => `${storageLine(r)}${r.fits === false ? `  — too small for the backup (${gib(need ?? 0)})` : ''}`,
+    (r) => `${storageLine(r)}${r.fits === false ? `  — too small for the backup (${formatBytes(need ?? 0)})` : ''}`,
   );
-  if (entry) lines.unshift(`backup ${entry.id}: ${gib(need ?? 0)}`);
+  if (entry) lines.unshift(`backup ${entry.id}: ${formatBytes(need ?? 0)}`);
   return { rows, lines };
 }
 

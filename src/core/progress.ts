@@ -123,6 +123,7 @@ export class ThrottledProgress {
   }
 }
 
+/** Bytes for people: `512 B`, `8.0 MiB`, `1.5 GiB` (binary units, one decimal above bytes). */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;

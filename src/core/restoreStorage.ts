@@ -3,12 +3,10 @@
 import { StorageInfo } from './model';
 import { CatalogEntry } from './repository';
 import { notFoundText } from './notFound';
+import { formatBytes } from './progress';
 
 /** The backup's size: the bytes of its files (what the target storage must at least hold), bytes. */
 export const backupBytes = (entry: CatalogEntry): number => entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
-
-/** Bytes as GiB with one decimal: `1.5 GiB`. */
-export const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 /**
  * The storage a user named: its id, its uuid, or a name only one storage has. `word` is the platform's word (SR,
@@ -33,7 +31,7 @@ export function storageLine(s: StorageInfo): string {
     `"${s.name}"`,
     s.type,
     s.shared ? 'shared' : s.hostId || s.hostName ? `local to ${s.hostName ?? s.hostId}` : 'not shared',
-    s.freeBytes !== undefined ? `${gib(s.freeBytes)} free` : '',
+    s.freeBytes !== undefined ? `${formatBytes(s.freeBytes)} free` : '',
     s.isDefault ? 'default' : '',
     s.uuid ?? s.id,
   ]
@@ -52,6 +50,6 @@ export const fits = (s: StorageInfo, needBytes: number): boolean =>
 export function checkSpace(s: StorageInfo, needBytes: number, where: string, word = 'storage'): void {
   if (!fits(s, needBytes))
     throw new Error(
-      `${where}: ${word} "${s.name}" has ${gib(s.freeBytes ?? 0)} free, the backup needs ${gib(needBytes)}: choose another ${word} (vmbackup storage lists them)`,
+      `${where}: ${word} "${s.name}" has ${formatBytes(s.freeBytes ?? 0)} free, the backup needs ${formatBytes(needBytes)}: choose another ${word} (vmbackup storage lists them)`,
     );
 }

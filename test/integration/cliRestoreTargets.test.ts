@@ -45,6 +45,9 @@ describe('vmbackup storage / networks / restore --sr --network --to --start (XAP
     assert.match(stdout, /^"Local storage" · lvm · local to xcp-host-01 · 500\.0 GiB free · default · /m);
     assert.match(stdout, /^"Local storage" · lvm · local to xcp-host-02 · 500\.0 GiB free · [0-9a-f-]{36}$/m);
     assert.match(stdout, /^"NFS storage" · nfs · shared · /m);
+    // The backup's size in the unit that fits it (core/progress.ts formatBytes), never "0.0 GiB" for a small one.
+    assert.match(stdout, /^backup \S+: \d+(\.\d)? (B|KiB|MiB)$/m);
+    assert.doesNotMatch(stdout, /: 0\.0 GiB$/m);
     assert.doesNotMatch(stdout, /ISO library/);
     const rows = JSON.parse((await vmb(['storage', '--json', '--backup', backupId])).stdout);
     assert.ok(rows.every((r: { fits: boolean }) => r.fits === true));

@@ -93,7 +93,7 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
         () => assert.fail('restored'),
         (e: Error) => e,
       );
-      assert.match(err.message, /SR "NFS storage" has 0\.0 GiB free, the backup needs/);
+      assert.match(err.message, /SR "NFS storage" has 1\.0 KiB free, the backup needs/);
     } finally {
       nfs.physical_utilisation = saved;
     }

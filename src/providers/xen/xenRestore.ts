@@ -8,7 +8,8 @@ import { XenVm } from './xenRecords';
 import { uploadFile } from './xenTransfer';
 import { defaultRestoreName } from '../../core/restoreName';
 import { listRestoreNetworks, listRestoreSrs } from './restoreTargets';
-import { checkSpace, findStorage, gib } from '../../core/restoreStorage';
+import { checkSpace, findStorage } from '../../core/restoreStorage';
+import { formatBytes } from '../../core/progress';
 import { NicPlan, backupNics, missingNetworksError, planNics } from '../../core/restoreNetworks';
 
 /** The VIF fields a restore reads and re-creates. */
@@ -102,7 +103,7 @@ export async function restoreXva(
     const need = entry.files.reduce((n, f) => n + (f.bytes ?? 0), 0);
     checkSpace(sr, need, where, 'SR');
     if (/\.(zst|gz)$|compress/i.test(file) || entry.manifest?.files.some((f) => /zst|gz/.test(f.name)))
-      ctx.log(`the backup is compressed: its disks need more than its ${gib(need)} on SR "${sr.name}"`);
+      ctx.log(`the backup is compressed: its disks need more than its ${formatBytes(need)} on SR "${sr.name}"`);
   }
   const nets = await listRestoreNetworks(xapi);
   const plan = replace ? [] : planNics(backupNics(entry), nets, opts.networkMap ?? {}, where, 'VIF');
