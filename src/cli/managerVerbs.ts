@@ -29,7 +29,8 @@ export function sshPasswordEnvName(name: string): string {
 async function open(a: Args, workspace: string): Promise<ManagerSession> {
   const profile = connectionProfile(workspace, typeof a.flags.connection === 'string' ? a.flags.connection : undefined);
   const password =
-    passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
+    passwordFromEnv(profile.name) ??
+    (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `), passwordEnvName(profile.name)));
   const keyFile = profile.managerHost?.privateKeyFile;
   return openManagerSession(profile, {
     password,

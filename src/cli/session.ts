@@ -29,7 +29,8 @@ export function connectionProfile(workspace: string, name?: string): ConnectionP
 export async function openProvider(workspace: string, name?: string): Promise<Provider> {
   const profile = connectionProfile(workspace, name);
   const password =
-    passwordFromEnv(profile.name) ?? (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `)));
+    passwordFromEnv(profile.name) ??
+    (await prompt(printable(`Password for ${profile.username} on ${profile.name}: `), passwordEnvName(profile.name)));
   // Oracle VM: the servers' SSH password when no key file is configured (never on the command line).
   const sshPassword = profile.platform === 'oraclevm' ? sshPasswordFromEnv(profile.name) : undefined;
   const provider = await createProvider(profile, { password, ...(sshPassword ? { sshPassword } : {}) });
@@ -37,10 +38,12 @@ export async function openProvider(workspace: string, name?: string): Promise<Pr
   return provider;
 }
 
-/** Asks on the terminal without echo (stderr); rejects at once when stdin is not a terminal (CI: never hangs). */
-export function prompt(question: string): Promise<string> {
-  if (!process.stdin.isTTY)
-    return Promise.reject(new Error('no password: set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD'));
+/**
+ * Asks on the terminal without echo (stderr); rejects at once when stdin is not a terminal (CI: never hangs), naming
+ * the variable that would carry it: `envName` (e.g. VMBACKUP_PASSWORD_VCENTER, core/connections.ts passwordEnvName).
+ */
+export function prompt(question: string, envName = 'VMBACKUP_PASSWORD_<CONNECTION>'): Promise<string> {
+  if (!process.stdin.isTTY) return Promise.reject(new Error(`no password: set ${envName} or VMBACKUP_PASSWORD`));
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {

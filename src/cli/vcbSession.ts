@@ -3,7 +3,7 @@
 import * as readline from 'node:readline';
 import { Args } from './args';
 import { connectionProfile, sshPasswordFromEnv } from './session';
-import { passwordFromEnv } from '../core/connections';
+import { passwordEnvName, passwordFromEnv } from '../core/connections';
 import { VmwareProvider } from '../providers/vmware/vmwareProvider';
 import { VcbProvider, vcbHostOf } from '../providers/vcb/vcbProvider';
 import { VsphereVm } from '../providers/vmware/vmwareRecords';
@@ -23,7 +23,7 @@ export async function withVcb<T>(a: Args, fn: (vcb: VcbProvider, vmware: VmwareP
   const password = passwordFromEnv(profile.name);
   if (password === undefined)
     throw new Error(
-      `no vCenter password for "${profile.name}": set VMBACKUP_PASSWORD_<CONNECTION> or VMBACKUP_PASSWORD`,
+      `no vCenter password for "${profile.name}": set ${passwordEnvName(profile.name)} or VMBACKUP_PASSWORD`,
     );
   const vmware = new VmwareProvider(profile, { password });
   await vmware.connect();

@@ -140,4 +140,15 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
       false,
     );
   });
+
+  it('without a password names the real variable of the connection (VMBACKUP_PASSWORD_VCENTER), never a value', async () => {
+    saveConnections(ws, [{ name: 'vcenter', platform: 'xen', url: lab.url, username: 'root' }]);
+    const r = (await runCli(['ls'], { ws, env: { VMBACKUP_PASSWORD_LAB: PASSWORD } }).then(
+      () => assert.fail('ls without a password must fail'),
+      (e: unknown) => e,
+    )) as { code: number; stderr: string };
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no password: set VMBACKUP_PASSWORD_VCENTER or VMBACKUP_PASSWORD/);
+    assert.ok(!r.stderr.includes(PASSWORD));
+  });
 });
