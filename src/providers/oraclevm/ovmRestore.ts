@@ -74,16 +74,6 @@ export async function restoreOvmVm(
   const repos = await listRepositories(client, ctx.signal);
   const repo = repos.find((r) => r.id.value === opts.storageId || r.name === opts.storageId);
   if (!repo)
-<<<<<<< HEAD
-    throw new VendorError('REPOSITORY_NOT_FOUND', [`no repository "${opts.storageId}" on the Manager`], context);
-  // Room for the backup's files on the repository's file system (its freeSize), refused before anything is written.
-  checkSpace(
-    toStorage(repo, await repositoryFileSystem(client, repo, ctx.signal)),
-    backupBytes(entry),
-    describeContext(context),
-    'repository',
-  );
-=======
     throw new VendorError(
       'REPOSITORY_NOT_FOUND',
       [
@@ -96,7 +86,13 @@ export async function restoreOvmVm(
       ],
       context,
     );
->>>>>>> aa57592 (Restore flags that name nothing list the valid choices: one helper (core/notFound.ts) for storage, host, cluster, server pool, resource pool, folder and network on every platform, shortened after 12)
+  // Room for the backup's files on the repository's file system (its freeSize), refused before anything is written.
+  checkSpace(
+    toStorage(repo, await repositoryFileSystem(client, repo, ctx.signal)),
+    backupBytes(entry),
+    describeContext(context),
+    'repository',
+  );
   const pools = await listServerPools(client, ctx.signal);
   const poolKey = container?.id ?? m.source.pool?.id;
   const pool = poolKey ? pools.find((p) => p.id.value === poolKey || p.name === poolKey) : undefined;
