@@ -5,6 +5,13 @@ import { mask } from './core/secrets';
 import { printable, printableJson, printableLines } from './cli/printable';
 import { HELP } from './cli/help';
 
+// A reader that went away (`vmbackup help | head -1`): Node ignores SIGPIPE and raises EPIPE on stdout, which crashed the
+// CLI with an uncaught error. Further output is dropped instead, and the verb still ends as it would: a backup under
+// way is not cut off halfway (it removes its .part and snapshot itself only on a failure or a cancel).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+});
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const verb = args.positional.shift();

@@ -16,9 +16,20 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
     );
   if (!a.positional.length) throw new Error('validate: name at least one file');
   const results = a.positional.map((file) => {
-    const bytes = fs.readFileSync(file);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      return { file, languageId: null, diagnostics: [], error: unreadable(e) };
+    }
     const languageId = forced ?? detectLanguage(file, sniffText(bytes));
-    if (!languageId) return { file, languageId: null, diagnostics: [], error: 'unknown file type (use --language)' };
+    if (!languageId)
+      return {
+        file,
+        languageId: null,
+        diagnostics: [],
+        error: `unknown file type: name its type with --language (${LANGUAGE_IDS.join(', ')})`,
+      };
     const r = validateBytes(languageId, bytes, encoding);
     return { file, languageId, encoding: r.encoding, diagnostics: r.diagnostics };
   });
@@ -37,6 +48,20 @@ export async function validateVerb(a: Args, out: (data: unknown, text: string) =
   if (a.flags.json) writeJson(results, (chunk) => process.stdout.write(chunk));
   else out(results, lines.length ? lines.join('\n') : `${results.length} file(s) OK`);
   return errors ? 1 : 0;
+}
+
+/** Why a named file could not be read, in words (the errno code kept): a directory, a missing file, no permission. */
+function unreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EISDIR'
+      ? 'is a directory: name the files in it'
+      : code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'no permission to read it'
+          : escapeControlChars((e as Error).message);
+  return `cannot read (${code ?? 'error'}): ${why}`;
 }
 
 /**

@@ -18,6 +18,22 @@ describe('vmbackup validate on real-world files', function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-validate13-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('a directory, a missing file and a file of unknown type: one line each naming the file, exit 1', async () => {
+    const sub = path.join(dir, 'a-folder');
+    fs.mkdirSync(sub, { recursive: true });
+    const other = path.join(dir, 'notes.txt');
+    fs.writeFileSync(other, 'hello\n');
+    const r = await vmb([sub, path.join(dir, 'missing.conf'), other]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stderr, /EISDIR: illegal|ENOENT: no such file or directory, open/, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines, [
+      `${sub}: cannot read (EISDIR): is a directory: name the files in it`,
+      `${path.join(dir, 'missing.conf')}: cannot read (ENOENT): no such file`,
+      `${other}: unknown file type: name its type with --language (vcb-config-js, backuptools-conf, vcb-catalog, ovm-config, ovmm-sysconfig)`,
+    ]);
+  });
+
   it('never writes a control character from a file to the terminal', async () => {
     const f = path.join(dir, 'esc\u001b[31m', 'backuptools.conf');
     fs.mkdirSync(path.dirname(f), { recursive: true });
