@@ -43,7 +43,12 @@ export async function networkRows(
   if (!entry) return { rows, lines };
   const nic = p.capabilities.restore?.nic ?? 'NIC';
   const vifs = planNics(backupNics(entry), rows, overrides, `backup ${entry.id}`, nic);
-  lines.push(`backup ${entry.id}:${vifs.length ? '' : ` records no ${nic}s (made by an older version)`}`);
+  // A manifest without the NIC list is from a version that did not record it; an empty list is a VM without NICs.
+  const none =
+    entry.manifest?.source.vm?.macs === undefined
+      ? ` records no ${nic}s (made by an older version)`
+      : ` the VM had no ${nic}s when it was backed up`;
+  lines.push(`backup ${entry.id}:${vifs.length ? '' : none}`);
   for (const v of vifs) lines.push(`  ${nicPlanLine(v, nic)}`);
   return { rows, lines, vifs };
 }

@@ -100,7 +100,16 @@ describe('Xen provider: restore aimed at an SR and networks, on this pool or ano
   });
 
   it('restores to an SR named by name, with the default name "<VM> (<backup date>)", and starts it when asked', async () => {
-    const vm = await f.provider.restoreVm(entry, { storageId: 'NFS storage', powerOn: true }, ctx(f));
+    const logs: string[] = [];
+    const vm = await f.provider.restoreVm(
+      entry,
+      { storageId: 'NFS storage', powerOn: true },
+      { ...ctx(f), log: (l) => logs.push(l) },
+    );
+    assert.ok(
+      !logs.some((l) => /comes back Halted/.test(l)),
+      `a started VM is not said to come back Halted: ${logs.join(' | ')}`,
+    );
     assert.equal(vm.name, defaultName(entry));
     assert.match(
       vm.name,

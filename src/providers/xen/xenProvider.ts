@@ -316,11 +316,15 @@ export class XenProvider implements Provider, LiveInventory {
           warn(ctx, `the restored VM keeps the tool's vmbackup:* keys: ${(e as Error).message}`),
         );
         const vm = await this.xapi.call<XenVm>('VM.get_record', ref);
-        ctx.log(
-          vm.power_state === 'Suspended'
-            ? `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`
-            : `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`,
-        );
+        // A VM started after the import (opts.powerOn) was logged as started: its state needs no second line.
+        if (vm.power_state === 'Suspended')
+          ctx.log(
+            `${vm.name_label} comes back Suspended (its memory was in the backup): resume it to go on where it was`,
+          );
+        else if (vm.power_state === 'Halted')
+          ctx.log(
+            `${vm.name_label} comes back Halted${entry.manifest?.source.vm?.powerState === 'Suspended' ? ' (the backup was made without the suspended memory)' : ''}`,
+          );
         return toVmInfo(ref, vm, (await this.topPool())?.id ?? '', () => true);
       },
       { vm: entry.vmName },
