@@ -34,7 +34,7 @@ export async function backupVms(
       (ctx) =>
         backup(vm.id, opts, {
           ...ctx,
-          progress: terminal.progress,
+          progress: vms.length > 1 ? terminal.progressOf(vm.name) : terminal.progress,
           log: (l) => {
             ctx.log(l);
             terminal.log(vms.length > 1 ? `${vm.name}: ${l}` : l);

@@ -60,28 +60,28 @@ export function prompt(question: string, envName = 'VMBACKUP_PASSWORD_<CONNECTIO
 /**
  * Progress lines for stderr. On a terminal: one line rewritten in place (`\r`, erase to the end). Not a terminal
  * (redirected to a file, a pipe, CI): plain lines without control characters, one per 10 % step (or per 10 s when
- * there is no %), so a log stays readable.
+ * there is no %), so a log stays readable. `label` (a VM's name when several jobs run at once) starts the line, and
+ * each label has its own steps.
  */
 export function progressWriter(
   tty: boolean,
   write: (s: string) => void,
   now: () => number = Date.now,
-): { progress(p: Progress): void; line(l: string): void } {
+): { progress(p: Progress, label?: string): void; line(l: string): void } {
   let onLine = false;
-  let lastStep = -1;
-  let lastAt = -Infinity;
+  const steps = new Map<string, { step: number; at: number }>();
   return {
-    progress: (p) => {
-      const text = printable(formatProgress(p));
+    progress: (p, label) => {
+      const text = printable(label === undefined ? formatProgress(p) : `${label}: ${formatProgress(p)}`);
       if (tty) {
         write(`\r${text}\x1b[K`);
         onLine = true;
         return;
       }
+      const last = steps.get(label ?? '') ?? { step: -1, at: -Infinity };
       const step = p.fraction !== undefined ? Math.floor(p.fraction * 10) : -1;
-      if (step >= 0 ? step === lastStep : now() - lastAt < 10_000) return;
-      lastStep = step;
-      lastAt = now();
+      if (step >= 0 ? step === last.step : now() - last.at < 10_000) return;
+      steps.set(label ?? '', { step, at: now() });
       write(`${text}\n`);
     },
     line: (l) => {
@@ -92,7 +92,9 @@ export function progressWriter(
 }
 
 /** A job context for the terminal: Ctrl-C aborts, progress goes to stderr, warnings are kept for the verb's last line. */
-export function terminalContext(quiet: boolean): JobContext & { warnings: string[] } {
+export function terminalContext(
+  quiet: boolean,
+): JobContext & { warnings: string[]; progressOf(label: string): (p: Progress) => void } {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const warnings: string[] = [];
@@ -102,6 +104,10 @@ export function terminalContext(quiet: boolean): JobContext & { warnings: string
     warnings,
     progress: (p) => {
       if (!quiet) out.progress(p);
+    },
+    /** Progress of one of several jobs at once, its line started by `label`. */
+    progressOf: (label) => (p) => {
+      if (!quiet) out.progress(p, label);
     },
     log: (l) => {
       if (!quiet) out.line(l);

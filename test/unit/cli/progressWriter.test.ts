@@ -32,4 +32,15 @@ describe('CLI progress on a terminal and in a redirected log', () => {
     assert.match(out[0], /^\r.*\x1b\[K$/);
     assert.equal(out[1], '\ndone\n');
   });
+  it('several jobs at once: each line names its VM, and each VM has its own 10 % steps', () => {
+    const out: string[] = [];
+    const w = progressWriter(false, (s) => out.push(s));
+    for (let i = 0; i <= 10; i++) {
+      w.progress({ bytesDone: i, bytesTotal: 10, fraction: i / 10 }, 'web-01');
+      w.progress({ bytesDone: i, bytesTotal: 10, fraction: i / 10 }, 'db-02');
+    }
+    assert.equal(out.filter((l) => l.startsWith('web-01: ')).length, 11);
+    assert.equal(out.filter((l) => l.startsWith('db-02: ')).length, 11);
+    assert.equal(out.length, 22);
+  });
 });
