@@ -1,6 +1,6 @@
 // Cleanup's walk over a repository's journal, the same for every platform: unreadable entries kept, dead half-writes
 // removed, entries of jobs still running left alone, every abandoned entry of the connection settled by the platform.
-import { CleanupItem, cleanupLine } from './cleanupReport';
+import { CleanupItem } from './cleanupReport';
 import { JobContext, warn } from './job';
 import { Journal, JournalEntry, isAbandoned } from './journal';
 
@@ -62,7 +62,9 @@ export async function settleOwnEntry(
   try {
     for (const i of await settle()) {
       if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
-      else ctx.log(cleanupLine(i));
+      // The job's own temporary objects, removed as planned: one short line each (the why — journal entry, the
+      // platform's confirmation — is Clean Up's wording for what an earlier run left).
+      else ctx.log(`removed ${i.what}`);
     }
   } catch (e) {
     warn(
