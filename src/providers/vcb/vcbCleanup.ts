@@ -45,11 +45,15 @@ export async function cleanupVcb(
     const r = await h.run(cleanupArgs(), ctx);
     items.push({
       action: 'deleted',
-      what: `vcbCleanup -y on ${h.host.host}`,
+      what: `VCB's leftovers on ${h.host.host} (vcbCleanup -y: its mounts and snapshots)`,
       why: `the guide's cleanup (P.48): ${r.stdout.trim().split('\n').pop() ?? ''}`,
     });
   } else
-    items.push({ action: 'would delete', what: `vcbCleanup -y on ${h.host.host}`, why: "the guide's cleanup (P.48)" });
+    items.push({
+      action: 'would delete',
+      what: `VCB's leftovers on ${h.host.host} (vcbCleanup -y: its mounts and snapshots)`,
+      why: "the guide's cleanup (P.48)",
+    });
   if (!vim) return items;
   for (const s of await findVcbSnapshots(vim, ctx.signal)) {
     const what = `snapshot "${s.name}" (${s.snapshotId}) of VM "${s.vmName}"`;

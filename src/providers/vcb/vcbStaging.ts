@@ -103,7 +103,7 @@ export async function settleStaging(h: VcbHostSession, entry: JournalEntry, dryR
   const proof = `${why}; the VCB host confirms it (the job's marker in its name, its owner file)`;
   if (dryRun) return [{ action: 'would delete', what, why: proof }];
   await h.removeOwnFolder(path);
-  return [{ action: 'deleted', what, why: `${proof}; rm -rf` }];
+  return [{ action: 'deleted', what, why: proof }];
 }
 
 /**
