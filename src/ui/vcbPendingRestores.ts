@@ -1,8 +1,22 @@
 // Catalog copies opened for a restore elsewhere (Restore with VCB…, Restore with VCB from the Repository…), by
 // document URI: what is restored and how (vcbRestoreFlow's source), and the copy on the VCB host — what Run Restore
 // with This Catalog needs.
-import type { CatalogCopy } from '../providers/vcb/vcbRestore';
-import type { VcbRestoreSource } from './vcbRestoreFlow';
+import type { JobContext } from '../core/job';
+import type { VcbProvider } from '../providers/vcb/vcbProvider';
+import type { CatalogCopy, VcbRestoreOptions } from '../providers/vcb/vcbRestore';
+import type { VcbTarget } from './vcbTarget';
+
+/** What a VCB restore restores: its name for titles, how its catalog is copied, and how the restore runs. */
+export interface VcbRestoreSource {
+  target: VcbTarget;
+  /** The backup as titles name it (a folder on the VCB host, or `<vm> (<repository id>)`). */
+  label: string;
+  vmName?: string;
+  /** Makes the editable copy of the backup's catalog on the VCB host (journalled: VcbProvider.copyCatalog/catalogCopyOf). */
+  copyCatalog(p: VcbProvider, jctx: JobContext): Promise<CatalogCopy>;
+  /** Runs the restore (`opts.catalog`: the copy's path for -a) in a job. */
+  restore(p: VcbProvider, opts: VcbRestoreOptions, jctx: JobContext): Promise<{ output: string }>;
+}
 
 export interface PendingCatalogRestore {
   source: VcbRestoreSource;

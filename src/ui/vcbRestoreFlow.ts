@@ -5,29 +5,16 @@
 // Restore with This Catalog (vcbRunCatalogRestore.ts) validates it, runs the restore with `-a <copy>`, then removes it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JobContext } from '../core/job';
 import { setLiveValues } from '../language';
-import { VcbProvider } from '../providers/vcb/vcbProvider';
-import { CatalogCopy, VcbRestoreOptions } from '../providers/vcb/vcbRestore';
 import { CommandContext } from './commandContext';
 import { pick } from './pickers';
 import { runJob } from './runJob';
-import { pendingCatalogRestores } from './vcbPendingRestores';
-import { VcbTarget, answerInDialog, pickRestoreMode, vcbJobSpec } from './vcbTarget';
+import { VcbRestoreSource, pendingCatalogRestores } from './vcbPendingRestores';
+import { answerInDialog, pickRestoreMode, vcbJobSpec } from './vcbTarget';
+
+export type { VcbRestoreSource } from './vcbPendingRestores';
 
 export const RUN_RESTORE_ACTION = 'Run Restore';
-
-/** What a VCB restore restores: its name for titles, how its catalog is copied, and how the restore runs. */
-export interface VcbRestoreSource {
-  target: VcbTarget;
-  /** The backup as titles name it (a folder on the VCB host, or `<vm> (<repository id>)`). */
-  label: string;
-  vmName?: string;
-  /** Makes the editable copy of the backup's catalog on the VCB host (journalled: VcbProvider.copyCatalog/catalogCopyOf). */
-  copyCatalog(p: VcbProvider, jctx: JobContext): Promise<CatalogCopy>;
-  /** Runs the restore (`opts.catalog`: the copy's path for -a) in a job. */
-  restore(p: VcbProvider, opts: VcbRestoreOptions, jctx: JobContext): Promise<{ output: string }>;
-}
 
 /**
  * Asks where the backup goes, then restores it to the original place (returns vcbRestore's output) or opens an edited
