@@ -10,6 +10,12 @@ import { ConnectionProfile } from '../../src/core/model';
 
 export const LAB_PASSWORD = 'lab-secret-Zq9';
 
+/** The repositories the fixtures made: removed when the test process ends (no suite removed its own). */
+const repositories = new Set<string>();
+process.once('exit', () => {
+  for (const dir of repositories) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export interface Fixture {
   lab: XapiLab;
   provider: XenProvider;
@@ -24,6 +30,7 @@ export async function startFixture(
 ): Promise<Fixture> {
   const lab = await startXapiLab({ taskStepMs: 5, password: LAB_PASSWORD, ...opts });
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-repo-'));
+  repositories.add(repo);
   const provider = new XenProvider(
     { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo, maxRetries: 0, ...profile },
     { password: LAB_PASSWORD },
