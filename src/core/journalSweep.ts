@@ -1,6 +1,6 @@
 // Cleanup's walk over a repository's journal, the same for every platform: unreadable entries kept, dead half-writes
 // removed, entries of jobs still running left alone, every abandoned entry of the connection settled by the platform.
-import { CleanupItem } from './cleanupReport';
+import { CleanupItem, cleanupLine } from './cleanupReport';
 import { JobContext, warn } from './job';
 import { Journal, JournalEntry, isAbandoned } from './journal';
 
@@ -63,8 +63,9 @@ export async function settleOwnEntry(
     for (const i of await settle()) {
       if (i.action === 'skipped') warn(ctx, `${i.what} is left for Clean Up: ${i.why}`);
       // The job's own temporary objects, removed as planned: one short line each (the why — journal entry, the
-      // platform's confirmation — is Clean Up's wording for what an earlier run left).
-      else ctx.log(`removed ${i.what}`);
+      // platform's confirmation — is Clean Up's wording for what an earlier run left). Anything else (kept: not proven
+      // the job's) keeps Clean Up's line, which says what was done and why.
+      else ctx.log(i.action === 'deleted' ? `removed ${i.what}` : cleanupLine(i));
     }
   } catch (e) {
     warn(

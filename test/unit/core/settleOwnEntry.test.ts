@@ -25,8 +25,9 @@ describe('settleOwnEntry: what a finished job removes of its own', () => {
         why: 'journal entry e1 …; the pool confirms …',
       },
       { action: 'skipped', what: 'VDI "disk" (5678)', why: 'in use by another VM' },
+      { action: 'kept', what: 'folder /x', why: 'not proven ours' },
     ]);
-    assert.deepEqual(logs, ['removed snapshot "vmbackup-temp web" (1234)']);
+    assert.deepEqual(logs, ['removed snapshot "vmbackup-temp web" (1234)', 'kept: folder /x — not proven ours']);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /VDI "disk" \(5678\) is left for Clean Up: in use by another VM/);
     assert.deepEqual(released, [entry]);
