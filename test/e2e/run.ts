@@ -4,6 +4,7 @@ import { format } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startXapiLab } from '../lab/xapi';
+import { OTHER_CONNECTION } from './uiFeedback';
 import { launchBrowser } from './browser';
 import { CodeServer, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
 import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     ...labPasswordEnv(PASSWORD, VC_PASSWORD),
     [passwordEnvName(TLS_CONNECTION)]: PASSWORD,
     [passwordEnvName(OVM_CONNECTION)]: OVM_PASSWORD,
+    [passwordEnvName(OTHER_CONNECTION)]: PASSWORD,
     VMBACKUP_E2E_LAB_URL: lab.url,
   };
   let failed = 0;
@@ -130,7 +132,15 @@ async function main(): Promise<void> {
       ]);
       const cs2 = await startCodeServer(env);
       try {
-        const r = await uiScript(cs2, ws2, lab, screenshotDir, { name: TLS_CONNECTION, front }, vc2, ovm2);
+        const r = await uiScript(
+          cs2,
+          ws2,
+          lab,
+          screenshotDir,
+          { name: TLS_CONNECTION, front, password: PASSWORD },
+          vc2,
+          ovm2,
+        );
         failed += report(r.checks, 'UI');
       } finally {
         await cs2.stop();

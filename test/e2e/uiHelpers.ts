@@ -83,6 +83,26 @@ export async function until<T>(page: Page, what: string, fn: () => Promise<T | u
   }
 }
 
+/**
+ * Scrolls the list of `scope` (a view's pane) until a row with `text` is rendered: the tree is virtualised, so a row
+ * below the fold does not exist in the page until scrolled to. Throws naming the view's text after `ms`.
+ */
+export async function scrollToRow(page: Page, scope: Page, text: string, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  if (await row(scope, text).isVisible()) return;
+  // From the top of the list down.
+  await scope.locator('.monaco-list').first().hover();
+  await page.mouse.wheel(0, -1_000_000);
+  await page.waitForTimeout(300);
+  while (!(await row(scope, text).isVisible())) {
+    if (Date.now() > deadline)
+      throw new Error(`no "${text}" row: ${(await scope.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+    await scope.locator('.monaco-list').first().hover();
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(300);
+  }
+}
+
 /** Collapses every node of a view (its title bar's Collapse All). */
 export async function collapseAll(page: Page, title: string): Promise<void> {
   const view = pane(page, title);

@@ -1,24 +1,56 @@
 // Drives the real workbench with playwright: the tree, a VM's tooltip, a connection whose login is refused, a right-click
-// menu, a snapshot, a backup, cancel from the progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel.
+// menu, a snapshot, a backup, cancel from the progress notification, a multi-selection, a restore from the Backups view, the Jobs view and the Problems panel;
+// uiFeedback.ts adds the result notification, the job log, the live tree and a restore into another connection.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XapiLab } from '../lab/xapi';
 import { Page, launchBrowser } from './browser';
-import { Check, addConnectionCollapsed, checkRunner, clickMenu, expand, filesBelow, pane, row } from './uiHelpers';
+import {
+  Check,
+  addConnectionCollapsed,
+  checkRunner,
+  clickMenu,
+  expand,
+  filesBelow,
+  pane,
+  row,
+  scrollToRow,
+} from './uiHelpers';
 import { CodeServer, workbenchUrl } from './codeServer';
 import { SelfSignedFront } from './selfSignedFront';
 import { CONNECTIONS_FILE, loadConnections, saveConnections } from '../../src/core/connections';
 import { VcsimLab } from '../peers/vcsim/vcsimLab';
 import { vcenterChecks } from './uiVcenter';
 import { ovmChecks } from './uiOvm';
+import { feedbackChecks } from './uiFeedback';
 import { E2eOvmLab } from './ovmLab';
+
+/**
+ * The halted VMs of `lab` that can still be exported, by name: the extension suite before restored the pool database in
+ * this same lab and, as xapi does, that dropped the member hosts, so only VMs whose disks the master sees qualify.
+ */
+function exportableHalted(lab: XapiLab): string[] {
+  const master = lab.store.pool().rec.master;
+  const masterSees = (v: Record<string, any>) =>
+    (v.VBDs as string[]).every((b) => {
+      const sr = lab.store.get('VDI', lab.store.get('VBD', b)?.VDI)?.SR;
+      return (
+        !sr || ((lab.store.get('SR', sr)?.PBDs as string[]) ?? []).some((p) => lab.store.get('PBD', p)?.host === master)
+      );
+    });
+  return [...lab.store.table('VM').values()]
+    .filter((v) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain)
+    .filter((v) => v.power_state === 'Halted' && masterSees(v))
+    .map((v) => String(v.name_label))
+    .sort((a, b) => a.localeCompare(b));
+}
 
 export async function uiScript(
   cs: CodeServer,
   workspace: string,
   lab: XapiLab,
   shots: string,
-  tls: { name: string; front: SelfSignedFront },
+  tls: { name: string; front: SelfSignedFront; password: string },
   vc: VcsimLab,
   ovm: E2eOvmLab,
 ): Promise<{ checks: Check[] }> {
@@ -147,22 +179,7 @@ export async function uiScript(
       },
     );
     await check('multi-select: Ctrl+click two VMs, right-click, Back Up VM: two separate jobs in Jobs', async () => {
-      // The extension suite before restored the pool database in this same lab: as xapi does, that dropped the member
-      // hosts, so only VMs whose disks the master sees can still be exported.
-      const master = lab.store.pool().rec.master;
-      const masterSees = (v: Record<string, any>) =>
-        (v.VBDs as string[]).every((b) => {
-          const sr = lab.store.get('VDI', lab.store.get('VBD', b)?.VDI)?.SR;
-          return (
-            !sr ||
-            ((lab.store.get('SR', sr)?.PBDs as string[]) ?? []).some((p) => lab.store.get('PBD', p)?.host === master)
-          );
-        });
-      const halted = vms
-        .filter((v) => v.power_state === 'Halted' && masterSees(v))
-        .map((v) => String(v.name_label))
-        .sort((a, b) => a.localeCompare(b))
-        .slice(0, 2);
+      const halted = exportableHalted(lab).slice(0, 2);
       const infra = pane(page, 'Infrastructure');
       await row(infra, halted[0]).click();
       await row(infra, halted[1]).click({ modifiers: ['Control'] });
@@ -211,18 +228,7 @@ export async function uiScript(
         await input.press('Enter');
         await quick.locator('.quick-input-title', { hasText: 'After the restore' }).waitFor({ timeout: 10_000 });
         await input.press('Enter'); // Leave it halted
-        // The tree is virtualised: scroll the Infrastructure list until the restored VM's row is rendered.
-        const infra = pane(page, 'Infrastructure');
-        const deadline = Date.now() + 90_000;
-        while (!(await row(infra, 'ui-restored').isVisible())) {
-          if (Date.now() > deadline)
-            throw new Error(
-              `no "ui-restored" row in the Infrastructure tree: ${(await infra.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`,
-            );
-          await infra.locator('.monaco-list').first().hover();
-          await page.mouse.wheel(0, 200);
-          await page.waitForTimeout(300);
-        }
+        await scrollToRow(page, pane(page, 'Infrastructure'), 'ui-restored');
         await page.screenshot({ path: path.join(shots, '9-restored.png') });
         if (
           ![...lab.store.table('VM').values()].some(
@@ -232,6 +238,16 @@ export async function uiScript(
           throw new Error('the lab has no VM "ui-restored" (a template would be hidden from the tree)');
       },
     );
+    await feedbackChecks({
+      page,
+      check,
+      workspace,
+      shots,
+      lab,
+      password: tls.password,
+      haltedVm: exportableHalted(lab)[2] ?? exportableHalted(lab)[0],
+      backedUpVm: String(running.name_label),
+    });
     await vcenterChecks({ page, check, workspace, shots, vc });
     await ovmChecks({ page, check, workspace, shots, ovm });
     await check('a backuptools.conf with a space around = shows the error in the Problems panel', async () => {
