@@ -1,10 +1,10 @@
 // Bundles the extension and the CLI with esbuild.
 //
-// The platforms' providers (their wire clients, transports and record mappings: half of our code) are a bundle of their
-// own, dist/platforms.js, required by src/providers/index.ts the first time a connection opens (its `import()` of a
-// provider). Every module that the extension bundle holds too is not copied into it: platforms.js takes the extension
-// bundle's instance from a registry the extension bundle fills when it loads (one VendorError class, one secrets
-// registry, one job model), so nothing exists twice.
+// Activation compiles only what the first tree paint needs (dist/extension.js). The rest is in bundles required on
+// first use (LAZY below): the providers with their wire clients and transports (dist/platforms.js), the command
+// handlers (dist/commands.js), the language support (dist/language.js). Every module the extension bundle holds is not
+// copied into them: they take the extension bundle's instance from a registry it fills when it loads (one VendorError
+// class, one secrets registry, one job model), so nothing exists twice.
 //
 // The extension is split so that activation loads only our own code: every npm package our sources import
 // (yaml, ajv, axios, iconv-lite, acorn, …) is bundled on its own into dist/vendor/<package>.js, and the
@@ -113,32 +113,52 @@ const onceShim = {
 };
 
 /**
- * The provider modules src/providers/index.ts imports on first use (its `import('./…')` calls, read from the file so a
- * renamed provider follows); they and what only they need form platforms.js.
+ * The bundles loaded on first use. A dynamic `import()` in our sources of a file under one of `under` makes that file
+ * an entry of dist/<name>.js; in the importing bundle the `import()` becomes `require('./<name>.js').modules[file]`,
+ * so nothing of it is read before the code that asks for it runs:
+ * - platforms: the providers, their wire clients and transports (src/providers/index.ts loads one when a connection
+ *   opens; the VCB sessions when a VCB host is first used);
+ * - commands: every command's handler (src/commands/registerCommands.ts registers stubs, the first command loads them);
+ * - language: diagnostics, completion, hover, quick fixes, detection (src/language/onDemand.ts, on the first document
+ *   of our languages).
  */
-const PLATFORM_ENTRIES = Object.fromEntries(
-  [...fs.readFileSync('src/providers/index.ts', 'utf8').matchAll(/import\('(\.\/[^']+)'\)/g)].map((m) => [
-    m[1],
-    `src/providers/${m[1].slice(2)}.ts`,
-  ]),
-);
-if (Object.keys(PLATFORM_ENTRIES).length === 0) throw new Error('src/providers/index.ts imports no provider');
+const LAZY = [
+  { name: 'platforms', under: ['src/providers/', 'src/transport/'] },
+  { name: 'language', under: ['src/language/'] },
+  { name: 'commands', under: ['src/commands/'] },
+];
+/** Each lazy bundle's entries (relative paths), found by the builds' `import()`s; they only grow. */
+const entries = Object.fromEntries(LAZY.map((l) => [l.name, new Set()]));
 const REGISTRY = `globalThis[Symbol.for('vmbackup.sharedModules')]`;
 const rel = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/');
+const inNodeModules = (file) => file.includes(`${path.sep}node_modules${path.sep}`);
+/** Our own modules among a build's inputs (not plugin namespaces, not npm packages). */
+const ownInputs = (metafile) =>
+  Object.keys(metafile.inputs).filter((f) => !f.startsWith('<') && !f.includes(':') && !f.includes('node_modules/'));
 
-/** In the extension bundle, the provider modules are `./platforms.js`, required by the `import()` that asks for them. */
-const platformsExternal = {
-  name: 'platforms-external',
+/** A dynamic `import()` of a lazy bundle's file is answered by that bundle (see LAZY). */
+const lazyImports = {
+  name: 'lazy-imports',
   setup(b) {
-    b.onResolve({ filter: /^\.\// }, (a) =>
-      a.path in PLATFORM_ENTRIES && a.importer.endsWith(path.join('src', 'providers', 'index.ts'))
-        ? { path: './platforms.js', external: true }
-        : undefined,
-    );
+    b.onResolve({ filter: /^\.\/\w+\.js$/, namespace: 'lazy-bundle' }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\./ }, async (a) => {
+      if (a.kind !== 'dynamic-import' || a.pluginData?.inner || inNodeModules(a.importer)) return undefined;
+      const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, pluginData: { inner: true } });
+      if (r.errors.length) return undefined;
+      const file = rel(r.path);
+      const lazy = LAZY.find((l) => l.under.some((u) => file.startsWith(u)));
+      if (!lazy) return undefined;
+      entries[lazy.name].add(file);
+      return { path: file, namespace: 'lazy-bundle', pluginData: { bundle: lazy.name } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-bundle' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(`./${a.pluginData.bundle}.js`)}).modules[${JSON.stringify(a.path)}];`,
+      loader: 'js',
+    }));
   },
 };
 
-/** The extension bundle; `shared`: the modules it registers for platforms.js (relative paths). Returns its inputs. */
+/** The extension bundle; `shared`: the modules it registers for the lazy bundles (relative paths). Returns its inputs. */
 async function buildExtension(shared) {
   const entry = [
     ...shared.map((m, i) => `import * as m${i} from ${JSON.stringify('./' + m)};`),
@@ -152,69 +172,126 @@ async function buildExtension(shared) {
     outfile: 'dist/extension.js',
     format: 'cjs',
     metafile: true,
-    plugins: [platformsExternal, onceShim, lazyVendor('./vendor/')],
+    plugins: [lazyImports, onceShim, lazyVendor('./vendor/')],
   });
-  return Object.keys(r.metafile.inputs).filter((f) => !f.startsWith('<') && !f.includes(':'));
+  return ownInputs(r.metafile);
 }
 
-/** platforms.js: the provider modules; what the extension bundle holds comes from its registry. Returns what it took. */
-async function buildPlatforms(inExtension) {
-  const own = new Set(inExtension.map((f) => path.resolve(f)));
+/**
+ * dist/<name>.js: its entries as `modules[file]`. Every module the extension bundle holds (`held`) comes from the
+ * extension bundle's registry, and every module an earlier lazy bundle holds (`earlier`: file → bundle) from that
+ * bundle, which exports it (it becomes one of its entries): nothing is copied. Returns what it took from the
+ * registry and what it holds.
+ */
+async function buildLazy(name, held, earlier) {
+  const own = new Set(held.map((f) => path.resolve(f)));
   const taken = new Set();
-  await build({
+  const files = [...entries[name]].sort();
+  const r = await build({
     ...common,
     stdin: {
-      contents: Object.entries(PLATFORM_ENTRIES)
-        .map(([, file]) => `export * from ${JSON.stringify('./' + file)};`)
-        .join('\n'),
+      contents: [
+        ...files.map((f, i) => `import * as m${i} from ${JSON.stringify('./' + f)};`),
+        `export const modules = { ${files.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
+      ].join('\n'),
       resolveDir: process.cwd(),
-      sourcefile: 'platforms-entry.ts',
+      sourcefile: `${name}-entry.ts`,
       loader: 'ts',
     },
-    outfile: 'dist/platforms.js',
+    outfile: `dist/${name}.js`,
     format: 'cjs',
+    metafile: true,
     plugins: [
+      lazyImports,
       {
         name: 'shared-modules',
         setup(b) {
           b.onResolve({ filter: /^\./ }, async (a) => {
-            if (a.pluginData?.inner || a.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+            if (a.pluginData?.inner || inNodeModules(a.importer) || a.namespace !== 'file') return undefined;
             const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, pluginData: { inner: true } });
-            if (r.errors.length || !own.has(r.path)) return undefined;
-            taken.add(rel(r.path));
-            return { path: rel(r.path), namespace: 'shared' };
+            if (r.errors.length) return undefined;
+            const file = rel(r.path);
+            if (own.has(r.path)) {
+              taken.add(file);
+              return { path: file, namespace: 'shared' };
+            }
+            const from = earlier.get(file);
+            if (!from) return undefined;
+            entries[from].add(file);
+            return { path: file, namespace: 'lazy-bundle', pluginData: { bundle: from } };
           });
           b.onLoad({ filter: /.*/, namespace: 'shared' }, (a) => ({
-            contents: `const m = (${REGISTRY} || {})[${JSON.stringify(a.path)}];\nif (!m) throw new Error(${JSON.stringify(`dist/platforms.js: ${a.path} is not registered by dist/extension.js`)});\nmodule.exports = m;`,
+            contents: `const m = (${REGISTRY} || {})[${JSON.stringify(a.path)}];\nif (!m) throw new Error(${JSON.stringify(`dist/${name}.js: ${a.path} is not registered by dist/extension.js`)});\nmodule.exports = m;`,
             loader: 'js',
           }));
         },
       },
+      onceShim,
       lazyVendor('./vendor/'),
     ],
   });
-  return [...taken].sort();
+  return { taken: [...taken], holds: ownInputs(r.metafile) };
 }
 
-// Three passes: the extension alone (what it holds), platforms.js (which of those it imports), the extension again
-// registering exactly those. A module the registration adds to the extension bundle is registered already.
-const holds = await buildExtension([]);
-// A provider module the VS Code layer imports directly would sit in extension.js, and platforms.js would re-export it
-// from the registry, where its exports came out undefined ("(intermediate value) is not a function" on connect).
-const pulledIn = Object.values(PLATFORM_ENTRIES).filter((f) => holds.includes(f));
-if (pulledIn.length)
-  throw new Error(
-    `extension.js holds ${pulledIn.join(', ')}: import what the VS Code layer needs from a module of its own, not from a provider`,
-  );
-const shared = await buildPlatforms(holds);
-const holdsAfter = await buildExtension(shared);
-const again = await buildPlatforms(holdsAfter);
-if (again.join() !== shared.join())
-  throw new Error(`platforms.js: shared modules changed between passes: ${again} vs ${shared}`);
+// Passes until nothing moves: the extension (what it holds), each lazy bundle in LAZY's order (what it takes from the
+// extension's registry or an earlier bundle, which entries its `import()`s add), then the extension again registering
+// exactly what was taken. A module is thus held by one bundle only (one state, one class).
+let shared = [];
+for (let pass = 1; ; pass++) {
+  const holds = await buildExtension(shared);
+  const held = new Set(holds);
+  const eager = LAZY.flatMap((l) => [...entries[l.name]].filter((f) => held.has(f)));
+  if (eager.length)
+    throw new Error(
+      `extension.js holds ${eager.join(', ')}, which its code also loads on first use: import it with import() only`,
+    );
+  const built = {};
+  let count;
+  do {
+    count = LAZY.reduce((n, l) => n + entries[l.name].size, 0);
+    const earlier = new Map();
+    for (const l of LAZY) {
+      if (!entries[l.name].size) continue;
+      built[l.name] = await buildLazy(l.name, holds, earlier);
+      for (const f of built[l.name].holds) if (!earlier.has(f)) earlier.set(f, l.name);
+    }
+  } while (LAZY.reduce((n, l) => n + entries[l.name].size, 0) !== count);
+  const owners = new Map();
+  for (const [name, b] of Object.entries(built))
+    for (const f of b.holds) if (!held.has(f)) owners.set(f, [...(owners.get(f) ?? []), name]);
+  const twice = [...owners].filter(([, names]) => names.length > 1);
+  if (twice.length)
+    throw new Error(`build.mjs: held by two bundles: ${twice.map(([f, n]) => `${f} (${n})`).join(', ')}`);
+  const next = [...new Set([...shared, ...Object.values(built).flatMap((b) => b.taken)])].sort();
+  if (next.join() === shared.join()) break;
+  if (pass === 6) throw new Error(`build.mjs: the bundles did not settle after ${pass} passes`);
+  shared = next;
+}
+
+// The CLI: dist/cli.js holds the argument parser and the help text; a verb requires dist/cli-verbs.js (src/cli/run.ts:
+// the verbs, the providers and the error policy, so cli.js keeps no state of its own), whose npm packages are
+// dist/vendor/*.js, required on first use.
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.js',
   format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
+  plugins: [
+    {
+      name: 'cli-verbs',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/cli\/run$/ }, (a) =>
+          a.kind === 'dynamic-import' ? { path: './cli-verbs.js', external: true } : undefined,
+        );
+      },
+    },
+  ],
+});
+await build({
+  ...common,
+  entryPoints: { 'cli-verbs': 'src/cli/run.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  plugins: [onceShim, lazyVendor('./vendor/')],
 });

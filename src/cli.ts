@@ -1,8 +1,7 @@
 // vmbackup: the provider layer from a shell. `vmbackup help` lists the verbs.
+// This file holds only the argument parser and the help text: a verb's code (src/cli/run.ts, dist/cli-verbs.js with
+// the providers) is loaded when a verb runs, so `vmbackup help` starts as fast as Node does.
 import { parseArgs } from './cli/args';
-import { verbs } from './cli/commands';
-import { mask } from './core/secrets';
-import { printable, printableJson, printableLines } from './cli/printable';
 import { HELP } from './cli/help';
 
 // A reader that went away (`vmbackup help | head -1`): Node ignores SIGPIPE and raises EPIPE on stdout, which crashed the
@@ -12,29 +11,23 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
 });
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number | undefined> {
   const args = parseArgs(argv);
   const verb = args.positional.shift();
   if (!verb || verb === 'help' || args.flags.help) {
     process.stdout.write(HELP + '\n');
     return verb ? 0 : 2;
   }
-  const fn = verbs[verb];
-  if (!fn) {
-    process.stderr.write(`unknown verb "${printable(verb)}"\n${HELP}\n`);
-    return 2;
-  }
-  return fn(args, (data, text) =>
-    process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n'),
-  );
+  return (await import('./cli/run')).runVerb(verb, args);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== undefined && code !== -1) process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`);
+    // Only a failure to load the verbs lands here (runVerb reports the verbs' own errors, masked).
+    process.stderr.write(`vmbackup: ${String((err as Error).message ?? err).replace(/[\x00-\x1f\x7f]/g, '?')}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,4 +1,6 @@
-// Thin activation: wires the connection store, job manager, trees and commands together.
+// Thin activation: wires the connection store, job manager, trees and commands together. What the first tree paint
+// does not need is loaded on first use: the command handlers (registerCommands.ts), the language support
+// (language/onDemand.ts), the providers (providers/index.ts) and the npm packages (build.mjs).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JobManager } from './core/jobManager';
@@ -9,7 +11,7 @@ import { ConnectionProfile } from './core/model';
 import { BackupsTree } from './views/backupsTree';
 import { InfrastructureTree } from './views/infrastructureTree';
 import { JobsTree } from './views/jobsTree';
-import { registerLanguageSupport } from './language';
+import { registerLanguageSupportOnDemand } from './language/onDemand';
 import { JOB_LOG_SCHEME, JobLogDocuments } from './ui/jobLogDocument';
 import { VcbSessions } from './ui/vcbSessions';
 import { VcbFileSystem } from './ui/vcbFileSystem';
@@ -91,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): VmBackupApi {
     vcb.onDidChangeMounts(() => trees.infrastructure.refresh()),
     vcb,
   );
-  registerLanguageSupport(context, {
+  registerLanguageSupportOnDemand(context, log, {
     getConnections: () => connections.connections.map((c) => ({ name: c.name, url: c.url, platform: c.platform })),
     storeSecret: (name, password) => connections.storePassword(name, password),
     hasSecret: async (name) => (await context.secrets.get(secretKey(name))) !== undefined,

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { detectLanguage, LanguageId, looksLikeVcbCatalog as hasCatalogVmxLine, SCHEMAS } from '../formats';
 import { matchesAnyGlob } from './glob';
+import { RegisterCommand, VALIDATE_AS_VCB_CONFIG_COMMAND } from './languageCommands';
 
 function baseName(p: string): string {
   const n = p.replace(/\\/g, '/');
@@ -80,7 +81,11 @@ async function maybeAssign(document: vscode.TextDocument): Promise<void> {
   }
 }
 
-export function registerAutoDetect(context: vscode.ExtensionContext): void {
+/** Assigns our languages to open and opened documents; registers Validate as VCB config.js through `registerCommand`. */
+export function registerAutoDetect(
+  context: vscode.ExtensionContext,
+  registerCommand: RegisterCommand = vscode.commands.registerCommand,
+): void {
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => {
       void maybeAssign(d);
@@ -93,7 +98,7 @@ export function registerAutoDetect(context: vscode.ExtensionContext): void {
   );
   for (const d of vscode.workspace.textDocuments) void maybeAssign(d);
   context.subscriptions.push(
-    vscode.commands.registerCommand('vmbackup.validateAsVcbConfig', async () => {
+    registerCommand(VALIDATE_AS_VCB_CONFIG_COMMAND, async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
         void vscode.window.showInformationMessage('Open a file to validate it as a VCB config.js.');

@@ -3,14 +3,16 @@ import * as vscode from 'vscode';
 import { Diagnostic, QuickFix, quickFixesFor, Severity } from '../formats';
 import { fromVsRange, toVsRange, VmBackupDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE, ourLanguage } from './selector';
-import { MOVE_PASSWORD_COMMAND } from './movePassword';
+import { CONVERT_TO_LF_COMMAND, MOVE_PASSWORD_COMMAND, RegisterCommand } from './languageCommands';
 import { REOPEN_WITH_ENCODING } from './encodingCheck';
 
-/** Sets a document's line endings to LF (what bash needs), as the status bar's CRLF/LF switch does. */
-export const CONVERT_TO_LF_COMMAND = 'vmbackup.convertToLf';
+export { CONVERT_TO_LF_COMMAND };
 
-export function registerConvertToLf(): vscode.Disposable {
-  return vscode.commands.registerCommand(CONVERT_TO_LF_COMMAND, async (uri: vscode.Uri) => {
+/** Sets a document's line endings to LF (what bash needs), as the status bar's CRLF/LF switch does. */
+export function registerConvertToLf(
+  registerCommand: RegisterCommand = vscode.commands.registerCommand,
+): vscode.Disposable {
+  return registerCommand(CONVERT_TO_LF_COMMAND, async (uri: vscode.Uri) => {
     const document = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(document);
     return editor.edit((b) => b.setEndOfLine(vscode.EndOfLine.LF));

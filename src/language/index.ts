@@ -9,6 +9,7 @@ import { hoverProvider } from './hover';
 import { registerMovePassword, SecretDeps } from './movePassword';
 import { LANGUAGE_SELECTOR } from './selector';
 import { registerLiveValues } from './liveValues';
+import { RegisterCommand } from './languageCommands';
 
 export { LANGUAGE_SELECTOR, DIAGNOSTIC_SOURCE } from './selector';
 export { diagnosticsFor } from './diagnostics';
@@ -18,15 +19,23 @@ export { MOVE_PASSWORD_COMMAND } from './movePassword';
 export { setLiveValues } from './liveValues';
 export type { SecretDeps } from './movePassword';
 
-export function registerLanguageSupport(context: vscode.ExtensionContext, deps?: Partial<SecretDeps>): void {
+/**
+ * Registers diagnostics, completion, hover, quick fixes and language detection (each processes the documents already
+ * open), and the language commands through `registerCommand` (onDemand.ts passes its stubs' registrar).
+ */
+export function registerLanguageSupport(
+  context: vscode.ExtensionContext,
+  deps?: Partial<SecretDeps>,
+  registerCommand: RegisterCommand = vscode.commands.registerCommand,
+): void {
   registerDiagnostics(context);
-  registerAutoDetect(context);
-  registerMovePassword(context, deps);
+  registerAutoDetect(context, registerCommand);
+  registerMovePassword(context, deps, registerCommand);
   context.subscriptions.push(
     vscode.languages.registerCompletionItemProvider(LANGUAGE_SELECTOR, completionProvider, ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(LANGUAGE_SELECTOR, hoverProvider),
     vscode.languages.registerCodeActionsProvider(LANGUAGE_SELECTOR, codeActionProvider, CODE_ACTION_METADATA),
-    registerConvertToLf(),
+    registerConvertToLf(registerCommand),
     registerLiveValues(),
   );
 }

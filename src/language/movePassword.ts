@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { connectionDraft, ConnectionRef, connectionsForHost, Entry, fileHost, FILE_PLATFORM, parse } from '../formats';
 import { ourLanguage } from './selector';
 
-export const MOVE_PASSWORD_COMMAND = 'vmbackup.movePasswordToSecretStorage';
+import { MOVE_PASSWORD_COMMAND, RegisterCommand } from './languageCommands';
+
+export { MOVE_PASSWORD_COMMAND };
 
 export interface SecretDeps {
   getConnections: () => ConnectionRef[];
@@ -25,9 +27,14 @@ export function findPasswordEntry(entries: Entry[], start: number, end: number):
   );
 }
 
-export function registerMovePassword(context: vscode.ExtensionContext, deps?: Partial<SecretDeps>): void {
+/** Registers the move-password command through `registerCommand`; `deps` reach the connections and SecretStorage. */
+export function registerMovePassword(
+  context: vscode.ExtensionContext,
+  deps?: Partial<SecretDeps>,
+  registerCommand: RegisterCommand = vscode.commands.registerCommand,
+): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(MOVE_PASSWORD_COMMAND, async (uri?: vscode.Uri, range?: vscode.Range) => {
+    registerCommand(MOVE_PASSWORD_COMMAND, async (uri?: vscode.Uri, range?: vscode.Range) => {
       if (!deps?.getConnections || !deps.storeSecret) {
         void vscode.window.showWarningMessage('Secret storage is not available for moving passwords.');
         return;

@@ -5,9 +5,6 @@
 // - a catalog copy made by Restore with VCB: written only after it validates (VcbProvider.saveCatalogCopy).
 // - a file-level mount (vcbMounter -t file): read-only (FilePermission.Readonly), inside the mount only.
 import * as vscode from 'vscode';
-import { checkPasswordFileMode } from '../providers/vcb/vcbConfig';
-import { insideMount } from '../providers/vcb/vcbFileLevel';
-import { readSettings } from '../providers/vcb/vcbWire';
 import { describeContext } from '../core/errors';
 import { VcbSessions } from './vcbSessions';
 import { VCB_SCHEME, VcbUriTarget, parseVcbUriPath, vcbUriPath } from './vcbUris';
@@ -81,6 +78,7 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
     const t = this.target(uri);
     if (t.kind === 'mount') {
       const m = this.mount(t);
+      const { insideMount } = await import('../providers/vcb/vcbFileLevel');
       const remote = insideMount(m.mount.mountPoint, t.rel ?? '');
       return m.provider.session.ssh.sftp((f) => f.readBytes(remote, MAX_FILE_BYTES));
     }
@@ -100,6 +98,10 @@ export class VcbFileSystem implements vscode.FileSystemProvider {
       const st = await p.session.ssh.sftp((f) => f.stat(t.remotePath!));
       const mode = st?.mode ?? 0o600;
       // The saved text is checked as the provider checks the file it reads: PASSWORD needs a root-only file.
+      const [{ checkPasswordFileMode }, { readSettings }] = await Promise.all([
+        import('../providers/vcb/vcbConfig'),
+        import('../providers/vcb/vcbWire'),
+      ]);
       checkPasswordFileMode(
         { path: t.remotePath!, text, mode, settings: readSettings(text), diagnostics: [] },
         `${where}: not saved`,

@@ -5,7 +5,7 @@
 // Restore with This Catalog (vcbRunCatalogRestore.ts) validates it, runs the restore with `-a <copy>`, then removes it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { setLiveValues } from '../language';
+import { setLiveValues } from '../language/liveValues';
 import { CommandContext } from './commandContext';
 import { pick } from './pickers';
 import { runJob } from './runJob';

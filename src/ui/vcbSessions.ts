@@ -10,10 +10,10 @@ import { JobContext } from '../core/job';
 import { JobManager } from '../core/jobManager';
 import { ConnectionProfile, VcbHostProfile } from '../core/model';
 import { mask, registerSecret } from '../core/secrets';
-import { VcbProvider, VcbSecrets } from '../providers/vcb/vcbProvider';
-import { VcbMount } from '../providers/vcb/vcbFileLevel';
-import { VimClient } from '../providers/vmware/vimClient';
-import { SshSession } from '../transport/ssh';
+// The VCB provider and the SSH transport are loaded by the first session opened (dist/platforms.js), not at activation.
+import type { VcbProvider, VcbSecrets } from '../providers/vcb/vcbProvider';
+import type { VcbMount } from '../providers/vcb/vcbFileLevel';
+import type { VimClient } from '../providers/vmware/vimClient';
 import { vcbHostId } from '../views/vcbNodeTypes';
 import { ConnectionStore } from './connectionStore';
 
@@ -99,6 +99,7 @@ export class VcbSessions implements vscode.Disposable {
    * checked before authentication, so no credentials are sent). @throws when the host cannot be reached.
    */
   async presentedHostKey(connection: string, host: VcbHostProfile, signal?: AbortSignal): Promise<string> {
+    const { SshSession } = await import('../transport/ssh');
     try {
       const s = await SshSession.connect(
         { label: connection, host: host.host, port: host.port, username: host.username },
@@ -183,6 +184,7 @@ export class VcbSessions implements vscode.Disposable {
     const opened = { ...host, transport: transport as VcbHostProfile['transport'], privateKeyFile: undefined };
     this.log.info(`connecting to VCB host ${hostId} of "${connection}" as ${host.username}`);
     try {
+      const { VcbProvider } = await import('../providers/vcb/vcbProvider');
       return await VcbProvider.open(profile, opened, secrets, vim);
     } catch (e) {
       this.log.error(mask(`VCB host ${hostId} of "${connection}": ${(e as Error).message}`));
