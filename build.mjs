@@ -114,84 +114,138 @@ const onceShim = {
 
 /**
  * The bundles loaded on first use. A dynamic `import()` in our sources of a file under one of `under` makes that file
- * an entry of dist/<name>.js; in the importing bundle the `import()` becomes `require('./<name>.js').modules[file]`,
- * so nothing of it is read before the code that asks for it runs:
+ * an entry of dist/<name>.js; the `import()` becomes `require('./<name>.js').modules[file]`, so nothing of it is read
+ * before the code that asks for it runs:
  * - platforms: the providers, their wire clients and transports (src/providers/index.ts loads one when a connection
  *   opens; the VCB sessions when a VCB host is first used);
- * - commands: every command's handler (src/commands/registerCommands.ts registers stubs, the first command loads them);
  * - language: diagnostics, completion, hover, quick fixes, detection (src/language/onDemand.ts, on the first document
- *   of our languages).
+ *   that may be of our languages);
+ * - commands: every command's handler (src/commands/registerCommands.ts registers stubs, the first command loads them).
  */
 const LAZY = [
   { name: 'platforms', under: ['src/providers/', 'src/transport/'] },
   { name: 'language', under: ['src/language/'] },
   { name: 'commands', under: ['src/commands/'] },
 ];
-/** Each lazy bundle's entries (relative paths), found by the builds' `import()`s; they only grow. */
-const entries = Object.fromEntries(LAZY.map((l) => [l.name, new Set()]));
 const REGISTRY = `globalThis[Symbol.for('vmbackup.sharedModules')]`;
 const rel = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/');
 const inNodeModules = (file) => file.includes(`${path.sep}node_modules${path.sep}`);
-/** Our own modules among a build's inputs (not plugin namespaces, not npm packages). */
-const ownInputs = (metafile) =>
-  Object.keys(metafile.inputs).filter((f) => !f.startsWith('<') && !f.includes(':') && !f.includes('node_modules/'));
 
-/** A dynamic `import()` of a lazy bundle's file is answered by that bundle (see LAZY). */
-const lazyImports = {
-  name: 'lazy-imports',
+/** Our sources' import graph, as esbuild resolves it: file → its imports ({ path, kind }) among our files. */
+async function importGraph() {
+  const r = await build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    packages: 'external',
+    write: false,
+    outfile: 'dist/graph.js',
+    format: 'cjs',
+    metafile: true,
+  });
+  const inputs = r.metafile.inputs;
+  return new Map(Object.entries(inputs).map(([f, v]) => [f, v.imports.filter((i) => i.path in inputs)]));
+}
+
+/**
+ * Which output holds each of our modules (one only: one state, one class). The extension bundle holds what
+ * src/extension.ts imports statically. A lazy bundle holds what its entries import statically and nothing else
+ * needs; a module that several lazy bundles need is held by dist/shared-<their names>.js, required by the first of
+ * them that loads (a module only imports modules needed by at least the same bundles: these never form a cycle).
+ */
+function owners(graph) {
+  const lazyOf = (f) => LAZY.find((l) => l.under.some((u) => f.startsWith(u)));
+  const entries = new Map(LAZY.map((l) => [l.name, new Set()]));
+  for (const imports of graph.values())
+    for (const i of imports) if (i.kind === 'dynamic-import' && lazyOf(i.path)) entries.get(lazyOf(i.path).name).add(i.path);
+  /** What `starts` load at once: static imports, and `import()`s of a module that is not a lazy bundle's entry. */
+  const closure = (starts) => {
+    const seen = new Set();
+    const todo = [...starts];
+    while (todo.length) {
+      const f = todo.pop();
+      if (seen.has(f)) continue;
+      seen.add(f);
+      for (const i of graph.get(f)) if (i.kind !== 'dynamic-import' || !lazyOf(i.path)) todo.push(i.path);
+    }
+    return seen;
+  };
+  const owner = new Map([...closure(['src/extension.ts'])].map((f) => [f, 'extension']));
+  const eager = [...entries.values()].flatMap((s) => [...s].filter((f) => owner.has(f)));
+  if (eager.length)
+    throw new Error(`extension.js holds ${eager.join(', ')}, which is also loaded on first use: import it with import() only`);
+  const users = new Map();
+  for (const l of LAZY)
+    for (const f of closure(entries.get(l.name))) if (!owner.has(f)) users.set(f, [...(users.get(f) ?? []), l.name]);
+  for (const [f, names] of users) owner.set(f, names.length === 1 ? names[0] : `shared-${names.join('-')}`);
+  return owner;
+}
+
+/**
+ * Resolves our relative imports to the output that holds them (`owner`): a module of `self` is bundled; one of the
+ * extension bundle comes from its registry; one of another lazy bundle is `require('./<it>.js').modules[file]`.
+ */
+const ownedBy = (self, owner) => ({
+  name: 'owned-by',
   setup(b) {
-    b.onResolve({ filter: /^\.\/\w+\.js$/, namespace: 'lazy-bundle' }, (a) => ({ path: a.path, external: true }));
+    b.onResolve({ filter: /^\.\/[\w-]+\.js$/, namespace: 'lazy-bundle' }, (a) => ({ path: a.path, external: true }));
     b.onResolve({ filter: /^\./ }, async (a) => {
-      if (a.kind !== 'dynamic-import' || a.pluginData?.inner || inNodeModules(a.importer)) return undefined;
+      if (a.pluginData?.inner || inNodeModules(a.importer)) return undefined;
       const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, pluginData: { inner: true } });
       if (r.errors.length) return undefined;
       const file = rel(r.path);
-      const lazy = LAZY.find((l) => l.under.some((u) => file.startsWith(u)));
-      if (!lazy) return undefined;
-      entries[lazy.name].add(file);
-      return { path: file, namespace: 'lazy-bundle', pluginData: { bundle: lazy.name } };
+      const o = owner.get(file);
+      if (!o || o === self) return undefined;
+      return o === 'extension'
+        ? { path: file, namespace: 'registry' }
+        : { path: file, namespace: 'lazy-bundle', pluginData: { bundle: o } };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-bundle' }, (a) => ({
       contents: `module.exports = require(${JSON.stringify(`./${a.pluginData.bundle}.js`)}).modules[${JSON.stringify(a.path)}];`,
       loader: 'js',
     }));
+    b.onLoad({ filter: /.*/, namespace: 'registry' }, (a) => ({
+      contents: `const m = (${REGISTRY} || {})[${JSON.stringify(a.path)}];\nif (!m) throw new Error(${JSON.stringify(`dist/${self}.js: ${a.path} is not registered by dist/extension.js`)});\nmodule.exports = m;`,
+      loader: 'js',
+    }));
   },
-};
+});
 
-/** The extension bundle; `shared`: the modules it registers for the lazy bundles (relative paths). Returns its inputs. */
-async function buildExtension(shared) {
-  const entry = [
-    ...shared.map((m, i) => `import * as m${i} from ${JSON.stringify('./' + m)};`),
-    `const r = (${REGISTRY} ??= Object.create(null));`,
-    ...shared.map((m, i) => `r[${JSON.stringify(m)}] = m${i};`),
-    `export * from './src/extension';`,
-  ].join('\n');
-  const r = await build({
-    ...common,
-    stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: 'extension-entry.ts', loader: 'ts' },
-    outfile: 'dist/extension.js',
-    format: 'cjs',
-    metafile: true,
-    plugins: [lazyImports, onceShim, lazyVendor('./vendor/')],
-  });
-  return ownInputs(r.metafile);
-}
-
-/**
- * dist/<name>.js: its entries as `modules[file]`. Every module the extension bundle holds (`held`) comes from the
- * extension bundle's registry, and every module an earlier lazy bundle holds (`earlier`: file → bundle) from that
- * bundle, which exports it (it becomes one of its entries): nothing is copied. Returns what it took from the
- * registry and what it holds.
- */
-async function buildLazy(name, held, earlier) {
-  const own = new Set(held.map((f) => path.resolve(f)));
-  const taken = new Set();
-  const files = [...entries[name]].sort();
-  const r = await build({
+const graph = await importGraph();
+const owner = owners(graph);
+/** The extension bundle's modules that a lazy bundle imports: registered when dist/extension.js loads. */
+const registered = [
+  ...new Set(
+    [...graph]
+      .filter(([f]) => owner.get(f) !== 'extension')
+      .flatMap(([, imports]) => imports.map((i) => i.path))
+      .filter((f) => owner.get(f) === 'extension'),
+  ),
+].sort();
+await build({
+  ...common,
+  stdin: {
+    contents: [
+      ...registered.map((m, i) => `import * as m${i} from ${JSON.stringify('./' + m)};`),
+      `const r = (${REGISTRY} ??= Object.create(null));`,
+      ...registered.map((m, i) => `r[${JSON.stringify(m)}] = m${i};`),
+      `export * from './src/extension';`,
+    ].join('\n'),
+    resolveDir: process.cwd(),
+    sourcefile: 'extension-entry.ts',
+    loader: 'ts',
+  },
+  outfile: 'dist/extension.js',
+  format: 'cjs',
+  plugins: [ownedBy('extension', owner), onceShim, lazyVendor('./vendor/')],
+});
+for (const name of new Set([...owner.values()].filter((o) => o !== 'extension'))) {
+  const files = [...owner].filter(([, o]) => o === name).map(([f]) => f);
+  await build({
     ...common,
     stdin: {
       contents: [
         ...files.map((f, i) => `import * as m${i} from ${JSON.stringify('./' + f)};`),
+        `/** Each module of this bundle, by its path in the sources (build.mjs). */`,
         `export const modules = { ${files.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
       ].join('\n'),
       resolveDir: process.cwd(),
@@ -200,72 +254,8 @@ async function buildLazy(name, held, earlier) {
     },
     outfile: `dist/${name}.js`,
     format: 'cjs',
-    metafile: true,
-    plugins: [
-      lazyImports,
-      {
-        name: 'shared-modules',
-        setup(b) {
-          b.onResolve({ filter: /^\./ }, async (a) => {
-            if (a.pluginData?.inner || inNodeModules(a.importer) || a.namespace !== 'file') return undefined;
-            const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, pluginData: { inner: true } });
-            if (r.errors.length) return undefined;
-            const file = rel(r.path);
-            if (own.has(r.path)) {
-              taken.add(file);
-              return { path: file, namespace: 'shared' };
-            }
-            const from = earlier.get(file);
-            if (!from) return undefined;
-            entries[from].add(file);
-            return { path: file, namespace: 'lazy-bundle', pluginData: { bundle: from } };
-          });
-          b.onLoad({ filter: /.*/, namespace: 'shared' }, (a) => ({
-            contents: `const m = (${REGISTRY} || {})[${JSON.stringify(a.path)}];\nif (!m) throw new Error(${JSON.stringify(`dist/${name}.js: ${a.path} is not registered by dist/extension.js`)});\nmodule.exports = m;`,
-            loader: 'js',
-          }));
-        },
-      },
-      onceShim,
-      lazyVendor('./vendor/'),
-    ],
+    plugins: [ownedBy(name, owner), onceShim, lazyVendor('./vendor/')],
   });
-  return { taken: [...taken], holds: ownInputs(r.metafile) };
-}
-
-// Passes until nothing moves: the extension (what it holds), each lazy bundle in LAZY's order (what it takes from the
-// extension's registry or an earlier bundle, which entries its `import()`s add), then the extension again registering
-// exactly what was taken. A module is thus held by one bundle only (one state, one class).
-let shared = [];
-for (let pass = 1; ; pass++) {
-  const holds = await buildExtension(shared);
-  const held = new Set(holds);
-  const eager = LAZY.flatMap((l) => [...entries[l.name]].filter((f) => held.has(f)));
-  if (eager.length)
-    throw new Error(
-      `extension.js holds ${eager.join(', ')}, which its code also loads on first use: import it with import() only`,
-    );
-  const built = {};
-  let count;
-  do {
-    count = LAZY.reduce((n, l) => n + entries[l.name].size, 0);
-    const earlier = new Map();
-    for (const l of LAZY) {
-      if (!entries[l.name].size) continue;
-      built[l.name] = await buildLazy(l.name, holds, earlier);
-      for (const f of built[l.name].holds) if (!earlier.has(f)) earlier.set(f, l.name);
-    }
-  } while (LAZY.reduce((n, l) => n + entries[l.name].size, 0) !== count);
-  const owners = new Map();
-  for (const [name, b] of Object.entries(built))
-    for (const f of b.holds) if (!held.has(f)) owners.set(f, [...(owners.get(f) ?? []), name]);
-  const twice = [...owners].filter(([, names]) => names.length > 1);
-  if (twice.length)
-    throw new Error(`build.mjs: held by two bundles: ${twice.map(([f, n]) => `${f} (${n})`).join(', ')}`);
-  const next = [...new Set([...shared, ...Object.values(built).flatMap((b) => b.taken)])].sort();
-  if (next.join() === shared.join()) break;
-  if (pass === 6) throw new Error(`build.mjs: the bundles did not settle after ${pass} passes`);
-  shared = next;
 }
 
 // The CLI: dist/cli.js holds the argument parser and the help text; a verb requires dist/cli-verbs.js (src/cli/run.ts:

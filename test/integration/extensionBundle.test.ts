@@ -1,5 +1,7 @@
-// The built extension (dist/extension.js, from build.mjs) loads none of its npm packages when it is loaded and
-// activated: they live in dist/vendor/*.js and are required on first use (connections.yaml read, a provider opened).
+// The built extension (dist/extension.js, from build.mjs) loads, when it is loaded and activated, only what the first
+// tree paint needs: the npm packages (dist/vendor/*.js), the providers (dist/platforms.js), the command handlers
+// (dist/commands.js) and the language support (dist/language.js) are required on first use — a connection read or
+// opened, a command run, a document of our languages opened.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -54,14 +56,28 @@ const VSCODE_NAMES = [
   'workspace',
 ];
 
+/** Our bundles (dist/*.js, dist/vendor/*.js) that Node has loaded, relative to dist/. */
+const loadedBundles = () =>
+  Object.keys(require.cache)
+    .filter((f) => f.startsWith(dist + path.sep) && f.endsWith('.js'))
+    .map((f) => path.relative(dist, f).split(path.sep).join('/'))
+    .sort();
+
 describe('extension bundle (dist/extension.js)', () => {
   const required: string[] = [];
+  /** The command handlers activate() registered, by id (vscode.commands.registerCommand). */
+  const commands = new Map<string, (...args: unknown[]) => unknown>();
+  /** The listeners of workspace.onDidOpenTextDocument. */
+  const opened: ((d: unknown) => void)[] = [];
+  /** What the extension logged as errors (its Output channel's `error`). */
+  const errors: string[] = [];
   type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
   const mod = Module as unknown as { _load: Load };
   let original: Load;
   let ext: {
-    activate(ctx: unknown): { connections: { connections: readonly unknown[] } };
+    activate(ctx: unknown): { connections: { connections: readonly unknown[] }; trees: { jobs: { refresh(): void } } };
   };
+  let api: ReturnType<typeof ext.activate>;
   let storage: string;
   let ws: string;
   const subscriptions: { dispose(): unknown }[] = [];
@@ -74,7 +90,25 @@ describe('extension bundle (dist/extension.js)', () => {
         return Object.fromEntries(
           VSCODE_NAMES.map((n) => [
             n,
-            n === 'workspace' ? stub({ workspaceFolders: [{ uri: { fsPath: ws } }] }) : stub(),
+            n === 'workspace'
+              ? stub({
+                  workspaceFolders: [{ uri: { fsPath: ws } }],
+                  textDocuments: [],
+                  onDidOpenTextDocument: (listener: (d: unknown) => void) => {
+                    opened.push(listener);
+                    return { dispose: () => opened.splice(opened.indexOf(listener), 1) };
+                  },
+                })
+              : n === 'commands'
+                ? stub({
+                    registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
+                      commands.set(id, handler);
+                      return { dispose: () => commands.delete(id) };
+                    },
+                  })
+                : n === 'window'
+                  ? stub({ createOutputChannel: () => stub({ error: (m: string) => errors.push(m) }) })
+                  : stub(),
           ]),
         );
       return original.call(this, request, parent, isMain);
@@ -86,9 +120,8 @@ describe('extension bundle (dist/extension.js)', () => {
       path.join(ws, '.vmbackup', 'connections.yaml'),
       'connections:\n  - name: lab\n    platform: xen\n    url: https://127.0.0.1\n    username: root\n',
     );
-    const file = path.join(dist, 'extension.js');
-    delete require.cache[file];
-    ext = require(file);
+    for (const f of Object.keys(require.cache)) if (f.startsWith(dist + path.sep)) delete require.cache[f];
+    ext = require(path.join(dist, 'extension.js'));
   });
   after(() => {
     // What activate() started (the Jobs view's poll of platform jobs among them) ends as VS Code ends it: mocha would
@@ -122,7 +155,7 @@ describe('extension bundle (dist/extension.js)', () => {
 
   it('loading and activating requires no vendor file and not the providers; the first read of the connections loads yaml and ajv', () => {
     const context = { subscriptions, globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() };
-    const api = ext.activate(context);
+    api = ext.activate(context);
     const vendor = () => required.filter((r) => r.includes('vendor/'));
     assert.deepEqual(vendor(), [], 'a vendor bundle was required at activation');
     assert.ok(!required.some((r) => r.includes('platforms.js')), 'dist/platforms.js was required at activation');
@@ -136,5 +169,47 @@ describe('extension bundle (dist/extension.js)', () => {
       ['lab'],
     );
     assert.deepEqual(vendor().sort(), ['./vendor/ajv.js', './vendor/yaml.js']);
+  });
+
+  it('activation compiles no command handler, no language support and no provider: only extension.js and what the connections read needs', () => {
+    assert.deepEqual(loadedBundles(), ['extension.js', 'vendor/ajv.js', 'vendor/yaml.js']);
+    // Every command is registered (a stub each), those of the language support too.
+    for (const id of ['vmbackup.refresh', 'vmbackup.backupVm', 'vmbackup.vcbMountFiles', 'vmbackup.convertToLf'])
+      assert.ok(commands.has(id), `${id} is not registered at activation`);
+    const text = fs.readFileSync(path.join(dist, 'extension.js'), 'utf8');
+    for (const handler of ['async function backupVm(', 'async function restoreVm(', 'function registerDiagnostics('])
+      assert.ok(!text.includes(handler), `extension.js holds ${handler}`);
+  });
+
+  it("the first command run loads the handlers (dist/commands.js) and runs on the extension's own state", async () => {
+    let refreshed = 0;
+    api.trees.jobs.refresh = () => void refreshed++;
+    await commands.get('vmbackup.refresh')!();
+    assert.equal(refreshed, 1, 'Refresh did not reach the Jobs tree activate() made');
+    assert.deepEqual(errors, []);
+    assert.ok(loadedBundles().includes('commands.js'), 'dist/commands.js was not loaded by the command');
+    // Refresh needs no provider and no language support.
+    assert.ok(!loadedBundles().some((f) => /^(platforms|language)\.js$/.test(f)), loadedBundles().join());
+    await commands.get('vmbackup.refresh')!();
+    assert.equal(refreshed, 2);
+  });
+
+  it('a document of another language leaves the language support unloaded; one of ours loads it', async () => {
+    const doc = (file: string, languageId: string) => ({
+      uri: { scheme: 'file', path: file, fsPath: file, toString: () => `file://${file}` },
+      languageId,
+      isClosed: false,
+      getText: () => '',
+    });
+    for (const l of [...opened]) l(doc('/w/src/main.ts', 'typescript'));
+    await new Promise((r) => setImmediate(r));
+    assert.ok(!loadedBundles().includes('language.js'), 'a TypeScript file loaded the language support');
+    for (const l of [...opened]) l(doc('/w/vcb/catalog', 'vcb-catalog'));
+    for (let i = 0; i < 20 && !loadedBundles().includes('language.js'); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(loadedBundles().includes('language.js'), 'a vcb-catalog document did not load the language support');
+    assert.ok(!loadedBundles().includes('platforms.js'), 'the language support loaded the providers');
+    // Its commands now run the support's own handlers (on the stub's active editor: no error).
+    await commands.get('vmbackup.validateAsVcbConfig')!();
+    assert.deepEqual(errors, []);
   });
 });

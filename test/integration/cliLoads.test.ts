@@ -1,0 +1,59 @@
+// What `vmbackup` loads: `vmbackup help` only dist/cli.js (the argument parser and the help text), no verb, no
+// provider, no npm package; a verb loads dist/cli-verbs.js, and of the npm packages only those it uses.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { CLI } from './cliRun';
+
+const dist = path.dirname(CLI);
+const run = promisify(execFile);
+
+describe('CLI: what a verb loads (dist/cli.js)', () => {
+  let dir: string;
+  let hook: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cli-loads-'));
+    hook = path.join(dir, 'loaded.js');
+    // Preloaded with --require: at exit, the files Node loaded, one a line, into $LOADED_OUT.
+    fs.writeFileSync(
+      hook,
+      "process.on('exit', () => require('fs').writeFileSync(process.env.LOADED_OUT, Object.keys(require.cache).join('\\n')));\n",
+    );
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs `vmbackup <args>`; resolves its stdout and the files of dist/ it loaded (relative, sorted). */
+  async function loads(args: string[]): Promise<{ stdout: string; loaded: string[] }> {
+    const out = path.join(dir, 'loaded.txt');
+    const { stdout } = await run(process.execPath, ['--require', hook, CLI, ...args], {
+      env: { PATH: process.env.PATH, LOADED_OUT: out },
+    });
+    const loaded = fs
+      .readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((f) => f.startsWith(dist + path.sep))
+      .map((f) => path.relative(dist, f).split(path.sep).join('/'))
+      .sort();
+    return { stdout, loaded };
+  }
+
+  it('`vmbackup help` loads nothing but dist/cli.js: no verb, no provider, no ssh2 or axios', async () => {
+    const { stdout, loaded } = await loads(['help']);
+    assert.match(stdout, /^vmbackup <verb> \[args\] \[flags\]/);
+    assert.match(stdout, /vcb-restore --from-repository/);
+    assert.deepEqual(loaded, ['cli.js']);
+  });
+
+  it('a verb loads its code (dist/cli-verbs.js) and runs; one that talks to no platform loads no ssh2 or axios', async () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(repo);
+    const { stdout, loaded } = await loads(['catalog', '--repository', repo, '--json']);
+    assert.deepEqual(JSON.parse(stdout), []);
+    assert.ok(loaded.includes('cli-verbs.js'), loaded.join());
+    for (const pkg of ['vendor/ssh2.js', 'vendor/axios.js']) assert.ok(!loaded.includes(pkg), `catalog loaded ${pkg}`);
+  });
+});
