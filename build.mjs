@@ -156,7 +156,8 @@ function owners(graph) {
   const lazyOf = (f) => LAZY.find((l) => l.under.some((u) => f.startsWith(u)));
   const entries = new Map(LAZY.map((l) => [l.name, new Set()]));
   for (const imports of graph.values())
-    for (const i of imports) if (i.kind === 'dynamic-import' && lazyOf(i.path)) entries.get(lazyOf(i.path).name).add(i.path);
+    for (const i of imports)
+      if (i.kind === 'dynamic-import' && lazyOf(i.path)) entries.get(lazyOf(i.path).name).add(i.path);
   /** What `starts` load at once: static imports, and `import()`s of a module that is not a lazy bundle's entry. */
   const closure = (starts) => {
     const seen = new Set();
@@ -172,7 +173,9 @@ function owners(graph) {
   const owner = new Map([...closure(['src/extension.ts'])].map((f) => [f, 'extension']));
   const eager = [...entries.values()].flatMap((s) => [...s].filter((f) => owner.has(f)));
   if (eager.length)
-    throw new Error(`extension.js holds ${eager.join(', ')}, which is also loaded on first use: import it with import() only`);
+    throw new Error(
+      `extension.js holds ${eager.join(', ')}, which is also loaded on first use: import it with import() only`,
+    );
   const users = new Map();
   for (const l of LAZY)
     for (const f of closure(entries.get(l.name))) if (!owner.has(f)) users.set(f, [...(users.get(f) ?? []), l.name]);

@@ -10,6 +10,7 @@ import { cpuTimed, median, peakRssGrowth, runMeasured, timed } from './measure';
 import { pinCpus } from './cpuPinning';
 import { extraBenches } from './extra';
 import { activationBench } from './activation';
+import { startupBenches } from './startupBench';
 import { liveInventoryBenches } from './liveInventory';
 import { vsphereInventoryBench } from './vsphereInventory';
 import { vsphereBackupBench } from './vsphereBackup';
@@ -132,9 +133,14 @@ function permutations<T>(xs: T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
-/** BENCH_ONLY=export,import,…: only those rows (export, import, inventory, vsphere, extra, activation); all when unset. */
+/**
+ * BENCH_ONLY=export,import,…: only those rows (export, import, inventory, vsphere, extra, startup, activation); all
+ * when unset.
+ */
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'export,import,inventory,vsphere,extra,activation').split(',').map((x) => x.trim()),
+  (process.env.BENCH_ONLY ?? 'export,import,inventory,vsphere,extra,startup,activation')
+    .split(',')
+    .map((x) => x.trim()),
 );
 
 async function main(): Promise<void> {
@@ -149,6 +155,7 @@ async function main(): Promise<void> {
     );
   if (ONLY.has('extra')) rows.push(...(await extraBenches()));
   pinning.release();
+  if (ONLY.has('startup')) rows.push(...(await startupBenches(Math.max(ROUNDS, 5), repoRoot)));
   if (ONLY.has('activation'))
     rows.push(...(await activationBench(Math.max(ROUNDS, Number(process.env.BENCH_ACTIVATION_ROUNDS ?? 5)), repoRoot)));
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
