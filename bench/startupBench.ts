@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 /**
  * The harness run in a fresh Node: a stub `vscode` (any property, call or `new` gives another stub), then
- * require(argv[1]) and activate(); prints `{cpuMs, wallMs}` of those two steps.
+ * require(argv[2]) and activate(); prints `{cpuMs, wallMs}` of those two steps.
  */
 const HARNESS = `
 const Module = require('node:module');
@@ -32,7 +32,7 @@ Module._load = function (request, ...rest) { return request === 'vscode' ? vscod
 const storage = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'vmbackup-startup-'));
 const cpu = process.cpuUsage();
 const t = process.hrtime.bigint();
-require(process.argv[1]).activate({ subscriptions: [], globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() });
+require(process.argv[2]).activate({ subscriptions: [], globalStorageUri: { fsPath: storage }, secrets: stub(), extensionUri: stub() });
 const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
 const c = process.cpuUsage(cpu);
 require('node:fs').rmSync(storage, { recursive: true, force: true });
