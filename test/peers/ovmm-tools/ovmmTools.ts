@@ -114,9 +114,13 @@ export async function installOvmmTools(
             .map((l) => JSON.parse(l))
         : [],
     addAutoBackup(ageSeconds, v = version) {
-      const when = new Date(Date.now() - ageSeconds * 1000);
       const p = (n: number) => String(n).padStart(2, '0');
-      const name = `AutoFullBackup-${p(when.getMonth() + 1)}${p(when.getDate())}${when.getFullYear()}_${p(when.getHours())}${p(when.getMinutes())}${p(when.getSeconds())}`;
+      const nameAt = (t: Date) =>
+        `AutoFullBackup-${p(t.getMonth() + 1)}${p(t.getDate())}${t.getFullYear()}_${p(t.getHours())}${p(t.getMinutes())}${p(t.getSeconds())}`;
+      // Names have a resolution of one second: two backups asked for the same second get the one before.
+      let when = new Date(Date.now() - ageSeconds * 1000);
+      while (fs.existsSync(path.join(dbbackup, nameAt(when)))) when = new Date(when.getTime() - 1000);
+      const name = nameAt(when);
       const dir = path.join(dbbackup, name);
       fs.mkdirSync(dir);
       writeBackup(dir, dumpState(lab), v, { uid, gid });
