@@ -39,6 +39,8 @@ type soapCall struct {
 	Name        *string          `xml:"name"`
 	Description *string          `xml:"description"`
 	MaxObjects  *int             `xml:"options>maxObjects"`
+	MaxUpdates  *int             `xml:"options>maxObjectUpdates"`
+	Version     *string          `xml:"version"`
 	Token       string           `xml:"token"`
 	Path        *string          `xml:"path"`
 	Obj         moref            `xml:"obj"`
@@ -54,10 +56,11 @@ type extensions struct {
 	cancel map[string]func()   // running cancellable tasks by moref value
 	pages  map[string][][]byte // RetrievePropertiesEx results not yet fetched, by token
 	tokens int
+	rests  map[string]*updateRest // WaitForUpdatesEx answers not yet handed out, by truncated data version
 }
 
 func extend(next http.Handler, taskMs int, leases *leaseConfig) http.Handler {
-	x := &extensions{next: next, taskMs: taskMs, leases: leases, cancel: map[string]func(){}, pages: map[string][][]byte{}}
+	x := &extensions{next: next, taskMs: taskMs, leases: leases, cancel: map[string]func(){}, pages: map[string][][]byte{}, rests: map[string]*updateRest{}}
 	return http.HandlerFunc(x.serve)
 }
 
@@ -112,6 +115,11 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 			return true
 		}
 		x.writePage(w, "ContinueRetrievePropertiesEx", rest)
+	case "WaitForUpdatesEx":
+		if c.MaxUpdates == nil {
+			return false // vcsim answers: the whole update set at once
+		}
+		return x.waitTruncated(w, r, body, c)
 	case "CancelRetrievePropertiesEx":
 		x.mu.Lock()
 		delete(x.pages, c.Token)
