@@ -128,7 +128,8 @@ func splitUpdates(reply []byte) (string, []objectUpdate, bool) {
 	depth, start := 0, int64(-1)
 	for {
 		before := dec.InputOffset()
-		tok, err := dec.Token()
+		// RawToken: no namespace translation, which the split does not need (it matches local names and depths).
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			return version, out, seenReturn
 		}
