@@ -3,8 +3,11 @@
 // of at most the page size, and the watch then carries live changes.
 import { strict as assert } from 'node:assert';
 import { InventoryChange } from '../../src/core/inventoryEvents';
-import { VimClient } from '../../src/providers/vmware/vimClient';
-import { VimValue, asList, asObject } from '../../src/providers/vmware/vimValue';
+import { VimClient, returnval } from '../../src/providers/vmware/vimClient';
+import { createContainerView, viewFilterSpec } from '../../src/providers/vmware/vimPropertyCollector';
+import { el } from '../../src/providers/vmware/vimSoap';
+import { INVENTORY_SPECS } from '../../src/providers/vmware/vmwareRecords';
+import { VimValue, asList, asMoRef, asObject, decodeValue } from '../../src/providers/vmware/vimValue';
 import { VsphereRecordCache } from '../../src/providers/vmware/vmwareRecordCache';
 import { setPower } from '../../src/providers/vmware/vmwareSnapshots';
 import { expectedCounts } from '../peers/vcsim/vcsim';
@@ -81,5 +84,47 @@ describe('vSphere record cache: the first load in pages (WaitForUpdatesEx maxObj
     );
     assert.equal((await cache.inventory()).vms.find((v) => v.id === vm.id)!.powerState, 'poweredOff');
     assert.equal(cache.loads, 1);
+  });
+
+  it('the launcher as the API reference says: a truncated data version serves once (then InvalidArgument); maxObjectUpdates 0 is illegal', async () => {
+    const { client } = fixture();
+    const pc = asMoRef(
+      decodeValue(returnval(await client.invoke('CreatePropertyCollector', client.content.propertyCollector), 'pc')),
+      'pc',
+    );
+    const view = await createContainerView(client, client.content.rootFolder, INVENTORY_SPECS);
+    try {
+      await client.invoke(
+        'CreateFilter',
+        pc,
+        `<spec>${viewFilterSpec(INVENTORY_SPECS, view)}</spec>${el('partialUpdates', false)}`,
+      );
+      const wait = (version: string, max: number) =>
+        client.invokeValues(
+          'WaitForUpdatesEx',
+          pc,
+          `${el('version', version)}<options>${el('maxWaitSeconds', 1)}${el('maxObjectUpdates', max)}</options>`,
+        );
+      const code = (p: Promise<unknown>) =>
+        p.then(
+          () => 'no fault',
+          (e: { code?: string }) => e.code,
+        );
+      assert.equal(await code(wait('', 0)), 'InvalidArgument');
+      const [first] = await wait('', 3);
+      const set = asObject(first, 'UpdateSet');
+      assert.equal(String(set.truncated), 'true');
+      const version = String(set.version);
+      const [second] = await wait(version, 3);
+      assert.ok(asList(asObject(second, 'UpdateSet').filterSet).length > 0, 'the next part');
+      assert.equal(
+        await code(wait(version, 3)),
+        'InvalidArgument',
+        'a truncated data version cannot be used more than once',
+      );
+    } finally {
+      await client.invoke('DestroyPropertyCollector', pc).catch(() => undefined);
+      await client.invoke('DestroyView', view).catch(() => undefined);
+    }
   });
 });
