@@ -7,7 +7,7 @@ import { Page } from './browser';
 import { CheckRunner, clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import {
   VCSIM_LAB_DATASTORES as DS,
-  VCSIM_LAB_LOCAL_HOST,
+  VCSIM_LAB_LOCAL_DATASTORE as LOCAL,
   VCSIM_LAB_SNAPSHOTS,
   VCSIM_LAB_VMS as VMS,
   VcsimLab,
@@ -89,16 +89,16 @@ export async function vcenterChecks(o: {
   );
 
   await check(
-    `the vCenter's Storage group: the host-local datastore named with its host ("local to ${VCSIM_LAB_LOCAL_HOST}"), the others shared`,
+    `the vCenter's Storage group: the host-local datastore named with its host ("local to ${LOCAL.host}"), the others shared`,
     async () => {
       await collapseAll(page, 'Infrastructure');
       await expand(infra(), VC);
       // The vCenter's Storage group: the only one in view with every other connection folded.
       await expand(infra(), 'Storage');
-      const local = row(infra(), DS.local);
+      const local = row(infra(), LOCAL.name);
       await local.waitFor({ timeout: 30_000 });
       const text = (await local.innerText()).replace(/\s+/g, ' ');
-      if (!text.includes(`local to ${VCSIM_LAB_LOCAL_HOST}`)) throw new Error(`${DS.local}: ${text}`);
+      if (!text.includes(`local to ${LOCAL.host}`)) throw new Error(`${LOCAL.name}: ${text}`);
       const shared = (await row(infra(), DS.vms).innerText()).replace(/\s+/g, ' ');
       if (!/shared/.test(shared)) throw new Error(`${DS.vms}: ${shared}`);
       await shot('vc-2c-storage-local.png');
@@ -205,9 +205,9 @@ export async function vcenterChecks(o: {
         if (!offered.some((t: string) => t.includes(ds)))
           throw new Error(`the storage picker offers: ${offered.join(' | ').replace(/\s+/g, ' ')}`);
       // The standalone host's own datastore, named with its host.
-      if (!offered.some((t: string) => t.includes(DS.local) && t.includes(`local to ${VCSIM_LAB_LOCAL_HOST}`)))
+      if (!offered.some((t: string) => t.includes(LOCAL.name) && t.includes(`local to ${LOCAL.host}`)))
         throw new Error(
-          `no "${DS.local} … local to ${VCSIM_LAB_LOCAL_HOST}": ${offered.join(' | ').replace(/\s+/g, ' ')}`,
+          `no "${LOCAL.name} … local to ${LOCAL.host}": ${offered.join(' | ').replace(/\s+/g, ' ')}`,
         );
       await shot('vc-7-restore-datastore.png');
       await input.fill(DS.empty);

@@ -43,10 +43,9 @@ export const VCSIM_LAB_VMS = {
 /** The snapshot chain of VCSIM_LAB_VMS.withSnapshots, root first; `current` is where the VM is ("You are here"). */
 export const VCSIM_LAB_SNAPSHOTS = { chain: ['installed', 'patched', 'before upgrade'], current: 'patched' } as const;
 
-/** `local`: the standalone host's own datastore (only with VcsimLabOptions.hostLocalDatastore). */
-export const VCSIM_LAB_DATASTORES = { vms: 'LocalDS_0', empty: 'LocalDS_1', local: 'DC0_H0-local' } as const;
-/** The host `VCSIM_LAB_DATASTORES.local` is local to. */
-export const VCSIM_LAB_LOCAL_HOST = 'DC0_H0';
+export const VCSIM_LAB_DATASTORES = { vms: 'LocalDS_0', empty: 'LocalDS_1' } as const;
+/** The standalone host's own datastore and its host (only with VcsimLabOptions.hostLocalDatastore). */
+export const VCSIM_LAB_LOCAL_DATASTORE = { name: 'DC0_H0-local', host: 'DC0_H0' } as const;
 
 /**
  * The vCenter's own loopback address: not the XAPI lab's (its hosts listen on 127.0.0.1, .2, …), so that a host name
@@ -62,7 +61,7 @@ export interface VcsimLabOptions {
   /** Per-VM sizes that differ from diskMiB, MiB (e.g. a bigger disk whose backup is seen running). */
   diskMiBOf?: Partial<Record<string, number>>;
   /**
-   * Add VCSIM_LAB_DATASTORES.local: HostDatastoreSystem.CreateLocalDatastore on VCSIM_LAB_LOCAL_HOST over a folder of
+   * Add VCSIM_LAB_LOCAL_DATASTORE: HostDatastoreSystem.CreateLocalDatastore on VCSIM_LAB_LOCAL_DATASTORE.host over a folder of
    * its own (vcsim host_datastore_system.go: mounted on that host only, summary.multipleHostAccess unset).
    */
   hostLocalDatastore?: boolean;
@@ -146,11 +145,11 @@ async function withClient<T>(sim: Vcsim, password: string, fn: (client: VimClien
 
 async function seed(client: VimClient, o: VcsimLabOptions, localDir: string | undefined): Promise<void> {
   if (localDir) {
-    const host = (await readInventory(client)).hosts.find((h) => h.name === VCSIM_LAB_LOCAL_HOST);
+    const host = (await readInventory(client)).hosts.find((h) => h.name === VCSIM_LAB_LOCAL_DATASTORE.host);
     const system = host && (await retrieveObject(client, { type: 'HostSystem', value: host.id }, [DATASTORE_SYSTEM]));
-    if (!system) throw new Error(`vcsim lab: no host ${VCSIM_LAB_LOCAL_HOST}`);
+    if (!system) throw new Error(`vcsim lab: no host ${VCSIM_LAB_LOCAL_DATASTORE.host}`);
     const dss = asMoRef(system.props[DATASTORE_SYSTEM], DATASTORE_SYSTEM);
-    await client.invoke('CreateLocalDatastore', dss, el('name', VCSIM_LAB_DATASTORES.local) + el('path', localDir));
+    await client.invoke('CreateLocalDatastore', dss, el('name', VCSIM_LAB_LOCAL_DATASTORE.name) + el('path', localDir));
   }
   const inv = await readInventory(client);
   const vm = (name: string): VsphereVm => {
