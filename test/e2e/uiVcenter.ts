@@ -206,9 +206,7 @@ export async function vcenterChecks(o: {
           throw new Error(`the storage picker offers: ${offered.join(' | ').replace(/\s+/g, ' ')}`);
       // The standalone host's own datastore, named with its host.
       if (!offered.some((t: string) => t.includes(LOCAL.name) && t.includes(`local to ${LOCAL.host}`)))
-        throw new Error(
-          `no "${LOCAL.name} … local to ${LOCAL.host}": ${offered.join(' | ').replace(/\s+/g, ' ')}`,
-        );
+        throw new Error(`no "${LOCAL.name} … local to ${LOCAL.host}": ${offered.join(' | ').replace(/\s+/g, ' ')}`);
       await shot('vc-7-restore-datastore.png');
       await input.fill(DS.empty);
       await quick.locator('.monaco-list-row', { hasText: DS.empty }).first().waitFor({ timeout: 10_000 });
