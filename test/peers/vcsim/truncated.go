@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 )
 
@@ -60,24 +59,13 @@ func (x *extensions) waitTruncated(w http.ResponseWriter, r *http.Request, body 
 		x.writeUpdatePart(w, c.This.Value, rest.version, rest.parts)
 		return true
 	}
-	rec := httptest.NewRecorder()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	x.next.ServeHTTP(rec, r)
+	rec := x.recordNext(r, body)
 	version, updates, ok := splitUpdates(rec.Body.Bytes())
 	if rec.Code != http.StatusOK || !ok || len(updates) <= max {
 		copyRecorded(w, rec)
 		return true
 	}
-	var parts [][]byte
-	for len(updates) > 0 {
-		n := max
-		if n > len(updates) {
-			n = len(updates)
-		}
-		parts = append(parts, filterSets(updates[:n]))
-		updates = updates[n:]
-	}
-	x.writeUpdatePart(w, c.This.Value, version, parts)
+	x.writeUpdatePart(w, c.This.Value, version, inParts(updates, max, filterSets))
 	return true
 }
 
