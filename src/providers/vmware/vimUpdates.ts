@@ -81,7 +81,9 @@ export async function watchContainer(
    * WaitForUpdatesEx from `version`. UpdateSet.version precedes the updates in the reply, and the next call is made
    * with it whether or not the answer is truncated (API reference, WaitForUpdatesEx: the version "returned from the
    * last call"), so that call is sent as soon as the version is decoded: the server prepares the next part of a
-   * truncated first state while this one is still arriving and being decoded.
+   * truncated first state while this one is still arriving and being decoded. *Assumed*: a vCenter serves a call made
+   * while the previous call's reply is still being sent (the reference says nothing of overlapping calls on one
+   * collector; the previous calculation is done once its version is written). vcsim and the launcher do.
    */
   const wait = (version: string): PendingWait => {
     const pending: PendingWait = { reply: Promise.resolve([]) };
