@@ -1,6 +1,7 @@
 // The vSphere live cache (vmwareRecordCache.ts on WaitForUpdatesEx) against a vcsim of `vms` VMs: its first load
 // against `curl` posting the same first WaitForUpdatesEx (version "" on a filter over the same ContainerView: every
-// object 'enter'), the memory the cache holds, and a VM powered off by another session (a govc-like PowerOffVM_Task)
+// object 'enter') — in pages of `page` ObjectUpdates as the product loads it (maxObjectUpdates; curl follows each
+// truncated data version), and in one answer (no maxObjectUpdates) —, the memory the cache holds, and a VM powered off by another session (a govc-like PowerOffVM_Task)
 // reaching the cache's listener — from the task's completion (TaskInfo.completeTime, same clock) and from the
 // WaitForUpdatesEx reply that carried it. Rows only, no assertion (the machine is shared).
 import * as fs from 'node:fs';
@@ -18,11 +19,26 @@ import {
 import { MoRef, VimValue, asMoRef, asObject, decodeValue, optString } from '../src/providers/vmware/vimValue';
 import { VsphereRecordCache } from '../src/providers/vmware/vmwareRecordCache';
 import { INVENTORY_SPECS } from '../src/providers/vmware/vmwareRecords';
+import { INVENTORY_PAGE } from '../src/providers/vmware/vmwareInventory';
 import { InventoryChange } from '../src/core/inventoryEvents';
 import { median, runMeasured, timed } from './measure';
 
 type Row = [string, string, string];
 const EVENTS = Number(process.env.BENCH_VSPHERE_EVENTS ?? 7);
+/** ObjectUpdates per answer of the paged first load, ours and curl's (default the product's INVENTORY_PAGE). */
+const PAGE = Number(process.env.BENCH_VSPHERE_PAGE ?? INVENTORY_PAGE);
+
+/**
+ * Posts $2 (a first WaitForUpdatesEx) with curl, then, while a reply ends with truncated=true, $3 (the same call with
+ * VERSION in place of the version) with the reply's UpdateSet.version (the head of the reply), as our watch does;
+ * $1 the cookie, $4 the URL, $5 a scratch folder.
+ */
+const CURL_TRUNCATED =
+  'k=$1 b=$2 n=$3 u=$4 d=$5; ' +
+  'c() { curl -sSk -o "$d/reply" -X POST -H "Content-Type: text/xml" -H "Cookie: $k" --data-binary @"$1" "$u"; }; ' +
+  'c "$b" && while tail -c 512 "$d/reply" | grep -q "<truncated>true</truncated>"; do ' +
+  'v=$(head -c 2048 "$d/reply" | grep -o "<version>[^<]*</version>" | sed "s/<[^>]*>//g"); ' +
+  'sed "s/VERSION/$v/" "$n" > "$d/next.xml" && c "$d/next.xml" || exit 1; done';
 
 async function until(what: string, pred: () => boolean, ms = 120_000): Promise<void> {
   for (const end = Date.now() + ms; !pred(); await new Promise((r) => setTimeout(r, 1)))
@@ -40,11 +56,12 @@ export async function vsphereLiveCacheBench(rounds: number, vms: number): Promis
   };
   try {
     const client = await connect();
-    // curl's request: the first WaitForUpdatesEx of a new collector with one filter over a new ContainerView, as the
+    // curl's requests: the first WaitForUpdatesEx of a new collector with one filter over a new ContainerView, as the
     // cache's (made before each curl run, not timed: vcsim answers each filter's objects only once, property_collector.go
-    // apply keeps filter.refs).
-    const body = path.join(dir, 'wait.xml');
-    const curl = async () => {
+    // apply keeps filter.refs), whole or in pages of PAGE following each truncated data version.
+    const first = path.join(dir, 'wait.xml');
+    const next = path.join(dir, 'next-wait.xml');
+    const curl = async (page: number) => {
       const pc = asMoRef(
         decodeValue(returnval(await client.invoke('CreatePropertyCollector', client.content.propertyCollector), 'x')),
         'CreatePropertyCollector',
@@ -55,33 +72,34 @@ export async function vsphereLiveCacheBench(rounds: number, vms: number): Promis
         pc,
         `<spec>${propSets(INVENTORY_SPECS)}${viewObjectSet(view)}</spec>${el('partialUpdates', false)}`,
       );
-      fs.writeFileSync(
-        body,
-        envelope('WaitForUpdatesEx', pc, `${el('version', '')}<options>${el('maxWaitSeconds', 30)}</options>`),
-      );
-      const m = await runMeasured(
-        'curl -sSk -o /dev/null -X POST -H "Content-Type: text/xml" -H "Cookie: $1" --data-binary @"$2" "$3"',
-        [client.dataPlane().headers.Cookie, body, sim.url],
-      );
+      const options = `<options>${el('maxWaitSeconds', 30)}${page ? el('maxObjectUpdates', page) : ''}</options>`;
+      fs.writeFileSync(first, envelope('WaitForUpdatesEx', pc, `${el('version', '')}${options}`));
+      fs.writeFileSync(next, envelope('WaitForUpdatesEx', pc, `<version>VERSION</version>${options}`));
+      const m = await runMeasured(CURL_TRUNCATED, [client.dataPlane().headers.Cookie, first, next, sim.url, dir]);
       await client.invoke('DestroyPropertyCollector', pc);
       await client.invoke('DestroyView', view);
       return m;
     };
-    const firstLoad = async () => {
-      const cache = new VsphereRecordCache(client);
+    const firstLoad = async (page: number) => {
+      const cache = new VsphereRecordCache(client, { pageSize: page }); // 0: one answer
       const stop = cache.watch(() => undefined);
       await until('the first state', () => cache.loads > 0);
       return { cache, stop };
     };
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    await curl(); // warm-up for both
+    const ours: Record<'paged' | 'whole', number[]> = { paged: [], whole: [] };
+    const theirs: Record<'paged' | 'whole', number[]> = { paged: [], whole: [] };
+    await curl(PAGE); // warm-up for both
     for (let r = 0; r < rounds; r++) {
-      const m = await timed(firstLoad);
-      ours.push(m.seconds);
-      await m.value.cache.stop(); // its collector and view destroyed before the next run
-      m.value.stop();
-      theirs.push((await curl()).seconds);
+      for (const [kind, page] of [
+        ['paged', PAGE],
+        ['whole', 0],
+      ] as const) {
+        const m = await timed(() => firstLoad(page));
+        ours[kind].push(m.seconds);
+        await m.value.cache.stop(); // its collector and view destroyed before the next run
+        m.value.stop();
+        theirs[kind].push((await curl(page)).seconds);
+      }
     }
 
     // Memory: the heap a watching cache of the whole inventory keeps.
@@ -128,11 +146,11 @@ export async function vsphereLiveCacheBench(rounds: number, vms: number): Promis
     await client.logout();
     const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
     return [
-      [
-        `vSphere live cache: first load of ${inv.vms.length} VMs (WaitForUpdatesEx), ours / curl (medians)`,
-        `${ms(median(ours))} / ${ms(median(theirs))}`,
-        `ratio ${(median(ours) / median(theirs)).toFixed(2)}×; ours includes CreatePropertyCollector, CreateContainerView, CreateFilter`,
-      ],
+      ...(['paged', 'whole'] as const).map((kind): Row => [
+        `vSphere live cache: first load of ${inv.vms.length} VMs (WaitForUpdatesEx${kind === 'paged' ? `, pages of ${PAGE}` : ', one answer'}), ours / curl (medians of ${rounds})`,
+        `${ms(median(ours[kind]))} / ${ms(median(theirs[kind]))}`,
+        `ratio ${(median(ours[kind]) / median(theirs[kind])).toFixed(2)}×${kind === 'paged' ? ' (goal ≤ 1.3×)' : ''}; ours includes CreatePropertyCollector, CreateContainerView, CreateFilter`,
+      ]),
       [
         `vSphere live cache: memory of ${inv.vms.length} VMs and the rest of the inventory`,
         `${heapMib.toFixed(1)} MiB heap retained`,

@@ -38,7 +38,7 @@ async function startVcenter(): Promise<VcsimLab | string> {
   const missing = vcsimMissing();
   if (missing) return missing;
   try {
-    return await startVcsimLab({ password: VC_PASSWORD, diskMiB: 64 });
+    return await startVcsimLab({ password: VC_PASSWORD, diskMiB: 64, hostLocalDatastore: true });
   } catch (e) {
     return `the vSphere simulator did not start: ${(e as Error).message.split('\n')[0]} (rebuild it: bash test/peers/vcsim/build.sh)`;
   }

@@ -123,7 +123,13 @@ async function main(): Promise<void> {
     }
 
     // The UI script backs up the running standalone-host VM: a bigger disk, so its job is seen running.
-    const vc2 = await startVcsimLab({ password: VC_PASSWORD, diskMiBOf: { [VCSIM_LAB_VMS.running]: 256 } });
+    // A host-local datastore and a launcher task that runs until cancelled (the busy-VM check).
+    const vc2 = await startVcsimLab({
+      password: VC_PASSWORD,
+      diskMiBOf: { [VCSIM_LAB_VMS.running]: 256 },
+      hostLocalDatastore: true,
+      taskMs: 600_000,
+    });
     // The UI script's Oracle VM backup: disks big enough to see the job running.
     const ovm2 = await startE2eOvmLab(OVM_PASSWORD, { diskBytes: 48 * 1024 * 1024, jobStepMs: 300 });
     try {

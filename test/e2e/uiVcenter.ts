@@ -1,11 +1,13 @@
-// The UI script's vCenter part (issue #12): the vCenter tree expanded, the right-click menu of a VMware VM and its
-// snapshot, a backup running then finished in Jobs, and the restore picker offering the other datastore. The vCenter is
+// The UI script's vCenter part (issue #12): the vCenter tree expanded, a VM busy with a running task, the Storage group
+// with a host-local datastore, the right-click menu of a VMware VM and its snapshot, a backup running then finished in
+// Jobs, and the restore picker offering the other datastore and the host-local one. The vCenter is
 // VMware's simulator with the fixed inventory of test/peers/vcsim/vcsimLab.ts, connection "vcenter".
 import * as path from 'node:path';
 import { Page } from './browser';
 import { CheckRunner, clickMenu, collapseAll, expand, filesBelow, pane, row, until } from './uiHelpers';
 import {
   VCSIM_LAB_DATASTORES as DS,
+  VCSIM_LAB_LOCAL_DATASTORE as LOCAL,
   VCSIM_LAB_SNAPSHOTS,
   VCSIM_LAB_VMS as VMS,
   VcsimLab,
@@ -59,6 +61,53 @@ export async function vcenterChecks(o: {
     }
     await shot('vc-2-standalone-host.png');
   });
+
+  await check(
+    'a VMware VM with a running task (ConsolidateVMDisks_Task, TaskManager.recentTask) spins busy with the task named, and is idle again once the task is cancelled',
+    async () => {
+      const vm = VMS.poweredOff;
+      const cancel = await vc.startBusy(vm);
+      try {
+        await until(page, `the busy row of ${vm}`, async () => {
+          const r = row(infra(), vm);
+          const text = await r.innerText().catch(() => '');
+          const spinning = await r.locator('.codicon-sync.codicon-modifier-spin').count();
+          return text.includes('ConsolidateVMDisks') && spinning > 0 ? true : undefined;
+        });
+        await shot('vc-2b-busy-vm.png');
+      } finally {
+        await cancel();
+      }
+      await until(page, `${vm} idle again`, async () => {
+        const r = row(infra(), vm);
+        const text = await r.innerText().catch(() => 'ConsolidateVMDisks');
+        return !text.includes('ConsolidateVMDisks') && (await r.locator('.codicon-modifier-spin').count()) === 0
+          ? true
+          : undefined;
+      });
+    },
+  );
+
+  await check(
+    `the vCenter's Storage group: the host-local datastore named with its host ("local to ${LOCAL.host}"), the others shared`,
+    async () => {
+      await collapseAll(page, 'Infrastructure');
+      await expand(infra(), VC);
+      // The vCenter's Storage group: the only one in view with every other connection folded.
+      await expand(infra(), 'Storage');
+      const local = row(infra(), LOCAL.name);
+      await local.waitFor({ timeout: 30_000 });
+      const text = (await local.innerText()).replace(/\s+/g, ' ');
+      if (!text.includes(`local to ${LOCAL.host}`)) throw new Error(`${LOCAL.name}: ${text}`);
+      const shared = (await row(infra(), DS.vms).innerText()).replace(/\s+/g, ' ');
+      if (!/shared/.test(shared)) throw new Error(`${DS.vms}: ${shared}`);
+      await shot('vc-2c-storage-local.png');
+      await collapseAll(page, 'Infrastructure');
+      await expand(infra(), VC);
+      await expand(infra(), 'DC0');
+      await expand(infra(), hostOf(VMS.running));
+    },
+  );
 
   await check(
     'right-click on a running VMware VM offers Create Snapshot with Memory (not Quiesced: no Tools) and Back Up VM; the snapshot appears',
@@ -155,6 +204,9 @@ export async function vcenterChecks(o: {
       for (const ds of [DS.vms, DS.empty])
         if (!offered.some((t: string) => t.includes(ds)))
           throw new Error(`the storage picker offers: ${offered.join(' | ').replace(/\s+/g, ' ')}`);
+      // The standalone host's own datastore, named with its host.
+      if (!offered.some((t: string) => t.includes(LOCAL.name) && t.includes(`local to ${LOCAL.host}`)))
+        throw new Error(`no "${LOCAL.name} … local to ${LOCAL.host}": ${offered.join(' | ').replace(/\s+/g, ' ')}`);
       await shot('vc-7-restore-datastore.png');
       await input.fill(DS.empty);
       await quick.locator('.monaco-list-row', { hasText: DS.empty }).first().waitFor({ timeout: 10_000 });

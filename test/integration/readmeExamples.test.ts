@@ -94,4 +94,21 @@ describe("README's CLI examples against vmbackup lab", function () {
     const out = await run(example('restore <backup-id> --connection vcenter --storage'), id);
     assert.match(out, /restored DC0_H0_VM1 to "vcenter" .*running/);
   });
+
+  it('vSphere: every vSphere verb as the README writes it — snapshot with memory, rename, revert, delete with children, delete all, consolidate, OVF backup', async () => {
+    const vc = (verb: string, ...parts: string[]) => example(`npx vmbackup ${verb} `, '--connection vcenter', ...parts);
+    assert.match(await run(vc('snapshot', '--memory')), /with memory/);
+    assert.match(await run(vc('snapshot-rename')), /snapshot with memory of DC0_H0_VM0 renamed to patched/);
+    assert.match(await run(vc('revert', 'installed')), /DC0_C0_RP0_VM0 reverted to installed/);
+    assert.match(
+      await run(vc('snapshot-delete', '--children')),
+      /snapshot patched and its children of DC0_C0_RP0_VM0 deleted/,
+    );
+    assert.match(await run(vc('snapshot-delete-all')), /every snapshot of DC0_H0_VM0 deleted/);
+    assert.match(await run(vc('consolidate')), /disks of DC0_H0_VM0 consolidated/);
+    const ovf = backedUp(await run(vc('backup', '--format ovf')));
+    assert.ok(fs.existsSync(path.join(ws, 'backups', ovf, 'DC0_C0_RP0_VM1.ovf')), 'the OVF descriptor');
+    const listed = await run(example('npx vmbackup catalog'));
+    assert.ok(listed.includes('DC0_C0_RP0_VM1'), listed);
+  });
 });

@@ -15,6 +15,7 @@ import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
 import { readOvfDescriptor } from '../../src/providers/vmware/ovfDescriptor';
+import { VimValue, asList, asObject } from '../../src/providers/vmware/vimValue';
 import { backupNics } from '../../src/core/restoreNetworks';
 import { addPortGroup } from '../peers/vcsim/vcsimRestoreTargets';
 import { filesBelow } from './filesBelow';
@@ -77,6 +78,15 @@ function suiteHelpers(fixture: () => VmwareFixture) {
         jobCtx(),
       );
       return w.sha256;
+    },
+    /** The MAC of each NIC of the VM (config.hardware.device VirtualEthernetCard.macAddress), in device order. */
+    async macs(vmId: string): Promise<string[]> {
+      const o = await retrieveObject(h.f.client, { type: 'VirtualMachine', value: vmId }, ['config.hardware.device']);
+      const devices = asList(o?.props['config.hardware.device'] as VimValue);
+      return devices.flatMap((d) => {
+        const mac = asObject(d, 'VirtualDevice').macAddress;
+        return typeof mac === 'string' ? [mac] : [];
+      });
     },
     async leaseState(id: string): Promise<string | undefined> {
       const o = await retrieveObject(h.f.client, { type: 'HttpNfcLease', value: id }, ['state']);
@@ -159,9 +169,26 @@ describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, H
     assert.equal(await h.leaseState(lease), 'error', 'the lease was aborted');
   });
 
-  it('restores the OVF backup by OVF import: a registered VM whose disk, exported again, has the same bytes', async () => {
+  it('restores the OVF backup by OVF import: a registered VM whose disk, exported again, has the same bytes; next to its original, without the original’s MACs', async () => {
     const ctx = jobCtx();
-    const restored = await p.restoreVm(offBackup, { name: 'ovf-restored', storageId: 'LocalDS_0' }, ctx);
+    const [mac] = await h.macs(h.vm('DC0_H0_VM1').id);
+    // What the import is asked for: the descriptor handed to CreateImportSpec.
+    const sent: string[] = [];
+    const invoke = p.vim.invoke.bind(p.vim);
+    p.vim.invoke = (method, self, args, signal) => {
+      if (method === 'CreateImportSpec') sent.push(args ?? '');
+      return invoke(method, self, args, signal);
+    };
+    let restored;
+    try {
+      restored = await p.restoreVm(offBackup, { name: 'ovf-restored', storageId: 'LocalDS_0' }, ctx);
+    } finally {
+      p.vim.invoke = invoke;
+    }
+    assert.equal(sent.length, 1);
+    assert.match(sent[0], /Network adapter 1/, 'the NIC is imported');
+    assert.ok(!sent[0].includes(mac), 'the original’s MAC is not in the descriptor imported next to it');
+    assert.notDeepEqual(await h.macs(restored.id), [mac]);
     assert.equal(restored.name, 'ovf-restored');
     assert.match(
       ctx.logs.join('\n'),
@@ -181,7 +208,13 @@ describe('vSphere OVF export and import (vcsim with the launcher’s ExportVm, H
       ovf.nics.map((n) => [n.device, n.network]),
       [['ethernet0', 'DC0_DVPG0']],
     );
-    assert.deepEqual(offBackup.manifest!.source.vm!.macs, [{ device: 'ethernet0', mac: '', network: 'DC0_DVPG0' }]);
+    const macs = await h.macs(h.vm('DC0_H0_VM1').id);
+    assert.equal(macs.length, 1);
+    assert.match(macs[0], /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i);
+    // CreateDescriptor was asked for the MACs (exportOption "mac"): the manifest records the NIC's own.
+    assert.deepEqual(offBackup.manifest!.source.vm!.macs, [
+      { device: 'ethernet0', mac: macs[0], network: 'DC0_DVPG0' },
+    ]);
     // What the restore wizard and `restore --network` ask: one step per NIC (core restoreNetworks.ts).
     assert.deepEqual(
       backupNics(offBackup).map((n) => [n.key, n.network]),

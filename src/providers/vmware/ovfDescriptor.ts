@@ -38,8 +38,8 @@ export interface OvfSummary {
 }
 
 /** DMTF CIM_ResourceAllocationSettingData (OVF 1.x `rasd:`), and its ResourceType of a network adapter. */
-const RASD_NS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData';
-const ETHERNET_ADAPTER = '10';
+export const RASD_NS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData';
+export const ETHERNET_ADAPTER = '10';
 
 function invalid(detail: string): VendorError {
   return new VendorError('INVALID_BACKUP', [detail.slice(0, 300)]);

@@ -39,6 +39,17 @@ export interface WatchOptions {
   maxWaitSeconds?: number;
   /** More objects in the same filter (ExtraObjects: e.g. the recent tasks). */
   also?: ExtraObjects;
+  /**
+   * WaitForUpdatesEx options.maxObjectUpdates: at most this many ObjectUpdate entries per answer, the rest in the next
+   * answers (UpdateSet.truncated); so the first state of a large inventory arrives in pages. Unset: no maximum.
+   */
+  maxObjectUpdates?: number;
+}
+
+/** One WaitForUpdatesEx on its way, and the call that followed it as soon as its UpdateSet.version arrived. */
+interface PendingWait {
+  reply: Promise<VimValue[]>;
+  next?: { version: string; wait: PendingWait };
 }
 
 /**
@@ -56,10 +67,39 @@ export async function watchContainer(
   const pcRes = await client.invoke('CreatePropertyCollector', client.content.propertyCollector);
   const pc = asMoRef(decodeValue(returnval(pcRes, 'CreatePropertyCollector')), 'CreatePropertyCollector.returnval');
   let view: MoRef | undefined;
+  // Ends every call of ours still on its way (one asked ahead included) when the watch stops or fails.
+  const calls = new AbortController();
   const onAbort = () => {
+    calls.abort();
     void client.invoke('CancelWaitForUpdates', pc).catch(() => undefined);
   };
   opts.signal.addEventListener('abort', onAbort, { once: true });
+  const options =
+    `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}` +
+    `${opts.maxObjectUpdates ? el('maxObjectUpdates', opts.maxObjectUpdates) : ''}</options>`;
+  /**
+   * WaitForUpdatesEx from `version`. UpdateSet.version precedes the updates in the reply, and the next call is made
+   * with it whether or not the answer is truncated (API reference, WaitForUpdatesEx: the version "returned from the
+   * last call"), so that call is sent as soon as the version is decoded: the server prepares the next part of a
+   * truncated first state while this one is still arriving and being decoded. *Assumed*: a vCenter serves a call made
+   * while the previous call's reply is still being sent (the reference says nothing of overlapping calls on one
+   * collector; the previous calculation is done once its version is written). vcsim and the launcher do.
+   */
+  const wait = (version: string): PendingWait => {
+    const pending: PendingWait = { reply: Promise.resolve([]) };
+    pending.reply = client.invokeValues(
+      'WaitForUpdatesEx',
+      pc,
+      el('version', version) + options,
+      calls.signal,
+      (name, v) => {
+        if (name !== 'version' || typeof v !== 'string' || !v || pending.next || calls.signal.aborted) return;
+        pending.next = { version: v, wait: wait(v) };
+      },
+    );
+    pending.reply.catch(() => undefined); // awaited by the loop, or abandoned when it stops
+    return pending;
+  };
   try {
     view = await createContainerView(client, container, specs);
     await client.invoke(
@@ -69,21 +109,25 @@ export async function watchContainer(
     );
     let version = '';
     let initial = true;
+    let pending = wait(version);
     while (!opts.signal.aborted) {
-      const options = `<options>${el('maxWaitSeconds', opts.maxWaitSeconds ?? 30)}</options>`;
       let res: VimValue[];
       try {
-        res = await client.invokeValues('WaitForUpdatesEx', pc, el('version', version) + options);
+        res = await pending.reply;
       } catch (err) {
-        // CancelWaitForUpdates makes the pending call fail with RequestCanceled: that is our own stop.
+        // CancelWaitForUpdates (or our abort of the call) ends the pending call: that is our own stop.
         if (opts.signal.aborted) break;
         throw err;
       }
-      if (!res.length) continue; // maxWaitSeconds passed with no change
+      if (!res.length) {
+        pending = wait(version); // maxWaitSeconds passed with no change
+        continue;
+      }
       const set = asObject(res[0], 'UpdateSet');
       const next = optString(set.version, 'UpdateSet.version');
       if (!next) throw malformed('WaitForUpdatesEx: UpdateSet without version');
       version = next;
+      pending = pending.next?.version === version ? pending.next.wait : wait(version);
       const updates = asList(set.filterSet).flatMap((f) =>
         asList(asObject(f, 'PropertyFilterUpdate').objectSet).map(objectUpdate),
       );
@@ -94,6 +138,7 @@ export async function watchContainer(
     }
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
+    calls.abort();
     if (view) await client.invoke('DestroyView', view).catch(() => undefined);
     await client.invoke('DestroyPropertyCollector', pc).catch(() => undefined);
   }

@@ -154,7 +154,12 @@ function totalBytes(info: LeaseInfo): number {
   return info.totalDiskCapacityInKB * 1024 + info.deviceUrls.reduce((n, d) => n + (d.disk ? 0 : (d.fileSize ?? 0)), 0);
 }
 
-/** OvfManager.CreateDescriptor(obj, cdp{ovfFiles, name}) → OvfCreateDescriptorResult.ovfDescriptor; its `error` list fails verbatim. */
+/**
+ * OvfManager.CreateDescriptor(obj, cdp{ovfFiles, name, exportOption}) → OvfCreateDescriptorResult.ovfDescriptor; its
+ * `error` list fails verbatim. exportOption "mac" (API reference, OvfCreateDescriptorParams.exportOption, since 5.1:
+ * keywords of OvfManager.ovfExportOption, "Unknown options will be ignored by the server"; ovftool's
+ * `--exportFlags=mac`) asks for each NIC's MAC address (rasd:Address), which the backup's manifest records.
+ */
 async function createDescriptor(
   client: VimClient,
   vm: MoRef,
@@ -167,7 +172,7 @@ async function createDescriptor(
   const res = await client.invoke(
     'CreateDescriptor',
     ovfManager,
-    morEl('obj', vm) + `<cdp>${ovfFiles}${el('name', name)}</cdp>`,
+    morEl('obj', vm) + `<cdp>${ovfFiles}${el('name', name)}${el('exportOption', 'mac')}</cdp>`,
     signal,
   );
   const result = asObject(decodeValue(returnval(res, 'CreateDescriptor')), 'OvfCreateDescriptorResult');

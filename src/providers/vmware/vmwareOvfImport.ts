@@ -20,6 +20,7 @@ import { el, elementXml, morEl } from './vimSoap';
 import { child, childrenNamed } from './vimXml';
 import { MoRef, asMoRef, decodeValue } from './vimValue';
 import { MAX_OVF_BYTES, readOvfDescriptor, safeOvfFileName } from './ovfDescriptor';
+import { withoutNicMacs } from './ovfNicMacs';
 import { resolveDeviceUrl, withLease } from './nfcLease';
 import { RestorePlace } from './vmwareRestore';
 import { VsphereNetwork } from './vmwareRecords';
@@ -39,6 +40,11 @@ export interface OvfImportOptions {
   networkMap?: Record<string, string>;
   /** The networks of the target datacenter (from the inventory). */
   networks: VsphereNetwork[];
+  /**
+   * The VM lands next to its still-registered original: the descriptor's MAC addresses are left out of the import
+   * (ovfNicMacs.ts), so vSphere gives the NICs new ones. Otherwise they are imported as recorded.
+   */
+  newMacs?: boolean;
   idleMs?: number;
 }
 
@@ -53,8 +59,12 @@ export async function importVmOvf(
   const files = entry.manifest?.files ?? [];
   const ovfFile = ovfDescriptorFile(files);
   if (!ovfFile) throw new VendorError('INVALID_BACKUP', ['an OVF backup holds exactly one .ovf at its top']);
-  const descriptor = await readDescriptor(entry, ovfFile);
-  const summary = readOvfDescriptor(descriptor);
+  const recorded = await readDescriptor(entry, ovfFile);
+  const summary = readOvfDescriptor(recorded);
+  const copyWithMacs = !!o.newMacs && summary.nics.some((n) => n.mac);
+  if (copyWithMacs)
+    ctx.log('a copy next to its original: the MAC addresses of the OVF descriptor are left out (new ones)');
+  const descriptor = copyWithMacs ? withoutNicMacs(recorded) : recorded;
   // Every file the descriptor names is one the manifest lists (and so was hashed when it was written).
   for (const f of summary.files)
     if (!files.some((m) => m.name === f.href))

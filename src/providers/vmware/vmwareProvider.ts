@@ -281,8 +281,6 @@ export class VmwareProvider implements Provider, LiveInventory {
         const ovf = !!ovfDescriptorFile(m.files);
         if (opts.format && opts.format !== (ovf ? 'ovf' : 'image'))
           return this.unsupported(`restoring ${ovf ? 'an OVF' : 'an image'} backup as ${opts.format}`);
-        if (ovf && keepMacs)
-          ctx.log('an OVF import makes a new VM with new MAC addresses: keeping MACs does not apply to an OVF backup');
         // Every NIC's network must exist in the target datacenter: refused here, before anything is uploaded. An OVF
         // backup whose manifest records no NICs (made before it did) maps the descriptor's network names as given.
         const recorded = recordedNics(entry);
@@ -294,7 +292,13 @@ export class VmwareProvider implements Provider, LiveInventory {
             ? resolveOvfNetworks(inv, place.datacenter.id, recorded, request.networkMap)
             : request.networkMap;
         const vmId = ovf
-          ? await importVmOvf(this.vim, entry, place, { name, networks: inv.networks, networkMap: ovfNetworks }, ctx)
+          ? await importVmOvf(
+              this.vim,
+              entry,
+              place,
+              { name, networks: inv.networks, networkMap: ovfNetworks, newMacs: copy },
+              ctx,
+            )
           : await restoreVmImage(this.vim, entry, place, { name, copy, networks }, ctx);
         this.invalidate();
         if (opts.powerOn) {

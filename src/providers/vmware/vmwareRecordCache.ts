@@ -18,6 +18,12 @@ export interface VsphereRecordCacheOptions {
   ttlMs?: number;
   /** WaitForUpdatesEx maxWaitSeconds (default 30, below the HTTP timeout). */
   maxWaitSeconds?: number;
+  /**
+   * WaitForUpdatesEx maxObjectUpdates: the watch's first state arrives in answers of at most this many objects
+   * (UpdateSet.truncated), each next one asked for while the last is decoded (default INVENTORY_PAGE, as the paged
+   * RetrievePropertiesEx read).
+   */
+  pageSize?: number;
   /** First delay after a failure of the watch, doubled up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -158,7 +164,12 @@ export class VsphereRecordCache {
             this.apply(updates, info);
             delay = base;
           },
-          { signal, maxWaitSeconds: this.opts.maxWaitSeconds, also: recentTasks(this.client) },
+          {
+            signal,
+            maxWaitSeconds: this.opts.maxWaitSeconds,
+            maxObjectUpdates: this.opts.pageSize ?? INVENTORY_PAGE,
+            also: recentTasks(this.client),
+          },
         );
         return; // resolves only once aborted
       } catch (err) {

@@ -39,6 +39,8 @@ type soapCall struct {
 	Name        *string          `xml:"name"`
 	Description *string          `xml:"description"`
 	MaxObjects  *int             `xml:"options>maxObjects"`
+	MaxUpdates  *int             `xml:"options>maxObjectUpdates"`
+	Version     *string          `xml:"version"`
 	Token       string           `xml:"token"`
 	Path        *string          `xml:"path"`
 	Obj         moref            `xml:"obj"`
@@ -54,10 +56,11 @@ type extensions struct {
 	cancel map[string]func()   // running cancellable tasks by moref value
 	pages  map[string][][]byte // RetrievePropertiesEx results not yet fetched, by token
 	tokens int
+	rests  map[string]*updateRest // WaitForUpdatesEx answers not yet handed out, by truncated data version
 }
 
 func extend(next http.Handler, taskMs int, leases *leaseConfig) http.Handler {
-	x := &extensions{next: next, taskMs: taskMs, leases: leases, cancel: map[string]func(){}, pages: map[string][][]byte{}}
+	x := &extensions{next: next, taskMs: taskMs, leases: leases, cancel: map[string]func(){}, pages: map[string][][]byte{}, rests: map[string]*updateRest{}}
 	return http.HandlerFunc(x.serve)
 }
 
@@ -112,6 +115,11 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 			return true
 		}
 		x.writePage(w, "ContinueRetrievePropertiesEx", rest)
+	case "WaitForUpdatesEx":
+		if c.MaxUpdates == nil {
+			return false // vcsim answers: the whole update set at once
+		}
+		return x.waitTruncated(w, r, body, c)
 	case "CancelRetrievePropertiesEx":
 		x.mu.Lock()
 		delete(x.pages, c.Token)
@@ -181,9 +189,7 @@ func (x *extensions) dispatch(w http.ResponseWriter, r *http.Request, body []byt
 		if _, mine := exportLeases.Load(c.This.Value); mine {
 			return false // the launcher's export lease: vcsim calls its methods (nfc.go)
 		}
-		rec := httptest.NewRecorder()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		x.next.ServeHTTP(rec, r)
+		rec := x.recordNext(r, body)
 		copyRecorded(w, rec)
 		if rec.Code == http.StatusOK {
 			x.endImport(r, c.This.Value, c.XMLName.Local == "HttpNfcLeaseAbort")
@@ -405,29 +411,41 @@ func writeFaultDetail(w http.ResponseWriter, message, fault, fields string) {
 // ignores maxObjects and never pages): vcsim answers the whole result, and it is handed out maxObjects at a time,
 // each page but the last with a token for ContinueRetrievePropertiesEx.
 func (x *extensions) retrievePaged(w http.ResponseWriter, r *http.Request, body []byte, max int) bool {
-	rec := httptest.NewRecorder()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	x.next.ServeHTTP(rec, r)
+	rec := x.recordNext(r, body)
 	objects, ok := splitObjects(rec.Body.Bytes())
 	if rec.Code != http.StatusOK || !ok {
 		copyRecorded(w, rec)
 		return true
 	}
-	var pages [][]byte
-	for len(objects) > 0 {
-		n := max
-		if n > len(objects) {
-			n = len(objects)
-		}
-		pages = append(pages, bytes.Join(objects[:n], nil))
-		objects = objects[n:]
-	}
+	pages := inParts(objects, max, func(o [][]byte) []byte { return bytes.Join(o, nil) })
 	if len(pages) == 0 {
 		copyRecorded(w, rec)
 		return true
 	}
 	x.writePage(w, "RetrievePropertiesEx", pages)
 	return true
+}
+
+// recordNext lets vcsim answer the request (its body already read into `body`) into a recorder.
+func (x *extensions) recordNext(r *http.Request, body []byte) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	x.next.ServeHTTP(rec, r)
+	return rec
+}
+
+// inParts cuts items into runs of at most max (the last may be shorter), each made into one part by join.
+func inParts[T any](items []T, max int, join func([]T) []byte) [][]byte {
+	var parts [][]byte
+	for len(items) > 0 {
+		n := max
+		if n > len(items) {
+			n = len(items)
+		}
+		parts = append(parts, join(items[:n]))
+		items = items[n:]
+	}
+	return parts
 }
 
 // writePage answers with pages[0], and a token for the remaining pages if any.

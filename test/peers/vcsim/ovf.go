@@ -30,6 +30,9 @@ type descriptorParams struct {
 	OvfFiles    []ovfFileParam `xml:"ovfFiles"`
 	Name        string         `xml:"name"`
 	Description string         `xml:"description"`
+	// exportOption (API reference, OvfCreateDescriptorParams.exportOption, since vSphere 5.1: options from
+	// OvfManager.ovfExportOption): "mac" writes each NIC's MAC address (rasd:Address).
+	ExportOption []string `xml:"exportOption"`
 }
 
 func esc(s string) string {
@@ -88,6 +91,10 @@ func createDescriptor(vm *simulator.VirtualMachine, p descriptorParams) string {
 	if version == "" {
 		version = "vmx-13"
 	}
+	withMacs := false
+	for _, o := range p.ExportOption {
+		withMacs = withMacs || o == "mac"
+	}
 	var refs, disks, items strings.Builder
 	networks := []string{}
 	seenNet := map[string]bool{}
@@ -144,7 +151,11 @@ func createDescriptor(vm *simulator.VirtualMachine, p descriptorParams) string {
 			seenNet[net] = true
 			networks = append(networks, net)
 		}
-		fmt.Fprintf(&items, `<Item><rasd:AddressOnParent>%d</rasd:AddressOnParent><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>%s</rasd:Connection><rasd:ElementName>Network adapter %d</rasd:ElementName><rasd:InstanceID>%d</rasd:InstanceID><rasd:ResourceSubType>%s</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>`, i+7, esc(net), i+1, next(), nicKind(d))
+		address := ""
+		if withMacs {
+			address = `<rasd:Address>` + esc(d.(types.BaseVirtualEthernetCard).GetVirtualEthernetCard().MacAddress) + `</rasd:Address>`
+		}
+		fmt.Fprintf(&items, `<Item>%s<rasd:AddressOnParent>%d</rasd:AddressOnParent><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>%s</rasd:Connection><rasd:ElementName>Network adapter %d</rasd:ElementName><rasd:InstanceID>%d</rasd:InstanceID><rasd:ResourceSubType>%s</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>`, address, i+7, esc(net), i+1, next(), nicKind(d))
 	}
 	var nets strings.Builder
 	for _, net := range networks {

@@ -4,15 +4,22 @@
 // datastore" of a restore), VMs in mixed power states and one with a snapshot chain whose current snapshot is in the
 // middle ("You are here" under "patched", "before upgrade" after it), and one running VM whose VMware Tools run
 // (launcher flag -tools-running). The VMs' files get content (a .vmx, a disk descriptor and its flat extent of
-// `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks").
+// `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks"). On request (the UI script, the demo)
+// a host-local datastore on the standalone host, and a VM kept busy by a long-running task.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vcsim, builtVcsim, startVcsim } from './vcsim';
-import { VimClient } from '../../../src/providers/vmware/vimClient';
+import { VimClient, returnval } from '../../../src/providers/vmware/vimClient';
+import { retrieveObject } from '../../../src/providers/vmware/vimPropertyCollector';
+import { el } from '../../../src/providers/vmware/vimSoap';
+import { asMoRef, decodeValue } from '../../../src/providers/vmware/vimValue';
 import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
 import { VsphereInventory, VsphereVm } from '../../../src/providers/vmware/vmwareRecords';
 import { createSnapshot, revertToSnapshot, setPower } from '../../../src/providers/vmware/vmwareSnapshots';
 import { runTask } from '../../../src/providers/vmware/vimTasks';
+
+const DATASTORE_SYSTEM = 'configManager.datastoreSystem';
 
 /** The vCenter's login user (vcsim accepts the one it is started with). */
 export const VCSIM_LAB_USER = 'administrator@vsphere.local';
@@ -37,6 +44,8 @@ export const VCSIM_LAB_VMS = {
 export const VCSIM_LAB_SNAPSHOTS = { chain: ['installed', 'patched', 'before upgrade'], current: 'patched' } as const;
 
 export const VCSIM_LAB_DATASTORES = { vms: 'LocalDS_0', empty: 'LocalDS_1' } as const;
+/** The standalone host's own datastore and its host (only with VcsimLabOptions.hostLocalDatastore). */
+export const VCSIM_LAB_LOCAL_DATASTORE = { name: 'DC0_H0-local', host: 'DC0_H0' } as const;
 
 /**
  * The vCenter's own loopback address: not the XAPI lab's (its hosts listen on 127.0.0.1, .2, …), so that a host name
@@ -51,12 +60,24 @@ export interface VcsimLabOptions {
   diskMiB?: number;
   /** Per-VM sizes that differ from diskMiB, MiB (e.g. a bigger disk whose backup is seen running). */
   diskMiBOf?: Partial<Record<string, number>>;
+  /**
+   * Add VCSIM_LAB_LOCAL_DATASTORE: HostDatastoreSystem.CreateLocalDatastore on VCSIM_LAB_LOCAL_DATASTORE.host over a folder of
+   * its own (vcsim host_datastore_system.go: mounted on that host only, summary.multipleHostAccess unset).
+   */
+  hostLocalDatastore?: boolean;
+  /** How long the launcher's ConsolidateVMDisks_Task runs, ms (its `-task-ms`; default 0): see VcsimLab.startBusy. */
+  taskMs?: number;
 }
 
 export interface VcsimLab {
   sim: Vcsim;
   /** The simulator's whole inventory now, read by a client of its own (for checks from outside the extension). */
   inventory(): Promise<VsphereInventory>;
+  /**
+   * Starts the launcher's ConsolidateVMDisks_Task on VM `vmName` (it runs VcsimLabOptions.taskMs: a running task the
+   * VM shows busy through TaskManager.recentTask, as a long vSphere task would); resolves with its cancel (CancelTask).
+   */
+  startBusy(vmName: string): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -83,17 +104,31 @@ export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
     vm: 3,
     ds: 2,
     toolsRunning: [VCSIM_LAB_VMS.clusterRunning],
+    taskMs: o.taskMs,
   });
-  try {
-    await withClient(sim, o.password, (client) => seed(client, o));
-  } catch (e) {
+  const localDir = o.hostLocalDatastore ? fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vcsim-localds-')) : undefined;
+  const close = async () => {
     await sim.close();
+    if (localDir) fs.rmSync(localDir, { recursive: true, force: true });
+  };
+  try {
+    await withClient(sim, o.password, (client) => seed(client, o, localDir));
+  } catch (e) {
+    await close();
     throw e;
   }
   return {
     sim,
     inventory: () => withClient(sim, o.password, (client) => readInventory(client)),
-    close: () => sim.close(),
+    startBusy: (vmName) =>
+      withClient(sim, o.password, async (client) => {
+        const vm = (await readInventory(client)).vms.find((v) => v.name === vmName);
+        if (!vm) throw new Error(`vcsim lab: no VM ${vmName}`);
+        const res = await client.invoke('ConsolidateVMDisks_Task', { type: 'VirtualMachine', value: vm.id });
+        const task = asMoRef(decodeValue(returnval(res, 'ConsolidateVMDisks_Task')), 'ConsolidateVMDisks_Task');
+        return () => withClient(sim, o.password, async (c) => void (await c.invoke('CancelTask', task)));
+      }),
+    close,
   };
 }
 
@@ -108,7 +143,14 @@ async function withClient<T>(sim: Vcsim, password: string, fn: (client: VimClien
   }
 }
 
-async function seed(client: VimClient, o: VcsimLabOptions): Promise<void> {
+async function seed(client: VimClient, o: VcsimLabOptions, localDir: string | undefined): Promise<void> {
+  if (localDir) {
+    const host = (await readInventory(client)).hosts.find((h) => h.name === VCSIM_LAB_LOCAL_DATASTORE.host);
+    const system = host && (await retrieveObject(client, { type: 'HostSystem', value: host.id }, [DATASTORE_SYSTEM]));
+    if (!system) throw new Error(`vcsim lab: no host ${VCSIM_LAB_LOCAL_DATASTORE.host}`);
+    const dss = asMoRef(system.props[DATASTORE_SYSTEM], DATASTORE_SYSTEM);
+    await client.invoke('CreateLocalDatastore', dss, el('name', VCSIM_LAB_LOCAL_DATASTORE.name) + el('path', localDir));
+  }
   const inv = await readInventory(client);
   const vm = (name: string): VsphereVm => {
     const found = inv.vms.find((v) => v.name === name);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { VendorError } from '../../../src/core/errors';
 import { readOvfDescriptor, safeOvfFileName } from '../../../src/providers/vmware/ovfDescriptor';
+import { withoutNicMacs } from '../../../src/providers/vmware/ovfNicMacs';
 import { parseLeaseInfo, resolveDeviceUrl } from '../../../src/providers/vmware/nfcLease';
 import { deviceFileName } from '../../../src/providers/vmware/vmwareOvfExport';
 import { ovfDescriptorFile } from '../../../src/providers/vmware/vmwareOvfImport';
@@ -50,6 +51,30 @@ describe('OVF descriptor read as untrusted input', () => {
       { device: 'ethernet0', mac: '00:50:56:aa:bb:01', network: 'VM Network' },
       { device: 'ethernet1', mac: '', network: 'Backup Net' },
     ]);
+  });
+
+  it('a copy’s descriptor: only the network adapters’ rasd:Address is cut, everything else kept character for character', () => {
+    const rasd = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData';
+    const hw =
+      `<VirtualHardwareSection xmlns:r="${rasd}"><Info>é 😀</Info>` +
+      // A SCSI controller's rasd:Address is its bus number: kept.
+      '<Item><r:Address>0</r:Address><r:ResourceType>6</r:ResourceType></Item>' +
+      '<Item><r:Address >00:50:56:aa:bb:01</r:Address ><r:Connection>VM Network</r:Connection><r:ResourceType>10</r:ResourceType></Item>' +
+      '<Item><r:Connection>Backup Net</r:Connection><r:ResourceType> 10 </r:ResourceType><r:Address>00:50:56:aa:bb:02</r:Address></Item>' +
+      // Another namespace's Address is not rasd's.
+      '<Item><Address>keep-me</Address><r:ResourceType>10</r:ResourceType></Item></VirtualHardwareSection>';
+    const text = ENVELOPE('<File o:id="f" o:href="disk-0.vmdk"/>').replace('<Name>vm1</Name>', `<Name>vm1</Name>${hw}`);
+    const out = withoutNicMacs(text);
+    assert.equal(
+      out,
+      text
+        .replace('<r:Address >00:50:56:aa:bb:01</r:Address >', '')
+        .replace('<r:Address>00:50:56:aa:bb:02</r:Address>', ''),
+    );
+    assert.deepEqual(
+      readOvfDescriptor(out).nics.map((n) => n.mac),
+      ['', '', ''],
+    );
   });
 
   for (const href of ['../../etc/passwd', '/etc/passwd', 'a/b.vmdk', '..', 'C:\\x', 'https://evil/x.vmdk', 'a\u0007b'])
