@@ -5,6 +5,12 @@ import * as http from 'node:http';
 import * as tls from 'node:tls';
 import { connectPinned } from './pinnedTls';
 
+/**
+ * How long a request may go without a byte moving before it fails (axios's `timeout`, which Node applies to the
+ * socket's inactivity); the raw readers (rawPost) take the same limit for the same calls.
+ */
+export const DEFAULT_IDLE_MS = 60_000;
+
 export interface HttpOptions {
   baseURL: string;
   thumbprint?: string;
@@ -19,7 +25,7 @@ export function createHttp(opts: HttpOptions): AxiosInstance {
   if (opts.thumbprint) enforcePin(httpsAgent, opts.thumbprint);
   return axios.create({
     baseURL: opts.baseURL,
-    timeout: opts.timeoutMs ?? 60_000,
+    timeout: opts.timeoutMs ?? DEFAULT_IDLE_MS,
     httpsAgent,
     ...(opts.thumbprint ? { transport: agentKeepingTransport } : {}),
     httpAgent: new http.Agent({ keepAlive: true }),

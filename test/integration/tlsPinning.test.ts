@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../src/providers/xen/xapiClient';
 import { rawGet } from '../../src/transport/rawGet';
+import { rawPost } from '../../src/transport/rawPost';
 import { rawPut } from '../../src/transport/rawPut';
 import { collector } from '../unit/transport/loopback';
 import { selfSigned } from '../lab/selfSigned';
@@ -105,6 +106,19 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
     assert.equal(r.head.status, 200);
     assert.ok(ok.bytes().equals(EXPORT_BODY));
     assert.deepEqual(gets, ['/export?ref=x']);
+  });
+
+  it('reads large replies (rawPost, the get_all_records path) under the same rules', async () => {
+    bodies.length = 0;
+    const post = (thumbprint?: string) =>
+      rawPost(`${url}/jsonrpc`, '{"method":"VM.get_all_records"}', { thumbprint, maxBytes: 1024 });
+    await assert.rejects(post(), /self-signed|self signed/i);
+    await assert.rejects(post('AA:' + sha1.slice(3)), /thumbprint mismatch/);
+    assert.deepEqual(bodies, [], 'nothing was sent to an unverified peer');
+    const r = await post(sha256);
+    assert.equal(r.head.status, 200);
+    assert.deepEqual(JSON.parse(r.body.toString()), { jsonrpc: '2.0', result: 'OpaqueRef:s1', id: 1 });
+    assert.deepEqual(bodies, ['{"method":"VM.get_all_records"}']);
   });
 
   it('uploads (rawPut, the import path) under the same rules', async () => {

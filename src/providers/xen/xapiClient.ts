@@ -2,12 +2,13 @@
 import { AxiosInstance } from 'axios';
 import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { createHttp } from '../../transport/http';
+import { DEFAULT_IDLE_MS, createHttp } from '../../transport/http';
 import { socketTarget } from '../../transport/openSocket';
 import { isUntrustedCertificate, untrustedCertificateError } from '../../transport/presentedCertificate';
 import { rawGet } from '../../transport/rawGet';
+import { rawPost } from '../../transport/rawPost';
 import { rawPut } from '../../transport/rawPut';
-import { ResponseHead } from '../../transport/responseHead';
+import { MalformedReplyError, ResponseHead } from '../../transport/responseHead';
 import { BodySink } from '../../core/bodySink';
 import { CancelledError, HttpStatusError, TaskDeadlineError, VendorError } from '../../core/errors';
 import { sleep } from '../../core/retry';
@@ -312,7 +313,9 @@ export class XapiClient {
    * `call`, with the reading of a successful reply's result left to the first `value()` (a table the caller may never
    * read: see the record cache's lazy classes). A reply that is not a JSON-RPC v2 success as xapi writes it (an error,
    * anything else) is read at once, so errors — SESSION_INVALID and its re-login included — come as from `call`.
-   * `value()` throws XAPI_MALFORMED_REPLY (checkReply) when the result is not what `method` returns.
+   * `value()` throws XAPI_MALFORMED_REPLY (checkReply) when the reply is not JSON or its result is not what `method`
+   * returns. The first `value()` reads the reply and releases its bytes; later calls give the same result, or throw
+   * the same error, without reading again.
    */
   callDeferred<T>(method: string, ...params: unknown[]): Promise<() => T> {
     return this.inSession((session) => this.rawCall<T>(method, [session, ...params], undefined, true));
@@ -340,27 +343,65 @@ export class XapiClient {
     signal?: AbortSignal,
     defer = false,
   ): Promise<T | (() => T)> {
-    const id = ++this.rpcId;
-    const res = await this.http.post(
-      '/jsonrpc',
-      { jsonrpc: '2.0', method, params, id },
-      {
-        headers: { 'Content-Type': 'application/json' },
-        responseType: 'arraybuffer',
+    const request = { jsonrpc: '2.0', method, params, id: ++this.rpcId };
+    const { status, data } = BULK_METHOD.test(method)
+      ? await this.postBulk(method, request, signal)
+      : await this.postRpc(request, signal);
+    if (!defer || status !== 200 || !isSuccessReply(data)) return this.resultOf<T>(method, status, data);
+    return readOnce(() => this.resultOf<T>(method, status, data));
+  }
+
+  /** Whichever reply is larger than this (opts.maxReplyBytes) fails; its bytes are not kept. */
+  private get maxReplyBytes(): number {
+    return this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+  }
+
+  /** A JSON-RPC call through the connection's axios instance (keep-alive: the many small calls). */
+  private async postRpc(request: object, signal?: AbortSignal): Promise<{ status: number; data: Buffer }> {
+    const res = await this.http.post('/jsonrpc', request, {
+      headers: { 'Content-Type': 'application/json' },
+      responseType: 'arraybuffer',
+      signal,
+      maxContentLength: this.maxReplyBytes,
+    });
+    return { status: res.status, data: res.data as Buffer };
+  }
+
+  /**
+   * A call whose reply is large (BULK_METHOD) read with rawPost: on a connection of its own, under the same TLS policy
+   * (CA verification, or the connection's pin checked before any byte is sent), the same reply limit and idle limit
+   * as postRpc, straight into one buffer of the reply's length. A reply over the limit, or not an HTTP/1.x reply,
+   * fails with XAPI_MALFORMED_REPLY [method, why, "from <host>"].
+   */
+  private async postBulk(
+    method: string,
+    request: object,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; data: Buffer }> {
+    try {
+      const { head, body } = await rawPost(`${this.url}/jsonrpc`, JSON.stringify(request), {
+        thumbprint: this.opts.thumbprint,
         signal,
-        maxContentLength: this.opts.maxReplyBytes ?? 256 * 1024 * 1024,
-      },
-    );
-    const data = res.data as Buffer;
-    const read = () => this.resultOf<T>(method, res.status, data);
-    if (!defer || res.status !== 200 || !isSuccessReply(data)) return read();
-    let value: { result: T } | undefined;
-    return () => (value ??= { result: read() }).result;
+        headers: { 'Content-Type': 'application/json' },
+        idleMs: DEFAULT_IDLE_MS,
+        maxBytes: this.maxReplyBytes,
+      });
+      return { status: head.status, data: body };
+    } catch (err) {
+      if (!(err instanceof MalformedReplyError)) throw err;
+      throw new VendorError('XAPI_MALFORMED_REPLY', [method, err.message, `from ${new URL(this.url).host}`]);
+    }
   }
 
   /** The result of a JSON-RPC reply body, or the error it holds (xapiError, HTTP_<status>, XAPI_MALFORMED_REPLY). */
   private resultOf<T>(method: string, status: number, data: Buffer): T {
     const body = parseReply(data) as { result?: T; error?: unknown } | string;
+    if ((typeof body !== 'object' || body === null) && status === 200)
+      throw new VendorError('XAPI_MALFORMED_REPLY', [
+        method,
+        `the reply is ${typeof body === 'string' ? 'not JSON' : `${body}`}, expected a JSON-RPC response`,
+        `from ${new URL(this.url).host}`,
+      ]);
     if (typeof body !== 'object' || body === null)
       throw new VendorError(`HTTP_${status}`, ['reply to ' + method + ' is not JSON-RPC']);
     if (body.error !== undefined && body.error !== null) throw xapiError(body.error);
@@ -372,6 +413,34 @@ export class XapiClient {
   private makeHttp(): AxiosInstance {
     return createHttp({ baseURL: this.url, thumbprint: this.opts.thumbprint });
   }
+}
+
+/** The default of XapiClientOptions.maxReplyBytes: a get_all_records of VMs is about 2.3 kB per VM. */
+const DEFAULT_MAX_REPLY_BYTES = 256 * 1024 * 1024;
+
+/** The calls whose replies are large: every record of a class (23.5 MB for the VMs of a 10,000-VM pool). */
+const BULK_METHOD = /\.get_all_records$/;
+
+/**
+ * A deferred result's reader: reads once, then gives the same value (or throws the same error) without reading again;
+ * what it read from (the reply's bytes) is released after that first read.
+ */
+function readOnce<T>(read: () => T): () => T {
+  let pending: (() => T) | undefined = read;
+  let outcome: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (!outcome) {
+      const r = pending!;
+      pending = undefined;
+      try {
+        outcome = { value: r() };
+      } catch (error) {
+        outcome = { error };
+      }
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  };
 }
 
 /**

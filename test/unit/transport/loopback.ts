@@ -25,6 +25,24 @@ export async function loopbackServer(
   };
 }
 
+/** A server that answers every connection with `reply(socket, request)`: whatever bytes a hostile peer might send. */
+export async function rawServer(
+  reply: (s: net.Socket, request: string) => void,
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server = await loopbackServer((s) => {
+    let req = '';
+    s.on('data', (d) => {
+      req += d.toString('latin1');
+      if (req.includes('\r\n\r\n')) {
+        requests.push(req);
+        reply(s, req);
+      }
+    });
+  });
+  return { ...server, requests };
+}
+
 /** Collects a body; `spaceBytes` limits each space, `slow` makes every commit wait (backpressure). */
 export function collector(
   opts: { spaceBytes?: number; slow?: boolean } = {},

@@ -1,29 +1,10 @@
 import { strict as assert } from 'node:assert';
-import * as net from 'node:net';
 import { createHash } from 'node:crypto';
 import { rawGet } from '../../../src/transport/rawGet';
 import { MalformedReplyError, parseResponseHead } from '../../../src/transport/responseHead';
 import { CancelledError } from '../../../src/core/errors';
-import { collector, loopbackServer } from './loopback';
+import { collector, rawServer } from './loopback';
 import { pattern } from '../pattern';
-
-/** A server that answers every connection with `reply(socket, request)`: whatever bytes a hostile peer might send. */
-async function rawServer(
-  reply: (s: net.Socket, request: string) => void,
-): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server = await loopbackServer((s) => {
-    let req = '';
-    s.on('data', (d) => {
-      req += d.toString('latin1');
-      if (req.includes('\r\n\r\n')) {
-        requests.push(req);
-        reply(s, req);
-      }
-    });
-  });
-  return { ...server, requests };
-}
 
 describe('parseResponseHead (replies are hostile)', () => {
   const head = (s: string) => parseResponseHead(Buffer.from(s, 'latin1'));
