@@ -209,6 +209,38 @@ describe('XenRecordCache (XAPI lab events)', function () {
     await renamed;
   });
 
+  it("after EVENTS_LOST, a deferred table not read yet is read from the reload's reply, never from the first load's", async () => {
+    const readers: Array<{ method: string; reads: number }> = [];
+    let lose = true;
+    const c = newCache({
+      ...wrappingReads((method, read) => {
+        const r = { method, reads: 0 };
+        readers.push(r);
+        return () => (r.reads++, read());
+      }),
+      callInSession: (m, p, s) => {
+        if (m === 'event.from' && lose) {
+          lose = false;
+          throw new VendorError('EVENTS_LOST', []);
+        }
+        return client.callInSession(m, p, s);
+      },
+    });
+    await c.load();
+    const [vdi] = lab.store.table('VDI').keys();
+    await labCall(lab, 'VDI.set_name_label', other, vdi, 'renamed before the loss');
+    const reloaded = until(c, (_ch, r) => r, 'reload');
+    keepAlive = c.watch(() => undefined);
+    await reloaded;
+    assert.equal(c.get<{ name_label: string }>('VDI', vdi)?.name_label, 'renamed before the loss');
+    const vdiReaders = readers.filter((r) => r.method === 'VDI.get_all_records');
+    assert.deepEqual(
+      vdiReaders.map((r) => r.reads),
+      [0, 1],
+      "the first load's VDI reply is dropped unread; the reload's is read once",
+    );
+  });
+
   it('after its session is dropped (logout wakes the blocked event.from with SESSION_INVALID), logs in again and reloads', async () => {
     const c = newCache();
     await c.load();
