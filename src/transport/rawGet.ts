@@ -3,10 +3,8 @@
 // garbage collection every few hundred MiB. Here the kernel writes the bytes where they will be hashed and
 // written to disk from (net.Socket's onread), as curl does.
 import { BodySink } from '../core/bodySink';
-import { openSocket } from './openSocket';
 import { ResponseHead } from './responseHead';
 import { BodyReader, ResponseResult, checkHeaders, requestHead } from './responseReader';
-import { idleWatch } from './idleWatch';
 
 export interface RawGetOptions {
   thumbprint?: string;
@@ -31,13 +29,6 @@ export async function rawGet(
   const u = new URL(url);
   checkHeaders(opts.headers);
   const reader = new BodyReader(sinkFor);
-  const idle = (reader.idle = idleWatch(opts.idleMs, `GET ${u.pathname} from ${u.origin}`, (err) => reader.fail(err)));
-  let socket;
-  try {
-    socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-  } catch (err) {
-    idle.stop();
-    throw err;
-  }
+  const socket = await reader.connect(u, `GET ${u.pathname} from ${u.origin}`, opts);
   return reader.run(socket, requestHead('GET', u, { Accept: '*/*', ...opts.headers }), opts.signal);
 }

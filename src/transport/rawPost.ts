@@ -4,10 +4,8 @@
 // socket reads straight into one buffer of the declared Content-Length (see rawGet and BodyReader), under the same TLS
 // policy (openSocket: CA verification, or the pinned thumbprint before any byte is written).
 import { BodySink } from '../core/bodySink';
-import { openSocket } from './openSocket';
 import { MalformedReplyError, ResponseHead } from './responseHead';
 import { BodyReader, checkHeaders, requestHead } from './responseReader';
-import { idleWatch } from './idleWatch';
 
 export interface RawPostOptions {
   thumbprint?: string;
@@ -38,14 +36,7 @@ export async function rawPost(url: string, body: string, opts: RawPostOptions): 
   checkHeaders(opts.headers);
   const sink = new ReplyBuffer(opts.maxBytes);
   const reader = new BodyReader((head) => sink.sized(head.contentLength));
-  const idle = (reader.idle = idleWatch(opts.idleMs, `POST ${u.pathname} to ${u.origin}`, (err) => reader.fail(err)));
-  let socket;
-  try {
-    socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-  } catch (err) {
-    idle.stop();
-    throw err;
-  }
+  const socket = await reader.connect(u, `POST ${u.pathname} to ${u.origin}`, opts);
   const request = requestHead('POST', u, { ...opts.headers, 'Content-Length': String(Buffer.byteLength(body)) }) + body;
   const { head } = await reader.run(socket, request, opts.signal);
   return { head, body: sink.bytes() };

@@ -6,10 +6,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { BodySink } from '../core/bodySink';
 import { CancelledError } from '../core/errors';
-import { openSocket } from './openSocket';
 import { MalformedReplyError, ResponseHead } from './responseHead';
 import { BodyReader, checkHeaders, requestHead } from './responseReader';
-import { idleWatch } from './idleWatch';
 
 export interface RawPutOptions {
   thumbprint?: string;
@@ -45,15 +43,8 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
   try {
     const size = (await fh.stat()).size;
     const reader = new BodyReader((head) => (head.status === 200 ? discard(MAX_REPLY_BYTES) : undefined), true);
-    const idle = (reader.idle = idleWatch(opts.idleMs, `${opts.method ?? 'PUT'} ${u.pathname} to ${u.origin}`, (err) =>
-      reader.fail(err),
-    ));
-    try {
-      socket = await openSocket(u, { thumbprint: opts.thumbprint, signal: opts.signal, onread: reader.onread });
-    } catch (err) {
-      idle.stop();
-      throw err;
-    }
+    socket = await reader.connect(u, `${opts.method ?? 'PUT'} ${u.pathname} to ${u.origin}`, opts);
+    const idle = reader.idle!;
     const onBytes = opts.onBytes;
     opts = {
       ...opts,

@@ -5,7 +5,8 @@ import * as net from 'node:net';
 import { BodySink } from '../core/bodySink';
 import { CancelledError, TruncatedStreamError } from '../core/errors';
 import { MAX_HEAD_BYTES, MalformedReplyError, ResponseHead, parseResponseHead } from './responseHead';
-import { IdleWatch } from './idleWatch';
+import { IdleWatch, idleWatch } from './idleWatch';
+import { openSocket } from './openSocket';
 
 export interface ResponseResult {
   head: ResponseHead;
@@ -71,6 +72,24 @@ export class BodyReader {
       }
     },
   };
+
+  /**
+   * Opens the connection this reader reads (openSocket: CA verification, or the pin checked before anything is sent)
+   * and sets its idle limit (`idleMs`, naming the exchange as `what`: method, path and origin, never the query).
+   */
+  async connect(
+    url: URL,
+    what: string,
+    opts: { thumbprint?: string; signal?: AbortSignal; idleMs?: number },
+  ): Promise<net.Socket> {
+    const idle = (this.idle = idleWatch(opts.idleMs, what, (err) => this.fail(err)));
+    try {
+      return await openSocket(url, { thumbprint: opts.thumbprint, signal: opts.signal, onread: this.onread });
+    } catch (err) {
+      idle.stop();
+      throw err;
+    }
+  }
 
   run(socket: net.Socket, request: string, signal?: AbortSignal): Promise<ResponseResult> {
     this.socket = socket;
