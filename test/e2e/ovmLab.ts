@@ -1,12 +1,13 @@
 // The Oracle VM part of the e2e labs: the Manager REST lab whose repositories are folders a real sshd serves (the
 // Oracle VM Server that presents them) and, on the same sshd, the Manager host with its tools as stubs
-// (test/peers/ovmm-tools) — what connection "ovm" of the e2e workspace reaches.
+// (test/peers/ovmm-tools) and the Manager CLI — what connection "ovm" of the e2e workspace reaches.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectionProfile } from '../../src/core/model';
 import { OvmLab, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { OvmmHost, installOvmmTools } from '../peers/ovmm-tools/ovmmTools';
+import { installOvmCli } from '../peers/ovmm-tools/ovmCli';
 
 /** The e2e workspace's Oracle VM connection. */
 export const OVM_CONNECTION = 'ovm';
@@ -39,6 +40,9 @@ export async function startE2eOvmLab(
   });
   const host = await installOvmmTools(peer, lab, { password, startingMs: 500 });
   host.addAutoBackup(3600);
+  // The same sshd is the Manager CLI (port 10000 of a real Manager): getDbBackupConfig, and the repository refresh a
+  // VM restore has the Manager import its files with.
+  const cli = installOvmCli(peer, password, { adminUrl: host.admin.url });
   const keyFile = path.join(peer.dir, 'client_key');
   const s = host.settings;
   const profile: ConnectionProfile = {
@@ -54,7 +58,7 @@ export async function startE2eOvmLab(
       repositoryRoot: ovs,
       servers: [{ server: 'ovs1', address: peer.host, port: peer.port, hostKey: peer.hostKeyFingerprint }],
     },
-    managerHost: { ...s, privateKeyFile: keyFile },
+    managerHost: { ...s, privateKeyFile: keyFile, ...cli.settings },
   };
   return {
     lab,

@@ -1,11 +1,14 @@
 // The Oracle VM backup fixture: the Manager REST lab with its repositories as folders under a real sshd peer's files
 // (`<files>/OVS/<repository id>`, as a server mounts /OVS/Repositories/<id>), and a provider whose `oraclevm:` settings
-// reach that sshd with the peer's key and pinned host key.
+// reach that sshd with the peer's key and pinned host key. The same sshd also plays the Manager CLI (its user logs in
+// with the Manager password; `refresh Repository` acts on the lab through its admin hook), as `managerHost.cliPort`.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OvmLab, OvmLabOptions, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
+import { OvmLabAdmin, startOvmAdmin } from '../lab/ovm/admin';
+import { installOvmCli } from '../peers/ovmm-tools/ovmCli';
 import { ConnectionProfile } from '../../src/core/model';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
 
@@ -31,6 +34,8 @@ export async function startOvmFixture(labOpts: OvmLabOptions = {}): Promise<OvmF
   const ovs = path.join(peer.files, 'OVS');
   fs.mkdirSync(ovs);
   const lab = await startOvmLab({ password: OVM_PASSWORD, jobStepMs: 10, repositoryRoot: ovs, ...labOpts });
+  const admin: OvmLabAdmin = await startOvmAdmin(lab, { password: OVM_PASSWORD });
+  const cli = installOvmCli(peer, OVM_PASSWORD, { adminUrl: admin.url });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovm-backup-'));
   const keyFile = path.join(tmp, 'id_ed25519');
   fs.writeFileSync(keyFile, peer.privateKey, { mode: 0o600 });
@@ -48,6 +53,7 @@ export async function startOvmFixture(labOpts: OvmLabOptions = {}): Promise<OvmF
       repositoryRoot: ovs,
       servers: [{ server: 'ovs1', address: peer.host, port: peer.port, hostKey: peer.hostKeyFingerprint }],
     },
+    managerHost: { host: peer.host, username: peer.user, ...cli.settings },
   };
   const provider = new OracleVmProvider(profile, { password: OVM_PASSWORD }, { pollMs: 10 });
   return {
@@ -60,6 +66,7 @@ export async function startOvmFixture(labOpts: OvmLabOptions = {}): Promise<OvmF
     provider,
     repoFolder: (name) => path.join(ovs, lab.store.repoByName(name).id.value),
     close: async () => {
+      await admin.close();
       await lab.close();
       await peer.stop();
       fs.rmSync(tmp, { recursive: true, force: true });

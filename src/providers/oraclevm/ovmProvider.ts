@@ -20,6 +20,7 @@ import { withErrorContext } from '../../core/withErrorContext';
 import { OvmBackupEnv, OvmBackupOptions, backupOvmVm } from './ovmBackup';
 import { cleanupOvmJournal } from './ovmCloneCleanup';
 import { restoreOvmVm } from './ovmRestore';
+import { ManagerCliAccess, profileCliAccess } from './manager/managerCli';
 import { listOvmNetworks } from './ovmNetworks';
 import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
@@ -51,6 +52,7 @@ export class OracleVmProvider implements Provider {
   readonly capabilities: Capabilities = ORACLEVM_CAPABILITIES;
   readonly client: OvmClient;
   private readonly sshPassword?: string;
+  private readonly cli?: ManagerCliAccess;
 
   constructor(
     readonly profile: ConnectionProfile,
@@ -58,6 +60,7 @@ export class OracleVmProvider implements Provider {
     private readonly opts: OracleVmProviderOptions = {},
   ) {
     this.sshPassword = secrets.sshPassword;
+    this.cli = profileCliAccess(profile, secrets.password);
     this.client = new OvmClient({
       url: restBase(profile.url),
       username: profile.username,
@@ -127,9 +130,9 @@ export class OracleVmProvider implements Provider {
   backupVm(vmId: string, opts: OvmBackupOptions, ctx: JobContext): Promise<CatalogEntry> {
     return withErrorContext(this.profile.name, () => backupOvmVm(this.env(), vmId, opts, ctx));
   }
-  /** Files uploaded into a repository over SFTP, then the Manager's repository refresh imports them (ovmRestore.ts). */
+  /** Files uploaded into a repository over SFTP, then the Manager CLI's repository refresh imports them (ovmRestore.ts). */
   restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
-    return withErrorContext(this.profile.name, () => restoreOvmVm(this.env(), entry, opts, ctx), {
+    return withErrorContext(this.profile.name, () => restoreOvmVm({ ...this.env(), cli: this.cli }, entry, opts, ctx), {
       vm: entry.vmName,
     });
   }

@@ -1,9 +1,11 @@
 // Restore of an Oracle VM backup as a new VM: its disk images and an edited vm.cfg (new id, name, disk paths, networks,
-// MACs) written over SFTP into a chosen repository, then the Manager's repository refresh, which imports VM files it
-// finds there, followed to its end; then the VM is put into the chosen server pool and, when asked, started. The
-// neutral RestoreOptions map so: `storageId` → the repository (required); `placement.container` (kind `serverPool`) →
-// the server pool; `networkMap` (vif index → network id or name) → each vif's `bridge=`; `mode` keepMacs → the vifs'
-// MACs kept; `powerOn` → `PUT /Vm/{id}/start` (python-ovmclient `VmManager.start`).
+// MACs) written over SFTP into a chosen repository; then the Manager imports them with a repository refresh (Manager
+// CLI `refresh Repository`), the product checks that the VM and its disks are there, puts the VM into the chosen server
+// pool (`PUT ServerPool/{id}/addVm`) and checks that it is in it; and, when asked, starts it (ovmRestoreImport.ts: the
+// sources of each step). A failed step removes exactly what the restore made. The neutral RestoreOptions map so:
+// `storageId` → the repository (required); `placement.container` (kind `serverPool`) → the server pool; `networkMap`
+// (vif index → network id or name) → each vif's `bridge=`; `mode` keepMacs → the vifs' MACs kept; `powerOn` →
+// `PUT /Vm/{id}/start` (python-ovmclient `VmManager.start`).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,11 +20,20 @@ import { listOvmNetworks, vmCfgNics } from './ovmNetworks';
 import { startVm } from './ovmVmActions';
 import { CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
-import { FollowOptions, idSegment } from './ovmClient';
+import { FollowOptions } from './ovmClient';
 import { OvmBackupEnv } from './ovmBackup';
+import { ManagerCliAccess } from './manager/managerCli';
 import { getVm, listRepositories, listServerPools, repositoryFileSystem } from './ovmInventory';
 import { backupBytes, checkSpace } from '../../core/restoreStorage';
-import { listOf, simpleId, toStorage, toVm } from './ovmRecords';
+import { OvmVm, toStorage, toVm } from './ovmRecords';
+import {
+  RestoreLeftovers,
+  addVmToPool,
+  checkImported,
+  refreshRepositoryCli,
+  undoRestore,
+  vmIds,
+} from './ovmRestoreImport';
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
 
@@ -31,14 +42,24 @@ function newOvmId(infix: '0006' | '0012'): string {
   return `0004fb0000${infix}0000${randomBytes(8).toString('hex')}`;
 }
 
+/** A restore's environment: a backup's, plus the Manager CLI (`managerHost.cliPort` / `cliHostKey`) for the refresh. */
+export interface OvmRestoreEnv extends OvmBackupEnv {
+  cli?: ManagerCliAccess;
+}
+
+/** The product's code for a restore on a connection whose Manager CLI is not configured. */
+export const MANAGER_CLI_NOT_CONFIGURED = 'MANAGER_CLI_NOT_CONFIGURED';
+
 /**
- * Restores `entry` (an `oraclevm` backup: vm.cfg and disk images) as a new VM. Every `disk` of the vm.cfg must name a
- * file of the backup under `/OVS/Repositories/<repo>/VirtualDisks/` (else UNSAFE_VM_CFG, before anything is written);
- * CD-ROM entries are dropped. Files go to new names (`.part`, fsync, rename); a failure before the Manager imported them
- * removes exactly those files. Steps after the upload are Manager jobs followed to their end.
+ * Restores `entry` (an `oraclevm` backup: vm.cfg and disk images) as a new VM. Refused before anything is contacted
+ * without the Manager CLI (MANAGER_CLI_NOT_CONFIGURED). Every `disk` of the vm.cfg must name a file of the backup under
+ * `/OVS/Repositories/<repo>/VirtualDisks/` (else UNSAFE_VM_CFG, before anything is written); CD-ROM entries are
+ * dropped. Files go to new names (`.part`, fsync, rename); the refresh, the import check (VM_NOT_IMPORTED,
+ * VM_DISKS_NOT_IMPORTED), the pool move and its check (VM_NOT_IN_POOL) follow; any failure or a cancel up to there
+ * removes exactly what the restore made (undoRestore) and names what could not be removed.
  */
 export async function restoreOvmVm(
-  env: OvmBackupEnv,
+  env: OvmRestoreEnv,
   entry: CatalogEntry,
   opts: RestoreOptions,
   ctx: JobContext,
@@ -52,6 +73,15 @@ export async function restoreOvmVm(
     throw new VendorError(
       'NOT_SUPPORTED',
       ['replacing the original VM is not offered on Oracle VM: restore as a new VM'],
+      context,
+    );
+  const cli = env.cli;
+  if (!cli)
+    throw new VendorError(
+      MANAGER_CLI_NOT_CONFIGURED,
+      [
+        `a restore has the Manager import the files with its CLI (refresh Repository, Oracle VM CLI reference A.124): give connection "${env.connection}" managerHost.cliPort (the Manager CLI's SSH port, 10000) and managerHost.cliHostKey (its pinned SHA256 key)`,
+      ],
       context,
     );
   const container = opts.placement?.container;
@@ -169,6 +199,9 @@ export async function restoreOvmVm(
     context,
     onProgress: (msg) => ctx.progress({ bytesDone: 0, message: msg }),
   };
+  const manager = `${cli.host} (Manager CLI port ${cli.port})`;
+  const where = { manager, context: { ...context, host: cli.host }, signal: ctx.signal };
+  const before = await vmIds(client, ctx.signal);
   const server = await openRepositoryServer(
     client,
     env.access,
@@ -177,18 +210,18 @@ export async function restoreOvmVm(
     context,
     ctx.signal,
   );
-  const written: string[] = [];
   const vmDir = server.remote(`VirtualMachines/${vmId}`);
-  let imported = false;
+  const leftovers: RestoreLeftovers = { repo, diskFiles: uploads.map((u) => u.name), written: [], vmDir };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ovm-cfg-'));
   const files = await server.session.files();
+  let vm: OvmVm;
   try {
     ctx.log(`writing into repository "${repo.name}" on server ${server.server.name} (${server.folder})`);
     for (const u of uploads) {
       throwIfAborted(ctx.signal);
       const remote = server.remote(`VirtualDisks/${u.name}`);
       ctx.log(`uploading ${path.basename(u.local)} as VirtualDisks/${u.name}`);
-      written.push(remote);
+      leftovers.written.push(remote);
       await files.upload(u.local, remote, u.bytes, {
         signal: ctx.signal,
         idleMs: env.idleMs,
@@ -196,62 +229,49 @@ export async function restoreOvmVm(
       });
     }
     await files.mkdir(vmDir);
-    written.push(vmDir);
+    leftovers.written.push(vmDir);
     const localCfg = path.join(tmp, 'vm.cfg');
     fs.writeFileSync(localCfg, cfg);
-    written.push(`${vmDir}/vm.cfg`);
+    leftovers.written.push(`${vmDir}/vm.cfg`);
     await files.upload(localCfg, `${vmDir}/vm.cfg`, Buffer.byteLength(cfg), { signal: ctx.signal, idleMs: env.idleMs });
 
-    // *assumed* REST spelling of the Manager's "Refresh Repository" (it imports VM files found there).
-    ctx.log(`refreshing repository "${repo.name}" so that the Manager imports the VM`);
-    await client.followJob(
-      await client.write('PUT', `Repository/${idSegment(repo.id.value)}/refresh`, undefined, undefined, ctx.signal),
-      follow,
+    ctx.log(
+      `refreshing repository "${repo.name}" with the Manager CLI (refresh Repository) so that the Manager imports the VM`,
     );
-    const known = listOf(await client.get('Vm/id', ctx.signal), 'Vm id list', simpleId).some((s) => s.value === vmId);
-    if (!known)
-      throw new VendorError(
-        'VM_NOT_IMPORTED',
-        [`the Manager's refresh of repository "${repo.name}" did not import VM ${vmId}`],
-        context,
-      );
-    imported = true;
-  } catch (e) {
-    if (!imported) {
-      // Exactly what this restore wrote, newest first (the folder last, rmdir only).
-      const undo = await server.session.files().catch(() => undefined);
-      for (const p of written.reverse()) {
-        await (p === vmDir ? undo?.removeFolder(p) : undo?.removeFile(p))?.catch(() => undefined);
-        await undo?.removeFile(`${p}.part`).catch(() => undefined);
-      }
-      undo?.end();
+    const refreshed = await refreshRepositoryCli(cli, repo, where.context, ctx.signal);
+    ctx.log(
+      `the refresh ended${refreshed.jobId ? ` (job ${refreshed.jobId})` : ''}: checking that the Manager has the VM and its disks`,
+    );
+    vm = await checkImported(
+      client,
+      repo,
+      { vmId, name: displayName, diskFiles: leftovers.diskFiles },
+      before,
+      where,
+    ).catch((e: unknown) => {
+      leftovers.importedVmId = (e as { importedVmId?: string }).importedVmId;
+      throw e;
+    });
+    leftovers.importedVmId = vm.id.value;
+    if (pool) {
+      ctx.log(`adding the VM to server pool "${pool.name}"`);
+      vm = await addVmToPool(client, vm, pool, { ...follow, context: where.context }, manager);
     }
+  } catch (e) {
+    ctx.log(`the restore failed: removing what it made in repository "${repo.name}"`);
+    const left = await undoRestore(client, files, leftovers, ctx.log);
+    if (left.length && e instanceof Error) e.message += ` (not removed: ${left.join('; ')})`;
     throw e;
   } finally {
     files.end();
     fs.rmSync(tmp, { recursive: true, force: true });
     await server.session.close();
   }
-  if (pool) {
-    ctx.log(`adding the VM to server pool "${pool.name}"`);
-    // *assumed* action name, from the documented child-association pattern PUT /{Type}/{id}/add{Child} (protocols.md §2.2).
-    await client.followJob(
-      await client.write(
-        'PUT',
-        `ServerPool/${idSegment(pool.id.value)}/addVm`,
-        undefined,
-        { type: 'com.oracle.ovm.mgr.ws.model.Vm', value: vmId },
-        ctx.signal,
-      ),
-      follow,
-    );
-  }
-  let vm = await getVm(client, vmId, ctx.signal);
   if (opts.powerOn) {
     ctx.log(`starting "${vm.name}"`);
     await startVm(client, vm, follow);
-    vm = await getVm(client, vmId, ctx.signal);
+    vm = await getVm(client, vm.id.value, ctx.signal);
   }
-  ctx.log(`restored as "${vm.name}" (${vmId}), ${vm.vmRunState}`);
+  ctx.log(`restored as "${vm.name}" (${vm.id.value}), ${vm.vmRunState}`);
   return toVm(vm);
 }

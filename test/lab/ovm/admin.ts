@@ -1,7 +1,8 @@
 // The lab's admin hook for the Manager host stubs (test/peers/ovmm-tools): plain HTTP on 127.0.0.1, not part of the
 // Manager. It lets `service ovmm stop|start`, BackupDatabase and RestoreDatabase.sh act on the REST lab: its state is
 // dumped into and loaded from the stubs' "database", the Manager stops serving and starts STARTING → RUNNING, and a
-// manual backup is a Manager job named `Start Backup to: ManualBackup` (platform-facts.md §3.5, §3.6).
+// manual backup is a Manager job named `Start Backup to: ManualBackup` (platform-facts.md §3.5, §3.6); the Manager
+// CLI stub's `refresh Repository` starts the repository's refresh job.
 import * as fs from 'node:fs';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -80,6 +81,13 @@ export async function startOvmAdmin(
     if (req.method === 'GET' && url.startsWith('/job/')) {
       const job = lab.store.get<JobObj>('Job', decodeURIComponent(url.slice(5)));
       return job ? send(res, 200, job) : send(res, 404, { error: 'no such job' });
+    }
+    if (req.method === 'POST' && url === '/cli/refresh-repository') {
+      const job = lab.refreshRepository({
+        id: typeof body.id === 'string' ? body.id : undefined,
+        name: typeof body.name === 'string' ? body.name : undefined,
+      });
+      return send(res, 200, job ? { jobId: job.id.value } : { error: 'no such repository' });
     }
     if (req.method === 'POST' && url === '/backup-job') {
       if (!same(String(body.username), username) || !same(String(body.password), password))

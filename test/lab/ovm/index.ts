@@ -9,8 +9,8 @@ import { JobFault, JobRunner } from './jobs';
 import { AnyObj, ManagerRunState, OVM_TYPES, OvmType, Ref, VmObj, WS_TYPE_PREFIX } from './model';
 import { OvmStore, SeedOptions, seed } from './store';
 import { VmOps } from './vmOps';
-import { RepositoryOps } from './repositoryOps';
-import { RepositoryObj, ServerPoolObj, VirtualDiskObj } from './model';
+import { ImportFaults, RepositoryOps } from './repositoryOps';
+import { JobObj, RepositoryObj, ServerPoolObj, VirtualDiskObj } from './model';
 
 export { SEED } from './store';
 export const REST_BASE = '/ovm/core/wsapi/rest';
@@ -50,6 +50,15 @@ export interface OvmLab {
   addJobFault(f: JobFault): void;
   /** Off: the Manager is stopped (`service ovmm stop`): connections are closed at once, as by a host with nothing on 7002. */
   setServing(on: boolean): void;
+  /**
+   * The Manager CLI's `refresh Repository id=<id>|name=<name>` (CLI reference A.124), as the CLI stub asks it through
+   * the admin hook: starts the refresh job; undefined when there is no such repository. Each call is logged in `cliLog`.
+   */
+  refreshRepository(key: { id?: string; name?: string }): JobObj | undefined;
+  /** `refresh Repository …` lines the CLI was given, in order. */
+  cliLog: string[];
+  /** Test switches: a refresh that imports nothing, an addVm that changes nothing (repositoryOps.ts ImportFaults). */
+  importFaults: ImportFaults;
   close(): Promise<void>;
 }
 
@@ -63,7 +72,9 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   };
   const jobs = new JobRunner(store, opts.jobStepMs ?? 20, () => store.manager().managerRunState === 'RUNNING');
   const ops = new VmOps(store);
-  const repoOps = new RepositoryOps(store);
+  const importFaults: ImportFaults = { refreshImportsNothing: false, addVmIgnored: false };
+  const repoOps = new RepositoryOps(store, importFaults);
+  const cliLog: string[] = [];
   const sessions = new Set<string>();
   const requests: string[] = [];
   const httpFaults: HttpFault[] = [];
@@ -181,7 +192,6 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     }
     if (type === 'Repository') {
       const repo = obj as RepositoryObj;
-      if (req.method === 'PUT' && parts[2] === 'refresh' && parts.length === 3) return job(repoOps.refresh(repo));
       if (req.method === 'DELETE' && parts[2] === 'VirtualDisk' && parts.length === 4) {
         const disk = store.get<VirtualDiskObj>('VirtualDisk', parts[3]);
         if (!disk || disk.repositoryId.value !== repo.id.value) return notFound(res, url.pathname);
@@ -230,6 +240,15 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
       serving = on;
       if (!on) server.closeAllConnections();
     },
+    refreshRepository: (key) => {
+      cliLog.push(`refresh Repository ${key.id !== undefined ? `id=${key.id}` : `name=${key.name}`}`);
+      const repo = (store.all('Repository') as RepositoryObj[]).find((r) =>
+        key.id !== undefined ? r.id.value === key.id : r.name === key.name,
+      );
+      return repo ? jobs.start(repoOps.refresh(repo)) : undefined;
+    },
+    cliLog,
+    importFaults,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();

@@ -1,5 +1,6 @@
 // Repository actions as Manager jobs: delete a virtual disk, refresh (import the VM files found in the repository's
-// folder), and putting a VM into a server pool. Sources and assumptions: README.md.
+// folder: the Manager CLI's `refresh Repository`), and putting a VM into a server pool. Sources and assumptions:
+// README.md.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobFailure, JobPlan } from './jobs';
@@ -7,8 +8,20 @@ import { RepositoryObj, ServerPoolObj, VirtualDiskObj, VmObj, base } from './mod
 import { OvmStore } from './store';
 import { javaDate } from './vmOps';
 
+/**
+ * Test switches for the outcomes the product checks instead of trusting (not part of the Manager): a refresh whose
+ * job succeeds but imports no VM files, an addVm whose job succeeds but leaves the VM where it was.
+ */
+export interface ImportFaults {
+  refreshImportsNothing: boolean;
+  addVmIgnored: boolean;
+}
+
 export class RepositoryOps {
-  constructor(private readonly store: OvmStore) {}
+  constructor(
+    private readonly store: OvmStore,
+    readonly faults: ImportFaults = { refreshImportsNothing: false, addVmIgnored: false },
+  ) {}
 
   /** DELETE /Repository/{id}/VirtualDisk/{id} (python-ovmclient VirtualDiskManager(repository_id).delete). */
   deleteDisk(repo: RepositoryObj, disk: VirtualDiskObj): JobPlan {
@@ -31,9 +44,11 @@ export class RepositoryOps {
   }
 
   /**
-   * PUT /Repository/{id}/refresh (*assumed* REST spelling of the CLI's `refresh Repository`): disk images the Manager
-   * does not know become VirtualDisks; `VirtualMachines/<id>/vm.cfg` of unknown VMs become STOPPED VMs in no server
-   * pool (the "Unassigned Virtual Machines" of the UI), named by `OVM_simple_name`, with their `disk` lines mapped.
+   * The Manager CLI's `refresh Repository` (CLI reference A.124; reached through the admin hook by the CLI stub,
+   * test/peers/ovmm-tools): disk images the Manager does not know become VirtualDisks; `VirtualMachines/<id>/vm.cfg`
+   * of unknown VMs become STOPPED VMs in no server pool (the "Unassigned Virtual Machines" of the UI), named by
+   * `OVM_simple_name`, with their `disk` lines mapped. With `faults.refreshImportsNothing` the job succeeds and
+   * imports nothing.
    */
   refresh(repo: RepositoryObj): JobPlan {
     return {
@@ -43,7 +58,7 @@ export class RepositoryOps {
           message: `Refreshing ${repo.name}`,
           run: () => {
             const dir = this.store.repoDir(repo.id);
-            if (!dir) return;
+            if (!dir || this.faults.refreshImportsNothing) return;
             const known = new Set(this.store.all('VirtualDisk').map((d) => d.id.value));
             for (const f of safeList(path.join(dir, 'VirtualDisks'))) {
               if (known.has(f) || f.endsWith('.part')) continue;
@@ -95,7 +110,10 @@ export class RepositoryOps {
     }
   }
 
-  /** PUT /ServerPool/{id}/addVm with the Vm's SimpleId (*assumed* name, from the add{Child} pattern of vmapi-rest-uri-mapping). */
+  /**
+   * PUT /ServerPool/{id}/addVm with the Vm's SimpleId as the body (cocampbe/ansible-ovm library/ovm_serverpool.py).
+   * With `faults.addVmIgnored` the job succeeds and the VM stays where it was.
+   */
   addVm(pool: ServerPoolObj, vm: VmObj | undefined): JobPlan {
     return {
       name: `Add Vm to ServerPool: ${pool.name}`,
@@ -104,6 +122,7 @@ export class RepositoryOps {
           message: `Adding ${vm?.name ?? 'a VM'} to ${pool.name}`,
           run: () => {
             if (!vm) throw new JobFailure('com.oracle.ovm.mgr.ws.model.WsException: OVMAPI_WS_2001E Vm not found'); // *assumed*
+            if (this.faults.addVmIgnored) return;
             for (const p of this.store.all('ServerPool') as ServerPoolObj[])
               p.vmIds = p.vmIds.filter((r) => r.value !== vm.id.value);
             vm.serverPoolId = pool.id;

@@ -1,10 +1,12 @@
-// The Oracle VM Manager CLI (its own SSH server on port 10000 in a real Manager) as a second real OpenSSH peer whose
-// user logs in with the Manager password: `getDbBackupConfig` answers the automatic backups' interval and number kept
-// from a state file the test sets, in the CLI's text reply layout (README.md here: which parts are assumed).
+// The Oracle VM Manager CLI (its own SSH server on port 10000 in a real Manager) as a real OpenSSH peer whose user logs
+// in with the Manager password: `getDbBackupConfig` answers the automatic backups' interval and number kept from a
+// state file the test sets, and, given the REST lab's admin hook, `refresh Repository id=…|name=…` runs the
+// repository's refresh job, in the CLI's text reply layout (README.md here: which parts are assumed).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SshdPeer, startSshdPeer } from '../openssh/sshdPeer';
+import { repoRoot } from './ovmmTools';
 
 export interface OvmCliPeer {
   peer: SshdPeer;
@@ -17,9 +19,17 @@ export interface OvmCliPeer {
   stop(): Promise<void>;
 }
 
-/** Starts the CLI peer; `password` becomes its user's password (the CLI authenticates Manager users). */
-export async function startOvmCli(password: string): Promise<OvmCliPeer> {
-  const peer = await startSshdPeer();
+/** Starts a peer for the CLI alone (installOvmCli on a new sshd). */
+export async function startOvmCli(password: string, opts: { adminUrl?: string } = {}): Promise<OvmCliPeer> {
+  return installOvmCli(await startSshdPeer(), password, opts);
+}
+
+/**
+ * Makes `peer` the Manager CLI: `password` becomes its user's password (the CLI authenticates Manager users); its
+ * commands are stubs on the user's PATH. With `adminUrl` (the REST lab's admin hook, test/lab/ovm/admin.ts) the
+ * `refresh` command acts on the lab.
+ */
+export function installOvmCli(peer: SshdPeer, password: string, opts: { adminUrl?: string } = {}): OvmCliPeer {
   execFileSync('chpasswd', [], { input: `${peer.user}:${password}\n` });
   const state = path.join(peer.files, 'dbbackupconfig.sh');
   const reply = path.join(peer.files, 'reply.txt');
@@ -46,6 +56,14 @@ export async function startOvmCli(password: string): Promise<OvmCliPeer> {
       '',
     ].join('\n'),
   );
+  if (opts.adminUrl) {
+    const stub = path.join(peer.dir, 'ovm_cli_stub.py');
+    fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools/ovm_cli_stub.py'), stub);
+    const cfg = path.join(peer.dir, 'ovm-cli-lab.json');
+    fs.writeFileSync(cfg, JSON.stringify({ admin: opts.adminUrl }));
+    for (const f of [stub, cfg]) fs.chmodSync(f, 0o644);
+    peer.addTool('refresh', `#!/bin/sh\nexec /usr/bin/python3 '${stub}' '${cfg}' refresh "$@"\n`);
+  }
   return {
     peer,
     settings: { cliPort: peer.port, cliUsername: peer.user, cliHostKey: peer.hostKeyFingerprint },

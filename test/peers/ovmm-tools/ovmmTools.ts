@@ -145,7 +145,8 @@ export async function installOvmmTools(
 }
 
 /** The repository's root (the first folder up with a package.json): from out/test/… as from dist/ (`vmbackup lab`). */
-function repoRoot(): string {
+/** The product's checkout (the folder with package.json above this file, compiled or not). */
+export function repoRoot(): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
   return dir;

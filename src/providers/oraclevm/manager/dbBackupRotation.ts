@@ -1,7 +1,7 @@
 // The automatic database backups' interval and number kept: they live in the Manager's database (guide §12.1.2), not in
 // /etc/sysconfig/ovmm, and are read with the Manager CLI's documented `getDbBackupConfig` over its SSH port (10000).
-import { SshSession } from '../../../transport/ssh';
 import { printable } from '../ovmErrors';
+import { managerCliAccess, parseManagerCliReply, runManagerCli } from './managerCli';
 import { ManagerSession } from './managerSession';
 
 /** What the Manager says of its automatic database backups (CLI reference A.109 getDbBackupConfig, A.167 setDbBackupConfig). */
@@ -31,26 +31,10 @@ const key = (k: string) => k.toLowerCase().replace(/[^a-z]/g, '');
  * count; a value is its leading integer. A failure's text is kept verbatim (escaped).
  */
 export function parseDbBackupConfig(text: string, source: string): DbBackupRotation {
-  const r: DbBackupRotation = { source, data: [], problems: [] };
-  let status: string | undefined;
-  let inData = false;
-  const failure: string[] = [];
-  for (const raw of text.split(/\r?\n/).slice(0, 200)) {
-    const line = raw.trimEnd();
-    if (!line.trim() || /^OVM>/.test(line)) continue;
-    const head = /^(Command|Status|Time|JobId|Data|Error Msg):\s*(.*)$/.exec(line);
-    if (head) {
-      if (head[1] === 'Status') status = head[2].trim();
-      if (head[1] === 'Error Msg') failure.push(head[2]);
-      inData = head[1] === 'Data';
-      continue;
-    }
-    if (!inData) {
-      if (status && !/^success$/i.test(status)) failure.push(line.trim());
-      continue;
-    }
+  const reply = parseManagerCliReply(text);
+  const r: DbBackupRotation = { source, data: reply.data, problems: [] };
+  for (const line of reply.data) {
     const kv = /^\s*([^=:]{1,80}?)\s*[=:]\s*(.*)$/.exec(line);
-    r.data.push(printable(line.trim()).slice(0, 200));
     if (!kv) continue;
     const k = key(kv[1]);
     const n = /^\s*(\d{1,9})\b/.exec(kv[2]);
@@ -58,15 +42,13 @@ export function parseDbBackupConfig(text: string, source: string): DbBackupRotat
     if (/interval|frequency|period/.test(k)) r.intervalMinutes = Number(n[1]);
     else if (/keep|retain|retention|count/.test(k)) r.numberToKeep = Number(n[1]);
   }
-  if (status === undefined) r.problems.push('the Manager CLI gave no "Status:" line');
-  else if (!/^success$/i.test(status))
+  if (reply.status === undefined) r.problems.push('the Manager CLI gave no "Status:" line');
+  else if (!reply.ok)
     r.problems.push(
-      `getDbBackupConfig: Status ${printable(status)}${failure.length ? `: ${printable(failure.join(' '))}` : ''}`,
+      `getDbBackupConfig: Status ${reply.status}${reply.errors.length ? `: ${reply.errors.join(' ')}` : ''}`,
     );
-  if (r.intervalMinutes === undefined && status && /^success$/i.test(status))
-    r.problems.push('no interval in the reply');
-  if (r.numberToKeep === undefined && status && /^success$/i.test(status))
-    r.problems.push('no number kept in the reply');
+  if (r.intervalMinutes === undefined && reply.ok) r.problems.push('no interval in the reply');
+  if (r.numberToKeep === undefined && reply.ok) r.problems.push('no number kept in the reply');
   const out = (v: number | undefined, range: { min: number; max: number }) =>
     v !== undefined && (v < range.min || v > range.max);
   if (out(r.intervalMinutes, INTERVAL_RANGE))
@@ -95,29 +77,18 @@ export async function readDbBackupRotation(s: ManagerSession, signal?: AbortSign
         'not read: managerHost has neither cliHostKey nor cliPort (set cliPort to be shown the Manager CLI key to pin)',
       ],
     };
-  const creds = s.managerCredentials();
-  let cli: SshSession | undefined;
+  const access = managerCliAccess(s.profile.name, s.settings, s.managerCredentials())!;
   try {
-    cli = await SshSession.connect(
-      {
-        label: s.profile.name,
-        host,
-        port,
-        username: s.settings.cliUsername ?? creds.username,
-        password: creds.password,
-        hostKey: s.settings.cliHostKey,
-        readyTimeoutMs: 20_000,
-      },
+    const text = await runManagerCli(access, 'getDbBackupConfig', {
       signal,
-    );
-    const r = await cli.execLine('getDbBackupConfig', { signal, idleMs: 60_000, maxOutputBytes: 64 * 1024 });
-    return parseDbBackupConfig(r.stdout + (r.stderr ? `\n${r.stderr}` : ''), source);
+      idleMs: 60_000,
+      maxOutputBytes: 64 * 1024,
+    });
+    return parseDbBackupConfig(text, source);
   } catch (e) {
     if (signal?.aborted) throw e;
     const pin = s.settings.cliHostKey ? '' : ' (pin the CLI key as managerHost.cliHostKey)';
     return { source, data: [], problems: [`not read: ${printable(e instanceof Error ? e.message : String(e))}${pin}`] };
-  } finally {
-    await cli?.close();
   }
 }
 

@@ -1,0 +1,203 @@
+// The Manager's side of an Oracle VM restore, each step sourced and its outcome checked rather than trusted: the
+// repository refresh that imports the uploaded VM files (Manager CLI `refresh Repository id=…`), the check that the VM
+// and every disk the restore wrote are now in the Manager, the move into a server pool (`PUT ServerPool/{id}/addVm`)
+// and the check that the VM is in that pool; and the undo of exactly what the restore made when a step fails.
+import { ErrorContext, VendorError } from '../../core/errors';
+import { SftpFiles } from '../../transport/sftpFiles';
+import { ManagerCliAccess, parseManagerCliReply, runManagerCli } from './manager/managerCli';
+import { FollowOptions, OvmClient, idSegment } from './ovmClient';
+import { getVm, listVirtualDisks, vmVirtualDisks } from './ovmInventory';
+import { OvmRepository, OvmServerPool, OvmVm, listOf, simpleId } from './ovmRecords';
+import { deleteVirtualDisk, deleteVm } from './ovmVmActions';
+
+/** The Manager's code (as in its messages) of a CLI failure, else the product's `MANAGER_CLI_FAILED`. */
+const CODE = /\b([A-Z][A-Z0-9]*_[0-9]{4,}[A-Z]?)\b/;
+
+/** An id as the CLI's `id=` value: letters and digits only (the exec line is not quoted; Manager ids are 32 hex). */
+const CLI_ID = /^[A-Za-z0-9]{1,64}$/;
+
+/** The ids of every VM the Manager has (`GET Vm/id`, vmapi-rest-uri-mapping `/{Type}/id`). */
+export async function vmIds(client: OvmClient, signal?: AbortSignal): Promise<Set<string>> {
+  return new Set(listOf(await client.get('Vm/id', signal), 'Vm id list', simpleId).map((s) => s.value));
+}
+
+/**
+ * `refresh Repository id=<id>` on the Manager CLI (Oracle VM CLI reference A.124 `refresh`, "reads the configuration
+ * information about the object and updates the Oracle VM Manager database"; Oracle's MoveVm.sh runs `refresh
+ * repository name=<repo>`). The Concepts Guide §3.x *Refreshing Storage* (vmcon-storage-refresh) and the 3.4 User's
+ * Guide §8.2 say a refresh is how files copied into a repository behind the Manager's back become known to it. The CLI
+ * answers when its job has ended. Throws VendorError with the Manager's code from `Error Msg:` (verbatim, escaped)
+ * unless the reply says `Status: Success`.
+ */
+export async function refreshRepositoryCli(
+  cli: ManagerCliAccess,
+  repo: OvmRepository,
+  context: ErrorContext,
+  signal?: AbortSignal,
+): Promise<{ jobId?: string }> {
+  if (!CLI_ID.test(repo.id.value))
+    throw new VendorError(
+      'UNSAFE_ID',
+      [`repository id ${JSON.stringify(repo.id.value.slice(0, 80))} is not letters and digits`],
+      context,
+    );
+  const line = `refresh Repository id=${repo.id.value}`;
+  const reply = parseManagerCliReply(await runManagerCli(cli, line, { signal }));
+  if (!reply.ok) {
+    const text =
+      reply.errors.join(' ') || `the reply has ${reply.status ? `Status ${reply.status}` : 'no Status line'}`;
+    throw new VendorError(
+      CODE.exec(text)?.[1] ?? 'MANAGER_CLI_FAILED',
+      [`Manager CLI "${line}" at ${cli.host}:${cli.port}: ${text}`],
+      context,
+    );
+  }
+  return { jobId: reply.jobId };
+}
+
+/** What the restore wrote and expects the Manager to have imported. */
+export interface WrittenVm {
+  /** The id in the vm.cfg and its folder name `VirtualMachines/<id>`. */
+  vmId: string;
+  /** The `OVM_simple_name` written. */
+  name: string;
+  /** The disk images' file names in `VirtualDisks/`. */
+  diskFiles: string[];
+}
+
+/** A virtual disk is the restore's file when its id or the last segment of its `path` is that file name. */
+const isFile = (d: { id: { value: string }; path: string }, file: string) =>
+  d.id.value === file || d.path.split('/').pop() === file;
+
+/**
+ * The VM the refresh imported: the one with the id the restore wrote, else a VM that was not there before the
+ * refresh, in the repository, with the name written (the Manager may give an imported VM an id of its own: that it
+ * keeps the tool's is not documented). Then every disk file written must be one of its virtual disks. Throws
+ * VM_NOT_IMPORTED / VM_DISKS_NOT_IMPORTED naming the Manager, the repository and the VM otherwise.
+ */
+export async function checkImported(
+  client: OvmClient,
+  repo: OvmRepository,
+  written: WrittenVm,
+  before: Set<string>,
+  where: { manager: string; context: ErrorContext; signal?: AbortSignal },
+): Promise<OvmVm> {
+  const ids = await vmIds(client, where.signal);
+  let vm: OvmVm | undefined;
+  if (ids.has(written.vmId)) vm = await getVm(client, written.vmId, where.signal);
+  else
+    for (const id of ids) {
+      if (before.has(id)) continue;
+      const v = await getVm(client, id, where.signal);
+      if (v.repositoryId?.value === repo.id.value && v.name === written.name) vm = v;
+    }
+  if (!vm)
+    throw new VendorError(
+      'VM_NOT_IMPORTED',
+      [
+        `Oracle VM Manager ${where.manager}: the refresh of repository "${repo.name}" did not import VM "${written.name}" from VirtualMachines/${written.vmId}/vm.cfg (no VM with that id, nor a new one of that name in the repository)`,
+      ],
+      where.context,
+    );
+  const disks = await vmVirtualDisks(client, vm.id.value, where.signal);
+  const missing = written.diskFiles.filter((f) => !disks.some((d) => isFile(d, f)));
+  if (missing.length)
+    throw Object.assign(
+      new VendorError(
+        'VM_DISKS_NOT_IMPORTED',
+        [
+          `Oracle VM Manager ${where.manager}: the refresh of repository "${repo.name}" imported VM "${vm.name}" (${vm.id.value}) without its disk${missing.length > 1 ? 's' : ''} ${missing.map((m) => `VirtualDisks/${m}`).join(', ')}`,
+        ],
+        where.context,
+      ),
+      { importedVmId: vm.id.value },
+    );
+  return vm;
+}
+
+/**
+ * Puts an unassigned VM into a server pool: `PUT ServerPool/{id}/addVm` with the Vm's SimpleId as the body, its job
+ * followed (Court Campbell's Ansible module `ovm_serverpool`, cocampbe/ansible-ovm library/ovm_serverpool.py, OVM
+ * 3.3/3.4, does exactly this for a VM whose `serverPoolId` is null). Nothing is asked when the VM is already in the
+ * pool. Then `GET Vm/{id}` must show the pool: else VM_NOT_IN_POOL naming the Manager, the pool and the VM.
+ */
+export async function addVmToPool(
+  client: OvmClient,
+  vm: OvmVm,
+  pool: OvmServerPool,
+  follow: FollowOptions,
+  manager: string,
+): Promise<OvmVm> {
+  if (vm.serverPoolId?.value !== pool.id.value)
+    await client.followJob(
+      await client.write('PUT', `ServerPool/${idSegment(pool.id.value)}/addVm`, undefined, vm.id, follow.signal),
+      follow,
+    );
+  const now = await getVm(client, vm.id.value, follow.signal);
+  if (now.serverPoolId?.value !== pool.id.value)
+    throw new VendorError(
+      'VM_NOT_IN_POOL',
+      [
+        `Oracle VM Manager ${manager}: after its addVm job VM "${now.name}" (${now.id.value}) is ${now.serverPoolId ? `in server pool ${now.serverPoolId.name ?? now.serverPoolId.value}` : 'in no server pool'}, not in "${pool.name}"`,
+      ],
+      follow.context ?? {},
+    );
+  return now;
+}
+
+/** What undoRestore removes: the VM the Manager imported (if any), the disk files, the vm.cfg and its folder. */
+export interface RestoreLeftovers {
+  repo: OvmRepository;
+  /** The VM the Manager made of the files, when it made one. */
+  importedVmId?: string;
+  diskFiles: string[];
+  /** Remote paths the restore created, in the order written (files, the VM folder, its vm.cfg). */
+  written: string[];
+  /** The remote VM folder (removed with rmdir only, after its vm.cfg). */
+  vmDir: string;
+}
+
+/**
+ * Removes exactly what the restore made, never anything else: the imported VM through the Manager (`DELETE Vm/{id}`,
+ * python-ovmclient), each of the restore's disk files the Manager knows as a virtual disk mapped into no VM through the
+ * Manager (`DELETE Repository/{id}/VirtualDisk/{id}`), then whatever the restore wrote that is still there over SFTP
+ * (and its `.part`), newest first, the folder last with rmdir. No abort signal (it runs after a cancel too); each step
+ * has the idle limit of a job. Returns one line per thing that could not be removed (empty: all gone).
+ */
+export async function undoRestore(
+  client: OvmClient,
+  files: SftpFiles | undefined,
+  l: RestoreLeftovers,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const f: FollowOptions = { idleMs: 600_000 };
+  if (l.importedVmId) {
+    try {
+      const vm = await getVm(client, l.importedVmId);
+      await deleteVm(client, vm, f);
+      log(`deleted VM "${vm.name}" (${vm.id.value}) that the Manager had imported`);
+    } catch (e) {
+      problems.push(`VM ${l.importedVmId}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    for (const d of await listVirtualDisks(client, l.repo.id.value)) {
+      if (!l.diskFiles.some((file) => isFile(d, file)) || d.vmDiskMappingIds.length) continue;
+      await deleteVirtualDisk(client, l.repo.id.value, d.id.value, f);
+      log(`deleted virtual disk ${d.id.value} that the Manager had imported`);
+    }
+  } catch (e) {
+    problems.push(`the repository's virtual disks: ${(e as Error).message}`);
+  }
+  for (const p of [...l.written].reverse()) {
+    const gone = await (p === l.vmDir ? files?.removeFolder(p) : files?.removeFile(p))?.catch((e: Error) => {
+      problems.push(`${p}: ${e.message}`);
+      return false;
+    });
+    if (gone) log(`removed ${p}`);
+    await files?.removeFile(`${p}.part`).catch(() => undefined);
+  }
+  if (!files) problems.push(`the files written (${l.written.join(', ')}): no SFTP session to remove them`);
+  return problems;
+}
