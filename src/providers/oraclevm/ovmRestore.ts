@@ -37,9 +37,13 @@ import {
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
 
-/** A new object id in the Manager's format: 32 hex, the type's infix (`…0006…` Vm, `…0012….img` disk; *assumed* valid for import). */
+/**
+ * A new object id in the Manager's format (fog-oracle mocks, protocols.md §2.3): 32 hex, `0004fb00`, the type's infix
+ * (`0006` Vm, `0012` disk, with `.img`), `0000`, 16 random hex. That the Manager keeps it on import is not documented:
+ * checkImported also finds the VM by the name written.
+ */
 function newOvmId(infix: '0006' | '0012'): string {
-  return `0004fb0000${infix}0000${randomBytes(8).toString('hex')}`;
+  return `0004fb00${infix}0000${randomBytes(8).toString('hex')}`;
 }
 
 /** A restore's environment: a backup's, plus the Manager CLI (`managerHost.cliPort` / `cliHostKey`) for the refresh. */

@@ -57,7 +57,7 @@ export interface OvmLab {
   refreshRepository(key: { id?: string; name?: string }): JobObj | undefined;
   /** `refresh Repository …` lines the CLI was given, in order. */
   cliLog: string[];
-  /** Test switches: a refresh that imports nothing, an addVm that changes nothing (repositoryOps.ts ImportFaults). */
+  /** Test switches: a refresh that imports nothing or no disk, an addVm that changes nothing (repositoryOps.ts ImportFaults). */
   importFaults: ImportFaults;
   close(): Promise<void>;
 }
@@ -72,7 +72,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   };
   const jobs = new JobRunner(store, opts.jobStepMs ?? 20, () => store.manager().managerRunState === 'RUNNING');
   const ops = new VmOps(store);
-  const importFaults: ImportFaults = { refreshImportsNothing: false, addVmIgnored: false };
+  const importFaults: ImportFaults = { refreshImports: 'all', addVmIgnored: false };
   const repoOps = new RepositoryOps(store, importFaults);
   const cliLog: string[] = [];
   const sessions = new Set<string>();

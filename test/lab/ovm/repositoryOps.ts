@@ -10,17 +10,18 @@ import { javaDate } from './vmOps';
 
 /**
  * Test switches for the outcomes the product checks instead of trusting (not part of the Manager): a refresh whose
- * job succeeds but imports no VM files, an addVm whose job succeeds but leaves the VM where it was.
+ * job succeeds but imports nothing (`nothing`) or the VMs without their disks (`vms-only`), an addVm whose job succeeds
+ * but leaves the VM where it was.
  */
 export interface ImportFaults {
-  refreshImportsNothing: boolean;
+  refreshImports: 'all' | 'nothing' | 'vms-only';
   addVmIgnored: boolean;
 }
 
 export class RepositoryOps {
   constructor(
     private readonly store: OvmStore,
-    readonly faults: ImportFaults = { refreshImportsNothing: false, addVmIgnored: false },
+    readonly faults: ImportFaults = { refreshImports: 'all', addVmIgnored: false },
   ) {}
 
   /** DELETE /Repository/{id}/VirtualDisk/{id} (python-ovmclient VirtualDiskManager(repository_id).delete). */
@@ -47,8 +48,8 @@ export class RepositoryOps {
    * The Manager CLI's `refresh Repository` (CLI reference A.124; reached through the admin hook by the CLI stub,
    * test/peers/ovmm-tools): disk images the Manager does not know become VirtualDisks; `VirtualMachines/<id>/vm.cfg`
    * of unknown VMs become STOPPED VMs in no server pool (the "Unassigned Virtual Machines" of the UI), named by
-   * `OVM_simple_name`, with their `disk` lines mapped. With `faults.refreshImportsNothing` the job succeeds and
-   * imports nothing.
+   * `OVM_simple_name`, with their `disk` lines mapped. `faults.refreshImports` makes the job succeed and import nothing
+   * or no disk.
    */
   refresh(repo: RepositoryObj): JobPlan {
     return {
@@ -58,10 +59,10 @@ export class RepositoryOps {
           message: `Refreshing ${repo.name}`,
           run: () => {
             const dir = this.store.repoDir(repo.id);
-            if (!dir || this.faults.refreshImportsNothing) return;
+            if (!dir || this.faults.refreshImports === 'nothing') return;
             const known = new Set(this.store.all('VirtualDisk').map((d) => d.id.value));
             for (const f of safeList(path.join(dir, 'VirtualDisks'))) {
-              if (known.has(f) || f.endsWith('.part')) continue;
+              if (known.has(f) || f.endsWith('.part') || this.faults.refreshImports === 'vms-only') continue;
               const size = fs.statSync(path.join(dir, 'VirtualDisks', f)).size;
               this.store.addDisk(repo, f, size, undefined, f);
             }
