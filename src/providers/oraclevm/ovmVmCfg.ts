@@ -1,7 +1,10 @@
 // vm.cfg as Oracle VM Server writes it into `VirtualMachines/<id>/`: one Python assignment per line (`key = value`,
 // values a quoted string, a number or a one-line list of quoted strings). Only the keys a restore changes are parsed;
-// every other line is kept byte for byte. Keys (`name`, `uuid`, `OVM_simple_name`, `disk`, `vif`): xm config keys as
-// Oracle VM Server 3.x writes them (*assumed* from public vm.cfg samples; see test/lab/ovm/README.md).
+// every other line is kept byte for byte. `name` (the id, 32 hex), `uuid` (the same id as 8-4-4-4-12) and `disk`
+// (`file:/OVS/Repositories/<repository>/VirtualDisks/<file>.img,<device>,<mode>`), and the file at
+// `VirtualMachines/<id>/vm.cfg`: NesManrique/ovmcopyvms move_machines.py, a public script that copies a VM into another
+// repository by editing exactly these, then has the repository refreshed. `OVM_simple_name` and `vif`
+// (`mac=…,bridge=<network id>`): *assumed* (test/lab/ovm/README.md).
 import { randomBytes } from 'node:crypto';
 import { VendorError } from '../../core/errors';
 
@@ -150,8 +153,14 @@ function editVif(entry: string, index: number, e: VmCfgEdits): string {
     .join(',');
 }
 
+/** A 32-hex id as vm.cfg's `uuid` writes it, 8-4-4-4-12 (move_machines.py); any other id as it is. */
+export function dashedUuid(id: string): string {
+  const m = /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i.exec(id);
+  return m ? m.slice(1).join('-') : id;
+}
+
 /**
- * The vm.cfg with the restore's edits: `uuid` and `name` (the new id), `OVM_simple_name`, `disk`, `vif`; every other
+ * The vm.cfg with the restore's edits: `name` and `uuid` (the new id, `uuid` dashed), `OVM_simple_name`, `disk`, `vif`; every other
  * line as it was. A missing `OVM_simple_name` is added. @throws VendorError UNSAFE_VM_CFG on an unreadable `vif` line.
  */
 export function editVmCfg(text: string, e: VmCfgEdits): string {
@@ -160,8 +169,10 @@ export function editVmCfg(text: string, e: VmCfgEdits): string {
   for (const l of lines(text)) {
     switch (l.key) {
       case 'uuid':
+        out.push(`uuid = ${pyLiteral(dashedUuid(e.vmId))}`);
+        break;
       case 'name':
-        out.push(`${l.key} = ${pyLiteral(e.vmId)}`);
+        out.push(`name = ${pyLiteral(e.vmId)}`);
         break;
       case 'OVM_simple_name':
         named = true;

@@ -207,9 +207,9 @@ export class OvmStore {
     const mac = (i: number) =>
       `00:21:f6:${vm.id.value.slice(-4, -2)}:${vm.id.value.slice(-2)}:${String(i).padStart(2, '0')}`;
     const cfg = [
-      `name = '${vm.id.value.replace(/^0004fb00/, '')}'`,
+      `name = '${vm.id.value}'`,
       `OVM_simple_name = ${JSON.stringify(vm.name)}`,
-      `uuid = '${vm.id.value}'`,
+      `uuid = '${vm.id.value.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')}'`,
       `memory = ${vm.memory}`,
       `vcpus = ${vm.cpuCount}`,
       `disk = [${disks.map((d, i) => `'file:${repoMount}${d.path},xvd${String.fromCharCode(97 + i)},w'`).join(',')}]`,

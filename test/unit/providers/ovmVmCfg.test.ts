@@ -58,6 +58,16 @@ describe('Oracle VM vm.cfg', () => {
     assert.equal(lines[6], "on_crash = 'restart'");
     const kept = editVmCfg(CFG, { vmId: 'N', displayName: 'n', disks: [], networks: {}, keepMacs: true });
     assert.match(kept, /mac=00:21:f6:00:00:01,bridge=net-a/);
+    // A Manager id: `name` the 32 hex, `uuid` the same dashed 8-4-4-4-12 (NesManrique/ovmcopyvms move_machines.py).
+    const id = editVmCfg(CFG, {
+      vmId: '0004fb00000600001234567890abcdef',
+      displayName: 'n',
+      disks: [],
+      networks: {},
+      keepMacs: true,
+    }).split('\n');
+    assert.equal(id[0], 'name = "0004fb00000600001234567890abcdef"');
+    assert.equal(id[2], 'uuid = "0004fb00-0006-0000-1234-567890abcdef"');
   });
 
   it('lists the vif entries (MAC, bridge) by index; a second NIC on the same bridge is mapped on its own', () => {
