@@ -55,7 +55,8 @@ export interface ManagerHostSettings {
   /**
    * The Oracle VM Manager CLI (its own SSH server, `ssh -p 10000 admin@<manager>`, platform-facts.md §3.4): where
    * `getDbBackupConfig` reads the automatic backups' interval and number kept, which live in the Manager's database
-   * (guide §12.1.2). Host default: `host`; port default 10000; user default the connection's Manager user (its
+   * (guide §12.1.2), and where a VM restore has the Manager import its files (`refresh Repository`, CLI reference
+   * A.124; a restore is refused without `cliPort` or `cliHostKey`). Host default: `host`; port default 10000; user default the connection's Manager user (its
    * password is the Manager password); `cliHostKey` the pinned fingerprint of that server's key (SHA256:…).
    */
   cliPort?: number;
