@@ -57,11 +57,14 @@ export function installOvmCli(peer: SshdPeer, password: string, opts: { adminUrl
     ].join('\n'),
   );
   if (opts.adminUrl) {
-    const stub = path.join(peer.dir, 'ovm_cli_stub.py');
-    fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools/ovm_cli_stub.py'), stub);
-    const cfg = path.join(peer.dir, 'ovm-cli-lab.json');
+    const dir = path.join(peer.dir, 'ovm-cli');
+    fs.mkdirSync(dir, { mode: 0o755 });
+    for (const f of ['ovm_cli_stub.py', 'lab_admin.py'])
+      fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools', f), path.join(dir, f));
+    const stub = path.join(dir, 'ovm_cli_stub.py');
+    const cfg = path.join(dir, 'ovm-cli-lab.json');
     fs.writeFileSync(cfg, JSON.stringify({ admin: opts.adminUrl }));
-    for (const f of [stub, cfg]) fs.chmodSync(f, 0o644);
+    for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
     peer.addTool('refresh', `#!/bin/sh\nexec /usr/bin/python3 '${stub}' '${cfg}' refresh "$@"\n`);
   }
   return {

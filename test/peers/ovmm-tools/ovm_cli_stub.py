@@ -5,9 +5,9 @@
 # `refresh repository`), and answers in the CLI's text layout. README.md: what each part follows, or that it is assumed.
 # Run as `ovm_cli_stub.py <config json> refresh <args…>` by the wrapper ovmCli.ts installs.
 import json
+import lab_admin
 import sys
 import time
-import urllib.request
 
 CFG = json.load(open(sys.argv[1]))
 ARGS = sys.argv[2:]
@@ -15,12 +15,7 @@ LINE = ' '.join(ARGS)
 
 
 def admin(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(CFG['admin'] + path, data=data, method=method,
-                                 headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
+    return lab_admin.admin(CFG['admin'], method, path, body)
 
 
 def stamp():

@@ -63,7 +63,8 @@ export async function installOvmmTools(
   fs.mkdirSync(path.join(ldap, 'ldapfiles'), { recursive: true });
   fs.writeFileSync(path.join(ldap, 'ldapfiles/EmbeddedLDAP.data'), 'weblogic users\n');
   const log = path.join(peer.files, 'ovmm-tools.log');
-  fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools/ovmm_stub.py'), path.join(stubDir, 'ovmm_stub.py'));
+  for (const f of ['ovmm_stub.py', 'lab_admin.py'])
+    fs.copyFileSync(path.join(repoRoot(), 'test/peers/ovmm-tools', f), path.join(stubDir, f));
   const tunables = { startingMs: opts.startingMs ?? 300, restoreDelay: 0 };
   const stubConfig = () =>
     fs.writeFileSync(

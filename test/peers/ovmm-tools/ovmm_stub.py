@@ -3,11 +3,11 @@
 # service script, driving the REST lab (test/lab/ovm) through its admin hook. What each behaviour follows, or that it is
 # assumed, is in README.md. Run as `ovmm_stub.py <tool> <args…>` by the wrappers ovmmTools.ts installs.
 import json
+import lab_admin
 import os
 import shutil
 import sys
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CFG = json.load(open(os.path.join(HERE, 'ovmm-lab.json')))
@@ -24,12 +24,7 @@ def log_call(tool, argv):
 
 
 def admin(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(CFG['admin'] + path, data=data, method=method,
-                                 headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
+    return lab_admin.admin(CFG['admin'], method, path, body)
 
 
 def services():
