@@ -1,8 +1,7 @@
 // Debian chromium driven by playwright-core (installed in .vscode-test by setup.sh).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolsDir } from './codeServer';
+import { tempDir } from '../tempDir';
 
 export type Page = any;
 
@@ -10,7 +9,7 @@ export type Browser = any;
 
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = require(path.join(toolsDir, 'node_modules', 'playwright-core'));
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-chromium-'));
+  const userDataDir = tempDir('vmbackup-chromium-');
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [

@@ -2,8 +2,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '../tempDir';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const toolsDir = path.join(repoRoot, '.vscode-test');
@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
 export async function startCodeServer(env: NodeJS.ProcessEnv = {}, fixedPort?: number): Promise<CodeServer> {
   const bin = path.join(toolsDir, 'node_modules', '.bin', 'code-server');
   if (!fs.existsSync(bin)) throw new Error(`code-server is not installed: run bash test/e2e/setup.sh`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cs-'));
+  const dir = tempDir('vmbackup-cs-');
   const settings = path.join(dir, 'ud', 'User', 'settings.json');
   fs.mkdirSync(path.dirname(settings), { recursive: true });
   fs.mkdirSync(path.join(dir, 'home'), { recursive: true });

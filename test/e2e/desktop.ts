@@ -1,17 +1,16 @@
 // npm run test:desktop: the same extension suite in desktop VS Code via @vscode/test-electron (needs to download VS Code).
 import * as path from 'node:path';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { runTests } from '@vscode/test-electron';
 import { startXapiLab } from '../lab/xapi';
 import { repoRoot } from './codeServer';
 import { labPasswordEnv, writeLabWorkspace } from './labWorkspace';
+import { tempDir } from '../tempDir';
 
 async function main(): Promise<void> {
   const password = 'desktop-lab-pw';
   const lab = await startXapiLab({ password, taskStepMs: 20, faultControl: true });
   try {
-    const ws = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-desktop-')), lab.url);
+    const ws = writeLabWorkspace(tempDir('vmbackup-desktop-'), lab.url);
     await runTests({
       version: '1.100.3',
       extensionDevelopmentPath: repoRoot,

@@ -1,7 +1,6 @@
 // The extension tests inside a real VS Code (code-server 1.100.3): the mocha suite in the extension host, then a UI script.
 import * as fs from 'node:fs';
 import { format } from 'node:util';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startXapiLab } from '../lab/xapi';
 import { OTHER_CONNECTION } from './uiFeedback';
@@ -15,6 +14,7 @@ import { uiScript } from './uiScript';
 import { OVM_CONNECTION, startE2eOvmLab } from './ovmLab';
 import { VCB_E2E_ENV, startE2eVcbLab } from './vcbE2eLab';
 import { uiVcb } from './uiVcb';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'e2e-lab-pw-5150';
 /** The vCenter's (vcsim's) password: handed over as the lab's is, through the environment. */
@@ -81,9 +81,7 @@ async function main(): Promise<void> {
     const vc1 = await startVcsimLab({ password: VC_PASSWORD });
     const ovm1 = await startE2eOvmLab(OVM_PASSWORD);
     try {
-      const ws1 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ws-')), lab.url, vc1.sim, [
-        ovm1.profile,
-      ]);
+      const ws1 = writeLabWorkspace(tempDir('vmbackup-e2e-ws-'), lab.url, vc1.sim, [ovm1.profile]);
       const cs1 = await startCodeServer({ ...env, VMBACKUP_E2E_FILES: `^(?!${VCB_SUITE_FILES.slice(1)})` });
       try {
         failed += (await runHostSuite(cs1, ws1)) === 0 ? 0 : 1;
@@ -101,7 +99,7 @@ async function main(): Promise<void> {
     try {
       const { lab: vcb, info } = await startE2eVcbLab(vc3.sim.url, VC_PASSWORD);
       try {
-        const ws3 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-vcb-')), lab.url, vc3.sim);
+        const ws3 = writeLabWorkspace(tempDir('vmbackup-e2e-vcb-'), lab.url, vc3.sim);
         const cs3 = await startCodeServer({
           ...env,
           VMBACKUP_E2E_FILES: VCB_SUITE_FILES,
@@ -133,9 +131,7 @@ async function main(): Promise<void> {
     // The UI script's Oracle VM backup: disks big enough to see the job running.
     const ovm2 = await startE2eOvmLab(OVM_PASSWORD, { diskBytes: 48 * 1024 * 1024, jobStepMs: 300 });
     try {
-      const ws2 = writeLabWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-ui-')), lab.url, vc2.sim, [
-        ovm2.profile,
-      ]);
+      const ws2 = writeLabWorkspace(tempDir('vmbackup-e2e-ui-'), lab.url, vc2.sim, [ovm2.profile]);
       const cs2 = await startCodeServer(env);
       try {
         const r = await uiScript(

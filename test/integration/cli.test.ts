@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'cli-lab-pw-41';
 
@@ -17,7 +17,7 @@ describe('vmbackup CLI against the XAPI lab', function () {
 
   before(async () => {
     lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-'));
+    ws = tempDir('vmbackup-ws-');
     saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'backups' }]);
   });
   after(() => lab.close());
@@ -93,7 +93,7 @@ describe('vmbackup CLI against the XAPI lab', function () {
 
 describe('vmbackup validate', function () {
   this.timeout(30_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-validate-'));
+  const dir = tempDir('vmbackup-validate-');
   const vmb = (args: string[]) => runCli(['validate', ...args]);
 
   it('exits 0 on a clean file and 1 with file:line:col diagnostics on a broken one', async () => {

@@ -1,11 +1,9 @@
 // `vmbackup storage`, `vmbackup networks` and `restore --sr/--network/--to/--start` as a user runs them.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'cli-aim-pw-7';
 
@@ -24,7 +22,7 @@ describe('vmbackup storage / networks / restore --sr --network --to --start (XAP
     const [, net] = [...other.store.table('network')][0];
     net.name_label = 'LAN';
     net.bridge = 'xenbr7';
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-aim-'));
+    ws = tempDir('vmbackup-ws-aim-');
     saveConnections(ws, [
       { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: 'backups' },
       { name: 'other', platform: 'xen', url: other.url, username: 'root', repository: 'backups' },

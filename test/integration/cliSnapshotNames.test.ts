@@ -1,12 +1,10 @@
 // vmbackup revert by snapshot name: an ambiguous name is refused with each snapshot's uuid and time; reverting a
 // running VM to a disk-only snapshot says it is halted now (xapi_vm_snapshot.ml `revert`, as the lab does).
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'cli-snapnames-pw-3';
 
@@ -24,7 +22,7 @@ describe('vmbackup revert: snapshot names', function () {
 
   beforeEach(async () => {
     lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-snapnames-'));
+    ws = tempDir('vmbackup-snapnames-');
     saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root' }]);
   });
   afterEach(() => lab.close());

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cliRun';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { saveConnections } from '../../src/core/connections';
 import { ConnectionProfile } from '../../src/core/model';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'cli-verbs-pw-7';
 /** Raw control characters that must never reach a terminal from vendor text. */
@@ -27,7 +27,7 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
 
   beforeEach(async () => {
     lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-verbs-'));
+    ws = tempDir('vmbackup-verbs-');
     profile();
   });
   afterEach(() => lab.close());

@@ -4,9 +4,9 @@
 // opened, a command run, a document of our languages opened.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Module = require('node:module');
+import { tempDir } from '../tempDir';
 
 const dist = path.resolve(__dirname, '../../../dist');
 
@@ -113,8 +113,8 @@ describe('extension bundle (dist/extension.js)', () => {
         );
       return original.call(this, request, parent, isMain);
     };
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bundle-'));
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-bundle-ws-'));
+    storage = tempDir('vmbackup-bundle-');
+    ws = tempDir('vmbackup-bundle-ws-');
     fs.mkdirSync(path.join(ws, '.vmbackup'));
     fs.writeFileSync(
       path.join(ws, '.vmbackup', 'connections.yaml'),

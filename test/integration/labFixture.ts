@@ -1,12 +1,12 @@
 // Starts an XAPI lab and a connected XenProvider for a test suite.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { XapiLab, XapiLabOptions, startXapiLab } from '../lab/xapi';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
 import { JobContext } from '../../src/core/job';
 import { Progress } from '../../src/core/progress';
 import { ConnectionProfile } from '../../src/core/model';
+import { tempDir } from '../tempDir';
 
 export const LAB_PASSWORD = 'lab-secret-Zq9';
 
@@ -29,7 +29,7 @@ export async function startFixture(
   profile: Partial<ConnectionProfile> = {},
 ): Promise<Fixture> {
   const lab = await startXapiLab({ taskStepMs: 5, password: LAB_PASSWORD, ...opts });
-  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-repo-'));
+  const repo = tempDir('vmbackup-repo-');
   repositories.add(repo);
   const provider = new XenProvider(
     { name: 'lab', platform: 'xen', url: lab.url, username: 'root', repository: repo, maxRetries: 0, ...profile },

@@ -4,11 +4,11 @@ import { strict as assert } from 'node:assert';
 import { alive } from './pidAlive';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildVcsim } from '../peers/vcsim/vcsim';
 import { loadConnections } from '../../src/core/connections';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
+import { tempDir } from '../tempDir';
 
 /** Resolves once the pid is gone (reaped), polling. */
 async function gone(pid: number): Promise<void> {
@@ -47,7 +47,7 @@ describe('lab stop after the children died of the Ctrl-C', function () {
 
   it('npm run demo (--labs-only): a Ctrl-C to its process group stops every lab, removes their folders, exit 130', async () => {
     buildVcsim();
-    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-demostop-'));
+    const ws = tempDir('vmbackup-demostop-');
     made.push(ws);
     const demo = path.join(__dirname, '..', 'e2e', 'demo.js');
     // detached: its own process group, as a shell runs `npm run demo`; the SIGINT goes to the group, as a terminal's.

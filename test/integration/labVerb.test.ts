@@ -3,13 +3,13 @@ import { strict as assert } from 'node:assert';
 import { alive } from './pidAlive';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { CLI, runCli } from './cliRun';
 import { CONNECTIONS_FILE, loadConnections } from '../../src/core/connections';
 import { buildVcsim } from '../peers/vcsim/vcsim';
 import { VCSIM_LAB_VMS } from '../peers/vcsim/vcsimLab';
+import { tempDir } from '../tempDir';
 
 const ENV = {
   VMBACKUP_PASSWORD_LAB: 'lab-pw-3141',
@@ -76,7 +76,7 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
   this.timeout(300_000);
   const made: string[] = [];
   const tmp = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-labverb-'));
+    const d = tempDir('vmbackup-labverb-');
     made.push(d);
     return d;
   };

@@ -2,7 +2,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { createProvider } from '../../src/providers';
@@ -15,6 +14,7 @@ import { cloneVm } from '../../src/providers/oraclevm/ovmVmActions';
 import { getVm, listVirtualDisks } from '../../src/providers/oraclevm/ovmInventory';
 import { SshSession } from '../../src/transport/ssh';
 import { startSshdPeer } from '../peers/openssh/sshdPeer';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'ovm-Prov-91';
 
@@ -111,7 +111,7 @@ describe('Oracle VM provider', function () {
 
   it('the pieces of a backup fit: a cold clone into the backup repository, its disk read back over SFTP with its sha256', async () => {
     const peer = await startSshdPeer();
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovm-'));
+    const out = tempDir('vmbk-ovm-');
     try {
       const repoDir = path.join(peer.files, 'repo1');
       const backupDir = path.join(peer.files, 'backup');

@@ -3,7 +3,6 @@
 // reach that sshd with the peer's key and pinned host key. The same sshd also plays the Manager CLI (its user logs in
 // with the Manager password; `refresh Repository` acts on the lab through its admin hook), as `managerHost.cliPort`.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OvmLab, OvmLabOptions, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
@@ -11,6 +10,7 @@ import { OvmLabAdmin, startOvmAdmin } from '../lab/ovm/admin';
 import { installOvmCli } from '../peers/ovmm-tools/ovmCli';
 import { ConnectionProfile } from '../../src/core/model';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
+import { tempDir } from '../tempDir';
 
 export const OVM_PASSWORD = 'ovm-Backup-37';
 
@@ -36,7 +36,7 @@ export async function startOvmFixture(labOpts: OvmLabOptions = {}): Promise<OvmF
   const lab = await startOvmLab({ password: OVM_PASSWORD, jobStepMs: 10, repositoryRoot: ovs, ...labOpts });
   const admin: OvmLabAdmin = await startOvmAdmin(lab, { password: OVM_PASSWORD });
   const cli = installOvmCli(peer, OVM_PASSWORD, { adminUrl: admin.url });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovm-backup-'));
+  const tmp = tempDir('vmbk-ovm-backup-');
   const keyFile = path.join(tmp, 'id_ed25519');
   fs.writeFileSync(keyFile, peer.privateKey, { mode: 0o600 });
   const repo = path.join(tmp, 'backups');

@@ -4,7 +4,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
@@ -21,6 +20,7 @@ import { BackupRepository } from '../../src/core/repository';
 import { CancelledError } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
 import { VmObj } from '../lab/ovm/model';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'Mgr-pw-7c1f$';
 
@@ -69,7 +69,7 @@ describe('Oracle VM Manager backup and restore over SSH and REST', function () {
     layout = new ManagerLayout(host.settings);
   });
   beforeEach(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovmm-'));
+    repo = tempDir('vmbk-ovmm-');
   });
   afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
   after(async () => {

@@ -3,7 +3,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
@@ -14,6 +13,7 @@ import { killWhen, repositoryLeftovers, startCli } from './crashRun';
 import { filesUnder } from './ovmFixture';
 import { VmObj } from '../lab/ovm/model';
 import { listRunbookStates } from '../../src/core/runbook';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'cli-Mgr-pw-42';
 
@@ -33,7 +33,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     peer = await startSshdPeer();
     host = await installOvmmTools(peer, lab, { password: PASSWORD, startingMs: 300 });
     cli = await startOvmCli(PASSWORD);
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ovmm-cli-'));
+    ws = tempDir('vmbk-ovmm-cli-');
     fs.mkdirSync(path.join(ws, '.vmbackup'));
     const s = host.settings;
     fs.writeFileSync(

@@ -4,11 +4,11 @@
 import { strict as assert } from 'node:assert';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CLI } from './cliRun';
 import { buildVcsim } from '../peers/vcsim/vcsim';
+import { tempDir } from '../tempDir';
 
 const ENV = {
   PATH: process.env.PATH,
@@ -44,7 +44,7 @@ describe("README's CLI examples against vmbackup lab", function () {
   let ws = '';
   before(async () => {
     buildVcsim();
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-readme-'));
+    ws = tempDir('vmbackup-readme-');
     lab = spawn(process.execPath, [CLI, 'lab', '--workspace', ws], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {

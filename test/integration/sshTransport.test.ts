@@ -2,13 +2,13 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { SshOptions, SshSession } from '../../src/transport/ssh';
 import { UntrustedCertificateError, CancelledError } from '../../src/core/errors';
 import { IdleTimeoutError } from '../../src/transport/idleLimit';
 import { shellQuote } from '../../src/transport/shellQuote';
+import { tempDir } from '../tempDir';
 
 const HOSTILE = [
   `it's`,
@@ -50,7 +50,7 @@ describe('SSH transport against OpenSSH', function () {
 
   before(async () => {
     peer = await startSshdPeer();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-ssh-test-'));
+    tmp = tempDir('vmbk-ssh-test-');
     // argv printer: one line per argument, NUL-free, hex so newlines inside arguments stay visible.
     peer.addTool('argv-hex', '#!/bin/sh\nfor a in "$@"; do printf %s "$a" | od -An -tx1 | tr -d " \\n"; echo; done\n');
     peer.addTool('fail-with', '#!/bin/sh\necho "to stderr: $2" >&2\nexit "$1"\n');

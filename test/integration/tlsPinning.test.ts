@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../src/providers/xen/xapiClient';
@@ -10,6 +9,7 @@ import { rawPost } from '../../src/transport/rawPost';
 import { rawPut } from '../../src/transport/rawPut';
 import { collector } from '../unit/transport/loopback';
 import { selfSigned } from '../lab/selfSigned';
+import { tempDir } from '../tempDir';
 
 describe('TLS: verification on by default, opt-out only with a pinned thumbprint', function () {
   this.timeout(30_000);
@@ -122,7 +122,7 @@ describe('TLS: verification on by default, opt-out only with a pinned thumbprint
   });
 
   it('uploads (rawPut, the import path) under the same rules', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-tls-put-')), 'x.xva');
+    const file = path.join(tempDir('vmbackup-tls-put-'), 'x.xva');
     fs.writeFileSync(file, EXPORT_BODY);
     puts.length = 0;
     await assert.rejects(rawPut(`${url}/import?sr_id=x`, file), /self-signed|self signed/i);

@@ -2,9 +2,9 @@
 // escaped on the terminal, --json parseable, catalogs recognised by content.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cliRun';
+import { tempDir } from '../tempDir';
 
 type Out = { code?: number; stdout: string; stderr: string };
 const vmb = (args: string[]): Promise<Out> =>
@@ -15,7 +15,7 @@ const vmb = (args: string[]): Promise<Out> =>
 
 describe('vmbackup validate on real-world files', function () {
   this.timeout(30_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-validate13-'));
+  const dir = tempDir('vmbackup-validate13-');
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a directory, a missing file and a file of unknown type: one line each naming the file, exit 1', async () => {

@@ -4,12 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, UntrustedCertificateError } from '../../src/core/errors';
 import { MANIFEST, Manifest } from '../../src/core/manifest';
 import { VcbProvider, vcbVmRef } from '../../src/providers/vcb/vcbProvider';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
+import { tempDir } from '../tempDir';
 
 const VM = 'DC0_H0_VM0';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -23,7 +23,7 @@ describe('VCB over SSH: connect, find, back up', function () {
 
   before(async () => {
     f = await startVcbFixture();
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-repo-'));
+    repo = tempDir('vmbk-vcb-repo-');
     disk = randomBytes(200 * 1024 + 123); // 4 extents of 64 KiB in the lab
     fs.writeFileSync(path.join(await f.dsDir(), VM, 'disk1.vmdk'), disk);
   });

@@ -2,12 +2,12 @@
 // connection has a VCB host, passwords from the environment only.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { runCli } from './cliRun';
 import { VCSIM_PASSWORD } from './vmwareFixture';
 import { VcbFixture, startVcbFixture, stopVcbFixture } from './vcbFixture';
+import { tempDir } from '../tempDir';
 
 describe('vmbackup vcb-* verbs against the VCB lab', function () {
   this.timeout(300_000);
@@ -17,7 +17,7 @@ describe('vmbackup vcb-* verbs against the VCB lab', function () {
 
   before(async () => {
     f = await startVcbFixture();
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-cli-'));
+    ws = tempDir('vmbk-vcb-cli-');
     const key = path.join(ws, 'id_vcb');
     fs.writeFileSync(key, f.lab.peer.privateKey, { mode: 0o600 });
     fs.mkdirSync(path.join(ws, '.vmbackup'));

@@ -5,7 +5,6 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { Journal } from '../../src/core/journal';
@@ -16,6 +15,7 @@ import { incompleteStored, killWhen, partFiles, repositoryLeftovers, startCli } 
 import { filesBelow } from './filesBelow';
 import { VCSIM_PASSWORD } from './vmwareFixture';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture } from './vcbFixture';
+import { tempDir } from '../tempDir';
 
 const VM = 'DC0_H0_VM0';
 
@@ -46,7 +46,7 @@ describe('vcb-* jobs killed with SIGKILL: Clean Up or the next run removes their
   before(async () => {
     f = await startVcbFixture({ extentBytes: 4 * 1024 * 1024 });
     staging = f.host.stagingDir!;
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-crash-'));
+    ws = tempDir('vmbk-vcb-crash-');
     repo = path.join(ws, 'backups');
     const key = path.join(ws, 'id_vcb');
     fs.writeFileSync(key, f.lab.peer.privateKey, { mode: 0o600 });

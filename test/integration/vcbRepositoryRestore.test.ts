@@ -15,6 +15,7 @@ import { BackupRepository, CatalogEntry } from '../../src/core/repository';
 import { VcbProvider, vcbVmRef } from '../../src/providers/vcb/vcbProvider';
 import { STAGING_OWNER_FILE, STAGING_PREFIX, vcbHostKey } from '../../src/providers/vcb/vcbStaging';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
+import { tempDir } from '../tempDir';
 
 const VM = 'DC0_H0_VM1';
 const HOSTILE = `it's $(touch vmbk-vcb-pwned); \`touch vmbk-vcb-pwned\` * "q" & | > x`;
@@ -34,7 +35,7 @@ describe('VCB restore from the repository (upload to a staging folder, vcbRestor
 
   before(async () => {
     f = await startVcbFixture({ extentBytes: 256 * 1024 });
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-reporestore-'));
+    repo = tempDir('vmbk-vcb-reporestore-');
     ds = await f.dsDir();
     disk = randomBytes(3 * 1024 * 1024 + 11);
     fs.writeFileSync(path.join(ds, VM, 'disk1.vmdk'), disk);

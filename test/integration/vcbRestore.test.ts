@@ -6,7 +6,6 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobContext } from '../../src/core/job';
 import { UnansweredPromptError } from '../../src/transport/ssh';
@@ -15,6 +14,7 @@ import { VcbToolError } from '../../src/providers/vcb/vcbRun';
 import { STAGING_PREFIX } from '../../src/providers/vcb/vcbStaging';
 import { Journal } from '../../src/core/journal';
 import { VcbFixture, processesOf, startVcbFixture, stopVcbFixture, testContext } from './vcbFixture';
+import { tempDir } from '../tempDir';
 
 const VM = 'DC0_H0_VM1';
 
@@ -29,7 +29,7 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
   let repo: string;
 
   before(async () => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-vcb-restore-'));
+    repo = tempDir('vmbk-vcb-restore-');
     f = await startVcbFixture();
     ds = await f.dsDir();
     disk = randomBytes(150 * 1024 + 7);
@@ -141,7 +141,7 @@ describe('VCB over SSH: restore, groups, cleanup, file level', function () {
 
   it('file level: mounts the volumes read-only, browses them, refuses paths leaving the mount, unmounts', async () => {
     const vmName = 'DC0_H0_VM2';
-    const guest = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-guest-'));
+    const guest = tempDir('vmbk-guest-');
     fs.mkdirSync(path.join(guest, 'Windows'));
     fs.writeFileSync(path.join(guest, 'Windows', 'win.ini'), '[fonts]\n');
     execFileSync('tar', ['-cf', path.join(ds, vmName, 'disk1.vmdk'), '-C', guest, '.']);

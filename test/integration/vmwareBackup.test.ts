@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { VendorError, isCancel } from '../../src/core/errors';
 import { BackupRepository } from '../../src/core/repository';
@@ -12,6 +11,7 @@ import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimSuite } from './vmwareFixture';
 import { resettingProxy } from './resettingProxy';
 import { filesBelow } from './filesBelow';
+import { tempDir } from '../tempDir';
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -23,7 +23,7 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
   let repo: string;
   const made: string[] = [];
   const tmp = (prefix: string) => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const d = tempDir(prefix);
     made.push(d);
     return d;
   };

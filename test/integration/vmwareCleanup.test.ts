@@ -1,7 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Journal } from '../../src/core/journal';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { readInventory, readVm } from '../../src/providers/vmware/vmwareInventory';
@@ -10,6 +8,7 @@ import { TEMPORARY_DESCRIPTION, TEMPORARY_PREFIX, flattenSnapshots } from '../..
 import { beginTemporarySnapshot, takeTemporarySnapshot } from '../../src/providers/vmware/vmwareTemporarySnapshot';
 import { temporarySnapshotDescription } from '../../src/providers/vmware/vmwareSnapshotMarker';
 import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimConnection, vcsimSuite } from './vmwareFixture';
+import { tempDir } from '../tempDir';
 
 const jobCtx = () => loggingCtx();
 
@@ -19,7 +18,7 @@ describe('vSphere Clean Up: only what the journal names and vSphere confirms (vc
   let p: VmwareProvider;
   const made: string[] = [];
   const repo = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vc-cleanup-'));
+    const d = tempDir('vmbackup-vc-cleanup-');
     made.push(d);
     return d;
   };

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runCli } from './cliRun';
 import { saveConnections } from '../../src/core/connections';
 import { Vcsim, expectedCounts, startVcsim } from '../peers/vcsim/vcsim';
+import { tempDir } from '../tempDir';
 
 const PASSWORD = 'vc-cli-pw-77';
 
@@ -16,7 +15,7 @@ describe('vmbackup CLI against vcsim (platform vmware)', function () {
 
   before(async () => {
     sim = await startVcsim({ username: 'administrator@vsphere.local', password: PASSWORD });
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-vc-'));
+    ws = tempDir('vmbackup-ws-vc-');
     saveConnections(ws, [
       {
         name: 'vc',

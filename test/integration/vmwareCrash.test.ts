@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { saveConnections } from '../../src/core/connections';
 import { Journal } from '../../src/core/journal';
@@ -12,6 +11,7 @@ import { flattenSnapshots } from '../../src/providers/vmware/vmwareRecords';
 import { incompleteStored, killWhen, partFiles, repositoryLeftovers, startCli } from './crashRun';
 import { runCli } from './cliRun';
 import { VCSIM_PASSWORD, VmwareFixture, vcsimConnection, vcsimSuite } from './vmwareFixture';
+import { tempDir } from '../tempDir';
 
 describe('vSphere backup killed with SIGKILL: Clean Up or the next run removes what it left (vcsim, CLI)', function () {
   const fixture = vcsimSuite(this, { vm: 3 });
@@ -30,7 +30,7 @@ describe('vSphere backup killed with SIGKILL: Clean Up or the next run removes w
 
   beforeEach(() => {
     f = fixture();
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-vc-crash-'));
+    ws = tempDir('vmbackup-ws-vc-crash-');
     repo = path.join(ws, 'backups');
     saveConnections(ws, [vcsimConnection(f.sim, 'backups')]);
   });

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, VendorError } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
@@ -9,6 +8,7 @@ import { downloadDatastoreFile, parseDatastorePath, readVmFiles } from '../../sr
 import { readInventory } from '../../src/providers/vmware/vmwareInventory';
 import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { VmwareFixture, vcsimSuite } from './vmwareFixture';
+import { tempDir } from '../tempDir';
 
 const ctx = (
   signal = new AbortController().signal,
@@ -30,7 +30,7 @@ describe('vSphere datastore files: /folder downloads (vcsim)', function () {
     f = fixture();
     inv = await readInventory(f.client);
     dsDir = inv.datastores[0].url!; // vcsim's datastore is a local directory (its summary.url)
-    out = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-files-'));
+    out = tempDir('vmbackup-vmware-files-');
   });
   after(() => {
     fs.rmSync(out, { recursive: true, force: true });

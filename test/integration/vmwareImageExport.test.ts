@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, VendorError } from '../../src/core/errors';
 import { exportVmImage, imageFiles } from '../../src/providers/vmware/vmwareImageExport';
@@ -12,6 +11,7 @@ import { VmwareFixture, loggingCtx, vcsimSuite } from './vmwareFixture';
 import { filesBelow } from './filesBelow';
 import { Journal } from '../../src/core/journal';
 import { beginTemporarySnapshot } from '../../src/providers/vmware/vmwareTemporarySnapshot';
+import { tempDir } from '../tempDir';
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -22,7 +22,7 @@ describe('vSphere image export: temporary snapshot, /folder reads, snapshot remo
   let dsDir: string;
   const made: string[] = [];
   const out = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vmware-export-'));
+    const d = tempDir('vmbackup-vmware-export-');
     made.push(d);
     return d;
   };

@@ -4,8 +4,6 @@
 // HostDatastoreSystem.CreateLocalDatastore (vSphere API reference; vcsim host_datastore_system.go).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { runCli } from './cliRun';
 import {
   VCSIM_PASSWORD,
@@ -20,6 +18,7 @@ import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
 import { retrieveFromContainer } from '../../src/providers/vmware/vimPropertyCollector';
 import { asMoRef } from '../../src/providers/vmware/vimValue';
 import { el } from '../../src/providers/vmware/vimSoap';
+import { tempDir } from '../tempDir';
 
 describe('vSphere local datastores name their host (vcsim)', function () {
   this.timeout(300_000);
@@ -36,7 +35,7 @@ describe('vSphere local datastores name their host (vcsim)', function () {
     ]);
     for (const h of hosts) {
       const name = String(h.props.name);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-localds-'));
+      const dir = tempDir('vmbackup-localds-');
       dirs.push(dir);
       hostNames.push(name);
       const dss = asMoRef(h.props['configManager.datastoreSystem'], 'datastoreSystem');
@@ -44,7 +43,7 @@ describe('vSphere local datastores name their host (vcsim)', function () {
     }
     p = newProvider(f.sim);
     await p.connect();
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ws-localds-'));
+    ws = tempDir('vmbackup-ws-localds-');
     saveConnections(ws, [vcsimConnection(f.sim, 'backups')]);
   });
   after(async () => {

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { VendorError, isCancel } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
@@ -19,6 +18,7 @@ import { VimValue, asList, asObject } from '../../src/providers/vmware/vimValue'
 import { backupNics } from '../../src/core/restoreNetworks';
 import { addPortGroup } from '../peers/vcsim/vcsimRestoreTargets';
 import { filesBelow } from './filesBelow';
+import { tempDir } from '../tempDir';
 
 function jobCtx(signal = new AbortController().signal, onBytes: (done: number) => void = () => undefined) {
   const logs: string[] = [];
@@ -48,7 +48,7 @@ function suiteHelpers(fixture: () => VmwareFixture) {
     f: undefined as unknown as VmwareFixture,
     inv: undefined as unknown as VsphereInventory,
     tmp(prefix: string) {
-      const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      const d = tempDir(prefix);
       made.push(d);
       return d;
     },

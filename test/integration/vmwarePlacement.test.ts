@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { saveConnections } from '../../src/core/connections';
 import { VendorError } from '../../src/core/errors';
@@ -13,6 +12,7 @@ import { VsphereInventory } from '../../src/providers/vmware/vmwareRecords';
 import { runCli } from './cliRun';
 import { addPortGroup, writeVmxWithNics } from '../peers/vcsim/vcsimRestoreTargets';
 import { VCSIM_PASSWORD, VmwareFixture, loggingCtx, vcsimConnection, vcsimSuite } from './vmwareFixture';
+import { tempDir } from '../tempDir';
 
 const jobCtx = () => loggingCtx();
 
@@ -31,7 +31,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
   before(async () => {
     f = fixture();
     inv = await readInventory(f.client);
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vc-place-'));
+    ws = tempDir('vmbackup-vc-place-');
     repo = path.join(ws, 'backups');
     p = new VmwareProvider(vcsimConnection(f.sim), { password: VCSIM_PASSWORD });
     await p.connect();

@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import xxhash from 'xxhash-wasm';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { req, rpc } from './labHttp';
 import { parseOvaXml, readXva } from './xvaReader';
+import { tempDir } from '../tempDir';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -27,7 +27,7 @@ describe('XAPI lab: XVA export and import as xapi writes and reads them', functi
   beforeEach(async () => {
     lab = await startXapiLab({ taskStepMs: 5, diskBytes: DISK });
     sid = (await rpc(lab, 'session.login_with_password', ['root', 'lab-secret'])).result;
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xva-'));
+    tmp = tempDir('xva-');
   });
   afterEach(async () => {
     await lab.close();

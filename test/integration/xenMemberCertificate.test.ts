@@ -6,9 +6,7 @@ import { XapiLab, startXapiLab } from '../lab/xapi';
 import { selfSigned } from '../lab/selfSigned';
 import { XenProvider } from '../../src/providers/xen/xenProvider';
 import { UntrustedCertificateError } from '../../src/core/errors';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { tempDir } from '../tempDir';
 
 describe("A redirected transfer refused by a member's self-signed certificate names the member and carries the pin", function () {
   this.timeout(60_000);
@@ -26,7 +24,7 @@ describe("A redirected transfer refused by a member's self-signed certificate na
     lab = await startXapiLab({ tls: [master, member1, member2], password: LAB_PASSWORD, taskStepMs: 5 });
     // The master as the client sees it: http on its own loopback address, on the pool's port (redirects keep the port).
     front = await startRpcRewriter(lab.url, { host: '127.0.0.5', port: lab.port });
-    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-repo-'));
+    const repo = tempDir('vmbackup-repo-');
     const profile = {
       name: 'lab',
       platform: 'xen' as const,

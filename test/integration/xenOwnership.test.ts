@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Fixture, LAB_PASSWORD, ctx, startFixture } from './labFixture';
 import { JobManager } from '../../src/core/jobManager';
@@ -19,6 +18,7 @@ import {
   tasksSettled,
   touchedObjects,
 } from './crashRun';
+import { tempDir } from '../tempDir';
 
 const snapshotsOf = (f: Fixture, vmRef: string) =>
   [...f.lab.store.table('VM')].filter(([, v]) => v.is_a_snapshot && v.snapshot_of === vmRef);
@@ -238,7 +238,7 @@ describe('Xen ownership: kill -9 during a backup (CLI child process against the 
   let repo: string;
   beforeEach(async () => {
     f = await startFixture({ taskStepMs: 20 });
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-kill-'));
+    ws = tempDir('vmbackup-kill-');
     repo = path.join(ws, 'backups');
     saveConnections(ws, [
       { name: 'lab', platform: 'xen', url: f.lab.url, username: 'root', repository: 'backups', maxRetries: 0 },

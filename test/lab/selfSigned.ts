@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '../tempDir';
 
 /** The key and certificate (PEM) and the certificate's thumbprints, upper-case hex with colons as `openssl -fingerprint` prints them. */
 export interface SelfSigned {
@@ -14,7 +14,7 @@ export interface SelfSigned {
 }
 
 export function selfSigned(name: string): SelfSigned {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cert-'));
+  const dir = tempDir('vmbackup-cert-');
   try {
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');

@@ -2,13 +2,13 @@
 // by event.inject + get_all_records + event.from; callAsync, getResource and putResource settle through task events;
 // xapi's error shapes and HOST_IS_SLAVE redirection reach it as they do from a real pool.
 import * as assert from 'assert';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startXapiLab, XapiLab } from '../lab/xapi';
 import { labCall, labLogin } from '../integration/labRpc';
+import { tempDir } from '../tempDir';
 
 // xen-api is ESM only; tsc compiles import() to require() under CommonJS, so import it through Function.
 const esmImport = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
@@ -46,7 +46,7 @@ describe('third-party client: Xen Orchestra xen-api', function () {
   this.timeout(180_000);
   let lab: XapiLab;
   let xapi: XoClient;
-  const dir = mkdtempSync(join(tmpdir(), 'xo-xen-api-'));
+  const dir = tempDir('xo-xen-api-');
 
   before(async () => {
     lab = await startXapiLab({ hosts: 2, vmsPerHost: 3, password: PASSWORD, diskBytes: 2 * 1024 * 1024 });

@@ -3,7 +3,6 @@
 // "Pin This Certificate…", which runs the pin flow (modal confirmation, thumbprint: in connections.yaml).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
@@ -15,6 +14,7 @@ import { startRpcRewriter } from '../../integration/rpcRewriter';
 import { haltedVmOn } from '../../integration/labPlacement';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
 import { vmNodes } from './trees';
+import { tempDir } from '../../tempDir';
 
 const PASSWORD = 'member-cert-e2e-Px7';
 
@@ -48,7 +48,7 @@ describe("Pin This Certificate… on a job failed on a pool member's certificate
     lab = await startXapiLab({ tls: [master, member1, member2], password: PASSWORD, taskStepMs: 5 });
     // The master as the client sees it: http on its own loopback address, on the pool's port (redirects keep the port).
     front = await startRpcRewriter(lab.url, { host: '127.0.0.5', port: lab.port });
-    const repository = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-member-'));
+    const repository = tempDir('vmbackup-e2e-member-');
     await api.connections.add(
       { name: 'lab-member', platform: 'xen', url: front.url, username: 'root', repository, maxRetries: 0 },
       PASSWORD,

@@ -9,7 +9,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
@@ -38,6 +37,7 @@ import { VCSIM_LAB_VMS as VMS } from '../../peers/vcsim/vcsimLab';
 import { E2eVcbInfo, VCB_E2E_ENV, labHostSettings } from '../vcbE2eLab';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
 import { allVmNodes, connectionNode } from './trees';
+import { tempDir } from '../../tempDir';
 
 const SLOW = 120_000;
 
@@ -377,7 +377,7 @@ describe('VCB from VS Code (VCB lab over SSH, vcsim)', function () {
     const vmName = VMS.suspended;
     const inv = await readInventory(await vim());
     const ds = inv.datastores.find((d) => d.name === 'LocalDS_0')!.url!.replace(/^ds:\/\//, '');
-    const guest = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-guest-'));
+    const guest = tempDir('vmbk-guest-');
     fs.mkdirSync(path.join(guest, 'Windows'));
     fs.writeFileSync(path.join(guest, 'Windows', 'win.ini'), '[fonts]\r\n');
     // The lab's guest volumes are tar archives in the disk file (its convention: vcsim disks hold no file system).

@@ -4,7 +4,6 @@
 // picks. Named to run after vsphere.test.ts (files run sorted): it adds a VM, a folder and a port group to vcsim.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VmBackupApi } from '../../../src/extension';
@@ -18,6 +17,7 @@ import { XapiLab, startXapiLab } from '../../lab/xapi';
 import { addPortGroup, writeVmxWithNics } from '../../peers/vcsim/vcsimRestoreTargets';
 import { answer, labApi, restorePrompts, shown, waitFor } from './stubs';
 import { allBackups, allVmNodes, vmNodes } from './trees';
+import { tempDir } from '../../tempDir';
 
 const SLOW = 90_000;
 type Items = readonly vscode.QuickPickItem[];
@@ -140,7 +140,7 @@ describe('Restore aimed from the wizard: vSphere placement and networks, a Xen b
       net.name_label = 'LAN2';
       net.bridge = 'xenbr7';
       lab2.store.add('network', { ...net, uuid: '', name_label: 'DMZ', bridge: 'xenbr1', VIFs: [], PIFs: [] });
-      const repository = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-e2e-lab2-'));
+      const repository = tempDir('vmbackup-e2e-lab2-');
       await api.connections.add(
         { name: 'lab2', platform: 'xen', url: lab2.url, username: 'root', repository },
         PASSWORD,

@@ -5,8 +5,8 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '../../tempDir';
 
 export interface SshdPeer {
   host: string;
@@ -38,12 +38,15 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
   if (!fs.existsSync('/usr/sbin/sshd'))
     throw new Error('OpenSSH server missing: run test/peers/openssh/install.sh (as root)');
   fs.mkdirSync('/run/sshd', { recursive: true });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-sshd-'));
+  const dir = tempDir('vmbackup-sshd-');
   fs.chmodSync(dir, 0o755);
   const bin = path.join(dir, 'bin');
   const files = path.join(dir, 'files');
   fs.mkdirSync(bin, { mode: 0o755 });
   fs.mkdirSync(files, { mode: 0o755 });
+  // The user's TMPDIR (sshd resets the environment): what its tools put in a temporary folder goes with the peer's folder.
+  const tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp, { mode: 0o700 });
   const user = `vmbk${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('base64url');
   const hostKey = path.join(dir, 'host_key');
@@ -54,7 +57,7 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
   fs.copyFileSync(clientKey + '.pub', authorized);
   fs.chmodSync(authorized, 0o644);
   execFileSync('useradd', ['-M', '-d', dir, '-s', '/bin/sh', '-p', '*', user]);
-  execFileSync('chown', [user, files]);
+  execFileSync('chown', [user, files, tmp]);
   execFileSync('chpasswd', [], { input: `${user}:${password}\n` });
   const port = await freePort();
   const logFile = path.join(dir, 'sshd.log');
@@ -74,7 +77,7 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
       `KbdInteractiveAuthentication no`,
       `AllowUsers ${user}`,
       `Subsystem sftp internal-sftp`,
-      `SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
+      `SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin TMPDIR=${tmp}`,
       `PermitRootLogin no`,
       `LogLevel VERBOSE`,
       '',
@@ -95,6 +98,7 @@ export async function startSshdPeer(opts: SshdPeerOptions = {}): Promise<SshdPee
   } catch (e) {
     proc.kill('SIGTERM');
     removeUser();
+    fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   const fingerprint = execFileSync('ssh-keygen', ['-lf', hostKey + '.pub'], { encoding: 'utf8' }).split(/\s+/)[1];

@@ -7,11 +7,12 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { connectionProfile } from '../../../src/cli/session';
 import { expandHome } from '../../../src/core/homePath';
+import { tempDir } from '../../tempDir';
 
 describe('CLI profile loading: privateKeyFile ~/…', () => {
   let ws: string;
   before(() => {
-    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-home-'));
+    ws = tempDir('vmbk-home-');
     fs.mkdirSync(path.join(ws, '.vmbackup'));
     const vc = {
       name: 'vc',

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CONNECTIONS_FILE, parseConnections, passwordFromEnv, setConnectionKey } from '../../../src/core/connections';
+import { tempDir } from '../../tempDir';
 
 describe('connections.yaml', () => {
   it('accepts a valid file', () => {
@@ -54,7 +54,7 @@ describe('connections.yaml', () => {
       '# our pools\nconnections:\n  - name: a   # the master\n    platform: xen\n    url: https://a\n    username: root\n  - name: b\n    platform: xen\n    url: https://b\n    username: root\n';
     let ws: string;
     beforeEach(() => {
-      ws = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-conn-'));
+      ws = tempDir('vmbackup-conn-');
       fs.mkdirSync(path.join(ws, '.vmbackup'));
       fs.writeFileSync(path.join(ws, CONNECTIONS_FILE), TEXT);
     });

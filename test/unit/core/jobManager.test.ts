@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobManager } from '../../../src/core/jobManager';
 import { VendorError } from '../../../src/core/errors';
 import { registerSecret } from '../../../src/core/secrets';
 import { sleep } from '../../../src/core/retry';
+import { tempDir } from '../../tempDir';
 
 describe('JobManager', () => {
   it('limits concurrency per host and runs other hosts in parallel', async () => {
@@ -69,7 +68,7 @@ describe('JobManager', () => {
   });
 
   it('persists finished jobs and reloads them', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-')), 'history.json');
+    const file = path.join(tempDir('jobs-'), 'history.json');
     const jm = new JobManager({ historyFile: file });
     await jm.run('kept', 't', {}, 'h', async () => 42).done;
     const again = new JobManager({ historyFile: file });

@@ -7,8 +7,9 @@ import { Journal, JournalEntry, isAbandoned, journalDir } from '../../../src/cor
 import { BackupRepository } from '../../../src/core/repository';
 import { cleanJobFolder } from '../../../src/core/jobFolder';
 import { JobManager } from '../../../src/core/jobManager';
+import { tempDir } from '../../tempDir';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
+const tmp = () => tempDir('journal-');
 const vm = { id: 'OpaqueRef:vm', uuid: 'vm-uuid', name: 'web' };
 /** A repository with one backup folder holding `files`, and a (released) journal entry of the job that made it and names web.xva. */
 async function killedJob(files: Record<string, string>): Promise<{ repo: string; dir: string; e: JournalEntry }> {

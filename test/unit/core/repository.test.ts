@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -9,9 +8,10 @@ import { BackupRepository } from '../../../src/core/repository';
 import { TOOL } from '../../../src/core/manifest';
 import { xvaCheck } from '../../../src/core/xvaStreamCheck';
 import { loadXxh64, sampleXva } from './xvaSample';
+import { tempDir } from '../../tempDir';
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'repo-'));
+  return tempDir('repo-');
 }
 function chunks(n: number, size = 65536): Buffer[] {
   return Array.from({ length: n }, (_, i) => Buffer.alloc(size, i + 1));

@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { BackupRepository } from '../../../src/core/repository';
 import { Journal } from '../../../src/core/journal';
 import { REPOSITORY_GITIGNORE } from '../../../src/core/repositoryRoot';
+import { tempDir } from '../../tempDir';
 
 describe('a new repository inside a git work tree', () => {
   let top: string;
   beforeEach(() => {
-    top = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-gitrepo-'));
+    top = tempDir('vmbackup-gitrepo-');
   });
   afterEach(() => fs.rmSync(top, { recursive: true, force: true }));
 

@@ -1,7 +1,6 @@
 // The runbook engine: order, confirmations, the durable state, resume after a cancel, a failure, a kill or a no.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   Runbook,
@@ -13,6 +12,7 @@ import {
   runbookDir,
 } from '../../../src/core/runbook';
 import { CancelledError } from '../../../src/core/errors';
+import { tempDir } from '../../tempDir';
 
 interface Ctx {
   ran: string[];
@@ -47,7 +47,7 @@ function book(): Runbook<Ctx> {
 
 describe('runbook engine', () => {
   let repo: string;
-  beforeEach(() => (repo = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbk-runbook-'))));
+  beforeEach(() => (repo = tempDir('vmbk-runbook-')));
   afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
   const host = (answers: boolean[] = [], out: string[] = [], onStep?: RunbookHost['onStep']): RunbookHost => ({
     confirm: async () => answers.shift() ?? true,

@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import { FIRST_SLAB_SHORTER_BY, SLAB_BYTES, SlabFile } from '../../../src/core/slabFile';
 import { isLocalDiskFs } from '../../../src/core/directFile';
 import { pattern } from '../pattern';
+import { tempDir } from '../../tempDir';
 
 describe('SlabFile', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slab-'));
+  const tmp = () => tempDir('slab-');
 
   it('writes full slabs at their offsets while the next one fills, and makes the reader wait when every slab is in flight', async () => {
     const file = path.join(tmp(), 'f.bin');

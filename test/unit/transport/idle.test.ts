@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { rawGet } from '../../../src/transport/rawGet';
 import { rawPut } from '../../../src/transport/rawPut';
 import { collector, loopbackServer } from './loopback';
+import { tempDir } from '../../tempDir';
 
 const stalled = (what: RegExp) => (e: Error & { code?: string }) =>
   e.code === 'ERR_STREAM_STALLED' && what.test(e.message) && !e.message.includes('session_id');
@@ -49,7 +49,7 @@ describe('idle limit on the raw data plane', () => {
     const srv = await loopbackServer((s) => {
       s.pause();
     });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idle-')), 'big.xva');
+    const file = path.join(tempDir('idle-'), 'big.xva');
     fs.writeFileSync(file, Buffer.alloc(64 << 20));
     try {
       await assert.rejects(

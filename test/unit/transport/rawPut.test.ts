@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { rawPut } from '../../../src/transport/rawPut';
 import { CancelledError } from '../../../src/core/errors';
 import { loopbackServer } from './loopback';
 import { pattern } from '../pattern';
+import { tempDir } from '../../tempDir';
 
 interface Upload {
   head: string;
@@ -50,7 +50,7 @@ const whenComplete = (reply: string) => (s: net.Socket, up: Upload, cl: number) 
 };
 
 function file(bytes: Buffer): string {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rawput-')), 'x.xva');
+  const f = path.join(tempDir('rawput-'), 'x.xva');
   fs.writeFileSync(f, bytes);
   return f;
 }
