@@ -1,4 +1,5 @@
 // Errors that carry the vendor's own code and params verbatim, and the place they happened.
+import { escapeControlChars } from './controlChars';
 
 export interface ErrorContext {
   connection?: string;
@@ -130,10 +131,21 @@ export function describeContext(c: ErrorContext): string {
   return parts.join(', ');
 }
 
+/**
+ * A vendor error as one readable line: the code verbatim, then the params as given between brackets, separated by
+ * "; " — the way XAPI prints its own errors (`Server_error(NAME, [ a; b ])`, xapi-project/xen-api
+ * ocaml/xapi-consts/api_errors.ml `to_string`). Quotes and backslashes stay as they are (no JSON escaping); control
+ * characters are shown as `\xHH`/`\uHHHH` escapes (core/controlChars.ts), so one error stays one line.
+ * E.g. `NOT_FOUND [no VM named "x"]`, `VM_BAD_POWER_STATE [OpaqueRef:1; halted; running]`.
+ */
+export function vendorErrorText(code: string, params: readonly string[]): string {
+  const shown = (t: string) => escapeControlChars(t, { style: 'hex' });
+  return params.length ? `${shown(code)} [${params.map(shown).join('; ')}]` : shown(code);
+}
+
 function formatVendorMessage(code: string, params: string[], context: ErrorContext): string {
   const where = describeContext(context);
-  const detail = params.length ? ` [${params.map((p) => JSON.stringify(p)).join(', ')}]` : '';
-  return `${where ? where + ': ' : ''}${code}${detail}`;
+  return `${where ? where + ': ' : ''}${vendorErrorText(code, params)}`;
 }
 
 export function isCancel(err: unknown): boolean {

@@ -55,7 +55,7 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
     assert.ok(!RAW_CONTROLS.test(err.stderr.replace(/\r|\x1b\[K/g, '')), JSON.stringify(err.stderr));
     assert.ok(
       err.stderr.includes(
-        'VM "web\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\u202egpj.exe\\u2066x\\x7f": SR_BACKEND_FAILURE_47 ["\\u001b[31mred\\u202e"]',
+        'VM "web\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\u202egpj.exe\\u2066x\\x7f": SR_BACKEND_FAILURE_47 [\\x1b[31mred\\u202e]',
       ),
       err.stderr,
     );

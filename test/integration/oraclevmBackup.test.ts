@@ -87,7 +87,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.equal(err.code, 'OVMRU_005002E');
     assert.match(
       err.message,
-      /^connection "ovm", host "127\.0\.0\.1:\d+", VM "web01": OVMRU_005002E \["com\.oracle\.ovm\.mgr\.api\.exception\.RuleException: OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\. \[/,
+      /^connection "ovm", host "127\.0\.0\.1:\d+", VM "web01": OVMRU_005002E \[com\.oracle\.ovm\.mgr\.api\.exception\.RuleException: OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\. \[/,
     );
     assertNoClone();
     assert.deepEqual(filesUnder(f.repo), []);

@@ -122,7 +122,7 @@ describe('Oracle VM restore: repository, server pool, network per vif, power on 
         (e: unknown) => e,
       );
       assert.ok(err instanceof VendorError && err.code === 'NETWORK_NOT_FOUND', String(err));
-      assert.match(err.message, new RegExp(`no network \\\\"${SEED.networkName}\\\\" \\(VIF 0\\)`));
+      assert.match(err.message, new RegExp(`no network "${SEED.networkName}" \\(VIF 0\\)`));
       assert.match(err.message, /connection "ovm"/);
     } finally {
       f.lab.store.put({

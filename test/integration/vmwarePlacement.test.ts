@@ -122,7 +122,7 @@ describe('vSphere restore placement: datastore, host or cluster, resource pool, 
       (e: unknown) => e,
     );
     assert.ok(err instanceof VendorError && err.code === 'NETWORK_NOT_FOUND', String(err));
-    assert.match(err.message, /no network is named \\"Nowhere\\" in datacenter DC0/);
+    assert.match(err.message, /no network is named "Nowhere" in datacenter DC0/);
     assert.match(err.message, /ethernet0/);
     assert.match(err.message, /connection "vc"/);
     assert.equal(fs.existsSync(path.join(dsDir('LocalDS_0'), 'never')), false, 'no directory made');

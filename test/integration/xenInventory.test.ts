@@ -72,7 +72,7 @@ describe('Xen provider: connection and inventory (XAPI lab)', () => {
     );
     assert.ok(err instanceof VendorError);
     assert.equal(err.code, 'SESSION_AUTHENTICATION_FAILED');
-    assert.match(err.message, /connection "lab-bad": SESSION_AUTHENTICATION_FAILED \["root"/);
+    assert.match(err.message, /connection "lab-bad": SESSION_AUTHENTICATION_FAILED \[root;/);
     assert.ok(!err.message.includes('wrong-password-77'));
     assert.ok(!f.lab.requests.join('\n').includes(LAB_PASSWORD));
   });

@@ -47,7 +47,7 @@ describe("302s on the data-plane handlers are followed only to the pool's hosts 
       assert.match(
         String(err?.message),
         new RegExp(
-          `^connection "lab", VM ".*": REDIRECT_REFUSED \\["/export", "${other.origin.replace(/\./g, '\\.')}: 127\\.0\\.0\\.9 is not the address of a host of this pool`,
+          `^connection "lab", VM ".*": REDIRECT_REFUSED \\[/export; ${other.origin.replace(/\./g, '\\.')}: 127\\.0\\.0\\.9 is not the address of a host of this pool`,
         ),
       );
       assert.ok(!String(err?.message).includes(f.provider.xapi.sessionRef!));
@@ -68,7 +68,7 @@ describe("302s on the data-plane handlers are followed only to the pool's hosts 
         f.lab.faults.redirect = { path: '/import', location: `${target.origin}/import` };
         await assert.rejects(
           f.provider.restoreVm(entry, { name: 'x' }, ctx(f)),
-          /REDIRECT_REFUSED \["\/import", "http:\/\/127\.0\.0\.[29]:\d+: (127\.0\.0\.9 is not the address of a host of this pool|port \d+ is not the pool's)/,
+          /REDIRECT_REFUSED \[\/import; http:\/\/127\.0\.0\.[29]:\d+: (127\.0\.0\.9 is not the address of a host of this pool|port \d+ is not the pool's)/,
         );
         assert.deepEqual(target.received, []);
       }

@@ -35,7 +35,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       p.listVms(),
       (e: Error) =>
         noInternals(e) &&
-        /^connection "lab": XAPI_MALFORMED_REPLY \["VM.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(
+        /^connection "lab": XAPI_MALFORMED_REPLY \[VM.get_all_records; OpaqueRef:bad is null, expected a record; from 127\.0\.0\.1:\d+\]$/.test(
           e.message,
         ),
     );
@@ -50,7 +50,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       p.listStorage(),
       (e: Error) =>
         noInternals(e) &&
-        /^connection "lab": XAPI_MALFORMED_REPLY \["SR.get_all_records", "OpaqueRef:bad is null, expected a record", "from 127\.0\.0\.1:\d+"\]$/.test(
+        /^connection "lab": XAPI_MALFORMED_REPLY \[SR.get_all_records; OpaqueRef:bad is null, expected a record; from 127\.0\.0\.1:\d+\]$/.test(
           e.message,
         ),
     );
@@ -61,7 +61,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       error: { code: 1, message: 'PERMISSION_DENIED', data: ['VBD.get_all_records'] },
     });
     await assert.rejects(p.listVms(), (e: Error) =>
-      /^connection "lab": PERMISSION_DENIED \["VBD.get_all_records"\]/.test(e.message),
+      /^connection "lab": PERMISSION_DENIED \[VBD.get_all_records\]/.test(e.message),
     );
   });
 
@@ -73,7 +73,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       (e: Error) =>
         noInternals(e) &&
         e.message.startsWith(
-          `connection "lab", VM "${vm.name}": XAPI_MALFORMED_REPLY ["VM.get_record", "the record.power_state is null, expected a string"`,
+          `connection "lab", VM "${vm.name}": XAPI_MALFORMED_REPLY [VM.get_record; the record.power_state is null, expected a string`,
         ),
     );
   });
@@ -85,7 +85,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
       (e: Error) =>
         noInternals(e) &&
-        /XAPI_MALFORMED_REPLY \["VM.get_record", "the record is null, expected a record"/.test(e.message) &&
+        /XAPI_MALFORMED_REPLY \[VM.get_record; the record is null, expected a record/.test(e.message) &&
         e.message.includes(`VM "${vm.name}"`),
     );
     delete front.rewrites['VM.get_record'];
@@ -94,7 +94,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
       p.snapshot(vm.id, { name: 's' }, ctx(f)),
       (e: Error) =>
         noInternals(e) &&
-        /XAPI_MALFORMED_REPLY \["task.get_record", "the record.status is a number, expected a string"/.test(e.message),
+        /XAPI_MALFORMED_REPLY \[task.get_record; the record.status is a number, expected a string/.test(e.message),
     );
   });
 
@@ -103,7 +103,7 @@ describe('XAPI replies of the wrong type give one error naming the method, the f
     front.rewrites['VM.get_record'] = () => ({ error: { code: 1, message: { odd: true }, data: [{ x: 1 }, 'y'] } });
     await assert.rejects(
       p.backupVm(vm.id, { repository: f.repo }, ctx(f)),
-      (e: Error) => noInternals(e) && /\{"odd":true\} \["\{\\"x\\":1\}", "y"\]/.test(e.message),
+      (e: Error) => noInternals(e) && /\{"odd":true\} \[\{"x":1\}; y\]/.test(e.message),
     );
   });
 });

@@ -1,6 +1,6 @@
 // Deletes what a journal entry names and the pool confirms: the temporary snapshot, its disks, the job's folder leftovers.
 import { CleanupItem } from '../../core/cleanupReport';
-import { VendorError } from '../../core/errors';
+import { VendorError, vendorErrorText } from '../../core/errors';
 import { cleanJobFolder } from '../../core/jobFolder';
 import { Journal, JournalEntry, JournalObject } from '../../core/journal';
 import { sweepJournal } from '../../core/journalSweep';
@@ -76,7 +76,7 @@ export async function settleEntry(
       items.push({
         action: 'skipped',
         what,
-        why: `${proof}; ${err.code} ${JSON.stringify(err.params)}: left for the next cleanup`,
+        why: `${proof}; ${vendorErrorText(err.code, err.params)}: left for the next cleanup`,
       });
       continue;
     }
@@ -201,7 +201,7 @@ async function settleDisk(
     return {
       action: 'skipped',
       what,
-      why: `${proof}; ${err.code} ${JSON.stringify(err.params)} after ${opts.retries + 1} attempt(s): left for the next cleanup`,
+      why: `${proof}; ${vendorErrorText(err.code, err.params)} after ${opts.retries + 1} attempt(s): left for the next cleanup`,
     };
   return { action: 'deleted', what, why: proof };
 }
