@@ -18,6 +18,7 @@ import { networkRows, storageRows } from './restoreTargetsVerb';
 import { formatFlag, networkMapFlags, restoreOptionsFromFlags, unsupportedRestoreFlags } from './restoreFlags';
 import { vcbVerbs } from './vcbVerbs';
 import { vcbJournalCleanup } from './vcbCleanupVerb';
+import { tableLines } from './table';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -309,7 +310,7 @@ export const verbs: Record<string, Verb> = {
     const list = new BackupRepository(repoFor(a)).list();
     out(
       list.map(({ manifest: _m, ...e }) => e),
-      list.map((e) => `${e.id}  ${e.kind}  ${e.label}  ${e.created?.toISOString() ?? ''}`).join('\n'),
+      tableLines(list.map((e) => [e.id, e.kind, e.label, e.created?.toISOString()])).join('\n'),
     );
     return 0;
   },

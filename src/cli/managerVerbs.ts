@@ -18,6 +18,7 @@ import { backupManager, configIdentity } from '../providers/oraclevm/manager/man
 import { managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunbook';
 import { managerRebuildRunbook } from '../providers/oraclevm/manager/rebuildRunbook';
 import { requireDbBackupName } from '../providers/oraclevm/manager/dbBackupName';
+import { tableLines } from './table';
 
 type Out = (data: unknown, text: string) => void;
 
@@ -90,7 +91,9 @@ export async function managerBackupsVerb(a: Args, out: Out, workspace: string): 
       { ...l, rotationSettings: rotation },
       [
         `DBBACKUP ${l.settings.directory} (${l.settings.directoryFrom === 'sysconfig' ? s.layout.sysconfig : 'default'})`,
-        ...l.backups.map((b) => `${b.name}  ${b.kind}  ${formatAge(b.ageSeconds)} old  ${b.modified.toISOString()}`),
+        ...tableLines(
+          l.backups.map((b) => [b.name, b.kind, `${formatAge(b.ageSeconds)} old`, b.modified.toISOString()]),
+        ),
         ...l.refused.map((r) => `refused (not a valid backup name): ${r}`),
         `rotation: ${l.settings.rotation}`,
         `rotation settings: ${describeRotation(rotation)}`,

@@ -8,9 +8,9 @@ export function printable(text: string): string {
   return escapeControlChars(text, { style: 'hex' });
 }
 
-/** Several lines of output (our own line breaks), each line made printable. */
+/** Several lines of output (our own line breaks), each line made printable and without blanks at its end. */
 export function printableLines(text: string): string {
-  return escapeControlChars(text, { style: 'hex', keepNewlines: true });
+  return escapeControlChars(text, { style: 'hex', keepNewlines: true }).replace(/ +$/gm, '');
 }
 
 /** JSON for a terminal or a pipe: the same data, with no control character raw (escapeControlCharsInJson). */

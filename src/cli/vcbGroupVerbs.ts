@@ -5,6 +5,7 @@ import { terminalContext } from './session';
 import { terminalAnswer, withVcb } from './vcbSession';
 import { restoreMode } from './vcbRestoreVerb';
 import { ChildJobs, GroupMember } from '../providers/vcb/vcbGroup';
+import { tableLines } from './table';
 
 function children(parent: ReturnType<typeof terminalContext>): ChildJobs {
   return (vm) => ({
@@ -15,7 +16,7 @@ function children(parent: ReturnType<typeof terminalContext>): ChildJobs {
 }
 
 function report(members: GroupMember[], out: (data: unknown, text: string) => void): number {
-  out(members, members.map((m) => `${m.ok ? 'ok    ' : 'FAILED'}  ${m.name}  ${m.dir ?? m.error ?? ''}`).join('\n'));
+  out(members, tableLines(members.map((m) => [m.ok ? 'ok' : 'FAILED', m.name, m.dir ?? m.error])).join('\n'));
   return members.every((m) => m.ok) ? 0 : 1;
 }
 

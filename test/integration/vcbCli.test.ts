@@ -38,6 +38,22 @@ describe('vmbackup vcb-* verbs against the VCB lab', function () {
     );
   });
 
+  it('vcb-find as text: one aligned row per VM, no line ending in blanks (a VM without an IP address included)', async () => {
+    const { stdout } = await runCli(['vcb-find', 'any:'], { ws, env });
+    const json = JSON.parse((await runCli(['vcb-find', 'any:', '--json'], { ws, env })).stdout) as Array<{
+      ipaddr: string;
+    }>;
+    assert.ok(
+      json.some((v) => !v.ipaddr),
+      'the lab has a VM without an IP address (vcbVmName prints an empty ipaddr)',
+    );
+    const lines = stdout.replace(/\n$/, '').split('\n');
+    assert.equal(lines.length, json.length, stdout);
+    for (const l of lines) assert.doesNotMatch(l, /\s$/, JSON.stringify(l));
+    const uuidAt = new Set(lines.map((l) => l.search(/[0-9a-f]{8}-[0-9a-f]{4}-/)));
+    assert.equal(uuidAt.size, 1, `the uuid column starts at one place:\n${stdout}`);
+  });
+
   it('vcb-backup into the repository, then vcb-backup --to a folder and vcb-restore -b overwrite from it', async () => {
     await runCli(['vcb-backup', 'DC0_H0_VM0'], { ws, env });
     const vmDir = path.join(ws, 'backups', 'DC0_H0_VM0');
