@@ -19,6 +19,7 @@ import { managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunb
 import { managerRebuildRunbook } from '../providers/oraclevm/manager/rebuildRunbook';
 import { requireDbBackupName } from '../providers/oraclevm/manager/dbBackupName';
 import { tableLines } from './table';
+import { endStatusLines } from './statusLine';
 
 type Out = (data: unknown, text: string) => void;
 
@@ -56,7 +57,9 @@ async function withSession<T>(a: Args, workspace: string, fn: (s: ManagerSession
 function cliHost(yes: boolean, quiet: boolean): RunbookHost {
   return {
     output: (t) => {
-      if (!quiet) process.stderr.write(printableLines(t));
+      if (quiet) return;
+      endStatusLines();
+      process.stderr.write(printableLines(t));
     },
     confirm: async (step) => {
       if (yes && !step.manual) return true;
@@ -66,6 +69,7 @@ function cliHost(yes: boolean, quiet: boolean): RunbookHost {
             ? `"${step.title}" is done by hand (${step.warning ?? ''}): run this on a terminal, or in VS Code, to confirm it`
             : `"${step.title}" needs a confirmation (${step.warning ?? 'destructive'}): run on a terminal, or add --yes`,
         );
+      endStatusLines();
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
       try {
         const q = `\n${printable(step.title)}\n${printable(step.warning ?? '')}\n${step.manual ? 'Done? [y/N] ' : 'Go ahead? [y/N] '}`;
@@ -115,7 +119,11 @@ export async function managerBackupVerb(a: Args, out: Out, workspace: string): P
     if (a.flags['run-backup']) {
       const r = await runManualBackup(s.ssh, s.layout, s.client, s.managerCredentials(), {
         ...ctx,
-        output: (t) => (a.flags.json ? undefined : process.stderr.write(printableLines(t))),
+        output: (t) => {
+          if (a.flags.json) return;
+          endStatusLines();
+          process.stderr.write(printableLines(t));
+        },
       });
       if (r.name) names.push(r.name);
     }
@@ -173,8 +181,10 @@ async function reportingRun<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof RunbookError)
+    if (e instanceof RunbookError) {
+      endStatusLines();
       process.stderr.write(`\n${printableLines(describeRun(e.state))}\nresume with --resume once the cause is fixed\n`);
+    }
     throw e;
   }
 }

@@ -5,6 +5,7 @@ import { verbs } from './commands';
 import { mask } from '../core/secrets';
 import { printable, printableJson, printableLines } from './printable';
 import { HELP } from './help';
+import { endStatusLines } from './statusLine';
 
 /**
  * Runs `verb` with the parsed `args` (its positional arguments after the verb); writes to stdout/stderr. Resolves to the
@@ -18,11 +19,13 @@ export async function runVerb(verb: string, args: Args): Promise<number | undefi
     return 2;
   }
   try {
-    const code = await fn(args, (data, text) =>
-      process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n'),
-    );
+    const code = await fn(args, (data, text) => {
+      endStatusLines(); // the status line of a terminal goes before the result (statusLine.ts)
+      process.stdout.write((args.flags.json ? printableJson(data) : printableLines(text)) + '\n');
+    });
     return code === -1 ? undefined : code;
   } catch (err) {
+    endStatusLines();
     process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`);
     return 1;
   }

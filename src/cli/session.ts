@@ -6,8 +6,9 @@ import { expandProfileHome } from '../core/homePath';
 import { Provider } from '../core/provider';
 import { createProvider } from '../providers';
 import { JobContext } from '../core/job';
-import { Progress, formatProgress } from '../core/progress';
+import { Progress } from '../core/progress';
 import { printable } from './printable';
+import { endStatusLines, progressWriter } from './statusLine';
 
 /**
  * The connection `name` (else the first) of the workspace's connections.yaml, `~/` in its key files expanded to the
@@ -44,6 +45,7 @@ export async function openProvider(workspace: string, name?: string): Promise<Pr
  */
 export function prompt(question: string, envName = 'VMBACKUP_PASSWORD_<CONNECTION>'): Promise<string> {
   if (!process.stdin.isTTY) return Promise.reject(new Error(`no password: set ${envName} or VMBACKUP_PASSWORD`));
+  endStatusLines();
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
@@ -58,47 +60,16 @@ export function prompt(question: string, envName = 'VMBACKUP_PASSWORD_<CONNECTIO
 }
 
 /**
- * Progress lines for stderr. On a terminal: one line rewritten in place (`\r`, erase to the end). Not a terminal
- * (redirected to a file, a pipe, CI): plain lines without control characters, one per 10 % step (or per 10 s when
- * there is no %), so a log stays readable. `label` (a VM's name when several jobs run at once) starts the line, and
- * each label has its own steps.
+ * A job context for the terminal: Ctrl-C aborts; progress and log lines go to stderr (statusLine.ts: on a terminal one
+ * status line, erased before the result); warnings stay on lines of their own and are kept for the verb's last line.
  */
-export function progressWriter(
-  tty: boolean,
-  write: (s: string) => void,
-  now: () => number = Date.now,
-): { progress(p: Progress, label?: string): void; line(l: string): void } {
-  let onLine = false;
-  const steps = new Map<string, { step: number; at: number }>();
-  return {
-    progress: (p, label) => {
-      const text = printable(label === undefined ? formatProgress(p) : `${label}: ${formatProgress(p)}`);
-      if (tty) {
-        write(`\r${text}\x1b[K`);
-        onLine = true;
-        return;
-      }
-      const last = steps.get(label ?? '') ?? { step: -1, at: -Infinity };
-      const step = p.fraction !== undefined ? Math.floor(p.fraction * 10) : -1;
-      if (step >= 0 ? step === last.step : now() - last.at < 10_000) return;
-      steps.set(label ?? '', { step, at: now() });
-      write(`${text}\n`);
-    },
-    line: (l) => {
-      write(`${onLine ? '\n' : ''}${printable(l)}\n`);
-      onLine = false;
-    },
-  };
-}
-
-/** A job context for the terminal: Ctrl-C aborts, progress goes to stderr, warnings are kept for the verb's last line. */
 export function terminalContext(
   quiet: boolean,
 ): JobContext & { warnings: string[]; progressOf(label: string): (p: Progress) => void } {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const warnings: string[] = [];
-  const out = progressWriter(!!process.stderr.isTTY, (s) => process.stderr.write(s));
+  const out = progressWriter(!!process.stderr.isTTY, (s) => process.stderr.write(s), Date.now, process.stderr.columns);
   return {
     signal: controller.signal,
     warnings,
@@ -114,7 +85,7 @@ export function terminalContext(
     },
     warn: (l) => {
       warnings.push(l);
-      if (!quiet) out.line(`warning: ${l}`);
+      if (!quiet) out.keep(`warning: ${l}`);
     },
   };
 }

@@ -9,6 +9,7 @@ import { VcbProvider, vcbHostOf } from '../providers/vcb/vcbProvider';
 import { VsphereVm } from '../providers/vmware/vmwareRecords';
 import { readInventory } from '../providers/vmware/vmwareInventory';
 import { printable } from './printable';
+import { endStatusLines } from './statusLine';
 import * as path from 'node:path';
 
 /**
@@ -69,9 +70,10 @@ export async function findVsphereVm(vmware: VmwareProvider, which: string): Prom
 /** A tool's question answered on the terminal (stdin must be a TTY; otherwise no answer: the tool is ended). */
 export function terminalAnswer(question: string): Promise<string | undefined> {
   if (!process.stdin.isTTY) return Promise.resolve(undefined);
+  endStatusLines();
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    rl.question(`\n${printable(question)} `, (answer) => {
+    rl.question(`${printable(question)} `, (answer) => {
       rl.close();
       resolve(answer);
     });

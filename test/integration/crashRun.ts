@@ -9,7 +9,7 @@ import { BackupRepository } from '../../src/core/repository';
 import { MANIFEST } from '../../src/core/manifest';
 
 export { CLI } from './cliRun';
-import { CLI } from './cliRun';
+import { CLI, cliBaseEnv } from './cliRun';
 
 export interface CliRun {
   child: ChildProcess;
@@ -19,7 +19,7 @@ export interface CliRun {
 /** Starts `vmbackup <args> --workspace ws` with the password in the environment. */
 export function startCli(ws: string, args: string[], password: string): CliRun {
   const child = spawn(process.execPath, [CLI, ...args, '--workspace', ws], {
-    env: { PATH: process.env.PATH, VMBACKUP_PASSWORD: password },
+    env: { ...cliBaseEnv(), VMBACKUP_PASSWORD: password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -5,7 +5,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { CLI, runCli } from './cliRun';
+import { CLI, runCli, cliBaseEnv } from './cliRun';
 import { CONNECTIONS_FILE, loadConnections } from '../../src/core/connections';
 import { buildVcsim } from '../peers/vcsim/vcsim';
 import { VCSIM_LAB_VMS } from '../peers/vcsim/vcsimLab';
@@ -35,7 +35,7 @@ function startLab(
     process.execPath,
     [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1', ...extra],
     {
-      env: { PATH: process.env.PATH, ...env },
+      env: { ...cliBaseEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -192,7 +192,7 @@ describe('vmbackup lab: the XAPI lab and the vCenter (vcsim) beside it', functio
     buildVcsim();
     const ws = tmp();
     const child = spawn(process.execPath, [CLI, 'lab', '--workspace', ws, '--json', '--hosts', '1', '--vms', '1'], {
-      env: { PATH: process.env.PATH, ...ENV },
+      env: { ...cliBaseEnv(), ...ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started.push(child);

@@ -8,7 +8,7 @@ import { OvmLab, SEED, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { OvmmHost, installOvmmTools } from '../peers/ovmm-tools/ovmmTools';
 import { OvmCliPeer, startOvmCli } from '../peers/ovmm-tools/ovmCli';
-import { CLI, runCli } from './cliRun';
+import { CLI, runCli, cliBaseEnv } from './cliRun';
 import { killWhen, repositoryLeftovers, startCli } from './crashRun';
 import { filesUnder } from './ovmFixture';
 import { VmObj } from '../lab/ovm/model';
@@ -194,7 +194,7 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     host.setRestoreDelay(30);
     try {
       const child = spawn(process.execPath, [CLI, 'manager-restore', name, '--yes', '--workspace', ws], {
-        env: { PATH: process.env.PATH, ...env },
+        env: { ...cliBaseEnv(), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let seen = '';

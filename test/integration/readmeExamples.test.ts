@@ -6,12 +6,12 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI } from './cliRun';
+import { CLI, cliBaseEnv } from './cliRun';
 import { buildVcsim } from '../peers/vcsim/vcsim';
 import { tempDir } from '../tempDir';
 
 const ENV = {
-  PATH: process.env.PATH,
+  ...cliBaseEnv(),
   VMBACKUP_PASSWORD_LAB: 'lab-secret',
   VMBACKUP_PASSWORD_VCENTER: 'vcenter-secret',
 };

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { progressWriter } from '../../../src/cli/session';
+import { endStatusLines, progressWriter } from '../../../src/cli/statusLine';
 
 describe('CLI progress on a terminal and in a redirected log', () => {
   it('not a terminal: plain lines, one per 10 % step, no control characters', () => {
@@ -24,13 +24,43 @@ describe('CLI progress on a terminal and in a redirected log', () => {
     for (; t < 25_000; t += 500) w.progress({ bytesDone: t });
     assert.equal(out.length, 3);
   });
-  it('a terminal: one line rewritten in place, a log line starts on a fresh line', () => {
+  it('a terminal: one status line rewritten in place; a log line is that status, not a line of its own', () => {
     const out: string[] = [];
     const w = progressWriter(true, (s) => out.push(s));
     w.progress({ bytesDone: 1, bytesTotal: 2, fraction: 0.5 });
-    w.line('done');
-    assert.match(out[0], /^\r.*\x1b\[K$/);
-    assert.equal(out[1], '\ndone\n');
+    w.line('uploading disk0.vmdk');
+    w.progress({ bytesDone: 2, bytesTotal: 2, fraction: 1 });
+    w.line('snapshot nightly created');
+    w.end();
+    for (const o of out) assert.match(o, /^\r.*\x1b\[K$/);
+    assert.match(out[2], /^\ruploading disk0\.vmdk — 2 B \/ 2 B/);
+    assert.equal(out[out.length - 1], '\r\x1b[K');
+    assert.ok(!out.join('').includes('\n'), 'nothing stays on the terminal but the result the verb prints next');
+  });
+  it('a terminal: a warning stays on a line of its own, and the status comes back under it', () => {
+    const out: string[] = [];
+    const w = progressWriter(true, (s) => out.push(s));
+    w.line('exporting');
+    w.keep('warning: the temporary snapshot is left for Clean Up');
+    assert.deepEqual(out.slice(1), [
+      '\r\x1b[Kwarning: the temporary snapshot is left for Clean Up\n',
+      '\rexporting\x1b[K',
+    ]);
+  });
+  it('a terminal: the status line is cut to its width (a wrapped line cannot be rewritten in place)', () => {
+    const out: string[] = [];
+    const w = progressWriter(true, (s) => out.push(s), Date.now, 20);
+    w.line('x'.repeat(50));
+    assert.equal(out[0], `\r${'x'.repeat(18)}…\x1b[K`);
+  });
+  it('endStatusLines erases every status line still shown (cli.ts, before the result or the error)', () => {
+    const out: string[] = [];
+    const w = progressWriter(true, (s) => out.push(s));
+    w.line('restoring');
+    endStatusLines();
+    assert.equal(out[out.length - 1], '\r\x1b[K');
+    endStatusLines();
+    assert.equal(out.length, 2, 'erased once');
   });
   it('several jobs at once: each line names its VM, and each VM has its own 10 % steps', () => {
     const out: string[] = [];

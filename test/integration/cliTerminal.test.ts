@@ -1,0 +1,80 @@
+// The CLI on a terminal (a pseudo-terminal from util-linux `script`): each message once. The verb's result is on
+// stdout; what happened on the way (the provider's log lines, progress) is a status line on stderr, erased before the
+// result, so `snapshot` no longer shows "snapshot X created" (stderr) above "snapshot X (uuid) of VM" (stdout).
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { CLI, cliBaseEnv } from './cliRun';
+import { startXapiLab, XapiLab } from '../lab/xapi';
+import { saveConnections } from '../../src/core/connections';
+import { tempDir } from '../tempDir';
+
+const PASSWORD = 'cli-terminal-pw-5';
+
+/** What a terminal shows of `raw` at the end: per line, what follows the last `\r`, erase-to-end sequences applied. */
+function screen(raw: string): string[] {
+  return raw
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((l) =>
+      l
+        .split('\r')
+        .pop()!
+        .replace(/\x1b\[K/g, ''),
+    )
+    .filter((l) => l !== '');
+}
+
+const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `vmbackup <args>` with stdout and stderr on one pseudo-terminal; resolves the exit status and what was written to it.
+ * Asynchronous: the lab answers from this process.
+ */
+function onTerminal(args: string[], ws: string): Promise<{ status: number | null; raw: string }> {
+  const cmd = [process.execPath, CLI, ...args, '--workspace', ws].map(sq).join(' ');
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+    env: { ...cliBaseEnv(), TERM: 'xterm', VMBACKUP_PASSWORD_LAB: PASSWORD },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let raw = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (raw += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, raw }));
+  });
+}
+
+describe('vmbackup on a terminal: each message once', function () {
+  this.timeout(180_000);
+  let lab: XapiLab | undefined;
+  let ws: string;
+
+  before(async () => {
+    lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
+    ws = tempDir('vmbackup-terminal-');
+    saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root' }]);
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  it('snapshot, revert and snapshot-delete: the result once, no log line of the same event above it', async () => {
+    const vm = [...lab!.store.table('VM').values()].find(
+      (v) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot && v.power_state === 'Halted',
+    )!;
+    const snap = await onTerminal(['snapshot', vm.uuid as string, '--name', 'nightly'], ws);
+    assert.equal(snap.status, 0, snap.raw);
+    assert.deepEqual(screen(snap.raw), [
+      `snapshot nightly (${/\(([0-9a-f-]{36})\)/.exec(snap.raw)![1]}) of ${vm.name_label}`,
+    ]);
+    assert.doesNotMatch(screen(snap.raw).join('\n'), /created/);
+
+    const revert = await onTerminal(['revert', vm.uuid as string, 'nightly'], ws);
+    assert.equal(revert.status, 0, revert.raw);
+    assert.deepEqual(screen(revert.raw), [`${vm.name_label} reverted to nightly`]);
+
+    const del = await onTerminal(['snapshot-delete', vm.uuid as string, 'nightly'], ws);
+    assert.equal(del.status, 0, del.raw);
+    assert.deepEqual(screen(del.raw), [`snapshot nightly of ${vm.name_label} deleted`]);
+  });
+});
