@@ -19,6 +19,7 @@ import { formatFlag, networkMapFlags, restoreOptionsFromFlags, unsupportedRestor
 import { vcbVerbs } from './vcbVerbs';
 import { vcbJournalCleanup } from './vcbCleanupVerb';
 import { tableLines } from './table';
+import { findBackupEntry, typedBackupId } from './backupId';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -117,7 +118,7 @@ async function walkInventory(p: Provider): Promise<{ rows: LsRow[]; lines: strin
 
 function findBackup(a: Args, id: string): CatalogEntry {
   const repo = repoFor(a);
-  const entry = new BackupRepository(repo).list().find((e) => e.id === id || e.dir === path.resolve(id));
+  const entry = findBackupEntry(new BackupRepository(repo).list(), id);
   if (!entry) throw new Error(`no backup "${id}" in ${repo}`);
   return entry;
 }
@@ -310,7 +311,7 @@ export const verbs: Record<string, Verb> = {
     const list = new BackupRepository(repoFor(a)).list();
     out(
       list.map(({ manifest: _m, ...e }) => e),
-      tableLines(list.map((e) => [e.id, e.kind, e.label, e.created?.toISOString()])).join('\n'),
+      tableLines(list.map((e) => [typedBackupId(e.id), e.kind, e.label, e.created?.toISOString()])).join('\n'),
     );
     return 0;
   },
@@ -321,7 +322,8 @@ export const verbs: Record<string, Verb> = {
   verify: async (a, out) => {
     const entry = findBackup(a, a.positional[0]);
     const r = await new BackupRepository(repoFor(a)).verify(entry);
-    out(r, r.ok ? `${entry.id}: OK` : `${entry.id}: ${r.problems.join('; ')}`);
+    const id = typedBackupId(entry.id);
+    out(r, r.ok ? `${id}: OK` : `${id}: ${r.problems.join('; ')}`);
     return r.ok ? 0 : 1;
   },
 };

@@ -20,6 +20,7 @@ import { managerRebuildRunbook } from '../providers/oraclevm/manager/rebuildRunb
 import { requireDbBackupName } from '../providers/oraclevm/manager/dbBackupName';
 import { tableLines } from './table';
 import { endStatusLines } from './statusLine';
+import { findBackupEntry } from './backupId';
 
 type Out = (data: unknown, text: string) => void;
 
@@ -197,7 +198,10 @@ export async function managerRebuildVerb(a: Args, out: Out, workspace: string): 
   let uuid = typeof a.flags.uuid === 'string' ? a.flags.uuid : undefined;
   if (!uuid && typeof a.flags.from === 'string') {
     const repo = repository(a, workspace);
-    const entry = new BackupRepository(repo).list().find((e) => e.id === a.flags.from && e.kind === 'ovm-manager');
+    const entry = findBackupEntry(
+      new BackupRepository(repo).list().filter((e) => e.kind === 'ovm-manager'),
+      String(a.flags.from),
+    );
     if (!entry) throw new Error(`no Manager backup "${a.flags.from}" in ${repo}`);
     uuid = configIdentity(fs.readFileSync(path.join(entry.dir, 'config', '.config'), 'utf8')).uuid;
   }

@@ -6,6 +6,7 @@ import { NetworkInfo, StorageInfo } from '../core/model';
 import { backupBytes, fits, storageLine } from '../core/restoreStorage';
 import { formatBytes } from '../core/progress';
 import { NicPlan, backupNics, networkLine, nicPlanLine, planNics } from '../core/restoreNetworks';
+import { typedBackupId } from './backupId';
 
 export { backupBytes };
 
@@ -25,7 +26,7 @@ export async function storageRows(
   const lines = rows.map(
     (r) => `${storageLine(r)}${r.fits === false ? `  — too small for the backup (${formatBytes(need ?? 0)})` : ''}`,
   );
-  if (entry) lines.unshift(`backup ${entry.id}: ${formatBytes(need ?? 0)}`);
+  if (entry) lines.unshift(`backup ${typedBackupId(entry.id)}: ${formatBytes(need ?? 0)}`);
   return { rows, lines };
 }
 
@@ -48,7 +49,7 @@ export async function networkRows(
     entry.manifest?.source.vm?.macs === undefined
       ? ` records no ${nic}s (made by an older version)`
       : ` the VM had no ${nic}s when it was backed up`;
-  lines.push(`backup ${entry.id}:${vifs.length ? '' : none}`);
+  lines.push(`backup ${typedBackupId(entry.id)}:${vifs.length ? '' : none}`);
   for (const v of vifs) lines.push(`  ${nicPlanLine(v, nic)}`);
   return { rows, lines, vifs };
 }

@@ -10,6 +10,7 @@ import { terminalContext } from './session';
 import { terminalAnswer, vcbRepository, withVcb } from './vcbSession';
 import { VCB_RESTORE_MODES, VcbRestoreMode } from '../providers/vcb/vcbRecords';
 import { BackupRepository } from '../core/repository';
+import { findBackupEntry, typedBackupId } from './backupId';
 
 /** `-b <mode>` (the guide's spelling) or `--b <mode>`, default prompt. */
 export function restoreMode(a: Args): VcbRestoreMode {
@@ -32,9 +33,7 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
   return withVcb(a, async (vcb, vmware) => {
     if (fromRepository) {
       const repository = vcbRepository(a, vmware.profile.name);
-      const entry = new BackupRepository(repository)
-        .list()
-        .find((e) => e.id === fromRepository || e.dir === path.resolve(fromRepository));
+      const entry = findBackupEntry(new BackupRepository(repository).list(), fromRepository);
       if (!entry) throw new Error(`no backup "${fromRepository}" in ${repository}`);
       const r = await vcb.restoreFromRepository(
         entry,
@@ -43,7 +42,7 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
       );
       out(
         { backup: entry.id, staging: r.staging, mode, output: r.output },
-        `\n${entry.id} uploaded to ${r.staging} and restored with vcbRestore -b ${mode}${localCatalog !== undefined ? ' (edited catalog as -a)' : ''}; staging folder removed`,
+        `\n${typedBackupId(entry.id)} uploaded to ${r.staging} and restored with vcbRestore -b ${mode}${localCatalog !== undefined ? ' (edited catalog as -a)' : ''}; staging folder removed`,
       );
       return 0;
     }
