@@ -2,22 +2,19 @@
 // "pool <pool name>/…", and `catalog` printed that space. The printed id works, and so does the older (quoted) form.
 import { strict as assert } from 'node:assert';
 import { runCli } from './cliRun';
-import { startXapiLab, XapiLab } from '../lab/xapi';
-import { saveConnections } from '../../src/core/connections';
-import { tempDir } from '../tempDir';
+import { XapiLab } from '../lab/xapi';
+import { startCliLab } from './cliLab';
 
 const PASSWORD = 'cli-ids-pw-7';
 
 describe('vmbackup catalog: ids to type back', function () {
   this.timeout(180_000);
   let lab: XapiLab | undefined;
-  let ws: string;
+  let ws = '';
   const vmb = (args: string[]) => runCli(args, { ws, env: { VMBACKUP_PASSWORD_LAB: PASSWORD } });
 
   before(async () => {
-    lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
-    ws = tempDir('vmbackup-ids-');
-    saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root' }]);
+    ({ lab, ws } = await startCliLab(PASSWORD, 'vmbackup-ids-'));
   });
   after(async () => {
     await lab?.close();

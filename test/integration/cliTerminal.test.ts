@@ -4,9 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { CLI, cliBaseEnv } from './cliRun';
-import { startXapiLab, XapiLab } from '../lab/xapi';
-import { saveConnections } from '../../src/core/connections';
-import { tempDir } from '../tempDir';
+import { XapiLab } from '../lab/xapi';
+import { startCliLab } from './cliLab';
 
 const PASSWORD = 'cli-terminal-pw-5';
 
@@ -47,12 +46,10 @@ function onTerminal(args: string[], ws: string): Promise<{ status: number | null
 describe('vmbackup on a terminal: each message once', function () {
   this.timeout(180_000);
   let lab: XapiLab | undefined;
-  let ws: string;
+  let ws = '';
 
   before(async () => {
-    lab = await startXapiLab({ password: PASSWORD, taskStepMs: 5 });
-    ws = tempDir('vmbackup-terminal-');
-    saveConnections(ws, [{ name: 'lab', platform: 'xen', url: lab.url, username: 'root' }]);
+    ({ lab, ws } = await startCliLab(PASSWORD, 'vmbackup-terminal-'));
   });
   after(async () => {
     await lab?.close();
