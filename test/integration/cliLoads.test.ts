@@ -3,10 +3,10 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI } from './cliRun';
+import { CLI, cliBaseEnv } from './cliRun';
+import { tempDir } from '../tempDir';
 
 const dist = path.dirname(CLI);
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ describe('CLI: what a verb loads (dist/cli.js)', () => {
   let hook: string;
 
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-cli-loads-'));
+    dir = tempDir('vmbackup-cli-loads-');
     hook = path.join(dir, 'loaded.js');
     // Preloaded with --require: at exit, the files Node loaded and its own modules (process.moduleLoadList:
     // "NativeModule https", …), one a line, into $LOADED_OUT.
@@ -31,7 +31,7 @@ describe('CLI: what a verb loads (dist/cli.js)', () => {
   async function loads(args: string[]): Promise<{ stdout: string; loaded: string[]; builtins: string[] }> {
     const out = path.join(dir, 'loaded.txt');
     const { stdout } = await run(process.execPath, ['--require', hook, CLI, ...args], {
-      env: { PATH: process.env.PATH, LOADED_OUT: out },
+      env: { ...cliBaseEnv(), LOADED_OUT: out },
     });
     const lines = fs.readFileSync(out, 'utf8').split('\n');
     const builtins = lines.filter((l) => l.startsWith('NativeModule ')).map((l) => l.slice(13));

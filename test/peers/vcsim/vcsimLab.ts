@@ -7,7 +7,6 @@
 // `diskMiB`), as vcsim creates them empty (README.md "What vcsim 0.24.2 lacks"). On request (the UI script, the demo)
 // a host-local datastore on the standalone host, and a VM kept busy by a long-running task.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vcsim, builtVcsim, startVcsim } from './vcsim';
 import { VimClient, returnval } from '../../../src/providers/vmware/vimClient';
@@ -18,6 +17,7 @@ import { readInventory } from '../../../src/providers/vmware/vmwareInventory';
 import { VsphereInventory, VsphereVm } from '../../../src/providers/vmware/vmwareRecords';
 import { createSnapshot, revertToSnapshot, setPower } from '../../../src/providers/vmware/vmwareSnapshots';
 import { runTask } from '../../../src/providers/vmware/vimTasks';
+import { tempDir } from '../../tempDir';
 
 const DATASTORE_SYSTEM = 'configManager.datastoreSystem';
 
@@ -106,7 +106,7 @@ export async function startVcsimLab(o: VcsimLabOptions): Promise<VcsimLab> {
     toolsRunning: [VCSIM_LAB_VMS.clusterRunning],
     taskMs: o.taskMs,
   });
-  const localDir = o.hostLocalDatastore ? fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-vcsim-localds-')) : undefined;
+  const localDir = o.hostLocalDatastore ? tempDir('vmbackup-vcsim-localds-') : undefined;
   const close = async () => {
     await sim.close();
     if (localDir) fs.rmSync(localDir, { recursive: true, force: true });
