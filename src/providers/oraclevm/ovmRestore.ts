@@ -216,8 +216,11 @@ export async function restoreOvmVm(
   );
   const vmDir = server.remote(`VirtualMachines/${vmId}`);
   const leftovers: RestoreLeftovers = { repo, diskFiles: uploads.map((u) => u.name), written: [], vmDir };
+  const files = await server.session.files().catch(async (e: unknown) => {
+    await server.session.close();
+    throw e;
+  });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ovm-cfg-'));
-  const files = await server.session.files();
   let vm: OvmVm;
   try {
     ctx.log(`writing into repository "${repo.name}" on server ${server.server.name} (${server.folder})`);
