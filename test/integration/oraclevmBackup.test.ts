@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEED } from '../lab/ovm';
-import { VmObj } from '../lab/ovm/model';
+import { VmCloneStorageMappingObj, VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
@@ -39,11 +39,32 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.deepEqual(vms, [SEED.hostile, SEED.stopped, SEED.running].sort());
     assert.deepEqual(filesUnder(f.repoFolder(SEED.backupRepository)), []);
     assert.deepEqual(f.lab.store.repoByName(SEED.backupRepository).virtualDiskIds, []);
+    assert.deepEqual(f.lab.store.all('VmCloneDefinition'), [], 'the clone customizer deleted');
+    assert.deepEqual(f.lab.store.all('VmCloneStorageMapping'), [], 'its storage mappings deleted');
+  }
+
+  /** The storage mappings of every clone customizer the lab saw made (cloneType and repository name), in order. */
+  function recordMappings(): Array<{ cloneType: string; repository: string; customizer: string }> {
+    const seen: Array<{ cloneType: string; repository: string; customizer: string }> = [];
+    const put = f.lab.store.put.bind(f.lab.store);
+    f.lab.store.put = (o) => {
+      if (o.id.type === 'VmCloneStorageMapping') {
+        const m = o as VmCloneStorageMappingObj;
+        seen.push({
+          cloneType: m.cloneType,
+          repository: f.lab.store.name(m.repositoryId!),
+          customizer: f.lab.store.name(m.vmCloneDefinitionId),
+        });
+      }
+      put(o);
+    };
+    return seen;
   }
 
   it('cold clone of a stopped VM: the clone goes into the backup repository, its files are copied with their sha256, then it is deleted; the trade-off is logged first', async () => {
     f = await startOvmFixture({ diskBytes: 3 * 1024 * 1024 + 5 });
     const db = f.lab.store.vmByName(SEED.stopped);
+    const mappings = recordMappings();
     const { ctx, log } = context();
     const entry = await f.provider.backupVm(
       db.id.value,
@@ -51,6 +72,19 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
       ctx,
     );
     assert.match(log[0], /^Cold clone, then back up the clone’s files \(recommended by the guide, §12\.2\)/);
+    // Redirected to the backup repository the documented way: a clone customizer with a SPARSE_COPY storage mapping.
+    assert.deepEqual(
+      mappings.map((m) => [m.cloneType, m.repository]),
+      [['SPARSE_COPY', SEED.backupRepository]],
+    );
+    assert.ok(
+      f.lab.requests.some((r) => /^PUT \/ovm\/core\/wsapi\/rest\/Vm\/[^/]+\/clone\?.*vmCloneDefinitionId=/.test(r)),
+      f.lab.requests.join('\n'),
+    );
+    assert.ok(
+      log.some((l) => /SPARSE_COPY of 1 virtual disk\(s\) into backup-repo \(a cold clone/.test(l)),
+      log.join('\n'),
+    );
     assert.match(log[0], /\+ The virtual disks are consistent\.\n {2}- The virtual machine must be stopped\./);
     assert.equal(entry.manifest?.platform, 'oraclevm');
     assert.equal(entry.manifest?.source.vm?.uuid, db.id.value);
@@ -183,6 +217,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
         e instanceof VendorError && e.code === 'HOT_CLONE_NOT_CONFIRMED' && /Oracle Database/.test(e.message),
     );
     assert.ok(!f.lab.requests.some((r) => /^PUT .*\/(clone|stop)/.test(r)), 'nothing asked of the Manager');
+    const mappings = recordMappings();
     const { ctx, log } = context();
     const entry = await f.provider.backupVm(
       web.id.value,
@@ -190,6 +225,25 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
       ctx,
     );
     assert.match(log[0], /^Hot clone of the running VM/);
+    // Through a clone customizer (Concepts Guide §7.6): THIN_CLONE of each disk within its OCFS2 repository, named for
+    // the journal entry's marker; the clone asked for with it.
+    assert.deepEqual(
+      mappings.map((m) => [m.cloneType, m.repository]),
+      [
+        ['THIN_CLONE', SEED.repository],
+        ['THIN_CLONE', SEED.repository],
+      ],
+    );
+    assert.match(mappings[0].customizer, /^vmbackup-[\w-]{12}$/);
+    assert.ok(
+      f.lab.requests.some((r) => /^PUT \/ovm\/core\/wsapi\/rest\/Vm\/[^/]+\/clone\?.*vmCloneDefinitionId=/.test(r)),
+      f.lab.requests.join('\n'),
+    );
+    assert.ok(
+      log.some((l) => /THIN_CLONE of 2 virtual disk\(s\) into repo1 \(a hot clone: OCFS2 thin clones/.test(l)),
+      log.join('\n'),
+    );
+    assert.deepEqual(f.lab.store.all('VmCloneDefinition'), [], 'the customizer deleted after the clone');
     assert.ok(
       log.some((l) => /^warning: hot clone of web01 while it is RUNNING: .*inconsistent.*Oracle Database/.test(l)),
       log.join('\n'),
@@ -208,10 +262,10 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.deepEqual(new Journal(f.repo).list().entries, [], 'the journal entry completed');
   });
 
-  it('hot clone refused by the Manager (OVMRU_005002E verbatim) when the clone’s repository or the VM’s disks are not on OCFS2; nothing left', async () => {
+  it('hot clone refused by the Manager (its job error verbatim) when the clone’s repository or the VM’s disks are not on OCFS2; nothing left, the customizer deleted', async () => {
     f = await startOvmFixture();
     const web = f.lab.store.vmByName(SEED.running);
-    // The backup repository is NFS.
+    // The backup repository is NFS: the THIN_CLONE storage mapping into it is refused.
     await assert.rejects(
       f.provider.backupVm(
         web.id.value,
@@ -220,17 +274,81 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
       ),
       (e: unknown) =>
         e instanceof VendorError &&
-        /OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\./.test(e.message),
+        /RuleException: .*THIN_CLONE needs an OCFS2 repository: backup-repo/.test(e.message) &&
+        (e.message.match(/web01/g) ?? []).length === 1,
     );
     assertNoClone();
     // The VM's own repository made NFS too (a lab change of the seed).
     f.lab.store.repoByName(SEED.repository).fileSystemType = 'NFS';
     await assert.rejects(
       f.provider.backupVm(web.id.value, { repository: f.repo, method: 'hot-clone', confirmed: true }, context().ctx),
-      (e: unknown) => e instanceof VendorError && /OVMRU_005002E/.test(e.message),
+      (e: unknown) => e instanceof VendorError && /THIN_CLONE needs an OCFS2 repository: repo1/.test(e.message),
     );
     assertNoClone();
     assert.deepEqual(repositoryLeftovers(f.repo), []);
+    assert.deepEqual(new Journal(f.repo).list().entries, []);
+  });
+
+  it('lab: the Manager refuses the plain clone of a RUNNING VM (no customizer) with OVMRU_005002E, and a customizer that leaves a disk without a clone type', async () => {
+    f = await startOvmFixture();
+    const { cloneVm } = await import('../../src/providers/oraclevm/ovmVmActions');
+    const { createCloneCustomizer } = await import('../../src/providers/oraclevm/ovmCloneCustomizer');
+    const { getVm, listVmDiskMappings } = await import('../../src/providers/oraclevm/ovmInventory');
+    const c = f.provider.client;
+    const web = await getVm(c, f.lab.store.vmByName(SEED.running).id.value);
+    const notStopped = (e: unknown) =>
+      e instanceof VendorError &&
+      /OVMRU_005002E Operation not allowed- Virtual Machine: web01, is not STOPPED\. It is RUNNING\./.test(e.message);
+    await assert.rejects(cloneVm(c, web, { serverPoolId: web.serverPoolId!.value }), notStopped);
+    const [first] = await listVmDiskMappings(c, web.id.value);
+    const repo1 = f.lab.store.repoByName(SEED.repository).id.value;
+    const half = await createCloneCustomizer(c, web, 'half', 'THIN_CLONE', [
+      { mappingId: first.id.value, repositoryId: repo1 },
+    ]);
+    await assert.rejects(
+      cloneVm(c, web, { serverPoolId: web.serverPoolId!.value, vmCloneDefinitionId: half }),
+      notStopped,
+    );
+    assert.equal(f.lab.store.all('Vm').length, 3, 'no clone made');
+  });
+
+  it('Clean Up deletes the clone customizer a killed backup named for its journal entry, and no other customizer', async () => {
+    f = await startOvmFixture();
+    const { createCloneCustomizer, customizerName } = await import('../../src/providers/oraclevm/ovmCloneCustomizer');
+    const { getVm, listVmDiskMappings } = await import('../../src/providers/oraclevm/ovmInventory');
+    const c = f.provider.client;
+    const web = await getVm(c, f.lab.store.vmByName(SEED.running).id.value);
+    const disks = (await listVmDiskMappings(c, web.id.value)).map((m) => ({
+      mappingId: m.id.value,
+      repositoryId: f.lab.store.repoByName(SEED.repository).id.value,
+    }));
+    // What a backup killed right after its customizer was made leaves: the intent entry (owner a dead pid, no job).
+    const journal = new Journal(f.repo);
+    const entry = await journal.begin({
+      connection: 'ovm',
+      platform: 'oraclevm',
+      vm: { id: web.id.value, uuid: web.id.value, name: web.name },
+      before: f.lab.store.all('Vm').map((v) => v.id.value),
+    });
+    await journal.update(entry, { owner: { host: entry.owner.host, pid: 2 ** 22 + 1 } });
+    await createCloneCustomizer(c, web, customizerName(entry.marker), 'THIN_CLONE', disks);
+    journal.release(entry);
+    // A user's customizer on the same VM, and one whose name only contains the marker: never ours.
+    await createCloneCustomizer(c, web, 'gold-image', 'SPARSE_COPY', disks);
+    await createCloneCustomizer(c, web, `x-${customizerName(entry.marker)}`, 'SPARSE_COPY', disks);
+    const dry = await f.provider.cleanup({ repository: f.repo, dryRun: true }, context().ctx);
+    assert.deepEqual(
+      dry.filter((i) => /customizer/.test(i.what)).map((i) => [i.action, i.what.replace(/\(.*?\)/, '()')]),
+      [['would delete', `clone customizer "${customizerName(entry.marker)}" () of VM "web01"`]],
+    );
+    assert.equal(f.lab.store.all('VmCloneDefinition').length, 3, 'a dry run deletes nothing');
+    await f.provider.cleanup({ repository: f.repo }, context().ctx);
+    assert.deepEqual((f.lab.store.all('VmCloneDefinition') as Array<{ name: string }>).map((d) => d.name).sort(), [
+      'gold-image',
+      `x-${customizerName(entry.marker)}`,
+    ]);
+    assert.equal(f.lab.store.all('VmCloneStorageMapping').length, 4, 'only the deleted customizer’s mappings went');
+    assert.deepEqual(new Journal(f.repo).list().entries, [], 'the entry completed');
   });
 
   it('OVA export is not offered by this Manager: refused before anything is contacted, absent from the capabilities; describeBackupOptions gives every trade-off', async () => {

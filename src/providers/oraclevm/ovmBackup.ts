@@ -16,9 +16,10 @@ import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { WrittenFile } from '../../core/verifiedWrite';
 import { OvmBackupMethod, describeBackupOptions, tradeOffText } from './ovmBackupOptions';
 import { cloneJobName, settleCloneEntry } from './ovmCloneCleanup';
-import { FollowOptions, OvmClient } from './ovmClient';
-import { getRepository, getVm, listRepositories, listVms, vmVirtualDisks } from './ovmInventory';
-import { OvmVm } from './ovmRecords';
+import { FollowOptions, OvmClient, idSegment } from './ovmClient';
+import { CustomizerDisk, OvmCloneType, createCloneCustomizer, customizerName } from './ovmCloneCustomizer';
+import { getRepository, getVm, listRepositories, listVmDiskMappings, listVms, vmVirtualDisks } from './ovmInventory';
+import { OvmRepository, OvmVm, parseVirtualDisk } from './ovmRecords';
 import { diskPath, openRepositoryServer, vmCfgPath } from './ovmRepositoryFiles';
 import { cloneVm, stopVm } from './ovmVmActions';
 
@@ -107,7 +108,7 @@ export async function backupOvmVm(
   if (clone) await journal.update(entry, { name: cloneJobName(vm.name) });
   let failure: unknown;
   try {
-    const source = clone ? await makeClone(env, vm, opts, journal, entry, follow) : vm;
+    const source = clone ? await makeClone(env, vm, method, opts, journal, entry, follow, ctx.log) : vm;
     return await copyVmFiles(env, vm, source, method, opts.repository, journal, entry, ctx);
   } catch (e) {
     failure = e;
@@ -130,23 +131,32 @@ export async function backupOvmVm(
   }
 }
 
-/** The cold or hot clone (guide §12.2): its Manager job recorded as soon as it is submitted, then the clone and its disks. */
+/**
+ * The cold or hot clone (guide §12.2) through a clone customizer named for the journal entry's marker (so Clean Up
+ * finds it after a kill), as the Concepts Guide §7.6 and the public backup scripts do (ovmCloneCustomizer.ts): each
+ * virtual disk of the VM gets a storage mapping — a hot clone THIN_CLONE (an OCFS2 reflink) into the disk's own
+ * repository or `cloneRepository`, a cold clone SPARSE_COPY into `cloneRepository` (default the VM's repository) —,
+ * then `PUT Vm/{id}/clone?…&vmCloneDefinitionId=`. The clone's Manager job is recorded as soon as it is submitted, then
+ * the clone and its disks. The customizer is deleted by the backup's settleCloneEntry, whatever happened.
+ */
 async function makeClone(
   env: OvmBackupEnv,
   vm: OvmVm,
+  method: 'cold-clone' | 'hot-clone',
   opts: OvmBackupOptions,
   journal: Journal,
   entry: JournalEntry,
   follow: FollowOptions,
+  log: (line: string) => void,
 ): Promise<OvmVm> {
   const { client } = env;
   if (!vm.serverPoolId)
     throw new VendorError('VM_NOT_IN_POOL', ['a clone is made in a server pool: the VM is in none'], follow.context);
-  let repositoryId: string | undefined;
+  const repos = await listRepositories(client, follow.signal);
+  let target: OvmRepository | undefined;
   if (opts.cloneRepository) {
-    const repos = await listRepositories(client, follow.signal);
-    const r = repos.find((x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository);
-    if (!r)
+    target = repos.find((x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository);
+    if (!target)
       throw new VendorError(
         'REPOSITORY_NOT_FOUND',
         [
@@ -159,14 +169,34 @@ async function makeClone(
         ],
         follow.context,
       );
-    repositoryId = r.id.value;
   }
+  const vmRepositoryId = target?.id.value ?? vm.repositoryId?.value;
+  if (!vmRepositoryId)
+    throw new VendorError('VM_NOT_IN_REPOSITORY', [`VM "${vm.name}" has no repository`], follow.context);
+  const hot = method === 'hot-clone';
+  const cloneType: OvmCloneType = hot ? 'THIN_CLONE' : 'SPARSE_COPY';
+  const disks: CustomizerDisk[] = [];
+  for (const m of await listVmDiskMappings(client, vm.id.value, follow.signal)) {
+    if (!m.virtualDiskId) continue;
+    const d = parseVirtualDisk(await client.get(`VirtualDisk/${idSegment(m.virtualDiskId.value)}`, follow.signal));
+    if (d.diskType === 'VIRTUAL_CDROM') continue;
+    const into = hot && !target ? d.repositoryId?.value : vmRepositoryId;
+    if (!into) throw new VendorError('VM_NOT_IN_REPOSITORY', [`disk "${d.name}" has no repository`], follow.context);
+    disks.push({ mappingId: m.id.value, repositoryId: into });
+  }
+  const name = customizerName(entry.marker);
+  const repoName = (id: string) => repos.find((r) => r.id.value === id)?.name ?? id;
+  log(
+    `clone customizer "${name}" on ${vm.name}: ${cloneType} of ${disks.length} virtual disk(s) into ${[...new Set(disks.map((d) => repoName(d.repositoryId)))].join(', ') || repoName(vmRepositoryId)} (${hot ? 'a hot clone: OCFS2 thin clones (reflinks) of the running VM’s disks' : 'a cold clone: full copies of the stopped VM’s disks'})`,
+  );
+  const definition = await createCloneCustomizer(client, vm, name, cloneType, disks, follow);
   const id = await cloneVm(
     client,
     vm,
     {
       serverPoolId: vm.serverPoolId.value,
-      repositoryId,
+      repositoryId: vmRepositoryId,
+      vmCloneDefinitionId: definition,
       submitted: async (job) => {
         await journal.update(entry, { job: job.id.value });
       },
@@ -174,9 +204,9 @@ async function makeClone(
     follow,
   );
   await journal.update(entry, { state: 'created', created: { id: id.value, uuid: id.value } });
-  const disks = await vmVirtualDisks(client, id.value, follow.signal);
+  const cloneDisks = await vmVirtualDisks(client, id.value, follow.signal);
   await journal.update(entry, {
-    disks: disks.map((d) => ({ id: d.id.value, uuid: d.id.value, parent: d.repositoryId?.value })),
+    disks: cloneDisks.map((d) => ({ id: d.id.value, uuid: d.id.value, parent: d.repositoryId?.value })),
   });
   return getVm(client, id.value, follow.signal);
 }

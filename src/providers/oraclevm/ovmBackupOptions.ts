@@ -34,7 +34,7 @@ const OPTIONS: OvmBackupOptionInfo[] = [
     method: 'cold-clone',
     label: 'Cold clone, then back up the clone’s files',
     steps:
-      'Stop the VM (when asked), clone it into a backup repository (a Manager job), copy the clone’s vm.cfg and disk images from the repository over SFTP into the backup repository folder, then delete the clone.',
+      'Stop the VM (when asked), clone it into a backup repository through a clone customizer that copies each virtual disk there (SPARSE_COPY; Manager jobs), copy the clone’s vm.cfg and disk images from the repository over SFTP into the backup repository folder, then delete the clone and the customizer.',
     advantages: ['The virtual disks are consistent.'],
     disadvantages: ['The virtual machine must be stopped.'],
     recommended: true,
@@ -54,7 +54,7 @@ const OPTIONS: OvmBackupOptionInfo[] = [
     method: 'hot-clone',
     label: 'Hot clone of the running VM, then back up the clone’s files',
     steps:
-      'Clone the running VM (the Manager allows it only when the VM’s disks and the clone’s repository are on OCFS2, iSCSI or Fibre Channel storage), copy the clone’s vm.cfg and disk images over SFTP, then delete the clone.',
+      'Clone the running VM through a clone customizer that thin-clones each virtual disk (THIN_CLONE: an OCFS2 reflink, in the disk’s own repository unless another is given; the Manager allows a hot clone only on OCFS2, iSCSI or Fibre Channel storage, Concepts Guide §7.6), copy the clone’s vm.cfg and disk images over SFTP, then delete the clone and the customizer.',
     advantages: ['The virtual machine keeps running.'],
     disadvantages: [
       'The virtual disks are inconsistent: they must be recovered with a disk repair utility.',
@@ -65,7 +65,7 @@ const OPTIONS: OvmBackupOptionInfo[] = [
     recommended: false,
     available: true,
     needsConfirmation:
-      'The clone’s disks will be inconsistent: they must be recovered with a disk repair utility, and data may be lost or corrupted. Never use it for a VM running Oracle Database (use rman or similar instead). Only on OCFS2 repositories (iSCSI or Fibre Channel storage).',
+      'The Manager thin-clones (THIN_CLONE) the disks of the running VM: the clone’s disks will be inconsistent, they must be recovered with a disk repair utility, and data may be lost or corrupted. Never use it for a VM running Oracle Database (use rman or similar instead). Only on OCFS2 repositories (iSCSI or Fibre Channel storage).',
   },
   {
     method: 'ova-export',

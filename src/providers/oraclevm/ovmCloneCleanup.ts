@@ -1,11 +1,12 @@
 // Deletes what an Oracle VM backup's journal entry names and the Manager confirms: the clone its recorded Manager job
-// made, that clone's virtual disks, and the job's folder leftovers. Never the journalled VM itself, never a VM that
+// made, that clone's virtual disks, the clone customizer named for the entry's marker, and the job's folder leftovers. Never the journalled VM itself, never a VM that
 // existed before the job, never a disk still mapped into another VM.
 import { CleanupItem } from '../../core/cleanupReport';
 import { cleanJobFolder } from '../../core/jobFolder';
 import { Journal, JournalEntry, JournalObject } from '../../core/journal';
 import { sweepJournal } from '../../core/journalSweep';
 import { OvmClient, idSegment } from './ovmClient';
+import { deleteCloneCustomizer, findCloneCustomizers } from './ovmCloneCustomizer';
 import { listVmDiskMappings } from './ovmInventory';
 import { listOf, parseJob, parseVirtualDisk, parseVm, simpleId } from './ovmRecords';
 import { deleteVirtualDisk, deleteVm } from './ovmVmActions';
@@ -22,8 +23,9 @@ async function idsOf(c: OvmClient, type: 'Vm' | 'VirtualDisk'): Promise<Set<stri
 
 /**
  * Settles one entry: finds the clone (recorded, else the `resultId` of its recorded Manager job, aborted first when
- * still running), deletes it and then each of its virtual disks that is no longer mapped into any VM, then the job's
- * folder leftovers (cleanJobFolder). The disks are recorded before anything is deleted. What could not go stays in the
+ * still running), deletes it and then each of its virtual disks that is no longer mapped into any VM, then the clone
+ * customizer on the backed-up VM named for the entry's marker (customizerName), then the job's folder leftovers
+ * (cleanJobFolder). The disks are recorded before anything is deleted. What could not go stays in the
  * entry (state `leftover`); when nothing is left the entry is completed. `others`: every entry of the journal.
  */
 export async function settleCloneEntry(
@@ -117,9 +119,28 @@ export async function settleCloneEntry(
       }
     }
   }
+  let customizerLeft = false;
+  if (!left) {
+    for (const d of await findCloneCustomizers(c, entry.marker, entry.vm.id)) {
+      const what = `clone customizer "${d.name}" (${d.id.value}) of VM "${entry.vm.name}"`;
+      const proof = `${why}; named for that entry's marker before it was made`;
+      if (dryRun) {
+        items.push({ action: act, what, why: proof });
+        continue;
+      }
+      try {
+        await deleteCloneCustomizer(c, entry.vm.id, d.id.value, { idleMs: 600_000 });
+        items.push({ action: act, what, why: proof });
+      } catch (e) {
+        items.push({ action: 'skipped', what, why: `${proof}; ${(e as Error).message}: left for the next cleanup` });
+        customizerLeft = true;
+      }
+    }
+  }
   items.push(...(await cleanJobFolder(journal.repository, entry, others, dryRun)));
   if (dryRun) return items;
-  if (left || diskLeft.length) await journal.update(entry, { state: 'leftover', disks: left ? disks : diskLeft });
+  if (left || diskLeft.length || customizerLeft)
+    await journal.update(entry, { state: 'leftover', disks: left ? disks : diskLeft });
   else await journal.complete(entry);
   return items;
 }

@@ -76,6 +76,16 @@ export interface OvmVmDiskMapping {
   virtualDiskId?: SimpleId;
   diskTarget?: number;
 }
+/**
+ * A clone customizer (REST type VmCloneDefinition; the CLI's VmCloneCustomizer): its VM and storage mappings
+ * (go-ovm-helper `ovmHelper/vmcdType.go`: `vmId`, `vmCloneStorageMappingIds`).
+ */
+export interface OvmCloneDefinition {
+  id: SimpleId;
+  name: string;
+  vmId?: SimpleId;
+  vmCloneStorageMappingIds: SimpleId[];
+}
 export interface OvmJob {
   id: SimpleId;
   name: string;
@@ -224,6 +234,15 @@ export function parseVirtualDisk(x: unknown, what = 'VirtualDisk'): OvmVirtualDi
 export function parseVmDiskMapping(x: unknown, what = 'VmDiskMapping'): OvmVmDiskMapping {
   const { o, id } = head(x, what);
   return { id, virtualDiskId: optId(o, 'virtualDiskId', what), diskTarget: optNum(o, 'diskTarget') };
+}
+export function parseCloneDefinition(x: unknown, what = 'VmCloneDefinition'): OvmCloneDefinition {
+  const { o, id, name } = head(x, what);
+  return {
+    id,
+    name,
+    vmId: optId(o, 'vmId', what),
+    vmCloneStorageMappingIds: ids(o, 'vmCloneStorageMappingIds', what),
+  };
 }
 export function parseJob(x: unknown, what = 'Job'): OvmJob {
   const { o, id, name } = head(x, what);

@@ -7,12 +7,14 @@ export interface CloneOptions {
   /** Where the clone's disks and vm.cfg go (a backup repository); the VM's own repository without. */
   repositoryId?: string;
   createTemplate?: boolean;
+  /** The clone customizer (VmCloneDefinition) that says where each disk goes and how (ovmCloneCustomizer.ts). */
+  vmCloneDefinitionId?: string;
   /** Told the Manager's job as soon as the clone was asked for, before it is followed (the journal records it). */
   submitted?: (job: OvmJob) => Promise<void>;
 }
 
 /** Follow options with the VM named in any error. */
-function about(vm: OvmVm, f: FollowOptions): FollowOptions {
+export function about(vm: OvmVm, f: FollowOptions): FollowOptions {
   return { ...f, context: { vm: vm.name, ...f.context } };
 }
 
@@ -33,9 +35,11 @@ export async function stopVm(c: OvmClient, vm: OvmVm, f: FollowOptions = {}): Pr
 }
 
 /**
- * Cold clone: `PUT Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate=` (python-ovmclient VmManager.clone,
- * protocols.md §2.5). The VM must be STOPPED: otherwise the Manager's job fails with OVMRU_005002E, raised verbatim as
- * a VendorError naming connection, host and VM. Returns the new VM's id (the job's `resultId`).
+ * `PUT Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate=[&vmCloneDefinitionId=]` (python-ovmclient
+ * VmManager.clone; go-ovm-helper `VMService.CloneVM`; Court Campbell's ansible-ovm `ovm_clone.py`). Without a clone
+ * customizer the VM must be STOPPED; a RUNNING VM only through a customizer on OCFS2 (Concepts Guide §7.6). A refusal
+ * is the Manager's job error (OVMRU_005002E …) raised verbatim as a VendorError naming connection, host and VM.
+ * Returns the new VM's id (the job's `resultId`).
  */
 export async function cloneVm(c: OvmClient, vm: OvmVm, o: CloneOptions, f: FollowOptions = {}): Promise<SimpleId> {
   const query: Record<string, string | boolean> = {
@@ -43,6 +47,7 @@ export async function cloneVm(c: OvmClient, vm: OvmVm, o: CloneOptions, f: Follo
     createTemplate: o.createTemplate ?? false,
   };
   if (o.repositoryId) query.repositoryId = o.repositoryId;
+  if (o.vmCloneDefinitionId) query.vmCloneDefinitionId = o.vmCloneDefinitionId;
   const job = await c.write('PUT', `Vm/${idSegment(vm.id.value)}/clone`, query, undefined, f.signal);
   await o.submitted?.(job);
   const done = await c.followJob(job, about(vm, f));

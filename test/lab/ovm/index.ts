@@ -10,7 +10,15 @@ import { AnyObj, ManagerRunState, OVM_TYPES, OvmType, Ref, VmObj, WS_TYPE_PREFIX
 import { OvmStore, SeedOptions, seed } from './store';
 import { VmOps } from './vmOps';
 import { ImportFaults, RepositoryOps } from './repositoryOps';
-import { JobObj, RepositoryObj, ServerPoolObj, VirtualDiskObj } from './model';
+import { CloneCustomizerOps } from './cloneCustomizerOps';
+import {
+  JobObj,
+  RepositoryObj,
+  ServerPoolObj,
+  VirtualDiskObj,
+  VmCloneDefinitionObj,
+  VmCloneStorageMappingObj,
+} from './model';
 
 export { SEED } from './store';
 export const REST_BASE = '/ovm/core/wsapi/rest';
@@ -75,6 +83,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   const importFaults: ImportFaults = { refreshImports: 'all', addVmIgnored: false };
   const repoOps = new RepositoryOps(store, importFaults);
   const cliLog: string[] = [];
+  const customizers = new CloneCustomizerOps(store);
   const sessions = new Set<string>();
   const requests: string[] = [];
   const httpFaults: HttpFault[] = [];
@@ -186,9 +195,23 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
             pool,
             url.searchParams.get('repositoryId') ?? undefined,
             url.searchParams.get('createTemplate') === 'true',
+            url.searchParams.get('vmCloneDefinitionId') ?? undefined,
           ),
         );
       }
+      if (parts[2] === 'VmCloneDefinition') {
+        if (req.method === 'POST' && parts.length === 3) return job(customizers.createDefinition(vm, body));
+        const def = store.get<VmCloneDefinitionObj>('VmCloneDefinition', parts[3] ?? '');
+        if (req.method === 'DELETE' && parts.length === 4 && def && def.vmId.value === vm.id.value)
+          return job(customizers.deleteDefinition(vm, def));
+      }
+    }
+    if (type === 'VmCloneDefinition' && parts[2] === 'VmCloneStorageMapping') {
+      const def = obj as VmCloneDefinitionObj;
+      if (req.method === 'POST' && parts.length === 3) return job(customizers.createStorageMapping(def, body));
+      const m = store.get<VmCloneStorageMappingObj>('VmCloneStorageMapping', parts[3] ?? '');
+      if (req.method === 'DELETE' && parts.length === 4 && m && m.vmCloneDefinitionId.value === def.id.value)
+        return job(customizers.deleteStorageMapping(def, m));
     }
     if (type === 'Repository') {
       const repo = obj as RepositoryObj;
@@ -299,6 +322,8 @@ function children(store: OvmStore, obj: AnyObj, child: OvmType): AnyObj[] | unde
     'Repository/VirtualDisk': 'virtualDiskIds',
     'Repository/Vm': 'vmIds',
     'Vm/VmDiskMapping': 'vmDiskMappingIds',
+    'Vm/VmCloneDefinition': 'vmCloneDefinitionIds',
+    'VmCloneDefinition/VmCloneStorageMapping': 'vmCloneStorageMappingIds',
   };
   const field = listField[`${obj.id.type}/${child}`];
   if (!field) return undefined;

@@ -14,7 +14,9 @@ export type OvmType =
   | 'VirtualDisk'
   | 'VmDiskMapping'
   | 'Job'
-  | 'Network';
+  | 'Network'
+  | 'VmCloneDefinition'
+  | 'VmCloneStorageMapping';
 export const OVM_TYPES: readonly OvmType[] = [
   'Manager',
   'ServerPool',
@@ -26,6 +28,8 @@ export const OVM_TYPES: readonly OvmType[] = [
   'VmDiskMapping',
   'Job',
   'Network',
+  'VmCloneDefinition',
+  'VmCloneStorageMapping',
 ];
 
 /** A reference as stored; rendered as a SimpleId `{type, value, uri, name}` with the uri built from the request's host. */
@@ -92,6 +96,8 @@ export interface VmObj extends Base {
   virtualNicIds: Ref[];
   highAvailability: boolean;
   origin: string | null;
+  /** Its clone customizers (protocols.md §2.3 Vm field `vmCloneDefinitionIds`; go-ovm-helper `vmTypes.go`). */
+  vmCloneDefinitionIds: Ref[];
 }
 export interface RepositoryObj extends Base {
   virtualDiskIds: Ref[];
@@ -137,6 +143,26 @@ export interface VmDiskMappingObj extends Base {
   emulatedBlockDevice: boolean;
   diskWriteMode: 'READ_ONLY' | 'READ_WRITE';
 }
+/** How a clone customizer's storage mapping copies a disk (CLI reference A.54 `create VmCloneStorageMapping`). */
+export type CloneType = 'THIN_CLONE' | 'SPARSE_COPY' | 'NON_SPARSE_COPY';
+export const CLONE_TYPES: readonly CloneType[] = ['THIN_CLONE', 'SPARSE_COPY', 'NON_SPARSE_COPY'];
+/**
+ * A clone customizer (the CLI's VmCloneCustomizer, REST type VmCloneDefinition): fields as go-ovm-helper
+ * `ovmHelper/vmcdType.go` (devans10/go-ovm-helper) declares them.
+ */
+export interface VmCloneDefinitionObj extends Base {
+  vmId: Ref;
+  vmCloneStorageMappingIds: Ref[];
+  vmCloneNetworkMappingIds: Ref[];
+}
+/** Where a customizer puts one disk of the VM and how (go-ovm-helper `ovmHelper/vmcsmType.go`). */
+export interface VmCloneStorageMappingObj extends Base {
+  vmCloneDefinitionId: Ref;
+  vmDiskMappingId: Ref;
+  repositoryId: Ref | null;
+  storageArrayId: Ref | null;
+  cloneType: CloneType;
+}
 export interface JobObj extends Base {
   jobRunState: JobRunState;
   jobSummaryState: JobRunState;
@@ -167,7 +193,9 @@ export type AnyObj =
   | VirtualDiskObj
   | VmDiskMappingObj
   | JobObj
-  | NetworkObj;
+  | NetworkObj
+  | VmCloneDefinitionObj
+  | VmCloneStorageMappingObj;
 
 export function ref(type: OvmType, value: string): Ref {
   return { type, value };

@@ -100,6 +100,7 @@ export class RepositoryOps {
       virtualNicIds: [],
       highAvailability: false,
       origin: null,
+      vmCloneDefinitionIds: [],
     };
     this.store.put(vm);
     repo.vmIds.push(vm.id);

@@ -7,6 +7,7 @@ import {
   JobObj,
   ManagerObj,
   NetworkObj,
+  OVM_TYPES,
   OvmType,
   Ref,
   RepositoryObj,
@@ -14,6 +15,7 @@ import {
   ServerObj,
   ServerPoolObj,
   VirtualDiskObj,
+  VmCloneDefinitionObj,
   VmDiskMappingObj,
   VmObj,
   base,
@@ -63,19 +65,7 @@ export class OvmStore {
   }
 
   constructor(private readonly opts: SeedOptions = {}) {
-    for (const t of [
-      'Manager',
-      'ServerPool',
-      'Server',
-      'Vm',
-      'Repository',
-      'FileSystem',
-      'VirtualDisk',
-      'VmDiskMapping',
-      'Job',
-      'Network',
-    ] as OvmType[])
-      this.objects.set(t, new Map());
+    for (const t of OVM_TYPES) this.objects.set(t, new Map());
     this.repositoryDirs = opts.repositoryDirs ?? {};
   }
 
@@ -220,8 +210,22 @@ export class OvmStore {
     fs.writeFileSync(path.join(dir, 'VirtualMachines', vm.id.value, 'vm.cfg'), cfg);
   }
 
-  /** Removes a VM with its mappings and (its own, unshared) disks and files: the lab's rollback and DELETE /Vm. */
+  /** Removes a clone customizer and its storage mappings (DELETE /Vm/{id}/VmCloneDefinition/{id}). */
+  removeCloneDefinition(vm: VmObj, def: VmCloneDefinitionObj): void {
+    for (const m of def.vmCloneStorageMappingIds) this.remove(m);
+    vm.vmCloneDefinitionIds = vm.vmCloneDefinitionIds.filter((r) => r.value !== def.id.value);
+    this.remove(def.id);
+  }
+
+  /**
+   * Removes a VM with its mappings, its clone customizers (*assumed*: they are the VM's children) and (its own,
+   * unshared) disks and files: the lab's rollback and DELETE /Vm.
+   */
   removeVm(vm: VmObj, withDisks: boolean): void {
+    for (const d of [...vm.vmCloneDefinitionIds]) {
+      const def = this.get<VmCloneDefinitionObj>('VmCloneDefinition', d.value);
+      if (def) this.removeCloneDefinition(vm, def);
+    }
     for (const mRef of vm.vmDiskMappingIds) {
       const m = this.get<VmDiskMappingObj>('VmDiskMapping', mRef.value);
       const disk = m?.virtualDiskId ? this.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId.value) : undefined;
@@ -378,6 +382,7 @@ export function seed(store: OvmStore, opts: { managerUuid?: string } = {}): void
       virtualNicIds: [],
       highAvailability: false,
       origin: null,
+      vmCloneDefinitionIds: [],
     };
     store.put(v);
     pool.vmIds.push(v.id);

@@ -2,7 +2,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobFailure, JobPlan } from './jobs';
-import { Ref, RepositoryObj, ServerObj, ServerPoolObj, VirtualDiskObj, VmDiskMappingObj, VmObj, base } from './model';
+import {
+  Ref,
+  RepositoryObj,
+  ServerObj,
+  ServerPoolObj,
+  VirtualDiskObj,
+  VmCloneDefinitionObj,
+  VmCloneStorageMappingObj,
+  VmDiskMappingObj,
+  VmObj,
+  base,
+} from './model';
 import { OvmStore, newId } from './store';
 
 /** The Manager's date in rule messages: `Sun Jun 03 15:24:03 GST 2018` (Java Date.toString; the lab says UTC). */
@@ -61,22 +72,54 @@ export class VmOps {
   }
 
   /**
-   * PUT /Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate= (python-ovmclient VmManager.clone): the source must
-   * be STOPPED (or a template), or RUNNING with every disk and the target repository on OCFS2 (a hot clone: Oracle VM
-   * Concepts Guide §7.6 "How does Cloning Work?"; guide §12.2), else OVMRU_005002E. Each disk is copied into the target repository (one step and one
-   * progress message per disk), then the new VM is made with its mappings and vm.cfg; `resultId` is the new VM.
+   * PUT /Vm/{id}/clone?serverPoolId=&repositoryId=&createTemplate=[&vmCloneDefinitionId=] (python-ovmclient
+   * VmManager.clone; go-ovm-helper `VMService.CloneVM`). `repositoryId` (else the VM's own) takes the new VM's vm.cfg.
+   * Without a customizer every disk is copied there. With one (`vmCloneDefinitionId`, a VmCloneDefinition of this VM)
+   * each disk goes where its storage mapping says, with its clone type; a disk it does not map is left out of the clone
+   * (S. Coter's HotCloneVm.sh: the clone "has only virtual-disks" the customizer maps). The source must be STOPPED (or
+   * a template), or RUNNING for a hot clone (hotCloneable), else OVMRU_005002E. One step and one progress message per
+   * disk, then the new VM with its mappings and vm.cfg; `resultId` is the new VM.
    */
-  clone(vm: VmObj, poolId: string, repoId: string | undefined, createTemplate: boolean): JobPlan {
+  clone(
+    vm: VmObj,
+    poolId: string,
+    repoId: string | undefined,
+    createTemplate: boolean,
+    definitionId?: string,
+  ): JobPlan {
     const made: { vm?: VmObj; disks: VirtualDiskObj[] } = { disks: [] };
-    const source = vm.vmDiskMappingIds
+    const mappings = vm.vmDiskMappingIds
       .map((r) => this.store.get<VmDiskMappingObj>('VmDiskMapping', r.value)!)
       .filter((m) => m.virtualDiskId);
-    const target = (): RepositoryObj => {
-      const id = repoId ?? vm.repositoryId?.value;
+    const definition = (): VmCloneDefinitionObj | undefined => {
+      if (definitionId === undefined) return undefined;
+      const d = this.store.get<VmCloneDefinitionObj>('VmCloneDefinition', definitionId);
+      if (!d || d.vmId.value !== vm.id.value)
+        throw new JobFailure(
+          `com.oracle.ovm.mgr.ws.model.WsException: OVMAPI_WS_2002E VmCloneDefinition not found for Virtual Machine ${vm.name}: ${definitionId}`,
+        ); // *assumed* code and text
+      return d;
+    };
+    const storageMappings = (d: VmCloneDefinitionObj) =>
+      d.vmCloneStorageMappingIds.map((r) =>
+        this.store.get<VmCloneStorageMappingObj>('VmCloneStorageMapping', r.value)!,
+      );
+    const target = (id = repoId ?? vm.repositoryId?.value): RepositoryObj => {
       const repo = id && this.store.get<RepositoryObj>('Repository', id);
       if (!repo)
         throw new JobFailure(`com.oracle.ovm.mgr.ws.model.WsException: OVMAPI_WS_2002E Repository not found: ${id}`); // *assumed*
       return repo;
+    };
+    /** Per disk mapping of the VM: the disk and the repository its copy goes into (undefined: left out). */
+    const plan = (): Array<{ from: VirtualDiskObj; into: RepositoryObj } | undefined> => {
+      const d = definition();
+      const disk = (m: VmDiskMappingObj) => this.store.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!;
+      if (!d) return mappings.map((m) => ({ from: disk(m), into: target() }));
+      const sms = storageMappings(d);
+      return mappings.map((m) => {
+        const sm = sms.find((x) => x.vmDiskMappingId.value === m.id.value);
+        return sm?.repositoryId ? { from: disk(m), into: target(sm.repositoryId.value) } : undefined;
+      });
     };
     return {
       name: `Clone Vm: ${vm.name}`,
@@ -84,23 +127,24 @@ export class VmOps {
         {
           message: `Checking ${vm.name}`,
           run: () => {
-            const repo = target();
-            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE' && !this.hotCloneable(vm, source, repo))
-              throw notStopped(vm);
+            target();
+            plan();
+            const hot = () => this.hotCloneable(vm, mappings, definition());
+            if (vm.vmRunState !== 'STOPPED' && vm.vmRunState !== 'TEMPLATE' && !hot()) throw notStopped(vm);
           },
         },
-        ...source.map((m, i) => ({
-          message: `Cloning virtual disk ${i + 1} of ${source.length}`,
+        ...mappings.map((_, i) => ({
+          message: `Cloning virtual disk ${i + 1} of ${mappings.length}`,
           run: () => {
-            const from = this.store.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!;
-            const repo = target();
-            const disk = this.store.addDisk(repo, `${from.name.replace(/\.img$/, '')} (clone).img`, from.size);
+            const p = plan()[i];
+            if (!p) return;
+            const disk = this.store.addDisk(p.into, `${p.from.name.replace(/\.img$/, '')} (clone).img`, p.from.size);
             made.disks.push(disk);
-            const src = this.store.repoDir(from.repositoryId);
-            const dst = this.store.repoDir(repo.id);
+            const src = this.store.repoDir(p.from.repositoryId);
+            const dst = this.store.repoDir(p.into.id);
             if (src && dst) {
               fs.mkdirSync(path.join(dst, 'VirtualDisks'), { recursive: true });
-              fs.copyFileSync(path.join(src, from.path), path.join(dst, disk.path));
+              fs.copyFileSync(path.join(src, p.from.path), path.join(dst, disk.path));
             }
           },
         })),
@@ -118,6 +162,7 @@ export class VmOps {
               vmDiskMappingIds: [],
               virtualNicIds: [],
               origin: vm.id.value,
+              vmCloneDefinitionIds: [],
             };
             this.store.put(c);
             made.vm = c;
@@ -138,19 +183,26 @@ export class VmOps {
   }
 
   /**
-   * A running VM may be cloned (hot clone) only when the source and target repositories are OCFS2-based (Oracle VM
-   * Concepts Guide §7.6: "A hot clone is only available on OCFS2-based file systems, so you must use either iSCSI- or
-   * fibre channel-based storage for the source and target repositories"): every disk of the VM and the target.
+   * A running VM is cloned (hot clone) only through a clone customizer whose storage mappings give every virtual disk
+   * of the VM a clone type, and only when the source and target repositories are OCFS2-based (Oracle VM 3.3 Concepts
+   * Guide §7.6: "A hot clone is only available on OCFS2-based file systems, so you must use either iSCSI- or fibre
+   * channel-based storage for the source and target repositories. Additionally, Oracle VM Manager allows you to create
+   * hot clones for virtual machines only if the clone type for …" — the stored copy of the page is cut there).
    */
-  private hotCloneable(vm: VmObj, mappings: VmDiskMappingObj[], target: RepositoryObj): boolean {
-    if (vm.vmRunState !== 'RUNNING') return false;
-    const ocfs2 = (id: string) => this.store.get<RepositoryObj>('Repository', id)?.fileSystemType === 'OCFS2';
-    return (
-      ocfs2(target.id.value) &&
-      mappings.every((m) =>
-        ocfs2(this.store.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)!.repositoryId.value),
-      )
+  private hotCloneable(vm: VmObj, mappings: VmDiskMappingObj[], def: VmCloneDefinitionObj | undefined): boolean {
+    if (vm.vmRunState !== 'RUNNING' || !def) return false;
+    const ocfs2 = (id: string | undefined) =>
+      id !== undefined && this.store.get<RepositoryObj>('Repository', id)?.fileSystemType === 'OCFS2';
+    const sms = def.vmCloneStorageMappingIds.map((r) =>
+      this.store.get<VmCloneStorageMappingObj>('VmCloneStorageMapping', r.value)!,
     );
+    return mappings
+      .map((m) => ({ m, disk: this.store.get<VirtualDiskObj>('VirtualDisk', m.virtualDiskId!.value)! }))
+      .filter(({ disk }) => disk.diskType === 'VIRTUAL_DISK')
+      .every(({ m, disk }) => {
+        const sm = sms.find((x) => x.vmDiskMappingId.value === m.id.value);
+        return !!sm?.cloneType && ocfs2(disk.repositoryId.value) && ocfs2(sm.repositoryId?.value);
+      });
   }
 
   /**
