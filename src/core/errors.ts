@@ -24,6 +24,31 @@ export class VendorError extends Error {
 }
 
 /**
+ * A failure that is not the vendor's own (a refused connection, a malformed reply, a time limit), told once with the
+ * place it happened: `<connection "…", host "…", VM "…">: <detail>`. The place is kept apart from the text so that a
+ * caller adding its own place merges the two (withContext) instead of naming the connection or VM a second time.
+ */
+export class ContextError extends Error {
+  constructor(
+    public readonly context: ErrorContext,
+    public readonly detail: string,
+  ) {
+    super(formatContextMessage(context, detail));
+    this.name = 'ContextError';
+  }
+  /** The same failure with `context` added (its fields win, as VendorError.withContext). */
+  withContext(context: ErrorContext): ContextError {
+    return new ContextError({ ...this.context, ...context }, this.detail);
+  }
+}
+
+/** `where: detail`, naming each part of `where` the detail does not already name (so none is told twice). */
+export function formatContextMessage(where: ErrorContext, detail: string): string {
+  const parts = describeContextParts(where).filter((p) => !detail.includes(p));
+  return parts.length ? `${parts.join(', ')}: ${detail}` : detail;
+}
+
+/**
  * A stream that ended before it was whole (short of its Content-Length, or a tar without its end marker): over HTTP a
  * cut connection can look like a clean end. Worth a retry (see retry.ts).
  */
@@ -123,12 +148,17 @@ export class CancelledError extends Error {
 }
 
 export function describeContext(c: ErrorContext): string {
+  return describeContextParts(c).join(', ');
+}
+
+/** Each part of a place as describeContext words it: `connection "…"`, `pool "…"`, `host "…"`, `VM "…"`. */
+function describeContextParts(c: ErrorContext): string[] {
   const parts: string[] = [];
   if (c.connection) parts.push(`connection "${c.connection}"`);
   if (c.pool) parts.push(`pool "${c.pool}"`);
   if (c.host) parts.push(`host "${c.host}"`);
   if (c.vm) parts.push(`VM "${c.vm}"`);
-  return parts.join(', ');
+  return parts;
 }
 
 /**

@@ -1,12 +1,21 @@
 // One place that turns any failure of a provider operation into one message naming where it happened.
-import { ErrorContext, UntrustedCertificateError, VendorError, describeContext, isCancel } from './errors';
+import {
+  ContextError,
+  ErrorContext,
+  UntrustedCertificateError,
+  VendorError,
+  formatContextMessage,
+  isCancel,
+} from './errors';
 import { mask } from './secrets';
 
 /**
  * Runs `fn`. A VendorError comes back with `connection` and the place as its context (the vendor's code and params
  * verbatim); any other error becomes one line `connection "…", host "…", VM "…": <code> <message>` with passwords
- * masked, and an UntrustedCertificateError keeps its type (the pin action needs its thumbprint). A cancellation passes
- * through unchanged. `place` is asked for only when something failed (it may cost a call to the platform).
+ * masked (a ContextError, whose place merges with an outer one's: nested calls, or a client that already named the
+ * connection or host, never name a part twice), and an UntrustedCertificateError keeps its type (the pin action needs
+ * its thumbprint). A cancellation passes through unchanged. `place` is asked for only when something failed (it may
+ * cost a call to the platform).
  */
 export async function withErrorContext<T>(
   connection: string,
@@ -19,8 +28,12 @@ export async function withErrorContext<T>(
     if (!(e instanceof VendorError) && isCancel(e)) throw e;
     const where = { connection, ...(typeof place === 'function' ? await place() : place) };
     if (e instanceof VendorError) throw e.withContext(where);
+    if (e instanceof ContextError) throw new ContextError({ ...e.context, ...where }, mask(e.detail));
     const code = (e as { code?: string }).code;
-    const message = `${describeContext(where)}: ${code ? code + ' ' : ''}${mask((e as Error).message ?? String(e))}`;
-    throw e instanceof UntrustedCertificateError ? e.withMessage(message) : new Error(message);
+    const text = mask((e as Error).message ?? String(e));
+    // A code the message already starts with (or names) is not told twice either.
+    const detail = code && !text.includes(code) ? `${code} ${text}` : text;
+    if (e instanceof UntrustedCertificateError) throw e.withMessage(formatContextMessage(where, detail));
+    throw new ContextError(where, detail);
   }
 }

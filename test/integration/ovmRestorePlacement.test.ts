@@ -106,6 +106,9 @@ describe('Oracle VM restore: repository, server pool, network per vif, power on 
           `connection "ovm".*: repository "${SEED.repository}" has [\\d.]+ KiB free, the backup needs [\\d.]+ KiB`,
         ),
       );
+      // One message naming each part of the place once (the space check names it, withErrorContext does not again).
+      for (const part of err.message.match(/(connection|host|VM) "[^"]*"/g) ?? [])
+        assert.equal(err.message.split(part).length - 1, 1, `${part} twice in: ${err.message}`);
       assert.deepEqual(filesUnder(f.repoFolder(SEED.repository)), before, 'nothing written');
       assert.equal((await f.provider.listStorage()).find((s) => s.name === SEED.repository)!.freeBytes, need - 1);
     } finally {

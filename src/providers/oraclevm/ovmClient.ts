@@ -4,6 +4,7 @@ import { AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CancelledError,
+  ContextError,
   ErrorContext,
   UntrustedCertificateError,
   describeContext,
@@ -102,7 +103,7 @@ export class OvmClient {
   /** The Manager object (`GET /Manager` is a list of one). */
   async manager(signal?: AbortSignal): Promise<OvmManager> {
     const list = listOf(await this.get('Manager', signal), 'Manager list', parseManager);
-    if (!list[0]) throw new Error(`${describeContext(this.context)}: GET Manager returned no Manager`);
+    if (!list[0]) throw new ContextError(this.context, 'GET Manager returned no Manager');
     return list[0];
   }
 
@@ -123,8 +124,9 @@ export class OvmClient {
         opts.onWait?.(told);
       }
       if (Date.now() > deadline)
-        throw new Error(
-          `${describeContext(this.context)}: Oracle VM Manager still ${told} after ${Math.round((opts.timeoutMs ?? 1_800_000) / 1000)} s`,
+        throw new ContextError(
+          this.context,
+          `Oracle VM Manager still ${told} after ${Math.round((opts.timeoutMs ?? 1_800_000) / 1000)} s`,
         );
       await this.pause(opts.signal);
     }
@@ -253,6 +255,8 @@ export class OvmClient {
         SHOW_OVM_CERTIFICATE,
       );
     }
-    throw new Error(`${describeContext(this.context)}: ${(err as Error).message}`);
+    const code = (err as { code?: unknown }).code;
+    const text = (err as Error).message ?? String(err);
+    throw new ContextError(this.context, typeof code === 'string' && !text.includes(code) ? `${code} ${text}` : text);
   }
 }
