@@ -151,6 +151,16 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
       /^rotation settings: interval and number kept unknown \(.*getDbBackupConfig: Status Failure: OVMAPI_6000E Internal Error\\u001b\[2J\)$/m,
     );
     assert.doesNotMatch(failed.stdout, /\x1b/);
+    // A reply of another shape (its keys are not published): the lines as given, no interval guessed, no late note.
+    cli.setReply(
+      'OVM> getDbBackupConfig\nCommand: getDbBackupConfig\nStatus: Success\nTime: x\nData: \n  Backup Frequency = 1 Days\n  Retention Count = 14\nOVM> Connection closed.\n',
+    );
+    const other = await runCli(['manager-backups'], { ws, env });
+    assert.match(
+      other.stdout,
+      /^rotation settings: interval and number kept unknown \(.*the reply: Backup Frequency = 1 Days \| Retention Count = 14;/m,
+    );
+    assert.doesNotMatch(other.stdout, /^note: the newest automatic backup is .* old \(the Manager's interval/m);
     cli.setReply(undefined);
     cli.setDbBackupConfig(1440, 21);
   });

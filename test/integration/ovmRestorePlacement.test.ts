@@ -116,6 +116,27 @@ describe('Oracle VM restore: repository, server pool, network per vif, power on 
     }
   });
 
+  it('a FileSystem reply without freeSize (another shape than the 3.3.3 captures): free space unknown in the list, said in the restore’s log, and the restore is not refused for it', async () => {
+    f.lab.store.setFreeSize(SEED.repository, 1);
+    f.lab.setFileSystemShape('other');
+    try {
+      const listed = (await f.provider.listStorage()).find((s) => s.name === SEED.repository)!;
+      assert.deepEqual([listed.freeBytes, listed.capacityBytes], [undefined, undefined], 'unknown, not zero');
+      const { ctx, log } = context();
+      const vm = await f.provider.restoreVm(entry, { storageId: SEED.repository, name: 'db01-unknown-space' }, ctx);
+      assert.ok(f.lab.store.get('Vm', vm.id), 'restored');
+      assert.ok(
+        log.includes(
+          `repository "${SEED.repository}": free space unknown (the Manager's FileSystem reply has no freeSize): the restore goes on without a space check`,
+        ),
+        log.join('\n'),
+      );
+    } finally {
+      f.lab.setFileSystemShape('3.3.3');
+      f.lab.store.setFreeSize(SEED.repository, 400 * 2 ** 30);
+    }
+  });
+
   it('a network the Manager does not have is refused before anything is written; a host or folder is not an Oracle VM placement', async () => {
     const before = filesUnder(f.repoFolder(SEED.repository)).length;
     f.lab.store.objects.get('Network')!.delete(SEED.network);

@@ -56,6 +56,12 @@ export interface OvmLab {
   /** Sets managerRunState now (tests flip it when the client says it waits: no timing). */
   setManagerState(state: ManagerRunState): void;
   addJobFault(f: JobFault): void;
+  /**
+   * Test switch (not a Manager behaviour): `'3.3.3'` (default) serves FileSystem objects as fog-oracle captured them
+   * from OVM 3.3.3 (`size`, `freeSize`); `'other'` without those two keys (`totalBytes`/`availableBytes` instead): a 3.4
+   * reply of another shape, which the product must not depend on.
+   */
+  setFileSystemShape(shape: '3.3.3' | 'other'): void;
   /** Off: the Manager is stopped (`service ovmm stop`): connections are closed at once, as by a host with nothing on 7002. */
   setServing(on: boolean): void;
   /**
@@ -147,7 +153,10 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     const type = parts[0] as OvmType;
     if (!OVM_TYPES.includes(type)) return notFound(res, url.pathname);
     const host = req.headers.host ?? '127.0.0.1';
-    const out = (status: number, value: unknown) => send(res, status, JSON.stringify(render(value, store, host)));
+    const reshape = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reshape) : fileSystemShape === 'other' ? otherFileSystemShape(v) : v;
+    const out = (status: number, value: unknown) =>
+      send(res, status, JSON.stringify(render(type === 'FileSystem' ? reshape(value) : value, store, host)));
     const job = (plan: Parameters<JobRunner['start']>[0]) => out(200, jobs.start(plan));
 
     if (req.method === 'GET') {
@@ -242,6 +251,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     return 'basic';
   }
 
+  let fileSystemShape: '3.3.3' | 'other' = '3.3.3';
   let serving = true;
   server.on('connection', (socket) => {
     if (!serving) socket.destroy();
@@ -259,6 +269,9 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     restartManager,
     setManagerState: setState,
     addJobFault: (f) => jobs.faults.push(f),
+    setFileSystemShape: (shape) => {
+      fileSystemShape = shape;
+    },
     setServing: (on) => {
       serving = on;
       if (!on) server.closeAllConnections();
@@ -278,6 +291,13 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** A FileSystem without the 3.3.3 keys `size`/`freeSize` (setFileSystemShape('other')); other objects unchanged. */
+function otherFileSystemShape(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || !('freeSize' in v)) return v;
+  const { size, freeSize, ...rest } = v as { size: number; freeSize: number };
+  return { ...rest, totalBytes: size, availableBytes: freeSize };
 }
 
 function same(a: string, b: string): boolean {

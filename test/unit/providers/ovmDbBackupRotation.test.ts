@@ -15,11 +15,11 @@ const reply = (...data: string[]) =>
   ].join('\n');
 
 describe('Oracle VM Manager getDbBackupConfig reply', () => {
-  it('reads the interval (minutes) and the number kept, whatever the keys are spelled like', () => {
+  it('reads the interval (minutes) and the number kept under keys spelling setDbBackupConfig’s options (A.167)', () => {
     for (const [i, k] of [
       ['  Interval = 1440', '  Number To Keep = 21'],
       ['  interval = 720', '  numberToKeep = 7'],
-      ['  Backup Interval (minutes): 360', '  Backups Retained: 500'],
+      ['  Interval (minutes): 360 min', '  Number to keep: 500'],
     ]) {
       const r = parseDbBackupConfig(reply(i, k), SRC);
       assert.deepEqual(r.problems, [], i);
@@ -44,6 +44,22 @@ describe('Oracle VM Manager getDbBackupConfig reply', () => {
       "interval 5 min is outside setDbBackupConfig's documented 360–43200",
       "number kept 9999 is outside setDbBackupConfig's documented 1–500",
     ]);
+  });
+
+  it('keys or values of another shape are not guessed from: the values stay unknown and the reply lines are shown as given', () => {
+    for (const data of [
+      ['  Backup Frequency = 1 Days', '  Retention Count = 14'],
+      ['  Backup Interval (hours) = 24', '  Backups Retained = 14'],
+      ['  Interval = 1 Days', '  Number To Keep = 14 (max 500)'],
+    ]) {
+      const r = parseDbBackupConfig(reply(...data), SRC);
+      assert.deepEqual([r.intervalMinutes, r.numberToKeep], [undefined, undefined], data.join(' | '));
+      assert.match(describeRotation(r), /^interval and number kept unknown \(/);
+      assert.ok(
+        describeRotation(r).includes(`the reply: ${data.map((d) => d.trim()).join(' | ')}`),
+        describeRotation(r),
+      );
+    }
   });
 
   it('an unknown or hostile reply gives no values, names what is missing and shows the data escaped', () => {

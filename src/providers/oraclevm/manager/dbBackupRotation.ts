@@ -27,8 +27,10 @@ const key = (k: string) => k.toLowerCase().replace(/[^a-z]/g, '');
 /**
  * Parses the CLI's text reply: `OVM> …` echo lines skipped, `Status: Success|Failure`, then `Data:` and `Key = value`
  * lines (the reply layout of public CLI logs, platform-facts.md §3.4). The data keys of getDbBackupConfig are not
- * published: a key naming an interval / frequency is the interval (minutes), one naming what is kept / retained the
- * count; a value is its leading integer. A failure's text is kept verbatim (escaped).
+ * published (A.109's example shows no output): only keys that spell setDbBackupConfig's documented options (A.167
+ * `interval`, `numberToKeep`; case, spaces and a `(minutes)` note aside) with a plain integer (an interval may say
+ * `min`/`minutes`) are read; anything else leaves the value unknown and the reply's data lines are shown as given
+ * (describeRotation), never guessed from. A failure's text is kept verbatim (escaped).
  */
 export function parseDbBackupConfig(text: string, source: string): DbBackupRotation {
   const reply = parseManagerCliReply(text);
@@ -37,10 +39,13 @@ export function parseDbBackupConfig(text: string, source: string): DbBackupRotat
     const kv = /^\s*([^=:]{1,80}?)\s*[=:]\s*(.*)$/.exec(line);
     if (!kv) continue;
     const k = key(kv[1]);
-    const n = /^\s*(\d{1,9})\b/.exec(kv[2]);
-    if (!n) continue;
-    if (/interval|frequency|period/.test(k)) r.intervalMinutes = Number(n[1]);
-    else if (/keep|retain|retention|count/.test(k)) r.numberToKeep = Number(n[1]);
+    if (k === 'interval' || k === 'intervalminutes') {
+      const n = /^\s*(\d{1,9})\s*(?:min|minutes)?\s*$/i.exec(kv[2]);
+      if (n) r.intervalMinutes = Number(n[1]);
+    } else if (k === 'numbertokeep') {
+      const n = /^\s*(\d{1,9})\s*$/.exec(kv[2]);
+      if (n) r.numberToKeep = Number(n[1]);
+    }
   }
   if (reply.status === undefined) r.problems.push('the Manager CLI gave no "Status:" line');
   else if (!reply.ok)
