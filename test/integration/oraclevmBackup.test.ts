@@ -43,6 +43,16 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.deepEqual(f.lab.store.all('VmCloneStorageMapping'), [], 'its storage mappings deleted');
   }
 
+  /** The journal entry a backup of `vm` writes before it asks the Manager for anything (tests then kill it). */
+  function beginEntry(journal: Journal, vm: { id: string; name: string }) {
+    return journal.begin({
+      connection: 'ovm',
+      platform: 'oraclevm',
+      vm: { id: vm.id, uuid: vm.id, name: vm.name },
+      before: f.lab.store.all('Vm').map((v) => v.id.value),
+    });
+  }
+
   /** The storage mappings of every clone customizer the lab saw made (cloneType and repository name), in order. */
   function recordMappings(): Array<{ cloneType: string; repository: string; customizer: string }> {
     const seen: Array<{ cloneType: string; repository: string; customizer: string }> = [];
@@ -324,12 +334,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     }));
     // What a backup killed right after its customizer was made leaves: the intent entry (owner a dead pid, no job).
     const journal = new Journal(f.repo);
-    const entry = await journal.begin({
-      connection: 'ovm',
-      platform: 'oraclevm',
-      vm: { id: web.id.value, uuid: web.id.value, name: web.name },
-      before: f.lab.store.all('Vm').map((v) => v.id.value),
-    });
+    const entry = await beginEntry(journal, { id: web.id.value, name: web.name });
     await journal.update(entry, { owner: { host: entry.owner.host, pid: 2 ** 22 + 1 } });
     await createCloneCustomizer(c, web, customizerName(entry.marker), 'THIN_CLONE', disks);
     journal.release(entry);
@@ -505,12 +510,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     const { cloneVm } = await import('../../src/providers/oraclevm/ovmVmActions');
     const { getVm } = await import('../../src/providers/oraclevm/ovmInventory');
     const journal = new Journal(f.repo);
-    const entry = await journal.begin({
-      connection: 'ovm',
-      platform: 'oraclevm',
-      vm: { id: db.id.value, uuid: db.id.value, name: db.name },
-      before: f.lab.store.all('Vm').map((v) => v.id.value),
-    });
+    const entry = await beginEntry(journal, { id: db.id.value, name: db.name });
     await cloneVm(f.provider.client, await getVm(f.provider.client, db.id.value), {
       serverPoolId: db.serverPoolId!.value,
       repositoryId: f.lab.store.repoByName(SEED.backupRepository).id.value,
