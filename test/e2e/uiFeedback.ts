@@ -4,7 +4,17 @@
 import * as path from 'node:path';
 import { XapiLab, startXapiLab } from '../lab/xapi';
 import { Page } from './browser';
-import { CheckRunner, addConnectionCollapsed, clickMenu, expand, pane, row, scrollToRow, until } from './uiHelpers';
+import {
+  CheckRunner,
+  addConnectionCollapsed,
+  clickMenu,
+  expand,
+  openRestoreWizard,
+  pane,
+  row,
+  scrollToRow,
+  until,
+} from './uiHelpers';
 import { loadConnections, saveConnections } from '../../src/core/connections';
 
 /** The connection the cross-connection restore aims at; run.ts gives code-server its password variable. */
@@ -153,15 +163,7 @@ export async function feedbackChecks(c: FeedbackContext): Promise<void> {
           url: lab2.url,
           username: 'root',
         });
-        const backups = pane(page, 'Backups');
-        await expand(backups, c.backedUpVm);
-        const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
-        await entry.waitFor({ timeout: 30_000 });
-        await entry.click({ button: 'right' });
-        await clickMenu(page, 'Restore VM');
-        const quick = page.locator('.quick-input-widget');
-        const input = quick.locator('input').first();
-        const title = quick.locator('.quick-input-title');
+        const { quick, input, title } = await openRestoreWizard(page, c.backedUpVm);
         await title.filter({ hasText: 'to which connection?' }).waitFor({ timeout: 30_000 });
         await quick.locator('.monaco-list-row', { hasText: OTHER_CONNECTION }).waitFor({ timeout: 10_000 });
         await page.screenshot({ path: path.join(shots, '17-restore-connection.png') });

@@ -123,3 +123,25 @@ export async function addConnectionCollapsed(page: Page, workspace: string, prof
   saveConnections(workspace, [...connections, profile]);
   return pane(page, 'Infrastructure');
 }
+
+/** The quick input of a wizard: the widget, its text box and its title. */
+export interface QuickInput {
+  quick: Page;
+  input: Page;
+  title: Page;
+}
+
+/**
+ * Right-clicks the newest image backup (`vm · <date>`) of VM `vmName` in the Backups view and chooses *Restore VM*;
+ * returns the wizard's quick input.
+ */
+export async function openRestoreWizard(page: Page, vmName: string): Promise<QuickInput> {
+  const backups = pane(page, 'Backups');
+  await expand(backups, vmName);
+  const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
+  await entry.waitFor({ timeout: 30_000 });
+  await entry.click({ button: 'right' });
+  await clickMenu(page, 'Restore VM');
+  const quick = page.locator('.quick-input-widget');
+  return { quick, input: quick.locator('input').first(), title: quick.locator('.quick-input-title') };
+}

@@ -13,6 +13,7 @@ import {
   expand,
   filesBelow,
   pane,
+  openRestoreWizard,
   row,
   scrollToRow,
 } from './uiHelpers';
@@ -197,14 +198,7 @@ export async function uiScript(
     await check(
       'Restore VM from the Backups view (right-click, pickers) puts the restored VM in the Infrastructure tree',
       async () => {
-        const backups = pane(page, 'Backups');
-        await expand(backups, String(running.name_label));
-        const entry = backups.locator('.monaco-list-row', { hasText: /vm · \d/ }).first();
-        await entry.waitFor({ timeout: 30_000 });
-        await entry.click({ button: 'right' });
-        await clickMenu(page, 'Restore VM');
-        const quick = page.locator('.quick-input-widget');
-        const input = quick.locator('input').first();
+        const { quick, input } = await openRestoreWizard(page, String(running.name_label));
         await quick
           .locator('.quick-input-title', { hasText: 'as a new VM or replace the original?' })
           .waitFor({ timeout: 30_000 });
