@@ -81,7 +81,7 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
         assert.ok(e instanceof VendorError && e.code === 'VM_NOT_IMPORTED', String(e));
         assert.match(
           e.message,
-          /^connection "ovm", host "127\.0\.0\.1", VM "db01": VM_NOT_IMPORTED \["Oracle VM Manager 127\.0\.0\.1 \(Manager CLI port \d+\): the refresh of repository \\"repo1\\" did not import VM \\"db01-lost\\" from VirtualMachines\/0004fb0000060000[0-9a-f]{16}\/vm\.cfg \(no VM with that id, nor a new one of that name in the repository\)"\]$/,
+          /^connection "ovm", host "127\.0\.0\.1", VM "db01": VM_NOT_IMPORTED \[Oracle VM Manager 127\.0\.0\.1 \(Manager CLI port \d+\): the refresh of repository "repo1" did not import VM "db01-lost" from VirtualMachines\/0004fb0000060000[0-9a-f]{16}\/vm\.cfg \(no VM with that id, nor a new one of that name in the repository\)\]$/,
         );
         return true;
       },
@@ -100,7 +100,7 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
         assert.ok(e instanceof VendorError && e.code === 'VM_DISKS_NOT_IMPORTED', String(e));
         assert.match(
           e.message,
-          /imported VM \\"db01-nodisk\\" \(0004fb0000060000[0-9a-f]{16}\) without its disk VirtualDisks\/0004fb0000120000[0-9a-f]{16}\.img"\]$/,
+          /imported VM "db01-nodisk" \(0004fb0000060000[0-9a-f]{16}\) without its disk VirtualDisks\/0004fb0000120000[0-9a-f]{16}\.img\]$/,
         );
         return true;
       },
@@ -128,7 +128,7 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
         assert.match(e.message, /^connection "ovm", host "127\.0\.0\.1", VM "db01": VM_NOT_IN_POOL/);
         assert.match(
           e.message,
-          /VM \\"db01-nopool\\" \(0004fb0000060000[0-9a-f]{16}\) is in no server pool, not in \\"pool1\\"/,
+          /VM "db01-nopool" \(0004fb0000060000[0-9a-f]{16}\) is in no server pool, not in "pool1"/,
         );
         return true;
       },
