@@ -13,6 +13,7 @@ import { BackupNic, findNetwork, planNics } from '../../core/restoreNetworks';
 import { VsphereDatastore, VsphereInventory } from './vmwareRecords';
 import { RestorePlace } from './vmwareRestore';
 import { toNetworkInfo } from './vmwareRecords';
+import { NicNetworks } from './vmwareDvsNics';
 
 /** Morefs or names (a name must be unambiguous where it is looked up); every field optional. */
 export interface PlacementRequest {
@@ -149,23 +150,24 @@ export function placementChoices(inv: VsphereInventory): PlacementChoice[] {
  * The network of each NIC of the backed-up .vmx in the target datacenter, planned as every platform's (core
  * restoreNetworks.ts planNics): `map[nic]` if given (a network's moref or unique name), else the network of the same
  * name. NETWORK_NOT_FOUND names the NIC and the network when there is none (before anything is uploaded); a NIC in
- * `map` that the .vmx does not have is refused too (INVALID_ARGUMENT). Returns NIC → the target network's name (only
- * NICs with a networkName).
+ * `map` that the .vmx does not have is refused too (INVALID_ARGUMENT). A standard port group goes to `networkNames`, a
+ * distributed port group to `portgroups` (NicNetworks); an OpaqueNetwork (NSX) is refused (NOT_SUPPORTED).
  */
 export function resolveNetworks(
   inv: VsphereInventory,
   datacenterId: string,
   nics: Record<string, string>,
   map: Record<string, string> = {},
-): Record<string, string> {
+): NicNetworks {
   const backed: BackupNic[] = Object.entries(nics).map(([key, network]) => ({ key, network }));
-  const out: Record<string, string> = {};
+  const out: NicNetworks = { networkNames: {}, portgroups: {} };
   for (const { nic, to } of nicTargets(inv, datacenterId, backed, map, 'its .vmx')) {
-    if (to.type !== 'Network')
+    if (to.type === 'Network') out.networkNames[nic.key] = to.name;
+    else if (to.type === 'DistributedVirtualPortgroup') out.portgroups[nic.key] = to.id;
+    else
       throw new VendorError('NOT_SUPPORTED', [
-        `${nic.key} → "${to.name}" is a ${to.type}: a restore maps NICs to standard port groups (networkName) only`,
+        `${nic.key} → "${to.name}" is a ${to.type}: a restore maps NICs to standard or distributed port groups only`,
       ]);
-    out[nic.key] = to.name;
   }
   return out;
 }

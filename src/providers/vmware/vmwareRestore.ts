@@ -3,8 +3,10 @@
 // which fails FileAlreadyExists, so an existing VM's directory is never written into), each file uploaded through the
 // datastore HTTP interface (`PUT /folder/<dir>/<file>?dcPath=&dsName=`, vSphere Web Services SDK "Datastore HTTP
 // access"; govmomi object/datastore.go Upload) streamed from disk, the .vmx last and edited (display name, uuid.action,
-// vmwareVmx.ts), then Folder.RegisterVM_Task into a folder and resource pool (and host when given). A failed or
-// cancelled restore deletes the directory it made (FileManager.DeleteDatastoreFile_Task) — never anything else.
+// vmwareVmx.ts), then Folder.RegisterVM_Task into a folder and resource pool (and host when given), then, for NICs mapped
+// to distributed port groups, VirtualMachine.ReconfigVM_Task (vmwareDvsNics.ts). A failed or cancelled restore
+// unregisters the VM it registered (VirtualMachine.UnregisterVM) and deletes the directory it made
+// (FileManager.DeleteDatastoreFile_Task) — never anything else.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,7 @@ import { datastoreFileUrl } from './vmwareFiles';
 import { MAX_VMX_BYTES, restoredVmx, vmxNetworks, vmxNics } from './vmwareVmx';
 import { MAX_OVF_BYTES, readOvfDescriptor } from './ovfDescriptor';
 import { VsphereDatacenter, VsphereDatastore } from './vmwareRecords';
+import { NicNetworks, connectNicsToPortgroups } from './vmwareDvsNics';
 
 /** Where a restored VM goes: datastore (and its datacenter), VM folder, resource pool and, optionally, host (morefs). */
 export interface RestorePlace {
@@ -33,13 +36,14 @@ export interface RestorePlace {
 }
 
 /**
- * `copy`: the VM lands next to its still-registered original, so it must get a new uuid and MACs. `networks`: NIC
- * (`ethernet0`) → the name of the target network written as its `ethernet<N>.networkName` (resolveNetworks).
+ * `copy`: the VM lands next to its still-registered original, so it must get a new uuid and MACs. `networks`
+ * (resolveNetworks): NIC (`ethernet0`) → the standard port group's name written as its `ethernet<N>.networkName`, or →
+ * the distributed port group it is connected to after registration.
  */
 export interface RestoreImageOptions {
   name: string;
   copy: boolean;
-  networks?: Record<string, string>;
+  networks?: NicNetworks;
 }
 
 /** How many numbered alternatives of the directory name are tried (`name`, `name_1`, …) before giving up. */
@@ -79,6 +83,7 @@ export async function restoreVmImage(
   const dir = await makeFreshDirectory(client, place, safeName(o.name), ctx.signal);
   ctx.log(`restoring into [${datastore.name}] ${dir}`);
   const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'vmbackup-vmx-'));
+  let vmId: string | undefined;
   try {
     const total = files.reduce((n, f) => n + f.bytes, 0);
     let done = 0;
@@ -107,8 +112,19 @@ export async function restoreVmImage(
     const result = await runTask(client, 'RegisterVM_Task', { type: 'Folder', value: place.folderId }, args, {
       signal: ctx.signal,
     });
-    return asMoRef(result, 'RegisterVM_Task result').value;
+    vmId = asMoRef(result, 'RegisterVM_Task result').value;
+    const portgroups = o.networks?.portgroups ?? {};
+    if (Object.keys(portgroups).length) {
+      ctx.log(`ReconfigVM_Task: ${Object.keys(portgroups).join(', ')} to distributed port groups`);
+      await connectNicsToPortgroups(client, vmId, portgroups, ctx.signal);
+    }
+    return vmId;
   } catch (err) {
+    // The VM is this restore's own (RegisterVM_Task made it): unregistered first, so its directory can go.
+    if (vmId)
+      await client
+        .invoke('UnregisterVM', { type: 'VirtualMachine', value: vmId })
+        .catch((e: unknown) => ctx.log(`could not unregister ${vmId}: ${(e as Error).message}`));
     // The directory is this restore's own (MakeDirectory made it): remove it, not tied to the (maybe aborted) signal.
     await deleteDatastoreFile(client, `[${datastore.name}] ${dir}`, datacenter.id).catch((e: unknown) =>
       ctx.log(`could not remove [${datastore.name}] ${dir}: ${(e as Error).message}`),
@@ -196,7 +212,8 @@ async function editedVmx(from: string, to: string, o: RestoreImageOptions): Prom
     throw new VendorError('INVALID_BACKUP', [
       `${path.basename(from)} is larger than ${MAX_VMX_BYTES} bytes: not a .vmx`,
     ]);
-  await fs.promises.writeFile(to, restoredVmx(await fs.promises.readFile(from, 'utf8'), o));
+  const vmx = await fs.promises.readFile(from, 'utf8');
+  await fs.promises.writeFile(to, restoredVmx(vmx, { ...o, networks: o.networks?.networkNames }));
   return to;
 }
 

@@ -25,6 +25,7 @@ import (
 
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/simulator/esx"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -85,6 +86,9 @@ func (x *extensions) serve(w http.ResponseWriter, r *http.Request) {
 		x.next.ServeHTTP(w, r)
 		if ok && refreshesLayout[call.XMLName.Local] {
 			fixFileLayout()
+		}
+		if ok && call.XMLName.Local == "RegisterVM_Task" && call.Path != nil {
+			registeredNics(*call.Path)
 		}
 	}
 }
@@ -249,6 +253,90 @@ func registrationFiles(dsPath string, name *string) {
 		}
 	}
 }
+
+// registeredNics gives the VM vcsim 0.24.2 has just registered from `dsPath` the NICs its .vmx declares. ESX(i) builds a
+// registered VM's devices from its .vmx (API reference, Folder.RegisterVM_Task: the VM is added "from the
+// configuration file"); vcsim's registerVM (simulator/folder.go) creates it from an empty ConfigSpec, without NICs, so
+// a ReconfigVM_Task `edit` of a NIC (simulator/virtual_machine.go configureDevices: InvalidDeviceSpec for an unknown
+// key) could not be tested. Each `ethernet<N>` whose `present` is not FALSE and that names a `networkName` becomes a
+// VirtualE1000 (simulator/esx/virtual_device.go EthernetCard) with key 4000+N and PCI unit 7+N (*assumed*: the keys and
+// units ESX gives, as vcsim's own NICs have) on the first standard Network of that name (any datacenter: *assumed*,
+// the lab has one), MAC from `ethernet<N>.address`/`generatedAddress`. A .vmx that cannot be read adds nothing.
+func registeredNics(dsPath string) {
+	var p object.DatastorePath
+	if !p.FromString(dsPath) || path.Ext(p.Path) != ".vmx" {
+		return
+	}
+	var vm *simulator.VirtualMachine
+	for _, e := range simulator.Map.All("VirtualMachine") {
+		if v, ok := e.(*simulator.VirtualMachine); ok && v.Config != nil && v.Config.Files.VmPathName == dsPath {
+			vm = v
+		}
+	}
+	var text []byte
+	for _, e := range simulator.Map.All("Datastore") {
+		if ds, ok := e.(*simulator.Datastore); ok && ds.Name == p.Datastore {
+			text, _ = os.ReadFile(path.Join(ds.Info.GetDatastoreInfo().Url, p.Path))
+		}
+	}
+	if vm == nil || text == nil {
+		return
+	}
+	opts := map[string]string{}
+	for _, line := range strings.Split(string(text), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok {
+			opts[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	simulator.Map.WithLock(vm, func() {
+		devices := append([]types.BaseVirtualDevice{}, vm.Config.Hardware.Device...)
+		networks := append([]types.ManagedObjectReference{}, vm.Network...)
+		for n := 0; n < 10; n++ {
+			eth := fmt.Sprintf("ethernet%d", n)
+			name, ok := opts[eth+".networkname"]
+			if !ok || strings.EqualFold(opts[eth+".present"], "false") {
+				continue
+			}
+			var network *types.ManagedObjectReference
+			for _, e := range simulator.Map.All("Network") {
+				if e.Entity().Name == name {
+					ref := e.Reference()
+					network = &ref
+					break
+				}
+			}
+			if network == nil {
+				continue
+			}
+			card := esx.EthernetCard
+			card.Key = int32(4000 + n)
+			card.UnitNumber = types.NewInt32(int32(7 + n))
+			card.MacAddress = opts[eth+".address"]
+			if card.MacAddress == "" {
+				card.MacAddress = opts[eth+".generatedaddress"]
+			}
+			if card.MacAddress == "" {
+				registeredMacs++
+				card.MacAddress = fmt.Sprintf("00:50:56:%02x:%02x:%02x", 0x3f, (registeredMacs>>8)&0xff, registeredMacs&0xff)
+			}
+			card.Backing = &types.VirtualEthernetCardNetworkBackingInfo{
+				VirtualDeviceDeviceBackingInfo: types.VirtualDeviceDeviceBackingInfo{DeviceName: name},
+				Network:                        network,
+			}
+			card.DeviceInfo = &types.Description{Label: fmt.Sprintf("Network adapter %d", n+1), Summary: name}
+			devices = append(devices, &card)
+			networks = append(networks, *network)
+		}
+		simulator.Map.Update(vm, []types.PropertyChange{
+			{Name: "config.hardware.device", Val: devices},
+			{Name: "network", Val: networks},
+		})
+	})
+}
+
+// registeredMacs numbers the MACs registeredNics generates.
+var registeredMacs int
 
 // consolidate runs ConsolidateVMDisks_Task asynchronously in 20 progress steps over taskMs; cancelable, and a
 // cancelled task ends in state error with RequestCanceled (as vSphere reports a cancelled task). On success the
