@@ -2,7 +2,8 @@
 // guide.ja.txt): datastore, host or cluster, resource pool, VM folder, and a network of the target datacenter for each
 // NIC of the backed-up .vmx — all resolved against the inventory and refused (naming what is missing) before anything
 // is uploaded. Folder.RegisterVM_Task takes the folder, pool and host (vSphere API reference); the NICs' networks are
-// the .vmx's `ethernet<N>.networkName`, which ESX(i) reads when it registers the VM.
+// the .vmx's `ethernet<N>.networkName`, which ESX(i) reads when it registers the VM, or, for a distributed port group,
+// connected after registration (vmwareDvsNics.ts).
 import { CatalogEntry } from '../../core/repository';
 import { VendorError } from '../../core/errors';
 import { choicesText, notFoundText } from '../../core/notFound';
