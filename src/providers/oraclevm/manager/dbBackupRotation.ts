@@ -1,7 +1,7 @@
 // The automatic database backups' interval and number kept: they live in the Manager's database (guide §12.1.2), not in
 // /etc/sysconfig/ovmm, and are read with the Manager CLI's documented `getDbBackupConfig` over its SSH port (10000).
 import { printable } from '../ovmErrors';
-import { managerCliAccess, parseManagerCliReply, runManagerCli } from './managerCli';
+import { MANAGER_CLI_PORT, managerCliAccess, parseManagerCliReply, runManagerCli } from './managerCli';
 import { ManagerSession } from './managerSession';
 
 /** What the Manager says of its automatic database backups (CLI reference A.109 getDbBackupConfig, A.167 setDbBackupConfig). */
@@ -71,18 +71,16 @@ export function parseDbBackupConfig(text: string, source: string): DbBackupRotat
  * the values (the guide's defaults apply). CancelledError is passed on.
  */
 export async function readDbBackupRotation(s: ManagerSession, signal?: AbortSignal): Promise<DbBackupRotation> {
-  const host = s.settings.host!;
-  const port = s.settings.cliPort ?? 10000;
-  const source = `Manager CLI getDbBackupConfig at ${host}:${port}`;
-  if (s.settings.cliHostKey === undefined && s.settings.cliPort === undefined)
+  const access = managerCliAccess(s.profile.name, s.settings, s.managerCredentials());
+  if (!access)
     return {
-      source,
+      source: `Manager CLI getDbBackupConfig at ${s.settings.host}:${MANAGER_CLI_PORT}`,
       data: [],
       problems: [
         'not read: managerHost has neither cliHostKey nor cliPort (set cliPort to be shown the Manager CLI key to pin)',
       ],
     };
-  const access = managerCliAccess(s.profile.name, s.settings, s.managerCredentials())!;
+  const source = `Manager CLI getDbBackupConfig at ${access.host}:${access.port}`;
   try {
     const text = await runManagerCli(access, 'getDbBackupConfig', {
       signal,

@@ -8,6 +8,9 @@ import { ConnectionProfile, ManagerHostSettings } from '../../../core/model';
 import { SshSession } from '../../../transport/ssh';
 import { printable } from '../ovmErrors';
 
+/** The Manager CLI's SSH port (`ssh -p 10000 admin@<manager>`, platform-facts.md §3.4): `cliPort`'s default. */
+export const MANAGER_CLI_PORT = 10000;
+
 /** Where and as whom the CLI is reached; the password stays in the closure. */
 export interface ManagerCliAccess {
   /** The connection's name (for SSH error messages). */
@@ -35,7 +38,7 @@ export function managerCliAccess(
   return {
     label,
     host: settings.host!,
-    port: settings.cliPort ?? 10000,
+    port: settings.cliPort ?? MANAGER_CLI_PORT,
     username: settings.cliUsername ?? credentials.username,
     hostKey: settings.cliHostKey,
     password: () => credentials.password,
