@@ -83,6 +83,8 @@ export async function connectNicsToPortgroups(
   const vm = { type: 'VirtualMachine', value: vmId };
   const o = await retrieveObject(client, vm, ['config.hardware.device'], signal);
   const devices = asList(o?.props['config.hardware.device']).map((d) => asObject(d, 'VirtualDevice'));
+  // Read each port group's connection once, however many NICs go to it.
+  const ports = new Map<string, DvsPortConnection>();
   let changes = '';
   for (const [nic, portgroupId] of wanted) {
     const n = /^ethernet(\d+)$/.exec(nic);
@@ -92,7 +94,9 @@ export async function connectNicsToPortgroups(
       throw new VendorError('NOT_FOUND', [
         `${nic} of the registered VM ${vmId} (no virtual Ethernet card with key ${key}) to connect to a distributed port group`,
       ]);
-    changes += `<deviceChange>${el('operation', 'edit')}${cardXml(card, key, await dvsPortConnection(client, portgroupId, signal))}</deviceChange>`;
+    let port = ports.get(portgroupId);
+    if (!port) ports.set(portgroupId, (port = await dvsPortConnection(client, portgroupId, signal)));
+    changes += `<deviceChange>${el('operation', 'edit')}${cardXml(card, key, port)}</deviceChange>`;
   }
   await runTask(client, 'ReconfigVM_Task', vm, `<spec>${changes}</spec>`, { signal });
 }
