@@ -26,7 +26,7 @@ export class VendorError extends Error {
 /**
  * A failure that is not the vendor's own (a refused connection, a malformed reply, a time limit), told once with the
  * place it happened: `<connection "…", host "…", VM "…">: <detail>`. The place is kept apart from the text so that a
- * caller adding its own place merges the two (withContext) instead of naming the connection or VM a second time.
+ * caller adding its own place merges the two (withErrorContext) instead of naming the connection or VM a second time.
  */
 export class ContextError extends Error {
   constructor(
@@ -36,10 +36,12 @@ export class ContextError extends Error {
     super(formatContextMessage(context, detail));
     this.name = 'ContextError';
   }
-  /** The same failure with `context` added (its fields win, as VendorError.withContext). */
-  withContext(context: ErrorContext): ContextError {
-    return new ContextError({ ...this.context, ...context }, this.detail);
-  }
+}
+
+/** A failure's text with its error code (`ECONNREFUSED`…) in front, unless the text already names it (not told twice). */
+export function textWithCode(code: unknown, text: string): string {
+  const c = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  return c && c !== '0' && !text.includes(c) ? `${c} ${text}` : text;
 }
 
 /** `where: detail`, naming each part of `where` the detail does not already name (so none is told twice). */

@@ -6,6 +6,7 @@ import {
   VendorError,
   formatContextMessage,
   isCancel,
+  textWithCode,
 } from './errors';
 import { mask } from './secrets';
 
@@ -29,10 +30,7 @@ export async function withErrorContext<T>(
     const where = { connection, ...(typeof place === 'function' ? await place() : place) };
     if (e instanceof VendorError) throw e.withContext(where);
     if (e instanceof ContextError) throw new ContextError({ ...e.context, ...where }, mask(e.detail));
-    const code = (e as { code?: string }).code;
-    const text = mask((e as Error).message ?? String(e));
-    // A code the message already starts with (or names) is not told twice either.
-    const detail = code && !text.includes(code) ? `${code} ${text}` : text;
+    const detail = textWithCode((e as { code?: unknown }).code, mask((e as Error).message ?? String(e)));
     if (e instanceof UntrustedCertificateError) throw e.withMessage(formatContextMessage(where, detail));
     throw new ContextError(where, detail);
   }

@@ -9,6 +9,7 @@ import {
   UntrustedCertificateError,
   describeContext,
   isCancel,
+  textWithCode,
   throwIfAborted,
 } from '../../core/errors';
 import { registerSecret } from '../../core/secrets';
@@ -255,8 +256,9 @@ export class OvmClient {
         SHOW_OVM_CERTIFICATE,
       );
     }
-    const code = (err as { code?: unknown }).code;
-    const text = (err as Error).message ?? String(err);
-    throw new ContextError(this.context, typeof code === 'string' && !text.includes(code) ? `${code} ${text}` : text);
+    throw new ContextError(
+      this.context,
+      textWithCode((err as { code?: unknown }).code, (err as Error).message ?? String(err)),
+    );
   }
 }
