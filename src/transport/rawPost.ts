@@ -16,6 +16,11 @@ export interface RawPostOptions {
   idleMs?: number;
   /** A reply declaring, or sending, more than this many bytes fails with a MalformedReplyError (nothing more is read). */
   maxBytes: number;
+  /**
+   * Told once the request's bytes are written to the socket (the server can work on it from then on), before the reply
+   * is read; never told when the connection fails first.
+   */
+  onSent?: () => void;
 }
 
 export interface RawPostReply {
@@ -38,7 +43,7 @@ export async function rawPost(url: string, body: string, opts: RawPostOptions): 
   const reader = new BodyReader((head) => sink.sized(head.contentLength));
   const socket = await reader.connect(u, `POST ${u.pathname} to ${u.origin}`, opts);
   const request = requestHead('POST', u, { ...opts.headers, 'Content-Length': String(Buffer.byteLength(body)) }) + body;
-  const { head } = await reader.run(socket, request, opts.signal);
+  const { head } = await reader.run(socket, request, opts.signal, opts.onSent);
   return { head, body: sink.bytes() };
 }
 

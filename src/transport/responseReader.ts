@@ -91,7 +91,8 @@ export class BodyReader {
     }
   }
 
-  run(socket: net.Socket, request: string, signal?: AbortSignal): Promise<ResponseResult> {
+  /** Writes `request` on `socket` and reads the response; `onSent` is told once the request's bytes are written. */
+  run(socket: net.Socket, request: string, signal?: AbortSignal, onSent?: () => void): Promise<ResponseResult> {
     this.socket = socket;
     return new Promise<ResponseResult>((resolve, reject) => {
       const onAbort = () => this.fail(new CancelledError());
@@ -112,7 +113,9 @@ export class BodyReader {
         if (!this.ended) this.fail(premature('connection closed before the response was complete'));
       });
       if (signal?.aborted) return onAbort();
-      socket.write(request);
+      socket.write(request, (err) => {
+        if (!err) onSent?.();
+      });
     });
   }
 

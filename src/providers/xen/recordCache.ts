@@ -3,7 +3,7 @@
 // the event API of ocaml/xapi/xapi_event.ml (`from`: tokens over database generations, blocking up to a timeout).
 import { VendorError, isCancel } from '../../core/errors';
 import { sleep } from '../../core/retry';
-import { NULL_REF, Ref } from './xapiClient';
+import { NULL_REF, Ref, SentCall } from './xapiClient';
 import { VmLookups, XenGuestMetrics, XenHost, XenVm, isRealVm } from './xenRecords';
 
 /** The classes the cache holds, as `<class>.get_all_records` names them (event.from takes them case-insensitively). */
@@ -23,23 +23,22 @@ export const CACHED_CLASSES = [
 export type CachedClass = (typeof CACHED_CLASSES)[number];
 
 /**
- * The order of the first load's requests: by the size of the reply in a pool (a VM record is about 2.3 kB, a VDI
- * 1 kB, a VIF 0.8 kB, a VBD 0.6 kB; network records list every VIF), the largest first, then every other cached
- * class (derived, so a class added to CACHED_CLASSES is loaded too: VM_guest_metrics once was not).
- */
-const LARGEST_FIRST: readonly CachedClass[] = ['VM', 'VDI', 'VIF', 'VBD', 'network'];
-const FETCH_ORDER: readonly CachedClass[] = [
-  ...LARGEST_FIRST,
-  ...CACHED_CLASSES.filter((c) => !LARGEST_FIRST.includes(c)),
-];
-
-/**
  * The classes whose records are read from their reply only when first asked for (all, get, or an event about one of
  * them): the tree's listings read pool, host, VM and VM_guest_metrics (names, placement, IPs), not the disks, NICs,
  * storage or tasks. Their replies are fetched with the others (the same records as before, kept as bytes until then:
  * about 25 of the 49 MB of a 10,000-VM pool), so that the first view waits for the parse of what it shows only.
  */
 export const LAZY_CLASSES: ReadonlySet<CachedClass> = new Set(['VDI', 'VBD', 'VIF', 'network', 'SR', 'PBD', 'task']);
+
+/**
+ * What the first load asks for once the VM table is in (see reload), in this order: the tables it reads (host,
+ * VM_guest_metrics: built first by the server, they are parsed while it builds the rest), then the ones read on first
+ * use (LAZY_CLASSES). Derived from CACHED_CLASSES, so a class added there is loaded too (VM_guest_metrics once was not).
+ */
+const AFTER_VMS: readonly CachedClass[] = [
+  ...CACHED_CLASSES.filter((c) => c !== 'pool' && c !== 'VM' && !LAZY_CLASSES.has(c)),
+  ...CACHED_CLASSES.filter((c) => LAZY_CLASSES.has(c)),
+];
 
 /** An object added, changed or removed, with its record before and after (xapi_event.ml's event `snapshot`). */
 export interface RecordChange {
@@ -56,8 +55,8 @@ export type RecordListener = (changes: RecordChange[], reloaded: boolean) => voi
 export interface XapiEventSource {
   readonly sessionRef?: string;
   call<T>(method: string, ...params: unknown[]): Promise<T>;
-  /** `call`, with the result read on the first call of the function returned (XapiClient.callDeferred). */
-  callDeferred<T>(method: string, ...params: unknown[]): Promise<() => T>;
+  /** `call`, with the result read on the first call of the function returned, and when its request is out (XapiClient.sendDeferred). */
+  sendDeferred<T>(method: string, ...params: unknown[]): SentCall<T>;
   callInSession<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;
   login(): Promise<void>;
 }
@@ -83,6 +82,11 @@ type Table = Record<Ref, unknown>;
  * "__proto__" is a plain key (JSON.parse made them own properties).
  */
 const asTable = (map: Table): Table => Object.setPrototypeOf(map, null) as Table;
+/** A deferred table read at once (as soon as its reply is in), as a reader of the table. */
+const readNow = (read: () => Table): (() => Table) => {
+  const table = asTable(read());
+  return () => table;
+};
 const lower = (cls: string) => cls.toLowerCase();
 const isRef = (r: Ref | undefined): r is Ref => !!r && r !== NULL_REF;
 
@@ -96,7 +100,7 @@ export function placement(v: XenVm): Ref {
 
 /**
  * Records of CACHED_CLASSES by class and ref, plus an index of real VMs by placement (a host's VMs without a scan).
- * `load()` fetches every class once, in parallel, after taking an event.inject token (taken first, so that nothing
+ * `load()` fetches every class once (the VM table, then the others in parallel: see reload) after taking an event.inject token (taken first, so that nothing
  * that changes during the fetch is missed: XO's "compute the initial token ... before the initial fetch").
  * `catchUp()` applies what changed since (event.from with timeout 0); `watch()` keeps applying it as it happens
  * (event.from blocking up to timeoutSeconds) until the listener is removed or `stop()`. On EVENTS_LOST or a new
@@ -246,30 +250,40 @@ export class XenRecordCache {
   }
 
   /**
-   * Fetches every table (in parallel) after an event.inject token on the pool (XO's order: token, then records).
-   * The largest tables are asked first (FETCH_ORDER): xapi answers the requests as they come, so the client parses
-   * each big reply while the server still serialises the next ones, and what is left after the last answer is the
-   * parsing of a small one. Each reply's map becomes the table itself (asTable); the replies of LAZY_CLASSES are read
-   * when first asked for.
+   * Fetches every table after an event.inject token on the pool (XO's order: token, then records): the VM table
+   * alone, then the others in parallel, asked once the VM reply is in and before it is parsed.
+   *
+   * Why in that order: xapi builds each reply whole before sending it (api_server.ml `jsoncallback` fills a Bigbuffer,
+   * then `Http_svr.response_fct` writes it with its length), and its request threads share one core (OCaml's runtime
+   * lock; the lab: one event loop). Asked with the others, the VM table (half the bytes of a pool) competes with them,
+   * its last byte comes with theirs, and all of its parse is left after the last answer. Asked alone, it is built and
+   * sent first, and parsed while the server builds the rest; of the rest, the tables read now come first and are
+   * parsed as they come, while the server builds the ones read on first use (LAZY_CLASSES, kept as bytes). What is
+   * left after the last answer is bookkeeping. Measured in docs/benchmarks.md (first load of a 10,000-VM pool against curl's
+   * parallel fetch of the same tables). Each reply's map becomes the table itself (asTable).
    */
   private async reload(): Promise<void> {
     const pools = await this.xapi.call<Table>('pool.get_all_records');
     const pool = Object.keys(pools)[0];
     const token = pool ? await this.xapi.call<string>('event.inject', 'pool', pool) : '';
-    const fetched = await Promise.all(
-      FETCH_ORDER.map((c) =>
-        c === 'pool'
-          ? () => pools
-          : LAZY_CLASSES.has(c)
-            ? this.xapi.callDeferred<Table>(`${c}.get_all_records`)
-            : this.xapi.call<Table>(`${c}.get_all_records`).then((t) => () => t),
-      ),
-    );
+    const readVms = await this.xapi.sendDeferred<Table>('VM.get_all_records').reply;
+    const asked = AFTER_VMS.map((c) => {
+      const call = this.xapi.sendDeferred<Table>(`${c}.get_all_records`);
+      if (LAZY_CLASSES.has(c)) return call;
+      return { sent: call.sent, reply: call.reply.then(readNow) };
+    });
+    const replies = Promise.all(asked.map((a) => a.reply));
+    replies.catch(() => undefined); // awaited below, after the VM table's parse (which may throw first)
+    await Promise.all(asked.map((a) => a.sent));
+    const vms = asTable(readVms());
+    const fetched = await replies;
     this.tables.clear();
     this.unread.clear();
     this.byPlacement.clear();
-    FETCH_ORDER.forEach((c, i) =>
-      LAZY_CLASSES.has(c) ? this.unread.set(lower(c), fetched[i]) : this.tables.set(lower(c), asTable(fetched[i]())),
+    this.tables.set('pool', asTable(pools));
+    this.tables.set('vm', vms);
+    AFTER_VMS.forEach((c, i) =>
+      LAZY_CLASSES.has(c) ? this.unread.set(lower(c), fetched[i]) : this.tables.set(lower(c), fetched[i]()),
     );
     for (const [ref, v] of Object.entries(this.all<XenVm>('VM'))) this.place(ref, undefined, v);
     this.token = token;

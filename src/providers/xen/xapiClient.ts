@@ -38,6 +38,14 @@ export interface XapiClientOptions {
   taskDeadlineMs?: number;
 }
 
+/** A call under way (XapiClient.sendDeferred): when its request is out, and its deferred result. */
+export interface SentCall<T> {
+  /** Resolves once the request is written, or once the call has settled; never rejects. */
+  sent: Promise<void>;
+  /** callDeferred's promise: the reader of the result once the reply is in. */
+  reply: Promise<() => T>;
+}
+
 export interface TaskRecord {
   status: 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled';
   progress: number;
@@ -318,7 +326,21 @@ export class XapiClient {
    * the same error, without reading again.
    */
   callDeferred<T>(method: string, ...params: unknown[]): Promise<() => T> {
-    return this.inSession((session) => this.rawCall<T>(method, [session, ...params], undefined, true));
+    return this.sendDeferred<T>(method, ...params).reply;
+  }
+
+  /**
+   * `callDeferred`, telling when the request is out: `sent` resolves once a large call's (BULK_METHOD) request bytes
+   * are written to its socket — the server can build its reply from then on, while the caller works — or once the call
+   * has settled, whichever comes first (a small call, or one that failed before it was written). `reply` is
+   * callDeferred's promise. Used by the record cache's first load to ask the next tables before parsing the VM table.
+   */
+  sendDeferred<T>(method: string, ...params: unknown[]): SentCall<T> {
+    let told!: () => void;
+    const sent = new Promise<void>((resolve) => (told = resolve));
+    const reply = this.inSession((session) => this.rawCall<T>(method, [session, ...params], undefined, true, told));
+    reply.then(told, told);
+    return { sent, reply };
   }
 
   /** Runs `fn` with the session (logging in first if there is none), and once more after a new login if it expired. */
@@ -336,16 +358,23 @@ export class XapiClient {
   }
 
   private rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;
-  private rawCall<T>(method: string, params: unknown[], signal: AbortSignal | undefined, defer: true): Promise<() => T>;
+  private rawCall<T>(
+    method: string,
+    params: unknown[],
+    signal: AbortSignal | undefined,
+    defer: true,
+    onSent?: () => void,
+  ): Promise<() => T>;
   private async rawCall<T>(
     method: string,
     params: unknown[],
     signal?: AbortSignal,
     defer = false,
+    onSent?: () => void,
   ): Promise<T | (() => T)> {
     const request = { jsonrpc: '2.0', method, params, id: ++this.rpcId };
     const { status, data } = BULK_METHOD.test(method)
-      ? await this.postBulk(method, request, signal)
+      ? await this.postBulk(method, request, signal, onSent)
       : await this.postRpc(request, signal);
     if (!defer || status !== 200 || !isSuccessReply(data)) return this.resultOf<T>(method, status, data);
     return readOnce(() => this.resultOf<T>(method, status, data));
@@ -377,6 +406,7 @@ export class XapiClient {
     method: string,
     request: object,
     signal?: AbortSignal,
+    onSent?: () => void,
   ): Promise<{ status: number; data: Buffer }> {
     try {
       const { head, body } = await rawPost(`${this.url}/jsonrpc`, JSON.stringify(request), {
@@ -385,6 +415,7 @@ export class XapiClient {
         headers: { 'Content-Type': 'application/json' },
         idleMs: DEFAULT_IDLE_MS,
         maxBytes: this.maxReplyBytes,
+        onSent,
       });
       return { status: head.status, data: body };
     } catch (err) {

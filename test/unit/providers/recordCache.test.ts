@@ -61,7 +61,7 @@ describe('XenRecordCache (XAPI lab events)', function () {
       return client.sessionRef;
     },
     call: (m, ...p) => client.call(m, ...p),
-    callDeferred: (m, ...p) => client.callDeferred(m, ...p),
+    sendDeferred: (m, ...p) => client.sendDeferred(m, ...p),
     login: () => client.login(),
     callInSession: async (m, p, s) => {
       if (m === 'event.from') before();
@@ -76,12 +76,39 @@ describe('XenRecordCache (XAPI lab events)', function () {
     call: (m, ...p) => client.call(m, ...p),
     callInSession: (m, p, s) => client.callInSession(m, p, s),
     login: () => client.login(),
-    callDeferred: async <T>(m: string, ...p: unknown[]) => wrap(m, await client.callDeferred<T>(m, ...p)) as () => T,
+    sendDeferred: <T>(m: string, ...p: unknown[]) => {
+      const s = client.sendDeferred<T>(m, ...p);
+      return { sent: s.sent, reply: s.reply.then((read) => wrap(m, read) as () => T) };
+    },
+  });
+  /** The lab client, writing down when each get_all_records is asked, is out, is in, and is read (in `log`). */
+  const recording = (log: string[]): XapiEventSource => ({
+    get sessionRef() {
+      return client.sessionRef;
+    },
+    call: (m, ...p) => client.call(m, ...p),
+    callInSession: (m, p, s) => client.callInSession(m, p, s),
+    login: () => client.login(),
+    sendDeferred: <T>(m: string, ...p: unknown[]) => {
+      const cls = m.replace('.get_all_records', '');
+      log.push(`ask ${cls}`);
+      const s = client.sendDeferred<T>(m, ...p);
+      return {
+        sent: s.sent.then(() => void log.push(`sent ${cls}`)),
+        reply: s.reply.then((read) => {
+          log.push(`in ${cls}`);
+          return () => {
+            log.push(`read ${cls}`);
+            return read();
+          };
+        }),
+      };
+    },
   });
   const newCache = (source: XapiEventSource = client) =>
     (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
 
-  it('loads every class once, in parallel, and indexes VMs by the host they are listed under', async () => {
+  it('loads every class once and indexes VMs by the host they are listed under', async () => {
     const c = newCache();
     await c.load();
     await c.load();
@@ -96,6 +123,56 @@ describe('XenRecordCache (XAPI lab events)', function () {
         .map(([r]) => r)
         .sort();
       assert.deepEqual(c.vmsPlacedOn(host).sort(), expected);
+    }
+  });
+
+  it('asks the VM table alone, then every other table once its reply is in, and reads it once their requests are out', async () => {
+    const log: string[] = [];
+    const c = newCache(recording(log));
+    await c.load();
+    const at = (e: string) => {
+      assert.ok(log.includes(e), `${e} in ${log.join(', ')}`);
+      return log.indexOf(e);
+    };
+    const others = ['host', 'VM_guest_metrics', 'VDI', 'VBD', 'VIF', 'network', 'SR', 'PBD', 'task'];
+    assert.equal(log[0], 'ask VM');
+    for (const cls of others) {
+      assert.ok(at(`ask ${cls}`) > at('in VM'), `${cls} asked after the VM reply is in: ${log.join(', ')}`);
+      assert.ok(at(`sent ${cls}`) < at('read VM'), `${cls} out before the VM table is read: ${log.join(', ')}`);
+    }
+    assert.equal(Object.keys(c.all('VM')).length, lab.store.table('VM').size);
+  });
+
+  it('a VM table that fails to read fails the load, and the other replies still pending reject nothing unhandled', async () => {
+    let unhandled: unknown;
+    const onUnhandled = (e: unknown) => (unhandled = e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const src = wrappingReads((m, read) =>
+        m === 'VM.get_all_records'
+          ? () => {
+              throw new VendorError('XAPI_MALFORMED_REPLY', [m, 'played by the test']);
+            }
+          : read,
+      );
+      const failing: XapiEventSource = {
+        ...src,
+        get sessionRef() {
+          return client.sessionRef;
+        },
+        sendDeferred: <T>(m: string, ...p: unknown[]) => {
+          const s = src.sendDeferred<T>(m, ...p);
+          // the others fail too, after the VM table's read has failed the load
+          return m === 'VM.get_all_records'
+            ? s
+            : { sent: s.sent, reply: s.reply.then(() => Promise.reject(new Error(`${m} failed later`))) };
+        },
+      };
+      await assert.rejects(newCache(failing).load(), (e: VendorError) => e.code === 'XAPI_MALFORMED_REPLY');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(unhandled, undefined);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
     }
   });
 
@@ -143,7 +220,9 @@ describe('XenRecordCache (XAPI lab events)', function () {
     });
     const c = newCache(counting);
     await c.load();
-    assert.deepEqual([...reads.keys()], [], 'read at load');
+    const listed = ['VM', 'host', 'VM_guest_metrics'].map((cls) => `${cls}.get_all_records`);
+    assert.deepEqual([...reads.keys()].sort(), [...listed].sort(), 'read at load: what the tree lists, nothing else');
+    listed.forEach((m) => reads.delete(m));
     for (const cls of LAZY_CLASSES)
       assert.equal(lab.requests.filter((r) => r === `${cls}.get_all_records`).length, 1, `${cls} fetched at load`);
     assert.equal(Object.keys(c.all('VDI')).length, lab.store.table('VDI').size);

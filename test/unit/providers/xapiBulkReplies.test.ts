@@ -123,6 +123,28 @@ describe('XapiClient: large and deferred replies from a hostile server', functio
     assert.deepEqual(await client().call('network.get_all_records'), records);
   });
 
+  it('sendDeferred: `sent` resolves once the request is out, before a reply the server holds back', async () => {
+    let release: (() => void) | undefined;
+    replies.set('VM.get_all_records', (res) => (release = () => ok({})(res)));
+    const c = client();
+    await c.login();
+    const call = c.sendDeferred<Record<string, unknown>>('VM.get_all_records');
+    let replied = false;
+    void call.reply.then(() => (replied = true));
+    await call.sent;
+    assert.equal(replied, false);
+    while (!release) await new Promise((r) => setTimeout(r, 10));
+    release();
+    assert.deepEqual((await call.reply)(), {});
+  });
+
+  it('sendDeferred: `sent` resolves, and `reply` rejects, when the server cannot be reached', async () => {
+    const c = new XapiClient({ url: 'http://127.0.0.1:1', username: 'root', password: 'bulk-secret-pw' });
+    const call = c.sendDeferred('VM.get_all_records');
+    await call.sent;
+    await assert.rejects(call.reply);
+  });
+
   it('an HTML error page in place of a table: HTTP_<status>', async () => {
     replies.set('SR.get_all_records', (res) => {
       res.writeHead(500, { 'content-type': 'text/html' });

@@ -29,6 +29,38 @@ describe('rawPost: a large reply read into one buffer', function () {
     assert.match(srv.requests[0], /\r\nContent-Type: application\/json\r\nContent-Length: 43\r\n\r\n/);
   });
 
+  it('tells onSent once the request is written, before the reply, which the server sends only after it', async () => {
+    const events: string[] = [];
+    let answer: (() => void) | undefined;
+    srv = await rawServer((s) => {
+      events.push('request at the server');
+      answer = () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    const reply = rawPost(`${srv.url}/jsonrpc`, '{"method":"VM.get_all_records"}', {
+      maxBytes: 100,
+      onSent: () => {
+        events.push('sent');
+        setTimeout(() => answer?.(), 50);
+      },
+    }).then((r) => events.push(`reply ${r.body.toString()}`));
+    await reply;
+    assert.deepEqual(
+      events.filter((e) => e !== 'request at the server'),
+      ['sent', 'reply {}'],
+    );
+    assert.ok(events.includes('request at the server'));
+  });
+
+  it('never tells onSent when the connection fails first', async () => {
+    let sent = 0;
+    srv = await rawServer(() => undefined);
+    const url = srv.url;
+    await srv.close();
+    srv = undefined;
+    await assert.rejects(rawPost(`${url}/jsonrpc`, '{}', { maxBytes: 100, onSent: () => sent++ }));
+    assert.equal(sent, 0);
+  });
+
   it('refuses a declared length over maxBytes, and a body without one that goes past it', async () => {
     srv = await rawServer((s, req) => {
       if (req.includes('/declared')) s.write('HTTP/1.1 200 OK\r\nContent-Length: 1000001\r\n\r\n{');
