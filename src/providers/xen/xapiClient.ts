@@ -57,6 +57,8 @@ export class XapiClient {
   private http!: AxiosInstance;
   private readonly memberHttp = new Map<string, AxiosInstance>();
   private session?: string;
+  /** The login under way that calls share (renewSession). */
+  private loggingIn?: Promise<void>;
   private rpcId = 0;
   url: string;
 
@@ -129,7 +131,7 @@ export class XapiClient {
    * trigger a complete refetch"). `signal` aborts the HTTP request (a blocked event.from).
    */
   async callInSession<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
-    if (!this.session) await this.login();
+    await this.renewSession();
     return this.rawCall<T>(method, [this.session, ...params], signal);
   }
 
@@ -193,7 +195,7 @@ export class XapiClient {
     signal?: AbortSignal,
     onHead?: (head: ResponseHead) => void,
   ): Promise<void> {
-    if (!this.session) await this.login();
+    await this.renewSession();
     let url = this.resourceUrl(path, query);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const { head } = await this.onMember(
@@ -225,7 +227,7 @@ export class XapiClient {
     signal?: AbortSignal,
     onBytes?: (n: number) => void,
   ): Promise<{ taskRef?: string }> {
-    if (!this.session) await this.login();
+    await this.renewSession();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
     const head = await this.onMember(
@@ -345,16 +347,28 @@ export class XapiClient {
 
   /** Runs `fn` with the session (logging in first if there is none), and once more after a new login if it expired. */
   private async inSession<R>(fn: (session: string | undefined) => Promise<R>): Promise<R> {
-    if (!this.session) await this.login();
+    await this.renewSession();
+    const used = this.session;
     try {
-      return await fn(this.session);
+      return await fn(used);
     } catch (err) {
       if (err instanceof VendorError && err.code === 'SESSION_INVALID') {
-        await this.login();
+        await this.renewSession(used);
         return fn(this.session);
       }
       throw err;
     }
+  }
+
+  /**
+   * Logs in when there is no session, or when `expired` was refused (SESSION_INVALID) and is still the current one.
+   * Calls that need a login at the same time share it: after a session expired, the first load's parallel
+   * get_all_records log in once, not once each (every login is a session that xapi keeps until it expires).
+   */
+  private renewSession(expired?: string): Promise<void> {
+    if (this.session && this.session !== expired) return Promise.resolve();
+    this.loggingIn ??= this.login().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
   }
 
   private rawCall<T>(method: string, params: unknown[], signal?: AbortSignal): Promise<T>;

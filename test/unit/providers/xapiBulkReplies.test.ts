@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { XapiClient } from '../../../src/providers/xen/xapiClient';
 import { VendorError } from '../../../src/core/errors';
 
-type Reply = (res: http.ServerResponse, method: string) => void;
+type Reply = (res: http.ServerResponse, method: string, params: unknown[]) => void;
 
 const json = (res: http.ServerResponse, body: string) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -28,10 +28,10 @@ describe('XapiClient: large and deferred replies from a hostile server', functio
       let b = '';
       req.on('data', (d) => (b += d));
       req.on('end', () => {
-        const { method } = JSON.parse(b) as { method: string };
+        const { method, params } = JSON.parse(b) as { method: string; params: unknown[] };
         calls.push(method);
         const reply = replies.get(method);
-        if (reply) return reply(res, method);
+        if (reply) return reply(res, method, params);
         if (method === 'session.login_with_password') return ok(`OpaqueRef:session-${calls.length}`)(res);
         ok({})(res);
       });
@@ -88,6 +88,29 @@ describe('XapiClient: large and deferred replies from a hostile server', functio
       'session.login_with_password',
       'VBD.get_all_records',
     ]);
+  });
+
+  it('calls that find their session expired together log in again once, and each is asked again in the new session', async () => {
+    const classes = ['VM', 'host', 'VDI', 'VBD', 'VIF', 'network'];
+    let first: unknown;
+    for (const cls of classes)
+      replies.set(`${cls}.get_all_records`, (res, _m, params) => {
+        first ??= params[0];
+        if (params[0] !== first) return ok({})(res);
+        json(
+          res,
+          JSON.stringify({ jsonrpc: '2.0', error: { code: 1, message: 'SESSION_INVALID', data: ['x'] }, id: 1 }),
+        );
+      });
+    const c = client();
+    await c.login();
+    const tables = await Promise.all(classes.map((cls) => c.call(`${cls}.get_all_records`)));
+    assert.deepEqual(
+      tables,
+      classes.map(() => ({})),
+    );
+    assert.equal(calls.filter((m) => m === 'session.login_with_password').length, 2, calls.join(', '));
+    assert.equal(calls.filter((m) => m.endsWith('.get_all_records')).length, classes.length * 2);
   });
 
   it('refuses a reply whose declared length is over maxReplyBytes, before taking the memory', async () => {
