@@ -46,6 +46,7 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
   afterEach(() => {
     f.lab.importFaults.refreshImports = 'all';
     f.lab.importFaults.addVmIgnored = false;
+    f.lab.jobs.onStart = undefined;
   });
   after(async () => {
     await f?.close();
@@ -159,6 +160,30 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
     );
     assert.deepEqual(counts(), before);
     assert.equal(f.lab.cliLog.length, refreshes);
+  });
+
+  it('cancelled while the Manager refreshes: waits for the refresh to end, then deletes the VM and disks it imported and the files', async () => {
+    const before = counts();
+    const c = context();
+    f.lab.jobs.onStart = (job) => {
+      if (job.name.startsWith('Refresh Repository')) c.abort(); // the Manager's job runs on without the CLI session
+    };
+    await assert.rejects(
+      f.provider.restoreVm(entry, { storageId: SEED.repository, name: 'db01-cancel-refresh' }, c.ctx),
+      (e: unknown) => e instanceof CancelledError,
+    );
+    assert.ok(
+      c.log.some((l) => /^cancel asked: waiting for the Manager to end the refresh \(at most 120 s\)/.test(l)),
+      c.log.join('\n'),
+    );
+    assert.ok(
+      c.log.some((l) => /^deleted VM "db01-cancel-refresh" \(\w+\) that the Manager had imported$/.test(l)),
+      c.log.join('\n'),
+    );
+    // nothing is still running that could import it later, and nothing of the restore is left
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!f.lab.store.all('Vm').some((v) => v.name === 'db01-cancel-refresh'), 'no VM left in the Manager');
+    assert.deepEqual(counts(), before);
   });
 
   it('without the Manager CLI in the connection: MANAGER_CLI_NOT_CONFIGURED before anything is contacted or written', async () => {

@@ -37,6 +37,9 @@ import {
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
 
+/** How long a cancelled restore still waits for the Manager's repository refresh to end (see restoreOvmVm). */
+const REFRESH_GRACE_MS = 120_000;
+
 /**
  * A new object id in the Manager's format (fog-oracle mocks, protocols.md §2.3): 32 hex, `0004fb00`, the type's infix
  * (`0006` Vm, `0012` disk, with `.img`), `0000`, 16 random hex. That the Manager keeps it on import is not documented:
@@ -246,21 +249,51 @@ export async function restoreOvmVm(
     ctx.log(
       `refreshing repository "${repo.name}" with the Manager CLI (refresh Repository) so that the Manager imports the VM`,
     );
-    const refreshed = await refreshRepositoryCli(cli, repo, where.context, ctx.signal);
+    throwIfAborted(ctx.signal);
+    // Once asked, the refresh is waited for even when the restore is cancelled (up to REFRESH_GRACE_MS more): the
+    // Manager's job goes on without the CLI session, and would import the VM after the undo had looked for it. Its
+    // end is what tells what to undo.
+    const grace = new AbortController();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const cancelled = () => {
+      ctx.log(
+        `cancel asked: waiting for the Manager to end the refresh (at most ${REFRESH_GRACE_MS / 1000} s), then undoing the restore`,
+      );
+      graceTimer = setTimeout(() => grace.abort(), REFRESH_GRACE_MS);
+    };
+    ctx.signal?.addEventListener('abort', cancelled, { once: true });
+    const refreshed = await refreshRepositoryCli(cli, repo, where.context, grace.signal)
+      .catch((e: unknown) => {
+        if (grace.signal.aborted)
+          ctx.log(
+            `the refresh did not end within ${REFRESH_GRACE_MS / 1000} s of the cancel: the Manager may still import VM "${displayName}" (${vmId}) from repository "${repo.name}"`,
+          );
+        throw e;
+      })
+      .finally(() => {
+        clearTimeout(graceTimer);
+        ctx.signal?.removeEventListener('abort', cancelled);
+      });
     ctx.log(
       `the refresh ended${refreshed.jobId ? ` (job ${refreshed.jobId})` : ''}: checking that the Manager has the VM and its disks`,
     );
-    vm = await checkImported(
-      client,
-      repo,
-      { vmId, name: displayName, diskFiles: leftovers.diskFiles },
-      before,
-      where,
-    ).catch((e: unknown) => {
-      leftovers.importedVmId = (e as { importedVmId?: string }).importedVmId;
-      throw e;
-    });
-    leftovers.importedVmId = vm.id.value;
+    // Not cancellable either: what it finds is what the undo must delete (a few reads, each under the idle limit).
+    const imported = checkImported(client, repo, { vmId, name: displayName, diskFiles: leftovers.diskFiles }, before, {
+      ...where,
+      signal: undefined,
+    }).then(
+      (found) => {
+        leftovers.importedVmId = found.id.value;
+        return found;
+      },
+      (e: unknown) => {
+        leftovers.importedVmId = (e as { importedVmId?: string }).importedVmId;
+        throw e;
+      },
+    );
+    if (ctx.signal?.aborted) await imported.catch(() => undefined);
+    throwIfAborted(ctx.signal);
+    vm = await imported;
     if (pool) {
       ctx.log(`adding the VM to server pool "${pool.name}"`);
       vm = await addVmToPool(client, vm, pool, { ...follow, context: where.context }, manager);
