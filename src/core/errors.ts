@@ -116,6 +116,18 @@ export class CorruptStreamError extends Error {
 }
 
 /**
+ * A backup file whose content is not what its manifest records (sha256), found while it was being sent for a restore:
+ * the upload was stopped before the server had all of it. Code INVALID_BACKUP, as the other checks of a backup's files.
+ */
+export class BackupContentError extends Error {
+  readonly code = 'INVALID_BACKUP';
+  constructor(file: string, how: string) {
+    super(`${file}: sha256 differs from the manifest — ${how} (vmbackup verify shows what else is damaged)`);
+    this.name = 'BackupContentError';
+  }
+}
+
+/**
  * A server certificate that did not verify against the CAs, with the thumbprint the server presented: the user may
  * check it on the host (`howToCheck`, the platform's own command) and pin it. `code` is Node's (e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
  */

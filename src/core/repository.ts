@@ -25,6 +25,16 @@ export interface CatalogEntry {
   catalogFile?: string;
 }
 
+/**
+ * The sha256 (hex) the backup's manifest records for its file `name` (a name in the backup folder; a path is read by
+ * its last segment), or undefined when the manifest has none (a foreign file, a VCB export): what a restore checks the
+ * file against as it sends it.
+ */
+export function recordedSha256(entry: CatalogEntry, name: string): string | undefined {
+  const base = path.basename(name);
+  return entry.files.find((f) => path.basename(f.name) === base)?.sha256;
+}
+
 /** Name of the file vcbMounter -t fullvm writes into each backup directory (read by vcbRestore). */
 export const VCB_CATALOG = 'catalog';
 

@@ -2,10 +2,12 @@
 // request) allocates a new Buffer for every read; for a disk image those buffers are what the garbage collector
 // spends its time on. Here four 1 MiB buffers go round: read from the file, written to the socket, reused once the
 // socket has taken them.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { BodySink } from '../core/bodySink';
-import { CancelledError } from '../core/errors';
+import { BackupContentError, CancelledError } from '../core/errors';
 import { MalformedReplyError, ResponseHead } from './responseHead';
 import { BodyReader, checkHeaders, requestHead } from './responseReader';
 
@@ -22,6 +24,12 @@ export interface RawPutOptions {
   method?: 'PUT' | 'POST';
   /** Default application/octet-stream. */
   contentType?: string;
+  /**
+   * The file's expected sha256 (hex, the backup's manifest): every byte is hashed as it is read, and the last buffer
+   * is written only once the whole file's digest is known to match. On a mismatch the body stops short of its
+   * Content-Length (the server never gets a complete upload) and a BackupContentError is thrown.
+   */
+  sha256?: string;
 }
 
 const BUFFER_BYTES = 1 << 20;
@@ -62,7 +70,7 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
       }),
       opts.signal,
     );
-    const sent = sendFile(socket, fh, size, opts);
+    const sent = sendFile(socket, fh, file, size, opts);
     sent.catch(() => undefined); // awaited below, unless the reply ended the upload first
     reply.catch(() => undefined);
     try {
@@ -84,14 +92,20 @@ export async function rawPut(url: string, file: string, opts: RawPutOptions = {}
   }
 }
 
-/** Reads the file into reused buffers and writes them to the socket, at most BUFFERS in flight. */
+/** Reads the file into reused buffers and writes them to the socket, at most BUFFERS in flight (opts.sha256: checked). */
 async function sendFile(
   socket: net.Socket,
   fh: fs.promises.FileHandle,
+  file: string,
   size: number,
   opts: RawPutOptions,
 ): Promise<void> {
   const free = Array.from({ length: BUFFERS }, () => Buffer.allocUnsafeSlow(BUFFER_BYTES));
+  const hash = opts.sha256 ? createHash('sha256') : undefined;
+  const checkDigest = () => {
+    if (hash && hash.digest('hex') !== opts.sha256!.toLowerCase())
+      throw new BackupContentError(path.basename(file), 'the upload was stopped before its last bytes');
+  };
   let failed: Error | undefined;
   let wake: (() => void) | undefined;
   const settled = () => {
@@ -117,12 +131,15 @@ async function sendFile(
   const onAbort = () => settled();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (size === 0) checkDigest();
     for (let pos = 0; pos < size;) {
       await waitFor(() => free.length > 0);
       const buf = free.pop()!;
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
       if (bytesRead === 0) throw new Error(`${size - pos} bytes short: the file shrank while it was uploaded`);
+      hash?.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
+      if (pos === size) checkDigest(); // before the last bytes go out
       socket.write(buf.subarray(0, bytesRead), (err) => {
         if (err) failed ??= err;
         else {

@@ -1,7 +1,9 @@
 // Several file operations on one SFTP channel of an SshSession: mkdir, verified upload (.part, fsync, rename), remove.
 import { createHash } from 'node:crypto';
 import { SFTPWrapper, Stats } from 'ssh2';
-import { CancelledError, throwIfAborted } from '../core/errors';
+import { basename } from 'node:path';
+import { BackupContentError, CancelledError, throwIfAborted } from '../core/errors';
+import { sha256File } from '../core/verifiedWrite';
 import { Progress, ProgressMeter, ThrottledProgress } from '../core/progress';
 import { IdleTimeoutError } from './idleLimit';
 import { watchIdle } from './idleWatch';
@@ -24,6 +26,12 @@ export interface UploadOptions {
   /** Fails when no write completed for this long, ms. Default 5 min. */
   idleMs?: number;
   onProgress?: (p: Progress) => void;
+  /**
+   * The local file's expected sha256 (hex, the backup's manifest): the file is hashed while it is sent (a read of its
+   * own, alongside fastPut's), and the `.part` is renamed only when the digest matches; else it is removed and a
+   * BackupContentError thrown.
+   */
+  sha256?: string;
 }
 
 /** An SFTP call as a promise. */
@@ -112,6 +120,8 @@ export class SftpFiles {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const progress = new ThrottledProgress(new ProgressMeter(bytes), opts.onProgress);
     let sent = 0;
+    const digest = opts.sha256 ? sha256File(localPath, opts.signal).then((d) => d.sha256) : undefined;
+    digest?.catch(() => undefined); // awaited after the transfer
     try {
       await sftpCall<void>((cb) =>
         this.sftp.fastPut(
@@ -130,6 +140,8 @@ export class SftpFiles {
           cb,
         ),
       );
+      if (digest && (await digest) !== opts.sha256!.toLowerCase())
+        throw new BackupContentError(basename(localPath), `its upload ${JSON.stringify(part)} was removed`);
       const handle = await sftpCall<Buffer>((cb) => this.sftp.open(part, 'r+', cb));
       try {
         const st = await sftpCall<{ size?: number }>((cb) => this.sftp.fstat(handle, cb));
@@ -143,6 +155,7 @@ export class SftpFiles {
     } catch (e) {
       progress.stop();
       if (!stopped) await this.removeFile(part).catch(() => undefined);
+      if (e instanceof BackupContentError) throw e;
       throw (
         stopped ?? new Error(`${this.where}: SFTP upload to ${JSON.stringify(remotePath)}: ${(e as Error).message}`)
       );

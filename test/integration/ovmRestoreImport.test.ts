@@ -3,6 +3,8 @@
 // pool move (`PUT ServerPool/{id}/addVm`, cocampbe/ansible-ovm ovm_serverpool.py) and the check that it took; a failed
 // or cancelled step removes exactly what the restore made (REST lab + one OpenSSH peer as server and Manager CLI).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SEED } from '../lab/ovm';
 import { VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError } from '../../src/core/errors';
@@ -184,6 +186,37 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(!f.lab.store.all('Vm').some((v) => v.name === 'db01-cancel-refresh'), 'no VM left in the Manager');
     assert.deepEqual(counts(), before);
+  });
+
+  it('a disk image or vm.cfg changed since the manifest: INVALID_BACKUP naming the file, nothing left in the repository or the Manager', async () => {
+    const image = entry.files.find((x) => x.name !== 'vm.cfg')!.name;
+    for (const name of [image, 'vm.cfg']) {
+      const file = path.join(entry.dir, name);
+      const original = fs.readFileSync(file);
+      const damaged = Buffer.from(original);
+      damaged[Math.floor(damaged.length / 2)] ^= 1;
+      fs.writeFileSync(file, damaged);
+      try {
+        const before = counts();
+        const refreshes = f.lab.cliLog.length;
+        const err = await f.provider
+          .restoreVm(entry, { storageId: SEED.repository, name: 'db01-damaged' }, context().ctx)
+          .then(
+            () => undefined,
+            (e: unknown) => e as Error,
+          );
+        assert.match(
+          String(err?.message),
+          new RegExp(
+            `^connection "ovm", VM "db01": INVALID_BACKUP ${name.replace(/\./g, '\\.')}: sha256 differs from the manifest`,
+          ),
+        );
+        assert.deepEqual(counts(), before, name);
+        assert.equal(f.lab.cliLog.length, refreshes, 'no refresh asked');
+      } finally {
+        fs.writeFileSync(file, original);
+      }
+    }
   });
 
   it('without the Manager CLI in the connection: MANAGER_CLI_NOT_CONFIGURED before anything is contacted or written', async () => {

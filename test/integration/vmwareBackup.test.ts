@@ -270,6 +270,34 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     assert.equal(fs.existsSync(path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0_2')), false);
   });
 
+  it('a disk file changed since its manifest: INVALID_BACKUP naming it, the upload stopped short, nothing registered', async () => {
+    const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
+    const disk =
+      entry.files.find((x) => /-flat\.vmdk$/.test(x.name)) ?? entry.files.find((x) => /\.vmdk$/.test(x.name))!;
+    const file = path.join(entry.dir, disk.name);
+    const original = fs.readFileSync(file);
+    const damaged = Buffer.from(original);
+    damaged[damaged.length - 1] ^= 1;
+    fs.writeFileSync(file, damaged);
+    try {
+      const before = (await readInventory(f.client)).vms.length;
+      const err = await p.restoreVm(entry, { storageId: 'LocalDS_1', name: 'damaged' }, loggingCtx()).then(
+        () => undefined,
+        (x: unknown) => x as Error,
+      );
+      assert.match(
+        String(err?.message),
+        new RegExp(
+          `INVALID_BACKUP ${path.basename(disk.name).replace(/\./g, '\\.')}: sha256 differs from the manifest`,
+        ),
+      );
+      assert.equal(fs.existsSync(path.join(dsDir('LocalDS_1'), 'damaged')), false);
+      assert.equal((await readInventory(f.client)).vms.length, before);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+
   it('a restore cancelled mid-upload removes the directory it made and registers nothing', async () => {
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
     const before = (await readInventory(f.client)).vms.length;

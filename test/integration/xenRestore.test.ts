@@ -92,6 +92,28 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
     assert.ok(!f.lab.requests.includes('PUT /import'));
   });
 
+  it('a backup file changed since its manifest is stopped before its last bytes: INVALID_BACKUP naming it, no VM imported', async () => {
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
+    const file = path.join(entry.dir, entry.files[0].name);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
+    fs.closeSync(fd);
+    const vmsBefore = f.lab.store.table('VM').size;
+    const err = await f.provider.restoreVm(entry, {}, ctx(f)).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    assert.ok(err, 'refused');
+    assert.match(
+      err.message,
+      new RegExp(
+        `^connection "lab", VM "[^"]+": INVALID_BACKUP ${entry.files[0].name.replace(/\./g, '\\.')}: sha256 differs from the manifest — the upload was stopped before its last bytes`,
+      ),
+    );
+    assert.equal(f.lab.store.table('VM').size, vmsBefore, 'no VM imported');
+  });
+
   it('replaces a halted original from the backup of its temporary snapshot: one VM left, named as before, same MACs', async () => {
     const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
     const macs = macsOf(vm.uuid);

@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { VendorError, describeContext, throwIfAborted } from '../../core/errors';
+import { createHash, randomBytes } from 'node:crypto';
+import { BackupContentError, VendorError, describeContext, throwIfAborted } from '../../core/errors';
 import { choicesText, notFoundText } from '../../core/notFound';
 import { JobContext } from '../../core/job';
 import { VmInfo } from '../../core/model';
@@ -103,8 +103,13 @@ export async function restoreOvmVm(
   const images = new Map(
     m.files.filter((f) => f.name !== 'vm.cfg').map((f) => [checkSegment(f.name, 'backup file', context), f]),
   );
-  const text = fs.readFileSync(within(entry.dir, 'vm.cfg'), 'utf8');
-  if (text.length > 1024 * 1024) throw new VendorError(UNSAFE_VM_CFG, ['vm.cfg is larger than 1 MiB'], context);
+  const cfgPath = within(entry.dir, 'vm.cfg');
+  if (fs.statSync(cfgPath).size > 1024 * 1024)
+    throw new VendorError(UNSAFE_VM_CFG, ['vm.cfg is larger than 1 MiB'], context);
+  const cfgBytes = fs.readFileSync(cfgPath);
+  if (cfgFile.sha256 && createHash('sha256').update(cfgBytes).digest('hex') !== cfgFile.sha256)
+    throw new BackupContentError('vm.cfg', 'nothing was written to the repository');
+  const text = cfgBytes.toString('utf8');
 
   // Where it goes: the repository (required), the server pool.
   if (!opts.storageId) throw new Error('restore on Oracle VM: name the repository to import into (--sr)');
@@ -172,7 +177,7 @@ export async function restoreOvmVm(
   // The new vm.cfg, checked before anything is written.
   const root = (env.access?.repositoryRoot ?? DEFAULT_REPOSITORY_ROOT).replace(/\/+$/, '');
   const vmId = newOvmId('0006');
-  const uploads: Array<{ local: string; name: string; bytes: number }> = [];
+  const uploads: Array<{ local: string; name: string; bytes: number; sha256?: string }> = [];
   const disks: VmCfgDisk[] = [];
   for (const d of vmCfgDisks(text)) {
     if (/:cdrom$/.test(d.device)) {
@@ -190,7 +195,8 @@ export async function restoreOvmVm(
         context,
       );
     const newName = `${newOvmId('0012')}.img`;
-    uploads.push({ local: within(entry.dir, name), name: newName, bytes: images.get(name)!.bytes });
+    const image = images.get(name)!;
+    uploads.push({ local: within(entry.dir, name), name: newName, bytes: image.bytes, sha256: image.sha256 });
     disks.push({ path: `${root}/${repo.id.value}/VirtualDisks/${newName}`, device: d.device, mode: d.mode });
   }
   const displayName = opts.name ?? `${m.source.vm?.name ?? entry.label} (restored)`;
@@ -236,6 +242,7 @@ export async function restoreOvmVm(
       await files.upload(u.local, remote, u.bytes, {
         signal: ctx.signal,
         idleMs: env.idleMs,
+        sha256: u.sha256, // checked as it is sent: a damaged image is never renamed into place
         onProgress: (p) => ctx.progress({ ...p, message: u.name }),
       });
     }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
-import { CatalogEntry } from '../../core/repository';
+import { CatalogEntry, recordedSha256 } from '../../core/repository';
 import { ManifestFile } from '../../core/manifest';
 import { CancelledError, VendorError, throwIfAborted } from '../../core/errors';
 import { choicesText } from '../../core/notFound';
@@ -148,6 +148,7 @@ async function upload(
         headers: sameHost ? headers : {},
         signal,
         idleMs,
+        sha256: recordedSha256(entry, items[i].href),
         ...(items[i].create ? {} : { method: 'POST', contentType: 'application/x-vnd.vmware-streamVmdk' }),
         onBytes: (n) => {
           done += n;

@@ -12,8 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JobContext } from '../../core/job';
 import { CatalogEntry } from '../../core/repository';
+import { sha256File } from '../../core/verifiedWrite';
 import { ManifestFile } from '../../core/manifest';
-import { CancelledError, VendorError, throwIfAborted } from '../../core/errors';
+import { BackupContentError, CancelledError, VendorError, throwIfAborted } from '../../core/errors';
 import { safeName, within } from '../../core/safeName';
 import { rawPut } from '../../transport/rawPut';
 import { VimClient } from './vimClient';
@@ -91,13 +92,29 @@ export async function restoreVmImage(
       throwIfAborted(ctx.signal);
       const base = path.posix.basename(f.name);
       let local = within(entry.dir, f.name);
-      if (/\.vmx$/i.test(base)) local = await editedVmx(local, path.join(scratch, 'restored.vmx'), o);
+      // Each file is checked against the manifest as it is sent; the .vmx, rewritten for the restore, before that.
+      let sha256: string | undefined = f.sha256;
+      if (/\.vmx$/i.test(base)) {
+        if (f.sha256 && (await sha256File(local, ctx.signal)).sha256 !== f.sha256)
+          throw new BackupContentError(base, 'nothing of it was sent');
+        local = await editedVmx(local, path.join(scratch, 'restored.vmx'), o);
+        sha256 = undefined;
+      }
       ctx.log(`uploading ${base}`);
       const before = done;
-      await upload(client, datacenter.name, { datastore: datastore.name, path: `${dir}/${base}` }, local, ctx, (n) => {
+      const onBytes = (n: number) => {
         done += n;
         ctx.progress({ bytesDone: done, bytesTotal: total, fraction: total ? done / total : undefined });
-      });
+      };
+      await upload(
+        client,
+        datacenter.name,
+        { datastore: datastore.name, path: `${dir}/${base}` },
+        local,
+        ctx,
+        onBytes,
+        sha256,
+      );
       done = before + fs.statSync(local).size;
     }
     throwIfAborted(ctx.signal);
@@ -217,7 +234,10 @@ async function editedVmx(from: string, to: string, o: RestoreImageOptions): Prom
   return to;
 }
 
-/** PUT one file through `/folder` with the session cookie, streamed from disk (rawPut); 200 or 201 is success. */
+/**
+ * PUT one file through `/folder` with the session cookie, streamed from disk (rawPut; `sha256` checked as it is sent);
+ * 200 or 201 is success.
+ */
 async function upload(
   client: VimClient,
   datacenterPath: string,
@@ -225,6 +245,7 @@ async function upload(
   local: string,
   ctx: JobContext,
   onBytes: (n: number) => void,
+  sha256?: string,
 ): Promise<void> {
   const { thumbprint, headers } = client.dataPlane();
   const head = await rawPut(datastoreFileUrl(client.url, datacenterPath, file), local, {
@@ -232,6 +253,7 @@ async function upload(
     headers,
     signal: ctx.signal,
     onBytes,
+    sha256,
   });
   if (ctx.signal.aborted) throw new CancelledError();
   if (head.status !== 200 && head.status !== 201)

@@ -217,7 +217,8 @@ export class XapiClient {
   }
 
   /**
-   * PUT a file with its exact Content-Length (XAPI rejects chunked uploads with 403), from reused buffers (rawPut).
+   * PUT a file with its exact Content-Length (XAPI rejects chunked uploads with 403), from reused buffers (rawPut);
+   * with `sha256`, checked as it is sent (the last bytes held back until it matches: rawPut).
    * A sent body cannot be sent again, so for handlers that may redirect the 302 is discovered first (probeRedirects).
    */
   async putFile(
@@ -226,13 +227,20 @@ export class XapiClient {
     file: string,
     signal?: AbortSignal,
     onBytes?: (n: number) => void,
+    sha256?: string,
   ): Promise<{ taskRef?: string }> {
     await this.renewSession();
     let url = this.resourceUrl(path, query);
     if (REDIRECTING_PUTS.has(path)) url = await this.probeRedirects(url, path, signal);
     const head = await this.onMember(
       url,
-      rawPut(url, file, { thumbprint: await this.pinFor(url), signal, onBytes, idleMs: this.opts.idleTimeoutMs }),
+      rawPut(url, file, {
+        thumbprint: await this.pinFor(url),
+        signal,
+        onBytes,
+        idleMs: this.opts.idleTimeoutMs,
+        sha256,
+      }),
     );
     if (head.status !== 200) throw new HttpStatusError(head.status, path, new URL(url).origin);
     return { taskRef: head.headers['task-id'] };

@@ -382,11 +382,11 @@ export class XenProvider implements Provider, LiveInventory {
     const file = path.join(entry.dir, path.basename(dump.name));
     return this.guard(async () => {
       ctx.log('dry run of the pool database restore');
-      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'true' }, file, ctx);
+      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'true' }, file, ctx, dump.sha256);
       if (opts.dryRun) return { dryRun: true, suspendedWithoutDisk: [] };
       throwIfAborted(ctx.signal);
       ctx.log('restoring the pool database');
-      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx);
+      await uploadFile(this.xapi, '/pool/xmldbdump', { dry_run: 'false' }, file, ctx, dump.sha256);
       await waitForToolstackRestart(this.xapi, ctx.signal, ctx.log);
       this.recordCache.invalidate();
       const vms = await this.listVms();

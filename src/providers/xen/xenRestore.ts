@@ -1,5 +1,5 @@
 // Restore of an XVA backup through XAPI's /import, ending with a normal VM named after the backed-up VM.
-import { BackupRepository, CatalogEntry } from '../../core/repository';
+import { BackupRepository, CatalogEntry, recordedSha256 } from '../../core/repository';
 import { JobContext } from '../../core/job';
 import { RestoreOptions } from '../../core/provider';
 import { VendorError } from '../../core/errors';
@@ -140,7 +140,7 @@ export async function restoreXva(
       `${entry.label}: the backup does not record its MAC addresses (made by an older version); restore with new MAC addresses or replace the original`,
     );
   }
-  const [ref] = await uploadFile(xapi, '/import', query, file, ctx);
+  const [ref] = await uploadFile(xapi, '/import', query, file, ctx, recordedSha256(entry, file));
   if (!ref) throw new VendorError('IMPORT_ERROR', ['the import task returned no VM']);
   const vm = await xapi.call<XenVm>('VM.get_record', ref);
   if (vm.is_a_template) {

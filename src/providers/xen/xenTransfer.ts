@@ -68,19 +68,23 @@ export async function downloadToFile(
   }
 }
 
-/** PUT a file to a handler with its exact Content-Length; returns the task's result refs. */
+/**
+ * PUT a file to a handler with its exact Content-Length; returns the task's result refs. `sha256`: the file's digest
+ * in the backup's manifest, checked as it is sent (a mismatch stops the upload short: BackupContentError).
+ */
 export async function uploadFile(
   xapi: XapiClient,
   handler: string,
   query: Record<string, string>,
   file: string,
   ctx: JobContext,
+  sha256?: string,
 ): Promise<string[]> {
   const size = fs.statSync(file).size;
   const task = await xapi.call<string>('task.create', `vmbackup ${handler}`, 'VM Backup Explorer transfer');
   const progress = new ThrottledProgress(new ProgressMeter(size), ctx.progress);
   try {
-    await xapi.putFile(handler, { ...query, task_id: task }, file, ctx.signal, (n) => progress.add(n));
+    await xapi.putFile(handler, { ...query, task_id: task }, file, ctx.signal, (n) => progress.add(n), sha256);
     const result = await xapi.waitTask(task, ctx.signal);
     progress.finish();
     return result;

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { rawPut } from '../../../src/transport/rawPut';
-import { CancelledError } from '../../../src/core/errors';
+import { createHash } from 'node:crypto';
+import { BackupContentError, CancelledError } from '../../../src/core/errors';
 import { loopbackServer } from './loopback';
 import { pattern } from '../pattern';
 import { tempDir } from '../../tempDir';
@@ -104,6 +105,35 @@ describe('rawPut: a file uploaded from reused buffers', function () {
     assert.equal(head.status, 200);
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(srv.uploads[0].body.equals(bytes), 'the whole body arrived');
+  });
+
+  it('with the sha256 the manifest records: sends every byte when the file matches it', async () => {
+    const bytes = pattern(3 * 1024 * 1024 + 7);
+    srv = await uploadServer(whenComplete('HTTP/1.0 200 OK\r\n\r\n'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const head = await rawPut(`${srv.url}/import`, file(bytes), { sha256 });
+    assert.equal(head.status, 200);
+    assert.ok(srv.uploads[0].body.equals(bytes));
+  });
+
+  it('with a sha256 the file does not match: stops short of the Content-Length (the server never has it all) and says which file', async () => {
+    const bytes = pattern(3 * 1024 * 1024 + 7);
+    const damaged = Buffer.from(bytes);
+    damaged[damaged.length - 10] ^= 1; // in the last buffer: everything before it was sent
+    srv = await uploadServer(whenComplete('HTTP/1.0 200 OK\r\n\r\n'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await assert.rejects(
+      rawPut(`${srv.url}/import`, file(damaged), { sha256 }),
+      (e) =>
+        e instanceof BackupContentError &&
+        (e as BackupContentError).code === 'INVALID_BACKUP' &&
+        /^x\.xva: sha256 differs from the manifest — the upload was stopped before its last bytes/.test(e.message),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const got = srv.uploads[0].body.length;
+    assert.ok(got < bytes.length, `the server got ${got} of ${bytes.length} bytes`);
+    // and an empty file is checked too
+    await assert.rejects(rawPut(`${srv.url}/import`, file(Buffer.alloc(0)), { sha256 }), BackupContentError);
   });
 
   it('is cancelled by its signal mid-upload', async () => {
