@@ -472,10 +472,13 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     const entry = await f.provider.backupVm(db.id.value, { repository: f.repo, method: 'copy-stopped' }, context().ctx);
     const cfgFile = path.join(entry.dir, 'vm.cfg');
     const disk = entry.files[1].name;
-    fs.writeFileSync(
-      cfgFile,
-      fs.readFileSync(cfgFile, 'utf8').replace(`/VirtualDisks/${disk}`, `/VirtualDisks/../../../../etc/${disk}`),
-    );
+    const hostile = fs
+      .readFileSync(cfgFile, 'utf8')
+      .replace(`/VirtualDisks/${disk}`, `/VirtualDisks/../../../../etc/${disk}`);
+    fs.writeFileSync(cfgFile, hostile);
+    // a hostile backup's manifest matches its files: the vm.cfg check, not the sha256 one, must refuse it
+    const digest = createHash('sha256').update(hostile).digest('hex');
+    for (const x of [...entry.files, ...entry.manifest!.files]) if (x.name === 'vm.cfg') x.sha256 = digest;
     const before = filesUnder(f.repoFolder(SEED.repository));
     await assert.rejects(
       f.provider.restoreVm(entry, { storageId: SEED.repository }, context().ctx),

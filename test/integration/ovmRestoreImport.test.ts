@@ -10,6 +10,7 @@ import { VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
 import { CatalogEntry } from '../../src/core/repository';
+import { defaultRestoreName } from '../../src/core/restoreName';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
 import { OVM_PASSWORD, OvmFixture, filesUnder, startOvmFixture } from './ovmFixture';
 
@@ -217,6 +218,12 @@ describe('Oracle VM restore: the Manager CLI refresh, the import and pool checks
         fs.writeFileSync(file, original);
       }
     }
+  });
+
+  it('without --name, the restored VM is named as everywhere: the VM name and the backup date', async () => {
+    const vm = await f.provider.restoreVm(entry, { storageId: SEED.repository }, context().ctx);
+    assert.equal(vm.name, defaultRestoreName(entry));
+    assert.match(vm.name, /^db01 \(\d{4}-\d\d-\d\d \d\d:\d\d\)$/);
   });
 
   it('without the Manager CLI in the connection: MANAGER_CLI_NOT_CONFIGURED before anything is contacted or written', async () => {

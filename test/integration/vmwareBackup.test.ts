@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { defaultRestoreName } from '../../src/core/restoreName';
+import { safeName } from '../../src/core/safeName';
 import { VendorError, isCancel } from '../../src/core/errors';
 import { BackupRepository } from '../../src/core/repository';
 import { VmwareProvider } from '../../src/providers/vmware/vmwareProvider';
@@ -208,17 +210,17 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
     const entry = new BackupRepository(repo).list().find((x) => x.vmName === 'DC0_H0_VM0')!;
     const ctx = loggingCtx();
     const vm = await p.restoreVm(entry, {}, ctx);
-    assert.equal(vm.name, 'DC0_H0_VM0');
+    assert.equal(vm.name, defaultRestoreName(entry), 'the VM name with the backup date');
     const original = vmNamed('DC0_H0_VM0');
     assert.notEqual(vm.id, original.id);
     assert.notEqual(vm.uuid, original.instanceUuid || original.uuid, 'a new uuid');
     const now = await readInventory(f.client);
-    assert.equal(
-      now.vms.filter((v) => v.name === 'DC0_H0_VM0').length,
-      2,
+    assert.ok(
+      now.vms.some((v) => v.name === 'DC0_H0_VM0') && now.vms.some((v) => v.name === vm.name),
       'the original and the restored VM are registered',
     );
-    const dir = path.join(dsDir('LocalDS_0'), 'DC0_H0_VM0_1');
+    const folder = safeName(vm.name);
+    const dir = path.join(dsDir('LocalDS_0'), folder);
     for (const x of entry.files.filter((y) => !y.name.endsWith('.vmx')))
       assert.equal(sha256(path.join(dir, path.posix.basename(x.name))), x.sha256, x.name);
     const vmx = fs.readFileSync(path.join(dir, 'DC0_H0_VM0.vmx'), 'utf8');
@@ -229,7 +231,12 @@ describe('vSphere backup and restore through the provider (vcsim)', function () 
       false,
       "the original's files are untouched",
     );
-    assert.match(ctx.logs.join('\n'), /RegisterVM_Task \[LocalDS_0\] DC0_H0_VM0_1\/DC0_H0_VM0\.vmx/);
+    assert.ok(
+      ctx.logs.includes(
+        `RegisterVM_Task [LocalDS_0] ${folder}/DC0_H0_VM0.vmx as "${vm.name}" (a copy: uuid.action = "create")`,
+      ),
+      ctx.logs.join('\n'),
+    );
   });
 
   it('restores to another datastore under a new name, powered on', async () => {

@@ -19,6 +19,7 @@ import { backupNics, missingNetworksError, nicPlanLine, planNics } from '../../c
 import { listOvmNetworks, vmCfgNics } from './ovmNetworks';
 import { startVm } from './ovmVmActions';
 import { CatalogEntry } from '../../core/repository';
+import { defaultRestoreName } from '../../core/restoreName';
 import { within } from '../../core/safeName';
 import { FollowOptions } from './ovmClient';
 import { OvmBackupEnv } from './ovmBackup';
@@ -199,7 +200,7 @@ export async function restoreOvmVm(
     uploads.push({ local: within(entry.dir, name), name: newName, bytes: image.bytes, sha256: image.sha256 });
     disks.push({ path: `${root}/${repo.id.value}/VirtualDisks/${newName}`, device: d.device, mode: d.mode });
   }
-  const displayName = opts.name ?? `${m.source.vm?.name ?? entry.label} (restored)`;
+  const displayName = opts.name ?? defaultRestoreName(entry) ?? `${entry.label} (restored)`;
   const cfg = editVmCfg(text, {
     vmId,
     displayName,

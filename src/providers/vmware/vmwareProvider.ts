@@ -2,6 +2,7 @@
 // (datacenter → cluster → host / resource pool, vmwareContainers.ts), snapshots (create with memory and quiesce where
 // they apply, revert, delete with or without children, remove all, rename, consolidate), image backup of a VM
 // (vmwareBackup.ts) and its restore to the original or another place (vmwareRestore.ts).
+import { defaultRestoreName } from '../../core/restoreName';
 import { withErrorContext } from '../../core/withErrorContext';
 import {
   ConnectionProfile,
@@ -274,7 +275,7 @@ export class VmwareProvider implements Provider, LiveInventory {
         const inv = await this.inventory();
         const request = placementRequest(opts);
         const place = resolvePlacement(inv, entry, request);
-        const name = opts.name || m.source.vm?.name || entry.label;
+        const name = opts.name || defaultRestoreName(entry) || entry.label;
         const original = inv.vms.find((v) => !!m.source.vm?.uuid && (v.instanceUuid || v.uuid) === m.source.vm.uuid);
         const keepMacs = opts.mode === 'keepMacs';
         const copy = !!original && !keepMacs;
