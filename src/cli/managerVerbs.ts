@@ -96,9 +96,7 @@ export async function managerBackupsVerb(a: Args, out: Out, workspace: string): 
       { ...l, rotationSettings: rotation },
       [
         `DBBACKUP ${l.settings.directory} (${l.settings.directoryFrom === 'sysconfig' ? s.layout.sysconfig : 'default'})`,
-        ...tableLines(
-          l.backups.map((b) => [b.name, b.kind, `${formatAge(b.ageSeconds)} old`, b.modified.toISOString()]),
-        ),
+        ...tableLines(l.backups.map((b) => [b.name, b.kind, `${formatAge(b.ageSeconds)} old`, b.taken.toISOString()])),
         ...l.refused.map((r) => `refused (not a valid backup name): ${r}`),
         `rotation: ${l.settings.rotation}`,
         `rotation settings: ${describeRotation(rotation)}`,

@@ -107,6 +107,26 @@ describe('Oracle VM Manager backup and restore over SSH and REST', function () {
     }
   });
 
+  it("a backup's age and order come from the time in its name: a restored backup (its directory written since) is not the newest", async () => {
+    const old = host.addAutoBackup(3 * 86400);
+    const newer = host.addAutoBackup(86400);
+    // RestoreDatabase.sh writes Restore.log into the backup it restores: the directory's time is now
+    fs.writeFileSync(path.join(host.dbbackup, old, 'Restore.log'), 'restored\n');
+    fs.utimesSync(path.join(host.dbbackup, old), new Date(), new Date());
+    try {
+      const l = await listDbBackups(ssh, layout);
+      const names = l.backups.map((b) => b.name);
+      assert.ok(names.indexOf(old) < names.indexOf(newer), names.join(', '));
+      const b = l.backups.find((x) => x.name === old)!;
+      assert.equal(b.takenFrom, 'name');
+      assert.ok(b.ageSeconds >= 3 * 86400 - 5 && b.ageSeconds < 3 * 86400 + 600, String(b.ageSeconds));
+      assert.equal(l.backups[l.backups.length - 1].name === old, false, 'not the newest');
+    } finally {
+      fs.rmSync(path.join(host.dbbackup, old), { recursive: true, force: true });
+      fs.rmSync(path.join(host.dbbackup, newer), { recursive: true, force: true });
+    }
+  });
+
   it('BackupDatabase -w: credentials on its stdin only, its Manager job followed over REST to SUCCESS', async () => {
     const before = host.log().length;
     const out: string[] = [];

@@ -24,7 +24,15 @@ export interface DbBackupSettings {
 export interface DbBackup extends DbBackupName {
   /** The directory's modification time (the Manager host's clock, as epoch ms). */
   modified: Date;
-  /** Age at listing time, seconds (this machine's clock minus `modified`). */
+  /**
+   * When the backup was taken, on this machine's clock: from the time in its name when it has one (`stamp`, the
+   * Manager host's local time, compared with that host's own local time now), else from `modified`. Not the
+   * directory's time alone: RestoreDatabase.sh writes Restore.log into the backup it restores, which makes an old
+   * backup look new.
+   */
+  taken: Date;
+  takenFrom: 'name' | 'directory time';
+  /** Age at listing time, seconds (now minus `taken`). */
   ageSeconds: number;
 }
 
@@ -89,6 +97,7 @@ export async function listDbBackups(
   );
   if (r.code !== 0)
     throw new Error(`${ssh.where}: cannot list ${settings.directory} (DBBACKUP): ${printable(r.stderr.trim())}`);
+  const hostNow = await hostLocalNow(ssh, signal);
   const backups: DbBackup[] = [];
   const refused: string[] = [];
   for (const rec of r.stdout.split('\0')) {
@@ -100,9 +109,17 @@ export async function listDbBackups(
       continue;
     }
     const modified = new Date(Math.round(Number(m[1]) * 1000));
-    backups.push({ ...parsed, modified, ageSeconds: Math.max(0, Math.round((now - modified.getTime()) / 1000)) });
+    const byName = parsed.stamp && hostNow !== undefined ? hostNow - wallClock(parsed.stamp) : undefined;
+    const age = byName ?? now - modified.getTime();
+    backups.push({
+      ...parsed,
+      modified,
+      taken: new Date(now - age),
+      takenFrom: byName !== undefined ? 'name' : 'directory time',
+      ageSeconds: Math.max(0, Math.round(age / 1000)),
+    });
   }
-  backups.sort((a, b) => a.modified.getTime() - b.modified.getTime());
+  backups.sort((a, b) => a.taken.getTime() - b.taken.getTime());
   const notes: string[] = [];
   const lastAuto = backups.filter((b) => b.kind === 'auto').pop();
   if (!lastAuto)
@@ -114,6 +131,30 @@ export async function listDbBackups(
       `the newest automatic backup is ${formatAge(lastAuto.ageSeconds)} old (${intervalMinutes !== undefined ? `the Manager's interval ${intervalMinutes} min` : 'default interval 24 h'}): check the interval, or whether a failed consistency check stops them (§12.1.3)`,
     );
   return { settings, backups, refused, notes };
+}
+
+/** A local wall-clock time as milliseconds of the same fields read as UTC: two of them subtract to their distance. */
+function wallClock(t: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}): number {
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+}
+
+/**
+ * The Manager host's local time now (`date '+%Y %m %d %H %M %S'`: the clock and zone the backup names were written
+ * with), as wallClock; undefined when the host does not answer that (ages then come from the directories' times).
+ */
+async function hostLocalNow(ssh: SshSession, signal?: AbortSignal): Promise<number | undefined> {
+  const r = await ssh.exec(['date', '+%Y %m %d %H %M %S'], { signal, maxOutputBytes: 256 }).catch(() => undefined);
+  const f = r?.code === 0 ? /^(\d{4}) (\d\d) (\d\d) (\d\d) (\d\d) (\d\d)\s*$/.exec(r.stdout) : null;
+  if (!f) return undefined;
+  const [year, month, day, hour, minute, second] = f.slice(1).map(Number);
+  return wallClock({ year, month, day, hour, minute, second });
 }
 
 /** `3 d 4 h`, `5 h 2 min`, `42 s`. */
