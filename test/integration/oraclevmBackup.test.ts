@@ -116,6 +116,33 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
       'the clone’s disk was deleted by the tool',
     );
     assert.equal(f.lab.store.vmByName(SEED.stopped).vmRunState, 'STOPPED');
+
+    // The manifest records the backed-up VM's MACs (its own vm.cfg), not the clone's, which the Manager made new; a
+    // restore keeping the MACs gives the original's, and warns that the original still exists.
+    const macOf = (cfg: string) => /mac=([0-9a-f:]+)/i.exec(cfg)?.[1];
+    const originalMac = macOf(
+      fs.readFileSync(path.join(f.repoFolder(SEED.repository), 'VirtualMachines', db.id.value, 'vm.cfg'), 'utf8'),
+    );
+    assert.ok(originalMac);
+    assert.notEqual(macOf(fs.readFileSync(path.join(entry.dir, 'vm.cfg'), 'utf8')), originalMac, "the clone's own MAC");
+    assert.deepEqual(
+      entry.manifest?.source.vm?.macs?.map((n) => n.mac),
+      [originalMac],
+    );
+    const r = context();
+    const restored = await f.provider.restoreVm(
+      entry,
+      { storageId: SEED.repository, name: 'db01-macs', mode: 'keepMacs' },
+      r.ctx,
+    );
+    const restoredCfg = path.join(f.repoFolder(SEED.repository), 'VirtualMachines', restored.id, 'vm.cfg');
+    assert.equal(macOf(fs.readFileSync(restoredCfg, 'utf8')), originalMac);
+    assert.ok(
+      r.log.some((l) =>
+        /^warning: the original VM "db01" still exists on the Manager with the same MAC addresses/.test(l),
+      ),
+      r.log.join('\n'),
+    );
   });
 
   it('a running VM is refused for a cold clone with the Manager’s OVMRU_005002E verbatim; nothing is left; with stop it is stopped and backed up', async () => {

@@ -3,6 +3,7 @@
 // OCFS2, copied and deleted as a cold clone is. Either way `<repository>/<vm>/<timestamp>-vm/`
 // holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
 import { manifestNics } from './ovmNetworks';
+import { readOriginalVmCfg } from './ovmOriginalCfg';
 import { VendorError } from '../../core/errors';
 import { notFoundText } from '../../core/notFound';
 import { JobContext, warn } from '../../core/job';
@@ -291,7 +292,15 @@ async function copyVmFiles(
           name: vm.name,
           powerState: vm.vmRunState,
           id: vm.id.value,
-          macs: await manifestNics(client, dir, ctx.signal),
+          // a clone's own vm.cfg has MACs the Manager gave the clone: the backed-up VM's are read from its vm.cfg
+          macs: await manifestNics(
+            client,
+            dir,
+            ctx.signal,
+            source === vm
+              ? undefined
+              : await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
+          ),
         },
       },
       files: written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),

@@ -34,17 +34,23 @@ export function vmCfgNics(vmCfg: string, nets: NetworkInfo[]): BackupNic[] {
 
 /**
  * The NICs a backup's manifest records (`source.vm.macs`: the vif's index as device, its MAC, its network's name and
- * id as bridge), from the vm.cfg copied into `dir` and the Manager's networks; undefined without a vm.cfg.
+ * id as bridge), from the vm.cfg copied into `dir` — or `vmCfgText`, the backed-up VM's own vm.cfg when the files are
+ * a clone's (the clone has MACs of its own) — and the Manager's networks; undefined without a vm.cfg.
  */
 export async function manifestNics(
   c: OvmClient,
   dir: string,
   signal?: AbortSignal,
+  vmCfgText?: string,
 ): Promise<{ device: string; mac: string; network?: string; bridge?: string }[] | undefined> {
   const file = path.join(dir, 'vm.cfg');
-  if (!fs.existsSync(file) || fs.statSync(file).size > 1024 * 1024) return undefined;
+  let text = vmCfgText;
+  if (text === undefined) {
+    if (!fs.existsSync(file) || fs.statSync(file).size > 1024 * 1024) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  }
   const nets = await listOvmNetworks(c, signal);
-  return vmCfgNics(fs.readFileSync(file, 'utf8'), nets).map((n) => ({
+  return vmCfgNics(text, nets).map((n) => ({
     device: n.key,
     mac: n.mac ?? '',
     network: n.network,

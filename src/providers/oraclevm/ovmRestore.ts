@@ -207,6 +207,7 @@ export async function restoreOvmVm(
     disks,
     networks: vifNetworks,
     keepMacs: opts.mode === 'keepMacs',
+    macs: Object.fromEntries((m.source.vm?.macs ?? []).map((n) => [n.device, n.mac])),
   });
 
   const follow: FollowOptions = {
@@ -217,6 +218,10 @@ export async function restoreOvmVm(
   const manager = `${cli.host} (Manager CLI port ${cli.port})`;
   const where = { manager, context: { ...context, host: cli.host }, signal: ctx.signal };
   const before = await vmIds(client, ctx.signal);
+  if (opts.mode === 'keepMacs' && m.source.vm?.id && before.has(m.source.vm.id))
+    ctx.log(
+      `warning: the original VM "${m.source.vm.name}" still exists on the Manager with the same MAC addresses: never run both at the same time`,
+    );
   const server = await openRepositoryServer(
     client,
     env.access,

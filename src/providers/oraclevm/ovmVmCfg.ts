@@ -109,11 +109,25 @@ export interface VmCfgEdits {
   /** `vif` entries by index (`0`, `1`…) → the network id their `bridge=` becomes (unmapped kept); MACs new unless `keepMacs`. */
   networks: Record<string, string>;
   keepMacs: boolean;
+  /**
+   * With keepMacs: the MAC to write for each vif index (the manifest's record of the backed-up VM; a clone backup's
+   * vm.cfg has the clone's). A vif without one keeps the vm.cfg's. Anything that is not a MAC is refused.
+   */
+  macs?: Record<string, string>;
 }
 
 /** A MAC address in the range Oracle VM gives VMs (00:21:f6, Oracle's OUI; *assumed* to be the Manager's default range). */
 export function newMac(): string {
   return ['00', '21', 'f6', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/** `mac` when it is a MAC address (six hex pairs, colon-separated). @throws VendorError UNSAFE_VM_CFG otherwise. */
+function checkedMac(mac: string): string {
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(mac))
+    throw new VendorError(UNSAFE_VM_CFG, [
+      `the manifest's MAC ${JSON.stringify(String(mac).slice(0, 40))} is not a MAC address`,
+    ]);
+  return mac;
 }
 
 /** One `vif` entry of a vm.cfg: its MAC and its bridge (the network id), as written. */
@@ -148,6 +162,8 @@ function editVif(entry: string, index: number, e: VmCfgEdits): string {
       const val = v.join('=');
       if (k.trim() === 'bridge') return `bridge=${e.networks[String(index)] ?? val.trim()}`;
       if (k.trim() === 'mac' && !e.keepMacs) return `mac=${newMac()}`;
+      if (k.trim() === 'mac' && e.macs?.[String(index)] !== undefined)
+        return `mac=${checkedMac(e.macs[String(index)])}`;
       return kv;
     })
     .join(',');
