@@ -299,6 +299,24 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.deepEqual(new Journal(f.repo).list().entries, [], 'the journal entry completed');
   });
 
+  it('hot clone of a STOPPED VM: consistent, so no inconsistency warning (the job is not a warning)', async () => {
+    f = await startOvmFixture();
+    const web = f.lab.store.vmByName(SEED.running);
+    web.vmRunState = 'STOPPED'; // as after a clean stop
+    const { ctx, log } = context();
+    const entry = await f.provider.backupVm(
+      web.id.value,
+      { repository: f.repo, method: 'hot-clone', confirmed: true },
+      ctx,
+    );
+    assert.ok(entry.manifest);
+    assert.ok(!log.some((l) => l.startsWith('warning:')), log.join('\n'));
+    assert.ok(
+      log.includes("web01 is STOPPED: its hot clone is consistent, as a cold clone's would be"),
+      log.join('\n'),
+    );
+  });
+
   it('hot clone refused by the Manager (its job error verbatim) when the clone’s repository or the VM’s disks are not on OCFS2; nothing left, the customizer deleted', async () => {
     f = await startOvmFixture();
     const web = f.lab.store.vmByName(SEED.running);

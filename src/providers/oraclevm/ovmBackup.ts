@@ -78,7 +78,10 @@ export async function backupOvmVm(
     const warning = describeBackupOptions().find((o) => o.method === 'hot-clone')!.needsConfirmation!;
     if (!opts.confirmed)
       throw new VendorError('HOT_CLONE_NOT_CONFIRMED', [`${warning} Confirm it explicitly to go on.`], context);
-    warn(ctx, `hot clone of ${vm.name} while it is ${vm.vmRunState}: ${warning}`);
+    // The guide's warning is about a running VM's disks; a STOPPED VM's are consistent (a cold clone in effect).
+    if (vm.vmRunState === 'STOPPED')
+      ctx.log(`${vm.name} is STOPPED: its hot clone is consistent, as a cold clone's would be`);
+    else warn(ctx, `hot clone of ${vm.name} while it is ${vm.vmRunState}: ${warning}`);
   }
   if (method === 'ova-export')
     throw new VendorError(
