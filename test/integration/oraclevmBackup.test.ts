@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEED } from '../lab/ovm';
 import { VmCloneStorageMappingObj, VmObj } from '../lab/ovm/model';
-import { CancelledError, VendorError } from '../../src/core/errors';
+import { CancelledError, VendorError, isCancel } from '../../src/core/errors';
 import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
 import { BackupRepository } from '../../src/core/repository';
@@ -208,6 +208,34 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.equal(job.jobRunState, 'FAILURE');
     assertNoClone();
     assert.deepEqual(filesUnder(f.repo), []);
+  });
+
+  it('cancel before the clone is asked for: the customizer deleted, nothing said to be left (no clone was asked for)', async () => {
+    f = await startOvmFixture();
+    const db = f.lab.store.vmByName(SEED.stopped);
+    const ac = new AbortController();
+    const log: string[] = [];
+    const ctx: JobContext = {
+      signal: ac.signal,
+      log: (l) => {
+        log.push(l);
+        if (l.startsWith('clone customizer "')) ac.abort(); // the customizer is being made; the clone not asked yet
+      },
+      progress: () => undefined,
+      warn: (l) => log.push(`warning: ${l}`),
+    };
+    await assert.rejects(
+      f.provider.backupVm(
+        db.id.value,
+        { repository: f.repo, method: 'cold-clone', cloneRepository: SEED.backupRepository },
+        ctx,
+      ),
+      (e: unknown) => isCancel(e),
+    );
+    assert.ok(!log.some((l) => /left for Clean Up/.test(l)), log.join('\n'));
+    assert.ok(!f.lab.requests.some((r) => /^PUT .*\/Vm\/[^/]+\/clone\?/.test(r)), 'no clone asked for');
+    assert.deepEqual(f.lab.store.all('VmCloneDefinition'), [], 'the customizer deleted');
+    assert.deepEqual(new Journal(f.repo).list().entries, [], 'the journal entry completed');
   });
 
   it('cancel while the clone’s disk streams over SFTP: no .part, no folder, the clone and its disk deleted', async () => {

@@ -4,7 +4,7 @@
 // holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
 import { manifestNics } from './ovmNetworks';
 import { readOriginalVmCfg } from './ovmOriginalCfg';
-import { VendorError } from '../../core/errors';
+import { VendorError, throwIfAborted } from '../../core/errors';
 import { notFoundText } from '../../core/notFound';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
@@ -109,7 +109,6 @@ export async function backupOvmVm(
     // Nothing the Manager had before the intent can be the job's clone.
     before: clone ? (await listVms(client, {}, ctx.signal)).map((v) => v.id.value) : [],
   });
-  if (clone) await journal.update(entry, { name: cloneJobName(vm.name) });
   let failure: unknown;
   try {
     const source = clone ? await makeClone(env, vm, method, opts, journal, entry, follow, ctx.log) : vm;
@@ -194,6 +193,10 @@ async function makeClone(
     `clone customizer "${name}" on ${vm.name}: ${cloneType} of ${disks.length} virtual disk(s) into ${[...new Set(disks.map((d) => repoName(d.repositoryId)))].join(', ') || repoName(vmRepositoryId)} (${hot ? 'a hot clone: OCFS2 thin clones (reflinks) of the running VM’s disks' : 'a cold clone: full copies of the stopped VM’s disks'})`,
   );
   const definition = await createCloneCustomizer(client, vm, name, cloneType, disks, follow);
+  // Recorded just before the request: an entry with a name may have a clone the Manager made before it answered (a
+  // killed job's cleanup then says where to look); one without was stopped before anything was asked.
+  throwIfAborted(follow.signal);
+  await journal.update(entry, { name: cloneJobName(vm.name) });
   const id = await cloneVm(
     client,
     vm,
