@@ -22,7 +22,7 @@ import { CustomizerDisk, OvmCloneType, createCloneCustomizer, customizerName } f
 import { getRepository, getVm, listRepositories, listVmDiskMappings, listVms, vmVirtualDisks } from './ovmInventory';
 import { OvmRepository, OvmVm, parseVirtualDisk } from './ovmRecords';
 import { diskPath, openRepositoryServer, vmCfgPath } from './ovmRepositoryFiles';
-import { cloneVm, stopVm } from './ovmVmActions';
+import { cloneVm, startVm, stopVm } from './ovmVmActions';
 
 /** The product's code for an option it does not run (not a Manager code). */
 export const NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
@@ -32,7 +32,8 @@ export interface OvmBackupOptions extends BackupOptions {
   /** Default `cold-clone`. */
   method?: OvmBackupMethod;
   /**
-   * `stop`: stop the VM first (a clean `PUT Vm/{id}/stop`) when it is not STOPPED; without it a running VM is refused.
+   * `stop`: stop the VM first (a clean `PUT Vm/{id}/stop`) when it is not STOPPED, and start it again as soon as its
+   * clone exists (after the copy for copy-stopped, and after a failure); without it a running VM is refused.
    * `confirmed`: the explicit confirmation a hot clone needs (its disks are inconsistent).
    */
   /** The repository (id or name) the cold clone goes into; default the VM's own. */
@@ -89,11 +90,23 @@ export async function backupOvmVm(
       [describeBackupOptions().find((o) => o.method === 'ova-export')!.why!],
       context,
     );
+  let stoppedHere = false;
   if (vm.vmRunState !== 'STOPPED' && opts.stop && method !== 'hot-clone') {
     ctx.log(`stopping ${vm.name} (it is ${vm.vmRunState})`);
     await stopVm(client, vm, follow);
+    stoppedHere = true;
     vm = await getVm(client, vmId, ctx.signal);
   }
+  // A VM this backup stopped is started again as soon as it need not be stopped any more: once its clone exists (a
+  // clone method), else once its files are copied — and after a failure or a cancel too (not tied to the signal).
+  const startAgain = async () => {
+    if (!stoppedHere) return;
+    stoppedHere = false;
+    ctx.log(`starting ${vm.name} again (this backup stopped it)`);
+    await startVm(client, vm, { context, onProgress: follow.onProgress }).catch((e: Error) =>
+      warn(ctx, `${vm.name} was stopped for the backup and could not be started again: ${e.message}`),
+    );
+  };
   if (method === 'copy-stopped' && vm.vmRunState !== 'STOPPED')
     throw new VendorError(
       'VM_NOT_STOPPED',
@@ -112,11 +125,13 @@ export async function backupOvmVm(
   let failure: unknown;
   try {
     const source = clone ? await makeClone(env, vm, method, opts, journal, entry, follow, ctx.log) : vm;
+    if (clone) await startAgain();
     return await copyVmFiles(env, vm, source, method, opts.repository, journal, entry, ctx);
   } catch (e) {
     failure = e;
     throw e;
   } finally {
+    await startAgain();
     // Not tied to ctx.signal: a cancelled backup must still delete its clone.
     const items = await settleCloneEntry(client, journal, entry, journal.list().entries, false).catch((e: Error) => [
       { action: 'skipped' as const, what: `journal entry ${entry.id}`, why: e.message },
