@@ -26,6 +26,7 @@ export const BOOLEAN = new Set([
   'stop',
   'confirm-hot-clone',
   'resume',
+  'abandon',
   'latest',
   'run-backup',
   'weblogic-ldap',

@@ -71,9 +71,10 @@ Verbs:
   manager-backup [--run-backup] [--db NAME[,NAME]] [--latest] [--weblogic-ldap]
                                          Oracle VM: .config (+ sysconfig) into the repository, with database backups
                                          (--run-backup: BackupDatabase -w first, followed as its Manager job)
-  manager-restore <backup> [--resume] [--yes] [--skip-version-checks]
+  manager-restore <backup> [--resume | --abandon] [--yes] [--skip-version-checks]
                                          Oracle VM: the §12.1.4 restore runbook (stop, RestoreDatabase.sh, start,
-                                         RUNNING, inventory); asks before destructive steps on a terminal, else --yes
+                                         RUNNING, inventory); asks before destructive steps on a terminal, else --yes;
+                                         one run per Manager: --resume goes on, --abandon gives it up to start over
   manager-rebuild (--uuid U | --from <manager-backup-id>) [--resume]
                                          Oracle VM: the §12.1.5 runbook without a database backup (on a terminal)
 VMware Consolidated Backup (a VMware connection's vcbHosts, over SSH; --vcb-host HOST picks one):

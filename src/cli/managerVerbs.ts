@@ -9,13 +9,22 @@ import { printable, printableLines } from './printable';
 import { passwordEnvName, passwordFromEnv } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
 import { BackupRepository } from '../core/repository';
-import { RunbookError, RunbookHost, describeRun, runRunbook } from '../core/runbook';
+import { isCancel } from '../core/errors';
+import {
+  RunbookError,
+  RunbookHost,
+  RunbookState,
+  UnfinishedRunError,
+  describeRun,
+  runRunbook,
+  unfinishedRun,
+} from '../core/runbook';
 import { ManagerSession, openManagerSession } from '../providers/oraclevm/manager/managerSession';
 import { formatAge, listDbBackups } from '../providers/oraclevm/manager/dbBackups';
 import { describeRotation, readDbBackupRotation } from '../providers/oraclevm/manager/dbBackupRotation';
 import { runManualBackup } from '../providers/oraclevm/manager/manualBackup';
 import { backupManager, configIdentity } from '../providers/oraclevm/manager/managerBackup';
-import { managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunbook';
+import { MANAGER_RESTORE, managerRestoreRunbook } from '../providers/oraclevm/manager/restoreRunbook';
 import { managerRebuildRunbook } from '../providers/oraclevm/manager/rebuildRunbook';
 import { requireDbBackupName } from '../providers/oraclevm/manager/dbBackupName';
 import { tableLines } from './table';
@@ -156,34 +165,51 @@ export async function managerRestoreVerb(a: Args, out: Out, workspace: string): 
   return withSession(a, workspace, async (s) => {
     const ctx = terminalContext(!!a.flags.json);
     const skip = !!a.flags['skip-version-checks'];
-    const state = await reportingRun(() =>
-      runRunbook(
-        managerRestoreRunbook(),
-        { ssh: s.ssh, layout: s.layout, client: s.client, backup, skipVersionChecks: skip },
-        cliHost(!!a.flags.yes, !!a.flags.json),
-        {
-          repository: repository(a, workspace, s.profile),
-          subject: `${s.profile.name} ${backup}`,
-          params: { backup, skipVersionChecks: String(skip) },
-          resume: !!a.flags.resume,
-          signal: ctx.signal,
-        },
-      ),
+    const repo = repository(a, workspace, s.profile);
+    // One run per Manager (whatever the backup): two restores of one Manager must not be half-done side by side.
+    const subject = s.profile.name;
+    const state = await reportingRun(
+      () =>
+        runRunbook(
+          managerRestoreRunbook(),
+          { ssh: s.ssh, layout: s.layout, client: s.client, backup, skipVersionChecks: skip },
+          cliHost(!!a.flags.yes, !!a.flags.json),
+          {
+            repository: repo,
+            subject,
+            params: { backup, skipVersionChecks: String(skip) },
+            resume: !!a.flags.resume,
+            abandon: !!a.flags.abandon,
+            signal: ctx.signal,
+          },
+        ),
+      () => unfinishedRun(repo, MANAGER_RESTORE, subject),
     );
     out(state, `\n${describeRun(state)}`);
     return 0;
   });
 }
 
-/** A stopped run shows where it stopped and how to go on, then fails with its error. */
-async function reportingRun<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * A stopped run shows where it stopped and how to go on (a cancelled one too: `stateNow` reads its record), then
+ * fails with its error; a refused new run says how to resume or abandon the unfinished one.
+ */
+async function reportingRun<T>(run: () => Promise<T>, stateNow?: () => RunbookState | undefined): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    if (e instanceof RunbookError) {
+    const state = e instanceof RunbookError ? e.state : isCancel(e) ? stateNow?.() : undefined;
+    if (state) {
       endStatusLines();
-      process.stderr.write(`\n${printableLines(describeRun(e.state))}\nresume with --resume once the cause is fixed\n`);
+      process.stderr.write(
+        `\n${printableLines(describeRun(state))}\nresume with --resume${e instanceof RunbookError ? ' once the cause is fixed' : ''}: done steps are not run again\n`,
+      );
     }
+    if (e instanceof UnfinishedRunError)
+      throw new Error(
+        `${e.message} (--resume goes on with backup ${e.state.params.backup ?? '?'}; --abandon gives it up)`,
+        { cause: e },
+      );
     throw e;
   }
 }

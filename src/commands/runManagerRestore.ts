@@ -7,7 +7,7 @@ import { CommandContext } from '../ui/commandContext';
 import { requireRepository } from '../ui/repository';
 import { CancelledError } from '../core/errors';
 import { escapeControlChars } from '../core/controlChars';
-import { RunbookHost, RunbookState, describeRun, runRunbook, unfinishedRun, listRunbookStates } from '../core/runbook';
+import { RunbookHost, RunbookState, describeRun, runRunbook, listRunbookStates } from '../core/runbook';
 import { openManagerSession } from '../providers/oraclevm/manager/managerSession';
 import { formatAge, listDbBackups } from '../providers/oraclevm/manager/dbBackups';
 import { describeRotation, readDbBackupRotation } from '../providers/oraclevm/manager/dbBackupRotation';
@@ -48,7 +48,11 @@ export async function runManagerRestore(ctx: CommandContext): Promise<void> {
   try {
     // An unfinished run of this connection is offered first: its done steps are not run again.
     const open = listRunbookStates(repository).filter(
-      (s) => s.runbook === MANAGER_RESTORE && s.status !== 'done' && s.subject.startsWith(`${name} `),
+      (s) =>
+        s.runbook === MANAGER_RESTORE &&
+        s.status !== 'done' &&
+        s.status !== 'abandoned' &&
+        (s.subject === name || s.subject.startsWith(`${name} `)),
     );
     let backup: string | undefined;
     let resume = false;
@@ -56,7 +60,11 @@ export async function runManagerRestore(ctx: CommandContext): Promise<void> {
       const picked = await vscode.window.showQuickPick(
         [
           ...open.map((s) => ({ label: `Resume ${s.params.backup}`, description: stoppedAt(s), state: s })),
-          { label: 'Start a new restore', description: '', state: undefined as RunbookState | undefined },
+          {
+            label: 'Start a new restore',
+            description: 'the interrupted one is given up (abandoned)',
+            state: undefined as RunbookState | undefined,
+          },
         ],
         { title: 'An Oracle VM Manager restore was interrupted', ignoreFocusOut: true },
       );
@@ -83,8 +91,6 @@ export async function runManagerRestore(ctx: CommandContext): Promise<void> {
       if (!picked) throw new CancelledError();
       backup = picked.label;
     }
-    if (!resume && unfinishedRun(repository, MANAGER_RESTORE, `${name} ${backup}`))
-      throw new Error(`an unfinished restore of ${backup} exists: run the command again and resume it`);
     await runInTerminal(ctx, name, backup, resume, repository, session);
   } finally {
     await session.close();
@@ -144,9 +150,10 @@ async function runInTerminal(
           host,
           {
             repository,
-            subject: `${name} ${backup}`,
+            subject: name, // one run per Manager, whatever the backup
             params: { backup, skipVersionChecks: 'false' },
             resume,
+            abandon: !resume,
             signal: controller.signal,
           },
         );

@@ -30,6 +30,12 @@ export interface RunbookStep<C> {
   /** The vendor source the step follows (guide section). */
   source?: string;
   destructive?: boolean;
+  /**
+   * Once started, runs to its end even when the run is cancelled (the cancel takes effect before the next step): for a
+   * step that is worse half-done than done, and whose remote program goes on without us anyway (RestoreDatabase.sh
+   * deletes the database before it restores one). Its result is recorded as it is.
+   */
+  atomic?: boolean;
   manual?: boolean;
   warning?: string;
   run(ctx: StepContext<C>): Promise<string | void>;
@@ -44,7 +50,8 @@ export interface Runbook<C> {
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'declined';
-export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'declined';
+/** `abandoned`: given up by the user to start over (RunOptions.abandon); no longer unfinished. */
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'declined' | 'abandoned';
 
 export interface StepRecord {
   id: string;
@@ -90,7 +97,20 @@ export interface RunOptions {
   params: Record<string, string>;
   /** Continue the unfinished run of this runbook for this subject (its done steps are not run again). */
   resume?: boolean;
+  /** Give up the unfinished run of this runbook for this subject (recorded as abandoned) and start a new one. */
+  abandon?: boolean;
   signal?: AbortSignal;
+}
+
+/** A new run refused because one for the same subject is unfinished (`state`): resume it, or abandon it. */
+export class UnfinishedRunError extends Error {
+  constructor(
+    message: string,
+    readonly state: RunbookState,
+  ) {
+    super(message);
+    this.name = 'UnfinishedRunError';
+  }
 }
 
 export class RunbookError extends Error {
@@ -135,7 +155,7 @@ export function listRunbookStates(repository: string): RunbookState[] {
 /** The unfinished run (not done) of `runbook` for `subject`, if there is one. */
 export function unfinishedRun(repository: string, runbook: string, subject: string): RunbookState | undefined {
   return listRunbookStates(repository)
-    .filter((s) => s.runbook === runbook && s.subject === subject && s.status !== 'done')
+    .filter((s) => s.runbook === runbook && s.subject === subject && s.status !== 'done' && s.status !== 'abandoned')
     .pop();
 }
 
@@ -178,10 +198,17 @@ export async function runRunbook<C>(
     state.owner = { host: os.hostname(), pid: process.pid };
     state.status = 'running';
   } else {
-    if (existing) {
+    if (existing && opts.abandon) {
+      if (existing.status === 'running' && existing.owner.pid !== process.pid && processAlive(existing.owner.pid))
+        throw new Error(`${book.title}: the run ${existing.id} is still running in process ${existing.owner.pid}`);
+      existing.status = 'abandoned';
+      existing.updatedAt = new Date().toISOString();
+      await writeJsonDurably(path.join(runbookDir(opts.repository), `${existing.id}.json`), existing);
+    } else if (existing) {
       const at = existing.steps.find((s) => s.status !== 'done');
-      throw new Error(
-        `${book.title}: an unfinished run for ${opts.subject} exists (${existing.id}, stopped at "${at?.title ?? '?'}", ${at?.status ?? existing.status}): resume it`,
+      throw new UnfinishedRunError(
+        `${book.title}: an unfinished run for ${opts.subject} exists (${existing.id}, ${existing.params.backup ? `backup ${existing.params.backup}, ` : ''}stopped at "${at?.title ?? '?'}", ${at?.status ?? existing.status}): resume it, or abandon it to start over`,
+        existing,
       );
     }
     const now = new Date().toISOString();
@@ -277,14 +304,27 @@ async function runSteps<C>(
       await save();
       host.onStep?.(rec, i, total);
       host.output(`— step ${i + 1}/${total} ${step.title}${step.source ? ` (${step.source})` : ''}\n`);
-      const result = (await step.run(ctx)) ?? 'ok';
-      throwIfAborted(signal);
-      if (step.verify && !(await step.verify(ctx)))
-        throw new Error(`${step.title}: finished, but its check found the effect not in place`);
+      // An atomic step runs on a signal of its own: a cancel now is said, and takes effect before the next step.
+      const stepCtx = step.atomic ? { ...ctx, signal: new AbortController().signal } : ctx;
+      const told = () =>
+        host.output(`\ncancel asked: "${step.title}" is not interrupted once started; the run stops after it\n`);
+      if (step.atomic) {
+        throwIfAborted(signal); // not started yet: a cancel now still stops it
+        signal.addEventListener('abort', told, { once: true });
+      }
+      let result: string;
+      try {
+        result = (await step.run(stepCtx)) ?? 'ok';
+        if (!step.atomic) throwIfAborted(signal);
+        if (step.verify && !(await step.verify(stepCtx)))
+          throw new Error(`${step.title}: finished, but its check found the effect not in place`);
+      } finally {
+        signal.removeEventListener('abort', told);
+      }
       await end('done', { result });
     } catch (err) {
       if (err instanceof RunbookError) throw err;
-      if (isCancel(err) || signal.aborted) {
+      if (isCancel(err) || (signal.aborted && !step.atomic)) {
         await end('cancelled', { error: 'cancelled' });
         throw new CancelledError();
       }

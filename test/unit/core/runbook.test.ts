@@ -7,6 +7,7 @@ import {
   RunbookError,
   RunbookHost,
   RunbookState,
+  UnfinishedRunError,
   listRunbookStates,
   runRunbook,
   runbookDir,
@@ -127,6 +128,58 @@ describe('runbook engine', () => {
     const out: string[] = [];
     await runRunbook(book(), c, host([], out), { repository: repo, ...opts, resume: true });
     assert.match(out.join(''), /step 1\/4 Step a: done before \(a ok\)/);
+  });
+
+  it('an atomic step runs to its end when cancelled during it: recorded done with its result, the run stops before the next', async () => {
+    const c: Ctx = { ran: [], effect: new Set<string>() };
+    const ac = new AbortController();
+    const b = book();
+    const slow = b.steps[1];
+    b.steps[1] = {
+      ...slow,
+      atomic: true,
+      async run(x) {
+        ac.abort(); // the user cancels while the step's remote program runs
+        await new Promise((r) => setTimeout(r, 20));
+        assert.equal((x as unknown as { signal: AbortSignal }).signal.aborted, false, 'its own signal');
+        return slow.run(x);
+      },
+    };
+    const out: string[] = [];
+    await assert.rejects(
+      runRunbook(b, c, host([], out), { repository: repo, ...opts, signal: ac.signal }),
+      CancelledError,
+    );
+    const [st] = listRunbookStates(repo);
+    assert.deepEqual(
+      st.steps.map((x) => [x.status, x.result]),
+      [
+        ['done', 'a ok'],
+        ['done', 'b ok'],
+        ['cancelled', undefined],
+        ['pending', undefined],
+      ],
+    );
+    assert.deepEqual(c.ran, ['a', 'b']);
+    assert.match(out.join(''), /cancel asked: "Step b" is not interrupted once started; the run stops after it/);
+  });
+
+  it('a new run beside an unfinished one is refused (naming its backup); abandon gives it up and starts over', async () => {
+    const c: Ctx = { ran: [], effect: new Set(), failAt: 'c' };
+    await assert.rejects(runRunbook(book(), c, host(), { repository: repo, ...opts }), /failed/);
+    await assert.rejects(
+      runRunbook(book(), c, host(), { repository: repo, ...opts, params: { backup: 'y' } }),
+      (e: Error) => e instanceof UnfinishedRunError && /backup x, stopped at "Step c", failed/.test(e.message),
+    );
+    c.failAt = undefined;
+    c.ran = [];
+    await runRunbook(book(), c, host(), { repository: repo, ...opts, params: { backup: 'y' }, abandon: true });
+    assert.deepEqual(c.ran, ['a', 'b', 'c', 'd'], 'from the first step');
+    const states = listRunbookStates(repo);
+    assert.deepEqual(states.map((s) => [s.params.backup, s.status]).sort(), [
+      ['x', 'abandoned'],
+      ['y', 'done'],
+    ]);
   });
 
   it('a step found running (the process died in it) is checked first: in place → done without running again', async () => {

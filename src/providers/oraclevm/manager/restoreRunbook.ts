@@ -66,6 +66,7 @@ export function managerRestoreRunbook(): Runbook<ManagerRestoreContext> {
         title: 'Restore the database with RestoreDatabase.sh',
         source: '§12.1.4 step 3',
         destructive: true,
+        atomic: true,
         warning:
           'RestoreDatabase.sh deletes the current Manager database (appfw ibdata1 ib_logfile0 ib_logfile1 mysql ovs performance_schema) and restores the backup in its place; the product answers its "Are you sure it is safe to delete these directories/files now? [y,n]" with y.',
         async run(c) {
