@@ -20,6 +20,7 @@ import { listOvmNetworks, vmCfgNics } from './ovmNetworks';
 import { startVm } from './ovmVmActions';
 import { CatalogEntry } from '../../core/repository';
 import { defaultRestoreName } from '../../core/restoreName';
+import { requireVmBackupFor } from '../../core/restorable';
 import { within } from '../../core/safeName';
 import { FollowOptions } from './ovmClient';
 import { OvmBackupEnv } from './ovmBackup';
@@ -73,9 +74,8 @@ export async function restoreOvmVm(
   ctx: JobContext,
 ): Promise<VmInfo> {
   const { client } = env;
-  const m = entry.manifest;
-  if (!m || m.platform !== 'oraclevm' || m.kind !== 'vm')
-    throw new Error(`${entry.label}: not an Oracle VM backup made by this tool (manifest platform "${m?.platform}")`);
+  requireVmBackupFor(entry, 'oraclevm', env.connection);
+  const m = entry.manifest!;
   const context = { connection: env.connection, vm: opts.name ?? m.source.vm?.name };
   if (opts.mode === 'replace')
     throw new VendorError(

@@ -3,6 +3,7 @@
 // they apply, revert, delete with or without children, remove all, rename, consolidate), image backup of a VM
 // (vmwareBackup.ts) and its restore to the original or another place (vmwareRestore.ts).
 import { defaultRestoreName } from '../../core/restoreName';
+import { requireVmBackupFor } from '../../core/restorable';
 import { withErrorContext } from '../../core/withErrorContext';
 import {
   ConnectionProfile,
@@ -260,11 +261,8 @@ export class VmwareProvider implements Provider, LiveInventory {
    * "create") unless mode `keepMacs`. Mode `replace` is refused (NOT_SUPPORTED). `powerOn`: PowerOnVM_Task after.
    */
   async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
-    const m = entry.manifest;
-    if (!m || m.platform !== 'vmware' || m.kind !== 'vm')
-      return this.unsupported(
-        `${entry.label} is not a vSphere VM backup of this tool (no manifest with platform vmware, kind vm)`,
-      );
+    requireVmBackupFor(entry, 'vmware', this.profile.name);
+    const m = entry.manifest!;
     if (opts.mode === 'replace')
       return this.unsupported(
         'replacing the original VM is not implemented for vSphere: restore as a new VM (the original is never written into)',

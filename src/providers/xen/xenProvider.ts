@@ -1,4 +1,5 @@
 // Citrix Hypervisor / XCP-ng provider on XAPI JSON-RPC and the HTTP data-plane handlers.
+import { requireVmBackupFor } from '../../core/restorable';
 import * as path from 'node:path';
 import {
   ConnectionProfile,
@@ -307,6 +308,7 @@ export class XenProvider implements Provider, LiveInventory {
   }
 
   async restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
+    requireVmBackupFor(entry, 'xen', this.profile.name, true); // a bare .xva of another tool is restorable
     const xva = entry.files.find((f) => f.name.toLowerCase().endsWith('.xva'));
     if (!xva) throw new Error(`${entry.label}: the backup holds no .xva file`);
     return this.guard(
