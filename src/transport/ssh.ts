@@ -425,12 +425,15 @@ export class SshSession {
   }
 
   /**
-   * TERM to the group, up to 5 s for it to go, then KILL. Best effort: the connection may be gone. Through `env kill`
-   * (procps or util-linux): dash's builtin kill takes no negative pid, the external one takes `-- -pgid`.
+   * TERM to the group, up to 5 s for it to go, then KILL, then up to 5 s more until the group is gone (a killed process
+   * ends when it is next scheduled: on a busy host, after the kill command has returned). Best effort: the connection
+   * may be gone. Through `env kill` (procps or util-linux): dash's builtin kill takes no negative pid, the external one
+   * takes `-- -pgid`.
    */
   private async killGroup(pid: string): Promise<void> {
     const g = `-${pid}`;
-    const script = `env kill -s TERM -- ${g} 2>/dev/null; i=0; while [ $i -lt 5 ] && env kill -s 0 -- ${g} 2>/dev/null; do sleep 1; i=$((i+1)); done; env kill -s KILL -- ${g} 2>/dev/null; exit 0`;
+    const alive = `env kill -s 0 -- ${g} 2>/dev/null`;
+    const script = `env kill -s TERM -- ${g} 2>/dev/null; i=0; while [ $i -lt 5 ] && ${alive}; do sleep 1; i=$((i+1)); done; env kill -s KILL -- ${g} 2>/dev/null; i=0; while [ $i -lt 50 ] && ${alive}; do sleep 0.1; i=$((i+1)); done; exit 0`;
     try {
       await this.runQuietly(script);
     } catch {
