@@ -41,7 +41,7 @@ async function optionsFor(conn: string, vms: VmNode[], repository: string): Prom
     const which = running.map((n) => n.vm.name).join(', ');
     await confirm(
       `${which} ${running.length > 1 ? 'are' : 'is'} ${running[0].vm.powerState}: stop ${running.length > 1 ? 'them' : 'it'} for the backup?`,
-      `${m.label} needs the VM stopped. ${m.tradeOff}`,
+      `${m.label} needs the VM stopped; it is started again as soon as it need not be. ${m.tradeOff}`,
       'Stop and Back Up',
     );
     opts.stop = true;

@@ -18,6 +18,15 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
 
   const labVm = (uuid: string) => [...f.lab.store.table('VM').values()].find((v) => v.uuid === uuid)!;
   const macsOf = (uuid: string) => (labVm(uuid).VIFs as string[]).map((r) => f.lab.store.get('VIF', r)!.MAC).sort();
+  /** The backup of a halted VM, one byte of its .xva changed after its manifest was written. */
+  async function damagedBackup() {
+    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
+    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
+    const fd = fs.openSync(path.join(entry.dir, entry.files[0].name), 'r+');
+    fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
+    fs.closeSync(fd);
+    return { vm, entry };
+  }
 
   it('restores the backup of a running VM as a normal VM named after the VM, not a template named after the snapshot', async () => {
     const vm = (await f.provider.listVms()).find((v) => v.powerState === 'running')!;
@@ -77,12 +86,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it("does not replace the original with a backup that fails verification (force=true would skip xapi's checksums)", async () => {
-    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
-    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
-    const file = path.join(entry.dir, entry.files[0].name);
-    const fd = fs.openSync(file, 'r+');
-    fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
-    fs.closeSync(fd);
+    const { vm, entry } = await damagedBackup();
     const err = await f.provider.restoreVm(entry, { mode: 'replace' }, ctx(f)).then(
       () => undefined,
       (e: Error) => e,
@@ -93,12 +97,7 @@ describe('Xen provider: restore as XAPI does it (XAPI lab)', function () {
   });
 
   it('a backup file changed since its manifest is stopped before its last bytes: INVALID_BACKUP naming it, no VM imported', async () => {
-    const vm = (await f.provider.listVms()).find((v) => v.powerState === 'halted')!;
-    const entry = await f.provider.backupVm(vm.id, { repository: f.repo }, ctx(f));
-    const file = path.join(entry.dir, entry.files[0].name);
-    const fd = fs.openSync(file, 'r+');
-    fs.writeSync(fd, Buffer.from('X'), 0, 1, 2048);
-    fs.closeSync(fd);
+    const { entry } = await damagedBackup();
     const vmsBefore = f.lab.store.table('VM').size;
     const err = await f.provider.restoreVm(entry, {}, ctx(f)).then(
       () => undefined,

@@ -87,7 +87,7 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
   });
 
   let backup: BackupEntryNode;
-  it('cold clone of the running web01: the picker offers to stop it, the job stops, clones, copies and deletes the clone; the backup in Backups', async () => {
+  it('cold clone of the running web01: the picker offers to stop it, the job stops, clones, starts it again, copies and deletes the clone; the backup in Backups', async () => {
     const since = new Set(api.jobs.finished.map((r) => r.id));
     answer({
       pick: [(items) => items.find((i) => /^Cold clone/.test(i.label))],
@@ -106,6 +106,10 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
       job.log.some((l) => / stopping web01 \(it is RUNNING\)/.test(l)),
       job.log.join('\n'),
     );
+    assert.ok(
+      job.log.some((l) => / starting web01 again \(this backup stopped it\)/.test(l)),
+      job.log.join('\n'),
+    );
     api.trees.backups.refresh();
     backup = await waitFor(
       async () =>
@@ -121,7 +125,7 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
     assert.equal(path.relative(repo, backup.entry.dir).split(path.sep)[0], 'web01');
     const vms = await managerVms();
     assert.deepEqual([...vms.keys()].length, 3, 'the clone was deleted');
-    assert.equal(vms.get('web01'), 'STOPPED');
+    assert.equal(vms.get('web01'), 'RUNNING', 'started again once its clone existed');
   });
 
   it('Restore Oracle VM Manager: the runbook runs to its end in its terminal, each destructive step confirmed; the inventory of the backup is back (web01 RUNNING)', async () => {

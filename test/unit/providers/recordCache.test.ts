@@ -55,56 +55,52 @@ describe('XenRecordCache (XAPI lab events)', function () {
 
   const realVms = () =>
     [...lab.store.table('VM')].filter(([, v]) => !v.is_control_domain && !v.is_a_template && !v.is_a_snapshot);
-  /** The lab client, with `before` run ahead of each event.from of the loop (it throws to play a failure). */
-  const failingEventFrom = (before: () => void): XapiEventSource => ({
+  /** The lab client as the cache's source, with `overrides` in place of its methods. */
+  const through = (overrides: Partial<XapiEventSource>): XapiEventSource => ({
     get sessionRef() {
       return client.sessionRef;
     },
     call: (m, ...p) => client.call(m, ...p),
     sendDeferred: (m, ...p) => client.sendDeferred(m, ...p),
-    login: () => client.login(),
-    callInSession: async (m, p, s) => {
-      if (m === 'event.from') before();
-      return client.callInSession(m, p, s);
-    },
-  });
-  /** The lab client, with the reader of each deferred reply (callDeferred) replaced by `wrap` (to count or fail reads). */
-  const wrappingReads = (wrap: (method: string, read: () => unknown) => () => unknown): XapiEventSource => ({
-    get sessionRef() {
-      return client.sessionRef;
-    },
-    call: (m, ...p) => client.call(m, ...p),
     callInSession: (m, p, s) => client.callInSession(m, p, s),
     login: () => client.login(),
-    sendDeferred: <T>(m: string, ...p: unknown[]) => {
-      const s = client.sendDeferred<T>(m, ...p);
-      return { sent: s.sent, reply: s.reply.then((read) => wrap(m, read) as () => T) };
-    },
+    ...overrides,
   });
+  /** The lab client, with `before` run ahead of each event.from of the loop (it throws to play a failure). */
+  const failingEventFrom = (before: () => void): XapiEventSource =>
+    through({
+      callInSession: async (m, p, s) => {
+        if (m === 'event.from') before();
+        return client.callInSession(m, p, s);
+      },
+    });
+  /** The lab client, with the reader of each deferred reply (sendDeferred) replaced by `wrap` (to count or fail reads). */
+  const wrappingReads = (wrap: (method: string, read: () => unknown) => () => unknown): XapiEventSource =>
+    through({
+      sendDeferred: <T>(m: string, ...p: unknown[]) => {
+        const s = client.sendDeferred<T>(m, ...p);
+        return { sent: s.sent, reply: s.reply.then((read) => wrap(m, read) as () => T) };
+      },
+    });
   /** The lab client, writing down when each get_all_records is asked, is out, is in, and is read (in `log`). */
-  const recording = (log: string[]): XapiEventSource => ({
-    get sessionRef() {
-      return client.sessionRef;
-    },
-    call: (m, ...p) => client.call(m, ...p),
-    callInSession: (m, p, s) => client.callInSession(m, p, s),
-    login: () => client.login(),
-    sendDeferred: <T>(m: string, ...p: unknown[]) => {
-      const cls = m.replace('.get_all_records', '');
-      log.push(`ask ${cls}`);
-      const s = client.sendDeferred<T>(m, ...p);
-      return {
-        sent: s.sent.then(() => void log.push(`sent ${cls}`)),
-        reply: s.reply.then((read) => {
-          log.push(`in ${cls}`);
-          return () => {
-            log.push(`read ${cls}`);
-            return read();
-          };
-        }),
-      };
-    },
-  });
+  const recording = (log: string[]): XapiEventSource =>
+    through({
+      sendDeferred: <T>(m: string, ...p: unknown[]) => {
+        const cls = m.replace('.get_all_records', '');
+        log.push(`ask ${cls}`);
+        const s = client.sendDeferred<T>(m, ...p);
+        return {
+          sent: s.sent.then(() => void log.push(`sent ${cls}`)),
+          reply: s.reply.then((read) => {
+            log.push(`in ${cls}`);
+            return () => {
+              log.push(`read ${cls}`);
+              return read();
+            };
+          }),
+        };
+      },
+    });
   const newCache = (source: XapiEventSource = client) =>
     (cache = new XenRecordCache(source, { timeoutSeconds: 5, backoffMs: 20 }));
 
