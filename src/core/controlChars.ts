@@ -73,7 +73,7 @@ export function remoteOutputText(text: string, indent = '  ', style: 'named' | '
   const lines = String(text)
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '')
-    .map((l) => escapeControlChars(l, { style }));
+    .map((l) => escapeControlChars(l.trimEnd(), { style }));
   if (lines.length <= 1) return lines.length ? `: ${lines[0]}` : '';
   return ':' + lines.map((l) => `\n${indent}${l}`).join('');
 }
