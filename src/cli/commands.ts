@@ -21,6 +21,7 @@ import { vcbJournalCleanup } from './vcbCleanupVerb';
 import { tableLines } from './table';
 import { findBackupEntry, typedBackupId } from './backupId';
 import { printable, shown } from './printable';
+import { platformName } from '../providers';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -302,7 +303,9 @@ export const verbs: Record<string, Verb> = {
     withProvider(a, async (p) => {
       const kind = p.capabilities.metadataBackups.find((k) => k.kind === 'pool-metadata');
       if (!kind)
-        throw new Error(`connection "${p.profile.name}": a pool database backup is not offered on ${p.platform}`);
+        throw new Error(
+          `connection "${p.profile.name}": a pool database backup is not offered on ${platformName(p.platform)}`,
+        );
       const pool = (await p.listChildren()).find(
         (c): c is ContainerInfo => c.type === 'container' && c.kind === kind.of,
       );

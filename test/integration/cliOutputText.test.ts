@@ -53,6 +53,31 @@ describe('CLI output: foreign line feeds escaped, our own line breaks kept (Orac
     assert.ok(c.stdout.includes(`  ${HOSTILE_SHOWN}  `), c.stdout);
   });
 
+  it('a restore of its backup that fails: the error is one line (the backup named escaped), NETWORK_NOT_FOUND as on Xen', async () => {
+    const entries = JSON.parse((await cli(['catalog', '--json'])).stdout) as { id: string; label: string }[];
+    const id = entries.find((e) => e.label === SEED.hostile)!.id;
+    const r = await cli([
+      'restore',
+      id,
+      '--storage',
+      SEED.repository,
+      '--server-pool',
+      SEED.pool,
+      '--network',
+      '0=Nope',
+    ]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^vmbackup: .*NETWORK_NOT_FOUND \[.*no network "Nope"; the networks: "Backup Net", "VM Network"\]\n$/,
+    );
+    const repo = await cli(['restore', id, '--storage', 'nope', '--server-pool', SEED.pool]);
+    assert.match(repo.stderr, /the repositories: "repo1", "backup-repo"/);
+    const host = await cli(['restore', id, '--host', 'ovs1', '--storage', SEED.repository]);
+    assert.match(host.stderr, /--host: a restore on Oracle VM goes to a server pool/);
+  });
+
   it('a refused cold clone of a running VM: the trade-off first, as lines (no \\x0a), then the hint, then the error', async () => {
     const r = await cli(['backup', SEED.running, '--clone-repository', SEED.backupRepository]);
     assert.equal(r.code, 1);
