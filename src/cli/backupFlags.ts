@@ -2,6 +2,7 @@
 // refused naming it and what the platform offers (as the restore flags are, restoreFlags.ts), never silently ignored.
 import { Args } from './args';
 import { Capabilities } from '../core/model';
+import { platformName } from '../providers';
 import { formatFlag } from './restoreFlags';
 
 /** The flags each platform's backup reads (commands.ts backupVerb, ovmVerbs.ts ovmBackupOptions). */
@@ -23,21 +24,22 @@ const WHAT: Record<string, string> = {
 };
 
 /**
- * One line per backup flag of `a` that `platform` does not take, e.g. `--format ovf: not offered by a xen backup (its
- * formats: image)`; empty when all apply. The formats are Capabilities.backupFormats (absent: image only).
+ * One line per backup flag of `a` that `platform` does not take, e.g. `--format ovf: not offered by a backup on
+ * Citrix Hypervisor / XCP-ng (its formats: image)` (the platform by its name, platformName); empty when all apply. The formats are Capabilities.backupFormats (absent: image only).
  */
 export function unsupportedBackupFlags(a: Args, caps: Capabilities, platform: string): string[] {
   const out: string[] = [];
+  const on = `a backup on ${platformName(platform)}`;
   const taken = TAKEN[platform] ?? [];
   const format = formatFlag(a);
   const formats = caps.backupFormats ?? ['image'];
   if (format !== undefined && (!taken.includes('format') || !formats.includes(format)))
     out.push(
       taken.includes('format')
-        ? `--format ${format}: not offered by a ${platform} backup (its formats: ${formats.join(', ')})`
-        : `--format ${format}: a ${platform} backup has no format to choose (its form is --method)`,
+        ? `--format ${format}: not offered by ${on} (its formats: ${formats.join(', ')})`
+        : `--format ${format}: ${on} has no format to choose (its form is --method)`,
     );
   for (const flag of Object.keys(WHAT))
-    if (a.flags[flag] !== undefined && !taken.includes(flag)) out.push(`--${flag}: a ${platform} backup ${WHAT[flag]}`);
+    if (a.flags[flag] !== undefined && !taken.includes(flag)) out.push(`--${flag}: ${on} ${WHAT[flag]}`);
   return out;
 }

@@ -6,12 +6,14 @@ import { concurrencyPerHost } from '../core/concurrency';
 import { CatalogEntry } from '../core/repository';
 import { terminalContext } from './session';
 import { EXIT_WARNINGS } from './exitCodes';
+import { shown } from './printable';
 
 /**
  * Backs up `vms`, each as a job keyed by its host (a VM that runs nowhere: by its pool), at most the profile's
  * concurrencyPerHost at once per host (else the one its capabilities declare, else JobManager's). One VM prints its catalog entry, as before;
  * several print one line (or one JSON object with the job's times) per VM. Exit 1 when any failed, else EXIT_WARNINGS when a
- * job succeeded with warnings (e.g. a temporary snapshot's disk left for Clean Up); Ctrl-C cancels all.
+ * job succeeded with warnings (e.g. a temporary snapshot's disk left for Clean Up); Ctrl-C cancels all. A log line
+ * `alreadyShown` accepts (the verb printed it before the jobs) goes to the job's log only, not to the terminal again.
  */
 export async function backupVms(
   p: Provider,
@@ -19,6 +21,7 @@ export async function backupVms(
   opts: BackupOptions,
   quiet: boolean,
   out: (data: unknown, text: string) => void,
+  alreadyShown: (line: string) => boolean = () => false,
 ): Promise<number> {
   const limit = concurrencyPerHost(p.profile, p.capabilities);
   const jobs = new JobManager({ concurrencyPerHost: limit });
@@ -34,10 +37,10 @@ export async function backupVms(
       (ctx) =>
         backup(vm.id, opts, {
           ...ctx,
-          progress: vms.length > 1 ? terminal.progressOf(vm.name) : terminal.progress,
+          progress: terminal.progressOf(vm.name),
           log: (l) => {
             ctx.log(l);
-            terminal.log(vms.length > 1 ? `${vm.name}: ${l}` : l);
+            if (!alreadyShown(l)) (vms.length > 1 ? terminal.logOf(vm.name) : terminal.log)(l);
           },
         }),
       limit,
@@ -49,12 +52,15 @@ export async function backupVms(
     if (only.status === 'rejected') throw only.reason;
     const warnings = runs[0].job.record.warnings ?? [];
     if (!warnings.length) {
-      out(only.value, `\nbacked up ${vms[0].name} to ${only.value.dir}`);
+      out(only.value, shown`backed up ${vms[0].name} to ${only.value.dir}`);
       return 0;
     }
     out(
       { ...only.value, warnings },
-      `\nbacked up ${vms[0].name} to ${only.value.dir}, with warnings:\n${warnings.map((w) => `  ${w}`).join('\n')}`,
+      [
+        shown`backed up ${vms[0].name} to ${only.value.dir}, with warnings:`,
+        ...warnings.map((w) => shown`  ${w}`),
+      ].join('\n'),
     );
     return EXIT_WARNINGS;
   }
@@ -72,8 +78,9 @@ export async function backupVms(
     rows
       .map((r) =>
         'entry' in r
-          ? `backed up ${r.vm} to ${r.entry!.dir}${r.warnings ? `, with warnings: ${r.warnings.join('; ')}` : ''}`
-          : `FAILED ${r.vm}: ${r.error}`,
+          ? shown`backed up ${r.vm} to ${r.entry!.dir}` +
+            (r.warnings ? shown`, with warnings: ${r.warnings.join('; ')}` : '')
+          : shown`FAILED ${r.vm}: ${r.error}`,
       )
       .join('\n'),
   );

@@ -20,6 +20,8 @@ import { vcbVerbs } from './vcbVerbs';
 import { vcbJournalCleanup } from './vcbCleanupVerb';
 import { tableLines } from './table';
 import { findBackupEntry, typedBackupId } from './backupId';
+import { printable, shown } from './printable';
+import { platformName } from '../providers';
 
 /** Exit status of a job that succeeded with warnings (something is left for cleanup) — not 0, so scripts notice. */
 
@@ -43,8 +45,8 @@ async function findVm(p: Provider, nameOrUuid: string): Promise<VmInfo> {
   if (hits.length !== 1)
     throw new Error(
       hits.length
-        ? `"${nameOrUuid}" names ${hits.length} VMs: use the uuid`
-        : `no VM "${nameOrUuid}" on connection "${p.profile.name}"`,
+        ? shown`"${nameOrUuid}" names ${hits.length} VMs: use the uuid`
+        : shown`no VM "${nameOrUuid}" on connection "${p.profile.name}"`,
     );
   return hits[0];
 }
@@ -76,13 +78,13 @@ async function findSnapshot(p: Provider, vm: VmInfo, nameOrUuid: string | undefi
     : all.filter((s) => s.name === nameOrUuid);
   if (hits.length > 1)
     throw new Error(
-      `"${nameOrUuid}" names ${hits.length} snapshots of ${vm.name}: use the uuid of one of them: ` +
+      shown`"${nameOrUuid}" names ${hits.length} snapshots of ${vm.name}: use the uuid of one of them: ` +
         [...hits]
           .sort((a, b) => a.time.getTime() - b.time.getTime())
           .map((s) => `${s.uuid} (taken ${s.time.toISOString()}${s.isCurrent ? ', you are here' : ''})`)
           .join(', '),
     );
-  if (!hits.length) throw new Error(`no snapshot "${nameOrUuid ?? ''}" of ${vm.name}`);
+  if (!hits.length) throw new Error(shown`no snapshot "${nameOrUuid ?? ''}" of ${vm.name}`);
   return hits[0];
 }
 
@@ -102,13 +104,13 @@ async function walkInventory(p: Provider): Promise<{ rows: LsRow[]; lines: strin
     const indent = '  '.repeat(path.length);
     for (const item of await p.listChildren(parent && { kind: parent.kind, id: parent.id })) {
       if (item.type === 'container') {
-        lines.push(`${indent}${item.kind} ${item.name}${item.detail ? ` (${item.detail})` : ''}`);
+        lines.push(indent + shown`${item.kind} ${item.name}` + (item.detail ? shown` (${item.detail})` : ''));
         await walk(item, [...path, item]);
       } else if (!seen.has(item.vm.id)) {
         seen.add(item.vm.id);
         const host = [...path].reverse().find((c) => c.isHost);
         rows.push({ pool: path[0]?.name, host: host?.name, path: path.map((c) => c.name), ...item.vm });
-        lines.push(`${indent}${item.vm.name}  ${item.vm.powerState}  ${item.vm.uuid}`);
+        lines.push(indent + shown`${item.vm.name}  ${item.vm.powerState}  ${item.vm.uuid}`);
       }
     }
   };
@@ -119,7 +121,7 @@ async function walkInventory(p: Provider): Promise<{ rows: LsRow[]; lines: strin
 function findBackup(a: Args, id: string): CatalogEntry {
   const repo = repoFor(a);
   const entry = findBackupEntry(new BackupRepository(repo).list(), id);
-  if (!entry) throw new Error(`no backup "${id}" in ${repo}`);
+  if (!entry) throw new Error(shown`no backup "${id}" in ${repo}`);
   return entry;
 }
 
@@ -130,7 +132,10 @@ const backupVerb: Verb = (a, out) =>
     for (const name of a.positional) vms.push(await findVm(p, name));
     if (!vms.length) throw new Error('backup: name at least one VM');
     const refused = unsupportedBackupFlags(a, p.capabilities, p.platform);
-    if (refused.length) throw new Error(`backup on connection "${p.profile.name}":\n  ${refused.join('\n  ')}`);
+    if (refused.length)
+      throw new Error(
+        [shown`backup on connection "${p.profile.name}":`, ...refused.map((r) => shown`  ${r}`)].join('\n'),
+      );
     if (p.platform === 'oraclevm') return ovmBackupVerb(a, p, vms, repoFor(a), out);
     return backupVms(
       p,
@@ -162,7 +167,7 @@ export const verbs: Record<string, Verb> = {
       const vm = await findVm(p, a.positional[0]);
       for (const o of ['memory', 'quiesce'] as const) {
         const why = a.flags[o] ? snapshotOptionRefusal(o, vm, p.capabilities, p.profile.platform) : undefined;
-        if (why) throw new Error(`--${o} does not apply to ${vm.name} on connection "${p.profile.name}": ${why}`);
+        if (why) throw new Error(shown`--${o} does not apply to ${vm.name} on connection "${p.profile.name}": ${why}`);
       }
       const s = await operation(p, 'snapshot')(
         vm.id,
@@ -171,21 +176,22 @@ export const verbs: Record<string, Verb> = {
           memory: !!a.flags.memory,
           quiesce: !!a.flags.quiesce,
         },
-        terminalContext(!!a.flags.json),
+        terminalContext(!!a.flags.json, vm.name),
       );
-      out(s, `snapshot ${s.name} (${s.uuid}) of ${vm.name}`);
+      out(s, shown`snapshot ${s.name} (${s.uuid}) of ${vm.name}`);
       return 0;
     }),
   revert: (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
       const snap = await findSnapshot(p, vm, a.positional[1]);
-      await operation(p, 'revert')(snap.id, terminalContext(!!a.flags.json));
+      await operation(p, 'revert')(snap.id, terminalContext(!!a.flags.json, vm.name));
       // xapi_vm_snapshot.ml `revert`: the VM takes the snapshot's power state; a disk-only one is Halted.
       const halted = vm.powerState === 'running' && snap.withMemory === false;
       out(
         { vm: vm.uuid, snapshot: snap.uuid, halted },
-        `${vm.name} reverted to ${snap.name}${halted ? '; it is halted now (the snapshot holds no memory): start it again' : ''}`,
+        shown`${vm.name} reverted to ${snap.name}` +
+          (halted ? '; it is halted now (the snapshot holds no memory): start it again' : ''),
       );
       return 0;
     }),
@@ -197,18 +203,18 @@ export const verbs: Record<string, Verb> = {
       const withChildren = !!a.flags.children;
       if (withChildren && !p.capabilities.snapshots?.deleteWithChildren)
         throw new Error(`--children: deleting a snapshot with its children is not offered on "${p.profile.name}"`);
-      await operation(p, 'deleteSnapshot')(snap.id, terminalContext(!!a.flags.json), { withChildren });
+      await operation(p, 'deleteSnapshot')(snap.id, terminalContext(!!a.flags.json, vm.name), { withChildren });
       out(
         { vm: vm.uuid, snapshot: snap.uuid, withChildren },
-        `snapshot ${snap.name}${withChildren ? ' and its children' : ''} of ${vm.name} deleted`,
+        shown`snapshot ${snap.name}` + (withChildren ? ' and its children' : '') + shown` of ${vm.name} deleted`,
       );
       return 0;
     }),
   'snapshot-delete-all': (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
-      await operation(p, 'removeAllSnapshots')(vm.id, terminalContext(!!a.flags.json));
-      out({ vm: vm.uuid }, `every snapshot of ${vm.name} deleted`);
+      await operation(p, 'removeAllSnapshots')(vm.id, terminalContext(!!a.flags.json, vm.name));
+      out({ vm: vm.uuid }, shown`every snapshot of ${vm.name} deleted`);
       return 0;
     }),
   /** `snapshot-rename <vm> <snapshot> --name N`. */
@@ -218,15 +224,15 @@ export const verbs: Record<string, Verb> = {
       const snap = await findSnapshot(p, vm, a.positional[1]);
       const name = typeof a.flags.name === 'string' ? a.flags.name.trim() : '';
       if (!name) throw new Error('snapshot-rename: give the new name with --name');
-      await operation(p, 'renameSnapshot')(snap.id, name, terminalContext(!!a.flags.json));
-      out({ vm: vm.uuid, snapshot: snap.uuid, name }, `snapshot ${snap.name} of ${vm.name} renamed to ${name}`);
+      await operation(p, 'renameSnapshot')(snap.id, name, terminalContext(!!a.flags.json, vm.name));
+      out({ vm: vm.uuid, snapshot: snap.uuid, name }, shown`snapshot ${snap.name} of ${vm.name} renamed to ${name}`);
       return 0;
     }),
   consolidate: (a, out) =>
     withProvider(a, async (p) => {
       const vm = await findVm(p, a.positional[0]);
-      await operation(p, 'consolidate')(vm.id, terminalContext(!!a.flags.json));
-      out({ vm: vm.uuid }, `disks of ${vm.name} consolidated`);
+      await operation(p, 'consolidate')(vm.id, terminalContext(!!a.flags.json, vm.name));
+      out({ vm: vm.uuid }, shown`disks of ${vm.name} consolidated`);
       return 0;
     }),
   backup: backupVerb,
@@ -236,7 +242,7 @@ export const verbs: Record<string, Verb> = {
       // A VMware connection's VCB hosts: staging folders killed vcb-* jobs left (journal + host confirmation).
       if (p.profile.platform === 'vmware')
         items.push(...(await vcbJournalCleanup(a, p.profile, repoFor(a), !!a.flags['dry-run'])));
-      out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].join('\n'));
+      out(items, [...items.map(cleanupLine), cleanupSummary(items, p.profile.name)].map(printable).join('\n'));
       return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
     }),
   /**
@@ -249,7 +255,7 @@ export const verbs: Record<string, Verb> = {
     // Replacing the original destroys its record: only with an explicit confirmation.
     if (opts.mode === 'replace' && !a.flags.yes) {
       throw new Error(
-        `--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`,
+        shown`--replace-original replaces the VM "${entry.vmName ?? entry.label}" (it must be halted) with the backup, keeping its uuid and MAC addresses: add --yes to confirm`,
       );
     }
     // --to: the connection (pool) to restore to; the backup is still looked up with --connection / --repository.
@@ -258,9 +264,13 @@ export const verbs: Record<string, Verb> = {
       a,
       async (p) => {
         const wrong = unsupportedRestoreFlags(opts, p.capabilities, p.platform);
-        if (wrong.length) throw new Error(`restore to "${p.profile.name}": ${wrong.join('; ')}`);
-        const vm = await operation(p, 'restoreVm')(entry, opts, terminalContext(!!a.flags.json));
-        out(vm, `\nrestored ${entry.label} to "${p.profile.name}" as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
+        if (wrong.length) throw new Error(shown`restore to "${p.profile.name}": ` + wrong.join('; '));
+        const vm = await operation(p, 'restoreVm')(
+          entry,
+          opts,
+          terminalContext(!!a.flags.json, entry.vmName ?? entry.label),
+        );
+        out(vm, shown`restored ${entry.label} to "${p.profile.name}" as ${vm.name} (${vm.uuid}), ${vm.powerState}`);
         return 0;
       },
       target,
@@ -272,7 +282,7 @@ export const verbs: Record<string, Verb> = {
       async (p) => {
         const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
         const { rows, lines } = await storageRows(p, backup);
-        out(rows, lines.join('\n'));
+        out(rows, lines.map(printable).join('\n'));
         return 0;
       },
       typeof a.flags.to === 'string' ? a.flags.to : conn(a),
@@ -283,7 +293,7 @@ export const verbs: Record<string, Verb> = {
       async (p) => {
         const backup = typeof a.flags.backup === 'string' ? findBackup(a, a.flags.backup) : undefined;
         const r = await networkRows(p, backup, networkMapFlags(a));
-        out(r.vifs ? { networks: r.rows, vifs: r.vifs } : r.rows, r.lines.join('\n'));
+        out(r.vifs ? { networks: r.rows, vifs: r.vifs } : r.rows, r.lines.map(printable).join('\n'));
         return 0;
       },
       typeof a.flags.to === 'string' ? a.flags.to : conn(a),
@@ -293,7 +303,9 @@ export const verbs: Record<string, Verb> = {
     withProvider(a, async (p) => {
       const kind = p.capabilities.metadataBackups.find((k) => k.kind === 'pool-metadata');
       if (!kind)
-        throw new Error(`connection "${p.profile.name}": a pool database backup is not offered on ${p.platform}`);
+        throw new Error(
+          `connection "${p.profile.name}": a pool database backup is not offered on ${platformName(p.platform)}`,
+        );
       const pool = (await p.listChildren()).find(
         (c): c is ContainerInfo => c.type === 'container' && c.kind === kind.of,
       );
@@ -302,9 +314,9 @@ export const verbs: Record<string, Verb> = {
         kind.kind,
         pool.id,
         { repository: repoFor(a) },
-        terminalContext(!!a.flags.json),
+        terminalContext(!!a.flags.json, pool.name),
       );
-      out(e, `\n${kind.label} saved to ${e.dir}`);
+      out(e, shown`${kind.label} saved to ${e.dir}`);
       return 0;
     }),
   catalog: async (a, out) => {
@@ -323,7 +335,7 @@ export const verbs: Record<string, Verb> = {
     const entry = findBackup(a, a.positional[0]);
     const r = await new BackupRepository(repoFor(a)).verify(entry);
     const id = typedBackupId(entry.id);
-    out(r, r.ok ? `${id}: OK` : `${id}: ${r.problems.join('; ')}`);
+    out(r, r.ok ? shown`${id}: OK` : shown`${id}: ${r.problems.join('; ')}`);
     return r.ok ? 0 : 1;
   },
 };

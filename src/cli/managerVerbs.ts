@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Args } from './args';
 import { connectionProfile, prompt, terminalContext } from './session';
-import { printable, printableLines } from './printable';
+import { printable, printableLines, shown } from './printable';
 import { passwordEnvName, passwordFromEnv } from '../core/connections';
 import { ConnectionProfile } from '../core/model';
 import { BackupRepository } from '../core/repository';
@@ -110,7 +110,9 @@ export async function managerBackupsVerb(a: Args, out: Out, workspace: string): 
         `rotation: ${l.settings.rotation}`,
         `rotation settings: ${describeRotation(rotation)}`,
         ...l.notes.map((n) => `note: ${n}`),
-      ].join('\n'),
+      ]
+        .map(printable)
+        .join('\n'),
     );
     return 0;
   });
@@ -122,7 +124,7 @@ export async function managerBackupsVerb(a: Args, out: Out, workspace: string): 
  */
 export async function managerBackupVerb(a: Args, out: Out, workspace: string): Promise<number> {
   return withSession(a, workspace, async (s) => {
-    const ctx = terminalContext(!!a.flags.json);
+    const ctx = terminalContext(!!a.flags.json, 'Manager backup');
     const names = typeof a.flags.db === 'string' ? a.flags.db.split(',').filter(Boolean) : [];
     if (a.flags['run-backup']) {
       const r = await runManualBackup(s.ssh, s.layout, s.client, s.managerCredentials(), {
@@ -153,7 +155,7 @@ export async function managerBackupVerb(a: Args, out: Out, workspace: string): P
     );
     out(
       e,
-      `\nManager backup saved to ${e.dir} (${e.files.length} files${names.length ? `; database: ${names.join(', ')}` : ''})`,
+      shown`Manager backup saved to ${e.dir} (${e.files.length} files${names.length ? `; database: ${names.join(', ')}` : ''})`,
     );
     return 0;
   });
@@ -163,7 +165,7 @@ export async function managerBackupVerb(a: Args, out: Out, workspace: string): P
 export async function managerRestoreVerb(a: Args, out: Out, workspace: string): Promise<number> {
   const backup = requireDbBackupName(a.positional[0] ?? '').name;
   return withSession(a, workspace, async (s) => {
-    const ctx = terminalContext(!!a.flags.json);
+    const ctx = terminalContext(!!a.flags.json, 'Manager restore');
     const skip = !!a.flags['skip-version-checks'];
     const repo = repository(a, workspace, s.profile);
     // One run per Manager (whatever the backup): two restores of one Manager must not be half-done side by side.
@@ -185,7 +187,7 @@ export async function managerRestoreVerb(a: Args, out: Out, workspace: string): 
         ),
       () => unfinishedRun(repo, MANAGER_RESTORE, subject),
     );
-    out(state, `\n${describeRun(state)}`);
+    out(state, describeRun(state));
     return 0;
   });
 }
@@ -226,14 +228,14 @@ export async function managerRebuildVerb(a: Args, out: Out, workspace: string): 
       new BackupRepository(repo).list().filter((e) => e.kind === 'ovm-manager'),
       String(a.flags.from),
     );
-    if (!entry) throw new Error(`no Manager backup "${a.flags.from}" in ${repo}`);
+    if (!entry) throw new Error(shown`no Manager backup "${a.flags.from}" in ${repo}`);
     uuid = configIdentity(fs.readFileSync(path.join(entry.dir, 'config', '.config'), 'utf8')).uuid;
   }
   if (!uuid)
     throw new Error('manager-rebuild: give --uuid <UUID> or --from <Manager backup id> (its .config holds the UUID)');
   const theUuid = uuid;
   return withSession(a, workspace, async (s) => {
-    const ctx = terminalContext(!!a.flags.json);
+    const ctx = terminalContext(!!a.flags.json, 'Manager rebuild');
     const state = await reportingRun(() =>
       runRunbook(managerRebuildRunbook(), { client: s.client, uuid: theUuid }, cliHost(false, !!a.flags.json), {
         repository: repository(a, workspace, s.profile),
@@ -243,7 +245,7 @@ export async function managerRebuildVerb(a: Args, out: Out, workspace: string): 
         signal: ctx.signal,
       }),
     );
-    out(state, `\n${describeRun(state)}`);
+    out(state, describeRun(state));
     return 0;
   });
 }

@@ -5,7 +5,7 @@ import { Provider } from '../core/provider';
 import { VmInfo } from '../core/model';
 import { OvmBackupOptions } from '../providers/oraclevm/ovmBackup';
 import { OvmBackupMethod, describeBackupOptions, tradeOffText } from '../providers/oraclevm/ovmBackupOptions';
-import { printable } from './printable';
+import { printableLines, shown } from './printable';
 
 const METHODS: OvmBackupMethod[] = ['cold-clone', 'copy-stopped', 'hot-clone', 'ova-export'];
 
@@ -24,8 +24,10 @@ export function ovmBackupOptions(a: Args, repository: string): OvmBackupOptions 
 }
 
 /**
- * Backs up Oracle VM VMs with the chosen method; its trade-off (guide Table 12.1) is printed first on stderr. An option
- * the product does not run says why before anything is contacted; a hot clone without --confirm-hot-clone is refused.
+ * Backs up Oracle VM VMs with the chosen method. Its trade-off (guide Table 12.1) is printed first on stderr, as lines
+ * that stay (on a terminal too: the status line would cut it to the width and erase it), before anything is contacted;
+ * the provider's log line of the same text then goes to the job's log only. An option the product does not run says
+ * why; a hot clone without --confirm-hot-clone is refused.
  */
 export async function ovmBackupVerb(
   a: Args,
@@ -36,17 +38,16 @@ export async function ovmBackupVerb(
 ): Promise<number> {
   const opts = ovmBackupOptions(a, repository);
   const info = describeBackupOptions().find((o) => o.method === opts.method)!;
-  // The provider logs the same text into the job's log; with --json nothing else reaches the terminal.
-  if (a.flags.json) process.stderr.write(`${tradeOffText(opts.method!)}\n`);
+  const tradeOff = tradeOffText(opts.method!);
+  process.stderr.write(`${printableLines(tradeOff)}\n`);
   if (info.needsConfirmation && !opts.confirmed)
-    throw new Error(`${tradeOffText(opts.method!)}\n${info.needsConfirmation} Add --confirm-hot-clone to go on.`);
-  if (!info.available) throw new Error(`${tradeOffText(opts.method!)}\n${info.label}: ${info.why}`);
+    throw new Error(`${info.needsConfirmation} Add --confirm-hot-clone to go on.`);
+  if (!info.available) throw new Error(`${info.label}: ${info.why}`);
   const running = vms.filter((v) => v.powerState !== 'halted');
   if (running.length && !opts.stop && opts.method !== 'hot-clone')
     process.stderr.write(
-      printable(
-        `${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)\n`,
-      ),
+      shown`${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)` +
+        '\n',
     );
-  return backupVms(p, vms, opts, !!a.flags.json, out);
+  return backupVms(p, vms, opts, !!a.flags.json, out, (line) => line === tradeOff);
 }

@@ -1,7 +1,8 @@
 // The restore verb's flags as the one platform-neutral RestoreOptions (core/provider.ts), for every platform; a flag
 // the target platform does not take (Capabilities.restore) is refused naming it, before anything is contacted.
 import { Args } from './args';
-import { Capabilities, RestoreMode } from '../core/model';
+import { Capabilities, PLACEMENT_WORDS, RestoreMode } from '../core/model';
+import { platformName } from '../providers';
 import { BackupFormat, RestoreOptions, RestorePlacement } from '../core/provider';
 
 const str = (a: Args, k: string) => (typeof a.flags[k] === 'string' ? (a.flags[k] as string) : undefined);
@@ -81,29 +82,29 @@ export function restoreOptionsFromFlags(a: Args): RestoreOptions {
 }
 
 /**
- * What of `o` the platform does not take (Capabilities.restore), one line per flag, e.g. `--folder: a xen restore has no
- * VM folder`; empty when everything applies.
+ * What of `o` the platform does not take (Capabilities.restore), one line per flag, e.g. `--folder: a restore on
+ * Citrix Hypervisor / XCP-ng has no VM folder` (the platform by its name, platformName); empty when all applies.
  */
 export function unsupportedRestoreFlags(o: RestoreOptions, caps: Capabilities, platform: string): string[] {
+  const on = `a restore on ${platformName(platform)}`;
   const r = caps.restore;
-  if (!r) return [`restore is not offered on ${platform}`];
+  if (!r) return [`restore is not offered on ${platformName(platform)}`];
   const out: string[] = [];
   const c = o.placement?.container;
   const flag = { host: '--host', cluster: '--cluster', serverPool: '--server-pool' } as const;
   if (c && !r.containers.includes(c.kind))
     out.push(
-      `${flag[c.kind]}: a ${platform} restore ${r.containers.length ? `goes to a ${r.containers.join(' or ')}` : 'has no host, cluster or server pool to choose (another pool: --to another connection)'}`,
+      `${flag[c.kind]}: ${on} ${r.containers.length ? `goes to a ${r.containers.map((k) => PLACEMENT_WORDS[k]).join(' or ')}` : 'has no host, cluster or server pool to choose (another pool: --to another connection)'}`,
     );
   if (o.placement?.resourcePoolId !== undefined && !r.resourcePool)
-    out.push(`--resource-pool: a ${platform} restore has no resource pool`);
-  if (o.placement?.folderId !== undefined && !r.folder) out.push(`--folder: a ${platform} restore has no VM folder`);
-  if (o.networkMap && !r.networkMapping) out.push(`--network: a ${platform} restore maps no networks`);
-  if (o.powerOn && !r.powerOn) out.push(`--power-on: a ${platform} restore cannot start the VM afterwards`);
+    out.push(`--resource-pool: ${on} has no resource pool`);
+  if (o.placement?.folderId !== undefined && !r.folder) out.push(`--folder: ${on} has no VM folder`);
+  if (o.networkMap && !r.networkMapping) out.push(`--network: ${on} maps no networks`);
+  if (o.powerOn && !r.powerOn) out.push(`--power-on: ${on} cannot start the VM afterwards`);
   if (o.mode && !r.modes.includes(o.mode))
     out.push(
-      `${o.mode === 'replace' ? '--replace-original' : '--preserve-macs'}: not offered on ${platform} (modes: ${r.modes.join(', ')})`,
+      `${o.mode === 'replace' ? '--replace-original' : '--preserve-macs'}: not offered on ${platformName(platform)} (modes: ${r.modes.join(', ')})`,
     );
-  if (r.storageRequired && !o.storageId)
-    out.push(`--storage: a ${platform} restore needs the ${r.storage} to restore into`);
+  if (r.storageRequired && !o.storageId) out.push(`--storage: ${on} needs the ${r.storage} to restore into`);
   return out;
 }

@@ -26,7 +26,9 @@ export async function runVerb(verb: string, args: Args): Promise<number | undefi
     return code === -1 ? undefined : code;
   } catch (err) {
     endStatusLines();
-    process.stderr.write(`vmbackup: ${printable(mask((err as Error).message ?? String(err)))}\n`);
+    // The message's line breaks are ours (a foreign value in it is escaped where it is put in: shown, quoteForMessage,
+    // JSON.stringify, indentedForeignLines); every other control character is escaped here.
+    process.stderr.write(`vmbackup: ${printableLines(mask((err as Error).message ?? String(err)))}\n`);
     return 1;
   }
 }

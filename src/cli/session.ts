@@ -62,10 +62,16 @@ export function prompt(question: string, envName = 'VMBACKUP_PASSWORD_<CONNECTIO
 /**
  * A job context for the terminal: Ctrl-C aborts; progress and log lines go to stderr (statusLine.ts: on a terminal one
  * status line, erased before the result); warnings stay on lines of their own and are kept for the verb's last line.
+ * `subject` (the VM, the backup) starts every progress line, so that a line of bytes says what it is about.
  */
 export function terminalContext(
   quiet: boolean,
-): JobContext & { warnings: string[]; progressOf(label: string): (p: Progress) => void } {
+  subject?: string,
+): JobContext & {
+  warnings: string[];
+  progressOf(label: string): (p: Progress) => void;
+  logOf(label: string): (l: string) => void;
+} {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const warnings: string[] = [];
@@ -74,11 +80,15 @@ export function terminalContext(
     signal: controller.signal,
     warnings,
     progress: (p) => {
-      if (!quiet) out.progress(p);
+      if (!quiet) out.progress(p, subject);
     },
     /** Progress of one of several jobs at once, its line started by `label`. */
     progressOf: (label) => (p) => {
       if (!quiet) out.progress(p, label);
+    },
+    /** A log line of one of several jobs at once, started by `label`. */
+    logOf: (label) => (l) => {
+      if (!quiet) out.line(l, label);
     },
     log: (l) => {
       if (!quiet) out.line(l);

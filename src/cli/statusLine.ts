@@ -9,8 +9,11 @@ import { printable } from './printable';
 export interface ProgressWriter {
   /** Progress of the job (or of one of several, `label` = its VM). */
   progress(p: Progress, label?: string): void;
-  /** What is happening now (a provider's log line): the status line on a terminal, a plain line otherwise. */
-  line(l: string): void;
+  /**
+   * What is happening now (a provider's log line): the status line on a terminal, a plain line otherwise. `label`: of
+   * which of several jobs (the line is then started by it); a terminal shows it with that job's progress.
+   */
+  line(l: string, label?: string): void;
   /** A line that stays (a warning): on a terminal the status line is erased first. */
   keep(l: string): void;
   /** Erases the status line (a terminal): the verb's result or error comes next. */
@@ -40,6 +43,9 @@ export function progressWriter(
 ): ProgressWriter {
   let shown = false;
   let status = '';
+  /** The last log line of each label ('' = unlabelled), and the labels progress came for. */
+  const stepOf = new Map<string, string>();
+  const labels = new Set<string>();
   const steps = new Map<string, { step: number; at: number }>();
   const fit = (text: string) => {
     const chars = [...text];
@@ -52,16 +58,24 @@ export function progressWriter(
   const writer: ProgressWriter = {
     progress: (p, label) => {
       const text = printable(label === undefined ? formatProgress(p) : `${label}: ${formatProgress(p)}`);
-      if (tty) return show(label === undefined && status ? `${status} — ${text}` : text);
+      if (tty) {
+        if (label === undefined) return show(status ? `${status} — ${text}` : text);
+        labels.add(label);
+        // The step this job is at: its own last log line, else (one job) the unlabelled one.
+        const step = stepOf.get(label) ?? (labels.size === 1 ? stepOf.get('') : undefined);
+        return show(step ? `${printable(label)}: ${step} — ${printable(formatProgress(p))}` : text);
+      }
       const last = steps.get(label ?? '') ?? { step: -1, at: -Infinity };
       const step = p.fraction !== undefined ? Math.floor(p.fraction * 10) : -1;
       if (step >= 0 ? step === last.step : now() - last.at < 10_000) return;
       steps.set(label ?? '', { step, at: now() });
       write(`${text}\n`);
     },
-    line: (l) => {
-      if (!tty) return write(`${printable(l)}\n`);
-      status = printable(l);
+    line: (l, label) => {
+      const text = printable(label === undefined ? l : `${label}: ${l}`);
+      if (!tty) return write(`${text}\n`);
+      stepOf.set(label ?? '', printable(l));
+      status = text;
       show(status);
     },
     keep: (l) => {
@@ -73,6 +87,7 @@ export function progressWriter(
       if (shown) write('\r\x1b[K');
       shown = false;
       status = '';
+      stepOf.clear();
     },
   };
   if (tty) open.add(writer);

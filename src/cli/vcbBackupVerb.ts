@@ -5,6 +5,7 @@ import { terminalContext } from './session';
 import { findVsphereVm, vcbRepository, withVcb } from './vcbSession';
 import { vcbVmRef } from '../providers/vcb/vcbProvider';
 import { VcbDestination } from '../providers/vcb/vcbRecords';
+import { shown } from './printable';
 
 export async function vcbBackupVerb(a: Args, out: (data: unknown, text: string) => void): Promise<number> {
   const which = a.positional[0];
@@ -18,9 +19,9 @@ export async function vcbBackupVerb(a: Args, out: (data: unknown, text: string) 
       : to.startsWith('scp://')
         ? { kind: 'scp', url: to }
         : { kind: 'folder', path: to };
-    const r = await vcb.backup(vcbVmRef(vm), dest, terminalContext(!!a.flags.json));
+    const r = await vcb.backup(vcbVmRef(vm), dest, terminalContext(!!a.flags.json, vm.name));
     const where = r.localDir ?? r.remoteDir ?? (dest.kind === 'scp' ? dest.url : '');
-    out(r, `\n${vm.name} backed up with vcbMounter to ${where} (${r.files.length} files)`);
+    out(r, shown`${vm.name} backed up with vcbMounter to ${where} (${r.files.length} files)`);
     return 0;
   });
 }

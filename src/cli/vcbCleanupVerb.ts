@@ -5,6 +5,7 @@ import { Args } from './args';
 import { EXIT_WARNINGS } from './exitCodes';
 import { terminalContext } from './session';
 import { vcbRepository, withVcb } from './vcbSession';
+import { printable } from './printable';
 import { CleanupItem, cleanupLine, cleanupSummary } from '../core/cleanupReport';
 import { Journal } from '../core/journal';
 import { ConnectionProfile } from '../core/model';
@@ -13,7 +14,7 @@ export async function vcbCleanupVerb(a: Args, out: (data: unknown, text: string)
   return withVcb(a, async (vcb, vmware) => {
     const repository = vcbRepository(a, vmware.profile.name);
     const items = await vcb.cleanup({ dryRun: !!a.flags['dry-run'], repository }, terminalContext(true));
-    out(items, [...items.map(cleanupLine), cleanupSummary(items, vmware.profile.name)].join('\n'));
+    out(items, [...items.map(cleanupLine), cleanupSummary(items, vmware.profile.name)].map(printable).join('\n'));
     return items.some((i) => i.action === 'skipped') ? EXIT_WARNINGS : 0;
   });
 }

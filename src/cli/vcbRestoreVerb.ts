@@ -11,6 +11,7 @@ import { terminalAnswer, vcbRepository, withVcb } from './vcbSession';
 import { VCB_RESTORE_MODES, VcbRestoreMode } from '../providers/vcb/vcbRecords';
 import { BackupRepository } from '../core/repository';
 import { findBackupEntry, typedBackupId } from './backupId';
+import { shown } from './printable';
 
 /** `-b <mode>` (the guide's spelling) or `--b <mode>`, default prompt. */
 export function restoreMode(a: Args): VcbRestoreMode {
@@ -42,7 +43,9 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
       );
       out(
         { backup: entry.id, staging: r.staging, mode, output: r.output },
-        `\n${typedBackupId(entry.id)} uploaded to ${r.staging} and restored with vcbRestore -b ${mode}${localCatalog !== undefined ? ' (edited catalog as -a)' : ''}; staging folder removed`,
+        shown`${typedBackupId(entry.id)} uploaded to ${r.staging} and restored with vcbRestore -b ${mode}` +
+          (localCatalog !== undefined ? ' (edited catalog as -a)' : '') +
+          '; staging folder removed',
       );
       return 0;
     }
@@ -61,7 +64,7 @@ export async function vcbRestoreVerb(a: Args, out: (data: unknown, text: string)
     }
     out(
       { dir, catalog, mode, output: r.output },
-      `\nvcbRestore -s ${dir}${catalog ? ` -a ${catalog}` : ''} -b ${mode}: done`,
+      shown`vcbRestore -s ${dir}` + (catalog ? shown` -a ${catalog}` : '') + shown` -b ${mode}: done`,
     );
     return 0;
   });

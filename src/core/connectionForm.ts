@@ -12,6 +12,8 @@ export interface ConnectionForm {
   platform: ConnectionProfile['platform'];
   /** The platform as the pick shows it, e.g. `VMware vSphere (vCenter or ESXi)`. */
   label: string;
+  /** The platform's name in a sentence (a message, the CLI), e.g. `Oracle VM`, `vSphere`. */
+  name: string;
   /** One line under the label: what the connection talks to. */
   detail: string;
   urlPrompt: string;

@@ -62,3 +62,18 @@ export function quoteForMessage(s: string, max = 80): string {
   );
   return e.length > max ? e.slice(0, max) + '…' : e;
 }
+
+/**
+ * A remote program's output for the end of a message of ours (`…exited with 1` + this): '' when it holds only blanks;
+ * `: <line>` for one line; else `:` and each of its lines on a line of its own after `indent`. Each line is escaped
+ * (`style`, as escapeControlChars: `\r` and every other control shown as an escape) and blank lines are left out, so
+ * the output reads as lines under the message and no line of it can pass for one of ours.
+ */
+export function remoteOutputText(text: string, indent = '  ', style: 'named' | 'hex' = 'hex'): string {
+  const lines = String(text)
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .map((l) => escapeControlChars(l.trimEnd(), { style }));
+  if (lines.length <= 1) return lines.length ? `: ${lines[0]}` : '';
+  return ':' + lines.map((l) => `\n${indent}${l}`).join('');
+}

@@ -168,10 +168,12 @@ export function describeContext(c: ErrorContext): string {
 /** Each part of a place as describeContext words it: `connection "…"`, `pool "…"`, `host "…"`, `VM "…"`. */
 function describeContextParts(c: ErrorContext): string[] {
   const parts: string[] = [];
-  if (c.connection) parts.push(`connection "${c.connection}"`);
-  if (c.pool) parts.push(`pool "${c.pool}"`);
-  if (c.host) parts.push(`host "${c.host}"`);
-  if (c.vm) parts.push(`VM "${c.vm}"`);
+  // The names are foreign (a VM named "a\nb"): escaped, so the place stays on the message's line.
+  const q = (name: string) => `"${escapeControlChars(name, { style: 'hex' })}"`;
+  if (c.connection) parts.push(`connection ${q(c.connection)}`);
+  if (c.pool) parts.push(`pool ${q(c.pool)}`);
+  if (c.host) parts.push(`host ${q(c.host)}`);
+  if (c.vm) parts.push(`VM ${q(c.vm)}`);
   return parts;
 }
 

@@ -289,6 +289,15 @@ export type RestoreMode = 'new' | 'keepMacs' | 'replace';
 /** A kind of placement a restore can be aimed at (RestoreCapabilities): the platform's own word for it. */
 export type PlacementKind = 'host' | 'cluster' | 'serverPool' | 'resourcePool' | 'folder';
 
+/** Each placement kind as the vendors write it in a sentence ("server pool": Oracle VM's own word). */
+export const PLACEMENT_WORDS: Record<PlacementKind, string> = {
+  host: 'host',
+  cluster: 'cluster',
+  serverPool: 'server pool',
+  resourcePool: 'resource pool',
+  folder: 'VM folder',
+};
+
 /**
  * One place a restored VM can go (Provider.listPlacement): a host, cluster or server pool (the `container` of
  * RestorePlacement), a resource pool or a VM folder. `within`: the ids of the hosts or clusters a resource pool belongs

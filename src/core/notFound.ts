@@ -1,6 +1,7 @@
 // The one wording of a restore flag's "not found" on every platform (storage, host or cluster, server pool, resource
 // pool, folder, network): what was asked for, where, and the valid choices, so the user can retype without a second
 // command. A long list is shortened (the first ones, then "… and N more").
+import { escapeControlChars } from './controlChars';
 
 /** How many choices a "not found" message lists before it shortens the list. */
 export const MAX_CHOICES = 12;
@@ -19,7 +20,7 @@ export function choicesText(names: string[], o: { lines?: boolean; max?: number 
 }
 
 /**
- * `<where>: no <word> "<id>"; the <word>s: "a", "b"` — `word` the platform's word (SR, datastore, repository,
+ * `<where>: no <word> "<id>"; the <word>s: "a", "b"` (control characters in `where` and `id` escaped) — `word` the platform's word (SR, datastore, repository,
  * resource pool, VM folder, network…), `where` what was searched (a datacenter, a backup, the Manager), `names` the
  * valid choices' names (or, with `lines`, one formatted line each); `how` e.g. `(by name, uuid or id)` after the id.
  */
@@ -31,13 +32,17 @@ export function notFoundText(
   o: { lines?: boolean; how?: string } = {},
 ): string {
   const asked = `${JSON.stringify(id)}${o.how ? ` ${o.how}` : ''}`;
-  return `${where}: no ${word} ${asked}; the ${plural(word)}: ${choicesText(names, { lines: o.lines })}`;
+  // `where` often names a backup or a VM (foreign: "a\nb"): escaped, so the message stays one line.
+  return `${escapeControlChars(where, { style: 'hex' })}: no ${word} ${asked}; the ${plural(word)}: ${choicesText(names, { lines: o.lines })}`;
 }
 
-/** `SR` → `SRs`, `VM folder` → `VM folders`, `host or cluster` → `hosts or clusters` (the words the restore uses). */
-function plural(word: string): string {
+/**
+ * `SR` → `SRs`, `VM folder` → `VM folders`, `repository` → `repositories`, `host or cluster` → `hosts or clusters`
+ * (the words the restore uses).
+ */
+export function plural(word: string): string {
   return word
     .split(' or ')
-    .map((w) => (/s$/.test(w) ? w : `${w}s`))
+    .map((w) => (/s$/.test(w) ? w : /[^aeiou]y$/.test(w) ? `${w.slice(0, -1)}ies` : `${w}s`))
     .join(' or ');
 }

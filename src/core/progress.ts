@@ -136,13 +136,18 @@ export function formatBytes(n: number): string {
 
 /**
  * One line: bytes (of the total), %, rate, ETA. An operation that moves no bytes (a snapshot, a revert: XAPI's task
- * progress only) shows its % alone, not "0 B".
+ * progress only; a step of a Manager job, e.g. "Stop web01") shows its message and % alone, never "0 B".
  */
 export function formatProgress(p: Progress): string {
   const done = p.bytesTotal ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
   const pct = p.fraction !== undefined ? `${Math.floor(p.fraction * 100)} %` : undefined;
-  const noBytes = !p.bytesDone && !p.bytesTotal && pct !== undefined;
-  const parts = [noBytes ? pct! : pct !== undefined && !p.bytesTotal ? `${done} (${pct})` : done];
+  // No byte count: nothing moved, no total, no rate, and something else to show (a %, a step's message).
+  const noBytes = !p.bytesDone && !p.bytesTotal && !p.rateBytesPerSec && (pct !== undefined || !!p.message);
+  const parts = noBytes
+    ? pct !== undefined
+      ? [pct]
+      : []
+    : [pct !== undefined && !p.bytesTotal ? `${done} (${pct})` : done];
   if (p.rateBytesPerSec) parts.push(`${formatBytes(p.rateBytesPerSec)}/s`);
   if (p.etaSeconds !== undefined) parts.push(`ETA ${Math.round(p.etaSeconds)} s`);
   if (p.message) parts.unshift(p.message);

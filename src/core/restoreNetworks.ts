@@ -5,6 +5,7 @@
 import { NetworkInfo } from './model';
 import { CatalogEntry } from './repository';
 import { notFoundText } from './notFound';
+import { VendorError } from './errors';
 
 /**
  * One NIC of a backed-up VM: `key` is how the platform names it (Xen VIF device `0`; vSphere `ethernet0`; Oracle VM
@@ -38,7 +39,10 @@ export function backupNics(entry: CatalogEntry): BackupNic[] {
   }));
 }
 
-/** A network as a user names it: id, uuid, or a name only one network has. @throws Error listing the networks. */
+/**
+ * A network as a user names it: id, uuid, or a name only one network has. @throws VendorError NETWORK_NOT_FOUND listing
+ * the networks (the code every platform gives a missing network: vSphere's and Oracle VM's placement, Xen's restore).
+ */
 export function findNetwork(nets: NetworkInfo[], id: string, where: string): NetworkInfo {
   const exact = nets.find((n) => n.id === id || n.uuid === id);
   if (exact) return exact;
@@ -48,14 +52,14 @@ export function findNetwork(nets: NetworkInfo[], id: string, where: string): Net
     throw new Error(
       `${where}: ${named.length} networks are called "${id}": use the id (${named.map((n) => n.uuid ?? n.id).join(', ')})`,
     );
-  throw new Error(
+  throw new VendorError('NETWORK_NOT_FOUND', [
     notFoundText(
       'network',
       id,
       where,
       nets.map((n) => n.name),
     ),
-  );
+  ]);
 }
 
 /**
@@ -77,7 +81,11 @@ export function planNics(
   for (const key of Object.keys(map))
     if (!nics.some((n) => n.key === key || byNetwork(n, key)))
       throw new Error(
-        `${where}: --network ${key}=…: the backup has no ${nic} ${key} (${nic}s: ${nics.map((n) => n.key).join(', ') || 'none'})`,
+        `${where}: --network ${key}=…: the backup has no ${nic} ${key} (${
+          nics.length
+            ? `its ${nics.length > 1 ? `${nic}s are` : `only ${nic} is`} ${nics.map((n) => `${nic} ${n.key}`).join(', ')}`
+            : `it has no ${nic}`
+        })`,
       );
   const mapped = (n: BackupNic): string | undefined =>
     n.key in map

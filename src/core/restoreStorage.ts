@@ -2,7 +2,7 @@
 // whether the backup fits, and one line per storage (name, type, host of a local one, free space, default).
 import { StorageInfo } from './model';
 import { CatalogEntry } from './repository';
-import { notFoundText } from './notFound';
+import { notFoundText, plural } from './notFound';
 import { formatBytes } from './progress';
 
 /** The backup's size: the bytes of its files (what the target storage must at least hold), bytes. */
@@ -20,7 +20,7 @@ export function findStorage(list: StorageInfo[], id: string, where: string, word
   const lines = (l: StorageInfo[]) => l.map((s) => storageLine(s)).join('; ');
   if (named.length > 1)
     throw new Error(
-      `${where}: ${named.length} ${word}s are called "${id}": use the ${named[0].uuid ? 'uuid' : 'id'} (${lines(named)})`,
+      `${where}: ${named.length} ${plural(word)} are called "${id}": use the ${named[0].uuid ? 'uuid' : 'id'} (${lines(named)})`,
     );
   throw new Error(notFoundText(word, id, where, list.map(storageLine), { lines: true, how: '(by name, uuid or id)' }));
 }

@@ -49,6 +49,11 @@ export function capabilitiesOf(profile: ConnectionProfile): Capabilities {
   return platformOf(profile).capabilities;
 }
 
+/** The platform's name in a sentence (its connection form's `name`, e.g. `Oracle VM`); an unknown id as it is. */
+export function platformName(platform: string): string {
+  return Object.hasOwn(PLATFORMS, platform) ? PLATFORMS[platform as ConnectionProfile['platform']].form.name : platform;
+}
+
 /** Add Connection's form of every platform, in the order the platform pick offers them. */
 export function connectionForms(): ConnectionForm[] {
   return Object.values(PLATFORMS).map((p) => p.form);

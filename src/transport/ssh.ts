@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { CancelledError, describeContext, throwIfAborted } from '../core/errors';
 import { Progress } from '../core/progress';
+import { remoteOutputText } from '../core/controlChars';
 import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
 import { BodySink } from '../core/bodySink';
 import { TruncatedStreamError } from '../core/errors';
@@ -82,7 +83,10 @@ export interface DownloadOptions {
   pipeline?: { chunk: number; depth: number };
 }
 
-/** A command that exited non-zero (execOk): the command's program name, exit code and the end of its stderr. */
+/**
+ * A command that exited non-zero (execOk): the command's program name, exit code and the end of its stderr, its lines
+ * escaped and indented under the message (remoteOutputText).
+ */
 export class RemoteCommandError extends Error {
   constructor(
     where: string,
@@ -92,7 +96,8 @@ export class RemoteCommandError extends Error {
     readonly stderr: string,
   ) {
     super(
-      `${where}: ${program} ${code === null ? `killed by ${signal ?? 'a signal'}` : `exited with ${code}`}${stderr.trim() ? `: ${stderr.trim().slice(-2000)}` : ''}`,
+      `${where}: ${program} ${code === null ? `killed by ${signal ?? 'a signal'}` : `exited with ${code}`}` +
+        remoteOutputText(stderr.trim().slice(-2000)),
     );
     this.name = 'RemoteCommandError';
   }

@@ -4,16 +4,8 @@
 import * as vscode from 'vscode';
 import { escapeControlChars as esc } from '../core/controlChars';
 import { CancelledError } from '../core/errors';
-import { PlacementChoice, PlacementKind, RestoreCapabilities } from '../core/model';
+import { PLACEMENT_WORDS as WORDS, PlacementChoice, RestoreCapabilities } from '../core/model';
 import { Provider, RestorePlacement } from '../core/provider';
-
-const WORDS: Record<PlacementKind, string> = {
-  host: 'host',
-  cluster: 'cluster',
-  serverPool: 'server pool',
-  resourcePool: 'resource pool',
-  folder: 'VM folder',
-};
 
 type Item = vscode.QuickPickItem & { value?: PlacementChoice };
 

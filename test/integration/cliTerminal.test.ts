@@ -2,46 +2,13 @@
 // stdout; what happened on the way (the provider's log lines, progress) is a status line on stderr, erased before the
 // result, so `snapshot` no longer shows "snapshot X created" (stderr) above "snapshot X (uuid) of VM" (stdout).
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { CLI, cliBaseEnv } from './cliRun';
 import { XapiLab } from '../lab/xapi';
 import { startCliLab } from './cliLab';
+import { onTerminal as onTerminalWith, screen } from './terminalRun';
 
 const PASSWORD = 'cli-terminal-pw-5';
 
-/** What a terminal shows of `raw` at the end: per line, what follows the last `\r`, erase-to-end sequences applied. */
-function screen(raw: string): string[] {
-  return raw
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    .map((l) =>
-      l
-        .split('\r')
-        .pop()!
-        .replace(/\x1b\[K/g, ''),
-    )
-    .filter((l) => l !== '');
-}
-
-const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/**
- * `vmbackup <args>` with stdout and stderr on one pseudo-terminal; resolves the exit status and what was written to it.
- * Asynchronous: the lab answers from this process.
- */
-function onTerminal(args: string[], ws: string): Promise<{ status: number | null; raw: string }> {
-  const cmd = [process.execPath, CLI, ...args, '--workspace', ws].map(sq).join(' ');
-  const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-    env: { ...cliBaseEnv(), TERM: 'xterm', VMBACKUP_PASSWORD_LAB: PASSWORD },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let raw = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (raw += d));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, raw }));
-  });
-}
+const onTerminal = (args: string[], ws: string) => onTerminalWith(args, ws, { VMBACKUP_PASSWORD_LAB: PASSWORD });
 
 describe('vmbackup on a terminal: each message once', function () {
   this.timeout(180_000);

@@ -125,8 +125,11 @@ describe("vmbackup CLI: vendor text escaped, the connection's repository, concur
   it('backup --format ovf (or an Oracle VM flag) on Xen is refused naming the flag and the formats offered, nothing made', async () => {
     const [ref] = halted()[0];
     for (const [flags, said] of [
-      [['--format', 'ovf'], /--format ovf: not offered by a xen backup \(its formats: image\)/],
-      [['--method', 'hot-clone'], /--method: a xen backup has one method/],
+      [
+        ['--format', 'ovf'],
+        /--format ovf: not offered by a backup on Citrix Hypervisor \/ XCP-ng \(its formats: image\)/,
+      ],
+      [['--method', 'hot-clone'], /--method: a backup on Citrix Hypervisor \/ XCP-ng has one method/],
     ] as const) {
       const r = (await vmb(['backup', ...flags, ref]).then(
         () => assert.fail(`backup ${flags.join(' ')} on Xen must be refused`),

@@ -104,6 +104,11 @@ describe('vmbackup manager-* (CLI) against the Manager host stubs and the REST l
     );
     assert.match(r.stderr, /INFO: {2}Backup job finished/);
     assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD));
+    assert.match(r.stdout, /^Manager backup saved to /, 'stdout starts with the result, not an empty line');
+    // Progress of the copy names what it is about (no bare "178 B / 178 B" line).
+    const bytes = r.stderr.split('\n').filter((l) => / B \/ /.test(l));
+    assert.ok(bytes.length > 0, r.stderr);
+    for (const l of bytes) assert.match(l, /^Manager backup: /);
     const list = JSON.parse((await runCli(['manager-backups', '--json'], { ws, env })).stdout);
     assert.equal(list.settings.directory, host.dbbackup);
     assert.ok(

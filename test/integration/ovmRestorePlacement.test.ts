@@ -207,6 +207,6 @@ describe('Oracle VM restore: repository, server pool, network per vif, power on 
       OVM_PASSWORD,
     ).exited;
     assert.equal(folder.code, 1);
-    assert.match(folder.stderr, /--folder: a oraclevm restore has no VM folder/);
+    assert.match(folder.stderr, /--folder: a restore on Oracle VM has no VM folder/);
   });
 });

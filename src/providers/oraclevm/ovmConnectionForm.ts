@@ -6,6 +6,7 @@ import { ConnectionForm } from '../../core/connectionForm';
 export const ovmConnectionForm: ConnectionForm = {
   platform: 'oraclevm',
   label: 'Oracle VM Manager 3.4',
+  name: 'Oracle VM',
   detail: 'Web services REST API of the Oracle VM Manager',
   urlPrompt: 'Oracle VM Manager URL (web services REST API)',
   urlForm: 'https://<manager>:7002/ovm/core/wsapi/rest',

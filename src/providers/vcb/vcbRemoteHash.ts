@@ -3,6 +3,7 @@
 // the file read back over SFTP and hashed here, streamed.
 import { JobContext } from '../../core/job';
 import { VcbHostSession } from './vcbHostSession';
+import { remoteOutputText } from '../../core/controlChars';
 
 /** Whether to try sha256sum on the host; set false (for the rest of the job) once the host has none. */
 export interface RemoteHasher {
@@ -33,7 +34,9 @@ export async function remoteSha256(
     const sum = r.code === 0 ? parseSha256sum(r.stdout) : undefined;
     if (sum) return sum;
     if (r.code !== 127 && r.code !== 126 && r.code !== 0)
-      throw new Error(`${h.where()}: sha256sum ${remote} exited with ${r.code}: ${r.stderr.trim().slice(-500)}`);
+      throw new Error(
+        `${h.where()}: sha256sum ${remote} exited with ${r.code}` + remoteOutputText(r.stderr.trim().slice(-500)),
+      );
     hasher.sha256sum = false;
     ctx.log(`no usable sha256sum on ${h.host.host}: uploaded files are read back over SFTP to check them`);
   }

@@ -6,6 +6,7 @@ import { ConnectionForm } from '../../core/connectionForm';
 export const vmwareConnectionForm: ConnectionForm = {
   platform: 'vmware',
   label: 'VMware vSphere (vCenter or ESXi)',
+  name: 'vSphere',
   detail: 'vSphere API (vim25 SOAP) of a vCenter Server or a standalone ESX/ESXi host',
   urlPrompt: 'vCenter or ESXi URL (vSphere API)',
   urlForm: 'https://<vcenter>/sdk',

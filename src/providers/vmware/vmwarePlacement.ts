@@ -6,7 +6,7 @@
 // connected after registration (vmwareDvsNics.ts).
 import { CatalogEntry } from '../../core/repository';
 import { VendorError } from '../../core/errors';
-import { choicesText, notFoundText } from '../../core/notFound';
+import { choicesText, notFoundText, plural } from '../../core/notFound';
 import { safeName } from '../../core/safeName';
 import { NetworkInfo, PlacementChoice } from '../../core/model';
 import { RestoreOptions } from '../../core/provider';
@@ -249,6 +249,6 @@ function pick<T extends { id: string; name: string }>(xs: T[], idOrName: string,
       ),
     ]);
   throw new VendorError('AMBIGUOUS', [
-    `${byName.length} ${word}s in ${where} are named "${idOrName}": use the moref (${byName.map((x) => x.id).join(', ')})`,
+    `${byName.length} ${plural(word)} in ${where} are named "${idOrName}": use the moref (${byName.map((x) => x.id).join(', ')})`,
   ]);
 }

@@ -5,6 +5,7 @@ import { ConnectionForm } from '../../core/connectionForm';
 export const xenConnectionForm: ConnectionForm = {
   platform: 'xen',
   label: 'Citrix Hypervisor / XCP-ng',
+  name: 'Citrix Hypervisor / XCP-ng',
   detail: 'XAPI of the pool master',
   urlPrompt: 'Pool master URL (XAPI)',
   urlForm: 'https://<pool-master>',

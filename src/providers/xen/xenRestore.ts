@@ -111,9 +111,9 @@ export async function restoreXva(
     throw new Error(`${where}: replacing the original brings back its VIFs as they were: no network mapping with it`);
   const missing = missingNetworksError(plan, nets, where, 'VIF');
   if (missing)
-    throw new Error(
+    throw new VendorError('NETWORK_NOT_FOUND', [
       `${missing.message} — xapi's import would create an isolated network for a missing one (import.ml Net.handle)`,
-    );
+    ]);
   for (const p of plan)
     ctx.log(
       `VIF ${p.key} (${p.mac}): ${p.to ? `network "${p.to.name}" (${p.how})` : 'network as xapi finds it (the backup does not name it)'}`,

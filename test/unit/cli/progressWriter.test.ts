@@ -73,4 +73,24 @@ describe('CLI progress on a terminal and in a redirected log', () => {
     assert.equal(out.filter((l) => l.startsWith('db-02: ')).length, 11);
     assert.equal(out.length, 22);
   });
+  it('a terminal: progress of a job names its VM, and the step it is at (its last log line)', () => {
+    const out: string[] = [];
+    const w = progressWriter(true, (s) => out.push(s));
+    w.progress({ bytesDone: 8 * 1024 * 1024, rateBytesPerSec: 2 * 1024 ** 3 }, 'web-01');
+    assert.equal(out[0], '\rweb-01: 8.0 MiB · 2.0 GiB/s\x1b[K');
+    w.line('exporting disk 0');
+    w.progress({ bytesDone: 8 * 1024 * 1024 }, 'web-01');
+    assert.equal(out[2], '\rweb-01: exporting disk 0 — 8.0 MiB\x1b[K');
+    w.end();
+  });
+  it('several jobs on a terminal: each progress line shows its own job’s step, never another’s', () => {
+    const out: string[] = [];
+    const w = progressWriter(true, (s) => out.push(s));
+    w.line('exporting', 'web-01');
+    w.progress({ bytesDone: 1 }, 'db-02');
+    assert.equal(out[1], '\rdb-02: 1 B\x1b[K');
+    w.progress({ bytesDone: 2 }, 'web-01');
+    assert.equal(out[2], '\rweb-01: exporting — 2 B\x1b[K');
+    w.end();
+  });
 });

@@ -61,24 +61,24 @@ describe('restore flags → RestoreOptions', () => {
     assert.throws(() => opts(['--network', 'eth0']), /--network eth0: expected <nic>=<network/);
   });
 
-  it('refuses, per platform, the flags its capabilities do not declare, naming each', () => {
+  it('refuses, per platform, the flags its capabilities do not declare, naming each (the platform by its name, the vendor’s words)', () => {
     const vsphere = opts(['--cluster', 'C0', '--resource-pool', 'RP', '--folder', 'F', '--power-on']);
     assert.deepEqual(unsupportedRestoreFlags(vsphere, vmwareCapabilities, 'vmware'), []);
     assert.deepEqual(unsupportedRestoreFlags(vsphere, xenCapabilities, 'xen'), [
-      '--cluster: a xen restore has no host, cluster or server pool to choose (another pool: --to another connection)',
-      '--resource-pool: a xen restore has no resource pool',
-      '--folder: a xen restore has no VM folder',
+      '--cluster: a restore on Citrix Hypervisor / XCP-ng has no host, cluster or server pool to choose (another pool: --to another connection)',
+      '--resource-pool: a restore on Citrix Hypervisor / XCP-ng has no resource pool',
+      '--folder: a restore on Citrix Hypervisor / XCP-ng has no VM folder',
     ]);
     assert.deepEqual(
       unsupportedRestoreFlags(opts(['--server-pool', 'p', '--storage', 'r']), ORACLEVM_CAPABILITIES, 'oraclevm'),
       [],
     );
     assert.deepEqual(unsupportedRestoreFlags(opts(['--host', 'h']), ORACLEVM_CAPABILITIES, 'oraclevm'), [
-      '--host: a oraclevm restore goes to a serverPool',
-      '--storage: a oraclevm restore needs the repository to restore into',
+      '--host: a restore on Oracle VM goes to a server pool',
+      '--storage: a restore on Oracle VM needs the repository to restore into',
     ]);
     assert.deepEqual(unsupportedRestoreFlags(opts(['--replace-original']), vmwareCapabilities, 'vmware'), [
-      '--replace-original: not offered on vmware (modes: new, keepMacs)',
+      '--replace-original: not offered on vSphere (modes: new, keepMacs)',
     ]);
     assert.deepEqual(unsupportedRestoreFlags(opts(['--replace-original', '--start']), xenCapabilities, 'xen'), []);
   });

@@ -42,4 +42,16 @@ describe('CLI tables (catalog, vcb-find, vcb-snapall, manager-backups)', () => {
   it("every verb's text output loses blanks at line ends, escapes and all", () => {
     assert.equal(printableLines('a  b   \nc \x1b  \n'), 'a  b\nc \\x1b\n');
   });
+
+  it('escapes each cell whole: a VM named with a line feed is one cell of one row', () => {
+    const lines = tableLines([
+      ['id-1', "evil'; $(touch /tmp/pwned)\nvm", '2026'],
+      ['id-22', 'web01', '2026'],
+    ]);
+    assert.equal(lines.length, 2);
+    assert.deepEqual(lines, [
+      "id-1   evil'; $(touch /tmp/pwned)\\x0avm  2026",
+      'id-22  web01                             2026',
+    ]);
+  });
 });

@@ -1,7 +1,14 @@
 // The one helper that escapes control characters, for the VS Code layer (named style), the CLI (hex style) and JSON.
 import { strict as assert } from 'node:assert';
-import { escapeControlChars, escapeControlCharsInJson, quoteForMessage } from '../../../src/core/controlChars';
-import { printable, printableJson, printableLines } from '../../../src/cli/printable';
+import {
+  escapeControlChars,
+  escapeControlCharsInJson,
+  quoteForMessage,
+  remoteOutputText,
+} from '../../../src/core/controlChars';
+import { printable, printableJson, printableLines, shown } from '../../../src/cli/printable';
+import { RemoteCommandError } from '../../../src/transport/ssh';
+import { describeContext } from '../../../src/core/errors';
 
 const HOSTILE = 'web\u001b]0;owned\u0007\u001b[2J\u009b31m\u202egpj.exe\u2066x\u007f';
 
@@ -60,5 +67,27 @@ describe('escapeControlChars', () => {
   it('quoteForMessage escapes, shows look-alike spaces, and cuts long text', () => {
     assert.equal(quoteForMessage('a\u00a0b\u202e'), 'a\\u00a0b\\u202e');
     assert.equal(quoteForMessage('x'.repeat(100), 10), 'x'.repeat(10) + '…');
+  });
+});
+
+describe('our line breaks and foreign ones', () => {
+  it('shown: the template’s line breaks stay, each value is escaped whole (its line feed too)', () => {
+    const name = 'evil\nvm\x1b[31m';
+    assert.equal(shown`backed up ${name} to ${'/b/x'}:\n  ok`, 'backed up evil\\x0avm\\x1b[31m to /b/x:\n  ok');
+  });
+  it('remoteOutputText: one line inline, several escaped one by one and indented under the message', () => {
+    assert.equal(remoteOutputText(''), '');
+    assert.equal(remoteOutputText('boom\n'), ': boom');
+    assert.equal(
+      remoteOutputText('password: \nERROR: Invalid username or password\x1b[2J\r\n'),
+      ':\n  password:\n  ERROR: Invalid username or password\\x1b[2J',
+    );
+  });
+  it('a remote command’s stderr in RemoteCommandError: its lines indented, none can pass for a line of ours', () => {
+    const e = new RemoteCommandError('ovs1', 'cp', 1, undefined, 'cp: cannot stat\nvmbackup: done\n');
+    assert.equal(e.message, 'ovs1: cp exited with 1:\n  cp: cannot stat\n  vmbackup: done');
+  });
+  it('the place of an error names a VM with a line feed on one line', () => {
+    assert.equal(describeContext({ connection: 'lab', vm: 'db\nvm' }), 'connection "lab", VM "db\\x0avm"');
   });
 });

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { choicesText, notFoundText } from '../../../src/core/notFound';
+import { choicesText, notFoundText, plural } from '../../../src/core/notFound';
+import { planNics } from '../../../src/core/restoreNetworks';
 import { findStorage } from '../../../src/core/restoreStorage';
 import { findNetwork } from '../../../src/core/restoreNetworks';
 import { StorageInfo } from '../../../src/core/model';
+import { VendorError } from '../../../src/core/errors';
 
 describe('a restore flag that names nothing lists the valid choices (core/notFound)', () => {
   it('names each choice quoted, and shortens a long list', () => {
@@ -34,7 +36,33 @@ describe('a restore flag that names nothing lists the valid choices (core/notFou
     );
     assert.throws(
       () => findNetwork([{ id: 'n1', name: 'LAN' } as never], 'WAN', 'pool'),
-      /pool: no network "WAN"; the networks: "LAN"$/,
+      (e: Error) =>
+        e instanceof VendorError &&
+        e.code === 'NETWORK_NOT_FOUND' &&
+        /pool: no network "WAN"; the networks: "LAN"\]$/.test(e.message),
     );
+  });
+});
+
+describe('the wording of restore refusals', () => {
+  it('plurals of the vendors’ words: repositories, SRs, datastores, VM folders, hosts or clusters', () => {
+    assert.deepEqual(['repository', 'SR', 'datastore', 'VM folder', 'host or cluster', 'key'].map(plural), [
+      'repositories',
+      'SRs',
+      'datastores',
+      'VM folders',
+      'hosts or clusters',
+      'keys',
+    ]);
+  });
+  it('a --network key the backup has no VIF of: says which VIF numbers it has', () => {
+    const nic = (key: string) => ({ key, network: 'LAN' });
+    const nets = [{ id: 'n1', name: 'LAN' } as never];
+    assert.throws(() => planNics([nic('0')], nets, { '1': 'LAN' }, 'b', 'VIF'), /no VIF 1 \(its only VIF is VIF 0\)$/);
+    assert.throws(
+      () => planNics([nic('0'), nic('2')], nets, { '1': 'LAN' }, 'b', 'VIF'),
+      /no VIF 1 \(its VIFs are VIF 0, VIF 2\)$/,
+    );
+    assert.throws(() => planNics([], nets, { '1': 'LAN' }, 'b', 'VIF'), /no VIF 1 \(it has no VIF\)$/);
   });
 });

@@ -77,4 +77,15 @@ describe('formatProgress of an operation without bytes', () => {
     assert.equal(formatProgress({ bytesDone: 0, fraction: 0.4, message: 'snapshot' }), 'snapshot · 40 %');
     assert.equal(formatProgress({ bytesDone: 0, fraction: 0 }), '0 %');
   });
+  it('a step of a Manager job (a message, no bytes, no %) shows its message alone, not "· 0 B"', () => {
+    assert.equal(formatProgress({ bytesDone: 0, message: 'Stop web01' }), 'Stop web01');
+    assert.equal(formatProgress({ bytesDone: 0, message: 'Adding ttytest to pool1' }), 'Adding ttytest to pool1');
+  });
+  it('a transfer keeps its bytes: at 0 of a total, or with a rate', () => {
+    assert.equal(
+      formatProgress({ bytesDone: 0, bytesTotal: 1024, fraction: 0, message: 'disk0' }),
+      'disk0 · 0 B / 1.0 KiB',
+    );
+    assert.equal(formatProgress({ bytesDone: 0 }), '0 B');
+  });
 });

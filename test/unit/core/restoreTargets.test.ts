@@ -41,7 +41,10 @@ describe('restore targets (every platform)', () => {
       byNet.map((p) => p.to?.id),
       ['OpaqueRef:n1', 'OpaqueRef:n3', 'OpaqueRef:n1', undefined],
     );
-    assert.throws(() => planNics(nics, nets, { '7': 'LAN' }, 'b'), /the backup has no NIC 7 \(NICs: 0, 1, 2, 3\)/);
+    assert.throws(
+      () => planNics(nics, nets, { '7': 'LAN' }, 'b'),
+      /the backup has no NIC 7 \(its NICs are NIC 0, NIC 1, NIC 2, NIC 3\)/,
+    );
     assert.throws(
       () => planNics(nics, nets, { '0': 'DMZ' }, 'b'),
       /2 networks are called "DMZ": use the id \(u-dmz, u-dmz2\)/,
