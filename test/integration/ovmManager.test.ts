@@ -162,6 +162,9 @@ describe('Oracle VM Manager backup and restore over SSH and REST', function () {
     );
     assert.ok(err);
     assert.match(err.message, /ERROR: Invalid username or password/);
+    // the program's output as lines under the message, each escaped (not `\u000a` inside one line)
+    assert.match(err.message, /BackupDatabase -w exited with 1:\n {2}\S/);
+    assert.ok(!/\\u000a|\\x0a/.test(err.message), err.message);
     assert.ok(!err.message.includes('wrong-pw-123'));
   });
 

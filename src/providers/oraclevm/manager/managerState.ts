@@ -4,7 +4,7 @@ import { VendorError } from '../../../core/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SshSession } from '../../../transport/ssh';
 import { OvmClient } from '../ovmClient';
-import { printable } from '../ovmErrors';
+import { remoteOutputText } from '../../../core/controlChars';
 import { listServerPools, listServers, listVms } from '../ovmInventory';
 import { RunbookStep } from '../../../core/runbook';
 import { ManagerLayout, ManagerService } from './managerHost';
@@ -24,7 +24,7 @@ export async function runService(
   const r = await ssh.exec(argv, { signal: opts.signal, onOutput: (t) => opts.output(t) });
   if (r.code !== 0)
     throw new Error(
-      `${ssh.where}: ${argv.join(' ')} exited with ${r.code ?? r.signal}: ${printable((r.stdout + r.stderr).trim().slice(-2000))}`,
+      `${ssh.where}: ${argv.join(' ')} exited with ${r.code ?? r.signal}${remoteOutputText((r.stdout + r.stderr).trim().slice(-2000))}`,
     );
 }
 

@@ -3,7 +3,7 @@ import { JobContext } from '../../../core/job';
 import { registerSecret } from '../../../core/secrets';
 import { SshSession } from '../../../transport/ssh';
 import { OvmClient, idSegment } from '../ovmClient';
-import { printable } from '../ovmErrors';
+import { remoteOutputText } from '../../../core/controlChars';
 import { OvmJob, parseJob } from '../ovmRecords';
 import { parseDbBackupName } from './dbBackupName';
 import { ManagerLayout } from './managerHost';
@@ -55,7 +55,7 @@ export async function runManualBackup(
   const output = r.stdout + (r.stderr ? `\n${r.stderr}` : '');
   if (r.code !== 0)
     throw new Error(
-      `${ssh.where}: BackupDatabase -w exited with ${r.code ?? r.signal}: ${printable(output.trim().slice(-2000))}`,
+      `${ssh.where}: BackupDatabase -w exited with ${r.code ?? r.signal}${remoteOutputText(output.trim().slice(-2000))}`,
     );
   const { destination, jobId } = parseBackupDatabaseOutput(r.stdout);
   const base = destination?.split('/').pop();

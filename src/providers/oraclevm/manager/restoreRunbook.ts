@@ -4,6 +4,7 @@ import { Runbook } from '../../../core/runbook';
 import { SshSession } from '../../../transport/ssh';
 import { OvmClient } from '../ovmClient';
 import { printable } from '../ovmErrors';
+import { remoteOutputText } from '../../../core/controlChars';
 import { configIdentity } from './managerBackup';
 import { formatAge, listDbBackups, readRemoteText } from './dbBackups';
 import { requireDbBackupName } from './dbBackupName';
@@ -77,7 +78,7 @@ export function managerRestoreRunbook(): Runbook<ManagerRestoreContext> {
           const text = `${r.stdout}${r.stderr ? `\n${r.stderr}` : ''}`.trim();
           if (r.code !== 0 || !r.stdout.includes(RESTORE_SUCCESS))
             throw new Error(
-              `RestoreDatabase.sh ${r.code === 0 ? 'ended without "Success - Done!"' : `exited with ${r.code ?? r.signal}`}: ${printable(text.slice(-3000))}`,
+              `RestoreDatabase.sh ${r.code === 0 ? 'ended without "Success - Done!"' : `exited with ${r.code ?? r.signal}`}${remoteOutputText(text.slice(-3000))}`,
             );
           return `restored ${name}`;
         },
