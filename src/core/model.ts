@@ -419,3 +419,10 @@ export interface BackupMethodInfo {
   /** It runs only after this warning is confirmed in a modal dialog (BackupOptions.confirmed). */
   confirm?: string;
 }
+
+/** Each platform's name in a sentence (a message, the CLI): the connection forms' `name` (ConnectionForm). */
+export const PLATFORM_NAMES: Record<ConnectionProfile['platform'], string> = {
+  xen: 'Citrix Hypervisor / XCP-ng',
+  vmware: 'vSphere',
+  oraclevm: 'Oracle VM',
+};

@@ -1,17 +1,10 @@
 // Whether a backup is one a platform's VM restore can take: said before anything is contacted, in the user's words
 // (what the backup is, and where it can be restored), not as a missing file or a manifest field.
 import { VendorError } from './errors';
-import { ConnectionProfile } from './model';
+import { ConnectionProfile, PLATFORM_NAMES } from './model';
 import { CatalogEntry } from './repository';
 
 type Platform = ConnectionProfile['platform'];
-
-/** The platforms as the connection forms name them (xenConnectionForm.ts and its siblings). */
-const PLATFORM_NAME: Record<Platform, string> = {
-  xen: 'Citrix Hypervisor / XCP-ng',
-  vmware: 'VMware vSphere',
-  oraclevm: 'Oracle VM',
-};
 
 /** `a` or `an` before a name ("an Oracle VM connection", "a VMware vSphere connection"). */
 const an = (name: string): string => (/^[AEIOU]/i.test(name) ? 'an' : 'a');
@@ -41,7 +34,7 @@ export function requireVmBackupFor(
     if (foreignFiles) return;
     throw new VendorError(
       'NOT_A_VM_BACKUP',
-      [`${entry.label} has no manifest.json: not a VM backup this tool made on ${PLATFORM_NAME[platform]}`],
+      [`${entry.label} has no manifest.json: not a VM backup this tool made on ${PLATFORM_NAMES[platform]}`],
       where,
     );
   }
@@ -52,11 +45,11 @@ export function requireVmBackupFor(
       where,
     );
   if (m.platform !== platform) {
-    const theirs = PLATFORM_NAME[m.platform as Platform] ?? `platform "${m.platform}"`;
+    const theirs = PLATFORM_NAMES[m.platform as Platform] ?? `platform "${m.platform}"`;
     throw new VendorError(
       'OTHER_PLATFORM_BACKUP',
       [
-        `${entry.label} is the backup of a VM on ${theirs}: restore it to ${an(theirs)} ${theirs} connection (this one is ${PLATFORM_NAME[platform]})`,
+        `${entry.label} is the backup of a VM on ${theirs}: restore it to ${an(theirs)} ${theirs} connection (this one is ${PLATFORM_NAMES[platform]})`,
       ],
       where,
     );
