@@ -6,6 +6,7 @@ import { VmInfo } from '../core/model';
 import { OvmBackupOptions } from '../providers/oraclevm/ovmBackup';
 import { OvmBackupMethod, describeBackupOptions, tradeOffText } from '../providers/oraclevm/ovmBackupOptions';
 import { printableLines, shown } from './printable';
+import { VendorError } from '../core/errors';
 
 const METHODS: OvmBackupMethod[] = ['cold-clone', 'copy-stopped', 'hot-clone', 'ova-export'];
 
@@ -41,7 +42,7 @@ export async function ovmBackupVerb(
   const tradeOff = tradeOffText(opts.method!);
   process.stderr.write(`${printableLines(tradeOff)}\n`);
   if (info.needsConfirmation && !opts.confirmed)
-    throw new Error(`${info.needsConfirmation} Add --confirm-hot-clone to go on.`);
+    throw new VendorError('HOT_CLONE_NOT_CONFIRMED', [`${info.needsConfirmation} Add --confirm-hot-clone to go on.`]);
   if (!info.available) throw new Error(`${info.label}: ${info.why}`);
   const running = vms.filter((v) => v.powerState !== 'halted');
   if (running.length && !opts.stop && opts.method !== 'hot-clone')

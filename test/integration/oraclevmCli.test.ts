@@ -43,7 +43,7 @@ describe('Oracle VM CLI: backup, restore, kill -9 and cleanup (child process, RE
     assert.deepEqual(vmNames(), [SEED.hostile, SEED.stopped, SEED.running].sort());
     const hot = await cli(['backup', SEED.running, '--method', 'hot-clone']);
     assert.equal(hot.code, 1);
-    assert.match(hot.stderr, /Oracle Database.*--confirm-hot-clone/s);
+    assert.match(hot.stderr, /HOT_CLONE_NOT_CONFIRMED .*Oracle Database.*--confirm-hot-clone/s);
     const restored = await cli([
       'restore',
       entry.id,
