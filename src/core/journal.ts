@@ -71,6 +71,14 @@ export interface JournalEntry {
    * folder is made; absent: nothing was made on a remote host.
    */
   remoteHost?: string;
+  /**
+   * What a restore writes on the platform's storage, recorded before its first write (Oracle VM: files put over SFTP
+   * into a repository, ovmRestoreJournal.ts): `storage` the repository's id, `server` the server written through (its
+   * name, for the report), `paths` the absolute remote paths in the order written (each file's `<path>.part` is
+   * implied), `folder` the one folder it makes (removed with rmdir only, after its files), `diskFiles` the disk images'
+   * file names. Absent for every other job.
+   */
+  restore?: { storage: string; server: string; paths: string[]; folder: string; diskFiles: string[] };
   updatedAt: string;
 }
 
@@ -92,7 +100,7 @@ export class Journal {
    * will carry. The entry stays "live" (never taken for abandoned) until `release`.
    */
   async begin(
-    fields: Pick<JournalEntry, 'connection' | 'platform' | 'vm' | 'before'>,
+    fields: Pick<JournalEntry, 'connection' | 'platform' | 'vm' | 'before'> & Partial<Pick<JournalEntry, 'restore'>>,
     nameFor?: (marker: string) => string,
   ): Promise<JournalEntry> {
     const marker = randomBytes(9).toString('base64url');

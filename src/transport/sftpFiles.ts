@@ -72,6 +72,22 @@ export class SftpFiles {
     }
   }
 
+  /**
+   * What is at `remotePath`, the path itself (lstat: a symlink is never followed): a regular `file`, a `folder`, a
+   * `symlink`, `other` (device, socket, fifo), or undefined when nothing is there (SFTP NO_SUCH_FILE).
+   */
+  async kind(remotePath: string): Promise<'file' | 'folder' | 'symlink' | 'other' | undefined> {
+    let a: Stats;
+    try {
+      a = await sftpCall<Stats>((cb) => this.sftp.lstat(remotePath, cb));
+    } catch (e) {
+      if (isNoSuchFile(e)) return undefined;
+      throw this.fail(remotePath, e);
+    }
+    const type = a.mode & 0o170000;
+    return type === 0o100000 ? 'file' : type === 0o040000 ? 'folder' : type === 0o120000 ? 'symlink' : 'other';
+  }
+
   /** Removes a file; true when it was there. */
   async removeFile(remotePath: string): Promise<boolean> {
     try {

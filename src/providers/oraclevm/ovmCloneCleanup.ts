@@ -10,6 +10,7 @@ import { deleteCloneCustomizer, findCloneCustomizers } from './ovmCloneCustomize
 import { listVmDiskMappings } from './ovmInventory';
 import { listOf, parseJob, parseVirtualDisk, parseVm, simpleId } from './ovmRecords';
 import { deleteVirtualDisk, deleteVm } from './ovmVmActions';
+import { RestoreCleanupEnv, settleRestoreEntry } from './ovmRestoreCleanup';
 
 /** The journal's `name` of an entry whose job clones a VM: the Manager's job name for it (informative only). */
 export function cloneJobName(vmName: string): string {
@@ -146,16 +147,19 @@ export async function settleCloneEntry(
 }
 
 /**
- * Cleanup of a connection's Oracle VM entries: every abandoned one is settled; entries of running jobs are reported
- * and left alone; a failure on one entry does not stop the others.
+ * Cleanup of a connection's Oracle VM entries: every abandoned one is settled — a backup's (its clone) by
+ * settleCloneEntry, a restore's (JournalEntry.restore: its files and the VM imported from them) by settleRestoreEntry
+ * with `restore`'s access; entries of running jobs are reported and left alone; a failure on one entry does not stop
+ * the others.
  */
 export async function cleanupOvmJournal(
-  c: OvmClient,
+  restore: RestoreCleanupEnv,
   journal: Journal,
-  connection: string,
   dryRun: boolean,
 ): Promise<CleanupItem[]> {
-  return sweepJournal(journal, connection, 'oraclevm', dryRun, (e, entries) =>
-    settleCloneEntry(c, journal, e, entries, dryRun),
+  return sweepJournal(journal, restore.connection, 'oraclevm', dryRun, (e, entries) =>
+    e.restore
+      ? settleRestoreEntry(restore, journal, e, dryRun)
+      : settleCloneEntry(restore.client, journal, e, entries, dryRun),
   );
 }

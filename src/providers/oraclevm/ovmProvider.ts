@@ -136,10 +136,13 @@ export class OracleVmProvider implements Provider {
       vm: entry.vmName,
     });
   }
-  /** Clones (and their disks) and folder leftovers of backups that no longer run, as the repository's journal names them. */
+  /**
+   * What jobs that no longer run left, as the repository's journal names them: backups' clones (and their disks) and
+   * folder leftovers; restores' files in an Oracle VM repository and the VM the Manager imported from them.
+   */
   async cleanup(o: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
     return withErrorContext(this.profile.name, async () => {
-      const items = await cleanupOvmJournal(this.client, new Journal(o.repository), this.profile.name, !!o.dryRun);
+      const items = await cleanupOvmJournal(this.env(), new Journal(o.repository), !!o.dryRun);
       for (const i of items) ctx.log(cleanupLine(i));
       return items;
     });

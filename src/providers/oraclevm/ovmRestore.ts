@@ -37,6 +37,7 @@ import {
   vmIds,
 } from './ovmRestoreImport';
 import { DEFAULT_REPOSITORY_ROOT, checkSegment, openRepositoryServer } from './ovmRepositoryFiles';
+import { beginRestoreEntry, endRestoreEntry, refreshAsked, restoreJournal } from './ovmRestoreJournal';
 import { UNSAFE_VM_CFG, VmCfgDisk, editVmCfg, vmCfgDisks } from './ovmVmCfg';
 
 /** How long a cancelled restore still waits for the Manager's repository refresh to end (see restoreOvmVm). */
@@ -232,11 +233,27 @@ export async function restoreOvmVm(
   );
   const vmDir = server.remote(`VirtualMachines/${vmId}`);
   const leftovers: RestoreLeftovers = { repo, diskFiles: uploads.map((u) => u.name), written: [], vmDir };
-  const files = await server.session.files().catch(async (e: unknown) => {
+  // Journalled before anything is written, so that Clean Up finds what a killed restore left (ovmRestoreCleanup.ts).
+  const journal = restoreJournal(entry);
+  const jEntry = await beginRestoreEntry(journal, {
+    connection: env.connection,
+    vmId,
+    name: displayName,
+    before,
+    repositoryId: repo.id.value,
+    server: server.server.name,
+    paths: [...uploads.map((u) => server.remote(`VirtualDisks/${u.name}`)), vmDir, `${vmDir}/vm.cfg`],
+    folder: vmDir,
+    diskFiles: leftovers.diskFiles,
+  }).catch(async (e: unknown) => {
     await server.session.close();
     throw e;
   });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ovm-cfg-'));
+  const files = await server.session.files().catch(async (e: unknown) => {
+    await server.session.close();
+    await endRestoreEntry(journal, jEntry, []);
+    throw e;
+  });
   let vm: OvmVm;
   try {
     ctx.log(`writing into repository "${repo.name}" on server ${server.server.name} (${server.folder})`);
@@ -254,15 +271,25 @@ export async function restoreOvmVm(
     }
     await files.mkdir(vmDir);
     leftovers.written.push(vmDir);
-    const localCfg = path.join(tmp, 'vm.cfg');
-    fs.writeFileSync(localCfg, cfg);
     leftovers.written.push(`${vmDir}/vm.cfg`);
-    await files.upload(localCfg, `${vmDir}/vm.cfg`, Buffer.byteLength(cfg), { signal: ctx.signal, idleMs: env.idleMs });
+    // The edited vm.cfg exists locally only while it is sent (a kill later leaves nothing in the temporary folder).
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmbackup-ovm-cfg-'));
+    try {
+      const localCfg = path.join(tmp, 'vm.cfg');
+      fs.writeFileSync(localCfg, cfg);
+      await files.upload(localCfg, `${vmDir}/vm.cfg`, Buffer.byteLength(cfg), {
+        signal: ctx.signal,
+        idleMs: env.idleMs,
+      });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
 
     ctx.log(
       `refreshing repository "${repo.name}" with the Manager CLI (refresh Repository) so that the Manager imports the VM`,
     );
     throwIfAborted(ctx.signal);
+    await refreshAsked(journal, jEntry);
     // Once asked, the refresh is waited for even when the restore is cancelled (up to REFRESH_GRACE_MS more): the
     // Manager's job goes on without the CLI session, and would import the VM after the undo had looked for it. Its
     // end is what tells what to undo.
@@ -315,12 +342,13 @@ export async function restoreOvmVm(
     ctx.log(`the restore failed: removing what it made in repository "${repo.name}"`);
     const left = await undoRestore(client, files, leftovers, ctx.log);
     if (left.length && e instanceof Error) e.message += ` (not removed: ${left.join('; ')})`;
+    await endRestoreEntry(journal, jEntry, left).catch(() => undefined); // the restore's own error is the one to tell
     throw e;
   } finally {
     files.end();
-    fs.rmSync(tmp, { recursive: true, force: true });
     await server.session.close();
   }
+  await endRestoreEntry(journal, jEntry, []);
   if (opts.powerOn) {
     ctx.log(`starting "${vm.name}"`);
     await startVm(client, vm, follow);

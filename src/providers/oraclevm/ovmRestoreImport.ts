@@ -158,10 +158,29 @@ export interface RestoreLeftovers {
 }
 
 /**
+ * One thing undoRestore met: `kind` what it is, `what` its name (a VM, a virtual disk, a remote path); without `left`
+ * it was removed (in a dry run: would be); with `left` it stays, and why.
+ */
+export interface UndoItem {
+  kind: 'vm' | 'disk' | 'file';
+  what: string;
+  left?: string;
+}
+
+/** How undoRestore runs: `dryRun` removes nothing and says what it would remove; `onItem` is told each thing met. */
+export interface UndoOptions {
+  dryRun?: boolean;
+  onItem?: (item: UndoItem) => void;
+}
+
+/**
  * Removes exactly what the restore made, never anything else: the imported VM through the Manager (`DELETE Vm/{id}`,
- * python-ovmclient), each of the restore's disk files the Manager knows as a virtual disk mapped into no VM through the
- * Manager (`DELETE Repository/{id}/VirtualDisk/{id}`), then whatever the restore wrote that is still there over SFTP
- * (and its `.part`), newest first, the folder last with rmdir. No abort signal (it runs after a cancel too); each step
+ * python-ovmclient), each of the restore's disk files the Manager knows as a virtual disk mapped into no VM but that one
+ * through the Manager (`DELETE Repository/{id}/VirtualDisk/{id}`), then whatever the restore wrote that is still there
+ * over SFTP (and its `.part`), newest first, the folder last with rmdir. A path is removed only when it is still what
+ * the restore made (lstat: a regular file, the folder a folder; a symlink is never followed nor removed), a file inside
+ * the folder only while that folder is a real folder, a disk file only when no other VM maps its virtual disk, and the
+ * folder only when nothing but the restore's files is in it. No abort signal (it runs after a cancel too); each step
  * has the idle limit of a job. Returns one line per thing that could not be removed (empty: all gone).
  */
 export async function undoRestore(
@@ -169,35 +188,98 @@ export async function undoRestore(
   files: SftpFiles | undefined,
   l: RestoreLeftovers,
   log: (line: string) => void,
+  o: UndoOptions = {},
 ): Promise<string[]> {
   const problems: string[] = [];
   const f: FollowOptions = { idleMs: 600_000 };
+  const gone = (kind: UndoItem['kind'], what: string, line: string) => {
+    if (!o.dryRun) log(line);
+    o.onItem?.({ kind, what });
+  };
+  const left = (kind: UndoItem['kind'], what: string, why: string) => {
+    problems.push(`${what}: ${why}`);
+    o.onItem?.({ kind, what, left: why });
+  };
+  /** The imported VM's disk mappings (a dry run does not delete it: a disk mapped only by it goes with it). */
+  let own = new Set<string>();
   if (l.importedVmId) {
     try {
       const vm = await getVm(client, l.importedVmId);
-      await deleteVm(client, vm, f);
-      log(`deleted VM "${vm.name}" (${vm.id.value}) that the Manager had imported`);
+      if (o.dryRun) own = new Set(vm.vmDiskMappingIds.map((m) => m.value));
+      else await deleteVm(client, vm, f);
+      gone(
+        'vm',
+        `VM "${vm.name}" (${vm.id.value})`,
+        `deleted VM "${vm.name}" (${vm.id.value}) that the Manager had imported`,
+      );
     } catch (e) {
-      problems.push(`VM ${l.importedVmId}: ${(e as Error).message}`);
+      left('vm', `VM ${l.importedVmId}`, (e as Error).message);
     }
   }
+  /** The restore's disk files whose virtual disk another VM maps: in use, never removed. */
+  const inUse = new Set<string>();
   try {
     for (const d of await listVirtualDisks(client, l.repo.id.value)) {
-      if (!l.diskFiles.some((file) => isFile(d, file)) || d.vmDiskMappingIds.length) continue;
-      await deleteVirtualDisk(client, l.repo.id.value, d.id.value, f);
-      log(`deleted virtual disk ${d.id.value} that the Manager had imported`);
+      const file = l.diskFiles.find((x) => isFile(d, x));
+      if (!file) continue;
+      if (d.vmDiskMappingIds.some((m) => !own.has(m.value))) {
+        inUse.add(file);
+        continue;
+      }
+      if (!o.dryRun) await deleteVirtualDisk(client, l.repo.id.value, d.id.value, f);
+      gone(
+        'disk',
+        `virtual disk "${d.name}" (${d.id.value})`,
+        `deleted virtual disk ${d.id.value} that the Manager had imported`,
+      );
     }
   } catch (e) {
-    problems.push(`the repository's virtual disks: ${(e as Error).message}`);
+    left('disk', "the repository's virtual disks", (e as Error).message);
   }
+  if (!files) {
+    problems.push(`the files written (${l.written.join(', ')}): no SFTP session to remove them`);
+    return problems;
+  }
+  const inFolder = (p: string) => p.startsWith(`${l.vmDir}/`);
+  const folderKind = await files.kind(l.vmDir).catch(() => undefined);
   for (const p of [...l.written].reverse()) {
-    const gone = await (p === l.vmDir ? files?.removeFolder(p) : files?.removeFile(p))?.catch((e: Error) => {
-      problems.push(`${p}: ${e.message}`);
-      return false;
-    });
-    if (gone) log(`removed ${p}`);
-    await files?.removeFile(`${p}.part`).catch(() => undefined);
+    const file = p.split('/').pop()!;
+    if (!inFolder(p) && inUse.has(file)) {
+      left('file', p, `virtual disk ${file} is mapped into a VM that is not the restore's: in use, kept`);
+      continue;
+    }
+    for (const q of p === l.vmDir ? [p] : [`${p}.part`, p]) {
+      try {
+        if (inFolder(q) && folderKind !== 'folder') {
+          if (folderKind)
+            left('file', q, `${l.vmDir} is a ${folderKind}, not the folder the restore made: not followed`);
+          continue;
+        }
+        const kind = await files.kind(q);
+        const made = q === l.vmDir ? 'folder' : 'file';
+        if (!kind) continue;
+        if (kind !== made) {
+          left('file', q, `a ${kind} now, not the ${made} the restore wrote: not touched`);
+          continue;
+        }
+        if (q === l.vmDir) {
+          const mine = new Set(l.written.filter(inFolder).flatMap((x) => [x, `${x}.part`]));
+          const others = ((await files.list(q)) ?? []).filter((e) => !mine.has(`${q}/${e.name}`) || !o.dryRun);
+          if (others.length) {
+            left(
+              'file',
+              q,
+              `it holds what the restore did not write (${others.map((e) => JSON.stringify(e.name)).join(', ')}): kept`,
+            );
+            continue;
+          }
+          if (!o.dryRun) await files.removeFolder(q);
+        } else if (!o.dryRun) await files.removeFile(q);
+        gone('file', q, `removed ${q}`);
+      } catch (e) {
+        left('file', q, (e as Error).message);
+      }
+    }
   }
-  if (!files) problems.push(`the files written (${l.written.join(', ')}): no SFTP session to remove them`);
   return problems;
 }

@@ -4,10 +4,10 @@
 // (guide P.65–68) runs as the restore of a folder on the VCB host does (vcbRestore.ts: -a catalog copy, -b mode); the
 // staging folder goes in every case. A cancel or failure before vcbRestore leaves nothing remotely and registers no VM.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { throwIfAborted } from '../../core/errors';
 import { JobContext } from '../../core/job';
 import { Journal } from '../../core/journal';
+import { repositoryOf } from '../../core/catalogRepository';
 import { CatalogEntry, VCB_CATALOG } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { isPlainName } from './vcbFolders';
@@ -27,19 +27,6 @@ export interface VcbRepositoryRestoreOptions extends VcbRestoreOptions {
   catalogText?: string;
   /** The repository `entry` belongs to (its journal records the staging folder); default: derived from entry.id. */
   repository?: string;
-}
-
-/** The repository folder a catalog entry was listed from (entry.dir minus entry.id's path elements). */
-export function repositoryOf(entry: CatalogEntry): string {
-  let root = entry.dir;
-  for (const part of entry.id
-    .split(/[\\/]+/)
-    .filter(Boolean)
-    .reverse()) {
-    if (path.basename(root) !== part) throw new Error(`${entry.id}: cannot tell its repository from ${entry.dir}`);
-    root = path.dirname(root);
-  }
-  return root;
 }
 
 /** The files to upload, checked against the manifest: a VCB backup made by this tool, plain names, sizes as recorded. */
