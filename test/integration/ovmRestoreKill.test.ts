@@ -83,7 +83,7 @@ describe('Oracle VM restore killed (SIGKILL): Clean Up removes exactly what it l
     for (const x of left)
       assert.match(dry.stdout, new RegExp(`^would delete: file \\S*/${x.replace(/\./g, '\\.')} — journal entry `, 'm'));
     const vmFolder = path.dirname(left.find((x) => x.endsWith('vm.cfg'))!);
-    assert.match(dry.stdout, new RegExp(`^would delete: file \\S*/${vmFolder} — `, 'm'));
+    assert.match(dry.stdout, new RegExp(`^would delete: folder \\S*/${vmFolder} — `, 'm'));
     assert.doesNotMatch(dry.stdout, /users-own/);
     assert.deepEqual(
       repoFiles().filter((x) => !filesBefore.includes(x)),
@@ -148,5 +148,64 @@ describe('Oracle VM restore killed (SIGKILL): Clean Up removes exactly what it l
     assert.deepEqual(repositoryLeftovers(f.repo), []);
     const again = await cli(['cleanup']);
     assert.match(again.stdout, /^Nothing left behind on "ovm"\.$/m);
+  });
+  it('never follows a symlink nor touches what the entry names outside the restore’s files: a disk image and vm.cfg swapped for symlinks, a file of the user’s in the VM folder, a path added to the entry — all kept, said why; once they are gone the next cleanup ends it', async () => {
+    f.lab.importFaults.refreshImports = 'nothing';
+    const filesBefore = repoFiles();
+    const run = startCli(ws, ['restore', backup, '--storage', SEED.repository, '--name', 'killtest3'], OVM_PASSWORD);
+    const out = output(run);
+    assert.ok(await killWhen(run, () => /refreshing repository/.test(out.text)), out.text);
+    const repoDir = f.repoFolder(SEED.repository);
+    const left = repoFiles().filter((x) => !filesBefore.includes(x));
+    const image = left.find((x) => x.startsWith('VirtualDisks/'))!;
+    const cfg = left.find((x) => x.endsWith('/vm.cfg'))!;
+    const outside = (n: string) => path.join(f.peer.files, n);
+    fs.writeFileSync(outside('target.img'), 'the user’s image');
+    fs.writeFileSync(outside('target.cfg'), 'the user’s cfg');
+    fs.writeFileSync(outside('named.img'), 'named by a tampered entry');
+    fs.rmSync(path.join(repoDir, image));
+    fs.symlinkSync(outside('target.img'), path.join(repoDir, image));
+    fs.rmSync(path.join(repoDir, cfg));
+    fs.symlinkSync(outside('target.cfg'), path.join(repoDir, cfg));
+    fs.writeFileSync(path.join(repoDir, path.dirname(cfg), 'notes.txt'), 'mine');
+    const journalDir = path.join(f.repo, '.vmbackup', 'journal');
+    const [entryFile] = fs.readdirSync(journalDir).filter((n) => n.endsWith('.json'));
+    const entry = JSON.parse(fs.readFileSync(path.join(journalDir, entryFile), 'utf8')) as {
+      restore: { paths: string[] };
+    };
+    entry.restore.paths.push(outside('named.img'), `${repoDir}/VirtualDisks/../../named.img`);
+    fs.writeFileSync(path.join(journalDir, entryFile), JSON.stringify(entry));
+
+    const real = await cli(['cleanup']);
+    assert.equal(real.code, 3, real.stdout + real.stderr); // something is left: exit 3, as for warnings
+    assert.match(real.stdout, new RegExp(`^skipped: file \\S*/${image.replace(/\./g, '\\.')} — .*a symlink now`, 'm'));
+    assert.match(real.stdout, new RegExp(`^skipped: file \\S*/${cfg.replace(/\./g, '\\.')} — .*a symlink now`, 'm'));
+    assert.match(
+      real.stdout,
+      /^skipped: folder \S*\/VirtualMachines\/\w+ — .*holds what the restore did not write \((?=[^)]*"vm\.cfg")(?=[^)]*"notes\.txt")[^)]*\): left for the next cleanup$/m,
+    );
+    assert.equal((real.stdout.match(/^kept: file \S*named\.img — .*not one of the restore's files/gm) ?? []).length, 2);
+    for (const [n, text] of [
+      ['target.img', 'the user’s image'],
+      ['target.cfg', 'the user’s cfg'],
+      ['named.img', 'named by a tampered entry'],
+    ])
+      assert.equal(fs.readFileSync(outside(n), 'utf8'), text);
+    assert.ok(fs.lstatSync(path.join(repoDir, image)).isSymbolicLink());
+    assert.ok(fs.lstatSync(path.join(repoDir, cfg)).isSymbolicLink());
+    assert.equal(fs.readFileSync(path.join(repoDir, path.dirname(cfg), 'notes.txt'), 'utf8'), 'mine');
+    for (const x of left.filter((y) => y !== image && y !== cfg)) assert.ok(!fs.existsSync(path.join(repoDir, x)), x);
+
+    // the user takes away what was theirs: the next cleanup removes the folder and ends the entry
+    for (const x of [image, cfg, path.join(path.dirname(cfg), 'notes.txt')]) fs.rmSync(path.join(repoDir, x));
+    const next = await cli(['cleanup']);
+    assert.equal(next.code, 0, next.stdout + next.stderr);
+    assert.match(next.stdout, /^deleted: folder \S*\/VirtualMachines\/\w+ — /m);
+    assert.deepEqual(repoFiles(), filesBefore);
+    assert.ok(!fs.existsSync(path.join(repoDir, path.dirname(cfg))));
+    assert.deepEqual(repositoryLeftovers(f.repo), []);
+    const again = await cli(['cleanup']);
+    assert.match(again.stdout, /^Nothing left behind on "ovm"\.$/m);
+    for (const n of ['target.img', 'target.cfg', 'named.img']) fs.rmSync(outside(n));
   });
 });

@@ -144,7 +144,7 @@ export async function settleRestoreEntry(
           onItem: (i) =>
             items.push({
               action: i.left ? 'skipped' : dryRun ? 'would delete' : 'deleted',
-              what: i.kind === 'file' ? `file ${i.what}` : i.what,
+              what: i.kind === 'file' ? `${i.what === r.folder ? 'folder' : 'file'} ${i.what}` : i.what,
               why: i.left ? `${proof[i.kind]}; ${i.left}: left for the next cleanup` : proof[i.kind],
             }),
         },

@@ -245,21 +245,21 @@ export async function undoRestore(
   for (const p of [...l.written].reverse()) {
     const file = p.split('/').pop()!;
     if (!inFolder(p) && inUse.has(file)) {
-      left('file', p, `virtual disk ${file} is mapped into a VM that is not the restore's: in use, kept`);
+      left('file', p, `virtual disk ${file} is mapped into a VM that is not the restore's(in use)`);
       continue;
     }
     for (const q of p === l.vmDir ? [p] : [`${p}.part`, p]) {
       try {
         if (inFolder(q) && folderKind !== 'folder') {
           if (folderKind)
-            left('file', q, `${l.vmDir} is a ${folderKind}, not the folder the restore made: not followed`);
+            left('file', q, `${l.vmDir} is a ${folderKind}, not the folder the restore made (not followed)`);
           continue;
         }
         const kind = await files.kind(q);
         const made = q === l.vmDir ? 'folder' : 'file';
         if (!kind) continue;
         if (kind !== made) {
-          left('file', q, `a ${kind} now, not the ${made} the restore wrote: not touched`);
+          left('file', q, `a ${kind} now, not the ${made} the restore wrote`);
           continue;
         }
         if (q === l.vmDir) {
@@ -269,7 +269,7 @@ export async function undoRestore(
             left(
               'file',
               q,
-              `it holds what the restore did not write (${others.map((e) => JSON.stringify(e.name)).join(', ')}): kept`,
+              `it holds what the restore did not write (${others.map((e) => JSON.stringify(e.name)).join(', ')})`,
             );
             continue;
           }
