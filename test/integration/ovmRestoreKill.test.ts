@@ -167,7 +167,6 @@ describe('Oracle VM restore killed (SIGKILL): Clean Up removes exactly what it l
     fs.symlinkSync(outside('target.img'), path.join(repoDir, image));
     fs.rmSync(path.join(repoDir, cfg));
     fs.symlinkSync(outside('target.cfg'), path.join(repoDir, cfg));
-    fs.writeFileSync(path.join(repoDir, path.dirname(cfg), 'notes.txt'), 'mine');
     const journalDir = path.join(f.repo, '.vmbackup', 'journal');
     const [entryFile] = fs.readdirSync(journalDir).filter((n) => n.endsWith('.json'));
     const entry = JSON.parse(fs.readFileSync(path.join(journalDir, entryFile), 'utf8')) as {
@@ -176,6 +175,16 @@ describe('Oracle VM restore killed (SIGKILL): Clean Up removes exactly what it l
     entry.restore.paths.push(outside('named.img'), `${repoDir}/VirtualDisks/../../named.img`);
     fs.writeFileSync(path.join(journalDir, entryFile), JSON.stringify(entry));
 
+    // a dry run says the folder stays: the symlink in place of vm.cfg is not removed, so it would not be empty
+    const dry = await cli(['cleanup', '--dry-run']);
+    assert.match(
+      dry.stdout,
+      /^skipped: folder \S*\/VirtualMachines\/\w+ — .*holds what the restore did not write \("vm\.cfg"\)/m,
+    );
+    assert.doesNotMatch(dry.stdout, /^would delete: folder /m);
+    assert.doesNotMatch(dry.stdout, /^would delete: \S+ \S*(target|named)/m);
+    // then a file of the user's in the VM folder
+    fs.writeFileSync(path.join(repoDir, path.dirname(cfg), 'notes.txt'), 'mine');
     const real = await cli(['cleanup']);
     assert.equal(real.code, 3, real.stdout + real.stderr); // something is left: exit 3, as for warnings
     assert.match(real.stdout, new RegExp(`^skipped: file \\S*/${image.replace(/\./g, '\\.')} — .*a symlink now`, 'm'));

@@ -196,8 +196,11 @@ export async function undoRestore(
     if (!o.dryRun) log(line);
     o.onItem?.({ kind, what });
   };
+  /** Paths that stay (a dry run counts them when it tells whether the folder would be empty). */
+  const stays = new Set<string>();
   const left = (kind: UndoItem['kind'], what: string, why: string) => {
     problems.push(`${what}: ${why}`);
+    stays.add(what);
     o.onItem?.({ kind, what, left: why });
   };
   /** The imported VM's disk mappings (a dry run does not delete it: a disk mapped only by it goes with it). */
@@ -241,17 +244,25 @@ export async function undoRestore(
     return problems;
   }
   const inFolder = (p: string) => p.startsWith(`${l.vmDir}/`);
-  const folderKind = await files.kind(l.vmDir).catch(() => undefined);
+  let folderKind: Awaited<ReturnType<SftpFiles['kind']>>;
+  let folderUnknown = false;
+  try {
+    folderKind = await files.kind(l.vmDir);
+  } catch (e) {
+    left('file', l.vmDir, (e as Error).message);
+    folderUnknown = true;
+  }
   for (const p of [...l.written].reverse()) {
     const file = p.split('/').pop()!;
     if (!inFolder(p) && inUse.has(file)) {
-      left('file', p, `virtual disk ${file} is mapped into a VM that is not the restore's(in use)`);
+      left('file', p, `virtual disk ${file} is mapped into a VM that is not the restore's (in use)`);
       continue;
     }
+    if (p === l.vmDir && folderUnknown) continue; // said once, above
     for (const q of p === l.vmDir ? [p] : [`${p}.part`, p]) {
       try {
         if (inFolder(q) && folderKind !== 'folder') {
-          if (folderKind)
+          if (folderKind && !folderUnknown)
             left('file', q, `${l.vmDir} is a ${folderKind}, not the folder the restore made (not followed)`);
           continue;
         }
@@ -264,7 +275,9 @@ export async function undoRestore(
         }
         if (q === l.vmDir) {
           const mine = new Set(l.written.filter(inFolder).flatMap((x) => [x, `${x}.part`]));
-          const others = ((await files.list(q)) ?? []).filter((e) => !mine.has(`${q}/${e.name}`) || !o.dryRun);
+          const others = ((await files.list(q)) ?? []).filter(
+            (e) => !o.dryRun || !mine.has(`${q}/${e.name}`) || stays.has(`${q}/${e.name}`),
+          );
           if (others.length) {
             left(
               'file',
