@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { BackupContentError, VendorError, describeContext, throwIfAborted } from '../../core/errors';
+import { BackupContentError, VendorError, describeContext, isCancel, throwIfAborted } from '../../core/errors';
 import { choicesText, notFoundText } from '../../core/notFound';
 import { JobContext } from '../../core/job';
 import { VmInfo } from '../../core/model';
@@ -255,6 +255,7 @@ export async function restoreOvmVm(
     throw e;
   });
   let vm: OvmVm;
+  let refreshMayGoOn = false;
   try {
     ctx.log(`writing into repository "${repo.name}" on server ${server.server.name} (${server.folder})`);
     for (const u of uploads) {
@@ -304,6 +305,7 @@ export async function restoreOvmVm(
     ctx.signal?.addEventListener('abort', cancelled, { once: true });
     const refreshed = await refreshRepositoryCli(cli, repo, where.context, grace.signal)
       .catch((e: unknown) => {
+        refreshMayGoOn = grace.signal.aborted;
         if (grace.signal.aborted)
           ctx.log(
             `the refresh did not end within ${REFRESH_GRACE_MS / 1000} s of the cancel: the Manager may still import VM "${displayName}" (${vmId}) from repository "${repo.name}"`,
@@ -339,8 +341,15 @@ export async function restoreOvmVm(
       vm = await addVmToPool(client, vm, pool, { ...follow, context: where.context }, manager);
     }
   } catch (e) {
-    ctx.log(`the restore failed: removing what it made in repository "${repo.name}"`);
+    ctx.log(
+      `the restore ${isCancel(e) ? 'was cancelled' : 'failed'}: removing what it made in repository "${repo.name}"`,
+    );
     const left = await undoRestore(client, files, leftovers, ctx.log);
+    // A refresh still running may import the VM after this undo: the journal entry stays for Clean Up to find it.
+    if (refreshMayGoOn)
+      left.push(
+        `the Manager's refresh of repository "${repo.name}" had not ended: a VM it imports is left for Clean Up`,
+      );
     if (left.length && e instanceof Error) e.message += ` (not removed: ${left.join('; ')})`;
     await endRestoreEntry(journal, jEntry, left).catch(() => undefined); // the restore's own error is the one to tell
     throw e;
