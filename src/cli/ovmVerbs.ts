@@ -38,7 +38,9 @@ export async function ovmBackupVerb(
   out: (data: unknown, text: string) => void,
 ): Promise<number> {
   const opts = ovmBackupOptions(a, repository);
-  const info = describeBackupOptions().find((o) => o.method === opts.method)!;
+  // The OVA export is offered where the connection has the Manager CLI: the provider's capabilities say so.
+  const cli = !!p.capabilities.backupMethods?.some((m) => m.id === 'ova-export');
+  const info = describeBackupOptions({ cli }).find((o) => o.method === opts.method)!;
   const tradeOff = tradeOffText(opts.method!);
   process.stderr.write(`${printableLines(tradeOff)}\n`);
   if (info.needsConfirmation && !opts.confirmed)
