@@ -53,7 +53,7 @@ export function pickApplianceFile(
   if (oddAdded.length)
     throw new VendorError(
       'OVA_AMBIGUOUS',
-      [`new entries in ${where} that the tool does not read: ${names(oddAdded)}; nothing copied`],
+      [`new entries in ${where} that the tool does not read: ${names([...oddAdded].sort())}; nothing copied`],
       context,
     );
   const ovas = added.filter((e) => /\.ova$/i.test(e.rel));
@@ -62,7 +62,7 @@ export function pickApplianceFile(
     throw new VendorError(
       'OVA_AMBIGUOUS',
       [
-        `the new files in ${where} are not one appliance package (${ovas.length} .ova, ${folders.size} folder(s)): ${names(added.map((e) => e.rel))}; nothing copied`,
+        `the new files in ${where} are not one appliance package (${ovas.length} .ova, ${folders.size} folder(s)): ${names(added.map((e) => e.rel).sort())}; nothing copied`,
       ],
       context,
     );
