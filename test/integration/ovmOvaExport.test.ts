@@ -84,10 +84,16 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     const disk = f.lab.store.get<VirtualDiskObj>('VirtualDisk', diskIdOf(db.id.value))!;
     const source = path.join(f.repoFolder(SEED.repository), disk.path);
     assert.equal(m[2].sha256, sha(source), 'the disk image inside the OVA is the VM’s disk');
-    assert.ok(log.some((l) => /3 members .*2 digests of .*\.mf verified/.test(l)), log.join('\n'));
+    assert.ok(
+      log.some((l) => /3 members .*2 digests of .*\.mf verified/.test(l)),
+      log.join('\n'),
+    );
     const exportLine = f.lab.cliLog.find((l) => l.startsWith('exportVirtualAppliance'))!;
     const repoId = f.lab.store.repoByName(SEED.backupRepository).id.value;
-    assert.match(exportLine, new RegExp(`^exportVirtualAppliance Repository id=${repoId} name=vmbackup-[A-Za-z0-9_-]+ vms=${db.id.value}$`));
+    assert.match(
+      exportLine,
+      new RegExp(`^exportVirtualAppliance Repository id=${repoId} name=vmbackup-[A-Za-z0-9_-]+ vms=${db.id.value}$`),
+    );
     assert.ok(f.lab.cliLog.some((l) => /^delete VirtualAppliance id=/.test(l)));
     assert.deepEqual([...f.lab.appliances.appliances.values()], []);
     assert.deepEqual(filesUnder(assemblies()), []);
@@ -131,12 +137,14 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     f.lab.addJobFault({
       match: 'Export VM',
       atStep: 1,
-      message: 'com.oracle.ovm.mgr.api.exception.OVMException: OVMAPI_4010E Attempt to send command: export to server: ovs1 failed.',
+      message:
+        'com.oracle.ovm.mgr.api.exception.OVMException: OVMAPI_4010E Attempt to send command: export to server: ovs1 failed.',
     });
     const db = f.lab.store.vmByName(SEED.stopped);
     await assert.rejects(
       f.provider.backupVm(db.id.value, ova(), context().ctx),
-      (e: unknown) => e instanceof VendorError && e.code === 'OVMAPI_4010E' && /Attempt to send command/.test(e.message),
+      (e: unknown) =>
+        e instanceof VendorError && e.code === 'OVMAPI_4010E' && /Attempt to send command/.test(e.message),
     );
     assertNothingLeft();
     assert.deepEqual(new Journal(f.repo).list().entries, []);
@@ -198,7 +206,9 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
       (e: unknown) =>
         e instanceof VendorError &&
         e.code === 'OVA_AMBIGUOUS' &&
-        /\(2 \.ova, 2 folder\(s\)\): [0-9a-f-]+\/vmbackup-[^,]+\.ova, [0-9a-f-]+\/vmbackup-[^;]+\.ova; nothing copied/.test(e.message),
+        /\(2 \.ova, 2 folder\(s\)\): [0-9a-f-]+\/vmbackup-[^,]+\.ova, [0-9a-f-]+\/vmbackup-[^;]+\.ova; nothing copied/.test(
+          e.message,
+        ),
     );
     assertNothingLeft();
   });
@@ -208,7 +218,12 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     const db = f.lab.store.vmByName(SEED.stopped);
     const journal = new Journal(f.repo);
     const entry = await journal.begin(
-      { connection: 'ovm', platform: 'oraclevm', vm: { id: db.id.value, uuid: db.id.value, name: db.name }, before: [] },
+      {
+        connection: 'ovm',
+        platform: 'oraclevm',
+        vm: { id: db.id.value, uuid: db.id.value, name: db.name },
+        before: [],
+      },
       applianceName,
     );
     await journal.update(entry, { owner: { host: entry.owner.host, pid: 2 ** 22 + 1 } });

@@ -96,9 +96,9 @@ export class OvaStreamCheck implements StreamCheck {
     for await (const entry of this.extract) {
       const h = entry.header;
       const name = h.name;
-      if (!isPlainMemberName(name)) this.fail(`member ${JSON.stringify(printable(name).slice(0, 200))} is not a plain file name`);
+      if (!isPlainMemberName(name)) this.fail(`member "${printable(name).slice(0, 200)}" is not a plain file name`);
       if (h.type !== 'file' && h.type !== 'contiguous-file')
-        this.fail(`member "${name}" is a ${h.type}, not a regular file`);
+        this.fail(`member "${printable(name)}" is a ${h.type}, not a regular file`);
       if (this.members.length === 0 && !/\.ovf$/i.test(name))
         this.fail(`its first member is "${name}", not the .ovf descriptor (DSP0243 §5.3)`);
       if (this.digests.has(name)) this.fail(`member "${name}" appears twice`);
@@ -130,10 +130,14 @@ export class OvaStreamCheck implements StreamCheck {
       const line = raw.trim();
       if (!line) continue;
       const m = MF_LINE.exec(line);
-      if (!m) this.fail(`manifest "${mfName}" has a line that is not "SHA256(file)= hex": ${JSON.stringify(printable(line).slice(0, 200))}`);
+      if (!m)
+        this.fail(
+          `manifest "${mfName}" has a line that is not "SHA256(file)= hex": "${printable(line).slice(0, 200)}"`,
+        );
       const [, algorithm, member, hex] = m!;
       const got = this.digests.get(member);
-      if (!got) this.fail(`manifest "${mfName}" lists "${printable(member).slice(0, 200)}", which is not in the archive`);
+      if (!got)
+        this.fail(`manifest "${mfName}" lists "${printable(member).slice(0, 200)}", which is not in the archive`);
       if (got![algorithm as Algorithm] !== hex.toLowerCase())
         this.fail(
           `member "${member}" does not match its ${algorithm} digest in "${mfName}" (${algorithm} ${got![algorithm as Algorithm]}, the manifest says ${hex.toLowerCase()})`,

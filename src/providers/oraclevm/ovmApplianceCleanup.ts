@@ -36,7 +36,9 @@ export async function settleApplianceEntry(
   let left = false;
   let job: OvmJob | undefined = entry.job
     ? parseJob(await c.get(`Job/${idSegment(entry.job)}`), `Job ${entry.job}`)
-    : (await listJobs(c)).find((j) => j.name.includes(name) && (j.startTime ?? Infinity) >= Date.parse(entry.intentAt) - 60_000);
+    : (await listJobs(c)).find(
+        (j) => j.name.includes(name) && (j.startTime ?? Infinity) >= Date.parse(entry.intentAt) - 60_000,
+      );
   if (job && !job.summaryDone && !dryRun) {
     await c.abortJob(job);
     job = parseJob(await c.get(`Job/${idSegment(job.id.value)}`), `Job ${job.id.value}`);

@@ -26,7 +26,9 @@ export function cliWord(value: string, what: string, context: ErrorContext): str
   if (!CLI_WORD.test(value))
     throw new VendorError(
       UNSAFE_CLI_VALUE,
-      [`${what} ${JSON.stringify(value.slice(0, 80))} cannot be given to the Manager CLI (letters, digits, _ and - only)`],
+      [
+        `${what} ${JSON.stringify(value.slice(0, 80))} cannot be given to the Manager CLI (letters, digits, _ and - only)`,
+      ],
       context,
     );
   return value;

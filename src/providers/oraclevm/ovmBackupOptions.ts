@@ -120,13 +120,15 @@ export function tradeOffText(method: OvmBackupMethod): string {
  * Manager CLI (`cli`), else absent (describeBackupOptions gives its `why`).
  */
 export function ovmBackupMethods(o: { cli?: boolean } = {}): BackupMethodInfo[] {
-  return describeBackupOptions(o).filter((o) => o.available).map((o) => ({
-    id: o.method,
-    label: o.label,
-    tradeOff: [...o.advantages.map((a) => `+ ${a}`), ...o.disadvantages.map((d) => `− ${d}`)].join('  '),
-    options: { method: o.method },
-    recommended: o.recommended,
-    needsStopped: o.method !== 'hot-clone',
-    confirm: o.needsConfirmation,
-  }));
+  return describeBackupOptions(o)
+    .filter((o) => o.available)
+    .map((o) => ({
+      id: o.method,
+      label: o.label,
+      tradeOff: [...o.advantages.map((a) => `+ ${a}`), ...o.disadvantages.map((d) => `− ${d}`)].join('  '),
+      options: { method: o.method },
+      recommended: o.recommended,
+      needsStopped: o.method !== 'hot-clone',
+      confirm: o.needsConfirmation,
+    }));
 }

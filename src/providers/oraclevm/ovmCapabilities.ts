@@ -14,26 +14,26 @@ export const ORACLEVM_CAPABILITIES: Capabilities = ovmCapabilities({});
 /** The capabilities of one connection: the OVA export is declared only with the Manager CLI (`cli`). */
 export function ovmCapabilities(o: { cli?: boolean }): Capabilities {
   return {
-  consolidate: false,
-  fullBackup: true,
-  incrementalBackup: false,
-  metadataBackups: [],
-  restoreToAlternateLocation: true,
-  // ovmRestore.ts: a repository (required), a server pool, a network per vif, the Manager's Vm start afterwards.
-  restore: {
-    storage: 'repository',
-    nic: 'VIF',
-    storageRequired: true,
-    containers: ['serverPool'],
-    resourcePool: false,
-    folder: false,
-    networkMapping: true,
-    powerOn: true,
-    modes: ['new', 'keepMacs'],
-  },
-  resetPowerState: false,
-  backupMethods: ovmBackupMethods(o),
-  storageContents: true,
-  platformJobs: { label: 'Manager jobs' },
+    consolidate: false,
+    fullBackup: true,
+    incrementalBackup: false,
+    metadataBackups: [],
+    restoreToAlternateLocation: true,
+    // ovmRestore.ts: a repository (required), a server pool, a network per vif, the Manager's Vm start afterwards.
+    restore: {
+      storage: 'repository',
+      nic: 'VIF',
+      storageRequired: true,
+      containers: ['serverPool'],
+      resourcePool: false,
+      folder: false,
+      networkMapping: true,
+      powerOn: true,
+      modes: ['new', 'keepMacs'],
+    },
+    resetPowerState: false,
+    backupMethods: ovmBackupMethods(o),
+    storageContents: true,
+    platformJobs: { label: 'Manager jobs' },
   };
 }

@@ -5,7 +5,6 @@
 // appliances, including OVA packages and unpacked OVF and VMDK files"), so the tool lists that folder over SSH on an
 // Oracle VM Server presenting the repository before the export and after its job, and copies the one new `.ova`
 // (ovaFiles.ts), verified as it streams (ovaStreamCheck.ts), into `<repository>/<vm>/<timestamp>-vm/`.
-import { VendorError } from '../../core/errors';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
 import { Manifest, TOOL } from '../../core/manifest';
@@ -57,7 +56,12 @@ export async function backupOvaExport(
   const context = { connection: env.connection, vm: vm.name };
   const journal = new Journal(repository);
   const entry = await journal.begin(
-    { connection: env.connection, platform: 'oraclevm', vm: { id: vm.id.value, uuid: vm.id.value, name: vm.name }, before: [] },
+    {
+      connection: env.connection,
+      platform: 'oraclevm',
+      vm: { id: vm.id.value, uuid: vm.id.value, name: vm.name },
+      before: [],
+    },
     applianceName,
   );
   const name = entry.name!;
@@ -74,7 +78,9 @@ export async function backupOvaExport(
     try {
       const assemblies = server.remote('Assemblies');
       const before = await listAssemblies(server.session, assemblies, ctx.signal);
-      ctx.log(`exporting ${vm.name} as virtual appliance "${name}" into repository "${target.name}" (Manager CLI exportVirtualAppliance)`);
+      ctx.log(
+        `exporting ${vm.name} as virtual appliance "${name}" into repository "${target.name}" (Manager CLI exportVirtualAppliance)`,
+      );
       await runExport(env, vm, target, name, journal, entry, follow);
       await exported?.();
       const after = await listAssemblies(server.session, assemblies, ctx.signal);
@@ -177,9 +183,7 @@ async function runExport(
   const followed = (async (): Promise<OvmJob | undefined> => {
     for (;;) {
       const last = answered;
-      const job = (await listJobs(client, follow.signal)).find(
-        (j) => !before.has(j.id.value) && j.name.includes(name),
-      );
+      const job = (await listJobs(client, follow.signal)).find((j) => !before.has(j.id.value) && j.name.includes(name));
       if (job) {
         await journal.update(entry, { job: job.id.value });
         return client.followJob(job, follow);

@@ -101,9 +101,11 @@ export class ApplianceOps {
         return null;
       },
       rollback: () => {
-        void written.catch(() => undefined).then(() => {
-          for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
-        });
+        void written
+          .catch(() => undefined)
+          .then(() => {
+            for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
+          });
       },
     };
   }
@@ -116,7 +118,8 @@ export class ApplianceOps {
     const a = [...this.appliances.values()].find((x) => (key.id !== undefined ? x.id === key.id : x.name === key.name));
     if (!a) return false;
     this.appliances.delete(a.id);
-    for (const f of [a.folder, ...(this.extraFolders.get(a.id) ?? [])]) if (f) fs.rmSync(f, { recursive: true, force: true });
+    for (const f of [a.folder, ...(this.extraFolders.get(a.id) ?? [])])
+      if (f) fs.rmSync(f, { recursive: true, force: true });
     this.extraFolders.delete(a.id);
     return true;
   }
