@@ -49,7 +49,7 @@ export async function ovmBackupVerb(
   const running = vms.filter((v) => v.powerState !== 'halted');
   if (running.length && !opts.stop && opts.method !== 'hot-clone')
     process.stderr.write(
-      shown`${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)` +
+      shown`${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses ${opts.method === 'ova-export' ? 'to export it' : 'a cold clone of it'} (add --stop to stop it first)` +
         '\n',
     );
   return backupVms(p, vms, opts, !!a.flags.json, out, (line) => line === tradeOff);
