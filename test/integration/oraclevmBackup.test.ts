@@ -6,23 +6,11 @@ import * as path from 'node:path';
 import { SEED } from '../lab/ovm';
 import { VmCloneStorageMappingObj, VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError, isCancel } from '../../src/core/errors';
-import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
 import { BackupRepository } from '../../src/core/repository';
 import { describeBackupOptions } from '../../src/providers/oraclevm/ovmBackupOptions';
-import { OvmFixture, filesUnder, startOvmFixture } from './ovmFixture';
+import { OvmFixture, context, filesUnder, startOvmFixture } from './ovmFixture';
 import { repositoryLeftovers } from './crashRun';
-
-function context(onProgress?: (message: string | undefined, bytes: number) => void, signal?: AbortSignal) {
-  const log: string[] = [];
-  const ctx: JobContext = {
-    signal: signal ?? new AbortController().signal,
-    log: (l) => log.push(l),
-    progress: (p) => onProgress?.(p.message, p.bytesDone),
-    warn: (l) => log.push(`warning: ${l}`),
-  };
-  return { ctx, log };
-}
 
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 

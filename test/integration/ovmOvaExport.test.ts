@@ -8,23 +8,11 @@ import * as tar from 'tar-stream';
 import { SEED } from '../lab/ovm';
 import { VirtualDiskObj, VmDiskMappingObj, VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError } from '../../src/core/errors';
-import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
 import { applianceName } from '../../src/providers/oraclevm/ovmApplianceCli';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
-import { OVM_PASSWORD, OvmFixture, filesUnder, startOvmFixture } from './ovmFixture';
+import { OVM_PASSWORD, OvmFixture, context, filesUnder, startOvmFixture } from './ovmFixture';
 import { repositoryLeftovers } from './crashRun';
-
-function context(onProgress?: (message: string | undefined, bytes: number) => void, signal?: AbortSignal) {
-  const log: string[] = [];
-  const ctx: JobContext = {
-    signal: signal ?? new AbortController().signal,
-    log: (l) => log.push(l),
-    progress: (p) => onProgress?.(p.message, p.bytesDone),
-    warn: (l) => log.push(`warning: ${l}`),
-  };
-  return { ctx, log };
-}
 
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 

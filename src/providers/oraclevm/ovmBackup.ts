@@ -3,13 +3,11 @@
 // OCFS2, copied and deleted as a cold clone is, or (with the Manager CLI) the stopped VM exported as a virtual appliance
 // whose .ova is copied (ovmOvaExport.ts). The backup folder `<repository>/<vm>/<timestamp>-vm/` holds `vm.cfg` and the
 // disk images (under their file names in the Oracle VM repository), or the `.ova`, with manifest.json.
-import { manifestNics } from './ovmNetworks';
 import { readOriginalVmCfg } from './ovmOriginalCfg';
 import { ErrorContext, VendorError, throwIfAborted } from '../../core/errors';
 import { notFoundText } from '../../core/notFound';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
-import { Manifest, TOOL } from '../../core/manifest';
 import { OracleVmServerAccess } from '../../core/model';
 import { BackupOptions } from '../../core/provider';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
@@ -19,6 +17,7 @@ import { WrittenFile } from '../../core/verifiedWrite';
 import { OVA_NEEDS_CLI, OvmBackupMethod, describeBackupOptions, tradeOffText } from './ovmBackupOptions';
 import { ManagerCliAccess } from './manager/managerCli';
 import { backupOvaExport } from './ovmOvaExport';
+import { logSettled, recordOvmBackup } from './ovmBackupRecord';
 import { cloneJobName, settleCloneEntry } from './ovmCloneCleanup';
 import { FollowOptions, OvmClient, idSegment } from './ovmClient';
 import { CustomizerDisk, OvmCloneType, createCloneCustomizer, customizerName } from './ovmCloneCustomizer';
@@ -147,14 +146,7 @@ export async function backupOvmVm(
     const items = await settleCloneEntry(client, journal, entry, journal.list().entries, false).catch((e: Error) => [
       { action: 'skipped' as const, what: `journal entry ${entry.id}`, why: e.message },
     ]);
-    for (const i of items) {
-      if (i.action === 'deleted') ctx.log(`deleted ${i.what}`);
-      else if (i.action === 'skipped' || i.action === 'kept') {
-        const line = `${i.what} is left for Clean Up: ${i.why}`;
-        if (failure) ctx.log(line);
-        else warn(ctx, line);
-      }
-    }
+    logSettled(ctx, items, !!failure);
     // Only now may a cleanup take the entry over (an entry of a live job is never abandoned).
     journal.release(entry);
   }
@@ -321,36 +313,19 @@ async function copyVmFiles(
           context,
         );
     }
-    const manifest: Manifest = {
-      format: 'vmbackup-manifest/1',
-      kind: 'vm',
-      platform: 'oraclevm',
-      created: new Date().toISOString(),
-      tool: TOOL,
-      source: {
-        connection: env.connection,
-        pool: vm.serverPoolId ? { id: vm.serverPoolId.value, name: vm.serverPoolId.name ?? '' } : undefined,
-        vm: {
-          uuid: vm.id.value,
-          name: vm.name,
-          powerState: vm.vmRunState,
-          id: vm.id.value,
-          // a clone's own vm.cfg has MACs the Manager gave the clone: the backed-up VM's are read from its vm.cfg
-          macs: await manifestNics(
-            client,
-            dir,
-            ctx.signal,
-            source === vm
-              ? undefined
-              : await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
-          ),
-        },
-      },
-      files: written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
-    };
-    repo.writeManifest(dir, manifest);
-    const catalogEntry = repo.entry(dir);
-    if (!catalogEntry) throw new Error(`backup written to ${dir} but not found in the catalog`);
+    const catalogEntry = await recordOvmBackup(
+      client,
+      env.connection,
+      vm,
+      repo,
+      dir,
+      written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
+      ctx.signal,
+      // a clone's own vm.cfg has MACs the Manager gave the clone: the backed-up VM's are read from its vm.cfg
+      source === vm
+        ? undefined
+        : await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
+    );
     ctx.log(`${source !== vm ? `clone "${source.name}"` : vm.name}: ${written.length} files copied`);
     return catalogEntry;
   });

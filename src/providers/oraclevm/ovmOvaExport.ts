@@ -5,22 +5,21 @@
 // appliances, including OVA packages and unpacked OVF and VMDK files"), so the tool lists that folder over SSH on an
 // Oracle VM Server presenting the repository before the export and after its job, and copies the one new `.ova`
 // (ovaFiles.ts), verified as it streams (ovaStreamCheck.ts), into `<repository>/<vm>/<timestamp>-vm/`.
-import { JobContext, warn } from '../../core/job';
+import { JobContext } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
-import { Manifest, TOOL } from '../../core/manifest';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { ManagerCliAccess } from './manager/managerCli';
 import { OvaStreamCheck } from './ovaStreamCheck';
 import { applianceName, exportVirtualApplianceCli } from './ovmApplianceCli';
+import { logSettled, recordOvmBackup } from './ovmBackupRecord';
 import { FollowOptions, OvmClient } from './ovmClient';
 import { settleApplianceEntry } from './ovmApplianceCleanup';
 import { listJobs } from './ovmInventory';
 import { OvmJob, OvmRepository, OvmVm } from './ovmRecords';
 import { listAssemblies, pickApplianceFile, productFileName } from './ovaFiles';
 import { openRepositoryServer } from './ovmRepositoryFiles';
-import { manifestNics } from './ovmNetworks';
 import { OracleVmServerAccess } from '../../core/model';
 
 /** What the OVA export needs: the Manager (REST for jobs, CLI for the export) and the repository's server access. */
@@ -108,29 +107,15 @@ export async function backupOvaExport(
               : 'no .mf manifest in the package: only the copy’s own sha256 is recorded'
           }`,
         );
-        const manifest: Manifest = {
-          format: 'vmbackup-manifest/1',
-          kind: 'vm',
-          platform: 'oraclevm',
-          created: new Date().toISOString(),
-          tool: TOOL,
-          source: {
-            connection: env.connection,
-            pool: vm.serverPoolId ? { id: vm.serverPoolId.value, name: vm.serverPoolId.name ?? '' } : undefined,
-            vm: {
-              uuid: vm.id.value,
-              name: vm.name,
-              powerState: vm.vmRunState,
-              id: vm.id.value,
-              macs: await manifestNics(client, dir, ctx.signal).catch(() => undefined),
-            },
-          },
-          files: [{ name: fileName, bytes: w.bytes, sha256: w.sha256 }],
-        };
-        repo.writeManifest(dir, manifest);
-        const catalogEntry = repo.entry(dir);
-        if (!catalogEntry) throw new Error(`backup written to ${dir} but not found in the catalog`);
-        return catalogEntry;
+        return recordOvmBackup(
+          client,
+          env.connection,
+          vm,
+          repo,
+          dir,
+          [{ name: fileName, bytes: w.bytes, sha256: w.sha256 }],
+          ctx.signal,
+        );
       });
     } finally {
       await server.session.close();
@@ -143,14 +128,7 @@ export async function backupOvaExport(
     const items = await settleApplianceEntry(client, cli, journal, entry, journal.list().entries, false).catch(
       (e: Error) => [{ action: 'skipped' as const, what: `virtual appliance "${name}"`, why: e.message }],
     );
-    for (const i of items) {
-      if (i.action === 'deleted') ctx.log(`deleted ${i.what}`);
-      else if (i.action === 'skipped' || i.action === 'kept') {
-        const line = `${i.what} is left for Clean Up: ${i.why}`;
-        if (failure) ctx.log(line);
-        else warn(ctx, line);
-      }
-    }
+    logSettled(ctx, items, !!failure);
     journal.release(entry);
   }
 }
