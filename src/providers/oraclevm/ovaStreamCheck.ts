@@ -44,16 +44,18 @@ export function isPlainMemberName(name: string): boolean {
  * A StreamCheck that parses the bytes as a tar (tar-stream) and fails (VendorError OVA_INVALID, naming the member and
  * the file) when: the first member is not a `.ovf`; a member is not a regular file or its name is not plain
  * (isPlainMemberName); a `.mf` line is malformed or names a member that is absent or whose digest differs; the tar is
- * cut or malformed. Each member is hashed with the algorithms of every manifest (SHA1, SHA256, SHA512) as it passes.
+ * cut or malformed; a `.mf` anywhere but right after the descriptor. Each member is hashed as it passes, with the
+ * algorithms its manifest lines use (the descriptor, before the manifest, with SHA1, SHA256 and SHA512).
  * `summary()` after `end()`.
  */
 export class OvaStreamCheck implements StreamCheck {
   private readonly extract = tar.extract();
   private readonly reading: Promise<void>;
   private failure: unknown;
-  private readonly digests = new Map<string, Record<Algorithm, string>>();
+  private readonly digests = new Map<string, Partial<Record<Algorithm, string>>>();
+  private readonly expected: Array<{ algorithm: Algorithm; member: string; hex: string }> = [];
   private readonly members: string[] = [];
-  private mf?: { name: string; text: string };
+  private mf?: { name: string };
   private verified = 0;
 
   constructor(
@@ -82,7 +84,7 @@ export class OvaStreamCheck implements StreamCheck {
     await this.reading;
     if (this.failure) throw this.failure;
     if (!this.members.length) this.fail('it holds no member (an OVA starts with its .ovf descriptor)');
-    if (this.mf) this.checkManifest(this.mf.name, this.mf.text);
+    if (this.mf) this.checkManifest(this.mf.name);
   }
 
   summary(): OvaSummary {
@@ -103,29 +105,31 @@ export class OvaStreamCheck implements StreamCheck {
         this.fail(`its first member is "${name}", not the .ovf descriptor (DSP0243 §5.3)`);
       if (this.digests.has(name)) this.fail(`member "${name}" appears twice`);
       if (this.members.length >= MAX_MEMBERS) this.fail(`it has more than ${MAX_MEMBERS} members`);
-      this.members.push(name);
-      const isMf = /\.mf$/i.test(name) && !this.mf;
+      const isMf = /\.mf$/i.test(name);
+      if (isMf && this.members.length !== 1)
+        this.fail(`manifest "${name}" is not the member right after the descriptor (DSP0243 §5.3)`);
       if (isMf && h.size > MAX_MF_BYTES) this.fail(`manifest "${name}" is larger than ${MAX_MF_BYTES} bytes`);
-      const hashes = Object.fromEntries(
-        (Object.keys(ALGORITHMS) as Algorithm[]).map((a) => [a, createHash(ALGORITHMS[a])]),
-      ) as Record<Algorithm, Hash>;
+      this.members.push(name);
+      // The descriptor comes before the manifest: hashed every way a manifest line may ask. Later members only with
+      // the algorithms the manifest uses (none without a manifest), so the check costs what it verifies.
+      const algorithms =
+        this.members.length === 1
+          ? (Object.keys(ALGORITHMS) as Algorithm[])
+          : [...new Set(this.expected.map((x) => x.algorithm))];
+      const hashes = algorithms.map((a) => [a, createHash(ALGORITHMS[a])] as [Algorithm, Hash]);
       const text: Buffer[] = [];
       for await (const chunk of entry as AsyncIterable<Buffer>) {
-        for (const hash of Object.values(hashes)) hash.update(chunk);
+        for (const [, hash] of hashes) hash.update(chunk);
         if (isMf) text.push(Buffer.from(chunk));
       }
-      this.digests.set(
-        name,
-        Object.fromEntries(Object.entries(hashes).map(([a, hash]) => [a, hash.digest('hex')])) as Record<
-          Algorithm,
-          string
-        >,
-      );
-      if (isMf) this.mf = { name, text: Buffer.concat(text).toString('utf8') };
+      this.digests.set(name, Object.fromEntries(hashes.map(([a, hash]) => [a, hash.digest('hex')])));
+      if (isMf) this.readManifest(name, Buffer.concat(text).toString('utf8'));
     }
   }
 
-  private checkManifest(mfName: string, text: string): void {
+  /** The manifest's lines (DSP0243 §5.3), checked for their form now; their digests when the archive has ended. */
+  private readManifest(mfName: string, text: string): void {
+    this.mf = { name: mfName };
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.trim();
       if (!line) continue;
@@ -134,13 +138,18 @@ export class OvaStreamCheck implements StreamCheck {
         this.fail(
           `manifest "${mfName}" has a line that is not "SHA256(file)= hex": "${printable(line).slice(0, 200)}"`,
         );
-      const [, algorithm, member, hex] = m!;
+      this.expected.push({ algorithm: m![1] as Algorithm, member: m![2], hex: m![3].toLowerCase() });
+    }
+  }
+
+  private checkManifest(mfName: string): void {
+    for (const { algorithm, member, hex } of this.expected) {
       const got = this.digests.get(member);
       if (!got)
         this.fail(`manifest "${mfName}" lists "${printable(member).slice(0, 200)}", which is not in the archive`);
-      if (got![algorithm as Algorithm] !== hex.toLowerCase())
+      if (got![algorithm] !== hex)
         this.fail(
-          `member "${member}" does not match its ${algorithm} digest in "${mfName}" (${algorithm} ${got![algorithm as Algorithm]}, the manifest says ${hex.toLowerCase()})`,
+          `member "${member}" does not match its ${algorithm} digest in "${mfName}" (${algorithm} ${got![algorithm]}, the manifest says ${hex})`,
         );
       this.verified++;
     }

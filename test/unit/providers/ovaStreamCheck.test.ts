@@ -104,6 +104,15 @@ describe('OvaStreamCheck (DSP0243 §5.3)', () => {
       /member "a-disk0\.img" does not match its SHA256 digest in "a\.mf"/,
     ],
     [
+      'a manifest that is not right after the descriptor',
+      [
+        { name: 'a.ovf', body: ovf },
+        { name: 'a-disk0.img', body: disk },
+        { name: 'a.mf', body: `SHA256(a-disk0.img)= ${sha256(disk)}\n` },
+      ],
+      /manifest "a\.mf" is not the member right after the descriptor/,
+    ],
+    [
       'a line naming a member that is absent',
       [
         { name: 'a.ovf', body: ovf },
