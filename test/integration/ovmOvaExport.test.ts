@@ -10,6 +10,7 @@ import { VirtualDiskObj, VmDiskMappingObj, VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError } from '../../src/core/errors';
 import { Journal } from '../../src/core/journal';
 import { applianceName } from '../../src/providers/oraclevm/ovmApplianceCli';
+import { parseManagerCliReply, profileCliAccess, runManagerCli } from '../../src/providers/oraclevm/manager/managerCli';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
 import { OVM_PASSWORD, OvmFixture, context, filesUnder, startOvmFixture } from './ovmFixture';
 import { repositoryLeftovers } from './crashRun';
@@ -221,6 +222,13 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     const user = f.lab.exportVirtualAppliance(repo, `x-${applianceName(entry.marker)}`, [db.id.value])!;
     while (!ours.summaryDone || !user.summaryDone) await new Promise((r) => setTimeout(r, 20));
     assert.equal(f.lab.appliances.appliances.size, 2);
+    const cli = profileCliAccess(f.profile, OVM_PASSWORD)!;
+    const shown = parseManagerCliReply(
+      await runManagerCli(cli, `show VirtualAppliance name=${applianceName(entry.marker)}`),
+    );
+    assert.ok(shown.ok, JSON.stringify(shown));
+    assert.ok(shown.data.includes(`Name = ${applianceName(entry.marker)}`), shown.data.join('\n'));
+    assert.ok(shown.data.includes(`Virtual Machine 1 = ${db.id.value}`), shown.data.join('\n'));
     const dry = await f.provider.cleanup({ repository: f.repo, dryRun: true }, context().ctx);
     assert.deepEqual(
       dry.map((i) => [i.action, i.what.replace(/\(.*\)/, '()')]),

@@ -103,7 +103,12 @@ export async function startOvmAdmin(
       return send(
         res,
         200,
-        [...lab.appliances.appliances.values()].map((a) => ({ id: a.id, name: a.name })),
+        [...lab.appliances.appliances.values()].map((a) => ({
+          id: a.id,
+          name: a.name,
+          repositoryId: a.repositoryId,
+          vmIds: a.vmIds,
+        })),
       );
     if (req.method === 'POST' && url === '/cli/delete-virtual-appliance') {
       lab.cliLog.push(`delete VirtualAppliance ${body.id !== undefined ? `id=${body.id}` : `name=${body.name}`}`);

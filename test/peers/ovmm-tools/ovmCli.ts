@@ -66,7 +66,7 @@ export function installOvmCli(peer: SshdPeer, password: string, opts: { adminUrl
     const cfg = path.join(dir, 'ovm-cli-lab.json');
     fs.writeFileSync(cfg, JSON.stringify({ admin: opts.adminUrl }));
     for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-    for (const command of ['refresh', 'exportVirtualAppliance', 'list', 'delete'])
+    for (const command of ['refresh', 'exportVirtualAppliance', 'list', 'show', 'delete'])
       peer.addTool(command, `#!/bin/sh\nexec /usr/bin/python3 '${stub}' '${cfg}' ${command} "$@"\n`);
   }
   return {

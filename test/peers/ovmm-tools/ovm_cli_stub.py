@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # Oracle VM Manager CLI commands as a stub on the CLI peer: `refresh Repository id=<id>|name=<name>` (CLI reference
 # A.124), `exportVirtualAppliance Repository id=|name= name=<appliance> vms=<ids or names>` (A.106), `list
-# VirtualAppliance` and `delete VirtualAppliance id=|name=` (A.59). Each asks the REST lab (test/lab/ovm) through its
-# admin hook; a command with a job waits for the job to end (a CLI command answers when its job is done: Oracle's
+# VirtualAppliance`, `show VirtualAppliance id=|name=` and `delete VirtualAppliance id=|name=` (A.59). Each asks the
+# REST lab (test/lab/ovm) through its admin hook; a command with a job waits for the job to end (a CLI command answers when its job is done: Oracle's
 # MoveVm.sh reads the repository's free space right after `refresh repository`; the public OVA backup script runs
 # exportVirtualAppliance in the background and polls `list job` meanwhile), and answers in the CLI's text layout.
 # README.md: what each part follows, or that it is assumed.
@@ -98,6 +98,22 @@ def list_appliances():
     return 0
 
 
+def show_appliance():
+    # show VirtualAppliance id=|name=: its attributes as `Key = value` data lines (show job's layout)
+    if len(ARGS) != 3 or ARGS[1] != 'VirtualAppliance' or '=' not in ARGS[2]:
+        reply('Failure', error='Invalid command: ' + LINE)
+        return 0
+    key, value = ARGS[2].split('=', 1)
+    found = [a for a in admin('GET', '/cli/virtual-appliances') if a.get(key) == value]
+    if not found:
+        reply('Failure', error='VirtualAppliance with ' + key + ' ' + value + ' not found')
+        return 0
+    a = found[0]
+    reply('Success', data=['Id = ' + a['id'], 'Name = ' + a['name'], 'Repository Id = ' + a['repositoryId']] +
+          ['Virtual Machine ' + str(i + 1) + ' = ' + v for i, v in enumerate(a['vmIds'])])
+    return 0
+
+
 def delete_appliance():
     if len(ARGS) != 3 or ARGS[1] != 'VirtualAppliance' or '=' not in ARGS[2]:
         reply('Failure', error='Invalid command: ' + LINE)
@@ -116,6 +132,8 @@ def main():
         return export_appliance()
     if ARGS and ARGS[0] == 'list':
         return list_appliances()
+    if ARGS and ARGS[0] == 'show':
+        return show_appliance()
     if ARGS and ARGS[0] == 'delete':
         return delete_appliance()
     if len(ARGS) != 3 or ARGS[0] != 'refresh' or ARGS[1].lower() != 'repository' or '=' not in ARGS[2]:
