@@ -67,6 +67,8 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     assert.match(entry.files[0].name, /^vmbackup-[A-Za-z0-9_-]+\.ova$/);
     assert.equal(entry.files[0].sha256, sha(file));
     assert.equal(entry.files[0].bytes, fs.statSync(file).size);
+    const macs = entry.manifest!.source.vm!.macs!;
+    assert.ok(macs.length > 0 && macs.every((m) => /^00:21:f6:/.test(m.mac)), JSON.stringify(macs));
     const m = await members(file);
     assert.match(m[0].name, /\.ovf$/);
     assert.match(m[1].name, /\.mf$/);

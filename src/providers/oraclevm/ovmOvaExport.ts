@@ -20,6 +20,7 @@ import { listJobs } from './ovmInventory';
 import { OvmJob, OvmRepository, OvmVm } from './ovmRecords';
 import { listAssemblies, pickApplianceFile, productFileName } from './ovaFiles';
 import { openRepositoryServer } from './ovmRepositoryFiles';
+import { readOriginalVmCfg } from './ovmOriginalCfg';
 import { OracleVmServerAccess } from '../../core/model';
 
 /** What the OVA export needs: the Manager (REST for jobs, CLI for the export) and the repository's server access. */
@@ -115,6 +116,8 @@ export async function backupOvaExport(
           dir,
           [{ name: fileName, bytes: w.bytes, sha256: w.sha256 }],
           ctx.signal,
+          // the VM's vif MACs and networks, from its own vm.cfg (the package's .ovf is the Manager's, unread here)
+          await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
         );
       });
     } finally {
