@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { SEED } from '../lab/ovm';
 import { VmCloneStorageMappingObj, VmObj } from '../lab/ovm/model';
 import { CancelledError, VendorError, isCancel } from '../../src/core/errors';
+import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
 import { BackupRepository } from '../../src/core/repository';
 import { describeBackupOptions } from '../../src/providers/oraclevm/ovmBackupOptions';

@@ -103,7 +103,7 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     return mapping.virtualDiskId!.value;
   }
 
-  it('a running VM: refused by the Manager with OVMRU_005002E verbatim, nothing left; with stop it is stopped and exported', async () => {
+  it('a running VM: refused by the Manager with OVMRU_005002E verbatim, nothing left; with stop it is stopped for the export, started again before the copy', async () => {
     f = await startOvmFixture();
     const web = f.lab.store.vmByName(SEED.running);
     const err = await f.provider.backupVm(web.id.value, ova(), context().ctx).then(
@@ -118,7 +118,10 @@ describe('Oracle VM backup as a virtual appliance (OVA) through the Manager CLI'
     const { ctx, log } = context();
     const entry = await f.provider.backupVm(web.id.value, ova({ stop: true }), ctx);
     assert.ok(log.includes('stopping web01 (it is RUNNING)'));
-    assert.equal(f.lab.store.vmByName(SEED.running).vmRunState, 'STOPPED');
+    // stopped for the export job only: started again before its package is copied
+    const started = log.indexOf('starting web01 again (this backup stopped it)');
+    assert.ok(started > 0 && started < log.findIndex((l) => l.startsWith('copying Assemblies/')), log.join('\n'));
+    assert.equal(f.lab.store.vmByName(SEED.running).vmRunState, 'RUNNING');
     const m = await members(path.join(entry.dir, entry.files[0].name));
     assert.equal(m.length, 4, '.ovf, .mf and the two disks of web01');
   });
