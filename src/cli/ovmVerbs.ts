@@ -38,7 +38,9 @@ export async function ovmBackupVerb(
   out: (data: unknown, text: string) => void,
 ): Promise<number> {
   const opts = ovmBackupOptions(a, repository);
-  const info = describeBackupOptions().find((o) => o.method === opts.method)!;
+  // The OVA export is offered where the connection has the Manager CLI: the provider's capabilities say so.
+  const cli = !!p.capabilities.backupMethods?.some((m) => m.id === 'ova-export');
+  const info = describeBackupOptions({ cli }).find((o) => o.method === opts.method)!;
   const tradeOff = tradeOffText(opts.method!);
   process.stderr.write(`${printableLines(tradeOff)}\n`);
   if (info.needsConfirmation && !opts.confirmed)
@@ -47,7 +49,7 @@ export async function ovmBackupVerb(
   const running = vms.filter((v) => v.powerState !== 'halted');
   if (running.length && !opts.stop && opts.method !== 'hot-clone')
     process.stderr.write(
-      shown`${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses a cold clone of it (add --stop to stop it first)` +
+      shown`${running.map((v) => v.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} not stopped: the Manager refuses ${opts.method === 'ova-export' ? 'to export it' : 'a cold clone of it'} (add --stop to stop it first)` +
         '\n',
     );
   return backupVms(p, vms, opts, !!a.flags.json, out, (line) => line === tradeOff);

@@ -4,7 +4,7 @@ import { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { CancelledError, describeContext, throwIfAborted } from '../core/errors';
 import { Progress } from '../core/progress';
 import { remoteOutputText } from '../core/controlChars';
-import { WrittenFile, receiveVerified } from '../core/verifiedWrite';
+import { StreamCheck, WrittenFile, receiveVerified } from '../core/verifiedWrite';
 import { BodySink } from '../core/bodySink';
 import { TruncatedStreamError } from '../core/errors';
 import { ChannelSlots } from './channelSlots';
@@ -81,6 +81,8 @@ export interface DownloadOptions {
   onProgress?: (p: Progress) => void;
   /** Read size (bytes) and reads in flight; default READ_CHUNK × READ_DEPTH. For the SFTP bench's comparisons. */
   pipeline?: { chunk: number; depth: number };
+  /** A check of the content as it streams (receiveVerified's `check`: e.g. an OVA's tar and manifest digests). */
+  check?: StreamCheck;
 }
 
 /**
@@ -325,31 +327,35 @@ export class SshSession {
       stopped ??
       (e instanceof Error ? new Error(`${this.where}: SFTP ${JSON.stringify(remotePath)}: ${e.message}`) : e);
     try {
-      return await receiveVerified(finalPath, { onProgress: opts.onProgress }, async ({ sink, setTotal }) => {
-        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((e) => {
-          throw fail(e);
-        });
-        try {
-          const size = (
-            await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => {
-              throw fail(e);
-            })
-          ).size;
-          setTotal(size);
-          const position = await pumpFile(sftp, handle, sink, opts.pipeline ?? DEFAULT_PIPELINE, () => {
-            if (stopped) throw stopped;
-            idle.touch();
-          }).catch((e) => {
+      return await receiveVerified(
+        finalPath,
+        { onProgress: opts.onProgress, check: opts.check },
+        async ({ sink, setTotal }) => {
+          const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb)).catch((e) => {
             throw fail(e);
           });
-          if (size !== undefined && position !== size)
-            throw new TruncatedStreamError(
-              `${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`,
-            );
-        } finally {
-          if (!stopped) await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
-        }
-      });
+          try {
+            const size = (
+              await sftpCall<{ size?: number }>((cb) => sftp.fstat(handle, cb)).catch((e) => {
+                throw fail(e);
+              })
+            ).size;
+            setTotal(size);
+            const position = await pumpFile(sftp, handle, sink, opts.pipeline ?? DEFAULT_PIPELINE, () => {
+              if (stopped) throw stopped;
+              idle.touch();
+            }).catch((e) => {
+              throw fail(e);
+            });
+            if (size !== undefined && position !== size)
+              throw new TruncatedStreamError(
+                `${this.where}: ${JSON.stringify(remotePath)}: read ${position} bytes, the file had ${size} when opened`,
+              );
+          } finally {
+            if (!stopped) await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+          }
+        },
+      );
     } finally {
       idle.stop();
       opts.signal?.removeEventListener('abort', onAbort);

@@ -10,19 +10,8 @@ import { JobContext } from '../../src/core/job';
 import { Journal } from '../../src/core/journal';
 import { BackupRepository } from '../../src/core/repository';
 import { describeBackupOptions } from '../../src/providers/oraclevm/ovmBackupOptions';
-import { OvmFixture, filesUnder, startOvmFixture } from './ovmFixture';
+import { OvmFixture, context, filesUnder, startOvmFixture } from './ovmFixture';
 import { repositoryLeftovers } from './crashRun';
-
-function context(onProgress?: (message: string | undefined, bytes: number) => void, signal?: AbortSignal) {
-  const log: string[] = [];
-  const ctx: JobContext = {
-    signal: signal ?? new AbortController().signal,
-    log: (l) => log.push(l),
-    progress: (p) => onProgress?.(p.message, p.bytesDone),
-    warn: (l) => log.push(`warning: ${l}`),
-  };
-  return { ctx, log };
-}
 
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
@@ -432,17 +421,8 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
     assert.deepEqual(new Journal(f.repo).list().entries, [], 'the entry completed');
   });
 
-  it('OVA export is not offered by this Manager: refused before anything is contacted, absent from the capabilities; describeBackupOptions gives every trade-off', async () => {
+  it('describeBackupOptions gives every trade-off; the OVA export is declared only on a connection with the Manager CLI', async () => {
     f = await startOvmFixture();
-    const web = f.lab.store.vmByName(SEED.running);
-    await assert.rejects(
-      f.provider.backupVm(web.id.value, { repository: f.repo, method: 'ova-export' }, context().ctx),
-      (e: unknown) =>
-        e instanceof VendorError &&
-        e.code === 'OPERATION_NOT_SUPPORTED' &&
-        /not offered by this Manager/.test(e.message),
-    );
-    assert.ok(!f.lab.requests.some((r) => /^PUT .*\/(clone|stop)/.test(r)));
     const opts = describeBackupOptions();
     assert.deepEqual(
       opts.map((o) => [o.method, o.available]),
@@ -453,9 +433,12 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
         ['ova-export', false],
       ],
     );
+    assert.match(opts.find((o) => o.method === 'ova-export')!.why!, /managerHost\.cliPort/);
+    assert.equal(describeBackupOptions({ cli: true }).find((o) => o.method === 'ova-export')!.available, true);
     const hot = opts.find((o) => o.method === 'hot-clone')!;
     assert.ok(hot.disadvantages.some((d) => /OCFS2/.test(d)));
     assert.ok(hot.disadvantages.some((d) => /Oracle Database/.test(d)));
+    // The fixture's connection has the Manager CLI (managerHost.cliPort, cliHostKey).
     const declared = f.provider.capabilities.backupMethods!;
     assert.deepEqual(
       declared.map((m) => [m.id, !!m.needsStopped, !!m.confirm]),
@@ -463,6 +446,7 @@ describe('Oracle VM backup and restore (REST lab + OpenSSH peer)', function () {
         ['cold-clone', true, false],
         ['copy-stopped', true, false],
         ['hot-clone', false, true],
+        ['ova-export', true, false],
       ],
     );
     assert.ok(

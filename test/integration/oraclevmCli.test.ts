@@ -86,4 +86,47 @@ describe('Oracle VM CLI: backup, restore, kill -9 and cleanup (child process, RE
     assert.deepEqual(repositoryLeftovers(f.repo), []);
     assert.deepEqual(filesUnder(f.repo), []);
   });
+
+  it('backup --method ova-export: the trade-off first, the Manager CLI exports the stopped VM, one .ova in the backup; kill -9 while the .ova is copied, then cleanup deletes the appliance and the .part', async () => {
+    await setUp(96 * 1024 * 1024);
+    const ok = await cli([
+      'backup',
+      SEED.stopped,
+      '--method',
+      'ova-export',
+      '--clone-repository',
+      SEED.backupRepository,
+      '--json',
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /^Export as a virtual appliance \(OVA\): /);
+    const entry = JSON.parse(ok.stdout) as { files: { name: string }[] };
+    assert.deepEqual(
+      entry.files.map((x) => /\.ova$/.test(x.name)),
+      [true],
+    );
+    assert.deepEqual([...f.lab.appliances.appliances.values()], [], 'the appliance deleted');
+    const assemblies = path.join(f.repoFolder(SEED.backupRepository), 'Assemblies');
+    const run = startCli(
+      ws,
+      ['backup', SEED.stopped, '--method', 'ova-export', '--clone-repository', SEED.backupRepository],
+      OVM_PASSWORD,
+    );
+    const killed = await killWhen(
+      run,
+      () => fs.existsSync(f.repo) && repositoryLeftovers(f.repo).some((l) => l.startsWith('part file')),
+    );
+    assert.ok(killed, 'killed while the .ova streamed');
+    assert.equal(f.lab.appliances.appliances.size, 1, 'the kill leaves the appliance');
+    const dry = await cli(['cleanup', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^would delete: virtual appliance "vmbackup-[A-Za-z0-9_-]+"/m);
+    assert.equal(f.lab.appliances.appliances.size, 1, 'a dry run deletes nothing');
+    const real = await cli(['cleanup']);
+    assert.equal(real.code, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /^deleted: virtual appliance "vmbackup-/m);
+    assert.equal(f.lab.appliances.appliances.size, 0);
+    assert.deepEqual(filesUnder(assemblies), []);
+    assert.deepEqual(repositoryLeftovers(f.repo), []);
+  });
 });

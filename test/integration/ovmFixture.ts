@@ -8,6 +8,7 @@ import { OvmLab, OvmLabOptions, startOvmLab } from '../lab/ovm';
 import { SshdPeer, startSshdPeer } from '../peers/openssh/sshdPeer';
 import { OvmLabAdmin, startOvmAdmin } from '../lab/ovm/admin';
 import { installOvmCli } from '../peers/ovmm-tools/ovmCli';
+import { JobContext } from '../../src/core/job';
 import { ConnectionProfile } from '../../src/core/model';
 import { OracleVmProvider } from '../../src/providers/oraclevm/ovmProvider';
 import { tempDir } from '../tempDir';
@@ -87,4 +88,16 @@ export function filesUnder(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** A JobContext whose log lines (warnings prefixed `warning: `) are collected, progress handed to `onProgress`. */
+export function context(onProgress?: (message: string | undefined, bytes: number) => void, signal?: AbortSignal) {
+  const log: string[] = [];
+  const ctx: JobContext = {
+    signal: signal ?? new AbortController().signal,
+    log: (l) => log.push(l),
+    progress: (p) => onProgress?.(p.message, p.bytesDone),
+    warn: (l) => log.push(`warning: ${l}`),
+  };
+  return { ctx, log };
 }

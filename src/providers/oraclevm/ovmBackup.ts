@@ -1,21 +1,23 @@
 // An Oracle VM VM's backup the ways guide §12.2 lists: a cold clone into a backup repository whose files are then
 // copied (and the clone deleted), the stopped VM's own files copied, or (confirmed) a hot clone of the running VM on
-// OCFS2, copied and deleted as a cold clone is. Either way `<repository>/<vm>/<timestamp>-vm/`
-// holds `vm.cfg` and the disk images (under their file names in the Oracle VM repository) with manifest.json.
-import { manifestNics } from './ovmNetworks';
+// OCFS2, copied and deleted as a cold clone is, or (with the Manager CLI) the stopped VM exported as a virtual appliance
+// whose .ova is copied (ovmOvaExport.ts). The backup folder `<repository>/<vm>/<timestamp>-vm/` holds `vm.cfg` and the
+// disk images (under their file names in the Oracle VM repository), or the `.ova`, with manifest.json.
 import { readOriginalVmCfg } from './ovmOriginalCfg';
-import { VendorError, throwIfAborted } from '../../core/errors';
+import { ErrorContext, VendorError, throwIfAborted } from '../../core/errors';
 import { notFoundText } from '../../core/notFound';
 import { JobContext, warn } from '../../core/job';
 import { Journal, JournalEntry } from '../../core/journal';
-import { Manifest, TOOL } from '../../core/manifest';
 import { OracleVmServerAccess } from '../../core/model';
 import { BackupOptions } from '../../core/provider';
 import { BackupRepository, CatalogEntry } from '../../core/repository';
 import { within } from '../../core/safeName';
 import { removeIfUnfinished } from '../../core/unfinishedBackup';
 import { WrittenFile } from '../../core/verifiedWrite';
-import { OvmBackupMethod, describeBackupOptions, tradeOffText } from './ovmBackupOptions';
+import { OVA_NEEDS_CLI, OvmBackupMethod, describeBackupOptions, tradeOffText } from './ovmBackupOptions';
+import { ManagerCliAccess } from './manager/managerCli';
+import { backupOvaExport } from './ovmOvaExport';
+import { logSettled, recordOvmBackup } from './ovmBackupRecord';
 import { cloneJobName, settleCloneEntry } from './ovmCloneCleanup';
 import { FollowOptions, OvmClient, idSegment } from './ovmClient';
 import { CustomizerDisk, OvmCloneType, createCloneCustomizer, customizerName } from './ovmCloneCustomizer';
@@ -23,9 +25,6 @@ import { getRepository, getVm, listRepositories, listVmDiskMappings, listVms, vm
 import { OvmRepository, OvmVm, parseVirtualDisk } from './ovmRecords';
 import { diskPath, openRepositoryServer, vmCfgPath } from './ovmRepositoryFiles';
 import { cloneVm, startVm, stopVm } from './ovmVmActions';
-
-/** The product's code for an option it does not run (not a Manager code). */
-export const NOT_SUPPORTED = 'OPERATION_NOT_SUPPORTED';
 
 /** A VM backup on Oracle VM: BackupOptions plus the §12.2 method and what it needs. */
 export interface OvmBackupOptions extends BackupOptions {
@@ -36,7 +35,7 @@ export interface OvmBackupOptions extends BackupOptions {
    * clone exists (after the copy for copy-stopped, and after a failure); without it a running VM is refused.
    * `confirmed`: the explicit confirmation a hot clone needs (its disks are inconsistent).
    */
-  /** The repository (id or name) the cold clone goes into; default the VM's own. */
+  /** The repository (id or name) the cold clone (or the OVA export) goes into; default the VM's own. */
   cloneRepository?: string;
 }
 
@@ -48,6 +47,8 @@ export interface OvmBackupEnv {
   sshPassword?: string;
   /** A copy on which nothing moves this long fails, ms (default 5 min). */
   idleMs?: number;
+  /** The Manager CLI (managerHost.cliPort/cliHostKey): needed by the OVA export only. */
+  cli?: ManagerCliAccess;
 }
 
 /**
@@ -67,6 +68,8 @@ export async function backupOvmVm(
 ): Promise<CatalogEntry> {
   const { client } = env;
   const method = opts.method ?? 'cold-clone';
+  if (method === 'ova-export' && !env.cli)
+    throw new VendorError('MANAGER_CLI_NOT_CONFIGURED', [OVA_NEEDS_CLI], { connection: env.connection, vm: vmId });
   let vm = await getVm(client, vmId, ctx.signal);
   const context = { connection: env.connection, vm: vm.name };
   const follow: FollowOptions = {
@@ -84,12 +87,6 @@ export async function backupOvmVm(
       ctx.log(`${vm.name} is STOPPED: its hot clone is consistent, as a cold clone's would be`);
     else warn(ctx, `hot clone of ${vm.name} while it is ${vm.vmRunState}: ${warning}`);
   }
-  if (method === 'ova-export')
-    throw new VendorError(
-      NOT_SUPPORTED,
-      [describeBackupOptions().find((o) => o.method === 'ova-export')!.why!],
-      context,
-    );
   let stoppedHere = false;
   if (vm.vmRunState !== 'STOPPED' && opts.stop && method !== 'hot-clone') {
     ctx.log(`stopping ${vm.name} (it is ${vm.vmRunState})`);
@@ -107,6 +104,19 @@ export async function backupOvmVm(
       warn(ctx, `${vm.name} was stopped for the backup and could not be started again: ${e.message}`),
     );
   };
+  if (method === 'ova-export') {
+    // A running VM (without --stop) is the Manager's to refuse (A.106: "must be in the Stopped state"), its message verbatim.
+    const target = opts.cloneRepository
+      ? await findRepository(client, opts.cloneRepository, follow.context!, ctx.signal)
+      : vm.repositoryId && (await getRepository(client, vm.repositoryId.value, ctx.signal));
+    if (!target) throw new VendorError('VM_NOT_IN_REPOSITORY', [`VM "${vm.name}" has no repository`], context);
+    // Stopped for the export only: started again once the Manager's export job has ended (or failed).
+    try {
+      return await backupOvaExport({ ...env, cli: env.cli! }, vm, target, opts.repository, follow, ctx, startAgain);
+    } finally {
+      await startAgain();
+    }
+  }
   if (method === 'copy-stopped' && vm.vmRunState !== 'STOPPED')
     throw new VendorError(
       'VM_NOT_STOPPED',
@@ -136,14 +146,7 @@ export async function backupOvmVm(
     const items = await settleCloneEntry(client, journal, entry, journal.list().entries, false).catch((e: Error) => [
       { action: 'skipped' as const, what: `journal entry ${entry.id}`, why: e.message },
     ]);
-    for (const i of items) {
-      if (i.action === 'deleted') ctx.log(`deleted ${i.what}`);
-      else if (i.action === 'skipped' || i.action === 'kept') {
-        const line = `${i.what} is left for Clean Up: ${i.why}`;
-        if (failure) ctx.log(line);
-        else warn(ctx, line);
-      }
-    }
+    logSettled(ctx, items, !!failure);
     // Only now may a cleanup take the entry over (an entry of a live job is never abandoned).
     journal.release(entry);
   }
@@ -170,24 +173,10 @@ async function makeClone(
   const { client } = env;
   if (!vm.serverPoolId)
     throw new VendorError('VM_NOT_IN_POOL', ['a clone is made in a server pool: the VM is in none'], follow.context);
+  const target = opts.cloneRepository
+    ? await findRepository(client, opts.cloneRepository, follow.context ?? {}, follow.signal)
+    : undefined;
   const repos = await listRepositories(client, follow.signal);
-  let target: OvmRepository | undefined;
-  if (opts.cloneRepository) {
-    target = repos.find((x) => x.id.value === opts.cloneRepository || x.name === opts.cloneRepository);
-    if (!target)
-      throw new VendorError(
-        'REPOSITORY_NOT_FOUND',
-        [
-          notFoundText(
-            'repository',
-            opts.cloneRepository,
-            'the Manager',
-            repos.map((x) => x.name),
-          ),
-        ],
-        follow.context,
-      );
-  }
   const vmRepositoryId = target?.id.value ?? vm.repositoryId?.value;
   if (!vmRepositoryId)
     throw new VendorError('VM_NOT_IN_REPOSITORY', [`VM "${vm.name}" has no repository`], follow.context);
@@ -231,6 +220,31 @@ async function makeClone(
     disks: cloneDisks.map((d) => ({ id: d.id.value, uuid: d.id.value, parent: d.repositoryId?.value })),
   });
   return getVm(client, id.value, follow.signal);
+}
+
+/** The Manager's repository with this id or name, else REPOSITORY_NOT_FOUND naming the ones it has. */
+async function findRepository(
+  client: OvmClient,
+  idOrName: string,
+  context: ErrorContext,
+  signal?: AbortSignal,
+): Promise<OvmRepository> {
+  const repos = await listRepositories(client, signal);
+  const r = repos.find((x) => x.id.value === idOrName || x.name === idOrName);
+  if (!r)
+    throw new VendorError(
+      'REPOSITORY_NOT_FOUND',
+      [
+        notFoundText(
+          'repository',
+          idOrName,
+          'the Manager',
+          repos.map((x) => x.name),
+        ),
+      ],
+      context,
+    );
+  return r;
 }
 
 /**
@@ -299,36 +313,19 @@ async function copyVmFiles(
           context,
         );
     }
-    const manifest: Manifest = {
-      format: 'vmbackup-manifest/1',
-      kind: 'vm',
-      platform: 'oraclevm',
-      created: new Date().toISOString(),
-      tool: TOOL,
-      source: {
-        connection: env.connection,
-        pool: vm.serverPoolId ? { id: vm.serverPoolId.value, name: vm.serverPoolId.name ?? '' } : undefined,
-        vm: {
-          uuid: vm.id.value,
-          name: vm.name,
-          powerState: vm.vmRunState,
-          id: vm.id.value,
-          // a clone's own vm.cfg has MACs the Manager gave the clone: the backed-up VM's are read from its vm.cfg
-          macs: await manifestNics(
-            client,
-            dir,
-            ctx.signal,
-            source === vm
-              ? undefined
-              : await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
-          ),
-        },
-      },
-      files: written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
-    };
-    repo.writeManifest(dir, manifest);
-    const catalogEntry = repo.entry(dir);
-    if (!catalogEntry) throw new Error(`backup written to ${dir} but not found in the catalog`);
+    const catalogEntry = await recordOvmBackup(
+      client,
+      env.connection,
+      vm,
+      repo,
+      dir,
+      written.map((w) => ({ name: w.name, bytes: w.bytes, sha256: w.sha256 })),
+      ctx.signal,
+      // a clone's own vm.cfg has MACs the Manager gave the clone: the backed-up VM's are read from its vm.cfg
+      source === vm
+        ? undefined
+        : await readOriginalVmCfg(client, env.access, vm, { sshPassword: env.sshPassword }, context, ctx.signal),
+    );
     ctx.log(`${source !== vm ? `clone "${source.name}"` : vm.name}: ${written.length} files copied`);
     return catalogEntry;
   });

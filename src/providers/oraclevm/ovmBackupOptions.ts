@@ -70,18 +70,36 @@ const OPTIONS: OvmBackupOptionInfo[] = [
   {
     method: 'ova-export',
     label: 'Export as a virtual appliance (OVA)',
-    steps: 'Export the stopped VM as a virtual appliance into a repository.',
-    advantages: ['One package with the VM’s configuration and disks.'],
-    disadvantages: ['The virtual machine must be stopped.'],
+    steps:
+      'Stop the VM (when asked), have the Manager export it as a virtual appliance into a repository (Manager CLI exportVirtualAppliance, a Manager job), copy the new .ova package from the repository’s Assemblies folder over SFTP (its tar layout and .mf digests checked as it streams), then delete the appliance.',
+    advantages: [
+      'One portable OVF package (the .ovf descriptor, its manifest and the disks) that other OVF tools can read.',
+      'The virtual disks are consistent.',
+    ],
+    disadvantages: [
+      'The virtual machine must be stopped (for the whole export).',
+      'A full copy of every disk: the repository needs room for the package, and the backup repository as much again, for the time of the copy.',
+    ],
     recommended: false,
-    available: false,
-    why: 'not offered by this Manager: Oracle VM 3.4 has it on the Manager CLI (exportVirtualAppliance), but no source confirms a REST call for it (platform-facts.md §3.3, §3.7), and the product speaks REST',
+    available: true,
   },
 ];
 
-/** The options with their trade-offs, in the guide's order of preference; `available` says which the product runs. */
-export function describeBackupOptions(): OvmBackupOptionInfo[] {
-  return OPTIONS.map((o) => ({ ...o, advantages: [...o.advantages], disadvantages: [...o.disadvantages] }));
+/** Why the OVA export is not offered on a connection without the Manager CLI. */
+export const OVA_NEEDS_CLI =
+  'the Manager exports a virtual appliance on its CLI (exportVirtualAppliance, Oracle VM CLI reference A.106; no REST call for it is published): give the connection managerHost.cliPort (the Manager CLI’s SSH port, 10000) and managerHost.cliHostKey (its pinned SHA256 key)';
+
+/**
+ * The options with their trade-offs, in the guide's order of preference; `available` says which the product runs on a
+ * connection: the OVA export only with the Manager CLI (`cli`, managerCli.managerCliAccess), else with `why`.
+ */
+export function describeBackupOptions(o: { cli?: boolean } = {}): OvmBackupOptionInfo[] {
+  return OPTIONS.map((x) => ({
+    ...x,
+    advantages: [...x.advantages],
+    disadvantages: [...x.disadvantages],
+    ...(x.method === 'ova-export' && !o.cli ? { available: false, why: OVA_NEEDS_CLI } : {}),
+  }));
 }
 
 /** One option's text as printed before it runs: label, steps, advantages (+) and disadvantages (−). */
@@ -96,18 +114,21 @@ export function tradeOffText(method: OvmBackupMethod): string {
 }
 
 /**
- * The options the product runs, as Capabilities.backupMethods declares them (the Back Up VM picker shows label and
- * trade-off before it runs): the cold clone and the copy need the VM stopped (a running one is offered to be stopped),
- * the hot clone needs its warning confirmed. The OVA export is absent: not offered by this Manager (see `why`).
+ * The options the product runs on a connection, as Capabilities.backupMethods declares them (the Back Up VM picker
+ * shows label and trade-off before it runs): the cold clone, the copy and the OVA export need the VM stopped (a
+ * running one is offered to be stopped), the hot clone needs its warning confirmed. The OVA export only with the
+ * Manager CLI (`cli`), else absent (describeBackupOptions gives its `why`).
  */
-export function ovmBackupMethods(): BackupMethodInfo[] {
-  return OPTIONS.filter((o) => o.available).map((o) => ({
-    id: o.method,
-    label: o.label,
-    tradeOff: [...o.advantages.map((a) => `+ ${a}`), ...o.disadvantages.map((d) => `− ${d}`)].join('  '),
-    options: { method: o.method },
-    recommended: o.recommended,
-    needsStopped: o.method !== 'hot-clone',
-    confirm: o.needsConfirmation,
-  }));
+export function ovmBackupMethods(o: { cli?: boolean } = {}): BackupMethodInfo[] {
+  return describeBackupOptions(o)
+    .filter((o) => o.available)
+    .map((o) => ({
+      id: o.method,
+      label: o.label,
+      tradeOff: [...o.advantages.map((a) => `+ ${a}`), ...o.disadvantages.map((d) => `− ${d}`)].join('  '),
+      options: { method: o.method },
+      recommended: o.recommended,
+      needsStopped: o.method !== 'hot-clone',
+      confirm: o.needsConfirmation,
+    }));
 }

@@ -5,6 +5,8 @@ import { CleanupItem } from '../../core/cleanupReport';
 import { cleanJobFolder } from '../../core/jobFolder';
 import { Journal, JournalEntry, JournalObject } from '../../core/journal';
 import { sweepJournal } from '../../core/journalSweep';
+import { ManagerCliAccess } from './manager/managerCli';
+import { isApplianceEntry, settleApplianceEntry } from './ovmApplianceCleanup';
 import { OvmClient, idSegment } from './ovmClient';
 import { deleteCloneCustomizer, findCloneCustomizers } from './ovmCloneCustomizer';
 import { listVmDiskMappings } from './ovmInventory';
@@ -148,18 +150,22 @@ export async function settleCloneEntry(
 
 /**
  * Cleanup of a connection's Oracle VM entries: every abandoned one is settled — a backup's (its clone) by
- * settleCloneEntry, a restore's (JournalEntry.restore: its files and the VM imported from them) by settleRestoreEntry
- * with `restore`'s access; entries of running jobs are reported and left alone; a failure on one entry does not stop
- * the others.
+ * settleCloneEntry, an OVA backup's (its appliance, through the Manager CLI `cli`) by
+ * ovmApplianceCleanup.settleApplianceEntry, a restore's (JournalEntry.restore: its files and the VM imported from
+ * them) by settleRestoreEntry with `restore`'s access; entries of running jobs are reported and left alone; a failure
+ * on one entry does not stop the others.
  */
 export async function cleanupOvmJournal(
   restore: RestoreCleanupEnv,
+  cli: ManagerCliAccess | undefined,
   journal: Journal,
   dryRun: boolean,
 ): Promise<CleanupItem[]> {
   return sweepJournal(journal, restore.connection, 'oraclevm', dryRun, (e, entries) =>
     e.restore
       ? settleRestoreEntry(restore, journal, e, dryRun)
-      : settleCloneEntry(restore.client, journal, e, entries, dryRun),
+      : isApplianceEntry(e)
+        ? settleApplianceEntry(restore.client, cli, journal, e, entries, dryRun)
+        : settleCloneEntry(restore.client, journal, e, entries, dryRun),
   );
 }

@@ -22,7 +22,7 @@ import { cleanupOvmJournal } from './ovmCloneCleanup';
 import { restoreOvmVm } from './ovmRestore';
 import { ManagerCliAccess, profileCliAccess } from './manager/managerCli';
 import { listOvmNetworks } from './ovmNetworks';
-import { ORACLEVM_CAPABILITIES } from './ovmCapabilities';
+import { ovmCapabilities } from './ovmCapabilities';
 import { OvmClient } from './ovmClient';
 import { listRepositoryStorage, listServerPools, listServers, listVms } from './ovmInventory';
 import { toHost, toPool, toVm } from './ovmRecords';
@@ -49,7 +49,7 @@ export interface OracleVmProviderOptions {
  */
 export class OracleVmProvider implements Provider {
   readonly platform = 'oraclevm';
-  readonly capabilities: Capabilities = ORACLEVM_CAPABILITIES;
+  readonly capabilities: Capabilities;
   readonly client: OvmClient;
   private readonly sshPassword?: string;
   private readonly cli?: ManagerCliAccess;
@@ -61,6 +61,7 @@ export class OracleVmProvider implements Provider {
   ) {
     this.sshPassword = secrets.sshPassword;
     this.cli = profileCliAccess(profile, secrets.password);
+    this.capabilities = ovmCapabilities({ cli: !!this.cli });
     this.client = new OvmClient({
       url: restBase(profile.url),
       username: profile.username,
@@ -126,9 +127,9 @@ export class OracleVmProvider implements Provider {
   async listPlacement(): Promise<PlacementChoice[]> {
     return (await listServerPools(this.client)).map((p) => ({ kind: 'serverPool', id: p.id.value, name: p.name }));
   }
-  /** Guide §12.2 backups (ovmBackup.ts): cold clone (default) or the stopped VM's files, copied over SFTP. */
+  /** Guide §12.2 backups (ovmBackup.ts): cold clone (default), the stopped VM's files, hot clone, or (Manager CLI) an OVA export. */
   backupVm(vmId: string, opts: OvmBackupOptions, ctx: JobContext): Promise<CatalogEntry> {
-    return withErrorContext(this.profile.name, () => backupOvmVm(this.env(), vmId, opts, ctx));
+    return withErrorContext(this.profile.name, () => backupOvmVm({ ...this.env(), cli: this.cli }, vmId, opts, ctx));
   }
   /** Files uploaded into a repository over SFTP, then the Manager CLI's repository refresh imports them (ovmRestore.ts). */
   restoreVm(entry: CatalogEntry, opts: RestoreOptions, ctx: JobContext): Promise<VmInfo> {
@@ -142,7 +143,7 @@ export class OracleVmProvider implements Provider {
    */
   async cleanup(o: CleanupOptions, ctx: JobContext): Promise<CleanupItem[]> {
     return withErrorContext(this.profile.name, async () => {
-      const items = await cleanupOvmJournal(this.env(), new Journal(o.repository), !!o.dryRun);
+      const items = await cleanupOvmJournal(this.env(), this.cli, new Journal(o.repository), !!o.dryRun);
       for (const i of items) ctx.log(cleanupLine(i));
       return items;
     });

@@ -62,6 +62,7 @@ export const MANAGER_CLI_NOT_CONFIGURED = 'MANAGER_CLI_NOT_CONFIGURED';
 
 /**
  * Restores `entry` (an `oraclevm` backup: vm.cfg and disk images) as a new VM. Refused before anything is contacted
+ * for an OVA backup (OVA_RESTORE_NOT_SUPPORTED, naming the file: the Manager's importVirtualAppliance takes a URL) and
  * without the Manager CLI (MANAGER_CLI_NOT_CONFIGURED). Every `disk` of the vm.cfg must name a file of the backup under
  * `/OVS/Repositories/<repo>/VirtualDisks/` (else UNSAFE_VM_CFG, before anything is written); CD-ROM entries are
  * dropped. Files go to new names (`.part`, fsync, rename); the refresh, the import check (VM_NOT_IMPORTED,
@@ -82,6 +83,15 @@ export async function restoreOvmVm(
     throw new VendorError(
       'NOT_SUPPORTED',
       ['replacing the original VM is not offered on Oracle VM: restore as a new VM'],
+      context,
+    );
+  const ova = m.files.find((f) => /\.ova$/i.test(f.name));
+  if (ova && !m.files.some((f) => f.name === 'vm.cfg'))
+    throw new VendorError(
+      'OVA_RESTORE_NOT_SUPPORTED',
+      [
+        `${entry.label} is an OVA backup (${path.join(entry.dir, ova.name)}): the tool does not restore it. The Manager imports a virtual appliance only from a URL (Oracle VM CLI reference importVirtualAppliance); serve that file over HTTP or FTP and import it in Oracle VM Manager, or import it with another OVF tool`,
+      ],
       context,
     );
   const cli = env.cli;

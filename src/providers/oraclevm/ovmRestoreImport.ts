@@ -4,14 +4,11 @@
 // and the check that the VM is in that pool; and the undo of exactly what the restore made when a step fails.
 import { ErrorContext, VendorError } from '../../core/errors';
 import { SftpFiles } from '../../transport/sftpFiles';
-import { ManagerCliAccess, parseManagerCliReply, runManagerCli } from './manager/managerCli';
+import { ManagerCliAccess, runCliCommand } from './manager/managerCli';
 import { FollowOptions, OvmClient, idSegment } from './ovmClient';
 import { getVm, listVirtualDisks, vmVirtualDisks } from './ovmInventory';
 import { OvmRepository, OvmServerPool, OvmVm, listOf, simpleId } from './ovmRecords';
 import { deleteVirtualDisk, deleteVm } from './ovmVmActions';
-
-/** The Manager's code (as in its messages) of a CLI failure, else the product's `MANAGER_CLI_FAILED`. */
-const CODE = /\b([A-Z][A-Z0-9]*_[0-9]{4,}[A-Z]?)\b/;
 
 /** An id as the CLI's `id=` value: letters and digits only (the exec line is not quoted; Manager ids are 32 hex). */
 const CLI_ID = /^[A-Za-z0-9]{1,64}$/;
@@ -42,16 +39,7 @@ export async function refreshRepositoryCli(
       context,
     );
   const line = `refresh Repository id=${repo.id.value}`;
-  const reply = parseManagerCliReply(await runManagerCli(cli, line, { signal }));
-  if (!reply.ok) {
-    const text =
-      reply.errors.join(' ') || `the reply has ${reply.status ? `Status ${reply.status}` : 'no Status line'}`;
-    throw new VendorError(
-      CODE.exec(text)?.[1] ?? 'MANAGER_CLI_FAILED',
-      [`Manager CLI "${line}" at ${cli.host}:${cli.port}: ${text}`],
-      context,
-    );
-  }
+  const reply = await runCliCommand(cli, line, context, { signal });
   return { jobId: reply.jobId };
 }
 

@@ -1,6 +1,7 @@
 // The Oracle VM Manager beside the pool, inside the real VS Code (issue #15): the e2e runner starts the Manager REST lab,
 // an sshd serving its repositories and the Manager host stubs (test/e2e/ovmLab.ts) and writes connection "ovm". The
-// tree, the backup method picker (cold clone with the offer to stop, hot clone refused unless confirmed), the Manager
+// tree, the backup method picker (cold clone with the offer to stop, hot clone refused unless confirmed, the OVA export
+// through the Manager CLI), the Manager
 // restore runbook in its terminal, through the extension's commands with scripted answers.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -74,8 +75,9 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
         'Cold clone, then back up the clone’s files',
         'Copy the stopped VM’s files from its repository',
         'Hot clone of the running VM, then back up the clone’s files',
+        'Export as a virtual appliance (OVA)',
       ],
-      'the methods the capabilities declare; no OVA export (not offered by this Manager)',
+      'the methods the capabilities declare (the OVA export: the connection has the Manager CLI)',
     );
     for (const i of offered) assert.match(i.detail ?? '', /^\+ .* − /, `${i.label}: its trade-off`);
     assert.equal(shown.length, 1, JSON.stringify(shown));
@@ -126,6 +128,46 @@ describe('Oracle VM Manager (REST lab + sshd) in VS Code: tree, backup methods, 
     const vms = await managerVms();
     assert.deepEqual([...vms.keys()].length, 3, 'the clone was deleted');
     assert.equal(vms.get('web01'), 'RUNNING', 'started again once its clone existed');
+  });
+
+  it('OVA export of the stopped db01 from the method picker: the Manager CLI exports it, the job copies the .ova (its trade-off logged first), the appliance is deleted', async () => {
+    const since = new Set(api.jobs.finished.map((r) => r.id));
+    let detail = '';
+    answer({
+      pick: [
+        (items) => {
+          const ova = items.find((i) => /^Export as a virtual appliance/.test(i.label));
+          detail = ova?.detail ?? '';
+          return ova;
+        },
+      ],
+    });
+    await vscode.commands.executeCommand('vmbackup.backupVm', await vmNode('db01'));
+    assert.match(detail, /^\+ One portable OVF package.* − The virtual machine must be stopped/);
+    const [job] = await waitFor(async () => (newJobs(since).length ? newJobs(since) : undefined), 'the OVA job', SLOW);
+    assert.equal(job.state, 'succeeded', JSON.stringify(job));
+    assert.ok(
+      job.log.some((l) => /Export as a virtual appliance \(OVA\): /.test(l)),
+      job.log.join('\n'),
+    );
+    api.trees.backups.refresh();
+    const ova = await waitFor(
+      async () =>
+        (await allBackups(api)).find(
+          (n): n is BackupEntryNode =>
+            n.kind === 'backup' &&
+            n.entry.vmName === 'db01' &&
+            !!n.entry.manifest?.files.some((f) => /\.ova$/.test(f.name)),
+        ),
+      'the OVA backup of db01 in the Backups view',
+      SLOW,
+    );
+    const [file] = ova.entry.manifest!.files;
+    assert.equal(fs.statSync(path.join(ova.entry.dir, file.name)).size, file.bytes);
+    assert.deepEqual(
+      fs.readdirSync(ova.entry.dir).filter((n) => n.endsWith('.part')),
+      [],
+    );
   });
 
   it('Restore Oracle VM Manager: the runbook runs to its end in its terminal, each destructive step confirmed; the inventory of the backup is back (web01 RUNNING)', async () => {

@@ -2,7 +2,8 @@
 // Manager. It lets `service ovmm stop|start`, BackupDatabase and RestoreDatabase.sh act on the REST lab: its state is
 // dumped into and loaded from the stubs' "database", the Manager stops serving and starts STARTING → RUNNING, and a
 // manual backup is a Manager job named `Start Backup to: ManualBackup` (platform-facts.md §3.5, §3.6); the Manager
-// CLI stub's `refresh Repository` starts the repository's refresh job.
+// CLI stub's `refresh Repository` starts the repository's refresh job, its `exportVirtualAppliance`, `list` and
+// `delete VirtualAppliance` act on the lab's appliances (applianceOps.ts).
 import * as fs from 'node:fs';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -88,6 +89,34 @@ export async function startOvmAdmin(
         name: typeof body.name === 'string' ? body.name : undefined,
       });
       return send(res, 200, job ? { jobId: job.id.value } : { error: 'no such repository' });
+    }
+    if (req.method === 'POST' && url === '/cli/export-virtual-appliance') {
+      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      const job = lab.exportVirtualAppliance(
+        { id: str(body.id), name: str(body.repository) },
+        String(body.name),
+        Array.isArray(body.vms) ? body.vms.map(String) : [],
+      );
+      return send(res, 200, job ? { jobId: job.id.value } : { error: 'no such repository or virtual machine' });
+    }
+    if (req.method === 'GET' && url === '/cli/virtual-appliances')
+      return send(
+        res,
+        200,
+        [...lab.appliances.appliances.values()].map((a) => ({
+          id: a.id,
+          name: a.name,
+          repositoryId: a.repositoryId,
+          vmIds: a.vmIds,
+        })),
+      );
+    if (req.method === 'POST' && url === '/cli/delete-virtual-appliance') {
+      lab.cliLog.push(`delete VirtualAppliance ${body.id !== undefined ? `id=${body.id}` : `name=${body.name}`}`);
+      const deleted = lab.appliances.delete({
+        id: typeof body.id === 'string' ? body.id : undefined,
+        name: typeof body.name === 'string' ? body.name : undefined,
+      });
+      return send(res, 200, deleted ? {} : { error: 'no such virtual appliance' });
     }
     if (req.method === 'POST' && url === '/backup-job') {
       if (!same(String(body.username), username) || !same(String(body.password), password))

@@ -11,6 +11,7 @@ import { OvmStore, SeedOptions, seed } from './store';
 import { VmOps } from './vmOps';
 import { ImportFaults, RepositoryOps } from './repositoryOps';
 import { CloneCustomizerOps } from './cloneCustomizerOps';
+import { ApplianceOps, ExportFaults } from './applianceOps';
 import {
   JobObj,
   RepositoryObj,
@@ -73,6 +74,16 @@ export interface OvmLab {
   cliLog: string[];
   /** Test switches: a refresh that imports nothing or no disk, an addVm that changes nothing (repositoryOps.ts ImportFaults). */
   importFaults: ImportFaults;
+  /**
+   * The Manager CLI's `exportVirtualAppliance Repository id=|name= name=<n> vms=<ids or names>` (CLI reference A.106)
+   * as the CLI stub asks it: starts the export job (applianceOps.ts); undefined when the repository or a VM is unknown.
+   * Logged in `cliLog`.
+   */
+  exportVirtualAppliance(repo: { id?: string; name?: string }, name: string, vms: string[]): JobObj | undefined;
+  /** The virtual appliances (`list`/`delete VirtualAppliance`, A.59). */
+  appliances: ApplianceOps;
+  /** Test switches of the export (applianceOps.ts ExportFaults): writes nothing, two packages, a corrupt one, slow. */
+  exportFaults: ExportFaults;
   close(): Promise<void>;
 }
 
@@ -90,6 +101,7 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
   const repoOps = new RepositoryOps(store, importFaults);
   const cliLog: string[] = [];
   const customizers = new CloneCustomizerOps(store);
+  const appliances = new ApplianceOps(store);
   const sessions = new Set<string>();
   const requests: string[] = [];
   const httpFaults: HttpFault[] = [];
@@ -285,6 +297,18 @@ export async function startOvmLab(opts: OvmLabOptions = {}): Promise<OvmLab> {
     },
     cliLog,
     importFaults,
+    exportVirtualAppliance: (key, name, vms) => {
+      cliLog.push(
+        `exportVirtualAppliance Repository ${key.id !== undefined ? `id=${key.id}` : `name=${key.name}`} name=${name} vms=${vms.join(',')}`,
+      );
+      const repo = (store.all('Repository') as RepositoryObj[]).find((r) =>
+        key.id !== undefined ? r.id.value === key.id : r.name === key.name,
+      );
+      const plan = repo && appliances.export(repo, name, vms);
+      return plan ? jobs.start(plan) : undefined;
+    },
+    appliances,
+    exportFaults: appliances.faults,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();

@@ -16,6 +16,8 @@ export class JobFailure extends Error {
 export interface JobStep {
   message: string;
   run(): void;
+  /** What the step started and the job waits for before its next step (e.g. a file being written); rejects → FAILURE. */
+  wait?: () => Promise<void>;
 }
 
 export interface JobPlan {
@@ -102,6 +104,7 @@ export class JobRunner {
         job.progressMessage = job.latestSummaryProgressMessage = step.message;
         job.generation++;
         step.run();
+        await step.wait?.();
       }
       job.resultId = plan.result?.() ?? null;
       job.jobRunState = job.jobSummaryState = 'SUCCESS';

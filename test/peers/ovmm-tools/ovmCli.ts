@@ -1,7 +1,8 @@
 // The Oracle VM Manager CLI (its own SSH server on port 10000 in a real Manager) as a real OpenSSH peer whose user logs
 // in with the Manager password: `getDbBackupConfig` answers the automatic backups' interval and number kept from a
 // state file the test sets, and, given the REST lab's admin hook, `refresh Repository id=…|name=…` runs the
-// repository's refresh job, in the CLI's text reply layout (README.md here: which parts are assumed).
+// repository's refresh job and `exportVirtualAppliance`, `list VirtualAppliance`, `delete VirtualAppliance` act on
+// the lab's appliances, in the CLI's text reply layout (README.md here: which parts are assumed).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,7 +66,8 @@ export function installOvmCli(peer: SshdPeer, password: string, opts: { adminUrl
     const cfg = path.join(dir, 'ovm-cli-lab.json');
     fs.writeFileSync(cfg, JSON.stringify({ admin: opts.adminUrl }));
     for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-    peer.addTool('refresh', `#!/bin/sh\nexec /usr/bin/python3 '${stub}' '${cfg}' refresh "$@"\n`);
+    for (const command of ['refresh', 'exportVirtualAppliance', 'list', 'show', 'delete'])
+      peer.addTool(command, `#!/bin/sh\nexec /usr/bin/python3 '${stub}' '${cfg}' ${command} "$@"\n`);
   }
   return {
     peer,

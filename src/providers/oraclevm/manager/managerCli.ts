@@ -5,6 +5,7 @@
 // the repository's free space right after `refresh repository name=…`, and runs long commands in the background to poll
 // `list job` itself).
 import { ConnectionProfile, ManagerHostSettings } from '../../../core/model';
+import { ErrorContext, VendorError } from '../../../core/errors';
 import { SshSession } from '../../../transport/ssh';
 import { printable } from '../ovmErrors';
 
@@ -125,4 +126,31 @@ export function parseManagerCliReply(text: string): ManagerCliReply {
   r.ok = r.status !== undefined && /^success$/i.test(r.status);
   if (r.status !== undefined) r.status = printable(r.status).slice(0, 100);
   return r;
+}
+
+/** The Manager's code (as in its messages, e.g. `OVMRU_005002E`) in a CLI failure's text. */
+const MANAGER_CODE = /\b([A-Z][A-Z0-9]*_[0-9]{4,}[A-Z]?)\b/;
+
+/**
+ * Runs one command (runManagerCli) and returns its parsed reply when it says `Status: Success`. Otherwise throws
+ * VendorError with the Manager's code found in the `Error Msg:` text (else `MANAGER_CLI_FAILED`) and that text
+ * verbatim, escaped, naming the command and the CLI's host and port.
+ */
+export async function runCliCommand(
+  cli: ManagerCliAccess,
+  line: string,
+  context: ErrorContext,
+  opts: { signal?: AbortSignal; idleMs?: number } = {},
+): Promise<ManagerCliReply> {
+  const reply = parseManagerCliReply(await runManagerCli(cli, line, opts));
+  if (!reply.ok) {
+    const text =
+      reply.errors.join(' ') || `the reply has ${reply.status ? `Status ${reply.status}` : 'no Status line'}`;
+    throw new VendorError(
+      MANAGER_CODE.exec(text)?.[1] ?? 'MANAGER_CLI_FAILED',
+      [`Manager CLI "${line}" at ${cli.host}:${cli.port}: ${text}`],
+      context,
+    );
+  }
+  return reply;
 }
