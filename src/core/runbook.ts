@@ -131,6 +131,23 @@ export function runbookDir(repository: string): string {
   return path.join(repository, '.vmbackup', 'runbooks');
 }
 
+/** Writes a run's state durably (`<runbookDir>/<id>.json`), stamped with the time. */
+async function saveState(repository: string, state: RunbookState): Promise<void> {
+  state.updatedAt = new Date().toISOString();
+  await writeJsonDurably(path.join(runbookDir(repository), `${state.id}.json`), state);
+}
+
+/** A run still going on — in this process, or in a live process of this host — is neither resumed nor abandoned. */
+function refuseIfRunning(book: { title: string }, state: RunbookState): void {
+  const elsewhere =
+    state.owner.host === os.hostname() &&
+    state.owner.pid !== process.pid &&
+    state.status === 'running' &&
+    processAlive(state.owner.pid);
+  if (elsewhere || live.has(state.id))
+    throw new Error(`${book.title}: the run ${state.id} is still running in process ${state.owner.pid}`);
+}
+
 /** Every readable run state of the repository, oldest first. */
 export function listRunbookStates(repository: string): RunbookState[] {
   const dir = runbookDir(repository);
@@ -180,13 +197,7 @@ export async function runRunbook<C>(
   let state: RunbookState;
   if (opts.resume) {
     if (!existing) throw new Error(`${book.title}: no unfinished run for ${opts.subject} to resume`);
-    const elsewhere =
-      existing.owner.host === os.hostname() &&
-      existing.owner.pid !== process.pid &&
-      existing.status === 'running' &&
-      processAlive(existing.owner.pid);
-    if (elsewhere || live.has(existing.id))
-      throw new Error(`${book.title}: the run ${existing.id} is still running in process ${existing.owner.pid}`);
+    refuseIfRunning(book, existing);
     const differs = Object.keys({ ...existing.params, ...opts.params }).filter(
       (k) => existing.params[k] !== opts.params[k],
     );
@@ -199,11 +210,9 @@ export async function runRunbook<C>(
     state.status = 'running';
   } else {
     if (existing && opts.abandon) {
-      if (existing.status === 'running' && existing.owner.pid !== process.pid && processAlive(existing.owner.pid))
-        throw new Error(`${book.title}: the run ${existing.id} is still running in process ${existing.owner.pid}`);
+      refuseIfRunning(book, existing);
       existing.status = 'abandoned';
-      existing.updatedAt = new Date().toISOString();
-      await writeJsonDurably(path.join(runbookDir(opts.repository), `${existing.id}.json`), existing);
+      await saveState(opts.repository, existing);
     } else if (existing) {
       const at = existing.steps.find((s) => s.status !== 'done');
       throw new UnfinishedRunError(
@@ -242,11 +251,7 @@ async function runSteps<C>(
   signal: AbortSignal,
   repository: string,
 ): Promise<RunbookState> {
-  const file = path.join(runbookDir(repository), `${state.id}.json`);
-  const save = async () => {
-    state.updatedAt = new Date().toISOString();
-    await writeJsonDurably(file, state);
-  };
+  const save = () => saveState(repository, state);
   await save();
   const ctx = { ...context, signal, output: (t: string) => host.output(t) } as StepContext<C>;
   const total = book.steps.length;
